@@ -1,0 +1,208 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { Runbook } from '@internal/plugin-rco-common';
+import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
+import {
+  RunbookReadError,
+  RunbookState,
+  RunbookStore,
+  StoredRunbook,
+  StoredRunbookVersion,
+} from './RunbookStore';
+
+const migrationsDir = resolvePackagePath(
+  '@internal/plugin-rco-backend',
+  'migrations',
+);
+
+type VersionRow = {
+  entity_ref: string;
+  version: string;
+  content_hash: string;
+  title: string;
+  status: string;
+  document_date: string;
+  document?: string;
+  source: string;
+  first_seen_at: Date | string;
+  last_seen_at: Date | string;
+};
+
+/** JSON with sorted keys, so the hash depends on content and not on key order or layout. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonicalJson).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 of a runbook's canonical JSON. */
+export function hashRunbook(runbook: Runbook): string {
+  return createHash('sha256').update(canonicalJson(runbook)).digest('hex');
+}
+
+// SQLite hands timestamps back as numbers or strings, PostgreSQL as Dates.
+const toDate = (value: Date | string | number) =>
+  value instanceof Date ? value : new Date(value);
+
+function toVersion(row: VersionRow): StoredRunbookVersion {
+  return {
+    entityRef: row.entity_ref,
+    version: row.version,
+    hash: row.content_hash,
+    title: row.title,
+    status: row.status,
+    date: row.document_date,
+    source: row.source,
+    firstSeenAt: toDate(row.first_seen_at),
+    lastSeenAt: toDate(row.last_seen_at),
+  };
+}
+
+/** {@link RunbookStore} on the plugin's own database (SQLite or PostgreSQL). */
+export class DatabaseRunbookStore implements RunbookStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseRunbookStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseRunbookStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async saveVersion(options: {
+    entityRef: string;
+    runbook: Runbook;
+    source: string;
+    seenAt: Date;
+  }): Promise<string> {
+    const { entityRef, runbook, source, seenAt } = options;
+    const hash = hashRunbook(runbook);
+    await this.db<VersionRow>('rco_runbook_versions')
+      .insert({
+        entity_ref: entityRef,
+        version: runbook.metadata.version,
+        content_hash: hash,
+        title: runbook.metadata.title,
+        status: runbook.metadata.status,
+        document_date: runbook.metadata.date,
+        document: JSON.stringify(runbook),
+        source,
+        first_seen_at: seenAt,
+        last_seen_at: seenAt,
+      })
+      .onConflict(['entity_ref', 'content_hash'])
+      .merge({ last_seen_at: seenAt, source });
+    return hash;
+  }
+
+  async saveState(options: {
+    entityRef: string;
+    currentHash?: string;
+    refreshedAt: Date;
+    error?: RunbookReadError;
+  }): Promise<void> {
+    const { entityRef, currentHash, refreshedAt, error } = options;
+    const row: Record<string, unknown> = {
+      entity_ref: entityRef,
+      refreshed_at: refreshedAt,
+      last_error: error
+        ? JSON.stringify({ source: error.source, problems: error.problems })
+        : null,
+      last_error_at: error ? error.at : null,
+    };
+    // A failed read keeps the last good version current.
+    if (currentHash) {
+      row.current_hash = currentHash;
+    }
+    await this.db('rco_runbook_state')
+      .insert(row)
+      .onConflict('entity_ref')
+      .merge();
+  }
+
+  async getState(entityRef: string): Promise<RunbookState | undefined> {
+    const row = await this.db('rco_runbook_state')
+      .where({ entity_ref: entityRef })
+      .first();
+    if (!row) {
+      return undefined;
+    }
+    let lastError: RunbookReadError | undefined;
+    if (row.last_error) {
+      const parsed = JSON.parse(row.last_error);
+      lastError = {
+        at: toDate(row.last_error_at),
+        source: parsed.source,
+        problems: parsed.problems,
+      };
+    }
+    return {
+      entityRef,
+      currentHash: row.current_hash ?? undefined,
+      refreshedAt: toDate(row.refreshed_at),
+      lastError,
+    };
+  }
+
+  async listVersions(entityRef: string): Promise<StoredRunbookVersion[]> {
+    const rows = await this.db<VersionRow>('rco_runbook_versions')
+      .select(
+        'entity_ref',
+        'version',
+        'content_hash',
+        'title',
+        'status',
+        'document_date',
+        'source',
+        'first_seen_at',
+        'last_seen_at',
+      )
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'document_date', order: 'desc' },
+        { column: 'last_seen_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    return rows.map(toVersion);
+  }
+
+  async getVersion(
+    entityRef: string,
+    selector: { hash: string } | { version: string },
+  ): Promise<StoredRunbook | undefined> {
+    const query = this.db<VersionRow>('rco_runbook_versions').where({
+      entity_ref: entityRef,
+    });
+    if ('hash' in selector) {
+      query.andWhere({ content_hash: selector.hash });
+    } else {
+      query.andWhere({ version: selector.version });
+    }
+    const row = await query
+      .orderBy([
+        { column: 'last_seen_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    if (!row) {
+      return undefined;
+    }
+    return { ...toVersion(row), runbook: JSON.parse(row.document!) };
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Backend of the RCO Release Console.
+ *
+ * @packageDocumentation
+ */
+export { rcoPlugin as default } from './plugin';

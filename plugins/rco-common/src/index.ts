@@ -1,0 +1,11 @@
+/**
+ * Isomorphic types, runbook schema, annotations and the gate and pillar catalogue of the RCO
+ * Release Console.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './catalogue';
+export * from './runbook/schema';
+export * from './runbook/parse';
+export * from './api';

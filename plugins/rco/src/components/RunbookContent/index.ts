@@ -1,0 +1,1 @@
+export { RunbookContent } from './RunbookContent';
