@@ -22,7 +22,6 @@ export const spec = {
         "name": "kind",
         "in": "path",
         "required": true,
-        "allowReserved": true,
         "schema": {
           "type": "string",
           "pattern": "^[A-Za-z0-9._-]+$"
@@ -32,7 +31,6 @@ export const spec = {
         "name": "namespace",
         "in": "path",
         "required": true,
-        "allowReserved": true,
         "schema": {
           "type": "string",
           "pattern": "^[A-Za-z0-9._-]+$"
@@ -42,7 +40,6 @@ export const spec = {
         "name": "name",
         "in": "path",
         "required": true,
-        "allowReserved": true,
         "schema": {
           "type": "string",
           "pattern": "^[A-Za-z0-9._-]+$"

@@ -18,7 +18,7 @@ import { Duration } from 'luxon';
 export function formatDuration(iso: string): string {
   const duration = Duration.fromISO(iso);
   if (!duration.isValid) return iso;
-  return `${duration.rescale().toHuman({ unitDisplay: 'long' })} (${iso})`;
+  return `${duration.toHuman({ unitDisplay: "long" })} (${iso})`;
 }
 
 /** Version picker over every stored version, newest first. */
