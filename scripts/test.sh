@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs everything and runs every test: type check, OpenAPI drift check, unit and API tests
+# on SQLite and a real PostgreSQL 17 (embedded-postgres), and the end-to-end tests in headless
+# Chromium against the running portal (started here when it is not already up).
+# Needs Chromium for the end-to-end tests (Debian: apt-get install chromium; or CHROMIUM_PATH).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/toolchain.sh
+set +e
+export CI="${CI:-true}"
+
+logs="$(mktemp -d)"
+step() { echo; echo "=== $* ==="; }
+failed_steps=()
+
+step "install"
+yarn install --immutable || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
+
+step "OpenAPI spec and generated router types in sync"
+node scripts/openapi-generate.js --check || failed_steps+=("openapi")
+
+step "type check"
+yarn tsc || failed_steps+=("tsc")
+
+step "unit and API tests (SQLite and PostgreSQL)"
+node scripts/with-postgres.mjs yarn backstage-cli repo test 2>&1 | tee "$logs/jest.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("jest")
+
+step "end-to-end tests (headless Chromium against the running portal)"
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  echo "Chromium not found at $chromium: install it (apt-get install chromium) or set CHROMIUM_PATH"
+  failed_steps+=("e2e (no chromium)")
+else
+  yarn playwright test 2>&1 | tee "$logs/e2e.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("e2e")
+fi
+
+# One summary line over both runners.
+jest_line="$(grep -E '^Tests:' "$logs/jest.log" | tail -1)"
+jp=$(echo "$jest_line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
+jf=$(echo "$jest_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
+ep=$(grep -E '^\s+[0-9]+ passed' "$logs/e2e.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+' | head -1 || true)
+ef=$(grep -E '^\s+[0-9]+ failed' "$logs/e2e.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+' | head -1 || true)
+passed=$(( ${jp:-0} + ${ep:-0} ))
+failed=$(( ${jf:-0} + ${ef:-0} ))
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+  [ "$failed" -eq 0 ] && failed=${#failed_steps[@]}
+fi
+rm -rf "$logs"
+echo "$passed passed, $failed failed"
+[ ${#failed_steps[@]} -eq 0 ]
