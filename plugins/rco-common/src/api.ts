@@ -15,6 +15,7 @@ export interface RunbookErrorView {
 
 /** @public */
 export interface RunbookVersionSummary {
+  entityRef: string;
   version: string;
   hash: string;
   date: string;
@@ -28,7 +29,6 @@ export interface RunbookVersionSummary {
 
 /** @public */
 export interface RunbookVersionResponse extends RunbookVersionSummary {
-  entityRef: string;
   runbook: Runbook;
   /** The newest failed read, shown beside the last good version. */
   lastError?: RunbookErrorView;

@@ -91,6 +91,7 @@ export const spec = {
         "type": "object",
         "additionalProperties": false,
         "required": [
+          "entityRef",
           "version",
           "hash",
           "date",
@@ -102,6 +103,9 @@ export const spec = {
           "current"
         ],
         "properties": {
+          "entityRef": {
+            "type": "string"
+          },
           "version": {
             "type": "string"
           },
@@ -166,29 +170,61 @@ export const spec = {
         }
       },
       "RunbookVersion": {
-        "allOf": [
-          {
-            "$ref": "#/components/schemas/RunbookVersionSummary"
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "entityRef",
+          "version",
+          "hash",
+          "date",
+          "status",
+          "title",
+          "source",
+          "firstSeenAt",
+          "lastSeenAt",
+          "current",
+          "runbook"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
           },
-          {
-            "type": "object",
-            "required": [
-              "entityRef",
-              "runbook"
-            ],
-            "properties": {
-              "entityRef": {
-                "type": "string"
-              },
-              "runbook": {
-                "$ref": "#/components/schemas/RunbookDocument"
-              },
-              "lastError": {
-                "$ref": "#/components/schemas/RunbookError"
-              }
-            }
+          "version": {
+            "type": "string"
+          },
+          "hash": {
+            "type": "string"
+          },
+          "date": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string"
+          },
+          "firstSeenAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastSeenAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "current": {
+            "type": "boolean"
+          },
+          "runbook": {
+            "$ref": "#/components/schemas/RunbookDocument"
+          },
+          "lastError": {
+            "$ref": "#/components/schemas/RunbookError"
           }
-        ]
+        }
       },
       "SectionRef": {
         "type": "object",

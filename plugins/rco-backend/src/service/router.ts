@@ -43,7 +43,7 @@ export async function createRouter(options: RouterOptions) {
     req: Request<{ kind: string; namespace: string; name: string }>,
   ): Promise<Entity> {
     const { kind, namespace, name } = req.params;
-    const credentials = await httpAuth.credentials(req as any);
+    const credentials = await httpAuth.credentials(req);
     const entity = await catalog.getEntityByRef(
       { kind, namespace, name },
       { credentials },
@@ -61,7 +61,7 @@ export async function createRouter(options: RouterOptions) {
       ...dates(current),
       runbook: current.runbook,
       lastError: errorView(current.lastError),
-    } as any);
+    });
   });
 
   router.post(
@@ -87,7 +87,7 @@ export async function createRouter(options: RouterOptions) {
     async (req, res) => {
       const entity = await loadEntity(req);
       const version = await runbooks.getVersion(entity, req.params.version);
-      res.json({ ...dates(version), runbook: version.runbook } as any);
+      res.json({ ...dates(version), runbook: version.runbook });
     },
   );
 

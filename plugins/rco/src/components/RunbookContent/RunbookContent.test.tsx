@@ -11,7 +11,7 @@ import {
   RunbookVersionResponse,
   RunbookVersionSummary,
 } from '@internal/plugin-rco-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +29,7 @@ const v13 = loadExample('rco/runbook/rco-runbook.yaml');
 const v12 = loadExample('rco/runbook/rco-runbook-v1.2.yaml');
 
 const summary = (runbook: Runbook, current: boolean): RunbookVersionSummary => ({
+  entityRef: 'component:default/rco',
   version: runbook.metadata.version,
   hash: `${runbook.metadata.version}-hash`,
   date: runbook.metadata.date,
@@ -45,7 +46,6 @@ const response = (
   extra: Partial<RunbookVersionResponse> = {},
 ): RunbookVersionResponse => ({
   ...summary(runbook, current),
-  entityRef: 'component:default/rco',
   runbook,
   ...extra,
 });
@@ -104,10 +104,14 @@ async function renderContent(api: RcoApi, entity = governed, route = '/') {
   );
 }
 
+// Rendering sixteen markdown sections is slow on a loaded 2-core CI machine.
+jest.setTimeout(30_000);
+const slow = { timeout: 15_000 };
+
 describe('RunbookContent', () => {
   it('shows the current runbook with a 16-entry table of contents and the ten checklist items', async () => {
     await renderContent(mockRcoApi());
-    expect(await screen.findByText(v13.metadata.title)).toBeInTheDocument();
+    expect(await screen.findByText(v13.metadata.title, {}, slow)).toBeInTheDocument();
     const toc = screen.getByRole('navigation', { name: 'Runbook sections' });
     const links = within(toc).getAllByRole('link');
     expect(links).toHaveLength(16);
@@ -139,9 +143,9 @@ describe('RunbookContent', () => {
         .mockResolvedValueOnce(response(v13, true)),
     });
     await renderContent(api);
-    expect((await screen.findAllByText(/has no valid version yet/)).length).toBeGreaterThan(0);
+    expect((await screen.findAllByText(/has no valid version yet/, {}, slow)).length).toBeGreaterThan(0);
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByText(v13.metadata.title)).toBeInTheDocument();
+    expect(await screen.findByText(v13.metadata.title, {}, slow)).toBeInTheDocument();
   });
 
   it('warns that the newest document is broken while the last good version serves', async () => {
@@ -157,7 +161,7 @@ describe('RunbookContent', () => {
       ),
     });
     await renderContent(api);
-    const alert = await screen.findByRole('alert');
+    const alert = await screen.findByRole('alert', {}, slow);
     expect(alert).toHaveTextContent('sections[1].number: Expected number, received string');
     expect(alert).toHaveTextContent('last good version (v1.3.0)');
   });
@@ -176,7 +180,7 @@ describe('RunbookContent', () => {
     };
     const api = mockRcoApi({ getCurrentRunbook: jest.fn(async () => response(hostile, true)) });
     const { container } = await renderContent(api);
-    await screen.findByText(v13.metadata.title);
+    await screen.findByText(v13.metadata.title, {}, slow);
     expect(screen.getByText('bold').tagName).toBe('STRONG');
     expect(container.querySelector('script')).toBeNull();
     expect(container.querySelector('img[onerror]')).toBeNull();
@@ -191,7 +195,7 @@ describe('RunbookContent', () => {
   it('opens an earlier version from the URL', async () => {
     const api = mockRcoApi();
     await renderContent(api, governed, '/?version=1.2.0');
-    expect(await screen.findByText('earlier version')).toBeInTheDocument();
+    expect(await screen.findByText('earlier version', {}, slow)).toBeInTheDocument();
     expect(api.getRunbookVersion).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'rco' },
       '1.2.0',
@@ -201,7 +205,7 @@ describe('RunbookContent', () => {
   it('compares two versions, marking added lines with + and not only colour', async () => {
     const api = mockRcoApi();
     await renderContent(api, governed, '/?compare=1.2.0..1.3.0');
-    const changes = await screen.findByRole('region', { name: 'Changes in Glossary' });
+    const changes = await screen.findByRole('region', { name: 'Changes in Glossary' }, slow);
     expect(changes).toHaveTextContent('+ | RCOT | Remote-Call Orchestrator Telemetry |');
     expect(screen.getByText('1 sections changed')).toBeInTheDocument();
     expect(screen.getByText('targets.rto')).toBeInTheDocument();
