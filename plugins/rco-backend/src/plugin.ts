@@ -26,6 +26,7 @@ export const rcoPlugin = createBackendPlugin({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         urlReader: coreServices.urlReader,
         scheduler: coreServices.scheduler,
@@ -59,6 +60,7 @@ export const rcoPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
             catalog: deps.catalog,
             runbooks,
             logger: deps.logger,

@@ -10,6 +10,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import path from 'node:path';
 import request from 'supertest';
+import { GATE_IDS } from '@internal/plugin-rco-common';
 import { rcoPlugin } from '../plugin';
 import {
   examplesDir,
@@ -41,8 +42,28 @@ afterAll(() => server.close());
 describe.each(databases.eachSupportedId())('rco runbook API on %s', databaseId => {
   const mockDir = createMockDirectory();
 
+  const auditEvents: Array<{ eventId: string; meta?: unknown; outcome?: string }> = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async options => {
+      const record: (typeof auditEvents)[number] = {
+        eventId: options.eventId,
+        meta: options.meta,
+      };
+      auditEvents.push(record);
+      return {
+        success: async () => {
+          record.outcome = 'success';
+        },
+        fail: async () => {
+          record.outcome = 'fail';
+        },
+      };
+    },
+  });
+
   async function startBackend(id: TestDatabaseId) {
     const knex = await databases.init(id);
+    auditEvents.length = 0;
     const entities = [
       governedEntity(
         'rco',
@@ -83,6 +104,7 @@ describe.each(databases.eachSupportedId())('rco runbook API on %s', databaseId =
           },
         }),
         catalogServiceMock.factory({ entities }),
+        auditor.factory,
       ],
     });
     return { app: httpServer, knex };
@@ -102,16 +124,7 @@ describe.each(databases.eachSupportedId())('rco runbook API on %s', databaseId =
       'Final Review Gate Checklist',
     );
     expect(res.body.runbook.gateChecklist.map((g: any) => g.gate)).toEqual([
-      'acronym-clarity',
-      'secret-hygiene',
-      'migration-controls',
-      'image-scanning',
-      'progressive-delivery',
-      'policy-enforcement',
-      'monitoring-alerting',
-      'documentation-completeness',
-      'rto-rpo-verification',
-      'dpo-signoff',
+      ...GATE_IDS,
     ]);
     expect(res.body.runbook.targets).toEqual({
       rto: 'PT15M',
@@ -217,6 +230,11 @@ describe.each(databases.eachSupportedId())('rco runbook API on %s', databaseId =
     expect(refresh.body.lastError.problems).toContainEqual({
       path: 'sections[1].number',
       message: 'Expected number, received string',
+    });
+    expect(auditEvents).toContainEqual({
+      eventId: 'runbook-refresh',
+      meta: { entityRef: 'component:default/editable' },
+      outcome: 'success',
     });
 
     const current = await request(app).get(

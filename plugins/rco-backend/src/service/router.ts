@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -7,6 +8,7 @@ import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Request } from 'express';
 import { createOpenApiRouter } from '../schema/openapi.generated';
+import { audited } from './audited';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
 
@@ -28,6 +30,7 @@ const dates = <T extends { firstSeenAt: Date; lastSeenAt: Date }>(v: T) => ({
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  auditor: AuditorService;
   catalog: CatalogService;
   runbooks: RunbookService;
   logger: LoggerService;
@@ -35,7 +38,7 @@ export interface RouterOptions {
 
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
 export async function createRouter(options: RouterOptions) {
-  const { httpAuth, catalog, runbooks } = options;
+  const { httpAuth, auditor, catalog, runbooks } = options;
   const router = await createOpenApiRouter();
 
   // Reads follow catalog visibility: an entity the caller cannot see does not exist for them.
@@ -68,7 +71,16 @@ export async function createRouter(options: RouterOptions) {
     '/entities/:kind/:namespace/:name/runbook/refresh',
     async (req, res) => {
       const entity = await loadEntity(req);
-      const outcome = await runbooks.refresh(entity);
+      const outcome = await audited(
+        auditor,
+        {
+          eventId: 'runbook-refresh',
+          request: req,
+          meta: { entityRef: stringifyEntityRef(entity) },
+        },
+        () => runbooks.refresh(entity),
+        result => ({ status: result.status, versions: result.versions }),
+      );
       res.json({ ...outcome, lastError: errorView(outcome.lastError) });
     },
   );
