@@ -10,6 +10,15 @@ import { createRouter } from './service/router';
 import { RunbookReader } from './service/RunbookReader';
 import { RunbookService } from './service/RunbookService';
 import { scheduleRunbookRefresh } from './service/scheduleRunbookRefresh';
+import { readRcoConfig } from './config';
+import { DatabaseEvidenceStore } from './database/DatabaseEvidenceStore';
+import { DecisionStore } from './database/DecisionStore';
+import { Ledger } from './database/Ledger';
+import { EvidenceService } from './evidence/EvidenceService';
+import { builtinParsers } from './evidence/parsers';
+import { Access } from './service/access';
+import { ReleaseService } from './service/ReleaseService';
+import { seedDemoEvidence } from './service/demoEvidence';
 
 /**
  * The RCO Release Console backend plugin.
@@ -31,11 +40,17 @@ export const rcoPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        userInfo: coreServices.userInfo,
       },
       async init(deps) {
+        const config = readRcoConfig(deps.config);
         const store = await DatabaseRunbookStore.create({
           database: deps.database,
         });
+        const db = await deps.database.getClient();
+        const ledger = new Ledger(db);
+        const evidenceStore = new DatabaseEvidenceStore(db, ledger);
+        const decisions = new DecisionStore(db, ledger);
         const runbooks = new RunbookService(
           store,
           new RunbookReader(
@@ -57,6 +72,11 @@ export const rcoPlugin = createBackendPlugin({
           runbooks,
           logger: deps.logger,
         });
+        const releases = new ReleaseService(evidenceStore, decisions, ledger, runbooks, config, deps.catalog);
+        const evidenceService = new EvidenceService(evidenceStore, builtinParsers);
+        if (config.demoEvidence) {
+          await seedDemoEvidence({ evidenceService, evidenceStore, decisions, logger: deps.logger });
+        }
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -64,6 +84,13 @@ export const rcoPlugin = createBackendPlugin({
             catalog: deps.catalog,
             runbooks,
             logger: deps.logger,
+            access: new Access(deps.userInfo, config),
+            evidenceService,
+            evidenceStore,
+            decisions,
+            ledger,
+            releases,
+            config,
           }),
         );
       },

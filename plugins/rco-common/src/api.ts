@@ -69,3 +69,69 @@ export interface RunbookRefreshResponse {
   current?: string;
   lastError?: RunbookErrorView;
 }
+
+/** @public */
+export type GateStatus = 'pass' | 'fail' | 'missing' | 'stale' | 'waived';
+
+/** Evidence a gate result rests on. @public */
+export interface GateEvidenceRef {
+  id: string;
+  kind: string;
+  sha256: string;
+  collectedAt: string;
+  subject: { version?: string; digest?: string; commit?: string; environment?: string };
+}
+
+/** @public */
+export interface GateResult {
+  id: string;
+  title: string;
+  verification: string;
+  /** Runbook section that describes the verification. */
+  section?: string;
+  status: GateStatus;
+  /** What a person can act on. */
+  reasons: string[];
+  evidence: GateEvidenceRef[];
+  evaluatedAt: string;
+  /** When the newest evidence ages out (absent when it never does). */
+  expiresAt?: string;
+  /** The maximum evidence age in force (ISO 8601). */
+  maxAge?: string;
+  waiver?: { id: string; justification: string; grantedBy: string; expiresAt: string };
+}
+
+/** @public */
+export interface PillarRequirementResult {
+  requirement: string;
+  met: boolean;
+  /** Gates the requirement rests on, and what else it was checked against. */
+  gates: string[];
+  basis: string;
+}
+
+/** @public */
+export interface PillarResult {
+  id: string;
+  title: string;
+  met: boolean;
+  requirements: PillarRequirementResult[];
+}
+
+/** @public */
+export interface ReleaseStatusResponse {
+  entityRef: string;
+  release: { version?: string; digest?: string; environment?: string };
+  runbookVersion?: string;
+  gates: GateResult[];
+  pillars: PillarResult[];
+  summary: {
+    passing: number;
+    total: number;
+    blockedBy: string[];
+    waived: string[];
+    ready: boolean;
+    text: string;
+  };
+  evaluatedAt: string;
+}

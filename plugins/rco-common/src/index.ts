@@ -9,3 +9,4 @@ export * from './catalogue';
 export * from './runbook/schema';
 export * from './runbook/parse';
 export * from './api';
+export * from './evidence';

@@ -29,3 +29,12 @@ export function governedEntity(
     spec: { type: 'service', lifecycle: 'production', owner: 'group:default/rco-team' },
   };
 }
+
+/**
+ * The shared real-world sample outputs (Trivy, Grype, Cosign, …), read by path: they live beside
+ * the repository (`../shared/samples`) and are never copied in.
+ */
+export const samplesDir = path.resolve(__dirname, '../../../../../shared/samples');
+
+export const readSample = (file: string) =>
+  fs.readFileSync(path.join(samplesDir, file), 'utf8');

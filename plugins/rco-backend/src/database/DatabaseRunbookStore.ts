@@ -3,7 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Runbook } from '@internal/plugin-rco-common';
-import { createHash } from 'node:crypto';
+import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { Knex } from 'knex';
 import {
   RunbookReadError,
@@ -31,30 +31,10 @@ type VersionRow = {
   last_seen_at: Date | string;
 };
 
-/** JSON with sorted keys, so the hash depends on content and not on key order or layout. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonicalJson).join(',')}]`;
-  }
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries
-      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** sha256 of a runbook's canonical JSON. */
 export function hashRunbook(runbook: Runbook): string {
-  return createHash('sha256').update(canonicalJson(runbook)).digest('hex');
+  return sha256(canonicalJson(runbook));
 }
-
-// SQLite hands timestamps back as numbers or strings, PostgreSQL as Dates.
-const toDate = (value: Date | string | number) =>
-  value instanceof Date ? value : new Date(value);
 
 function toVersion(row: VersionRow): StoredRunbookVersion {
   return {

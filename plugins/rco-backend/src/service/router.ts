@@ -9,6 +9,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Request } from 'express';
 import { createOpenApiRouter } from '../schema/openapi.generated';
 import { audited } from './audited';
+import { registerReleaseRoutes, ReleaseRouteOptions } from './releaseRoutes';
+import express from 'express';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
 
@@ -28,7 +30,8 @@ const dates = <T extends { firstSeenAt: Date; lastSeenAt: Date }>(v: T) => ({
 });
 
 /** Options of {@link createRouter}. */
-export interface RouterOptions {
+export interface RouterOptions
+  extends Omit<ReleaseRouteOptions, 'loadEntity'> {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   catalog: CatalogService;
@@ -39,7 +42,34 @@ export interface RouterOptions {
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
 export async function createRouter(options: RouterOptions) {
   const { httpAuth, auditor, catalog, runbooks } = options;
-  const router = await createOpenApiRouter();
+  const json = express.json({ limit: '1mb' });
+  // Evidence arrives as the tool wrote it (JSON, YAML, NDJSON) whatever the Content-Type says.
+  const raw = express.raw({ type: () => true, limit: options.config.maxUploadBytes });
+  const router = await createOpenApiRouter({
+    middleware: [
+      (req, res, next) => {
+        if (!(req.method === 'POST' && /^\/entities\/[^/]+\/[^/]+\/[^/]+\/evidence\/?$/.test(req.path))) {
+          json(req, res, next);
+          return;
+        }
+        raw(req, res, (error?: any) => {
+          // Answered here: the OpenAPI validator would turn any error passed on into a 400.
+          if (error?.type === 'entity.too.large') {
+            res.status(413).json({
+              error: {
+                name: 'PayloadTooLargeError',
+                message: `The upload is larger than the limit of ${options.config.maxUploadBytes} bytes (rco.evidence.maxUploadBytes)`,
+              },
+              request: { method: req.method, url: req.originalUrl },
+              response: { statusCode: 413 },
+            });
+            return;
+          }
+          next(error);
+        });
+      },
+    ],
+  });
 
   // Reads follow catalog visibility: an entity the caller cannot see does not exist for them.
   async function loadEntity(
@@ -109,5 +139,6 @@ export async function createRouter(options: RouterOptions) {
     res.json({ entityRef: stringifyEntityRef(entity), ...diff });
   });
 
+  registerReleaseRoutes(router, { ...options, loadEntity });
   return router;
 }

@@ -1,0 +1,132 @@
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
+import {
+  EvidenceRecord,
+  EvidenceStore,
+  NewEvidence,
+} from './EvidenceStore';
+import { Ledger } from './Ledger';
+
+const COLUMNS = [
+  'id',
+  'entity_ref',
+  'kind',
+  'sha256',
+  'subject_version',
+  'subject_digest',
+  'subject_commit',
+  'environment',
+  'source',
+  'submitter',
+  'collected_at',
+  'summary',
+  'raw_size',
+];
+
+function toRecord(row: any): EvidenceRecord {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    kind: row.kind,
+    sha256: row.sha256,
+    subject: {
+      version: row.subject_version ?? undefined,
+      digest: row.subject_digest ?? undefined,
+      commit: row.subject_commit ?? undefined,
+      environment: row.environment ?? undefined,
+    },
+    source: row.source,
+    submitter: row.submitter,
+    collectedAt: toDate(row.collected_at),
+    summary: JSON.parse(row.summary),
+    rawSize: Number(row.raw_size),
+  };
+}
+
+const dedupeKey = (r: NewEvidence) =>
+  sha256(
+    canonicalJson([
+      r.entityRef,
+      r.kind,
+      r.sha256,
+      r.subject.version ?? null,
+      r.subject.digest ?? null,
+      r.subject.commit ?? null,
+      r.subject.environment ?? null,
+    ]),
+  );
+
+/** {@link EvidenceStore} on the plugin's database. */
+export class DatabaseEvidenceStore implements EvidenceStore {
+  constructor(private readonly db: Knex, private readonly ledger: Ledger) {}
+
+  async add(records: NewEvidence[]) {
+    return this.db.transaction(async tx => {
+      const results: Array<{ record: EvidenceRecord; created: boolean }> = [];
+      for (const record of records) {
+        const key = dedupeKey(record);
+        const existing = await tx('rco_evidence').where({ dedupe_key: key }).first(COLUMNS);
+        if (existing) {
+          results.push({ record: toRecord(existing), created: false });
+          continue;
+        }
+        const row = {
+          id: randomUUID(),
+          entity_ref: record.entityRef,
+          kind: record.kind,
+          sha256: record.sha256,
+          subject_version: record.subject.version ?? null,
+          subject_digest: record.subject.digest ?? null,
+          subject_commit: record.subject.commit ?? null,
+          environment: record.subject.environment ?? null,
+          source: record.source,
+          submitter: record.submitter,
+          collected_at: record.collectedAt,
+          summary: JSON.stringify(record.summary),
+          raw: record.raw,
+          raw_format: record.rawFormat,
+          raw_size: Buffer.byteLength(record.raw),
+          dedupe_key: key,
+        };
+        await tx('rco_evidence').insert(row);
+        await this.ledger.append(tx, {
+          entryType: 'evidence-upload',
+          entityRef: record.entityRef,
+          actor: record.submitter,
+          payload: {
+            id: row.id,
+            kind: record.kind,
+            sha256: record.sha256,
+            subject: record.subject,
+            source: record.source,
+          },
+        });
+        results.push({ record: toRecord(row), created: true });
+      }
+      return results;
+    });
+  }
+
+  async list(
+    entityRef: string,
+    options: { kinds?: NewEvidence['kind'][]; limit?: number } = {},
+  ): Promise<EvidenceRecord[]> {
+    const query = this.db('rco_evidence')
+      .select(COLUMNS)
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'collected_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    if (options.kinds?.length) query.whereIn('kind', options.kinds);
+    if (options.limit) query.limit(options.limit);
+    return (await query).map(toRecord);
+  }
+
+  async get(id: string) {
+    const row = await this.db('rco_evidence').where({ id }).first();
+    if (!row) return undefined;
+    return { ...toRecord(row), raw: row.raw, rawFormat: row.raw_format };
+  }
+}

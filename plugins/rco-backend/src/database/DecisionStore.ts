@@ -1,0 +1,146 @@
+import { GateId } from '@internal/plugin-rco-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { toDate } from '../lib/canonicalJson';
+import { SignoffRecord, WaiverRecord } from '../gates/types';
+import { Ledger } from './Ledger';
+
+/**
+ * Human decisions: sign-offs bound to a release and waivers of a gate. Nothing is updated in
+ * place except a waiver's revocation time; every decision is also a ledger entry written in the
+ * same transaction.
+ */
+export class DecisionStore {
+  constructor(private readonly db: Knex, private readonly ledger: Ledger) {}
+
+  async addSignoff(entityRef: string, signoff: Omit<SignoffRecord, 'id' | 'createdAt'>): Promise<SignoffRecord> {
+    const record: SignoffRecord = { ...signoff, id: randomUUID(), createdAt: new Date() };
+    await this.db.transaction(async tx => {
+      await tx('rco_signoffs').insert({
+        id: record.id,
+        entity_ref: entityRef,
+        role: record.role,
+        decision: record.decision,
+        release_version: record.release.version,
+        release_digest: record.release.digest,
+        signer: record.signer,
+        comment: record.comment ?? null,
+        revokes: record.revokes ?? null,
+        created_at: record.createdAt,
+      });
+      await this.ledger.append(tx, {
+        entryType: record.decision === 'revoked' ? 'signoff-revoke' : 'signoff',
+        entityRef,
+        actor: record.signer,
+        payload: { id: record.id, role: record.role, decision: record.decision, release: record.release, revokes: record.revokes ?? null, comment: record.comment ?? null },
+      });
+    });
+    return record;
+  }
+
+  async listSignoffs(entityRef: string, release?: { version?: string; digest?: string }): Promise<SignoffRecord[]> {
+    const query = this.db('rco_signoffs').where({ entity_ref: entityRef }).orderBy('created_at', 'asc');
+    if (release?.version) query.andWhere({ release_version: release.version });
+    if (release?.digest) query.andWhere({ release_digest: release.digest });
+    return (await query).map(row => ({
+      id: row.id,
+      role: row.role,
+      decision: row.decision,
+      release: { version: row.release_version, digest: row.release_digest },
+      signer: row.signer,
+      comment: row.comment ?? undefined,
+      revokes: row.revokes ?? undefined,
+      createdAt: toDate(row.created_at),
+    }));
+  }
+
+  async getSignoff(id: string): Promise<(SignoffRecord & { entityRef: string }) | undefined> {
+    const row = await this.db('rco_signoffs').where({ id }).first('entity_ref');
+    if (!row) return undefined;
+    const match = (await this.listSignoffs(row.entity_ref)).find(s => s.id === id);
+    return match && { ...match, entityRef: row.entity_ref };
+  }
+
+  /** Records who asks for a release; the first request of a release stands. */
+  async requestRelease(entityRef: string, release: { version: string; digest: string }, requester: string) {
+    return this.db.transaction(async tx => {
+      const existing = await tx('rco_release_requests')
+        .where({ entity_ref: entityRef, release_version: release.version, release_digest: release.digest })
+        .first();
+      if (existing) return { requester: existing.requester as string, createdAt: toDate(existing.created_at), created: false };
+      const createdAt = new Date();
+      await tx('rco_release_requests').insert({
+        id: randomUUID(),
+        entity_ref: entityRef,
+        release_version: release.version,
+        release_digest: release.digest,
+        requester,
+        created_at: createdAt,
+      });
+      await this.ledger.append(tx, { entryType: 'release-request', entityRef, actor: requester, payload: { release } });
+      return { requester, createdAt, created: true };
+    });
+  }
+
+  async getRequester(entityRef: string, release: { version?: string; digest?: string }): Promise<string | undefined> {
+    if (!release.version || !release.digest) return undefined;
+    const row = await this.db('rco_release_requests')
+      .where({ entity_ref: entityRef, release_version: release.version, release_digest: release.digest })
+      .first('requester');
+    return row?.requester;
+  }
+
+  async addWaiver(entityRef: string, waiver: Omit<WaiverRecord, 'id' | 'createdAt'>): Promise<WaiverRecord> {
+    const record: WaiverRecord = { ...waiver, id: randomUUID(), createdAt: new Date() };
+    await this.db.transaction(async tx => {
+      await tx('rco_waivers').insert({
+        id: record.id,
+        entity_ref: entityRef,
+        gate: record.gate,
+        environment: record.environment ?? null,
+        release_version: record.releaseVersion ?? null,
+        justification: record.justification,
+        granted_by: record.grantedBy,
+        created_at: record.createdAt,
+        expires_at: record.expiresAt,
+      });
+      await this.ledger.append(tx, {
+        entryType: 'waiver',
+        entityRef,
+        actor: record.grantedBy,
+        payload: { id: record.id, gate: record.gate, environment: record.environment ?? null, releaseVersion: record.releaseVersion ?? null, justification: record.justification, expiresAt: record.expiresAt.toISOString() },
+      });
+    });
+    return record;
+  }
+
+  async revokeWaiver(id: string, actor: string): Promise<WaiverRecord | undefined> {
+    return this.db.transaction(async tx => {
+      const row = await tx('rco_waivers').where({ id }).first();
+      if (!row) return undefined;
+      const revokedAt = new Date();
+      await tx('rco_waivers').where({ id }).update({ revoked_at: revokedAt });
+      await this.ledger.append(tx, { entryType: 'waiver-revoke', entityRef: row.entity_ref, actor, payload: { id } });
+      return { ...this.toWaiver(row), revokedAt };
+    });
+  }
+
+  async listWaivers(entityRef: string): Promise<WaiverRecord[]> {
+    const rows = await this.db('rco_waivers').where({ entity_ref: entityRef }).orderBy('created_at', 'desc');
+    return rows.map(row => this.toWaiver(row));
+  }
+
+  private toWaiver(row: any): WaiverRecord {
+    return {
+      id: row.id,
+      gate: row.gate as GateId,
+      environment: row.environment ?? undefined,
+      releaseVersion: row.release_version ?? undefined,
+      justification: row.justification,
+      grantedBy: row.granted_by,
+      createdAt: toDate(row.created_at),
+      expiresAt: toDate(row.expires_at),
+      revokedAt: row.revoked_at ? toDate(row.revoked_at) : undefined,
+    };
+  }
+}

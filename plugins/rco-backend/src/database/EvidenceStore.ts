@@ -1,0 +1,44 @@
+import {
+  EvidenceKind,
+  EvidenceSummary,
+} from '@internal/plugin-rco-common';
+
+/** Where evidence came from. */
+export type EvidenceSource = 'ci' | 'human' | 'cluster' | 'system';
+
+/** A stored evidence record without its raw document. */
+export interface EvidenceRecord {
+  id: string;
+  entityRef: string;
+  kind: EvidenceKind;
+  sha256: string;
+  subject: {
+    version?: string;
+    digest?: string;
+    commit?: string;
+    environment?: string;
+  };
+  source: EvidenceSource;
+  submitter: string;
+  collectedAt: Date;
+  summary: EvidenceSummary;
+  rawSize: number;
+}
+
+/** A new record to store, with its masked raw document. */
+export interface NewEvidence extends Omit<EvidenceRecord, 'id' | 'rawSize'> {
+  raw: string;
+  rawFormat: 'json' | 'ndjson' | 'yaml';
+}
+
+/** Persistence of evidence. Every write appends to the ledger in the same transaction. */
+export interface EvidenceStore {
+  /**
+   * Stores the records of one upload, all or nothing. A record identical to one already kept
+   * (same entity, kind, document and subject) is not stored again: the existing one is returned.
+   */
+  add(records: NewEvidence[]): Promise<Array<{ record: EvidenceRecord; created: boolean }>>;
+  /** Evidence of an entity, newest first. */
+  list(entityRef: string, options?: { kinds?: EvidenceKind[]; limit?: number }): Promise<EvidenceRecord[]>;
+  get(id: string): Promise<(EvidenceRecord & { raw: string; rawFormat: string }) | undefined>;
+}

@@ -1,0 +1,123 @@
+import { Knex } from 'knex';
+import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
+
+const GENESIS = '0'.repeat(64);
+
+/** One ledger entry. */
+export interface LedgerEntry {
+  seq: number;
+  entryType: string;
+  entityRef?: string;
+  actor: string;
+  payload: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+  createdAt: Date;
+}
+
+/** Outcome of recomputing the chain. */
+export interface LedgerVerification {
+  ok: boolean;
+  entries: number;
+  firstBroken?: { seq: number; reason: string };
+}
+
+const entryHash = (
+  prevHash: string,
+  entry: { entryType: string; entityRef?: string; actor: string; payload: unknown; createdAt: Date },
+) =>
+  sha256(
+    prevHash +
+      canonicalJson({
+        entryType: entry.entryType,
+        entityRef: entry.entityRef ?? null,
+        actor: entry.actor,
+        payload: entry.payload,
+        createdAt: entry.createdAt.toISOString(),
+      }),
+  );
+
+/**
+ * The append-only, hash-chained ledger: `hash = sha256(prev_hash ‖ canonical(entry))`. Entries
+ * are appended inside the caller's transaction, so a decision and its ledger entry commit
+ * together; on PostgreSQL a table lock serialises appenders so the chain never forks.
+ */
+export class Ledger {
+  constructor(private readonly db: Knex) {}
+
+  async append(
+    tx: Knex.Transaction,
+    entry: { entryType: string; entityRef?: string; actor: string; payload: Record<string, unknown> },
+  ): Promise<LedgerEntry> {
+    if (tx.client.config.client === 'pg') {
+      await tx.raw('LOCK TABLE rco_ledger IN SHARE ROW EXCLUSIVE MODE');
+    }
+    const last = await tx('rco_ledger').orderBy('seq', 'desc').first('hash');
+    const prevHash: string = last?.hash ?? GENESIS;
+    // Millisecond precision survives every database's timestamp type.
+    const createdAt = new Date(Math.floor(Date.now()));
+    const hash = entryHash(prevHash, { ...entry, createdAt });
+    const [row] = await tx('rco_ledger')
+      .insert({
+        entry_type: entry.entryType,
+        entity_ref: entry.entityRef ?? null,
+        actor: entry.actor,
+        payload: canonicalJson(entry.payload),
+        prev_hash: prevHash,
+        hash,
+        created_at: createdAt,
+      })
+      .returning('seq');
+    const seq = typeof row === 'object' ? Number(row.seq) : Number(row);
+    return { seq, ...entry, prevHash, hash, createdAt };
+  }
+
+  async list(options: { entityRef?: string; limit?: number; afterSeq?: number } = {}): Promise<LedgerEntry[]> {
+    const query = this.db('rco_ledger').orderBy('seq', 'asc');
+    if (options.entityRef) query.where({ entity_ref: options.entityRef });
+    if (options.afterSeq) query.where('seq', '>', options.afterSeq);
+    if (options.limit) query.limit(options.limit);
+    const rows = await query;
+    return rows.map(row => ({
+      seq: Number(row.seq),
+      entryType: row.entry_type,
+      entityRef: row.entity_ref ?? undefined,
+      actor: row.actor,
+      payload: JSON.parse(row.payload),
+      prevHash: row.prev_hash,
+      hash: row.hash,
+      createdAt: toDate(row.created_at),
+    }));
+  }
+
+  /** Recomputes every hash in order and names the first entry that does not match. */
+  async verify(): Promise<LedgerVerification> {
+    let prevHash = GENESIS;
+    let entries = 0;
+    let afterSeq = 0;
+    for (;;) {
+      const page = await this.list({ afterSeq, limit: 1000 });
+      if (page.length === 0) break;
+      for (const entry of page) {
+        entries++;
+        if (entry.prevHash !== prevHash) {
+          return {
+            ok: false,
+            entries,
+            firstBroken: { seq: entry.seq, reason: 'prev_hash does not match the previous entry' },
+          };
+        }
+        if (entryHash(prevHash, entry) !== entry.hash) {
+          return {
+            ok: false,
+            entries,
+            firstBroken: { seq: entry.seq, reason: 'content does not match its hash' },
+          };
+        }
+        prevHash = entry.hash;
+      }
+      afterSeq = page[page.length - 1].seq;
+    }
+    return { ok: true, entries };
+  }
+}

@@ -1,0 +1,103 @@
+import { InputError } from '@backstage/errors';
+import {
+  EVIDENCE_KINDS,
+  EvidenceKind,
+} from '@internal/plugin-rco-common';
+import { canonicalJson, sha256 } from '../lib/canonicalJson';
+import {
+  EvidenceRecord,
+  EvidenceSource,
+  EvidenceStore,
+  NewEvidence,
+} from '../database/EvidenceStore';
+import { decodeEvidenceBody } from './decode';
+import { EvidenceParser } from './parsers/types';
+
+/** Query parameters of an upload: they describe the release the document is about. */
+export interface UploadOptions {
+  entityRef: string;
+  body: Buffer;
+  kind?: string;
+  version?: string;
+  digest?: string;
+  commit?: string;
+  environment?: string;
+  source: EvidenceSource;
+  submitter: string;
+  now?: Date;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Turns uploaded documents into stored evidence: decode, recognise the format, normalise,
+ * mask secrets, then store every document of the upload or none.
+ */
+export class EvidenceService {
+  private readonly byKind: Map<EvidenceKind, EvidenceParser>;
+
+  constructor(
+    private readonly store: EvidenceStore,
+    private readonly parsers: EvidenceParser[],
+  ) {
+    this.byKind = new Map(parsers.map(p => [p.kind, p]));
+  }
+
+  async upload(options: UploadOptions): Promise<Array<{ record: EvidenceRecord; created: boolean }>> {
+    const hint = options.kind;
+    if (hint !== undefined && !(EVIDENCE_KINDS as readonly string[]).includes(hint)) {
+      throw new InputError(
+        `Unknown evidence kind "${hint}". Accepted kinds: ${EVIDENCE_KINDS.join(', ')}`,
+      );
+    }
+    if (options.digest !== undefined && !DIGEST.test(options.digest)) {
+      throw new InputError('digest must look like sha256:<64 hex characters>');
+    }
+    const documents = decodeEvidenceBody(options.body);
+    const collectedAt = options.now ?? new Date();
+    const records: NewEvidence[] = documents.map(({ doc, text, format }, index) => {
+      const parser = this.parserFor(doc, hint as EvidenceKind | undefined, documents.length > 1 ? index + 1 : undefined);
+      const parsed = parser.parse(doc);
+      const unchanged = parsed.sanitized === doc;
+      const subject = {
+        version: options.version ?? parsed.subject.version,
+        digest: options.digest ?? parsed.subject.digest,
+        commit: options.commit ?? parsed.subject.commit,
+        environment: options.environment ?? parsed.subject.environment,
+      };
+      return {
+        entityRef: options.entityRef,
+        kind: parser.kind,
+        sha256: sha256(text ?? canonicalJson(doc)),
+        subject,
+        source: options.source,
+        submitter: options.submitter,
+        collectedAt,
+        summary: parsed.summary,
+        // The upload is kept as sent unless a secret had to be masked out of it.
+        raw: unchanged && text ? text : JSON.stringify(parsed.sanitized, null, 2),
+        rawFormat: unchanged && text ? format : 'json',
+      };
+    });
+    return this.store.add(records);
+  }
+
+  private parserFor(doc: unknown, hint: EvidenceKind | undefined, position?: number): EvidenceParser {
+    const where = position ? `Document ${position} of the upload` : 'The document';
+    if (hint) {
+      const parser = this.byKind.get(hint);
+      if (!parser) throw new InputError(`Evidence kind "${hint}" has no reader installed`);
+      if (!parser.detect(doc)) {
+        throw new InputError(`${where} is not ${hint} output (kind=${hint} was given)`);
+      }
+      return parser;
+    }
+    const matches = this.parsers.filter(p => p.detect(doc));
+    if (matches.length === 0) {
+      throw new InputError(
+        `${where} is not a recognised evidence format. Accepted kinds: ${EVIDENCE_KINDS.join(', ')}; pass ?kind= to say which`,
+      );
+    }
+    return matches[0];
+  }
+}

@@ -1,0 +1,64 @@
+import { InputError } from '@backstage/errors';
+import { EvidenceKind, VeleroSummary } from '@internal/plugin-rco-common';
+import { EvidenceParser } from './types';
+import {
+  getObject,
+  getString,
+  isKubernetesKind,
+  optionalNumber,
+  requireMetadata,
+  requireObject,
+  stripNoise,
+  subjectFromLabels,
+} from './k8s';
+
+/** Velero `Backup` and `Restore` (velero.io/v1), as `kubectl get … -o yaml` prints them. */
+function veleroParser(
+  object: VeleroSummary['object'],
+  kind: EvidenceKind,
+): EvidenceParser {
+  const detect = (doc: unknown) =>
+    isKubernetesKind(doc, 'velero.io', ['v1'], [object]);
+  return {
+    kind,
+    detect,
+    parse(doc) {
+      if (!isKubernetesKind(doc, 'velero.io', ['v1'], [object])) {
+        throw new InputError(`Not a Velero ${object}`);
+      }
+      const meta = requireMetadata(doc, `Velero ${object}`);
+      const what = `Velero ${object} ${meta.name}`;
+      // The server writes status as it works; without one nothing was backed up or restored.
+      const status = requireObject(doc, 'status', what);
+      const summary: VeleroSummary = {
+        type: 'velero',
+        object,
+        name: meta.name,
+        phase: getString(status, 'phase'),
+        startTimestamp: getString(status, 'startTimestamp'),
+        completionTimestamp: getString(status, 'completionTimestamp'),
+        errors: optionalNumber(status, 'errors', `${what} status`),
+        warnings: optionalNumber(status, 'warnings', `${what} status`),
+      };
+      if (object === 'Restore') {
+        // A restore is only evidence of something when we know which backup it restored.
+        const backupName = getString(getObject(doc, 'spec'), 'backupName');
+        const schedule = getString(getObject(doc, 'spec'), 'scheduleName');
+        if (!backupName && !schedule) {
+          throw new InputError(
+            `${what} has no spec.backupName (nor spec.scheduleName)`,
+          );
+        }
+        summary.backupName = backupName;
+      }
+      return {
+        summary,
+        subject: subjectFromLabels(meta.labels),
+        sanitized: stripNoise(doc),
+      };
+    },
+  };
+}
+
+export const veleroBackupParser = veleroParser('Backup', 'velero-backup');
+export const veleroRestoreParser = veleroParser('Restore', 'velero-restore');

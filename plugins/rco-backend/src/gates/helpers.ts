@@ -1,0 +1,53 @@
+import { EvidenceKind, EvidenceSummary } from '@internal/plugin-rco-common';
+import { Duration } from 'luxon';
+import { EvidenceRecord } from '../database/EvidenceStore';
+import { GateContext, ReleaseRef } from './types';
+
+/** Evidence about another release, image or environment does not count. */
+export function matchesRelease(record: EvidenceRecord, release: ReleaseRef): boolean {
+  const { subject } = record;
+  if (release.digest && subject.digest && subject.digest !== release.digest) return false;
+  if (release.version && subject.version && subject.version !== release.version) return false;
+  if (release.commit && subject.commit && subject.commit !== release.commit) return false;
+  if (release.environment && subject.environment && subject.environment !== release.environment) {
+    return false;
+  }
+  return true;
+}
+
+/** Evidence of the given kinds that counts for the release, newest first. */
+export function evidenceOf(
+  ctx: GateContext,
+  kinds: EvidenceKind[],
+  extra?: (record: EvidenceRecord) => boolean,
+): EvidenceRecord[] {
+  return ctx.evidence.filter(
+    r => kinds.includes(r.kind) && matchesRelease(r, ctx.release) && (!extra || extra(r)),
+  );
+}
+
+/** The summary of a record, narrowed to the type its kind produces. */
+export function summaryOf<T extends EvidenceSummary['type']>(
+  record: EvidenceRecord,
+  type: T,
+): Extract<EvidenceSummary, { type: T }> | undefined {
+  return record.summary.type === type
+    ? (record.summary as Extract<EvidenceSummary, { type: T }>)
+    : undefined;
+}
+
+export const duration = (iso: string) => Duration.fromISO(iso);
+
+export function humanAge(ms: number): string {
+  const minutes = Math.round(ms / 60000);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+export const shortDigest = (digest?: string) =>
+  digest ? (digest.length > 19 ? `${digest.slice(0, 19)}…` : digest) : 'the release image';
+
+export const describe = (record: EvidenceRecord) =>
+  `${record.kind} ${record.sha256.slice(0, 12)} (${record.collectedAt.toISOString()})`;

@@ -1,0 +1,73 @@
+import {
+  GateId,
+  GateStatus,
+  Runbook,
+} from '@internal/plugin-rco-common';
+import { EvidenceRecord } from '../database/EvidenceStore';
+
+/** A sign-off decision as the gates read it. */
+export interface SignoffRecord {
+  id: string;
+  role: 'po' | 'dpo' | 'security';
+  decision: 'approved' | 'rejected' | 'revoked';
+  release: { version: string; digest: string };
+  signer: string;
+  comment?: string;
+  revokes?: string;
+  createdAt: Date;
+}
+
+/** An active or past waiver of one gate. */
+export interface WaiverRecord {
+  id: string;
+  gate: GateId;
+  environment?: string;
+  releaseVersion?: string;
+  justification: string;
+  grantedBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt?: Date;
+}
+
+/** The release being judged. */
+export interface ReleaseRef {
+  version?: string;
+  digest?: string;
+  commit?: string;
+  environment?: string;
+}
+
+/** Thresholds from app-config; a runbook may only tighten them. */
+export interface GateConfig {
+  /** ISO 8601 durations by gate. */
+  maxAge: Partial<Record<GateId, string>>;
+  /** Severities that fail image-scanning. */
+  blockingSeverities: string[];
+  /** Artefact links must point into this repository (prefix or substring). */
+  helixCoreRepository: string;
+}
+
+/** Everything a gate evaluation reads. */
+export interface GateContext {
+  entityRef: string;
+  runbook?: Runbook;
+  release: ReleaseRef;
+  /** All evidence of the entity, newest first. */
+  evidence: EvidenceRecord[];
+  signoffs: SignoffRecord[];
+  waivers: WaiverRecord[];
+  /** Who asked for the release, for the four-eyes rule. */
+  requester?: string;
+  now: Date;
+  config: GateConfig;
+}
+
+/** What one gate rule concludes before waivers and ageing are applied. */
+export interface RuleOutcome {
+  status: Exclude<GateStatus, 'waived' | 'stale'>;
+  reasons: string[];
+  used: EvidenceRecord[];
+  /** When the conclusion stops holding (the oldest evidence used ages out). */
+  freshness?: Array<{ what: string; at: Date }>;
+}

@@ -1,0 +1,106 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ReleaseStatusResponse, RUNBOOK_ANNOTATION } from '@internal/plugin-rco-common';
+import { ownersOf } from './access';
+import { DecisionStore } from '../database/DecisionStore';
+import { EvidenceStore } from '../database/EvidenceStore';
+import { Ledger } from '../database/Ledger';
+import { evaluateRelease } from '../gates/evaluate';
+import { ReleaseRef } from '../gates/types';
+import { RcoConfig } from '../config';
+import { RunbookService } from './RunbookService';
+
+const LEDGER_CHECK_TTL_MS = 60_000;
+
+/** Judges releases from the stored evidence, sign-offs, waivers and the current runbook. */
+export class ReleaseService {
+  private ledgerCheck?: { at: number; ok: boolean };
+
+  constructor(
+    private readonly evidence: EvidenceStore,
+    private readonly decisions: DecisionStore,
+    private readonly ledger: Ledger,
+    private readonly runbooks: RunbookService,
+    private readonly config: RcoConfig,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async status(entity: Entity, release: ReleaseRef, now = new Date()): Promise<ReleaseStatusResponse> {
+    const entityRef = stringifyEntityRef(entity);
+    const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] = await Promise.all([
+      this.runbooks.getCurrent(entity).then(r => r.runbook).catch(() => undefined),
+      this.evidence.list(entityRef),
+      this.decisions.listSignoffs(entityRef, release.version && release.digest ? release : undefined),
+      this.decisions.listWaivers(entityRef),
+      this.ledgerVerified(),
+      this.decisions.getRequester(entityRef, release),
+    ]);
+    return evaluateRelease(
+      { entityRef, runbook, release, evidence, signoffs, waivers, requester, now, config: this.config.gates },
+      {
+        ledgerVerified,
+        hasApiDefinition: (entity.relations ?? []).some(r => r.type === 'providesApi') ||
+          ((entity.spec?.providesApis as string[] | undefined)?.length ?? 0) > 0,
+      },
+    );
+  }
+
+  /** The newest release the entity has evidence for, when the caller names none. */
+  async latestRelease(entity: Entity): Promise<ReleaseRef> {
+    const [newest] = (await this.evidence.list(stringifyEntityRef(entity), { limit: 200 })).filter(
+      r => r.subject.digest || r.subject.version,
+    );
+    return newest ? { version: newest.subject.version, digest: newest.subject.digest } : {};
+  }
+
+  /**
+   * Every governed entity the caller can see, with the readiness of its newest release,
+   * filtered by owner and by a gate's status, paginated.
+   */
+  async portfolio(
+    credentials: BackstageCredentials,
+    options: { owner?: string; gate?: string; status?: string; offset: number; limit: number },
+  ) {
+    const { items: entities } = await this.catalog.getEntities(
+      { filter: { [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS } },
+      { credentials },
+    );
+    const owner = options.owner?.toLowerCase();
+    const rows = [];
+    for (const entity of entities) {
+      const owners = ownersOf(entity);
+      if (owner && !owners.some(o => o === owner || o.endsWith(`/${owner}`))) continue;
+      const release = await this.latestRelease(entity);
+      const status = await this.status(entity, release);
+      if (options.gate || options.status) {
+        const matches = status.gates.some(
+          g => (!options.gate || g.id === options.gate) && (!options.status || g.status === options.status),
+        );
+        if (!matches) continue;
+      }
+      rows.push({
+        entityRef: status.entityRef,
+        title: entity.metadata.title ?? entity.metadata.name,
+        owners,
+        release: status.release,
+        runbookVersion: status.runbookVersion,
+        summary: status.summary,
+        gates: status.gates.map(g => ({ id: g.id, status: g.status })),
+      });
+    }
+    rows.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+    return { totalItems: rows.length, items: rows.slice(options.offset, options.offset + options.limit) };
+  }
+
+  /** Recomputing the whole chain on every status call would be wasteful: once a minute. */
+  private async ledgerVerified(): Promise<boolean> {
+    const now = Date.now();
+    if (!this.ledgerCheck || now - this.ledgerCheck.at > LEDGER_CHECK_TTL_MS) {
+      const result = await this.ledger.verify();
+      this.ledgerCheck = { at: now, ok: result.ok };
+    }
+    return this.ledgerCheck.ok;
+  }
+}

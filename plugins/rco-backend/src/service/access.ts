@@ -1,0 +1,102 @@
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
+import { RcoConfig } from '../config';
+
+const isUser = (c: BackstageCredentials): c is BackstageCredentials<BackstageUserPrincipal> =>
+  (c.principal as { type?: string }).type === 'user';
+const isService = (c: BackstageCredentials): c is BackstageCredentials<BackstageServicePrincipal> =>
+  (c.principal as { type?: string }).type === 'service';
+
+/** The entity's owners as full refs, from its relations or spec.owner. */
+export function ownersOf(entity: Entity): string[] {
+  const fromRelations = (entity.relations ?? [])
+    .filter(r => r.type === RELATION_OWNED_BY)
+    .map(r => r.targetRef.toLowerCase());
+  if (fromRelations.length) return fromRelations;
+  const owner = entity.spec?.owner;
+  return typeof owner === 'string'
+    ? [stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' })).toLowerCase()]
+    : [];
+}
+
+/**
+ * Who may do what. The stored actor always comes from the credentials, never from a request body.
+ */
+export class Access {
+  constructor(private readonly userInfo: UserInfoService, private readonly config: RcoConfig) {}
+
+  /** A display name for the ledger and the records: a user's entity ref or `service:<subject>`. */
+  actorOf(credentials: BackstageCredentials): string {
+    if (isUser(credentials)) return credentials.principal.userEntityRef;
+    if (isService(credentials)) return `service:${credentials.principal.subject}`;
+    return 'none';
+  }
+
+  private async ownership(credentials: BackstageCredentials<BackstageUserPrincipal>) {
+    const info = await this.userInfo.getUserInfo(credentials);
+    return info.ownershipEntityRefs.map(r => r.toLowerCase());
+  }
+
+  /** Owners of the entity may upload; a CI token only for the entities configured for it. */
+  async assertCanUpload(entity: Entity, credentials: BackstageCredentials) {
+    const entityRef = stringifyEntityRef(entity);
+    if (isService(credentials)) {
+      const allowed = this.config.ciSubjects.find(s => s.subject === credentials.principal.subject);
+      if (!allowed?.entities.includes(entityRef)) {
+        throw new NotAllowedError(`Service ${credentials.principal.subject} may not upload evidence for ${entityRef}`);
+      }
+      return 'ci' as const;
+    }
+    if (isUser(credentials)) {
+      const mine = await this.ownership(credentials);
+      if (!ownersOf(entity).some(o => mine.includes(o))) {
+        throw new NotAllowedError(`Only owners of ${entityRef} may upload evidence`);
+      }
+      return 'human' as const;
+    }
+    throw new NotAllowedError('Uploading evidence needs a user or a CI token');
+  }
+
+  /** Sign-offs come from people in the role's group, never from a service. */
+  async assertRoleMember(role: 'po' | 'dpo' | 'security', credentials: BackstageCredentials) {
+    if (!isUser(credentials)) {
+      throw new NotAllowedError('Sign-offs are made by people: service principals cannot sign off');
+    }
+    const group = this.config.signoffGroups[role].toLowerCase();
+    if (!(await this.ownership(credentials)).includes(group)) {
+      throw new NotAllowedError(`Only members of ${group} may sign off as ${role}`);
+    }
+    return credentials.principal.userEntityRef;
+  }
+
+  async assertCanWaive(credentials: BackstageCredentials) {
+    if (!isUser(credentials)) throw new NotAllowedError('Waivers are granted by people');
+    const group = this.config.waiverGroup.toLowerCase();
+    if (!(await this.ownership(credentials)).includes(group)) {
+      throw new NotAllowedError(`Only members of ${group} may waive a gate`);
+    }
+    return credentials.principal.userEntityRef;
+  }
+
+  async assertOwner(entity: Entity, credentials: BackstageCredentials) {
+    if (!isUser(credentials)) {
+      throw new NotAllowedError('Only owners may request a release');
+    }
+    const mine = await this.ownership(credentials);
+    if (!ownersOf(entity).some(o => mine.includes(o))) {
+      throw new NotAllowedError(`Only owners of ${stringifyEntityRef(entity)} may request a release`);
+    }
+    return credentials.principal.userEntityRef;
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * Evidence kinds the backend accepts and the normalised summaries it stores beside each raw
+ * document: what the gates need, small enough to evaluate many releases quickly.
+ */
+
+/** @public */
+export const EVIDENCE_KINDS = [
+  'trivy',
+  'grype',
+  'cyclonedx',
+  'spdx',
+  'cosign',
+  'sigstore-bundle',
+  'gitleaks',
+  'trufflehog',
+  'policy-report',
+  'gatekeeper-constraint',
+  'velero-backup',
+  'velero-restore',
+  'prometheus-rule',
+  'argo-rollout',
+  'argo-analysis-template',
+  'argo-analysis-run',
+  'helm-history',
+  'helm-status',
+  'workload',
+  'network-policy',
+  'vault-attestation',
+  'rollback-dry-run',
+  'naming-report',
+] as const;
+
+/** @public */
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** @public */
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
+
+/** What a document says it is about; the upload's query parameters take precedence. */
+export interface EvidenceSubject {
+  /** Image digest `sha256:…` the document is about. */
+  digest?: string;
+  /** Release (chart or app) version. */
+  version?: string;
+  /** Source commit. */
+  commit?: string;
+  environment?: string;
+}
+
+/** A finding from a secret scan: never the secret itself. */
+export interface SecretFinding {
+  rule: string;
+  file?: string;
+  line?: number;
+  fingerprint?: string;
+  /** trufflehog: the detector verified the credential is live. */
+  verified?: boolean;
+}
+
+/** Vulnerability scans (Trivy, Grype). */
+export interface VulnerabilityScanSummary {
+  type: 'vulnerability-scan';
+  tool: 'trivy' | 'grype';
+  artifact?: string;
+  counts: Record<Severity, number>;
+  /** The CRITICAL and HIGH findings (at most 50), newest tool order. */
+  findings: Array<{ id: string; severity: Severity; package: string; installedVersion?: string; fixedVersion?: string }>;
+  /** Trivy secret results, masked. */
+  secrets: SecretFinding[];
+  /** Trivy misconfiguration failures by severity. */
+  misconfigurations: Record<Severity, number>;
+}
+
+/** SBOMs (CycloneDX, SPDX). */
+export interface SbomSummary {
+  type: 'sbom';
+  format: 'cyclonedx' | 'spdx';
+  specVersion: string;
+  components: number;
+  name?: string;
+}
+
+/** Signature verification (cosign verify output, Sigstore bundle). */
+export interface SignatureSummary {
+  type: 'signature';
+  tool: 'cosign' | 'sigstore-bundle';
+  verified: boolean;
+  signatures: number;
+  /** Digests the signatures cover. */
+  digests: string[];
+  /** Keyless identity, when present. */
+  identities: Array<{ issuer?: string; subject?: string }>;
+}
+
+/** Secret scans (gitleaks, trufflehog). */
+export interface SecretScanSummary {
+  type: 'secret-scan';
+  tool: 'gitleaks' | 'trufflehog';
+  findings: SecretFinding[];
+}
+
+/** Kyverno / wg-policy PolicyReport and ClusterPolicyReport, OpenReports Report. */
+export interface PolicyReportSummary {
+  type: 'policy-report';
+  name: string;
+  namespace?: string;
+  counts: { pass: number; fail: number; warn: number; error: number; skip: number };
+  /** Results with fail or error. */
+  failures: Array<{ policy: string; rule?: string; result: string; message?: string; resource?: string }>;
+  /** The object the report is about (`namespace/kind/name`), from its `scope`. */
+  scope?: string;
+  /** Failures left out of `failures` to keep the summary small; `counts` stay exact. */
+  failuresOmitted?: number;
+}
+
+/** Gatekeeper constraint status. */
+export interface GatekeeperConstraintSummary {
+  type: 'gatekeeper-constraint';
+  constraintKind: string;
+  name: string;
+  enforcementAction?: string;
+  totalViolations: number;
+  violations: Array<{ kind?: string; name?: string; namespace?: string; message?: string }>;
+  auditTimestamp?: string;
+}
+
+/** Velero Backup or Restore. */
+export interface VeleroSummary {
+  type: 'velero';
+  object: 'Backup' | 'Restore';
+  name: string;
+  phase?: string;
+  startTimestamp?: string;
+  completionTimestamp?: string;
+  backupName?: string;
+  errors?: number;
+  warnings?: number;
+}
+
+/** PrometheusRule alerts. */
+export interface PrometheusRuleSummary {
+  type: 'prometheus-rule';
+  name: string;
+  alerts: Array<{ alert: string; expr: string; for?: string; severity?: string; runbookUrl?: string }>;
+}
+
+/** Argo Rollouts Rollout. */
+export interface RolloutSummary {
+  type: 'argo-rollout';
+  name: string;
+  strategy: 'canary' | 'blueGreen' | 'unknown';
+  /** `other` names any other step type (experiment, setCanaryScale, …) so indices match `currentStepIndex`. */
+  steps: Array<{ setWeight?: number; pause?: { duration?: string | number }; analysis?: string[]; other?: string }>;
+  analysisTemplates: string[];
+  phase?: string;
+  aborted: boolean;
+  message?: string;
+  currentStepIndex?: number;
+}
+
+/** Argo Rollouts AnalysisTemplate. */
+export interface AnalysisTemplateSummary {
+  type: 'argo-analysis-template';
+  name: string;
+  metrics: Array<{ name: string; successCondition?: string; failureCondition?: string; provider?: string; query?: string }>;
+}
+
+/** Argo Rollouts AnalysisRun. */
+export interface AnalysisRunSummary {
+  type: 'argo-analysis-run';
+  name: string;
+  phase?: string;
+  message?: string;
+  /** `message` is the metric result's own message (why it errored). */
+  metrics: Array<{ name: string; phase?: string; successCondition?: string; failureCondition?: string; lastValue?: string; failed?: number; successful?: number; message?: string }>;
+}
+
+/** Helm `history -o json` or `status -o json`. */
+export interface HelmSummary {
+  type: 'helm';
+  source: 'history' | 'status';
+  release?: string;
+  namespace?: string;
+  /** `rollbackRevision`: the revision a rollback restored (newer Helm history output). */
+  revisions: Array<{ revision: number; status: string; chart?: string; appVersion?: string; updated?: string; description?: string; rollbackRevision?: number }>;
+  /** `helm status`: when the release was first installed. */
+  firstDeployed?: string;
+}
+
+/** Kubernetes workloads (Deployment, StatefulSet, DaemonSet, Pod, Rollout pod template). */
+export interface WorkloadSummary {
+  type: 'workload';
+  kind: string;
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  containers: Array<{
+    name: string;
+    image?: string;
+    runAsNonRoot: boolean;
+    readOnlyRootFilesystem: boolean;
+    allowPrivilegeEscalation: boolean;
+    privileged: boolean;
+    resources: boolean;
+    probes: boolean;
+    /** An init container (they run with the same privileges, so gates check them too). */
+    init?: boolean;
+  }>;
+}
+
+/** Kubernetes NetworkPolicy. */
+export interface NetworkPolicySummary {
+  type: 'network-policy';
+  name: string;
+  namespace?: string;
+  podSelector: Record<string, string>;
+  policyTypes: string[];
+  /** `podSelector.matchExpressions`: with them an empty `podSelector` map does not mean "all pods". */
+  podSelectorExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  /** Number of ingress / egress rules (`[{}]` is one rule allowing everything). */
+  ingressRules?: number;
+  egressRules?: number;
+}
+
+/**
+ * Helix attestation documents (`apiVersion: rco.helix.dev/v1`): a Vault least-privilege
+ * attestation, a rollback dry-run result, a naming report.
+ */
+export interface AttestationSummary {
+  type: 'attestation';
+  attestation: 'vault-attestation' | 'rollback-dry-run' | 'naming-report';
+  succeeded: boolean;
+  /** When the attested thing happened (dry-run time, scan time). */
+  performedAt?: string;
+  details: Record<string, string | number | boolean | string[]>;
+}
+
+/** @public */
+export type EvidenceSummary =
+  | VulnerabilityScanSummary
+  | SbomSummary
+  | SignatureSummary
+  | SecretScanSummary
+  | PolicyReportSummary
+  | GatekeeperConstraintSummary
+  | VeleroSummary
+  | PrometheusRuleSummary
+  | RolloutSummary
+  | AnalysisTemplateSummary
+  | AnalysisRunSummary
+  | HelmSummary
+  | WorkloadSummary
+  | NetworkPolicySummary
+  | AttestationSummary;
