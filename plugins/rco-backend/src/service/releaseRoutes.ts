@@ -8,12 +8,14 @@ import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceRecord, EvidenceStore } from '../database/EvidenceStore';
 import { Ledger } from '../database/Ledger';
 import { EvidenceService } from '../evidence/EvidenceService';
-import { createOpenApiRouter } from '../schema/openapi.generated';
+import { ApiRouter } from '@backstage/backend-openapi-utils';
+import { spec } from '../schema/openapi.generated';
 import { Access } from './access';
 import { audited } from './audited';
 import { ReleaseService } from './ReleaseService';
 
-type TypedRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
+/** The plugin's router, typed from its OpenAPI spec. */
+export type TypedRouter = ApiRouter<typeof spec>;
 
 /** Dependencies of the evidence, gate, sign-off, waiver, ledger and portfolio routes. */
 export interface ReleaseRouteOptions {

@@ -9,7 +9,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Request } from 'express';
 import { createOpenApiRouter } from '../schema/openapi.generated';
 import { audited } from './audited';
-import { registerReleaseRoutes, ReleaseRouteOptions } from './releaseRoutes';
+import { registerReleaseRoutes, ReleaseRouteOptions, TypedRouter } from './releaseRoutes';
 import express from 'express';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
@@ -45,7 +45,7 @@ export async function createRouter(options: RouterOptions) {
   const json = express.json({ limit: '1mb' });
   // Evidence arrives as the tool wrote it (JSON, YAML, NDJSON) whatever the Content-Type says.
   const raw = express.raw({ type: () => true, limit: options.config.maxUploadBytes });
-  const router = await createOpenApiRouter({
+  const router: TypedRouter = await createOpenApiRouter({
     middleware: [
       (req, res, next) => {
         if (!(req.method === 'POST' && /^\/entities\/[^/]+\/[^/]+\/[^/]+\/evidence\/?$/.test(req.path))) {
@@ -139,6 +139,7 @@ export async function createRouter(options: RouterOptions) {
     res.json({ entityRef: stringifyEntityRef(entity), ...diff });
   });
 
-  registerReleaseRoutes(router, { ...options, loadEntity });
+  const releaseOptions: ReleaseRouteOptions = { ...options, loadEntity };
+  registerReleaseRoutes(router, releaseOptions);
   return router;
 }
