@@ -42,7 +42,9 @@ export interface Config {
        */
       subjects?: Array<{ subject: string; entities: string[] }>;
     };
-    /** Seed the demo evidence from examples/ (the embedded local portal only). */
+    /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;
+    /** Folder holding demo-evidence.yaml, relative to the backend's working directory. */
+    demoEvidenceDir?: string;
   };
 }

@@ -75,7 +75,13 @@ export const rcoPlugin = createBackendPlugin({
         const releases = new ReleaseService(evidenceStore, decisions, ledger, runbooks, config, deps.catalog);
         const evidenceService = new EvidenceService(evidenceStore, builtinParsers);
         if (config.demoEvidence) {
-          await seedDemoEvidence({ evidenceService, evidenceStore, decisions, logger: deps.logger });
+          // Demo data must never keep the portal from starting.
+          await seedDemoEvidence({
+            evidenceService,
+            evidenceStore,
+            logger: deps.logger,
+            dir: deps.config.getString('rco.demoEvidenceDir'),
+          }).catch(error => deps.logger.error(`Demo evidence not loaded: ${error}`));
         }
         deps.httpRouter.use(
           await createRouter({

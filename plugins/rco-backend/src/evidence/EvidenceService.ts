@@ -56,8 +56,8 @@ export class EvidenceService {
     const documents = decodeEvidenceBody(options.body);
     const collectedAt = options.now ?? new Date();
     const records: NewEvidence[] = documents.map(({ doc, text, format }, index) => {
-      const parser = this.parserFor(doc, hint as EvidenceKind | undefined, documents.length > 1 ? index + 1 : undefined);
-      const parsed = parser.parse(doc);
+      const where = documents.length > 1 ? `Document ${index + 1} of the upload` : 'The document';
+      const { parser, parsed } = this.read(doc, hint as EvidenceKind | undefined, where);
       const unchanged = parsed.sanitized === doc;
       const subject = {
         version: options.version ?? parsed.subject.version,
@@ -82,22 +82,24 @@ export class EvidenceService {
     return this.store.add(records);
   }
 
-  private parserFor(doc: unknown, hint: EvidenceKind | undefined, position?: number): EvidenceParser {
-    const where = position ? `Document ${position} of the upload` : 'The document';
+  private read(doc: unknown, hint: EvidenceKind | undefined, where: string) {
     if (hint) {
       const parser = this.byKind.get(hint);
       if (!parser) throw new InputError(`Evidence kind "${hint}" has no reader installed`);
-      if (!parser.detect(doc)) {
-        throw new InputError(`${where} is not ${hint} output (kind=${hint} was given)`);
+      // An explicit kind lets documents through that detection cannot tell apart (a clean
+      // gitleaks report is just []); the reader itself still validates them.
+      try {
+        return { parser, parsed: parser.parse(doc) };
+      } catch (error) {
+        throw new InputError(`${where} is not ${hint} output (kind=${hint} was given): ${(error as Error).message}`);
       }
-      return parser;
     }
-    const matches = this.parsers.filter(p => p.detect(doc));
-    if (matches.length === 0) {
+    const parser = this.parsers.find(p => p.detect(doc));
+    if (!parser) {
       throw new InputError(
         `${where} is not a recognised evidence format. Accepted kinds: ${EVIDENCE_KINDS.join(', ')}; pass ?kind= to say which`,
       );
     }
-    return matches[0];
+    return { parser, parsed: parser.parse(doc) };
   }
 }

@@ -49,10 +49,13 @@ export class ReleaseService {
 
   /** The newest release the entity has evidence for, when the caller names none. */
   async latestRelease(entity: Entity): Promise<ReleaseRef> {
-    const [newest] = (await this.evidence.list(stringifyEntityRef(entity), { limit: 200 })).filter(
-      r => r.subject.digest || r.subject.version,
-    );
-    return newest ? { version: newest.subject.version, digest: newest.subject.digest } : {};
+    const recent = await this.evidence.list(stringifyEntityRef(entity), { limit: 200 });
+    // The image digest names a release best; its version comes from evidence about that image.
+    const digest = recent.find(r => r.subject.digest)?.subject.digest;
+    const version =
+      recent.find(r => r.subject.digest === digest && r.subject.version)?.subject.version ??
+      recent.find(r => r.subject.version)?.subject.version;
+    return { version, digest };
   }
 
   /**

@@ -10,7 +10,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { rcoPlugin } from '../plugin';
-import { examplesDir, governedEntity, readSample } from '../__testUtils__/fixtures';
+import { examplesDir, governedEntity, readExample, readSample } from '../__testUtils__/fixtures';
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_17', 'SQLITE_3'], disableDocker: true });
 if (process.env.CI && !databases.supports('POSTGRES_17')) {
@@ -31,7 +31,7 @@ const asUser = (ref: string) => `Bearer mock-user-token:${JSON.stringify({ sub: 
 const asService = (subject: string) => `Bearer mock-service-token:${JSON.stringify({ sub: subject })}`;
 const ALICE = asUser('user:default/alice');
 
-async function start(databaseId: TestDatabaseId) {
+async function start(databaseId: TestDatabaseId, rcoConfig: Record<string, unknown> = {}) {
   const knex = await databases.init(databaseId);
   const rco = governedEntity('rco', `file:${path.join(examplesDir, 'rco/catalog-info.yaml')}`, {
     'rco.helix.dev/runbook': './runbook/rco-runbook.yaml',
@@ -50,6 +50,7 @@ async function start(databaseId: TestDatabaseId) {
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
           rco: {
+            ...rcoConfig,
             ci: {
               subjects: [
                 { subject: 'external:ci-rco', entities: ['component:default/rco'] },
@@ -352,6 +353,37 @@ describe.each(databases.eachSupportedId())('evidence and gates on %s', databaseI
     const broken = await request(app).get('/api/rco/ledger/verify').set('Authorization', ALICE);
     expect(broken.body.ok).toBe(false);
     expect(broken.body.firstBroken).toEqual({ seq: Number(second.seq), reason: 'content does not match its hash' });
+  });
+
+  it('seeds the demo evidence: most gates pass, policy fails, the 31-day-old dry-run is stale', async () => {
+    const { app } = await start(databaseId, {
+      demoEvidence: true,
+      demoEvidenceDir: path.join(examplesDir, 'rco/evidence'),
+    });
+    const manifest = parseYaml(readExample('rco/evidence/demo-evidence.yaml'));
+    const { version, digest } = manifest.release;
+    const res = await request(app)
+      .get(`${RCO}/status?version=${version}&digest=${digest}&environment=production`)
+      .set('Authorization', ALICE);
+    const byId = Object.fromEntries(res.body.gates.map((g: any) => [g.id, g.status]));
+    expect(byId).toEqual({
+      'acronym-clarity': 'pass',
+      'secret-hygiene': 'pass',
+      'migration-controls': 'stale',
+      'image-scanning': 'pass',
+      'progressive-delivery': 'pass',
+      'policy-enforcement': 'fail',
+      'monitoring-alerting': 'pass',
+      'documentation-completeness': 'pass',
+      'rto-rpo-verification': 'pass',
+      'dpo-signoff': 'missing',
+    });
+    expect(res.body.summary.text).toBe(
+      '7 of 10 gates pass; blocked by migration-controls, policy-enforcement, dpo-signoff',
+    );
+    // Without a release named, the status is of the newest release with evidence.
+    const latest = await request(app).get(`${RCO}/status`).set('Authorization', ALICE);
+    expect(latest.body.release).toMatchObject({ version, digest });
   });
 
   it('lists governed entities in the portfolio with their readiness', async () => {
