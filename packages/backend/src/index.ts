@@ -11,9 +11,8 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The portal's own policy: owners upload evidence, role groups sign off, Security waives.
+backend.add(import('./permissionPolicy'));
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 

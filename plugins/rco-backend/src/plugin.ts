@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { rcoPermissions } from '@internal/plugin-rco-common';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { createRouter } from './service/router';
 import { RunbookReader } from './service/RunbookReader';
@@ -41,9 +42,12 @@ export const rcoPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         userInfo: coreServices.userInfo,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init(deps) {
         const config = readRcoConfig(deps.config);
+        deps.permissionsRegistry.addPermissions(rcoPermissions);
         const store = await DatabaseRunbookStore.create({
           database: deps.database,
         });
@@ -90,7 +94,7 @@ export const rcoPlugin = createBackendPlugin({
             catalog: deps.catalog,
             runbooks,
             logger: deps.logger,
-            access: new Access(deps.userInfo, config),
+            access: new Access(deps.userInfo, deps.permissions, config),
             evidenceService,
             evidenceStore,
             decisions,

@@ -10,3 +10,4 @@ export * from './runbook/schema';
 export * from './runbook/parse';
 export * from './api';
 export * from './evidence';
+export * from './permissions';

@@ -2,8 +2,16 @@ import {
   BackstageCredentials,
   BackstageServicePrincipal,
   BackstageUserPrincipal,
+  PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { AuthorizeResult, Permission } from '@backstage/plugin-permission-common';
+import {
+  rcoEvidenceCreatePermission,
+  rcoReleaseRequestPermission,
+  rcoSignoffCreatePermission,
+  rcoWaiverCreatePermission,
+} from '@internal/plugin-rco-common';
 import {
   Entity,
   parseEntityRef,
@@ -31,10 +39,33 @@ export function ownersOf(entity: Entity): string[] {
 }
 
 /**
- * Who may do what. The stored actor always comes from the credentials, never from a request body.
+ * Who may do what. People are asked of the permission framework (the portal's policy grants
+ * uploads to owners, sign-offs to the role groups, waivers to the waiver group); CI tokens are
+ * limited here to the entities configured for their subject, and some rules hold whatever the
+ * policy says: only people sign off, only members of that role's group, never the requester.
+ * The stored actor always comes from the credentials, never from a request body.
  */
 export class Access {
-  constructor(private readonly userInfo: UserInfoService, private readonly config: RcoConfig) {}
+  constructor(
+    private readonly userInfo: UserInfoService,
+    private readonly permissions: PermissionsService,
+    private readonly config: RcoConfig,
+  ) {}
+
+  private async authorize(
+    credentials: BackstageCredentials,
+    permission: Permission,
+    denied: string,
+    resourceRef?: string,
+  ) {
+    const [decision] = await this.permissions.authorize(
+      [resourceRef ? ({ permission, resourceRef } as any) : { permission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(denied);
+    }
+  }
 
   /** A display name for the ledger and the records: a user's entity ref or `service:<subject>`. */
   actorOf(credentials: BackstageCredentials): string {
@@ -59,10 +90,7 @@ export class Access {
       return 'ci' as const;
     }
     if (isUser(credentials)) {
-      const mine = await this.ownership(credentials);
-      if (!ownersOf(entity).some(o => mine.includes(o))) {
-        throw new NotAllowedError(`Only owners of ${entityRef} may upload evidence`);
-      }
+      await this.authorize(credentials, rcoEvidenceCreatePermission, `Only owners of ${entityRef} may upload evidence`, entityRef);
       return 'human' as const;
     }
     throw new NotAllowedError('Uploading evidence needs a user or a CI token');
@@ -74,6 +102,7 @@ export class Access {
       throw new NotAllowedError('Sign-offs are made by people: service principals cannot sign off');
     }
     const group = this.config.signoffGroups[role].toLowerCase();
+    await this.authorize(credentials, rcoSignoffCreatePermission, `You may not sign off releases`);
     if (!(await this.ownership(credentials)).includes(group)) {
       throw new NotAllowedError(`Only members of ${group} may sign off as ${role}`);
     }
@@ -82,21 +111,16 @@ export class Access {
 
   async assertCanWaive(credentials: BackstageCredentials) {
     if (!isUser(credentials)) throw new NotAllowedError('Waivers are granted by people');
-    const group = this.config.waiverGroup.toLowerCase();
-    if (!(await this.ownership(credentials)).includes(group)) {
-      throw new NotAllowedError(`Only members of ${group} may waive a gate`);
-    }
+    await this.authorize(credentials, rcoWaiverCreatePermission, `Only members of ${this.config.waiverGroup} may waive a gate`);
     return credentials.principal.userEntityRef;
   }
 
   async assertOwner(entity: Entity, credentials: BackstageCredentials) {
     if (!isUser(credentials)) {
-      throw new NotAllowedError('Only owners may request a release');
+      throw new NotAllowedError('Only people request releases');
     }
-    const mine = await this.ownership(credentials);
-    if (!ownersOf(entity).some(o => mine.includes(o))) {
-      throw new NotAllowedError(`Only owners of ${stringifyEntityRef(entity)} may request a release`);
-    }
+    const entityRef = stringifyEntityRef(entity);
+    await this.authorize(credentials, rcoReleaseRequestPermission, `Only owners of ${entityRef} may request a release`, entityRef);
     return credentials.principal.userEntityRef;
   }
 }

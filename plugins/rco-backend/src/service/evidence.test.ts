@@ -5,6 +5,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import path from 'node:path';
 import request from 'supertest';
@@ -61,6 +62,25 @@ async function start(databaseId: TestDatabaseId, rcoConfig: Record<string, unkno
         },
       }),
       catalogServiceMock.factory({ entities: [rco, other] }),
+      // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts), which has
+      // its own tests: owners upload, role groups sign, the waiver group waives.
+      mockServices.permissions.mock({
+        authorize: async (requests: any[], { credentials }: any) =>
+          requests.map(r => {
+            const groups = users[credentials.principal.userEntityRef] ?? [];
+            const owners: Record<string, string> = {
+              'component:default/rco': 'group:default/rco-team',
+              'component:default/other': 'group:default/payments',
+            };
+            const allowed =
+              r.permission.name === 'rco.signoff.create'
+                ? groups.some(g => ['group:default/dpo', 'group:default/security', 'group:default/product-owners'].includes(g))
+                : r.permission.name === 'rco.waiver.create'
+                ? groups.includes('group:default/security')
+                : groups.includes(owners[r.resourceRef]);
+            return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+          }),
+      }).factory,
       mockServices.userInfo.mock({
         getUserInfo: async (credentials: any) => ({
           userEntityRef: credentials.principal.userEntityRef,

@@ -1,0 +1,53 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Uploading evidence for an entity. A resource permission on the catalog entity, so a policy can
+ * grant it conditionally (owners by default, see the portal's policy).
+ *
+ * @public
+ */
+export const rcoEvidenceCreatePermission = createPermission({
+  name: 'rco.evidence.create',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Recording who asks for a release of an entity (owners by default).
+ *
+ * @public
+ */
+export const rcoReleaseRequestPermission = createPermission({
+  name: 'rco.release.request',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Signing off a release in one of the roles (PO, DPO, Security). The plugin also checks the
+ * role's group and the four-eyes rule, whatever the policy says.
+ *
+ * @public
+ */
+export const rcoSignoffCreatePermission = createPermission({
+  name: 'rco.signoff.create',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Waiving a gate or revoking a waiver.
+ *
+ * @public
+ */
+export const rcoWaiverCreatePermission = createPermission({
+  name: 'rco.waiver.create',
+  attributes: { action: 'create' },
+});
+
+/** @public */
+export const rcoPermissions = [
+  rcoEvidenceCreatePermission,
+  rcoReleaseRequestPermission,
+  rcoSignoffCreatePermission,
+  rcoWaiverCreatePermission,
+];
