@@ -90,6 +90,7 @@ export const rcoPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
+            auth: deps.auth,
             auditor: deps.auditor,
             catalog: deps.catalog,
             runbooks,

@@ -53,7 +53,7 @@ export async function seedDemoEvidence(options: {
   for (const doc of manifest.documents) {
     const age = doc.age ? /^(\d+)([mhd])$/.exec(doc.age) : null;
     const collectedAt = age ? new Date(now.getTime() - Number(age[1]) * UNIT_MS[age[2]]) : now;
-    const text = renderTimes(await fs.readFile(path.join(dir, doc.file), 'utf8'), collectedAt);
+    const text = renderTimes(await fs.readFile(path.join(dir, doc.file), "utf8"), now);
     await evidenceService.upload({
       entityRef: manifest.entity,
       body: Buffer.from(text),

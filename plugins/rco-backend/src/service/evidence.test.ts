@@ -401,6 +401,8 @@ describe.each(databases.eachSupportedId())('evidence and gates on %s', databaseI
     expect(res.body.summary.text).toBe(
       '7 of 10 gates pass; blocked by migration-controls, policy-enforcement, dpo-signoff',
     );
+    const dryRun = res.body.gates.find((g: any) => g.id === 'migration-controls');
+    expect(dryRun.reasons[0]).toBe('Evidence is stale: rollback dry-run is 31 days old (max P30D)');
     // Without a release named, the status is of the newest release with evidence.
     const latest = await request(app).get(`${RCO}/status`).set('Authorization', ALICE);
     expect(latest.body.release).toMatchObject({ version, digest });

@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuthService,
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -33,6 +34,7 @@ const dates = <T extends { firstSeenAt: Date; lastSeenAt: Date }>(v: T) => ({
 export interface RouterOptions
   extends Omit<ReleaseRouteOptions, 'loadEntity'> {
   httpAuth: HttpAuthService;
+  auth: AuthService;
   auditor: AuditorService;
   catalog: CatalogService;
   runbooks: RunbookService;
@@ -41,7 +43,7 @@ export interface RouterOptions
 
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
 export async function createRouter(options: RouterOptions) {
-  const { httpAuth, auditor, catalog, runbooks } = options;
+  const { httpAuth, auth, auditor, catalog, runbooks } = options;
   const json = express.json({ limit: '1mb' });
   // Evidence arrives as the tool wrote it (JSON, YAML, NDJSON) whatever the Content-Type says.
   const raw = express.raw({ type: () => true, limit: options.config.maxUploadBytes });
@@ -72,11 +74,16 @@ export async function createRouter(options: RouterOptions) {
   });
 
   // Reads follow catalog visibility: an entity the caller cannot see does not exist for them.
+  // A CI token is restricted to this plugin, so the catalog is asked with the plugin's own
+  // credentials for it; what the token may touch is limited by rco.ci.subjects instead.
   async function loadEntity(
     req: Request<{ kind: string; namespace: string; name: string }>,
   ): Promise<Entity> {
     const { kind, namespace, name } = req.params;
-    const credentials = await httpAuth.credentials(req);
+    const caller = await httpAuth.credentials(req);
+    const credentials = auth.isPrincipal(caller, 'service')
+      ? await auth.getOwnServiceCredentials()
+      : caller;
     const entity = await catalog.getEntityByRef(
       { kind, namespace, name },
       { credentials },
