@@ -124,6 +124,37 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     return (await query).map(toRecord);
   }
 
+  async listForRelease(
+    entityRef: string,
+    release: { version?: string; digest?: string; commit?: string; environment?: string },
+    perKind: number,
+  ): Promise<EvidenceRecord[]> {
+    const matching = this.db('rco_evidence')
+      .select(COLUMNS)
+      .select(
+        this.db.raw('row_number() over (partition by kind order by collected_at desc, id desc) as rn'),
+      )
+      .where({ entity_ref: entityRef });
+    const columns: Array<[string, string | undefined]> = [
+      ['subject_digest', release.digest],
+      ['subject_version', release.version],
+      ['subject_commit', release.commit],
+      ['environment', release.environment],
+    ];
+    for (const [column, value] of columns) {
+      if (value) matching.andWhere(q => q.whereNull(column).orWhere(column, value));
+    }
+    const rows = await this.db
+      .select('*')
+      .from(matching.as('m'))
+      .where('rn', '<=', perKind)
+      .orderBy([
+        { column: 'collected_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    return rows.map(toRecord);
+  }
+
   async get(id: string) {
     const row = await this.db('rco_evidence').where({ id }).first();
     if (!row) return undefined;

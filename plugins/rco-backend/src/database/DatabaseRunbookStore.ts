@@ -63,7 +63,28 @@ export class DatabaseRunbookStore implements RunbookStore {
     return new DatabaseRunbookStore(client);
   }
 
+  /** Parsed documents by content hash: immutable, shared by entities with the same runbook. */
+  private readonly documents = new Map<string, Runbook>();
+
   private constructor(private readonly db: Knex) {}
+
+  private parsed(hash: string, json: () => Promise<string>): Promise<Runbook> | Runbook {
+    const cached = this.documents.get(hash);
+    if (cached) {
+      // Refresh the entry's position so the map stays least-recently-used first.
+      this.documents.delete(hash);
+      this.documents.set(hash, cached);
+      return cached;
+    }
+    return json().then(text => {
+      const runbook = JSON.parse(text) as Runbook;
+      this.documents.set(hash, runbook);
+      if (this.documents.size > 100) {
+        this.documents.delete(this.documents.keys().next().value!);
+      }
+      return runbook;
+    });
+  }
 
   async saveVersion(options: {
     entityRef: string;
@@ -175,6 +196,17 @@ export class DatabaseRunbookStore implements RunbookStore {
       query.andWhere({ version: selector.version });
     }
     const row = await query
+      .select(
+        'entity_ref',
+        'version',
+        'content_hash',
+        'title',
+        'status',
+        'document_date',
+        'source',
+        'first_seen_at',
+        'last_seen_at',
+      )
       .orderBy([
         { column: 'last_seen_at', order: 'desc' },
         { column: 'id', order: 'desc' },
@@ -183,6 +215,12 @@ export class DatabaseRunbookStore implements RunbookStore {
     if (!row) {
       return undefined;
     }
-    return { ...toVersion(row), runbook: JSON.parse(row.document!) };
+    const runbook = await this.parsed(row.content_hash, async () => {
+      const doc = await this.db('rco_runbook_versions')
+        .where({ entity_ref: entityRef, content_hash: row.content_hash })
+        .first('document');
+      return doc.document;
+    });
+    return { ...toVersion(row), runbook };
   }
 }

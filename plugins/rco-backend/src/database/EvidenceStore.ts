@@ -40,5 +40,15 @@ export interface EvidenceStore {
   add(records: NewEvidence[]): Promise<Array<{ record: EvidenceRecord; created: boolean }>>;
   /** Evidence of an entity, newest first. */
   list(entityRef: string, options?: { kinds?: EvidenceKind[]; limit?: number }): Promise<EvidenceRecord[]>;
+  /**
+   * The evidence that can count for one release: records whose subject does not contradict it
+   * (same digest, version, commit, environment, or none given), newest first, at most `perKind`
+   * of each kind. This is what the gates read, without loading an entity's whole history.
+   */
+  listForRelease(
+    entityRef: string,
+    release: { version?: string; digest?: string; commit?: string; environment?: string },
+    perKind: number,
+  ): Promise<EvidenceRecord[]>;
   get(id: string): Promise<(EvidenceRecord & { raw: string; rawFormat: string }) | undefined>;
 }

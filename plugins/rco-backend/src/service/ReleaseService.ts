@@ -13,10 +13,14 @@ import { RcoConfig } from '../config';
 import { RunbookService } from './RunbookService';
 
 const LEDGER_CHECK_TTL_MS = 60_000;
+const STATUS_CACHE_TTL_MS = 60_000;
+/** The gates read the newest few documents of each kind; older ones cannot change a verdict. */
+const EVIDENCE_PER_KIND = 25;
 
 /** Judges releases from the stored evidence, sign-offs, waivers and the current runbook. */
 export class ReleaseService {
   private ledgerCheck?: { at: number; ok: boolean };
+  private readonly statusCache = new Map<string, { at: number; status: ReleaseStatusResponse }>();
 
   constructor(
     private readonly evidence: EvidenceStore,
@@ -31,7 +35,7 @@ export class ReleaseService {
     const entityRef = stringifyEntityRef(entity);
     const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] = await Promise.all([
       this.runbooks.getCurrent(entity).then(r => r.runbook).catch(() => undefined),
-      this.evidence.list(entityRef),
+      this.evidence.listForRelease(entityRef, release, EVIDENCE_PER_KIND),
       this.decisions.listSignoffs(entityRef, release.version && release.digest ? release : undefined),
       this.decisions.listWaivers(entityRef),
       this.ledgerVerified(),
@@ -75,8 +79,7 @@ export class ReleaseService {
     for (const entity of entities) {
       const owners = ownersOf(entity);
       if (owner && !owners.some(o => o === owner || o.endsWith(`/${owner}`))) continue;
-      const release = await this.latestRelease(entity);
-      const status = await this.status(entity, release);
+      const status = await this.cachedStatus(entity);
       if (options.gate || options.status) {
         const matches = status.gates.some(
           g => (!options.gate || g.id === options.gate) && (!options.status || g.status === options.status),
@@ -95,6 +98,29 @@ export class ReleaseService {
     }
     rows.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
     return { totalItems: rows.length, items: rows.slice(options.offset, options.offset + options.limit) };
+  }
+
+  /**
+   * The portfolio reads the newest release's status of every governed entity. Those are kept
+   * for a minute and dropped as soon as this instance records anything for the entity; another
+   * backend instance's writes show within the minute.
+   */
+  private async cachedStatus(entity: Entity): Promise<ReleaseStatusResponse> {
+    const entityRef = stringifyEntityRef(entity);
+    const hit = this.statusCache.get(entityRef);
+    if (hit && Date.now() - hit.at < STATUS_CACHE_TTL_MS) return hit.status;
+    const status = await this.status(entity, await this.latestRelease(entity));
+    this.statusCache.set(entityRef, { at: Date.now(), status });
+    return status;
+  }
+
+  invalidateAll() {
+    this.statusCache.clear();
+  }
+
+  /** Forgets what is cached about an entity after a write. */
+  invalidate(entityRef: string) {
+    this.statusCache.delete(entityRef);
   }
 
   /** Recomputing the whole chain on every status call would be wasteful: once a minute. */

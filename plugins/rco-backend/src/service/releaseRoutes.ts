@@ -74,6 +74,7 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
         }),
       stored => ({ records: stored.map(s => s.record.id), created: stored.filter(s => s.created).length }),
     );
+    o.releases.invalidate(entityRef);
     const created = results.some(r => r.created);
     res.status(created ? 201 : 200).json({ items: results.map(r => evidenceView(r.record, r.created)) });
   });
@@ -150,6 +151,7 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
       { eventId: 'signoff', request: req, meta: { entityRef, role, release } },
       () => o.decisions.addSignoff(entityRef, { role, decision: req.body.decision ?? 'approved', release, signer, comment }),
     );
+    o.releases.invalidate(entityRef);
     res.status(201).json(iso(record) as any);
   });
 
@@ -164,6 +166,7 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
       { eventId: 'signoff-revoke', request: req, meta: { entityRef: original.entityRef, signoff: original.id } },
       () => o.decisions.addSignoff(original.entityRef, { role: original.role, decision: 'revoked', release: original.release, signer, revokes: original.id }),
     );
+    o.releases.invalidate(original.entityRef);
     res.status(201).json(iso(record) as any);
   });
 
@@ -191,6 +194,7 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
       { eventId: 'waiver', request: req, meta: { entityRef, gate } },
       () => o.decisions.addWaiver(entityRef, { gate: gate as GateId, justification, expiresAt: expiry, environment, releaseVersion, grantedBy }),
     );
+    o.releases.invalidate(entityRef);
     res.status(201).json(iso(record) as any);
   });
 
@@ -202,6 +206,7 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
       () => o.decisions.revokeWaiver(req.params.id, actor),
     );
     if (!record) throw new NotFoundError(`No waiver ${req.params.id}`);
+    o.releases.invalidateAll();
     res.json(iso(record) as any);
   });
 
