@@ -66,11 +66,6 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       const results: Array<{ record: EvidenceRecord; created: boolean }> = [];
       for (const record of records) {
         const key = dedupeKey(record);
-        const existing = await tx('rco_evidence').where({ dedupe_key: key }).first(COLUMNS);
-        if (existing) {
-          results.push({ record: toRecord(existing), created: false });
-          continue;
-        }
         const row = {
           id: randomUUID(),
           entity_ref: record.entityRef,
@@ -89,7 +84,17 @@ export class DatabaseEvidenceStore implements EvidenceStore {
           raw_size: Buffer.byteLength(record.raw),
           dedupe_key: key,
         };
-        await tx('rco_evidence').insert(row);
+        // One round trip in the common case; the unique key decides about identical re-uploads.
+        const inserted = await tx('rco_evidence')
+          .insert(row)
+          .onConflict('dedupe_key')
+          .ignore()
+          .returning('id');
+        if (inserted.length === 0) {
+          const existing = await tx('rco_evidence').where({ dedupe_key: key }).first(COLUMNS);
+          results.push({ record: toRecord(existing), created: false });
+          continue;
+        }
         await this.ledger.append(tx, {
           entryType: 'evidence-upload',
           entityRef: record.entityRef,
