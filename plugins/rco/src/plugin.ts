@@ -11,7 +11,7 @@ import { rootRouteRef } from './routes';
 
 /**
  * The RCO Release Console frontend plugin, for apps on the legacy frontend system. Apps on the
- * new frontend system use the default export of `@internal/plugin-rco/alpha`.
+ * new frontend system use the default export of this package's `/alpha` entry point.
  *
  * @public
  */
