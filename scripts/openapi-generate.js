@@ -28,7 +28,12 @@ export const createOpenApiRouter = async (
   const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
   if (current === out) continue;
   if (check) {
-    console.error(`${path.relative(root, target)} is out of date: run yarn openapi:generate`);
+    console.error(
+      `${path.relative(
+        root,
+        target,
+      )} is out of date: run yarn openapi:generate`,
+    );
     stale++;
   } else {
     fs.writeFileSync(target, out);

@@ -51,7 +51,9 @@ if (!process.env[ENV]) {
   await pg.initialise();
   await pg.start();
   process.env[ENV] = `postgresql://postgres:${password}@127.0.0.1:${port}`;
-  console.log(`PostgreSQL 17 ready on 127.0.0.1:${port} in ${Date.now() - started} ms`);
+  console.log(
+    `PostgreSQL 17 ready on 127.0.0.1:${port} in ${Date.now() - started} ms`,
+  );
 }
 
 const stop = async () => {

@@ -31,7 +31,9 @@ test('reads the RCO runbook v1.3: section 15 lists the ten gate checklist items'
   const toc = page.getByRole('navigation', { name: 'Runbook sections' });
   await expect(toc.getByRole('link')).toHaveCount(16);
 
-  await toc.getByRole('link', { name: '15. Final Review Gate Checklist' }).click();
+  await toc
+    .getByRole('link', { name: '15. Final Review Gate Checklist' })
+    .click();
   await expect(page).toHaveURL(/#section-final-review-gate-checklist$/);
   const section = page.getByRole('region', {
     name: /15\. Final Review Gate Checklist/,
@@ -50,9 +52,13 @@ test('reads the RCO runbook v1.3: section 15 lists the ten gate checklist items'
     'RTO/RPO Verification',
     'DPO Sign-off',
   ]) {
-    await expect(table.getByRole('cell', { name: item, exact: true })).toBeVisible();
+    await expect(
+      table.getByRole('cell', { name: item, exact: true }),
+    ).toBeVisible();
   }
-  await expect(section.getByText('Final Review Gate Checklist (10 items)')).toBeVisible();
+  await expect(
+    section.getByText('Final Review Gate Checklist (10 items)'),
+  ).toBeVisible();
   await section.screenshot({ path: `${SCREENSHOTS}/runbook-section-15.png` });
 });
 
@@ -63,10 +69,16 @@ test('compares runbook v1.2 with v1.3', async ({ page }) => {
   await expect(page).toHaveURL(/compare=1\.2\.0\.\.1\.3\.0/);
   await expect(page.getByText('12 sections changed')).toBeVisible();
   await expect(
-    page.getByRole('region', { name: 'Changes in Glossary' }).getByText(/RCOT/).first(),
+    page
+      .getByRole('region', { name: 'Changes in Glossary' })
+      .getByText(/RCOT/)
+      .first(),
   ).toBeVisible();
   await expect(page.getByText('targets.rto')).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/runbook-compare.png`, fullPage: false });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/runbook-compare.png`,
+    fullPage: false,
+  });
 });
 
 test('a deep link opens an earlier version at a section', async ({ page }) => {

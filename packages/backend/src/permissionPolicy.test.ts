@@ -9,13 +9,21 @@ import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/al
 import { RcoPermissionPolicy } from './permissionPolicy';
 
 const policy = new RcoPermissionPolicy({
-  signoff: ['group:default/product-owners', 'group:default/dpo', 'group:default/security'],
+  signoff: [
+    'group:default/product-owners',
+    'group:default/dpo',
+    'group:default/security',
+  ],
   waiver: 'group:default/security',
 });
 
 const user = (ref: string, groups: string[]): PolicyQueryUser =>
   ({
-    identity: { type: 'user', userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
+    identity: {
+      type: 'user',
+      userEntityRef: ref,
+      ownershipEntityRefs: [ref, ...groups],
+    },
     info: { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] },
     credentials: {} as any,
     token: 'token',
@@ -27,7 +35,10 @@ const samir = user('user:default/samir.haddad', ['group:default/security']);
 
 describe('RcoPermissionPolicy', () => {
   it('grants evidence uploads to the entity owners only, through a catalog condition', async () => {
-    const decision = await policy.handle({ permission: rcoEvidenceCreatePermission }, guest);
+    const decision = await policy.handle(
+      { permission: rcoEvidenceCreatePermission },
+      guest,
+    );
     expect(decision).toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
@@ -41,17 +52,46 @@ describe('RcoPermissionPolicy', () => {
   });
 
   it.each([
-    ['a DPO member signs off', rcoSignoffCreatePermission, dana, AuthorizeResult.ALLOW],
-    ['an owner without a role signs off', rcoSignoffCreatePermission, guest, AuthorizeResult.DENY],
-    ['Security waives a gate', rcoWaiverCreatePermission, samir, AuthorizeResult.ALLOW],
-    ['a DPO member waives a gate', rcoWaiverCreatePermission, dana, AuthorizeResult.DENY],
-    ['an owner waives a gate', rcoWaiverCreatePermission, guest, AuthorizeResult.DENY],
+    [
+      'a DPO member signs off',
+      rcoSignoffCreatePermission,
+      dana,
+      AuthorizeResult.ALLOW,
+    ],
+    [
+      'an owner without a role signs off',
+      rcoSignoffCreatePermission,
+      guest,
+      AuthorizeResult.DENY,
+    ],
+    [
+      'Security waives a gate',
+      rcoWaiverCreatePermission,
+      samir,
+      AuthorizeResult.ALLOW,
+    ],
+    [
+      'a DPO member waives a gate',
+      rcoWaiverCreatePermission,
+      dana,
+      AuthorizeResult.DENY,
+    ],
+    [
+      'an owner waives a gate',
+      rcoWaiverCreatePermission,
+      guest,
+      AuthorizeResult.DENY,
+    ],
   ])('%s', async (_name, permission, who, expected) => {
-    expect(await policy.handle({ permission }, who)).toEqual({ result: expected });
+    expect(await policy.handle({ permission }, who)).toEqual({
+      result: expected,
+    });
   });
 
   it('leaves the rest of the portal as it was', async () => {
-    expect(await policy.handle({ permission: catalogEntityReadPermission }, guest)).toEqual({
+    expect(
+      await policy.handle({ permission: catalogEntityReadPermission }, guest),
+    ).toEqual({
       result: AuthorizeResult.ALLOW,
     });
   });

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -35,8 +38,13 @@ export interface RcoPolicyGroups {
 export class RcoPermissionPolicy implements PermissionPolicy {
   constructor(private readonly groups: RcoPolicyGroups) {}
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
-    const ownership = (user?.info.ownershipEntityRefs ?? []).map(r => r.toLowerCase());
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const ownership = (user?.info.ownershipEntityRefs ?? []).map(r =>
+      r.toLowerCase(),
+    );
     const { permission } = request;
     if (
       isPermission(permission, rcoEvidenceCreatePermission) ||
@@ -77,11 +85,16 @@ export default createBackendModule({
         policy.setPolicy(
           new RcoPermissionPolicy({
             signoff: [
-              rco?.getOptionalString('signoffs.groups.po') ?? 'group:default/product-owners',
-              rco?.getOptionalString('signoffs.groups.dpo') ?? 'group:default/dpo',
-              rco?.getOptionalString('signoffs.groups.security') ?? 'group:default/security',
+              rco?.getOptionalString('signoffs.groups.po') ??
+                'group:default/product-owners',
+              rco?.getOptionalString('signoffs.groups.dpo') ??
+                'group:default/dpo',
+              rco?.getOptionalString('signoffs.groups.security') ??
+                'group:default/security',
             ],
-            waiver: rco?.getOptionalString('waivers.group') ?? 'group:default/security',
+            waiver:
+              rco?.getOptionalString('waivers.group') ??
+              'group:default/security',
           }),
         );
       },

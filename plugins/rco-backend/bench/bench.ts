@@ -16,13 +16,19 @@ const RECORDS = 100_000;
 const TARGET_RECORDS = 1000;
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 const examples = path.resolve(__dirname, '../../../examples');
-const CI = `Bearer mock-service-token:${JSON.stringify({ sub: 'external:bench-ci' })}`;
-const USER = `Bearer mock-user-token:${JSON.stringify({ sub: 'user:default/bench' })}`;
+const CI = `Bearer mock-service-token:${JSON.stringify({
+  sub: 'external:bench-ci',
+})}`;
+const USER = `Bearer mock-user-token:${JSON.stringify({
+  sub: 'user:default/bench',
+})}`;
 
 const entityName = (i: number) => `svc-${String(i).padStart(4, '0')}`;
 const pct = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 };
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
@@ -34,11 +40,18 @@ function entities() {
       name: entityName(i),
       namespace: 'default',
       annotations: {
-        'backstage.io/managed-by-location': `file:${path.join(examples, 'rco/catalog-info.yaml')}`,
+        'backstage.io/managed-by-location': `file:${path.join(
+          examples,
+          'rco/catalog-info.yaml',
+        )}`,
         'rco.helix.dev/runbook': './runbook/rco-runbook.yaml',
       },
     },
-    spec: { type: 'service', lifecycle: 'production', owner: `group:default/team-${i % 20}` },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: `group:default/team-${i % 20}`,
+    },
   }));
 }
 
@@ -46,7 +59,9 @@ const trivySummary = (critical: number) => ({
   type: 'vulnerability-scan',
   tool: 'trivy',
   counts: { CRITICAL: critical, HIGH: 0, MEDIUM: 3, LOW: 5, UNKNOWN: 0 },
-  findings: critical ? [{ id: 'CVE-2024-0001', severity: 'CRITICAL', package: 'openssl' }] : [],
+  findings: critical
+    ? [{ id: 'CVE-2024-0001', severity: 'CRITICAL', package: 'openssl' }]
+    : [],
   secrets: [],
   misconfigurations: { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0 },
 });
@@ -93,7 +108,8 @@ function bigTrivy(bytes: number) {
     InstalledVersion: '1.0.0',
     FixedVersion: '1.0.1',
     Severity: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'][n % 4],
-    Title: 'A vulnerability title long enough to look like the real thing in Trivy output',
+    Title:
+      'A vulnerability title long enough to look like the real thing in Trivy output',
     Description: 'x'.repeat(300),
   });
   let size = 0;
@@ -106,8 +122,17 @@ function bigTrivy(bytes: number) {
     SchemaVersion: 2,
     ArtifactName: 'registry.helix.example/helix-core/rco:bench',
     ArtifactType: 'container_image',
-    Metadata: { RepoDigests: [`registry.helix.example/helix-core/rco@${DIGEST}`] },
-    Results: [{ Target: 'rco', Class: 'os-pkgs', Type: 'alpine', Vulnerabilities: vulns }],
+    Metadata: {
+      RepoDigests: [`registry.helix.example/helix-core/rco@${DIGEST}`],
+    },
+    Results: [
+      {
+        Target: 'rco',
+        Class: 'os-pkgs',
+        Type: 'alpine',
+        Vulnerabilities: vulns,
+      },
+    ],
   });
 }
 
@@ -119,21 +144,40 @@ async function run(label: string, knex: Knex) {
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
-          rco: { ci: { subjects: [{ subject: 'external:bench-ci', entities: ['component:default/svc-0000'] }] } },
+          rco: {
+            ci: {
+              subjects: [
+                {
+                  subject: 'external:bench-ci',
+                  entities: ['component:default/svc-0000'],
+                },
+              ],
+            },
+          },
         },
       }),
       catalogServiceMock.factory({ entities: entities() }),
     ],
   });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/rco`;
-  const get = (url: string) => fetch(`${base}${url}`, { headers: { Authorization: USER } });
+  const base = `http://127.0.0.1:${
+    (server.address() as AddressInfo).port
+  }/api/rco`;
+  const get = (url: string) =>
+    fetch(`${base}${url}`, { headers: { Authorization: USER } });
 
   const t0 = Date.now();
   await fill(knex);
-  console.log(`[${label}] filled ${RECORDS} evidence records in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `[${label}] filled ${RECORDS} evidence records in ${(
+      (Date.now() - t0) /
+      1000
+    ).toFixed(1)} s`,
+  );
 
   // status: one entity with 1,000 records among 100,000.
-  const statusUrl = `/entities/component/default/${entityName(0)}/status?version=1.0.0&digest=${DIGEST}`;
+  const statusUrl = `/entities/component/default/${entityName(
+    0,
+  )}/status?version=1.0.0&digest=${DIGEST}`;
   for (let i = 0; i < 20; i++) await (await get(statusUrl)).json();
   const times: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -143,53 +187,101 @@ async function run(label: string, knex: Knex) {
     if (res.status !== 200) throw new Error(`status ${res.status}`);
     times.push(performance.now() - s);
   }
-  console.log(`[${label}] status (1,000 of 100,000 records), 200 requests: p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}`);
+  console.log(
+    `[${label}] status (1,000 of 100,000 records), 200 requests: p50 ${ms(
+      pct(times, 50),
+    )}, p95 ${ms(pct(times, 95))}`,
+  );
 
   // portfolio of 1,000 entities (after one warm-up that reads every runbook once).
   const c0 = performance.now();
-  await (await get("/portfolio?limit=50")).json();
-  console.log(`[${label}] portfolio of ${ENTITIES} entities, first (cold) request: ${ms(performance.now() - c0)}`);
+  await (await get('/portfolio?limit=50')).json();
+  console.log(
+    `[${label}] portfolio of ${ENTITIES} entities, first (cold) request: ${ms(
+      performance.now() - c0,
+    )}`,
+  );
   const portfolio: number[] = [];
   for (let i = 0; i < 5; i++) {
     const s = performance.now();
     const body = await (await get('/portfolio?limit=50')).json();
     portfolio.push(performance.now() - s);
-    if (body.totalItems !== ENTITIES) throw new Error(`portfolio has ${body.totalItems}`);
+    if (body.totalItems !== ENTITIES)
+      throw new Error(`portfolio has ${body.totalItems}`);
   }
-  console.log(`[${label}] portfolio of ${ENTITIES} entities, 5 requests: median ${ms(pct(portfolio, 50))}, max ${ms(Math.max(...portfolio))}`);
+  console.log(
+    `[${label}] portfolio of ${ENTITIES} entities, 5 requests: median ${ms(
+      pct(portfolio, 50),
+    )}, max ${ms(Math.max(...portfolio))}`,
+  );
 
   // One 5 MB Trivy report.
   const report = bigTrivy(5 * 1024 * 1024);
   global.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 5);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 5);
   const s5 = performance.now();
-  const up = await fetch(`${base}/entities/component/default/${entityName(0)}/evidence?digest=${DIGEST}&version=2.0.0`, {
-    method: 'POST', headers: { Authorization: CI, 'Content-Type': 'application/json' }, body: report,
-  });
+  const up = await fetch(
+    `${base}/entities/component/default/${entityName(
+      0,
+    )}/evidence?digest=${DIGEST}&version=2.0.0`,
+    {
+      method: 'POST',
+      headers: { Authorization: CI, 'Content-Type': 'application/json' },
+      body: report,
+    },
+  );
   const upMs = performance.now() - s5;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`[${label}] 5 MB Trivy upload (${(report.length / 1048576).toFixed(1)} MiB): ${up.status} in ${ms(upMs)}, peak RSS growth ${((peak - before) / 1048576).toFixed(0)} MiB`);
+  console.log(
+    `[${label}] 5 MB Trivy upload (${(report.length / 1048576).toFixed(
+      1,
+    )} MiB): ${up.status} in ${ms(upMs)}, peak RSS growth ${(
+      (peak - before) /
+      1048576
+    ).toFixed(0)} MiB`,
+  );
 
   // Sequential small uploads.
   const N = 400;
   const s6 = performance.now();
   for (let i = 0; i < N; i++) {
-    const body = JSON.stringify({ name: `rco-${i}`, namespace: 'rco-prod', version: i + 1, info: { status: 'deployed', last_deployed: new Date().toISOString() } });
-    const res = await fetch(`${base}/entities/component/default/${entityName(0)}/evidence`, {
-      method: 'POST', headers: { Authorization: CI, 'Content-Type': 'application/json' }, body,
+    const body = JSON.stringify({
+      name: `rco-${i}`,
+      namespace: 'rco-prod',
+      version: i + 1,
+      info: { status: 'deployed', last_deployed: new Date().toISOString() },
     });
-    if (res.status !== 201) throw new Error(`upload ${res.status}: ${await res.text()}`);
+    const res = await fetch(
+      `${base}/entities/component/default/${entityName(0)}/evidence`,
+      {
+        method: 'POST',
+        headers: { Authorization: CI, 'Content-Type': 'application/json' },
+        body,
+      },
+    );
+    if (res.status !== 201)
+      throw new Error(`upload ${res.status}: ${await res.text()}`);
   }
   const secs = (performance.now() - s6) / 1000;
-  console.log(`[${label}] ${N} sequential small uploads: ${(N / secs).toFixed(0)} uploads/s`);
+  console.log(
+    `[${label}] ${N} sequential small uploads: ${(N / secs).toFixed(
+      0,
+    )} uploads/s`,
+  );
   server.close();
 }
 
 async function main() {
-  const sqlite = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
   await run('sqlite', sqlite);
   await sqlite.destroy();
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING;
@@ -197,11 +289,17 @@ async function main() {
     const admin = knexFactory({ client: 'pg', connection: pg });
     await admin.raw('CREATE DATABASE rco_bench');
     await admin.destroy();
-    const db = knexFactory({ client: 'pg', connection: `${pg}/rco_bench`, pool: { min: 1, max: 10 } });
+    const db = knexFactory({
+      client: 'pg',
+      connection: `${pg}/rco_bench`,
+      pool: { min: 1, max: 10 },
+    });
     await run('postgres', db);
     await db.destroy();
   } else {
-    console.log('[postgres] skipped: run through `yarn bench` (scripts/with-postgres.mjs)');
+    console.log(
+      '[postgres] skipped: run through `yarn bench` (scripts/with-postgres.mjs)',
+    );
   }
   process.exit(0);
 }

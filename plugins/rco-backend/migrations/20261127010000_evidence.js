@@ -11,7 +11,10 @@ exports.up = async function up(knex) {
     table.string('id', 36).primary();
     table.string('entity_ref', 255).notNullable();
     table.string('kind', 64).notNullable();
-    table.string('sha256', 64).notNullable().comment('sha256 of the uploaded document');
+    table
+      .string('sha256', 64)
+      .notNullable()
+      .comment('sha256 of the uploaded document');
     table.string('subject_version', 128).nullable();
     table.string('subject_digest', 128).nullable();
     table.string('subject_commit', 64).nullable();
@@ -20,19 +23,30 @@ exports.up = async function up(knex) {
     table.string('submitter', 255).notNullable();
     table.timestamp('collected_at', { useTz: true }).notNullable();
     table.text('summary').notNullable().comment('normalised summary as JSON');
-    table.text('raw', 'longtext').notNullable().comment('the document, secrets masked');
+    table
+      .text('raw', 'longtext')
+      .notNullable()
+      .comment('the document, secrets masked');
     table.string('raw_format', 16).notNullable();
     table.integer('raw_size').notNullable();
-    table.string('dedupe_key', 64).notNullable().comment('sha256 of entity, kind, document and subject');
+    table
+      .string('dedupe_key', 64)
+      .notNullable()
+      .comment('sha256 of entity, kind, document and subject');
     table.unique(['dedupe_key']);
     table.index(['entity_ref', 'kind', 'collected_at']);
   });
   await knex.schema.createTable('rco_signoffs', table => {
-    table.comment('Sign-off decisions, bound to one release; revocation is a new row');
+    table.comment(
+      'Sign-off decisions, bound to one release; revocation is a new row',
+    );
     table.string('id', 36).primary();
     table.string('entity_ref', 255).notNullable();
     table.string('role', 16).notNullable();
-    table.string('decision', 16).notNullable().comment('approved | rejected | revoked');
+    table
+      .string('decision', 16)
+      .notNullable()
+      .comment('approved | rejected | revoked');
     table.string('release_version', 128).notNullable();
     table.string('release_digest', 128).notNullable();
     table.string('signer', 255).notNullable();
@@ -42,7 +56,9 @@ exports.up = async function up(knex) {
     table.index(['entity_ref', 'release_version', 'release_digest']);
   });
   await knex.schema.createTable('rco_release_requests', table => {
-    table.comment('Who asked for a release: the four-eyes rule keeps them from signing it off');
+    table.comment(
+      'Who asked for a release: the four-eyes rule keeps them from signing it off',
+    );
     table.string('id', 36).primary();
     table.string('entity_ref', 255).notNullable();
     table.string('release_version', 128).notNullable();

@@ -20,7 +20,9 @@ const iso = (config: Config, key: string, fallback: string) => {
   const value = config.getOptionalString(key) ?? fallback;
   const duration = Duration.fromISO(value);
   if (!duration.isValid) {
-    throw new Error(`${key} must be an ISO 8601 duration such as P7D, got "${value}"`);
+    throw new Error(
+      `${key} must be an ISO 8601 duration such as P7D, got "${value}"`,
+    );
   }
   return duration;
 };
@@ -30,26 +32,43 @@ export function readRcoConfig(root: Config): RcoConfig {
   const maxAge: Partial<Record<GateId, string>> = {};
   for (const gate of GATE_IDS) {
     const value = config?.getOptionalString(`gates.${gate}.maxAge`);
-    if (value) maxAge[gate] = iso(config!, `gates.${gate}.maxAge`, value).toISO()!;
+    if (value)
+      maxAge[gate] = iso(config!, `gates.${gate}.maxAge`, value).toISO()!;
   }
   return {
     gates: {
       maxAge,
-      blockingSeverities: config?.getOptionalStringArray('gates.image-scanning.blockingSeverities') ?? ['CRITICAL', 'HIGH'],
-      helixCoreRepository: config?.getOptionalString('gates.documentation-completeness.repository') ?? 'helix-core',
+      blockingSeverities: config?.getOptionalStringArray(
+        'gates.image-scanning.blockingSeverities',
+      ) ?? ['CRITICAL', 'HIGH'],
+      helixCoreRepository:
+        config?.getOptionalString(
+          'gates.documentation-completeness.repository',
+        ) ?? 'helix-core',
     },
-    maxUploadBytes: config?.getOptionalNumber('evidence.maxUploadBytes') ?? 10 * 1024 * 1024,
+    maxUploadBytes:
+      config?.getOptionalNumber('evidence.maxUploadBytes') ?? 10 * 1024 * 1024,
     signoffGroups: {
-      po: config?.getOptionalString('signoffs.groups.po') ?? 'group:default/product-owners',
-      dpo: config?.getOptionalString('signoffs.groups.dpo') ?? 'group:default/dpo',
-      security: config?.getOptionalString('signoffs.groups.security') ?? 'group:default/security',
+      po:
+        config?.getOptionalString('signoffs.groups.po') ??
+        'group:default/product-owners',
+      dpo:
+        config?.getOptionalString('signoffs.groups.dpo') ?? 'group:default/dpo',
+      security:
+        config?.getOptionalString('signoffs.groups.security') ??
+        'group:default/security',
     },
-    waiverGroup: config?.getOptionalString('waivers.group') ?? 'group:default/security',
-    waiverMaxDuration: config ? iso(config, 'waivers.maxDuration', 'P7D') : Duration.fromISO('P7D'),
-    ciSubjects: (config?.getOptionalConfigArray('ci.subjects') ?? []).map(c => ({
-      subject: c.getString('subject'),
-      entities: c.getStringArray('entities').map(e => e.toLowerCase()),
-    })),
+    waiverGroup:
+      config?.getOptionalString('waivers.group') ?? 'group:default/security',
+    waiverMaxDuration: config
+      ? iso(config, 'waivers.maxDuration', 'P7D')
+      : Duration.fromISO('P7D'),
+    ciSubjects: (config?.getOptionalConfigArray('ci.subjects') ?? []).map(
+      c => ({
+        subject: c.getString('subject'),
+        entities: c.getStringArray('entities').map(e => e.toLowerCase()),
+      }),
+    ),
     demoEvidence: config?.getOptionalBoolean('demoEvidence') ?? false,
   };
 }

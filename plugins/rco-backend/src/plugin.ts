@@ -76,8 +76,18 @@ export const rcoPlugin = createBackendPlugin({
           runbooks,
           logger: deps.logger,
         });
-        const releases = new ReleaseService(evidenceStore, decisions, ledger, runbooks, config, deps.catalog);
-        const evidenceService = new EvidenceService(evidenceStore, builtinParsers);
+        const releases = new ReleaseService(
+          evidenceStore,
+          decisions,
+          ledger,
+          runbooks,
+          config,
+          deps.catalog,
+        );
+        const evidenceService = new EvidenceService(
+          evidenceStore,
+          builtinParsers,
+        );
         if (config.demoEvidence) {
           // Demo data must never keep the portal from starting.
           await seedDemoEvidence({
@@ -85,7 +95,9 @@ export const rcoPlugin = createBackendPlugin({
             evidenceStore,
             logger: deps.logger,
             dir: deps.config.getString('rco.demoEvidenceDir'),
-          }).catch(error => deps.logger.error(`Demo evidence not loaded: ${error}`));
+          }).catch(error =>
+            deps.logger.error(`Demo evidence not loaded: ${error}`),
+          );
         }
         deps.httpRouter.use(
           await createRouter({

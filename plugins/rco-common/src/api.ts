@@ -79,7 +79,12 @@ export interface GateEvidenceRef {
   kind: string;
   sha256: string;
   collectedAt: string;
-  subject: { version?: string; digest?: string; commit?: string; environment?: string };
+  subject: {
+    version?: string;
+    digest?: string;
+    commit?: string;
+    environment?: string;
+  };
 }
 
 /** @public */
@@ -98,7 +103,12 @@ export interface GateResult {
   expiresAt?: string;
   /** The maximum evidence age in force (ISO 8601). */
   maxAge?: string;
-  waiver?: { id: string; justification: string; grantedBy: string; expiresAt: string };
+  waiver?: {
+    id: string;
+    justification: string;
+    grantedBy: string;
+    expiresAt: string;
+  };
 }
 
 /** @public */

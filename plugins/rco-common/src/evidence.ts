@@ -64,7 +64,13 @@ export interface VulnerabilityScanSummary {
   artifact?: string;
   counts: Record<Severity, number>;
   /** The CRITICAL and HIGH findings (at most 50), newest tool order. */
-  findings: Array<{ id: string; severity: Severity; package: string; installedVersion?: string; fixedVersion?: string }>;
+  findings: Array<{
+    id: string;
+    severity: Severity;
+    package: string;
+    installedVersion?: string;
+    fixedVersion?: string;
+  }>;
   /** Trivy secret results, masked. */
   secrets: SecretFinding[];
   /** Trivy misconfiguration failures by severity. */
@@ -104,9 +110,21 @@ export interface PolicyReportSummary {
   type: 'policy-report';
   name: string;
   namespace?: string;
-  counts: { pass: number; fail: number; warn: number; error: number; skip: number };
+  counts: {
+    pass: number;
+    fail: number;
+    warn: number;
+    error: number;
+    skip: number;
+  };
   /** Results with fail or error. */
-  failures: Array<{ policy: string; rule?: string; result: string; message?: string; resource?: string }>;
+  failures: Array<{
+    policy: string;
+    rule?: string;
+    result: string;
+    message?: string;
+    resource?: string;
+  }>;
   /** The object the report is about (`namespace/kind/name`), from its `scope`. */
   scope?: string;
   /** Failures left out of `failures` to keep the summary small; `counts` stay exact. */
@@ -120,7 +138,12 @@ export interface GatekeeperConstraintSummary {
   name: string;
   enforcementAction?: string;
   totalViolations: number;
-  violations: Array<{ kind?: string; name?: string; namespace?: string; message?: string }>;
+  violations: Array<{
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    message?: string;
+  }>;
   auditTimestamp?: string;
 }
 
@@ -141,7 +164,13 @@ export interface VeleroSummary {
 export interface PrometheusRuleSummary {
   type: 'prometheus-rule';
   name: string;
-  alerts: Array<{ alert: string; expr: string; for?: string; severity?: string; runbookUrl?: string }>;
+  alerts: Array<{
+    alert: string;
+    expr: string;
+    for?: string;
+    severity?: string;
+    runbookUrl?: string;
+  }>;
 }
 
 /** Argo Rollouts Rollout. */
@@ -150,7 +179,12 @@ export interface RolloutSummary {
   name: string;
   strategy: 'canary' | 'blueGreen' | 'unknown';
   /** `other` names any other step type (experiment, setCanaryScale, …) so indices match `currentStepIndex`. */
-  steps: Array<{ setWeight?: number; pause?: { duration?: string | number }; analysis?: string[]; other?: string }>;
+  steps: Array<{
+    setWeight?: number;
+    pause?: { duration?: string | number };
+    analysis?: string[];
+    other?: string;
+  }>;
   analysisTemplates: string[];
   phase?: string;
   aborted: boolean;
@@ -162,7 +196,13 @@ export interface RolloutSummary {
 export interface AnalysisTemplateSummary {
   type: 'argo-analysis-template';
   name: string;
-  metrics: Array<{ name: string; successCondition?: string; failureCondition?: string; provider?: string; query?: string }>;
+  metrics: Array<{
+    name: string;
+    successCondition?: string;
+    failureCondition?: string;
+    provider?: string;
+    query?: string;
+  }>;
 }
 
 /** Argo Rollouts AnalysisRun. */
@@ -172,7 +212,16 @@ export interface AnalysisRunSummary {
   phase?: string;
   message?: string;
   /** `message` is the metric result's own message (why it errored). */
-  metrics: Array<{ name: string; phase?: string; successCondition?: string; failureCondition?: string; lastValue?: string; failed?: number; successful?: number; message?: string }>;
+  metrics: Array<{
+    name: string;
+    phase?: string;
+    successCondition?: string;
+    failureCondition?: string;
+    lastValue?: string;
+    failed?: number;
+    successful?: number;
+    message?: string;
+  }>;
 }
 
 /** Helm `history -o json` or `status -o json`. */
@@ -182,7 +231,15 @@ export interface HelmSummary {
   release?: string;
   namespace?: string;
   /** `rollbackRevision`: the revision a rollback restored (newer Helm history output). */
-  revisions: Array<{ revision: number; status: string; chart?: string; appVersion?: string; updated?: string; description?: string; rollbackRevision?: number }>;
+  revisions: Array<{
+    revision: number;
+    status: string;
+    chart?: string;
+    appVersion?: string;
+    updated?: string;
+    description?: string;
+    rollbackRevision?: number;
+  }>;
   /** `helm status`: when the release was first installed. */
   firstDeployed?: string;
 }
@@ -216,7 +273,11 @@ export interface NetworkPolicySummary {
   podSelector: Record<string, string>;
   policyTypes: string[];
   /** `podSelector.matchExpressions`: with them an empty `podSelector` map does not mean "all pods". */
-  podSelectorExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  podSelectorExpressions?: Array<{
+    key: string;
+    operator: string;
+    values?: string[];
+  }>;
   /** Number of ingress / egress rules (`[{}]` is one rule allowing everything). */
   ingressRules?: number;
   egressRules?: number;

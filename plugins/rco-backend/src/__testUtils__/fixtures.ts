@@ -26,7 +26,11 @@ export function governedEntity(
         ...annotations,
       },
     },
-    spec: { type: 'service', lifecycle: 'production', owner: 'group:default/rco-team' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/rco-team',
+    },
   };
 }
 
@@ -34,7 +38,10 @@ export function governedEntity(
  * The shared real-world sample outputs (Trivy, Grype, Cosign, …), read by path: they live beside
  * the repository (`../shared/samples`) and are never copied in.
  */
-export const samplesDir = path.resolve(__dirname, '../../../../../shared/samples');
+export const samplesDir = path.resolve(
+  __dirname,
+  '../../../../../shared/samples',
+);
 
 export const readSample = (file: string) =>
   fs.readFileSync(path.join(samplesDir, file), 'utf8');

@@ -1,11 +1,7 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
-import {
-  EvidenceRecord,
-  EvidenceStore,
-  NewEvidence,
-} from './EvidenceStore';
+import { EvidenceRecord, EvidenceStore, NewEvidence } from './EvidenceStore';
 import { Ledger } from './Ledger';
 
 const COLUMNS = [
@@ -91,7 +87,9 @@ export class DatabaseEvidenceStore implements EvidenceStore {
           .ignore()
           .returning('id');
         if (inserted.length === 0) {
-          const existing = await tx('rco_evidence').where({ dedupe_key: key }).first(COLUMNS);
+          const existing = await tx('rco_evidence')
+            .where({ dedupe_key: key })
+            .first(COLUMNS);
           results.push({ record: toRecord(existing), created: false });
           continue;
         }
@@ -131,13 +129,20 @@ export class DatabaseEvidenceStore implements EvidenceStore {
 
   async listForRelease(
     entityRef: string,
-    release: { version?: string; digest?: string; commit?: string; environment?: string },
+    release: {
+      version?: string;
+      digest?: string;
+      commit?: string;
+      environment?: string;
+    },
     perKind: number,
   ): Promise<EvidenceRecord[]> {
     const matching = this.db('rco_evidence')
       .select(COLUMNS)
       .select(
-        this.db.raw('row_number() over (partition by kind order by collected_at desc, id desc) as rn'),
+        this.db.raw(
+          'row_number() over (partition by kind order by collected_at desc, id desc) as rn',
+        ),
       )
       .where({ entity_ref: entityRef });
     const columns: Array<[string, string | undefined]> = [
@@ -147,7 +152,8 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       ['environment', release.environment],
     ];
     for (const [column, value] of columns) {
-      if (value) matching.andWhere(q => q.whereNull(column).orWhere(column, value));
+      if (value)
+        matching.andWhere(q => q.whereNull(column).orWhere(column, value));
     }
     const rows = await this.db
       .select('*')

@@ -68,7 +68,10 @@ export class DatabaseRunbookStore implements RunbookStore {
 
   private constructor(private readonly db: Knex) {}
 
-  private parsed(hash: string, json: () => Promise<string>): Promise<Runbook> | Runbook {
+  private parsed(
+    hash: string,
+    json: () => Promise<string>,
+  ): Promise<Runbook> | Runbook {
     const cached = this.documents.get(hash);
     if (cached) {
       // Refresh the entry's position so the map stays least-recently-used first.

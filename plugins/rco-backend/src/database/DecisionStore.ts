@@ -13,8 +13,15 @@ import { Ledger } from './Ledger';
 export class DecisionStore {
   constructor(private readonly db: Knex, private readonly ledger: Ledger) {}
 
-  async addSignoff(entityRef: string, signoff: Omit<SignoffRecord, 'id' | 'createdAt'>): Promise<SignoffRecord> {
-    const record: SignoffRecord = { ...signoff, id: randomUUID(), createdAt: new Date() };
+  async addSignoff(
+    entityRef: string,
+    signoff: Omit<SignoffRecord, 'id' | 'createdAt'>,
+  ): Promise<SignoffRecord> {
+    const record: SignoffRecord = {
+      ...signoff,
+      id: randomUUID(),
+      createdAt: new Date(),
+    };
     await this.db.transaction(async tx => {
       await tx('rco_signoffs').insert({
         id: record.id,
@@ -32,14 +39,26 @@ export class DecisionStore {
         entryType: record.decision === 'revoked' ? 'signoff-revoke' : 'signoff',
         entityRef,
         actor: record.signer,
-        payload: { id: record.id, role: record.role, decision: record.decision, release: record.release, revokes: record.revokes ?? null, comment: record.comment ?? null },
+        payload: {
+          id: record.id,
+          role: record.role,
+          decision: record.decision,
+          release: record.release,
+          revokes: record.revokes ?? null,
+          comment: record.comment ?? null,
+        },
       });
     });
     return record;
   }
 
-  async listSignoffs(entityRef: string, release?: { version?: string; digest?: string }): Promise<SignoffRecord[]> {
-    const query = this.db('rco_signoffs').where({ entity_ref: entityRef }).orderBy('created_at', 'asc');
+  async listSignoffs(
+    entityRef: string,
+    release?: { version?: string; digest?: string },
+  ): Promise<SignoffRecord[]> {
+    const query = this.db('rco_signoffs')
+      .where({ entity_ref: entityRef })
+      .orderBy('created_at', 'asc');
     if (release?.version) query.andWhere({ release_version: release.version });
     if (release?.digest) query.andWhere({ release_digest: release.digest });
     return (await query).map(row => ({
@@ -54,20 +73,37 @@ export class DecisionStore {
     }));
   }
 
-  async getSignoff(id: string): Promise<(SignoffRecord & { entityRef: string }) | undefined> {
+  async getSignoff(
+    id: string,
+  ): Promise<(SignoffRecord & { entityRef: string }) | undefined> {
     const row = await this.db('rco_signoffs').where({ id }).first('entity_ref');
     if (!row) return undefined;
-    const match = (await this.listSignoffs(row.entity_ref)).find(s => s.id === id);
+    const match = (await this.listSignoffs(row.entity_ref)).find(
+      s => s.id === id,
+    );
     return match && { ...match, entityRef: row.entity_ref };
   }
 
   /** Records who asks for a release; the first request of a release stands. */
-  async requestRelease(entityRef: string, release: { version: string; digest: string }, requester: string) {
+  async requestRelease(
+    entityRef: string,
+    release: { version: string; digest: string },
+    requester: string,
+  ) {
     return this.db.transaction(async tx => {
       const existing = await tx('rco_release_requests')
-        .where({ entity_ref: entityRef, release_version: release.version, release_digest: release.digest })
+        .where({
+          entity_ref: entityRef,
+          release_version: release.version,
+          release_digest: release.digest,
+        })
         .first();
-      if (existing) return { requester: existing.requester as string, createdAt: toDate(existing.created_at), created: false };
+      if (existing)
+        return {
+          requester: existing.requester as string,
+          createdAt: toDate(existing.created_at),
+          created: false,
+        };
       const createdAt = new Date();
       await tx('rco_release_requests').insert({
         id: randomUUID(),
@@ -77,21 +113,40 @@ export class DecisionStore {
         requester,
         created_at: createdAt,
       });
-      await this.ledger.append(tx, { entryType: 'release-request', entityRef, actor: requester, payload: { release } });
+      await this.ledger.append(tx, {
+        entryType: 'release-request',
+        entityRef,
+        actor: requester,
+        payload: { release },
+      });
       return { requester, createdAt, created: true };
     });
   }
 
-  async getRequester(entityRef: string, release: { version?: string; digest?: string }): Promise<string | undefined> {
+  async getRequester(
+    entityRef: string,
+    release: { version?: string; digest?: string },
+  ): Promise<string | undefined> {
     if (!release.version || !release.digest) return undefined;
     const row = await this.db('rco_release_requests')
-      .where({ entity_ref: entityRef, release_version: release.version, release_digest: release.digest })
+      .where({
+        entity_ref: entityRef,
+        release_version: release.version,
+        release_digest: release.digest,
+      })
       .first('requester');
     return row?.requester;
   }
 
-  async addWaiver(entityRef: string, waiver: Omit<WaiverRecord, 'id' | 'createdAt'>): Promise<WaiverRecord> {
-    const record: WaiverRecord = { ...waiver, id: randomUUID(), createdAt: new Date() };
+  async addWaiver(
+    entityRef: string,
+    waiver: Omit<WaiverRecord, 'id' | 'createdAt'>,
+  ): Promise<WaiverRecord> {
+    const record: WaiverRecord = {
+      ...waiver,
+      id: randomUUID(),
+      createdAt: new Date(),
+    };
     await this.db.transaction(async tx => {
       await tx('rco_waivers').insert({
         id: record.id,
@@ -108,25 +163,42 @@ export class DecisionStore {
         entryType: 'waiver',
         entityRef,
         actor: record.grantedBy,
-        payload: { id: record.id, gate: record.gate, environment: record.environment ?? null, releaseVersion: record.releaseVersion ?? null, justification: record.justification, expiresAt: record.expiresAt.toISOString() },
+        payload: {
+          id: record.id,
+          gate: record.gate,
+          environment: record.environment ?? null,
+          releaseVersion: record.releaseVersion ?? null,
+          justification: record.justification,
+          expiresAt: record.expiresAt.toISOString(),
+        },
       });
     });
     return record;
   }
 
-  async revokeWaiver(id: string, actor: string): Promise<WaiverRecord | undefined> {
+  async revokeWaiver(
+    id: string,
+    actor: string,
+  ): Promise<WaiverRecord | undefined> {
     return this.db.transaction(async tx => {
       const row = await tx('rco_waivers').where({ id }).first();
       if (!row) return undefined;
       const revokedAt = new Date();
       await tx('rco_waivers').where({ id }).update({ revoked_at: revokedAt });
-      await this.ledger.append(tx, { entryType: 'waiver-revoke', entityRef: row.entity_ref, actor, payload: { id } });
+      await this.ledger.append(tx, {
+        entryType: 'waiver-revoke',
+        entityRef: row.entity_ref,
+        actor,
+        payload: { id },
+      });
       return { ...this.toWaiver(row), revokedAt };
     });
   }
 
   async listWaivers(entityRef: string): Promise<WaiverRecord[]> {
-    const rows = await this.db('rco_waivers').where({ entity_ref: entityRef }).orderBy('created_at', 'desc');
+    const rows = await this.db('rco_waivers')
+      .where({ entity_ref: entityRef })
+      .orderBy('created_at', 'desc');
     return rows.map(row => this.toWaiver(row));
   }
 

@@ -1,7 +1,4 @@
-import {
-  EvidenceKind,
-  EvidenceSummary,
-} from '@internal/plugin-rco-common';
+import { EvidenceKind, EvidenceSummary } from '@internal/plugin-rco-common';
 
 /** Where evidence came from. */
 export type EvidenceSource = 'ci' | 'human' | 'cluster' | 'system';
@@ -37,9 +34,14 @@ export interface EvidenceStore {
    * Stores the records of one upload, all or nothing. A record identical to one already kept
    * (same entity, kind, document and subject) is not stored again: the existing one is returned.
    */
-  add(records: NewEvidence[]): Promise<Array<{ record: EvidenceRecord; created: boolean }>>;
+  add(
+    records: NewEvidence[],
+  ): Promise<Array<{ record: EvidenceRecord; created: boolean }>>;
   /** Evidence of an entity, newest first. */
-  list(entityRef: string, options?: { kinds?: EvidenceKind[]; limit?: number }): Promise<EvidenceRecord[]>;
+  list(
+    entityRef: string,
+    options?: { kinds?: EvidenceKind[]; limit?: number },
+  ): Promise<EvidenceRecord[]>;
   /**
    * The evidence that can count for one release: records whose subject does not contradict it
    * (same digest, version, commit, environment, or none given), newest first, at most `perKind`
@@ -47,8 +49,15 @@ export interface EvidenceStore {
    */
   listForRelease(
     entityRef: string,
-    release: { version?: string; digest?: string; commit?: string; environment?: string },
+    release: {
+      version?: string;
+      digest?: string;
+      commit?: string;
+      environment?: string;
+    },
     perKind: number,
   ): Promise<EvidenceRecord[]>;
-  get(id: string): Promise<(EvidenceRecord & { raw: string; rawFormat: string }) | undefined>;
+  get(
+    id: string,
+  ): Promise<(EvidenceRecord & { raw: string; rawFormat: string }) | undefined>;
 }

@@ -24,7 +24,13 @@ export interface LedgerVerification {
 
 const entryHash = (
   prevHash: string,
-  entry: { entryType: string; entityRef?: string; actor: string; payload: unknown; createdAt: Date },
+  entry: {
+    entryType: string;
+    entityRef?: string;
+    actor: string;
+    payload: unknown;
+    createdAt: Date;
+  },
 ) =>
   sha256(
     prevHash +
@@ -47,7 +53,12 @@ export class Ledger {
 
   async append(
     tx: Knex.Transaction,
-    entry: { entryType: string; entityRef?: string; actor: string; payload: Record<string, unknown> },
+    entry: {
+      entryType: string;
+      entityRef?: string;
+      actor: string;
+      payload: Record<string, unknown>;
+    },
   ): Promise<LedgerEntry> {
     if (tx.client.config.client === 'pg') {
       await tx.raw('LOCK TABLE rco_ledger IN SHARE ROW EXCLUSIVE MODE');
@@ -72,7 +83,9 @@ export class Ledger {
     return { seq, ...entry, prevHash, hash, createdAt };
   }
 
-  async list(options: { entityRef?: string; limit?: number; afterSeq?: number } = {}): Promise<LedgerEntry[]> {
+  async list(
+    options: { entityRef?: string; limit?: number; afterSeq?: number } = {},
+  ): Promise<LedgerEntry[]> {
     const query = this.db('rco_ledger').orderBy('seq', 'asc');
     if (options.entityRef) query.where({ entity_ref: options.entityRef });
     if (options.afterSeq) query.where('seq', '>', options.afterSeq);
@@ -104,14 +117,20 @@ export class Ledger {
           return {
             ok: false,
             entries,
-            firstBroken: { seq: entry.seq, reason: 'prev_hash does not match the previous entry' },
+            firstBroken: {
+              seq: entry.seq,
+              reason: 'prev_hash does not match the previous entry',
+            },
           };
         }
         if (entryHash(prevHash, entry) !== entry.hash) {
           return {
             ok: false,
             entries,
-            firstBroken: { seq: entry.seq, reason: 'content does not match its hash' },
+            firstBroken: {
+              seq: entry.seq,
+              reason: 'content does not match its hash',
+            },
           };
         }
         prevHash = entry.hash;

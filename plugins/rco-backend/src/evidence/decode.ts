@@ -64,9 +64,9 @@ function jsonError(text: string, error: Error, prefix: string): InputError {
     const position = Number(match[1]);
     const before = text.slice(0, position).split('\n');
     return new InputError(
-      `${prefix}: ${error.message.split('\n')[0]} (line ${before.length}, column ${
-        before[before.length - 1].length + 1
-      })`,
+      `${prefix}: ${error.message.split('\n')[0]} (line ${
+        before.length
+      }, column ${before[before.length - 1].length + 1})`,
     );
   }
   return new InputError(`${prefix}: ${error.message.split('\n')[0]}`);
@@ -105,7 +105,11 @@ function decodeJson(text: string): DecodedDocument[] {
         try {
           return JSON.parse(line);
         } catch (lineError) {
-          throw jsonError(line, lineError as Error, `NDJSON line ${index + 1} is not valid JSON`);
+          throw jsonError(
+            line,
+            lineError as Error,
+            `NDJSON line ${index + 1} is not valid JSON`,
+          );
         }
       });
       checkDepth(docs, 'The document');

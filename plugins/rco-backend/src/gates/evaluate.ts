@@ -12,14 +12,17 @@ import { GateContext } from './types';
 
 /** The maximum evidence age in force: app-config's, tightened by the runbook's checklist. */
 function maxAgeOf(ctx: GateContext, gate: GateId): string | undefined {
-  const configured = ctx.config.maxAge[gate] ?? GATES.find(g => g.id === gate)?.maxAge;
+  const configured =
+    ctx.config.maxAge[gate] ?? GATES.find(g => g.id === gate)?.maxAge;
   const fromRunbook =
     gate === 'migration-controls'
       ? ctx.runbook?.targets.rollbackDryRunMaxAge
       : ctx.runbook?.gateChecklist.find(i => i.gate === gate)?.maxAge;
   if (!configured) return fromRunbook;
   if (!fromRunbook) return configured;
-  return duration(fromRunbook).toMillis() < duration(configured).toMillis() ? fromRunbook : configured;
+  return duration(fromRunbook).toMillis() < duration(configured).toMillis()
+    ? fromRunbook
+    : configured;
 }
 
 function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
@@ -37,7 +40,9 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
     if (status !== 'missing' && expiresAt <= ctx.now) {
       status = 'stale';
       reasons.unshift(
-        `Evidence is stale: ${oldest.what} is ${humanAge(ctx.now.getTime() - oldest.at.getTime())} old (max ${maxAge})`,
+        `Evidence is stale: ${oldest.what} is ${humanAge(
+          ctx.now.getTime() - oldest.at.getTime(),
+        )} old (max ${maxAge})`,
       );
     }
   }
@@ -51,7 +56,9 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   );
   if (waiver && status !== 'pass') {
     reasons.unshift(
-      `Waived by ${waiver.grantedBy} until ${waiver.expiresAt.toISOString()}: ${waiver.justification}`,
+      `Waived by ${waiver.grantedBy} until ${waiver.expiresAt.toISOString()}: ${
+        waiver.justification
+      }`,
     );
     status = 'waived';
   }
@@ -72,13 +79,23 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
     evaluatedAt: ctx.now.toISOString(),
     expiresAt: expiresAt?.toISOString(),
     maxAge,
-    waiver: waiver && status === 'waived'
-      ? { id: waiver.id, justification: waiver.justification, grantedBy: waiver.grantedBy, expiresAt: waiver.expiresAt.toISOString() }
-      : undefined,
+    waiver:
+      waiver && status === 'waived'
+        ? {
+            id: waiver.id,
+            justification: waiver.justification,
+            grantedBy: waiver.grantedBy,
+            expiresAt: waiver.expiresAt.toISOString(),
+          }
+        : undefined,
   };
 }
 
-function pillarsOf(ctx: GateContext, gates: GateResult[], extras: { ledgerVerified?: boolean; hasApiDefinition?: boolean }): PillarResult[] {
+function pillarsOf(
+  ctx: GateContext,
+  gates: GateResult[],
+  extras: { ledgerVerified?: boolean; hasApiDefinition?: boolean },
+): PillarResult[] {
   const gate = (id: GateId) => gates.find(g => g.id === id)!;
   const gateReq = (id: GateId) => ({
     requirement: `${gate(id).title} gate passes`,
@@ -86,45 +103,130 @@ function pillarsOf(ctx: GateContext, gates: GateResult[], extras: { ledgerVerifi
     gates: [id],
     basis: `${id}: ${gate(id).status}`,
   });
-  const workloads = evidenceOf(ctx, ['workload']).map(r => summaryOf(r, 'workload')!);
+  const workloads = evidenceOf(ctx, ['workload']).map(
+    r => summaryOf(r, 'workload')!,
+  );
   const containers = workloads.flatMap(w => w.containers);
-  const baseline = (label: string, test: (c: (typeof containers)[number]) => boolean) => ({
+  const baseline = (
+    label: string,
+    test: (c: (typeof containers)[number]) => boolean,
+  ) => ({
     requirement: label,
     met: containers.length > 0 && containers.every(test),
     gates: [],
-    basis: containers.length ? `${containers.filter(test).length} of ${containers.length} containers` : 'no workload uploaded',
+    basis: containers.length
+      ? `${containers.filter(test).length} of ${containers.length} containers`
+      : 'no workload uploaded',
   });
-  const signed = (role: 'po' | 'dpo' | 'security') => activeSignoffs(ctx, role).some(s => s.decision === 'approved');
+  const signed = (role: 'po' | 'dpo' | 'security') =>
+    activeSignoffs(ctx, role).some(s => s.decision === 'approved');
   const requirements: Record<string, PillarResult['requirements']> = {
-    'trust-by-design': [gateReq('image-scanning'), gateReq('secret-hygiene'), gateReq('policy-enforcement'),
-      { requirement: 'Release image signed (Cosign)', met: evidenceOf(ctx, ['cosign'], r => r.subject.digest === ctx.release.digest).some(r => summaryOf(r, 'signature')!.verified), gates: ['image-scanning'], basis: 'cosign verify output for the release digest' }],
+    'trust-by-design': [
+      gateReq('image-scanning'),
+      gateReq('secret-hygiene'),
+      gateReq('policy-enforcement'),
+      {
+        requirement: 'Release image signed (Cosign)',
+        met: evidenceOf(
+          ctx,
+          ['cosign'],
+          r => r.subject.digest === ctx.release.digest,
+        ).some(r => summaryOf(r, 'signature')!.verified),
+        gates: ['image-scanning'],
+        basis: 'cosign verify output for the release digest',
+      },
+    ],
     'human-first': [
-      { requirement: 'PO, DPO and Security signed this release', met: signed('po') && signed('dpo') && signed('security'), gates: ['dpo-signoff'], basis: `po ${signed('po')}, dpo ${signed('dpo')}, security ${signed('security')}` },
+      {
+        requirement: 'PO, DPO and Security signed this release',
+        met: signed('po') && signed('dpo') && signed('security'),
+        gates: ['dpo-signoff'],
+        basis: `po ${signed('po')}, dpo ${signed('dpo')}, security ${signed(
+          'security',
+        )}`,
+      },
       gateReq('monitoring-alerting'),
-      { requirement: 'Irreversible steps wait for human confirmation', met: true, gates: [], basis: 'enforced by the deploy state machine (confirmation before migrations)' },
+      {
+        requirement: 'Irreversible steps wait for human confirmation',
+        met: true,
+        gates: [],
+        basis:
+          'enforced by the deploy state machine (confirmation before migrations)',
+      },
     ],
     'verifiable-memory': [
-      { requirement: 'Ledger verifies', met: extras.ledgerVerified ?? false, gates: [], basis: extras.ledgerVerified === undefined ? 'not checked' : `ledger chain ${extras.ledgerVerified ? 'intact' : 'broken'}` },
-      { requirement: 'Every piece of evidence is kept with its sha256', met: ctx.evidence.every(r => /^[0-9a-f]{64}$/.test(r.sha256)), gates: [], basis: `${ctx.evidence.length} records` },
+      {
+        requirement: 'Ledger verifies',
+        met: extras.ledgerVerified ?? false,
+        gates: [],
+        basis:
+          extras.ledgerVerified === undefined
+            ? 'not checked'
+            : `ledger chain ${extras.ledgerVerified ? 'intact' : 'broken'}`,
+      },
+      {
+        requirement: 'Every piece of evidence is kept with its sha256',
+        met: ctx.evidence.every(r => /^[0-9a-f]{64}$/.test(r.sha256)),
+        gates: [],
+        basis: `${ctx.evidence.length} records`,
+      },
       gateReq('documentation-completeness'),
     ],
     'open-interfaces': [
-      { requirement: 'An API entity with a definition', met: extras.hasApiDefinition ?? false, gates: [], basis: 'providesApis of the entity' },
+      {
+        requirement: 'An API entity with a definition',
+        met: extras.hasApiDefinition ?? false,
+        gates: [],
+        basis: 'providesApis of the entity',
+      },
       gateReq('acronym-clarity'),
     ],
-    'responsible-power': [gateReq('policy-enforcement'),
-      baseline('runAsNonRoot', c => c.runAsNonRoot), baseline('readOnlyRootFilesystem', c => c.readOnlyRootFilesystem),
-      baseline('No privilege escalation', c => !c.allowPrivilegeEscalation && !c.privileged),
+    'responsible-power': [
+      gateReq('policy-enforcement'),
+      baseline('runAsNonRoot', c => c.runAsNonRoot),
+      baseline('readOnlyRootFilesystem', c => c.readOnlyRootFilesystem),
+      baseline(
+        'No privilege escalation',
+        c => !c.allowPrivilegeEscalation && !c.privileged,
+      ),
       baseline('Resources and probes', c => c.resources && c.probes),
-      { requirement: 'NetworkPolicy in place', met: evidenceOf(ctx, ['network-policy']).length > 0, gates: [], basis: `${evidenceOf(ctx, ['network-policy']).length} NetworkPolicies` }],
-    'reliability-over-hype': [gateReq('progressive-delivery'), gateReq('monitoring-alerting'), gateReq('rto-rpo-verification'), gateReq('migration-controls')],
-    'craft-and-care': [gateReq('documentation-completeness'),
-      { requirement: 'SBOM for the release image', met: evidenceOf(ctx, ['cyclonedx', 'spdx'], r => r.subject.digest === ctx.release.digest).length > 0, gates: ['image-scanning'], basis: 'CycloneDX or SPDX for the release digest' }],
+      {
+        requirement: 'NetworkPolicy in place',
+        met: evidenceOf(ctx, ['network-policy']).length > 0,
+        gates: [],
+        basis: `${evidenceOf(ctx, ['network-policy']).length} NetworkPolicies`,
+      },
+    ],
+    'reliability-over-hype': [
+      gateReq('progressive-delivery'),
+      gateReq('monitoring-alerting'),
+      gateReq('rto-rpo-verification'),
+      gateReq('migration-controls'),
+    ],
+    'craft-and-care': [
+      gateReq('documentation-completeness'),
+      {
+        requirement: 'SBOM for the release image',
+        met:
+          evidenceOf(
+            ctx,
+            ['cyclonedx', 'spdx'],
+            r => r.subject.digest === ctx.release.digest,
+          ).length > 0,
+        gates: ['image-scanning'],
+        basis: 'CycloneDX or SPDX for the release digest',
+      },
+    ],
   };
   return PILLARS.map(p => {
     const reqs = requirements[p.id];
     const titled = ctx.runbook?.pillars.find(r => r.id === p.id);
-    return { id: p.id, title: titled?.title ?? p.title, met: reqs.every(r => r.met), requirements: reqs };
+    return {
+      id: p.id,
+      title: titled?.title ?? p.title,
+      met: reqs.every(r => r.met),
+      requirements: reqs,
+    };
   });
 }
 
@@ -137,7 +239,9 @@ export function evaluateRelease(
   extras: { ledgerVerified?: boolean; hasApiDefinition?: boolean } = {},
 ): ReleaseStatusResponse {
   const gates = GATES.map(g => evaluateGate(ctx, g.id));
-  const blockedBy = gates.filter(g => g.status !== 'pass' && g.status !== 'waived').map(g => g.id);
+  const blockedBy = gates
+    .filter(g => g.status !== 'pass' && g.status !== 'waived')
+    .map(g => g.id);
   const waived = gates.filter(g => g.status === 'waived').map(g => g.id);
   const passing = gates.filter(g => g.status === 'pass').length;
   const text =
@@ -146,11 +250,22 @@ export function evaluateRelease(
     (waived.length ? `; ${waived.length} waived (${waived.join(', ')})` : '');
   return {
     entityRef: ctx.entityRef,
-    release: { version: ctx.release.version, digest: ctx.release.digest, environment: ctx.release.environment },
+    release: {
+      version: ctx.release.version,
+      digest: ctx.release.digest,
+      environment: ctx.release.environment,
+    },
     runbookVersion: ctx.runbook?.metadata.version,
     gates,
     pillars: pillarsOf(ctx, gates, extras),
-    summary: { passing, total: gates.length, blockedBy, waived, ready: blockedBy.length === 0, text },
+    summary: {
+      passing,
+      total: gates.length,
+      blockedBy,
+      waived,
+      ready: blockedBy.length === 0,
+      text,
+    },
     evaluatedAt: ctx.now.toISOString(),
   };
 }

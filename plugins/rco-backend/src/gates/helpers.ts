@@ -4,12 +4,22 @@ import { EvidenceRecord } from '../database/EvidenceStore';
 import { GateContext, ReleaseRef } from './types';
 
 /** Evidence about another release, image or environment does not count. */
-export function matchesRelease(record: EvidenceRecord, release: ReleaseRef): boolean {
+export function matchesRelease(
+  record: EvidenceRecord,
+  release: ReleaseRef,
+): boolean {
   const { subject } = record;
-  if (release.digest && subject.digest && subject.digest !== release.digest) return false;
-  if (release.version && subject.version && subject.version !== release.version) return false;
-  if (release.commit && subject.commit && subject.commit !== release.commit) return false;
-  if (release.environment && subject.environment && subject.environment !== release.environment) {
+  if (release.digest && subject.digest && subject.digest !== release.digest)
+    return false;
+  if (release.version && subject.version && subject.version !== release.version)
+    return false;
+  if (release.commit && subject.commit && subject.commit !== release.commit)
+    return false;
+  if (
+    release.environment &&
+    subject.environment &&
+    subject.environment !== release.environment
+  ) {
     return false;
   }
   return true;
@@ -22,7 +32,10 @@ export function evidenceOf(
   extra?: (record: EvidenceRecord) => boolean,
 ): EvidenceRecord[] {
   return ctx.evidence.filter(
-    r => kinds.includes(r.kind) && matchesRelease(r, ctx.release) && (!extra || extra(r)),
+    r =>
+      kinds.includes(r.kind) &&
+      matchesRelease(r, ctx.release) &&
+      (!extra || extra(r)),
   );
 }
 
@@ -47,7 +60,14 @@ export function humanAge(ms: number): string {
 }
 
 export const shortDigest = (digest?: string) =>
-  digest ? (digest.length > 19 ? `${digest.slice(0, 19)}…` : digest) : 'the release image';
+  digest
+    ? digest.length > 19
+      ? `${digest.slice(0, 19)}…`
+      : digest
+    : 'the release image';
 
 export const describe = (record: EvidenceRecord) =>
-  `${record.kind} ${record.sha256.slice(0, 12)} (${record.collectedAt.toISOString()})`;
+  `${record.kind} ${record.sha256.slice(
+    0,
+    12,
+  )} (${record.collectedAt.toISOString()})`;

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 /** JSON with sorted keys and no undefined values: equal content gives equal text. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
-    return `[${value.map(v => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+    return `[${value
+      .map(v => canonicalJson(v === undefined ? null : v))
+      .join(',')}]`;
   }
   if (value instanceof Date) {
     return JSON.stringify(value.toISOString());

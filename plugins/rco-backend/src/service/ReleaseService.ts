@@ -2,7 +2,10 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ReleaseStatusResponse, RUNBOOK_ANNOTATION } from '@internal/plugin-rco-common';
+import {
+  ReleaseStatusResponse,
+  RUNBOOK_ANNOTATION,
+} from '@internal/plugin-rco-common';
 import { ownersOf } from './access';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceStore } from '../database/EvidenceStore';
@@ -20,7 +23,10 @@ const EVIDENCE_PER_KIND = 25;
 /** Judges releases from the stored evidence, sign-offs, waivers and the current runbook. */
 export class ReleaseService {
   private ledgerCheck?: { at: number; ok: boolean };
-  private readonly statusCache = new Map<string, { at: number; status: ReleaseStatusResponse }>();
+  private readonly statusCache = new Map<
+    string,
+    { at: number; status: ReleaseStatusResponse }
+  >();
 
   constructor(
     private readonly evidence: EvidenceStore,
@@ -31,33 +37,59 @@ export class ReleaseService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async status(entity: Entity, release: ReleaseRef, now = new Date()): Promise<ReleaseStatusResponse> {
+  async status(
+    entity: Entity,
+    release: ReleaseRef,
+    now = new Date(),
+  ): Promise<ReleaseStatusResponse> {
     const entityRef = stringifyEntityRef(entity);
-    const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] = await Promise.all([
-      this.runbooks.getCurrent(entity).then(r => r.runbook).catch(() => undefined),
-      this.evidence.listForRelease(entityRef, release, EVIDENCE_PER_KIND),
-      this.decisions.listSignoffs(entityRef, release.version && release.digest ? release : undefined),
-      this.decisions.listWaivers(entityRef),
-      this.ledgerVerified(),
-      this.decisions.getRequester(entityRef, release),
-    ]);
+    const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] =
+      await Promise.all([
+        this.runbooks
+          .getCurrent(entity)
+          .then(r => r.runbook)
+          .catch(() => undefined),
+        this.evidence.listForRelease(entityRef, release, EVIDENCE_PER_KIND),
+        this.decisions.listSignoffs(
+          entityRef,
+          release.version && release.digest ? release : undefined,
+        ),
+        this.decisions.listWaivers(entityRef),
+        this.ledgerVerified(),
+        this.decisions.getRequester(entityRef, release),
+      ]);
     return evaluateRelease(
-      { entityRef, runbook, release, evidence, signoffs, waivers, requester, now, config: this.config.gates },
+      {
+        entityRef,
+        runbook,
+        release,
+        evidence,
+        signoffs,
+        waivers,
+        requester,
+        now,
+        config: this.config.gates,
+      },
       {
         ledgerVerified,
-        hasApiDefinition: (entity.relations ?? []).some(r => r.type === 'providesApi') ||
-          ((entity.spec?.providesApis as string[] | undefined)?.length ?? 0) > 0,
+        hasApiDefinition:
+          (entity.relations ?? []).some(r => r.type === 'providesApi') ||
+          ((entity.spec?.providesApis as string[] | undefined)?.length ?? 0) >
+            0,
       },
     );
   }
 
   /** The newest release the entity has evidence for, when the caller names none. */
   async latestRelease(entity: Entity): Promise<ReleaseRef> {
-    const recent = await this.evidence.list(stringifyEntityRef(entity), { limit: 200 });
+    const recent = await this.evidence.list(stringifyEntityRef(entity), {
+      limit: 200,
+    });
     // The image digest names a release best; its version comes from evidence about that image.
     const digest = recent.find(r => r.subject.digest)?.subject.digest;
     const version =
-      recent.find(r => r.subject.digest === digest && r.subject.version)?.subject.version ??
+      recent.find(r => r.subject.digest === digest && r.subject.version)
+        ?.subject.version ??
       recent.find(r => r.subject.version)?.subject.version;
     return { version, digest };
   }
@@ -68,21 +100,34 @@ export class ReleaseService {
    */
   async portfolio(
     credentials: BackstageCredentials,
-    options: { owner?: string; gate?: string; status?: string; offset: number; limit: number },
+    options: {
+      owner?: string;
+      gate?: string;
+      status?: string;
+      offset: number;
+      limit: number;
+    },
   ) {
     const { items: entities } = await this.catalog.getEntities(
-      { filter: { [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS } },
+      {
+        filter: {
+          [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+        },
+      },
       { credentials },
     );
     const owner = options.owner?.toLowerCase();
     const rows = [];
     for (const entity of entities) {
       const owners = ownersOf(entity);
-      if (owner && !owners.some(o => o === owner || o.endsWith(`/${owner}`))) continue;
+      if (owner && !owners.some(o => o === owner || o.endsWith(`/${owner}`)))
+        continue;
       const status = await this.cachedStatus(entity);
       if (options.gate || options.status) {
         const matches = status.gates.some(
-          g => (!options.gate || g.id === options.gate) && (!options.status || g.status === options.status),
+          g =>
+            (!options.gate || g.id === options.gate) &&
+            (!options.status || g.status === options.status),
         );
         if (!matches) continue;
       }
@@ -97,7 +142,10 @@ export class ReleaseService {
       });
     }
     rows.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
-    return { totalItems: rows.length, items: rows.slice(options.offset, options.offset + options.limit) };
+    return {
+      totalItems: rows.length,
+      items: rows.slice(options.offset, options.offset + options.limit),
+    };
   }
 
   /**

@@ -93,7 +93,9 @@ export class RunbookService {
     }
     if (error) {
       this.logger.warn(
-        `Runbook of ${entityRef} at ${error.source} is invalid; the last good version keeps serving: ${error.problems
+        `Runbook of ${entityRef} at ${
+          error.source
+        } is invalid; the last good version keeps serving: ${error.problems
           .map(p => `${p.path}: ${p.message}`)
           .join('; ')}`,
       );
@@ -119,7 +121,12 @@ export class RunbookService {
   /** The current runbook: the last good version, with the newest error beside it if any. */
   async getCurrent(
     entity: Entity,
-  ): Promise<RunbookVersionView & { runbook: StoredRunbook['runbook']; lastError?: RunbookReadError }> {
+  ): Promise<
+    RunbookVersionView & {
+      runbook: StoredRunbook['runbook'];
+      lastError?: RunbookReadError;
+    }
+  > {
     const entityRef = stringifyEntityRef(entity);
     let state = await this.store.getState(entityRef);
     if (!state) {
@@ -151,7 +158,10 @@ export class RunbookService {
       state = await this.store.getState(entityRef);
     }
     const versions = await this.store.listVersions(entityRef);
-    return versions.map(v => ({ ...v, current: v.hash === state?.currentHash }));
+    return versions.map(v => ({
+      ...v,
+      current: v.hash === state?.currentHash,
+    }));
   }
 
   async getVersion(
@@ -174,7 +184,11 @@ export class RunbookService {
       this.findVersion(entityRef, from),
       this.findVersion(entityRef, to),
     ]);
-    return { from: a.version, to: b.version, ...diffRunbooks(a.runbook, b.runbook) };
+    return {
+      from: a.version,
+      to: b.version,
+      ...diffRunbooks(a.runbook, b.runbook),
+    };
   }
 
   /** Accepts `1.3` for `1.3.0` and a content hash (or its first 8+ characters). */
@@ -202,8 +216,6 @@ export class RunbookService {
         return (await this.store.getVersion(entityRef, { hash: match.hash }))!;
       }
     }
-    throw new NotFoundError(
-      `${entityRef} has no runbook version "${version}"`,
-    );
+    throw new NotFoundError(`${entityRef} has no runbook version "${version}"`);
   }
 }

@@ -5,7 +5,10 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { AuthorizeResult, Permission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  Permission,
+} from '@backstage/plugin-permission-common';
 import {
   rcoEvidenceCreatePermission,
   rcoReleaseRequestPermission,
@@ -21,9 +24,13 @@ import {
 import { NotAllowedError } from '@backstage/errors';
 import { RcoConfig } from '../config';
 
-const isUser = (c: BackstageCredentials): c is BackstageCredentials<BackstageUserPrincipal> =>
+const isUser = (
+  c: BackstageCredentials,
+): c is BackstageCredentials<BackstageUserPrincipal> =>
   (c.principal as { type?: string }).type === 'user';
-const isService = (c: BackstageCredentials): c is BackstageCredentials<BackstageServicePrincipal> =>
+const isService = (
+  c: BackstageCredentials,
+): c is BackstageCredentials<BackstageServicePrincipal> =>
   (c.principal as { type?: string }).type === 'service';
 
 /** The entity's owners as full refs, from its relations or spec.owner. */
@@ -34,7 +41,14 @@ export function ownersOf(entity: Entity): string[] {
   if (fromRelations.length) return fromRelations;
   const owner = entity.spec?.owner;
   return typeof owner === 'string'
-    ? [stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' })).toLowerCase()]
+    ? [
+        stringifyEntityRef(
+          parseEntityRef(owner, {
+            defaultKind: 'group',
+            defaultNamespace: entity.metadata.namespace ?? 'default',
+          }),
+        ).toLowerCase(),
+      ]
     : [];
 }
 
@@ -70,11 +84,14 @@ export class Access {
   /** A display name for the ledger and the records: a user's entity ref or `service:<subject>`. */
   actorOf(credentials: BackstageCredentials): string {
     if (isUser(credentials)) return credentials.principal.userEntityRef;
-    if (isService(credentials)) return `service:${credentials.principal.subject}`;
+    if (isService(credentials))
+      return `service:${credentials.principal.subject}`;
     return 'none';
   }
 
-  private async ownership(credentials: BackstageCredentials<BackstageUserPrincipal>) {
+  private async ownership(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ) {
     const info = await this.userInfo.getUserInfo(credentials);
     return info.ownershipEntityRefs.map(r => r.toLowerCase());
   }
@@ -83,35 +100,60 @@ export class Access {
   async assertCanUpload(entity: Entity, credentials: BackstageCredentials) {
     const entityRef = stringifyEntityRef(entity);
     if (isService(credentials)) {
-      const allowed = this.config.ciSubjects.find(s => s.subject === credentials.principal.subject);
+      const allowed = this.config.ciSubjects.find(
+        s => s.subject === credentials.principal.subject,
+      );
       if (!allowed?.entities.includes(entityRef)) {
-        throw new NotAllowedError(`Service ${credentials.principal.subject} may not upload evidence for ${entityRef}`);
+        throw new NotAllowedError(
+          `Service ${credentials.principal.subject} may not upload evidence for ${entityRef}`,
+        );
       }
       return 'ci' as const;
     }
     if (isUser(credentials)) {
-      await this.authorize(credentials, rcoEvidenceCreatePermission, `Only owners of ${entityRef} may upload evidence`, entityRef);
+      await this.authorize(
+        credentials,
+        rcoEvidenceCreatePermission,
+        `Only owners of ${entityRef} may upload evidence`,
+        entityRef,
+      );
       return 'human' as const;
     }
     throw new NotAllowedError('Uploading evidence needs a user or a CI token');
   }
 
   /** Sign-offs come from people in the role's group, never from a service. */
-  async assertRoleMember(role: 'po' | 'dpo' | 'security', credentials: BackstageCredentials) {
+  async assertRoleMember(
+    role: 'po' | 'dpo' | 'security',
+    credentials: BackstageCredentials,
+  ) {
     if (!isUser(credentials)) {
-      throw new NotAllowedError('Sign-offs are made by people: service principals cannot sign off');
+      throw new NotAllowedError(
+        'Sign-offs are made by people: service principals cannot sign off',
+      );
     }
     const group = this.config.signoffGroups[role].toLowerCase();
-    await this.authorize(credentials, rcoSignoffCreatePermission, `You may not sign off releases`);
+    await this.authorize(
+      credentials,
+      rcoSignoffCreatePermission,
+      `You may not sign off releases`,
+    );
     if (!(await this.ownership(credentials)).includes(group)) {
-      throw new NotAllowedError(`Only members of ${group} may sign off as ${role}`);
+      throw new NotAllowedError(
+        `Only members of ${group} may sign off as ${role}`,
+      );
     }
     return credentials.principal.userEntityRef;
   }
 
   async assertCanWaive(credentials: BackstageCredentials) {
-    if (!isUser(credentials)) throw new NotAllowedError('Waivers are granted by people');
-    await this.authorize(credentials, rcoWaiverCreatePermission, `Only members of ${this.config.waiverGroup} may waive a gate`);
+    if (!isUser(credentials))
+      throw new NotAllowedError('Waivers are granted by people');
+    await this.authorize(
+      credentials,
+      rcoWaiverCreatePermission,
+      `Only members of ${this.config.waiverGroup} may waive a gate`,
+    );
     return credentials.principal.userEntityRef;
   }
 
@@ -120,7 +162,12 @@ export class Access {
       throw new NotAllowedError('Only people request releases');
     }
     const entityRef = stringifyEntityRef(entity);
-    await this.authorize(credentials, rcoReleaseRequestPermission, `Only owners of ${entityRef} may request a release`, entityRef);
+    await this.authorize(
+      credentials,
+      rcoReleaseRequestPermission,
+      `Only owners of ${entityRef} may request a release`,
+      entityRef,
+    );
     return credentials.principal.userEntityRef;
   }
 }

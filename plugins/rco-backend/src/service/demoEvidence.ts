@@ -5,17 +5,24 @@ import { parse } from 'yaml';
 import { EvidenceStore } from '../database/EvidenceStore';
 import { EvidenceService } from '../evidence/EvidenceService';
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Record<string, number> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 /** `{{now}}`, `{{now-5m}}`, `{{now-5h+9m}}` → ISO times relative to `now`. */
 export function renderTimes(text: string, now: Date): string {
-  return text.replace(/\{\{now((?:[+-]\d+[mhd])*)\}\}/g, (_m, offsets: string) => {
-    let t = now.getTime();
-    for (const [, sign, n, unit] of offsets.matchAll(/([+-])(\d+)([mhd])/g)) {
-      t += (sign === '-' ? -1 : 1) * Number(n) * UNIT_MS[unit];
-    }
-    return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  });
+  return text.replace(
+    /\{\{now((?:[+-]\d+[mhd])*)\}\}/g,
+    (_m, offsets: string) => {
+      let t = now.getTime();
+      for (const [, sign, n, unit] of offsets.matchAll(/([+-])(\d+)([mhd])/g)) {
+        t += (sign === '-' ? -1 : 1) * Number(n) * UNIT_MS[unit];
+      }
+      return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    },
+  );
 }
 
 interface DemoManifest {
@@ -46,14 +53,21 @@ export async function seedDemoEvidence(options: {
 }) {
   const { evidenceService, evidenceStore, logger, dir } = options;
   const now = options.now ?? new Date();
-  const manifest = parse(await fs.readFile(path.join(dir, 'demo-evidence.yaml'), 'utf8')) as DemoManifest;
+  const manifest = parse(
+    await fs.readFile(path.join(dir, 'demo-evidence.yaml'), 'utf8'),
+  ) as DemoManifest;
   if ((await evidenceStore.list(manifest.entity, { limit: 1 })).length) {
     return;
   }
   for (const doc of manifest.documents) {
     const age = doc.age ? /^(\d+)([mhd])$/.exec(doc.age) : null;
-    const collectedAt = age ? new Date(now.getTime() - Number(age[1]) * UNIT_MS[age[2]]) : now;
-    const text = renderTimes(await fs.readFile(path.join(dir, doc.file), "utf8"), now);
+    const collectedAt = age
+      ? new Date(now.getTime() - Number(age[1]) * UNIT_MS[age[2]])
+      : now;
+    const text = renderTimes(
+      await fs.readFile(path.join(dir, doc.file), 'utf8'),
+      now,
+    );
     await evidenceService.upload({
       entityRef: manifest.entity,
       body: Buffer.from(text),
@@ -67,5 +81,7 @@ export async function seedDemoEvidence(options: {
       now: collectedAt,
     });
   }
-  logger.info(`Loaded ${manifest.documents.length} demo evidence documents for ${manifest.entity}`);
+  logger.info(
+    `Loaded ${manifest.documents.length} demo evidence documents for ${manifest.entity}`,
+  );
 }

@@ -42,12 +42,19 @@ export const evidenceView = (record: EvidenceRecord, created?: boolean) => ({
 /** Dates as ISO strings, the way the API writes them. */
 const iso = (record: object): any =>
   Object.fromEntries(
-    Object.entries(record).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]),
+    Object.entries(record).map(([k, v]) => [
+      k,
+      v instanceof Date ? v.toISOString() : v,
+    ]),
   );
 
 /** Registers the release-readiness routes on the plugin's typed router. */
-export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOptions) {
-  const credentials = (req: any) => o.httpAuth.credentials(req, { allow: ['user', 'service'] });
+export function registerReleaseRoutes(
+  router: TypedRouter,
+  o: ReleaseRouteOptions,
+) {
+  const credentials = (req: any) =>
+    o.httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   router.post('/entities/:kind/:namespace/:name/evidence', async (req, res) => {
     const entity = await o.loadEntity(req);
@@ -59,7 +66,11 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
     const entityRef = stringifyEntityRef(entity);
     const results = await audited(
       o.auditor,
-      { eventId: 'evidence-upload', request: req, meta: { entityRef, kind: req.query.kind ?? 'detect' } },
+      {
+        eventId: 'evidence-upload',
+        request: req,
+        meta: { entityRef, kind: req.query.kind ?? 'detect' },
+      },
       () =>
         o.evidenceService.upload({
           entityRef,
@@ -72,11 +83,16 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
           source,
           submitter: o.access.actorOf(creds),
         }),
-      stored => ({ records: stored.map(s => s.record.id), created: stored.filter(s => s.created).length }),
+      stored => ({
+        records: stored.map(s => s.record.id),
+        created: stored.filter(s => s.created).length,
+      }),
     );
     o.releases.invalidate(entityRef);
     const created = results.some(r => r.created);
-    res.status(created ? 201 : 200).json({ items: results.map(r => evidenceView(r.record, r.created)) });
+    res
+      .status(created ? 201 : 200)
+      .json({ items: results.map(r => evidenceView(r.record, r.created)) });
   });
 
   router.get('/entities/:kind/:namespace/:name/evidence', async (req, res) => {
@@ -92,46 +108,90 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
   async function visibleEvidence(req: any, id: string) {
     const record = await o.evidenceStore.get(id);
     if (!record) throw new NotFoundError(`No evidence ${id}`);
-    const entity = await o.catalog.getEntityByRef(record.entityRef, { credentials: await o.httpAuth.credentials(req) });
+    const entity = await o.catalog.getEntityByRef(record.entityRef, {
+      credentials: await o.httpAuth.credentials(req),
+    });
     if (!entity) throw new NotFoundError(`No evidence ${id}`);
     return record;
   }
 
   router.get('/evidence/:id', async (req, res) => {
-    const { raw: _raw, rawFormat: _format, ...record } = await visibleEvidence(req, req.params.id);
+    const {
+      raw: _raw,
+      rawFormat: _format,
+      ...record
+    } = await visibleEvidence(req, req.params.id);
     res.json(evidenceView(record));
   });
 
   router.get('/evidence/:id/raw', async (req, res) => {
     const record = await visibleEvidence(req, req.params.id);
-    const ext = record.rawFormat === 'yaml' ? 'yaml' : record.rawFormat === 'ndjson' ? 'ndjson' : 'json';
-    res.setHeader('Content-Type', record.rawFormat === 'yaml' ? 'application/yaml' : record.rawFormat === 'ndjson' ? 'application/x-ndjson' : 'application/json');
-    res.setHeader('Content-Disposition', `attachment; filename="${record.kind}-${record.sha256.slice(0, 12)}.${ext}"`);
+    const ext =
+      record.rawFormat === 'yaml'
+        ? 'yaml'
+        : record.rawFormat === 'ndjson'
+        ? 'ndjson'
+        : 'json';
+    res.setHeader(
+      'Content-Type',
+      record.rawFormat === 'yaml'
+        ? 'application/yaml'
+        : record.rawFormat === 'ndjson'
+        ? 'application/x-ndjson'
+        : 'application/json',
+    );
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${record.kind}-${record.sha256.slice(
+        0,
+        12,
+      )}.${ext}"`,
+    );
     res.send(record.raw as any);
   });
 
   router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
     const entity = await o.loadEntity(req);
     const named = { version: req.query.version, digest: req.query.digest };
-    const release = named.version || named.digest ? named : await o.releases.latestRelease(entity);
-    res.json((await o.releases.status(entity, { ...release, environment: req.query.environment })) as any);
+    const release =
+      named.version || named.digest
+        ? named
+        : await o.releases.latestRelease(entity);
+    res.json(
+      (await o.releases.status(entity, {
+        ...release,
+        environment: req.query.environment,
+      })) as any,
+    );
   });
 
   router.post('/entities/:kind/:namespace/:name/releases', async (req, res) => {
     const entity = await o.loadEntity(req);
     const entityRef = stringifyEntityRef(entity);
-    const requester = await o.access.assertOwner(entity, await credentials(req));
+    const requester = await o.access.assertOwner(
+      entity,
+      await credentials(req),
+    );
     const result = await audited(
       o.auditor,
-      { eventId: 'release-request', request: req, meta: { entityRef, release: req.body } },
+      {
+        eventId: 'release-request',
+        request: req,
+        meta: { entityRef, release: req.body },
+      },
       () => o.decisions.requestRelease(entityRef, req.body, requester),
     );
-    res.status(201).json({ ...result, createdAt: result.createdAt.toISOString() });
+    res
+      .status(201)
+      .json({ ...result, createdAt: result.createdAt.toISOString() });
   });
 
   router.get('/entities/:kind/:namespace/:name/signoffs', async (req, res) => {
     const entity = await o.loadEntity(req);
-    const items = await o.decisions.listSignoffs(stringifyEntityRef(entity), { version: req.query.version, digest: req.query.digest });
+    const items = await o.decisions.listSignoffs(stringifyEntityRef(entity), {
+      version: req.query.version,
+      digest: req.query.digest,
+    });
     res.json({ items: items.map(iso) as any });
   });
 
@@ -139,7 +199,10 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
     const entity = await o.loadEntity(req);
     const entityRef = stringifyEntityRef(entity);
     const { role, release, comment } = req.body;
-    const signer = await o.access.assertRoleMember(role, await credentials(req));
+    const signer = await o.access.assertRoleMember(
+      role,
+      await credentials(req),
+    );
     const requester = await o.decisions.getRequester(entityRef, release);
     if (requester === signer) {
       throw new NotAllowedError(
@@ -149,7 +212,14 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
     const record = await audited(
       o.auditor,
       { eventId: 'signoff', request: req, meta: { entityRef, role, release } },
-      () => o.decisions.addSignoff(entityRef, { role, decision: req.body.decision ?? 'approved', release, signer, comment }),
+      () =>
+        o.decisions.addSignoff(entityRef, {
+          role,
+          decision: req.body.decision ?? 'approved',
+          release,
+          signer,
+          comment,
+        }),
     );
     o.releases.invalidate(entityRef);
     res.status(201).json(iso(record) as any);
@@ -158,13 +228,29 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
   router.post('/signoffs/:id/revoke', async (req, res) => {
     const original = await o.decisions.getSignoff(req.params.id);
     if (!original) throw new NotFoundError(`No sign-off ${req.params.id}`);
-    const entity = await o.catalog.getEntityByRef(original.entityRef, { credentials: await o.httpAuth.credentials(req) });
+    const entity = await o.catalog.getEntityByRef(original.entityRef, {
+      credentials: await o.httpAuth.credentials(req),
+    });
     if (!entity) throw new NotFoundError(`No sign-off ${req.params.id}`);
-    const signer = await o.access.assertRoleMember(original.role, await credentials(req));
+    const signer = await o.access.assertRoleMember(
+      original.role,
+      await credentials(req),
+    );
     const record = await audited(
       o.auditor,
-      { eventId: 'signoff-revoke', request: req, meta: { entityRef: original.entityRef, signoff: original.id } },
-      () => o.decisions.addSignoff(original.entityRef, { role: original.role, decision: 'revoked', release: original.release, signer, revokes: original.id }),
+      {
+        eventId: 'signoff-revoke',
+        request: req,
+        meta: { entityRef: original.entityRef, signoff: original.id },
+      },
+      () =>
+        o.decisions.addSignoff(original.entityRef, {
+          role: original.role,
+          decision: 'revoked',
+          release: original.release,
+          signer,
+          revokes: original.id,
+        }),
     );
     o.releases.invalidate(original.entityRef);
     res.status(201).json(iso(record) as any);
@@ -172,27 +258,45 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
 
   router.get('/entities/:kind/:namespace/:name/waivers', async (req, res) => {
     const entity = await o.loadEntity(req);
-    res.json({ items: (await o.decisions.listWaivers(stringifyEntityRef(entity))).map(iso) as any });
+    res.json({
+      items: (await o.decisions.listWaivers(stringifyEntityRef(entity))).map(
+        iso,
+      ) as any,
+    });
   });
 
   router.post('/entities/:kind/:namespace/:name/waivers', async (req, res) => {
     const entity = await o.loadEntity(req);
     const entityRef = stringifyEntityRef(entity);
     const grantedBy = await o.access.assertCanWaive(await credentials(req));
-    const { gate, justification, expiresAt, environment, releaseVersion } = req.body;
+    const { gate, justification, expiresAt, environment, releaseVersion } =
+      req.body;
     if (!(GATE_IDS as readonly string[]).includes(gate)) {
-      throw new InputError(`Unknown gate "${gate}". Gates: ${GATE_IDS.join(', ')}`);
+      throw new InputError(
+        `Unknown gate "${gate}". Gates: ${GATE_IDS.join(', ')}`,
+      );
     }
     const expiry = new Date(expiresAt);
     const now = Date.now();
-    if (!(expiry.getTime() > now)) throw new InputError('expiresAt must be in the future');
+    if (!(expiry.getTime() > now))
+      throw new InputError('expiresAt must be in the future');
     if (expiry.getTime() - now > o.config.waiverMaxDuration.toMillis()) {
-      throw new InputError(`A waiver may last at most ${o.config.waiverMaxDuration.toISO()}`);
+      throw new InputError(
+        `A waiver may last at most ${o.config.waiverMaxDuration.toISO()}`,
+      );
     }
     const record = await audited(
       o.auditor,
       { eventId: 'waiver', request: req, meta: { entityRef, gate } },
-      () => o.decisions.addWaiver(entityRef, { gate: gate as GateId, justification, expiresAt: expiry, environment, releaseVersion, grantedBy }),
+      () =>
+        o.decisions.addWaiver(entityRef, {
+          gate: gate as GateId,
+          justification,
+          expiresAt: expiry,
+          environment,
+          releaseVersion,
+          grantedBy,
+        }),
     );
     o.releases.invalidate(entityRef);
     res.status(201).json(iso(record) as any);
@@ -202,7 +306,11 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
     const actor = await o.access.assertCanWaive(await credentials(req));
     const record = await audited(
       o.auditor,
-      { eventId: 'waiver-revoke', request: req, meta: { waiver: req.params.id } },
+      {
+        eventId: 'waiver-revoke',
+        request: req,
+        meta: { waiver: req.params.id },
+      },
       () => o.decisions.revokeWaiver(req.params.id, actor),
     );
     if (!record) throw new NotFoundError(`No waiver ${req.params.id}`);
@@ -215,13 +323,16 @@ export function registerReleaseRoutes(router: TypedRouter, o: ReleaseRouteOption
   });
 
   router.get('/portfolio', async (req, res) => {
-    const { items, totalItems } = await o.releases.portfolio(await o.httpAuth.credentials(req), {
-      owner: req.query.owner,
-      gate: req.query.gate,
-      status: req.query.status,
-      offset: Number(req.query.offset ?? 0),
-      limit: Math.min(Number(req.query.limit ?? 50), 500),
-    });
+    const { items, totalItems } = await o.releases.portfolio(
+      await o.httpAuth.credentials(req),
+      {
+        owner: req.query.owner,
+        gate: req.query.gate,
+        status: req.query.status,
+        offset: Number(req.query.offset ?? 0),
+        limit: Math.min(Number(req.query.limit ?? 50), 500),
+      },
+    );
     res.json({ items: items as any, totalItems });
   });
 }

@@ -10,7 +10,11 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Request } from 'express';
 import { createOpenApiRouter } from '../schema/openapi.generated';
 import { audited } from './audited';
-import { registerReleaseRoutes, ReleaseRouteOptions, TypedRouter } from './releaseRoutes';
+import {
+  registerReleaseRoutes,
+  ReleaseRouteOptions,
+  TypedRouter,
+} from './releaseRoutes';
 import express from 'express';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
@@ -31,8 +35,7 @@ const dates = <T extends { firstSeenAt: Date; lastSeenAt: Date }>(v: T) => ({
 });
 
 /** Options of {@link createRouter}. */
-export interface RouterOptions
-  extends Omit<ReleaseRouteOptions, 'loadEntity'> {
+export interface RouterOptions extends Omit<ReleaseRouteOptions, 'loadEntity'> {
   httpAuth: HttpAuthService;
   auth: AuthService;
   auditor: AuditorService;
@@ -46,11 +49,19 @@ export async function createRouter(options: RouterOptions) {
   const { httpAuth, auth, auditor, catalog, runbooks } = options;
   const json = express.json({ limit: '1mb' });
   // Evidence arrives as the tool wrote it (JSON, YAML, NDJSON) whatever the Content-Type says.
-  const raw = express.raw({ type: () => true, limit: options.config.maxUploadBytes });
+  const raw = express.raw({
+    type: () => true,
+    limit: options.config.maxUploadBytes,
+  });
   const router: TypedRouter = await createOpenApiRouter({
     middleware: [
       (req, res, next) => {
-        if (!(req.method === 'POST' && /^\/entities\/[^/]+\/[^/]+\/[^/]+\/evidence\/?$/.test(req.path))) {
+        if (
+          !(
+            req.method === 'POST' &&
+            /^\/entities\/[^/]+\/[^/]+\/[^/]+\/evidence\/?$/.test(req.path)
+          )
+        ) {
           json(req, res, next);
           return;
         }
@@ -140,11 +151,14 @@ export async function createRouter(options: RouterOptions) {
     },
   );
 
-  router.get('/entities/:kind/:namespace/:name/runbook/diff', async (req, res) => {
-    const entity = await loadEntity(req);
-    const diff = await runbooks.diff(entity, req.query.from, req.query.to);
-    res.json({ entityRef: stringifyEntityRef(entity), ...diff });
-  });
+  router.get(
+    '/entities/:kind/:namespace/:name/runbook/diff',
+    async (req, res) => {
+      const entity = await loadEntity(req);
+      const diff = await runbooks.diff(entity, req.query.from, req.query.to);
+      res.json({ entityRef: stringifyEntityRef(entity), ...diff });
+    },
+  );
 
   const releaseOptions: ReleaseRouteOptions = { ...options, loadEntity };
   registerReleaseRoutes(router, releaseOptions);

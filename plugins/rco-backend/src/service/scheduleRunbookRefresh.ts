@@ -36,7 +36,8 @@ export async function scheduleRunbookRefresh(options: {
       const { items } = await catalog.getEntities(
         {
           filter: {
-            [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+            [`metadata.annotations.${RUNBOOK_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
           },
         },
         { credentials: await auth.getOwnServiceCredentials() },

@@ -4,7 +4,8 @@ import { GATE_IDS, REQUIRED_SECTIONS } from '../catalogue';
 import { parseRunbook } from './parse';
 
 const examples = path.resolve(__dirname, '../../../../examples');
-const read = (file: string) => fs.readFileSync(path.join(examples, file), 'utf8');
+const read = (file: string) =>
+  fs.readFileSync(path.join(examples, file), 'utf8');
 const v13 = read('rco/runbook/rco-runbook.yaml');
 
 function problemsOf(text: string) {
@@ -34,16 +35,32 @@ describe('parseRunbook', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const { runbook } = result;
     expect(runbook.metadata.version).toBe('1.3.0');
-    expect(runbook.targets).toEqual({ rto: 'PT15M', rpo: 'PT5M', rollbackDryRunMaxAge: 'P30D' });
+    expect(runbook.targets).toEqual({
+      rto: 'PT15M',
+      rpo: 'PT5M',
+      rollbackDryRunMaxAge: 'P30D',
+    });
     expect(runbook.gateChecklist.map(g => g.gate)).toEqual([...GATE_IDS]);
     const rco = runbook.glossary.find(g => g.term === 'RCO');
     expect(rco?.distinctFrom).toContain('RCOT');
-    expect(runbook.changelog.map(c => c.version)).toEqual(['1.0.0', '1.1.0', '1.2.0', '1.3.0']);
-    expect(runbook.signOffRoles.map(r => r.role).sort()).toEqual(['dpo', 'po', 'security']);
+    expect(runbook.changelog.map(c => c.version)).toEqual([
+      '1.0.0',
+      '1.1.0',
+      '1.2.0',
+      '1.3.0',
+    ]);
+    expect(runbook.signOffRoles.map(r => r.role).sort()).toEqual([
+      'dpo',
+      'po',
+      'security',
+    ]);
   });
 
   it('names a missing required section', () => {
-    const withoutGlossary = v13.replace(/  - id: glossary\n/, '  - id: words\n');
+    const withoutGlossary = v13.replace(
+      /  - id: glossary\n/,
+      '  - id: words\n',
+    );
     const problems = problemsOf(withoutGlossary);
     expect(problems).toContainEqual({
       path: 'sections',
@@ -52,9 +69,7 @@ describe('parseRunbook', () => {
   });
 
   it('names a field of the wrong type', () => {
-    const problems = problemsOf(
-      v13.replace(/  rto: PT15M/, '  rto: 15'),
-    );
+    const problems = problemsOf(v13.replace(/  rto: PT15M/, '  rto: 15'));
     expect(problems).toContainEqual({
       path: 'targets.rto',
       message: 'Expected string, received number',
@@ -62,16 +77,23 @@ describe('parseRunbook', () => {
   });
 
   it('rejects a duration that is not ISO 8601', () => {
-    const problems = problemsOf(v13.replace(/  rpo: PT5M/, '  rpo: five minutes'));
+    const problems = problemsOf(
+      v13.replace(/  rpo: PT5M/, '  rpo: five minutes'),
+    );
     expect(problems[0].path).toBe('targets.rpo');
     expect(problems[0].message).toMatch(/ISO 8601/);
   });
 
   it('rejects an empty section and an unknown field', () => {
     const empty = problemsOf(
-      v13.replace(/(  - id: scope-and-objectives\n    number: 1\n    title: [^\n]*\n    body: )/, '$1""\n    oldBody: '),
+      v13.replace(
+        /(  - id: scope-and-objectives\n    number: 1\n    title: [^\n]*\n    body: )/,
+        '$1""\n    oldBody: ',
+      ),
     );
-    expect(empty.map(p => p.path)).toEqual(expect.arrayContaining(['sections[0].body', 'sections[0]']));
+    expect(empty.map(p => p.path)).toEqual(
+      expect.arrayContaining(['sections[0].body', 'sections[0]']),
+    );
   });
 
   it('rejects a checklist item that points at a section the runbook lacks', () => {
@@ -82,7 +104,9 @@ describe('parseRunbook', () => {
   });
 
   it('reports invalid YAML with its line and column', () => {
-    const problems = problemsOf('apiVersion: rco.helix.dev/v1\nkind: [Runbook\n');
+    const problems = problemsOf(
+      'apiVersion: rco.helix.dev/v1\nkind: [Runbook\n',
+    );
     expect(problems[0].path).toMatch(/^line \d+, column \d+$/);
   });
 
@@ -105,6 +129,8 @@ describe('parseRunbook', () => {
   it('rejects documents that are not runbooks and oversized documents', () => {
     expect(problemsOf('')[0].path).toBe('(document)');
     expect(problemsOf('kind: Component\n').map(p => p.path)).toContain('kind');
-    expect(problemsOf(`# ${'x'.repeat(3 * 1024 * 1024)}`)[0].message).toMatch(/larger than/);
+    expect(problemsOf(`# ${'x'.repeat(3 * 1024 * 1024)}`)[0].message).toMatch(
+      /larger than/,
+    );
   });
 });

@@ -135,13 +135,17 @@ export const runbookSchema = z
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['sections'],
-          message: `required section ${index + 1} "${required.title}" (id ${required.id}) is missing`,
+          message: `required section ${index + 1} "${required.title}" (id ${
+            required.id
+          }) is missing`,
         });
       } else if (found.number !== index + 1) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
           path: ['sections', doc.sections.indexOf(found), 'number'],
-          message: `section "${required.id}" must be number ${index + 1}, not ${found.number}`,
+          message: `section "${required.id}" must be number ${index + 1}, not ${
+            found.number
+          }`,
         });
       }
     });

@@ -22,11 +22,16 @@ const entityPath = ({ kind, namespace, name }: CompoundEntityRef) =>
  */
 export class RcoClient implements RcoApi {
   constructor(
-    private readonly options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
   ) {}
 
   getCurrentRunbook(entity: CompoundEntityRef) {
-    return this.request<RunbookVersionResponse>(`${entityPath(entity)}/runbook`);
+    return this.request<RunbookVersionResponse>(
+      `${entityPath(entity)}/runbook`,
+    );
   }
 
   async listRunbookVersions(entity: CompoundEntityRef) {
@@ -58,7 +63,10 @@ export class RcoClient implements RcoApi {
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, init);
+    const response = await this.options.fetchApi.fetch(
+      `${baseUrl}${path}`,
+      init,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

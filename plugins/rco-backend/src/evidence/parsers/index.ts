@@ -1,5 +1,13 @@
-import { argoAnalysisRunParser, argoAnalysisTemplateParser, argoRolloutParser } from './argo';
-import { namingReportParser, rollbackDryRunParser, vaultAttestationParser } from './attestation';
+import {
+  argoAnalysisRunParser,
+  argoAnalysisTemplateParser,
+  argoRolloutParser,
+} from './argo';
+import {
+  namingReportParser,
+  rollbackDryRunParser,
+  vaultAttestationParser,
+} from './attestation';
 import { cosignParser } from './cosign';
 import { cyclonedxParser } from './cyclonedx';
 import { gatekeeperParser } from './gatekeeper';

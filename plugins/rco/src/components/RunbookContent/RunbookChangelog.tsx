@@ -13,7 +13,11 @@ export function RunbookChangelog(props: { runbook: Runbook }) {
             <ListItemText
               primary={`v${entry.version} · ${entry.date}`}
               secondary={
-                <Typography component="ul" variant="body2" style={{ paddingLeft: 16, margin: 0 }}>
+                <Typography
+                  component="ul"
+                  variant="body2"
+                  style={{ paddingLeft: 16, margin: 0 }}
+                >
                   {entry.changes.map(change => (
                     <li key={change}>{change}</li>
                   ))}

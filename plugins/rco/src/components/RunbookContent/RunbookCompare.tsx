@@ -78,7 +78,11 @@ export function RunbookCompare(props: {
 }) {
   const api = useApi(rcoApiRef);
   const { entityRef, versions, from, to, onChange } = props;
-  const { value: diff, loading, error } = useAsync(
+  const {
+    value: diff,
+    loading,
+    error,
+  } = useAsync(
     () => api.diffRunbookVersions(entityRef, from, to),
     [api, entityRef.kind, entityRef.namespace, entityRef.name, from, to],
   );
@@ -155,7 +159,12 @@ export function RunbookCompare(props: {
             </Box>
           )}
           {diff.changed.map(section => (
-            <Box key={section.id} mb={2} component="section" aria-label={`Changes in ${section.title}`}>
+            <Box
+              key={section.id}
+              mb={2}
+              component="section"
+              aria-label={`Changes in ${section.title}`}
+            >
               <Typography variant="h6" component="h3">
                 {section.number}. {section.title}
                 {section.previousTitle && ` (was “${section.previousTitle}”)`}
@@ -163,7 +172,8 @@ export function RunbookCompare(props: {
               <DiffLines lines={section.lines} />
             </Box>
           ))}
-          {diff.changed.length + diff.added.length + diff.removed.length === 0 && (
+          {diff.changed.length + diff.added.length + diff.removed.length ===
+            0 && (
             <Typography>The two versions have identical sections.</Typography>
           )}
         </Box>

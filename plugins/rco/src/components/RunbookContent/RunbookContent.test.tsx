@@ -1,9 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import {
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import {
   parseRunbook,
@@ -20,7 +17,10 @@ import { RunbookContent } from './RunbookContent';
 
 function loadExample(file: string): Runbook {
   const result = parseRunbook(
-    fs.readFileSync(path.resolve(__dirname, '../../../../../examples', file), 'utf8'),
+    fs.readFileSync(
+      path.resolve(__dirname, '../../../../../examples', file),
+      'utf8',
+    ),
   );
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.runbook;
@@ -28,7 +28,10 @@ function loadExample(file: string): Runbook {
 const v13 = loadExample('rco/runbook/rco-runbook.yaml');
 const v12 = loadExample('rco/runbook/rco-runbook-v1.2.yaml');
 
-const summary = (runbook: Runbook, current: boolean): RunbookVersionSummary => ({
+const summary = (
+  runbook: Runbook,
+  current: boolean,
+): RunbookVersionSummary => ({
   entityRef: 'component:default/rco',
   version: runbook.metadata.version,
   hash: `${runbook.metadata.version}-hash`,
@@ -58,13 +61,20 @@ const governed: Entity = {
     namespace: 'default',
     annotations: { 'rco.helix.dev/runbook': './runbook/rco-runbook.yaml' },
   },
-  spec: { type: 'service', owner: 'group:default/rco-team', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/rco-team',
+    lifecycle: 'production',
+  },
 };
 
 function mockRcoApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
   return {
     getCurrentRunbook: jest.fn(async () => response(v13, true)),
-    listRunbookVersions: jest.fn(async () => [summary(v13, true), summary(v12, false)]),
+    listRunbookVersions: jest.fn(async () => [
+      summary(v13, true),
+      summary(v12, false),
+    ]),
     getRunbookVersion: jest.fn(async (_, version) =>
       version.startsWith('1.2') ? response(v12, false) : response(v13, true),
     ),
@@ -80,8 +90,14 @@ function mockRcoApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
           number: 14,
           title: 'Glossary',
           lines: [
-            { type: 'unchanged' as const, text: '| RCO | Remote-Call Orchestrator |' },
-            { type: 'added' as const, text: '| RCOT | Remote-Call Orchestrator Telemetry |' },
+            {
+              type: 'unchanged' as const,
+              text: '| RCO | Remote-Call Orchestrator |',
+            },
+            {
+              type: 'added' as const,
+              text: '| RCOT | Remote-Call Orchestrator Telemetry |',
+            },
           ],
         },
       ],
@@ -95,7 +111,12 @@ function mockRcoApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
 
 async function renderContent(api: RcoApi, entity = governed, route = '/') {
   return renderInTestApp(
-    <TestApiProvider apis={[[rcoApiRef, api], [alertApiRef, { post: jest.fn(), alert$: jest.fn() }]]}>
+    <TestApiProvider
+      apis={[
+        [rcoApiRef, api],
+        [alertApiRef, { post: jest.fn(), alert$: jest.fn() }],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <RunbookContent />
       </EntityProvider>
@@ -111,18 +132,31 @@ const slow = { timeout: 15_000 };
 describe('RunbookContent', () => {
   it('shows the current runbook with a 16-entry table of contents and the ten checklist items', async () => {
     await renderContent(mockRcoApi());
-    expect(await screen.findByText(v13.metadata.title, {}, slow)).toBeInTheDocument();
+    expect(
+      await screen.findByText(v13.metadata.title, {}, slow),
+    ).toBeInTheDocument();
     const toc = screen.getByRole('navigation', { name: 'Runbook sections' });
     const links = within(toc).getAllByRole('link');
     expect(links).toHaveLength(16);
     expect(links[14]).toHaveTextContent('15. Final Review Gate Checklist');
-    expect(links[14]).toHaveAttribute('href', '#section-final-review-gate-checklist');
+    expect(links[14]).toHaveAttribute(
+      'href',
+      '#section-final-review-gate-checklist',
+    );
 
-    const section15 = screen.getByRole('region', { name: /^15\. Final Review Gate Checklist/ });
-    expect(within(section15).getByText('Final Review Gate Checklist (10 items)')).toBeInTheDocument();
-    expect(within(section15).getAllByText('DPO Sign-off').length).toBeGreaterThan(0);
+    const section15 = screen.getByRole('region', {
+      name: /^15\. Final Review Gate Checklist/,
+    });
+    expect(
+      within(section15).getByText('Final Review Gate Checklist (10 items)'),
+    ).toBeInTheDocument();
+    expect(
+      within(section15).getAllByText('DPO Sign-off').length,
+    ).toBeGreaterThan(0);
     expect(screen.getByText('15 minutes (PT15M)')).toBeInTheDocument();
-    expect(screen.getByRole('list', { name: 'Changelog' })).toHaveTextContent('v1.0.0');
+    expect(screen.getByRole('list', { name: 'Changelog' })).toHaveTextContent(
+      'v1.0.0',
+    );
   });
 
   it('explains the annotation when the entity has no runbook', async () => {
@@ -131,7 +165,9 @@ describe('RunbookContent', () => {
       ...governed,
       metadata: { name: 'plain', namespace: 'default' },
     });
-    expect(screen.getAllByText(/rco\.helix\.dev\/runbook/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/rco\.helix\.dev\/runbook/).length,
+    ).toBeGreaterThan(0);
     expect(api.getCurrentRunbook).not.toHaveBeenCalled();
   });
 
@@ -139,13 +175,21 @@ describe('RunbookContent', () => {
     const api = mockRcoApi({
       getCurrentRunbook: jest
         .fn()
-        .mockRejectedValueOnce(new Error('The runbook of component:default/rco has no valid version yet'))
+        .mockRejectedValueOnce(
+          new Error(
+            'The runbook of component:default/rco has no valid version yet',
+          ),
+        )
         .mockResolvedValueOnce(response(v13, true)),
     });
     await renderContent(api);
-    expect((await screen.findAllByText(/has no valid version yet/, {}, slow)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/has no valid version yet/, {}, slow)).length,
+    ).toBeGreaterThan(0);
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(await screen.findByText(v13.metadata.title, {}, slow)).toBeInTheDocument();
+    expect(
+      await screen.findByText(v13.metadata.title, {}, slow),
+    ).toBeInTheDocument();
   });
 
   it('warns that the newest document is broken while the last good version serves', async () => {
@@ -155,14 +199,21 @@ describe('RunbookContent', () => {
           lastError: {
             at: '2026-11-27T00:00:00.000Z',
             source: 'file:/examples/rco/runbook.yaml',
-            problems: [{ path: 'sections[1].number', message: 'Expected number, received string' }],
+            problems: [
+              {
+                path: 'sections[1].number',
+                message: 'Expected number, received string',
+              },
+            ],
           },
         }),
       ),
     });
     await renderContent(api);
     const alert = await screen.findByRole('alert', {}, slow);
-    expect(alert).toHaveTextContent('sections[1].number: Expected number, received string');
+    expect(alert).toHaveTextContent(
+      'sections[1].number: Expected number, received string',
+    );
     expect(alert).toHaveTextContent('last good version (v1.3.0)');
   });
 
@@ -178,7 +229,9 @@ describe('RunbookContent', () => {
           : s,
       ),
     };
-    const api = mockRcoApi({ getCurrentRunbook: jest.fn(async () => response(hostile, true)) });
+    const api = mockRcoApi({
+      getCurrentRunbook: jest.fn(async () => response(hostile, true)),
+    });
     const { container } = await renderContent(api);
     await screen.findByText(v13.metadata.title, {}, slow);
     expect(screen.getByText('bold').tagName).toBe('STRONG');
@@ -195,7 +248,9 @@ describe('RunbookContent', () => {
   it('opens an earlier version from the URL', async () => {
     const api = mockRcoApi();
     await renderContent(api, governed, '/?version=1.2.0');
-    expect(await screen.findByText('earlier version', {}, slow)).toBeInTheDocument();
+    expect(
+      await screen.findByText('earlier version', {}, slow),
+    ).toBeInTheDocument();
     expect(api.getRunbookVersion).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'rco' },
       '1.2.0',
@@ -205,8 +260,14 @@ describe('RunbookContent', () => {
   it('compares two versions, marking added lines with + and not only colour', async () => {
     const api = mockRcoApi();
     await renderContent(api, governed, '/?compare=1.2.0..1.3.0');
-    const changes = await screen.findByRole('region', { name: 'Changes in Glossary' }, slow);
-    expect(changes).toHaveTextContent('+ | RCOT | Remote-Call Orchestrator Telemetry |');
+    const changes = await screen.findByRole(
+      'region',
+      { name: 'Changes in Glossary' },
+      slow,
+    );
+    expect(changes).toHaveTextContent(
+      '+ | RCOT | Remote-Call Orchestrator Telemetry |',
+    );
     expect(screen.getByText('1 sections changed')).toBeInTheDocument();
     expect(screen.getByText('targets.rto')).toBeInTheDocument();
     expect(api.diffRunbookVersions).toHaveBeenCalledWith(

@@ -126,8 +126,8 @@ export function RunbookContent() {
       {current.lastError && (
         <Grid item xs={12}>
           <Alert severity="warning" role="alert">
-            The newest runbook at {current.lastError.source} is invalid, so the last good
-            version (v{current.version}) is shown.{' '}
+            The newest runbook at {current.lastError.source} is invalid, so the
+            last good version (v{current.version}) is shown.{' '}
             {current.lastError.problems
               .map(p => `${p.path}: ${p.message}`)
               .join('; ')}
@@ -144,7 +144,11 @@ export function RunbookContent() {
                 value={current.version}
                 onChange={v => setParam({ version: v, compare: undefined })}
               />
-              <Button variant="outlined" onClick={refresh} disabled={refreshing}>
+              <Button
+                variant="outlined"
+                onClick={refresh}
+                disabled={refreshing}
+              >
                 {refreshing ? 'Refreshing…' : 'Refresh'}
               </Button>
             </Box>
@@ -158,7 +162,9 @@ export function RunbookContent() {
             setParam({
               compare:
                 tab === 'compare'
-                  ? `${previous?.version ?? current.version}..${current.version}`
+                  ? `${previous?.version ?? current.version}..${
+                      current.version
+                    }`
                   : undefined,
             })
           }

@@ -18,7 +18,7 @@ import { Duration } from 'luxon';
 export function formatDuration(iso: string): string {
   const duration = Duration.fromISO(iso);
   if (!duration.isValid) return iso;
-  return `${duration.toHuman({ unitDisplay: "long" })} (${iso})`;
+  return `${duration.toHuman({ unitDisplay: 'long' })} (${iso})`;
 }
 
 /** Version picker over every stored version, newest first. */
@@ -62,9 +62,18 @@ export function RunbookHeader(props: {
     <InfoCard
       title={runbook.metadata.title}
       subheader={
-        <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 8 }}
+        >
           <Chip size="small" label={`v${runbook.metadata.version}`} />
-          <Chip size="small" variant="outlined" label={runbook.metadata.status} />
+          <Chip
+            size="small"
+            variant="outlined"
+            label={runbook.metadata.status}
+          />
           {doc.current ? (
             <Chip size="small" color="primary" label="current" />
           ) : (

@@ -25,7 +25,11 @@ export function RunbookToc(props: { runbook: Runbook; active?: string }) {
     (a, b) => a.number - b.number,
   );
   return (
-    <Paper className={classes.toc} component="nav" aria-label="Runbook sections">
+    <Paper
+      className={classes.toc}
+      component="nav"
+      aria-label="Runbook sections"
+    >
       <List dense subheader={<ListSubheader>Contents</ListSubheader>}>
         {sections.map(section => (
           <ListItem
