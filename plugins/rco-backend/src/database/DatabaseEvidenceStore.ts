@@ -166,6 +166,29 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     return rows.map(toRecord);
   }
 
+  async releases(entityRef: string) {
+    const rows: any[] = await this.db('rco_evidence')
+      .select('subject_version', 'subject_digest')
+      .max({ last: 'collected_at' })
+      .where({ entity_ref: entityRef })
+      .andWhere(q => q.whereNotNull('subject_version').orWhereNotNull('subject_digest'))
+      .groupBy('subject_version', 'subject_digest')
+      .orderBy('last', 'desc')
+      .limit(100);
+    const envs = await this.db('rco_evidence')
+      .distinct('environment')
+      .where({ entity_ref: entityRef })
+      .whereNotNull('environment');
+    return {
+      items: rows.map(r => ({
+        version: r.subject_version ?? undefined,
+        digest: r.subject_digest ?? undefined,
+        lastEvidenceAt: toDate(r.last),
+      })),
+      environments: envs.map(e => e.environment as string).sort(),
+    };
+  }
+
   async get(id: string) {
     const row = await this.db('rco_evidence').where({ id }).first();
     if (!row) return undefined;

@@ -57,6 +57,11 @@ export interface EvidenceStore {
     },
     perKind: number,
   ): Promise<EvidenceRecord[]>;
+  /** Distinct releases and environments the entity has evidence for, newest first. */
+  releases(entityRef: string): Promise<{
+    items: Array<{ version?: string; digest?: string; lastEvidenceAt: Date }>;
+    environments: string[];
+  }>;
   get(
     id: string,
   ): Promise<(EvidenceRecord & { raw: string; rawFormat: string }) | undefined>;

@@ -1132,6 +1132,62 @@ export const spec = {
       }
     },
     "/entities/{kind}/{namespace}/{name}/releases": {
+      "get": {
+        "operationId": "ListReleases",
+        "description": "Releases (version and digest) the entity has evidence or sign-offs for, newest first.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Known releases and environments",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items",
+                    "environments"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "version": {
+                            "type": "string"
+                          },
+                          "digest": {
+                            "type": "string"
+                          },
+                          "lastEvidenceAt": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
+                    "environments": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
       "post": {
         "operationId": "RequestRelease",
         "description": "Records who asks for a release (version and digest); they cannot sign it off.",
@@ -1517,6 +1573,59 @@ export const spec = {
           },
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/capabilities": {
+      "get": {
+        "operationId": "GetCapabilities",
+        "description": "What the caller may do on this entity, so the page can hide or explain actions.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The caller's capabilities",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "actor",
+                    "uploadEvidence",
+                    "requestRelease",
+                    "signoff",
+                    "waive"
+                  ],
+                  "properties": {
+                    "actor": {
+                      "type": "string"
+                    },
+                    "uploadEvidence": {
+                      "type": "boolean"
+                    },
+                    "requestRelease": {
+                      "type": "boolean"
+                    },
+                    "signoff": {
+                      "type": "object"
+                    },
+                    "waive": {
+                      "type": "boolean"
+                    }
+                  }
+                }
+              }
+            }
           }
         }
       }

@@ -157,6 +157,22 @@ export class Access {
     return credentials.principal.userEntityRef;
   }
 
+  /** What the caller may do, for display: the routes enforce the same rules. */
+  async capabilities(entity: Entity, credentials: BackstageCredentials) {
+    const allowed = async (fn: () => Promise<unknown>) => fn().then(() => true, () => false);
+    const roles = ['po', 'dpo', 'security'] as const;
+    const signoff = Object.fromEntries(
+      await Promise.all(roles.map(async r => [r, await allowed(() => this.assertRoleMember(r, credentials))])),
+    );
+    return {
+      actor: this.actorOf(credentials),
+      uploadEvidence: await allowed(() => this.assertCanUpload(entity, credentials)),
+      requestRelease: await allowed(() => this.assertOwner(entity, credentials)),
+      signoff,
+      waive: await allowed(() => this.assertCanWaive(credentials)),
+    };
+  }
+
   async assertOwner(entity: Entity, credentials: BackstageCredentials) {
     if (!isUser(credentials)) {
       throw new NotAllowedError('Only people request releases');

@@ -593,7 +593,23 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
-    it('binds the DPO sign-off to the release, and a revocation takes it back', async () => {
+    it('tells the page what the caller may do', async () => {
+    const { app } = await start(databaseId);
+    const alice = await request(app).get(`${RCO}/capabilities`).set('Authorization', ALICE);
+    expect(alice.body).toEqual({
+      actor: 'user:default/alice',
+      uploadEvidence: true,
+      requestRelease: true,
+      signoff: { po: false, dpo: false, security: false },
+      waive: false,
+    });
+    const dana = await request(app).get(`${RCO}/capabilities`).set('Authorization', asUser('user:default/dana'));
+    expect(dana.body).toMatchObject({ uploadEvidence: false, signoff: { po: false, dpo: true, security: false }, waive: false });
+    const sam = await request(app).get(`${RCO}/capabilities`).set('Authorization', asUser('user:default/sam'));
+    expect(sam.body).toMatchObject({ signoff: { security: true }, waive: true });
+  });
+
+  it('binds the DPO sign-off to the release, and a revocation takes it back', async () => {
       const { app } = await start(databaseId);
       const dana = asUser('user:default/dana');
       const q = `?version=1.4.0&digest=${DIGEST}`;
@@ -729,7 +745,10 @@ describe.each(databases.eachSupportedId())(
       expect(dryRun.reasons[0]).toBe(
         'Evidence is stale: rollback dry-run is 31 days old (max P30D)',
       );
-      // Without a release named, the status is of the newest release with evidence.
+      const releases = await request(app).get(`${RCO}/releases`).set('Authorization', ALICE);
+    expect(releases.body.items).toContainEqual(expect.objectContaining({ version, digest }));
+    expect(releases.body.environments).toEqual(['production']);
+    // Without a release named, the status is of the newest release with evidence.
       const latest = await request(app)
         .get(`${RCO}/status`)
         .set('Authorization', ALICE);

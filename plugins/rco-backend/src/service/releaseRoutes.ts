@@ -165,6 +165,20 @@ export function registerReleaseRoutes(
     );
   });
 
+  router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
+    const entity = await o.loadEntity(req);
+    const { items, environments } = await o.evidenceStore.releases(stringifyEntityRef(entity));
+    res.json({
+      items: items.map(i => ({ ...i, lastEvidenceAt: i.lastEvidenceAt.toISOString() })),
+      environments,
+    });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/capabilities', async (req, res) => {
+    const entity = await o.loadEntity(req);
+    res.json(await o.access.capabilities(entity, await credentials(req)));
+  });
+
   router.post('/entities/:kind/:namespace/:name/releases', async (req, res) => {
     const entity = await o.loadEntity(req);
     const entityRef = stringifyEntityRef(entity);
