@@ -1,4 +1,5 @@
 import { GateId } from '@internal/plugin-rco-common';
+import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
@@ -23,6 +24,7 @@ export class DecisionStore {
       createdAt: new Date(),
     };
     await this.db.transaction(async tx => {
+      await this.ledger.lock(tx);
       await tx('rco_signoffs').insert({
         id: record.id,
         entity_ref: entityRef,
@@ -91,6 +93,7 @@ export class DecisionStore {
     requester: string,
   ) {
     return this.db.transaction(async tx => {
+      await this.ledger.lock(tx);
       const existing = await tx('rco_release_requests')
         .where({
           entity_ref: entityRef,
@@ -148,6 +151,7 @@ export class DecisionStore {
       createdAt: new Date(),
     };
     await this.db.transaction(async tx => {
+      await this.ledger.lock(tx);
       await tx('rco_waivers').insert({
         id: record.id,
         entity_ref: entityRef,
@@ -176,13 +180,24 @@ export class DecisionStore {
     return record;
   }
 
+  async getWaiver(
+    id: string,
+  ): Promise<(WaiverRecord & { entityRef: string }) | undefined> {
+    const row = await this.db('rco_waivers').where({ id }).first();
+    return row ? { ...this.toWaiver(row), entityRef: row.entity_ref } : undefined;
+  }
+
   async revokeWaiver(
     id: string,
     actor: string,
   ): Promise<WaiverRecord | undefined> {
     return this.db.transaction(async tx => {
+      await this.ledger.lock(tx);
       const row = await tx('rco_waivers').where({ id }).first();
       if (!row) return undefined;
+      if (row.revoked_at) {
+        throw new ConflictError(`Waiver ${id} is already revoked`);
+      }
       const revokedAt = new Date();
       await tx('rco_waivers').where({ id }).update({ revoked_at: revokedAt });
       await this.ledger.append(tx, {

@@ -51,6 +51,17 @@ const entryHash = (
 export class Ledger {
   constructor(private readonly db: Knex) {}
 
+  /**
+   * Serialises writers: call it first in a transaction that will append, so concurrent
+   * transactions queue here instead of deadlocking on rows they inserted before appending.
+   * SQLite transactions are serial already.
+   */
+  async lock(tx: Knex.Transaction) {
+    if (tx.client.config.client === 'pg') {
+      await tx.raw('LOCK TABLE rco_ledger IN SHARE ROW EXCLUSIVE MODE');
+    }
+  }
+
   async append(
     tx: Knex.Transaction,
     entry: {
@@ -60,13 +71,11 @@ export class Ledger {
       payload: Record<string, unknown>;
     },
   ): Promise<LedgerEntry> {
-    if (tx.client.config.client === 'pg') {
-      await tx.raw('LOCK TABLE rco_ledger IN SHARE ROW EXCLUSIVE MODE');
-    }
+    await this.lock(tx);
     const last = await tx('rco_ledger').orderBy('seq', 'desc').first('hash');
     const prevHash: string = last?.hash ?? GENESIS;
-    // Millisecond precision survives every database's timestamp type.
-    const createdAt = new Date(Math.floor(Date.now()));
+    // JavaScript dates carry milliseconds, which SQLite and PostgreSQL keep exactly.
+    const createdAt = new Date();
     const hash = entryHash(prevHash, { ...entry, createdAt });
     const [row] = await tx('rco_ledger')
       .insert({

@@ -36,8 +36,9 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   if (maxAge && outcome.freshness?.length) {
     const limit = duration(maxAge).toMillis();
     const oldest = outcome.freshness.reduce((a, b) => (a.at < b.at ? a : b));
-    expiresAt = new Date(oldest.at.getTime() + limit);
-    if (status !== 'missing' && expiresAt <= ctx.now) {
+    const candidate = new Date(oldest.at.getTime() + limit);
+    expiresAt = Number.isFinite(candidate.getTime()) ? candidate : undefined;
+    if (status !== 'missing' && expiresAt && expiresAt <= ctx.now) {
       status = 'stale';
       reasons.unshift(
         `Evidence is stale: ${oldest.what} is ${humanAge(

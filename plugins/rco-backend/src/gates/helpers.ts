@@ -71,3 +71,24 @@ export const describe = (record: EvidenceRecord) =>
     0,
     12,
   )} (${record.collectedAt.toISOString()})`;
+
+/** The newest record of each object (by key); older copies of the same object say nothing now. */
+export function newestPerObject(
+  records: EvidenceRecord[],
+  key: (record: EvidenceRecord) => string,
+): EvidenceRecord[] {
+  const seen = new Map<string, EvidenceRecord>();
+  for (const record of records) if (!seen.has(key(record))) seen.set(key(record), record);
+  return [...seen.values()];
+}
+
+/**
+ * When the thing a document attests happened: its own timestamp, but never later than the
+ * upload (a date in the future would keep evidence fresh for ever) and never an invalid date.
+ */
+export function documentTime(iso: string | undefined, record: EvidenceRecord): Date {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) && t < record.collectedAt.getTime()
+    ? new Date(t)
+    : record.collectedAt;
+}

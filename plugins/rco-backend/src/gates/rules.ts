@@ -1,9 +1,11 @@
 import { GateId } from '@internal/plugin-rco-common';
 import { EvidenceRecord } from '../database/EvidenceStore';
 import {
+  documentTime,
   duration,
   evidenceOf,
   humanAge,
+  newestPerObject,
   shortDigest,
   summaryOf,
 } from './helpers';
@@ -60,7 +62,10 @@ const acronymClarity: Rule = ctx => {
           freshness: fresh([report]),
         };
   }
-  const workloads = evidenceOf(ctx, ['workload']);
+  const workloads = newestPerObject(evidenceOf(ctx, ['workload']), r => {
+    const w = summaryOf(r, 'workload')!;
+    return `${w.kind}/${w.namespace ?? ''}/${w.name}`;
+  });
   if (!workloads.length) {
     return missing([
       `Upload a naming report or the service's workloads (kubectl get deploy -o json) to check labels for "${canonical}"`,
@@ -100,9 +105,10 @@ const acronymClarity: Rule = ctx => {
 
 const secretHygiene: Rule = ctx => {
   const scans = evidenceOf(ctx, ['gitleaks', 'trufflehog']);
-  const trivyWithSecrets = evidenceOf(ctx, ['trivy']).filter(
-    r => (summaryOf(r, 'vulnerability-scan')?.secrets.length ?? 0) > 0,
-  );
+  // Only the newest Trivy report speaks: an old finding must not fail every later release.
+  const trivyWithSecrets = evidenceOf(ctx, ['trivy'])
+    .slice(0, 1)
+    .filter(r => (summaryOf(r, 'vulnerability-scan')?.secrets.length ?? 0) > 0);
   const [vault] = evidenceOf(ctx, ['vault-attestation']);
   const reasons: string[] = [];
   const used: EvidenceRecord[] = [];
@@ -185,7 +191,7 @@ const migrationControls: Rule = ctx => {
       `No rollback dry-run recorded (required within ${ctx.runbook.targets.rollbackDryRunMaxAge})`,
     ]);
   const s = summaryOf(dryRun, 'attestation')!;
-  const at = s.performedAt ? new Date(s.performedAt) : dryRun.collectedAt;
+  const at = documentTime(s.performedAt, dryRun);
   if (!s.succeeded)
     return {
       status: 'fail',
@@ -214,7 +220,11 @@ const imageScanning: Rule = ctx => {
     ]);
   const forDigest = (r: EvidenceRecord) => r.subject.digest === digest;
   const [scan] = evidenceOf(ctx, ['trivy', 'grype'], forDigest);
-  const [signature] = evidenceOf(ctx, ['cosign', 'sigstore-bundle'], forDigest);
+  // A verified cosign result stands even when an unverified bundle was uploaded after it.
+  const [signature] = [
+    ...evidenceOf(ctx, ['cosign'], r => forDigest(r) && !!summaryOf(r, 'signature')?.verified),
+    ...evidenceOf(ctx, ['cosign', 'sigstore-bundle'], forDigest),
+  ];
   const [sbom] = evidenceOf(ctx, ['cyclonedx', 'spdx'], forDigest);
   const reasons: string[] = [];
   const used = [scan, signature, sbom].filter(Boolean) as EvidenceRecord[];
@@ -298,7 +308,10 @@ const progressiveDelivery: Rule = ctx => {
       ],
       used,
     };
-  const templates = evidenceOf(ctx, ['argo-analysis-template']).filter(t =>
+  const templates = newestPerObject(
+    evidenceOf(ctx, ['argo-analysis-template']),
+    t => summaryOf(t, 'argo-analysis-template')!.name,
+  ).filter(t =>
     r.analysisTemplates.includes(summaryOf(t, 'argo-analysis-template')!.name),
   );
   used.push(...templates);
@@ -470,7 +483,10 @@ const SLO_KINDS: Array<[string, RegExp]> = [
 ];
 
 const monitoringAlerting: Rule = ctx => {
-  const rules = evidenceOf(ctx, ['prometheus-rule']);
+  const rules = newestPerObject(
+    evidenceOf(ctx, ['prometheus-rule']),
+    r => summaryOf(r, 'prometheus-rule')!.name,
+  );
   if (!rules.length)
     return missing(["No PrometheusRule with the service's SLO alerts"]);
   const alerts = rules.flatMap(r => summaryOf(r, 'prometheus-rule')!.alerts);
@@ -545,19 +561,18 @@ const rtoRpoVerification: Rule = ctx => {
   if (!ctx.runbook) return missing(['No valid runbook declares RTO and RPO']);
   const rpo = duration(ctx.runbook.targets.rpo).toMillis();
   const rto = duration(ctx.runbook.targets.rto).toMillis();
-  const backups = evidenceOf(ctx, ['velero-backup'])
-    .map(r => ({ r, s: summaryOf(r, 'velero')! }))
-    .filter(b => b.s.phase === 'Completed' && b.s.completionTimestamp)
-    .sort(
-      (a, b) =>
-        Date.parse(b.s.completionTimestamp!) -
-        Date.parse(a.s.completionTimestamp!),
-    );
+  const backups = newestPerObject(evidenceOf(ctx, ['velero-backup']), r => summaryOf(r, 'velero')!.name)
+    .map(r => {
+      const s = summaryOf(r, 'velero')!;
+      return { r, s, at: documentTime(s.completionTimestamp, r).getTime() };
+    })
+    .filter(b => b.s.phase === 'Completed' && Number.isFinite(Date.parse(b.s.completionTimestamp ?? '')))
+    .sort((a, b) => b.at - a.at);
   if (!backups.length) return missing(['No completed Velero backup']);
   const used = backups.map(b => b.r);
   const reasons: string[] = [];
   let ok = true;
-  const newest = Date.parse(backups[0].s.completionTimestamp!);
+  const newest = backups[0].at;
   if (ctx.now.getTime() - newest > rpo) {
     ok = false;
     reasons.push(
@@ -572,9 +587,7 @@ const rtoRpoVerification: Rule = ctx => {
       })`,
     );
   for (let i = 1; i < backups.length; i++) {
-    const gap =
-      Date.parse(backups[i - 1].s.completionTimestamp!) -
-      Date.parse(backups[i].s.completionTimestamp!);
+    const gap = backups[i - 1].at - backups[i].at;
     if (gap > rpo) {
       ok = false;
       reasons.push(
@@ -590,15 +603,13 @@ const rtoRpoVerification: Rule = ctx => {
   used.push(restore);
   const s = summaryOf(restore, 'velero')!;
   const took =
-    s.startTimestamp && s.completionTimestamp
-      ? Date.parse(s.completionTimestamp) - Date.parse(s.startTimestamp)
-      : NaN;
+    Date.parse(s.completionTimestamp ?? '') - Date.parse(s.startTimestamp ?? '');
   if (s.phase !== 'Completed') {
     ok = false;
     reasons.push(
       `Restore drill ${s.name} ended ${s.phase ?? 'without a phase'}`,
     );
-  } else if (!(took <= rto)) {
+  } else if (!(took >= 0 && took <= rto)) {
     ok = false;
     reasons.push(
       `Restore drill ${s.name} took ${
@@ -615,7 +626,10 @@ const rtoRpoVerification: Rule = ctx => {
     status: ok ? 'pass' : 'fail',
     reasons,
     used,
-    freshness: [{ what: 'newest backup', at: new Date(newest) }],
+    freshness: [
+      { what: 'newest backup', at: new Date(newest) },
+      { what: 'restore drill', at: documentTime(s.completionTimestamp, restore) },
+    ],
   };
 };
 
@@ -625,6 +639,11 @@ const dpoSignoff: Rule = ctx => {
     return missing([
       'Sign-offs bind to a release: give its version and digest',
     ]);
+  if (!ctx.requester) {
+    return missing([
+      `No release request on record for ${version}: the four-eyes rule needs to know who asked`,
+    ]);
+  }
   const active = activeSignoffs(ctx, 'dpo');
   const approval = active.find(
     s => s.decision === 'approved' && s.signer !== ctx.requester,
@@ -653,7 +672,10 @@ const dpoSignoff: Rule = ctx => {
   return missing([`No DPO approval of ${version} (${shortDigest(digest)})`]);
 };
 
-/** Sign-offs of one role for the release that have not been revoked. */
+/**
+ * Sign-offs of one role for the release that stand: not revoked, and only each signer's newest
+ * decision (an approval after a rejection replaces it).
+ */
 export function activeSignoffs(
   ctx: GateContext,
   role: 'po' | 'dpo' | 'security',
@@ -661,7 +683,7 @@ export function activeSignoffs(
   const revoked = new Set(
     ctx.signoffs.filter(s => s.decision === 'revoked').map(s => s.revokes),
   );
-  return ctx.signoffs.filter(
+  const standing = ctx.signoffs.filter(
     s =>
       s.role === role &&
       s.decision !== 'revoked' &&
@@ -669,6 +691,12 @@ export function activeSignoffs(
       s.release.version === ctx.release.version &&
       s.release.digest === ctx.release.digest,
   );
+  const newestBySigner = new Map<string, (typeof standing)[number]>();
+  for (const s of standing) {
+    const seen = newestBySigner.get(s.signer);
+    if (!seen || seen.createdAt <= s.createdAt) newestBySigner.set(s.signer, s);
+  }
+  return [...newestBySigner.values()];
 }
 
 /** The rule of each gate. */

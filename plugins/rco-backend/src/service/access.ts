@@ -21,7 +21,7 @@ import {
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { NotAllowedError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { RcoConfig } from '../config';
 
 const isUser = (
@@ -147,14 +147,23 @@ export class Access {
   }
 
   async assertCanWaive(credentials: BackstageCredentials) {
-    if (!isUser(credentials))
-      throw new NotAllowedError('Waivers are granted by people');
-    await this.authorize(
-      credentials,
-      rcoWaiverCreatePermission,
-      `Only members of ${this.config.waiverGroup} may waive a gate`,
-    );
+    if (!isUser(credentials)) throw new NotAllowedError('Waivers are granted by people');
+    const denied = `Only members of ${this.config.waiverGroup} may waive a gate`;
+    await this.authorize(credentials, rcoWaiverCreatePermission, denied);
+    // Held here too, whatever the policy says: a waiver lifts a gate.
+    if (!(await this.ownership(credentials)).includes(this.config.waiverGroup.toLowerCase())) {
+      throw new NotAllowedError(denied);
+    }
     return credentials.principal.userEntityRef;
+  }
+
+  /** CI tokens see and touch only the entities configured for their subject. */
+  assertServiceMayAccess(entityRef: string, credentials: BackstageCredentials) {
+    if (!isService(credentials)) return;
+    const ci = this.config.ciSubjects.find(s => s.subject === credentials.principal.subject);
+    if (ci && !ci.entities.includes(entityRef.toLowerCase())) {
+      throw new NotFoundError(`No entity ${entityRef}`);
+    }
   }
 
   /** What the caller may do, for display: the routes enforce the same rules. */

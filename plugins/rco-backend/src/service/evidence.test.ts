@@ -503,13 +503,14 @@ describe.each(databases.eachSupportedId())(
           201,
         ],
         [
-          "another service's CI token uploads",
+          // The token cannot even see the other service: 404, as for any invisible entity.
+          "another service's CI token uploads (404)",
           () => ({
             auth: asService('external:ci-other'),
             path: `${RCO}/evidence`,
             body: readSample('helm-v3-status.json'),
           }),
-          403,
+          404,
         ],
         [
           'a service principal signs off',
@@ -551,7 +552,7 @@ describe.each(databases.eachSupportedId())(
           }),
           403,
         ],
-      ])('%s → %s', async (_name, make, expected) => {
+      ])('%s', async (_name, make, expected) => {
         const { app, knex } = await start(databaseId);
         const { auth, path: url, body, json } = make() as any;
         const req = request(app).post(url).set('Authorization', auth);
@@ -614,6 +615,24 @@ describe.each(databases.eachSupportedId())(
       const dana = asUser('user:default/dana');
       const q = `?version=1.4.0&digest=${DIGEST}`;
       expect((await gate(app, 'dpo-signoff', q)).status).toBe('missing');
+      // Without a release request nobody can tell whether the signer asked for it.
+      const early = await request(app)
+        .post(`${RCO}/signoffs`)
+        .set('Authorization', dana)
+        .send({ role: 'dpo', release: { version: '1.4.0', digest: DIGEST } })
+        .expect(201);
+      const unknownRequester = await gate(app, 'dpo-signoff', q);
+      expect(unknownRequester.status).toBe('missing');
+      expect(unknownRequester.reasons[0]).toContain('four-eyes');
+      await request(app)
+        .post(`/api/rco/signoffs/${early.body.id}/revoke`)
+        .set('Authorization', dana)
+        .expect(201);
+      await request(app)
+        .post(`${RCO}/releases`)
+        .set('Authorization', ALICE)
+        .send({ version: '1.4.0', digest: DIGEST })
+        .expect(201);
       const signed = await request(app)
         .post(`${RCO}/signoffs`)
         .set('Authorization', dana)
@@ -679,6 +698,38 @@ describe.each(databases.eachSupportedId())(
         grantedBy: 'user:default/sam',
         justification: 'Base image fix lands next week',
       });
+      const revoke = () =>
+        request(app).post(`/api/rco/waivers/${waiver.body.id}/revoke`).set('Authorization', sam);
+      expect((await revoke()).status).toBe(200);
+      expect((await gate(app, 'image-scanning')).status).toBe('missing');
+      expect((await revoke()).status).toBe(409);
+      const stranger = await request(app)
+        .post(`/api/rco/waivers/${waiver.body.id}/revoke`)
+        .set('Authorization', ALICE);
+      expect(stranger.status).toBe(403);
+    });
+
+    it('keeps a CI token to the entities configured for it, reads included', async () => {
+      const { app } = await start(databaseId);
+      const other = await request(app)
+        .get('/api/rco/entities/component/default/other/status')
+        .set('Authorization', asService('external:ci-rco'));
+      expect(other.status).toBe(404);
+      const own = await request(app)
+        .get(`${RCO}/status`)
+        .set('Authorization', asService('external:ci-rco'));
+      expect(own.status).toBe(200);
+    });
+
+    it('does not let a future-dated dry-run stay fresh', async () => {
+      const { app } = await start(databaseId);
+      const dryRun = (performedAt: string) =>
+        `apiVersion: rco.helix.dev/v1\nkind: RollbackDryRun\nmetadata: { name: dr }\nspec:\n  release: rco\n  fromRevision: 2\n  toRevision: 1\n  succeeded: true\n  performedAt: '${performedAt}'\n  tool: helm\n`;
+      await upload(app, dryRun('2099-01-01T00:00:00Z')).expect(201);
+      const g = await gate(app, 'migration-controls');
+      expect(g.status).toBe('pass');
+      // Aged from the upload, not from 2099: it expires 30 days after it arrived.
+      expect(Date.parse(g.expiresAt) - Date.now()).toBeLessThanOrEqual(30 * 86400000);
     });
 
     it('verifies the ledger, and names the first entry altered in the database', async () => {

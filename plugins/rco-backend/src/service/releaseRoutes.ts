@@ -317,19 +317,21 @@ export function registerReleaseRoutes(
   });
 
   router.post('/waivers/:id/revoke', async (req, res) => {
+    const waiver = await o.decisions.getWaiver(req.params.id);
+    const entity =
+      waiver &&
+      (await o.catalog.getEntityByRef(waiver.entityRef, {
+        credentials: await o.httpAuth.credentials(req),
+      }));
+    if (!waiver || !entity) throw new NotFoundError(`No waiver ${req.params.id}`);
     const actor = await o.access.assertCanWaive(await credentials(req));
     const record = await audited(
       o.auditor,
-      {
-        eventId: 'waiver-revoke',
-        request: req,
-        meta: { waiver: req.params.id },
-      },
-      () => o.decisions.revokeWaiver(req.params.id, actor),
+      { eventId: 'waiver-revoke', request: req, meta: { entityRef: waiver.entityRef, waiver: waiver.id } },
+      () => o.decisions.revokeWaiver(waiver.id, actor),
     );
-    if (!record) throw new NotFoundError(`No waiver ${req.params.id}`);
-    o.releases.invalidateAll();
-    res.json(iso(record) as any);
+    o.releases.invalidate(waiver.entityRef);
+    res.json(iso(record!) as any);
   });
 
   router.get('/ledger/verify', async (_req, res) => {

@@ -102,6 +102,7 @@ export async function createRouter(options: RouterOptions) {
     if (!entity) {
       throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
     }
+    options.access.assertServiceMayAccess(stringifyEntityRef(entity), caller);
     return entity;
   }
 
