@@ -172,7 +172,9 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       .select('subject_version', 'subject_digest')
       .max({ last: 'collected_at' })
       .where({ entity_ref: entityRef })
-      .andWhere(q => q.whereNotNull('subject_version').orWhereNotNull('subject_digest'))
+      .andWhere(q =>
+        q.whereNotNull('subject_version').orWhereNotNull('subject_digest'),
+      )
       .groupBy('subject_version', 'subject_digest')
       .orderBy('last', 'desc')
       .limit(100);

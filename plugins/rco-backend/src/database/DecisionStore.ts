@@ -184,7 +184,9 @@ export class DecisionStore {
     id: string,
   ): Promise<(WaiverRecord & { entityRef: string }) | undefined> {
     const row = await this.db('rco_waivers').where({ id }).first();
-    return row ? { ...this.toWaiver(row), entityRef: row.entity_ref } : undefined;
+    return row
+      ? { ...this.toWaiver(row), entityRef: row.entity_ref }
+      : undefined;
   }
 
   async revokeWaiver(

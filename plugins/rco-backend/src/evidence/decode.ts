@@ -3,6 +3,8 @@ import { parseAllDocuments } from 'yaml';
 
 /** Limits that keep hostile documents from hurting the process. */
 export const MAX_NESTING_DEPTH = 64;
+/** More documents than this in one upload is not a tool's output but a bulk load. */
+export const MAX_DOCUMENTS = 500;
 const MAX_YAML_ALIASES = 100;
 
 /** One document found in an upload, with the bytes it came from when it was the whole body. */
@@ -59,6 +61,11 @@ function checkDepth(value: unknown, where: string) {
 
 /** "Unexpected token } in JSON at position 42" → with line and column added. */
 function jsonError(text: string, error: Error, prefix: string): InputError {
+  // Node quotes a piece of the input ("…" is not valid JSON), which may be part of a secret.
+  error.message = error.message.replace(
+    /, "[^]*" is not valid JSON$/,
+    ' is not valid JSON',
+  );
   const match = /position (\d+)/.exec(error.message);
   if (match) {
     const position = Number(match[1]);
@@ -161,7 +168,10 @@ function decodeYaml(text: string): DecodedDocument[] {
  * where; nothing is half-decoded.
  */
 export function decodeEvidenceBody(body: Buffer | string): DecodedDocument[] {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  // A byte-order mark is legal in a file but not in JSON.
+  const text = (
+    typeof body === 'string' ? body : body.toString('utf8')
+  ).replace(/^\uFEFF/, '');
   if (!text.trim()) {
     throw new InputError(
       'The request body is empty: send the tool output (JSON, YAML or NDJSON) as the body',
@@ -187,6 +197,11 @@ export function decodeEvidenceBody(body: Buffer | string): DecodedDocument[] {
   }
   if (documents.length === 0) {
     throw new InputError('The request body holds no document');
+  }
+  if (documents.length > MAX_DOCUMENTS) {
+    throw new InputError(
+      `The upload holds ${documents.length} documents; at most ${MAX_DOCUMENTS} are accepted at once`,
+    );
   }
   return documents;
 }

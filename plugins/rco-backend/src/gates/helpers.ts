@@ -78,7 +78,8 @@ export function newestPerObject(
   key: (record: EvidenceRecord) => string,
 ): EvidenceRecord[] {
   const seen = new Map<string, EvidenceRecord>();
-  for (const record of records) if (!seen.has(key(record))) seen.set(key(record), record);
+  for (const record of records)
+    if (!seen.has(key(record))) seen.set(key(record), record);
   return [...seen.values()];
 }
 
@@ -86,7 +87,10 @@ export function newestPerObject(
  * When the thing a document attests happened: its own timestamp, but never later than the
  * upload (a date in the future would keep evidence fresh for ever) and never an invalid date.
  */
-export function documentTime(iso: string | undefined, record: EvidenceRecord): Date {
+export function documentTime(
+  iso: string | undefined,
+  record: EvidenceRecord,
+): Date {
   const t = iso ? Date.parse(iso) : NaN;
   return Number.isFinite(t) && t < record.collectedAt.getTime()
     ? new Date(t)

@@ -222,7 +222,11 @@ const imageScanning: Rule = ctx => {
   const [scan] = evidenceOf(ctx, ['trivy', 'grype'], forDigest);
   // A verified cosign result stands even when an unverified bundle was uploaded after it.
   const [signature] = [
-    ...evidenceOf(ctx, ['cosign'], r => forDigest(r) && !!summaryOf(r, 'signature')?.verified),
+    ...evidenceOf(
+      ctx,
+      ['cosign'],
+      r => forDigest(r) && !!summaryOf(r, 'signature')?.verified,
+    ),
     ...evidenceOf(ctx, ['cosign', 'sigstore-bundle'], forDigest),
   ];
   const [sbom] = evidenceOf(ctx, ['cyclonedx', 'spdx'], forDigest);
@@ -561,12 +565,19 @@ const rtoRpoVerification: Rule = ctx => {
   if (!ctx.runbook) return missing(['No valid runbook declares RTO and RPO']);
   const rpo = duration(ctx.runbook.targets.rpo).toMillis();
   const rto = duration(ctx.runbook.targets.rto).toMillis();
-  const backups = newestPerObject(evidenceOf(ctx, ['velero-backup']), r => summaryOf(r, 'velero')!.name)
+  const backups = newestPerObject(
+    evidenceOf(ctx, ['velero-backup']),
+    r => summaryOf(r, 'velero')!.name,
+  )
     .map(r => {
       const s = summaryOf(r, 'velero')!;
       return { r, s, at: documentTime(s.completionTimestamp, r).getTime() };
     })
-    .filter(b => b.s.phase === 'Completed' && Number.isFinite(Date.parse(b.s.completionTimestamp ?? '')))
+    .filter(
+      b =>
+        b.s.phase === 'Completed' &&
+        Number.isFinite(Date.parse(b.s.completionTimestamp ?? '')),
+    )
     .sort((a, b) => b.at - a.at);
   if (!backups.length) return missing(['No completed Velero backup']);
   const used = backups.map(b => b.r);
@@ -603,7 +614,8 @@ const rtoRpoVerification: Rule = ctx => {
   used.push(restore);
   const s = summaryOf(restore, 'velero')!;
   const took =
-    Date.parse(s.completionTimestamp ?? '') - Date.parse(s.startTimestamp ?? '');
+    Date.parse(s.completionTimestamp ?? '') -
+    Date.parse(s.startTimestamp ?? '');
   if (s.phase !== 'Completed') {
     ok = false;
     reasons.push(
@@ -628,7 +640,10 @@ const rtoRpoVerification: Rule = ctx => {
     used,
     freshness: [
       { what: 'newest backup', at: new Date(newest) },
-      { what: 'restore drill', at: documentTime(s.completionTimestamp, restore) },
+      {
+        what: 'restore drill',
+        at: documentTime(s.completionTimestamp, restore),
+      },
     ],
   };
 };

@@ -980,7 +980,7 @@ export const spec = {
             "required": false,
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{1,4}$"
+              "pattern": "^[1-9][0-9]{0,3}$"
             }
           }
         ],
@@ -1514,10 +1514,13 @@ export const spec = {
                     "format": "date-time"
                   },
                   "environment": {
-                    "type": "string"
+                    "type": "string",
+                    "pattern": "^[a-z0-9-]{1,64}$"
                   },
                   "releaseVersion": {
-                    "type": "string"
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128
                   }
                 }
               }
@@ -1722,7 +1725,7 @@ export const spec = {
             "required": false,
             "schema": {
               "type": "string",
-              "pattern": "^[0-9]{1,4}$"
+              "pattern": "^[1-9][0-9]{0,3}$"
             }
           }
         ],

@@ -119,9 +119,7 @@ export class RunbookService {
   }
 
   /** The current runbook: the last good version, with the newest error beside it if any. */
-  async getCurrent(
-    entity: Entity,
-  ): Promise<
+  async getCurrent(entity: Entity): Promise<
     RunbookVersionView & {
       runbook: StoredRunbook['runbook'];
       lastError?: RunbookReadError;

@@ -147,11 +147,16 @@ export class Access {
   }
 
   async assertCanWaive(credentials: BackstageCredentials) {
-    if (!isUser(credentials)) throw new NotAllowedError('Waivers are granted by people');
+    if (!isUser(credentials))
+      throw new NotAllowedError('Waivers are granted by people');
     const denied = `Only members of ${this.config.waiverGroup} may waive a gate`;
     await this.authorize(credentials, rcoWaiverCreatePermission, denied);
     // Held here too, whatever the policy says: a waiver lifts a gate.
-    if (!(await this.ownership(credentials)).includes(this.config.waiverGroup.toLowerCase())) {
+    if (
+      !(await this.ownership(credentials)).includes(
+        this.config.waiverGroup.toLowerCase(),
+      )
+    ) {
       throw new NotAllowedError(denied);
     }
     return credentials.principal.userEntityRef;
@@ -160,7 +165,9 @@ export class Access {
   /** CI tokens see and touch only the entities configured for their subject. */
   assertServiceMayAccess(entityRef: string, credentials: BackstageCredentials) {
     if (!isService(credentials)) return;
-    const ci = this.config.ciSubjects.find(s => s.subject === credentials.principal.subject);
+    const ci = this.config.ciSubjects.find(
+      s => s.subject === credentials.principal.subject,
+    );
     if (ci && !ci.entities.includes(entityRef.toLowerCase())) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
@@ -168,15 +175,28 @@ export class Access {
 
   /** What the caller may do, for display: the routes enforce the same rules. */
   async capabilities(entity: Entity, credentials: BackstageCredentials) {
-    const allowed = async (fn: () => Promise<unknown>) => fn().then(() => true, () => false);
+    const allowed = async (fn: () => Promise<unknown>) =>
+      fn().then(
+        () => true,
+        () => false,
+      );
     const roles = ['po', 'dpo', 'security'] as const;
     const signoff = Object.fromEntries(
-      await Promise.all(roles.map(async r => [r, await allowed(() => this.assertRoleMember(r, credentials))])),
+      await Promise.all(
+        roles.map(async r => [
+          r,
+          await allowed(() => this.assertRoleMember(r, credentials)),
+        ]),
+      ),
     );
     return {
       actor: this.actorOf(credentials),
-      uploadEvidence: await allowed(() => this.assertCanUpload(entity, credentials)),
-      requestRelease: await allowed(() => this.assertOwner(entity, credentials)),
+      uploadEvidence: await allowed(() =>
+        this.assertCanUpload(entity, credentials),
+      ),
+      requestRelease: await allowed(() =>
+        this.assertOwner(entity, credentials),
+      ),
       signoff,
       waive: await allowed(() => this.assertCanWaive(credentials)),
     };

@@ -365,6 +365,35 @@ describe.each(databases.eachSupportedId())(
       expect(await countRows(knex, 'rco_evidence')).toBe(0);
     });
 
+    it('keeps a document as sent unless something had to be masked', async () => {
+      const { app } = await start(databaseId);
+      const yamlText = readSample('velero-backup-completed.yaml');
+      const velero = await upload(app, yamlText).expect(201);
+      const raw = await request(app)
+        .get(`/api/rco/evidence/${velero.body.items[0].id}/raw`)
+        .set('Authorization', ALICE);
+      expect(raw.text).toBe(yamlText);
+      expect(raw.headers['content-type']).toContain('application/yaml');
+
+      const deployment = parseYaml(
+        readSample('deployment-hardened-securitycontext-kube-prometheus.yaml'),
+      );
+      deployment.spec.template.spec.containers[0].env = [
+        { name: 'DB_PASSWORD', value: 'hunter2-inline-password' },
+        {
+          name: 'DB_HOST',
+          valueFrom: { configMapKeyRef: { name: 'db', key: 'host' } },
+        },
+      ];
+      const masked = await upload(app, JSON.stringify(deployment)).expect(201);
+      const stored = await request(app)
+        .get(`/api/rco/evidence/${masked.body.items[0].id}/raw`)
+        .set('Authorization', ALICE);
+      expect(stored.text).not.toContain('hunter2-inline-password');
+      expect(stored.text).toContain('DB_PASSWORD');
+      expect(stored.text).toContain('configMapKeyRef');
+    });
+
     it('returns the existing record for an identical re-upload', async () => {
       const { app, knex } = await start(databaseId);
       const first = await upload(app, readSample('helm-v3-status.json'));
@@ -595,22 +624,35 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('tells the page what the caller may do', async () => {
-    const { app } = await start(databaseId);
-    const alice = await request(app).get(`${RCO}/capabilities`).set('Authorization', ALICE);
-    expect(alice.body).toEqual({
-      actor: 'user:default/alice',
-      uploadEvidence: true,
-      requestRelease: true,
-      signoff: { po: false, dpo: false, security: false },
-      waive: false,
+      const { app } = await start(databaseId);
+      const alice = await request(app)
+        .get(`${RCO}/capabilities`)
+        .set('Authorization', ALICE);
+      expect(alice.body).toEqual({
+        actor: 'user:default/alice',
+        uploadEvidence: true,
+        requestRelease: true,
+        signoff: { po: false, dpo: false, security: false },
+        waive: false,
+      });
+      const dana = await request(app)
+        .get(`${RCO}/capabilities`)
+        .set('Authorization', asUser('user:default/dana'));
+      expect(dana.body).toMatchObject({
+        uploadEvidence: false,
+        signoff: { po: false, dpo: true, security: false },
+        waive: false,
+      });
+      const sam = await request(app)
+        .get(`${RCO}/capabilities`)
+        .set('Authorization', asUser('user:default/sam'));
+      expect(sam.body).toMatchObject({
+        signoff: { security: true },
+        waive: true,
+      });
     });
-    const dana = await request(app).get(`${RCO}/capabilities`).set('Authorization', asUser('user:default/dana'));
-    expect(dana.body).toMatchObject({ uploadEvidence: false, signoff: { po: false, dpo: true, security: false }, waive: false });
-    const sam = await request(app).get(`${RCO}/capabilities`).set('Authorization', asUser('user:default/sam'));
-    expect(sam.body).toMatchObject({ signoff: { security: true }, waive: true });
-  });
 
-  it('binds the DPO sign-off to the release, and a revocation takes it back', async () => {
+    it('binds the DPO sign-off to the release, and a revocation takes it back', async () => {
       const { app } = await start(databaseId);
       const dana = asUser('user:default/dana');
       const q = `?version=1.4.0&digest=${DIGEST}`;
@@ -699,7 +741,9 @@ describe.each(databases.eachSupportedId())(
         justification: 'Base image fix lands next week',
       });
       const revoke = () =>
-        request(app).post(`/api/rco/waivers/${waiver.body.id}/revoke`).set('Authorization', sam);
+        request(app)
+          .post(`/api/rco/waivers/${waiver.body.id}/revoke`)
+          .set('Authorization', sam);
       expect((await revoke()).status).toBe(200);
       expect((await gate(app, 'image-scanning')).status).toBe('missing');
       expect((await revoke()).status).toBe(409);
@@ -729,7 +773,9 @@ describe.each(databases.eachSupportedId())(
       const g = await gate(app, 'migration-controls');
       expect(g.status).toBe('pass');
       // Aged from the upload, not from 2099: it expires 30 days after it arrived.
-      expect(Date.parse(g.expiresAt) - Date.now()).toBeLessThanOrEqual(30 * 86400000);
+      expect(Date.parse(g.expiresAt) - Date.now()).toBeLessThanOrEqual(
+        30 * 86400000,
+      );
     });
 
     it('verifies the ledger, and names the first entry altered in the database', async () => {
@@ -796,10 +842,14 @@ describe.each(databases.eachSupportedId())(
       expect(dryRun.reasons[0]).toBe(
         'Evidence is stale: rollback dry-run is 31 days old (max P30D)',
       );
-      const releases = await request(app).get(`${RCO}/releases`).set('Authorization', ALICE);
-    expect(releases.body.items).toContainEqual(expect.objectContaining({ version, digest }));
-    expect(releases.body.environments).toEqual(['production']);
-    // Without a release named, the status is of the newest release with evidence.
+      const releases = await request(app)
+        .get(`${RCO}/releases`)
+        .set('Authorization', ALICE);
+      expect(releases.body.items).toContainEqual(
+        expect.objectContaining({ version, digest }),
+      );
+      expect(releases.body.environments).toEqual(['production']);
+      // Without a release named, the status is of the newest release with evidence.
       const latest = await request(app)
         .get(`${RCO}/status`)
         .set('Authorization', ALICE);

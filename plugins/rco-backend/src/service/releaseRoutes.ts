@@ -167,17 +167,25 @@ export function registerReleaseRoutes(
 
   router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
     const entity = await o.loadEntity(req);
-    const { items, environments } = await o.evidenceStore.releases(stringifyEntityRef(entity));
+    const { items, environments } = await o.evidenceStore.releases(
+      stringifyEntityRef(entity),
+    );
     res.json({
-      items: items.map(i => ({ ...i, lastEvidenceAt: i.lastEvidenceAt.toISOString() })),
+      items: items.map(i => ({
+        ...i,
+        lastEvidenceAt: i.lastEvidenceAt.toISOString(),
+      })),
       environments,
     });
   });
 
-  router.get('/entities/:kind/:namespace/:name/capabilities', async (req, res) => {
-    const entity = await o.loadEntity(req);
-    res.json(await o.access.capabilities(entity, await credentials(req)));
-  });
+  router.get(
+    '/entities/:kind/:namespace/:name/capabilities',
+    async (req, res) => {
+      const entity = await o.loadEntity(req);
+      res.json(await o.access.capabilities(entity, await credentials(req)));
+    },
+  );
 
   router.post('/entities/:kind/:namespace/:name/releases', async (req, res) => {
     const entity = await o.loadEntity(req);
@@ -323,11 +331,16 @@ export function registerReleaseRoutes(
       (await o.catalog.getEntityByRef(waiver.entityRef, {
         credentials: await o.httpAuth.credentials(req),
       }));
-    if (!waiver || !entity) throw new NotFoundError(`No waiver ${req.params.id}`);
+    if (!waiver || !entity)
+      throw new NotFoundError(`No waiver ${req.params.id}`);
     const actor = await o.access.assertCanWaive(await credentials(req));
     const record = await audited(
       o.auditor,
-      { eventId: 'waiver-revoke', request: req, meta: { entityRef: waiver.entityRef, waiver: waiver.id } },
+      {
+        eventId: 'waiver-revoke',
+        request: req,
+        meta: { entityRef: waiver.entityRef, waiver: waiver.id },
+      },
       () => o.decisions.revokeWaiver(waiver.id, actor),
     );
     o.releases.invalidate(waiver.entityRef);

@@ -111,7 +111,38 @@ export function stripNoise<T>(doc: T): T {
     const annotations = getObject(metadata, 'annotations');
     if (annotations) delete annotations[LAST_APPLIED];
   }
+  maskEnvValues(copy);
   return copy;
+}
+
+/**
+ * Container `env[].value` often carries passwords and tokens set inline: keep the names (and
+ * `valueFrom` references), mask the values, wherever a pod template sits in the object.
+ */
+function maskEnvValues(node: unknown) {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const current = stack.pop();
+    if (Array.isArray(current)) {
+      stack.push(...current);
+    } else if (isObject(current)) {
+      for (const [key, value] of Object.entries(current)) {
+        if (key === 'env' && Array.isArray(value)) {
+          for (const item of value) {
+            if (
+              isObject(item) &&
+              typeof item.value === 'string' &&
+              item.value
+            ) {
+              item.value = '***REDACTED***';
+            }
+          }
+        } else {
+          stack.push(value);
+        }
+      }
+    }
+  }
 }
 
 export interface ObjectMeta {
