@@ -145,3 +145,73 @@ export interface ReleaseStatusResponse {
   };
   evaluatedAt: string;
 }
+
+/** A stored evidence record as the API lists it. @public */
+export interface EvidenceRecordView {
+  id: string;
+  entityRef: string;
+  kind: string;
+  sha256: string;
+  subject: {
+    version?: string;
+    digest?: string;
+    commit?: string;
+    environment?: string;
+  };
+  source: string;
+  submitter: string;
+  collectedAt: string;
+  summary: Record<string, unknown> & { type: string };
+  rawSize: number;
+}
+
+/** @public */
+export interface SignoffView {
+  id: string;
+  role: 'po' | 'dpo' | 'security';
+  decision: 'approved' | 'rejected' | 'revoked';
+  release: { version: string; digest: string };
+  signer: string;
+  comment?: string;
+  revokes?: string;
+  createdAt: string;
+}
+
+/** @public */
+export interface WaiverView {
+  id: string;
+  gate: string;
+  environment?: string;
+  releaseVersion?: string;
+  justification: string;
+  grantedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+}
+
+/** @public */
+export interface CapabilitiesResponse {
+  actor: string;
+  uploadEvidence: boolean;
+  requestRelease: boolean;
+  signoff: { po: boolean; dpo: boolean; security: boolean };
+  waive: boolean;
+}
+
+/** @public */
+export interface ReleasesResponse {
+  items: Array<{ version?: string; digest?: string; lastEvidenceAt: string }>;
+  environments: string[];
+}
+
+/** @public */
+export interface PortfolioItem {
+  entityRef: string;
+  title: string;
+  owners: string[];
+  release: { version?: string; digest?: string };
+  runbookVersion?: string;
+  summary: ReleaseStatusResponse['summary'];
+  gates: Array<{ id: string; status: GateStatus }>;
+}

@@ -4,10 +4,19 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { PageBlueprint } from '@backstage/frontend-plugin-api';
+import PlaylistAddCheck from '@material-ui/icons/PlaylistAddCheck';
 import { RUNBOOK_ANNOTATION } from '@internal/plugin-rco-common';
 import { rcoApiRef } from './api/RcoApi';
 import { RcoClient } from './api/RcoClient';
+
+const governed = {
+  [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: { $exists: true },
+};
 
 /** @alpha */
 export const rcoApi = ApiBlueprint.make({
@@ -30,11 +39,57 @@ export const rcoRunbookEntityContent = EntityContentBlueprint.make({
     path: '/runbook',
     title: 'Runbook',
     group: 'documentation',
-    filter: {
-      [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: { $exists: true },
-    },
+    filter: governed,
     loader: () =>
       import('./components/RunbookContent').then(m => <m.RunbookContent />),
+  },
+});
+
+/**
+ * The Release tab: gates, pillars, evidence, sign-offs and waivers of a release.
+ *
+ * @alpha
+ */
+export const rcoReleaseEntityContent = EntityContentBlueprint.make({
+  name: 'release',
+  params: {
+    path: '/release',
+    title: 'Release',
+    group: 'deployment',
+    filter: governed,
+    loader: () =>
+      import('./components/ReleaseContent').then(m => <m.ReleaseContent />),
+  },
+});
+
+/**
+ * Overview card with the verdict and the gates that do not pass.
+ *
+ * @alpha
+ */
+export const rcoReleaseOverviewCard = EntityCardBlueprint.make({
+  name: 'release-overview',
+  params: {
+    filter: governed,
+    loader: () =>
+      import('./components/ReleaseOverviewCard').then(m => (
+        <m.ReleaseOverviewCard />
+      )),
+  },
+});
+
+/**
+ * The portfolio page, with its sidebar entry.
+ *
+ * @alpha
+ */
+export const rcoPortfolioPage = PageBlueprint.make({
+  params: {
+    path: '/release-readiness',
+    title: 'Release readiness',
+    icon: <PlaylistAddCheck />,
+    loader: () =>
+      import('./components/PortfolioPage').then(m => <m.PortfolioPage />),
   },
 });
 
@@ -46,5 +101,11 @@ export const rcoRunbookEntityContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'rco',
   info: { packageJson: () => import('../package.json') },
-  extensions: [rcoApi, rcoRunbookEntityContent],
+  extensions: [
+    rcoApi,
+    rcoRunbookEntityContent,
+    rcoReleaseEntityContent,
+    rcoReleaseOverviewCard,
+    rcoPortfolioPage,
+  ],
 });

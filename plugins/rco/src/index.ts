@@ -4,7 +4,13 @@
  *
  * @packageDocumentation
  */
-export { rcoPlugin, EntityRcoRunbookContent } from './plugin';
+export {
+  rcoPlugin,
+  EntityRcoRunbookContent,
+  EntityRcoReleaseContent,
+  EntityRcoReleaseOverviewCard,
+  RcoPortfolioPage,
+} from './plugin';
 export { isRcoAvailable } from './conditions';
 export { rcoApiRef } from './api/RcoApi';
 export type { RcoApi } from './api/RcoApi';

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -7,7 +8,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { rcoApiRef } from './api/RcoApi';
 import { RcoClient } from './api/RcoClient';
-import { rootRouteRef } from './routes';
+import { portfolioRouteRef, releaseRouteRef, rootRouteRef } from './routes';
 
 /**
  * The RCO Release Console frontend plugin, for apps on the legacy frontend system. Apps on the
@@ -24,7 +25,11 @@ export const rcoPlugin = createPlugin({
       factory: deps => new RcoClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: {
+    root: rootRouteRef,
+    release: releaseRouteRef,
+    portfolio: portfolioRouteRef,
+  },
 });
 
 /**
@@ -39,5 +44,50 @@ export const EntityRcoRunbookContent = rcoPlugin.provide(
     component: () =>
       import('./components/RunbookContent').then(m => m.RunbookContent),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Release tab (legacy frontend system): gates, pillars, evidence, sign-offs, waivers.
+ *
+ * @public
+ */
+export const EntityRcoReleaseContent = rcoPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityRcoReleaseContent',
+    component: () =>
+      import('./components/ReleaseContent').then(m => m.ReleaseContent),
+    mountPoint: releaseRouteRef,
+  }),
+);
+
+/**
+ * Overview card with the verdict and the failing gates (legacy frontend system).
+ *
+ * @public
+ */
+export const EntityRcoReleaseOverviewCard = rcoPlugin.provide(
+  createComponentExtension({
+    name: 'EntityRcoReleaseOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/ReleaseOverviewCard').then(
+          m => m.ReleaseOverviewCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The portfolio page (legacy frontend system): mount it on a route of the app.
+ *
+ * @public
+ */
+export const RcoPortfolioPage = rcoPlugin.provide(
+  createRoutableExtension({
+    name: 'RcoPortfolioPage',
+    component: () =>
+      import('./components/PortfolioPage').then(m => m.PortfolioPage),
+    mountPoint: portfolioRouteRef,
   }),
 );

@@ -2,3 +2,9 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 
 /** @public */
 export const rootRouteRef = createRouteRef({ id: 'rco' });
+
+/** @public */
+export const releaseRouteRef = createRouteRef({ id: 'rco-release' });
+
+/** @public */
+export const portfolioRouteRef = createRouteRef({ id: 'rco-portfolio' });

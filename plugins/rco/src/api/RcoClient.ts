@@ -2,6 +2,13 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CapabilitiesResponse,
+  EvidenceRecordView,
+  PortfolioItem,
+  ReleasesResponse,
+  ReleaseStatusResponse,
+  SignoffView,
+  WaiverView,
   RunbookDiffResponse,
   RunbookRefreshResponse,
   RunbookVersionResponse,
@@ -13,6 +20,21 @@ const entityPath = ({ kind, namespace, name }: CompoundEntityRef) =>
   `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
     namespace,
   )}/${encodeURIComponent(name)}`;
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const entries = Object.entries(params).filter(
+    ([, v]) => v !== undefined && v !== '',
+  );
+  return entries.length
+    ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)]))}`
+    : '';
+};
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /**
  * {@link RcoApi} over HTTP, through the app's discovery and fetch APIs (so the user's token is
@@ -58,6 +80,98 @@ export class RcoClient implements RcoApi {
     return this.request<RunbookRefreshResponse>(
       `${entityPath(entity)}/runbook/refresh`,
       { method: 'POST' },
+    );
+  }
+
+  getStatus(
+    entity: CompoundEntityRef,
+    release: { version?: string; digest?: string; environment?: string },
+  ) {
+    return this.request<ReleaseStatusResponse>(
+      `${entityPath(entity)}/status${query(release)}`,
+    );
+  }
+
+  listReleases(entity: CompoundEntityRef) {
+    return this.request<ReleasesResponse>(`${entityPath(entity)}/releases`);
+  }
+
+  getCapabilities(entity: CompoundEntityRef) {
+    return this.request<CapabilitiesResponse>(
+      `${entityPath(entity)}/capabilities`,
+    );
+  }
+
+  getEvidence(id: string) {
+    return this.request<EvidenceRecordView>(
+      `/evidence/${encodeURIComponent(id)}`,
+    );
+  }
+
+  async getEvidenceRawUrl(id: string) {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
+    return `${baseUrl}/evidence/${encodeURIComponent(id)}/raw`;
+  }
+
+  async downloadEvidence(id: string) {
+    const response = await this.options.fetchApi.fetch(
+      await this.getEvidenceRawUrl(id),
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.blob();
+  }
+
+  async listSignoffs(
+    entity: CompoundEntityRef,
+    release: { version?: string; digest?: string },
+  ) {
+    const body = await this.request<{ items: SignoffView[] }>(
+      `${entityPath(entity)}/signoffs${query(release)}`,
+    );
+    return body.items;
+  }
+
+  signOff(entity: CompoundEntityRef, body: Parameters<RcoApi['signOff']>[1]) {
+    return this.request<SignoffView>(
+      `${entityPath(entity)}/signoffs`,
+      json(body),
+    );
+  }
+
+  revokeSignoff(id: string) {
+    return this.request<SignoffView>(
+      `/signoffs/${encodeURIComponent(id)}/revoke`,
+      { method: 'POST' },
+    );
+  }
+
+  async listWaivers(entity: CompoundEntityRef) {
+    const body = await this.request<{ items: WaiverView[] }>(
+      `${entityPath(entity)}/waivers`,
+    );
+    return body.items;
+  }
+
+  createWaiver(
+    entity: CompoundEntityRef,
+    body: Parameters<RcoApi['createWaiver']>[1],
+  ) {
+    return this.request<WaiverView>(
+      `${entityPath(entity)}/waivers`,
+      json(body),
+    );
+  }
+
+  revokeWaiver(id: string) {
+    return this.request<WaiverView>(
+      `/waivers/${encodeURIComponent(id)}/revoke`,
+      { method: 'POST' },
+    );
+  }
+
+  getPortfolio(q: Parameters<RcoApi['getPortfolio']>[0] = {}) {
+    return this.request<{ items: PortfolioItem[]; totalItems: number }>(
+      `/portfolio${query(q)}`,
     );
   }
 

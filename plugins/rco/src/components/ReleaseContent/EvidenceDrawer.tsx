@@ -1,0 +1,93 @@
+import {
+  CodeSnippet,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { Box, Button, Drawer, IconButton, Typography } from '@material-ui/core';
+import Close from '@material-ui/icons/Close';
+import useAsync from 'react-use/esm/useAsync';
+import { rcoApiRef } from '../../api/RcoApi';
+
+/** One piece of evidence: its normalised summary, provenance and the stored document. */
+export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
+  const api = useApi(rcoApiRef);
+  const { id, onClose } = props;
+  const { value, loading, error } = useAsync(
+    async () => (id ? api.getEvidence(id) : undefined),
+    [api, id],
+  );
+
+  const download = async () => {
+    if (!value) return;
+    const blob = await api.downloadEvidence(value.id);
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${value.kind}-${value.sha256.slice(0, 12)}`;
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
+  return (
+    <Drawer anchor="right" open={!!id} onClose={onClose}>
+      <Box
+        p={3}
+        width={560}
+        maxWidth="100vw"
+        role="dialog"
+        aria-label="Evidence"
+      >
+        <Box display="flex" alignItems="center" justifyContent="space-between">
+          <Typography variant="h5" component="h2">
+            Evidence{value ? `: ${value.kind}` : ''}
+          </Typography>
+          <IconButton aria-label="Close evidence" onClick={onClose}>
+            <Close />
+          </IconButton>
+        </Box>
+        {loading && <Progress />}
+        {error && <ResponseErrorPanel error={error} />}
+        {value && (
+          <>
+            <Typography variant="h6" component="h3">
+              Provenance
+            </Typography>
+            <StructuredMetadataTable
+              metadata={{
+                source: value.source,
+                submitter: value.submitter,
+                collected: value.collectedAt,
+                sha256: value.sha256,
+                release:
+                  [
+                    value.subject.version && `version ${value.subject.version}`,
+                    value.subject.digest && `digest ${value.subject.digest}`,
+                    value.subject.commit && `commit ${value.subject.commit}`,
+                    value.subject.environment &&
+                      `environment ${value.subject.environment}`,
+                  ]
+                    .filter(Boolean)
+                    .join(', ') || 'not bound to a release',
+                size: `${value.rawSize} bytes`,
+              }}
+            />
+            <Box my={2}>
+              <Button variant="outlined" color="primary" onClick={download}>
+                Download the document
+              </Button>
+            </Box>
+            <Typography variant="h6" component="h3">
+              Summary
+            </Typography>
+            <CodeSnippet
+              language="json"
+              text={JSON.stringify(value.summary, null, 2)}
+            />
+          </>
+        )}
+      </Box>
+    </Drawer>
+  );
+}

@@ -1,0 +1,107 @@
+import { Link, Table, TableColumn } from '@backstage/core-components';
+import { GateResult } from '@internal/plugin-rco-common';
+import { Box, Button, Typography } from '@material-ui/core';
+import { relative } from './format';
+import { StatusChip } from './StatusChip';
+
+/**
+ * The gate checklist: one row per gate with its verification method (linking to the runbook
+ * section), status, reasons, the evidence's age and expiry, and the evidence itself.
+ */
+export function GateTable(props: {
+  gates: GateResult[];
+  runbookPath: string;
+  onOpenEvidence: (id: string) => void;
+}) {
+  const { gates, runbookPath, onOpenEvidence } = props;
+  const columns: TableColumn<GateResult>[] = [
+    {
+      title: 'Gate',
+      field: 'title',
+      render: gate => (
+        <Box id={`gate-${gate.id}`}>
+          <Typography variant="subtitle2" component="span">
+            {gate.title}
+          </Typography>
+          <Typography variant="caption" display="block" color="textSecondary">
+            {gate.section ? (
+              <Link to={`${runbookPath}#section-${gate.section}`}>
+                {gate.verification}
+              </Link>
+            ) : (
+              gate.verification
+            )}
+          </Typography>
+        </Box>
+      ),
+    },
+    {
+      title: 'Status',
+      field: 'status',
+      render: gate => <StatusChip status={gate.status} />,
+      width: '8em',
+    },
+    {
+      title: 'Reasons',
+      sorting: false,
+      render: gate => (
+        <ul style={{ margin: 0, paddingLeft: 16 }}>
+          {gate.reasons.map(reason => (
+            <li key={reason}>
+              <Typography variant="body2">{reason}</Typography>
+            </li>
+          ))}
+        </ul>
+      ),
+    },
+    {
+      title: 'Evidence',
+      sorting: false,
+      render: gate => {
+        const newest = [...gate.evidence].sort((a, b) =>
+          b.collectedAt.localeCompare(a.collectedAt),
+        )[0];
+        return (
+          <Box>
+            {newest ? (
+              <Typography variant="body2">
+                collected {relative(newest.collectedAt)}
+              </Typography>
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                none
+              </Typography>
+            )}
+            {gate.expiresAt && (
+              <Typography variant="caption" display="block">
+                {Date.parse(gate.expiresAt) > Date.now()
+                  ? 'expires'
+                  : 'expired'}{' '}
+                {relative(gate.expiresAt)}
+              </Typography>
+            )}
+            {gate.evidence.slice(0, 4).map(e => (
+              <Button
+                key={e.id}
+                size="small"
+                color="primary"
+                onClick={() => onOpenEvidence(e.id)}
+                aria-label={`Open ${e.kind} evidence for ${gate.title}`}
+              >
+                {e.kind}
+              </Button>
+            ))}
+          </Box>
+        );
+      },
+    },
+  ];
+  return (
+    <Table
+      title="Final Review Gate Checklist"
+      options={{ paging: false, search: false, padding: 'dense' }}
+      columns={columns}
+      data={gates}
+    />
+  );
+}

@@ -1,0 +1,181 @@
+import { InfoCard } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { CapabilitiesResponse, SignoffView } from '@internal/plugin-rco-common';
+import {
+  Box,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  List,
+  ListItem,
+  ListItemText,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import { useState } from 'react';
+import { RcoApi } from '../../api/RcoApi';
+
+const ROLES = [
+  { role: 'po', title: 'Product Owner' },
+  { role: 'dpo', title: 'Data Protection Officer' },
+  { role: 'security', title: 'Security' },
+] as const;
+
+/**
+ * Who signed this release in each role and when. Sign and revoke are offered only to members of
+ * the role; the backend enforces the same rules (and four eyes).
+ */
+export function SignoffPanel(props: {
+  api: RcoApi;
+  entityRef: { kind: string; namespace: string; name: string };
+  release: { version?: string; digest?: string };
+  signoffs: SignoffView[];
+  capabilities?: CapabilitiesResponse;
+  onChange: () => void;
+}) {
+  const { api, entityRef, release, signoffs, capabilities, onChange } = props;
+  const alertApi = useApi(alertApiRef);
+  const [signing, setSigning] = useState<(typeof ROLES)[number] | undefined>();
+  const [comment, setComment] = useState('');
+  const revoked = new Set(
+    signoffs.filter(s => s.decision === 'revoked').map(s => s.revokes),
+  );
+  const bound = release.version && release.digest;
+
+  const submit = async (decision: 'approved' | 'rejected') => {
+    if (!signing || !release.version || !release.digest) return;
+    try {
+      await api.signOff(entityRef, {
+        role: signing.role,
+        release: { version: release.version, digest: release.digest },
+        decision,
+        comment: comment || undefined,
+      });
+      alertApi.post({
+        message: `Signed as ${signing.title}`,
+        severity: 'success',
+        display: 'transient',
+      });
+      setSigning(undefined);
+      setComment('');
+      onChange();
+    } catch (e) {
+      alertApi.post({
+        message: `Sign-off refused: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+
+  const revoke = async (id: string) => {
+    try {
+      await api.revokeSignoff(id);
+      onChange();
+    } catch (e) {
+      alertApi.post({
+        message: `Revocation refused: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+
+  return (
+    <InfoCard
+      title="Sign-offs"
+      subheader={
+        bound
+          ? `Bound to v${release.version}`
+          : 'Pick a release with a version and digest to sign it'
+      }
+    >
+      {ROLES.map(r => {
+        const mine = capabilities?.signoff[r.role] ?? false;
+        const decisions = signoffs.filter(
+          s => s.role === r.role && s.decision !== 'revoked',
+        );
+        return (
+          <Box
+            key={r.role}
+            mb={2}
+            component="section"
+            aria-label={`${r.title} sign-off`}
+          >
+            <Typography variant="subtitle1" component="h3">
+              {r.title}
+            </Typography>
+            <List dense>
+              {decisions.length === 0 && (
+                <ListItem>
+                  <ListItemText primary="Not signed" />
+                </ListItem>
+              )}
+              {decisions.map(s => (
+                <ListItem key={s.id}>
+                  <ListItemText
+                    primary={`${
+                      s.decision === 'approved' ? 'Approved' : 'Rejected'
+                    } by ${s.signer}${revoked.has(s.id) ? ' (revoked)' : ''}`}
+                    secondary={`${s.createdAt}${
+                      s.comment ? ` — ${s.comment}` : ''
+                    }`}
+                  />
+                  {mine && !revoked.has(s.id) && (
+                    <Button size="small" onClick={() => revoke(s.id)}>
+                      Revoke
+                    </Button>
+                  )}
+                </ListItem>
+              ))}
+            </List>
+            {mine && bound && (
+              <Button
+                variant="outlined"
+                color="primary"
+                size="small"
+                onClick={() => setSigning(r)}
+              >
+                Sign as {r.title}
+              </Button>
+            )}
+          </Box>
+        );
+      })}
+      <Dialog
+        open={!!signing}
+        onClose={() => setSigning(undefined)}
+        aria-labelledby="rco-signoff-title"
+      >
+        <DialogTitle id="rco-signoff-title">
+          Sign v{release.version} as {signing?.title}
+        </DialogTitle>
+        <DialogContent>
+          <Typography variant="body2" gutterBottom>
+            Your decision binds to version {release.version} and image{' '}
+            {release.digest}.
+          </Typography>
+          <TextField
+            label="Comment"
+            fullWidth
+            multiline
+            minRows={2}
+            value={comment}
+            onChange={e => setComment(e.target.value)}
+          />
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setSigning(undefined)}>Cancel</Button>
+          <Button onClick={() => submit('rejected')}>Reject</Button>
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={() => submit('approved')}
+          >
+            Approve
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,119 @@
+import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
+import { GateResult } from '@internal/plugin-rco-common';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  MenuItem,
+  TextField,
+} from '@material-ui/core';
+import { DateTime } from 'luxon';
+import { useState } from 'react';
+import { RcoApi } from '../../api/RcoApi';
+
+/** Waive one gate with a justification and an expiry (at most seven days, the default maximum). */
+export function WaiverDialog(props: {
+  api: RcoApi;
+  entityRef: { kind: string; namespace: string; name: string };
+  gates: GateResult[];
+  environment?: string;
+  open: boolean;
+  onClose: (changed: boolean) => void;
+}) {
+  const { api, entityRef, gates, environment, open, onClose } = props;
+  const alertApi = useApi(alertApiRef);
+  const blocking = gates.filter(
+    g => g.status !== 'pass' && g.status !== 'waived',
+  );
+  const [gate, setGate] = useState(blocking[0]?.id ?? '');
+  const [justification, setJustification] = useState('');
+  const [expires, setExpires] = useState(
+    DateTime.now().plus({ days: 3 }).toFormat("yyyy-LL-dd'T'HH:mm"),
+  );
+  const tooShort = justification.trim().length < 10;
+
+  const submit = async () => {
+    try {
+      await api.createWaiver(entityRef, {
+        gate,
+        justification: justification.trim(),
+        expiresAt: DateTime.fromISO(expires).toUTC().toISO()!,
+        environment,
+      });
+      alertApi.post({
+        message: `Gate ${gate} waived`,
+        severity: 'success',
+        display: 'transient',
+      });
+      onClose(true);
+    } catch (e) {
+      alertApi.post({
+        message: `Waiver refused: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={() => onClose(false)}
+      aria-labelledby="rco-waiver-title"
+      fullWidth
+    >
+      <DialogTitle id="rco-waiver-title">Waive a gate</DialogTitle>
+      <DialogContent>
+        <TextField
+          select
+          fullWidth
+          label="Gate"
+          value={gate}
+          onChange={e => setGate(e.target.value)}
+          margin="normal"
+        >
+          {blocking.map(g => (
+            <MenuItem key={g.id} value={g.id}>
+              {g.title}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField
+          fullWidth
+          multiline
+          minRows={3}
+          label="Justification"
+          required
+          margin="normal"
+          value={justification}
+          onChange={e => setJustification(e.target.value)}
+          error={justification.length > 0 && tooShort}
+          helperText="Why shipping without this gate is acceptable, and what makes it right (10 characters at least)"
+        />
+        <TextField
+          fullWidth
+          type="datetime-local"
+          label="Expires"
+          required
+          margin="normal"
+          value={expires}
+          onChange={e => setExpires(e.target.value)}
+          InputLabelProps={{ shrink: true }}
+          helperText="At most seven days from now"
+        />
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={() => onClose(false)}>Cancel</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={!gate || tooShort}
+          onClick={submit}
+        >
+          Waive
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,1 @@
+export { ReleaseContent, verdictOf } from './ReleaseContent';

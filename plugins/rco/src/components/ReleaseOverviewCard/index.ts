@@ -1,0 +1,1 @@
+export { ReleaseOverviewCard } from './ReleaseOverviewCard';
