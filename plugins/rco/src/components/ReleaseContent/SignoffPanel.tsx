@@ -156,6 +156,7 @@ export function SignoffPanel(props: {
             {release.digest}.
           </Typography>
           <TextField
+            id="rco-signoff-comment"
             label="Comment"
             fullWidth
             multiline
