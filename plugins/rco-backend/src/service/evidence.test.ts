@@ -804,7 +804,7 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
-    it('seeds the demo evidence: most gates pass, policy fails, the 31-day-old dry-run is stale', async () => {
+    it('seeds the demo evidence: six gates pass, scanning and policy fail, the 31-day-old dry-run is stale', async () => {
       const { app } = await start(databaseId, {
         demoEvidence: true,
         demoEvidenceDir: path.join(examplesDir, 'rco/evidence'),
@@ -825,7 +825,7 @@ describe.each(databases.eachSupportedId())(
         'acronym-clarity': 'pass',
         'secret-hygiene': 'pass',
         'migration-controls': 'stale',
-        'image-scanning': 'pass',
+        'image-scanning': 'fail',
         'progressive-delivery': 'pass',
         'policy-enforcement': 'fail',
         'monitoring-alerting': 'pass',
@@ -834,7 +834,7 @@ describe.each(databases.eachSupportedId())(
         'dpo-signoff': 'missing',
       });
       expect(res.body.summary.text).toBe(
-        '7 of 10 gates pass; blocked by migration-controls, policy-enforcement, dpo-signoff',
+        '6 of 10 gates pass; blocked by migration-controls, image-scanning, policy-enforcement, dpo-signoff',
       );
       const dryRun = res.body.gates.find(
         (g: any) => g.id === 'migration-controls',
