@@ -2,6 +2,7 @@ import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { signIn } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
 const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
@@ -11,6 +12,7 @@ const samples = path.resolve(__dirname, '../../../../shared/samples');
 const demo = parse(fs.readFileSync(path.join(examples, 'rco/evidence/demo-evidence.yaml'), 'utf8'));
 
 async function openRelease(page: Page) {
+  await signIn(page);
   await page.goto('/catalog/default/component/rco');
   await page
     .getByRole('navigation', { name: 'Content navigation' })
@@ -61,6 +63,7 @@ test('uploading a passing Trivy report through the API turns image-scanning gree
 });
 
 test('the portfolio lists RCO and RCOT', async ({ page }) => {
+  await signIn(page);
   await page.goto('/release-readiness');
   await expect(page.getByRole('link', { name: 'RCO – Remote-Call Orchestrator' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'RCOT – Remote-Call Orchestrator Telemetry' })).toBeVisible();

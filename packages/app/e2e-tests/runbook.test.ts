@@ -1,18 +1,7 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { signIn } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  // The local portal signs in as the guest user; a sign-in page, when configured, offers Enter.
-  const enter = page.getByRole('button', { name: 'Enter' });
-  const catalog = page.getByRole('heading', { name: 'Helix Catalog' });
-  await expect(enter.or(catalog)).toBeVisible();
-  if (await enter.isVisible()) {
-    await enter.click();
-  }
-  await expect(catalog).toBeVisible();
-}
 
 test('reads the RCO runbook v1.3: section 15 lists the ten gate checklist items', async ({
   page,

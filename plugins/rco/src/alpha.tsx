@@ -55,7 +55,6 @@ export const rcoReleaseEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/release',
     title: 'Release',
-    group: 'deployment',
     filter: governed,
     loader: () =>
       import('./components/ReleaseContent').then(m => <m.ReleaseContent />),

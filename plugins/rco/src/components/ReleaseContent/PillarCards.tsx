@@ -15,7 +15,7 @@ export function PillarCards(props: { pillars: PillarResult[] }) {
   return (
     <Grid container spacing={2}>
       {props.pillars.map(pillar => (
-        <Grid item xs={12} md={6} lg={4} key={pillar.id}>
+        <Grid item xs={12} md={6} key={pillar.id}>
           <InfoCard
             title={pillar.title}
             subheader={
