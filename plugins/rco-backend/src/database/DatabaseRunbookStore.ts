@@ -13,6 +13,19 @@ import {
   StoredRunbookVersion,
 } from './RunbookStore';
 
+/** Everything about a version but its (large) document. */
+const VERSION_COLUMNS = [
+  'entity_ref',
+  'version',
+  'content_hash',
+  'title',
+  'status',
+  'document_date',
+  'source',
+  'first_seen_at',
+  'last_seen_at',
+];
+
 const migrationsDir = resolvePackagePath(
   '@internal/plugin-rco-backend',
   'migrations',
@@ -166,17 +179,7 @@ export class DatabaseRunbookStore implements RunbookStore {
 
   async listVersions(entityRef: string): Promise<StoredRunbookVersion[]> {
     const rows = await this.db<VersionRow>('rco_runbook_versions')
-      .select(
-        'entity_ref',
-        'version',
-        'content_hash',
-        'title',
-        'status',
-        'document_date',
-        'source',
-        'first_seen_at',
-        'last_seen_at',
-      )
+      .select(VERSION_COLUMNS)
       .where({ entity_ref: entityRef })
       .orderBy([
         { column: 'document_date', order: 'desc' },
@@ -199,17 +202,7 @@ export class DatabaseRunbookStore implements RunbookStore {
       query.andWhere({ version: selector.version });
     }
     const row = await query
-      .select(
-        'entity_ref',
-        'version',
-        'content_hash',
-        'title',
-        'status',
-        'document_date',
-        'source',
-        'first_seen_at',
-        'last_seen_at',
-      )
+      .select(VERSION_COLUMNS)
       .orderBy([
         { column: 'last_seen_at', order: 'desc' },
         { column: 'id', order: 'desc' },
