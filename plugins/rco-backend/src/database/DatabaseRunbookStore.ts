@@ -179,7 +179,7 @@ export class DatabaseRunbookStore implements RunbookStore {
 
   async listVersions(entityRef: string): Promise<StoredRunbookVersion[]> {
     const rows = await this.db<VersionRow>('rco_runbook_versions')
-      .select(VERSION_COLUMNS)
+      .select(...VERSION_COLUMNS)
       .where({ entity_ref: entityRef })
       .orderBy([
         { column: 'document_date', order: 'desc' },
@@ -202,7 +202,7 @@ export class DatabaseRunbookStore implements RunbookStore {
       query.andWhere({ version: selector.version });
     }
     const row = await query
-      .select(VERSION_COLUMNS)
+      .select(...VERSION_COLUMNS)
       .orderBy([
         { column: 'last_seen_at', order: 'desc' },
         { column: 'id', order: 'desc' },
