@@ -10,7 +10,12 @@ const RUNS = 5;
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   const times = [];
   for (let i = 0; i < RUNS; i++) {
@@ -30,7 +35,11 @@ const RUNS = 5;
   }
   await browser.close();
   times.sort((a, b) => a - b);
-  console.log(`navigation to a rendered gate table, ${RUNS} runs: ${times.join(', ')} ms; median ${times[Math.floor(RUNS / 2)]} ms`);
+  console.log(
+    `navigation to a rendered gate table, ${RUNS} runs: ${times.join(
+      ', ',
+    )} ms; median ${times[Math.floor(RUNS / 2)]} ms`,
+  );
 })().catch(e => {
   console.error(e);
   process.exit(1);

@@ -9,7 +9,12 @@ const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 const CI_TOKEN = process.env.RCO_CI_TOKEN ?? 'local-ci-token-change-me';
 const examples = path.resolve(__dirname, '../../../examples');
 const samples = path.resolve(__dirname, '../../../../shared/samples');
-const demo = parse(fs.readFileSync(path.join(examples, 'rco/evidence/demo-evidence.yaml'), 'utf8'));
+const demo = parse(
+  fs.readFileSync(
+    path.join(examples, 'rco/evidence/demo-evidence.yaml'),
+    'utf8',
+  ),
+);
 
 async function openRelease(page: Page) {
   await signIn(page);
@@ -21,51 +26,95 @@ async function openRelease(page: Page) {
   await expect(page.getByLabel(/^Verdict:/)).toBeVisible();
 }
 
-const row = (page: Page, gate: string) => page.getByRole('row').filter({ hasText: gate });
+const row = (page: Page, gate: string) =>
+  page.getByRole('row').filter({ hasText: gate });
 
-test('the Release tab shows failing gates with reasons, evidence and the way to the runbook', async ({ page }) => {
+test('the Release tab shows failing gates with reasons, evidence and the way to the runbook', async ({
+  page,
+}) => {
   await openRelease(page);
   await expect(page.getByLabel(/^Verdict: Blocked by \d+ gates/)).toBeVisible();
-  await expect(row(page, 'Policy Enforcement').getByText('Fail', { exact: true })).toBeVisible();
-  await expect(row(page, 'Policy Enforcement')).toContainText('require-run-as-nonroot');
-  await expect(row(page, 'Migration Controls').getByText('Stale', { exact: true })).toBeVisible();
+  await expect(
+    row(page, 'Policy Enforcement').getByText('Fail', { exact: true }),
+  ).toBeVisible();
+  await expect(row(page, 'Policy Enforcement')).toContainText(
+    'require-run-as-nonroot',
+  );
+  await expect(
+    row(page, 'Migration Controls').getByText('Stale', { exact: true }),
+  ).toBeVisible();
   await expect(row(page, 'Migration Controls')).toContainText('31 days old');
-  await page.screenshot({ path: `${SCREENSHOTS}/release-gates.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/release-gates.png`,
+    fullPage: true,
+  });
 
-  await row(page, 'Policy Enforcement').getByRole('button', { name: /Open policy-report evidence/ }).click();
+  await row(page, 'Policy Enforcement')
+    .getByRole('button', { name: /Open policy-report evidence/ })
+    .click();
   const drawer = page.getByRole('dialog', { name: 'Evidence' });
   await expect(drawer.getByText('polr-ns-rco-prod').first()).toBeVisible();
-  await expect(drawer.getByRole('button', { name: 'Download the document' })).toBeVisible();
+  await expect(
+    drawer.getByRole('button', { name: 'Download the document' }),
+  ).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/release-evidence-drawer.png` });
   await drawer.getByRole('button', { name: 'Close evidence' }).click();
 
-  await row(page, 'Policy Enforcement').getByRole('link', { name: 'Gatekeeper/Kyverno rules validated' }).click();
+  await row(page, 'Policy Enforcement')
+    .getByRole('link', { name: 'Gatekeeper/Kyverno rules validated' })
+    .click();
   await expect(page).toHaveURL(/\/runbook#section-policy-enforcement$/);
-  await expect(page.getByRole('region', { name: /^9\. Policy Enforcement/ })).toBeInViewport();
+  await expect(
+    page.getByRole('region', { name: /^9\. Policy Enforcement/ }),
+  ).toBeInViewport();
 });
 
-test('uploading a passing Trivy report through the API turns image-scanning green', async ({ page, request }) => {
+test('uploading a passing Trivy report through the API turns image-scanning green', async ({
+  page,
+  request,
+}) => {
   await openRelease(page);
-  await expect(row(page, 'Image & Dependency Scanning').getByText('Fail', { exact: true })).toBeVisible();
+  await expect(
+    row(page, 'Image & Dependency Scanning').getByText('Fail', { exact: true }),
+  ).toBeVisible();
 
   const upload = await request.post(
     `${BACKEND}/api/rco/entities/component/default/rco/evidence?digest=${demo.release.digest}&version=${demo.release.version}`,
     {
-      headers: { Authorization: `Bearer ${CI_TOKEN}`, 'Content-Type': 'application/json' },
-      data: fs.readFileSync(path.join(samples, 'trivy-image-alpine310.json'), 'utf8'),
+      headers: {
+        Authorization: `Bearer ${CI_TOKEN}`,
+        'Content-Type': 'application/json',
+      },
+      data: fs.readFileSync(
+        path.join(samples, 'trivy-image-alpine310.json'),
+        'utf8',
+      ),
     },
   );
   expect([200, 201]).toContain(upload.status());
 
   await page.reload();
-  await expect(row(page, 'Image & Dependency Scanning').getByText('Pass', { exact: true })).toBeVisible();
-  await expect(row(page, 'Image & Dependency Scanning')).toContainText('has no CRITICAL or HIGH findings');
+  await expect(
+    row(page, 'Image & Dependency Scanning').getByText('Pass', { exact: true }),
+  ).toBeVisible();
+  await expect(row(page, 'Image & Dependency Scanning')).toContainText(
+    'has no CRITICAL or HIGH findings',
+  );
 });
 
 test('the portfolio lists RCO and RCOT', async ({ page }) => {
   await signIn(page);
   await page.goto('/release-readiness');
-  await expect(page.getByRole('link', { name: 'RCO – Remote-Call Orchestrator' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'RCOT – Remote-Call Orchestrator Telemetry' })).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/portfolio.png`, fullPage: true });
+  await expect(
+    page.getByRole('link', { name: 'RCO – Remote-Call Orchestrator' }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', {
+      name: 'RCOT – Remote-Call Orchestrator Telemetry',
+    }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${SCREENSHOTS}/portfolio.png`,
+    fullPage: true,
+  });
 });

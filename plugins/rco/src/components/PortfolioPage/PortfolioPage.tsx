@@ -131,6 +131,7 @@ export function PortfolioPage() {
           <>
             <Box display="flex" style={{ gap: 16 }} mb={2} flexWrap="wrap">
               <TextField
+                id="rco-portfolio-owner"
                 select
                 label="Owner"
                 value={owner}
@@ -147,6 +148,7 @@ export function PortfolioPage() {
                 ))}
               </TextField>
               <TextField
+                id="rco-portfolio-gate"
                 select
                 label="Gate"
                 value={gate}
@@ -163,6 +165,7 @@ export function PortfolioPage() {
                 ))}
               </TextField>
               <TextField
+                id="rco-portfolio-status"
                 select
                 label="Gate status"
                 value={status}
