@@ -131,7 +131,13 @@ export interface PillarResult {
 /** @public */
 export interface ReleaseStatusResponse {
   entityRef: string;
-  release: { version?: string; digest?: string; environment?: string };
+  release: {
+    version?: string;
+    digest?: string;
+    environment?: string;
+    /** Who asked for the release; they cannot sign it off. */
+    requestedBy?: string;
+  };
   runbookVersion?: string;
   gates: GateResult[];
   pillars: PillarResult[];

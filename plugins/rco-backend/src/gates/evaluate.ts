@@ -149,10 +149,10 @@ function pillarsOf(
       gateReq('monitoring-alerting'),
       {
         requirement: 'Irreversible steps wait for human confirmation',
-        met: true,
+        // Not claimed until the console runs deploys itself (issue 5): nothing confirms yet.
+        met: false,
         gates: [],
-        basis:
-          'enforced by the deploy state machine (confirmation before migrations)',
+        basis: 'no deploy has run through the release console',
       },
     ],
     'verifiable-memory': [
@@ -255,6 +255,7 @@ export function evaluateRelease(
       version: ctx.release.version,
       digest: ctx.release.digest,
       environment: ctx.release.environment,
+      requestedBy: ctx.requester,
     },
     runbookVersion: ctx.runbook?.metadata.version,
     gates,

@@ -2,7 +2,6 @@ import {
   mockServices,
   startTestBackend,
   TestDatabaseId,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -11,6 +10,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { rcoPlugin } from '../plugin';
+import { createTestDatabases } from '../__testUtils__/databases';
 import {
   examplesDir,
   governedEntity,
@@ -18,15 +18,7 @@ import {
   readSample,
 } from '../__testUtils__/fixtures';
 
-const databases = TestDatabases.create({
-  ids: ['POSTGRES_17', 'SQLITE_3'],
-  disableDocker: true,
-});
-if (process.env.CI && !databases.supports('POSTGRES_17')) {
-  throw new Error(
-    'PostgreSQL is required in CI: run the tests through scripts/test.sh',
-  );
-}
+const databases = createTestDatabases();
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER_DIGEST = `sha256:${'b'.repeat(64)}`;
@@ -675,6 +667,10 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', ALICE)
         .send({ version: '1.4.0', digest: DIGEST })
         .expect(201);
+      const requested = await request(app)
+        .get(`${RCO}/status${q}`)
+        .set('Authorization', ALICE);
+      expect(requested.body.release.requestedBy).toBe('user:default/alice');
       const signed = await request(app)
         .post(`${RCO}/signoffs`)
         .set('Authorization', dana)

@@ -58,6 +58,11 @@ export interface RcoApi {
     },
   ): Promise<SignoffView>;
   revokeSignoff(id: string): Promise<SignoffView>;
+  /** Records the caller (an owner) as the one asking for the release. */
+  requestRelease(
+    entity: CompoundEntityRef,
+    release: { version: string; digest: string },
+  ): Promise<{ requester: string; createdAt: string; created?: boolean }>;
   listWaivers(entity: CompoundEntityRef): Promise<WaiverView[]>;
   createWaiver(
     entity: CompoundEntityRef,

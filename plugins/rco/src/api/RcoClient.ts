@@ -145,6 +145,17 @@ export class RcoClient implements RcoApi {
     );
   }
 
+  requestRelease(
+    entity: CompoundEntityRef,
+    release: { version: string; digest: string },
+  ) {
+    return this.request<{
+      requester: string;
+      createdAt: string;
+      created?: boolean;
+    }>(`${entityPath(entity)}/releases`, json(release));
+  }
+
   async listWaivers(entity: CompoundEntityRef) {
     const body = await this.request<{ items: WaiverView[] }>(
       `${entityPath(entity)}/waivers`,

@@ -157,6 +157,10 @@ function mockApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
       rawSize: 1234,
     })),
     signOff: jest.fn(),
+    requestRelease: jest.fn(async () => ({
+      requester: 'user:default/guest',
+      createdAt: '',
+    })),
     revokeSignoff: jest.fn(),
     createWaiver: jest.fn(),
     ...overrides,
@@ -287,6 +291,28 @@ describe('ReleaseContent', () => {
         comment: 'Caller ids are pseudonymous',
       },
     );
+  });
+
+  it('lets an owner record the release request that four eyes needs, then names the requester', async () => {
+    const api = mockApi();
+    await render(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Request this release' }, slow),
+    );
+    expect(api.requestRelease).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'rco' },
+      { version: '1.3.2', digest: DIGEST },
+    );
+    const requested = status();
+    requested.release.requestedBy = 'user:default/guest';
+    await render(mockApi({ getStatus: jest.fn(async () => requested) }));
+    expect(
+      await screen.findByText(
+        'Requested by user:default/guest, who cannot sign it off (four eyes).',
+        {},
+        slow,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('hides waiving from people outside the waiver group and says why', async () => {

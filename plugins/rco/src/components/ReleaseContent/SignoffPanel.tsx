@@ -30,7 +30,7 @@ const ROLES = [
 export function SignoffPanel(props: {
   api: RcoApi;
   entityRef: { kind: string; namespace: string; name: string };
-  release: { version?: string; digest?: string };
+  release: { version?: string; digest?: string; requestedBy?: string };
   signoffs: SignoffView[];
   capabilities?: CapabilitiesResponse;
   onChange: () => void;
@@ -69,6 +69,22 @@ export function SignoffPanel(props: {
     }
   };
 
+  const request = async () => {
+    if (!release.version || !release.digest) return;
+    try {
+      await api.requestRelease(entityRef, {
+        version: release.version,
+        digest: release.digest,
+      });
+      onChange();
+    } catch (e) {
+      alertApi.post({
+        message: `Request refused: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    }
+  };
+
   const revoke = async (id: string) => {
     try {
       await api.revokeSignoff(id);
@@ -90,6 +106,28 @@ export function SignoffPanel(props: {
           : 'Pick a release with a version and digest to sign it'
       }
     >
+      {bound && (
+        <Box mb={2} component="section" aria-label="Release request">
+          {release.requestedBy ? (
+            <Typography variant="body2">
+              Requested by {release.requestedBy}, who cannot sign it off (four
+              eyes).
+            </Typography>
+          ) : (
+            <>
+              <Typography variant="body2" gutterBottom>
+                Nobody has asked for this release yet: sign-offs count once its
+                requester is on record.
+              </Typography>
+              {capabilities?.requestRelease && (
+                <Button variant="outlined" size="small" onClick={request}>
+                  Request this release
+                </Button>
+              )}
+            </>
+          )}
+        </Box>
+      )}
       {ROLES.map(r => {
         const mine = capabilities?.signoff[r.role] ?? false;
         const decisions = signoffs.filter(
