@@ -175,30 +175,49 @@ export class Access {
 
   /** What the caller may do, for display: the routes enforce the same rules. */
   async capabilities(entity: Entity, credentials: BackstageCredentials) {
-    const allowed = async (fn: () => Promise<unknown>) =>
-      fn().then(
+    const actor = this.actorOf(credentials);
+    const none = { po: false, dpo: false, security: false };
+    if (!isUser(credentials)) {
+      const upload = await this.assertCanUpload(entity, credentials).then(
         () => true,
         () => false,
       );
-    const roles = ['po', 'dpo', 'security'] as const;
-    const signoff = Object.fromEntries(
-      await Promise.all(
-        roles.map(async r => [
-          r,
-          await allowed(() => this.assertRoleMember(r, credentials)),
-        ]),
+      return {
+        actor,
+        uploadEvidence: upload,
+        requestRelease: false,
+        signoff: none,
+        waive: false,
+      };
+    }
+    // One round trip to the permission framework and one ownership lookup, not one per action.
+    const entityRef = stringifyEntityRef(entity);
+    const [decisions, ownership] = await Promise.all([
+      this.permissions.authorize(
+        [
+          { permission: rcoEvidenceCreatePermission, resourceRef: entityRef },
+          { permission: rcoReleaseRequestPermission, resourceRef: entityRef },
+          { permission: rcoSignoffCreatePermission },
+          { permission: rcoWaiverCreatePermission },
+        ] as any,
+        { credentials },
       ),
+      this.ownership(credentials),
+    ]);
+    const [upload, request, signoff, waiver] = decisions.map(
+      d => d.result === AuthorizeResult.ALLOW,
     );
+    const member = (group: string) => ownership.includes(group.toLowerCase());
     return {
-      actor: this.actorOf(credentials),
-      uploadEvidence: await allowed(() =>
-        this.assertCanUpload(entity, credentials),
-      ),
-      requestRelease: await allowed(() =>
-        this.assertOwner(entity, credentials),
-      ),
-      signoff,
-      waive: await allowed(() => this.assertCanWaive(credentials)),
+      actor,
+      uploadEvidence: upload,
+      requestRelease: request,
+      signoff: {
+        po: signoff && member(this.config.signoffGroups.po),
+        dpo: signoff && member(this.config.signoffGroups.dpo),
+        security: signoff && member(this.config.signoffGroups.security),
+      },
+      waive: waiver && member(this.config.waiverGroup),
     };
   }
 
