@@ -11,7 +11,16 @@ export interface RcoConfig {
   waiverGroup: string;
   waiverMaxDuration: Duration;
   /** Service principals (CI tokens) and the entities each may write evidence for. */
-  ciSubjects: Array<{ subject: string; entities: string[] }>;
+  ciSubjects: Array<{
+    subject: string;
+    entities: string[];
+    /** Operations the token may run: deploy, rollback, control. None by default. */
+    operations: string[];
+  }>;
+  /** Group whose members may record break-glass overrides. */
+  breakGlassGroup: string;
+  /** Longest break-glass override. */
+  breakGlassMaxDuration: Duration;
   /** Load demo evidence into the embedded default portal. */
   demoEvidence: boolean;
 }
@@ -67,8 +76,15 @@ export function readRcoConfig(root: Config): RcoConfig {
       c => ({
         subject: c.getString('subject'),
         entities: c.getStringArray('entities').map(e => e.toLowerCase()),
+        operations: c.getOptionalStringArray('operations') ?? [],
       }),
     ),
     demoEvidence: config?.getOptionalBoolean('demoEvidence') ?? false,
+    breakGlassGroup:
+      config?.getOptionalString('breakGlass.group') ??
+      'group:default/break-glass',
+    breakGlassMaxDuration: config
+      ? iso(config, 'breakGlass.maxDuration', 'PT4H')
+      : Duration.fromISO('PT4H'),
   };
 }

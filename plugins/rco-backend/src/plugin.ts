@@ -20,6 +20,13 @@ import { builtinParsers } from './evidence/parsers';
 import { Access } from './service/access';
 import { ReleaseService } from './service/ReleaseService';
 import { seedDemoEvidence } from './service/demoEvidence';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  DeployDriver,
+  rcoDeployDriversExtensionPoint,
+} from '@internal/plugin-rco-node';
+import { createOperations } from './operations/createOperations';
 
 /**
  * The RCO Release Console backend plugin.
@@ -29,6 +36,12 @@ import { seedDemoEvidence } from './service/demoEvidence';
 export const rcoPlugin = createBackendPlugin({
   pluginId: 'rco',
   register(env) {
+    const extraDrivers: DeployDriver[] = [];
+    env.registerExtensionPoint(rcoDeployDriversExtensionPoint, {
+      addDriver(driver) {
+        extraDrivers.push(driver);
+      },
+    });
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -44,6 +57,9 @@ export const rcoPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.rootLifecycle,
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const config = readRcoConfig(deps.config);
@@ -99,6 +115,23 @@ export const rcoPlugin = createBackendPlugin({
             deps.logger.error(`Demo evidence not loaded: ${error}`),
           );
         }
+        const operations = await createOperations({
+          rootConfig: deps.config,
+          rco: config,
+          logger: deps.logger,
+          scheduler: deps.scheduler,
+          lifecycle: deps.lifecycle,
+          auth: deps.auth,
+          catalog: deps.catalog,
+          signals: deps.signals,
+          notifications: deps.notifications,
+          db,
+          ledger,
+          decisions,
+          releases,
+          evidenceService,
+          extraDrivers,
+        });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -114,6 +147,7 @@ export const rcoPlugin = createBackendPlugin({
             ledger,
             releases,
             config,
+            operations,
           }),
         );
       },

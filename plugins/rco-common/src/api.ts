@@ -203,6 +203,13 @@ export interface CapabilitiesResponse {
   requestRelease: boolean;
   signoff: { po: boolean; dpo: boolean; security: boolean };
   waive: boolean;
+  /** Deploy side: deploy, rollback (and dry-run), confirm/promote/abort, break-glass. */
+  operations?: {
+    deploy: boolean;
+    rollback: boolean;
+    control: boolean;
+    breakGlass: boolean;
+  };
 }
 
 /** @public */

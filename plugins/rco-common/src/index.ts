@@ -11,3 +11,4 @@ export * from './runbook/parse';
 export * from './api';
 export * from './evidence';
 export * from './permissions';
+export * from './operations';

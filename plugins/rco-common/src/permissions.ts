@@ -44,10 +44,59 @@ export const rcoWaiverCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+
+
+/**
+ * Deploying a release of an entity (owners by default).
+ *
+ * @public
+ */
+export const rcoDeployPermission = createPermission({
+  name: 'rco.operation.deploy',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Rolling an entity back, or dry-running a rollback (owners by default).
+ *
+ * @public
+ */
+export const rcoRollbackPermission = createPermission({
+  name: 'rco.operation.rollback',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Confirming, promoting or aborting a running operation (owners by default).
+ *
+ * @public
+ */
+export const rcoOperationControlPermission = createPermission({
+  name: 'rco.operation.control',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Recording a break-glass override (its own group only, see the portal's policy).
+ *
+ * @public
+ */
+export const rcoOverrideCreatePermission = createPermission({
+  name: 'rco.override.create',
+  attributes: { action: 'create' },
+});
+
 /** @public */
 export const rcoPermissions = [
   rcoEvidenceCreatePermission,
   rcoReleaseRequestPermission,
   rcoSignoffCreatePermission,
   rcoWaiverCreatePermission,
+  rcoDeployPermission,
+  rcoRollbackPermission,
+  rcoOperationControlPermission,
+  rcoOverrideCreatePermission,
 ];

@@ -10,6 +10,10 @@ import {
   Permission,
 } from '@backstage/plugin-permission-common';
 import {
+  rcoDeployPermission,
+  rcoOperationControlPermission,
+  rcoOverrideCreatePermission,
+  rcoRollbackPermission,
   rcoEvidenceCreatePermission,
   rcoReleaseRequestPermission,
   rcoSignoffCreatePermission,
@@ -23,6 +27,15 @@ import {
 } from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { RcoConfig } from '../config';
+
+/** The operation actions a policy or a CI subject can be granted. */
+export type OperationAction = 'deploy' | 'rollback' | 'control';
+
+const OPERATION_PERMISSIONS: Record<OperationAction, Permission> = {
+  deploy: rcoDeployPermission,
+  rollback: rcoRollbackPermission,
+  control: rcoOperationControlPermission,
+};
 
 const isUser = (
   c: BackstageCredentials,
@@ -219,6 +232,77 @@ export class Access {
       },
       waive: waiver && member(this.config.waiverGroup),
     };
+  }
+
+  /**
+   * Deploy, rollback (and dry-run), and control (confirm, promote, abort) of an entity: owners
+   * through the policy; a CI token only for the operations configured for its subject.
+   */
+  async assertCanOperate(
+    entity: Entity,
+    credentials: BackstageCredentials,
+    action: OperationAction,
+  ) {
+    const entityRef = stringifyEntityRef(entity);
+    if (isService(credentials)) {
+      const ci = this.config.ciSubjects.find(
+        s => s.subject === credentials.principal.subject,
+      );
+      if (
+        !ci?.entities.includes(entityRef.toLowerCase()) ||
+        !ci.operations.includes(action)
+      ) {
+        throw new NotAllowedError(
+          `Service ${credentials.principal.subject} may not ${action} ${entityRef} (rco.ci.subjects[].operations)`,
+        );
+      }
+      return `service:${credentials.principal.subject}`;
+    }
+    if (!isUser(credentials)) {
+      throw new NotAllowedError(`${action} needs a user or a configured CI token`);
+    }
+    await this.authorize(
+      credentials,
+      OPERATION_PERMISSIONS[action],
+      `Only owners of ${entityRef} may ${action} it`,
+      entityRef,
+    );
+    return credentials.principal.userEntityRef;
+  }
+
+  /** Break-glass: its own permission and its own group, whatever else the caller may do. */
+  async assertCanBreakGlass(credentials: BackstageCredentials) {
+    if (!isUser(credentials))
+      throw new NotAllowedError('Break-glass overrides are made by people');
+    const denied = `Only members of ${this.config.breakGlassGroup} may break glass`;
+    await this.authorize(credentials, rcoOverrideCreatePermission, denied);
+    if (
+      !(await this.ownership(credentials)).includes(
+        this.config.breakGlassGroup.toLowerCase(),
+      )
+    ) {
+      throw new NotAllowedError(denied);
+    }
+    return credentials.principal.userEntityRef;
+  }
+
+  /** What the caller may do with operations, for display. */
+  async operationCapabilities(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
+    const can = (fn: () => Promise<unknown>) =>
+      fn().then(
+        () => true,
+        () => false,
+      );
+    const [deploy, rollback, control, breakGlass] = await Promise.all([
+      can(() => this.assertCanOperate(entity, credentials, 'deploy')),
+      can(() => this.assertCanOperate(entity, credentials, 'rollback')),
+      can(() => this.assertCanOperate(entity, credentials, 'control')),
+      can(() => this.assertCanBreakGlass(credentials)),
+    ]);
+    return { deploy, rollback, control, breakGlass };
   }
 
   async assertOwner(entity: Entity, credentials: BackstageCredentials) {

@@ -183,7 +183,12 @@ export function registerReleaseRoutes(
     '/entities/:kind/:namespace/:name/capabilities',
     async (req, res) => {
       const entity = await o.loadEntity(req);
-      res.json(await o.access.capabilities(entity, await credentials(req)));
+      const creds = await credentials(req);
+      const [base, operations] = await Promise.all([
+        o.access.capabilities(entity, creds),
+        o.access.operationCapabilities(entity, creds),
+      ]);
+      res.json({ ...base, operations } as any);
     },
   );
 

@@ -15,6 +15,10 @@ import {
   ReleaseRouteOptions,
   TypedRouter,
 } from './releaseRoutes';
+import {
+  OperationRouteOptions,
+  registerOperationRoutes,
+} from './operationRoutes';
 import express from 'express';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
@@ -36,6 +40,8 @@ const dates = <T extends { firstSeenAt: Date; lastSeenAt: Date }>(v: T) => ({
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions extends Omit<ReleaseRouteOptions, 'loadEntity'> {
+  /** The deploy side; absent in tests of the runbook and evidence routes alone. */
+  operations?: Omit<OperationRouteOptions, 'loadEntity' | 'loadEntityByRef' | 'httpAuth' | 'auditor' | 'access' | 'config'>;
   httpAuth: HttpAuthService;
   auth: AuthService;
   auditor: AuditorService;
@@ -87,23 +93,29 @@ export async function createRouter(options: RouterOptions) {
   // Reads follow catalog visibility: an entity the caller cannot see does not exist for them.
   // A CI token is restricted to this plugin, so the catalog is asked with the plugin's own
   // credentials for it; what the token may touch is limited by rco.ci.subjects instead.
-  async function loadEntity(
-    req: Request<{ kind: string; namespace: string; name: string }>,
+  async function loadEntityByRef(
+    ref: string | { kind: string; namespace: string; name: string },
+    req: Request<any>,
   ): Promise<Entity> {
-    const { kind, namespace, name } = req.params;
     const caller = await httpAuth.credentials(req);
     const credentials = auth.isPrincipal(caller, 'service')
       ? await auth.getOwnServiceCredentials()
       : caller;
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    const shown =
+      typeof ref === 'string' ? ref : `${ref.kind}:${ref.namespace}/${ref.name}`;
     if (!entity) {
-      throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
+      throw new NotFoundError(`No entity ${shown}`);
     }
     options.access.assertServiceMayAccess(stringifyEntityRef(entity), caller);
     return entity;
+  }
+
+  async function loadEntity(
+    req: Request<{ kind: string; namespace: string; name: string }>,
+  ): Promise<Entity> {
+    const { kind, namespace, name } = req.params;
+    return loadEntityByRef({ kind, namespace, name }, req);
   }
 
   router.get('/entities/:kind/:namespace/:name/runbook', async (req, res) => {
@@ -163,5 +175,16 @@ export async function createRouter(options: RouterOptions) {
 
   const releaseOptions: ReleaseRouteOptions = { ...options, loadEntity };
   registerReleaseRoutes(router, releaseOptions);
+  if (options.operations) {
+    registerOperationRoutes(router, {
+      ...options.operations,
+      httpAuth,
+      auditor,
+      access: options.access,
+      config: options.config,
+      loadEntity,
+      loadEntityByRef,
+    });
+  }
   return router;
 }

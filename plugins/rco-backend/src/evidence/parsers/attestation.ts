@@ -55,7 +55,7 @@ const dryRunSchema = envelope(
       toRevision: revision,
       succeeded: z.boolean(),
       performedAt: timestamp,
-      tool: z.enum(['helm', 'argo-rollouts']),
+      tool: z.enum(['helm', 'argo-rollouts', 'simulated']),
     })
     .strict(),
 );

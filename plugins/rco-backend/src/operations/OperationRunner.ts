@@ -1,0 +1,316 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  DeployDriver,
+  DriverContext,
+  DriverProgress,
+} from '@internal/plugin-rco-node';
+import {
+  OperationProgress,
+  OperationState,
+  OperationStep,
+} from '@internal/plugin-rco-common';
+import { OperationRecord, OperationStore } from '../database/OperationStore';
+import { Environments } from './environments';
+
+/** What the runner tells the outside world: live progress, finished operations, evidence. */
+export interface OperationEvents {
+  /** Any change worth repainting the page for (signals). */
+  changed(op: OperationRecord): Promise<void>;
+  /** A terminal state (notifications to the owners). */
+  finished(op: OperationRecord, entity?: Entity): Promise<void>;
+  /** A rollback dry-run ended: record it as evidence for `migration-controls`. */
+  dryRunRecorded(
+    op: OperationRecord,
+    result: DriverProgress,
+    fromRevision?: string,
+  ): Promise<void>;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+const TERMINAL_PHASES: Record<string, OperationState | undefined> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  'rolled-back': 'rolled-back',
+  aborted: 'aborted',
+};
+
+const view = (p: DriverProgress): OperationProgress => ({
+  phase: p.phase,
+  message: p.message,
+  revision: p.revision,
+  step: p.step,
+  canaryWeight: p.canaryWeight,
+  metrics: p.metrics,
+});
+
+/**
+ * Drives running operations through their driver while holding a lease with heartbeats, and
+ * adopts operations whose lease ran out (a backend stopped): it asks the driver what really
+ * happened (Helm history, Rollout status) and never runs a step again.
+ */
+export class OperationRunner {
+  private readonly active = new Map<string, AbortController>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly o: {
+      store: OperationStore;
+      environments: Environments;
+      drivers: Map<string, DeployDriver>;
+      loadEntity: (entityRef: string) => Promise<Entity | undefined>;
+      events: OperationEvents;
+      logger: LoggerService;
+      instanceId: string;
+      leaseMs: number;
+      pollMs: number;
+      confirmationTimeoutMs: number;
+    },
+  ) {}
+
+  async published(op: OperationRecord) {
+    await this.o.events.changed(op).catch(error =>
+      this.o.logger.warn(`Could not publish operation ${op.id}: ${error}`),
+    );
+  }
+
+  /** A driver context bound to an operation; report() renews the lease. */
+  context(op: OperationRecord, signal = this.stopping.signal): DriverContext {
+    return {
+      operationId: op.id,
+      logger: this.o.logger.child({ operation: op.id }),
+      signal,
+      baselineRevision: op.baselineRevision,
+      report: async progress => {
+        await this.o.store.reportProgress(op.id, this.o.instanceId, this.o.leaseMs, {
+          progress: view(progress),
+        });
+        await this.published({ ...op, progress: view(progress) });
+      },
+    };
+  }
+
+  /** Starts driving an operation in the background (once per process). */
+  start(op: OperationRecord, resume = false) {
+    if (this.active.has(op.id) || this.stopping.signal.aborted) return;
+    const controller = new AbortController();
+    this.active.set(op.id, controller);
+    this.drive(op, resume, controller)
+      .catch(error =>
+        this.o.logger.error(`Operation ${op.id} stopped unexpectedly: ${error}`),
+      )
+      .finally(() => this.active.delete(op.id));
+  }
+
+  /** Stops following (the process is stopping); leases run out and another backend adopts. */
+  async stop() {
+    this.stopping.abort();
+    for (const c of this.active.values()) c.abort();
+  }
+
+  get activeCount() {
+    return this.active.size;
+  }
+
+  private async drive(op: OperationRecord, resume: boolean, controller: AbortController) {
+    const { store, instanceId, leaseMs } = this.o;
+    if (!(await store.claimLease(op.id, instanceId, leaseMs))) return;
+    const started = Date.now();
+    let driverMs = 0;
+    const timed = async <T>(fn: () => Promise<T>) => {
+      const t = Date.now();
+      try {
+        return await fn();
+      } finally {
+        driverMs += Date.now() - t;
+      }
+    };
+    const heartbeat = setInterval(() => {
+      store.claimLease(op.id, instanceId, leaseMs).then(ok => {
+        if (!ok) controller.abort();
+      }, () => {});
+    }, Math.max(50, leaseMs / 3));
+    heartbeat.unref?.();
+    const signal = AbortSignal.any([controller.signal, this.stopping.signal]);
+    const ctx = this.context(op, signal);
+    const driver = this.o.drivers.get(op.driver);
+    const entity = await this.o.loadEntity(op.entityRef);
+    let steps: OperationStep[] = op.steps;
+    const mark = (id: string, status: OperationStep['status'], message?: string) => {
+      const at = new Date().toISOString();
+      steps = steps.map(s =>
+        s.id === id
+          ? {
+              ...s,
+              status,
+              ...(status === 'running' ? { startedAt: at } : { finishedAt: at }),
+              ...(message ? { message } : {}),
+            }
+          : s,
+      );
+    };
+    const finish = async (to: OperationState, reasons: string[], progress?: DriverProgress) => {
+      if (signal.aborted) return; // stopping: leave it to the next lease holder
+      const done = await store.transition(op.id, {
+        from: ['running'],
+        to,
+        steps,
+        reasons: [...op.reasons, ...reasons],
+        progress: progress ? view(progress) : undefined,
+        resultRevision: progress?.revision,
+        actor: `rco:${op.driver}`,
+      });
+      if (!done) return;
+      await store.recordTimings(op.id, {
+        controlPlaneMs: Date.now() - started - driverMs,
+        driverMs,
+      });
+      await this.published(done);
+      await this.o.events.finished(done, entity).catch(error =>
+        this.o.logger.warn(`Could not notify about ${op.id}: ${error}`),
+      );
+    };
+    try {
+      if (!driver || !entity) {
+        await finish('failed', [
+          !driver ? `No driver "${op.driver}" in this backend` : `${op.entityRef} is no longer in the catalog`,
+        ]);
+        return;
+      }
+      const target = this.o.environments.target(entity, op.environment);
+      const stepId = op.type;
+      if (op.type === 'rollback-dry-run') {
+        if (resume) {
+          await finish('failed', ['Interrupted by a backend restart; nothing was changed. Run the dry-run again.']);
+          return;
+        }
+        mark(stepId, 'running');
+        const result = await timed(() => driver.rollbackDryRun(target, op.targetRevision, ctx));
+        mark(stepId, result.phase === 'succeeded' ? 'done' : 'failed', result.message);
+        await this.o.events.dryRunRecorded(op, result, op.baselineRevision);
+        await finish(result.phase === 'succeeded' ? 'succeeded' : 'failed', result.reasons ?? [result.message ?? ''], result);
+        return;
+      }
+      if (op.type === 'rollback') {
+        if (resume) {
+          // Never roll back twice: a revision newer than the baseline means it happened.
+          const history = await timed(() => driver.history(target, ctx));
+          const current = history.find(r => r.current);
+          const happened = current && Number(current.revision) > Number(op.baselineRevision ?? 0);
+          mark(stepId, happened ? 'done' : 'failed');
+          await finish(happened ? 'succeeded' : 'failed', [
+            happened
+              ? `Reconciled after a restart: revision ${current!.revision} is current (${current!.description ?? current!.status})`
+              : 'Interrupted by a backend restart before the rollback took effect; nothing is re-run. Check the history and roll back again.',
+          ], happened ? { phase: 'succeeded', revision: current!.revision } : undefined);
+          return;
+        }
+        mark(stepId, 'running');
+        await ctx.report({ phase: 'progressing', message: 'Rolling back' });
+        const result = await timed(() => driver.rollback(target, op.targetRevision, ctx));
+        mark(stepId, result.phase === 'succeeded' ? 'done' : 'failed', result.message);
+        await finish(result.phase === 'succeeded' ? 'succeeded' : 'failed', result.reasons ?? [], result);
+        return;
+      }
+      // deploy
+      let progress: DriverProgress;
+      if (resume || op.progress) {
+        progress = await timed(() => driver.observe(target, ctx));
+        if (progress.phase === 'unknown') {
+          await finish('failed', [
+            `Reconciled after a restart: ${driver.label} shows no change since revision ${op.baselineRevision ?? '(none)'} (${progress.message ?? 'unknown'}); nothing is re-run`,
+          ], progress);
+          return;
+        }
+      } else {
+        for (const s of steps.filter(x => x.irreversible)) mark(s.id, 'done', 'Runs with the release (chart hook / migration job)');
+        mark('deploy', 'running');
+        await store.reportProgress(op.id, instanceId, leaseMs, { steps });
+        progress = await timed(() => driver.deploy(target, {
+          version: op.release.version,
+          digest: op.release.digest,
+          image: this.o.environments.imageFor(entity, op.environment, op.release),
+        }, ctx));
+      }
+      let last = '';
+      while (!signal.aborted && (progress.phase === 'progressing' || progress.phase === 'paused')) {
+        const key = JSON.stringify(view(progress));
+        if (key !== last) {
+          last = key;
+          await store.reportProgress(op.id, instanceId, leaseMs, { progress: view(progress), steps });
+          await this.published({ ...op, steps, progress: view(progress), state: 'running' });
+        }
+        await timed(() => sleep(this.o.pollMs, signal));
+        if (signal.aborted) break;
+        progress = await timed(() => driver.observe(target, ctx));
+      }
+      if (signal.aborted) return;
+      if (progress.analysisFailed) {
+        // The canary failed its analysis: stop it and return to the baseline revision.
+        mark('deploy', 'failed', progress.message);
+        await timed(async () => driver.abort?.(target, ctx));
+        const back = await timed(() => driver.rollback(target, op.baselineRevision, ctx));
+        await finish(back.phase === 'succeeded' ? 'rolled-back' : 'failed', [
+          ...(progress.reasons ?? ['Canary analysis failed']),
+          back.phase === 'succeeded'
+            ? `Rolled back automatically to revision ${op.baselineRevision ?? '(previous)'} (now revision ${back.revision})`
+            : `Automatic rollback failed: ${(back.reasons ?? []).join('; ')}`,
+        ], { ...progress, revision: back.revision });
+        return;
+      }
+      const to = TERMINAL_PHASES[progress.phase] ?? 'failed';
+      mark('deploy', to === 'succeeded' ? 'done' : 'failed', progress.message);
+      await finish(to, progress.reasons ?? (progress.message ? [progress.message] : []), progress);
+    } catch (error) {
+      if (!signal.aborted) {
+        mark(op.type, 'failed');
+        await finish('failed', [`${driver?.label ?? op.driver} failed: ${(error as Error).message}`]);
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * Adopts operations whose lease ran out (never re-running a step) and ends confirmations
+   * nobody gave. Called on start and then periodically by every backend instance.
+   */
+  async reconcile(now = new Date()) {
+    const { store } = this.o;
+    for (const op of await store.listOrphans(now)) {
+      if (this.active.has(op.id)) continue;
+      if (op.state === 'running') {
+        this.o.logger.info(`Reconciling operation ${op.id} after its lease expired`);
+        this.start(op, true);
+        continue;
+      }
+      if (!(await store.claimLease(op.id, this.o.instanceId, this.o.leaseMs))) continue;
+      const done = await store.transition(op.id, {
+        from: ['requested', 'preflight'],
+        to: 'failed',
+        reasons: ['Interrupted during preflight by a backend restart; nothing was deployed. Request it again.'],
+        actor: 'rco:reconciler',
+      });
+      if (done) await this.published(done);
+    }
+    const stale = await store.listUnconfirmed(new Date(now.getTime() - this.o.confirmationTimeoutMs));
+    for (const op of stale) {
+      const done = await store.transition(op.id, {
+        from: ['awaiting-confirmation'],
+        to: 'aborted',
+        awaiting: null,
+        reasons: [...op.reasons, 'Nobody confirmed it in time: nothing changed'],
+        actor: 'rco:reconciler',
+      });
+      if (done) await this.published(done);
+    }
+  }
+}

@@ -1,0 +1,353 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  CustomErrorBase,
+  InputError,
+  NotAllowedError,
+} from '@backstage/errors';
+import { DeployDriver } from '@internal/plugin-rco-node';
+import {
+  OperationStep,
+  OperationType,
+} from '@internal/plugin-rco-common';
+import { canonicalJson, sha256 } from '../lib/canonicalJson';
+import {
+  IdempotencyKeyTakenError,
+  OperationRecord,
+  OperationStore,
+} from '../database/OperationStore';
+import { OverrideStore } from '../database/OverrideStore';
+import { DecisionStore } from '../database/DecisionStore';
+import { ReleaseService } from '../service/ReleaseService';
+import { Environments } from './environments';
+import { preflight } from './preflight';
+import { OperationRunner } from './OperationRunner';
+
+/** 422: an idempotency key reused with a different request. */
+export class IdempotencyConflictError extends CustomErrorBase {
+  name = 'IdempotencyConflictError';
+  statusCode = 422;
+}
+
+/** 409 when preflight refuses: names the gates and sign-offs, and the recorded operation. */
+export class PreflightBlockedError extends ConflictError {}
+
+/** A create request, as validated by the router. */
+export interface OperationRequest {
+  type: OperationType;
+  environment: string;
+  release?: { version?: string; digest?: string };
+  targetRevision?: string;
+  /** Describes a database migration the release runs: an irreversible step. */
+  databaseMigration?: string;
+}
+
+/**
+ * Creates operations and moves them through preflight and confirmation; the runner drives them
+ * once running. Every step is a compare-and-set state change with its ledger entry.
+ */
+export class OperationService {
+  constructor(
+    private readonly o: {
+      store: OperationStore;
+      overrides: OverrideStore;
+      decisions: DecisionStore;
+      environments: Environments;
+      drivers: Map<string, DeployDriver>;
+      releases: ReleaseService;
+      runner: OperationRunner;
+      instanceId: string;
+      leaseMs: number;
+    },
+  ) {}
+
+  driverFor(environment: string): DeployDriver {
+    const env = this.o.environments.get(environment);
+    const driver = this.o.drivers.get(env.driver);
+    if (!driver) {
+      throw new Error(
+        `Environment ${environment} names driver "${env.driver}", which no module provides`,
+      );
+    }
+    return driver;
+  }
+
+  private plan(request: OperationRequest, driver: DeployDriver): OperationStep[] {
+    const step = (
+      id: string,
+      title: string,
+      extra: Partial<OperationStep> = {},
+    ): OperationStep => ({ id, title, status: 'pending', ...extra });
+    const steps = [step('preflight', 'Preflight: gates and sign-offs')];
+    if (request.type === 'deploy') {
+      if (request.databaseMigration) {
+        steps.push(
+          step('db-migration', `Database migration: ${request.databaseMigration}`, {
+            irreversible: true,
+          }),
+        );
+      }
+      steps.push(
+        step(
+          'deploy',
+          driver.id === 'helm'
+            ? 'helm upgrade --install --atomic --wait'
+            : `Canary rollout (${driver.label})`,
+        ),
+      );
+    } else if (request.type === 'rollback') {
+      steps.push(
+        step('rollback', `Roll back to revision ${request.targetRevision ?? '(previous)'}`),
+      );
+    } else {
+      steps.push(step('rollback-dry-run', 'Rollback dry-run (nothing changes)'));
+    }
+    return steps;
+  }
+
+  /** Creates the operation and runs its preflight; same key and body give the same operation. */
+  async create(
+    entity: Entity,
+    actor: string,
+    request: OperationRequest,
+    idempotencyKey?: string,
+  ): Promise<{ operation: OperationRecord; created: boolean }> {
+    const entityRef = stringifyEntityRef(entity);
+    const requestHash = sha256(canonicalJson({ entityRef, request }));
+    const replay = async () => {
+      const existing = await this.o.store.findByIdempotencyKey(actor, idempotencyKey!);
+      if (!existing) return undefined;
+      if (existing.requestHash !== requestHash) {
+        throw new IdempotencyConflictError(
+          `Idempotency-Key ${idempotencyKey} was used for a different request (operation ${existing.id})`,
+        );
+      }
+      return { operation: existing, created: false };
+    };
+    if (idempotencyKey) {
+      const seen = await replay();
+      if (seen) return seen;
+    }
+    if (request.type === 'deploy' && !request.release?.digest && !request.release?.version) {
+      throw new InputError('A deploy needs the release: its version and image digest');
+    }
+    const env = this.o.environments.get(request.environment);
+    const driver = this.driverFor(request.environment);
+    let operation: OperationRecord;
+    try {
+      operation = await this.o.store.create({
+        entityRef,
+        environment: env.name,
+        type: request.type,
+        driver: driver.id,
+        simulated: !!driver.simulated,
+        release: request.release ?? {},
+        targetRevision: request.targetRevision,
+        steps: this.plan(request, driver),
+        requestedBy: actor,
+        idempotencyKey,
+        requestHash,
+        lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
+      });
+    } catch (error) {
+      // Two requests with one key at once: the loser answers like a replay.
+      if (error instanceof IdempotencyKeyTakenError) return (await replay())!;
+      throw error;
+    }
+    await this.o.runner.published(operation);
+    return { operation: await this.runPreflight(entity, operation), created: true };
+  }
+
+  private async runPreflight(entity: Entity, op: OperationRecord) {
+    const { store } = this.o;
+    const steps = op.steps.map(s =>
+      s.id === 'preflight' ? { ...s, status: 'running' as const, startedAt: new Date().toISOString() } : s,
+    );
+    await store.transition(op.id, { from: ['requested'], to: 'preflight', steps, actor: op.requestedBy });
+    const fail = async (reasons: string[], to: 'failed' | 'blocked', extra = {}) => {
+      const done = await store.transition(op.id, {
+        from: ['preflight'],
+        to,
+        reasons,
+        steps: steps.map(s => (s.id === 'preflight' ? { ...s, status: 'failed' as const } : s)),
+        actor: op.requestedBy,
+        ...extra,
+      });
+      await this.o.runner.published(done!);
+      return done!;
+    };
+    const driver = this.driverFor(op.environment);
+    const target = this.o.environments.target(entity, op.environment);
+    let baselineRevision: string | undefined;
+    try {
+      const history = await driver.history(target, this.o.runner.context(op));
+      baselineRevision = history.find(r => r.current)?.revision;
+    } catch (error) {
+      return fail([`Could not read the current revision from ${driver.label}: ${(error as Error).message}`], 'failed');
+    }
+    let gateSnapshot;
+    let overrideId: string | undefined;
+    const reasons: string[] = [];
+    if (op.type === 'deploy') {
+      const env = this.o.environments.get(op.environment);
+      const [status, signoffs, requester, override] = await Promise.all([
+        this.o.releases.status(entity, op.release),
+        this.o.decisions.listSignoffs(op.entityRef, op.release as any),
+        this.o.decisions.getRequester(op.entityRef, op.release),
+        this.o.overrides.findActive(op.entityRef, op.environment, op.release),
+      ]);
+      const result = preflight({
+        status,
+        signoffs,
+        requester,
+        requiredSignoffs: env.requiredSignoffs,
+        override,
+        now: new Date(),
+      });
+      gateSnapshot = result.snapshot;
+      if (!result.allowed) {
+        const blocked = await fail(result.reasons, 'blocked', { gateSnapshot });
+        throw new PreflightBlockedError(
+          `${result.reasons.join('. ')}. Recorded as operation ${blocked.id}.`,
+        );
+      }
+      overrideId = result.override?.id;
+      reasons.push(...result.reasons);
+    } else {
+      reasons.push('Rollbacks and dry-runs are not held by the gates: they return to a known revision');
+    }
+    const doneSteps = steps.map(s =>
+      s.id === 'preflight' ? { ...s, status: 'done' as const, finishedAt: new Date().toISOString() } : s,
+    );
+    if (op.type === 'rollback-dry-run') {
+      const running = await store.transition(op.id, {
+        from: ['preflight'], to: 'running', steps: doneSteps, reasons, baselineRevision, actor: op.requestedBy,
+        lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
+      });
+      this.o.runner.start(running!);
+      return running!;
+    }
+    const waiting = await store.transition(op.id, {
+      from: ['preflight'],
+      to: 'awaiting-confirmation',
+      awaiting: 'plan',
+      steps: doneSteps,
+      reasons,
+      gateSnapshot,
+      overrideId,
+      baselineRevision,
+      actor: op.requestedBy,
+    });
+    await store.releaseLease(op.id, this.o.instanceId);
+    await this.o.runner.published(waiting!);
+    return waiting!;
+  }
+
+  /**
+   * The requester confirms by typing the service name: first the plan, then, separately, each
+   * irreversible step. The last confirmation starts the run.
+   */
+  async confirm(
+    entity: Entity,
+    op: OperationRecord,
+    actor: string,
+    body: { confirmation: string; step?: string },
+  ) {
+    if (op.state !== 'awaiting-confirmation') {
+      throw new ConflictError(`Operation ${op.id} is ${op.state}, not awaiting confirmation`);
+    }
+    if (actor !== op.requestedBy) {
+      throw new NotAllowedError(`Only ${op.requestedBy}, who requested operation ${op.id}, confirms it`);
+    }
+    if (body.confirmation !== entity.metadata.name) {
+      throw new InputError(`Type the service name "${entity.metadata.name}" to confirm`);
+    }
+    const pendingIrreversible = op.steps.find(s => s.irreversible && s.status === 'pending');
+    if (op.awaiting !== 'plan') {
+      if (body.step !== op.awaiting) {
+        throw new InputError(
+          `Step ${op.awaiting} is irreversible: confirm it separately, naming step "${op.awaiting}"`,
+        );
+      }
+    } else if (pendingIrreversible) {
+      const next = await this.o.store.transition(op.id, {
+        from: ['awaiting-confirmation'],
+        awaiting: pendingIrreversible.id,
+        confirmedBy: actor,
+        actor,
+        detail: { confirmed: 'plan' },
+      });
+      return this.published(next, op);
+    }
+    const steps = op.steps.map(s =>
+      s.irreversible && s.id === op.awaiting ? { ...s, message: `Confirmed by ${actor}` } : s,
+    );
+    const running = await this.o.store.transition(op.id, {
+      from: ['awaiting-confirmation'],
+      to: 'running',
+      awaiting: null,
+      confirmedBy: actor,
+      steps,
+      actor,
+      lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
+      detail: { confirmed: op.awaiting },
+    });
+    const result = await this.published(running, op);
+    this.o.runner.start(result);
+    return result;
+  }
+
+  private async published(next: OperationRecord | undefined, op: OperationRecord) {
+    if (!next) throw new ConflictError(`Operation ${op.id} changed meanwhile; reload it`);
+    await this.o.runner.published(next);
+    return next;
+  }
+
+  /** Continues a canary paused for promotion. */
+  async promote(entity: Entity, op: OperationRecord, actor: string) {
+    const driver = this.driverFor(op.environment);
+    if (op.state !== 'running' || op.progress?.phase !== 'paused' || !driver.promote) {
+      throw new ConflictError(`Operation ${op.id} is not paused for promotion`);
+    }
+    const target = this.o.environments.target(entity, op.environment);
+    await driver.promote(target, this.o.runner.context(op));
+    const next = await this.o.store.transition(op.id, {
+      from: ['running'],
+      progress: { ...op.progress, phase: 'progressing', message: `Promoted by ${actor}` },
+      actor,
+      detail: { action: 'promote', step: op.progress.step?.index ?? null },
+    });
+    return this.published(next, op);
+  }
+
+  /** Stops an operation: before it runs, by ending it; while it runs, through the driver. */
+  async abort(entity: Entity, op: OperationRecord, actor: string) {
+    if (op.state === 'awaiting-confirmation' || op.state === 'requested') {
+      const next = await this.o.store.transition(op.id, {
+        from: ['awaiting-confirmation', 'requested'],
+        to: 'aborted',
+        awaiting: null,
+        reasons: [...op.reasons, `Aborted by ${actor} before it ran: nothing changed`],
+        actor,
+      });
+      return this.published(next, op);
+    }
+    const driver = this.driverFor(op.environment);
+    if (op.state !== 'running' || op.type !== 'deploy' || !driver.abort) {
+      throw new ConflictError(
+        op.state === 'running'
+          ? `${driver.label} cannot abort this ${op.type} once it runs${
+              driver.id === 'helm' ? ': --atomic rolls it back itself if it fails' : ''
+            }`
+          : `Operation ${op.id} is ${op.state}`,
+      );
+    }
+    await driver.abort(this.o.environments.target(entity, op.environment), this.o.runner.context(op));
+    const next = await this.o.store.transition(op.id, {
+      from: ['running'],
+      actor,
+      detail: { action: 'abort' },
+    });
+    return this.published(next, op);
+  }
+}

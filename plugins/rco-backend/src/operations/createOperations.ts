@@ -1,0 +1,136 @@
+import {
+  AuthService,
+  LoggerService,
+  RootConfigService,
+  RootLifecycleService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { DeployDriver } from '@internal/plugin-rco-node';
+import { Knex } from 'knex';
+import { Duration } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import { RcoConfig } from '../config';
+import { DecisionStore } from '../database/DecisionStore';
+import { Ledger } from '../database/Ledger';
+import { OperationStore } from '../database/OperationStore';
+import { OverrideStore } from '../database/OverrideStore';
+import { ArgoRolloutsDriver } from '../drivers/argoRollouts/ArgoRolloutsDriver';
+import { HelmDriver } from '../drivers/helm/HelmDriver';
+import { SimulatedDriver } from '../drivers/simulated/SimulatedDriver';
+import { EvidenceService } from '../evidence/EvidenceService';
+import { ReleaseService } from '../service/ReleaseService';
+import { Environments } from './environments';
+import { OperationNotifier } from './events';
+import { OperationRunner } from './OperationRunner';
+import { OperationService } from './OperationService';
+
+const ms = (config: RootConfigService, key: string, fallback: string) => {
+  const value = config.getOptionalString(key) ?? fallback;
+  const d = Duration.fromISO(value);
+  if (!d.isValid) throw new Error(`${key} must be an ISO 8601 duration, got "${value}"`);
+  return d.toMillis();
+};
+
+/**
+ * Builds the deploy side of the plugin: drivers (built in plus modules'), environments, the
+ * stores, the runner with its lease reconciliation, and the service the routes call.
+ */
+export async function createOperations(deps: {
+  rootConfig: RootConfigService;
+  rco: RcoConfig;
+  logger: LoggerService;
+  scheduler: SchedulerService;
+  lifecycle: RootLifecycleService;
+  auth: AuthService;
+  catalog: CatalogService;
+  signals: SignalsService;
+  notifications: NotificationService;
+  db: Knex;
+  ledger: Ledger;
+  decisions: DecisionStore;
+  releases: ReleaseService;
+  evidenceService: EvidenceService;
+  extraDrivers: DeployDriver[];
+}) {
+  const root = deps.rootConfig;
+  const simulated = new SimulatedDriver({
+    stepDelayMs: ms(root, 'rco.simulated.stepDelay', 'PT1S'),
+  });
+  const drivers = new Map<string, DeployDriver>();
+  for (const driver of [
+    new HelmDriver(),
+    new ArgoRolloutsDriver(),
+    simulated,
+    ...deps.extraDrivers,
+  ]) {
+    drivers.set(driver.id, driver);
+  }
+  const environments = Environments.fromConfig(root);
+  for (const env of environments.list) {
+    if (!drivers.has(env.driver)) {
+      throw new Error(
+        `rco.environments[${env.name}].driver "${env.driver}" is unknown; drivers: ${[
+          ...drivers.keys(),
+        ].join(', ')}`,
+      );
+    }
+  }
+  const store = new OperationStore(deps.db, deps.ledger);
+  const overrides = new OverrideStore(deps.db, deps.ledger);
+  const rcoConfig = deps.rco;
+  const notifier = new OperationNotifier({
+    signals: deps.signals,
+    notifications: deps.notifications,
+    evidenceService: deps.evidenceService,
+    logger: deps.logger,
+    securityGroup: rcoConfig.signoffGroups.security,
+  });
+  const instanceId = randomUUID();
+  const leaseMs = ms(root, 'rco.operations.leaseDuration', 'PT30S');
+  const runner = new OperationRunner({
+    store,
+    environments,
+    drivers,
+    loadEntity: async ref =>
+      (await deps.catalog.getEntityByRef(ref, {
+        credentials: await deps.auth.getOwnServiceCredentials(),
+      })) ?? undefined,
+    events: notifier,
+    logger: deps.logger,
+    instanceId,
+    leaseMs,
+    pollMs: ms(root, 'rco.operations.pollInterval', 'PT2S'),
+    confirmationTimeoutMs: ms(root, 'rco.operations.confirmationTimeout', 'PT1H'),
+  });
+  const operations = new OperationService({
+    store,
+    overrides,
+    decisions: deps.decisions,
+    environments,
+    drivers,
+    releases: deps.releases,
+    runner,
+    instanceId,
+    leaseMs,
+  });
+  deps.lifecycle.addShutdownHook(() => runner.stop());
+  await deps.scheduler.scheduleTask({
+    id: 'rco-operations-reconcile',
+    scope: 'local',
+    frequency: { seconds: Math.max(1, Math.round(leaseMs / 2000)) },
+    timeout: { minutes: 1 },
+    fn: () => runner.reconcile(),
+  });
+  return {
+    operations,
+    store,
+    overrides,
+    environments,
+    notifier,
+    simulated: environments.list.some(e => e.driver === 'simulated') ? simulated : undefined,
+    runner,
+  };
+}

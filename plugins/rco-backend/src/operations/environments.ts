@@ -1,0 +1,197 @@
+import { Config } from '@backstage/config';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { DeployCluster, DeployTarget } from '@internal/plugin-rco-node';
+import { Duration } from 'luxon';
+
+type Role = 'po' | 'dpo' | 'security';
+
+/** One `rco.environments[]` entry. */
+export interface EnvironmentConfig {
+  name: string;
+  driver: string;
+  cluster?: string;
+  namespace: string;
+  helm?: {
+    release?: string;
+    chart?: string;
+    chartVersion?: string;
+    values?: Record<string, unknown>;
+  };
+  rollout?: { name?: string; container?: string };
+  timeoutMs: number;
+  requiredSignoffs: Role[];
+  /** Image repository; the release digest is appended (`repo@sha256:…`). */
+  imageRepository?: string;
+}
+
+const ROLES: Role[] = ['po', 'dpo', 'security'];
+/** Per-entity overrides: `rco.helix.dev/<key>` or `rco.helix.dev/<key>.<environment>`. */
+export const DEPLOY_ANNOTATION_KEYS = [
+  'namespace',
+  'helm-release',
+  'helm-chart',
+  'helm-chart-version',
+  'rollout',
+  'rollout-container',
+  'image-repository',
+] as const;
+
+function duration(config: Config, key: string, fallback: string) {
+  const value = config.getOptionalString(key) ?? fallback;
+  const d = Duration.fromISO(value);
+  if (!d.isValid) {
+    throw new Error(
+      `${key} must be an ISO 8601 duration such as PT10M, got "${value}"`,
+    );
+  }
+  return d.toMillis();
+}
+
+/** Reads `rco.environments`; an empty list means the Release tab has no deploy buttons. */
+export function readEnvironments(root: Config): EnvironmentConfig[] {
+  const list = root.getOptionalConfigArray('rco.environments') ?? [];
+  const seen = new Set<string>();
+  return list.map(c => {
+    const name = c.getString('name');
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) {
+      throw new Error(
+        `rco.environments: "${name}" is not a valid environment name (lowercase letters, digits, -)`,
+      );
+    }
+    if (seen.has(name))
+      throw new Error(`rco.environments: "${name}" is declared twice`);
+    seen.add(name);
+    const roles = c.getOptionalStringArray('requiredSignoffs') ?? [];
+    for (const role of roles) {
+      if (!ROLES.includes(role as Role)) {
+        throw new Error(
+          `rco.environments[${name}].requiredSignoffs: "${role}" is not one of po, dpo, security`,
+        );
+      }
+    }
+    return {
+      name,
+      driver: c.getString('driver'),
+      cluster: c.getOptionalString('cluster'),
+      namespace: c.getOptionalString('namespace') ?? 'default',
+      helm: c.has('helm')
+        ? {
+            release: c.getOptionalString('helm.release'),
+            chart: c.getOptionalString('helm.chart'),
+            chartVersion: c.getOptionalString('helm.chartVersion'),
+            values: c.getOptionalConfig('helm.values')?.get() as
+              | Record<string, unknown>
+              | undefined,
+          }
+        : undefined,
+      rollout: c.has('rollout')
+        ? {
+            name: c.getOptionalString('rollout.name'),
+            container: c.getOptionalString('rollout.container'),
+          }
+        : undefined,
+      timeoutMs: duration(c, 'timeout', 'PT10M'),
+      requiredSignoffs: roles as Role[],
+      imageRepository: c.getOptionalString('imageRepository'),
+    };
+  });
+}
+
+/**
+ * Clusters from the Kubernetes plugin's own configuration (`kubernetes.clusterLocatorMethods`
+ * of type `config`), so there is one copy of cluster credentials in the portal.
+ */
+export function readClusters(root: Config): Map<string, DeployCluster> {
+  const clusters = new Map<string, DeployCluster>();
+  for (const method of root.getOptionalConfigArray(
+    'kubernetes.clusterLocatorMethods',
+  ) ?? []) {
+    if (method.getString('type') !== 'config') continue;
+    for (const c of method.getOptionalConfigArray('clusters') ?? []) {
+      clusters.set(c.getString('name'), {
+        name: c.getString('name'),
+        url: c.getString('url'),
+        serviceAccountToken: c.getOptionalString('serviceAccountToken'),
+        caData: c.getOptionalString('caData'),
+        skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+      });
+    }
+  }
+  return clusters;
+}
+
+/** Environments and clusters, resolved per entity. */
+export class Environments {
+  constructor(
+    readonly list: EnvironmentConfig[],
+    private readonly clusters: Map<string, DeployCluster>,
+  ) {
+    for (const env of list) {
+      if (env.cluster && !clusters.has(env.cluster)) {
+        throw new Error(
+          `rco.environments[${env.name}].cluster "${env.cluster}" is not a cluster of kubernetes.clusterLocatorMethods`,
+        );
+      }
+    }
+  }
+
+  static fromConfig(root: Config) {
+    return new Environments(readEnvironments(root), readClusters(root));
+  }
+
+  get(name: string): EnvironmentConfig {
+    const env = this.list.find(e => e.name === name);
+    if (!env) {
+      throw new InputError(
+        `Unknown environment "${name}"; configured: ${
+          this.list.map(e => e.name).join(', ') || 'none'
+        }`,
+      );
+    }
+    return env;
+  }
+
+  /** The deploy target of an entity in an environment: config, then the entity's annotations. */
+  target(entity: Entity, name: string): DeployTarget {
+    const env = this.get(name);
+    const annotations = entity.metadata.annotations ?? {};
+    const pick = (key: (typeof DEPLOY_ANNOTATION_KEYS)[number]) =>
+      annotations[`rco.helix.dev/${key}.${name}`] ??
+      annotations[`rco.helix.dev/${key}`];
+    const entityName = entity.metadata.name;
+    return {
+      entityRef: stringifyEntityRef(entity),
+      environment: name,
+      driver: env.driver,
+      cluster: env.cluster ? this.clusters.get(env.cluster) : undefined,
+      namespace: pick('namespace') ?? env.namespace,
+      helm: {
+        release: pick('helm-release') ?? env.helm?.release ?? entityName,
+        chart: pick('helm-chart') ?? env.helm?.chart ?? entityName,
+        chartVersion: pick('helm-chart-version') ?? env.helm?.chartVersion,
+        values: env.helm?.values,
+      },
+      rollout: {
+        name: pick('rollout') ?? env.rollout?.name ?? entityName,
+        container: pick('rollout-container') ?? env.rollout?.container,
+      },
+      timeoutMs: env.timeoutMs,
+    };
+  }
+
+  imageFor(
+    entity: Entity,
+    name: string,
+    release: { version?: string; digest?: string },
+  ) {
+    const annotations = entity.metadata.annotations ?? {};
+    const repo =
+      annotations[`rco.helix.dev/image-repository.${name}`] ??
+      annotations['rco.helix.dev/image-repository'] ??
+      this.get(name).imageRepository;
+    if (!repo) return undefined;
+    if (release.digest) return `${repo}@${release.digest}`;
+    return release.version ? `${repo}:${release.version}` : undefined;
+  }
+}

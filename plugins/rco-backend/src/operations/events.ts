@@ -1,0 +1,123 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import { DriverProgress } from '@internal/plugin-rco-node';
+import { stringify } from 'yaml';
+import { OperationRecord } from '../database/OperationStore';
+import { OverrideRecord } from '../database/OverrideStore';
+import { EvidenceService } from '../evidence/EvidenceService';
+import { ownersOf } from '../service/access';
+import { OperationEvents } from './OperationRunner';
+
+/** The signals channel the Release tab listens on for one entity. */
+export const operationsChannel = (entityRef: string) =>
+  `rco:operations:${entityRef.toLowerCase()}`;
+
+const entityPath = (entityRef: string) => {
+  const [kind, rest] = entityRef.split(':');
+  const [namespace, name] = rest.split('/');
+  return `/catalog/${namespace}/${kind}/${name}/release`;
+};
+
+const OUTCOME: Record<string, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  'rolled-back': 'was rolled back',
+  aborted: 'was aborted',
+};
+
+/**
+ * Live progress through Backstage signals (a nudge only: the page reloads the operation through
+ * the API, so nothing the caller may not read travels in a signal), owners notified on outcomes,
+ * dry-runs recorded as evidence, and Security told about break-glass overrides.
+ */
+export class OperationNotifier implements OperationEvents {
+  constructor(
+    private readonly o: {
+      signals: SignalsService;
+      notifications: NotificationService;
+      evidenceService: EvidenceService;
+      logger: LoggerService;
+      securityGroup: string;
+    },
+  ) {}
+
+  async changed(op: OperationRecord) {
+    await this.o.signals.publish({
+      recipients: { type: 'broadcast' },
+      channel: operationsChannel(op.entityRef),
+      message: { id: op.id, state: op.state, environment: op.environment },
+    });
+  }
+
+  async finished(op: OperationRecord, entity?: Entity) {
+    if (op.type === 'rollback-dry-run' || !entity) return;
+    const owners = ownersOf(entity);
+    if (!owners.length) return;
+    const what = `${op.type === 'deploy' ? 'Deploy' : 'Rollback'} of ${
+      entity.metadata.name
+    } ${op.release.version ?? op.targetRevision ?? ''} to ${op.environment}`;
+    await this.o.notifications.send({
+      recipients: { type: 'entity', entityRef: owners },
+      payload: {
+        title: `${what.replace(/\s+/g, ' ')} ${OUTCOME[op.state] ?? op.state}`,
+        description: op.reasons.slice(-3).join(' · ').slice(0, 1000),
+        link: entityPath(op.entityRef),
+        severity: op.state === 'succeeded' ? 'normal' : 'high',
+        topic: 'rco-operations',
+      },
+    });
+  }
+
+  async dryRunRecorded(
+    op: OperationRecord,
+    result: DriverProgress,
+    fromRevision?: string,
+  ) {
+    const revision = (r?: string) =>
+      r && /^\d+$/.test(r) && Number(r) > 0 ? Number(r) : undefined;
+    const from = revision(fromRevision);
+    const to = revision(result.revision ?? op.targetRevision);
+    if (!from || !to) {
+      this.o.logger.warn(
+        `Dry-run ${op.id} not recorded as evidence: revisions ${fromRevision} → ${result.revision} are not numbered`,
+      );
+      return;
+    }
+    const doc = {
+      apiVersion: 'rco.helix.dev/v1',
+      kind: 'RollbackDryRun',
+      metadata: { name: `dry-run-${op.id}` },
+      spec: {
+        release: op.entityRef.split('/').pop(),
+        fromRevision: from,
+        toRevision: to,
+        succeeded: result.phase === 'succeeded',
+        performedAt: new Date().toISOString(),
+        tool: op.driver as 'helm' | 'argo-rollouts' | 'simulated',
+      },
+    };
+    await this.o.evidenceService.upload({
+      entityRef: op.entityRef,
+      body: Buffer.from(stringify(doc)),
+      kind: 'rollback-dry-run',
+      environment: op.environment,
+      source: 'system',
+      submitter: `rco:operation:${op.id}`,
+    });
+  }
+
+  async breakGlass(override: OverrideRecord) {
+    await this.o.notifications.send({
+      recipients: { type: 'entity', entityRef: this.o.securityGroup },
+      payload: {
+        title: `Break-glass override for ${override.entityRef} in ${override.environment}`,
+        description: `${override.createdBy}: ${override.justification} (until ${override.expiresAt.toISOString()})`,
+        link: entityPath(override.entityRef),
+        severity: 'critical',
+        topic: 'rco-break-glass',
+      },
+    });
+  }
+}
