@@ -40,7 +40,61 @@ export interface Config {
        * Service principals (subjects of `backend.auth.externalAccess` static tokens) and the
        * entities each may upload evidence for.
        */
-      subjects?: Array<{ subject: string; entities: string[] }>;
+      subjects?: Array<{
+        subject: string;
+        entities: string[];
+        /** Operations the token may run on those entities: deploy, rollback, control. None by default. */
+        operations?: Array<'deploy' | 'rollback' | 'control'>;
+      }>;
+    };
+    /**
+     * Where releases are deployed. Each environment names a driver (helm, argo-rollouts,
+     * simulated, or one a module adds) and, for the real drivers, a cluster of the Kubernetes
+     * plugin's `kubernetes.clusterLocatorMethods[type=config]`. An entity can differ through the
+     * annotations `rco.helix.dev/<namespace|helm-release|helm-chart|helm-chart-version|rollout|
+     * rollout-container|image-repository>[.<environment>]`.
+     */
+    environments?: Array<{
+      name: string;
+      driver: string;
+      /** Cluster name from the kubernetes configuration. */
+      cluster?: string;
+      /** Default: default. */
+      namespace?: string;
+      helm?: {
+        /** Default: the entity's name. */
+        release?: string;
+        chart?: string;
+        chartVersion?: string;
+        /** Values written to a temporary file for `helm upgrade`. */
+        values?: { [key: string]: unknown };
+      };
+      rollout?: { name?: string; container?: string };
+      /** ISO 8601, default PT10M. */
+      timeout?: string;
+      /** Sign-offs of the release a deploy here needs (production: po, dpo, security). */
+      requiredSignoffs?: Array<'po' | 'dpo' | 'security'>;
+      /** Image repository the release digest is appended to (repo@sha256:…). */
+      imageRepository?: string;
+    }>;
+    operations?: {
+      /** How long a backend holds an operation without a heartbeat before another adopts it. Default PT30S. */
+      leaseDuration?: string;
+      /** How often a running operation asks its driver. Default PT2S. */
+      pollInterval?: string;
+      /** Operations nobody confirms within this are aborted. Default PT1H. */
+      confirmationTimeout?: string;
+    };
+    breakGlass?: {
+      /** Group whose members may record break-glass overrides. Default group:default/break-glass. */
+      group?: string;
+      /** Longest override, ISO 8601. Default PT4H. */
+      maxDuration?: string;
+    };
+    /** The simulated driver (local portal and tests only). */
+    simulated?: {
+      /** Time between canary steps, ISO 8601. Default PT1S. */
+      stepDelay?: string;
     };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;

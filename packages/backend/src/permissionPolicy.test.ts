@@ -1,6 +1,10 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  rcoDeployPermission,
+  rcoOperationControlPermission,
+  rcoOverrideCreatePermission,
+  rcoRollbackPermission,
   rcoEvidenceCreatePermission,
   rcoSignoffCreatePermission,
   rcoWaiverCreatePermission,
@@ -15,6 +19,7 @@ const policy = new RcoPermissionPolicy({
     'group:default/security',
   ],
   waiver: 'group:default/security',
+  breakGlass: 'group:default/break-glass',
 });
 
 const user = (ref: string, groups: string[]): PolicyQueryUser =>
@@ -33,7 +38,33 @@ const guest = user('user:default/guest', ['group:default/rco-team']);
 const dana = user('user:default/lena.vogel', ['group:default/dpo']);
 const samir = user('user:default/samir.haddad', ['group:default/security']);
 
+const mei = user('user:default/mei.tanaka', ['group:default/break-glass']);
+
 describe('RcoPermissionPolicy', () => {
+  it.each([rcoDeployPermission, rcoRollbackPermission, rcoOperationControlPermission])(
+    'grants %s to the entity owners only, through a catalog condition',
+    async permission => {
+      const decision = await policy.handle({ permission }, guest);
+      expect(decision).toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          params: { claims: ['user:default/guest', 'group:default/rco-team'] },
+        },
+      });
+    },
+  );
+
+  it.each([
+    ['the break-glass group', mei, AuthorizeResult.ALLOW],
+    ['Security', samir, AuthorizeResult.DENY],
+    ['an owner', guest, AuthorizeResult.DENY],
+  ])('break-glass by %s', async (_who, who, result) => {
+    expect(
+      await policy.handle({ permission: rcoOverrideCreatePermission }, who),
+    ).toEqual({ result });
+  });
+
   it('grants evidence uploads to the entity owners only, through a catalog condition', async () => {
     const decision = await policy.handle(
       { permission: rcoEvidenceCreatePermission },

@@ -18,6 +18,10 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  rcoDeployPermission,
+  rcoOperationControlPermission,
+  rcoOverrideCreatePermission,
+  rcoRollbackPermission,
   rcoEvidenceCreatePermission,
   rcoReleaseRequestPermission,
   rcoSignoffCreatePermission,
@@ -28,12 +32,14 @@ import {
 export interface RcoPolicyGroups {
   signoff: string[];
   waiver: string;
+  breakGlass: string;
 }
 
 /**
- * The portal's permission policy. Evidence uploads and release requests go to the entity's
- * owners (a conditional decision the catalog resolves), sign-offs to the members of the PO, DPO
- * and Security groups, waivers to the waiver group. Everything else stays allowed, as before.
+ * The portal's permission policy. Evidence uploads, release requests, deploys, rollbacks and
+ * their control (confirm, promote, abort) go to the entity's owners (a conditional decision the
+ * catalog resolves), sign-offs to the members of the PO, DPO and Security groups, waivers to the
+ * waiver group, break-glass overrides to the break-glass group. Everything else stays allowed.
  */
 export class RcoPermissionPolicy implements PermissionPolicy {
   constructor(private readonly groups: RcoPolicyGroups) {}
@@ -48,7 +54,10 @@ export class RcoPermissionPolicy implements PermissionPolicy {
     const { permission } = request;
     if (
       isPermission(permission, rcoEvidenceCreatePermission) ||
-      isPermission(permission, rcoReleaseRequestPermission)
+      isPermission(permission, rcoReleaseRequestPermission) ||
+      isPermission(permission, rcoDeployPermission) ||
+      isPermission(permission, rcoRollbackPermission) ||
+      isPermission(permission, rcoOperationControlPermission)
     ) {
       return createCatalogConditionalDecision(
         permission,
@@ -60,6 +69,9 @@ export class RcoPermissionPolicy implements PermissionPolicy {
     }
     if (isPermission(permission, rcoWaiverCreatePermission)) {
       return this.memberOf(ownership, [this.groups.waiver]);
+    }
+    if (isPermission(permission, rcoOverrideCreatePermission)) {
+      return this.memberOf(ownership, [this.groups.breakGlass]);
     }
     return { result: AuthorizeResult.ALLOW };
   }
@@ -95,6 +107,9 @@ export default createBackendModule({
             waiver:
               rco?.getOptionalString('waivers.group') ??
               'group:default/security',
+            breakGlass:
+              rco?.getOptionalString('breakGlass.group') ??
+              'group:default/break-glass',
           }),
         );
       },

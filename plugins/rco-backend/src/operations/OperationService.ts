@@ -12,6 +12,7 @@ import {
 } from '@internal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
+  ActiveOperationError,
   IdempotencyKeyTakenError,
   OperationRecord,
   OperationStore,
@@ -150,8 +151,13 @@ export class OperationService {
         lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
       });
     } catch (error) {
-      // Two requests with one key at once: the loser answers like a replay.
+      // Two requests with one key at once: the loser answers like a replay (PostgreSQL may
+      // report either unique constraint first).
       if (error instanceof IdempotencyKeyTakenError) return (await replay())!;
+      if (error instanceof ActiveOperationError && idempotencyKey) {
+        const seen = await replay();
+        if (seen) return seen;
+      }
       throw error;
     }
     await this.o.runner.published(operation);

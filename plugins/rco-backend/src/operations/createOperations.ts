@@ -2,8 +2,7 @@ import {
   AuthService,
   LoggerService,
   RootConfigService,
-  RootLifecycleService,
-  SchedulerService,
+  LifecycleService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
@@ -42,8 +41,7 @@ export async function createOperations(deps: {
   rootConfig: RootConfigService;
   rco: RcoConfig;
   logger: LoggerService;
-  scheduler: SchedulerService;
-  lifecycle: RootLifecycleService;
+  lifecycle: LifecycleService;
   auth: AuthService;
   catalog: CatalogService;
   signals: SignalsService;
@@ -116,13 +114,18 @@ export async function createOperations(deps: {
     instanceId,
     leaseMs,
   });
-  deps.lifecycle.addShutdownHook(() => runner.stop());
-  await deps.scheduler.scheduleTask({
-    id: 'rco-operations-reconcile',
-    scope: 'local',
-    frequency: { seconds: Math.max(1, Math.round(leaseMs / 2000)) },
-    timeout: { minutes: 1 },
-    fn: () => runner.reconcile(),
+  // Every instance adopts orphaned operations; a plain timer rather than a scheduled task
+  // because it must run on each instance, often (half a lease), and stop with the process.
+  const reconcile = () =>
+    runner
+      .reconcile()
+      .catch(error => deps.logger.warn(`Reconciling operations failed: ${error}`));
+  const timer = setInterval(reconcile, Math.max(250, leaseMs / 2));
+  timer.unref?.();
+  void reconcile();
+  deps.lifecycle.addShutdownHook(async () => {
+    clearInterval(timer);
+    await runner.stop();
   });
   return {
     operations,

@@ -32,7 +32,7 @@ interface Revision extends DriverRevision {
   release?: DeployRelease;
 }
 
-interface ServiceState {
+export interface ServiceState {
   revisions: Revision[];
   rollout?: {
     revision: string;
@@ -53,6 +53,18 @@ export interface SimulationSteering {
 }
 
 /**
+ * The simulated cluster outlives any one backend instance in this process, as a real cluster
+ * outlives the portal: a restarted backend reconciles against it.
+ */
+const SHARED_CLUSTER = new Map<string, ServiceState>();
+
+/** Forgets everything the simulated cluster holds (tests start from a known state). */
+export function resetSimulatedCluster() {
+  for (const state of SHARED_CLUSTER.values()) clearTimeout(state.rollout?.timer);
+  SHARED_CLUSTER.clear();
+}
+
+/**
  * A clearly labelled stand-in for a cluster ("Simulated cluster" on the page): deploys walk a
  * canary of weights, a pause for promotion and an analysis whose next result a test or a demo can
  * steer. State lives in this process, like a tiny Rollouts controller; it is the default of the
@@ -62,9 +74,16 @@ export class SimulatedDriver implements DeployDriver {
   readonly id = 'simulated';
   readonly label = 'Simulated cluster';
   readonly simulated = true;
-  private readonly services = new Map<string, ServiceState>();
+  private readonly services: Map<string, ServiceState>;
 
-  constructor(private readonly options: { stepDelayMs: number }) {}
+  constructor(
+    private readonly options: {
+      stepDelayMs: number;
+      cluster?: Map<string, ServiceState>;
+    },
+  ) {
+    this.services = options.cluster ?? SHARED_CLUSTER;
+  }
 
   private state(target: DeployTarget): ServiceState {
     const key = `${target.entityRef}|${target.environment}`;

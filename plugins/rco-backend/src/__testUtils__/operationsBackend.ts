@@ -1,0 +1,190 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { GATE_IDS } from '@internal/plugin-rco-common';
+import { Knex } from 'knex';
+import path from 'node:path';
+import request from 'supertest';
+import { rcoPlugin } from '../plugin';
+import { examplesDir, governedEntity } from './fixtures';
+
+export const DIGEST = `sha256:${'c'.repeat(64)}`;
+export const RELEASE = { version: '1.5.0', digest: DIGEST };
+export const RCO = '/api/rco/entities/component/default/rco';
+
+/** People of the test organisation and their groups (as the portal's policy sees them). */
+export const people: Record<string, string[]> = {
+  'user:default/alice': ['group:default/rco-team'],
+  'user:default/bob': ['group:default/payments'],
+  'user:default/paula': ['group:default/product-owners'],
+  'user:default/dana': ['group:default/dpo'],
+  'user:default/sam': ['group:default/security'],
+  'user:default/mei': ['group:default/break-glass'],
+};
+export const asUser = (ref: string) =>
+  `Bearer mock-user-token:${JSON.stringify({ sub: `user:default/${ref}` })}`;
+export const asService = (subject: string) =>
+  `Bearer mock-service-token:${JSON.stringify({ sub: subject })}`;
+
+const OWNERS: Record<string, string> = {
+  'component:default/rco': 'group:default/rco-team',
+};
+
+/** What the fake signals and notifications services were given. */
+export interface Sent {
+  signals: Array<{ channel: string; message: any }>;
+  notifications: Array<{ recipients: any; payload: any }>;
+}
+
+/**
+ * One backend instance of the plugin on the given database, with the simulated driver fast
+ * enough for tests; several instances may share one database (two replicas of the portal).
+ */
+export async function startOperationsBackend(
+  knex: Knex,
+  options: { rco?: Record<string, unknown>; sent?: Sent } = {},
+) {
+  const sent: Sent = options.sent ?? { signals: [], notifications: [] };
+  const rco = governedEntity(
+    'rco',
+    `file:${path.join(examplesDir, 'rco/catalog-info.yaml')}`,
+    { 'rco.helix.dev/runbook': './runbook/rco-runbook.yaml' },
+  );
+  const backend = await startTestBackend({
+    features: [
+      rcoPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          rco: {
+            environments: [
+              {
+                name: 'staging',
+                driver: 'simulated',
+                imageRepository: 'registry.example/rco',
+              },
+              {
+                name: 'production',
+                driver: 'simulated',
+                requiredSignoffs: ['po', 'dpo', 'security'],
+              },
+            ],
+            simulated: { stepDelay: 'PT0.05S' },
+            operations: { pollInterval: 'PT0.02S', leaseDuration: 'PT1S' },
+            ci: {
+              subjects: [
+                { subject: 'external:ci-rco', entities: ['component:default/rco'] },
+                {
+                  subject: 'external:cd-rco',
+                  entities: ['component:default/rco'],
+                  operations: ['deploy', 'control'],
+                },
+              ],
+            },
+            ...options.rco,
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: [rco] }),
+      // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts).
+      mockServices.permissions.mock({
+        authorize: async (requests: any[], { credentials }: any) =>
+          requests.map(r => {
+            const groups = people[credentials.principal.userEntityRef] ?? [];
+            const name: string = r.permission.name;
+            const allowed =
+              name === 'rco.signoff.create'
+                ? groups.some(g =>
+                    ['group:default/dpo', 'group:default/security', 'group:default/product-owners'].includes(g),
+                  )
+                : name === 'rco.waiver.create'
+                ? groups.includes('group:default/security')
+                : name === 'rco.override.create'
+                ? groups.includes('group:default/break-glass')
+                : groups.includes(OWNERS[r.resourceRef]);
+            return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+          }),
+      }).factory,
+      mockServices.userInfo.mock({
+        getUserInfo: async (credentials: any) => ({
+          userEntityRef: credentials.principal.userEntityRef,
+          ownershipEntityRefs: [
+            credentials.principal.userEntityRef,
+            ...(people[credentials.principal.userEntityRef] ?? []),
+          ],
+        }),
+      }).factory,
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          publish: async (s: any) => {
+            sent.signals.push(s);
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({
+          send: async (n: any) => {
+            sent.notifications.push(n);
+          },
+        }),
+      }),
+    ],
+  });
+  return { app: backend.server, backend, sent };
+}
+
+/** Security waives every gate of the release, so preflight lets a deploy through. */
+export async function waiveAllGates(app: any) {
+  const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+  for (const gate of GATE_IDS) {
+    const res = await request(app)
+      .post(`${RCO}/waivers`)
+      .set('Authorization', asUser('sam'))
+      .send({ gate, justification: 'Test release: evidence judged by hand', expiresAt });
+    if (res.status !== 201) throw new Error(`waiver ${gate}: ${res.status} ${res.text}`);
+  }
+}
+
+/** Alice asks for the release; PO, DPO and Security approve it. */
+export async function signOff(app: any, roles = ['po', 'dpo', 'security']) {
+  await request(app)
+    .post(`${RCO}/releases`)
+    .set('Authorization', asUser('alice'))
+    .send(RELEASE)
+    .expect(201);
+  const signer: Record<string, string> = { po: 'paula', dpo: 'dana', security: 'sam' };
+  for (const role of roles) {
+    await request(app)
+      .post(`${RCO}/signoffs`)
+      .set('Authorization', asUser(signer[role]))
+      .send({ role, release: RELEASE, comment: 'ok' })
+      .expect(201);
+  }
+}
+
+/** Polls an operation until `until` holds (or gives up after `ms`). */
+export async function waitFor(
+  app: any,
+  id: string,
+  until: (op: any) => boolean,
+  ms = 15_000,
+) {
+  const end = Date.now() + ms;
+  let op: any;
+  while (Date.now() < end) {
+    op = (
+      await request(app).get(`/api/rco/operations/${id}`).set('Authorization', asUser('alice'))
+    ).body;
+    if (until(op)) return op;
+    await new Promise(r => setTimeout(r, 25));
+  }
+  throw new Error(`Operation ${id} never got there: ${JSON.stringify(op)}`);
+}
