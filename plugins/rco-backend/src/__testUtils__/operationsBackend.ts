@@ -5,6 +5,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { GATE_IDS } from '@internal/plugin-rco-common';
+import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import path from 'node:path';
 import request from 'supertest';
@@ -29,9 +30,8 @@ export const asUser = (ref: string) =>
 export const asService = (subject: string) =>
   `Bearer mock-service-token:${JSON.stringify({ sub: subject })}`;
 
-const OWNERS: Record<string, string> = {
-  'component:default/rco': 'group:default/rco-team',
-};
+/** Every component of this harness is owned by the RCO team. */
+const OWNER = 'group:default/rco-team';
 
 /** What the fake signals and notifications services were given. */
 export interface Sent {
@@ -45,7 +45,12 @@ export interface Sent {
  */
 export async function startOperationsBackend(
   knex: Knex,
-  options: { rco?: Record<string, unknown>; sent?: Sent } = {},
+  options: {
+    rco?: Record<string, unknown>;
+    sent?: Sent;
+    /** More governed components beside RCO (benchmarks). */
+    extraEntities?: Entity[];
+  } = {},
 ) {
   const sent: Sent = options.sent ?? { signals: [], notifications: [] };
   const rco = governedEntity(
@@ -89,7 +94,9 @@ export async function startOperationsBackend(
           },
         },
       }),
-      catalogServiceMock.factory({ entities: [rco] }),
+      catalogServiceMock.factory({
+        entities: [rco, ...(options.extraEntities ?? [])],
+      }),
       // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts).
       mockServices.permissions.mock({
         authorize: async (requests: any[], { credentials }: any) =>
@@ -105,7 +112,7 @@ export async function startOperationsBackend(
                 ? groups.includes('group:default/security')
                 : name === 'rco.override.create'
                 ? groups.includes('group:default/break-glass')
-                : groups.includes(OWNERS[r.resourceRef]);
+                : !!r.resourceRef && groups.includes(OWNER);
             return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
           }),
       }).factory,
@@ -142,11 +149,11 @@ export async function startOperationsBackend(
 }
 
 /** Security waives every gate of the release, so preflight lets a deploy through. */
-export async function waiveAllGates(app: any) {
+export async function waiveAllGates(app: any, entityPath = RCO) {
   const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
   for (const gate of GATE_IDS) {
     const res = await request(app)
-      .post(`${RCO}/waivers`)
+      .post(`${entityPath}/waivers`)
       .set('Authorization', asUser('sam'))
       .send({ gate, justification: 'Test release: evidence judged by hand', expiresAt });
     if (res.status !== 201) throw new Error(`waiver ${gate}: ${res.status} ${res.text}`);

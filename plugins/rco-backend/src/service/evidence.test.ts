@@ -626,6 +626,12 @@ describe.each(databases.eachSupportedId())(
         requestRelease: true,
         signoff: { po: false, dpo: false, security: false },
         waive: false,
+        operations: {
+          deploy: true,
+          rollback: true,
+          control: true,
+          breakGlass: false,
+        },
       });
       const dana = await request(app)
         .get(`${RCO}/capabilities`)
@@ -634,6 +640,7 @@ describe.each(databases.eachSupportedId())(
         uploadEvidence: false,
         signoff: { po: false, dpo: true, security: false },
         waive: false,
+        operations: { deploy: false, rollback: false, breakGlass: false },
       });
       const sam = await request(app)
         .get(`${RCO}/capabilities`)

@@ -1,0 +1,124 @@
+/* eslint-disable no-console */
+// Benchmark of the deploy control plane: 50 concurrent deploys of 50 different services with the
+// simulated driver, through HTTP, on SQLite and (under scripts/with-postgres.mjs) PostgreSQL.
+// Prints how long the control plane itself spends per operation (requests plus the runner's own
+// time, excluding the time spent in or waiting for the driver) and checks that every deploy
+// completed exactly once. It asserts nothing else.
+import knexFactory, { Knex } from 'knex';
+import path from 'node:path';
+import request from 'supertest';
+import {
+  asUser,
+  RELEASE,
+  startOperationsBackend,
+  waiveAllGates,
+} from '../src/__testUtils__/operationsBackend';
+import { governedEntity } from '../src/__testUtils__/fixtures';
+
+const SERVICES = 50;
+const examples = path.resolve(__dirname, '../../../examples');
+const ALICE = asUser('alice');
+const name = (i: number) => `svc-${String(i).padStart(2, '0')}`;
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+async function poll(app: any, id: string, until: (op: any) => boolean) {
+  for (;;) {
+    const op = (await request(app).get(`/api/rco/operations/${id}`).set('Authorization', ALICE)).body;
+    if (until(op)) return op;
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
+async function run(databaseId: 'SQLITE_3' | 'POSTGRES_17', knex: Knex) {
+  const entities = Array.from({ length: SERVICES }, (_, i) =>
+    governedEntity(name(i), `file:${path.join(examples, 'rco/catalog-info.yaml')}`, {
+      'rco.helix.dev/runbook': './runbook/rco-runbook.yaml',
+    }),
+  );
+  const { app, backend } = await startOperationsBackend(knex, {
+    extraEntities: entities,
+    rco: {
+      simulated: { stepDelay: 'PT0.2S' },
+      operations: { pollInterval: 'PT0.1S', leaseDuration: 'PT30S' },
+    },
+  });
+  for (let i = 0; i < SERVICES; i++) {
+    await waiveAllGates(app, `/api/rco/entities/component/default/${name(i)}`);
+  }
+  const started = Date.now();
+  const results = await Promise.all(
+    entities.map(async entity => {
+      const base = `/api/rco/entities/component/default/${entity.metadata.name}`;
+      let requestMs = 0;
+      const timed = async (fn: () => Promise<any>) => {
+        const t = performance.now();
+        const res = await fn();
+        requestMs += performance.now() - t;
+        return res;
+      };
+      const created = await timed(() =>
+        request(app).post(`${base}/operations`).set('Authorization', ALICE)
+          .set('Idempotency-Key', `bench-${entity.metadata.name}`)
+          .send({ type: 'deploy', environment: 'staging', release: RELEASE }),
+      );
+      if (created.status !== 202) throw new Error(`${entity.metadata.name}: ${created.status} ${created.text}`);
+      const id = created.body.id;
+      await timed(() => request(app).post(`/api/rco/operations/${id}/confirm`).set('Authorization', ALICE)
+        .send({ confirmation: entity.metadata.name }));
+      await poll(app, id, op => op.progress?.phase === 'paused');
+      await timed(() => request(app).post(`/api/rco/operations/${id}/promote`).set('Authorization', ALICE));
+      const done = await poll(app, id, op => !['running', 'awaiting-confirmation'].includes(op.state));
+      return { id, state: done.state, requestMs };
+    }),
+  );
+  const wall = Date.now() - started;
+  const rows = await knex('rco_operations').select('id', 'entity_ref', 'timings', 'state');
+  const overhead = results.map(r => {
+    const timings = JSON.parse(rows.find(x => x.id === r.id)!.timings ?? '{}');
+    return { ...r, overhead: r.requestMs + (timings.controlPlaneMs ?? NaN), driverMs: timings.driverMs };
+  });
+  const perEntity = new Map<string, number>();
+  for (const row of rows) perEntity.set(row.entity_ref, (perEntity.get(row.entity_ref) ?? 0) + 1);
+  const doubled = [...perEntity.values()].filter(n => n > 1).length;
+  const succeeded = results.filter(r => r.state === 'succeeded').length;
+  const revisions = await Promise.all(
+    entities.map(async e => {
+      const res = await request(app).get(`/api/rco/entities/component/default/${e.metadata.name}/environments`).set('Authorization', ALICE);
+      return res.body.items.find((x: any) => x.name === 'staging').revisions.filter((r: any) => Number(r.revision) > 2).length;
+    }),
+  );
+  const ledger = (await request(app).get('/api/rco/ledger/verify').set('Authorization', ALICE)).body;
+  const values = overhead.map(o => o.overhead);
+  console.log(`\n${databaseId}: ${SERVICES} concurrent deploys of ${SERVICES} services (simulated driver, canary with one pause)`);
+  console.log(`  completed: ${succeeded}/${SERVICES} succeeded; operations stored ${rows.length}; services with more than one operation ${doubled}; services with exactly one new revision ${revisions.filter(n => n === 1).length}/${SERVICES}`);
+  console.log(`  control-plane overhead per operation (create + confirm + promote requests + runner time outside the driver):`);
+  console.log(`    median ${pct(values, 50).toFixed(1)} ms, p95 ${pct(values, 95).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms (target median <= 50 ms)`);
+  console.log(`  driver time per operation: median ${pct(overhead.map(o => o.driverMs), 50)} ms; wall clock for all ${wall} ms; ledger ${ledger.ok ? 'verified' : 'BROKEN'} (${ledger.entries} entries)`);
+  await backend.stop();
+}
+
+async function main() {
+  const sqlite = knexFactory({ client: 'better-sqlite3', connection: ':memory:', useNullAsDefault: true });
+  await run('SQLITE_3', sqlite);
+  await sqlite.destroy();
+  const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING;
+  if (pg) {
+    const admin = knexFactory({ client: 'pg', connection: pg });
+    await admin.raw('CREATE DATABASE rco_bench_deploy');
+    await admin.destroy();
+    const db = knexFactory({ client: 'pg', connection: `${pg}/rco_bench_deploy`, pool: { min: 1, max: 10 } });
+    await run('POSTGRES_17', db);
+    await db.destroy();
+  } else {
+    console.log('POSTGRES_17: skipped: run through `yarn bench:deploy` (scripts/with-postgres.mjs)');
+  }
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
