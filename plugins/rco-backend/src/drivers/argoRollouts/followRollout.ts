@@ -90,7 +90,7 @@ export async function followRollout(o: FollowOptions): Promise<DriverProgress> {
         reasons: [
           `the Rollout did not become Healthy on revision ${
             o.revision
-          } within ${Math.round(o.timeoutMs / 1000)}s (last: ${
+          } within ${o.timeoutMs / 1000}s (last: ${
             progress.message ?? progress.phase
           })`,
         ],

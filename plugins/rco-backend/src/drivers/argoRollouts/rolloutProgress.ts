@@ -2,90 +2,14 @@
  * Reads a Rollout's status (and its AnalysisRuns) into the driver contract's `DriverProgress`,
  * with the controller's own words for why something failed.
  */
-import type { DriverMetric, DriverProgress } from '@internal/plugin-rco-node';
+import type { DriverProgress } from '@internal/plugin-rco-node';
+import {
+  analysisFailed,
+  analysisMetrics,
+  analysisReasons,
+} from './analysisProgress';
 import { currentStepIndex, parseRevision } from './rolloutPatches';
 import { AnalysisRun, CanaryStep, REVISION_ANNOTATION, Rollout } from './types';
-
-/** The AnalysisRuns the Rollout names in its status (step analysis first). */
-export function analysisRunNames(rollout: Rollout): string[] {
-  const canary = rollout.status?.canary;
-  return [
-    canary?.currentStepAnalysisRunStatus?.name,
-    canary?.currentBackgroundAnalysisRunStatus?.name,
-  ].filter((n): n is string => !!n);
-}
-
-/** AnalysisRun phases that end a canary (`Failed`, `Error`); `Inconclusive` pauses it instead. */
-const FAILED_ANALYSIS = new Set(['Failed', 'Error']);
-
-/** True when one of the Rollout's AnalysisRuns failed (as the Rollout or the run itself says). */
-function analysisFailed(rollout: Rollout, runs: AnalysisRun[]): boolean {
-  const canary = rollout.status?.canary;
-  const recorded = [
-    canary?.currentStepAnalysisRunStatus?.status,
-    canary?.currentBackgroundAnalysisRunStatus?.status,
-  ];
-  return (
-    recorded.some(s => s !== undefined && FAILED_ANALYSIS.has(s)) ||
-    runs.some(r => FAILED_ANALYSIS.has(r.status?.phase ?? ''))
-  );
-}
-
-/** The condition a metric is judged against, as the AnalysisRun's spec states it. */
-function metricCondition(run: AnalysisRun, name: string): string | undefined {
-  const spec = run.spec?.metrics?.find(m => m.name === name);
-  if (!spec) return undefined;
-  const parts: string[] = [];
-  if (spec.successCondition)
-    parts.push(`successCondition ${spec.successCondition}`);
-  if (spec.failureCondition)
-    parts.push(`failureCondition ${spec.failureCondition}`);
-  // The controller's default failureLimit is 0: one failed measurement fails the metric.
-  parts.push(`failureLimit ${spec.failureLimit ?? 0}`);
-  return parts.join(', ');
-}
-
-/** Each metric of the AnalysisRuns: last measured value, condition and phase. */
-export function analysisMetrics(runs: AnalysisRun[]): DriverMetric[] {
-  const metrics: DriverMetric[] = [];
-  for (const run of runs) {
-    for (const result of run.status?.metricResults ?? []) {
-      const last = result.measurements?.[result.measurements.length - 1];
-      metrics.push({
-        name: result.name,
-        value: last?.value,
-        condition: metricCondition(run, result.name),
-        phase: result.phase,
-      });
-    }
-  }
-  return metrics;
-}
-
-/** Why the analysis failed: the run's verdict, then each failing metric's value and condition. */
-function analysisReasons(rollout: Rollout, runs: AnalysisRun[]): string[] {
-  const reasons: string[] = [];
-  const add = (r: string | undefined) => {
-    if (r && !reasons.includes(r)) reasons.push(r);
-  };
-  const canary = rollout.status?.canary;
-  add(canary?.currentStepAnalysisRunStatus?.message);
-  add(canary?.currentBackgroundAnalysisRunStatus?.message);
-  for (const run of runs) {
-    add(run.status?.message);
-    for (const result of run.status?.metricResults ?? []) {
-      if (result.phase === 'Successful' || result.phase === 'Running') continue;
-      const last = result.measurements?.[result.measurements.length - 1];
-      const condition = metricCondition(run, result.name);
-      add(
-        `metric "${result.name}" measured ${last?.value ?? '(no value)'}${
-          condition ? ` against ${condition}` : ''
-        }: ${result.phase}${last?.message ? ` (${last.message})` : ''}`,
-      );
-    }
-  }
-  return reasons;
-}
 
 /** The canary weight: the controller's record, else the last `setWeight` up to the step. */
 function canaryWeight(
@@ -122,21 +46,67 @@ function describeStep(step: CanaryStep | undefined): string | undefined {
   return Object.keys(step)[0];
 }
 
-/** What the Rollout says when it aborted or degraded. */
-function statusReasons(rollout: Rollout): string[] {
-  const reasons: string[] = [];
-  const progressing = rollout.status?.conditions?.find(
-    c => c.type === 'Progressing',
-  );
-  if (rollout.status?.message) reasons.push(rollout.status.message);
-  if (progressing?.message && progressing.status === 'False') {
-    const line = `${progressing.reason ?? 'Progressing'}: ${
-      progressing.message
-    }`;
-    if (!reasons.some(r => r.includes(progressing.message!)))
+/**
+ * What the Rollout says when it aborted or degraded (`status.message`, the failed Progressing
+ * condition), minus lines that only repeat one of the `known` reasons.
+ */
+function statusReasons(rollout: Rollout, known: string[] = []): string[] {
+  const reasons = [...known];
+  const add = (line: string | undefined, core = line) => {
+    if (
+      line &&
+      core &&
+      !reasons.some(r => r.includes(core) || core.includes(r))
+    ) {
       reasons.push(line);
-  }
+    }
+  };
+  add(rollout.status?.message);
+  const progressing = rollout.status?.conditions?.find(
+    c => c.type === 'Progressing' && c.status === 'False',
+  );
+  add(
+    progressing?.message &&
+      `${progressing.reason ?? 'Progressing'}: ${progressing.message}`,
+    progressing?.message,
+  );
   return reasons;
+}
+
+/** The progress of a canary whose analysis failed. */
+function analysisFailure(
+  base: DriverProgress,
+  rollout: Rollout,
+  runs: AnalysisRun[],
+  message: string,
+): DriverProgress {
+  return {
+    ...base,
+    phase: 'failed',
+    analysisFailed: true,
+    message,
+    reasons: statusReasons(rollout, analysisReasons(rollout, runs)),
+  };
+}
+
+/**
+ * The phase of a Rollout from a controller older than v1.0, which wrote no `status.phase` (the
+ * golden sample is one): read from the pause conditions and the pod hashes.
+ */
+function derivedPhase(rollout: Rollout, steps: number): string {
+  const status = rollout.status ?? {};
+  if ((status.pauseConditions ?? []).length > 0 || rollout.spec.paused) {
+    return 'Paused';
+  }
+  const done = (status.currentStepIndex ?? steps) >= steps;
+  if (
+    done &&
+    status.currentPodHash &&
+    status.currentPodHash === status.stableRS
+  ) {
+    return 'Healthy';
+  }
+  return 'Progressing';
 }
 
 /**
@@ -192,17 +162,12 @@ export function rolloutProgress(
 
   if (status.abort) {
     if (analysisFailed(rollout, runs)) {
-      return {
-        ...base,
-        phase: 'failed',
-        analysisFailed: true,
-        message:
-          'canary analysis failed: the Rollout aborted back to the stable revision',
-        reasons: [
-          ...analysisReasons(rollout, runs),
-          ...statusReasons(rollout),
-        ].filter((r, i, all) => all.indexOf(r) === i),
-      };
+      return analysisFailure(
+        base,
+        rollout,
+        runs,
+        'canary analysis failed: the Rollout aborted back to the stable revision',
+      );
     }
     return {
       ...base,
@@ -213,7 +178,7 @@ export function rolloutProgress(
     };
   }
 
-  switch (status.phase) {
+  switch (status.phase ?? derivedPhase(rollout, steps.length)) {
     case 'Healthy': {
       const done = index === undefined || index >= steps.length;
       if (
@@ -260,16 +225,7 @@ export function rolloutProgress(
     }
     case 'Degraded':
       if (analysisFailed(rollout, runs)) {
-        return {
-          ...base,
-          phase: 'failed',
-          analysisFailed: true,
-          message: 'canary analysis failed',
-          reasons: [
-            ...analysisReasons(rollout, runs),
-            ...statusReasons(rollout),
-          ],
-        };
+        return analysisFailure(base, rollout, runs, 'canary analysis failed');
       }
       return {
         ...base,

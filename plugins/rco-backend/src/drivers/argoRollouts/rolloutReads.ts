@@ -11,7 +11,8 @@ import {
   replicaSetRevision,
 } from './rolloutHistory';
 import { parseRevision } from './rolloutPatches';
-import { analysisRunNames, rolloutProgress } from './rolloutProgress';
+import { analysisRunNames } from './analysisProgress';
+import { rolloutProgress } from './rolloutProgress';
 import { RolloutsClient } from './rolloutsClient';
 import { AnalysisRun, ReplicaSet, Rollout } from './types';
 

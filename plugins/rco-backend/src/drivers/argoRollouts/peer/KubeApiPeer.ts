@@ -6,16 +6,16 @@
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { isDeepStrictEqual } from 'node:util';
 import { AnalysisMetric } from '../types';
-import { matchesSelector, status, validateRollout } from './apiServerRules';
 import {
-  applyJsonPatch,
-  applyMergePatch,
-  Json,
-  JsonPatchOp,
-  PatchError,
-} from './patches';
+  applyWrite,
+  matchesSelector,
+  status,
+  StoredObject,
+  validateRollout,
+  WriteError,
+} from './apiServerRules';
+import { PatchError } from './patches';
 import { ControllerStore } from './controllerObjects';
 import { RolloutsController } from './RolloutsController';
 
@@ -32,12 +32,7 @@ export interface RecordedRequest {
   status: number;
 }
 
-type Obj = {
-  metadata: Record<string, any>;
-  spec?: unknown;
-  status?: unknown;
-  [k: string]: unknown;
-};
+type Obj = StoredObject;
 
 const ROLLOUTS =
   /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/(rollouts|analysisruns)\/([^/]+)(\/status)?$/;
@@ -54,6 +49,11 @@ export class KubeApiPeer {
   readonly controller: RolloutsController;
   /** When true, every GET of a Rollout runs one controller action first (for `rollback`). */
   reconcileOnRead = false;
+  /**
+   * An admission check run on every Rollout write, dry runs included (like a validating
+   * webhook): a returned message denies the request.
+   */
+  admission?: (rollout: any) => string | undefined;
   /** Called for each authenticated request before it is served (to race a write, say). */
   onRequest?: (request: RecordedRequest) => void;
   private readonly objects = new Map<string, Obj>();
@@ -236,16 +236,17 @@ export class KubeApiPeer {
     }
     let next: Obj;
     try {
-      next = this.write(req.method, stored, body, contentType, !!sub);
+      next = applyWrite(req.method, stored, body, contentType, !!sub);
     } catch (e) {
-      const [code, reason] =
-        e instanceof PatchError
-          ? [422, 'Invalid']
-          : (e as { code?: number }).code === 409
-          ? [409, 'Conflict']
-          : (e as { code?: number }).code === 415
-          ? [415, 'UnsupportedMediaType']
-          : [400, 'BadRequest'];
+      const REASONS: Record<number, string> = {
+        409: 'Conflict',
+        415: 'UnsupportedMediaType',
+        422: 'Invalid',
+      };
+      let code = 400;
+      if (e instanceof PatchError) code = 422;
+      else if (e instanceof WriteError) code = e.code;
+      const reason = REASONS[code] ?? 'BadRequest';
       send(code, status(code, reason, (e as Error).message));
       return;
     }
@@ -261,70 +262,22 @@ export class KubeApiPeer {
       );
       return;
     }
+    const denied = this.admission?.(next);
+    if (denied) {
+      send(
+        400,
+        status(
+          400,
+          'BadRequest',
+          `admission webhook "validate.peer" denied the request: ${denied}`,
+        ),
+      );
+      return;
+    }
     if (url.searchParams.get('dryRun') !== 'All') {
       this.put('rollouts', next);
       next = this.get('rollouts', ns, name)!;
     }
     send(200, next);
-  }
-
-  /**
-   * What a PUT or PATCH makes of the stored Rollout. The CRD has a status subresource: writes to
-   * the main resource keep the stored status, writes to `/status` keep everything but status.
-   * `metadata.generation` moves when the spec changes.
-   */
-  private write(
-    method: string,
-    stored: Obj,
-    body: unknown,
-    type: string | undefined,
-    toStatus: boolean,
-  ): Obj {
-    const fail = (code: number, message: string) =>
-      Object.assign(new Error(message), { code });
-    let result: Obj;
-    if (method === 'PUT') {
-      const incoming = body as Obj;
-      if (
-        incoming?.metadata?.resourceVersion !== stored.metadata.resourceVersion
-      ) {
-        throw fail(
-          409,
-          `Operation cannot be fulfilled on rollouts.argoproj.io "${stored.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
-        );
-      }
-      result = structuredClone(incoming);
-    } else if (type === 'application/merge-patch+json') {
-      result = applyMergePatch(stored as unknown as Json, body as Json) as Obj;
-    } else if (type === 'application/json-patch+json') {
-      result = applyJsonPatch(
-        stored as unknown as Json,
-        body as JsonPatchOp[],
-      ) as Obj;
-    } else {
-      throw fail(
-        415,
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${type})`,
-      );
-    }
-    if (toStatus) {
-      result = { ...stored, status: result.status };
-    } else {
-      result.status = stored.status;
-    }
-    // Identity and bookkeeping belong to the server.
-    for (const k of [
-      'uid',
-      'name',
-      'namespace',
-      'creationTimestamp',
-      'generation',
-    ]) {
-      result.metadata[k] = stored.metadata[k];
-    }
-    if (!isDeepStrictEqual(result.spec, stored.spec)) {
-      result.metadata.generation = (stored.metadata.generation ?? 0) + 1;
-    }
-    return result;
   }
 }

@@ -1,7 +1,10 @@
 /**
- * The API server behaviours the test peer reproduces besides storage: `Status` error bodies,
- * label selector matching and the bit of Rollout validation a dry run should catch.
+ * The API server behaviours the test peer reproduces besides routing: how writes apply,
+ * `Status` error bodies, label selector matching and the bit of Rollout validation a dry run
+ * should catch.
  */
+import { isDeepStrictEqual } from 'node:util';
+import { applyJsonPatch, applyMergePatch, Json, JsonPatchOp } from './patches';
 
 /** A `metav1.Status` failure body, as the API server sends with every error. */
 export function status(code: number, reason: string, message: string) {
@@ -87,4 +90,81 @@ export function validateRollout(obj: { spec?: unknown }): string[] {
     }
   });
   return problems;
+}
+
+/** A stored object, as the peer keeps it. */
+export type StoredObject = {
+  metadata: Record<string, any>;
+  spec?: unknown;
+  status?: unknown;
+  [k: string]: unknown;
+};
+
+/** A write the API server refuses, with the HTTP status it answers. */
+export class WriteError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * What a PUT or PATCH makes of a stored custom resource. The Rollout CRD has a status
+ * subresource: writes to the main resource keep the stored status, writes to `/status` keep
+ * everything but status. `metadata.generation` moves when the spec changes.
+ */
+export function applyWrite(
+  method: string,
+  stored: StoredObject,
+  body: unknown,
+  type: string | undefined,
+  toStatus: boolean,
+): StoredObject {
+  let result: StoredObject;
+  if (method === 'PUT') {
+    const incoming = body as StoredObject;
+    if (
+      incoming?.metadata?.resourceVersion !== stored.metadata.resourceVersion
+    ) {
+      throw new WriteError(
+        409,
+        `Operation cannot be fulfilled on rollouts.argoproj.io "${stored.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    result = structuredClone(incoming);
+  } else if (type === 'application/merge-patch+json') {
+    result = applyMergePatch(
+      stored as unknown as Json,
+      body as Json,
+    ) as StoredObject;
+  } else if (type === 'application/json-patch+json') {
+    result = applyJsonPatch(
+      stored as unknown as Json,
+      body as JsonPatchOp[],
+    ) as StoredObject;
+  } else {
+    // Strategic merge patch is not served for custom resources.
+    throw new WriteError(
+      415,
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (got ${type})`,
+    );
+  }
+  if (toStatus) {
+    result = { ...stored, status: result.status };
+  } else {
+    result.status = stored.status;
+  }
+  // Identity and bookkeeping belong to the server.
+  for (const k of [
+    'uid',
+    'name',
+    'namespace',
+    'creationTimestamp',
+    'generation',
+  ]) {
+    result.metadata[k] = stored.metadata[k];
+  }
+  if (!isDeepStrictEqual(result.spec, stored.spec)) {
+    result.metadata.generation = (stored.metadata.generation ?? 0) + 1;
+  }
+  return result;
 }
