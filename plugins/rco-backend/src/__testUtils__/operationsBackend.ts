@@ -1,5 +1,8 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -32,6 +35,26 @@ export const asService = (subject: string) =>
 
 /** Every component of this harness is owned by the RCO team. */
 const OWNER = 'group:default/rco-team';
+
+function decide(r: any, credentials: any) {
+  const groups = people[credentials.principal.userEntityRef] ?? [];
+  const name: string = r.permission.name;
+  const allowed =
+    name === 'rco.signoff.create'
+      ? groups.some(g =>
+          [
+            'group:default/dpo',
+            'group:default/security',
+            'group:default/product-owners',
+          ].includes(g),
+        )
+      : name === 'rco.waiver.create'
+      ? groups.includes('group:default/security')
+      : name === 'rco.override.create'
+      ? groups.includes('group:default/break-glass')
+      : !!r.resourceRef && groups.includes(OWNER);
+  return allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+}
 
 /** What the fake signals and notifications services were given. */
 export interface Sent {
@@ -97,34 +120,31 @@ export async function startOperationsBackend(
       catalogServiceMock.factory({
         entities: [rco, ...(options.extraEntities ?? [])],
       }),
-      // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts).
-      mockServices.permissions.mock({
-        authorize: async (requests: any[], { credentials }: any) =>
-          requests.map(r => {
-            const groups = people[credentials.principal.userEntityRef] ?? [];
-            const name: string = r.permission.name;
-            const allowed =
-              name === 'rco.signoff.create'
-                ? groups.some(g =>
-                    ['group:default/dpo', 'group:default/security', 'group:default/product-owners'].includes(g),
-                  )
-                : name === 'rco.waiver.create'
-                ? groups.includes('group:default/security')
-                : name === 'rco.override.create'
-                ? groups.includes('group:default/break-glass')
-                : !!r.resourceRef && groups.includes(OWNER);
-            return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+      // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts). Plain
+      // factories rather than jest mocks, so the benchmark can use this harness too.
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => ({
+          authorize: async (requests: any[], { credentials }: any) =>
+            requests.map(r => ({ result: decide(r, credentials) })),
+          authorizeConditional: async (requests: any[], { credentials }: any) =>
+            requests.map(r => ({ result: decide(r, credentials) })),
+        }) as any,
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          getUserInfo: async (credentials: any) => ({
+            userEntityRef: credentials.principal.userEntityRef,
+            ownershipEntityRefs: [
+              credentials.principal.userEntityRef,
+              ...(people[credentials.principal.userEntityRef] ?? []),
+            ],
           }),
-      }).factory,
-      mockServices.userInfo.mock({
-        getUserInfo: async (credentials: any) => ({
-          userEntityRef: credentials.principal.userEntityRef,
-          ownershipEntityRefs: [
-            credentials.principal.userEntityRef,
-            ...(people[credentials.principal.userEntityRef] ?? []),
-          ],
         }),
-      }).factory,
+      }),
       createServiceFactory({
         service: signalsServiceRef,
         deps: {},
