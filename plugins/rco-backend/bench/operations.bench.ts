@@ -30,7 +30,7 @@ async function poll(app: any, id: string, until: (op: any) => boolean) {
   for (;;) {
     const op = (await request(app).get(`/api/rco/operations/${id}`).set('Authorization', ALICE)).body;
     if (until(op)) return op;
-    await new Promise(r => setTimeout(r, 50));
+    await new Promise(r => setTimeout(r, 250));
   }
 }
 

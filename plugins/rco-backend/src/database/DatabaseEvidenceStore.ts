@@ -59,7 +59,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
 
   async add(records: NewEvidence[]) {
     return this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, records[0]?.entityRef);
       const results: Array<{ record: EvidenceRecord; created: boolean }> = [];
       for (const record of records) {
         const key = dedupeKey(record);

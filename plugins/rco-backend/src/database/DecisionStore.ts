@@ -24,7 +24,7 @@ export class DecisionStore {
       createdAt: new Date(),
     };
     await this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, entityRef);
       await tx('rco_signoffs').insert({
         id: record.id,
         entity_ref: entityRef,
@@ -93,7 +93,7 @@ export class DecisionStore {
     requester: string,
   ) {
     return this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, entityRef);
       const existing = await tx('rco_release_requests')
         .where({
           entity_ref: entityRef,
@@ -151,7 +151,7 @@ export class DecisionStore {
       createdAt: new Date(),
     };
     await this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, entityRef);
       await tx('rco_waivers').insert({
         id: record.id,
         entity_ref: entityRef,
@@ -193,8 +193,10 @@ export class DecisionStore {
     id: string,
     actor: string,
   ): Promise<WaiverRecord | undefined> {
+    // A waiver's entity never changes: read it first to lock that entity's ledger chain.
+    const owner = await this.db('rco_waivers').where({ id }).first('entity_ref');
     return this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, owner?.entity_ref);
       const row = await tx('rco_waivers').where({ id }).first();
       if (!row) return undefined;
       if (row.revoked_at) {

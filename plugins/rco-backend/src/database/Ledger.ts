@@ -52,13 +52,17 @@ export class Ledger {
   constructor(private readonly db: Knex) {}
 
   /**
-   * Serialises writers: call it first in a transaction that will append, so concurrent
-   * transactions queue here instead of deadlocking on rows they inserted before appending.
-   * SQLite transactions are serial already.
+   * Serialises the writers of one chain (one entity; entries without an entity form their own
+   * chain): call it first in a transaction that will append, so concurrent transactions queue
+   * here instead of deadlocking on rows they inserted before appending. Writers for different
+   * entities do not wait for each other. A PostgreSQL advisory lock held until commit; SQLite
+   * transactions are serial already.
    */
-  async lock(tx: Knex.Transaction) {
+  async lock(tx: Knex.Transaction, entityRef: string | undefined) {
     if (tx.client.config.client === 'pg') {
-      await tx.raw('LOCK TABLE rco_ledger IN SHARE ROW EXCLUSIVE MODE');
+      await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+        `rco_ledger:${entityRef ?? ''}`,
+      ]);
     }
   }
 
@@ -71,8 +75,11 @@ export class Ledger {
       payload: Record<string, unknown>;
     },
   ): Promise<LedgerEntry> {
-    await this.lock(tx);
-    const last = await tx('rco_ledger').orderBy('seq', 'desc').first('hash');
+    await this.lock(tx, entry.entityRef);
+    const chain = tx('rco_ledger');
+    if (entry.entityRef) chain.where({ entity_ref: entry.entityRef });
+    else chain.whereNull('entity_ref');
+    const last = await chain.orderBy('seq', 'desc').first('hash');
     const prevHash: string = last?.hash ?? GENESIS;
     // JavaScript dates carry milliseconds, which SQLite and PostgreSQL keep exactly.
     const createdAt = new Date();
@@ -114,7 +121,7 @@ export class Ledger {
 
   /** Recomputes every hash in order and names the first entry that does not match. */
   async verify(): Promise<LedgerVerification> {
-    let prevHash = GENESIS;
+    const lastOf = new Map<string, string>();
     let entries = 0;
     let afterSeq = 0;
     for (;;) {
@@ -122,13 +129,15 @@ export class Ledger {
       if (page.length === 0) break;
       for (const entry of page) {
         entries++;
+        const chain = entry.entityRef ?? '';
+        const prevHash = lastOf.get(chain) ?? GENESIS;
         if (entry.prevHash !== prevHash) {
           return {
             ok: false,
             entries,
             firstBroken: {
               seq: entry.seq,
-              reason: 'prev_hash does not match the previous entry',
+              reason: 'prev_hash does not match the previous entry of its chain',
             },
           };
         }
@@ -142,7 +151,7 @@ export class Ledger {
             },
           };
         }
-        prevHash = entry.hash;
+        lastOf.set(chain, entry.hash);
       }
       afterSeq = page[page.length - 1].seq;
     }

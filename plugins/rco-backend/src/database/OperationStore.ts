@@ -142,7 +142,7 @@ export class OperationStore {
     const id = randomUUID();
     try {
       await this.db.transaction(async tx => {
-        await this.ledger.lock(tx);
+        await this.ledger.lock(tx, op.entityRef);
         await tx('rco_operations').insert({
           id,
           entity_ref: op.entityRef,
@@ -238,8 +238,11 @@ export class OperationStore {
     change: OperationTransition,
   ): Promise<OperationRecord | undefined> {
     const now = new Date();
+    // An operation's entity never changes: read it first to lock that entity's ledger chain.
+    const owner = await this.db('rco_operations').where({ id }).first('entity_ref');
+    if (!owner) return undefined;
     const applied = await this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, owner.entity_ref);
       const row = await tx('rco_operations').where({ id }).first();
       if (!row || !change.from.includes(row.state)) return false;
       const to = change.to ?? row.state;

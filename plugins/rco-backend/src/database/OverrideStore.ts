@@ -46,7 +46,7 @@ export class OverrideStore {
   ): Promise<OverrideRecord> {
     const record: OverrideRecord = { ...o, id: randomUUID(), createdAt: new Date() };
     await this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, record.entityRef);
       await tx('rco_overrides').insert({
         id: record.id,
         entity_ref: record.entityRef,
@@ -106,7 +106,7 @@ export class OverrideStore {
 
   async revoke(id: string, entityRef: string, actor: string) {
     return this.db.transaction(async tx => {
-      await this.ledger.lock(tx);
+      await this.ledger.lock(tx, entityRef);
       const row = await tx('rco_overrides')
         .where({ id, entity_ref: entityRef })
         .first();
