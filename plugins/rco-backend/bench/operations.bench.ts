@@ -16,7 +16,7 @@ import {
 import { governedEntity } from '../src/__testUtils__/fixtures';
 import { resetSimulatedCluster } from '../src/drivers/simulated/SimulatedDriver';
 
-const SERVICES = 50;
+const SERVICES = Number(process.env.SERVICES ?? 50);
 const SEQUENTIAL = 10;
 const examples = path.resolve(__dirname, '../../../examples');
 const ALICE = asUser('alice');
@@ -42,6 +42,8 @@ async function run(databaseId: 'SQLITE_3' | 'POSTGRES_17', knex: Knex) {
   );
   const { app, backend } = await startOperationsBackend(knex, {
     extraEntities: entities,
+    // A production portal logs at info: every audited request writes its events.
+    logLevel: 'info',
     rco: {
       simulated: { stepDelay: 'PT0.2S' },
       operations: { pollInterval: 'PT0.1S', leaseDuration: 'PT30S' },

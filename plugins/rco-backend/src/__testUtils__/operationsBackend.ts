@@ -73,6 +73,8 @@ export async function startOperationsBackend(
     sent?: Sent;
     /** More governed components beside RCO (benchmarks). */
     extraEntities?: Entity[];
+    /** The test backend logs at debug level unless told otherwise. */
+    logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
   } = {},
 ) {
   const sent: Sent = options.sent ?? { signals: [], notifications: [] };
@@ -85,6 +87,9 @@ export async function startOperationsBackend(
     features: [
       rcoPlugin,
       mockServices.database.factory({ knex }),
+      ...(options.logLevel
+        ? [mockServices.rootLogger.factory({ level: options.logLevel })]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
