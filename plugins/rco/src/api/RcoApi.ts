@@ -2,7 +2,11 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   CapabilitiesResponse,
+  EnvironmentView,
   EvidenceRecordView,
+  OperationResponse,
+  OperationType,
+  OverrideResponse,
   PortfolioItem,
   ReleasesResponse,
   ReleaseStatusResponse,
@@ -81,6 +85,50 @@ export interface RcoApi {
     offset?: number;
     limit?: number;
   }): Promise<{ items: PortfolioItem[]; totalItems: number }>;
+
+  /** The configured environments, each with the revision it serves and any active operation. */
+  listEnvironments(entity: CompoundEntityRef): Promise<EnvironmentView[]>;
+  /** Deploys, rollbacks and dry-runs of the entity, newest first. */
+  listOperations(
+    entity: CompoundEntityRef,
+    query?: { environment?: string },
+  ): Promise<OperationResponse[]>;
+  getOperation(id: string): Promise<OperationResponse>;
+  /**
+   * Requests an operation. The idempotency key makes a repeated click (or a retried request)
+   * answer the same operation instead of starting a second one.
+   */
+  createOperation(
+    entity: CompoundEntityRef,
+    body: {
+      type: OperationType;
+      environment: string;
+      release?: { version?: string; digest?: string };
+      targetRevision?: string;
+      databaseMigration?: string;
+    },
+    idempotencyKey: string,
+  ): Promise<OperationResponse>;
+  /** The requester types the entity name; `step` names an irreversible step confirmed on its own. */
+  confirmOperation(
+    id: string,
+    body: { confirmation: string; step?: string },
+  ): Promise<OperationResponse>;
+  /** Continues a canary paused for promotion. */
+  promoteOperation(id: string): Promise<OperationResponse>;
+  abortOperation(id: string): Promise<OperationResponse>;
+  /** Break-glass overrides of the entity, newest first (expired and revoked included). */
+  listOverrides(entity: CompoundEntityRef): Promise<OverrideResponse[]>;
+  /** Break-glass: one release may deploy to one environment despite failing gates, until expiry. */
+  createOverride(
+    entity: CompoundEntityRef,
+    body: {
+      environment: string;
+      release: { version?: string; digest?: string };
+      justification: string;
+      expiresAt: string;
+    },
+  ): Promise<OverrideResponse>;
 }
 
 /** @public */

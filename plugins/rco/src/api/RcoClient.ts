@@ -3,7 +3,10 @@ import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   CapabilitiesResponse,
+  EnvironmentView,
   EvidenceRecordView,
+  OperationResponse,
+  OverrideResponse,
   PortfolioItem,
   ReleasesResponse,
   ReleaseStatusResponse,
@@ -183,6 +186,84 @@ export class RcoClient implements RcoApi {
   getPortfolio(q: Parameters<RcoApi['getPortfolio']>[0] = {}) {
     return this.request<{ items: PortfolioItem[]; totalItems: number }>(
       `/portfolio${query(q)}`,
+    );
+  }
+
+  async listEnvironments(entity: CompoundEntityRef) {
+    const body = await this.request<{ items: EnvironmentView[] }>(
+      `${entityPath(entity)}/environments`,
+    );
+    return body.items;
+  }
+
+  async listOperations(
+    entity: CompoundEntityRef,
+    q: { environment?: string } = {},
+  ) {
+    const body = await this.request<{ items: OperationResponse[] }>(
+      `${entityPath(entity)}/operations${query(q)}`,
+    );
+    return body.items;
+  }
+
+  getOperation(id: string) {
+    return this.request<OperationResponse>(
+      `/operations/${encodeURIComponent(id)}`,
+    );
+  }
+
+  createOperation(
+    entity: CompoundEntityRef,
+    body: Parameters<RcoApi['createOperation']>[1],
+    idempotencyKey: string,
+  ) {
+    const init = json(body);
+    return this.request<OperationResponse>(`${entityPath(entity)}/operations`, {
+      ...init,
+      headers: {
+        ...(init.headers as Record<string, string>),
+        'Idempotency-Key': idempotencyKey,
+      },
+    });
+  }
+
+  confirmOperation(id: string, body: { confirmation: string; step?: string }) {
+    return this.request<OperationResponse>(
+      `/operations/${encodeURIComponent(id)}/confirm`,
+      json(body),
+    );
+  }
+
+  promoteOperation(id: string) {
+    return this.request<OperationResponse>(
+      `/operations/${encodeURIComponent(id)}/promote`,
+      // An empty JSON body, as the backend's tests send it.
+      json({}),
+    );
+  }
+
+  abortOperation(id: string) {
+    return this.request<OperationResponse>(
+      `/operations/${encodeURIComponent(id)}/abort`,
+      // An empty JSON body, as the backend's tests send it.
+      json({}),
+    );
+  }
+
+  async listOverrides(entity: CompoundEntityRef) {
+    const body = await this.request<{ items: OverrideResponse[] }>(
+      `${entityPath(entity)}/overrides`,
+    );
+    return body.items;
+  }
+
+  createOverride(
+    entity: CompoundEntityRef,
+    body: Parameters<RcoApi['createOverride']>[1],
+  ) {
+    return this.request<OverrideResponse>(
+      `${entityPath(entity)}/overrides`,
+      json(body),
     );
   }
 

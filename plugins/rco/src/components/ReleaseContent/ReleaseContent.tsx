@@ -31,6 +31,7 @@ import { GateTable } from './GateTable';
 import { PillarCards } from './PillarCards';
 import { SignoffPanel } from './SignoffPanel';
 import { WaiverDialog } from './WaiverDialog';
+import { OperationsPanel } from '../Operations';
 
 /** The verdict in words: "Ready", "Blocked by 3 gates", with waivers said aloud. */
 export function verdictOf(summary: { blockedBy: string[]; waived: string[] }) {
@@ -82,7 +83,12 @@ export function ReleaseContent() {
     [api, key, release.version, release.digest],
   );
 
-  if (releases.loading || status.loading) return <Progress />;
+  // A reload keeps the page (and the deploy panel's dialogs and live progress) on screen.
+  if (
+    (releases.loading && !releases.value) ||
+    (status.loading && !status.value)
+  )
+    return <Progress />;
   const error = releases.error ?? status.error;
   if (error) {
     return (
@@ -215,6 +221,12 @@ export function ReleaseContent() {
                 }
               >
                 <MenuItem value="">Any environment</MenuItem>
+                {chosen.environment &&
+                  !releases.value.environments.includes(chosen.environment) && (
+                    <MenuItem value={chosen.environment}>
+                      {chosen.environment}
+                    </MenuItem>
+                  )}
                 {releases.value.environments.map(env => (
                   <MenuItem key={env} value={env}>
                     {env}
@@ -251,6 +263,19 @@ export function ReleaseContent() {
           gates={current.gates}
           runbookPath={runbookPath}
           onOpenEvidence={setEvidenceId}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <OperationsPanel
+          entityRef={entityRef}
+          release={release}
+          environment={chosen.environment}
+          onEnvironmentChange={environment => choose({ environment })}
+          status={current}
+          evaluating={status.loading}
+          signoffs={signoffs.value ?? []}
+          capabilities={capabilities.value}
+          onOperationFinished={status.retry}
         />
       </Grid>
       <Grid item xs={12} lg={8}>

@@ -1,0 +1,159 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { OverrideResponse } from '@internal/plugin-rco-common';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { DateTime } from 'luxon';
+import { useState } from 'react';
+import { RcoApi } from '../../api/RcoApi';
+import { shortDigest } from '../ReleaseContent/format';
+import { messageOf } from './errors';
+import { BREAK_GLASS_MAX_HOURS } from './model';
+
+const MIN_JUSTIFICATION = 20;
+const LOCAL = "yyyy-LL-dd'T'HH:mm";
+
+/** What is wrong with the expiry, or undefined when the backend will accept it. */
+export function expiryProblem(value: string, now = DateTime.now()) {
+  const at = DateTime.fromISO(value);
+  if (!value || !at.isValid) return 'Give a date and time';
+  if (at <= now) return 'The expiry must be in the future';
+  if (at > now.plus({ hours: BREAK_GLASS_MAX_HOURS }).plus({ minutes: 1 })) {
+    return `More than ${BREAK_GLASS_MAX_HOURS} hours away: choose an earlier time`;
+  }
+  return undefined;
+}
+
+/** The active override, said aloud above the Deploy button: it changes what Deploy may do. */
+export function OverrideBanner(props: { override: OverrideResponse }) {
+  const o = props.override;
+  return (
+    <Alert
+      severity="warning"
+      role="status"
+      aria-label="Break-glass override active"
+    >
+      Break-glass override active in {o.environment} for v
+      {o.release.version ?? '—'} ({shortDigest(o.release.digest)}) until{' '}
+      {o.expiresAt}, by {o.createdBy}: {o.justification}. Failing gates do not
+      block this release there; sign-offs still do.
+    </Alert>
+  );
+}
+
+/**
+ * Break-glass: lets this release deploy to this environment despite failing gates, for at most
+ * four hours, with a justification that lands in the ledger and a notification to Security.
+ * Offered only to the break-glass group; the backend checks again.
+ */
+export function BreakGlassDialog(props: {
+  api: RcoApi;
+  entityRef: CompoundEntityRef;
+  environment: string;
+  release: { version?: string; digest?: string };
+  onClose: (created?: OverrideResponse) => void;
+}) {
+  const { api, entityRef, environment, release } = props;
+  const [justification, setJustification] = useState('');
+  const [expires, setExpires] = useState(() =>
+    DateTime.now().plus({ hours: 1 }).toFormat(LOCAL),
+  );
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const short = justification.trim().length < MIN_JUSTIFICATION;
+  const expiryError = expiryProblem(expires);
+
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api.createOverride(entityRef, {
+        environment,
+        release: { version: release.version, digest: release.digest },
+        justification: justification.trim(),
+        expiresAt: DateTime.fromISO(expires).toUTC().toISO()!,
+      });
+      props.onClose(created);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      open
+      onClose={() => props.onClose()}
+      aria-labelledby="rco-break-glass-title"
+      fullWidth
+    >
+      <DialogTitle id="rco-break-glass-title">
+        Break glass: deploy v{release.version} to {environment} despite failing
+        gates
+      </DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" gutterBottom>
+          The override holds for this release and environment only, is recorded
+          in the ledger and Security is notified at once. Sign-offs are still
+          required.
+        </Typography>
+        <TextField
+          id="rco-break-glass-justification"
+          label="Justification"
+          required
+          fullWidth
+          multiline
+          minRows={3}
+          margin="normal"
+          value={justification}
+          onChange={e => setJustification(e.target.value)}
+          error={justification.length > 0 && short}
+          helperText={`The incident and why it cannot wait (at least ${MIN_JUSTIFICATION} characters; ${
+            justification.trim().length
+          } so far)`}
+        />
+        <TextField
+          id="rco-break-glass-expires"
+          label="Expires"
+          type="datetime-local"
+          required
+          fullWidth
+          margin="normal"
+          value={expires}
+          onChange={e => setExpires(e.target.value)}
+          InputLabelProps={{ shrink: true }}
+          error={!!expiryError}
+          helperText={
+            expiryError ?? `At most ${BREAK_GLASS_MAX_HOURS} hours from now`
+          }
+        />
+        {error && (
+          <Alert severity="error" role="alert">
+            {error}
+          </Alert>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={() => props.onClose()} disabled={busy}>
+          Cancel
+        </Button>
+        <Button
+          color="secondary"
+          variant="contained"
+          disabled={short || !!expiryError || busy}
+          onClick={submit}
+        >
+          Record override
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

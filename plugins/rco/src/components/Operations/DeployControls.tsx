@@ -1,0 +1,214 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  CapabilitiesResponse,
+  EnvironmentView,
+  OperationResponse,
+  OverrideResponse,
+  ReleaseStatusResponse,
+  SignoffView,
+} from '@internal/plugin-rco-common';
+import { Box, Button, TextField, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { useState } from 'react';
+import { RcoApi } from '../../api/RcoApi';
+import { relative } from '../ReleaseContent/format';
+import { ConfirmDialog, PlanStep } from './ConfirmDialog';
+import { blockersOf, newIdempotencyKey, ROLE_TITLE } from './model';
+
+type Release = { version?: string; digest?: string };
+
+/** Why Deploy is disabled, most fundamental first; empty when it may be pressed. */
+export function deployBlockers(o: {
+  capabilities?: CapabilitiesResponse;
+  release: Release;
+  environment: EnvironmentView;
+  status: ReleaseStatusResponse;
+  evaluating: boolean;
+  signoffs: SignoffView[];
+  activeOperation?: OperationResponse;
+  override?: OverrideResponse;
+}): string[] {
+  if (!o.capabilities) return ['Your permissions are not known yet.'];
+  if (!o.capabilities.operations?.deploy) {
+    return [
+      'You may not deploy this service: deploys are for its owners (the backend decides).',
+    ];
+  }
+  if (!o.release.version || !o.release.digest) {
+    return ['Pick a release with a version and an image digest to deploy it.'];
+  }
+  const reasons: string[] = [];
+  if (o.evaluating)
+    reasons.push(`Evaluating the gates for ${o.environment.name}…`);
+  const activeId = o.activeOperation?.id ?? o.environment.activeOperationId;
+  if (activeId) {
+    reasons.push(`Operation ${activeId} is active in ${o.environment.name}.`);
+  }
+  const { gates, missingSignoffs } = blockersOf({
+    status: o.status,
+    signoffs: o.signoffs,
+    requiredSignoffs: o.environment.requiredSignoffs,
+    actor: o.capabilities.actor,
+  });
+  // A break-glass override lifts failing gates, never missing approvals (as the backend does).
+  if (!o.override) {
+    for (const g of gates)
+      reasons.push(`Gate ${g.title} (${g.id}): ${g.status}`);
+  }
+  for (const role of missingSignoffs) {
+    reasons.push(
+      `Sign-off missing for ${o.environment.name}: ${ROLE_TITLE[role]}`,
+    );
+  }
+  return reasons;
+}
+
+/**
+ * The Deploy button of one environment, disabled with every reason listed, and its
+ * confirmation dialog: the plan, an optional database migration, the typed service name. On
+ * confirm it creates the operation (with one idempotency key per dialog, so a double click or a
+ * retry cannot deploy twice) and confirms the plan.
+ */
+export function DeployControls(props: {
+  api: RcoApi;
+  entityRef: CompoundEntityRef;
+  release: Release;
+  environment: EnvironmentView;
+  blockers: string[];
+  /** The operation was created (it holds the environment from now on). */
+  onCreated: (op: OperationResponse) => void;
+  /** The plan was confirmed: running, or waiting for an irreversible step. */
+  onConfirmed: (op: OperationResponse) => void;
+  /** The request was refused; a refused deploy is still recorded in the history. */
+  onRefused: () => void;
+}) {
+  const { api, entityRef, release, environment, blockers } = props;
+  const [open, setOpen] = useState(false);
+  const [migration, setMigration] = useState('');
+  const [key, setKey] = useState(newIdempotencyKey);
+  const current = environment.currentRevision;
+
+  const openDialog = () => {
+    setMigration('');
+    setKey(newIdempotencyKey());
+    setOpen(true);
+  };
+
+  const steps: PlanStep[] = [
+    { title: 'Preflight: the gates and sign-offs are checked again' },
+    ...(migration.trim()
+      ? [
+          {
+            title: `Database migration: ${migration.trim()}`,
+            irreversible: true,
+          },
+        ]
+      : []),
+    {
+      title: `Roll out v${release.version} with ${environment.driverLabel}`,
+    },
+  ];
+
+  const confirm = async (confirmation: string) => {
+    let op: OperationResponse;
+    try {
+      op = await api.createOperation(
+        entityRef,
+        {
+          type: 'deploy',
+          environment: environment.name,
+          release: { version: release.version, digest: release.digest },
+          databaseMigration: migration.trim() || undefined,
+        },
+        key,
+      );
+    } catch (e) {
+      props.onRefused();
+      throw e;
+    }
+    props.onCreated(op);
+    const confirmed = await api.confirmOperation(op.id, { confirmation });
+    setOpen(false);
+    props.onConfirmed(confirmed);
+  };
+
+  return (
+    <Box>
+      <Box
+        display="flex"
+        alignItems="center"
+        style={{ gap: 12 }}
+        flexWrap="wrap"
+      >
+        <Button
+          variant="contained"
+          color="primary"
+          disabled={blockers.length > 0}
+          onClick={openDialog}
+          aria-describedby={blockers.length ? 'rco-deploy-blockers' : undefined}
+        >
+          Deploy
+        </Button>
+        <Typography variant="body2">
+          v{release.version ?? '—'} to {environment.name}
+        </Typography>
+      </Box>
+      {blockers.length > 0 && (
+        <Box id="rco-deploy-blockers" mt={1}>
+          <Typography variant="body2" component="h4">
+            Deploy is disabled:
+          </Typography>
+          <ul aria-label="Why Deploy is disabled" style={{ marginTop: 4 }}>
+            {blockers.map(reason => (
+              <li key={reason}>
+                <Typography variant="body2">{reason}</Typography>
+              </li>
+            ))}
+          </ul>
+        </Box>
+      )}
+      {open && (
+        <ConfirmDialog
+          title={`Deploy v${release.version} to ${environment.name}`}
+          entityName={entityRef.name}
+          facts={[
+            ['Release', `v${release.version}`],
+            ['Image', release.digest],
+            ['Environment', `${environment.name} (${environment.driverLabel})`],
+            [
+              'Serving now',
+              current
+                ? `revision ${current.revision}${
+                    current.image ? ` · ${current.image}` : ''
+                  } · ${relative(current.updatedAt)}`
+                : 'nothing known',
+            ],
+          ]}
+          steps={steps}
+          onConfirm={confirm}
+          onClose={() => setOpen(false)}
+        >
+          {environment.simulated && (
+            <Alert severity="info" role="note">
+              Simulated cluster: nothing real is deployed.
+            </Alert>
+          )}
+          <TextField
+            id="rco-deploy-migration"
+            label="Database migration (optional)"
+            fullWidth
+            margin="normal"
+            value={migration}
+            onChange={e => {
+              setMigration(e.target.value);
+              // Another request body needs another key (the backend answers 422 otherwise).
+              setKey(newIdempotencyKey());
+            }}
+            inputProps={{ maxLength: 200 }}
+            helperText="The migration this release runs, e.g. V42__add_call_index. It cannot be undone and waits for its own confirmation."
+          />
+        </ConfirmDialog>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,155 @@
+import { GateStatus, OperationResponse } from '@internal/plugin-rco-common';
+import {
+  Box,
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import ExpandLess from '@material-ui/icons/ExpandLess';
+import ExpandMore from '@material-ui/icons/ExpandMore';
+import { Fragment, useState } from 'react';
+import { StatusChip } from '../ReleaseContent/StatusChip';
+import { relative } from '../ReleaseContent/format';
+import { describeOperation } from './model';
+import { OutcomeChip } from './OutcomeChip';
+
+const GATE_STATUSES = ['pass', 'fail', 'missing', 'stale', 'waived'];
+
+/** The gates and sign-offs an operation ran under, with the hash that pins them. */
+function SnapshotDetail(props: { op: OperationResponse }) {
+  const { op } = props;
+  const snapshot = op.gateSnapshot!;
+  return (
+    <Box py={1}>
+      <Typography variant="body2">
+        Evaluated {snapshot.evaluatedAt} · snapshot hash{' '}
+        <code style={{ wordBreak: 'break-all' }}>{snapshot.hash}</code>
+      </Typography>
+      <ul aria-label={`Gates of operation ${op.id}`} style={{ columns: 2 }}>
+        {snapshot.gates.map(g => (
+          <li key={g.id}>
+            <Typography variant="body2" component="span">
+              {g.id}:{' '}
+            </Typography>
+            {GATE_STATUSES.includes(g.status) ? (
+              <StatusChip status={g.status as GateStatus} />
+            ) : (
+              g.status
+            )}
+          </li>
+        ))}
+      </ul>
+      <Typography variant="body2">
+        Sign-offs:{' '}
+        {snapshot.signoffs.length
+          ? snapshot.signoffs
+              .map(s => `${s.role.toUpperCase()} by ${s.signer}`)
+              .join(', ')
+          : 'none'}
+      </Typography>
+      {op.reasons.length > 0 && (
+        <ul aria-label={`Reasons of operation ${op.id}`}>
+          {op.reasons.map(r => (
+            <li key={r}>
+              <Typography variant="body2">{r}</Typography>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Box>
+  );
+}
+
+/**
+ * Who did what, when, with what outcome, and under which gates: each row opens the gate
+ * snapshot the operation was judged by (gates, sign-offs and the hash the ledger pins).
+ */
+export function HistoryTable(props: { operations: OperationResponse[] }) {
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen(prev => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <Box component="section" aria-labelledby="rco-history-title" mt={3}>
+      <Typography variant="h6" component="h3" id="rco-history-title">
+        Deploy history
+      </Typography>
+      <Table size="small" aria-labelledby="rco-history-title">
+        <TableHead>
+          <TableRow>
+            <TableCell>When</TableCell>
+            <TableCell>Who</TableCell>
+            <TableCell>What</TableCell>
+            <TableCell>Outcome</TableCell>
+            <TableCell>Gate snapshot</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {props.operations.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={5}>No deploys yet</TableCell>
+            </TableRow>
+          )}
+          {props.operations.map(op => {
+            const snapshot = op.gateSnapshot;
+            const passing = snapshot?.gates.filter(
+              g => g.status === 'pass' || g.status === 'waived',
+            ).length;
+            const expanded = open.has(op.id);
+            return (
+              <Fragment key={op.id}>
+                <TableRow>
+                  <TableCell title={op.createdAt}>
+                    {relative(op.createdAt)}
+                  </TableCell>
+                  <TableCell>
+                    {op.requestedBy}
+                    {op.confirmedBy && op.confirmedBy !== op.requestedBy
+                      ? ` (confirmed by ${op.confirmedBy})`
+                      : ''}
+                  </TableCell>
+                  <TableCell>{describeOperation(op)}</TableCell>
+                  <TableCell>
+                    <OutcomeChip state={op.state} />
+                  </TableCell>
+                  <TableCell>
+                    {snapshot ? (
+                      <Button
+                        size="small"
+                        aria-expanded={expanded}
+                        aria-controls={`rco-snapshot-${op.id}`}
+                        endIcon={expanded ? <ExpandLess /> : <ExpandMore />}
+                        onClick={() => toggle(op.id)}
+                      >
+                        {passing} of {snapshot.gates.length} gates pass or
+                        waived
+                      </Button>
+                    ) : (
+                      'none (no preflight)'
+                    )}
+                  </TableCell>
+                </TableRow>
+                {expanded && snapshot && (
+                  <TableRow id={`rco-snapshot-${op.id}`}>
+                    <TableCell colSpan={5}>
+                      <SnapshotDetail op={op} />
+                    </TableCell>
+                  </TableRow>
+                )}
+              </Fragment>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </Box>
+  );
+}

@@ -1,0 +1,251 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  CapabilitiesResponse,
+  OperationResponse,
+  ReleaseStatusResponse,
+  SignoffView,
+} from '@internal/plugin-rco-common';
+import { Box, Button, Typography } from '@material-ui/core';
+import { useState } from 'react';
+import { rcoApiRef } from '../../api/RcoApi';
+import { BreakGlassDialog, OverrideBanner } from './BreakGlass';
+import { ConfirmOperationDialog } from './ConfirmOperationDialog';
+import { DeployControls, deployBlockers } from './DeployControls';
+import { EnvironmentCards } from './EnvironmentCards';
+import { HistoryTable } from './HistoryTable';
+import { activeOverrideFor, isActive } from './model';
+import { OperationProgress } from './OperationProgress';
+import { RollbackControls } from './RollbackControls';
+import { useOperations } from './useOperations';
+
+/** @public */
+export interface OperationsPanelProps {
+  entityRef: CompoundEntityRef;
+  /** The release picked on the Release tab. */
+  release: { version?: string; digest?: string };
+  /** The environment picked on the tab; the panel works on it when it is a configured one. */
+  environment?: string;
+  /** Picks another environment on the tab (the gates are then evaluated for it). */
+  onEnvironmentChange: (environment: string) => void;
+  /** The tab's evaluation of the release: its failing gates are what blocks Deploy. */
+  status: ReleaseStatusResponse;
+  /** True while the tab re-evaluates the gates (after a change of environment, say). */
+  evaluating?: boolean;
+  signoffs: SignoffView[];
+  capabilities?: CapabilitiesResponse;
+  /** An operation ended: the gates may have changed (a rollback dry-run is evidence). */
+  onOperationFinished?: () => void;
+}
+
+/**
+ * The deploy side of the Release tab: the environments and what serves in each, Deploy behind
+ * the gates, the live progress of the active operation with Promote and Abort, Roll back with a
+ * dry-run first, break-glass and the deploy history. Buttons reflect the caller's capabilities
+ * for display only; the backend decides every request.
+ *
+ * @public
+ */
+export function OperationsPanel(props: OperationsPanelProps) {
+  const { entityRef, release, environment, capabilities, status } = props;
+  const api = useApi(rcoApiRef);
+  const data = useOperations({
+    api,
+    entityRef,
+    environment,
+    onFinished: () => props.onOperationFinished?.(),
+  });
+  const [confirming, setConfirming] = useState<OperationResponse>();
+  const [breakingGlass, setBreakingGlass] = useState(false);
+  const { environments, history, operation } = data;
+
+  const confirmed = (op: OperationResponse) => {
+    data.track(op);
+    // The plan is confirmed; an irreversible step now waits for its own confirmation.
+    if (
+      op.state === 'awaiting-confirmation' &&
+      op.awaiting &&
+      op.awaiting !== 'plan'
+    ) {
+      setConfirming(op);
+    }
+  };
+
+  if (environments.loading && !environments.value) {
+    return (
+      <InfoCard title="Deploy">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (environments.error || !environments.value) {
+    return (
+      <InfoCard title="Deploy">
+        <ResponseErrorPanel
+          error={environments.error ?? new Error('No answer')}
+          title="The deploy side could not reach the rco backend"
+        />
+        <Box mt={2}>
+          <Button variant="outlined" onClick={data.reload}>
+            Retry
+          </Button>
+        </Box>
+      </InfoCard>
+    );
+  }
+  if (!environments.value.length) {
+    return (
+      <InfoCard title="Deploy">
+        <Typography variant="body2">
+          No environments are configured: the portal's operators add them under
+          rco.environments in app-config.
+        </Typography>
+      </InfoCard>
+    );
+  }
+
+  const target = environments.value.find(e => e.name === environment);
+  const active = isActive(operation) ? operation : undefined;
+  const override = target
+    ? activeOverrideFor(data.overrides.value ?? [], target.name, release)
+    : undefined;
+  const banners = (data.overrides.value ?? []).filter(
+    o => activeOverrideFor([o], target?.name, release) === o,
+  );
+  const bound = !!release.version && !!release.digest;
+
+  return (
+    <InfoCard
+      title="Deploy"
+      subheader="Deploys go through the gates above; rollbacks dry-run first."
+    >
+      {banners.map(o => (
+        <Box mb={2} key={o.id}>
+          <OverrideBanner override={o} />
+        </Box>
+      ))}
+      <EnvironmentCards
+        environments={environments.value}
+        selected={target?.name}
+        onSelect={props.onEnvironmentChange}
+      />
+      {!target && (
+        <Box mt={2}>
+          <Typography variant="body2">
+            {environment
+              ? `${environment} is not an environment the portal deploys to. `
+              : ''}
+            Choose the environment to deploy to or roll back ("Work on …").
+          </Typography>
+        </Box>
+      )}
+      {target && (
+        <Box
+          component="section"
+          aria-label={`Operations in ${target.name}`}
+          mt={3}
+        >
+          <Box
+            display="flex"
+            style={{ gap: 16 }}
+            alignItems="flex-start"
+            flexWrap="wrap"
+          >
+            <DeployControls
+              api={api}
+              entityRef={entityRef}
+              release={release}
+              environment={target}
+              blockers={deployBlockers({
+                capabilities,
+                release,
+                environment: target,
+                status,
+                evaluating: !!props.evaluating,
+                signoffs: props.signoffs,
+                activeOperation: active,
+                override,
+              })}
+              onCreated={data.track}
+              onConfirmed={confirmed}
+              onRefused={data.reload}
+            />
+            {capabilities?.operations?.breakGlass && bound && !override && (
+              <Button variant="outlined" onClick={() => setBreakingGlass(true)}>
+                Break glass
+              </Button>
+            )}
+          </Box>
+          {operation && (
+            <OperationProgress
+              api={api}
+              operation={operation}
+              capabilities={capabilities}
+              liveError={data.liveError}
+              onChanged={data.track}
+              onReviewConfirmation={() => setConfirming(operation)}
+              onDismiss={data.dismiss}
+            />
+          )}
+          <RollbackControls
+            key={target.name}
+            api={api}
+            entityRef={entityRef}
+            environment={target}
+            capabilities={capabilities}
+            busyEnvironment={!!active || !!target.activeOperationId}
+            operation={operation}
+            history={history.value ?? []}
+            onCreated={data.track}
+            onConfirmed={confirmed}
+            onRefused={data.reload}
+          />
+        </Box>
+      )}
+      {history.loading && !history.value && <Progress />}
+      {history.error && (
+        <Box mt={3}>
+          <ResponseErrorPanel
+            error={history.error}
+            title="The deploy history could not be read"
+          />
+          <Button variant="outlined" onClick={data.reload}>
+            Retry
+          </Button>
+        </Box>
+      )}
+      {history.value && <HistoryTable operations={history.value} />}
+      {confirming && (
+        <ConfirmOperationDialog
+          // A new dialog per step: the name is typed again for the irreversible step.
+          key={`${confirming.id}:${confirming.awaiting}`}
+          api={api}
+          operation={confirming}
+          entityName={entityRef.name}
+          onConfirmed={op => {
+            setConfirming(undefined);
+            confirmed(op);
+          }}
+          onClose={() => setConfirming(undefined)}
+        />
+      )}
+      {breakingGlass && target && (
+        <BreakGlassDialog
+          api={api}
+          entityRef={entityRef}
+          environment={target.name}
+          release={release}
+          onClose={created => {
+            setBreakingGlass(false);
+            if (created) data.reload();
+          }}
+        />
+      )}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,232 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  CapabilitiesResponse,
+  EnvironmentView,
+  OperationResponse,
+} from '@internal/plugin-rco-common';
+import {
+  Box,
+  Button,
+  MenuItem,
+  TextField,
+  Typography,
+} from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { useState } from 'react';
+import { RcoApi } from '../../api/RcoApi';
+import { relative } from '../ReleaseContent/format';
+import { ConfirmDialog } from './ConfirmDialog';
+import { messageOf } from './errors';
+import { isActive, newIdempotencyKey } from './model';
+
+type Revision = EnvironmentView['revisions'][number];
+
+const revisionLabel = (r: Revision) =>
+  `Revision ${r.revision} · ${r.status} · ${relative(r.updatedAt)}${
+    r.description ? ` · ${r.description}` : ''
+  }`;
+
+/**
+ * Roll back one environment: pick an earlier revision, dry-run it first (nothing changes, and
+ * the result is recorded as migration-controls evidence), then roll back for real through the
+ * typed confirmation. Roll back stays disabled until a dry-run of that revision has succeeded
+ * since the revision now serving went live.
+ */
+export function RollbackControls(props: {
+  api: RcoApi;
+  entityRef: CompoundEntityRef;
+  environment: EnvironmentView;
+  capabilities?: CapabilitiesResponse;
+  /** Another operation holds the environment. */
+  busyEnvironment: boolean;
+  /** The operation the page follows and the history, to find dry-run outcomes in. */
+  operation?: OperationResponse;
+  history: OperationResponse[];
+  onCreated: (op: OperationResponse) => void;
+  onConfirmed: (op: OperationResponse) => void;
+  onRefused: () => void;
+}) {
+  const { api, entityRef, environment: env, capabilities } = props;
+  const earlier = env.revisions.filter(r => !r.current);
+  const [revision, setRevision] = useState(earlier[0]?.revision ?? '');
+  const [dryRunId, setDryRunId] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [confirming, setConfirming] = useState(false);
+  const [rollbackKey, setRollbackKey] = useState(newIdempotencyKey);
+  const allowed = !!capabilities?.operations?.rollback;
+  const target = earlier.find(r => r.revision === revision);
+  const since = env.currentRevision?.updatedAt ?? '';
+
+  const find = (id?: string) =>
+    id && props.operation?.id === id
+      ? props.operation
+      : props.history.find(o => o.id === id);
+  const dryRun =
+    find(dryRunId) ??
+    props.history.find(
+      o =>
+        o.type === 'rollback-dry-run' &&
+        o.environment === env.name &&
+        o.targetRevision === revision &&
+        o.createdAt >= since,
+    );
+  const dryRunOk =
+    dryRun?.targetRevision === revision && dryRun.state === 'succeeded';
+
+  const runDryRun = async () => {
+    setError(undefined);
+    try {
+      const op = await api.createOperation(
+        entityRef,
+        {
+          type: 'rollback-dry-run',
+          environment: env.name,
+          targetRevision: revision,
+        },
+        newIdempotencyKey(),
+      );
+      setDryRunId(op.id);
+      props.onCreated(op);
+    } catch (e) {
+      setError(messageOf(e));
+      props.onRefused();
+    }
+  };
+
+  const rollBack = async (confirmation: string) => {
+    let op: OperationResponse;
+    try {
+      op = await api.createOperation(
+        entityRef,
+        { type: 'rollback', environment: env.name, targetRevision: revision },
+        rollbackKey,
+      );
+    } catch (e) {
+      props.onRefused();
+      throw e;
+    }
+    props.onCreated(op);
+    const confirmed = await api.confirmOperation(op.id, { confirmation });
+    setConfirming(false);
+    props.onConfirmed(confirmed);
+  };
+
+  if (!earlier.length) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No earlier revision in {env.name} to roll back to.
+      </Typography>
+    );
+  }
+  const why = !allowed
+    ? 'You may not roll back this service: rollbacks are for its owners.'
+    : props.busyEnvironment
+    ? `An operation is active in ${env.name}.`
+    : !dryRunOk
+    ? `Run a dry-run of revision ${revision} first.`
+    : undefined;
+
+  return (
+    <Box component="section" aria-label="Roll back" mt={3}>
+      <Typography variant="h6" component="h3">
+        Roll back {env.name}
+      </Typography>
+      <Box
+        display="flex"
+        style={{ gap: 12 }}
+        alignItems="center"
+        flexWrap="wrap"
+      >
+        <TextField
+          select
+          label="Revision to roll back to"
+          value={revision}
+          onChange={e => setRevision(e.target.value)}
+          variant="outlined"
+          size="small"
+          style={{ minWidth: 320 }}
+        >
+          {earlier.map(r => (
+            <MenuItem key={r.revision} value={r.revision}>
+              {revisionLabel(r)}
+            </MenuItem>
+          ))}
+        </TextField>
+        <Button
+          variant="outlined"
+          disabled={!allowed || props.busyEnvironment || !revision}
+          onClick={runDryRun}
+        >
+          Dry-run rollback
+        </Button>
+        <Button
+          variant="contained"
+          color="secondary"
+          disabled={!!why}
+          aria-describedby={why ? 'rco-rollback-why' : undefined}
+          onClick={() => {
+            setRollbackKey(newIdempotencyKey());
+            setConfirming(true);
+          }}
+        >
+          Roll back
+        </Button>
+      </Box>
+      {why && (
+        <Typography id="rco-rollback-why" variant="body2" color="textSecondary">
+          {why}
+        </Typography>
+      )}
+      {error && <Alert severity="error">{error}</Alert>}
+      {dryRun && dryRun.targetRevision === revision && (
+        <Box mt={1} aria-live="polite">
+          {isActive(dryRun) ? (
+            <Typography variant="body2">
+              Dry-run of revision {revision} running…
+            </Typography>
+          ) : (
+            <Alert
+              role="note"
+              severity={dryRun.state === 'succeeded' ? 'success' : 'error'}
+            >
+              Dry-run of revision {revision}{' '}
+              {dryRun.state === 'succeeded' ? 'succeeded' : dryRun.state}
+              {dryRun.progress?.message ? `: ${dryRun.progress.message}` : ''}
+              {dryRun.state !== 'succeeded' && dryRun.reasons.length
+                ? ` — ${dryRun.reasons.join('; ')}`
+                : ''}
+            </Alert>
+          )}
+        </Box>
+      )}
+      {confirming && target && (
+        <ConfirmDialog
+          title={`Roll back ${env.name} to revision ${target.revision}`}
+          entityName={entityRef.name}
+          facts={[
+            ['Environment', `${env.name} (${env.driverLabel})`],
+            [
+              'Serving now',
+              env.currentRevision
+                ? revisionLabel({ ...env.currentRevision, current: true })
+                : '—',
+            ],
+            [
+              'Roll back to',
+              `${revisionLabel(target)}${
+                target.image ? ` · ${target.image}` : ''
+              }`,
+            ],
+            ['Dry-run', dryRun?.progress?.message ?? 'succeeded'],
+          ]}
+          steps={[
+            { title: 'Preflight (a rollback is not held back by the gates)' },
+            { title: `Roll back to revision ${target.revision}` },
+          ]}
+          onConfirm={rollBack}
+          onClose={() => setConfirming(false)}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,2 @@
+export { OperationsPanel } from './OperationsPanel';
+export type { OperationsPanelProps } from './OperationsPanel';

@@ -1,0 +1,129 @@
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { OperationResponse } from '@internal/plugin-rco-common';
+import { useSignal } from '@backstage/plugin-signals-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { RcoApi } from '../../api/RcoApi';
+import { isActive } from './model';
+
+/** How often the page asks about an active operation when no signal arrives. */
+export const POLL_INTERVAL_MS = 2000;
+
+/** What the backend publishes on the entity's operations channel (a nudge, not the data). */
+type OperationSignal = { id: string; state: string; environment: string };
+
+/**
+ * The deploy side's data: environments, history, break-glass overrides and the operation the
+ * page follows. Backstage signals make it live; polling every two seconds while an operation is
+ * active covers a portal without signals (or a dropped connection). Everything is re-read
+ * through the API because a signal deliberately carries no more than an id.
+ */
+export function useOperations(options: {
+  api: RcoApi;
+  entityRef: CompoundEntityRef;
+  environment?: string;
+  /** Called when a followed operation ends: the gates may have changed (a dry-run counts). */
+  onFinished?: (op: OperationResponse) => void;
+}) {
+  const { api, entityRef, environment } = options;
+  const key = stringifyEntityRef(entityRef).toLowerCase();
+  // A counter rather than useAsyncRetry's retry, which ignores calls made while a load is in
+  // flight: a signal arriving mid-load must still cause a fresh read.
+  const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick(t => t + 1), []);
+  // async wrappers: whatever the client throws becomes an error state, never a crash.
+  const environments = useAsync(
+    async () => api.listEnvironments(entityRef),
+    [api, key, tick],
+  );
+  const history = useAsync(
+    async () => api.listOperations(entityRef, { environment }),
+    [api, key, environment, tick],
+  );
+  const overrides = useAsync(
+    async () => api.listOverrides(entityRef),
+    [api, key, tick],
+  );
+  const [operation, setOperation] = useState<OperationResponse>();
+  const [liveError, setLiveError] = useState<Error>();
+  const { lastSignal } = useSignal<OperationSignal>(`rco:operations:${key}`);
+
+  const refresh = useCallback(
+    async (id: string) => {
+      try {
+        setOperation(await api.getOperation(id));
+        setLiveError(undefined);
+      } catch (e) {
+        setLiveError(e as Error);
+      }
+    },
+    [api],
+  );
+
+  // When the followed operation ends, the lists (and, through onFinished, the gates) re-read
+  // once. An operation first seen already ended (a fast dry-run) counts as ending too.
+  const previous = useRef<OperationResponse>();
+  const onFinished = useRef(options.onFinished);
+  onFinished.current = options.onFinished;
+  useEffect(() => {
+    const prev = previous.current;
+    previous.current = operation;
+    if (!operation || isActive(operation)) return;
+    if (prev?.id === operation.id && !isActive(prev)) return;
+    reload();
+    onFinished.current?.(operation);
+  }, [operation, reload]);
+
+  // Each environment shows its own operation; another environment's stays on its card.
+  useEffect(() => {
+    setOperation(op => (op && op.environment !== environment ? undefined : op));
+  }, [environment]);
+
+  // An operation someone (or another tab) started is picked up from the environment's lock.
+  const activeId = environments.value?.find(
+    e => e.name === environment,
+  )?.activeOperationId;
+  useEffect(() => {
+    if (activeId && activeId !== operation?.id) refresh(activeId);
+  }, [activeId, operation?.id, refresh]);
+
+  // Polling fallback: only while the followed operation can still change.
+  const pollId = isActive(operation) ? operation!.id : undefined;
+  useEffect(() => {
+    if (!pollId) return undefined;
+    const timer = setInterval(() => refresh(pollId), POLL_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [pollId, refresh]);
+
+  // A signal: re-read what it may concern.
+  const followedId = operation?.id;
+  useEffect(() => {
+    if (!lastSignal) return;
+    reload();
+    if (
+      lastSignal.id === followedId ||
+      lastSignal.environment === environment
+    ) {
+      refresh(lastSignal.id);
+    }
+    // Only a new signal should trigger this, not a change of the followed operation.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastSignal]);
+
+  return {
+    environments,
+    history,
+    overrides,
+    /** The operation the page follows: the active one, or the last one started here. */
+    operation,
+    /** Set when the page cannot follow the operation (polling failed); shown, not fatal. */
+    liveError,
+    /** Follow an operation the page just created or changed. */
+    track: setOperation as (op: OperationResponse) => void,
+    dismiss: () => setOperation(undefined),
+    reload,
+  };
+}
