@@ -197,7 +197,9 @@ export class OperationService {
     if (op.type === 'deploy') {
       const env = this.o.environments.get(op.environment);
       const [status, signoffs, requester, override] = await Promise.all([
-        this.o.releases.status(entity, op.release),
+        // The gates of this release in this environment: evidence from another environment's
+        // cluster does not count.
+        this.o.releases.status(entity, { ...op.release, environment: op.environment }),
         this.o.decisions.listSignoffs(op.entityRef, op.release as any),
         this.o.decisions.getRequester(op.entityRef, op.release),
         this.o.overrides.findActive(op.entityRef, op.environment, op.release),
