@@ -1,7 +1,6 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 // CI machines are small and run Jest workers side by side: give findBy*/waitFor time to settle
 // instead of failing at the default 1 s.
-import { configure } from '@testing-library/react';
-
 configure({ asyncUtilTimeout: 5000 });
