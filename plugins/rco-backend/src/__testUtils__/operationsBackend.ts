@@ -73,6 +73,8 @@ export async function startOperationsBackend(
     sent?: Sent;
     /** More governed components beside RCO (benchmarks). */
     extraEntities?: Entity[];
+    /** More top-level configuration (a `kubernetes` section, say). */
+    config?: Record<string, unknown>;
     /** The test backend logs at debug level unless told otherwise. */
     logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
   } = {},
@@ -92,6 +94,7 @@ export async function startOperationsBackend(
         : []),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           backend: { baseUrl: 'http://localhost:7007' },
           rco: {
             environments: [

@@ -73,6 +73,18 @@ export class OperationService {
     return driver;
   }
 
+  /** An environment's revisions as its driver reports them (for the page). */
+  async history(entity: Entity, environment: string) {
+    const driver = this.driverFor(environment);
+    return driver.history(
+      this.o.environments.target(entity, environment),
+      this.o.runner.context(
+        { id: `history:${environment}` } as OperationRecord,
+        AbortSignal.timeout(15_000),
+      ),
+    );
+  }
+
   private plan(request: OperationRequest, driver: DeployDriver): OperationStep[] {
     const step = (
       id: string,

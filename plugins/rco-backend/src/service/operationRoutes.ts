@@ -88,15 +88,7 @@ export function registerOperationRoutes(
               ?.id,
           };
           try {
-            const revisions = await driver.history(
-              o.environments.target(entity, env.name),
-              {
-                operationId: 'environments',
-                logger: undefined as any,
-                signal: AbortSignal.timeout(15_000),
-                report: async () => {},
-              },
-            );
+            const revisions = await o.operations.history(entity, env.name);
             const current = revisions.find(r => r.current);
             return {
               ...base,
