@@ -31,14 +31,19 @@ export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
   };
 
   return (
-    <Drawer anchor="right" open={!!id} onClose={onClose}>
-      <Box
-        p={3}
-        width={560}
-        maxWidth="100vw"
-        role="dialog"
-        aria-label="Evidence"
-      >
+    // The dialog role sits on the drawer's paper, the element MUI focuses on open, so focus
+    // lands inside the dialog; Escape closes it and MUI returns focus to the opening button.
+    <Drawer
+      anchor="right"
+      open={!!id}
+      onClose={onClose}
+      PaperProps={{
+        role: 'dialog',
+        'aria-modal': true,
+        'aria-label': 'Evidence',
+      }}
+    >
+      <Box p={3} width={560} maxWidth="100vw">
         <Box display="flex" alignItems="center" justifyContent="space-between">
           <Typography variant="h5" component="h2">
             Evidence{value ? `: ${value.kind}` : ''}

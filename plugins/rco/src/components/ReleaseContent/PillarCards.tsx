@@ -3,6 +3,7 @@ import { PillarResult } from '@internal/plugin-rco-common';
 import {
   Grid,
   List,
+  makeStyles,
   ListItem,
   ListItemIcon,
   ListItemText,
@@ -10,8 +11,21 @@ import {
 import CheckCircle from '@material-ui/icons/CheckCircle';
 import Cancel from '@material-ui/icons/Cancel';
 
+// Icons need 3:1 against the card (WCAG 1.4.11): the darker shade on light paper, the lighter
+// one on dark paper; the word next to each icon says the same thing.
+const useStyles = makeStyles(theme => {
+  const shade = theme.palette.type === 'dark' ? 'light' : 'dark';
+  return {
+    met: { color: theme.palette.success[shade] },
+    unmet: { color: theme.palette.error[shade] },
+    // The theme clips list text to one line with an ellipsis; requirements must be read whole.
+    text: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
+  };
+});
+
 /** The seven Helix Core Ethos pillars, each with its requirements met or not and why. */
 export function PillarCards(props: { pillars: PillarResult[] }) {
+  const classes = useStyles();
   return (
     <Grid container spacing={2}>
       {props.pillars.map(pillar => (
@@ -31,15 +45,13 @@ export function PillarCards(props: { pillars: PillarResult[] }) {
                 <ListItem key={req.requirement}>
                   <ListItemIcon>
                     {req.met ? (
-                      <CheckCircle
-                        style={{ color: '#2e7d32' }}
-                        titleAccess="met"
-                      />
+                      <CheckCircle className={classes.met} titleAccess="met" />
                     ) : (
-                      <Cancel color="error" titleAccess="not met" />
+                      <Cancel className={classes.unmet} titleAccess="not met" />
                     )}
                   </ListItemIcon>
                   <ListItemText
+                    className={classes.text}
                     primary={`${req.met ? 'Met' : 'Not met'}: ${
                       req.requirement
                     }`}

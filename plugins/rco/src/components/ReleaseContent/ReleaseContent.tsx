@@ -11,7 +11,6 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   Box,
   Button,
-  Chip,
   FormControl,
   Grid,
   InputLabel,
@@ -30,20 +29,9 @@ import { releaseLabel } from './format';
 import { GateTable } from './GateTable';
 import { PillarCards } from './PillarCards';
 import { SignoffPanel } from './SignoffPanel';
+import { VerdictChip } from './StatusChip';
 import { WaiverDialog } from './WaiverDialog';
 import { OperationsPanel } from '../Operations';
-
-/** The verdict in words: "Ready", "Blocked by 3 gates", with waivers said aloud. */
-export function verdictOf(summary: { blockedBy: string[]; waived: string[] }) {
-  const blocked = summary.blockedBy.length;
-  const waived = summary.waived.length;
-  const head = blocked
-    ? `Blocked by ${blocked} gate${blocked > 1 ? 's' : ''}`
-    : 'Ready';
-  return waived
-    ? `${head}, ${waived} gate${waived > 1 ? 's' : ''} waived`
-    : head;
-}
 
 /**
  * The Release tab: a release and environment picker, the verdict, the ten gates, the seven
@@ -157,11 +145,7 @@ export function ReleaseContent() {
               flexWrap="wrap"
             >
               <span>Release readiness</span>
-              <Chip
-                label={verdictOf(current.summary)}
-                color={ready ? 'primary' : 'secondary'}
-                aria-label={`Verdict: ${verdictOf(current.summary)}`}
-              />
+              <VerdictChip summary={current.summary} />
             </Box>
           }
           subheader={`${current.summary.text}. Runbook v${

@@ -14,6 +14,7 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
 
@@ -43,6 +44,20 @@ export function SignoffPanel(props: {
     signoffs.filter(s => s.decision === 'revoked').map(s => s.revokes),
   );
   const bound = release.version && release.digest;
+  // Not signable: the controls stay, disabled, and point at the reason (aria-describedby).
+  const reasonId = 'rco-signoff-unavailable';
+  let reason: string | undefined;
+  if (!release.digest) {
+    reason = `No image digest for ${
+      release.version ? `v${release.version}` : 'this release'
+    }: a sign-off binds to a version and an image digest, so there is nothing to sign yet. Upload evidence with ?digest= or pick a release that has one.`;
+  } else if (!release.version) {
+    reason =
+      'No version for this release: a sign-off binds to a version and an image digest. Upload evidence with ?version= or pick a release that has one.';
+  }
+  const unavailable = reason
+    ? { disabled: true, 'aria-describedby': reasonId }
+    : {};
 
   const submit = async (decision: 'approved' | 'rejected') => {
     if (!signing || !release.version || !release.digest) return;
@@ -106,6 +121,20 @@ export function SignoffPanel(props: {
           : 'Pick a release with a version and digest to sign it'
       }
     >
+      {reason && (
+        <Box mb={2}>
+          <Alert severity="info" id={reasonId}>
+            {reason}
+          </Alert>
+        </Box>
+      )}
+      {!bound && capabilities?.requestRelease && (
+        <Box mb={2} component="section" aria-label="Release request">
+          <Button variant="outlined" size="small" {...unavailable}>
+            Request this release
+          </Button>
+        </Box>
+      )}
       {bound && (
         <Box mb={2} component="section" aria-label="Release request">
           {release.requestedBy ? (
@@ -167,12 +196,13 @@ export function SignoffPanel(props: {
                 </ListItem>
               ))}
             </List>
-            {mine && bound && (
+            {mine && (
               <Button
                 variant="outlined"
                 color="primary"
                 size="small"
                 onClick={() => setSigning(r)}
+                {...unavailable}
               >
                 Sign as {r.title}
               </Button>
@@ -194,6 +224,7 @@ export function SignoffPanel(props: {
             {release.digest}.
           </Typography>
           <TextField
+            autoFocus
             id="rco-signoff-comment"
             label="Comment"
             fullWidth

@@ -1,10 +1,12 @@
 import { GateStatus } from '@internal/plugin-rco-common';
-import { Chip, makeStyles } from '@material-ui/core';
+import { Chip, makeStyles, Theme } from '@material-ui/core';
+import { getContrastRatio } from '@material-ui/core/styles';
 import CheckCircle from '@material-ui/icons/CheckCircle';
 import Cancel from '@material-ui/icons/Cancel';
 import HelpOutline from '@material-ui/icons/HelpOutline';
 import Schedule from '@material-ui/icons/Schedule';
 import PauseCircleOutline from '@material-ui/icons/PauseCircleOutline';
+import { verdictOf } from './format';
 
 const LABEL: Record<GateStatus, string> = {
   pass: 'Pass',
@@ -14,28 +16,31 @@ const LABEL: Record<GateStatus, string> = {
   waived: 'Waived',
 };
 
+/**
+ * A chip's colours from the theme palette, with whichever of black and white reads better on it.
+ * The palette's own `contrastText` only promises 3:1 (white on the default error red is 3.7:1);
+ * the better of black and white is at least 4.5:1 on any background, in light and dark themes.
+ */
+export function chipTone(theme: Theme, background: string) {
+  const { black, white } = theme.palette.common;
+  return {
+    backgroundColor: background,
+    color:
+      getContrastRatio(white, background) >= getContrastRatio(black, background)
+        ? white
+        : black,
+  };
+}
+
 const useStyles = makeStyles(theme => ({
-  pass: {
-    backgroundColor: theme.palette.success.main,
-    color: theme.palette.success.contrastText,
-  },
-  fail: {
-    backgroundColor: theme.palette.error.main,
-    color: theme.palette.error.contrastText,
-  },
-  missing: {
-    backgroundColor: theme.palette.grey[600],
-    color: theme.palette.common.white,
-  },
-  stale: {
-    backgroundColor: theme.palette.warning.main,
-    color: theme.palette.warning.contrastText,
-  },
-  waived: {
-    backgroundColor: theme.palette.info.main,
-    color: theme.palette.info.contrastText,
-  },
+  pass: chipTone(theme, theme.palette.success.main),
+  fail: chipTone(theme, theme.palette.error.main),
+  missing: chipTone(theme, theme.palette.grey[700]),
+  stale: chipTone(theme, theme.palette.warning.main),
+  waived: chipTone(theme, theme.palette.info.main),
   icon: { color: 'inherit' },
+  ready: chipTone(theme, theme.palette.success.main),
+  blocked: chipTone(theme, theme.palette.error.main),
 }));
 
 const ICON: Record<GateStatus, typeof CheckCircle> = {
@@ -56,6 +61,25 @@ export function StatusChip(props: { status: GateStatus }) {
       className={classes[props.status]}
       icon={<Icon className={classes.icon} fontSize="small" />}
       label={LABEL[props.status]}
+    />
+  );
+}
+
+/**
+ * The release verdict in words ("Blocked by 3 gates, 1 gate waived"), a polite live region so a
+ * change after an upload or a waiver is announced.
+ */
+export function VerdictChip(props: {
+  summary: { blockedBy: string[]; waived: string[]; ready: boolean };
+}) {
+  const classes = useStyles();
+  const verdict = verdictOf(props.summary);
+  return (
+    <Chip
+      role="status"
+      aria-label={`Verdict: ${verdict}`}
+      className={props.summary.ready ? classes.ready : classes.blocked}
+      label={verdict}
     />
   );
 }

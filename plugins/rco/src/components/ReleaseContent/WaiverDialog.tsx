@@ -65,7 +65,9 @@ export function WaiverDialog(props: {
     >
       <DialogTitle id="rco-waiver-title">Waive a gate</DialogTitle>
       <DialogContent>
+        {/* Each field has an id: it is what ties the label (and the helper text) to the input. */}
         <TextField
+          id="rco-waiver-gate"
           select
           fullWidth
           label="Gate"
@@ -79,7 +81,11 @@ export function WaiverDialog(props: {
             </MenuItem>
           ))}
         </TextField>
+        {/* Focus starts in the dialog, on what must be written; without it MUI focuses the
+            backdrop's container, outside the dialog, and a screen reader hears nothing. */}
         <TextField
+          id="rco-waiver-justification"
+          autoFocus
           fullWidth
           multiline
           minRows={3}
@@ -92,6 +98,7 @@ export function WaiverDialog(props: {
           helperText="Why shipping without this gate is acceptable, and what makes it right (10 characters at least)"
         />
         <TextField
+          id="rco-waiver-expires"
           fullWidth
           type="datetime-local"
           label="Expires"

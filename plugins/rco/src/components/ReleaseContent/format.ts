@@ -9,3 +9,15 @@ export const shortDigest = (digest?: string) =>
 
 export const releaseLabel = (r: { version?: string; digest?: string }) =>
   `${r.version ? `v${r.version}` : 'no version'} · ${shortDigest(r.digest)}`;
+
+/** The verdict in words: "Ready", "Blocked by 3 gates", with waivers said aloud. */
+export function verdictOf(summary: { blockedBy: string[]; waived: string[] }) {
+  const blocked = summary.blockedBy.length;
+  const waived = summary.waived.length;
+  const head = blocked
+    ? `Blocked by ${blocked} gate${blocked > 1 ? 's' : ''}`
+    : 'Ready';
+  return waived
+    ? `${head}, ${waived} gate${waived > 1 ? 's' : ''} waived`
+    : head;
+}

@@ -1,1 +1,2 @@
-export { ReleaseContent, verdictOf } from './ReleaseContent';
+export { ReleaseContent } from './ReleaseContent';
+export { verdictOf } from './format';
