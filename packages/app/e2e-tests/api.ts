@@ -11,7 +11,11 @@ export const samples = path.resolve(__dirname, '../../../../shared/samples');
 export const demo = parse(
   fs.readFileSync(path.join(examples, 'rco/evidence/demo-evidence.yaml'), 'utf8'),
 );
-export const demoRelease = demo.release as { version: string; digest: string };
+/** The demo release as sign-offs and deploys name it: version and image digest. */
+export const demoRelease: { version: string; digest: string } = {
+  version: demo.release.version,
+  digest: demo.release.digest,
+};
 
 /**
  * A Backstage token for the guest (the portal's signed-in newcomer, an RCO owner) or for a

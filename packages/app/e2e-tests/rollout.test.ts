@@ -45,6 +45,11 @@ async function signOffPoAndSecurity(request: APIRequestContext) {
 
 async function deployAndConfirm(page: Page, operations: ReturnType<Page['getByRole']>) {
   const deploy = operations.getByRole('button', { name: 'Deploy', exact: true });
+  const blockers = operations.getByRole('list', { name: 'Why Deploy is disabled' });
+  // Say why when it is not: the list names what still blocks.
+  await expect
+    .poll(async () => ((await blockers.count()) ? blockers.innerText() : ''))
+    .toBe('');
   await expect(deploy).toBeEnabled();
   await deploy.click();
   const dialog = page.getByRole('dialog');
@@ -78,8 +83,10 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
   const deploy = operations.getByRole('button', { name: 'Deploy', exact: true });
   await expect(deploy).toBeDisabled();
   const why = operations.getByRole('list', { name: 'Why Deploy is disabled' });
-  await expect(why).toContainText(/image-scanning|Image & Dependency Scanning/);
-  await expect(why).toContainText(/PO|Product/);
+  // The Kyverno failure of the demo evidence, the missing DPO approval and production's sign-offs.
+  await expect(why).toContainText('Policy Enforcement (policy-enforcement): fail');
+  await expect(why).toContainText('DPO Sign-off (dpo-signoff): missing');
+  await expect(why).toContainText('Sign-off missing for production: Product Owner');
   await page.screenshot({ path: `${SCREENSHOTS}/deploy-blocked.png`, fullPage: true });
 
   await makeDemoReleasePass(request);
@@ -95,7 +102,7 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
   await expect(progress).toContainText(/20\s?%/);
   await page.screenshot({ path: `${SCREENSHOTS}/deploy-canary-paused.png`, fullPage: true });
   await promote.click();
-  await expect(progress.getByText('Succeeded', { exact: true })).toBeVisible();
+  await expect(progress.getByText('Succeeded', { exact: true }).first()).toBeVisible();
   await expect(progress).toContainText('success-rate');
 
   const history = page.getByRole('table', { name: 'Deploy history' });
@@ -112,7 +119,7 @@ test('a deploy whose canary analysis fails is rolled back, with the metric and i
   const operations = await openProduction(page);
   const progress = await deployAndConfirm(page, operations);
   await progress.getByRole('button', { name: 'Promote' }).click();
-  await expect(progress.getByText('Rolled back', { exact: true })).toBeVisible();
+  await expect(progress.getByText('Rolled back', { exact: true }).first()).toBeVisible();
   await expect(progress).toContainText('metric "success-rate" assessed Failed: measured 0.91');
   await expect(progress).toContainText('>= 0.99');
   await expect(progress).toContainText(/Rolled back automatically to revision \d+/);

@@ -66,7 +66,12 @@ export function ReleaseContent() {
   const signoffs = useAsyncRetry(
     async () =>
       release.version && release.digest
-        ? api.listSignoffs(entityRef, release)
+        ? // Sign-offs bind to version and digest; the status's release also names the
+          // environment and the requester, which the sign-off list does not take.
+          api.listSignoffs(entityRef, {
+            version: release.version,
+            digest: release.digest,
+          })
         : [],
     [api, key, release.version, release.digest],
   );
