@@ -27,6 +27,7 @@ import {
   rcoDeployDriversExtensionPoint,
 } from '@internal/plugin-rco-node';
 import { createOperations } from './operations/createOperations';
+import { readEnvironments } from './operations/environments';
 
 /**
  * The RCO Release Console backend plugin.
@@ -99,6 +100,7 @@ export const rcoPlugin = createBackendPlugin({
           runbooks,
           config,
           deps.catalog,
+          readEnvironments(deps.config).length,
         );
         const evidenceService = new EvidenceService(
           evidenceStore,

@@ -10,6 +10,14 @@ import { duration, evidenceOf, humanAge, summaryOf } from './helpers';
 import { activeSignoffs, RULES } from './rules';
 import { GateContext } from './types';
 
+/** Facts about the portal, not the evidence, that some pillar requirements rest on. */
+export interface Extras {
+  ledgerVerified?: boolean;
+  hasApiDefinition?: boolean;
+  /** How many environments deploy through the console (rco.environments). */
+  deployEnvironments?: number;
+}
+
 /** The maximum evidence age in force: app-config's, tightened by the runbook's checklist. */
 function maxAgeOf(ctx: GateContext, gate: GateId): string | undefined {
   const configured =
@@ -95,7 +103,7 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
 function pillarsOf(
   ctx: GateContext,
   gates: GateResult[],
-  extras: { ledgerVerified?: boolean; hasApiDefinition?: boolean },
+  extras: Extras,
 ): PillarResult[] {
   const gate = (id: GateId) => gates.find(g => g.id === id)!;
   const gateReq = (id: GateId) => ({
@@ -149,10 +157,16 @@ function pillarsOf(
       gateReq('monitoring-alerting'),
       {
         requirement: 'Irreversible steps wait for human confirmation',
-        // Not claimed until the console runs deploys itself (issue 5): nothing confirms yet.
-        met: false,
+        // Met when deploys go through the console, which holds every deploy and rollback until
+        // its requester confirms and asks again before an irreversible step.
+        met: (extras.deployEnvironments ?? 0) > 0,
         gates: [],
-        basis: 'no deploy has run through the release console',
+        basis:
+          (extras.deployEnvironments ?? 0) > 0
+            ? `deploys run through the release console (${extras.deployEnvironments} environment${
+                extras.deployEnvironments === 1 ? '' : 's'
+              }): each waits for its requester to type the service name, an irreversible step for a second confirmation`
+            : 'no environment is configured: deploys do not go through the release console',
       },
     ],
     'verifiable-memory': [
@@ -237,7 +251,7 @@ function pillarsOf(
  */
 export function evaluateRelease(
   ctx: GateContext,
-  extras: { ledgerVerified?: boolean; hasApiDefinition?: boolean } = {},
+  extras: Extras = {},
 ): ReleaseStatusResponse {
   const gates = GATES.map(g => evaluateGate(ctx, g.id));
   const blockedBy = gates

@@ -123,6 +123,12 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
       request(app).get(`${RCO}/status?version=1.5.0&digest=${DIGEST}`).set('Authorization', asUser('alice'));
     const gate = async () => (await status()).body.gates.find((g: any) => g.id === 'migration-controls');
     expect((await gate()).status).toBe('missing');
+    // Deploys go through the console here, so the human-first pillar can claim confirmations.
+    const humanFirst = (await status()).body.pillars.find((p: any) => p.id === 'human-first');
+    expect(humanFirst.requirements.find((r: any) => /human confirmation/.test(r.requirement))).toMatchObject({
+      met: true,
+      basis: expect.stringContaining('2 environments'),
+    });
     const res = await request(app).post(`${RCO}/operations`).set('Authorization', asUser('alice'))
       .send({ type: 'rollback-dry-run', environment: 'production' });
     expect(res.status).toBe(202);

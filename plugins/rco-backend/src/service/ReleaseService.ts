@@ -35,6 +35,8 @@ export class ReleaseService {
     private readonly runbooks: RunbookService,
     private readonly config: RcoConfig,
     private readonly catalog: CatalogService,
+    /** How many environments deploy through the console (for the human-first pillar). */
+    private readonly deployEnvironments = 0,
   ) {}
 
   async status(
@@ -72,6 +74,7 @@ export class ReleaseService {
       },
       {
         ledgerVerified,
+        deployEnvironments: this.deployEnvironments,
         hasApiDefinition:
           (entity.relations ?? []).some(r => r.type === 'providesApi') ||
           ((entity.spec?.providesApis as string[] | undefined)?.length ?? 0) >
