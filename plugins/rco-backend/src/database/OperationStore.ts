@@ -47,8 +47,13 @@ export interface OperationTransition {
   overrideId?: string;
   baselineRevision?: string;
   resultRevision?: string;
-  /** Hand the operation to this backend in the same write (no window for another to adopt it). */
-  lease?: { owner: string; ms: number };
+  /**
+   * Hand the operation to this backend in the same write (no window for another to adopt it),
+   * or `null` to let go of it (it waits for a person now).
+   */
+  lease?: { owner: string; ms: number } | null;
+  /** Control-plane and driver time, recorded with the final state. */
+  timings?: { controlPlaneMs: number; driverMs: number };
   /** Who made the change, for the ledger. */
   actor: string;
   /** Extra ledger payload. */
@@ -262,7 +267,11 @@ export class OperationStore {
       if (change.lease) {
         update.lease_owner = change.lease.owner;
         update.lease_expires_at = new Date(now.getTime() + change.lease.ms);
+      } else if (change.lease === null) {
+        update.lease_owner = null;
+        update.lease_expires_at = null;
       }
+      if (change.timings) update.timings = json(change.timings);
       if (isTerminal(to)) {
         update.active_key = null;
         update.finished_at = now;
@@ -297,7 +306,7 @@ export class OperationStore {
    */
   async claimLease(id: string, owner: string, leaseMs: number) {
     const now = new Date();
-    const count = await this.db('rco_operations')
+    const count = await this.ephemeral(tx => tx('rco_operations')
       .where({ id })
       .whereNotNull('active_key')
       .andWhere(q =>
@@ -309,8 +318,21 @@ export class OperationStore {
       .update({
         lease_owner: owner,
         lease_expires_at: new Date(now.getTime() + leaseMs),
-      });
+      }));
     return count === 1;
+  }
+
+  /**
+   * Writes that may be lost in a crash without harm (progress, lease renewals: a lost lease
+   * renewal only lets another backend adopt the operation sooner) do not wait for the disk on
+   * PostgreSQL. State changes and their ledger entries always do.
+   */
+  private async ephemeral<T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) {
+    if (this.db.client.config.client !== 'pg') return fn(this.db);
+    return this.db.transaction(async tx => {
+      await tx.raw('SET LOCAL synchronous_commit TO OFF');
+      return fn(tx);
+    });
   }
 
   /** Progress from the driver: no state change, so no ledger entry; renews our lease. */
@@ -321,7 +343,7 @@ export class OperationStore {
     update: { progress?: OperationProgress; steps?: OperationStep[] },
   ) {
     const now = new Date();
-    const count = await this.db('rco_operations')
+    const count = await this.ephemeral(tx => tx('rco_operations')
       .where({ id, lease_owner: owner })
       .whereNotNull('active_key')
       .update({
@@ -329,23 +351,8 @@ export class OperationStore {
         ...(update.steps ? { steps: json(update.steps) } : {}),
         lease_expires_at: new Date(now.getTime() + leaseMs),
         updated_at: now,
-      });
+      }));
     return count === 1;
-  }
-
-  async releaseLease(id: string, owner: string) {
-    await this.db('rco_operations')
-      .where({ id, lease_owner: owner })
-      .update({ lease_owner: null, lease_expires_at: null });
-  }
-
-  async recordTimings(
-    id: string,
-    timings: { controlPlaneMs: number; driverMs: number },
-  ) {
-    await this.db('rco_operations')
-      .where({ id })
-      .update({ timings: json(timings) });
   }
 
   /** Operations left waiting for a confirmation since before `before`. */

@@ -167,12 +167,9 @@ export class OperationRunner {
         progress: progress ? view(progress) : undefined,
         resultRevision: progress?.revision,
         actor: `rco:${op.driver}`,
+        timings: { controlPlaneMs: Date.now() - started - driverMs, driverMs },
       });
       if (!done) return;
-      await store.recordTimings(op.id, {
-        controlPlaneMs: Date.now() - started - driverMs,
-        driverMs,
-      });
       await this.published(done);
       await this.o.events.finished(done, entity).catch(error =>
         this.o.logger.warn(`Could not notify about ${op.id}: ${error}`),

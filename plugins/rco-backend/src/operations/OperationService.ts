@@ -257,8 +257,8 @@ export class OperationService {
       overrideId,
       baselineRevision,
       actor: op.requestedBy,
+      lease: null,
     });
-    await store.releaseLease(op.id, this.o.instanceId);
     await this.o.runner.published(waiting!);
     return waiting!;
   }
