@@ -26,12 +26,29 @@ const pct = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-async function poll(app: any, id: string, until: (op: any) => boolean) {
-  for (;;) {
-    const op = (await request(app).get(`/api/rco/operations/${id}`).set('Authorization', ALICE)).body;
-    if (until(op)) return op;
-    await new Promise(r => setTimeout(r, 250));
+/**
+ * Waits like the Release tab does: for the signal about the operation (the page then reads the
+ * operation once), not by polling.
+ */
+const waiting = new Map<string, Array<{ until: (m: any) => boolean; resolve: () => void }>>();
+function onSignal(s: { message: any }) {
+  const list = waiting.get(s.message.id) ?? [];
+  for (const w of [...list]) {
+    if (w.until(s.message)) {
+      list.splice(list.indexOf(w), 1);
+      w.resolve();
+    }
   }
+}
+async function poll(app: any, id: string, until: (op: any) => boolean) {
+  const seen = new Promise<void>(resolve => {
+    waiting.set(id, [...(waiting.get(id) ?? []), { until, resolve }]);
+  });
+  // The state may already be there (the signal came before we listened).
+  const now = (await request(app).get(`/api/rco/operations/${id}`).set('Authorization', ALICE)).body;
+  if (until(now)) return now;
+  await seen;
+  return (await request(app).get(`/api/rco/operations/${id}`).set('Authorization', ALICE)).body;
 }
 
 async function run(databaseId: 'SQLITE_3' | 'POSTGRES_17', knex: Knex) {
@@ -44,6 +61,7 @@ async function run(databaseId: 'SQLITE_3' | 'POSTGRES_17', knex: Knex) {
     extraEntities: entities,
     // A production portal logs at info: every audited request writes its events.
     logLevel: 'info',
+    onSignal,
     rco: {
       simulated: { stepDelay: 'PT0.2S' },
       operations: { pollInterval: 'PT0.1S', leaseDuration: 'PT30S' },
@@ -76,7 +94,7 @@ async function run(databaseId: 'SQLITE_3' | 'POSTGRES_17', knex: Knex) {
       const id = created.body.id;
       await timed(() => request(app).post(`/api/rco/operations/${id}/confirm`).set('Authorization', ALICE)
         .send({ confirmation: entity.metadata.name }));
-      await poll(app, id, op => op.progress?.phase === 'paused');
+      await poll(app, id, op => (op.phase ?? op.progress?.phase) === 'paused');
       await timed(() => request(app).post(`/api/rco/operations/${id}/promote`).set('Authorization', ALICE));
       const done = await poll(app, id, op => !['running', 'awaiting-confirmation'].includes(op.state));
       return { id, state: done.state, requestMs, parts };
@@ -86,8 +104,10 @@ async function run(databaseId: 'SQLITE_3' | 'POSTGRES_17', knex: Knex) {
   for (const entity of entities.slice(SERVICES)) sequential.push(await deployOne(entity));
   const started = Date.now();
   const cpuBefore = process.cpuUsage();
+  if (process.env.MARK) console.error(`MARK start ${process.hrtime.bigint() / 1000n}`);
   const results = await Promise.all(entities.slice(0, SERVICES).map(deployOne));
   const cpu = process.cpuUsage(cpuBefore);
+  if (process.env.MARK) console.error(`MARK end ${process.hrtime.bigint() / 1000n}`);
   const wall = Date.now() - started;
   const rows = await knex('rco_operations').select('id', 'entity_ref', 'timings', 'state');
   const overheadOf = (list: typeof results) => list.map(r => {

@@ -73,6 +73,8 @@ export async function startOperationsBackend(
     sent?: Sent;
     /** More governed components beside RCO (benchmarks). */
     extraEntities?: Entity[];
+    /** Called with every signal published (the benchmark waits on them instead of polling). */
+    onSignal?: (signal: { channel: string; message: any }) => void;
     /** More top-level configuration (a `kubernetes` section, say). */
     config?: Record<string, unknown>;
     /** The test backend logs at debug level unless told otherwise. */
@@ -159,6 +161,7 @@ export async function startOperationsBackend(
         factory: () => ({
           publish: async (s: any) => {
             sent.signals.push(s);
+            options.onSignal?.(s);
           },
         }),
       }),

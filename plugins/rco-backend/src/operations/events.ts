@@ -47,7 +47,13 @@ export class OperationNotifier implements OperationEvents {
     await this.o.signals.publish({
       recipients: { type: 'broadcast' },
       channel: operationsChannel(op.entityRef),
-      message: { id: op.id, state: op.state, environment: op.environment },
+      message: {
+        id: op.id,
+        state: op.state,
+        environment: op.environment,
+        // Lets a listener tell "paused for promotion" without asking; details come from the API.
+        ...(op.progress?.phase ? { phase: op.progress.phase } : {}),
+      },
     });
   }
 
