@@ -79,6 +79,12 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
   page,
   request,
 }) => {
+  // Live progress arrives through Backstage signals (a WebSocket), polling being the fallback.
+  const signalFrames: string[] = [];
+  page.on('websocket', ws => {
+    if (!ws.url().includes('/api/signals')) return;
+    ws.on('framereceived', frame => signalFrames.push(String(frame.payload)));
+  });
   let operations = await openProduction(page);
   const deploy = operations.getByRole('button', { name: 'Deploy', exact: true });
   await expect(deploy).toBeDisabled();
@@ -104,6 +110,7 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
   await promote.click();
   await expect(progress.getByText('Succeeded', { exact: true }).first()).toBeVisible();
   await expect(progress).toContainText('success-rate');
+  expect(signalFrames.some(f => f.includes('rco:operations:component:default/rco') && f.includes('succeeded'))).toBe(true);
 
   const history = page.getByRole('table', { name: 'Deploy history' });
   await expect(history).toContainText('Succeeded');
