@@ -51,8 +51,9 @@ export interface Config {
      * Where releases are deployed. Each environment names a driver (helm, argo-rollouts,
      * simulated, or one a module adds) and, for the real drivers, a cluster of the Kubernetes
      * plugin's `kubernetes.clusterLocatorMethods[type=config]`. An entity can differ through the
-     * annotations `rco.helix.dev/<namespace|helm-release|helm-chart|helm-chart-version|rollout|
-     * rollout-container|image-repository>[.<environment>]`.
+     * annotations `rco.helix.dev/<namespace|helm-release|helm-chart-version|rollout|
+     * rollout-container>[.<environment>]`; the chart and the image repository come from here
+     * only, and a namespace must be listed in allowedNamespaces.
      */
     environments?: Array<{
       name: string;
@@ -61,6 +62,8 @@ export interface Config {
       cluster?: string;
       /** Default: default. */
       namespace?: string;
+      /** Namespaces an entity's annotation may choose. Default: only `namespace`. */
+      allowedNamespaces?: string[];
       helm?: {
         /** Default: the entity's name. */
         release?: string;
@@ -74,7 +77,10 @@ export interface Config {
       timeout?: string;
       /** Sign-offs of the release a deploy here needs (production: po, dpo, security). */
       requiredSignoffs?: Array<'po' | 'dpo' | 'security'>;
-      /** Image repository the release digest is appended to (repo@sha256:…). */
+      /**
+       * Image repository the release digest is appended to (repo@sha256:…); `{name}` stands for
+       * the entity's name. Required for the helm driver.
+       */
       imageRepository?: string;
     }>;
     operations?: {

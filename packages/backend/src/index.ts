@@ -6,8 +6,11 @@ backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-// Local portal only (refuses outside NODE_ENV=development): act as a person of the example org.
-backend.add(import('./demoUsers'));
+// Local portal only: act as a person of the example org. Not even registered outside
+// NODE_ENV=development (and it refuses to sign anyone in there too).
+if (process.env.NODE_ENV === 'development') {
+  backend.add(import('./demoUsers'));
+}
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

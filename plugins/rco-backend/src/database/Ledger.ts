@@ -101,8 +101,9 @@ export class Ledger {
 
   async list(
     options: { entityRef?: string; limit?: number; afterSeq?: number } = {},
+    db: Knex = this.db,
   ): Promise<LedgerEntry[]> {
-    const query = this.db('rco_ledger').orderBy('seq', 'asc');
+    const query = db('rco_ledger').orderBy('seq', 'asc');
     if (options.entityRef) query.where({ entity_ref: options.entityRef });
     if (options.afterSeq) query.where('seq', '>', options.afterSeq);
     if (options.limit) query.limit(options.limit);
@@ -121,11 +122,23 @@ export class Ledger {
 
   /** Recomputes every hash in order and names the first entry that does not match. */
   async verify(): Promise<LedgerVerification> {
+    // One snapshot for the whole walk: writers of different chains commit out of seq order, and
+    // pages read at different moments could skip an entry that committed in between.
+    if (this.db.client.config.client === 'pg') {
+      return this.db.transaction(tx => this.verifyWith(tx), {
+        isolationLevel: 'repeatable read',
+        readOnly: true,
+      } as any);
+    }
+    return this.verifyWith(this.db);
+  }
+
+  private async verifyWith(db: Knex): Promise<LedgerVerification> {
     const lastOf = new Map<string, string>();
     let entries = 0;
     let afterSeq = 0;
     for (;;) {
-      const page = await this.list({ afterSeq, limit: 1000 });
+      const page = await this.list({ afterSeq, limit: 1000 }, db);
       if (page.length === 0) break;
       for (const entry of page) {
         entries++;

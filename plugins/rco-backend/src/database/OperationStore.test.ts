@@ -25,6 +25,7 @@ const op = (overrides = {}) => ({
   steps: [{ id: 'deploy', title: 'Deploy', status: 'pending' as const }],
   requestedBy: 'user:default/alice',
   requestHash: 'h',
+  lockKey: 'staging|entity|component:default/rco',
   lease: { owner: 'instance-a', ms: 60_000 },
   ...overrides,
 });
@@ -59,7 +60,9 @@ describe.each(databases.eachSupportedId())('OperationStore on %s', databaseId =>
     const first = await s.create(op());
     await expect(s.create(op())).rejects.toThrow(ActiveOperationError);
     await expect(s.create(op())).rejects.toThrow(`Operation ${first.id} is already active in staging`);
-    expect((await s.create(op({ environment: 'production' }))).state).toBe('requested');
+    expect(
+      (await s.create(op({ environment: 'production', lockKey: 'production|entity|component:default/rco' }))).state,
+    ).toBe('requested');
     await s.transition(first.id, { from: ['requested'], to: 'aborted', actor: 'x' });
     expect((await s.create(op())).state).toBe('requested');
   });

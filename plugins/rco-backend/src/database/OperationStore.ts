@@ -26,6 +26,8 @@ export interface NewOperation {
   requestedBy: string;
   idempotencyKey?: string;
   requestHash: string;
+  /** What the operation changes (see Environments.lockKey): one active operation per key. */
+  lockKey: string;
   /** The backend that will run preflight holds the lease from the start. */
   lease: { owner: string; ms: number };
 }
@@ -161,7 +163,7 @@ export class OperationStore {
           steps: json(op.steps),
           reasons: '[]',
           requested_by: op.requestedBy,
-          active_key: `${op.entityRef}|${op.environment}`,
+          active_key: op.lockKey,
           idempotency_key: op.idempotencyKey ?? null,
           request_hash: op.requestHash,
           lease_owner: op.lease.owner,
@@ -185,8 +187,10 @@ export class OperationStore {
       });
     } catch (error) {
       if (violated(error, 'rco_operations_one_active')) {
-        const active = await this.activeFor(op.entityRef, op.environment);
-        throw new ActiveOperationError(active?.id ?? 'unknown', op.environment);
+        const row = await this.db('rco_operations')
+          .where({ active_key: op.lockKey })
+          .first();
+        throw new ActiveOperationError(row?.id ?? 'unknown', op.environment);
       }
       if (violated(error, 'rco_operations_idempotency')) {
         throw new IdempotencyKeyTakenError();
@@ -216,7 +220,8 @@ export class OperationStore {
 
   async activeFor(entityRef: string, environment: string) {
     const row = await this.db('rco_operations')
-      .where({ active_key: `${entityRef}|${environment}` })
+      .where({ entity_ref: entityRef, environment })
+      .whereNotNull('active_key')
       .first();
     return row ? fromRow(row) : undefined;
   }
@@ -353,6 +358,28 @@ export class OperationStore {
         updated_at: now,
       }));
     return count === 1;
+  }
+
+  /**
+   * Moves a canary paused for promotion to `promoting`, once: two promotes at the same time must
+   * not advance two steps. True for the one caller that won.
+   */
+  async startPromotion(id: string, actor: string) {
+    return this.db.transaction(async tx => {
+      const query = tx('rco_operations').where({ id, state: 'running' });
+      // SQLite transactions are serial; PostgreSQL locks the row for the check-then-write.
+      if (tx.client.config.client === 'pg') query.forUpdate();
+      const row = await query.first();
+      const progress = row?.progress ? JSON.parse(row.progress) : undefined;
+      if (progress?.phase !== 'paused') return false;
+      await tx('rco_operations')
+        .where({ id })
+        .update({
+          progress: json({ ...progress, phase: 'promoting', message: `Promoted by ${actor}` }),
+          updated_at: new Date(),
+        });
+      return true;
+    });
   }
 
   /** Operations left waiting for a confirmation since before `before`. */

@@ -110,6 +110,27 @@ export class OperationRunner {
       .finally(() => this.active.delete(op.id));
   }
 
+  /**
+   * Runs `fn` (preflight) while this backend holds the operation: the lease is renewed and the
+   * reconciler of this instance leaves it alone.
+   */
+  async hold<T>(op: OperationRecord, fn: () => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.active.set(op.id, controller);
+    const heartbeat = setInterval(() => {
+      this.o.store
+        .claimLease(op.id, this.o.instanceId, this.o.leaseMs)
+        .catch(() => {});
+    }, Math.max(50, this.o.leaseMs / 3));
+    heartbeat.unref?.();
+    try {
+      return await fn();
+    } finally {
+      clearInterval(heartbeat);
+      this.active.delete(op.id);
+    }
+  }
+
   /** Stops following (the process is stopping); leases run out and another backend adopts. */
   async stop() {
     this.stopping.abort();
@@ -133,6 +154,9 @@ export class OperationRunner {
         driverMs += Date.now() - t;
       }
     };
+    // Losing the lease (another backend adopted the operation after a long pause here) stops
+    // this follower; it does not interrupt a driver call, so a running `helm upgrade` is not
+    // killed half way (the adopter only observes).
     const heartbeat = setInterval(() => {
       store.claimLease(op.id, instanceId, leaseMs).then(ok => {
         if (!ok) controller.abort();
@@ -140,7 +164,7 @@ export class OperationRunner {
     }, Math.max(50, leaseMs / 3));
     heartbeat.unref?.();
     const signal = AbortSignal.any([controller.signal, this.stopping.signal]);
-    const ctx = this.context(op, signal);
+    const ctx = this.context(op, this.stopping.signal);
     const driver = this.o.drivers.get(op.driver);
     const entity = await this.o.loadEntity(op.entityRef);
     let steps: OperationStep[] = op.steps;
@@ -159,6 +183,9 @@ export class OperationRunner {
     };
     const finish = async (to: OperationState, reasons: string[], progress?: DriverProgress) => {
       if (signal.aborted) return; // stopping: leave it to the next lease holder
+      for (const st of steps.filter(x => x.irreversible && x.status === 'running')) {
+        mark(st.id, to === 'succeeded' ? 'done' : 'failed', to === 'succeeded' ? 'Applied with the release' : 'The release did not complete: check whether the migration ran');
+      }
       const done = await store.transition(op.id, {
         from: ['running'],
         to,
@@ -228,7 +255,9 @@ export class OperationRunner {
           return;
         }
       } else {
-        for (const s of steps.filter(x => x.irreversible)) mark(s.id, 'done', 'Runs with the release (chart hook / migration job)');
+        // The migration runs with the release (chart hook or migration job): it is running while
+        // the deploy runs, and ends with it.
+        for (const s of steps.filter(x => x.irreversible)) mark(s.id, 'running', 'Runs with the release (chart hook / migration job)');
         mark('deploy', 'running');
         await store.reportProgress(op.id, instanceId, leaseMs, { steps });
         progress = await timed(() => driver.deploy(target, {
@@ -238,9 +267,22 @@ export class OperationRunner {
         }, ctx));
       }
       let last = '';
+      let lastChange = Date.now();
+      // A driver that reports no change for longer than the environment's timeout (a Helm lock,
+      // a Rollouts controller that is down) ends the operation for a person to look at, instead
+      // of holding the environment forever. A pause for promotion waits for people.
+      const stallMs = target.timeoutMs + Math.max(60_000, target.timeoutMs / 2);
       while (!signal.aborted && (progress.phase === 'progressing' || progress.phase === 'paused')) {
         const key = JSON.stringify(view(progress));
+        if (progress.phase === 'progressing' && key === last && Date.now() - lastChange > stallMs) {
+          mark('deploy', 'failed', progress.message);
+          await finish('failed', [
+            `No progress from ${driver.label} for ${Math.round(stallMs / 60_000)} minutes (${progress.message ?? progress.phase}): needs a person to look at the ${driver.id === 'helm' ? 'Helm history' : 'Rollout'}`,
+          ], progress);
+          return;
+        }
         if (key !== last) {
+          lastChange = Date.now();
           last = key;
           await store.reportProgress(op.id, instanceId, leaseMs, { progress: view(progress), steps });
           await this.published({ ...op, steps, progress: view(progress), state: 'running' });

@@ -73,6 +73,36 @@ export class OperationService {
     return driver;
   }
 
+  /**
+   * A rollback needs a successful dry-run of the same revision in the same environment since
+   * the serving revision went live (the page offers it first; the API holds it too).
+   */
+  private async assertDryRunFirst(entity: Entity, request: OperationRequest) {
+    const ops = await this.o.store.list(stringifyEntityRef(entity), {
+      environment: request.environment,
+      limit: 100,
+    });
+    const lastChange = ops.find(
+      o =>
+        (o.type === 'deploy' || o.type === 'rollback') &&
+        (o.state === 'succeeded' || o.state === 'rolled-back'),
+    );
+    const dryRun = ops.find(
+      o =>
+        o.type === 'rollback-dry-run' &&
+        o.state === 'succeeded' &&
+        (o.targetRevision ?? null) === (request.targetRevision ?? null) &&
+        (!lastChange?.finishedAt || o.createdAt >= lastChange.finishedAt),
+    );
+    if (!dryRun) {
+      throw new ConflictError(
+        `Run a rollback dry-run of revision ${request.targetRevision ?? '(previous)'} in ${request.environment} first${
+          lastChange ? `, after operation ${lastChange.id} changed what serves there` : ''
+        }`,
+      );
+    }
+  }
+
   /** An environment's revisions as its driver reports them (for the page). */
   async history(entity: Entity, environment: string) {
     const driver = this.driverFor(environment);
@@ -135,17 +165,24 @@ export class OperationService {
           `Idempotency-Key ${idempotencyKey} was used for a different request (operation ${existing.id})`,
         );
       }
+      if (existing.state === 'blocked') {
+        throw new PreflightBlockedError(
+          `${existing.reasons.join('. ')}. Recorded as operation ${existing.id}.`,
+        );
+      }
       return { operation: existing, created: false };
     };
     if (idempotencyKey) {
       const seen = await replay();
       if (seen) return seen;
     }
-    if (request.type === 'deploy' && !request.release?.digest && !request.release?.version) {
-      throw new InputError('A deploy needs the release: its version and image digest');
+    if (request.type === 'deploy' && (!request.release?.digest || !request.release?.version)) {
+      throw new InputError('A deploy needs the release: its version and its image digest');
     }
     const env = this.o.environments.get(request.environment);
     const driver = this.driverFor(request.environment);
+    const target = this.o.environments.target(entity, env.name);
+    if (request.type === 'rollback') await this.assertDryRunFirst(entity, request);
     let operation: OperationRecord;
     try {
       operation = await this.o.store.create({
@@ -160,6 +197,7 @@ export class OperationService {
         requestedBy: actor,
         idempotencyKey,
         requestHash,
+        lockKey: this.o.environments.lockKey(target, !!driver.simulated),
         lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
       });
     } catch (error) {
@@ -176,23 +214,56 @@ export class OperationService {
     return { operation: await this.runPreflight(entity, operation), created: true };
   }
 
+  /**
+   * The gates of this release in this environment (evidence from another environment's cluster
+   * does not count), the environment's sign-offs and an active break-glass override.
+   */
+  private async judge(entity: Entity, op: OperationRecord) {
+    const env = this.o.environments.get(op.environment);
+    const [status, signoffs, requester, override] = await Promise.all([
+      this.o.releases.status(entity, { ...op.release, environment: op.environment }),
+      this.o.decisions.listSignoffs(op.entityRef, op.release as any),
+      this.o.decisions.getRequester(op.entityRef, op.release),
+      this.o.overrides.findActive(op.entityRef, op.environment, op.release),
+    ]);
+    return preflight({
+      status,
+      signoffs,
+      requester,
+      requiredSignoffs: env.requiredSignoffs,
+      override,
+      now: new Date(),
+    });
+  }
+
   private async runPreflight(entity: Entity, op: OperationRecord) {
+    // Held by this backend while it works: its lease is renewed and the reconciler leaves it be.
+    return this.o.runner.hold(op, () => this.preflightHeld(entity, op));
+  }
+
+  private async preflightHeld(entity: Entity, op: OperationRecord) {
     const { store } = this.o;
     const steps = op.steps.map(s =>
       s.id === 'preflight' ? { ...s, status: 'running' as const, startedAt: new Date().toISOString() } : s,
     );
-    await store.transition(op.id, { from: ['requested'], to: 'preflight', steps, actor: op.requestedBy });
+    this.changed(
+      await store.transition(op.id, { from: ['requested'], to: 'preflight', steps, actor: op.requestedBy }),
+      op,
+    );
     const fail = async (reasons: string[], to: 'failed' | 'blocked', extra = {}) => {
-      const done = await store.transition(op.id, {
-        from: ['preflight'],
-        to,
-        reasons,
-        steps: steps.map(s => (s.id === 'preflight' ? { ...s, status: 'failed' as const } : s)),
-        actor: op.requestedBy,
-        ...extra,
-      });
-      await this.o.runner.published(done!);
-      return done!;
+      const done = this.changed(
+        await store.transition(op.id, {
+          from: ['preflight'],
+          to,
+          reasons,
+          steps: steps.map(s => (s.id === 'preflight' ? { ...s, status: 'failed' as const } : s)),
+          actor: op.requestedBy,
+          ...extra,
+        }),
+        op,
+      );
+      await this.o.runner.published(done);
+      return done;
     };
     const driver = this.driverFor(op.environment);
     const target = this.o.environments.target(entity, op.environment);
@@ -207,23 +278,7 @@ export class OperationService {
     let overrideId: string | undefined;
     const reasons: string[] = [];
     if (op.type === 'deploy') {
-      const env = this.o.environments.get(op.environment);
-      const [status, signoffs, requester, override] = await Promise.all([
-        // The gates of this release in this environment: evidence from another environment's
-        // cluster does not count.
-        this.o.releases.status(entity, { ...op.release, environment: op.environment }),
-        this.o.decisions.listSignoffs(op.entityRef, op.release as any),
-        this.o.decisions.getRequester(op.entityRef, op.release),
-        this.o.overrides.findActive(op.entityRef, op.environment, op.release),
-      ]);
-      const result = preflight({
-        status,
-        signoffs,
-        requester,
-        requiredSignoffs: env.requiredSignoffs,
-        override,
-        now: new Date(),
-      });
+      const result = await this.judge(entity, op);
       gateSnapshot = result.snapshot;
       if (!result.allowed) {
         const blocked = await fail(result.reasons, 'blocked', { gateSnapshot });
@@ -240,14 +295,18 @@ export class OperationService {
       s.id === 'preflight' ? { ...s, status: 'done' as const, finishedAt: new Date().toISOString() } : s,
     );
     if (op.type === 'rollback-dry-run') {
-      const running = await store.transition(op.id, {
-        from: ['preflight'], to: 'running', steps: doneSteps, reasons, baselineRevision, actor: op.requestedBy,
-        lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
-      });
-      this.o.runner.start(running!);
-      return running!;
+      const running = this.changed(
+        await store.transition(op.id, {
+          from: ['preflight'], to: 'running', steps: doneSteps, reasons, baselineRevision, actor: op.requestedBy,
+          lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
+        }),
+        op,
+      );
+      // Started once preflight lets go of it.
+      setImmediate(() => this.o.runner.start(running));
+      return running;
     }
-    const waiting = await store.transition(op.id, {
+    const waiting = this.changed(await store.transition(op.id, {
       from: ['preflight'],
       to: 'awaiting-confirmation',
       awaiting: 'plan',
@@ -258,9 +317,15 @@ export class OperationService {
       baselineRevision,
       actor: op.requestedBy,
       lease: null,
-    });
-    await this.o.runner.published(waiting!);
-    return waiting!;
+    }), op);
+    await this.o.runner.published(waiting);
+    return waiting;
+  }
+
+  /** A compare-and-set that lost means someone else moved the operation on. */
+  private changed(next: OperationRecord | undefined, op: OperationRecord) {
+    if (!next) throw new ConflictError(`Operation ${op.id} changed meanwhile; reload it`);
+    return next;
   }
 
   /**
@@ -283,6 +348,11 @@ export class OperationService {
       throw new InputError(`Type the service name "${entity.metadata.name}" to confirm`);
     }
     const pendingIrreversible = op.steps.find(s => s.irreversible && s.status === 'pending');
+    if (op.awaiting !== 'plan' && actor.startsWith('service:')) {
+      throw new NotAllowedError(
+        `Step ${op.awaiting} is irreversible: a person confirms it, not a service`,
+      );
+    }
     if (op.awaiting !== 'plan') {
       if (body.step !== op.awaiting) {
         throw new InputError(
@@ -302,6 +372,26 @@ export class OperationService {
     const steps = op.steps.map(s =>
       s.irreversible && s.id === op.awaiting ? { ...s, message: `Confirmed by ${actor}` } : s,
     );
+    // Judged again now: an override or a sign-off revoked, or new failing evidence, since the
+    // plan was made must stop the deploy.
+    let again: Awaited<ReturnType<OperationService['judge']>> | undefined;
+    if (op.type === 'deploy') {
+      again = await this.judge(entity, op);
+      if (!again.allowed) {
+        const blocked = await this.o.store.transition(op.id, {
+          from: ['awaiting-confirmation'],
+          to: 'blocked',
+          awaiting: null,
+          reasons: [...op.reasons, `Preflight again at confirmation: ${again.reasons.join('. ')}`],
+          gateSnapshot: again.snapshot,
+          actor,
+        });
+        if (blocked) await this.o.runner.published(blocked);
+        throw new PreflightBlockedError(
+          `Not deployed: since the plan was made, ${again.reasons.join('. ')}. Operation ${op.id} is blocked.`,
+        );
+      }
+    }
     const running = await this.o.store.transition(op.id, {
       from: ['awaiting-confirmation'],
       to: 'running',
@@ -309,6 +399,8 @@ export class OperationService {
       confirmedBy: actor,
       steps,
       actor,
+      gateSnapshot: again?.snapshot,
+      overrideId: again?.override?.id,
       lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
       detail: { confirmed: op.awaiting },
     });
@@ -330,10 +422,12 @@ export class OperationService {
       throw new ConflictError(`Operation ${op.id} is not paused for promotion`);
     }
     const target = this.o.environments.target(entity, op.environment);
+    if (!(await this.o.store.startPromotion(op.id, actor))) {
+      throw new ConflictError(`Operation ${op.id} is no longer paused for promotion`);
+    }
     await driver.promote(target, this.o.runner.context(op));
     const next = await this.o.store.transition(op.id, {
       from: ['running'],
-      progress: { ...op.progress, phase: 'progressing', message: `Promoted by ${actor}` },
       actor,
       detail: { action: 'promote', step: op.progress.step?.index ?? null },
     });

@@ -76,6 +76,15 @@ export async function createOperations(deps: {
       );
     }
   }
+  for (const env of environments.list) {
+    // Without an image repository helm would re-apply the chart's default image and report
+    // the release as deployed.
+    if (env.driver === 'helm' && !env.imageRepository) {
+      throw new Error(
+        `rco.environments[${env.name}]: the helm driver needs imageRepository (the release digest is set as image.digest)`,
+      );
+    }
+  }
   const store = new OperationStore(deps.db, deps.ledger);
   const overrides = new OverrideStore(deps.db, deps.ledger);
   const rcoConfig = deps.rco;

@@ -61,11 +61,35 @@ describe('Environments', () => {
     expect(envs.get('production').requiredSignoffs).toEqual(['po', 'dpo', 'security']);
   });
 
+  it('never lets an annotation pick the chart, the image or a namespace the environment does not allow', () => {
+    const envs = Environments.fromConfig(
+      config({
+        environments: [
+          { name: 'prod', driver: 'helm', namespace: 'rco', helm: { chart: 'oci://charts/rco' }, imageRepository: 'registry/{name}' },
+        ],
+      }),
+    );
+    const sneaky = entity({
+      'rco.helix.dev/helm-chart': 'https://evil.example/pwn-1.0.0.tgz',
+      'rco.helix.dev/image-repository': 'evil/rco',
+    });
+    expect(envs.target(sneaky, 'prod').helm?.chart).toBe('oci://charts/rco');
+    expect(envs.imageFor(sneaky, 'prod', { version: '1', digest: 'sha256:abc' })).toBe('registry/rco@sha256:abc');
+    expect(() => envs.target(entity({ 'rco.helix.dev/namespace': 'payments' }), 'prod')).toThrow(
+      /namespace "payments" is not allowed in prod/,
+    );
+    expect(() => envs.target(entity({ 'rco.helix.dev/helm-release': '--set=x' }), 'prod')).toThrow(/not a Kubernetes name/);
+    // Two entities naming one release share one lock: they cannot change it at the same time.
+    const a = envs.target(entity({ 'rco.helix.dev/helm-release': 'shared' }), 'prod');
+    const b = envs.target({ ...entity({ 'rco.helix.dev/helm-release': 'shared' }), metadata: { name: 'other', namespace: 'default', annotations: { 'rco.helix.dev/helm-release': 'shared' } } }, 'prod');
+    expect(envs.lockKey(a, false)).toBe(envs.lockKey(b, false));
+  });
+
   it('lets an entity differ through annotations, per environment first', () => {
     const envs = Environments.fromConfig(
       config({
         environments: [
-          { name: 'staging', driver: 'argo-rollouts', namespace: 'apps', imageRepository: 'registry/rco' },
+          { name: 'staging', driver: 'argo-rollouts', namespace: 'apps', allowedNamespaces: ['apps', 'rco-all', 'rco-staging'], imageRepository: 'registry/rco' },
         ],
       }),
     );
@@ -73,14 +97,13 @@ describe('Environments', () => {
       'rco.helix.dev/namespace': 'rco-all',
       'rco.helix.dev/namespace.staging': 'rco-staging',
       'rco.helix.dev/rollout': 'rco-canary',
-      'rco.helix.dev/image-repository': 'registry/rco-custom',
     });
     expect(envs.target(annotated, 'staging')).toMatchObject({
       namespace: 'rco-staging',
       rollout: { name: 'rco-canary' },
     });
     expect(envs.imageFor(annotated, 'staging', { version: '1.5.0', digest: 'sha256:abc' })).toBe(
-      'registry/rco-custom@sha256:abc',
+      'registry/rco@sha256:abc',
     );
     expect(envs.imageFor(entity(), 'staging', { version: '1.5.0' })).toBe('registry/rco:1.5.0');
   });

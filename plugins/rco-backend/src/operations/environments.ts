@@ -23,19 +23,29 @@ export interface EnvironmentConfig {
   requiredSignoffs: Role[];
   /** Image repository; the release digest is appended (`repo@sha256:…`). */
   imageRepository?: string;
+  /**
+   * Namespaces an entity may choose with the `rco.helix.dev/namespace` annotation. Only the
+   * configured namespace unless listed: the portal's cluster credentials must not be pointed
+   * at another team's namespace by whoever can edit a catalog file.
+   */
+  allowedNamespaces: string[];
 }
 
 const ROLES: Role[] = ['po', 'dpo', 'security'];
-/** Per-entity overrides: `rco.helix.dev/<key>` or `rco.helix.dev/<key>.<environment>`. */
+/**
+ * Per-entity overrides: `rco.helix.dev/<key>` or `rco.helix.dev/<key>.<environment>`. The chart
+ * and the image repository come from configuration only (an annotation must not make the portal
+ * install an arbitrary chart), and a namespace must be one the environment allows.
+ */
 export const DEPLOY_ANNOTATION_KEYS = [
   'namespace',
   'helm-release',
-  'helm-chart',
   'helm-chart-version',
   'rollout',
   'rollout-container',
-  'image-repository',
 ] as const;
+
+const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 function duration(config: Config, key: string, fallback: string) {
   const value = config.getOptionalString(key) ?? fallback;
@@ -94,6 +104,9 @@ export function readEnvironments(root: Config): EnvironmentConfig[] {
       timeoutMs: duration(c, 'timeout', 'PT10M'),
       requiredSignoffs: roles as Role[],
       imageRepository: c.getOptionalString('imageRepository'),
+      allowedNamespaces: c.getOptionalStringArray('allowedNamespaces') ?? [
+        c.getOptionalString('namespace') ?? 'default',
+      ],
     };
   });
 }
@@ -160,24 +173,52 @@ export class Environments {
       annotations[`rco.helix.dev/${key}.${name}`] ??
       annotations[`rco.helix.dev/${key}`];
     const entityName = entity.metadata.name;
+    const entityRef = stringifyEntityRef(entity);
+    const named = (key: (typeof DEPLOY_ANNOTATION_KEYS)[number]) => {
+      const value = pick(key);
+      if (value !== undefined && !K8S_NAME.test(value)) {
+        throw new InputError(
+          `${entityRef}: annotation rco.helix.dev/${key} "${value}" is not a Kubernetes name`,
+        );
+      }
+      return value;
+    };
+    const namespace = named('namespace') ?? env.namespace;
+    if (!env.allowedNamespaces.includes(namespace)) {
+      throw new InputError(
+        `${entityRef}: namespace "${namespace}" is not allowed in ${name} (rco.environments[${name}].allowedNamespaces: ${env.allowedNamespaces.join(', ')})`,
+      );
+    }
     return {
-      entityRef: stringifyEntityRef(entity),
+      entityRef,
       environment: name,
       driver: env.driver,
       cluster: env.cluster ? this.clusters.get(env.cluster) : undefined,
-      namespace: pick('namespace') ?? env.namespace,
+      namespace,
       helm: {
-        release: pick('helm-release') ?? env.helm?.release ?? entityName,
-        chart: pick('helm-chart') ?? env.helm?.chart ?? entityName,
+        release: named('helm-release') ?? env.helm?.release ?? entityName,
+        chart: env.helm?.chart ?? entityName,
         chartVersion: pick('helm-chart-version') ?? env.helm?.chartVersion,
         values: env.helm?.values,
       },
       rollout: {
-        name: pick('rollout') ?? env.rollout?.name ?? entityName,
+        name: named('rollout') ?? env.rollout?.name ?? entityName,
         container: pick('rollout-container') ?? env.rollout?.container,
       },
       timeoutMs: env.timeoutMs,
     };
+  }
+
+  /**
+   * What one operation at a time may change: the release or Rollout in its namespace and cluster
+   * (two entities must not drive the same release at once). The simulated cluster keeps one
+   * service per entity.
+   */
+  lockKey(target: DeployTarget, simulated: boolean) {
+    if (simulated) return `${target.environment}|entity|${target.entityRef}`;
+    const name =
+      target.driver === 'helm' ? target.helm?.release : target.rollout?.name;
+    return `${target.environment}|${target.cluster?.name ?? ''}|${target.namespace}|${target.driver}|${name}`;
   }
 
   imageFor(
@@ -185,11 +226,10 @@ export class Environments {
     name: string,
     release: { version?: string; digest?: string },
   ) {
-    const annotations = entity.metadata.annotations ?? {};
-    const repo =
-      annotations[`rco.helix.dev/image-repository.${name}`] ??
-      annotations['rco.helix.dev/image-repository'] ??
-      this.get(name).imageRepository;
+    const repo = this.get(name).imageRepository?.replace(
+      '{name}',
+      entity.metadata.name,
+    );
     if (!repo) return undefined;
     if (release.digest) return `${repo}@${release.digest}`;
     return release.version ? `${repo}:${release.version}` : undefined;

@@ -143,12 +143,22 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
   it('rolls back to a chosen revision after confirmation, without gates', async () => {
     const knex = await databases.init(databaseId);
     const { app, backend } = await startOperationsBackend(knex);
-    const res = await request(app).post(`${RCO}/operations`).set('Authorization', asUser('alice'))
+    const rollback = () => request(app).post(`${RCO}/operations`).set('Authorization', asUser('alice'))
       .send({ type: 'rollback', environment: 'staging', targetRevision: '1' });
+    // The API holds "dry-run first", not only the page.
+    const early = await rollback();
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/Run a rollback dry-run of revision 1 in staging first/);
+    const dry = await request(app).post(`${RCO}/operations`).set('Authorization', asUser('alice'))
+      .send({ type: 'rollback-dry-run', environment: 'staging', targetRevision: '1' });
+    await waitFor(app, dry.body.id, o => o.state === 'succeeded');
+    const res = await rollback();
     expect(res.body).toMatchObject({ state: 'awaiting-confirmation', targetRevision: '1' });
     await post(app, `${res.body.id}/confirm`, { confirmation: 'rco' }).expect(200);
     const done = await waitFor(app, res.body.id, o => o.state === 'succeeded');
     expect(done.resultRevision).toBe('3');
+    // What serves changed: the old dry-run no longer counts.
+    expect((await rollback()).status).toBe(409);
     await backend.stop();
   });
 
@@ -277,12 +287,44 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     expect(res.status).toBe(202);
     expect(res.body.overrideId).toBe(created.body.id);
     expect(res.body.reasons[0]).toMatch(/allowed by break-glass override .* of user:default\/mei: Hotfix/);
+    // Revoked before the requester confirms: judged again at confirmation, and blocked.
+    await request(app).post(`/api/rco/overrides/${created.body.id}/revoke`).set('Authorization', asUser('mei')).expect(200);
+    const late = await post(app, `${res.body.id}/confirm`, { confirmation: 'rco' });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toMatch(/since the plan was made, Blocked by 9 gates/);
+    expect((await request(app).get(`/api/rco/operations/${res.body.id}`).set('Authorization', asUser('alice'))).body.state).toBe('blocked');
+    const again = await override('mei');
+    expect(again.status).toBe(201);
     // The override is bound to its release: another one stays blocked.
-    await post(app, `${res.body.id}/abort`).expect(200);
     const other = await deploy(app, { release: { version: '1.5.1', digest: `sha256:${'d'.repeat(64)}` } });
     expect(other.status).toBe(409);
-    await request(app).post(`/api/rco/overrides/${created.body.id}/revoke`).set('Authorization', asUser('mei')).expect(200);
+    await request(app).post(`/api/rco/overrides/${again.body.id}/revoke`).set('Authorization', asUser('mei')).expect(200);
     expect((await deploy(app)).status).toBe(409);
+    await backend.stop();
+  });
+
+  it('lets a CI token confirm a plan but never an irreversible step', async () => {
+    const knex = await databases.init(databaseId);
+    const { app, backend } = await startOperationsBackend(knex);
+    await waiveAllGates(app);
+    const cd = asService('external:cd-rco');
+    const op = (await deploy(app, { databaseMigration: 'V43__drop_column' }, cd)).body;
+    const confirm = (body: object) =>
+      request(app).post(`/api/rco/operations/${op.id}/confirm`).set('Authorization', cd).send(body);
+    expect((await confirm({ confirmation: 'rco' })).body.awaiting).toBe('db-migration');
+    const step = await confirm({ confirmation: 'rco', step: 'db-migration' });
+    expect(step.status).toBe(403);
+    expect(step.body.error.message).toMatch(/irreversible: a person confirms it/);
+    await backend.stop();
+  });
+
+  it('answers a replayed key of a blocked request with 409 again, not 202', async () => {
+    const knex = await databases.init(databaseId);
+    const { app, backend } = await startOperationsBackend(knex);
+    expect((await deploy(app, {}, asUser('alice'), 'ci-run-7')).status).toBe(409);
+    const replay = await deploy(app, {}, asUser('alice'), 'ci-run-7');
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.message).toMatch(/^Blocked by 9 gates/);
     await backend.stop();
   });
 
@@ -295,6 +337,9 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     expect((await deploy(app, { type: 'explode' })).status).toBe(400);
     expect((await deploy(app, { extra: 1 })).status).toBe(400);
     expect((await deploy(app, { release: { digest: 'sha256:xyz' } })).status).toBe(400);
+    const noVersion = await deploy(app, { release: { digest: DIGEST } });
+    expect(noVersion.status).toBe(400);
+    expect(noVersion.body.error.message).toMatch(/its version and its image digest/);
     expect((await request(app).get('/api/rco/operations/00000000-0000-4000-8000-000000000000').set('Authorization', asUser('alice'))).status).toBe(404);
     expect(Number((await knex('rco_operations').count({ n: '*' }))[0].n)).toBe(0);
     await backend.stop();

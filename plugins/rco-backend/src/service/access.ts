@@ -181,7 +181,10 @@ export class Access {
     const ci = this.config.ciSubjects.find(
       s => s.subject === credentials.principal.subject,
     );
-    if (ci && !ci.entities.includes(entityRef.toLowerCase())) {
+    // An external token nobody configured here reads nothing (its reads would otherwise use the
+    // plugin's own catalog credentials); other plugins of the portal keep catalog visibility.
+    const external = credentials.principal.subject.startsWith('external:');
+    if ((ci && !ci.entities.includes(entityRef.toLowerCase())) || (!ci && external)) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
   }

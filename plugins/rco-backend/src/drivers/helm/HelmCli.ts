@@ -66,7 +66,7 @@ export class HelmCli {
       return await runHelm({
         command: this.options.command,
         args: fullArgs,
-        env: this.options.env ?? process.env,
+        env: helmEnvironment(this.options.env ?? process.env),
         deadlineMs,
         signal: ctx.signal,
       });
@@ -156,4 +156,16 @@ export class HelmCli {
       throw new Error(`helm ${what} printed too much`);
     return result;
   }
+}
+
+/**
+ * What helm gets of the backend's environment: what it needs to find itself, its caches and a
+ * proxy, never the portal's own secrets (database password, CI token) that a helm plugin or
+ * getter could read.
+ */
+export function helmEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const keep = /^(PATH|HOME|TMPDIR|TMP|TEMP|LANG|LC_[A-Z]+|TZ|XDG_[A-Z_]+|HELM_[A-Z_]+|SSL_CERT_(FILE|DIR)|(HTTPS?|NO)_PROXY|(https?|no)_proxy)$/;
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => keep.test(key)),
+  );
 }

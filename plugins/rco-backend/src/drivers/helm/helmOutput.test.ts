@@ -196,11 +196,14 @@ describe('reconcileHistory', () => {
     ).toBe('unknown');
   });
 
-  it('does not call a rollback that followed no failure rolled-back', () => {
+  it('does not call a deploy that someone rolled back by hand a success', () => {
+    // What remains after a person clears a pending-upgrade lock with `helm rollback`.
     const entries = [
-      { revision: 6, status: 'deployed', description: 'Rollback to 3' },
+      { revision: 6, status: 'deployed', description: 'Rollback to 4' },
       { revision: 5, status: 'superseded', description: 'Upgrade complete' },
     ];
-    expect(reconcileHistory('foo', entries, '4', id).phase).toBe('succeeded');
+    const result = reconcileHistory('foo', entries, '4', id);
+    expect(result.phase).toBe('rolled-back');
+    expect(result.reasons?.[0]).toMatch(/rollback to revision 4.*the deploy did not stay/);
   });
 });

@@ -86,6 +86,18 @@ export function reconcileHistory(
         reasons: [`Revision ${failed.revision} failed: ${why}`],
       };
     }
+    if (rollbackTo) {
+      // A rollback with no failed upgrade before it: someone rolled back by hand (for example
+      // to clear a pending-upgrade lock). What this operation deployed is not what serves now.
+      return {
+        phase: 'rolled-back',
+        revision,
+        message: `${release} was rolled back to revision ${rollbackTo[1]} (now revision ${revision}), not by this operation.`,
+        reasons: [
+          `Revision ${revision} is a rollback to revision ${rollbackTo[1]}${said}: the deploy did not stay`,
+        ],
+      };
+    }
     return {
       phase: 'succeeded',
       revision,

@@ -48,7 +48,8 @@ export function deployBlockers(o: {
     status: o.status,
     signoffs: o.signoffs,
     requiredSignoffs: o.environment.requiredSignoffs,
-    actor: o.capabilities.actor,
+    // Four eyes as the backend judges it: the release's requester cannot approve it.
+    actor: o.status.release.requestedBy,
   });
   // A break-glass override lifts failing gates, never missing approvals (as the backend does).
   if (!o.override) {

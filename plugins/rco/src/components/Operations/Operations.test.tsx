@@ -223,12 +223,15 @@ describe('OperationsPanel', () => {
   it('disables Deploy and lists the blocking gates and the missing sign-offs', async () => {
     await render(mockApi(), {
       environment: 'production',
-      status: status({
-        'image-scanning': 'fail',
-        'secret-hygiene': 'missing',
-        'dpo-signoff': 'waived',
-      }),
-      // The requester's own approval does not count (four eyes), so DPO is still missing.
+      status: {
+        ...status({
+          'image-scanning': 'fail',
+          'secret-hygiene': 'missing',
+          'dpo-signoff': 'waived',
+        }),
+        release: { ...RELEASE, requestedBy: ALICE },
+      },
+      // The release requester's own approval does not count (four eyes), so DPO is still missing.
       signoffs: [signoff('po', 'user:default/pat'), signoff('dpo', ALICE)],
     });
     const deploy = await screen.findByRole('button', { name: 'Deploy' }, slow);

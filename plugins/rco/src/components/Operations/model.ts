@@ -66,8 +66,8 @@ export function blockersOf(options: {
   const revoked = new Set(
     signoffs.filter(s => s.decision === 'revoked').map(s => s.revokes),
   );
-  // The newest standing decision of each signer counts; the requester's own approval does not
-  // (four eyes), so an approval by the person deploying is not counted either.
+  // The newest standing decision of each signer counts; the release requester's own approval
+  // does not (four eyes), exactly as the backend's preflight judges it.
   const newest = new Map<string, SignoffView>();
   for (const s of signoffs) {
     if (s.decision === 'revoked' || revoked.has(s.id)) continue;
