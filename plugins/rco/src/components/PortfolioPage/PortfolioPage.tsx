@@ -56,6 +56,37 @@ const NotPassing = memo(function NotPassing(props: {
   );
 });
 
+/** One labelled filter of the portfolio: a select with an "any" choice first. */
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  any: string;
+  options: readonly string[];
+  minWidth: number;
+}) {
+  return (
+    <TextField
+      id={props.id}
+      select
+      label={props.label}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+      variant="outlined"
+      size="small"
+      style={{ minWidth: props.minWidth }}
+    >
+      <MenuItem value="">{props.any}</MenuItem>
+      {props.options.map(o => (
+        <MenuItem key={o} value={o}>
+          {o}
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
 /** Every governed service with its readiness, filterable by gate, status and owner. */
 export function PortfolioPage() {
   const api = useApi(rcoApiRef);
@@ -166,57 +197,33 @@ export function PortfolioPage() {
               role="group"
               aria-label="Filter services"
             >
-              <TextField
+              <FilterSelect
                 id="rco-portfolio-owner"
-                select
                 label="Owner"
                 value={owner}
-                onChange={e => setOwner(e.target.value)}
-                variant="outlined"
-                size="small"
-                style={{ minWidth: 220 }}
-              >
-                <MenuItem value="">All owners</MenuItem>
-                {owners.map(o => (
-                  <MenuItem key={o} value={o}>
-                    {o}
-                  </MenuItem>
-                ))}
-              </TextField>
-              <TextField
+                onChange={setOwner}
+                any="All owners"
+                options={owners}
+                minWidth={220}
+              />
+              <FilterSelect
                 id="rco-portfolio-gate"
-                select
                 label="Gate"
                 value={gate}
-                onChange={e => setGate(e.target.value)}
-                variant="outlined"
-                size="small"
-                style={{ minWidth: 220 }}
-              >
-                <MenuItem value="">Any gate</MenuItem>
-                {GATE_IDS.map(g => (
-                  <MenuItem key={g} value={g}>
-                    {g}
-                  </MenuItem>
-                ))}
-              </TextField>
-              <TextField
+                onChange={setGate}
+                any="Any gate"
+                options={GATE_IDS}
+                minWidth={220}
+              />
+              <FilterSelect
                 id="rco-portfolio-status"
-                select
                 label="Gate status"
                 value={status}
-                onChange={e => setStatus(e.target.value)}
-                variant="outlined"
-                size="small"
-                style={{ minWidth: 160 }}
-              >
-                <MenuItem value="">Any status</MenuItem>
-                {['pass', 'fail', 'missing', 'stale', 'waived'].map(s => (
-                  <MenuItem key={s} value={s}>
-                    {s}
-                  </MenuItem>
-                ))}
-              </TextField>
+                onChange={setStatus}
+                any="Any status"
+                options={['pass', 'fail', 'missing', 'stale', 'waived']}
+                minWidth={160}
+              />
             </Box>
             <Table
               title={`Governed services (${rows.length})`}
