@@ -1,19 +1,9 @@
 import { expect, Page, test } from '@playwright/test';
+import { GATE_IDS } from '@internal/plugin-rco-common';
 import { signIn } from './signIn';
 
 const TOTAL = 1000;
-const GATES = [
-  'acronym-clarity',
-  'secret-hygiene',
-  'migration-controls',
-  'image-scanning',
-  'progressive-delivery',
-  'policy-enforcement',
-  'monitoring-alerting',
-  'documentation-completeness',
-  'rto-rpo-verification',
-  'dpo-signoff',
-];
+const GATES = GATE_IDS;
 const STATUSES = ['pass', 'pass', 'pass', 'fail', 'missing', 'stale'] as const;
 const pad = (n: number) => String(n).padStart(4, '0');
 

@@ -1,21 +1,10 @@
 import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { BACKEND, CI_TOKEN, demo, samples } from './api';
 import { signIn } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
-const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
-const CI_TOKEN = process.env.RCO_CI_TOKEN ?? 'local-ci-token-change-me';
-const examples = path.resolve(__dirname, '../../../examples');
-const samples = path.resolve(__dirname, '../../../../shared/samples');
-const demo = parse(
-  fs.readFileSync(
-    path.join(examples, 'rco/evidence/demo-evidence.yaml'),
-    'utf8',
-  ),
-);
-
 async function openRelease(page: Page) {
   await signIn(page);
   await page.goto('/catalog/default/component/rco');

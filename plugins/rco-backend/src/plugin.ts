@@ -27,7 +27,7 @@ import {
   rcoDeployDriversExtensionPoint,
 } from '@internal/plugin-rco-node';
 import { createOperations } from './operations/createOperations';
-import { readEnvironments } from './operations/environments';
+import { Environments } from './operations/environments';
 
 /**
  * The RCO Release Console backend plugin.
@@ -93,6 +93,8 @@ export const rcoPlugin = createBackendPlugin({
           runbooks,
           logger: deps.logger,
         });
+        // Read once: the gates' pillars need to know whether deploys go through the console.
+        const environments = Environments.fromConfig(deps.config);
         const releases = new ReleaseService(
           evidenceStore,
           decisions,
@@ -100,7 +102,7 @@ export const rcoPlugin = createBackendPlugin({
           runbooks,
           config,
           deps.catalog,
-          readEnvironments(deps.config).length,
+          environments.list.length,
         );
         const evidenceService = new EvidenceService(
           evidenceStore,
@@ -131,6 +133,7 @@ export const rcoPlugin = createBackendPlugin({
           decisions,
           releases,
           evidenceService,
+          environments,
           extraDrivers,
         });
         deps.httpRouter.use(

@@ -406,4 +406,3 @@ export class OperationStore {
   }
 }
 
-export { isTerminal };

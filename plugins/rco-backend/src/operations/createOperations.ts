@@ -51,6 +51,7 @@ export async function createOperations(deps: {
   decisions: DecisionStore;
   releases: ReleaseService;
   evidenceService: EvidenceService;
+  environments: Environments;
   extraDrivers: DeployDriver[];
 }) {
   const root = deps.rootConfig;
@@ -66,7 +67,7 @@ export async function createOperations(deps: {
   ]) {
     drivers.set(driver.id, driver);
   }
-  const environments = Environments.fromConfig(root);
+  const { environments } = deps;
   for (const env of environments.list) {
     if (!drivers.has(env.driver)) {
       throw new Error(

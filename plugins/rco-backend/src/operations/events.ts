@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { DriverProgress } from '@internal/plugin-rco-node';
@@ -15,9 +15,8 @@ export const operationsChannel = (entityRef: string) =>
   `rco:operations:${entityRef.toLowerCase()}`;
 
 const entityPath = (entityRef: string) => {
-  const [kind, rest] = entityRef.split(':');
-  const [namespace, name] = rest.split('/');
-  return `/catalog/${namespace}/${kind}/${name}/release`;
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${namespace}/${kind.toLowerCase()}/${name}/release`;
 };
 
 const OUTCOME: Record<string, string> = {

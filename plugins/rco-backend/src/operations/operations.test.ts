@@ -211,7 +211,6 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     const other = await deploy(one.app, { environment: 'production' }, asUser('alice'), 'key-1');
     expect(other.status).toBe(422);
     expect(other.body.error.message).toMatch(/key-1 was used for a different request/);
-    expect(await knex('rco_operations').count({ n: '*' })).toEqual([{ n: expect.anything() }]);
     expect(Number((await knex('rco_operations').count({ n: '*' }))[0].n)).toBe(1);
     await one.backend.stop();
     await two.backend.stop();

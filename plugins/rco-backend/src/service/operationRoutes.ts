@@ -76,17 +76,27 @@ export function registerOperationRoutes(
       const items: EnvironmentView[] = await Promise.all(
         o.environments.list.map(async env => {
           const driver = o.operations.driverFor(env.name);
+          // An entity whose annotations the environment refuses still lists the environment,
+          // with the reason, instead of failing the whole list.
+          let namespace = env.namespace;
+          let refused: string | undefined;
+          try {
+            namespace = o.environments.target(entity, env.name).namespace;
+          } catch (error) {
+            refused = (error as Error).message;
+          }
           const base: EnvironmentView = {
             name: env.name,
             driver: driver.id,
             driverLabel: driver.label,
             simulated: !!driver.simulated,
-            namespace: o.environments.target(entity, env.name).namespace,
+            namespace,
             requiredSignoffs: env.requiredSignoffs,
             revisions: [],
             activeOperationId: (await o.store.activeFor(entityRef, env.name))
               ?.id,
           };
+          if (refused) return { ...base, error: refused };
           try {
             const revisions = await o.operations.history(entity, env.name);
             const current = revisions.find(r => r.current);
