@@ -130,7 +130,6 @@ export const rcoPlugin = createBackendPlugin({
           notifications: deps.notifications,
           db,
           ledger,
-          decisions,
           releases,
           evidenceService,
           environments,

@@ -147,10 +147,11 @@ export class OperationStore {
   async create(op: NewOperation): Promise<OperationRecord> {
     const now = new Date();
     const id = randomUUID();
+    let row: any;
     try {
       await this.db.transaction(async tx => {
         await this.ledger.lock(tx, op.entityRef);
-        await tx('rco_operations').insert({
+        [row] = await tx('rco_operations').insert({
           id,
           entity_ref: op.entityRef,
           environment: op.environment,
@@ -170,7 +171,7 @@ export class OperationStore {
           lease_expires_at: new Date(now.getTime() + op.lease.ms),
           created_at: now,
           updated_at: now,
-        });
+        }).returning('*');
         await this.ledger.append(tx, {
           entryType: 'operation-requested',
           entityRef: op.entityRef,
@@ -197,7 +198,7 @@ export class OperationStore {
       }
       throw error;
     }
-    return (await this.get(id))!;
+    return fromRow(row);
   }
 
   async get(id: string): Promise<OperationRecord | undefined> {
@@ -248,13 +249,13 @@ export class OperationStore {
     change: OperationTransition,
   ): Promise<OperationRecord | undefined> {
     const now = new Date();
-    // An operation's entity never changes: read it first to lock that entity's ledger chain.
-    const owner = await this.db('rco_operations').where({ id }).first('entity_ref');
-    if (!owner) return undefined;
-    const applied = await this.db.transaction(async tx => {
-      await this.ledger.lock(tx, owner.entity_ref);
+    return this.db.transaction(async tx => {
       const row = await tx('rco_operations').where({ id }).first();
-      if (!row || !change.from.includes(row.state)) return false;
+      if (!row || !change.from.includes(row.state)) return undefined;
+      // Every writer takes the entity's ledger lock before it writes the row, so they never
+      // wait for each other in opposite orders; the write below is a compare-and-set on the
+      // state that was read, so a change made meanwhile makes this one lose.
+      await this.ledger.lock(tx, row.entity_ref);
       const to = change.to ?? row.state;
       const update: Record<string, unknown> = { state: to, updated_at: now };
       if (change.steps) update.steps = json(change.steps);
@@ -283,7 +284,11 @@ export class OperationStore {
         update.lease_owner = null;
         update.lease_expires_at = null;
       }
-      await tx('rco_operations').where({ id, state: row.state }).update(update);
+      const [written] = await tx('rco_operations')
+        .where({ id, state: row.state })
+        .update(update)
+        .returning('*');
+      if (!written) return undefined;
       await this.ledger.append(tx, {
         entryType: 'operation-state',
         entityRef: row.entity_ref,
@@ -300,9 +305,8 @@ export class OperationStore {
           ...change.detail,
         },
       });
-      return true;
+      return fromRow(written);
     });
-    return applied ? this.get(id) : undefined;
   }
 
   /**

@@ -18,7 +18,6 @@ import {
   OperationStore,
 } from '../database/OperationStore';
 import { OverrideStore } from '../database/OverrideStore';
-import { DecisionStore } from '../database/DecisionStore';
 import { ReleaseService } from '../service/ReleaseService';
 import { Environments } from './environments';
 import { preflight } from './preflight';
@@ -52,7 +51,6 @@ export class OperationService {
     private readonly o: {
       store: OperationStore;
       overrides: OverrideStore;
-      decisions: DecisionStore;
       environments: Environments;
       drivers: Map<string, DeployDriver>;
       releases: ReleaseService;
@@ -220,10 +218,8 @@ export class OperationService {
    */
   private async judge(entity: Entity, op: OperationRecord) {
     const env = this.o.environments.get(op.environment);
-    const [status, signoffs, requester, override] = await Promise.all([
-      this.o.releases.status(entity, { ...op.release, environment: op.environment }),
-      this.o.decisions.listSignoffs(op.entityRef, op.release as any),
-      this.o.decisions.getRequester(op.entityRef, op.release),
+    const [{ status, signoffs, requester }, override] = await Promise.all([
+      this.o.releases.judge(entity, { ...op.release, environment: op.environment }),
       this.o.overrides.findActive(op.entityRef, op.environment, op.release),
     ]);
     return preflight({

@@ -12,7 +12,6 @@ import { Knex } from 'knex';
 import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { RcoConfig } from '../config';
-import { DecisionStore } from '../database/DecisionStore';
 import { Ledger } from '../database/Ledger';
 import { OperationStore } from '../database/OperationStore';
 import { OverrideStore } from '../database/OverrideStore';
@@ -48,7 +47,6 @@ export async function createOperations(deps: {
   notifications: NotificationService;
   db: Knex;
   ledger: Ledger;
-  decisions: DecisionStore;
   releases: ReleaseService;
   evidenceService: EvidenceService;
   environments: Environments;
@@ -116,7 +114,6 @@ export async function createOperations(deps: {
   const operations = new OperationService({
     store,
     overrides,
-    decisions: deps.decisions,
     environments,
     drivers,
     releases: deps.releases,

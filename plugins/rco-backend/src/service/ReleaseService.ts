@@ -44,6 +44,11 @@ export class ReleaseService {
     release: ReleaseRef,
     now = new Date(),
   ): Promise<ReleaseStatusResponse> {
+    return (await this.judge(entity, release, now)).status;
+  }
+
+  /** The release's status with the sign-offs and requester it was judged on (preflight). */
+  async judge(entity: Entity, release: ReleaseRef, now = new Date()) {
     const entityRef = stringifyEntityRef(entity);
     const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] =
       await Promise.all([
@@ -60,7 +65,7 @@ export class ReleaseService {
         this.ledgerVerified(),
         this.decisions.getRequester(entityRef, release),
       ]);
-    return evaluateRelease(
+    const status = evaluateRelease(
       {
         entityRef,
         runbook,
@@ -81,6 +86,7 @@ export class ReleaseService {
             0,
       },
     );
+    return { status, signoffs, requester };
   }
 
   /** The newest release the entity has evidence for, when the caller names none. */
