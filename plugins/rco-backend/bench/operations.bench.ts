@@ -4,7 +4,7 @@
 // Checks that every deploy completed exactly once and prints, per operation:
 // - the control plane's own time: what the backend spent working on that operation (its create,
 //   confirm and promote requests, preflight, the runner, events), measured by attributing the
-//   process's time to operations through their asynchronous context (bench/attribution.ts),
+//   process's time to operations through their asynchronous context (src/__testUtils__/attribution.ts),
 //   plus on PostgreSQL the database server's CPU per operation; not the driver's waits;
 // - what the requester sees: the requests' latency and the runner's wall time outside the
 //   driver, which on one event loop includes waiting behind the other operations' work.
@@ -20,7 +20,7 @@ import {
 } from '../src/__testUtils__/operationsBackend';
 import { governedEntity } from '../src/__testUtils__/fixtures';
 import { resetSimulatedCluster } from '../src/drivers/simulated/SimulatedDriver';
-import { attributeBackendTime, OPERATION_HEADER, postgresCpuMs } from './attribution';
+import { attributeBackendTime, OPERATION_HEADER, postgresCpuMs } from '../src/__testUtils__/attribution';
 
 const SERVICES = Number(process.env.SERVICES ?? 50);
 const DATABASE = 'rco_bench_deploy';

@@ -1,0 +1,72 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { attributeBackendTime, OPERATION_HEADER } from './attribution';
+
+/** Keeps the CPU busy for `ms` (the work being measured). */
+const busy = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+};
+
+describe('attributeBackendTime', () => {
+  let server: http.Server;
+  let port: number;
+
+  beforeEach(async () => {
+    // A handler whose work goes on after the response: the runner of an operation does that.
+    server = http.createServer((req, res) => {
+      const work = Number(req.headers['x-work'] ?? 0);
+      busy(work / 2);
+      setTimeout(() => {
+        Promise.resolve().then(() => busy(work / 2));
+      }, 5);
+      res.end('ok');
+    });
+    await new Promise<void>(resolve => server.listen(0, resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterEach(async () => {
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  const send = (headers: Record<string, string>) =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .get({ port, headers, agent: false }, res => {
+          res.resume();
+          res.on('end', resolve);
+        })
+        .on('error', reject);
+    });
+
+  it('charges each operation the work started by its requests, however they interleave', async () => {
+    const attribution = attributeBackendTime(server);
+    attribution.start();
+    await Promise.all([
+      send({ [OPERATION_HEADER]: 'heavy', 'x-work': '60' }),
+      send({ [OPERATION_HEADER]: 'light', 'x-work': '10' }),
+      send({ [OPERATION_HEADER]: 'heavy', 'x-work': '60' }),
+      send({ 'x-work': '20' }), // not an operation's request
+    ]);
+    await new Promise(resolve => setTimeout(resolve, 50)); // the deferred halves run
+    const { perOperation, untaggedMs } = attribution.stop();
+
+    expect(perOperation.get('heavy')).toBeGreaterThanOrEqual(120);
+    expect(perOperation.get('heavy')).toBeLessThan(120 + 40);
+    expect(perOperation.get('light')).toBeGreaterThanOrEqual(10);
+    expect(perOperation.get('light')).toBeLessThan(10 + 20);
+    // The untagged request's work is nobody's operation.
+    expect(untaggedMs).toBeGreaterThanOrEqual(20);
+  });
+
+  it('charges nothing while stopped', async () => {
+    const attribution = attributeBackendTime(server);
+    await send({ [OPERATION_HEADER]: 'heavy', 'x-work': '20' });
+    attribution.start();
+    const { perOperation } = attribution.stop();
+    expect(perOperation.size).toBe(0);
+  });
+});
