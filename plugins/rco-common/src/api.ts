@@ -209,6 +209,8 @@ export interface CapabilitiesResponse {
     rollback: boolean;
     control: boolean;
     breakGlass: boolean;
+    /** The longest break-glass override the portal grants (ISO 8601, rco.breakGlass.maxDuration). */
+    breakGlassMaxDuration?: string;
   };
 }
 

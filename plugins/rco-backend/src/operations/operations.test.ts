@@ -273,6 +273,9 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     const tooLong = await override('mei', { ...body, expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error.message).toMatch(/at most PT4H/);
+    // The page learns the limit from the backend instead of assuming it.
+    const caps = await request(app).get(`${RCO}/capabilities`).set('Authorization', asUser('mei'));
+    expect(caps.body.operations).toMatchObject({ breakGlass: true, breakGlassMaxDuration: 'PT4H' });
     const created = await override('mei');
     expect(created.status).toBe(201);
     expect(sent.notifications).toContainEqual(expect.objectContaining({
@@ -286,6 +289,8 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     expect(res.status).toBe(202);
     expect(res.body.overrideId).toBe(created.body.id);
     expect(res.body.reasons[0]).toMatch(/allowed by break-glass override .* of user:default\/mei: Hotfix/);
+    // Only the break-glass group ends an override early.
+    await request(app).post(`/api/rco/overrides/${created.body.id}/revoke`).set('Authorization', asUser('alice')).expect(403);
     // Revoked before the requester confirms: judged again at confirmation, and blocked.
     await request(app).post(`/api/rco/overrides/${created.body.id}/revoke`).set('Authorization', asUser('mei')).expect(200);
     const late = await post(app, `${res.body.id}/confirm`, { confirmation: 'rco' });

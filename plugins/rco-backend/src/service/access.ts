@@ -305,7 +305,13 @@ export class Access {
       can(() => this.assertCanOperate(entity, credentials, 'control')),
       can(() => this.assertCanBreakGlass(credentials)),
     ]);
-    return { deploy, rollback, control, breakGlass };
+    return {
+      deploy,
+      rollback,
+      control,
+      breakGlass,
+      breakGlassMaxDuration: this.config.breakGlassMaxDuration.toISO()!,
+    };
   }
 
   async assertOwner(entity: Entity, credentials: BackstageCredentials) {

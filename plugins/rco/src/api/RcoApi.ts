@@ -129,6 +129,8 @@ export interface RcoApi {
       expiresAt: string;
     },
   ): Promise<OverrideResponse>;
+  /** Ends a break-glass override before its expiry (the break-glass group only). */
+  revokeOverride(id: string): Promise<OverrideResponse>;
 }
 
 /** @public */

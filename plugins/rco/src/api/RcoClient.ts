@@ -267,6 +267,13 @@ export class RcoClient implements RcoApi {
     );
   }
 
+  revokeOverride(id: string) {
+    return this.request<OverrideResponse>(
+      `/overrides/${encodeURIComponent(id)}/revoke`,
+      { method: 'POST' },
+    );
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
     const response = await this.options.fetchApi.fetch(

@@ -10,47 +10,88 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { DateTime } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
 import { shortDigest } from '../ReleaseContent/format';
 import { messageOf } from './errors';
-import { BREAK_GLASS_MAX_HOURS } from './model';
+import { humanDuration } from './model';
 
 const MIN_JUSTIFICATION = 20;
 const LOCAL = "yyyy-LL-dd'T'HH:mm";
 
 /** What is wrong with the expiry, or undefined when the backend will accept it. */
-export function expiryProblem(value: string, now = DateTime.now()) {
+export function expiryProblem(
+  value: string,
+  max: Duration,
+  now = DateTime.now(),
+) {
   const at = DateTime.fromISO(value);
   if (!value || !at.isValid) return 'Give a date and time';
   if (at <= now) return 'The expiry must be in the future';
-  if (at > now.plus({ hours: BREAK_GLASS_MAX_HOURS }).plus({ minutes: 1 })) {
-    return `More than ${BREAK_GLASS_MAX_HOURS} hours away: choose an earlier time`;
+  if (at > now.plus(max).plus({ minutes: 1 })) {
+    return `More than ${humanDuration(max)} away: choose an earlier time`;
   }
   return undefined;
 }
 
-/** The active override, said aloud above the Deploy button: it changes what Deploy may do. */
-export function OverrideBanner(props: { override: OverrideResponse }) {
+/**
+ * The active override, said aloud above the Deploy button: it changes what Deploy may do. The
+ * break-glass group can end it early (the incident is over): `onRevoke` is given only to them.
+ */
+export function OverrideBanner(props: {
+  override: OverrideResponse;
+  onRevoke?: (override: OverrideResponse) => Promise<void>;
+}) {
   const o = props.override;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const revoke = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.onRevoke!(o);
+    } catch (e) {
+      setError(messageOf(e));
+      setBusy(false);
+    }
+  };
   return (
     <Alert
       severity="warning"
       role="status"
       aria-label="Break-glass override active"
+      action={
+        props.onRevoke && (
+          <Button
+            color="inherit"
+            size="small"
+            disabled={busy}
+            onClick={revoke}
+            aria-label={`Revoke the break-glass override for ${o.environment}`}
+          >
+            Revoke
+          </Button>
+        )
+      }
     >
       Break-glass override active in {o.environment} for v
       {o.release.version ?? '—'} ({shortDigest(o.release.digest)}) until{' '}
       {o.expiresAt}, by {o.createdBy}: {o.justification}. Failing gates do not
       block this release there; sign-offs still do.
+      {error && (
+        <Typography variant="body2" color="error" role="alert">
+          Could not revoke it: {error}
+        </Typography>
+      )}
     </Alert>
   );
 }
 
 /**
  * Break-glass: lets this release deploy to this environment despite failing gates, for at most
- * four hours, with a justification that lands in the ledger and a notification to Security.
+ * the portal's maximum (four hours by default), with a justification that lands in the ledger
+ * and a notification to Security.
  * Offered only to the break-glass group; the backend checks again.
  */
 export function BreakGlassDialog(props: {
@@ -58,17 +99,22 @@ export function BreakGlassDialog(props: {
   entityRef: CompoundEntityRef;
   environment: string;
   release: { version?: string; digest?: string };
+  /** The longest override the backend grants (rco.breakGlass.maxDuration). */
+  maxDuration: Duration;
   onClose: (created?: OverrideResponse) => void;
 }) {
-  const { api, entityRef, environment, release } = props;
+  const { api, entityRef, environment, release, maxDuration } = props;
   const [justification, setJustification] = useState('');
+  // An hour from now, or the maximum when the portal allows less.
   const [expires, setExpires] = useState(() =>
-    DateTime.now().plus({ hours: 1 }).toFormat(LOCAL),
+    DateTime.now()
+      .plus(Math.min(maxDuration.toMillis(), 3_600_000))
+      .toFormat(LOCAL),
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const short = justification.trim().length < MIN_JUSTIFICATION;
-  const expiryError = expiryProblem(expires);
+  const expiryError = expiryProblem(expires, maxDuration);
 
   const submit = async () => {
     setBusy(true);
@@ -132,7 +178,7 @@ export function BreakGlassDialog(props: {
           InputLabelProps={{ shrink: true }}
           error={!!expiryError}
           helperText={
-            expiryError ?? `At most ${BREAK_GLASS_MAX_HOURS} hours from now`
+            expiryError ?? `At most ${humanDuration(maxDuration)} from now`
           }
         />
         {error && (

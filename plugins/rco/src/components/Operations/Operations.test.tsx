@@ -161,6 +161,7 @@ function mockApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
     promoteOperation: jest.fn(),
     abortOperation: jest.fn(),
     createOverride: jest.fn(),
+    revokeOverride: jest.fn(),
     ...overrides,
   } as unknown as jest.Mocked<RcoApi>;
 }
@@ -784,12 +785,15 @@ describe('OperationsPanel', () => {
       createdAt: NOW,
       expiresAt: DateTime.now().plus({ hours: 2 }).toUTC().toISO()!,
     };
+    const revoked = { ...override, revokedAt: NOW };
     const api = mockApi({
       listOverrides: jest
         .fn()
         .mockResolvedValueOnce([])
-        .mockResolvedValue([override]),
+        .mockResolvedValueOnce([override])
+        .mockResolvedValue([revoked]),
       createOverride: jest.fn(async () => override),
+      revokeOverride: jest.fn(async () => revoked),
     });
     const u = user();
     await render(api, {
@@ -846,6 +850,21 @@ describe('OperationsPanel', () => {
     expect(
       screen.queryByRole('button', { name: 'Break glass' }),
     ).not.toBeInTheDocument();
+
+    // The incident is over: the override ends before its expiry and the gates hold again.
+    await u.click(
+      screen.getByRole('button', {
+        name: 'Revoke the break-glass override for staging',
+      }),
+    );
+    expect(api.revokeOverride).toHaveBeenCalledWith('ov-1');
+    expect(
+      await screen.findByRole('button', { name: 'Break glass' }, slow),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByLabelText('Break-glass override active'),
+    ).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Deploy' })).toBeDisabled();
   });
 
   it('says when the backend is down and retries', async () => {

@@ -19,7 +19,7 @@ import { ConfirmOperationDialog } from './ConfirmOperationDialog';
 import { DeployControls, deployBlockers } from './DeployControls';
 import { EnvironmentCards } from './EnvironmentCards';
 import { HistoryTable } from './HistoryTable';
-import { activeOverrideFor, isActive } from './model';
+import { activeOverrideFor, breakGlassMaxDuration, isActive } from './model';
 import { OperationProgress } from './OperationProgress';
 import { RollbackControls } from './RollbackControls';
 import { useOperations } from './useOperations';
@@ -126,7 +126,17 @@ export function OperationsPanel(props: OperationsPanelProps) {
     >
       {banners.map(o => (
         <Box mb={2} key={o.id}>
-          <OverrideBanner override={o} />
+          <OverrideBanner
+            override={o}
+            onRevoke={
+              capabilities?.operations?.breakGlass
+                ? async revoked => {
+                    await api.revokeOverride(revoked.id);
+                    data.reload();
+                  }
+                : undefined
+            }
+          />
         </Box>
       ))}
       <EnvironmentCards
@@ -240,6 +250,7 @@ export function OperationsPanel(props: OperationsPanelProps) {
           entityRef={entityRef}
           environment={target.name}
           release={release}
+          maxDuration={breakGlassMaxDuration(capabilities)}
           onClose={created => {
             setBreakingGlass(false);
             if (created) data.reload();

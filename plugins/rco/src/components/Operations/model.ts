@@ -1,4 +1,6 @@
+import { Duration } from 'luxon';
 import {
+  CapabilitiesResponse,
   OperationResponse,
   OverrideResponse,
   ReleaseStatusResponse,
@@ -14,8 +16,20 @@ export const ROLE_TITLE: Record<'po' | 'dpo' | 'security', string> = {
   security: 'Security',
 };
 
-/** The longest break-glass override the backend grants by default (rco.breakGlass.maxDuration). */
-export const BREAK_GLASS_MAX_HOURS = 4;
+/**
+ * The longest break-glass override the portal grants: rco.breakGlass.maxDuration as the backend
+ * reports it, PT4H (its default) from a backend that does not say.
+ */
+export function breakGlassMaxDuration(capabilities?: CapabilitiesResponse): Duration {
+  const reported = capabilities?.operations?.breakGlassMaxDuration;
+  const parsed = reported ? Duration.fromISO(reported) : undefined;
+  return parsed?.isValid && parsed.toMillis() > 0 ? parsed : Duration.fromObject({ hours: 4 });
+}
+
+/** "4 hours", "1 hour, 30 minutes". */
+export function humanDuration(d: Duration): string {
+  return d.rescale().toHuman();
+}
 
 /** An operation still moving: it holds its environment's lock and is worth polling. */
 export const isActive = (op?: OperationResponse) =>
