@@ -45,6 +45,8 @@ test('break-glass: the group records an override within the portal maximum, sees
   const banner = page.getByLabel('Break-glass override active');
   await expect(banner).toContainText(`by user:default/${WHO}: Incident INC-4711`);
   await expect(operations.getByRole('button', { name: 'Break glass' })).toBeHidden();
+  await banner.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${__dirname}/../../../docs/screenshots/break-glass-active.png` });
   // The backend holds it too: the override is active for this release in staging.
   const token = await tokenFor(request, WHO);
   const listed = async () =>
