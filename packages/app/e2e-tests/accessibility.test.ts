@@ -1,3 +1,4 @@
+/* eslint-disable no-console */ // The test prints the figures it measures (contrast ratios).
 import { expect, Page, test } from '@playwright/test';
 import { bodyLuminance, contrastOf, holdsFocus, tabTo } from './a11y';
 import { signIn } from './signIn';

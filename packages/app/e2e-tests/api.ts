@@ -9,7 +9,10 @@ export const RCO_API = `${BACKEND}/api/rco/entities/component/default/rco`;
 export const examples = path.resolve(__dirname, '../../../examples');
 export const samples = path.resolve(__dirname, '../../../../shared/samples');
 export const demo = parse(
-  fs.readFileSync(path.join(examples, 'rco/evidence/demo-evidence.yaml'), 'utf8'),
+  fs.readFileSync(
+    path.join(examples, 'rco/evidence/demo-evidence.yaml'),
+    'utf8',
+  ),
 );
 /** The demo release as sign-offs and deploys name it: version and image digest. */
 export const demoRelease: { version: string; digest: string } = {
@@ -21,7 +24,10 @@ export const demoRelease: { version: string; digest: string } = {
  * A Backstage token for the guest (the portal's signed-in newcomer, an RCO owner) or for a
  * person of the example org through the local-only demo-users provider.
  */
-export async function tokenFor(request: APIRequestContext, who: 'guest' | string) {
+export async function tokenFor(
+  request: APIRequestContext,
+  who: 'guest' | string,
+) {
   const res = await request.get(
     `${BACKEND}/api/auth/${who === 'guest' ? 'guest' : 'demoUsers'}/refresh`,
     {
@@ -44,7 +50,10 @@ export async function uploadEvidence(
   const res = await request.post(
     `${RCO_API}/evidence?${new URLSearchParams(query)}`,
     {
-      headers: { Authorization: `Bearer ${CI_TOKEN}`, 'Content-Type': 'application/octet-stream' },
+      headers: {
+        Authorization: `Bearer ${CI_TOKEN}`,
+        'Content-Type': 'application/octet-stream',
+      },
       data: Buffer.from(body),
     },
   );
@@ -60,10 +69,27 @@ export async function makeDemoReleasePass(request: APIRequestContext) {
     release,
   );
   const policy = fs
-    .readFileSync(path.join(examples, 'rco/evidence/policyreport-rco-prod.yaml'), 'utf8')
+    .readFileSync(
+      path.join(examples, 'rco/evidence/policyreport-rco-prod.yaml'),
+      'utf8',
+    )
     .replace('result: fail', 'result: pass')
     .replace('pass: 14, fail: 1', 'pass: 15, fail: 0');
   await uploadEvidence(request, policy, { environment: 'production' });
+  // Velero backs RCO up every five minutes: the portal's demo backups age past the RPO (PT5M)
+  // a few minutes after it starts, so upload the newest list as the schedule would have it.
+  const backups = fs
+    .readFileSync(
+      path.join(examples, 'rco/evidence/velero-backups.yaml'),
+      'utf8',
+    )
+    .replace(/\{\{now-(\d+)m\}\}/g, (_m, minutes) =>
+      new Date(Date.now() - Number(minutes) * 60_000).toISOString(),
+    )
+    .replace(/\{\{now\+(\d+)d\}\}/g, (_m, days) =>
+      new Date(Date.now() + Number(days) * 86_400_000).toISOString(),
+    );
+  await uploadEvidence(request, backups, { environment: 'production' });
   const guest = await tokenFor(request, 'guest');
   const asked = await request.post(`${RCO_API}/releases`, {
     headers: { Authorization: `Bearer ${guest}` },
@@ -73,17 +99,28 @@ export async function makeDemoReleasePass(request: APIRequestContext) {
   const dpo = await tokenFor(request, 'lena.vogel');
   const signed = await request.post(`${RCO_API}/signoffs`, {
     headers: { Authorization: `Bearer ${dpo}` },
-    data: { role: 'dpo', release, comment: 'Pseudonymous identifiers only: approved' },
+    data: {
+      role: 'dpo',
+      release,
+      comment: 'Pseudonymous identifiers only: approved',
+    },
   });
   expect(signed.status(), await signed.text()).toBe(201);
 }
 
 /** Makes the simulated cluster's next canary analysis fail (as a demo would). */
-export async function failNextAnalysis(request: APIRequestContext, environment: string) {
+export async function failNextAnalysis(
+  request: APIRequestContext,
+  environment: string,
+) {
   const guest = await tokenFor(request, 'guest');
   const res = await request.post(`${BACKEND}/api/rco/simulated/steer`, {
     headers: { Authorization: `Bearer ${guest}` },
-    data: { entityRef: 'component:default/rco', environment, nextAnalysis: 'fail' },
+    data: {
+      entityRef: 'component:default/rco',
+      environment,
+      nextAnalysis: 'fail',
+    },
   });
   expect(res.status(), await res.text()).toBe(204);
 }

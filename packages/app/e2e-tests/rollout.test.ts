@@ -21,12 +21,15 @@ async function openProduction(page: Page) {
     `/catalog/default/component/rco/release?environment=production&version=${demoRelease.version}&digest=${demoRelease.digest}`,
   );
   await expect(page.getByLabel(/^Verdict:/)).toBeVisible();
-  const operations = page.getByRole('region', { name: 'Operations in production' });
+  const operations = page.getByRole('region', {
+    name: 'Operations in production',
+  });
   await expect(operations).toBeVisible();
   return operations;
 }
 
-const row = (page: Page, gate: string) => page.getByRole('row').filter({ hasText: gate });
+const row = (page: Page, gate: string) =>
+  page.getByRole('row').filter({ hasText: gate });
 
 /** PO and Security approve the demo release (the DPO signs in makeDemoReleasePass). */
 async function signOffPoAndSecurity(request: APIRequestContext) {
@@ -37,15 +40,27 @@ async function signOffPoAndSecurity(request: APIRequestContext) {
     const token = await tokenFor(request, who);
     const res = await request.post(`${RCO_API}/signoffs`, {
       headers: { Authorization: `Bearer ${token}` },
-      data: { role, release: demoRelease, comment: 'Reviewed for the e2e release' },
+      data: {
+        role,
+        release: demoRelease,
+        comment: 'Reviewed for the e2e release',
+      },
     });
     expect(res.status(), await res.text()).toBe(201);
   }
 }
 
-async function deployAndConfirm(page: Page, operations: ReturnType<Page['getByRole']>) {
-  const deploy = operations.getByRole('button', { name: 'Deploy', exact: true });
-  const blockers = operations.getByRole('list', { name: 'Why Deploy is disabled' });
+async function deployAndConfirm(
+  page: Page,
+  operations: ReturnType<Page['getByRole']>,
+) {
+  const deploy = operations.getByRole('button', {
+    name: 'Deploy',
+    exact: true,
+  });
+  const blockers = operations.getByRole('list', {
+    name: 'Why Deploy is disabled',
+  });
   // Say why when it is not: the list names what still blocks.
   await expect
     .poll(async () => ((await blockers.count()) ? blockers.innerText() : ''))
@@ -53,7 +68,9 @@ async function deployAndConfirm(page: Page, operations: ReturnType<Page['getByRo
   await expect(deploy).toBeEnabled();
   await deploy.click();
   const dialog = page.getByRole('dialog');
-  await expect(dialog.getByText('Simulated cluster: nothing real is deployed.')).toBeVisible();
+  await expect(
+    dialog.getByText('Simulated cluster: nothing real is deployed.'),
+  ).toBeVisible();
   await dialog.getByLabel('Type rco to confirm').fill('rc');
   await expect(dialog.getByRole('button', { name: 'Confirm' })).toBeDisabled();
   await dialog.getByLabel('Type rco to confirm').fill('rco');
@@ -62,17 +79,33 @@ async function deployAndConfirm(page: Page, operations: ReturnType<Page['getByRo
   return operations.getByRole('region', { name: 'Operation progress' });
 }
 
-test('a rollback dry-run from the page turns migration-controls green', async ({ page }) => {
+test('a rollback dry-run from the page turns migration-controls green', async ({
+  page,
+}) => {
   const operations = await openProduction(page);
-  await expect(row(page, 'Migration Controls').getByText('Stale', { exact: true })).toBeVisible();
+  await expect(
+    row(page, 'Migration Controls').getByText('Stale', { exact: true }),
+  ).toBeVisible();
   const rollback = operations.getByRole('region', { name: 'Roll back' });
-  await expect(rollback.getByRole('button', { name: 'Roll back', exact: true })).toBeDisabled();
+  await expect(
+    rollback.getByRole('button', { name: 'Roll back', exact: true }),
+  ).toBeDisabled();
   await rollback.getByRole('button', { name: 'Dry-run rollback' }).click();
-  await expect(rollback.getByText(/Dry-run of revision \d+ .*succeeded|would succeed/).first()).toBeVisible();
-  await expect(rollback.getByRole('button', { name: 'Roll back', exact: true })).toBeEnabled();
+  await expect(
+    rollback
+      .getByText(/Dry-run of revision \d+ .*succeeded|would succeed/)
+      .first(),
+  ).toBeVisible();
+  await expect(
+    rollback.getByRole('button', { name: 'Roll back', exact: true }),
+  ).toBeEnabled();
   await page.reload();
-  await expect(row(page, 'Migration Controls').getByText('Pass', { exact: true })).toBeVisible();
-  await expect(row(page, 'Migration Controls')).toContainText('Rollback dry-run succeeded');
+  await expect(
+    row(page, 'Migration Controls').getByText('Pass', { exact: true }),
+  ).toBeVisible();
+  await expect(row(page, 'Migration Controls')).toContainText(
+    'Rollback dry-run succeeded',
+  );
 });
 
 test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary pause, promote', async ({
@@ -86,14 +119,24 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
     ws.on('framereceived', frame => signalFrames.push(String(frame.payload)));
   });
   let operations = await openProduction(page);
-  const deploy = operations.getByRole('button', { name: 'Deploy', exact: true });
+  const deploy = operations.getByRole('button', {
+    name: 'Deploy',
+    exact: true,
+  });
   await expect(deploy).toBeDisabled();
   const why = operations.getByRole('list', { name: 'Why Deploy is disabled' });
   // The Kyverno failure of the demo evidence, the missing DPO approval and production's sign-offs.
-  await expect(why).toContainText('Policy Enforcement (policy-enforcement): fail');
+  await expect(why).toContainText(
+    'Policy Enforcement (policy-enforcement): fail',
+  );
   await expect(why).toContainText('DPO Sign-off (dpo-signoff): missing');
-  await expect(why).toContainText('Sign-off missing for production: Product Owner');
-  await page.screenshot({ path: `${SCREENSHOTS}/deploy-blocked.png`, fullPage: true });
+  await expect(why).toContainText(
+    'Sign-off missing for production: Product Owner',
+  );
+  await page.screenshot({
+    path: `${SCREENSHOTS}/deploy-blocked.png`,
+    fullPage: true,
+  });
 
   await makeDemoReleasePass(request);
   await signOffPoAndSecurity(request);
@@ -106,16 +149,30 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
   const promote = progress.getByRole('button', { name: 'Promote' });
   await expect(promote).toBeVisible();
   await expect(progress).toContainText(/20\s?%/);
-  await page.screenshot({ path: `${SCREENSHOTS}/deploy-canary-paused.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/deploy-canary-paused.png`,
+    fullPage: true,
+  });
   await promote.click();
-  await expect(progress.getByText('Succeeded', { exact: true }).first()).toBeVisible();
+  await expect(
+    progress.getByText('Succeeded', { exact: true }).first(),
+  ).toBeVisible();
   await expect(progress).toContainText('success-rate');
-  expect(signalFrames.some(f => f.includes('rco:operations:component:default/rco') && f.includes('succeeded'))).toBe(true);
+  expect(
+    signalFrames.some(
+      f =>
+        f.includes('rco:operations:component:default/rco') &&
+        f.includes('succeeded'),
+    ),
+  ).toBe(true);
 
   const history = page.getByRole('table', { name: 'Deploy history' });
   await expect(history).toContainText('Succeeded');
   await expect(history).toContainText('user:default/guest');
-  await page.screenshot({ path: `${SCREENSHOTS}/deploy-succeeded.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/deploy-succeeded.png`,
+    fullPage: true,
+  });
 });
 
 test('a deploy whose canary analysis fails is rolled back, with the metric and its threshold', async ({
@@ -126,9 +183,18 @@ test('a deploy whose canary analysis fails is rolled back, with the metric and i
   const operations = await openProduction(page);
   const progress = await deployAndConfirm(page, operations);
   await progress.getByRole('button', { name: 'Promote' }).click();
-  await expect(progress.getByText('Rolled back', { exact: true }).first()).toBeVisible();
-  await expect(progress).toContainText('metric "success-rate" assessed Failed: measured 0.91');
+  await expect(
+    progress.getByText('Rolled back', { exact: true }).first(),
+  ).toBeVisible();
+  await expect(progress).toContainText(
+    'metric "success-rate" assessed Failed: measured 0.91',
+  );
   await expect(progress).toContainText('>= 0.99');
-  await expect(progress).toContainText(/Rolled back automatically to revision \d+/);
-  await page.screenshot({ path: `${SCREENSHOTS}/deploy-rolled-back.png`, fullPage: true });
+  await expect(progress).toContainText(
+    /Rolled back automatically to revision \d+/,
+  );
+  await page.screenshot({
+    path: `${SCREENSHOTS}/deploy-rolled-back.png`,
+    fullPage: true,
+  });
 });

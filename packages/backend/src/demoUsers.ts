@@ -59,7 +59,11 @@ export default createBackendModule({
             authenticator: demoUsersAuthenticator,
             signInResolver: async ({ result }, ctx) =>
               ctx.signInWithCatalogUser({
-                entityRef: { kind: 'User', namespace: 'default', name: result.name },
+                entityRef: {
+                  kind: 'User',
+                  namespace: 'default',
+                  name: result.name,
+                },
               }),
           }),
         });

@@ -41,7 +41,11 @@ const samir = user('user:default/samir.haddad', ['group:default/security']);
 const mei = user('user:default/mei.tanaka', ['group:default/break-glass']);
 
 describe('RcoPermissionPolicy', () => {
-  it.each([rcoDeployPermission, rcoRollbackPermission, rcoOperationControlPermission])(
+  it.each([
+    rcoDeployPermission,
+    rcoRollbackPermission,
+    rcoOperationControlPermission,
+  ])(
     'grants %s to the entity owners only, through a catalog condition',
     async permission => {
       const decision = await policy.handle({ permission }, guest);

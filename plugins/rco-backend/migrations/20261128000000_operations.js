@@ -42,7 +42,10 @@ exports.up = async function up(knex) {
     });
     table.string('lease_owner', 64).nullable();
     table.timestamp('lease_expires_at', { useTz: true }).nullable();
-    table.text('timings').nullable().comment('JSON: control-plane and driver ms');
+    table
+      .text('timings')
+      .nullable()
+      .comment('JSON: control-plane and driver ms');
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.timestamp('updated_at', { useTz: true }).notNullable();
     table.timestamp('finished_at', { useTz: true }).nullable();
@@ -50,7 +53,9 @@ exports.up = async function up(knex) {
     table.index(['state', 'lease_expires_at']);
   });
   await knex.schema.createTable('rco_overrides', table => {
-    table.comment('Break-glass overrides: deploy one release despite failing gates');
+    table.comment(
+      'Break-glass overrides: deploy one release despite failing gates',
+    );
     table.string('id', 36).primary();
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 64).notNullable();

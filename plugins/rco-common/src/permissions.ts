@@ -44,8 +44,6 @@ export const rcoWaiverCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
-
-
 /**
  * Deploying a release of an entity (owners by default).
  *

@@ -14,7 +14,12 @@ export const OPERATION_HEADER = 'x-bench-operation';
 
 // Sockets outlive the request that opened them (pooled database connections): whoever opened
 // one must not be charged for everything that later arrives on it.
-const UNTAGGED_TYPES = new Set(['TCPWRAP', 'TCPCONNECTWRAP', 'PIPEWRAP', 'PIPECONNECTWRAP']);
+const UNTAGGED_TYPES = new Set([
+  'TCPWRAP',
+  'TCPCONNECTWRAP',
+  'PIPEWRAP',
+  'PIPECONNECTWRAP',
+]);
 
 export function attributeBackendTime(server: Server) {
   const tags = new Map<number, string>();
@@ -87,7 +92,8 @@ export function postgresCpuMs(database: string): number | undefined {
     try {
       const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!title.startsWith('postgres:')) continue;
-      if (!title.includes(` ${database} `) && !title.includes('walwriter')) continue;
+      if (!title.includes(` ${database} `) && !title.includes('walwriter'))
+        continue;
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // utime and stime are fields 14 and 15 of stat (11 and 12 after the command).

@@ -39,20 +39,18 @@ const OWNER = 'group:default/rco-team';
 function decide(r: any, credentials: any) {
   const groups = people[credentials.principal.userEntityRef] ?? [];
   const name: string = r.permission.name;
-  const allowed =
-    name === 'rco.signoff.create'
-      ? groups.some(g =>
-          [
-            'group:default/dpo',
-            'group:default/security',
-            'group:default/product-owners',
-          ].includes(g),
-        )
-      : name === 'rco.waiver.create'
-      ? groups.includes('group:default/security')
-      : name === 'rco.override.create'
-      ? groups.includes('group:default/break-glass')
-      : !!r.resourceRef && groups.includes(OWNER);
+  const groupFor: Record<string, string[]> = {
+    'rco.signoff.create': [
+      'group:default/dpo',
+      'group:default/security',
+      'group:default/product-owners',
+    ],
+    'rco.waiver.create': ['group:default/security'],
+    'rco.override.create': ['group:default/break-glass'],
+  };
+  const allowed = groupFor[name]
+    ? groups.some(g => groupFor[name].includes(g))
+    : !!r.resourceRef && groups.includes(OWNER);
   return allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
 }
 
@@ -115,7 +113,10 @@ export async function startOperationsBackend(
             operations: { pollInterval: 'PT0.02S', leaseDuration: 'PT1S' },
             ci: {
               subjects: [
-                { subject: 'external:ci-rco', entities: ['component:default/rco'] },
+                {
+                  subject: 'external:ci-rco',
+                  entities: ['component:default/rco'],
+                },
                 {
                   subject: 'external:cd-rco',
                   entities: ['component:default/rco'],
@@ -135,12 +136,15 @@ export async function startOperationsBackend(
       createServiceFactory({
         service: coreServices.permissions,
         deps: {},
-        factory: () => ({
-          authorize: async (requests: any[], { credentials }: any) =>
-            requests.map(r => ({ result: decide(r, credentials) })),
-          authorizeConditional: async (requests: any[], { credentials }: any) =>
-            requests.map(r => ({ result: decide(r, credentials) })),
-        }) as any,
+        factory: () =>
+          ({
+            authorize: async (requests: any[], { credentials }: any) =>
+              requests.map(r => ({ result: decide(r, credentials) })),
+            authorizeConditional: async (
+              requests: any[],
+              { credentials }: any,
+            ) => requests.map(r => ({ result: decide(r, credentials) })),
+          } as any),
       }),
       createServiceFactory({
         service: coreServices.userInfo,
@@ -186,8 +190,13 @@ export async function waiveAllGates(app: any, entityPath = RCO) {
     const res = await request(app)
       .post(`${entityPath}/waivers`)
       .set('Authorization', asUser('sam'))
-      .send({ gate, justification: 'Test release: evidence judged by hand', expiresAt });
-    if (res.status !== 201) throw new Error(`waiver ${gate}: ${res.status} ${res.text}`);
+      .send({
+        gate,
+        justification: 'Test release: evidence judged by hand',
+        expiresAt,
+      });
+    if (res.status !== 201)
+      throw new Error(`waiver ${gate}: ${res.status} ${res.text}`);
   }
 }
 
@@ -198,7 +207,11 @@ export async function signOff(app: any, roles = ['po', 'dpo', 'security']) {
     .set('Authorization', asUser('alice'))
     .send(RELEASE)
     .expect(201);
-  const signer: Record<string, string> = { po: 'paula', dpo: 'dana', security: 'sam' };
+  const signer: Record<string, string> = {
+    po: 'paula',
+    dpo: 'dana',
+    security: 'sam',
+  };
   for (const role of roles) {
     await request(app)
       .post(`${RCO}/signoffs`)
@@ -219,7 +232,9 @@ export async function waitFor(
   let op: any;
   while (Date.now() < end) {
     op = (
-      await request(app).get(`/api/rco/operations/${id}`).set('Authorization', asUser('alice'))
+      await request(app)
+        .get(`/api/rco/operations/${id}`)
+        .set('Authorization', asUser('alice'))
     ).body;
     if (until(op)) return op;
     await new Promise(r => setTimeout(r, 25));

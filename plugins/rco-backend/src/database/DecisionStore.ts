@@ -194,7 +194,9 @@ export class DecisionStore {
     actor: string,
   ): Promise<WaiverRecord | undefined> {
     // A waiver's entity never changes: read it first to lock that entity's ledger chain.
-    const owner = await this.db('rco_waivers').where({ id }).first('entity_ref');
+    const owner = await this.db('rco_waivers')
+      .where({ id })
+      .first('entity_ref');
     return this.db.transaction(async tx => {
       await this.ledger.lock(tx, owner?.entity_ref);
       const row = await tx('rco_waivers').where({ id }).first();

@@ -155,7 +155,8 @@ export class Ledger {
             entries,
             firstBroken: {
               seq: entry.seq,
-              reason: 'prev_hash does not match the previous entry of its chain',
+              reason:
+                'prev_hash does not match the previous entry of its chain',
             },
           };
         }

@@ -6,7 +6,10 @@ import { Ledger } from './Ledger';
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
-const migrations = resolvePackagePath('@internal/plugin-rco-backend', 'migrations');
+const migrations = resolvePackagePath(
+  '@internal/plugin-rco-backend',
+  'migrations',
+);
 
 async function store(databaseId: any) {
   const knex = await databases.init(databaseId);
@@ -30,55 +33,116 @@ const op = (overrides = {}) => ({
   ...overrides,
 });
 
-describe.each(databases.eachSupportedId())('OperationStore on %s', databaseId => {
-  it('moves through the states by compare-and-set, each change with its ledger entry', async () => {
-    const { store: s, ledger } = await store(databaseId);
-    const created = await s.create(op());
-    expect(created.state).toBe('requested');
-    const actor = 'user:default/alice';
-    expect(await s.transition(created.id, { from: ['requested'], to: 'preflight', actor })).toMatchObject({ state: 'preflight' });
-    // A change from a state the operation has left is refused: someone else won.
-    expect(await s.transition(created.id, { from: ['requested'], to: 'failed', actor })).toBeUndefined();
-    await s.transition(created.id, { from: ['preflight'], to: 'awaiting-confirmation', awaiting: 'plan', actor });
-    await s.transition(created.id, { from: ['awaiting-confirmation'], to: 'running', awaiting: null, actor });
-    const done = await s.transition(created.id, { from: ['running'], to: 'succeeded', resultRevision: '3', actor });
-    expect(done).toMatchObject({ state: 'succeeded', resultRevision: '3', leaseOwner: undefined });
-    expect(done!.finishedAt).toBeDefined();
-    const entries = await ledger.list({ entityRef: 'component:default/rco' });
-    expect(entries.map(e => [e.entryType, e.payload.to ?? null])).toEqual([
-      ['operation-requested', null],
-      ['operation-state', 'preflight'],
-      ['operation-state', 'awaiting-confirmation'],
-      ['operation-state', 'running'],
-      ['operation-state', 'succeeded'],
-    ]);
-    expect((await ledger.verify()).ok).toBe(true);
-  });
+describe.each(databases.eachSupportedId())(
+  'OperationStore on %s',
+  databaseId => {
+    it('moves through the states by compare-and-set, each change with its ledger entry', async () => {
+      const { store: s, ledger } = await store(databaseId);
+      const created = await s.create(op());
+      expect(created.state).toBe('requested');
+      const actor = 'user:default/alice';
+      expect(
+        await s.transition(created.id, {
+          from: ['requested'],
+          to: 'preflight',
+          actor,
+        }),
+      ).toMatchObject({ state: 'preflight' });
+      // A change from a state the operation has left is refused: someone else won.
+      expect(
+        await s.transition(created.id, {
+          from: ['requested'],
+          to: 'failed',
+          actor,
+        }),
+      ).toBeUndefined();
+      await s.transition(created.id, {
+        from: ['preflight'],
+        to: 'awaiting-confirmation',
+        awaiting: 'plan',
+        actor,
+      });
+      await s.transition(created.id, {
+        from: ['awaiting-confirmation'],
+        to: 'running',
+        awaiting: null,
+        actor,
+      });
+      const done = await s.transition(created.id, {
+        from: ['running'],
+        to: 'succeeded',
+        resultRevision: '3',
+        actor,
+      });
+      expect(done).toMatchObject({
+        state: 'succeeded',
+        resultRevision: '3',
+        leaseOwner: undefined,
+      });
+      expect(done!.finishedAt).toBeDefined();
+      const entries = await ledger.list({ entityRef: 'component:default/rco' });
+      expect(entries.map(e => [e.entryType, e.payload.to ?? null])).toEqual([
+        ['operation-requested', null],
+        ['operation-state', 'preflight'],
+        ['operation-state', 'awaiting-confirmation'],
+        ['operation-state', 'running'],
+        ['operation-state', 'succeeded'],
+      ]);
+      expect((await ledger.verify()).ok).toBe(true);
+    });
 
-  it('holds one active operation per entity and environment until it ends', async () => {
-    const { store: s } = await store(databaseId);
-    const first = await s.create(op());
-    await expect(s.create(op())).rejects.toThrow(ActiveOperationError);
-    await expect(s.create(op())).rejects.toThrow(`Operation ${first.id} is already active in staging`);
-    expect(
-      (await s.create(op({ environment: 'production', lockKey: 'production|entity|component:default/rco' }))).state,
-    ).toBe('requested');
-    await s.transition(first.id, { from: ['requested'], to: 'aborted', actor: 'x' });
-    expect((await s.create(op())).state).toBe('requested');
-  });
+    it('holds one active operation per entity and environment until it ends', async () => {
+      const { store: s } = await store(databaseId);
+      const first = await s.create(op());
+      await expect(s.create(op())).rejects.toThrow(ActiveOperationError);
+      await expect(s.create(op())).rejects.toThrow(
+        `Operation ${first.id} is already active in staging`,
+      );
+      expect(
+        (
+          await s.create(
+            op({
+              environment: 'production',
+              lockKey: 'production|entity|component:default/rco',
+            }),
+          )
+        ).state,
+      ).toBe('requested');
+      await s.transition(first.id, {
+        from: ['requested'],
+        to: 'aborted',
+        actor: 'x',
+      });
+      expect((await s.create(op())).state).toBe('requested');
+    });
 
-  it('leases: only the holder renews, anyone may take an expired one, finished operations none', async () => {
-    const { store: s } = await store(databaseId);
-    const created = await s.create(op({ lease: { owner: 'instance-a', ms: 60_000 } }));
-    expect(await s.claimLease(created.id, 'instance-b', 1000)).toBe(false);
-    expect(await s.claimLease(created.id, 'instance-a', 50)).toBe(true);
-    expect(await s.listOrphans()).toHaveLength(0);
-    await new Promise(r => setTimeout(r, 80));
-    expect((await s.listOrphans()).map(o => o.id)).toEqual([created.id]);
-    expect(await s.claimLease(created.id, 'instance-b', 60_000)).toBe(true);
-    expect(await s.reportProgress(created.id, 'instance-a', 1000, { progress: { phase: 'progressing' } })).toBe(false);
-    expect(await s.reportProgress(created.id, 'instance-b', 1000, { progress: { phase: 'progressing' } })).toBe(true);
-    await s.transition(created.id, { from: ['requested'], to: 'failed', actor: 'x' });
-    expect(await s.claimLease(created.id, 'instance-b', 1000)).toBe(false);
-  });
-});
+    it('leases: only the holder renews, anyone may take an expired one, finished operations none', async () => {
+      const { store: s } = await store(databaseId);
+      const created = await s.create(
+        op({ lease: { owner: 'instance-a', ms: 60_000 } }),
+      );
+      expect(await s.claimLease(created.id, 'instance-b', 1000)).toBe(false);
+      expect(await s.claimLease(created.id, 'instance-a', 50)).toBe(true);
+      expect(await s.listOrphans()).toHaveLength(0);
+      await new Promise(r => setTimeout(r, 80));
+      expect((await s.listOrphans()).map(o => o.id)).toEqual([created.id]);
+      expect(await s.claimLease(created.id, 'instance-b', 60_000)).toBe(true);
+      expect(
+        await s.reportProgress(created.id, 'instance-a', 1000, {
+          progress: { phase: 'progressing' },
+        }),
+      ).toBe(false);
+      expect(
+        await s.reportProgress(created.id, 'instance-b', 1000, {
+          progress: { phase: 'progressing' },
+        }),
+      ).toBe(true);
+      await s.transition(created.id, {
+        from: ['requested'],
+        to: 'failed',
+        actor: 'x',
+      });
+      expect(await s.claimLease(created.id, 'instance-b', 1000)).toBe(false);
+    });
+  },
+);

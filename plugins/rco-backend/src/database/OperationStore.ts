@@ -151,27 +151,29 @@ export class OperationStore {
     try {
       await this.db.transaction(async tx => {
         await this.ledger.lock(tx, op.entityRef);
-        [row] = await tx('rco_operations').insert({
-          id,
-          entity_ref: op.entityRef,
-          environment: op.environment,
-          type: op.type,
-          driver: op.driver,
-          release_version: op.release.version ?? null,
-          release_digest: op.release.digest ?? null,
-          target_revision: op.targetRevision ?? null,
-          state: 'requested',
-          steps: json(op.steps),
-          reasons: '[]',
-          requested_by: op.requestedBy,
-          active_key: op.lockKey,
-          idempotency_key: op.idempotencyKey ?? null,
-          request_hash: op.requestHash,
-          lease_owner: op.lease.owner,
-          lease_expires_at: new Date(now.getTime() + op.lease.ms),
-          created_at: now,
-          updated_at: now,
-        }).returning('*');
+        [row] = await tx('rco_operations')
+          .insert({
+            id,
+            entity_ref: op.entityRef,
+            environment: op.environment,
+            type: op.type,
+            driver: op.driver,
+            release_version: op.release.version ?? null,
+            release_digest: op.release.digest ?? null,
+            target_revision: op.targetRevision ?? null,
+            state: 'requested',
+            steps: json(op.steps),
+            reasons: '[]',
+            requested_by: op.requestedBy,
+            active_key: op.lockKey,
+            idempotency_key: op.idempotencyKey ?? null,
+            request_hash: op.requestHash,
+            lease_owner: op.lease.owner,
+            lease_expires_at: new Date(now.getTime() + op.lease.ms),
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('*');
         await this.ledger.append(tx, {
           entryType: 'operation-requested',
           entityRef: op.entityRef,
@@ -188,10 +190,10 @@ export class OperationStore {
       });
     } catch (error) {
       if (violated(error, 'rco_operations_one_active')) {
-        const row = await this.db('rco_operations')
+        const active = await this.db('rco_operations')
           .where({ active_key: op.lockKey })
           .first();
-        throw new ActiveOperationError(row?.id ?? 'unknown', op.environment);
+        throw new ActiveOperationError(active?.id ?? 'unknown', op.environment);
       }
       if (violated(error, 'rco_operations_idempotency')) {
         throw new IdempotencyKeyTakenError();
@@ -235,8 +237,7 @@ export class OperationStore {
       .where({ entity_ref: entityRef })
       .orderBy('created_at', 'desc')
       .limit(options.limit ?? 50);
-    if (options.environment)
-      query.where({ environment: options.environment });
+    if (options.environment) query.where({ environment: options.environment });
     return (await query).map(fromRow);
   }
 
@@ -264,8 +265,7 @@ export class OperationStore {
       if (change.reasons) update.reasons = json(change.reasons);
       if (change.confirmedBy) update.confirmed_by = change.confirmedBy;
       if (change.awaiting !== undefined) update.awaiting = change.awaiting;
-      if (change.gateSnapshot)
-        update.gate_snapshot = json(change.gateSnapshot);
+      if (change.gateSnapshot) update.gate_snapshot = json(change.gateSnapshot);
       if (change.overrideId) update.override_id = change.overrideId;
       if (change.baselineRevision)
         update.baseline_revision = change.baselineRevision;
@@ -315,19 +315,21 @@ export class OperationStore {
    */
   async claimLease(id: string, owner: string, leaseMs: number) {
     const now = new Date();
-    const count = await this.ephemeral(tx => tx('rco_operations')
-      .where({ id })
-      .whereNotNull('active_key')
-      .andWhere(q =>
-        q
-          .whereNull('lease_expires_at')
-          .orWhere('lease_expires_at', '<', now)
-          .orWhere({ lease_owner: owner }),
-      )
-      .update({
-        lease_owner: owner,
-        lease_expires_at: new Date(now.getTime() + leaseMs),
-      }));
+    const count = await this.ephemeral(tx =>
+      tx('rco_operations')
+        .where({ id })
+        .whereNotNull('active_key')
+        .andWhere(q =>
+          q
+            .whereNull('lease_expires_at')
+            .orWhere('lease_expires_at', '<', now)
+            .orWhere({ lease_owner: owner }),
+        )
+        .update({
+          lease_owner: owner,
+          lease_expires_at: new Date(now.getTime() + leaseMs),
+        }),
+    );
     return count === 1;
   }
 
@@ -352,15 +354,17 @@ export class OperationStore {
     update: { progress?: OperationProgress; steps?: OperationStep[] },
   ) {
     const now = new Date();
-    const count = await this.ephemeral(tx => tx('rco_operations')
-      .where({ id, lease_owner: owner })
-      .whereNotNull('active_key')
-      .update({
-        ...(update.progress ? { progress: json(update.progress) } : {}),
-        ...(update.steps ? { steps: json(update.steps) } : {}),
-        lease_expires_at: new Date(now.getTime() + leaseMs),
-        updated_at: now,
-      }));
+    const count = await this.ephemeral(tx =>
+      tx('rco_operations')
+        .where({ id, lease_owner: owner })
+        .whereNotNull('active_key')
+        .update({
+          ...(update.progress ? { progress: json(update.progress) } : {}),
+          ...(update.steps ? { steps: json(update.steps) } : {}),
+          lease_expires_at: new Date(now.getTime() + leaseMs),
+          updated_at: now,
+        }),
+    );
     return count === 1;
   }
 
@@ -379,7 +383,11 @@ export class OperationStore {
       await tx('rco_operations')
         .where({ id })
         .update({
-          progress: json({ ...progress, phase: 'promoting', message: `Promoted by ${actor}` }),
+          progress: json({
+            ...progress,
+            phase: 'promoting',
+            message: `Promoted by ${actor}`,
+          }),
           updated_at: new Date(),
         });
       return true;
@@ -401,12 +409,9 @@ export class OperationStore {
       .whereNotNull('active_key')
       .whereIn('state', ['requested', 'preflight', 'running'])
       .andWhere(q =>
-        q
-          .where('lease_expires_at', '<', now)
-          .orWhereNull('lease_expires_at'),
+        q.where('lease_expires_at', '<', now).orWhereNull('lease_expires_at'),
       )
       .limit(100);
     return rows.map(fromRow);
   }
 }
-

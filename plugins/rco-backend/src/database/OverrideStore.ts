@@ -44,7 +44,11 @@ export class OverrideStore {
   async add(
     o: Omit<OverrideRecord, 'id' | 'createdAt' | 'revokedAt' | 'revokedBy'>,
   ): Promise<OverrideRecord> {
-    const record: OverrideRecord = { ...o, id: randomUUID(), createdAt: new Date() };
+    const record: OverrideRecord = {
+      ...o,
+      id: randomUUID(),
+      createdAt: new Date(),
+    };
     await this.db.transaction(async tx => {
       await this.ledger.lock(tx, record.entityRef);
       await tx('rco_overrides').insert({

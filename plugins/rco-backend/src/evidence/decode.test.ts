@@ -11,11 +11,14 @@ describe('decodeEvidenceBody', () => {
     expect(() => decodeEvidenceBody(`{"Secret": ${secret}}`)).toThrow(
       /Invalid JSON/,
     );
+    let message = '';
     try {
       decodeEvidenceBody(`{"Secret": ${secret}}`);
     } catch (error) {
-      expect((error as Error).message).not.toContain(secret);
+      message = (error as Error).message;
     }
+    expect(message).toMatch(/Invalid JSON/);
+    expect(message).not.toContain(secret);
   });
 
   it('splits multi-document YAML and Kubernetes lists, and refuses too many documents', () => {

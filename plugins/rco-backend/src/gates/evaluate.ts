@@ -163,7 +163,9 @@ function pillarsOf(
         gates: [],
         basis:
           (extras.deployEnvironments ?? 0) > 0
-            ? `deploys run through the release console (${extras.deployEnvironments} environment${
+            ? `deploys run through the release console (${
+                extras.deployEnvironments
+              } environment${
                 extras.deployEnvironments === 1 ? '' : 's'
               }): each waits for its requester to type the service name, an irreversible step for a second confirmation`
             : 'no environment is configured: deploys do not go through the release console',
@@ -259,10 +261,13 @@ export function evaluateRelease(
     .map(g => g.id);
   const waived = gates.filter(g => g.status === 'waived').map(g => g.id);
   const passing = gates.filter(g => g.status === 'pass').length;
-  const text =
-    `${passing} of ${gates.length} gates pass` +
-    (blockedBy.length ? `; blocked by ${blockedBy.join(', ')}` : '') +
-    (waived.length ? `; ${waived.length} waived (${waived.join(', ')})` : '');
+  const text = [
+    `${passing} of ${gates.length} gates pass`,
+    ...(blockedBy.length ? [`blocked by ${blockedBy.join(', ')}`] : []),
+    ...(waived.length
+      ? [`${waived.length} waived (${waived.join(', ')})`]
+      : []),
+  ].join('; ');
   return {
     entityRef: ctx.entityRef,
     release: {

@@ -59,12 +59,10 @@ export function humanAge(ms: number): string {
   return `${Math.round(hours / 24)} days`;
 }
 
-export const shortDigest = (digest?: string) =>
-  digest
-    ? digest.length > 19
-      ? `${digest.slice(0, 19)}…`
-      : digest
-    : 'the release image';
+export function shortDigest(digest?: string) {
+  if (!digest) return 'the release image';
+  return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
+}
 
 export const describe = (record: EvidenceRecord) =>
   `${record.kind} ${record.sha256.slice(

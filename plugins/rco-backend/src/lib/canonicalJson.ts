@@ -13,7 +13,8 @@ export function canonicalJson(value: unknown): string {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      // Code-unit order, as RFC 8785 asks (not localeCompare).
+      .sort(([a], [b]) => Number(a > b) - Number(a < b));
     return `{${entries
       .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
       .join(',')}}`;

@@ -77,9 +77,11 @@ export class OperationRunner {
   ) {}
 
   async published(op: OperationRecord) {
-    await this.o.events.changed(op).catch(error =>
-      this.o.logger.warn(`Could not publish operation ${op.id}: ${error}`),
-    );
+    await this.o.events
+      .changed(op)
+      .catch(error =>
+        this.o.logger.warn(`Could not publish operation ${op.id}: ${error}`),
+      );
   }
 
   /** A driver context bound to an operation; report() renews the lease. */
@@ -90,9 +92,14 @@ export class OperationRunner {
       signal,
       baselineRevision: op.baselineRevision,
       report: async progress => {
-        await this.o.store.reportProgress(op.id, this.o.instanceId, this.o.leaseMs, {
-          progress: view(progress),
-        });
+        await this.o.store.reportProgress(
+          op.id,
+          this.o.instanceId,
+          this.o.leaseMs,
+          {
+            progress: view(progress),
+          },
+        );
         await this.published({ ...op, progress: view(progress) });
       },
     };
@@ -105,7 +112,9 @@ export class OperationRunner {
     this.active.set(op.id, controller);
     this.drive(op, resume, controller)
       .catch(error =>
-        this.o.logger.error(`Operation ${op.id} stopped unexpectedly: ${error}`),
+        this.o.logger.error(
+          `Operation ${op.id} stopped unexpectedly: ${error}`,
+        ),
       )
       .finally(() => this.active.delete(op.id));
   }
@@ -141,7 +150,11 @@ export class OperationRunner {
     return this.active.size;
   }
 
-  private async drive(op: OperationRecord, resume: boolean, controller: AbortController) {
+  private async drive(
+    op: OperationRecord,
+    resume: boolean,
+    controller: AbortController,
+  ) {
     const { store, instanceId, leaseMs } = this.o;
     if (!(await store.claimLease(op.id, instanceId, leaseMs))) return;
     const started = Date.now();
@@ -158,9 +171,12 @@ export class OperationRunner {
     // this follower; it does not interrupt a driver call, so a running `helm upgrade` is not
     // killed half way (the adopter only observes).
     const heartbeat = setInterval(() => {
-      store.claimLease(op.id, instanceId, leaseMs).then(ok => {
-        if (!ok) controller.abort();
-      }, () => {});
+      store.claimLease(op.id, instanceId, leaseMs).then(
+        ok => {
+          if (!ok) controller.abort();
+        },
+        () => {},
+      );
     }, Math.max(50, leaseMs / 3));
     heartbeat.unref?.();
     const signal = AbortSignal.any([controller.signal, this.stopping.signal]);
@@ -168,23 +184,41 @@ export class OperationRunner {
     const driver = this.o.drivers.get(op.driver);
     const entity = await this.o.loadEntity(op.entityRef);
     let steps: OperationStep[] = op.steps;
-    const mark = (id: string, status: OperationStep['status'], message?: string) => {
+    const mark = (
+      id: string,
+      status: OperationStep['status'],
+      message?: string,
+    ) => {
       const at = new Date().toISOString();
       steps = steps.map(s =>
         s.id === id
           ? {
               ...s,
               status,
-              ...(status === 'running' ? { startedAt: at } : { finishedAt: at }),
+              ...(status === 'running'
+                ? { startedAt: at }
+                : { finishedAt: at }),
               ...(message ? { message } : {}),
             }
           : s,
       );
     };
-    const finish = async (to: OperationState, reasons: string[], progress?: DriverProgress) => {
+    const finish = async (
+      to: OperationState,
+      reasons: string[],
+      progress?: DriverProgress,
+    ) => {
       if (signal.aborted) return; // stopping: leave it to the next lease holder
-      for (const st of steps.filter(x => x.irreversible && x.status === 'running')) {
-        mark(st.id, to === 'succeeded' ? 'done' : 'failed', to === 'succeeded' ? 'Applied with the release' : 'The release did not complete: check whether the migration ran');
+      for (const st of steps.filter(
+        x => x.irreversible && x.status === 'running',
+      )) {
+        mark(
+          st.id,
+          to === 'succeeded' ? 'done' : 'failed',
+          to === 'succeeded'
+            ? 'Applied with the release'
+            : 'The release did not complete: check whether the migration ran',
+        );
       }
       const done = await store.transition(op.id, {
         from: ['running'],
@@ -198,14 +232,18 @@ export class OperationRunner {
       });
       if (!done) return;
       await this.published(done);
-      await this.o.events.finished(done, entity).catch(error =>
-        this.o.logger.warn(`Could not notify about ${op.id}: ${error}`),
-      );
+      await this.o.events
+        .finished(done, entity)
+        .catch(error =>
+          this.o.logger.warn(`Could not notify about ${op.id}: ${error}`),
+        );
     };
     try {
       if (!driver || !entity) {
         await finish('failed', [
-          !driver ? `No driver "${op.driver}" in this backend` : `${op.entityRef} is no longer in the catalog`,
+          !driver
+            ? `No driver "${op.driver}" in this backend`
+            : `${op.entityRef} is no longer in the catalog`,
         ]);
         return;
       }
@@ -213,14 +251,26 @@ export class OperationRunner {
       const stepId = op.type;
       if (op.type === 'rollback-dry-run') {
         if (resume) {
-          await finish('failed', ['Interrupted by a backend restart; nothing was changed. Run the dry-run again.']);
+          await finish('failed', [
+            'Interrupted by a backend restart; nothing was changed. Run the dry-run again.',
+          ]);
           return;
         }
         mark(stepId, 'running');
-        const result = await timed(() => driver.rollbackDryRun(target, op.targetRevision, ctx));
-        mark(stepId, result.phase === 'succeeded' ? 'done' : 'failed', result.message);
+        const result = await timed(() =>
+          driver.rollbackDryRun(target, op.targetRevision, ctx),
+        );
+        mark(
+          stepId,
+          result.phase === 'succeeded' ? 'done' : 'failed',
+          result.message,
+        );
         await this.o.events.dryRunRecorded(op, result, op.baselineRevision);
-        await finish(result.phase === 'succeeded' ? 'succeeded' : 'failed', result.reasons ?? [result.message ?? ''], result);
+        await finish(
+          result.phase === 'succeeded' ? 'succeeded' : 'failed',
+          result.reasons ?? [result.message ?? ''],
+          result,
+        );
         return;
       }
       if (op.type === 'rollback') {
@@ -228,20 +278,40 @@ export class OperationRunner {
           // Never roll back twice: a revision newer than the baseline means it happened.
           const history = await timed(() => driver.history(target, ctx));
           const current = history.find(r => r.current);
-          const happened = current && Number(current.revision) > Number(op.baselineRevision ?? 0);
+          const happened =
+            current &&
+            Number(current.revision) > Number(op.baselineRevision ?? 0);
           mark(stepId, happened ? 'done' : 'failed');
-          await finish(happened ? 'succeeded' : 'failed', [
+          await finish(
+            happened ? 'succeeded' : 'failed',
+            [
+              happened
+                ? `Reconciled after a restart: revision ${
+                    current!.revision
+                  } is current (${current!.description ?? current!.status})`
+                : 'Interrupted by a backend restart before the rollback took effect; nothing is re-run. Check the history and roll back again.',
+            ],
             happened
-              ? `Reconciled after a restart: revision ${current!.revision} is current (${current!.description ?? current!.status})`
-              : 'Interrupted by a backend restart before the rollback took effect; nothing is re-run. Check the history and roll back again.',
-          ], happened ? { phase: 'succeeded', revision: current!.revision } : undefined);
+              ? { phase: 'succeeded', revision: current!.revision }
+              : undefined,
+          );
           return;
         }
         mark(stepId, 'running');
         await ctx.report({ phase: 'progressing', message: 'Rolling back' });
-        const result = await timed(() => driver.rollback(target, op.targetRevision, ctx));
-        mark(stepId, result.phase === 'succeeded' ? 'done' : 'failed', result.message);
-        await finish(result.phase === 'succeeded' ? 'succeeded' : 'failed', result.reasons ?? [], result);
+        const result = await timed(() =>
+          driver.rollback(target, op.targetRevision, ctx),
+        );
+        mark(
+          stepId,
+          result.phase === 'succeeded' ? 'done' : 'failed',
+          result.message,
+        );
+        await finish(
+          result.phase === 'succeeded' ? 'succeeded' : 'failed',
+          result.reasons ?? [],
+          result,
+        );
         return;
       }
       // deploy
@@ -249,22 +319,45 @@ export class OperationRunner {
       if (resume || op.progress) {
         progress = await timed(() => driver.observe(target, ctx));
         if (progress.phase === 'unknown') {
-          await finish('failed', [
-            `Reconciled after a restart: ${driver.label} shows no change since revision ${op.baselineRevision ?? '(none)'} (${progress.message ?? 'unknown'}); nothing is re-run`,
-          ], progress);
+          await finish(
+            'failed',
+            [
+              `Reconciled after a restart: ${
+                driver.label
+              } shows no change since revision ${
+                op.baselineRevision ?? '(none)'
+              } (${progress.message ?? 'unknown'}); nothing is re-run`,
+            ],
+            progress,
+          );
           return;
         }
       } else {
         // The migration runs with the release (chart hook or migration job): it is running while
         // the deploy runs, and ends with it.
-        for (const s of steps.filter(x => x.irreversible)) mark(s.id, 'running', 'Runs with the release (chart hook / migration job)');
+        for (const s of steps.filter(x => x.irreversible))
+          mark(
+            s.id,
+            'running',
+            'Runs with the release (chart hook / migration job)',
+          );
         mark('deploy', 'running');
         await store.reportProgress(op.id, instanceId, leaseMs, { steps });
-        progress = await timed(() => driver.deploy(target, {
-          version: op.release.version,
-          digest: op.release.digest,
-          image: this.o.environments.imageFor(entity, op.environment, op.release),
-        }, ctx));
+        progress = await timed(() =>
+          driver.deploy(
+            target,
+            {
+              version: op.release.version,
+              digest: op.release.digest,
+              image: this.o.environments.imageFor(
+                entity,
+                op.environment,
+                op.release,
+              ),
+            },
+            ctx,
+          ),
+        );
       }
       let last = '';
       let lastChange = Date.now();
@@ -272,20 +365,45 @@ export class OperationRunner {
       // a Rollouts controller that is down) ends the operation for a person to look at, instead
       // of holding the environment forever. A pause for promotion waits for people.
       const stallMs = target.timeoutMs + Math.max(60_000, target.timeoutMs / 2);
-      while (!signal.aborted && (progress.phase === 'progressing' || progress.phase === 'paused')) {
+      while (
+        !signal.aborted &&
+        (progress.phase === 'progressing' || progress.phase === 'paused')
+      ) {
         const key = JSON.stringify(view(progress));
-        if (progress.phase === 'progressing' && key === last && Date.now() - lastChange > stallMs) {
+        if (
+          progress.phase === 'progressing' &&
+          key === last &&
+          Date.now() - lastChange > stallMs
+        ) {
           mark('deploy', 'failed', progress.message);
-          await finish('failed', [
-            `No progress from ${driver.label} for ${Math.round(stallMs / 60_000)} minutes (${progress.message ?? progress.phase}): needs a person to look at the ${driver.id === 'helm' ? 'Helm history' : 'Rollout'}`,
-          ], progress);
+          await finish(
+            'failed',
+            [
+              `No progress from ${driver.label} for ${Math.round(
+                stallMs / 60_000,
+              )} minutes (${
+                progress.message ?? progress.phase
+              }): needs a person to look at the ${
+                driver.id === 'helm' ? 'Helm history' : 'Rollout'
+              }`,
+            ],
+            progress,
+          );
           return;
         }
         if (key !== last) {
           lastChange = Date.now();
           last = key;
-          await store.reportProgress(op.id, instanceId, leaseMs, { progress: view(progress), steps });
-          await this.published({ ...op, steps, progress: view(progress), state: 'running' });
+          await store.reportProgress(op.id, instanceId, leaseMs, {
+            progress: view(progress),
+            steps,
+          });
+          await this.published({
+            ...op,
+            steps,
+            progress: view(progress),
+            state: 'running',
+          });
         }
         await timed(() => sleep(this.o.pollMs, signal));
         if (signal.aborted) break;
@@ -296,22 +414,36 @@ export class OperationRunner {
         // The canary failed its analysis: stop it and return to the baseline revision.
         mark('deploy', 'failed', progress.message);
         await timed(async () => driver.abort?.(target, ctx));
-        const back = await timed(() => driver.rollback(target, op.baselineRevision, ctx));
-        await finish(back.phase === 'succeeded' ? 'rolled-back' : 'failed', [
-          ...(progress.reasons ?? ['Canary analysis failed']),
-          back.phase === 'succeeded'
-            ? `Rolled back automatically to revision ${op.baselineRevision ?? '(previous)'} (now revision ${back.revision})`
-            : `Automatic rollback failed: ${(back.reasons ?? []).join('; ')}`,
-        ], { ...progress, revision: back.revision });
+        const back = await timed(() =>
+          driver.rollback(target, op.baselineRevision, ctx),
+        );
+        await finish(
+          back.phase === 'succeeded' ? 'rolled-back' : 'failed',
+          [
+            ...(progress.reasons ?? ['Canary analysis failed']),
+            back.phase === 'succeeded'
+              ? `Rolled back automatically to revision ${
+                  op.baselineRevision ?? '(previous)'
+                } (now revision ${back.revision})`
+              : `Automatic rollback failed: ${(back.reasons ?? []).join('; ')}`,
+          ],
+          { ...progress, revision: back.revision },
+        );
         return;
       }
       const to = TERMINAL_PHASES[progress.phase] ?? 'failed';
       mark('deploy', to === 'succeeded' ? 'done' : 'failed', progress.message);
-      await finish(to, progress.reasons ?? (progress.message ? [progress.message] : []), progress);
+      await finish(
+        to,
+        progress.reasons ?? (progress.message ? [progress.message] : []),
+        progress,
+      );
     } catch (error) {
       if (!signal.aborted) {
         mark(op.type, 'failed');
-        await finish('failed', [`${driver?.label ?? op.driver} failed: ${(error as Error).message}`]);
+        await finish('failed', [
+          `${driver?.label ?? op.driver} failed: ${(error as Error).message}`,
+        ]);
       }
     } finally {
       clearInterval(heartbeat);
@@ -327,26 +459,36 @@ export class OperationRunner {
     for (const op of await store.listOrphans(now)) {
       if (this.active.has(op.id)) continue;
       if (op.state === 'running') {
-        this.o.logger.info(`Reconciling operation ${op.id} after its lease expired`);
+        this.o.logger.info(
+          `Reconciling operation ${op.id} after its lease expired`,
+        );
         this.start(op, true);
         continue;
       }
-      if (!(await store.claimLease(op.id, this.o.instanceId, this.o.leaseMs))) continue;
+      if (!(await store.claimLease(op.id, this.o.instanceId, this.o.leaseMs)))
+        continue;
       const done = await store.transition(op.id, {
         from: ['requested', 'preflight'],
         to: 'failed',
-        reasons: ['Interrupted during preflight by a backend restart; nothing was deployed. Request it again.'],
+        reasons: [
+          'Interrupted during preflight by a backend restart; nothing was deployed. Request it again.',
+        ],
         actor: 'rco:reconciler',
       });
       if (done) await this.published(done);
     }
-    const stale = await store.listUnconfirmed(new Date(now.getTime() - this.o.confirmationTimeoutMs));
+    const stale = await store.listUnconfirmed(
+      new Date(now.getTime() - this.o.confirmationTimeoutMs),
+    );
     for (const op of stale) {
       const done = await store.transition(op.id, {
         from: ['awaiting-confirmation'],
         to: 'aborted',
         awaiting: null,
-        reasons: [...op.reasons, 'Nobody confirmed it in time: nothing changed'],
+        reasons: [
+          ...op.reasons,
+          'Nobody confirmed it in time: nothing changed',
+        ],
         actor: 'rco:reconciler',
       });
       if (done) await this.published(done);

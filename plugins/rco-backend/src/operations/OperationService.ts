@@ -6,10 +6,7 @@ import {
   NotAllowedError,
 } from '@backstage/errors';
 import { DeployDriver } from '@internal/plugin-rco-node';
-import {
-  OperationStep,
-  OperationType,
-} from '@internal/plugin-rco-common';
+import { OperationStep, OperationType } from '@internal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
   ActiveOperationError,
@@ -94,8 +91,12 @@ export class OperationService {
     );
     if (!dryRun) {
       throw new ConflictError(
-        `Run a rollback dry-run of revision ${request.targetRevision ?? '(previous)'} in ${request.environment} first${
-          lastChange ? `, after operation ${lastChange.id} changed what serves there` : ''
+        `Run a rollback dry-run of revision ${
+          request.targetRevision ?? '(previous)'
+        } in ${request.environment} first${
+          lastChange
+            ? `, after operation ${lastChange.id} changed what serves there`
+            : ''
         }`,
       );
     }
@@ -113,7 +114,10 @@ export class OperationService {
     );
   }
 
-  private plan(request: OperationRequest, driver: DeployDriver): OperationStep[] {
+  private plan(
+    request: OperationRequest,
+    driver: DeployDriver,
+  ): OperationStep[] {
     const step = (
       id: string,
       title: string,
@@ -123,9 +127,13 @@ export class OperationService {
     if (request.type === 'deploy') {
       if (request.databaseMigration) {
         steps.push(
-          step('db-migration', `Database migration: ${request.databaseMigration}`, {
-            irreversible: true,
-          }),
+          step(
+            'db-migration',
+            `Database migration: ${request.databaseMigration}`,
+            {
+              irreversible: true,
+            },
+          ),
         );
       }
       steps.push(
@@ -138,10 +146,15 @@ export class OperationService {
       );
     } else if (request.type === 'rollback') {
       steps.push(
-        step('rollback', `Roll back to revision ${request.targetRevision ?? '(previous)'}`),
+        step(
+          'rollback',
+          `Roll back to revision ${request.targetRevision ?? '(previous)'}`,
+        ),
       );
     } else {
-      steps.push(step('rollback-dry-run', 'Rollback dry-run (nothing changes)'));
+      steps.push(
+        step('rollback-dry-run', 'Rollback dry-run (nothing changes)'),
+      );
     }
     return steps;
   }
@@ -156,7 +169,10 @@ export class OperationService {
     const entityRef = stringifyEntityRef(entity);
     const requestHash = sha256(canonicalJson({ entityRef, request }));
     const replay = async () => {
-      const existing = await this.o.store.findByIdempotencyKey(actor, idempotencyKey!);
+      const existing = await this.o.store.findByIdempotencyKey(
+        actor,
+        idempotencyKey!,
+      );
       if (!existing) return undefined;
       if (existing.requestHash !== requestHash) {
         throw new IdempotencyConflictError(
@@ -165,7 +181,9 @@ export class OperationService {
       }
       if (existing.state === 'blocked') {
         throw new PreflightBlockedError(
-          `${existing.reasons.join('. ')}. Recorded as operation ${existing.id}.`,
+          `${existing.reasons.join('. ')}. Recorded as operation ${
+            existing.id
+          }.`,
         );
       }
       return { operation: existing, created: false };
@@ -174,13 +192,19 @@ export class OperationService {
       const seen = await replay();
       if (seen) return seen;
     }
-    if (request.type === 'deploy' && (!request.release?.digest || !request.release?.version)) {
-      throw new InputError('A deploy needs the release: its version and its image digest');
+    if (
+      request.type === 'deploy' &&
+      (!request.release?.digest || !request.release?.version)
+    ) {
+      throw new InputError(
+        'A deploy needs the release: its version and its image digest',
+      );
     }
     const env = this.o.environments.get(request.environment);
     const driver = this.driverFor(request.environment);
     const target = this.o.environments.target(entity, env.name);
-    if (request.type === 'rollback') await this.assertDryRunFirst(entity, request);
+    if (request.type === 'rollback')
+      await this.assertDryRunFirst(entity, request);
     let operation: OperationRecord;
     try {
       operation = await this.o.store.create({
@@ -209,7 +233,10 @@ export class OperationService {
       throw error;
     }
     await this.o.runner.published(operation);
-    return { operation: await this.runPreflight(entity, operation), created: true };
+    return {
+      operation: await this.runPreflight(entity, operation),
+      created: true,
+    };
   }
 
   /**
@@ -219,7 +246,10 @@ export class OperationService {
   private async judge(entity: Entity, op: OperationRecord) {
     const env = this.o.environments.get(op.environment);
     const [{ status, signoffs, requester }, override] = await Promise.all([
-      this.o.releases.judge(entity, { ...op.release, environment: op.environment }),
+      this.o.releases.judge(entity, {
+        ...op.release,
+        environment: op.environment,
+      }),
       this.o.overrides.findActive(op.entityRef, op.environment, op.release),
     ]);
     return preflight({
@@ -240,19 +270,36 @@ export class OperationService {
   private async preflightHeld(entity: Entity, op: OperationRecord) {
     const { store } = this.o;
     const steps = op.steps.map(s =>
-      s.id === 'preflight' ? { ...s, status: 'running' as const, startedAt: new Date().toISOString() } : s,
+      s.id === 'preflight'
+        ? {
+            ...s,
+            status: 'running' as const,
+            startedAt: new Date().toISOString(),
+          }
+        : s,
     );
     this.changed(
-      await store.transition(op.id, { from: ['requested'], to: 'preflight', steps, actor: op.requestedBy }),
+      await store.transition(op.id, {
+        from: ['requested'],
+        to: 'preflight',
+        steps,
+        actor: op.requestedBy,
+      }),
       op,
     );
-    const fail = async (reasons: string[], to: 'failed' | 'blocked', extra = {}) => {
+    const fail = async (
+      reasons: string[],
+      to: 'failed' | 'blocked',
+      extra = {},
+    ) => {
       const done = this.changed(
         await store.transition(op.id, {
           from: ['preflight'],
           to,
           reasons,
-          steps: steps.map(s => (s.id === 'preflight' ? { ...s, status: 'failed' as const } : s)),
+          steps: steps.map(s =>
+            s.id === 'preflight' ? { ...s, status: 'failed' as const } : s,
+          ),
           actor: op.requestedBy,
           ...extra,
         }),
@@ -268,7 +315,14 @@ export class OperationService {
       const history = await driver.history(target, this.o.runner.context(op));
       baselineRevision = history.find(r => r.current)?.revision;
     } catch (error) {
-      return fail([`Could not read the current revision from ${driver.label}: ${(error as Error).message}`], 'failed');
+      return fail(
+        [
+          `Could not read the current revision from ${driver.label}: ${
+            (error as Error).message
+          }`,
+        ],
+        'failed',
+      );
     }
     let gateSnapshot;
     let overrideId: string | undefined;
@@ -285,15 +339,28 @@ export class OperationService {
       overrideId = result.override?.id;
       reasons.push(...result.reasons);
     } else {
-      reasons.push('Rollbacks and dry-runs are not held by the gates: they return to a known revision');
+      reasons.push(
+        'Rollbacks and dry-runs are not held by the gates: they return to a known revision',
+      );
     }
     const doneSteps = steps.map(s =>
-      s.id === 'preflight' ? { ...s, status: 'done' as const, finishedAt: new Date().toISOString() } : s,
+      s.id === 'preflight'
+        ? {
+            ...s,
+            status: 'done' as const,
+            finishedAt: new Date().toISOString(),
+          }
+        : s,
     );
     if (op.type === 'rollback-dry-run') {
       const running = this.changed(
         await store.transition(op.id, {
-          from: ['preflight'], to: 'running', steps: doneSteps, reasons, baselineRevision, actor: op.requestedBy,
+          from: ['preflight'],
+          to: 'running',
+          steps: doneSteps,
+          reasons,
+          baselineRevision,
+          actor: op.requestedBy,
           lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
         }),
         op,
@@ -302,25 +369,31 @@ export class OperationService {
       setImmediate(() => this.o.runner.start(running));
       return running;
     }
-    const waiting = this.changed(await store.transition(op.id, {
-      from: ['preflight'],
-      to: 'awaiting-confirmation',
-      awaiting: 'plan',
-      steps: doneSteps,
-      reasons,
-      gateSnapshot,
-      overrideId,
-      baselineRevision,
-      actor: op.requestedBy,
-      lease: null,
-    }), op);
+    const waiting = this.changed(
+      await store.transition(op.id, {
+        from: ['preflight'],
+        to: 'awaiting-confirmation',
+        awaiting: 'plan',
+        steps: doneSteps,
+        reasons,
+        gateSnapshot,
+        overrideId,
+        baselineRevision,
+        actor: op.requestedBy,
+        lease: null,
+      }),
+      op,
+    );
     await this.o.runner.published(waiting);
     return waiting;
   }
 
   /** A compare-and-set that lost means someone else moved the operation on. */
   private changed(next: OperationRecord | undefined, op: OperationRecord) {
-    if (!next) throw new ConflictError(`Operation ${op.id} changed meanwhile; reload it`);
+    if (!next)
+      throw new ConflictError(
+        `Operation ${op.id} changed meanwhile; reload it`,
+      );
     return next;
   }
 
@@ -335,15 +408,23 @@ export class OperationService {
     body: { confirmation: string; step?: string },
   ) {
     if (op.state !== 'awaiting-confirmation') {
-      throw new ConflictError(`Operation ${op.id} is ${op.state}, not awaiting confirmation`);
+      throw new ConflictError(
+        `Operation ${op.id} is ${op.state}, not awaiting confirmation`,
+      );
     }
     if (actor !== op.requestedBy) {
-      throw new NotAllowedError(`Only ${op.requestedBy}, who requested operation ${op.id}, confirms it`);
+      throw new NotAllowedError(
+        `Only ${op.requestedBy}, who requested operation ${op.id}, confirms it`,
+      );
     }
     if (body.confirmation !== entity.metadata.name) {
-      throw new InputError(`Type the service name "${entity.metadata.name}" to confirm`);
+      throw new InputError(
+        `Type the service name "${entity.metadata.name}" to confirm`,
+      );
     }
-    const pendingIrreversible = op.steps.find(s => s.irreversible && s.status === 'pending');
+    const pendingIrreversible = op.steps.find(
+      s => s.irreversible && s.status === 'pending',
+    );
     if (op.awaiting !== 'plan' && actor.startsWith('service:')) {
       throw new NotAllowedError(
         `Step ${op.awaiting} is irreversible: a person confirms it, not a service`,
@@ -366,7 +447,9 @@ export class OperationService {
       return this.published(next, op);
     }
     const steps = op.steps.map(s =>
-      s.irreversible && s.id === op.awaiting ? { ...s, message: `Confirmed by ${actor}` } : s,
+      s.irreversible && s.id === op.awaiting
+        ? { ...s, message: `Confirmed by ${actor}` }
+        : s,
     );
     // Judged again now: an override or a sign-off revoked, or new failing evidence, since the
     // plan was made must stop the deploy.
@@ -378,13 +461,18 @@ export class OperationService {
           from: ['awaiting-confirmation'],
           to: 'blocked',
           awaiting: null,
-          reasons: [...op.reasons, `Preflight again at confirmation: ${again.reasons.join('. ')}`],
+          reasons: [
+            ...op.reasons,
+            `Preflight again at confirmation: ${again.reasons.join('. ')}`,
+          ],
           gateSnapshot: again.snapshot,
           actor,
         });
         if (blocked) await this.o.runner.published(blocked);
         throw new PreflightBlockedError(
-          `Not deployed: since the plan was made, ${again.reasons.join('. ')}. Operation ${op.id} is blocked.`,
+          `Not deployed: since the plan was made, ${again.reasons.join(
+            '. ',
+          )}. Operation ${op.id} is blocked.`,
         );
       }
     }
@@ -405,8 +493,14 @@ export class OperationService {
     return result;
   }
 
-  private async published(next: OperationRecord | undefined, op: OperationRecord) {
-    if (!next) throw new ConflictError(`Operation ${op.id} changed meanwhile; reload it`);
+  private async published(
+    next: OperationRecord | undefined,
+    op: OperationRecord,
+  ) {
+    if (!next)
+      throw new ConflictError(
+        `Operation ${op.id} changed meanwhile; reload it`,
+      );
     await this.o.runner.published(next);
     return next;
   }
@@ -414,12 +508,18 @@ export class OperationService {
   /** Continues a canary paused for promotion. */
   async promote(entity: Entity, op: OperationRecord, actor: string) {
     const driver = this.driverFor(op.environment);
-    if (op.state !== 'running' || op.progress?.phase !== 'paused' || !driver.promote) {
+    if (
+      op.state !== 'running' ||
+      op.progress?.phase !== 'paused' ||
+      !driver.promote
+    ) {
       throw new ConflictError(`Operation ${op.id} is not paused for promotion`);
     }
     const target = this.o.environments.target(entity, op.environment);
     if (!(await this.o.store.startPromotion(op.id, actor))) {
-      throw new ConflictError(`Operation ${op.id} is no longer paused for promotion`);
+      throw new ConflictError(
+        `Operation ${op.id} is no longer paused for promotion`,
+      );
     }
     await driver.promote(target, this.o.runner.context(op));
     const next = await this.o.store.transition(op.id, {
@@ -437,7 +537,10 @@ export class OperationService {
         from: ['awaiting-confirmation', 'requested'],
         to: 'aborted',
         awaiting: null,
-        reasons: [...op.reasons, `Aborted by ${actor} before it ran: nothing changed`],
+        reasons: [
+          ...op.reasons,
+          `Aborted by ${actor} before it ran: nothing changed`,
+        ],
         actor,
       });
       return this.published(next, op);
@@ -447,12 +550,17 @@ export class OperationService {
       throw new ConflictError(
         op.state === 'running'
           ? `${driver.label} cannot abort this ${op.type} once it runs${
-              driver.id === 'helm' ? ': --atomic rolls it back itself if it fails' : ''
+              driver.id === 'helm'
+                ? ': --atomic rolls it back itself if it fails'
+                : ''
             }`
           : `Operation ${op.id} is ${op.state}`,
       );
     }
-    await driver.abort(this.o.environments.target(entity, op.environment), this.o.runner.context(op));
+    await driver.abort(
+      this.o.environments.target(entity, op.environment),
+      this.o.runner.context(op),
+    );
     const next = await this.o.store.transition(op.id, {
       from: ['running'],
       actor,

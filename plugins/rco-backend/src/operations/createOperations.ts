@@ -28,7 +28,8 @@ import { OperationService } from './OperationService';
 const ms = (config: RootConfigService, key: string, fallback: string) => {
   const value = config.getOptionalString(key) ?? fallback;
   const d = Duration.fromISO(value);
-  if (!d.isValid) throw new Error(`${key} must be an ISO 8601 duration, got "${value}"`);
+  if (!d.isValid)
+    throw new Error(`${key} must be an ISO 8601 duration, got "${value}"`);
   return d.toMillis();
 };
 
@@ -69,9 +70,9 @@ export async function createOperations(deps: {
   for (const env of environments.list) {
     if (!drivers.has(env.driver)) {
       throw new Error(
-        `rco.environments[${env.name}].driver "${env.driver}" is unknown; drivers: ${[
-          ...drivers.keys(),
-        ].join(', ')}`,
+        `rco.environments[${env.name}].driver "${
+          env.driver
+        }" is unknown; drivers: ${[...drivers.keys()].join(', ')}`,
       );
     }
   }
@@ -109,7 +110,11 @@ export async function createOperations(deps: {
     instanceId,
     leaseMs,
     pollMs: ms(root, 'rco.operations.pollInterval', 'PT2S'),
-    confirmationTimeoutMs: ms(root, 'rco.operations.confirmationTimeout', 'PT1H'),
+    confirmationTimeoutMs: ms(
+      root,
+      'rco.operations.confirmationTimeout',
+      'PT1H',
+    ),
   });
   const operations = new OperationService({
     store,
@@ -126,7 +131,9 @@ export async function createOperations(deps: {
   const reconcile = () =>
     runner
       .reconcile()
-      .catch(error => deps.logger.warn(`Reconciling operations failed: ${error}`));
+      .catch(error =>
+        deps.logger.warn(`Reconciling operations failed: ${error}`),
+      );
   const timer = setInterval(reconcile, Math.max(250, leaseMs / 2));
   timer.unref?.();
   void reconcile();
@@ -140,7 +147,9 @@ export async function createOperations(deps: {
     overrides,
     environments,
     notifier,
-    simulated: environments.list.some(e => e.driver === 'simulated') ? simulated : undefined,
+    simulated: environments.list.some(e => e.driver === 'simulated')
+      ? simulated
+      : undefined,
     runner,
   };
 }

@@ -54,18 +54,37 @@ describe('Environments', () => {
       driver: 'helm',
       namespace: 'rco',
       timeoutMs: 15 * 60_000,
-      cluster: { name: 'prod-eu', url: 'https://k8s.example.com', serviceAccountToken: 'secret-token', caData: 'Q0E=' },
-      helm: { release: 'rco', chart: 'oci://charts/rco', values: { replicas: 3 } },
+      cluster: {
+        name: 'prod-eu',
+        url: 'https://k8s.example.com',
+        serviceAccountToken: 'secret-token',
+        caData: 'Q0E=',
+      },
+      helm: {
+        release: 'rco',
+        chart: 'oci://charts/rco',
+        values: { replicas: 3 },
+      },
       rollout: { name: 'rco' },
     });
-    expect(envs.get('production').requiredSignoffs).toEqual(['po', 'dpo', 'security']);
+    expect(envs.get('production').requiredSignoffs).toEqual([
+      'po',
+      'dpo',
+      'security',
+    ]);
   });
 
   it('never lets an annotation pick the chart, the image or a namespace the environment does not allow', () => {
     const envs = Environments.fromConfig(
       config({
         environments: [
-          { name: 'prod', driver: 'helm', namespace: 'rco', helm: { chart: 'oci://charts/rco' }, imageRepository: 'registry/{name}' },
+          {
+            name: 'prod',
+            driver: 'helm',
+            namespace: 'rco',
+            helm: { chart: 'oci://charts/rco' },
+            imageRepository: 'registry/{name}',
+          },
         ],
       }),
     );
@@ -74,14 +93,31 @@ describe('Environments', () => {
       'rco.helix.dev/image-repository': 'evil/rco',
     });
     expect(envs.target(sneaky, 'prod').helm?.chart).toBe('oci://charts/rco');
-    expect(envs.imageFor(sneaky, 'prod', { version: '1', digest: 'sha256:abc' })).toBe('registry/rco@sha256:abc');
-    expect(() => envs.target(entity({ 'rco.helix.dev/namespace': 'payments' }), 'prod')).toThrow(
-      /namespace "payments" is not allowed in prod/,
-    );
-    expect(() => envs.target(entity({ 'rco.helix.dev/helm-release': '--set=x' }), 'prod')).toThrow(/not a Kubernetes name/);
+    expect(
+      envs.imageFor(sneaky, 'prod', { version: '1', digest: 'sha256:abc' }),
+    ).toBe('registry/rco@sha256:abc');
+    expect(() =>
+      envs.target(entity({ 'rco.helix.dev/namespace': 'payments' }), 'prod'),
+    ).toThrow(/namespace "payments" is not allowed in prod/);
+    expect(() =>
+      envs.target(entity({ 'rco.helix.dev/helm-release': '--set=x' }), 'prod'),
+    ).toThrow(/not a Kubernetes name/);
     // Two entities naming one release share one lock: they cannot change it at the same time.
-    const a = envs.target(entity({ 'rco.helix.dev/helm-release': 'shared' }), 'prod');
-    const b = envs.target({ ...entity({ 'rco.helix.dev/helm-release': 'shared' }), metadata: { name: 'other', namespace: 'default', annotations: { 'rco.helix.dev/helm-release': 'shared' } } }, 'prod');
+    const a = envs.target(
+      entity({ 'rco.helix.dev/helm-release': 'shared' }),
+      'prod',
+    );
+    const b = envs.target(
+      {
+        ...entity({ 'rco.helix.dev/helm-release': 'shared' }),
+        metadata: {
+          name: 'other',
+          namespace: 'default',
+          annotations: { 'rco.helix.dev/helm-release': 'shared' },
+        },
+      },
+      'prod',
+    );
     expect(envs.lockKey(a, false)).toBe(envs.lockKey(b, false));
   });
 
@@ -89,7 +125,13 @@ describe('Environments', () => {
     const envs = Environments.fromConfig(
       config({
         environments: [
-          { name: 'staging', driver: 'argo-rollouts', namespace: 'apps', allowedNamespaces: ['apps', 'rco-all', 'rco-staging'], imageRepository: 'registry/rco' },
+          {
+            name: 'staging',
+            driver: 'argo-rollouts',
+            namespace: 'apps',
+            allowedNamespaces: ['apps', 'rco-all', 'rco-staging'],
+            imageRepository: 'registry/rco',
+          },
         ],
       }),
     );
@@ -102,24 +144,57 @@ describe('Environments', () => {
       namespace: 'rco-staging',
       rollout: { name: 'rco-canary' },
     });
-    expect(envs.imageFor(annotated, 'staging', { version: '1.5.0', digest: 'sha256:abc' })).toBe(
-      'registry/rco@sha256:abc',
+    expect(
+      envs.imageFor(annotated, 'staging', {
+        version: '1.5.0',
+        digest: 'sha256:abc',
+      }),
+    ).toBe('registry/rco@sha256:abc');
+    expect(envs.imageFor(entity(), 'staging', { version: '1.5.0' })).toBe(
+      'registry/rco:1.5.0',
     );
-    expect(envs.imageFor(entity(), 'staging', { version: '1.5.0' })).toBe('registry/rco:1.5.0');
   });
 
   it.each([
-    [{ environments: [{ name: 'prod', driver: 'helm', cluster: 'nowhere' }] }, /cluster "nowhere" is not a cluster of kubernetes.clusterLocatorMethods/],
-    [{ environments: [{ name: 'Prod!', driver: 'helm' }] }, /"Prod!" is not a valid environment name/],
-    [{ environments: [{ name: 'a', driver: 'helm' }, { name: 'a', driver: 'helm' }] }, /"a" is declared twice/],
-    [{ environments: [{ name: 'a', driver: 'helm', requiredSignoffs: ['cto'] }] }, /"cto" is not one of po, dpo, security/],
-    [{ environments: [{ name: 'a', driver: 'helm', timeout: '10 minutes' }] }, /must be an ISO 8601 duration/],
+    [
+      { environments: [{ name: 'prod', driver: 'helm', cluster: 'nowhere' }] },
+      /cluster "nowhere" is not a cluster of kubernetes.clusterLocatorMethods/,
+    ],
+    [
+      { environments: [{ name: 'Prod!', driver: 'helm' }] },
+      /"Prod!" is not a valid environment name/,
+    ],
+    [
+      {
+        environments: [
+          { name: 'a', driver: 'helm' },
+          { name: 'a', driver: 'helm' },
+        ],
+      },
+      /"a" is declared twice/,
+    ],
+    [
+      {
+        environments: [
+          { name: 'a', driver: 'helm', requiredSignoffs: ['cto'] },
+        ],
+      },
+      /"cto" is not one of po, dpo, security/,
+    ],
+    [
+      { environments: [{ name: 'a', driver: 'helm', timeout: '10 minutes' }] },
+      /must be an ISO 8601 duration/,
+    ],
   ])('refuses bad configuration at start: %j', (rco, message) => {
     expect(() => Environments.fromConfig(config(rco))).toThrow(message);
   });
 
   it('answers an unknown environment with the configured ones', () => {
-    const envs = Environments.fromConfig(config({ environments: [{ name: 'staging', driver: 'simulated' }] }));
-    expect(() => envs.get('moon')).toThrow('Unknown environment "moon"; configured: staging');
+    const envs = Environments.fromConfig(
+      config({ environments: [{ name: 'staging', driver: 'simulated' }] }),
+    );
+    expect(() => envs.get('moon')).toThrow(
+      'Unknown environment "moon"; configured: staging',
+    );
   });
 });

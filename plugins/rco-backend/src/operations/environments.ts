@@ -186,7 +186,9 @@ export class Environments {
     const namespace = named('namespace') ?? env.namespace;
     if (!env.allowedNamespaces.includes(namespace)) {
       throw new InputError(
-        `${entityRef}: namespace "${namespace}" is not allowed in ${name} (rco.environments[${name}].allowedNamespaces: ${env.allowedNamespaces.join(', ')})`,
+        `${entityRef}: namespace "${namespace}" is not allowed in ${name} (rco.environments[${name}].allowedNamespaces: ${env.allowedNamespaces.join(
+          ', ',
+        )})`,
       );
     }
     return {
@@ -218,7 +220,9 @@ export class Environments {
     if (simulated) return `${target.environment}|entity|${target.entityRef}`;
     const name =
       target.driver === 'helm' ? target.helm?.release : target.rollout?.name;
-    return `${target.environment}|${target.cluster?.name ?? ''}|${target.namespace}|${target.driver}|${name}`;
+    return `${target.environment}|${target.cluster?.name ?? ''}|${
+      target.namespace
+    }|${target.driver}|${name}`;
   }
 
   imageFor(

@@ -118,7 +118,9 @@ export class OperationNotifier implements OperationEvents {
       recipients: { type: 'entity', entityRef: this.o.securityGroup },
       payload: {
         title: `Break-glass override for ${override.entityRef} in ${override.environment}`,
-        description: `${override.createdBy}: ${override.justification} (until ${override.expiresAt.toISOString()})`,
+        description: `${override.createdBy}: ${
+          override.justification
+        } (until ${override.expiresAt.toISOString()})`,
         link: entityPath(override.entityRef),
         severity: 'critical',
         topic: 'rco-break-glass',

@@ -1,4 +1,7 @@
-import { GateSnapshot, ReleaseStatusResponse } from '@internal/plugin-rco-common';
+import {
+  GateSnapshot,
+  ReleaseStatusResponse,
+} from '@internal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import { activeSignoffs } from '../gates/rules';
 import { GateContext, SignoffRecord } from '../gates/types';
@@ -62,9 +65,9 @@ export function preflight(options: {
   }
   if (missingSignoffs.length) {
     reasons.push(
-      `Missing sign-offs of ${status.release.version ?? 'the release'}: ${missingSignoffs
-        .map(r => r.toUpperCase())
-        .join(', ')}`,
+      `Missing sign-offs of ${
+        status.release.version ?? 'the release'
+      }: ${missingSignoffs.map(r => r.toUpperCase()).join(', ')}`,
     );
   }
   const gates = status.gates.map(g => ({ id: g.id, status: g.status }));

@@ -184,7 +184,10 @@ export class Access {
     // An external token nobody configured here reads nothing (its reads would otherwise use the
     // plugin's own catalog credentials); other plugins of the portal keep catalog visibility.
     const external = credentials.principal.subject.startsWith('external:');
-    if ((ci && !ci.entities.includes(entityRef.toLowerCase())) || (!ci && external)) {
+    if (
+      (ci && !ci.entities.includes(entityRef.toLowerCase())) ||
+      (!ci && external)
+    ) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
   }
@@ -262,7 +265,9 @@ export class Access {
       return `service:${credentials.principal.subject}`;
     }
     if (!isUser(credentials)) {
-      throw new NotAllowedError(`${action} needs a user or a configured CI token`);
+      throw new NotAllowedError(
+        `${action} needs a user or a configured CI token`,
+      );
     }
     await this.authorize(
       credentials,

@@ -14,7 +14,9 @@ export type RunbookSectionsDiff = Omit<
 function toLines(from: string, to: string): RunbookDiffLine[] {
   const lines: RunbookDiffLine[] = [];
   for (const part of diffLines(from, to)) {
-    const type = part.added ? 'added' : part.removed ? 'removed' : 'unchanged';
+    let type: RunbookDiffLine['type'] = 'unchanged';
+    if (part.added) type = 'added';
+    else if (part.removed) type = 'removed';
     for (const text of part.value.replace(/\n$/, '').split('\n')) {
       lines.push({ type, text });
     }

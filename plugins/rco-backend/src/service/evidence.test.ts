@@ -97,18 +97,18 @@ async function start(
               'component:default/rco': 'group:default/rco-team',
               'component:default/other': 'group:default/payments',
             };
-            const allowed =
-              r.permission.name === 'rco.signoff.create'
-                ? groups.some(g =>
-                    [
-                      'group:default/dpo',
-                      'group:default/security',
-                      'group:default/product-owners',
-                    ].includes(g),
-                  )
-                : r.permission.name === 'rco.waiver.create'
-                ? groups.includes('group:default/security')
-                : groups.includes(owners[r.resourceRef]);
+            const groupFor: Record<string, string[]> = {
+              'rco.signoff.create': [
+                'group:default/dpo',
+                'group:default/security',
+                'group:default/product-owners',
+              ],
+              'rco.waiver.create': ['group:default/security'],
+            };
+            const needed = groupFor[r.permission.name] ?? [
+              owners[r.resourceRef],
+            ];
+            const allowed = groups.some(g => needed.includes(g));
             return {
               result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
             };
@@ -177,17 +177,12 @@ describe.each(databases.eachSupportedId())(
       });
       expect(res.body.items[0].sha256).toMatch(/^[0-9a-f]{64}$/);
 
+      // This Trivy report of alpine:3.10 lists no CRITICAL or HIGH finding...
+      expect(critical + high).toBe(0);
       const g = await gate(app, 'image-scanning');
-      if (critical + high > 0) {
-        expect(g.status).toBe('fail');
-        expect(g.reasons[0]).toContain(
-          `has ${critical} CRITICAL and ${high} HIGH`,
-        );
-      } else {
-        // A clean scan alone is not enough: the signature and the SBOM are still missing.
-        expect(g.status).toBe('missing');
-        expect(g.reasons[0]).toContain('has no CRITICAL or HIGH findings');
-      }
+      // ...but a clean scan alone is not enough: the signature and the SBOM are still missing.
+      expect(g.status).toBe('missing');
+      expect(g.reasons[0]).toContain('has no CRITICAL or HIGH findings');
 
       // The same scan for another image does not count for this release.
       const other = await gate(
@@ -631,6 +626,7 @@ describe.each(databases.eachSupportedId())(
           rollback: true,
           control: true,
           breakGlass: false,
+          breakGlassMaxDuration: 'PT4H',
         },
       });
       const dana = await request(app)

@@ -117,37 +117,48 @@ export function registerOperationRoutes(
     },
   );
 
-  router.get('/entities/:kind/:namespace/:name/operations', async (req, res) => {
-    const entity = await o.loadEntity(req);
-    const items = await o.store.list(stringifyEntityRef(entity), {
-      environment: req.query.environment,
-    });
-    res.json({ items: items.map(view) });
-  });
+  router.get(
+    '/entities/:kind/:namespace/:name/operations',
+    async (req, res) => {
+      const entity = await o.loadEntity(req);
+      const items = await o.store.list(stringifyEntityRef(entity), {
+        environment: req.query.environment,
+      });
+      res.json({ items: items.map(view) });
+    },
+  );
 
-  router.post('/entities/:kind/:namespace/:name/operations', async (req, res) => {
-    const entity = await o.loadEntity(req);
-    const body = req.body;
-    const action: OperationAction = body.type === 'deploy' ? 'deploy' : 'rollback';
-    const actor = await o.access.assertCanOperate(
-      entity,
-      await credentials(req),
-      action,
-    );
-    const key = req.header('idempotency-key') ?? undefined;
-    const entityRef = stringifyEntityRef(entity);
-    const { operation } = await audited(
-      o.auditor,
-      {
-        eventId: 'operation-create',
-        request: req,
-        meta: { entityRef, type: body.type, environment: body.environment },
-      },
-      () => o.operations.create(entity, actor, body, key),
-      r => ({ operation: r.operation.id, created: r.created, state: r.operation.state }),
-    );
-    res.status(202).json(view(operation));
-  });
+  router.post(
+    '/entities/:kind/:namespace/:name/operations',
+    async (req, res) => {
+      const entity = await o.loadEntity(req);
+      const body = req.body;
+      const action: OperationAction =
+        body.type === 'deploy' ? 'deploy' : 'rollback';
+      const actor = await o.access.assertCanOperate(
+        entity,
+        await credentials(req),
+        action,
+      );
+      const key = req.header('idempotency-key') ?? undefined;
+      const entityRef = stringifyEntityRef(entity);
+      const { operation } = await audited(
+        o.auditor,
+        {
+          eventId: 'operation-create',
+          request: req,
+          meta: { entityRef, type: body.type, environment: body.environment },
+        },
+        () => o.operations.create(entity, actor, body, key),
+        r => ({
+          operation: r.operation.id,
+          created: r.created,
+          state: r.operation.state,
+        }),
+      );
+      res.status(202).json(view(operation));
+    },
+  );
 
   router.get('/operations/:id', async (req, res) => {
     const op = await o.store.get(req.params.id);
@@ -157,15 +168,27 @@ export function registerOperationRoutes(
   });
 
   const control = (
-    path: '/operations/:id/confirm' | '/operations/:id/promote' | '/operations/:id/abort',
+    path:
+      | '/operations/:id/confirm'
+      | '/operations/:id/promote'
+      | '/operations/:id/abort',
     eventId: string,
-    run: (entity: Entity, op: OperationRecord, actor: string, body: any) => Promise<OperationRecord>,
+    run: (
+      entity: Entity,
+      op: OperationRecord,
+      actor: string,
+      body: any,
+    ) => Promise<OperationRecord>,
   ) =>
     router.post(path, async (req: any, res: any) => {
       const { op, entity, actor } = await operationFor(req, 'control');
       const result = await audited(
         o.auditor,
-        { eventId, request: req, meta: { entityRef: op.entityRef, operation: op.id } },
+        {
+          eventId,
+          request: req,
+          meta: { entityRef: op.entityRef, operation: op.id },
+        },
         () => run(entity, op, actor, req.body),
         r => ({ state: r.state }),
       );
@@ -187,43 +210,52 @@ export function registerOperationRoutes(
     res.json({ items: items.map(overrideView) });
   });
 
-  router.post('/entities/:kind/:namespace/:name/overrides', async (req, res) => {
-    const entity = await o.loadEntity(req);
-    const actor = await o.access.assertCanBreakGlass(await credentials(req));
-    const { environment, release, justification, expiresAt } = req.body;
-    o.environments.get(environment);
-    const until = new Date(expiresAt);
-    const max = Date.now() + o.config.breakGlassMaxDuration.toMillis();
-    if (!(until.getTime() > Date.now()) || until.getTime() > max) {
-      throw new InputError(
-        `expiresAt must be in the future and at most ${o.config.breakGlassMaxDuration.toISO()} (${Duration.fromMillis(
-          o.config.breakGlassMaxDuration.toMillis(),
-        )
-          .shiftTo('hours')
-          .toHuman()}) away (rco.breakGlass.maxDuration)`,
+  router.post(
+    '/entities/:kind/:namespace/:name/overrides',
+    async (req, res) => {
+      const entity = await o.loadEntity(req);
+      const actor = await o.access.assertCanBreakGlass(await credentials(req));
+      const { environment, release, justification, expiresAt } = req.body;
+      o.environments.get(environment);
+      const until = new Date(expiresAt);
+      const max = Date.now() + o.config.breakGlassMaxDuration.toMillis();
+      if (!(until.getTime() > Date.now()) || until.getTime() > max) {
+        throw new InputError(
+          `expiresAt must be in the future and at most ${o.config.breakGlassMaxDuration.toISO()} (${Duration.fromMillis(
+            o.config.breakGlassMaxDuration.toMillis(),
+          )
+            .shiftTo('hours')
+            .toHuman()}) away (rco.breakGlass.maxDuration)`,
+        );
+      }
+      if (!release.digest && !release.version) {
+        throw new InputError(
+          'An override names the release: its version and digest',
+        );
+      }
+      const entityRef = stringifyEntityRef(entity);
+      const record = await audited(
+        o.auditor,
+        {
+          eventId: 'break-glass',
+          request: req,
+          meta: { entityRef, environment },
+        },
+        () =>
+          o.overrides.add({
+            entityRef,
+            environment,
+            release,
+            justification,
+            createdBy: actor,
+            expiresAt: until,
+          }),
+        r => ({ override: r.id }),
       );
-    }
-    if (!release.digest && !release.version) {
-      throw new InputError('An override names the release: its version and digest');
-    }
-    const entityRef = stringifyEntityRef(entity);
-    const record = await audited(
-      o.auditor,
-      { eventId: 'break-glass', request: req, meta: { entityRef, environment } },
-      () =>
-        o.overrides.add({
-          entityRef,
-          environment,
-          release,
-          justification,
-          createdBy: actor,
-          expiresAt: until,
-        }),
-      r => ({ override: r.id }),
-    );
-    await o.notifier.breakGlass(record).catch(() => undefined);
-    res.status(201).json(overrideView(record) as any);
-  });
+      await o.notifier.breakGlass(record).catch(() => undefined);
+      res.status(201).json(overrideView(record) as any);
+    },
+  );
 
   router.post('/overrides/:id/revoke', async (req, res) => {
     const actor = await o.access.assertCanBreakGlass(await credentials(req));
@@ -232,21 +264,28 @@ export function registerOperationRoutes(
     await o.loadEntityByRef(all.entityRef, req);
     const record = await audited(
       o.auditor,
-      { eventId: 'break-glass-revoke', request: req, meta: { entityRef: all.entityRef, override: all.id } },
+      {
+        eventId: 'break-glass-revoke',
+        request: req,
+        meta: { entityRef: all.entityRef, override: all.id },
+      },
       () => o.overrides.revoke(all.id, all.entityRef, actor),
     );
     res.json(overrideView(record) as any);
   });
 
   router.post('/simulated/steer', async (req, res) => {
-    if (!o.simulated) throw new NotFoundError('No environment uses the simulated driver');
+    if (!o.simulated)
+      throw new NotFoundError('No environment uses the simulated driver');
     const { entityRef, environment, nextAnalysis } = req.body;
     const entity = await o.loadEntityByRef(entityRef, req);
     await o.access.assertCanOperate(entity, await credentials(req), 'control');
     if (o.environments.get(environment).driver !== 'simulated') {
       throw new InputError(`${environment} does not use the simulated driver`);
     }
-    o.simulated.steer(o.environments.target(entity, environment), { nextAnalysis });
+    o.simulated.steer(o.environments.target(entity, environment), {
+      nextAnalysis,
+    });
     res.status(204).end();
   });
 }

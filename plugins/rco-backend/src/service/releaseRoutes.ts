@@ -126,20 +126,15 @@ export function registerReleaseRoutes(
 
   router.get('/evidence/:id/raw', async (req, res) => {
     const record = await visibleEvidence(req, req.params.id);
-    const ext =
-      record.rawFormat === 'yaml'
-        ? 'yaml'
-        : record.rawFormat === 'ndjson'
-        ? 'ndjson'
-        : 'json';
-    res.setHeader(
-      'Content-Type',
-      record.rawFormat === 'yaml'
-        ? 'application/yaml'
-        : record.rawFormat === 'ndjson'
-        ? 'application/x-ndjson'
-        : 'application/json',
-    );
+    const formats: Record<string, { ext: string; type: string }> = {
+      yaml: { ext: 'yaml', type: 'application/yaml' },
+      ndjson: { ext: 'ndjson', type: 'application/x-ndjson' },
+    };
+    const { ext, type } = formats[record.rawFormat ?? ''] ?? {
+      ext: 'json',
+      type: 'application/json',
+    };
+    res.setHeader('Content-Type', type);
     res.setHeader(
       'Content-Disposition',
       `attachment; filename="${record.kind}-${record.sha256.slice(

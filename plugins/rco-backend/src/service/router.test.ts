@@ -225,7 +225,7 @@ describe.each(databases.eachSupportedId())(
 
       mockDir.addContent({
         'runbook.yaml': v13.replace(
-          /  - id: prerequisites\n    number: 2\n/,
+          '  - id: prerequisites\n    number: 2\n',
           '  - id: prerequisites\n    number: two\n',
         ),
       });

@@ -41,7 +41,15 @@ const dates = <T extends { firstSeenAt: Date; lastSeenAt: Date }>(v: T) => ({
 /** Options of {@link createRouter}. */
 export interface RouterOptions extends Omit<ReleaseRouteOptions, 'loadEntity'> {
   /** The deploy side; absent in tests of the runbook and evidence routes alone. */
-  operations?: Omit<OperationRouteOptions, 'loadEntity' | 'loadEntityByRef' | 'httpAuth' | 'auditor' | 'access' | 'config'>;
+  operations?: Omit<
+    OperationRouteOptions,
+    | 'loadEntity'
+    | 'loadEntityByRef'
+    | 'httpAuth'
+    | 'auditor'
+    | 'access'
+    | 'config'
+  >;
   httpAuth: HttpAuthService;
   auth: AuthService;
   auditor: AuditorService;
@@ -103,7 +111,9 @@ export async function createRouter(options: RouterOptions) {
       : caller;
     const entity = await catalog.getEntityByRef(ref, { credentials });
     const shown =
-      typeof ref === 'string' ? ref : `${ref.kind}:${ref.namespace}/${ref.name}`;
+      typeof ref === 'string'
+        ? ref
+        : `${ref.kind}:${ref.namespace}/${ref.name}`;
     if (!entity) {
       throw new NotFoundError(`No entity ${shown}`);
     }

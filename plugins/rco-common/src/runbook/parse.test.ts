@@ -58,7 +58,7 @@ describe('parseRunbook', () => {
 
   it('names a missing required section', () => {
     const withoutGlossary = v13.replace(
-      /  - id: glossary\n/,
+      '  - id: glossary\n',
       '  - id: words\n',
     );
     const problems = problemsOf(withoutGlossary);
@@ -69,7 +69,7 @@ describe('parseRunbook', () => {
   });
 
   it('names a field of the wrong type', () => {
-    const problems = problemsOf(v13.replace(/  rto: PT15M/, '  rto: 15'));
+    const problems = problemsOf(v13.replace('  rto: PT15M', '  rto: 15'));
     expect(problems).toContainEqual({
       path: 'targets.rto',
       message: 'Expected string, received number',
@@ -78,7 +78,7 @@ describe('parseRunbook', () => {
 
   it('rejects a duration that is not ISO 8601', () => {
     const problems = problemsOf(
-      v13.replace(/  rpo: PT5M/, '  rpo: five minutes'),
+      v13.replace('  rpo: PT5M', '  rpo: five minutes'),
     );
     expect(problems[0].path).toBe('targets.rpo');
     expect(problems[0].message).toMatch(/ISO 8601/);
@@ -87,7 +87,7 @@ describe('parseRunbook', () => {
   it('rejects an empty section and an unknown field', () => {
     const empty = problemsOf(
       v13.replace(
-        /(  - id: scope-and-objectives\n    number: 1\n    title: [^\n]*\n    body: )/,
+        /( {2}- id: scope-and-objectives\n {4}number: 1\n {4}title: [^\n]*\n {4}body: )/,
         '$1""\n    oldBody: ',
       ),
     );
@@ -98,7 +98,7 @@ describe('parseRunbook', () => {
 
   it('rejects a checklist item that points at a section the runbook lacks', () => {
     const problems = problemsOf(
-      v13.replace(/    section: glossary\n/, '    section: nowhere\n'),
+      v13.replace('    section: glossary\n', '    section: nowhere\n'),
     );
     expect(problems.some(p => /nowhere/.test(p.message))).toBe(true);
   });

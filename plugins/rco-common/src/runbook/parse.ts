@@ -22,11 +22,10 @@ export type RunbookParseResult =
 export const MAX_RUNBOOK_BYTES = 2 * 1024 * 1024;
 
 function formatPath(path: ReadonlyArray<string | number>): string {
-  return path.reduce<string>(
-    (acc, key) =>
-      typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${key}` : key,
-    '',
-  );
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    return acc ? `${acc}.${key}` : key;
+  }, '');
 }
 
 /**

@@ -73,9 +73,8 @@ export class RcoClient implements RcoApi {
   }
 
   diffRunbookVersions(entity: CompoundEntityRef, from: string, to: string) {
-    const query = new URLSearchParams({ from, to });
     return this.request<RunbookDiffResponse>(
-      `${entityPath(entity)}/runbook/diff?${query}`,
+      `${entityPath(entity)}/runbook/diff${query({ from, to })}`,
     );
   }
 

@@ -6,13 +6,13 @@ import type {
   DriverProgress,
 } from '@internal/plugin-rco-node';
 import { ArgoRolloutsDriver } from './ArgoRolloutsDriver';
-import { KubeApiPeer } from './peer/KubeApiPeer';
+import { KubeApiPeer } from '../../__testUtils__/argoRolloutsPeer/KubeApiPeer';
 import {
   seedAbortedSample,
   seedHealthy,
   STABLE_IMAGE,
   startSamplePeer,
-} from './peer/samples';
+} from '../../__testUtils__/argoRolloutsPeer/samples';
 import { ReplicaSet, Rollout } from './types';
 
 const TOKEN = 'peer-token-9f3c1a';

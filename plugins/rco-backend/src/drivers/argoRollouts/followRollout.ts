@@ -2,21 +2,15 @@
  * Waiting for the Rollouts controller: after `undo` the driver re-reads the Rollout until it is
  * Healthy on the wanted pods, stops on its own (failed, aborted, paused), or time runs out.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import type { DriverContext, DriverProgress } from '@internal/plugin-rco-node';
 import { parseRevision } from './rolloutPatches';
 import { Rollout } from './types';
 
 /** Waits `ms`, or less when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  // Rejects with an AbortError when the signal aborts: that only ends the wait early.
+  await wait(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /** True once the controller has acted on the Rollout's latest spec. */

@@ -164,7 +164,8 @@ export class HelmCli {
  * getter could read.
  */
 export function helmEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const keep = /^(PATH|HOME|TMPDIR|TMP|TEMP|LANG|LC_[A-Z]+|TZ|XDG_[A-Z_]+|HELM_[A-Z_]+|SSL_CERT_(FILE|DIR)|(HTTPS?|NO)_PROXY|(https?|no)_proxy)$/;
+  const keep =
+    /^(PATH|HOME|TMPDIR|TMP|TEMP|LANG|LC_[A-Z]+|TZ|XDG_[A-Z_]+|HELM_[A-Z_]+|SSL_CERT_(FILE|DIR)|(HTTPS?|NO)_PROXY|(https?|no)_proxy)$/;
   return Object.fromEntries(
     Object.entries(env).filter(([key]) => keep.test(key)),
   );

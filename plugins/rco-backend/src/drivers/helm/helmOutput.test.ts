@@ -204,6 +204,8 @@ describe('reconcileHistory', () => {
     ];
     const result = reconcileHistory('foo', entries, '4', id);
     expect(result.phase).toBe('rolled-back');
-    expect(result.reasons?.[0]).toMatch(/rollback to revision 4.*the deploy did not stay/);
+    expect(result.reasons?.[0]).toMatch(
+      /rollback to revision 4.*the deploy did not stay/,
+    );
   });
 });

@@ -14,6 +14,14 @@ type Step =
   | { analysis: { metric: string; condition: string; threshold: number } };
 
 /** The canary every simulated deploy walks through, like a Rollout's `strategy.canary.steps`. */
+/** A canary step in the words of the progress message. */
+function describeStep(step?: Step): string {
+  if (!step) return 'all steps done';
+  if ('pause' in step) return 'paused for promotion';
+  if ('analysis' in step) return `analysis ${step.analysis.metric}`;
+  return `set weight ${step.setWeight}%`;
+}
+
 const CANARY: Step[] = [
   { setWeight: 20 },
   { pause: true },
@@ -60,7 +68,8 @@ const SHARED_CLUSTER = new Map<string, ServiceState>();
 
 /** Forgets everything the simulated cluster holds (tests start from a known state). */
 export function resetSimulatedCluster() {
-  for (const state of SHARED_CLUSTER.values()) clearTimeout(state.rollout?.timer);
+  for (const state of SHARED_CLUSTER.values())
+    clearTimeout(state.rollout?.timer);
   SHARED_CLUSTER.clear();
 }
 
@@ -211,13 +220,7 @@ export class SimulatedDriver implements DeployDriver {
     const total = CANARY.length;
     const index = Math.min(rollout.stepIndex, total);
     const step = CANARY[rollout.stepIndex];
-    const description = !step
-      ? 'all steps done'
-      : 'pause' in step
-      ? 'paused for promotion'
-      : 'analysis' in step
-      ? `analysis ${step.analysis.metric}`
-      : `set weight ${step.setWeight}%`;
+    const description = describeStep(step);
     return {
       phase: rollout.phase,
       revision: rollout.revision,

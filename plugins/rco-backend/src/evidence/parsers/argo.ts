@@ -64,6 +64,14 @@ function readStep(step: unknown, at: string): Step {
 }
 
 /** Older controllers set no status.message; the abort reason is the Progressing condition. */
+function strategyOf(
+  canary: unknown,
+  blueGreen: unknown,
+): 'canary' | 'blueGreen' | 'unknown' {
+  if (canary) return 'canary';
+  return blueGreen ? 'blueGreen' : 'unknown';
+}
+
 function progressingMessage(status: Obj): string | undefined {
   const progressing = (getArray(status, 'conditions') ?? [])
     .filter(isObject)
@@ -117,7 +125,7 @@ export const argoRolloutParser: EvidenceParser = {
     const summary: RolloutSummary = {
       type: 'argo-rollout',
       name: meta.name,
-      strategy: canary ? 'canary' : blueGreen ? 'blueGreen' : 'unknown',
+      strategy: strategyOf(canary, blueGreen),
       steps,
       analysisTemplates: [...new Set(analysisTemplates)],
       phase: getString(status, 'phase'),

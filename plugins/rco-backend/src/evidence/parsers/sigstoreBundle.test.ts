@@ -58,7 +58,20 @@ const messageBundle = () => ({
   },
 });
 
-const imageDigest = 'sha256:' + '7a'.repeat(32);
+const imageDigest = `sha256:${'7a'.repeat(32)}`;
+
+const inToto = {
+  _type: 'https://in-toto.io/Statement/v1',
+  subject: [
+    { name: 'ghcr.io/acme/app', digest: { sha256: imageDigest.slice(7) } },
+    {
+      name: 'ghcr.io/acme/app:1.4.2',
+      digest: { sha256: imageDigest.slice(7) },
+    },
+  ],
+  predicateType: 'https://slsa.dev/provenance/v1',
+  predicate: { buildDefinition: {}, runDetails: {} },
+};
 
 /** A v0.3 attestation bundle (`cosign attest --new-bundle-format`, `gh attestation`). */
 const dsseBundle = (statement: unknown = inToto) => ({
@@ -73,19 +86,6 @@ const dsseBundle = (statement: unknown = inToto) => ({
     signatures: [{ sig: 'MEUCIQDo…', keyid: '' }],
   },
 });
-
-const inToto = {
-  _type: 'https://in-toto.io/Statement/v1',
-  subject: [
-    { name: 'ghcr.io/acme/app', digest: { sha256: imageDigest.slice(7) } },
-    {
-      name: 'ghcr.io/acme/app:1.4.2',
-      digest: { sha256: imageDigest.slice(7) },
-    },
-  ],
-  predicateType: 'https://slsa.dev/provenance/v1',
-  predicate: { buildDefinition: {}, runDetails: {} },
-};
 
 const identity = {
   issuer: 'https://token.actions.githubusercontent.com',

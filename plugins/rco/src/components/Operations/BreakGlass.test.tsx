@@ -24,7 +24,7 @@ const override: OverrideResponse = {
 
 describe('break-glass maximum', () => {
   it('is what the backend reports, and PT4H when it reports nothing usable', () => {
-    const caps = (breakGlassMaxDuration?: string) => ({
+    const caps = (maxDuration?: string) => ({
       actor: 'user:default/mei',
       uploadEvidence: false,
       requestRelease: false,
@@ -35,7 +35,7 @@ describe('break-glass maximum', () => {
         rollback: false,
         control: false,
         breakGlass: true,
-        breakGlassMaxDuration,
+        breakGlassMaxDuration: maxDuration,
       },
     });
     expect(breakGlassMaxDuration(caps('PT30M')).as('minutes')).toBe(30);
@@ -107,7 +107,9 @@ describe('OverrideBanner', () => {
   it('says why a revoke failed and lets the person try again', async () => {
     const onRevoke = jest
       .fn()
-      .mockRejectedValueOnce(new Error('Only members of group:default/break-glass may break glass'))
+      .mockRejectedValueOnce(
+        new Error('Only members of group:default/break-glass may break glass'),
+      )
       .mockResolvedValue(undefined);
     await renderInTestApp(
       <OverrideBanner override={override} onRevoke={onRevoke} />,

@@ -116,6 +116,8 @@ export function ConfirmDialog(props: {
             label={`Type ${entityName} to confirm`}
             fullWidth
             margin="normal"
+            // WAI-ARIA dialog pattern: focus moves to the dialog's first field.
+            // eslint-disable-next-line jsx-a11y/no-autofocus
             autoFocus
             autoComplete="off"
             inputProps={{ spellCheck: false }}

@@ -20,6 +20,13 @@ const useStyles = makeStyles(theme => ({
   phase: { display: 'inline-flex', alignItems: 'center', gap: 4 },
 }));
 
+/** The icon and colour of a metric's result. */
+function verdictLook(ok: boolean, bad: boolean) {
+  if (ok) return { icon: CheckCircle, className: 'ok' as const };
+  if (bad) return { icon: Cancel, className: 'bad' as const };
+  return { icon: Schedule, className: 'wait' as const };
+}
+
 /**
  * The canary analysis: each metric's measured value against its condition and what the
  * analysis made of it (Argo Rollouts phases: Successful, Failed, Error, Running, Pending, …),
@@ -45,7 +52,8 @@ export function MetricsTable(props: { metrics: OperationMetric[] }) {
           {props.metrics.map(m => {
             const ok = m.phase === 'Successful';
             const bad = m.phase === 'Failed' || m.phase === 'Error';
-            const Icon = ok ? CheckCircle : bad ? Cancel : Schedule;
+            const look = verdictLook(ok, bad);
+            const Icon = look.icon;
             return (
               <TableRow key={m.name}>
                 <TableCell component="th" scope="row">
@@ -59,9 +67,7 @@ export function MetricsTable(props: { metrics: OperationMetric[] }) {
                   <span className={classes.phase}>
                     <Icon
                       fontSize="small"
-                      className={
-                        ok ? classes.ok : bad ? classes.bad : classes.wait
-                      }
+                      className={classes[look.className]}
                       aria-hidden
                     />
                     {m.phase}

@@ -118,13 +118,14 @@ export function RollbackControls(props: {
       </Typography>
     );
   }
-  const why = !allowed
-    ? 'You may not roll back this service: rollbacks are for its owners.'
-    : props.busyEnvironment
-    ? `An operation is active in ${env.name}.`
-    : !dryRunOk
-    ? `Run a dry-run of revision ${revision} first.`
-    : undefined;
+  let why: string | undefined;
+  if (!allowed) {
+    why = 'You may not roll back this service: rollbacks are for its owners.';
+  } else if (props.busyEnvironment) {
+    why = `An operation is active in ${env.name}.`;
+  } else if (!dryRunOk) {
+    why = `Run a dry-run of revision ${revision} first.`;
+  }
 
   return (
     <Box component="section" aria-label="Roll back" mt={3}>

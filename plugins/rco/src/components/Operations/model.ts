@@ -20,10 +20,14 @@ export const ROLE_TITLE: Record<'po' | 'dpo' | 'security', string> = {
  * The longest break-glass override the portal grants: rco.breakGlass.maxDuration as the backend
  * reports it, PT4H (its default) from a backend that does not say.
  */
-export function breakGlassMaxDuration(capabilities?: CapabilitiesResponse): Duration {
+export function breakGlassMaxDuration(
+  capabilities?: CapabilitiesResponse,
+): Duration {
   const reported = capabilities?.operations?.breakGlassMaxDuration;
   const parsed = reported ? Duration.fromISO(reported) : undefined;
-  return parsed?.isValid && parsed.toMillis() > 0 ? parsed : Duration.fromObject({ hours: 4 });
+  return parsed?.isValid && parsed.toMillis() > 0
+    ? parsed
+    : Duration.fromObject({ hours: 4 });
 }
 
 /** "4 hours", "1 hour, 30 minutes". */

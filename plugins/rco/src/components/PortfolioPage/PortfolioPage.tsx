@@ -38,7 +38,7 @@ const useStyles = makeStyles({
  * A service's gates that do not pass. Memoised on the gates array, which the table keeps when it
  * re-renders a row, so a filter or sort change does not re-render hundreds of chips.
  */
-const NotPassing = memo(function NotPassing(props: {
+const NotPassing = memo(function NotPassingGates(props: {
   gates: PortfolioItem['gates'];
 }) {
   const classes = useStyles();

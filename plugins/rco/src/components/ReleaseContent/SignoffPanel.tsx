@@ -224,6 +224,8 @@ export function SignoffPanel(props: {
             {release.digest}.
           </Typography>
           <TextField
+            // WAI-ARIA dialog pattern: focus moves to the dialog's first field.
+            // eslint-disable-next-line jsx-a11y/no-autofocus
             autoFocus
             id="rco-signoff-comment"
             label="Comment"

@@ -85,6 +85,8 @@ export function WaiverDialog(props: {
             backdrop's container, outside the dialog, and a screen reader hears nothing. */}
         <TextField
           id="rco-waiver-justification"
+          // WAI-ARIA dialog pattern: focus moves to the dialog's first field.
+          // eslint-disable-next-line jsx-a11y/no-autofocus
           autoFocus
           fullWidth
           multiline

@@ -52,13 +52,7 @@ function DiffLines(props: { lines: RunbookDiffLine[] }) {
       {props.lines.map((line, i) => (
         <div
           key={i}
-          className={
-            line.type === 'added'
-              ? classes.added
-              : line.type === 'removed'
-              ? classes.removed
-              : undefined
-          }
+          className={line.type === 'unchanged' ? undefined : classes[line.type]}
         >
           {PREFIX[line.type]}
           {line.text}

@@ -3,7 +3,10 @@
  * hash) and AnalysisRuns with their measurements.
  */
 import { createHash } from 'node:crypto';
-import { sameTemplate, templateWithoutHash } from '../rolloutPatches';
+import {
+  sameTemplate,
+  templateWithoutHash,
+} from '../../drivers/argoRollouts/rolloutPatches';
 import {
   AnalysisMetric,
   AnalysisRun,
@@ -12,7 +15,7 @@ import {
   ReplicaSet,
   REVISION_ANNOTATION,
   Rollout,
-} from '../types';
+} from '../../drivers/argoRollouts/types';
 
 /** Where the controller reads and writes objects (the peer's store). */
 export interface ControllerStore {
@@ -173,7 +176,7 @@ export function measure(
   const status = run.status!;
   const messages: string[] = [];
   for (const result of status.metricResults ?? []) {
-    const spec = run.spec.metrics?.find(m => m.name === result.name);
+    const spec = run.spec.metrics?.find(x => x.name === result.name);
     result.measurements = [
       ...(result.measurements ?? []),
       { phase: m.phase, value: m.value, startedAt: now(), finishedAt: now() },
@@ -199,13 +202,10 @@ export function measure(
     } else if (finishOnSuccess) result.phase = 'Successful';
   }
   const phases = (status.metricResults ?? []).map(r => r.phase);
-  status.phase = phases.includes('Failed')
-    ? 'Failed'
-    : phases.includes('Inconclusive')
-    ? 'Inconclusive'
-    : phases.every(p => p === 'Successful')
-    ? 'Successful'
-    : 'Running';
+  // The worst verdict wins; Successful only once every metric is.
+  status.phase =
+    (['Failed', 'Inconclusive'] as const).find(p => phases.includes(p)) ??
+    (phases.every(p => p === 'Successful') ? 'Successful' : 'Running');
   if (messages.length) status.message = messages[0];
   store.save('analysisruns', run);
   return { status: status.phase, message: status.message };

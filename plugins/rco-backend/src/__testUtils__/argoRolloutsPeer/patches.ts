@@ -51,14 +51,16 @@ function pointer(path: string): string[] {
     .map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/** The child of an array or object at `key`; undefined for anything else. */
+function child(node: Json, key: string): Json | undefined {
+  if (Array.isArray(node)) return node[Number(key)];
+  return isObject(node) ? node[key] : undefined;
+}
+
 function parentOf(doc: Json, tokens: string[]): { parent: Json; key: string } {
   let node: Json = doc;
   for (const t of tokens.slice(0, -1)) {
-    const next: Json | undefined = Array.isArray(node)
-      ? node[Number(t)]
-      : isObject(node)
-      ? node[t]
-      : undefined;
+    const next = child(node, t);
     if (next === undefined) throw new PatchError(`path segment "${t}" missing`);
     node = next;
   }
@@ -69,11 +71,7 @@ function get(doc: Json, path: string): Json {
   const tokens = pointer(path);
   if (tokens.length === 0) return doc;
   const { parent, key } = parentOf(doc, tokens);
-  const v = Array.isArray(parent)
-    ? parent[Number(key)]
-    : isObject(parent)
-    ? parent[key]
-    : undefined;
+  const v = child(parent, key);
   if (v === undefined) throw new PatchError(`path "${path}" does not exist`);
   return v;
 }

@@ -8,7 +8,7 @@ import {
   AnalysisRun,
   REVISION_ANNOTATION,
   Rollout,
-} from '../types';
+} from '../../drivers/argoRollouts/types';
 import {
   ControllerStore,
   createRun,

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AnalysisMetric } from '../types';
+import { AnalysisMetric } from '../../drivers/argoRollouts/types';
 import {
   applyWrite,
   matchesSelector,

@@ -3,8 +3,12 @@
  * folder (read by path, never copied into the repository).
  */
 import { parse } from 'yaml';
-import { readSample } from '../../../__testUtils__/fixtures';
-import { AnalysisRun, CanaryStep, Rollout } from '../types';
+import { readSample } from '../fixtures';
+import {
+  AnalysisRun,
+  CanaryStep,
+  Rollout,
+} from '../../drivers/argoRollouts/types';
 import { ensureReplicaSet, templateHash } from './controllerObjects';
 import { KubeApiPeer } from './KubeApiPeer';
 
