@@ -146,3 +146,57 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe.each(
+  databases.eachSupportedId().filter(([id]) => id.startsWith('POSTGRES')),
+)('OperationStore on %s, while another writer holds the entity', databaseId => {
+  /**
+   * Holds the entity's ledger lock in another transaction, lets a transition start (it reads
+   * the row and waits for the lock), moves the row to `meanwhile`, and lets go.
+   */
+  async function raced(meanwhile: string) {
+    const { knex, store: s, ledger } = await store(databaseId);
+    const created = await s.create(op());
+    const holder = await knex.transaction();
+    await holder.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+      'rco_ledger:component:default/rco',
+    ]);
+    const pending = s.transition(created.id, {
+      from: ['requested', 'preflight'],
+      to: 'failed',
+      reasons: ['Interrupted during preflight'],
+      actor: 'rco:reconciler',
+    });
+    // Wait until the transition is queued behind the lock.
+    for (let i = 0; i < 200; i++) {
+      const [{ n }] = (
+        await knex.raw(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        )
+      ).rows;
+      if (n === 1) break;
+      await new Promise(r => setTimeout(r, 10));
+    }
+    await holder('rco_operations')
+      .where({ id: created.id })
+      .update({ state: meanwhile });
+    await holder.commit();
+    const result = await pending;
+    const entries = await ledger.list({ entityRef: 'component:default/rco' });
+    return { result, last: entries[entries.length - 1] };
+  }
+
+  it('judges a change again on the state another writer left, when that state is allowed', async () => {
+    const { result, last } = await raced('preflight');
+    expect(result).toMatchObject({ state: 'failed' });
+    // The ledger says where it really came from.
+    expect(last.payload).toMatchObject({ from: 'preflight', to: 'failed' });
+  });
+
+  it('refuses it when the state another writer left is not one it may change', async () => {
+    const { result, last } = await raced('awaiting-confirmation');
+    expect(result).toBeUndefined();
+    // Nothing written: the newest ledger entry is still the request.
+    expect(last.entryType).toBe('operation-requested');
+  });
+});

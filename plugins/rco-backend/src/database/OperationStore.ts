@@ -251,44 +251,21 @@ export class OperationStore {
   ): Promise<OperationRecord | undefined> {
     const now = new Date();
     return this.db.transaction(async tx => {
-      const row = await tx('rco_operations').where({ id }).first();
+      const read = () => tx('rco_operations').where({ id }).first();
+      let row = await read();
       if (!row || !change.from.includes(row.state)) return undefined;
       // Every writer takes the entity's ledger lock before it writes the row, so they never
-      // wait for each other in opposite orders; the write below is a compare-and-set on the
-      // state that was read, so a change made meanwhile makes this one lose.
+      // wait for each other in opposite orders.
       await this.ledger.lock(tx, row.entity_ref);
-      const to = change.to ?? row.state;
-      const update: Record<string, unknown> = { state: to, updated_at: now };
-      if (change.steps) update.steps = json(change.steps);
-      if (change.progress !== undefined)
-        update.progress = json(change.progress);
-      if (change.reasons) update.reasons = json(change.reasons);
-      if (change.confirmedBy) update.confirmed_by = change.confirmedBy;
-      if (change.awaiting !== undefined) update.awaiting = change.awaiting;
-      if (change.gateSnapshot) update.gate_snapshot = json(change.gateSnapshot);
-      if (change.overrideId) update.override_id = change.overrideId;
-      if (change.baselineRevision)
-        update.baseline_revision = change.baselineRevision;
-      if (change.resultRevision) update.result_revision = change.resultRevision;
-      if (change.lease) {
-        update.lease_owner = change.lease.owner;
-        update.lease_expires_at = new Date(now.getTime() + change.lease.ms);
-      } else if (change.lease === null) {
-        update.lease_owner = null;
-        update.lease_expires_at = null;
+      let written = await this.write(tx, row, change, now);
+      if (!written) {
+        // Another change committed between the read and the lock: judge this one again on
+        // the state it left (the lock keeps it still now).
+        row = await read();
+        if (!row || !change.from.includes(row.state)) return undefined;
+        written = await this.write(tx, row, change, now);
+        if (!written) return undefined;
       }
-      if (change.timings) update.timings = json(change.timings);
-      if (isTerminal(to)) {
-        update.active_key = null;
-        update.finished_at = now;
-        update.lease_owner = null;
-        update.lease_expires_at = null;
-      }
-      const [written] = await tx('rco_operations')
-        .where({ id, state: row.state })
-        .update(update)
-        .returning('*');
-      if (!written) return undefined;
       await this.ledger.append(tx, {
         entryType: 'operation-state',
         entityRef: row.entity_ref,
@@ -296,7 +273,7 @@ export class OperationStore {
         payload: {
           id,
           from: row.state,
-          to,
+          to: written.state,
           awaiting: change.awaiting ?? null,
           reasons: change.reasons ?? null,
           gateSnapshot: change.gateSnapshot?.hash ?? null,
@@ -307,6 +284,46 @@ export class OperationStore {
       });
       return fromRow(written);
     });
+  }
+
+  /** The row as `change` leaves it, written only if it is still in the state `row` has. */
+  private async write(
+    tx: Knex.Transaction,
+    row: any,
+    change: OperationTransition,
+    now: Date,
+  ) {
+    const to: OperationState = change.to ?? row.state;
+    const update: Record<string, unknown> = { state: to, updated_at: now };
+    if (change.steps) update.steps = json(change.steps);
+    if (change.progress !== undefined) update.progress = json(change.progress);
+    if (change.reasons) update.reasons = json(change.reasons);
+    if (change.confirmedBy) update.confirmed_by = change.confirmedBy;
+    if (change.awaiting !== undefined) update.awaiting = change.awaiting;
+    if (change.gateSnapshot) update.gate_snapshot = json(change.gateSnapshot);
+    if (change.overrideId) update.override_id = change.overrideId;
+    if (change.baselineRevision)
+      update.baseline_revision = change.baselineRevision;
+    if (change.resultRevision) update.result_revision = change.resultRevision;
+    if (change.lease) {
+      update.lease_owner = change.lease.owner;
+      update.lease_expires_at = new Date(now.getTime() + change.lease.ms);
+    } else if (change.lease === null) {
+      update.lease_owner = null;
+      update.lease_expires_at = null;
+    }
+    if (change.timings) update.timings = json(change.timings);
+    if (isTerminal(to)) {
+      update.active_key = null;
+      update.finished_at = now;
+      update.lease_owner = null;
+      update.lease_expires_at = null;
+    }
+    const [written] = await tx('rco_operations')
+      .where({ id: row.id, state: row.state })
+      .update(update)
+      .returning('*');
+    return written as Record<string, any> | undefined;
   }
 
   /**
