@@ -32,10 +32,13 @@ describe('attributeBackendTime', () => {
     await new Promise(resolve => server.close(resolve));
   });
 
-  const send = (headers: Record<string, string>) =>
+  const send = (
+    headers: Record<string, string>,
+    agent: http.Agent | false = false,
+  ) =>
     new Promise<void>((resolve, reject) => {
       http
-        .get({ port, headers, agent: false }, res => {
+        .get({ port, headers, agent }, res => {
           res.resume();
           res.on('end', resolve);
         })
@@ -60,6 +63,21 @@ describe('attributeBackendTime', () => {
     expect(perOperation.get('light')).toBeLessThan(10 + 20);
     // The untagged request's work is nobody's operation.
     expect(untaggedMs).toBeGreaterThanOrEqual(20);
+  });
+
+  it('charges a request on a kept-alive connection to its own operation, or to none', async () => {
+    const attribution = attributeBackendTime(server);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    attribution.start();
+    await send({ [OPERATION_HEADER]: 'first', 'x-work': '10' }, agent);
+    await send({ 'x-work': '40' }, agent);
+    await send({ [OPERATION_HEADER]: 'second', 'x-work': '10' }, agent);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    const { perOperation, untaggedMs } = attribution.stop();
+    agent.destroy();
+    expect(perOperation.get('first')).toBeLessThan(10 + 20);
+    expect(perOperation.get('second')).toBeGreaterThanOrEqual(10);
+    expect(untaggedMs).toBeGreaterThanOrEqual(40);
   });
 
   it('charges nothing while stopped', async () => {

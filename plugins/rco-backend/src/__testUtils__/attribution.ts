@@ -59,9 +59,12 @@ export function attributeBackendTime(server: Server) {
     promiseResolve() {},
   });
   server.prependListener('request', req => {
-    const tag = req.headers[OPERATION_HEADER];
-    if (typeof tag !== 'string') return;
-    tags.set(executionAsyncId(), tag);
+    // A keep-alive connection parses every request in one context: each request sets (or
+    // clears) the tag, so a request without the header is nobody's.
+    const header = req.headers[OPERATION_HEADER];
+    const tag = typeof header === 'string' ? header : undefined;
+    if (tag) tags.set(executionAsyncId(), tag);
+    else tags.delete(executionAsyncId());
     const current = stack[stack.length - 1];
     if (current) current.tag = tag; // the rest of this stretch is the request's
   });

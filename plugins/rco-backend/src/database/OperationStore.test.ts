@@ -167,16 +167,19 @@ describe.each(
       reasons: ['Interrupted during preflight'],
       actor: 'rco:reconciler',
     });
-    // Wait until the transition is queued behind the lock.
-    for (let i = 0; i < 200; i++) {
-      const [{ n }] = (
-        await knex.raw(
-          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-        )
-      ).rows;
-      if (n === 1) break;
+    // Wait until the transition is queued behind the lock (in this test's database).
+    let waiting = 0;
+    for (let i = 0; i < 500 && waiting !== 1; i++) {
       await new Promise(r => setTimeout(r, 10));
+      waiting = (
+        await knex.raw(
+          `SELECT count(*)::int AS n FROM pg_locks
+           WHERE locktype = 'advisory' AND NOT granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        )
+      ).rows[0].n;
     }
+    expect(waiting).toBe(1);
     await holder('rco_operations')
       .where({ id: created.id })
       .update({ state: meanwhile });

@@ -13,7 +13,6 @@ type Step =
   | { pause: true }
   | { analysis: { metric: string; condition: string; threshold: number } };
 
-/** The canary every simulated deploy walks through, like a Rollout's `strategy.canary.steps`. */
 /** A canary step in the words of the progress message. */
 function describeStep(step?: Step): string {
   if (!step) return 'all steps done';
@@ -22,6 +21,7 @@ function describeStep(step?: Step): string {
   return `set weight ${step.setWeight}%`;
 }
 
+/** The canary every simulated deploy walks through, like a Rollout's `strategy.canary.steps`. */
 const CANARY: Step[] = [
   { setWeight: 20 },
   { pause: true },

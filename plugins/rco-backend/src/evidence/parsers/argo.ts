@@ -63,7 +63,7 @@ function readStep(step: unknown, at: string): Step {
   return out;
 }
 
-/** Older controllers set no status.message; the abort reason is the Progressing condition. */
+/** The Rollout's strategy, by which of its blocks is present. */
 function strategyOf(
   canary: unknown,
   blueGreen: unknown,
@@ -72,6 +72,7 @@ function strategyOf(
   return blueGreen ? 'blueGreen' : 'unknown';
 }
 
+/** Older controllers set no status.message; the abort reason is the Progressing condition. */
 function progressingMessage(status: Obj): string | undefined {
   const progressing = (getArray(status, 'conditions') ?? [])
     .filter(isObject)

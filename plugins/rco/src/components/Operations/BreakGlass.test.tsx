@@ -96,7 +96,7 @@ describe('break-glass maximum', () => {
 });
 
 describe('OverrideBanner', () => {
-  it('offers no revoke to people outside the break-glass group', async () => {
+  it('has no Revoke button when it is given no way to revoke', async () => {
     await renderInTestApp(<OverrideBanner override={override} />);
     expect(
       screen.getByLabelText('Break-glass override active'),

@@ -29,7 +29,8 @@ export function expiryProblem(
   const at = DateTime.fromISO(value);
   if (!value || !at.isValid) return 'Give a date and time';
   if (at <= now) return 'The expiry must be in the future';
-  if (at > now.plus(max).plus({ minutes: 1 })) {
+  // The backend refuses anything later than now + max, to the second.
+  if (at > now.plus(max)) {
     return `More than ${humanDuration(max)} away: choose an earlier time`;
   }
   return undefined;
@@ -53,6 +54,7 @@ export function OverrideBanner(props: {
       await props.onRevoke!(o);
     } catch (e) {
       setError(messageOf(e));
+    } finally {
       setBusy(false);
     }
   };

@@ -867,6 +867,30 @@ describe('OperationsPanel', () => {
     expect(screen.getByRole('button', { name: 'Deploy' })).toBeDisabled();
   });
 
+  it('shows an active override to everyone, but Revoke only to the break-glass group', async () => {
+    const override: OverrideResponse = {
+      id: 'ov-2',
+      entityRef: 'component:default/rco',
+      environment: 'staging',
+      release: RELEASE,
+      justification: 'Hotfix for incident INC-4711: calls dropped',
+      createdBy: 'user:default/mei',
+      createdAt: NOW,
+      expiresAt: DateTime.now().plus({ hours: 2 }).toUTC().toISO()!,
+    };
+    const api = mockApi({ listOverrides: jest.fn(async () => [override]) });
+    await render(api, {
+      status: status({ 'image-scanning': 'fail' }),
+      capabilities: caps({ breakGlass: false }),
+    });
+    expect(
+      await screen.findByLabelText('Break-glass override active', {}, slow),
+    ).toHaveTextContent('by user:default/mei');
+    expect(
+      screen.queryByRole('button', { name: /Revoke the break-glass override/ }),
+    ).not.toBeInTheDocument();
+  });
+
   it('says when the backend is down and retries', async () => {
     const api = mockApi({
       listEnvironments: jest

@@ -131,8 +131,12 @@ export function OperationsPanel(props: OperationsPanelProps) {
             onRevoke={
               capabilities?.operations?.breakGlass
                 ? async revoked => {
-                    await api.revokeOverride(revoked.id);
-                    data.reload();
+                    try {
+                      await api.revokeOverride(revoked.id);
+                    } finally {
+                      // Revoked here or already by someone else: show what holds now.
+                      data.reload();
+                    }
                   }
                 : undefined
             }
