@@ -83,27 +83,27 @@ export function attributeBackendTime(server: Server) {
 }
 
 /**
- * CPU time used so far by the PostgreSQL processes that serve `database` (one per connection)
- * and by its WAL writer (commits), in ms; undefined where Linux `/proc` is missing. Housekeeping
- * that runs whatever the load (checkpointer, autovacuum, statistics) is left out.
+ * CPU time used so far by the PostgreSQL processes that serve `database` (one per connection:
+ * keep the pool fixed while measuring) and by its WAL writer (commits), in ms, from Linux
+ * `/proc/<pid>/schedstat` (nanoseconds); undefined without `/proc`. Housekeeping that runs
+ * whatever the load (checkpointer, autovacuum, statistics) is left out.
  */
 export function postgresCpuMs(database: string): number | undefined {
-  if (!fs.existsSync('/proc/self/stat')) return undefined;
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
+  if (!fs.existsSync('/proc/self/schedstat')) return undefined;
+  let totalNs = 0;
   for (const pid of fs.readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
     try {
       const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!title.startsWith('postgres:')) continue;
       if (!title.includes(` ${database} `) && !title.includes('walwriter'))
         continue;
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime are fields 14 and 15 of stat (11 and 12 after the command).
-      total += Number(fields[11]) + Number(fields[12]);
+      const [onCpuNs] = fs
+        .readFileSync(`/proc/${pid}/schedstat`, 'utf8')
+        .split(' ');
+      totalNs += Number(onCpuNs);
     } catch {
       // the process ended meanwhile
     }
   }
-  return (total / ticks) * 1000;
+  return totalNs / 1e6;
 }
