@@ -183,7 +183,19 @@ async function run(
   };
 
   await clients.ask({ cmd: 'one-at-a-time', services: warmUp }); // the first requests compile the code
+  // What the backend uses doing nothing (timers, the scheduler, the reconciler), to set beside
+  // the one-at-a-time figure, which spans many idle moments between steps.
+  const idleCpu = process.cpuUsage();
+  const idleDb = pg();
+  await new Promise(resolve => setTimeout(resolve, 3000));
+  const idleUsed = process.cpuUsage(idleCpu);
+  const idlePerSecond = {
+    cpu: (idleUsed.user + idleUsed.system) / 1000 / 3,
+    db: (pg() - idleDb) / 3,
+  };
   const oneByOne = await measured('one-at-a-time', alone);
+  const idleShare = (perSecond: number) =>
+    (perSecond * oneByOne.wallMs) / 1000 / alone.length;
   const timed = await measured('burst', timedBurst);
   attribution.start();
   const attributed = await measured('burst', attributedBurst);
@@ -252,7 +264,11 @@ async function run(
       oneByOne.dbPerOp
         ? ` + ${ms(oneByOne.dbPerOp)} PostgreSQL CPU per operation`
         : ''
-    }`,
+    }, of which an idle backend would have used ${ms(
+      idleShare(idlePerSecond.cpu),
+    )}${
+      oneByOne.dbPerOp ? ` + ${ms(idleShare(idlePerSecond.db))} PostgreSQL` : ''
+    } in the same time`,
   );
   console.log(
     `  as the requester sees it: create + confirm + promote latency + the runner's wall time outside the driver`,

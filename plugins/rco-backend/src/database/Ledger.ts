@@ -64,9 +64,40 @@ export class Ledger {
   async lock(tx: Knex.Transaction, entityRef: string | undefined) {
     if (tx.client.config.client !== 'pg') return;
     const key = `rco_ledger:${entityRef ?? ''}`;
-    const held = this.held.get(tx) ?? new Set<string>();
-    if (held.has(key)) return; // held until this transaction ends
+    if (this.held.get(tx)?.has(key)) return; // held until this transaction ends
     await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+    this.remember(tx, key);
+  }
+
+  /**
+   * Reads the row of `table` with this id and takes the lock of the chain its `entity_ref`
+   * names, in one statement on PostgreSQL. The row is as it was when the statement began: a
+   * writer that held the lock meanwhile may have changed it since.
+   */
+  async readLocked(
+    tx: Knex.Transaction,
+    table: string,
+    id: string,
+  ): Promise<Record<string, any> | undefined> {
+    if (tx.client.config.client !== 'pg') {
+      const row = await tx(table).where({ id }).first();
+      if (row) await this.lock(tx, row.entity_ref);
+      return row;
+    }
+    const { rows } = await tx.raw(
+      `SELECT t.*, pg_advisory_xact_lock(hashtext('rco_ledger:' || coalesce(t.entity_ref, ''))) AS locked
+       FROM ?? AS t WHERE t.id = ?`,
+      [table, id],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    delete row.locked;
+    this.remember(tx, `rco_ledger:${row.entity_ref ?? ''}`);
+    return row;
+  }
+
+  private remember(tx: Knex.Transaction, key: string) {
+    const held = this.held.get(tx) ?? new Set<string>();
     held.add(key);
     this.held.set(tx, held);
   }

@@ -251,17 +251,15 @@ export class OperationStore {
   ): Promise<OperationRecord | undefined> {
     const now = new Date();
     return this.db.transaction(async tx => {
-      const read = () => tx('rco_operations').where({ id }).first();
-      let row = await read();
-      if (!row || !change.from.includes(row.state)) return undefined;
       // Every writer takes the entity's ledger lock before it writes the row, so they never
-      // wait for each other in opposite orders.
-      await this.ledger.lock(tx, row.entity_ref);
+      // wait for each other in opposite orders; here the read takes it (one round trip).
+      let row = await this.ledger.readLocked(tx, 'rco_operations', id);
+      if (!row || !change.from.includes(row.state)) return undefined;
       let written = await this.write(tx, row, change, now);
       if (!written) {
         // Another change committed between the read and the lock: judge this one again on
         // the state it left (the lock keeps it still now).
-        row = await read();
+        row = await tx('rco_operations').where({ id }).first();
         if (!row || !change.from.includes(row.state)) return undefined;
         written = await this.write(tx, row, change, now);
         if (!written) return undefined;
@@ -332,35 +330,20 @@ export class OperationStore {
    */
   async claimLease(id: string, owner: string, leaseMs: number) {
     const now = new Date();
-    const count = await this.ephemeral(tx =>
-      tx('rco_operations')
-        .where({ id })
-        .whereNotNull('active_key')
-        .andWhere(q =>
-          q
-            .whereNull('lease_expires_at')
-            .orWhere('lease_expires_at', '<', now)
-            .orWhere({ lease_owner: owner }),
-        )
-        .update({
-          lease_owner: owner,
-          lease_expires_at: new Date(now.getTime() + leaseMs),
-        }),
-    );
+    const count = await this.db('rco_operations')
+      .where({ id })
+      .whereNotNull('active_key')
+      .andWhere(q =>
+        q
+          .whereNull('lease_expires_at')
+          .orWhere('lease_expires_at', '<', now)
+          .orWhere({ lease_owner: owner }),
+      )
+      .update({
+        lease_owner: owner,
+        lease_expires_at: new Date(now.getTime() + leaseMs),
+      });
     return count === 1;
-  }
-
-  /**
-   * Writes that may be lost in a crash without harm (progress, lease renewals: a lost lease
-   * renewal only lets another backend adopt the operation sooner) do not wait for the disk on
-   * PostgreSQL. State changes and their ledger entries always do.
-   */
-  private async ephemeral<T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) {
-    if (this.db.client.config.client !== 'pg') return fn(this.db);
-    return this.db.transaction(async tx => {
-      await tx.raw('SET LOCAL synchronous_commit TO OFF');
-      return fn(tx);
-    });
   }
 
   /** Progress from the driver: no state change, so no ledger entry; renews our lease. */
@@ -371,17 +354,15 @@ export class OperationStore {
     update: { progress?: OperationProgress; steps?: OperationStep[] },
   ) {
     const now = new Date();
-    const count = await this.ephemeral(tx =>
-      tx('rco_operations')
-        .where({ id, lease_owner: owner })
-        .whereNotNull('active_key')
-        .update({
-          ...(update.progress ? { progress: json(update.progress) } : {}),
-          ...(update.steps ? { steps: json(update.steps) } : {}),
-          lease_expires_at: new Date(now.getTime() + leaseMs),
-          updated_at: now,
-        }),
-    );
+    const count = await this.db('rco_operations')
+      .where({ id, lease_owner: owner })
+      .whereNotNull('active_key')
+      .update({
+        ...(update.progress ? { progress: json(update.progress) } : {}),
+        ...(update.steps ? { steps: json(update.steps) } : {}),
+        lease_expires_at: new Date(now.getTime() + leaseMs),
+        updated_at: now,
+      });
     return count === 1;
   }
 
