@@ -36,20 +36,22 @@ export const asService = (subject: string) =>
 /** Every component of this harness is owned by the RCO team. */
 const OWNER = 'group:default/rco-team';
 
+/** The groups the portal's policy grants the non-resource permissions to. */
+export const PERMISSION_GROUPS: Record<string, string[]> = {
+  'rco.signoff.create': [
+    'group:default/dpo',
+    'group:default/security',
+    'group:default/product-owners',
+  ],
+  'rco.waiver.create': ['group:default/security'],
+  'rco.override.create': ['group:default/break-glass'],
+};
+
 function decide(r: any, credentials: any) {
   const groups = people[credentials.principal.userEntityRef] ?? [];
   const name: string = r.permission.name;
-  const groupFor: Record<string, string[]> = {
-    'rco.signoff.create': [
-      'group:default/dpo',
-      'group:default/security',
-      'group:default/product-owners',
-    ],
-    'rco.waiver.create': ['group:default/security'],
-    'rco.override.create': ['group:default/break-glass'],
-  };
-  const allowed = groupFor[name]
-    ? groups.some(g => groupFor[name].includes(g))
+  const allowed = PERMISSION_GROUPS[name]
+    ? groups.some(g => PERMISSION_GROUPS[name].includes(g))
     : !!r.resourceRef && groups.includes(OWNER);
   return allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
 }

@@ -11,6 +11,7 @@ import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { rcoPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { PERMISSION_GROUPS } from '../__testUtils__/operationsBackend';
 import {
   examplesDir,
   governedEntity,
@@ -97,15 +98,7 @@ async function start(
               'component:default/rco': 'group:default/rco-team',
               'component:default/other': 'group:default/payments',
             };
-            const groupFor: Record<string, string[]> = {
-              'rco.signoff.create': [
-                'group:default/dpo',
-                'group:default/security',
-                'group:default/product-owners',
-              ],
-              'rco.waiver.create': ['group:default/security'],
-            };
-            const needed = groupFor[r.permission.name] ?? [
+            const needed = PERMISSION_GROUPS[r.permission.name] ?? [
               owners[r.resourceRef],
             ];
             const allowed = groups.some(g => needed.includes(g));

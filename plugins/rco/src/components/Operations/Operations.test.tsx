@@ -150,6 +150,18 @@ const operation = (o: Partial<OperationResponse> = {}): OperationResponse => ({
   ...o,
 });
 
+/** Mei's break-glass override for the release in staging, two hours from expiry. */
+const activeOverride = (id: string): OverrideResponse => ({
+  id,
+  entityRef: 'component:default/rco',
+  environment: 'staging',
+  release: RELEASE,
+  justification: 'Hotfix for incident INC-4711: calls dropped',
+  createdBy: 'user:default/mei',
+  createdAt: NOW,
+  expiresAt: DateTime.now().plus({ hours: 2 }).toUTC().toISO()!,
+});
+
 function mockApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
   return {
     listEnvironments: jest.fn(async () => environments()),
@@ -775,16 +787,7 @@ describe('OperationsPanel', () => {
   });
 
   it('break-glass: validates justification and expiry, then shows the override and lifts the gates', async () => {
-    const override: OverrideResponse = {
-      id: 'ov-1',
-      entityRef: 'component:default/rco',
-      environment: 'staging',
-      release: RELEASE,
-      justification: 'Hotfix for incident INC-4711: calls dropped',
-      createdBy: 'user:default/mei',
-      createdAt: NOW,
-      expiresAt: DateTime.now().plus({ hours: 2 }).toUTC().toISO()!,
-    };
+    const override = activeOverride('ov-1');
     const revoked = { ...override, revokedAt: NOW };
     const api = mockApi({
       listOverrides: jest
@@ -868,16 +871,7 @@ describe('OperationsPanel', () => {
   });
 
   it('shows an active override to everyone, but Revoke only to the break-glass group', async () => {
-    const override: OverrideResponse = {
-      id: 'ov-2',
-      entityRef: 'component:default/rco',
-      environment: 'staging',
-      release: RELEASE,
-      justification: 'Hotfix for incident INC-4711: calls dropped',
-      createdBy: 'user:default/mei',
-      createdAt: NOW,
-      expiresAt: DateTime.now().plus({ hours: 2 }).toUTC().toISO()!,
-    };
+    const override = activeOverride('ov-2');
     const api = mockApi({ listOverrides: jest.fn(async () => [override]) });
     await render(api, {
       status: status({ 'image-scanning': 'fail' }),
