@@ -10,6 +10,7 @@ import {
 } from '../__testUtils__/operationsBackend';
 import { KubeApiPeer } from '../__testUtils__/argoRolloutsPeer/KubeApiPeer';
 import {
+  CANARY_STEPS as STEPS,
   seedHealthy,
   startSamplePeer,
 } from '../__testUtils__/argoRolloutsPeer/samples';
@@ -17,13 +18,6 @@ import {
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
 const TOKEN = 'peer-service-account-token';
-const STEPS = [
-  { setWeight: 20 },
-  { pause: {} },
-  { setWeight: 50 },
-  { analysis: { templates: [{ templateName: 'web' }] } },
-  { setWeight: 100 },
-];
 
 /**
  * The whole path through the plugin with the real argo-rollouts driver: the cluster comes from

@@ -12,6 +12,15 @@ import {
 import { ensureReplicaSet, templateHash } from './controllerObjects';
 import { KubeApiPeer } from './KubeApiPeer';
 
+/** The canary the tests' Rollouts walk: 20 % → pause → 50 % → analysis → 100 %. */
+export const CANARY_STEPS = [
+  { setWeight: 20 },
+  { pause: {} },
+  { setWeight: 50 },
+  { analysis: { templates: [{ templateName: 'web' }] } },
+  { setWeight: 100 },
+];
+
 /** A Rollout aborted by a failed background analysis (argoproj/argo-rollouts golden). */
 export const ROLLOUT_SAMPLE = 'argo-rollouts-rollout-aborted-canary.yaml';
 /** The failed AnalysisRun that aborted it. */

@@ -9,6 +9,7 @@ import { ArgoRolloutsDriver } from './ArgoRolloutsDriver';
 import { KubeApiPeer } from '../../__testUtils__/argoRolloutsPeer/KubeApiPeer';
 import {
   seedAbortedSample,
+  CANARY_STEPS as STEPS,
   seedHealthy,
   STABLE_IMAGE,
   startSamplePeer,
@@ -18,13 +19,6 @@ import { ReplicaSet, Rollout } from './types';
 const TOKEN = 'peer-token-9f3c1a';
 const NEW_IMAGE = 'argoproj/rollouts-demo:yellow';
 const HASH = 'rollouts-pod-template-hash';
-const STEPS = [
-  { setWeight: 20 },
-  { pause: {} },
-  { setWeight: 50 },
-  { analysis: { templates: [{ templateName: 'web' }] } },
-  { setWeight: 100 },
-];
 
 let peer: KubeApiPeer;
 beforeEach(async () => {

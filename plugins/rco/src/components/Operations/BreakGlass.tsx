@@ -12,6 +12,7 @@ import {
 import { Alert } from '@material-ui/lab';
 import { DateTime, Duration } from 'luxon';
 import { useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { RcoApi } from '../../api/RcoApi';
 import { shortDigest } from '../ReleaseContent/format';
 import { messageOf } from './errors';
@@ -45,19 +46,10 @@ export function OverrideBanner(props: {
   onRevoke?: (override: OverrideResponse) => Promise<void>;
 }) {
   const o = props.override;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const revoke = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onRevoke!(o);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [{ loading: busy, error }, revoke] = useAsyncFn(
+    async () => props.onRevoke!(o),
+    [props.onRevoke, o],
+  );
   return (
     <Alert
       severity="warning"
@@ -83,7 +75,7 @@ export function OverrideBanner(props: {
       block this release there; sign-offs still do.
       {error && (
         <Typography variant="body2" color="error" role="alert">
-          Could not revoke it: {error}
+          Could not revoke it: {messageOf(error)}
         </Typography>
       )}
     </Alert>
@@ -113,28 +105,18 @@ export function BreakGlassDialog(props: {
       .plus(Math.min(maxDuration.toMillis(), 3_600_000))
       .toFormat(LOCAL),
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const short = justification.trim().length < MIN_JUSTIFICATION;
   const expiryError = expiryProblem(expires, maxDuration);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await api.createOverride(entityRef, {
-        environment,
-        release: { version: release.version, digest: release.digest },
-        justification: justification.trim(),
-        expiresAt: DateTime.fromISO(expires).toUTC().toISO()!,
-      });
-      props.onClose(created);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [{ loading: busy, error }, submit] = useAsyncFn(async () => {
+    const created = await api.createOverride(entityRef, {
+      environment,
+      release: { version: release.version, digest: release.digest },
+      justification: justification.trim(),
+      expiresAt: DateTime.fromISO(expires).toUTC().toISO()!,
+    });
+    props.onClose(created);
+  }, [api, entityRef, environment, release, justification, expires]);
 
   return (
     <Dialog
@@ -185,7 +167,7 @@ export function BreakGlassDialog(props: {
         />
         {error && (
           <Alert severity="error" role="alert">
-            {error}
+            {messageOf(error)}
           </Alert>
         )}
       </DialogContent>

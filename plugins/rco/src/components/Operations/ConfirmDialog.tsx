@@ -10,6 +10,7 @@ import {
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { FormEvent, ReactNode, useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { messageOf } from './errors';
 
 /** One line of the plan the person confirms. */
@@ -38,24 +39,18 @@ export function ConfirmDialog(props: {
 }) {
   const { title, entityName, facts, steps, warning, children } = props;
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const matches = typed === entityName;
+  const [{ loading: busy, error }, confirm] = useAsyncFn(
+    () => props.onConfirm(typed),
+    [props.onConfirm, typed],
+  );
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
     // A second click while the first request is out is ignored (the idempotency key covers
     // the rest, e.g. a retry after a lost response).
     if (!matches || busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await props.onConfirm(typed);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
+    await confirm();
   };
 
   return (
@@ -132,7 +127,7 @@ export function ConfirmDialog(props: {
           />
           {error && (
             <Alert severity="error" role="alert">
-              {error}
+              {messageOf(error)}
             </Alert>
           )}
         </DialogContent>

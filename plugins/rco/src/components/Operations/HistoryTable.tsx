@@ -15,6 +15,7 @@ import { Fragment, useState } from 'react';
 import { StatusChip } from '../ReleaseContent/StatusChip';
 import { relative } from '../ReleaseContent/format';
 import { describeOperation } from './model';
+import { ReasonsList } from './ReasonsList';
 import { OutcomeChip } from './OutcomeChip';
 
 const GATE_STATUSES = ['pass', 'fail', 'missing', 'stale', 'waived'];
@@ -51,15 +52,10 @@ function SnapshotDetail(props: { op: OperationResponse }) {
               .join(', ')
           : 'none'}
       </Typography>
-      {op.reasons.length > 0 && (
-        <ul aria-label={`Reasons of operation ${op.id}`}>
-          {op.reasons.map(r => (
-            <li key={r}>
-              <Typography variant="body2">{r}</Typography>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ReasonsList
+        reasons={op.reasons}
+        label={`Reasons of operation ${op.id}`}
+      />
     </Box>
   );
 }

@@ -13,12 +13,13 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert, AlertTitle } from '@material-ui/lab';
-import { useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { RcoApi } from '../../api/RcoApi';
 import { relative } from '../ReleaseContent/format';
 import { messageOf } from './errors';
 import { MetricsTable } from './MetricsTable';
 import { describeOperation, isActive } from './model';
+import { ReasonsList } from './ReasonsList';
 import { OutcomeChip, STATE_LABEL } from './OutcomeChip';
 
 const STEP_WORD: Record<OperationStep['status'], string> = {
@@ -52,8 +53,6 @@ export function OperationProgress(props: {
   onDismiss: () => void;
 }) {
   const { api, operation: op, capabilities, liveError } = props;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const control = !!capabilities?.operations?.control;
   const progress = op.progress;
   const active = isActive(op);
@@ -66,17 +65,11 @@ export function OperationProgress(props: {
     s => s.status === 'running' || s.status === 'pending',
   );
 
-  const act = async (action: (id: string) => Promise<OperationResponse>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      props.onChanged(await action(op.id));
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [{ loading: busy, error }, act] = useAsyncFn(
+    async (action: (id: string) => Promise<OperationResponse>) =>
+      props.onChanged(await action(op.id)),
+    [op.id, props.onChanged],
+  );
 
   return (
     <Box component="section" aria-label="Operation progress" mt={2}>
@@ -212,7 +205,7 @@ export function OperationProgress(props: {
       )}
       {error && (
         <Box mt={1}>
-          <Alert severity="error">{error}</Alert>
+          <Alert severity="error">{messageOf(error)}</Alert>
         </Box>
       )}
       {liveError && active && (
@@ -248,15 +241,7 @@ export function OperationProgress(props: {
           </Alert>
         </Box>
       )}
-      {active && op.reasons.length > 0 && (
-        <ul aria-label="Reasons">
-          {op.reasons.map(r => (
-            <li key={r}>
-              <Typography variant="body2">{r}</Typography>
-            </li>
-          ))}
-        </ul>
-      )}
+      {active && <ReasonsList reasons={op.reasons} label="Reasons" />}
     </Box>
   );
 }
