@@ -1,0 +1,214 @@
+import { FourEyesView, GateId } from '@internal/plugin-rco-common';
+import { SignoffRecord } from './types';
+
+/** The roles that sign a release off. */
+export type SignoffRole = 'po' | 'dpo' | 'security';
+export const SIGNOFF_ROLES: readonly SignoffRole[] = ['po', 'dpo', 'security'];
+
+const ROLE_TITLE: Record<SignoffRole, string> = {
+  po: 'PO',
+  dpo: 'DPO',
+  security: 'Security',
+};
+
+/**
+ * Gates that people pass by signing: no waiver lifts them (a waiver would be one person
+ * standing in for the signers), only a break-glass override recorded by someone else than the
+ * release's requester.
+ */
+export const SIGNOFF_GATES: readonly GateId[] = ['dpo-signoff'];
+
+export const isSignoffGate = (gate: string) =>
+  (SIGNOFF_GATES as readonly string[]).includes(gate);
+
+/** A signer's standing decision in one role. */
+export interface StandingDecision {
+  id: string;
+  role: SignoffRole;
+  signer: string;
+  decision: 'approved' | 'rejected';
+  comment?: string;
+  createdAt: Date;
+}
+
+/**
+ * Each signer's newest decision per role for the release. A revocation is a decision too: when a
+ * signer's newest decision is revoked they have no standing decision, and an older approval of
+ * theirs does not come back. Revoking an older decision changes nothing that stands.
+ */
+export function standingDecisions(
+  signoffs: SignoffRecord[],
+  release: { version?: string; digest?: string },
+): StandingDecision[] {
+  const forRelease = signoffs.filter(
+    s =>
+      s.release.version === release.version &&
+      s.release.digest === release.digest,
+  );
+  const revoked = new Set(
+    forRelease.filter(s => s.decision === 'revoked').map(s => s.revokes),
+  );
+  const newest = new Map<string, SignoffRecord>();
+  for (const s of forRelease) {
+    if (s.decision === 'revoked') continue;
+    const key = `${s.role}|${s.signer}`;
+    const seen = newest.get(key);
+    if (!seen || seen.createdAt <= s.createdAt) newest.set(key, s);
+  }
+  return [...newest.values()]
+    .filter(s => !revoked.has(s.id))
+    .map(s => ({
+      id: s.id,
+      role: s.role,
+      signer: s.signer,
+      decision: s.decision as 'approved' | 'rejected',
+      comment: s.comment,
+      createdAt: s.createdAt,
+    }));
+}
+
+/** One role's verdict. */
+export interface RoleVerdict {
+  status: 'approved' | 'rejected' | 'missing';
+  reason?: string;
+  /** Approvals that count. */
+  approvals: StandingDecision[];
+  rejections: StandingDecision[];
+  /** Approvals that stand but do not count, and why. */
+  notCounted: Array<StandingDecision & { why: string }>;
+}
+
+export interface FourEyesVerdict {
+  requester?: string;
+  confirmer?: string;
+  roles: Record<SignoffRole, RoleVerdict>;
+}
+
+/**
+ * The four-eyes rule, the one every path judges sign-offs with (the status and its dpo-signoff
+ * gate, preflight, confirmation and the page): which approvals count per role and why the others
+ * do not. The requester's approvals never count, nor do the approvals of whoever confirms the
+ * deploy; without a release request on record nobody can tell, so no approval counts. A standing
+ * rejection in a role holds the role, whoever else approved.
+ */
+export function fourEyes(input: {
+  signoffs: SignoffRecord[];
+  release: { version?: string; digest?: string };
+  requester?: string;
+  /** Who confirms the deploy (the operation's requester); unknown for the status. */
+  confirmer?: string;
+}): FourEyesVerdict {
+  const { release, requester, confirmer } = input;
+  const standing = standingDecisions(input.signoffs, release);
+  const judge = (role: SignoffRole): RoleVerdict => {
+    const mine = standing.filter(s => s.role === role);
+    const rejections = mine.filter(s => s.decision === 'rejected');
+    const approvals: StandingDecision[] = [];
+    const notCounted: RoleVerdict['notCounted'] = [];
+    for (const s of mine.filter(d => d.decision === 'approved')) {
+      const why = whyNotCounted(s.signer, requester, confirmer);
+      if (why) notCounted.push({ ...s, why });
+      else approvals.push(s);
+    }
+    const title = ROLE_TITLE[role];
+    if (!release.version || !release.digest) {
+      return {
+        status: 'missing',
+        reason: 'Sign-offs bind to a release: give its version and digest',
+        approvals: [],
+        rejections,
+        notCounted,
+      };
+    }
+    if (rejections.length) {
+      const r = rejections[0];
+      return {
+        status: 'rejected',
+        reason: `${title} ${r.signer} rejected ${release.version}${
+          r.comment ? `: ${r.comment}` : ''
+        }`,
+        approvals,
+        rejections,
+        notCounted,
+      };
+    }
+    if (approvals.length)
+      return { status: 'approved', approvals, rejections, notCounted };
+    return {
+      status: 'missing',
+      reason: notCounted.length
+        ? `No ${title} approval of ${release.version} counts: ${notCounted
+            .map(n => `${n.signer} ${n.why}`)
+            .join('; ')}`
+        : `No ${title} approval of ${release.version}`,
+      approvals,
+      rejections,
+      notCounted,
+    };
+  };
+  return {
+    requester,
+    confirmer,
+    roles: { po: judge('po'), dpo: judge('dpo'), security: judge('security') },
+  };
+}
+
+function whyNotCounted(
+  signer: string,
+  requester?: string,
+  confirmer?: string,
+): string | undefined {
+  if (!requester) {
+    return 'signed, but no release request is on record: the four-eyes rule needs to know who asked';
+  }
+  if (signer === requester) {
+    return 'requested the release and cannot approve it too (four eyes)';
+  }
+  if (confirmer && signer === confirmer) {
+    return 'confirms the deploy and cannot approve it too (four eyes)';
+  }
+  return undefined;
+}
+
+/** The required roles a verdict does not approve, with the reason of each. */
+export function unapprovedRoles(
+  verdict: FourEyesVerdict,
+  required: readonly SignoffRole[],
+): Array<{ role: SignoffRole; reason: string }> {
+  return required
+    .filter(role => verdict.roles[role].status !== 'approved')
+    .map(role => ({ role, reason: verdict.roles[role].reason ?? '' }));
+}
+
+/** The verdict as the API writes it (dates as ISO strings). */
+export function fourEyesView(verdict: FourEyesVerdict): FourEyesView {
+  const role = (r: RoleVerdict) => ({
+    status: r.status,
+    reason: r.reason,
+    decisions: [
+      ...r.approvals.map(a => ({ ...a, notCounted: undefined as any })),
+      ...r.notCounted.map(({ why, ...a }) => ({ ...a, notCounted: why })),
+      ...r.rejections,
+    ]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map(d => ({
+        id: d.id,
+        signer: d.signer,
+        decision: d.decision,
+        createdAt: d.createdAt.toISOString(),
+        comment: d.comment,
+        ...('notCounted' in d && d.notCounted
+          ? { notCounted: d.notCounted }
+          : {}),
+      })),
+  });
+  return {
+    requester: verdict.requester,
+    confirmer: verdict.confirmer,
+    roles: {
+      po: role(verdict.roles.po),
+      dpo: role(verdict.roles.dpo),
+      security: role(verdict.roles.security),
+    },
+  };
+}
