@@ -28,6 +28,11 @@ export interface Config {
     signoffs?: {
       /** Group whose members may sign for each role. */
       groups?: { po?: string; dpo?: string; security?: string };
+      /**
+       * Group whose members may revoke other people's sign-offs (with rco.signoff.revoke, and
+       * audited). Unset by default: only the signer revokes their own decision.
+       */
+      revokeGroup?: string;
     };
     waivers?: {
       /** Group whose members may waive a gate. Default group:default/security. */
@@ -64,6 +69,25 @@ export interface Config {
       namespace?: string;
       /** Namespaces an entity's annotation may choose. Default: only `namespace`. */
       allowedNamespaces?: string[];
+      /**
+       * Targets bound to one entity (ADR 0007). The entity's target here is this release or
+       * Rollout in this namespace, whatever its annotations say, and no other entity can take it
+       * (operations 403, no revisions shown), not even one that claimed it before the binding was
+       * configured. A target no binding names belongs to the first entity that creates an
+       * operation on it (a deploy or a rollback dry-run, with that permission): the claim is
+       * recorded with a `target-claim` ledger entry. Until a target is bound or claimed, the
+       * environments list shows no revisions for it, so registering an entity with a release's
+       * name never reveals that release's history. Bind every release that exists before the
+       * console does.
+       */
+      bindings?: Array<{
+        /** Full entity ref, e.g. component:default/payments. */
+        entity: string;
+        /** Helm release or Rollout name. Default: the entity's name. */
+        name?: string;
+        /** Default: the environment's namespace. */
+        namespace?: string;
+      }>;
       helm?: {
         /** Default: the entity's name. */
         release?: string;
@@ -90,6 +114,17 @@ export interface Config {
       pollInterval?: string;
       /** Operations nobody confirms within this are aborted. Default PT1H. */
       confirmationTimeout?: string;
+      /**
+       * Entity kinds that may request operations, see environments' revisions, record
+       * overrides and steer the simulated cluster; compared case-insensitively. Other kinds get
+       * 403. Default: [Component].
+       */
+      entityKinds?: string[];
+      /**
+       * How long one read of a target's revisions (one `helm history`) is shared by every
+       * viewer, ISO 8601. Default PT10S. Preflight and the runner always read fresh.
+       */
+      historyCacheTtl?: string;
     };
     breakGlass?: {
       /** Group whose members may record break-glass overrides. Default group:default/break-glass. */
@@ -101,6 +136,23 @@ export interface Config {
     simulated?: {
       /** Time between canary steps, ISO 8601. Default PT1S. */
       stepDelay?: string;
+    };
+    /** The ledger's checkpoints and verification (ADR 0004). */
+    ledger?: {
+      /**
+       * Key (at least 32 bytes) that signs the chain heads at each checkpoint (HMAC-SHA256), so
+       * that someone who can write the database and recompute the hashes is still found. Keep it
+       * out of the database and its backups. Without it (or checkpointKeyFile) checkpoints are
+       * unsigned, and the backend warns at start.
+       * @visibility secret
+       */
+      checkpointKey?: string;
+      /** A file holding the checkpoint key instead (a mounted secret). */
+      checkpointKeyFile?: string;
+      /** When to verify and checkpoint. Default every 5 minutes, one instance at a time. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Shortest time between two on-demand runs (POST /ledger/verify), ISO 8601. Default PT1M. */
+      onDemandInterval?: string;
     };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;

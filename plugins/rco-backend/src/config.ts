@@ -1,16 +1,30 @@
 import { Config } from '@backstage/config';
 import { GATE_IDS, GateId } from '@internal/plugin-rco-common';
 import { Duration } from 'luxon';
+import { readFileSync } from 'node:fs';
 import { GateConfig } from './gates/types';
+import { normalizeEntityRef } from './lib/entityRefs';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
 export interface RcoConfig {
+  /** Ledger checkpoints and verification (ADR 0004). */
+  ledger: {
+    /** Signs chain-head checkpoints; absent: checkpoints are unsigned. Never logged. */
+    checkpointKey?: Buffer;
+    /** Shortest time between two on-demand verification runs. Default PT1M. */
+    onDemandInterval: Duration;
+  };
   gates: GateConfig;
   maxUploadBytes: number;
   signoffGroups: Record<'po' | 'dpo' | 'security', string>;
+  /** Group whose members may revoke other people's sign-offs; unset: only the signer revokes. */
+  signoffRevokeGroup?: string;
   waiverGroup: string;
   waiverMaxDuration: Duration;
-  /** Service principals (CI tokens) and the entities each may write evidence for. */
+  /**
+   * Service principals (CI tokens) and the entities each may read and write evidence for;
+   * subjects as normalizeServiceSubject spells them, entities as normalizeEntityRef does.
+   */
   ciSubjects: Array<{
     subject: string;
     entities: string[];
@@ -23,6 +37,10 @@ export interface RcoConfig {
   breakGlassMaxDuration: Duration;
   /** Load demo evidence into the embedded default portal. */
   demoEvidence: boolean;
+  /** Entity kinds that may deploy, roll back and see targets (ADR 0007). Default Component. */
+  operationEntityKinds: string[];
+  /** How long a target's revision history read is shared by viewers. Default PT10S. */
+  historyCacheTtl: Duration;
 }
 
 const iso = (config: Config, key: string, fallback: string) => {
@@ -36,6 +54,75 @@ const iso = (config: Config, key: string, fallback: string) => {
   return duration;
 };
 
+/**
+ * The subject a service principal is known by here. Backstage gives a static external-access
+ * token the subject configured for it as is (`ci-rco`), and a JWKS token `external:<sub>` (or
+ * `external:<subjectPrefix>:<sub>`); the local portal configures the former and the tests mock
+ * the latter. Both spellings name the same CI identity, so one `external:` prefix is dropped on
+ * both sides of the comparison. Plugin-to-plugin tokens (`plugin:<id>`) keep their prefix: a
+ * plugin is only ever matched by an entry that names it as `plugin:<id>`.
+ */
+export const normalizeServiceSubject = (subject: string) =>
+  subject.replace(/^external:/, '');
+
+function readCiSubjects(config: Config | undefined): RcoConfig['ciSubjects'] {
+  const seen = new Set<string>();
+  return (config?.getOptionalConfigArray('ci.subjects') ?? []).map(c => {
+    const subject = normalizeServiceSubject(c.getString('subject'));
+    // Two entries for one token would make its reach depend on their order.
+    if (seen.has(subject)) {
+      throw new Error(
+        `rco.ci.subjects names ${subject} twice (ci-rco and external:ci-rco are the same subject)`,
+      );
+    }
+    seen.add(subject);
+    return {
+      subject,
+      entities: c.getStringArray('entities').map(e => {
+        try {
+          return normalizeEntityRef(e);
+        } catch {
+          throw new Error(
+            `rco.ci.subjects[${subject}].entities: "${e}" is not an entity ref such as component:default/rco`,
+          );
+        }
+      }),
+      operations: c.getOptionalStringArray('operations') ?? [],
+    };
+  });
+}
+
+/**
+ * The checkpoint key from rco.ledger.checkpointKey or the file checkpointKeyFile names (not
+ * both); at least 32 bytes. Errors name the setting, never the key.
+ */
+function readCheckpointKey(config: Config | undefined): Buffer | undefined {
+  const inline = config?.getOptionalString('ledger.checkpointKey');
+  const file = config?.getOptionalString('ledger.checkpointKeyFile');
+  if (inline && file) {
+    throw new Error(
+      'rco.ledger: set checkpointKey or checkpointKeyFile, not both',
+    );
+  }
+  let key: Buffer | undefined;
+  if (inline) key = Buffer.from(inline, 'utf8');
+  if (file) {
+    try {
+      key = Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
+    } catch (e) {
+      throw new Error(
+        `rco.ledger.checkpointKeyFile: cannot read ${file} (${(e as any).code})`,
+      );
+    }
+  }
+  if (key && key.length < 32) {
+    throw new Error(
+      'rco.ledger checkpoint key is too short: use at least 32 random bytes',
+    );
+  }
+  return key;
+}
+
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');
   const maxAge: Partial<Record<GateId, string>> = {};
@@ -45,6 +132,12 @@ export function readRcoConfig(root: Config): RcoConfig {
       maxAge[gate] = iso(config!, `gates.${gate}.maxAge`, value).toISO()!;
   }
   return {
+    ledger: {
+      checkpointKey: readCheckpointKey(config),
+      onDemandInterval: config
+        ? iso(config, 'ledger.onDemandInterval', 'PT1M')
+        : Duration.fromISO('PT1M'),
+    },
     gates: {
       maxAge,
       blockingSeverities: config?.getOptionalStringArray(
@@ -67,18 +160,13 @@ export function readRcoConfig(root: Config): RcoConfig {
         config?.getOptionalString('signoffs.groups.security') ??
         'group:default/security',
     },
+    signoffRevokeGroup: config?.getOptionalString('signoffs.revokeGroup'),
     waiverGroup:
       config?.getOptionalString('waivers.group') ?? 'group:default/security',
     waiverMaxDuration: config
       ? iso(config, 'waivers.maxDuration', 'P7D')
       : Duration.fromISO('P7D'),
-    ciSubjects: (config?.getOptionalConfigArray('ci.subjects') ?? []).map(
-      c => ({
-        subject: c.getString('subject'),
-        entities: c.getStringArray('entities').map(e => e.toLowerCase()),
-        operations: c.getOptionalStringArray('operations') ?? [],
-      }),
-    ),
+    ciSubjects: readCiSubjects(config),
     demoEvidence: config?.getOptionalBoolean('demoEvidence') ?? false,
     breakGlassGroup:
       config?.getOptionalString('breakGlass.group') ??
@@ -86,5 +174,11 @@ export function readRcoConfig(root: Config): RcoConfig {
     breakGlassMaxDuration: config
       ? iso(config, 'breakGlass.maxDuration', 'PT4H')
       : Duration.fromISO('PT4H'),
+    operationEntityKinds: config?.getOptionalStringArray(
+      'operations.entityKinds',
+    ) ?? ['Component'],
+    historyCacheTtl: config
+      ? iso(config, 'operations.historyCacheTtl', 'PT10S')
+      : Duration.fromISO('PT10S'),
   };
 }

@@ -5,7 +5,7 @@ import {
   InputError,
   NotAllowedError,
 } from '@backstage/errors';
-import { DeployDriver } from '@internal/plugin-rco-node';
+import { DeployDriver, driverWording } from '@internal/plugin-rco-node';
 import { OperationStep, OperationType } from '@internal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
@@ -17,6 +17,8 @@ import {
 import { OverrideStore } from '../database/OverrideStore';
 import { ReleaseService } from '../service/ReleaseService';
 import { Environments } from './environments';
+import { HistoryCache } from './historyCache';
+import { NOT_BOUND_MESSAGE, TargetBindings } from './targetBinding';
 import { preflight } from './preflight';
 import { OperationRunner } from './OperationRunner';
 
@@ -54,6 +56,10 @@ export class OperationService {
       runner: OperationRunner;
       instanceId: string;
       leaseMs: number;
+      /** Which entity holds which target (ADR 0007). */
+      bindings: TargetBindings;
+      /** Viewers' history reads, shared per target. */
+      historyCache: HistoryCache;
     },
   ) {}
 
@@ -70,7 +76,9 @@ export class OperationService {
 
   /**
    * A rollback needs a successful dry-run of the same revision in the same environment since
-   * the serving revision went live (the page offers it first; the API holds it too).
+   * the serving revision went live (the page offers it first; the API holds it too), and since
+   * any rollback that failed or needs attention: what the dry-run checked is no longer what a
+   * repeated rollback would start from (a failed revision, a release left pending).
    */
   private async assertDryRunFirst(entity: Entity, request: OperationRequest) {
     const ops = await this.o.store.list(stringifyEntityRef(entity), {
@@ -79,8 +87,10 @@ export class OperationService {
     });
     const lastChange = ops.find(
       o =>
-        (o.type === 'deploy' || o.type === 'rollback') &&
-        (o.state === 'succeeded' || o.state === 'rolled-back'),
+        ((o.type === 'deploy' || o.type === 'rollback') &&
+          (o.state === 'succeeded' || o.state === 'rolled-back')) ||
+        (o.type === 'rollback' &&
+          (o.state === 'failed' || o.state === 'needs-attention')),
     );
     const dryRun = ops.find(
       o =>
@@ -94,22 +104,44 @@ export class OperationService {
         `Run a rollback dry-run of revision ${
           request.targetRevision ?? '(previous)'
         } in ${request.environment} first${
-          lastChange
-            ? `, after operation ${lastChange.id} changed what serves there`
-            : ''
+          !lastChange
+            ? ''
+            : lastChange.state === 'failed' ||
+              lastChange.state === 'needs-attention'
+            ? `, since rollback ${lastChange.id} ended ${lastChange.state}`
+            : `, after operation ${lastChange.id} changed what serves there`
         }`,
       );
     }
   }
 
-  /** An environment's revisions as its driver reports them (for the page). */
+  /** 403 unless the entity's kind may operate (rco.operations.entityKinds). */
+  assertEntityKind(entity: Entity) {
+    this.o.bindings.assertKind(entity);
+  }
+
+  /**
+   * An environment's revisions as its driver reports them (for the page): only of a target this
+   * entity holds (NotAllowedError otherwise, the same for unclaimed and held elsewhere), and one
+   * shared, cached read per target however many viewers ask.
+   */
   async history(entity: Entity, environment: string) {
+    this.o.bindings.assertKind(entity);
     const driver = this.driverFor(environment);
-    return driver.history(
-      this.o.environments.target(entity, environment),
-      this.o.runner.context(
-        { id: `history:${environment}` } as OperationRecord,
-        AbortSignal.timeout(15_000),
+    const target = this.o.environments.target(entity, environment);
+    const key = this.o.environments.lockKey(target, !!driver.simulated);
+    const entityRef = stringifyEntityRef(entity);
+    const decision = await this.o.bindings.decide(entityRef, key);
+    if (decision === 'elsewhere' || decision === 'unclaimed') {
+      throw new NotAllowedError(NOT_BOUND_MESSAGE);
+    }
+    return this.o.historyCache.read(key, { entityRef, environment }, () =>
+      driver.history(
+        target,
+        this.o.runner.context(
+          { id: `history:${environment}` } as OperationRecord,
+          AbortSignal.timeout(15_000),
+        ),
       ),
     );
   }
@@ -136,14 +168,7 @@ export class OperationService {
           ),
         );
       }
-      steps.push(
-        step(
-          'deploy',
-          driver.id === 'helm'
-            ? 'helm upgrade --install --atomic --wait'
-            : `Canary rollout (${driver.label})`,
-        ),
-      );
+      steps.push(step('deploy', driverWording(driver).deployStep));
     } else if (request.type === 'rollback') {
       steps.push(
         step(
@@ -166,6 +191,7 @@ export class OperationService {
     request: OperationRequest,
     idempotencyKey?: string,
   ): Promise<{ operation: OperationRecord; created: boolean }> {
+    this.o.bindings.assertKind(entity);
     const entityRef = stringifyEntityRef(entity);
     const requestHash = sha256(canonicalJson({ entityRef, request }));
     const replay = async () => {
@@ -203,8 +229,11 @@ export class OperationService {
     const env = this.o.environments.get(request.environment);
     const driver = this.driverFor(request.environment);
     const target = this.o.environments.target(entity, env.name);
+    const lockKey = this.o.environments.lockKey(target, !!driver.simulated);
     if (request.type === 'rollback')
       await this.assertDryRunFirst(entity, request);
+    // Held, or claimed now (audited); 403 without naming the holder otherwise.
+    await this.o.bindings.holdOrClaim(entity, target, lockKey, actor);
     let operation: OperationRecord;
     try {
       operation = await this.o.store.create({
@@ -219,7 +248,7 @@ export class OperationService {
         requestedBy: actor,
         idempotencyKey,
         requestHash,
-        lockKey: this.o.environments.lockKey(target, !!driver.simulated),
+        lockKey,
         lease: { owner: this.o.instanceId, ms: this.o.leaseMs },
       });
     } catch (error) {
@@ -547,12 +576,12 @@ export class OperationService {
     }
     const driver = this.driverFor(op.environment);
     if (op.state !== 'running' || op.type !== 'deploy' || !driver.abort) {
+      // The driver says why in its own words (Helm: --atomic undoes a failed upgrade).
+      const reason = driverWording(driver).cannotAbortReason;
       throw new ConflictError(
         op.state === 'running'
           ? `${driver.label} cannot abort this ${op.type} once it runs${
-              driver.id === 'helm'
-                ? ': --atomic rolls it back itself if it fails'
-                : ''
+              reason ? `: ${reason}` : ''
             }`
           : `Operation ${op.id} is ${op.state}`,
       );

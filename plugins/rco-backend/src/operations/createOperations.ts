@@ -15,6 +15,7 @@ import { RcoConfig } from '../config';
 import { Ledger } from '../database/Ledger';
 import { OperationStore } from '../database/OperationStore';
 import { OverrideStore } from '../database/OverrideStore';
+import { DatabaseTargetClaimStore } from '../database/TargetClaimStore';
 import { ArgoRolloutsDriver } from '../drivers/argoRollouts/ArgoRolloutsDriver';
 import { HelmDriver } from '../drivers/helm/HelmDriver';
 import { SimulatedDriver } from '../drivers/simulated/SimulatedDriver';
@@ -22,7 +23,10 @@ import { EvidenceService } from '../evidence/EvidenceService';
 import { ReleaseService } from '../service/ReleaseService';
 import { Environments } from './environments';
 import { OperationNotifier } from './events';
-import { OperationRunner } from './OperationRunner';
+import { SignalChannels } from './signalChannels';
+import { HistoryCache } from './historyCache';
+import { OperationEvents, OperationRunner } from './OperationRunner';
+import { TargetBindings } from './targetBinding';
 import { OperationService } from './OperationService';
 
 const ms = (config: RootConfigService, key: string, fallback: string) => {
@@ -94,7 +98,26 @@ export async function createOperations(deps: {
     evidenceService: deps.evidenceService,
     logger: deps.logger,
     securityGroup: rcoConfig.signoffGroups.security,
+    channels: new SignalChannels(deps.db),
+    releases: deps.releases,
   });
+  const bindings = new TargetBindings({
+    entityKinds: rcoConfig.operationEntityKinds,
+    configured: environments.configuredBindings,
+    store: new DatabaseTargetClaimStore(deps.db, deps.ledger),
+  });
+  const historyCache = new HistoryCache(rcoConfig.historyCacheTtl.toMillis());
+  // Every change the runner or the service publishes drops the cached history of that target,
+  // so the page shows a new revision as soon as the operation reports it.
+  const events: OperationEvents = {
+    changed: async op => {
+      historyCache.invalidateFor(op.entityRef, op.environment);
+      await notifier.changed(op);
+    },
+    finished: (op, entity) => notifier.finished(op, entity),
+    dryRunRecorded: (op, result, from) =>
+      notifier.dryRunRecorded(op, result, from),
+  };
   const instanceId = randomUUID();
   const leaseMs = ms(root, 'rco.operations.leaseDuration', 'PT30S');
   const runner = new OperationRunner({
@@ -105,7 +128,7 @@ export async function createOperations(deps: {
       (await deps.catalog.getEntityByRef(ref, {
         credentials: await deps.auth.getOwnServiceCredentials(),
       })) ?? undefined,
-    events: notifier,
+    events,
     logger: deps.logger,
     instanceId,
     leaseMs,
@@ -125,6 +148,8 @@ export async function createOperations(deps: {
     runner,
     instanceId,
     leaseMs,
+    bindings,
+    historyCache,
   });
   // Every instance adopts orphaned operations; a plain timer rather than a scheduled task
   // because it must run on each instance, often (half a lease), and stop with the process.
@@ -147,6 +172,7 @@ export async function createOperations(deps: {
     overrides,
     environments,
     notifier,
+    bindings,
     simulated: environments.list.some(e => e.driver === 'simulated')
       ? simulated
       : undefined,

@@ -1,8 +1,13 @@
 import { Config } from '@backstage/config';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { DeployCluster, DeployTarget } from '@internal/plugin-rco-node';
 import { Duration } from 'luxon';
+import { targetKey, targetParts } from './targetBinding';
 
 type Role = 'po' | 'dpo' | 'security';
 
@@ -29,6 +34,21 @@ export interface EnvironmentConfig {
    * at another team's namespace by whoever can edit a catalog file.
    */
   allowedNamespaces: string[];
+  /**
+   * Targets bound to one entity by configuration (ADR 0007): the entity's target here is this
+   * namespace and release or Rollout name whatever its annotations say, and no other entity may
+   * take it.
+   */
+  bindings: TargetBindingConfig[];
+}
+
+/** One `rco.environments[].bindings` entry. */
+export interface TargetBindingConfig {
+  /** Full entity ref, lowercase. */
+  entity: string;
+  /** Helm release or Rollout name; default the entity's name. */
+  name: string;
+  namespace: string;
 }
 
 const ROLES: Role[] = ['po', 'dpo', 'security'];
@@ -80,8 +100,24 @@ export function readEnvironments(root: Config): EnvironmentConfig[] {
         );
       }
     }
+    const namespace = c.getOptionalString('namespace') ?? 'default';
+    const bindings = (c.getOptionalConfigArray('bindings') ?? []).map(b => {
+      const ref = parseEntityRef(b.getString('entity'));
+      const bound = {
+        entity: stringifyEntityRef(ref).toLowerCase(),
+        name: b.getOptionalString('name') ?? ref.name,
+        namespace: b.getOptionalString('namespace') ?? namespace,
+      };
+      if (!K8S_NAME.test(bound.name) || !K8S_NAME.test(bound.namespace)) {
+        throw new Error(
+          `rco.environments[${name}].bindings: ${bound.entity} names "${bound.namespace}/${bound.name}", which is not a Kubernetes name`,
+        );
+      }
+      return bound;
+    });
     return {
       name,
+      bindings,
       driver: c.getString('driver'),
       cluster: c.getOptionalString('cluster'),
       namespace: c.getOptionalString('namespace') ?? 'default',
@@ -136,6 +172,9 @@ export function readClusters(root: Config): Map<string, DeployCluster> {
 
 /** Environments and clusters, resolved per entity. */
 export class Environments {
+  /** Configured bindings by target key (the lock key): each target to one entity. */
+  readonly configuredBindings = new Map<string, string>();
+
   constructor(
     readonly list: EnvironmentConfig[],
     private readonly clusters: Map<string, DeployCluster>,
@@ -145,6 +184,27 @@ export class Environments {
         throw new Error(
           `rco.environments[${env.name}].cluster "${env.cluster}" is not a cluster of kubernetes.clusterLocatorMethods`,
         );
+      }
+      const entities = new Set<string>();
+      for (const b of env.bindings ?? []) {
+        if (entities.has(b.entity)) {
+          throw new Error(
+            `rco.environments[${env.name}].bindings: ${b.entity} is bound twice`,
+          );
+        }
+        entities.add(b.entity);
+        const key = targetKey(
+          { ...b, environment: env.name, cluster: env.cluster, driver: env.driver },
+          env.driver === 'simulated',
+          b.entity,
+        );
+        const holder = this.configuredBindings.get(key);
+        if (holder && holder !== b.entity) {
+          throw new Error(
+            `rco.environments[${env.name}].bindings: ${b.namespace}/${b.name} is bound to both ${holder} and ${b.entity}`,
+          );
+        }
+        this.configuredBindings.set(key, b.entity);
       }
     }
   }
@@ -183,8 +243,12 @@ export class Environments {
       }
       return value;
     };
-    const namespace = named('namespace') ?? env.namespace;
-    if (!env.allowedNamespaces.includes(namespace)) {
+    // A configured binding is the entity's target: its annotations cannot move it elsewhere.
+    const binding = env.bindings?.find(
+      b => b.entity === entityRef.toLowerCase(),
+    );
+    const namespace = binding?.namespace ?? named('namespace') ?? env.namespace;
+    if (!binding && !env.allowedNamespaces.includes(namespace)) {
       throw new InputError(
         `${entityRef}: namespace "${namespace}" is not allowed in ${name} (rco.environments[${name}].allowedNamespaces: ${env.allowedNamespaces.join(
           ', ',
@@ -198,13 +262,18 @@ export class Environments {
       cluster: env.cluster ? this.clusters.get(env.cluster) : undefined,
       namespace,
       helm: {
-        release: named('helm-release') ?? env.helm?.release ?? entityName,
+        release:
+          binding?.name ??
+          named('helm-release') ??
+          env.helm?.release ??
+          entityName,
         chart: env.helm?.chart ?? entityName,
         chartVersion: pick('helm-chart-version') ?? env.helm?.chartVersion,
         values: env.helm?.values,
       },
       rollout: {
-        name: named('rollout') ?? env.rollout?.name ?? entityName,
+        name:
+          binding?.name ?? named('rollout') ?? env.rollout?.name ?? entityName,
         container: pick('rollout-container') ?? env.rollout?.container,
       },
       timeoutMs: env.timeoutMs,
@@ -213,16 +282,11 @@ export class Environments {
 
   /**
    * What one operation at a time may change: the release or Rollout in its namespace and cluster
-   * (two entities must not drive the same release at once). The simulated cluster keeps one
-   * service per entity.
+   * (two entities must not drive the same release at once). The same normalised key binds the
+   * target to one entity (targetBinding.ts). The simulated cluster keeps one service per entity.
    */
   lockKey(target: DeployTarget, simulated: boolean) {
-    if (simulated) return `${target.environment}|entity|${target.entityRef}`;
-    const name =
-      target.driver === 'helm' ? target.helm?.release : target.rollout?.name;
-    return `${target.environment}|${target.cluster?.name ?? ''}|${
-      target.namespace
-    }|${target.driver}|${name}`;
+    return targetKey(targetParts(target), simulated, target.entityRef);
   }
 
   imageFor(

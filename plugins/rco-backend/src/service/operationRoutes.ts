@@ -1,8 +1,11 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { EnvironmentView } from '@internal/plugin-rco-common';
-import { Duration } from 'luxon';
 import { RcoConfig } from '../config';
 import { OperationRecord, OperationStore } from '../database/OperationStore';
 import { OverrideRecord, OverrideStore } from '../database/OverrideStore';
@@ -12,6 +15,9 @@ import { OperationNotifier } from '../operations/events';
 import { OperationService } from '../operations/OperationService';
 import { Access, OperationAction } from './access';
 import { audited } from './audited';
+import { OverrideService } from './decisions/OverrideService';
+import { DecisionStore } from '../database/DecisionStore';
+import { ReleaseService } from './ReleaseService';
 import { TypedRouter } from './releaseRoutes';
 
 /** Dependencies of the deploy, rollback and break-glass routes. */
@@ -23,6 +29,8 @@ export interface OperationRouteOptions {
   operations: OperationService;
   store: OperationStore;
   overrides: OverrideStore;
+  decisions: DecisionStore;
+  releases: ReleaseService;
   environments: Environments;
   notifier: OperationNotifier;
   simulated?: SimulatedDriver;
@@ -54,6 +62,11 @@ export function registerOperationRoutes(
 ) {
   const credentials = (req: any) =>
     o.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  // Break-glass decisions hold their rules in a service, like the other decisions.
+  const overrides = new OverrideService({
+    ...o,
+    notify: record => o.notifier.breakGlass(record),
+  });
 
   /** Loads the operation's entity with the caller's visibility, then checks the action. */
   const operationFor = async (req: any, action: OperationAction) => {
@@ -72,6 +85,8 @@ export function registerOperationRoutes(
     '/entities/:kind/:namespace/:name/environments',
     async (req, res) => {
       const entity = await o.loadEntity(req);
+      // Kinds that may not operate learn nothing about targets (ADR 0007).
+      o.operations.assertEntityKind(entity);
       const entityRef = stringifyEntityRef(entity);
       const items: EnvironmentView[] = await Promise.all(
         o.environments.list.map(async env => {
@@ -106,6 +121,9 @@ export function registerOperationRoutes(
               currentRevision: current,
             };
           } catch (error) {
+            // A target this entity does not hold: the same words whoever holds it.
+            if (error instanceof NotAllowedError)
+              return { ...base, error: error.message };
             return {
               ...base,
               error: `${driver.label}: ${(error as Error).message}`,
@@ -214,62 +232,33 @@ export function registerOperationRoutes(
     '/entities/:kind/:namespace/:name/overrides',
     async (req, res) => {
       const entity = await o.loadEntity(req);
-      const actor = await o.access.assertCanBreakGlass(await credentials(req));
-      const { environment, release, justification, expiresAt } = req.body;
-      o.environments.get(environment);
-      const until = new Date(expiresAt);
-      const max = Date.now() + o.config.breakGlassMaxDuration.toMillis();
-      if (!(until.getTime() > Date.now()) || until.getTime() > max) {
-        throw new InputError(
-          `expiresAt must be in the future and at most ${o.config.breakGlassMaxDuration.toISO()} (${Duration.fromMillis(
-            o.config.breakGlassMaxDuration.toMillis(),
-          )
-            .shiftTo('hours')
-            .toHuman()}) away (rco.breakGlass.maxDuration)`,
-        );
-      }
-      if (!release.digest && !release.version) {
-        throw new InputError(
-          'An override names the release: its version and digest',
-        );
-      }
+      o.operations.assertEntityKind(entity);
       const entityRef = stringifyEntityRef(entity);
       const record = await audited(
         o.auditor,
         {
           eventId: 'break-glass',
           request: req,
-          meta: { entityRef, environment },
+          meta: { entityRef, environment: req.body.environment },
         },
-        () =>
-          o.overrides.add({
-            entityRef,
-            environment,
-            release,
-            justification,
-            createdBy: actor,
-            expiresAt: until,
-          }),
+        async () => overrides.record(entity, await credentials(req), req.body),
         r => ({ override: r.id }),
       );
-      await o.notifier.breakGlass(record).catch(() => undefined);
       res.status(201).json(overrideView(record) as any);
     },
   );
 
   router.post('/overrides/:id/revoke', async (req, res) => {
-    const actor = await o.access.assertCanBreakGlass(await credentials(req));
-    const all = await o.overrides.byId(req.params.id);
-    if (!all) throw new NotFoundError(`No override ${req.params.id}`);
-    await o.loadEntityByRef(all.entityRef, req);
+    const override = await overrides.get(req.params.id);
+    await o.loadEntityByRef(override.entityRef, req);
     const record = await audited(
       o.auditor,
       {
         eventId: 'break-glass-revoke',
         request: req,
-        meta: { entityRef: all.entityRef, override: all.id },
+        meta: { entityRef: override.entityRef, override: override.id },
       },
-      () => o.overrides.revoke(all.id, all.entityRef, actor),
+      async () => overrides.revoke(override, await credentials(req)),
     );
     res.json(overrideView(record) as any);
   });
@@ -279,6 +268,7 @@ export function registerOperationRoutes(
       throw new NotFoundError('No environment uses the simulated driver');
     const { entityRef, environment, nextAnalysis } = req.body;
     const entity = await o.loadEntityByRef(entityRef, req);
+    o.operations.assertEntityKind(entity);
     await o.access.assertCanOperate(entity, await credentials(req), 'control');
     if (o.environments.get(environment).driver !== 'simulated') {
       throw new InputError(`${environment} does not use the simulated driver`);
