@@ -1,0 +1,245 @@
+import { REDACTED } from '../parsers/mask';
+import { isSecretName } from './secretNames';
+import { secretlintRanges } from './secretlint';
+import { replaceRanges, textSecretRanges } from './textRules';
+
+/**
+ * The one place that decides what of an uploaded document is secret. It runs over every string
+ * (values and keys) of every document before anything is stored, in addition to the parsers'
+ * masks of the fields their formats define as secret:
+ *
+ * - values whose field says they are secret: `password: x`, `{name: DB_PASSWORD, value: x}`
+ *   (Kubernetes env, Argo `web.headers`), a Kubernetes Secret's `data`, `--password` followed by
+ *   its value in an argument list;
+ * - inside any string, what secretlint's recommended rules recognise by shape (cloud and SaaS
+ *   tokens, private keys, credentials in URLs) and what a secret name announces (textRules);
+ * - the same inside base64 strings (Grype's `source.target.config` is the image config in
+ *   base64, Env included).
+ *
+ * The secret part becomes `REDACTED`; the rest of the string stays, so the document still reads.
+ */
+
+export interface MaskedDocument {
+  doc: unknown;
+  /** Whether anything was masked (the document differs from the upload). */
+  masked: boolean;
+}
+
+type Container = Record<string, unknown> | unknown[];
+
+/** How deep base64 inside base64 is opened. */
+const MAX_BASE64_NESTING = 2;
+/** Shorter base64 cannot hide a secret worth the decoding. */
+const MIN_BASE64_LENGTH = 16;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+const maskScalar = (value: unknown): unknown =>
+  (typeof value === 'string' && value !== '' && value !== REDACTED) ||
+  typeof value === 'number'
+    ? REDACTED
+    : value;
+
+interface Walk {
+  /** Every string value left to scan, with where it sits. */
+  values: Array<{ holder: Container; key: string | number; text: string }>;
+  /** Every object key, to scan as text too. */
+  keys: Array<{ holder: Record<string, unknown>; key: string }>;
+  changed: boolean;
+}
+
+function setValue(
+  walk: Walk,
+  holder: any,
+  key: string | number,
+  next: unknown,
+) {
+  if (holder[key] !== next) {
+    holder[key] = next;
+    walk.changed = true;
+  }
+}
+
+/** Field-name rules, applied in place on a copy; collects every string left for the text rules. */
+function walkStructure(root: Container, walk: Walk) {
+  const stack: Container[] = [root];
+  const visit = (holder: Container, key: string | number, value: unknown) => {
+    if (typeof value === 'string')
+      walk.values.push({ holder, key, text: value });
+    else if (value && typeof value === 'object') stack.push(value as Container);
+  };
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item = node[i];
+        // `--password`, `hunter2` as two arguments of a container's args or command.
+        const flag =
+          typeof item === 'string' && /^--?[A-Za-z][\w.-]{0,63}$/.test(item);
+        const next = node[i + 1];
+        if (
+          flag &&
+          isSecretName(item) &&
+          typeof next === 'string' &&
+          !next.startsWith('-')
+        ) {
+          visit(node, i, item);
+          setValue(walk, node, i + 1, maskScalar(next));
+          i++;
+          continue;
+        }
+        visit(node, i, item);
+      }
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    // Kubernetes Secret: every value of data and stringData is secret, whatever its key.
+    if (record.kind === 'Secret' && typeof record.apiVersion === 'string') {
+      for (const field of ['data', 'stringData']) {
+        const data = record[field];
+        if (data && typeof data === 'object' && !Array.isArray(data)) {
+          for (const k of Object.keys(data))
+            setValue(walk, data, k, maskScalar((data as any)[k]));
+        }
+      }
+    }
+    // {name|key: <secret name>, value: …}: environment variables, HTTP headers, Helm values.
+    if (
+      'value' in record &&
+      ((typeof record.name === 'string' && isSecretName(record.name)) ||
+        (typeof record.key === 'string' && isSecretName(record.key)))
+    ) {
+      setValue(walk, record, 'value', maskScalar(record.value));
+    }
+    for (const key of Object.keys(record)) {
+      walk.keys.push({ holder: record, key });
+      const value = record[key];
+      if (isSecretName(key)) {
+        if (Array.isArray(value)) {
+          value.forEach((item, i) => {
+            if (item && typeof item === 'object') stack.push(item as Container);
+            else setValue(walk, value, i, maskScalar(item));
+          });
+        } else if (value && typeof value === 'object') {
+          // An object under a secret name (`secretKeyRef: {name, key}`) is judged field by field.
+          stack.push(value as Container);
+        } else {
+          setValue(walk, record, key, maskScalar(value));
+        }
+        continue;
+      }
+      visit(record, key, value);
+    }
+  }
+}
+
+function decodeBase64(text: string): string | undefined {
+  if (
+    text.length < MIN_BASE64_LENGTH ||
+    text.length % 4 !== 0 ||
+    !BASE64.test(text)
+  ) {
+    return undefined;
+  }
+  const decoded = Buffer.from(text, 'base64').toString('utf8');
+  // Text only: binary (and invalid UTF-8, which decodes to U+FFFD) is not read as text.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(decoded)) return undefined;
+  return decoded;
+}
+
+/** Masks a base64 string's decoded text (JSON as a document), re-encoded when it changed. */
+async function maskBase64(
+  text: string,
+  nesting: number,
+): Promise<string | undefined> {
+  if (nesting >= MAX_BASE64_NESTING) return undefined;
+  const decoded = decodeBase64(text);
+  if (decoded === undefined) return undefined;
+  let inner: unknown;
+  try {
+    inner = JSON.parse(decoded);
+  } catch {
+    inner = undefined;
+  }
+  if (inner && typeof inner === 'object') {
+    const result = await maskAny(inner, nesting + 1);
+    return result.masked
+      ? Buffer.from(JSON.stringify(result.doc)).toString('base64')
+      : undefined;
+  }
+  const [masked] = await maskTexts([decoded], nesting + 1);
+  return masked !== decoded
+    ? Buffer.from(masked).toString('base64')
+    : undefined;
+}
+
+/** Each of `texts` with its secrets masked (name rules, secretlint, base64 content). */
+export async function maskTexts(
+  texts: string[],
+  nesting = 0,
+): Promise<string[]> {
+  const shaped = await secretlintRanges(texts);
+  const result: string[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    const masked = replaceRanges(
+      text,
+      [...shaped[i], ...textSecretRanges(text)],
+      REDACTED,
+    );
+    result.push(
+      masked === text ? (await maskBase64(text, nesting)) ?? text : masked,
+    );
+  }
+  return result;
+}
+
+async function maskAny(doc: unknown, nesting: number): Promise<MaskedDocument> {
+  if (typeof doc === 'string') {
+    const [masked] = await maskTexts([doc], nesting);
+    return { doc: masked, masked: masked !== doc };
+  }
+  if (!doc || typeof doc !== 'object') return { doc, masked: false };
+  const copy = structuredClone(doc) as Container;
+  const walk: Walk = { values: [], keys: [], changed: false };
+  walkStructure(copy, walk);
+
+  const maskedValues = await maskTexts(
+    walk.values.map(v => v.text),
+    nesting,
+  );
+  walk.values.forEach(({ holder, key }, i) =>
+    setValue(walk, holder, key, maskedValues[i]),
+  );
+
+  // A key that is itself a secret is renamed; the object keeps its order.
+  const maskedKeys = await maskTexts(
+    walk.keys.map(k => k.key),
+    nesting,
+  );
+  const renamed = new Map<Record<string, unknown>, Map<string, string>>();
+  walk.keys.forEach(({ holder, key }, i) => {
+    if (maskedKeys[i] === key) return;
+    if (!renamed.has(holder)) renamed.set(holder, new Map());
+    renamed.get(holder)!.set(key, maskedKeys[i]);
+  });
+  for (const [holder, names] of renamed) {
+    const entries = Object.entries(holder);
+    for (const [key] of entries) delete holder[key];
+    entries.forEach(([key, value], i) => {
+      let name = names.get(key) ?? key;
+      if (names.has(key) && name in holder) name = `${name}#${i}`;
+      holder[name] = value;
+    });
+    walk.changed = true;
+  }
+  return { doc: copy, masked: walk.changed };
+}
+
+/**
+ * A copy of `doc` with every secret masked, and whether anything was. The input is never
+ * modified.
+ */
+export function maskDocument(doc: unknown): Promise<MaskedDocument> {
+  return maskAny(doc, 0);
+}
