@@ -7,7 +7,8 @@ import {
   ReleaseStatusResponse,
 } from '@internal/plugin-rco-common';
 import { duration, evidenceOf, humanAge, summaryOf } from './helpers';
-import { activeSignoffs, RULES } from './rules';
+import { RULES } from './rules';
+import { activeSignoffs } from './signoffs';
 import { GateContext } from './types';
 
 /** Facts about the portal, not the evidence, that some pillar requirements rest on. */

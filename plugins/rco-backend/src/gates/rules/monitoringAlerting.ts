@@ -1,0 +1,56 @@
+import { evidenceOf, newestPerObject, summaryOf } from '../helpers';
+import { fresh, missing, Rule, LATENCY, ERRORS } from './shared';
+
+const SLO_KINDS: Array<[string, RegExp]> = [
+  ['availability', /availab|down|absent|up\b|uptime/i],
+  ['latency', LATENCY],
+  ['error rate', ERRORS],
+];
+
+export const monitoringAlerting: Rule = ctx => {
+  const rules = newestPerObject(
+    evidenceOf(ctx, ['prometheus-rule']),
+    r => summaryOf(r, 'prometheus-rule')!.name,
+  );
+  if (!rules.length)
+    return missing(["No PrometheusRule with the service's SLO alerts"]);
+  const alerts = rules.flatMap(r => summaryOf(r, 'prometheus-rule')!.alerts);
+  const reasons: string[] = [];
+  let ok = true;
+  for (const [label, re] of SLO_KINDS) {
+    const found = alerts.filter(a => re.test(a.alert) || re.test(a.expr));
+    const complete = found.filter(a => a.severity && a.runbookUrl);
+    if (!found.length) {
+      ok = false;
+      reasons.push(`No ${label} alert`);
+    } else if (!complete.length) {
+      ok = false;
+      reasons.push(
+        `${label} alerts (${found
+          .map(a => a.alert)
+          .join(', ')}) lack severity or runbook_url`,
+      );
+    } else
+      reasons.push(
+        `${label}: ${complete
+          .map(a => `${a.alert} (${a.severity})`)
+          .slice(0, 3)
+          .join(', ')}`,
+      );
+  }
+  const pageable = alerts.filter(a =>
+    ['critical', 'page'].includes((a.severity ?? '').toLowerCase()),
+  );
+  if (!pageable.length) {
+    ok = false;
+    reasons.push(
+      'No alert routed for human acknowledgement (severity critical/page)',
+    );
+  }
+  return {
+    status: ok ? 'pass' : 'fail',
+    reasons,
+    used: rules,
+    freshness: fresh(rules),
+  };
+};

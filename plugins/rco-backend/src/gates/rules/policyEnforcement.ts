@@ -1,0 +1,75 @@
+import { EvidenceRecord } from '../../database/EvidenceStore';
+import { evidenceOf, summaryOf } from '../helpers';
+import { fresh, missing, Rule } from './shared';
+
+export const policyEnforcement: Rule = ctx => {
+  const reports = evidenceOf(ctx, ['policy-report']);
+  const constraints = evidenceOf(ctx, ['gatekeeper-constraint']);
+  if (!reports.length && !constraints.length)
+    return missing([
+      'No Kyverno/OpenReports policy report and no Gatekeeper constraint status',
+    ]);
+  // The newest document per report or constraint name is what holds now.
+  const newest = (
+    records: EvidenceRecord[],
+    key: (r: EvidenceRecord) => string,
+  ) => {
+    const seen = new Map<string, EvidenceRecord>();
+    for (const r of records) if (!seen.has(key(r))) seen.set(key(r), r);
+    return [...seen.values()];
+  };
+  const used = [
+    ...newest(reports, r => {
+      const s = summaryOf(r, 'policy-report')!;
+      return `${s.namespace}/${s.name}`;
+    }),
+    ...newest(constraints, r => {
+      const s = summaryOf(r, 'gatekeeper-constraint')!;
+      return `${s.constraintKind}/${s.name}`;
+    }),
+  ];
+  const reasons: string[] = [];
+  for (const r of used) {
+    const p = summaryOf(r, 'policy-report');
+    if (p && p.counts.fail + p.counts.error > 0) {
+      reasons.push(
+        `Policy report ${p.name}: ${p.counts.fail} fail, ${
+          p.counts.error
+        } error — ${p.failures
+          .slice(0, 5)
+          .map(
+            f =>
+              `${f.policy}${f.rule ? `/${f.rule}` : ''}${
+                f.resource ? ` on ${f.resource}` : ''
+              }`,
+          )
+          .join('; ')}`,
+      );
+    }
+    const g = summaryOf(r, 'gatekeeper-constraint');
+    if (g && g.totalViolations > 0) {
+      reasons.push(
+        `Gatekeeper ${g.constraintKind} ${g.name}: ${
+          g.totalViolations
+        } violations — ${g.violations
+          .slice(0, 5)
+          .map(v =>
+            `${v.kind ?? ''} ${v.namespace ? `${v.namespace}/` : ''}${
+              v.name ?? ''
+            }`.trim(),
+          )
+          .join('; ')}`,
+      );
+    }
+  }
+  if (reasons.length)
+    return { status: 'fail', reasons, used, freshness: fresh(used) };
+  return {
+    status: 'pass',
+    reasons: [
+      `${used.length} policy reports and constraints show no fail, error or violation`,
+    ],
+    used,
+    freshness: fresh(used),
+  };
+};

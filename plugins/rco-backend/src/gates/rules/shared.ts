@@ -1,0 +1,21 @@
+import { EvidenceRecord } from '../../database/EvidenceStore';
+import { RuleOutcome, GateContext } from '../types';
+
+/** What every gate rule is: a pure judgement of the context. */
+export type Rule = (ctx: GateContext) => RuleOutcome;
+
+export const missing = (
+  reasons: string[],
+  used: EvidenceRecord[] = [],
+): RuleOutcome => ({
+  status: 'missing',
+  reasons,
+  used,
+});
+
+export const fresh = (used: EvidenceRecord[]) =>
+  used.map(r => ({ what: r.kind, at: r.collectedAt }));
+
+/** Metric names and queries that measure latency or errors (canary analysis, SLO alerts). */
+export const LATENCY = /latenc|duration|p9[059]|response.?time/i;
+export const ERRORS = /error|5xx|fail|success.?rate/i;
