@@ -8,7 +8,11 @@ export type OperationType = 'deploy' | 'rollback' | 'rollback-dry-run';
 
 /**
  * requested → preflight → awaiting-confirmation → running → succeeded | failed | rolled-back |
- * aborted. `blocked` ends an operation whose preflight refused it.
+ * aborted | needs-attention. `blocked` ends an operation whose preflight refused it.
+ * `needs-attention` ends an operation whose outcome the control plane could not settle (for
+ * example a rollback Helm still reports `pending-rollback` after the environment's timeout):
+ * its reasons say what to look at. The backend's `operations/transitions.ts` lists every allowed
+ * change.
  *
  * @public
  */
@@ -21,7 +25,8 @@ export type OperationState =
   | 'failed'
   | 'rolled-back'
   | 'aborted'
-  | 'blocked';
+  | 'blocked'
+  | 'needs-attention';
 
 /** @public */
 export const TERMINAL_OPERATION_STATES: OperationState[] = [
@@ -30,6 +35,7 @@ export const TERMINAL_OPERATION_STATES: OperationState[] = [
   'rolled-back',
   'aborted',
   'blocked',
+  'needs-attention',
 ];
 
 /** @public */

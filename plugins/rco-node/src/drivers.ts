@@ -147,6 +147,44 @@ export interface DriverContext {
 }
 
 /**
+ * How a driver's work is put in words on the page and in an operation's reasons. The driver knows
+ * its tool; the control plane never branches on a driver's id for wording. Every field is
+ * optional: {@link driverWording} fills in wording built from the driver's label.
+ *
+ * @public
+ */
+export interface DriverWording {
+  /** Title of a deploy's step, e.g. `helm upgrade --install --atomic --wait`. */
+  deployStep?: string;
+  /**
+   * Why a running operation cannot be aborted through this driver, when it has no `abort` or
+   * cannot abort that kind of operation, e.g. `--atomic rolls it back itself if it fails`.
+   */
+  cannotAbortReason?: string;
+  /**
+   * What a person should look at when a change stalls or needs attention, e.g.
+   * `the Helm history (helm history <release>)`, `the Rollout`.
+   */
+  whereToLook?: string;
+}
+
+/**
+ * A driver's wording with the defaults filled in, for drivers that say nothing.
+ *
+ * @public
+ */
+export function driverWording(
+  driver: Pick<DeployDriver, 'label' | 'describe'>,
+): Required<Omit<DriverWording, 'cannotAbortReason'>> &
+  Pick<DriverWording, 'cannotAbortReason'> {
+  return {
+    deployStep: driver.describe?.deployStep ?? `Deploy with ${driver.label}`,
+    cannotAbortReason: driver.describe?.cannotAbortReason,
+    whereToLook: driver.describe?.whereToLook ?? `what ${driver.label} shows`,
+  };
+}
+
+/**
  * A way of deploying and rolling back a service. The control plane persists the operation and
  * its state; the driver only talks to the cluster and tells the truth about what it sees.
  *
@@ -159,6 +197,8 @@ export interface DeployDriver {
   readonly label: string;
   /** True for stand-ins: the page labels the environment "Simulated cluster". */
   readonly simulated?: boolean;
+  /** The driver's own wording of steps and refusals (defaults: see {@link driverWording}). */
+  readonly describe?: DriverWording;
 
   /** Revisions of the service in the environment, newest first. */
   history(target: DeployTarget, ctx: DriverContext): Promise<DriverRevision[]>;
@@ -175,7 +215,9 @@ export interface DeployDriver {
 
   /**
    * Where the change this operation made stands now, read from the cluster: used to follow a
-   * running change and to reconcile after a restart (never re-running anything).
+   * running change and to reconcile after a restart (never re-running anything). An adopted
+   * rollback is followed with it too: `progressing` (Helm's `pending-rollback`, a Rollout still
+   * rolling back) makes the control plane wait instead of judging the rollback.
    */
   observe(target: DeployTarget, ctx: DriverContext): Promise<DriverProgress>;
 

@@ -12,6 +12,10 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
+import {
+  assertTransitionAllowed,
+  TransitionField,
+} from '../operations/transitions';
 
 /** What a caller gives to create an operation. */
 export interface NewOperation {
@@ -35,9 +39,15 @@ export interface NewOperation {
 /** Thrown when an idempotency key is reused (the caller compares the request). */
 export class IdempotencyKeyTakenError extends Error {}
 
-/** A change of state, written together with its ledger entry. */
+/**
+ * A change of state, written together with its ledger entry. Which changes exist, and which
+ * fields each may write, is the table of `operations/transitions.ts`.
+ */
 export interface OperationTransition {
-  /** The states the operation must be in for the change to apply (compare-and-set). */
+  /**
+   * The states the operation must be in for the change to apply (compare-and-set). Each of them
+   * must be allowed to go to `to` by the table, or the change throws before reading anything.
+   */
   from: OperationState[];
   to?: OperationState;
   steps?: OperationStep[];
@@ -85,6 +95,24 @@ const iso = (v: unknown) => (v ? toDate(v as any).toISOString() : undefined);
 
 const isTerminal = (state: OperationState) =>
   TERMINAL_OPERATION_STATES.includes(state);
+
+const FIELDS: readonly TransitionField[] = [
+  'steps',
+  'progress',
+  'reasons',
+  'confirmedBy',
+  'awaiting',
+  'gateSnapshot',
+  'overrideId',
+  'baselineRevision',
+  'resultRevision',
+  'lease',
+  'timings',
+];
+
+/** The optional parts of a change that it sets (null clears, so it counts). */
+const fieldsOf = (change: OperationTransition) =>
+  FIELDS.filter(f => change[f] !== undefined);
 
 function fromRow(row: any): OperationRecord {
   return {
@@ -243,12 +271,14 @@ export class OperationStore {
 
   /**
    * Applies a change if the operation is in one of `from`, with its ledger entry, in one
-   * transaction. Returns undefined when the state had moved on (someone else won).
+   * transaction. Returns undefined when the state had moved on (someone else won). Throws
+   * ForbiddenTransitionError for a change the state machine does not have.
    */
   async transition(
     id: string,
     change: OperationTransition,
   ): Promise<OperationRecord | undefined> {
+    assertTransitionAllowed(change.from, change.to, fieldsOf(change));
     const now = new Date();
     return this.db.transaction(async tx => {
       // Every writer takes the entity's ledger lock before it writes the row, so they never

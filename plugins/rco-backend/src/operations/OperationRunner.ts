@@ -2,8 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   DeployDriver,
+  DeployTarget,
   DriverContext,
   DriverProgress,
+  driverWording,
 } from '@internal/plugin-rco-node';
 import {
   OperationProgress,
@@ -12,6 +14,12 @@ import {
 } from '@internal/plugin-rco-common';
 import { OperationRecord, OperationStore } from '../database/OperationStore';
 import { Environments } from './environments';
+import {
+  adoptedRollbackOutcome,
+  failedRollbackOutcome,
+  RollbackOutcome,
+  stillRunning,
+} from './rollbackOutcome';
 
 /** What the runner tells the outside world: live progress, finished operations, evidence. */
 export interface OperationEvents {
@@ -274,44 +282,61 @@ export class OperationRunner {
         return;
       }
       if (op.type === 'rollback') {
+        const wording = { label: driver.label, ...driverWording(driver) };
+        let outcome: RollbackOutcome;
         if (resume) {
-          // Never roll back twice: a revision newer than the baseline means it happened.
-          const history = await timed(() => driver.history(target, ctx));
-          const current = history.find(r => r.current);
-          const happened =
-            current &&
-            Number(current.revision) > Number(op.baselineRevision ?? 0);
-          mark(stepId, happened ? 'done' : 'failed');
-          await finish(
-            happened ? 'succeeded' : 'failed',
-            [
-              happened
-                ? `Reconciled after a restart: revision ${
-                    current!.revision
-                  } is current (${current!.description ?? current!.status})`
-                : 'Interrupted by a backend restart before the rollback took effect; nothing is re-run. Check the history and roll back again.',
-            ],
-            happened
-              ? { phase: 'succeeded', revision: current!.revision }
-              : undefined,
+          // Adopted: never roll back twice. While the tool still runs it (Helm's
+          // pending-rollback, a Rollout rolling back), wait for it to settle.
+          const waited = Date.now();
+          const observed = await this.waitWhileRunning(
+            driver,
+            target,
+            ctx,
+            signal,
+            timed,
           );
-          return;
+          if (signal.aborted) return;
+          const current = stillRunning(observed)
+            ? undefined
+            : (await timed(() => driver.history(target, ctx))).find(
+                r => r.current,
+              );
+          outcome = adoptedRollbackOutcome({
+            observed,
+            current,
+            baselineRevision: op.baselineRevision,
+            waitedMs: Date.now() - waited,
+            wording,
+          });
+        } else {
+          mark(stepId, 'running');
+          await ctx.report({ phase: 'progressing', message: 'Rolling back' });
+          const result = await timed(() =>
+            driver.rollback(target, op.targetRevision, ctx),
+          );
+          // A failure is checked against what the tool shows now: a helm stopped for its
+          // timeout leaves the release pending-rollback. Best effort: unread, the failure stands.
+          outcome =
+            result.phase === 'succeeded'
+              ? {
+                  state: 'succeeded',
+                  reasons: result.reasons ?? [],
+                  progress: result,
+                }
+              : failedRollbackOutcome(
+                  result,
+                  await timed(() => driver.observe(target, ctx)).catch(
+                    () => undefined,
+                  ),
+                  wording,
+                );
         }
-        mark(stepId, 'running');
-        await ctx.report({ phase: 'progressing', message: 'Rolling back' });
-        const result = await timed(() =>
-          driver.rollback(target, op.targetRevision, ctx),
-        );
         mark(
           stepId,
-          result.phase === 'succeeded' ? 'done' : 'failed',
-          result.message,
+          outcome.state === 'succeeded' ? 'done' : 'failed',
+          outcome.progress?.message,
         );
-        await finish(
-          result.phase === 'succeeded' ? 'succeeded' : 'failed',
-          result.reasons ?? [],
-          result,
-        );
+        await finish(outcome.state, outcome.reasons, outcome.progress);
         return;
       }
       // deploy
@@ -383,8 +408,8 @@ export class OperationRunner {
                 stallMs / 60_000,
               )} minutes (${
                 progress.message ?? progress.phase
-              }): needs a person to look at the ${
-                driver.id === 'helm' ? 'Helm history' : 'Rollout'
+              }): needs a person to look at ${
+                driverWording(driver).whereToLook
               }`,
             ],
             progress,
@@ -448,6 +473,40 @@ export class OperationRunner {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * Observes an adopted change until the tool stops running it, at most the environment's
+   * timeout plus a grace (what helm itself would wait), reporting what it sees meanwhile.
+   * Returns the last observation; still `progressing` when the wait ran out.
+   */
+  private async waitWhileRunning(
+    driver: DeployDriver,
+    target: DeployTarget,
+    ctx: DriverContext,
+    signal: AbortSignal,
+    timed: <T>(fn: () => Promise<T>) => Promise<T>,
+  ): Promise<DriverProgress> {
+    const boundMs =
+      target.timeoutMs +
+      Math.min(30_000, Math.max(1_000, target.timeoutMs / 10));
+    const deadline = Date.now() + boundMs;
+    let observed = await timed(() => driver.observe(target, ctx));
+    let last = '';
+    while (stillRunning(observed) && !signal.aborted && Date.now() < deadline) {
+      const key = JSON.stringify(view(observed));
+      // The drive's heartbeat keeps the lease; the page is told only what is new.
+      if (key !== last) {
+        last = key;
+        await ctx.report(observed);
+      }
+      await timed(() =>
+        sleep(Math.min(this.o.pollMs, deadline - Date.now()), signal),
+      );
+      if (signal.aborted) break;
+      observed = await timed(() => driver.observe(target, ctx));
+    }
+    return observed;
   }
 
   /**

@@ -663,7 +663,8 @@ export const spec = {
               "failed",
               "rolled-back",
               "aborted",
-              "blocked"
+              "blocked",
+              "needs-attention"
             ]
           },
           "steps": {

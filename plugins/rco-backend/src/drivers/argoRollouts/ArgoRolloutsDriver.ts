@@ -54,6 +54,13 @@ const MAX_UPDATE_ATTEMPTS = 5;
 export class ArgoRolloutsDriver implements DeployDriver {
   readonly id = 'argo-rollouts';
   readonly label = 'Argo Rollouts';
+  readonly describe = {
+    deployStep: 'Canary rollout (Argo Rollouts)',
+    cannotAbortReason:
+      'only a canary deploy can be aborted; a rollback runs to its end',
+    whereToLook:
+      "the Rollout ('kubectl argo rollouts get rollout <name>') and its controller",
+  };
   private readonly kubeConfigFor: (target: DeployTarget) => KubeConfig;
   private readonly pollIntervalMs: number;
 

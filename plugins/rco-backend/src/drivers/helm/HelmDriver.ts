@@ -62,6 +62,12 @@ const describeTarget = (revision: string | undefined) =>
 export class HelmDriver implements DeployDriver {
   readonly id = 'helm';
   readonly label = 'Helm';
+  readonly describe = {
+    deployStep: 'helm upgrade --install --atomic --wait',
+    cannotAbortReason:
+      'helm is not stopped half way; --atomic rolls a failed upgrade back itself',
+    whereToLook: "the Helm history ('helm history <release>')",
+  };
   private readonly cli: HelmCli;
 
   constructor(options: HelmDriverOptions = {}) {

@@ -83,6 +83,12 @@ export class SimulatedDriver implements DeployDriver {
   readonly id = 'simulated';
   readonly label = 'Simulated cluster';
   readonly simulated = true;
+  readonly describe = {
+    deployStep: 'Canary rollout (Simulated cluster)',
+    cannotAbortReason:
+      'only a canary deploy can be aborted; a rollback runs to its end',
+    whereToLook: 'the simulated Rollout',
+  };
   private readonly services: Map<string, ServiceState>;
 
   constructor(

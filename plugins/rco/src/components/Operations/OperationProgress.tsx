@@ -36,6 +36,7 @@ const OUTCOME_SEVERITY = {
   'rolled-back': 'warning',
   aborted: 'info',
   blocked: 'error',
+  'needs-attention': 'warning',
 } as const;
 
 /**

@@ -6,6 +6,7 @@ import Cancel from '@material-ui/icons/Cancel';
 import CheckCircle from '@material-ui/icons/CheckCircle';
 import HourglassEmpty from '@material-ui/icons/HourglassEmpty';
 import Lock from '@material-ui/icons/Lock';
+import ReportProblem from '@material-ui/icons/ReportProblem';
 import Replay from '@material-ui/icons/Replay';
 import Schedule from '@material-ui/icons/Schedule';
 
@@ -20,6 +21,7 @@ export const STATE_LABEL: Record<OperationState, string> = {
   'rolled-back': 'Rolled back',
   aborted: 'Aborted',
   blocked: 'Blocked',
+  'needs-attention': 'Needs attention',
 };
 
 const ICON: Record<OperationState, typeof CheckCircle> = {
@@ -32,6 +34,7 @@ const ICON: Record<OperationState, typeof CheckCircle> = {
   'rolled-back': Replay,
   aborted: Block,
   blocked: Lock,
+  'needs-attention': ReportProblem,
 };
 
 const useStyles = makeStyles(theme => ({
@@ -68,6 +71,7 @@ const TONE: Record<OperationState, keyof ReturnType<typeof useStyles>> = {
   'rolled-back': 'warning',
   aborted: 'neutral',
   blocked: 'error',
+  'needs-attention': 'warning',
 };
 
 /** An operation's state as a chip: an icon and a word, so colour is never the only signal. */

@@ -116,6 +116,37 @@ export class FakeHelm {
     fs.writeFileSync(path.join(this.dir, 'state.json'), JSON.stringify(state));
   }
 
+  /**
+   * Ends a revision as the helm running it would (or a person clearing its lock): a `deployed`
+   * one supersedes the revision deployed before it, and `status -o json` follows.
+   */
+  settleRevision(
+    namespace: string,
+    name: string,
+    revision: number,
+    outcome: { status: 'deployed' | 'failed'; description: string },
+  ) {
+    const state = this.state();
+    const release = state.releases[`${namespace}/${name}`];
+    const history: FakeRevision[] = release.history;
+    const entry = history.find(r => r.revision === revision)!;
+    if (outcome.status === 'deployed') {
+      for (const r of history)
+        if (r.status === 'deployed') r.status = 'superseded';
+    }
+    Object.assign(entry, outcome, { updated: new Date().toISOString() });
+    release.status = {
+      ...release.status,
+      version: revision,
+      info: {
+        ...release.status.info,
+        status: outcome.status,
+        description: outcome.description,
+      },
+    };
+    fs.writeFileSync(path.join(this.dir, 'state.json'), JSON.stringify(state));
+  }
+
   calls(): FakeHelmCall[] {
     const file = path.join(this.dir, 'calls.jsonl');
     if (!fs.existsSync(file)) return [];
