@@ -1,4 +1,16 @@
+import { Composer } from 'yaml';
 import { decodeEvidenceBody, MAX_DOCUMENTS } from './decode';
+
+const SECRET = 'AKIA2E0A8F3B244C9986';
+
+function messageOf(body: string): string {
+  try {
+    decodeEvidenceBody(body);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the body to be refused');
+}
 
 describe('decodeEvidenceBody', () => {
   it('reads JSON with a byte-order mark', () => {
@@ -41,5 +53,80 @@ describe('decodeEvidenceBody', () => {
     expect(decodeEvidenceBody(text)).toEqual([
       { doc: { kind: 'Thing', name: 'x' }, text, format: 'yaml' },
     ]);
+  });
+
+  it.each([
+    [`{"Secret": ${SECRET}}`, 'line 1, column 12'],
+    [
+      `{"a": 1,\n "Secret": ${SECRET}, "b": "${'x'.repeat(40)}"}`,
+      'line 2, column 12',
+    ],
+    [`{"Secret": "${SECRET}\u0001"}`, 'line 1, column 33'],
+    [`{"Secret": "${SECRET}`, 'line 1, column 33'],
+    [`{"Secret": "${SECRET}"} ${SECRET}`, 'line 1, column 36'],
+    [`[${SECRET}]`, 'line 1, column 2'],
+    [`{"Secret" ${SECRET}}`, 'line 1, column 11'],
+    [`{"Secret": "\\q${SECRET}"}`, 'line 1, column 14'],
+  ])('says where a JSON error is, never what is there: %j', (body, where) => {
+    const message = messageOf(body);
+    expect(message).toMatch(/^Invalid JSON at /);
+    expect(message).toContain(where);
+    expect(message).not.toContain(SECRET.slice(0, 6));
+  });
+
+  it.each([
+    `a: 1\nb: [${SECRET}\n`,
+    `a: "${SECRET}\n`,
+    `a: 1\na: ${SECRET}\n`,
+    `a:\n  - x\n b: ${SECRET}\n`,
+    `a: *${SECRET}\n`,
+    `{"Secret": ${SECRET}, ]\n`.replace('{', 'x: {'),
+    `${'- x\n'.repeat(3)}${SECRET}: [\n`,
+  ])('says where a YAML error is, never what is there: %j', body => {
+    const message = messageOf(body);
+    expect(message).toMatch(/YAML/);
+    expect(message).not.toContain(SECRET.slice(0, 6));
+  });
+
+  it('NDJSON errors name the line, not its text', () => {
+    const message = messageOf(`{"a":1}\n{"Secret": ${SECRET}}\n`);
+    expect(message).toMatch(/NDJSON line 2/);
+    expect(message).not.toContain(SECRET.slice(0, 6));
+  });
+
+  it('stops composing YAML documents one past the limit', () => {
+    const compose = Composer.prototype.compose;
+    let composed = 0;
+    const spy = jest
+      .spyOn(Composer.prototype, 'compose')
+      .mockImplementation(function* counted(this: Composer, ...args: any[]) {
+        for (const doc of (compose as any).apply(this, args)) {
+          composed++;
+          yield doc;
+        }
+      } as any);
+    try {
+      const body = 'a: 1\n---\n'.repeat(100_000);
+      const started = Date.now();
+      expect(() => decodeEvidenceBody(body)).toThrow(
+        `at most ${MAX_DOCUMENTS}`,
+      );
+      expect(composed).toBeLessThanOrEqual(MAX_DOCUMENTS + 1);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('counts a YAML Kubernetes List before building its items', () => {
+    const items = Array.from(
+      { length: MAX_DOCUMENTS + 1 },
+      (_, i) => `- {kind: ConfigMap, n: ${i}}`,
+    );
+    expect(() =>
+      decodeEvidenceBody(
+        `apiVersion: v1\nkind: List\nitems:\n${items.join('\n')}\n`,
+      ),
+    ).toThrow(`at most ${MAX_DOCUMENTS}`);
   });
 });

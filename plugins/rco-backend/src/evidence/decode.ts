@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { parseAllDocuments } from 'yaml';
+import { Composer, Document, LineCounter, Parser, YAMLError } from 'yaml';
 
 /** Limits that keep hostile documents from hurting the process. */
 export const MAX_NESTING_DEPTH = 64;
@@ -59,24 +59,88 @@ function checkDepth(value: unknown, where: string) {
   }
 }
 
-/** "Unexpected token } in JSON at position 42" → with line and column added. */
-function jsonError(text: string, error: Error, prefix: string): InputError {
-  // Node quotes a piece of the input ("…" is not valid JSON), which may be part of a secret.
-  error.message = error.message.replace(
-    /, "[^]*" is not valid JSON$/,
-    ' is not valid JSON',
-  );
-  const match = /position (\d+)/.exec(error.message);
-  if (match) {
-    const position = Number(match[1]);
-    const before = text.slice(0, position).split('\n');
-    return new InputError(
-      `${prefix}: ${error.message.split('\n')[0]} (line ${
-        before.length
-      }, column ${before[before.length - 1].length + 1})`,
+/** Line and column (1-based) of a character offset. */
+function lineAndColumn(text: string, position: number) {
+  const before = text.slice(0, position).split('\n');
+  return `line ${before.length}, column ${
+    before[before.length - 1].length + 1
+  }`;
+}
+
+/**
+ * Where V8 failed on a JSON text. Most of its messages end "at position N"; "Unexpected token"
+ * quotes the text around the position instead (ten characters either side, "..." where cut).
+ */
+function jsonErrorPosition(text: string, message: string): number | undefined {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  const quoted =
+    /^Unexpected token '([^]*?)', (\.\.\.)?"([^]*)"(?:\.\.\.)? is not valid JSON$/.exec(
+      message,
     );
+  if (!quoted) return undefined;
+  const [, token, cut, context] = quoted;
+  if (cut) {
+    for (
+      let i = text.indexOf(context);
+      i >= 0;
+      i = text.indexOf(context, i + 1)
+    ) {
+      if (text.startsWith(token, i + 10)) return i + 10;
+    }
+    return undefined;
   }
-  return new InputError(`${prefix}: ${error.message.split('\n')[0]}`);
+  // Near the start: the shortest prefix that fails on this token ends just after it.
+  for (let k = 1; k <= Math.min(text.length, context.length); k++) {
+    try {
+      JSON.parse(text.slice(0, k));
+    } catch (error) {
+      if (/^Unexpected token/.test((error as Error).message)) return k - 1;
+    }
+  }
+  return undefined;
+}
+
+/** What went wrong, in words of our own: V8's messages may quote the input. */
+const JSON_PROBLEMS: Array<[RegExp, string]> = [
+  [/^Unexpected end of JSON input/, 'the document ends too early'],
+  [/^Unterminated string/, 'a string is not closed'],
+  [/^Bad control character/, 'a string holds a control character'],
+  [
+    /^Bad (escaped character|Unicode escape)/,
+    'a string holds an invalid escape',
+  ],
+  [
+    /^Unexpected non-whitespace character after JSON/,
+    'there is more after the document',
+  ],
+  [
+    /^Expected property name|^Expected double-quoted property name/,
+    'a property name is missing or not in double quotes',
+  ],
+  [/^Expected ':'/, "a ':' is missing after a property name"],
+  [/^Expected ',' or '}'/, "a ',' or '}' is missing after a property value"],
+  [/^Expected ',' or ']'/, "a ',' or ']' is missing after an array element"],
+  [
+    /^No number after minus sign|^Exponent part is missing|^Unterminated fractional number/,
+    'a number is malformed',
+  ],
+];
+
+/**
+ * "Invalid JSON at line 3, column 12: a string is not closed". Never any part of the input: a
+ * malformed upload may be malformed right at a secret, and the message reaches the caller and
+ * the audit log.
+ */
+function jsonError(text: string, error: Error, prefix: string): InputError {
+  const message = error.message ?? '';
+  const problem =
+    JSON_PROBLEMS.find(([pattern]) => pattern.test(message))?.[1] ??
+    'unexpected character';
+  const position = jsonErrorPosition(text, message);
+  const where =
+    position === undefined ? '' : ` at ${lineAndColumn(text, position)}`;
+  return new InputError(`${prefix}${where}: ${problem}`);
 }
 
 /** Kubernetes `List` (and `kubectl get -o json` lists such as `PodList`) become their items. */
@@ -100,6 +164,7 @@ function decodeJson(text: string): DecodedDocument[] {
     const doc = JSON.parse(text);
     checkDepth(doc, 'The document');
     const items = splitLists(doc);
+    if (items.length > MAX_DOCUMENTS) throw tooMany();
     return items.length === 1 && items[0] === doc
       ? [{ doc, text, format: 'json' }]
       : items.map(item => ({ doc: item, format: 'json' as const }));
@@ -108,6 +173,7 @@ function decodeJson(text: string): DecodedDocument[] {
     // Not one JSON value: maybe NDJSON (one JSON object per line, as trufflehog writes).
     const lines = text.split('\n').filter(line => line.trim());
     if (lines.length > 1 && lines.every(line => line.trim().startsWith('{'))) {
+      if (lines.length > MAX_DOCUMENTS) throw tooMany();
       const docs = lines.map((line, index) => {
         try {
           return JSON.parse(line);
@@ -126,37 +192,78 @@ function decodeJson(text: string): DecodedDocument[] {
   }
 }
 
+/** A YAML error in words of our own (its code), with where it is: its message may quote the input. */
+function yamlError(error: YAMLError, lines: LineCounter): InputError {
+  const { line, col } = lines.linePos(error.pos[0]);
+  const problem = error.code.toLowerCase().replace(/_/g, ' ');
+  return new InputError(
+    `Invalid YAML at line ${line}, column ${col}: ${problem}`,
+  );
+}
+
+/** The `items` of a Kubernetes List document, counted on the syntax tree before it is built. */
+function listItemCount(document: Document.Parsed): number {
+  const contents = document.contents as any;
+  const items = contents?.get?.('items', true);
+  return typeof contents?.get === 'function' &&
+    /List$/.test(String(contents.get('kind') ?? '')) &&
+    Array.isArray(items?.items)
+    ? items.items.length
+    : 0;
+}
+
+/** Counted lazily: the count stops one past the limit, so the message does not say how many. */
+function tooMany(): InputError {
+  return new InputError(
+    `The upload holds more than ${MAX_DOCUMENTS} documents (or list items); at most ${MAX_DOCUMENTS} are accepted at once`,
+  );
+}
+
+/**
+ * YAML documents composed one at a time (the yaml package's parser and composer are
+ * generators), so a body of a million `---` documents stops at the limit instead of building
+ * them all; a Kubernetes List's items are counted before the list is built.
+ */
+export function* composeYamlDocuments(text: string, lines: LineCounter) {
+  const parser = new Parser(lines.addNewLine);
+  const composer = new Composer({ prettyErrors: false });
+  yield* composer.compose(parser.parse(text));
+}
+
 function decodeYaml(text: string): DecodedDocument[] {
-  let documents;
-  try {
-    documents = parseAllDocuments(text, { prettyErrors: true });
-  } catch (error) {
-    throw new InputError(`Invalid YAML: ${(error as Error).message}`);
-  }
-  const list = Array.isArray(documents) ? documents : [documents];
+  const lines = new LineCounter();
   const decoded: unknown[] = [];
-  for (const document of list) {
-    const [first] = document.errors;
-    if (first) {
-      const pos = first.linePos?.[0];
-      throw new InputError(
-        `Invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${
-          first.message.split('\n')[0]
-        }`,
-      );
+  let composed = 0;
+  try {
+    for (const document of composeYamlDocuments(text, lines)) {
+      if (++composed > MAX_DOCUMENTS) throw tooMany();
+      const [first] = document.errors;
+      if (first) throw yamlError(first, lines);
+      if (decoded.length + listItemCount(document) > MAX_DOCUMENTS) {
+        throw tooMany();
+      }
+      let value: unknown;
+      try {
+        // The alias budget stops "billion laughs" documents before they expand.
+        value = document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+      } catch (error) {
+        throw new InputError(
+          /alias/i.test((error as Error).message)
+            ? 'Rejected YAML: too many or unresolved aliases'
+            : 'Rejected YAML: the document could not be built',
+        );
+      }
+      if (value === null || value === undefined) continue;
+      checkDepth(value, 'The document');
+      decoded.push(...splitLists(value));
+      if (decoded.length > MAX_DOCUMENTS) throw tooMany();
     }
-    let value: unknown;
-    try {
-      // The alias budget stops "billion laughs" documents before they expand.
-      value = document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
-    } catch (error) {
-      throw new InputError(`Rejected YAML: ${(error as Error).message}`);
-    }
-    if (value === null || value === undefined) continue;
-    checkDepth(value, 'The document');
-    decoded.push(...splitLists(value));
+  } catch (error) {
+    if (error instanceof InputError || error instanceof RangeError) throw error;
+    // The parser does not throw on bad input (it records errors); anything else is ours.
+    throw new InputError('Invalid YAML: the document could not be read');
   }
-  if (decoded.length === 1 && list.length === 1) {
+  if (decoded.length === 1 && composed === 1) {
     return [{ doc: decoded[0], text, format: 'yaml' }];
   }
   return decoded.map(doc => ({ doc, format: 'yaml' as const }));
@@ -198,10 +305,6 @@ export function decodeEvidenceBody(body: Buffer | string): DecodedDocument[] {
   if (documents.length === 0) {
     throw new InputError('The request body holds no document');
   }
-  if (documents.length > MAX_DOCUMENTS) {
-    throw new InputError(
-      `The upload holds ${documents.length} documents; at most ${MAX_DOCUMENTS} are accepted at once`,
-    );
-  }
+  if (documents.length > MAX_DOCUMENTS) throw tooMany();
   return documents;
 }
