@@ -16,7 +16,7 @@ exports.up = async function up(knex) {
       .string('target_key', 400)
       .notNullable()
       .comment('environment|cluster|namespace|driver|name, lowercase: the operation lock key');
-    table.primary(['target_key'], { constraintName: 'rco_target_claims_pkey' });
+    table.primary(['target_key'], 'rco_target_claims_pkey');
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 64).notNullable();
     table.string('cluster', 255).nullable();
