@@ -8,7 +8,9 @@ import {
   NewEvidence,
 } from '../database/EvidenceStore';
 import { decodeEvidenceBody } from './decode';
+import { maskDocument } from './secrets/maskDocument';
 import { EvidenceParser } from './parsers/types';
+import { resolveSubject } from './imageIdentity';
 
 /** Query parameters of an upload: they describe the release the document is about. */
 export interface UploadOptions {
@@ -36,6 +38,8 @@ export class EvidenceService {
   constructor(
     private readonly store: EvidenceStore,
     private readonly parsers: EvidenceParser[],
+    /** The image repositories an entity's releases live in (none: the repository check is skipped). */
+    private readonly repositoriesOf: (entityRef: string) => string[] = () => [],
   ) {
     this.byKind = new Map(parsers.map(p => [p.kind, p]));
   }
@@ -58,6 +62,10 @@ export class EvidenceService {
       throw new InputError('digest must look like sha256:<64 hex characters>');
     }
     const documents = decodeEvidenceBody(options.body);
+    // Every string of every document is masked before a parser sees it, so neither the stored
+    // raw nor the summary built from it can hold a secret (the parsers' masks come on top).
+    const masks: Array<{ doc: unknown; masked: boolean }> = [];
+    for (const { doc } of documents) masks.push(await maskDocument(doc));
     const collectedAt = options.now ?? new Date();
     const records: NewEvidence[] = documents.map(
       ({ doc, text, format }, index) => {
@@ -66,29 +74,49 @@ export class EvidenceService {
             ? `Document ${index + 1} of the upload`
             : 'The document';
         const { parser, parsed } = this.read(
-          doc,
+          masks[index].doc,
           hint as EvidenceKind | undefined,
           where,
         );
         // Readers always hand back a copy; it differs from the upload only where something was masked.
         const unchanged =
-          parsed.sanitized === doc ||
-          JSON.stringify(parsed.sanitized) === JSON.stringify(doc);
-        const subject = {
-          version: options.version ?? parsed.subject.version,
-          digest: options.digest ?? parsed.subject.digest,
-          commit: options.commit ?? parsed.subject.commit,
-          environment: options.environment ?? parsed.subject.environment,
-        };
+          !masks[index].masked &&
+          (parsed.sanitized === doc ||
+            JSON.stringify(parsed.sanitized) === JSON.stringify(doc));
+        // The document says what it is about; the query only fills in what it does not say.
+        const subject = resolveSubject({
+          where,
+          document: { ...parsed.subject, image: parsed.image },
+          query: {
+            version: options.version,
+            digest: options.digest,
+            commit: options.commit,
+            environment: options.environment,
+          },
+          repositories: this.repositoriesOf(options.entityRef),
+        });
         return {
           entityRef: options.entityRef,
           kind: parser.kind,
-          sha256: sha256(text ?? canonicalJson(doc)),
+          // The hash of what is stored. Of the upload it would let anyone who can download the
+          // masked raw (everything but the secret) test guesses of a short secret offline.
+          sha256: sha256(
+            unchanged
+              ? text ?? canonicalJson(doc)
+              : canonicalJson(parsed.sanitized),
+          ),
           subject,
           source: options.source,
           submitter: options.submitter,
           collectedAt,
-          summary: parsed.summary,
+          // The image the document names is kept with it: the page shows a document naming
+          // none as "image asserted by <submitter>".
+          summary: parsed.image
+            ? ({
+                ...parsed.summary,
+                image: parsed.image,
+              } as typeof parsed.summary)
+            : parsed.summary,
           // The upload is kept as sent unless a secret had to be masked out of it.
           raw:
             unchanged && text
