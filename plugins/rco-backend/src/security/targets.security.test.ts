@@ -1,0 +1,332 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { Knex } from 'knex';
+import path from 'node:path';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { examplesDir, governedEntity } from '../__testUtils__/fixtures';
+import {
+  asUser,
+  startOperationsBackend,
+  waitFor,
+} from '../__testUtils__/operationsBackend';
+import { Ledger } from '../database/Ledger';
+import { DatabaseTargetClaimStore } from '../database/TargetClaimStore';
+import { FakeHelm } from '../drivers/helm/__testUtils__/fakeHelm';
+
+const databases = createTestDatabases();
+jest.setTimeout(60_000);
+
+/** Catalog entities as whoever can register a catalog file may write them. */
+const entity = (
+  kind: string,
+  namespace: string,
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity => {
+  const base = governedEntity(
+    name,
+    `file:${path.join(examplesDir, 'rco/catalog-info.yaml')}`,
+    annotations,
+  );
+  return {
+    ...base,
+    kind,
+    metadata: { ...base.metadata, namespace },
+  };
+};
+
+/** The real payments service, and three entities that name its release. */
+const PAYMENTS = entity('Component', 'default', 'payments');
+const API_PAYMENTS = entity('API', 'default', 'payments');
+const OTHER_PAYMENTS = entity('Component', 'sandbox', 'payments');
+const LOOKALIKE = entity('Component', 'default', 'ledger-ui', {
+  'rco.helix.dev/helm-release': 'payments',
+});
+
+const pathOf = (e: Entity) =>
+  `/api/rco/entities/${e.kind.toLowerCase()}/${e.metadata.namespace}/${
+    e.metadata.name
+  }`;
+
+const PRODUCTION = {
+  name: 'production',
+  driver: 'helm',
+  namespace: 'payments',
+  helm: { chart: 'oci://registry.example/charts/payments' },
+  imageRepository: 'registry.example/{name}',
+};
+
+const dryRun = (app: any, e: Entity, user = 'alice') =>
+  request(app)
+    .post(`${pathOf(e)}/operations`)
+    .set('Authorization', asUser(user))
+    .send({ type: 'rollback-dry-run', environment: 'production' });
+
+const environments = (app: any, e: Entity) =>
+  request(app)
+    .get(`${pathOf(e)}/environments`)
+    .set('Authorization', asUser('alice'));
+
+const helmCalls = (fake: FakeHelm, command: string) =>
+  fake.calls().filter(c => c.argv[0] === command);
+
+describe('point 1: a deploy target belongs to one entity', () => {
+  let fake: FakeHelm;
+  const savedPath = process.env.PATH;
+  beforeEach(() => {
+    fake = FakeHelm.create([{ namespace: 'payments', name: 'payments' }]);
+    process.env.PATH = `${fake.binDir}${path.delimiter}${savedPath}`;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+  });
+
+  const start = async (
+    knex: Knex,
+    production: Record<string, unknown> = PRODUCTION,
+  ) =>
+    startOperationsBackend(knex, {
+      rco: { environments: [production] },
+      extraEntities: [PAYMENTS, API_PAYMENTS, OTHER_PAYMENTS, LOOKALIKE],
+      logLevel: 'warn',
+    });
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an API entity named payments dry-runs and rolls back the payments release, or reads its history (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await start(knex);
+      const listed = await environments(app, API_PAYMENTS);
+      expect(listed.status).toBe(403);
+      expect(listed.body.items).toBeUndefined();
+      expect(listed.text).not.toMatch(/revision|helm/i);
+      const refused = await dryRun(app, API_PAYMENTS);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/kind API/);
+      const rollback = await request(app)
+        .post(`${pathOf(API_PAYMENTS)}/operations`)
+        .set('Authorization', asUser('alice'))
+        .send({ type: 'rollback', environment: 'production' });
+      expect(rollback.status).toBe(403);
+      const override = await request(app)
+        .post(`${pathOf(API_PAYMENTS)}/overrides`)
+        .set('Authorization', asUser('mei'))
+        .send({
+          environment: 'production',
+          release: { version: '1.0.0' },
+          justification: 'Outage of the payments API: roll forward now',
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        });
+      expect(override.status).toBe(403);
+      expect(helmCalls(fake, 'history')).toHaveLength(0);
+      expect(helmCalls(fake, 'rollback')).toHaveLength(0);
+      expect(await knex('rco_target_claims')).toHaveLength(0);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a Component of another namespace named payments reads or dry-runs the release configuration binds to component:default/payments (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await start(knex, {
+        ...PRODUCTION,
+        bindings: [{ entity: 'component:default/payments' }],
+      });
+      const listed = await environments(app, OTHER_PAYMENTS);
+      expect(listed.status).toBe(200);
+      expect(listed.body.items[0].revisions).toEqual([]);
+      expect(listed.body.items[0].currentRevision).toBeUndefined();
+      expect(listed.body.items[0].error).toMatch(/not bound to this entity/);
+      expect(listed.text).not.toMatch(/component:default\/payments/);
+      const refused = await dryRun(app, OTHER_PAYMENTS);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/bound to another entity/);
+      expect(refused.text).not.toMatch(/component:default\/payments/);
+      expect(helmCalls(fake, 'history')).toHaveLength(0);
+      // The configured entity sees its release and operates on it; no claim is recorded.
+      const own = await environments(app, PAYMENTS);
+      expect(own.body.items[0].revisions.length).toBeGreaterThan(0);
+      const created = await dryRun(app, PAYMENTS);
+      expect(created.status).toBe(202);
+      await waitFor(app, created.body.id, o => o.state === 'succeeded');
+      expect(await knex('rco_target_claims')).toHaveLength(0);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an entity whose annotation names the payments release takes it over from the entity that claimed it first (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await start(knex);
+      // Unclaimed: nobody sees the release's history yet (ADR 0007).
+      const before = await environments(app, PAYMENTS);
+      expect(before.body.items[0].revisions).toEqual([]);
+      expect(before.body.items[0].error).toMatch(/not bound to this entity/);
+      expect(helmCalls(fake, 'history')).toHaveLength(0);
+
+      const created = await dryRun(app, PAYMENTS);
+      expect(created.status).toBe(202);
+      await waitFor(app, created.body.id, o => o.state === 'succeeded');
+      const [claim] = await knex('rco_target_claims');
+      expect(claim).toMatchObject({
+        target_key: 'production||payments|helm|payments',
+        entity_ref: 'component:default/payments',
+        claimed_by: 'user:default/alice',
+      });
+      const [entry] = await knex('rco_ledger').where({
+        entry_type: 'target-claim',
+      });
+      expect(JSON.parse(entry.payload)).toMatchObject({
+        targetKey: 'production||payments|helm|payments',
+        entityRef: 'component:default/payments',
+        environment: 'production',
+        namespace: 'payments',
+        driver: 'helm',
+        name: 'payments',
+        claimedBy: 'user:default/alice',
+      });
+      const after = await environments(app, PAYMENTS);
+      expect(after.body.items[0].revisions.length).toBeGreaterThan(0);
+
+      const historyCalls = helmCalls(fake, 'history').length;
+      const stolen = await dryRun(app, LOOKALIKE);
+      expect(stolen.status).toBe(403);
+      expect(stolen.text).not.toMatch(/component:default\/payments/);
+      const listed = await environments(app, LOOKALIKE);
+      expect(listed.body.items[0].revisions).toEqual([]);
+      expect(listed.body.items[0].error).toMatch(/not bound to this entity/);
+      expect(listed.text).not.toMatch(/component:default\/payments/);
+      // Same words as for a target nobody holds: the list does not say that someone does.
+      expect(listed.body.items[0].error).toBe(before.body.items[0].error);
+      expect(helmCalls(fake, 'history')).toHaveLength(historyCalls);
+      expect(await knex('rco_target_claims')).toHaveLength(1);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a caller without the rollback permission claims an unclaimed release (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await start(knex);
+      const refused = await dryRun(app, PAYMENTS, 'bob');
+      expect(refused.status).toBe(403);
+      expect(await knex('rco_target_claims')).toHaveLength(0);
+      expect(
+        await knex('rco_ledger').where({ entry_type: 'target-claim' }),
+      ).toHaveLength(0);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: two entities claiming one unclaimed release at once both get it (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await start(knex);
+      const answers = await Promise.all([
+        dryRun(app, PAYMENTS),
+        dryRun(app, LOOKALIKE),
+      ]);
+      expect(answers.map(a => a.status).sort()).toEqual([202, 403]);
+      const winner = answers.find(a => a.status === 202)!;
+      await waitFor(app, winner.body.id, o => o.state === 'succeeded');
+      const claims = await knex('rco_target_claims');
+      expect(claims).toHaveLength(1);
+      expect(claims[0].entity_ref).toBe(winner.body.entityRef);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: eight concurrent first claims of one release in the database all succeed (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({
+        directory: resolvePackagePath('@internal/plugin-rco-backend', 'migrations'),
+      });
+      const store = new DatabaseTargetClaimStore(knex, new Ledger(knex));
+      const contenders = Array.from(
+        { length: 8 },
+        (_, i) => `component:default/contender-${i}`,
+      );
+      const results = await Promise.all(
+        contenders.map(entityRef =>
+          store.claim({
+            targetKey: 'production|prod-eu|payments|helm|payments',
+            entityRef,
+            environment: 'production',
+            cluster: 'prod-eu',
+            namespace: 'payments',
+            driver: 'helm',
+            name: 'payments',
+            claimedBy: 'user:default/alice',
+          }),
+        ),
+      );
+      const winners = results.filter(r => r.won);
+      expect(winners).toHaveLength(1);
+      // Every loser is told who holds it (for the rule, never for the caller's answer).
+      for (const r of results)
+        expect(r.claim.entityRef).toBe(winners[0].claim.entityRef);
+      expect(await knex('rco_target_claims')).toHaveLength(1);
+      expect(
+        await knex('rco_ledger').where({ entry_type: 'target-claim' }),
+      ).toHaveLength(1);
+    },
+  );
+});
+
+describe('point 9: one cached, single-flight history read per target', () => {
+  let fake: FakeHelm;
+  const savedPath = process.env.PATH;
+  beforeEach(() => {
+    fake = FakeHelm.create([{ namespace: 'payments', name: 'payments' }]);
+    process.env.PATH = `${fake.binDir}${path.delimiter}${savedPath}`;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+  });
+
+  it.each(databases.eachSupportedId())(
+    'refuses: twenty viewers of the environments list start twenty helm processes (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startOperationsBackend(knex, {
+        rco: {
+          environments: [
+            {
+              ...PRODUCTION,
+              bindings: [{ entity: 'component:default/payments' }],
+            },
+          ],
+        },
+        extraEntities: [PAYMENTS],
+        logLevel: 'warn',
+      });
+      const views = await Promise.all(
+        Array.from({ length: 20 }, () => environments(app, PAYMENTS)),
+      );
+      for (const v of views) {
+        expect(v.status).toBe(200);
+        expect(v.body.items[0].revisions.length).toBeGreaterThan(0);
+      }
+      expect(helmCalls(fake, 'history')).toHaveLength(1);
+      await environments(app, PAYMENTS).expect(200);
+      expect(helmCalls(fake, 'history')).toHaveLength(1);
+
+      // An operation on the target: preflight reads fresh, and its state changes drop the cache.
+      const created = await dryRun(app, PAYMENTS);
+      expect(created.status).toBe(202);
+      await waitFor(app, created.body.id, o => o.state === 'succeeded');
+      const afterOperation = helmCalls(fake, 'history').length;
+      expect(afterOperation).toBeGreaterThan(1);
+      await environments(app, PAYMENTS).expect(200);
+      expect(helmCalls(fake, 'history')).toHaveLength(afterOperation + 1);
+      await backend.stop();
+    },
+  );
+});
