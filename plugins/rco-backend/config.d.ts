@@ -153,6 +153,12 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Shortest time between two on-demand runs (POST /ledger/verify), ISO 8601. Default PT1M. */
       onDemandInterval?: string;
+      /**
+       * How often a backend re-hashes every chain from its start instead of from the checkpoints
+       * (an entry edited before a checkpoint without recomputing later hashes is found then),
+       * ISO 8601. Default P1D.
+       */
+      fullVerificationInterval?: string;
     };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;

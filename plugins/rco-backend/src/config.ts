@@ -13,6 +13,8 @@ export interface RcoConfig {
     checkpointKey?: Buffer;
     /** Shortest time between two on-demand verification runs. Default PT1M. */
     onDemandInterval: Duration;
+    /** How often a backend re-hashes every chain from its start. Default P1D. */
+    fullVerificationInterval: Duration;
   };
   gates: GateConfig;
   maxUploadBytes: number;
@@ -137,6 +139,9 @@ export function readRcoConfig(root: Config): RcoConfig {
       onDemandInterval: config
         ? iso(config, 'ledger.onDemandInterval', 'PT1M')
         : Duration.fromISO('PT1M'),
+      fullVerificationInterval: config
+        ? iso(config, 'ledger.fullVerificationInterval', 'P1D')
+        : Duration.fromISO('P1D'),
     },
     gates: {
       maxAge,

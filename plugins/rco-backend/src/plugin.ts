@@ -15,6 +15,8 @@ import { readRcoConfig } from './config';
 import { DatabaseEvidenceStore } from './database/DatabaseEvidenceStore';
 import { DecisionStore } from './database/DecisionStore';
 import { Ledger } from './database/Ledger';
+import { LedgerCheckpoints } from './database/LedgerCheckpoints';
+import { LedgerVerifier } from './service/LedgerVerifier';
 import { EvidenceService } from './evidence/EvidenceService';
 import { builtinParsers } from './evidence/parsers';
 import { Access } from './service/access';
@@ -93,6 +95,24 @@ export const rcoPlugin = createBackendPlugin({
           runbooks,
           logger: deps.logger,
         });
+        // Verified on the scheduler; readers use the stored outcome (ADR 0004).
+        const ledgerVerifier = new LedgerVerifier(
+          db,
+          ledger,
+          new LedgerCheckpoints(config.ledger.checkpointKey),
+          deps.logger,
+          config.ledger.onDemandInterval.toMillis(),
+          config.ledger.fullVerificationInterval.toMillis(),
+        );
+        const ledgerScheduleKey = 'rco.ledger.schedule';
+        await ledgerVerifier.schedule(
+          deps.scheduler,
+          deps.config.has(ledgerScheduleKey)
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                deps.config.getConfig(ledgerScheduleKey),
+              )
+            : undefined,
+        );
         // Read once: the gates' pillars need to know whether deploys go through the console.
         const environments = Environments.fromConfig(deps.config);
         const releases = new ReleaseService(
@@ -148,6 +168,7 @@ export const rcoPlugin = createBackendPlugin({
             evidenceStore,
             decisions,
             ledger,
+            ledgerVerifier,
             releases,
             config,
             operations,

@@ -98,12 +98,19 @@ export class DatabaseEvidenceStore implements EvidenceStore {
           entryType: 'evidence-upload',
           entityRef: record.entityRef,
           actor: record.submitter,
+          // The row's full content, so the ledger alone says what it must be (ADR 0004).
           payload: {
             id: row.id,
             kind: record.kind,
             sha256: record.sha256,
             subject: record.subject,
             source: record.source,
+            submitter: row.submitter,
+            collectedAt: toDate(row.collected_at).toISOString(),
+            summary: JSON.parse(row.summary),
+            rawFormat: row.raw_format,
+            rawSize: row.raw_size,
+            rawSha256: sha256(row.raw),
           },
         });
         results.push({ record: toRecord(row), created: true });

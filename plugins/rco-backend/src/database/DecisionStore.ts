@@ -46,8 +46,10 @@ export class DecisionStore {
           role: record.role,
           decision: record.decision,
           release: record.release,
+          signer: record.signer,
           revokes: record.revokes ?? null,
           comment: record.comment ?? null,
+          createdAt: record.createdAt.toISOString(),
         },
       });
     });
@@ -120,7 +122,7 @@ export class DecisionStore {
         entryType: 'release-request',
         entityRef,
         actor: requester,
-        payload: { release },
+        payload: { release, requester, createdAt: createdAt.toISOString() },
       });
       return { requester, createdAt, created: true };
     });
@@ -173,6 +175,8 @@ export class DecisionStore {
           environment: record.environment ?? null,
           releaseVersion: record.releaseVersion ?? null,
           justification: record.justification,
+          grantedBy: record.grantedBy,
+          createdAt: record.createdAt.toISOString(),
           expiresAt: record.expiresAt.toISOString(),
         },
       });
@@ -210,7 +214,7 @@ export class DecisionStore {
         entryType: 'waiver-revoke',
         entityRef: row.entity_ref,
         actor,
-        payload: { id },
+        payload: { id, revokedAt: revokedAt.toISOString() },
       });
       return { ...this.toWaiver(row), revokedAt };
     });

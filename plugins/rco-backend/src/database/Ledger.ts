@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 
 /** One ledger entry. */
 export interface LedgerEntry {
@@ -22,7 +22,7 @@ export interface LedgerVerification {
   firstBroken?: { seq: number; reason: string };
 }
 
-const entryHash = (
+export const entryHash = (
   prevHash: string,
   entry: {
     entryType: string;
@@ -42,6 +42,37 @@ const entryHash = (
         createdAt: entry.createdAt.toISOString(),
       }),
   );
+
+/** What an incremental walk found (see Ledger.walkFromCheckpoints). */
+export interface ChainWalk {
+  /** Entries hashed. */
+  entries: number;
+  /** The new head of each chain that had new entries and verifies. */
+  heads: Map<string, { seq: number; hash: string }>;
+  /** Chains that break, with the first entry that does not hold. */
+  broken: Map<string, { seq: number; reason: string }>;
+  firstBroken?: { seq: number; reason: string };
+}
+
+const fromRow = (row: any): LedgerEntry => ({
+  seq: Number(row.seq),
+  entryType: row.entry_type,
+  entityRef: row.entity_ref ?? undefined,
+  actor: row.actor,
+  payload: JSON.parse(row.payload),
+  prevHash: row.prev_hash,
+  hash: row.hash,
+  createdAt: toDate(row.created_at),
+});
+
+/** Why an entry does not continue its chain from `prevHash`, or undefined if it does. */
+const brokenBecause = (prevHash: string, entry: LedgerEntry) => {
+  if (entry.prevHash !== prevHash)
+    return 'prev_hash does not match the previous entry of its chain';
+  if (entryHash(prevHash, entry) !== entry.hash)
+    return 'content does not match its hash';
+  return undefined;
+};
 
 /**
  * The append-only, hash-chained ledger: `hash = sha256(prev_hash ‖ canonical(entry))`. Entries
@@ -143,30 +174,114 @@ export class Ledger {
     if (options.entityRef) query.where({ entity_ref: options.entityRef });
     if (options.afterSeq) query.where('seq', '>', options.afterSeq);
     if (options.limit) query.limit(options.limit);
-    const rows = await query;
-    return rows.map(row => ({
-      seq: Number(row.seq),
-      entryType: row.entry_type,
-      entityRef: row.entity_ref ?? undefined,
-      actor: row.actor,
-      payload: JSON.parse(row.payload),
-      prevHash: row.prev_hash,
-      hash: row.hash,
-      createdAt: toDate(row.created_at),
-    }));
+    return (await query).map(fromRow);
   }
 
-  /** Recomputes every hash in order and names the first entry that does not match. */
-  async verify(): Promise<LedgerVerification> {
-    // One snapshot for the whole walk: writers of different chains commit out of seq order, and
-    // pages read at different moments could skip an entry that committed in between.
+  /**
+   * Runs `fn` on one consistent snapshot of the database (REPEATABLE READ on PostgreSQL; SQLite
+   * transactions are serial): writers of different chains commit out of seq order, and pages read
+   * at different moments could skip an entry that committed in between.
+   */
+  snapshot<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
     if (this.db.client.config.client === 'pg') {
-      return this.db.transaction(tx => this.verifyWith(tx), {
+      return this.db.transaction(tx => fn(tx), {
         isolationLevel: 'repeatable read',
         readOnly: true,
       } as any);
     }
-    return this.verifyWith(this.db);
+    return this.db.transaction(tx => fn(tx));
+  }
+
+  /**
+   * Checks the entries appended since each chain's checkpoint (all of a chain that has none),
+   * starting from the checkpoint's hash. Returns the new heads of the chains that verify, and
+   * where the others break; a broken chain does not stop the others from being checked.
+   * `signedOnly` ignores unsigned checkpoints (written before a key was configured); `full`
+   * ignores all of them and re-hashes every chain from its start (an entry edited before its
+   * chain's checkpoint without recomputing the later hashes is found only this way).
+   */
+  async walkFromCheckpoints(
+    db: Knex,
+    options: { signedOnly: boolean; full?: boolean },
+  ): Promise<ChainWalk> {
+    const heads = new Map<string, { seq: number; hash: string }>();
+    const broken = new Map<string, { seq: number; reason: string }>();
+    let entries = 0;
+    let firstBroken: ChainWalk['firstBroken'];
+    for (let afterSeq = 0; ; ) {
+      const page = await db('rco_ledger as l')
+        .leftJoin('rco_ledger_checkpoints as c', join => {
+          join.on('c.chain', '=', db.raw("coalesce(l.entity_ref, '')"));
+          if (options.signedOnly) join.andOnNotNull('c.signature');
+          if (options.full) join.andOn(db.raw('1 = 0'));
+        })
+        .where('l.seq', '>', afterSeq)
+        .andWhere('l.seq', '>', db.raw('coalesce(c.seq, 0)'))
+        .select('l.*', 'c.hash as checkpoint_hash')
+        .orderBy('l.seq', 'asc')
+        .limit(1000);
+      if (page.length === 0) break;
+      for (const row of page) {
+        const entry = fromRow(row);
+        const chain = entry.entityRef ?? '';
+        if (broken.has(chain)) continue;
+        entries++;
+        const prevHash =
+          heads.get(chain)?.hash ?? row.checkpoint_hash ?? GENESIS;
+        const reason = brokenBecause(prevHash, entry);
+        if (reason) {
+          broken.set(chain, { seq: entry.seq, reason });
+          firstBroken ??= { seq: entry.seq, reason };
+        } else heads.set(chain, { seq: entry.seq, hash: entry.hash });
+      }
+      afterSeq = Number(page[page.length - 1].seq);
+    }
+    return { entries, heads, broken, firstBroken };
+  }
+
+  /** Stores the outcome of a verification run; readers use the newest (see latestVerification). */
+  async recordVerification(run: {
+    startedAt: Date;
+    ok: boolean;
+    result: object;
+  }) {
+    await this.db('rco_ledger_verifications').insert({
+      started_at: run.startedAt,
+      finished_at: new Date(),
+      ok: run.ok,
+      result: JSON.stringify(run.result),
+    });
+    // Keep a short history: the newest run is what counts.
+    const keep = await this.db('rco_ledger_verifications')
+      .orderBy('id', 'desc')
+      .offset(99)
+      .first('id');
+    if (keep) {
+      await this.db('rco_ledger_verifications')
+        .where('id', '<', keep.id)
+        .delete();
+    }
+  }
+
+  /** The newest stored verification outcome, if any run has finished yet. */
+  async latestVerification(): Promise<
+    { startedAt: Date; finishedAt: Date; ok: boolean; result: any } | undefined
+  > {
+    const row = await this.db('rco_ledger_verifications')
+      .orderBy('id', 'desc')
+      .first();
+    if (!row) return undefined;
+    return {
+      startedAt: toDate(row.started_at),
+      finishedAt: toDate(row.finished_at),
+      ok: Boolean(row.ok),
+      result: JSON.parse(row.result),
+    };
+  }
+
+  /** Recomputes every hash from the beginning and names the first entry that does not match. */
+  async verify(): Promise<LedgerVerification> {
+    return this.snapshot(db => this.verifyWith(db));
   }
 
   private async verifyWith(db: Knex): Promise<LedgerVerification> {
@@ -180,25 +295,12 @@ export class Ledger {
         entries++;
         const chain = entry.entityRef ?? '';
         const prevHash = lastOf.get(chain) ?? GENESIS;
-        if (entry.prevHash !== prevHash) {
+        const reason = brokenBecause(prevHash, entry);
+        if (reason) {
           return {
             ok: false,
             entries,
-            firstBroken: {
-              seq: entry.seq,
-              reason:
-                'prev_hash does not match the previous entry of its chain',
-            },
-          };
-        }
-        if (entryHash(prevHash, entry) !== entry.hash) {
-          return {
-            ok: false,
-            entries,
-            firstBroken: {
-              seq: entry.seq,
-              reason: 'content does not match its hash',
-            },
+            firstBroken: { seq: entry.seq, reason },
           };
         }
         lastOf.set(chain, entry.hash);

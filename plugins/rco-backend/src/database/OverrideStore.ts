@@ -71,6 +71,8 @@ export class OverrideStore {
           environment: record.environment,
           release: record.release,
           justification: record.justification,
+          createdBy: record.createdBy,
+          createdAt: record.createdAt.toISOString(),
           expiresAt: record.expiresAt.toISOString(),
         },
       });
@@ -125,7 +127,7 @@ export class OverrideStore {
         entryType: 'break-glass-revoke',
         entityRef,
         actor,
-        payload: { id },
+        payload: { id, revokedAt: now.toISOString(), revokedBy: actor },
       });
       return fromRow({ ...row, revoked_at: now, revoked_by: actor });
     });

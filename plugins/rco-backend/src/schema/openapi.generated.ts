@@ -1749,9 +1749,10 @@ export const spec = {
     "/ledger/verify": {
       "get": {
         "operationId": "VerifyLedger",
+        "description": "The stored outcome of the last scheduled verification (checkpoints, the entries since them, and the tables the gates read reconciled with their entries). Never starts a run.",
         "responses": {
           "200": {
-            "description": "The outcome of recomputing the hash chain",
+            "description": "The outcome of the last verification run",
             "content": {
               "application/json": {
                 "schema": {
@@ -1764,8 +1765,21 @@ export const spec = {
                     "ok": {
                       "type": "boolean"
                     },
+                    "ranAt": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
                     "entries": {
                       "type": "integer"
+                    },
+                    "checkpoints": {
+                      "type": "integer"
+                    },
+                    "rows": {
+                      "type": "integer"
+                    },
+                    "signed": {
+                      "type": "boolean"
                     },
                     "firstBroken": {
                       "type": "object",
@@ -1776,6 +1790,122 @@ export const spec = {
                         "reason": {
                           "type": "string"
                         }
+                      }
+                    },
+                    "problems": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "problem"
+                        ],
+                        "properties": {
+                          "table": {
+                            "type": "string"
+                          },
+                          "id": {
+                            "type": "string"
+                          },
+                          "chain": {
+                            "type": "string"
+                          },
+                          "seq": {
+                            "type": "integer"
+                          },
+                          "problem": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
+                    "cannotDetect": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "operationId": "RunLedgerVerification",
+        "description": "Runs a verification now, unless one is running (its outcome is awaited) or the last one started within rco.ledger.onDemandInterval (its stored outcome is returned).",
+        "responses": {
+          "200": {
+            "description": "The outcome of the run, or of the last one",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "ok",
+                    "entries"
+                  ],
+                  "properties": {
+                    "ok": {
+                      "type": "boolean"
+                    },
+                    "ranAt": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "entries": {
+                      "type": "integer"
+                    },
+                    "checkpoints": {
+                      "type": "integer"
+                    },
+                    "rows": {
+                      "type": "integer"
+                    },
+                    "signed": {
+                      "type": "boolean"
+                    },
+                    "firstBroken": {
+                      "type": "object",
+                      "properties": {
+                        "seq": {
+                          "type": "integer"
+                        },
+                        "reason": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "problems": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "problem"
+                        ],
+                        "properties": {
+                          "table": {
+                            "type": "string"
+                          },
+                          "id": {
+                            "type": "string"
+                          },
+                          "chain": {
+                            "type": "string"
+                          },
+                          "seq": {
+                            "type": "integer"
+                          },
+                          "problem": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
+                    "cannotDetect": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
                       }
                     }
                   }

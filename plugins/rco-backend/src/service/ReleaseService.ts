@@ -22,7 +22,7 @@ const EVIDENCE_PER_KIND = 25;
 
 /** Judges releases from the stored evidence, sign-offs, waivers and the current runbook. */
 export class ReleaseService {
-  private ledgerCheck?: { at: number; ok: boolean };
+  private ledgerCheck?: { at: number; ok?: boolean };
   private readonly statusCache = new Map<
     string,
     { at: number; status: ReleaseStatusResponse }
@@ -180,12 +180,15 @@ export class ReleaseService {
     this.statusCache.delete(entityRef);
   }
 
-  /** Recomputing the whole chain on every status call would be wasteful: once a minute. */
-  private async ledgerVerified(): Promise<boolean> {
+  /**
+   * The outcome of the last scheduled verification (LedgerVerifier), read at most once a minute;
+   * undefined before the first run. Status calls never verify themselves.
+   */
+  private async ledgerVerified(): Promise<boolean | undefined> {
     const now = Date.now();
     if (!this.ledgerCheck || now - this.ledgerCheck.at > LEDGER_CHECK_TTL_MS) {
-      const result = await this.ledger.verify();
-      this.ledgerCheck = { at: now, ok: result.ok };
+      const stored = await this.ledger.latestVerification();
+      this.ledgerCheck = { at: now, ok: stored?.ok };
     }
     return this.ledgerCheck.ok;
   }

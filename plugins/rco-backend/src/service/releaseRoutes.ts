@@ -7,6 +7,7 @@ import { RcoConfig } from '../config';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceRecord, EvidenceStore } from '../database/EvidenceStore';
 import { Ledger } from '../database/Ledger';
+import { LedgerVerifier } from './LedgerVerifier';
 import { EvidenceService } from '../evidence/EvidenceService';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { spec } from '../schema/openapi.generated';
@@ -27,6 +28,7 @@ export interface ReleaseRouteOptions {
   evidenceStore: EvidenceStore;
   decisions: DecisionStore;
   ledger: Ledger;
+  ledgerVerifier: LedgerVerifier;
   releases: ReleaseService;
   config: RcoConfig;
   loadEntity: (req: any) => Promise<Entity>;
@@ -347,8 +349,15 @@ export function registerReleaseRoutes(
     res.json(iso(record!) as any);
   });
 
+  // The stored outcome of the last scheduled run: reading it costs one row, whoever asks.
   router.get('/ledger/verify', async (_req, res) => {
-    res.json((await o.ledger.verify()) as any);
+    res.json((await o.ledgerVerifier.latest()) as any);
+  });
+
+  // A run now: single-flight, and at most one per rco.ledger.onDemandInterval.
+  router.post('/ledger/verify', async (req, res) => {
+    await credentials(req);
+    res.json((await o.ledgerVerifier.onDemand()) as any);
   });
 
   router.get('/portfolio', async (req, res) => {

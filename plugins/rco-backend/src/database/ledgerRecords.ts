@@ -1,0 +1,191 @@
+import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
+
+type Row = Record<string, any>;
+type Payload = Record<string, any>;
+
+const iso = (value: unknown) =>
+  value === null || value === undefined
+    ? null
+    : toDate(value as Date).toISOString();
+
+/** Summaries can be large: rows and entries are compared by the digest of the summary. */
+const summaryDigest = (summary: unknown) => sha256(canonicalJson(summary));
+
+/**
+ * A table the gates read, and how its rows appear in the ledger. Each store writes the row's
+ * full content into the payload of the entry that creates it (and the changed fields into the
+ * entry that revokes it), so the ledger alone says what every row must be; the reconciler
+ * compares the two. `fromRow` is the payload a row must have been written with.
+ */
+export interface LedgerTable {
+  table: string;
+  /** Primary key column, for paging. */
+  primaryKey: string;
+  /** Columns read (the raw evidence document is left out: see ADR 0004). */
+  columns?: string[];
+  /** Entry types whose payload creates one row. */
+  creates: string[];
+  /** Entry types whose payload changes a row created before (revocations). */
+  changes?: string[];
+  /** The identity of a record (the same for the row and its entry). */
+  key(record: Payload, entityRef: string | null): string;
+  /** The payload a row was written with. */
+  fromRow(row: Row): Payload;
+  /** The payload as compared (the evidence summary becomes its digest). */
+  fromEntry?(payload: Payload): Payload;
+}
+
+const byId = (record: Payload) => String(record.id);
+
+export const LEDGER_TABLES: LedgerTable[] = [
+  {
+    table: 'rco_signoffs',
+    primaryKey: 'id',
+    creates: ['signoff', 'signoff-revoke'],
+    key: byId,
+    fromRow: row => ({
+      id: row.id,
+      role: row.role,
+      decision: row.decision,
+      release: { version: row.release_version, digest: row.release_digest },
+      signer: row.signer,
+      comment: row.comment,
+      revokes: row.revokes,
+      createdAt: iso(row.created_at),
+    }),
+  },
+  {
+    table: 'rco_release_requests',
+    primaryKey: 'id',
+    creates: ['release-request'],
+    // The first request of a release stands: entity, version and digest are unique.
+    key: (record, entityRef) =>
+      `${entityRef} ${record.release?.version}@${record.release?.digest}`,
+    fromRow: row => ({
+      release: { version: row.release_version, digest: row.release_digest },
+      requester: row.requester,
+      createdAt: iso(row.created_at),
+    }),
+  },
+  {
+    table: 'rco_waivers',
+    primaryKey: 'id',
+    creates: ['waiver'],
+    changes: ['waiver-revoke'],
+    key: byId,
+    fromRow: row => ({
+      id: row.id,
+      gate: row.gate,
+      environment: row.environment,
+      releaseVersion: row.release_version,
+      justification: row.justification,
+      grantedBy: row.granted_by,
+      createdAt: iso(row.created_at),
+      expiresAt: iso(row.expires_at),
+      revokedAt: iso(row.revoked_at),
+    }),
+  },
+  {
+    table: 'rco_overrides',
+    primaryKey: 'id',
+    creates: ['break-glass'],
+    changes: ['break-glass-revoke'],
+    key: byId,
+    fromRow: row => ({
+      id: row.id,
+      environment: row.environment,
+      release: { version: row.release_version, digest: row.release_digest },
+      justification: row.justification,
+      createdBy: row.created_by,
+      createdAt: iso(row.created_at),
+      expiresAt: iso(row.expires_at),
+      revokedAt: iso(row.revoked_at),
+      revokedBy: row.revoked_by,
+    }),
+  },
+  {
+    table: 'rco_evidence',
+    primaryKey: 'id',
+    columns: [
+      'id',
+      'entity_ref',
+      'kind',
+      'sha256',
+      'subject_version',
+      'subject_digest',
+      'subject_commit',
+      'environment',
+      'source',
+      'submitter',
+      'collected_at',
+      'summary',
+      'raw_format',
+      'raw_size',
+    ],
+    creates: ['evidence-upload'],
+    key: byId,
+    fromRow: row => ({
+      id: row.id,
+      kind: row.kind,
+      sha256: row.sha256,
+      subject: {
+        version: row.subject_version,
+        digest: row.subject_digest,
+        commit: row.subject_commit,
+        environment: row.environment,
+      },
+      source: row.source,
+      submitter: row.submitter,
+      collectedAt: iso(row.collected_at),
+      summary: summaryDigest(JSON.parse(row.summary)),
+      rawFormat: row.raw_format,
+      rawSize: Number(row.raw_size),
+    }),
+    // The raw document's digest is kept in the entry but not compared on every run (the gates
+    // read the summary; reading every raw document each time would cost more than the check).
+    fromEntry: ({ rawSha256: _raw, ...payload }) => ({
+      ...payload,
+      summary: summaryDigest(payload.summary),
+    }),
+  },
+  {
+    // Deploy target claims (ADR 0007): the entry carries the full row.
+    table: 'rco_target_claims',
+    primaryKey: 'target_key',
+    creates: ['target-claim'],
+    key: record => String(record.targetKey),
+    fromRow: row => ({
+      targetKey: row.target_key,
+      entityRef: row.entity_ref,
+      environment: row.environment,
+      cluster: row.cluster,
+      namespace: row.namespace,
+      driver: row.driver,
+      name: row.name,
+      claimedBy: row.claimed_by,
+      claimedAt: iso(row.claimed_at),
+    }),
+  },
+];
+
+/** Absent and null mean the same in a record: older entries simply leave empty fields out. */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => [k, withoutNulls(v)]),
+    );
+  }
+  return value;
+}
+
+/** Names of the top-level fields whose content differs (never the content: it may be secret). */
+export function differingFields(a: Payload, b: Payload): string[] {
+  const x = withoutNulls(a) as Payload;
+  const y = withoutNulls(b) as Payload;
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])]
+    .filter(k => canonicalJson(x[k]) !== canonicalJson(y[k]))
+    .sort();
+}

@@ -1,0 +1,226 @@
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { Ledger } from '../database/Ledger';
+import { LedgerCheckpoints } from '../database/LedgerCheckpoints';
+import { reconcileLedger } from '../database/LedgerReconciler';
+
+/** What GET /ledger/verify answers: the newest stored run. */
+export interface LedgerVerificationResult {
+  /** False until a run has finished, and whenever the last one found a problem. */
+  ok: boolean;
+  /** When the run this reports started; absent before the first run. */
+  ranAt?: string;
+  /** Entries hashed by that run (those appended since their chain's checkpoint). */
+  entries: number;
+  /** Checkpoints checked against their signature and the entry they name. */
+  checkpoints: number;
+  /** Rows of the tables the gates read, compared with their ledger entries. */
+  rows: number;
+  /** Whether checkpoints are signed with a key the database does not hold. */
+  signed: boolean;
+  /** Whether this run re-hashed every chain from its start instead of from its checkpoint. */
+  full: boolean;
+  /** The newest full walk of the instance that ran this that found every chain intact. */
+  lastFullWalkAt?: string;
+  firstBroken?: { seq: number; reason: string };
+  problems: Array<{
+    table?: string;
+    id?: string;
+    chain?: string;
+    seq?: number;
+    problem: string;
+  }>;
+  /** Tampering this verification cannot find, plainly. */
+  cannotDetect: string[];
+}
+
+const LIMITS = [
+  'a writer who also holds the checkpoint key',
+  "deletion of a chain's newest entries written since its last checkpoint",
+  'a checkpoint table restored from an older copy together with entries rewritten after it, unless this backend instance saw the newer checkpoint',
+  'changes to a stored raw evidence document that keep its size (the gates read its summary, which is checked)',
+  'rows of tables the gates do not read (operations are checked through their chain only)',
+];
+const NO_KEY =
+  'no checkpoint key is configured (rco.ledger.checkpointKey or checkpointKeyFile): someone who can write the database and recompute the hashes is not detected';
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 5 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 30 },
+};
+
+/**
+ * Verifies the ledger on the Backstage scheduler (one instance at a time across replicas) and
+ * stores the outcome; readers (the status page, GET /ledger/verify) use the stored outcome and
+ * never verify themselves. Each run checks the signed checkpoints, hashes the entries appended
+ * since them, reconciles the tables the gates read with their entries (a full scan), and signs
+ * the new chain heads. An on-demand run (POST /ledger/verify) is single-flight per instance and
+ * starts only when the newest run of any instance is older than `onDemandIntervalMs`.
+ */
+export class LedgerVerifier {
+  private running?: Promise<LedgerVerificationResult>;
+  private lastStarted = 0;
+  /** When this instance last re-hashed every chain and found them intact. */
+  private lastFullWalk = 0;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+    private readonly checkpoints: LedgerCheckpoints,
+    private readonly logger: LoggerService,
+    private readonly onDemandIntervalMs: number,
+    /** How often a run re-hashes everything (see verify). */
+    private readonly fullWalkIntervalMs: number,
+  ) {}
+
+  /** Registers the scheduled run. */
+  async schedule(
+    scheduler: SchedulerService,
+    schedule: SchedulerServiceTaskScheduleDefinition = DEFAULT_SCHEDULE,
+  ) {
+    if (!this.checkpoints.signed) this.logger.warn(`Ledger: ${NO_KEY}`);
+    await scheduler.scheduleTask({
+      id: 'rco-ledger-verify',
+      scope: 'global',
+      ...schedule,
+      fn: async () => {
+        await this.run();
+      },
+    });
+  }
+
+  /** The newest stored outcome (a read; never starts a run). */
+  async latest(): Promise<LedgerVerificationResult> {
+    const stored = await this.ledger.latestVerification();
+    if (stored) return stored.result;
+    return {
+      ok: false,
+      entries: 0,
+      checkpoints: 0,
+      rows: 0,
+      signed: this.checkpoints.signed,
+      full: false,
+      problems: [{ problem: 'not verified yet: the first run is scheduled' }],
+      cannotDetect: this.limits(),
+    };
+  }
+
+  /** A run now, unless one runs (joined) or the newest ran within the interval (its outcome). */
+  onDemand(): Promise<LedgerVerificationResult> {
+    if (this.running) return this.running;
+    if (Date.now() - this.lastStarted < this.onDemandIntervalMs) {
+      return this.latest();
+    }
+    this.lastStarted = Date.now();
+    return this.singleFlight(async () => {
+      // Another instance may have run within the interval.
+      const stored = await this.ledger.latestVerification();
+      const age = stored ? Date.now() - stored.startedAt.getTime() : Infinity;
+      return age < this.onDemandIntervalMs ? stored!.result : this.verify();
+    });
+  }
+
+  /** One verification run, single-flight within this instance (the scheduled task). */
+  run(): Promise<LedgerVerificationResult> {
+    return this.singleFlight(() => this.verify());
+  }
+
+  private singleFlight(fn: () => Promise<LedgerVerificationResult>) {
+    this.running ??= fn().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private limits() {
+    return this.checkpoints.signed ? LIMITS : [NO_KEY, ...LIMITS];
+  }
+
+  /**
+   * Most runs hash only what was appended since each checkpoint. An entry edited before its
+   * chain's checkpoint without recomputing the later hashes leaves the checkpoint valid, so once
+   * per `fullWalkIntervalMs` (and after any full walk that found a problem) a run re-hashes
+   * everything from the start.
+   */
+  private async verify(): Promise<LedgerVerificationResult> {
+    const startedAt = new Date();
+    this.lastStarted = startedAt.getTime();
+    // Kept in memory, not in the database a writer could tell that a full walk just happened.
+    const full =
+      !this.lastFullWalk ||
+      startedAt.getTime() - this.lastFullWalk >= this.fullWalkIntervalMs;
+    const { checked, walk, reconciliation } = await this.ledger.snapshot(
+      async tx => {
+        const check = await this.checkpoints.check(tx);
+        return {
+          checked: check,
+          walk: await this.ledger.walkFromCheckpoints(tx, {
+            signedOnly: this.checkpoints.signed,
+            full,
+          }),
+          reconciliation: await reconcileLedger(tx),
+        };
+      },
+    );
+    if (full && walk.broken.size === 0) this.lastFullWalk = startedAt.getTime();
+    // A chain with a problem keeps its old checkpoint, so every later run reports it again.
+    const hold = new Set([
+      ...checked.problems.map(p => p.chain),
+      ...walk.broken.keys(),
+    ]);
+    await this.checkpoints.save(
+      this.db,
+      [...walk.heads]
+        .filter(([chain]) => !hold.has(chain))
+        .map(([chain, head]) => ({ chain, ...head })),
+    );
+    const problems: LedgerVerificationResult['problems'] = [
+      ...checked.problems.map(p => ({
+        chain: p.chain,
+        seq: p.seq,
+        problem: `checkpoint: ${p.problem}`,
+      })),
+      ...[...walk.broken].map(([chain, b]) => ({
+        chain,
+        seq: b.seq,
+        problem: b.reason,
+      })),
+      ...reconciliation.problems,
+    ];
+    const result: LedgerVerificationResult = {
+      ok: problems.length === 0,
+      ranAt: startedAt.toISOString(),
+      entries: walk.entries,
+      checkpoints: checked.checked,
+      rows: reconciliation.rows,
+      signed: this.checkpoints.signed,
+      full,
+      lastFullWalkAt: this.lastFullWalk
+        ? new Date(this.lastFullWalk).toISOString()
+        : undefined,
+      ...(walk.firstBroken ? { firstBroken: walk.firstBroken } : {}),
+      problems,
+      cannotDetect: this.limits(),
+    };
+    await this.ledger.recordVerification({ startedAt, ok: result.ok, result });
+    if (!result.ok) {
+      this.logger.error(
+        `Ledger verification found ${problems.length} problem(s): ${problems
+          .slice(0, 5)
+          .map(
+            p =>
+              `${p.table ?? p.chain ?? ''} ${p.id ?? p.seq ?? ''}: ${
+                p.problem
+              }`,
+          )
+          .join('; ')}`,
+      );
+    }
+    return result;
+  }
+}
