@@ -155,14 +155,14 @@ describe('argoRolloutParser', () => {
     expect(spec).toBeDefined();
     expect(() => argoRolloutParser.parse(noSpec)).toThrow(InputError);
     expect(() => argoRolloutParser.parse(noSpec)).toThrow(
-      'Argo Rollout api has no spec',
+      'Argo Rollout has no spec',
     );
     const doc = blueGreen();
     (doc.spec.strategy as Record<string, unknown>) = {
       canary: { steps: [{ setWeight: '10%' }] },
     };
     expect(() => argoRolloutParser.parse(doc)).toThrow(
-      'Argo Rollout api: canary.steps[0]: setWeight is not a number',
+      'Argo Rollout: canary.steps[0]: setWeight is not a number',
     );
   });
 });
@@ -203,7 +203,7 @@ describe('argoAnalysisTemplateParser', () => {
     });
     const noMetrics = { ...template(), spec: { args: [] } };
     expect(() => argoAnalysisTemplateParser.parse(noMetrics)).toThrow(
-      'Argo AnalysisTemplate success-rate has no spec.metrics list',
+      'Argo AnalysisTemplate has no spec.metrics list',
     );
     const noName = template();
     (noName.spec.metrics[1] as { name?: string }).name = undefined;
@@ -266,7 +266,7 @@ describe('argoAnalysisRunParser', () => {
     const { status, ...noStatus } = runSample();
     expect(status).toBeDefined();
     expect(() => argoAnalysisRunParser.parse(noStatus)).toThrow(
-      'Argo AnalysisRun rollout-background-analysis-db976bc44-2 has no status',
+      'Argo AnalysisRun has no status',
     );
     const bad = runSample();
     bad.status.metricResults[0].failed = 'one';

@@ -97,7 +97,7 @@ export const argoRolloutParser: EvidenceParser = {
   parse(doc) {
     if (!isArgo(doc, ['Rollout'])) throw new InputError('Not an Argo Rollout');
     const meta = requireMetadata(doc, 'Argo Rollout');
-    const what = `Argo Rollout ${meta.name}`;
+    const what = 'Argo Rollout'; // no name from the document: messages never echo input
     const strategy = getObject(requireObject(doc, 'spec', what), 'strategy');
     const canary = getObject(strategy, 'canary');
     const blueGreen = getObject(strategy, 'blueGreen');
@@ -181,7 +181,7 @@ export const argoAnalysisTemplateParser: EvidenceParser = {
       throw new InputError('Not an Argo AnalysisTemplate');
     }
     const meta = requireMetadata(doc, `Argo ${doc.kind}`);
-    const what = `Argo ${doc.kind} ${meta.name}`;
+    const what = `Argo ${doc.kind}`; // kind is one detect() accepted; no name echoed
     const summary: AnalysisTemplateSummary = {
       type: 'argo-analysis-template',
       name: meta.name,
@@ -228,7 +228,7 @@ export const argoAnalysisRunParser: EvidenceParser = {
       throw new InputError('Not an Argo AnalysisRun');
     }
     const meta = requireMetadata(doc, 'Argo AnalysisRun');
-    const what = `Argo AnalysisRun ${meta.name}`;
+    const what = 'Argo AnalysisRun'; // no name from the document: messages never echo input
     const specMetrics = readMetrics(requireObject(doc, 'spec', what), what);
     // A run the controller never picked up has no status and proves nothing.
     const status = requireObject(doc, 'status', what);

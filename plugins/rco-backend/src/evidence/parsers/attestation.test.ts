@@ -112,7 +112,7 @@ describe('attestation parsers', () => {
     delete doc.spec.paths;
     expect(() => vaultAttestationParser.parse(doc)).toThrow(InputError);
     expect(() => vaultAttestationParser.parse(doc)).toThrow(
-      'VaultPolicyAttestation is invalid: spec.leastPrivilege: Expected boolean, received string; spec.paths: Required',
+      'VaultPolicyAttestation is invalid: spec.leastPrivilege: Expected boolean; spec.paths: Required',
     );
 
     const badTool = dryRun();

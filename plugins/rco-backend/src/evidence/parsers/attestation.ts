@@ -92,7 +92,7 @@ function attestationParser<S extends z.ZodTypeAny>(
       if (!result.success) {
         // Name every field that is wrong, so the uploader can fix them all at once.
         const problems = describeZodError(result.error)
-          .map(p => `${p.path}: ${p.message}`)
+          .map(p => `${p.path}: ${p.message.replace(/,? received [^]*$/, '')}`) // not the value
           .join('; ');
         throw new InputError(`${docKind} is invalid: ${problems}`);
       }

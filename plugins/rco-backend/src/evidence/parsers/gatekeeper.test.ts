@@ -115,7 +115,7 @@ describe('gatekeeperParser', () => {
     expect(status).toBeDefined();
     expect(() => gatekeeperParser.parse(noStatus)).toThrow(InputError);
     expect(() => gatekeeperParser.parse(noStatus)).toThrow(
-      'Gatekeeper K8sPSPPrivilegedContainer psp-privileged-container has no status (has the audit run?)',
+      'Gatekeeper constraint has no status (has the audit run?)',
     );
     const notList = capped();
     (notList.status as { violations: unknown }).violations = 'many';

@@ -38,8 +38,9 @@ export const gatekeeperParser: EvidenceParser = {
   parse(doc) {
     if (!detect(doc)) throw new InputError('Not a Gatekeeper constraint');
     const constraintKind = String(doc.kind);
-    const meta = requireMetadata(doc, `Gatekeeper ${constraintKind}`);
-    const what = `Gatekeeper ${constraintKind} ${meta.name}`;
+    // The constraint's kind and name are the document's own text: messages never echo them.
+    const meta = requireMetadata(doc, 'Gatekeeper constraint');
+    const what = 'Gatekeeper constraint';
     // Without a status the audit has never reported on this constraint: no evidence at all.
     const status = getObject(doc, 'status');
     if (!status) {

@@ -225,7 +225,7 @@ describe('helmStatusParser', () => {
     expect(helmStatusParser.detect(history())).toBe(false);
     expect(() =>
       helmStatusParser.parse({ ...fullStatus(), version: '7' }),
-    ).toThrow('Helm status shop-api: version is not a revision number');
+    ).toThrow('Helm status: version is not a revision number');
     expect(() => helmStatusParser.parse({ name: 'a' })).toThrow(
       'Helm status needs a name and info.status',
     );

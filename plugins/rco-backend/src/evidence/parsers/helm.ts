@@ -127,9 +127,7 @@ export const helmStatusParser: EvidenceParser = {
       version !== undefined &&
       (typeof version !== 'number' || !Number.isInteger(version))
     ) {
-      throw new InputError(
-        `Helm status ${doc.name}: version is not a revision number`,
-      );
+      throw new InputError('Helm status: version is not a revision number');
     }
     // Current Helm strips the chart from status output; older releases and wrappers keep it.
     const chartMeta = getObject(getObject(doc, 'chart'), 'metadata');

@@ -81,11 +81,11 @@ describe('networkPolicyParser', () => {
     const noSpec = { ...policy({}), spec: undefined };
     expect(() => networkPolicyParser.parse(noSpec)).toThrow(InputError);
     expect(() => networkPolicyParser.parse(noSpec)).toThrow(
-      'NetworkPolicy api has no spec',
+      'NetworkPolicy has no spec',
     );
     expect(() =>
       networkPolicyParser.parse(policy({ policyTypes: ['Ingress'] })),
-    ).toThrow('NetworkPolicy api has no spec.podSelector');
+    ).toThrow('NetworkPolicy has no spec.podSelector');
     expect(() =>
       networkPolicyParser.parse(policy({ podSelector: {}, ingress: {} })),
     ).toThrow('spec.ingress is not a list');

@@ -66,7 +66,7 @@ export const networkPolicyParser: EvidenceParser = {
   parse(doc) {
     if (!detect(doc)) throw new InputError('Not a NetworkPolicy');
     const meta = requireMetadata(doc, 'NetworkPolicy');
-    const what = `NetworkPolicy ${meta.name}`;
+    const what = 'NetworkPolicy'; // no name from the document: messages never echo input
     const spec = requireObject(doc, 'spec', what);
     const selector = getObject(spec, 'podSelector');
     // The API requires a podSelector; `{}` is the explicit way to select every pod.

@@ -199,7 +199,7 @@ describe('policyReportParser', () => {
     const bogus = clusterReport();
     bogus.results[1].result = 'passed';
     expect(() => policyReportParser.parse(bogus)).toThrow(
-      'results[1].result is "passed", expected one of pass, fail, warn, error, skip',
+      'results[1].result is not one of pass, fail, warn, error, skip',
     );
 
     const noPolicy = clusterReport();

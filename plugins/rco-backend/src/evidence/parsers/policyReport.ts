@@ -86,21 +86,19 @@ export const policyReportParser: EvidenceParser = {
 
     const rawResults = doc.results ?? [];
     if (!Array.isArray(rawResults)) {
-      throw new InputError(`${what} ${meta.name}: results is not a list`);
+      throw new InputError(`${what}: results is not a list`);
     }
     const computed: Counts = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 };
     const failures: Failure[] = [];
     rawResults.forEach((entry, i) => {
-      const field = `${what} ${meta.name}: results[${i}]`;
+      const field = `${what}: results[${i}]`;
       if (!isObject(entry)) throw new InputError(`${field} is not an object`);
       const policy = getString(entry, 'policy');
       if (!policy) throw new InputError(`${field} has no policy`);
       const result = entry.result;
       if (!isResult(result)) {
         throw new InputError(
-          `${field}.result is ${JSON.stringify(
-            result,
-          )}, expected one of ${RESULTS.join(', ')}`,
+          `${field}.result is not one of ${RESULTS.join(', ')}`,
         );
       }
       computed[result] += 1;
@@ -124,9 +122,7 @@ export const policyReportParser: EvidenceParser = {
 
     // The report's own summary is authoritative: generators may cap the results they list.
     const summary = getObject(doc, 'summary');
-    const counts = summary
-      ? readCounts(summary, `${what} ${meta.name}`)
-      : computed;
+    const counts = summary ? readCounts(summary, what) : computed;
 
     const result: PolicyReportSummary = {
       type: 'policy-report',

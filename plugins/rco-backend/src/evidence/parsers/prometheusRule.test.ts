@@ -102,18 +102,18 @@ describe('prometheusRuleParser', () => {
     expect(() =>
       prometheusRuleParser.parse(withRules([{ alert: 'NoExpr' }])),
     ).toThrow(
-      'PrometheusRule shop-rules: spec.groups[0].rules[0] (alert NoExpr) has no expr',
+      'PrometheusRule: spec.groups[0].rules[0] has no expr',
     );
     expect(() => prometheusRuleParser.parse(withRules(['up == 0']))).toThrow(
       'spec.groups[0].rules[0] is not an object',
     );
     const noGroups = { ...withRules([]), spec: {} };
     expect(() => prometheusRuleParser.parse(noGroups)).toThrow(
-      'PrometheusRule shop-rules has no spec.groups list',
+      'PrometheusRule has no spec.groups list',
     );
     const noSpec = { ...withRules([]), spec: undefined };
     expect(() => prometheusRuleParser.parse(noSpec)).toThrow(
-      'PrometheusRule shop-rules has no spec',
+      'PrometheusRule has no spec',
     );
   });
 

@@ -35,7 +35,7 @@ export const prometheusRuleParser: EvidenceParser = {
   parse(doc) {
     if (!detect(doc)) throw new InputError('Not a PrometheusRule');
     const meta = requireMetadata(doc, 'PrometheusRule');
-    const what = `PrometheusRule ${meta.name}`;
+    const what = 'PrometheusRule'; // no name from the document: messages never echo input
     const groups = requireObject(doc, 'spec', what).groups;
     if (!Array.isArray(groups)) {
       throw new InputError(`${what} has no spec.groups list`);
@@ -57,7 +57,7 @@ export const prometheusRuleParser: EvidenceParser = {
         if (!alert) return;
         const expr = readExpr(rule);
         if (!expr) {
-          throw new InputError(`${ruleAt} (alert ${alert}) has no expr`);
+          throw new InputError(`${ruleAt} has no expr`);
         }
         alerts.push({
           alert,

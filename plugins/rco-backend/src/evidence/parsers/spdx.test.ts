@@ -123,7 +123,7 @@ describe('spdxParser', () => {
     );
     expect(() =>
       spdxParser.parse({ ...spdxDocument(), spdxVersion: 'SPDX-3.0' }),
-    ).toThrow('SPDX version SPDX-3.0 is not supported (SPDX-2.x)');
+    ).toThrow('This SPDX version is not supported (SPDX-2.x)');
     expect(() => spdxParser.parse({ bomFormat: 'CycloneDX' })).toThrow(
       InputError,
     );

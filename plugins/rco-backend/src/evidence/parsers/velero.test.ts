@@ -62,12 +62,12 @@ describe('veleroBackupParser', () => {
     expect(status).toBeDefined();
     expect(() => veleroBackupParser.parse(noStatus)).toThrow(InputError);
     expect(() => veleroBackupParser.parse(noStatus)).toThrow(
-      'Velero Backup migrate-backup has no status',
+      'Velero Backup has no status',
     );
     const bad = sample();
     bad.status.warnings = 'one';
     expect(() => veleroBackupParser.parse(bad)).toThrow(
-      'Velero Backup migrate-backup status: warnings is not a number',
+      'Velero Backup status: warnings is not a number',
     );
     expect(() => veleroBackupParser.parse(restore())).toThrow(
       'Not a Velero Backup',
@@ -97,7 +97,7 @@ describe('veleroRestoreParser', () => {
     const doc = restore();
     doc.spec.backupName = '';
     expect(() => veleroRestoreParser.parse(doc)).toThrow(
-      'Velero Restore shop-restore-20240301 has no spec.backupName',
+      'Velero Restore has no spec.backupName',
     );
     const { metadata, ...noMeta } = restore();
     expect(metadata).toBeDefined();

@@ -27,7 +27,7 @@ function veleroParser(
         throw new InputError(`Not a Velero ${object}`);
       }
       const meta = requireMetadata(doc, `Velero ${object}`);
-      const what = `Velero ${object} ${meta.name}`;
+      const what = `Velero ${object}`; // no name from the document: messages never echo input
       // The server writes status as it works; without one nothing was backed up or restored.
       const status = requireObject(doc, 'status', what);
       const summary: VeleroSummary = {

@@ -185,17 +185,17 @@ describe('workloadParser', () => {
     const noTemplate = { ...statefulSet(), spec: { serviceName: 'db' } };
     expect(() => workloadParser.parse(noTemplate)).toThrow(InputError);
     expect(() => workloadParser.parse(noTemplate)).toThrow(
-      'StatefulSet db has no spec.template.spec',
+      'StatefulSet has no spec.template.spec',
     );
     const noContainers = pod();
     noContainers.spec.containers = [];
     expect(() => workloadParser.parse(noContainers)).toThrow(
-      'Pod node-agent has no containers in spec',
+      'Pod has no containers in spec',
     );
     const noName = pod();
     (noName.spec.initContainers[0] as { name?: string }).name = undefined;
     expect(() => workloadParser.parse(noName)).toThrow(
-      'Pod node-agent: initContainers[0] has no name',
+      'Pod: initContainers[0] has no name',
     );
   });
 

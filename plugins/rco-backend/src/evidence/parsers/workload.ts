@@ -89,7 +89,7 @@ export const workloadParser: EvidenceParser = {
     if (!detect(doc)) throw new InputError('Not a Kubernetes workload');
     const kind = String(doc.kind);
     const meta = requireMetadata(doc, kind);
-    const what = `${kind} ${meta.name}`;
+    const what = kind; // a kind detect() accepted; no name from the document echoed
 
     const path = podSpecPath(kind);
     const podSpec = getPath(doc, path);
