@@ -11,18 +11,25 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('rco_target_claims', table => {
-    table.comment('Deploy targets (release or Rollout) and the one entity holding each');
+    table.comment(
+      'Deploy targets (release or Rollout) and the one entity holding each',
+    );
     table
       .string('target_key', 400)
       .notNullable()
-      .comment('environment|cluster|namespace|driver|name, lowercase: the operation lock key');
+      .comment(
+        'environment|cluster|namespace|driver|name, lowercase: the operation lock key',
+      );
     table.primary(['target_key'], 'rco_target_claims_pkey');
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 64).notNullable();
     table.string('cluster', 255).nullable();
     table.string('namespace', 255).notNullable();
     table.string('driver', 64).notNullable();
-    table.string('name', 255).notNullable().comment('Helm release or Rollout name');
+    table
+      .string('name', 255)
+      .notNullable()
+      .comment('Helm release or Rollout name');
     table.string('claimed_by', 255).notNullable();
     table.timestamp('claimed_at', { useTz: true }).notNullable();
     table.index(['entity_ref'], 'rco_target_claims_entity');

@@ -121,6 +121,49 @@ describe('Environments', () => {
     expect(envs.lockKey(a, false)).toBe(envs.lockKey(b, false));
   });
 
+  it('gives a configured binding its target whatever the annotations say, keyed like the lock', () => {
+    const envs = Environments.fromConfig(
+      config(
+        {
+          environments: [
+            {
+              name: 'production',
+              driver: 'helm',
+              cluster: 'prod-eu',
+              namespace: 'apps',
+              helm: { chart: 'oci://charts/rco' },
+              bindings: [
+                { entity: 'Component:default/RCO', name: 'rco-prod' },
+                { entity: 'component:default/payments', namespace: 'payments' },
+              ],
+            },
+          ],
+        },
+        [cluster],
+      ),
+    );
+    const annotated = entity({
+      'rco.helix.dev/helm-release': 'payments',
+      'rco.helix.dev/namespace': 'payments',
+    });
+    const target = envs.target(annotated, 'production');
+    expect(target).toMatchObject({
+      namespace: 'apps',
+      helm: { release: 'rco-prod' },
+      rollout: { name: 'rco-prod' },
+    });
+    expect(envs.lockKey(target, false)).toBe(
+      'production|prod-eu|apps|helm|rco-prod',
+    );
+    expect([...envs.configuredBindings]).toEqual([
+      ['production|prod-eu|apps|helm|rco-prod', 'component:default/rco'],
+      [
+        'production|prod-eu|payments|helm|payments',
+        'component:default/payments',
+      ],
+    ]);
+  });
+
   it('lets an entity differ through annotations, per environment first', () => {
     const envs = Environments.fromConfig(
       config({
@@ -184,6 +227,48 @@ describe('Environments', () => {
     [
       { environments: [{ name: 'a', driver: 'helm', timeout: '10 minutes' }] },
       /must be an ISO 8601 duration/,
+    ],
+    [
+      {
+        environments: [
+          {
+            name: 'a',
+            driver: 'helm',
+            bindings: [
+              { entity: 'component:default/payments' },
+              { entity: 'component:sandbox/x', name: 'payments' },
+            ],
+          },
+        ],
+      },
+      /default\/payments is bound to both component:default\/payments and component:sandbox\/x/,
+    ],
+    [
+      {
+        environments: [
+          {
+            name: 'a',
+            driver: 'helm',
+            bindings: [
+              { entity: 'component:default/payments' },
+              { entity: 'Component:default/Payments', name: 'other' },
+            ],
+          },
+        ],
+      },
+      /component:default\/payments is bound twice/,
+    ],
+    [
+      {
+        environments: [
+          {
+            name: 'a',
+            driver: 'helm',
+            bindings: [{ entity: 'component:default/x', name: '--set=y' }],
+          },
+        ],
+      },
+      /not a Kubernetes name/,
     ],
   ])('refuses bad configuration at start: %j', (rco, message) => {
     expect(() => Environments.fromConfig(config(rco))).toThrow(message);

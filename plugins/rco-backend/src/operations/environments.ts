@@ -194,7 +194,12 @@ export class Environments {
         }
         entities.add(b.entity);
         const key = targetKey(
-          { ...b, environment: env.name, cluster: env.cluster, driver: env.driver },
+          {
+            ...b,
+            environment: env.name,
+            cluster: env.cluster,
+            driver: env.driver,
+          },
           env.driver === 'simulated',
           b.entity,
         );

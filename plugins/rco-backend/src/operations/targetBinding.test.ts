@@ -155,9 +155,9 @@ describe('TargetBindings', () => {
     );
     await expect(refused).rejects.toThrow(NotAllowedError);
     await expect(refused).rejects.not.toThrow(/component:default\/payments/);
-    await expect(bindings.decide('component:default/payments', key)).resolves.toBe(
-      'claimed',
-    );
+    await expect(
+      bindings.decide('component:default/payments', key),
+    ).resolves.toBe('claimed');
   });
 
   it('keeps a configured target for its entity even against an older claim', async () => {

@@ -121,7 +121,9 @@ export class TargetBindings {
   assertKind(entity: Entity) {
     if (!kindAllowed(entity, this.o.entityKinds)) {
       throw new NotAllowedError(
-        `Entities of kind ${entity.kind} do not deploy through the console (rco.operations.entityKinds: ${this.o.entityKinds.join(
+        `Entities of kind ${
+          entity.kind
+        } do not deploy through the console (rco.operations.entityKinds: ${this.o.entityKinds.join(
           ', ',
         )})`,
       );
@@ -134,8 +136,7 @@ export class TargetBindings {
     return decideBinding({
       entityRef,
       configured,
-      claim:
-        configured === undefined ? await this.o.store.get(key) : undefined,
+      claim: configured === undefined ? await this.o.store.get(key) : undefined,
     });
   }
 

@@ -246,7 +246,10 @@ describe('point 1: a deploy target belongs to one entity', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({
-        directory: resolvePackagePath('@internal/plugin-rco-backend', 'migrations'),
+        directory: resolvePackagePath(
+          '@internal/plugin-rco-backend',
+          'migrations',
+        ),
       });
       const store = new DatabaseTargetClaimStore(knex, new Ledger(knex));
       const contenders = Array.from(
