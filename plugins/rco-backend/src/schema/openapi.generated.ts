@@ -504,6 +504,9 @@ export const spec = {
           },
           "evaluatedAt": {
             "type": "string"
+          },
+          "fourEyes": {
+            "type": "object"
           }
         }
       },
@@ -1732,6 +1735,9 @@ export const spec = {
                     "signoff": {
                       "type": "object"
                     },
+                    "revokeSignoffs": {
+                      "type": "boolean"
+                    },
                     "waive": {
                       "type": "boolean"
                     },
@@ -2004,7 +2010,7 @@ export const spec = {
     "/entities/{kind}/{namespace}/{name}/environments": {
       "get": {
         "operationId": "ListEnvironments",
-        "description": "The configured environments with the revision serving in each and any active operation.",
+        "description": "The configured environments with the revision serving in each and any active operation. Revisions only of targets bound to this entity (ADR 0007); 403 for entity kinds outside rco.operations.entityKinds.",
         "parameters": [
           {
             "$ref": "#/components/parameters/kind"
@@ -2037,6 +2043,9 @@ export const spec = {
                 }
               }
             }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
           }
         }
       }
