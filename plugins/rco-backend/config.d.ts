@@ -23,6 +23,12 @@ export interface Config {
         blockingSeverities?: string[];
         /** documentation-completeness only: the Helix Core repository artefacts must live in. */
         repository?: string;
+        /**
+         * Evidence sources that may satisfy the gate: ci, cluster, system (the console's own
+         * records) and human (an upload by a person). Default ci, cluster and system. Even where
+         * human is accepted, a person's upload never replaces a CI or cluster result.
+         */
+        sources?: Array<'ci' | 'cluster' | 'system' | 'human'>;
       };
     };
     signoffs?: {

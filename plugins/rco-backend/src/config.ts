@@ -3,6 +3,8 @@ import { GATE_IDS, GateId } from '@internal/plugin-rco-common';
 import { Duration } from 'luxon';
 import { readFileSync } from 'node:fs';
 import { GateConfig } from './gates/types';
+import { EVIDENCE_SOURCES } from './gates/sourcePolicy';
+import { EvidenceSource } from './database/EvidenceStore';
 import { normalizeEntityRef } from './lib/entityRefs';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
@@ -125,6 +127,27 @@ function readCheckpointKey(config: Config | undefined): Buffer | undefined {
   return key;
 }
 
+/** rco.gates.<gate>.sources: which evidence sources may satisfy each gate (sourcePolicy.ts has the defaults). */
+function readGateSources(config: Config | undefined) {
+  const sources: Partial<Record<GateId, EvidenceSource[]>> = {};
+  for (const gate of GATE_IDS) {
+    const key = `gates.${gate}.sources`;
+    const value = config?.getOptionalStringArray(key);
+    if (!value) continue;
+    const unknown = value.filter(
+      v => !(EVIDENCE_SOURCES as readonly string[]).includes(v),
+    );
+    if (unknown.length)
+      throw new Error(
+        `rco.${key}: unknown source ${unknown.join(
+          ', ',
+        )} (use ${EVIDENCE_SOURCES.join(', ')})`,
+      );
+    sources[gate] = value as EvidenceSource[];
+  }
+  return sources;
+}
+
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');
   const maxAge: Partial<Record<GateId, string>> = {};
@@ -152,6 +175,7 @@ export function readRcoConfig(root: Config): RcoConfig {
         config?.getOptionalString(
           'gates.documentation-completeness.repository',
         ) ?? 'helix-core',
+      sources: readGateSources(config),
     },
     maxUploadBytes:
       config?.getOptionalNumber('evidence.maxUploadBytes') ?? 10 * 1024 * 1024,

@@ -85,6 +85,12 @@ export interface GateEvidenceRef {
     commit?: string;
     environment?: string;
   };
+  /** Who attested it: CI, the cluster, the console itself (system) or a person (human). */
+  source?: 'ci' | 'cluster' | 'system' | 'human';
+  /** The principal that uploaded it (user or service). */
+  submitter?: string;
+  /** Set when the document names no image: only its uploader says which image it is about. */
+  imageAssertedBy?: string;
 }
 
 /** @public */

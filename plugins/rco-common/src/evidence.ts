@@ -47,6 +47,19 @@ export interface EvidenceSubject {
   environment?: string;
 }
 
+/**
+ * The image a document itself names (Trivy RepoDigests/RepoTags, Grype's source, an SBOM's root
+ * package URL, cosign's critical.image, in-toto subjects): repositories normalised
+ * (docker.io/library/alpine), tags as full references. @public
+ */
+export interface NamedImage {
+  /** The repository, when the document names exactly one. */
+  repository?: string;
+  repositories: string[];
+  digests: string[];
+  tags: string[];
+}
+
 /** A finding from a secret scan: never the secret itself. */
 export interface SecretFinding {
   rule: string;
@@ -75,6 +88,8 @@ export interface VulnerabilityScanSummary {
   secrets: SecretFinding[];
   /** Trivy misconfiguration failures by severity. */
   misconfigurations: Record<Severity, number>;
+  /** The image the document names; absent when it names none (asserted by the uploader). */
+  image?: NamedImage;
 }
 
 /** SBOMs (CycloneDX, SPDX). */
@@ -84,6 +99,8 @@ export interface SbomSummary {
   specVersion: string;
   components: number;
   name?: string;
+  /** The image the document names; absent when it names none (asserted by the uploader). */
+  image?: NamedImage;
 }
 
 /** Signature verification (cosign verify output, Sigstore bundle). */
@@ -96,6 +113,8 @@ export interface SignatureSummary {
   digests: string[];
   /** Keyless identity, when present. */
   identities: Array<{ issuer?: string; subject?: string }>;
+  /** The image the document names; absent when it names none (asserted by the uploader). */
+  image?: NamedImage;
 }
 
 /** Secret scans (gitleaks, trufflehog). */

@@ -8,6 +8,7 @@ import {
 } from '@internal/plugin-rco-common';
 import { duration, evidenceOf, humanAge, summaryOf } from './helpers';
 import { RULES } from './rules';
+import { applySourcePolicy } from './sourcePolicy';
 import { activeSignoffs } from './signoffs';
 import { GateContext } from './types';
 
@@ -34,13 +35,34 @@ function maxAgeOf(ctx: GateContext, gate: GateId): string | undefined {
     : configured;
 }
 
+/** Kinds that are about an image: a document naming none only has its uploader's word for it. */
+const IMAGE_KINDS: string[] = [
+  'trivy',
+  'grype',
+  'cyclonedx',
+  'spdx',
+  'cosign',
+  'sigstore-bundle',
+];
+
+const imageNamed = (r: GateContext['evidence'][number]) =>
+  'image' in r.summary && !!r.summary.image;
+
 function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   const definition = GATES.find(g => g.id === gate)!;
   const checklist = ctx.runbook?.gateChecklist.find(i => i.gate === gate);
-  const outcome = RULES[gate](ctx);
+  // Each gate judges only the evidence of the sources it accepts (issue 10, point 4).
+  const policy = applySourcePolicy(ctx, gate);
   const maxAge = maxAgeOf(ctx, gate);
+  const outcome = RULES[gate]({ ...policy.ctx, maxAge });
   let status: GateResult['status'] = outcome.status;
-  const reasons = [...outcome.reasons];
+  const reasons = [
+    ...outcome.reasons,
+    ...outcome.used
+      .filter(r => IMAGE_KINDS.includes(r.kind) && !imageNamed(r))
+      .map(r => `${r.kind}: image asserted by ${r.submitter}`),
+    ...policy.notes,
+  ];
   let expiresAt: Date | undefined;
   if (maxAge && outcome.freshness?.length) {
     const limit = duration(maxAge).toMillis();
@@ -85,6 +107,11 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
       sha256: r.sha256,
       collectedAt: r.collectedAt.toISOString(),
       subject: r.subject,
+      source: r.source,
+      submitter: r.submitter,
+      ...(IMAGE_KINDS.includes(r.kind) && !imageNamed(r)
+        ? { imageAssertedBy: r.submitter }
+        : {}),
     })),
     evaluatedAt: ctx.now.toISOString(),
     expiresAt: expiresAt?.toISOString(),

@@ -94,3 +94,26 @@ export function documentTime(
     ? new Date(t)
     : record.collectedAt;
 }
+
+/**
+ * The records still within the gate's maximum age (all of them when it has none), newest first.
+ * An image or a commit does not change: reports about it that disagree within that age all
+ * stand, so the rules take the worst of them rather than the newest.
+ */
+export function inAge(
+  ctx: GateContext,
+  records: EvidenceRecord[],
+): EvidenceRecord[] {
+  if (!ctx.maxAge) return records;
+  const limit = Duration.fromISO(ctx.maxAge).toMillis();
+  if (!Number.isFinite(limit)) return records;
+  return records.filter(
+    (r, i) => i === 0 || ctx.now.getTime() - r.collectedAt.getTime() <= limit,
+  );
+}
+
+/** Whether two records are about the same thing (digest, version, commit all the same). */
+export const sameSubject = (a: EvidenceRecord, b: EvidenceRecord) =>
+  a.subject.digest === b.subject.digest &&
+  a.subject.version === b.subject.version &&
+  a.subject.commit === b.subject.commit;

@@ -1,5 +1,5 @@
 import { GateId, GateStatus, Runbook } from '@internal/plugin-rco-common';
-import { EvidenceRecord } from '../database/EvidenceStore';
+import { EvidenceRecord, EvidenceSource } from '../database/EvidenceStore';
 
 /** A sign-off decision as the gates read it. */
 export interface SignoffRecord {
@@ -42,6 +42,8 @@ export interface GateConfig {
   blockingSeverities: string[];
   /** Artefact links must point into this repository (prefix or substring). */
   helixCoreRepository: string;
+  /** Evidence sources each gate accepts (rco.gates.<gate>.sources); unset: sourcePolicy.ts's defaults. */
+  sources?: Partial<Record<GateId, EvidenceSource[]>>;
 }
 
 /** Everything a gate evaluation reads. */
@@ -56,6 +58,8 @@ export interface GateContext {
   /** Who asked for the release, for the four-eyes rule. */
   requester?: string;
   now: Date;
+  /** The maximum evidence age in force for the gate being judged (set by evaluate). */
+  maxAge?: string;
   config: GateConfig;
 }
 

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { SignatureSummary } from '@internal/plugin-rco-common';
 import { EvidenceParser } from './types';
+import { namedImage } from '../imageIdentity';
 import { deepClone, isRecord, JsonRecord, sha256Digest, str } from './mask';
 
 /** The `critical.type` of a simple-signing payload that cosign signs for a container image. */
@@ -59,6 +60,7 @@ export const cosignParser: EvidenceParser = {
       throw new InputError('cosign verify output has no signatures');
     }
     const digests: string[] = [];
+    const references: unknown[] = [];
     const identities: Identity[] = [];
     doc.forEach((item, index) => {
       const where = `cosign signature [${index}]`;
@@ -76,6 +78,10 @@ export const cosignParser: EvidenceParser = {
         );
       }
       if (!digests.includes(digest)) digests.push(digest);
+      const identityRef = isRecord(critical.identity)
+        ? critical.identity['docker-reference']
+        : undefined;
+      if (typeof identityRef === 'string') references.push(identityRef);
       const identity = identityOf(item.optional);
       if (
         identity &&
@@ -100,6 +106,7 @@ export const cosignParser: EvidenceParser = {
     return {
       summary,
       subject: { digest: digests[0] },
+      image: namedImage({ repositories: references, digests }),
       // Payloads hold references, digests and public identities, not secret values.
       sanitized: deepClone(doc),
     };

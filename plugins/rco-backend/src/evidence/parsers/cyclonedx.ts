@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { EvidenceSubject, SbomSummary } from '@internal/plugin-rco-common';
 import { EvidenceParser } from './types';
+import { namedImage, purlImage } from '../imageIdentity';
 import {
   deepClone,
   firstDigest,
@@ -44,6 +45,29 @@ export function sbomSubject(root: {
 }
 
 /** References in `metadata.component` that may carry the image digest. */
+/** The image an SBOM's root names: its OCI/Docker package URL, or a container's name and hashes. */
+function rootImage(component: JsonRecord) {
+  const name = str(component.name);
+  const version = str(component.version);
+  const container = component.type === 'container';
+  return namedImage({
+    refs: [
+      purlImage(component.purl),
+      ...(container && name
+        ? [
+            version
+              ? `${name}${version.startsWith('sha256:') ? '@' : ':'}${version}`
+              : name,
+          ]
+        : []),
+      ...rootReferences(component).filter(
+        r => typeof r === 'string' && r.includes('@') && !r.startsWith('pkg:'),
+      ),
+    ],
+    digests: rootReferences(component),
+  });
+}
+
 function rootReferences(component: JsonRecord): unknown[] {
   const purl = str(component.purl);
   const references: unknown[] = purl?.startsWith('pkg:oci/') ? [purl] : [];
@@ -91,8 +115,10 @@ export const cyclonedxParser: EvidenceParser = {
       components,
       name: str(root?.name),
     };
+    const image = root ? rootImage(root) : undefined;
     return {
       summary,
+      ...(image ? { image } : {}),
       subject: root
         ? sbomSubject({
             version: str(root.version),

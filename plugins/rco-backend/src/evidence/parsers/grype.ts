@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { VulnerabilityScanSummary } from '@internal/plugin-rco-common';
 import { EvidenceParser } from './types';
+import { namedImage } from '../imageIdentity';
 import {
   deepClone,
   firstDigest,
@@ -65,6 +66,25 @@ function readTarget(doc: JsonRecord): { artifact?: string; digest?: string } {
   };
 }
 
+/**
+ * The image an image scan names: its manifest digest, pinned references and tags, and the
+ * user's input when it is a reference (not a bare word such as a directory name).
+ */
+function targetImage(doc: JsonRecord) {
+  const source = isRecord(doc.source) ? doc.source : {};
+  const target = source.target;
+  if (source.type !== 'image' || !isRecord(target)) return undefined;
+  const input = str(target.userInput);
+  return namedImage({
+    refs: [
+      ...(Array.isArray(target.repoDigests) ? target.repoDigests : []),
+      ...(Array.isArray(target.tags) ? target.tags : []),
+      ...(input && /[/:@]/.test(input) ? [input] : []),
+    ],
+    digests: [target.manifestDigest],
+  });
+}
+
 /** Grype `-o json` reports. `ignoredMatches` are left out of the counts, as Grype does. */
 export const grypeParser: EvidenceParser = {
   kind: 'grype',
@@ -102,6 +122,7 @@ export const grypeParser: EvidenceParser = {
     });
 
     const { artifact, digest } = readTarget(doc);
+    const image = targetImage(doc);
     const summary: VulnerabilityScanSummary = {
       type: 'vulnerability-scan',
       tool: 'grype',
@@ -115,6 +136,7 @@ export const grypeParser: EvidenceParser = {
     return {
       summary,
       subject: digest ? { digest } : {},
+      ...(image ? { image } : {}),
       // Grype reports hold no secret values; the copy only guarantees the input is untouched.
       sanitized: deepClone(doc),
     };

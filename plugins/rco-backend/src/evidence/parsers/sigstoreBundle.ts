@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { SignatureSummary } from '@internal/plugin-rco-common';
 import { X509Certificate } from 'node:crypto';
 import { EvidenceParser } from './types';
+import { namedImage } from '../imageIdentity';
 import { deepClone, isRecord, JsonRecord, recordArray, str } from './mask';
 
 /** `…bundle+json;version=0.1`/`0.2` and `…bundle.v0.3+json` all start with this. */
@@ -115,6 +116,24 @@ function leafCertificate(material: JsonRecord): string | undefined {
   return undefined;
 }
 
+/** The names of the in-toto statement's subjects (image repositories, for container attestations). */
+function statementNames(envelope: JsonRecord): string[] {
+  if (envelope.payloadType !== 'application/vnd.in-toto+json') return [];
+  try {
+    const statement: unknown = JSON.parse(
+      Buffer.from(String(envelope.payload), 'base64').toString('utf8'),
+    );
+    if (!isRecord(statement) || !Array.isArray(statement.subject)) return [];
+    return statement.subject.flatMap(subject =>
+      isRecord(subject) && typeof subject.name === 'string'
+        ? [subject.name]
+        : [],
+    );
+  } catch {
+    return [];
+  }
+}
+
 /** `sha256:<hex>` of each in-toto statement subject, when the DSSE payload is one. */
 function statementDigests(envelope: JsonRecord): string[] {
   if (envelope.payloadType !== 'application/vnd.in-toto+json') return [];
@@ -202,9 +221,14 @@ export const sigstoreBundleParser: EvidenceParser = {
       ),
     };
     const digest = digests.find(d => d.startsWith('sha256:'));
+    // Only in-toto subjects name an image; a message digest is of a blob, which may be anything.
+    const image = isRecord(envelope)
+      ? namedImage({ repositories: statementNames(envelope), digests })
+      : undefined;
     return {
       summary,
       subject: digest ? { digest } : {},
+      ...(image ? { image } : {}),
       // Certificates, signatures and log entries are public material, not secrets.
       sanitized: deepClone(doc),
     };

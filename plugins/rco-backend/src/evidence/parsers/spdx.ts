@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { SbomSummary } from '@internal/plugin-rco-common';
 import { EvidenceParser } from './types';
+import { namedImage, purlImage } from '../imageIdentity';
 import { deepClone, isRecord, JsonRecord, recordArray, str } from './mask';
 import { sbomSubject } from './cyclonedx';
 
@@ -92,8 +93,18 @@ export const spdxParser: EvidenceParser = {
       components: packages.length,
       name: str(doc.name),
     };
+    // The image the described package names through its package URLs and container checksums.
+    const image = root
+      ? namedImage({
+          refs: recordArray(root.externalRefs, 'SPDX package externalRefs')
+            .filter(ref => ref.referenceType === 'purl')
+            .map(ref => purlImage(ref.referenceLocator)),
+          digests: packageReferences(root),
+        })
+      : undefined;
     return {
       summary,
+      ...(image ? { image } : {}),
       subject: root
         ? sbomSubject({
             version: str(root.versionInfo),

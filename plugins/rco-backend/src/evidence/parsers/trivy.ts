@@ -5,6 +5,7 @@ import {
   VulnerabilityScanSummary,
 } from '@internal/plugin-rco-common';
 import { EvidenceParser } from './types';
+import { namedImage } from '../imageIdentity';
 import {
   deepClone,
   firstDigest,
@@ -164,9 +165,20 @@ export const trivyParser: EvidenceParser = {
       secrets,
       misconfigurations,
     };
+    // The image the report names: pinned references, tags, and an ArtifactName only when it is
+    // a pinned reference (it is often a tarball path or a tag that RepoTags already holds).
+    const artifactName = str(sanitized.ArtifactName);
+    const image = namedImage({
+      refs: [
+        ...repoDigests,
+        ...(Array.isArray(metadata.RepoTags) ? metadata.RepoTags : []),
+        ...(artifactName?.includes('@sha256:') ? [artifactName] : []),
+      ],
+    });
     return {
       summary,
       subject: digest ? { digest } : {},
+      ...(image ? { image } : {}),
       sanitized,
     };
   },

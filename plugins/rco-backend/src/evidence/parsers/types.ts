@@ -2,6 +2,7 @@ import {
   EvidenceKind,
   EvidenceSubject,
   EvidenceSummary,
+  NamedImage,
 } from '@internal/plugin-rco-common';
 
 /** What a parser makes of one document. */
@@ -9,6 +10,12 @@ export interface ParsedEvidence {
   summary: EvidenceSummary;
   /** What the document itself says it is about (digest, version, commit). */
   subject: EvidenceSubject;
+  /**
+   * The image the document itself names (repositories, tags, digests), checked against the
+   * digest it is filed under and the entity's repositories (evidence/imageIdentity.ts).
+   * Absent when the document names no image.
+   */
+  image?: NamedImage;
   /**
    * The document as it may be stored and downloaded: every secret value masked (gitleaks
    * `Secret`/`Match`, trufflehog `Raw`/`RawV2`, Trivy secret `Match` and code lines), the rest

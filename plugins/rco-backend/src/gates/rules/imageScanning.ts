@@ -1,5 +1,5 @@
 import { EvidenceRecord } from '../../database/EvidenceStore';
-import { evidenceOf, shortDigest, summaryOf } from '../helpers';
+import { evidenceOf, inAge, shortDigest, summaryOf } from '../helpers';
 import { fresh, missing, Rule } from './shared';
 
 export const imageScanning: Rule = ctx => {
@@ -9,7 +9,19 @@ export const imageScanning: Rule = ctx => {
       'No image digest given for the release: scans are bound to a digest',
     ]);
   const forDigest = (r: EvidenceRecord) => r.subject.digest === digest;
-  const [scan] = evidenceOf(ctx, ['trivy', 'grype'], forDigest);
+  // An image does not change: every in-age scan of the digest stands, and a finding of one is
+  // not erased by a later clean one (the worst stands unless a waiver covers it).
+  const scans = inAge(ctx, evidenceOf(ctx, ['trivy', 'grype'], forDigest));
+  const blocking = ctx.config.blockingSeverities;
+  const blockingOf = (r: EvidenceRecord) => {
+    const s = summaryOf(r, 'vulnerability-scan')!;
+    return blocking.reduce(
+      (n, sev) => n + (s.counts[sev as keyof typeof s.counts] ?? 0),
+      0,
+    );
+  };
+  const failing = scans.filter(r => blockingOf(r) > 0);
+  const scan = failing[0] ?? scans[0];
   // A verified cosign result stands even when an unverified bundle was uploaded after it.
   const [signature] = [
     ...evidenceOf(
@@ -21,31 +33,56 @@ export const imageScanning: Rule = ctx => {
   ];
   const [sbom] = evidenceOf(ctx, ['cyclonedx', 'spdx'], forDigest);
   const reasons: string[] = [];
-  const used = [scan, signature, sbom].filter(Boolean) as EvidenceRecord[];
+  const used = [
+    ...(failing.length ? failing : scans.slice(0, 1)),
+    signature,
+    sbom,
+  ].filter(Boolean) as EvidenceRecord[];
   let failed = false;
   if (scan) {
     const s = summaryOf(scan, 'vulnerability-scan')!;
-    const blocking = ctx.config.blockingSeverities;
-    const counts = blocking.map(
-      sev => `${s.counts[sev as keyof typeof s.counts] ?? 0} ${sev}`,
-    );
-    const total = blocking.reduce(
-      (n, sev) => n + (s.counts[sev as keyof typeof s.counts] ?? 0),
-      0,
-    );
-    if (total > 0) {
+    const tools = [
+      ...new Set(
+        (failing.length ? failing : [scan]).map(r =>
+          summaryOf(r, 'vulnerability-scan')!.tool === 'trivy'
+            ? 'Trivy'
+            : 'Grype',
+        ),
+      ),
+    ].join(' and ');
+    if (failing.length) {
       failed = true;
+      // The worst count of each severity across the failing reports, and all their findings.
+      const summaries = failing.map(r => summaryOf(r, 'vulnerability-scan')!);
+      const counts = blocking.map(
+        sev =>
+          `${Math.max(
+            ...summaries.map(x => x.counts[sev as keyof typeof x.counts] ?? 0),
+          )} ${sev}`,
+      );
       const ids = [
         ...new Set(
-          s.findings.filter(f => blocking.includes(f.severity)).map(f => f.id),
+          summaries.flatMap(x =>
+            x.findings
+              .filter(f => blocking.includes(f.severity))
+              .map(f => f.id),
+          ),
         ),
       ];
+      const which =
+        failing.length > 1
+          ? `${tools} reports (${failing.length})`
+          : `${tools} report`;
+      if (scans[0] !== failing[0])
+        reasons.push(
+          `A later clean scan of ${shortDigest(
+            digest,
+          )} does not erase these findings`,
+        );
       reasons.push(
-        `${s.tool === 'trivy' ? 'Trivy' : 'Grype'} report for ${shortDigest(
-          digest,
-        )} has ${counts.join(' and ')}: ${ids.slice(0, 8).join(', ')}${
-          ids.length > 8 ? `, … (${ids.length} in all)` : ''
-        }`,
+        `${which} for ${shortDigest(digest)} has ${counts.join(' and ')}: ${ids
+          .slice(0, 8)
+          .join(', ')}${ids.length > 8 ? `, … (${ids.length} in all)` : ''}`,
       );
     } else
       reasons.push(

@@ -1,13 +1,21 @@
 import { EvidenceRecord } from '../../database/EvidenceStore';
-import { evidenceOf, summaryOf } from '../helpers';
+import { evidenceOf, inAge, sameSubject, summaryOf } from '../helpers';
 import { fresh, missing, Rule } from './shared';
 
 export const secretHygiene: Rule = ctx => {
   const scans = evidenceOf(ctx, ['gitleaks', 'trufflehog']);
-  // Only the newest Trivy report speaks: an old finding must not fail every later release.
-  const trivyWithSecrets = evidenceOf(ctx, ['trivy'])
-    .slice(0, 1)
-    .filter(r => (summaryOf(r, 'vulnerability-scan')?.secrets.length ?? 0) > 0);
+  // Only reports about what the newest one is about speak (an old finding of another image or
+  // commit must not fail every later release); among those, every in-age report stands: a later
+  // clean scan of the same thing does not erase a finding.
+  const sameAsNewest = (records: EvidenceRecord[]) =>
+    inAge(
+      ctx,
+      records.filter(r => sameSubject(r, records[0])),
+    );
+  const trivyScans = evidenceOf(ctx, ['trivy']);
+  const trivyWithSecrets = (trivyScans.length ? sameAsNewest(trivyScans) : [])
+    .filter(r => (summaryOf(r, 'vulnerability-scan')?.secrets.length ?? 0) > 0)
+    .slice(0, 1);
   const [vault] = evidenceOf(ctx, ['vault-attestation']);
   const reasons: string[] = [];
   const used: EvidenceRecord[] = [];
@@ -15,11 +23,24 @@ export const secretHygiene: Rule = ctx => {
   const newestByTool = new Map<string, EvidenceRecord>();
   for (const scan of scans)
     if (!newestByTool.has(scan.kind)) newestByTool.set(scan.kind, scan);
+  const blockingOf = (r: EvidenceRecord) => {
+    const x = summaryOf(r, 'secret-scan')!;
+    return x.tool === 'trufflehog'
+      ? x.findings.filter(f => f.verified)
+      : x.findings;
+  };
   for (const scan of newestByTool.values()) {
-    used.push(scan);
+    const same = sameAsNewest(scans.filter(r => r.kind === scan.kind));
+    const withFindings = same.filter(r => blockingOf(r).length > 0);
+    used.push(...(withFindings.length ? withFindings : [scan]));
     const s = summaryOf(scan, 'secret-scan')!;
-    const blocking =
-      s.tool === 'trufflehog' ? s.findings.filter(f => f.verified) : s.findings;
+    const seen = new Set<string>();
+    const blocking = withFindings.flatMap(blockingOf).filter(f => {
+      const key = `${f.rule}|${f.file}|${f.line}|${f.fingerprint}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     if (blocking.length) {
       failed = true;
       reasons.push(

@@ -1,0 +1,298 @@
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { readSample } from '../__testUtils__/fixtures';
+import {
+  asService,
+  asUser,
+  DIGEST,
+  RCO,
+  RELEASE,
+  startOperationsBackend,
+} from '../__testUtils__/operationsBackend';
+import { resetSimulatedCluster } from '../drivers/simulated/SimulatedDriver';
+
+/**
+ * Issue 10, points 4 (who may attest what) and 11 (evidence about an image must be about that
+ * image). The harness configures registry.example/rco as RCO's image repository (staging).
+ */
+const databases = createTestDatabases();
+jest.setTimeout(120_000);
+beforeEach(() => resetSimulatedCluster());
+
+const CI = asService('service:external:ci-rco');
+const ALICE = asUser('alice');
+const OTHER_DIGEST = `sha256:${'d'.repeat(64)}`;
+const REPO = 'registry.example/rco';
+
+/** A Trivy report of RCO's own image (the sample's format), with or without a CRITICAL finding. */
+function trivyOfRco(options: {
+  critical: boolean;
+  digest?: string;
+  named?: boolean;
+}) {
+  const doc = JSON.parse(readSample('trivy-image-alpine310.json'));
+  doc.ArtifactName = `${REPO}:1.5.0`;
+  doc.Metadata.RepoTags = options.named === false ? [] : [`${REPO}:1.5.0`];
+  doc.Metadata.RepoDigests =
+    options.named === false ? [] : [`${REPO}@${options.digest ?? DIGEST}`];
+  if (options.named === false) delete doc.Metadata.ImageID;
+  for (const result of doc.Results ?? []) result.Vulnerabilities = [];
+  if (options.critical)
+    doc.Results[0].Vulnerabilities = [
+      {
+        VulnerabilityID: 'CVE-2026-0001',
+        PkgName: 'openssl',
+        InstalledVersion: '1.1.1',
+        FixedVersion: '1.1.2',
+        Severity: 'CRITICAL',
+      },
+    ];
+  return JSON.stringify(doc);
+}
+
+const upload = (app: any, auth: string, body: string, query = '') =>
+  request(app)
+    .post(`${RCO}/evidence${query}`)
+    .set('Authorization', auth)
+    .set('Content-Type', 'application/octet-stream')
+    .send(Buffer.from(body));
+
+const FOR_RELEASE = `?version=${RELEASE.version}&digest=${DIGEST}`;
+
+async function gate(app: any, id: string) {
+  const res = await request(app)
+    .get(`${RCO}/status${FOR_RELEASE}`)
+    .set('Authorization', ALICE);
+  expect(res.status).toBe(200);
+  return res.body.gates.find((g: any) => g.id === id);
+}
+
+const dryRun = (succeeded: boolean) =>
+  `apiVersion: rco.helix.dev/v1\nkind: RollbackDryRun\nmetadata: { name: dr }\nspec:\n  release: rco\n  fromRevision: 2\n  toRevision: 1\n  succeeded: ${succeeded}\n  performedAt: '${new Date().toISOString()}'\n  tool: helm\n`;
+
+async function start(databaseId: any, rco: Record<string, unknown> = {}) {
+  const knex = await databases.init(databaseId);
+  return startOperationsBackend(knex, { rco, logLevel: 'none' });
+}
+
+describe('point 4: who may attest what', () => {
+  it.each(databases.eachSupportedId())(
+    "refuses: an owner uploads a clean Trivy report over CI's failing one (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(app, CI, trivyOfRco({ critical: true }), FOR_RELEASE).expect(
+        201,
+      );
+      await upload(
+        app,
+        ALICE,
+        trivyOfRco({ critical: false }),
+        FOR_RELEASE,
+      ).expect(201);
+      const g = await gate(app, 'image-scanning');
+      expect(g.status).toBe('fail');
+      expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
+      expect(g.reasons).toContainEqual(
+        expect.stringContaining(
+          'ignored: uploaded by a person (user:default/alice); image-scanning accepts ci, cluster, system',
+        ),
+      );
+      // The page shows where each item came from.
+      expect(g.evidence).toEqual([
+        expect.objectContaining({
+          kind: 'trivy',
+          source: 'ci',
+          submitter: 'service:external:ci-rco',
+        }),
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "refuses: an owner uploads an empty gitleaks list over CI's failing one (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(
+        app,
+        CI,
+        readSample('gitleaks-report-json-simple.json'),
+        '?kind=gitleaks&commit=abc123',
+      ).expect(201);
+      await upload(app, ALICE, '[]', '?kind=gitleaks&commit=abc123').expect(
+        201,
+      );
+      const g = await gate(app, 'secret-hygiene');
+      expect(g.status).toBe('fail');
+      expect(g.reasons[0]).toMatch(/^gitleaks found \d+ secret/);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an owner uploads a hand-written "succeeded" RollbackDryRun (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(app, ALICE, dryRun(true)).expect(201);
+      const g = await gate(app, 'migration-controls');
+      expect(g.status).not.toBe('pass');
+      expect(g.reasons).toContainEqual(
+        expect.stringContaining('ignored: uploaded by a person'),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "refuses: where people may attest, a person's newer clean scan replaces CI's failing one (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId, {
+        gates: { 'image-scanning': { sources: ['ci', 'human'] } },
+      });
+      await upload(app, CI, trivyOfRco({ critical: true }), FOR_RELEASE).expect(
+        201,
+      );
+      await upload(
+        app,
+        ALICE,
+        trivyOfRco({ critical: false }),
+        FOR_RELEASE,
+      ).expect(201);
+      const g = await gate(app, 'image-scanning');
+      expect(g.status).toBe('fail');
+      expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "refuses: where people may attest, a person's newer succeeded dry-run replaces CI's failed one (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId, {
+        gates: { 'migration-controls': { sources: ['ci', 'system', 'human'] } },
+      });
+      await upload(app, CI, dryRun(false)).expect(201);
+      await upload(app, ALICE, dryRun(true)).expect(201);
+      const g = await gate(app, 'migration-controls');
+      expect(g.status).toBe('fail');
+      expect(g.evidence).toEqual([
+        expect.objectContaining({ source: 'ci', submitter: 'service:external:ci-rco' }),
+      ]);
+    },
+  );
+});
+
+describe('point 11: evidence about an image must be about that image', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: a Trivy report of an unrelated image filed under the release digest (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const res = await upload(
+        app,
+        CI,
+        readSample('trivy-image-alpine310.json'),
+        FOR_RELEASE,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        'ghcr.io/aquasecurity/trivy-test-images',
+      );
+      expect(res.body.error.message).toContain(REPO);
+      expect((await gate(app, 'image-scanning')).evidence).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a report naming another digest than the one it is filed under (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const res = await upload(
+        app,
+        CI,
+        trivyOfRco({ critical: false, digest: OTHER_DIGEST }),
+        FOR_RELEASE,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(OTHER_DIGEST);
+      expect(res.body.error.message).toContain(DIGEST);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "refuses: a cosign result for another image and another repository than the service's (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const sample = readSample('cosign-verify-key-based.json');
+      const signed =
+        JSON.parse(sample)[0].critical.image['docker-manifest-digest'];
+      const filed = await upload(app, CI, sample, FOR_RELEASE);
+      expect(filed.status).toBe(400);
+      expect(filed.body.error.message).toContain(signed);
+      expect(filed.body.error.message).toContain(DIGEST);
+      const unfiled = await upload(app, CI, sample);
+      expect(unfiled.status).toBe(400);
+      expect(unfiled.body.error.message).toContain('localhost:5000/tcpconnect');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a query parameter contradicting what the document says (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const sbom = JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.5',
+        version: 1,
+        metadata: {
+          component: { type: 'application', name: 'rco', version: '2.0.0' },
+        },
+        components: [],
+      });
+      const res = await upload(app, CI, sbom, FOR_RELEASE);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('2.0.0');
+      expect(res.body.error.message).toContain(RELEASE.version);
+      // What the document does not say, the query fills in.
+      await upload(app, CI, sbom, `?digest=${DIGEST}`).expect(201);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'accepts a document naming no image, and shows it as asserted by its uploader (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(
+        app,
+        CI,
+        trivyOfRco({ critical: false, named: false }),
+        FOR_RELEASE,
+      ).expect(201);
+      const g = await gate(app, 'image-scanning');
+      expect(g.evidence).toEqual([
+        expect.objectContaining({
+          kind: 'trivy',
+          imageAssertedBy: 'service:external:ci-rco',
+        }),
+      ]);
+      expect(g.reasons).toContain('trivy: image asserted by service:external:ci-rco');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a later clean scan of the same digest erases a finding (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(app, CI, trivyOfRco({ critical: true }), FOR_RELEASE).expect(
+        201,
+      );
+      await upload(
+        app,
+        CI,
+        trivyOfRco({ critical: false }),
+        FOR_RELEASE,
+      ).expect(201);
+      const g = await gate(app, 'image-scanning');
+      expect(g.status).toBe('fail');
+      expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
+      expect(g.reasons.join('\n')).toContain(
+        'A later clean scan of sha256:cccccccccccc… does not erase these findings',
+      );
+    },
+  );
+});
