@@ -6,6 +6,7 @@ import { Ledger } from './Ledger';
 import { LedgerCheckpoints } from './LedgerCheckpoints';
 import { reconcileLedger } from './LedgerReconciler';
 import { OverrideStore } from './OverrideStore';
+import { DatabaseTargetClaimStore } from './TargetClaimStore';
 
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
@@ -141,6 +142,31 @@ describe.each(databases.eachSupportedId())('reconcileLedger on %s', id => {
         table: 'rco_overrides',
         id: override.id,
         problem: expect.stringMatching(/\(entity_ref\)$/),
+      },
+    ]);
+  });
+  it('reconciles deploy target claims (ADR 0007) like the decisions', async () => {
+    const { knex, ledger } = await setup(id);
+    const claims = new DatabaseTargetClaimStore(knex, ledger);
+    await claims.claim({
+      targetKey: 'production||rco|helm|rco',
+      entityRef: RCO,
+      environment: 'production',
+      namespace: 'rco',
+      driver: 'helm',
+      name: 'rco',
+      claimedBy: 'user:default/alice',
+    });
+    expect((await reconcileLedger(knex)).problems).toEqual([]);
+    // Someone hands the target to another entity in the database.
+    await knex('rco_target_claims')
+      .where({ target_key: 'production||rco|helm|rco' })
+      .update({ entity_ref: 'component:default/payments' });
+    expect((await reconcileLedger(knex)).problems).toEqual([
+      {
+        table: 'rco_target_claims',
+        id: 'production||rco|helm|rco',
+        problem: expect.stringMatching(/\(entity_ref, entityRef\)$/),
       },
     ]);
   });
