@@ -7,6 +7,7 @@ import {
   rcoRollbackPermission,
   rcoEvidenceCreatePermission,
   rcoSignoffCreatePermission,
+  rcoSignoffRevokePermission,
   rcoWaiverCreatePermission,
 } from '@internal/plugin-rco-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
@@ -121,6 +122,35 @@ describe('RcoPermissionPolicy', () => {
     expect(await policy.handle({ permission }, who)).toEqual({
       result: expected,
     });
+  });
+
+  it.each([
+    ['a DPO member', dana, AuthorizeResult.DENY],
+    ['Security', samir, AuthorizeResult.DENY],
+    ['the break-glass group', mei, AuthorizeResult.DENY],
+  ])(
+    "grants revoking other people's sign-offs to nobody by default: %s",
+    async (_who, who, result) => {
+      expect(
+        await policy.handle({ permission: rcoSignoffRevokePermission }, who),
+      ).toEqual({ result });
+    },
+  );
+
+  it("grants revoking other people's sign-offs to the configured admin group only", async () => {
+    const withAdmins = new RcoPermissionPolicy({
+      signoff: ['group:default/dpo'],
+      signoffRevoke: 'group:default/release-admins',
+      waiver: 'group:default/security',
+      breakGlass: 'group:default/break-glass',
+    });
+    const admin = user('user:default/ada', ['group:default/release-admins']);
+    expect(
+      await withAdmins.handle({ permission: rcoSignoffRevokePermission }, admin),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await withAdmins.handle({ permission: rcoSignoffRevokePermission }, dana),
+    ).toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('leaves the rest of the portal as it was', async () => {

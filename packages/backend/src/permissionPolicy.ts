@@ -25,12 +25,18 @@ import {
   rcoEvidenceCreatePermission,
   rcoReleaseRequestPermission,
   rcoSignoffCreatePermission,
+  rcoSignoffRevokePermission,
   rcoWaiverCreatePermission,
 } from '@internal/plugin-rco-common';
 
 /** Groups the policy grants the rco decisions to (the same keys the rco plugin reads). */
 export interface RcoPolicyGroups {
   signoff: string[];
+  /**
+   * Who may revoke other people's sign-offs (rco.signoffs.revokeGroup). Unset: nobody; the
+   * plugin lets a signer revoke their own decision whatever the policy says.
+   */
+  signoffRevoke?: string;
   waiver: string;
   breakGlass: string;
 }
@@ -38,7 +44,8 @@ export interface RcoPolicyGroups {
 /**
  * The portal's permission policy. Evidence uploads, release requests, deploys, rollbacks and
  * their control (confirm, promote, abort) go to the entity's owners (a conditional decision the
- * catalog resolves), sign-offs to the members of the PO, DPO and Security groups, waivers to the
+ * catalog resolves), sign-offs to the members of the PO, DPO and Security groups, revoking
+ * other people's sign-offs to rco.signoffs.revokeGroup (nobody unless configured), waivers to the
  * waiver group, break-glass overrides to the break-glass group. Everything else stays allowed.
  */
 export class RcoPermissionPolicy implements PermissionPolicy {
@@ -66,6 +73,12 @@ export class RcoPermissionPolicy implements PermissionPolicy {
     }
     if (isPermission(permission, rcoSignoffCreatePermission)) {
       return this.memberOf(ownership, this.groups.signoff);
+    }
+    if (isPermission(permission, rcoSignoffRevokePermission)) {
+      return this.memberOf(
+        ownership,
+        this.groups.signoffRevoke ? [this.groups.signoffRevoke] : [],
+      );
     }
     if (isPermission(permission, rcoWaiverCreatePermission)) {
       return this.memberOf(ownership, [this.groups.waiver]);
@@ -104,6 +117,7 @@ export default createBackendModule({
               rco?.getOptionalString('signoffs.groups.security') ??
                 'group:default/security',
             ],
+            signoffRevoke: rco?.getOptionalString('signoffs.revokeGroup'),
             waiver:
               rco?.getOptionalString('waivers.group') ??
               'group:default/security',

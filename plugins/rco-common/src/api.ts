@@ -147,6 +147,11 @@ export interface ReleaseStatusResponse {
   runbookVersion?: string;
   gates: GateResult[];
   pillars: PillarResult[];
+  /**
+   * The backend's four-eyes verdict on the release's sign-offs, judged for the caller as the
+   * one who would confirm a deploy: the page shows this instead of judging sign-offs itself.
+   */
+  fourEyes?: FourEyesView;
   summary: {
     passing: number;
     total: number;
@@ -189,6 +194,35 @@ export interface SignoffView {
   createdAt: string;
 }
 
+/** A signer's standing decision in one role, as the four-eyes rule judged it. @public */
+export interface FourEyesDecision {
+  id: string;
+  signer: string;
+  decision: 'approved' | 'rejected';
+  createdAt: string;
+  comment?: string;
+  /** Why an approval does not count (it was given by the requester or the deployer, say). */
+  notCounted?: string;
+}
+
+/** One role's sign-off as the four-eyes rule judged it. @public */
+export interface FourEyesRoleView {
+  /** approved: a counting approval and no standing rejection. */
+  status: 'approved' | 'rejected' | 'missing';
+  /** Why the role is not approved, in words the page can show. */
+  reason?: string;
+  /** Each signer's newest standing decision (a revoked one is not listed). */
+  decisions: FourEyesDecision[];
+}
+
+/** The four-eyes verdict of a release: requester, deployer and each role. @public */
+export interface FourEyesView {
+  requester?: string;
+  /** Whose approvals were judged as the deployer's (the caller, for the status route). */
+  confirmer?: string;
+  roles: Record<'po' | 'dpo' | 'security', FourEyesRoleView>;
+}
+
 /** @public */
 export interface WaiverView {
   id: string;
@@ -208,6 +242,8 @@ export interface CapabilitiesResponse {
   uploadEvidence: boolean;
   requestRelease: boolean;
   signoff: { po: boolean; dpo: boolean; security: boolean };
+  /** May revoke other people's sign-offs (rco.signoff.revoke); everyone may revoke their own. */
+  revokeSignoffs?: boolean;
   waive: boolean;
   /** Deploy side: deploy, rollback (and dry-run), confirm/promote/abort, break-glass. */
   operations?: {

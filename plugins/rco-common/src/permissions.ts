@@ -35,6 +35,18 @@ export const rcoSignoffCreatePermission = createPermission({
 });
 
 /**
+ * Revoking a sign-off somebody else gave. The signer may always revoke their own decision;
+ * this permission is for an administrator (granted to nobody unless the portal names a group in
+ * rco.signoffs.revokeGroup), and each such revocation is audited with whose decision it was.
+ *
+ * @public
+ */
+export const rcoSignoffRevokePermission = createPermission({
+  name: 'rco.signoff.revoke',
+  attributes: { action: 'delete' },
+});
+
+/**
  * Waiving a gate or revoking a waiver.
  *
  * @public
@@ -92,6 +104,7 @@ export const rcoPermissions = [
   rcoEvidenceCreatePermission,
   rcoReleaseRequestPermission,
   rcoSignoffCreatePermission,
+  rcoSignoffRevokePermission,
   rcoWaiverCreatePermission,
   rcoDeployPermission,
   rcoRollbackPermission,

@@ -4,6 +4,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -56,6 +57,39 @@ function decide(r: any, credentials: any) {
   return allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
 }
 
+/**
+ * The catalog mock, hiding from each caller what `visible` says it may not see (the mock itself
+ * ignores credentials); the plugin's own service credentials see everything.
+ */
+function visibleCatalog(
+  entities: Entity[],
+  visible?: (entity: Entity, credentials: any) => boolean,
+) {
+  if (!visible) return catalogServiceMock.factory({ entities });
+  const sees = (e: Entity | undefined, o: any) =>
+    !!e &&
+    (o?.credentials?.principal?.subject === 'plugin:rco' ||
+      visible(e, o?.credentials));
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () => {
+      const all = catalogServiceMock({ entities });
+      return {
+        ...all,
+        getEntityByRef: async (ref: any, o: any) => {
+          const e = await all.getEntityByRef(ref, o);
+          return sees(e, o) ? e : undefined;
+        },
+        getEntities: async (req: any, o: any) => {
+          const res = await all.getEntities(req, o);
+          return { ...res, items: res.items.filter(e => sees(e, o)) };
+        },
+      } as any;
+    },
+  });
+}
+
 /** What the fake signals and notifications services were given. */
 export interface Sent {
   signals: Array<{ channel: string; message: any }>;
@@ -79,6 +113,8 @@ export async function startOperationsBackend(
     config?: Record<string, unknown>;
     /** The test backend logs at debug level unless told otherwise. */
     logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
+    /** Catalog visibility: which entities a caller sees (all, unless told otherwise). */
+    visible?: (entity: Entity, credentials: any) => boolean;
   } = {},
 ) {
   const sent: Sent = options.sent ?? { signals: [], notifications: [] };
@@ -130,9 +166,7 @@ export async function startOperationsBackend(
           },
         },
       }),
-      catalogServiceMock.factory({
-        entities: [rco, ...(options.extraEntities ?? [])],
-      }),
+      visibleCatalog([rco, ...(options.extraEntities ?? [])], options.visible),
       // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts). Plain
       // factories rather than jest mocks, so the benchmark can use this harness too.
       createServiceFactory({
@@ -185,10 +219,14 @@ export async function startOperationsBackend(
   return { app: backend.server, backend, sent };
 }
 
-/** Security waives every gate of the release, so preflight lets a deploy through. */
+/**
+ * Security waives every gate of the release that a waiver may lift, and the DPO signs off the
+ * sign-off gate (no waiver lifts it): alice asks for the release, dana approves it. Preflight
+ * then lets alice's deploy through.
+ */
 export async function waiveAllGates(app: any, entityPath = RCO) {
   const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-  for (const gate of GATE_IDS) {
+  for (const gate of GATE_IDS.filter(g => g !== 'dpo-signoff')) {
     const res = await request(app)
       .post(`${entityPath}/waivers`)
       .set('Authorization', asUser('sam'))
@@ -200,6 +238,16 @@ export async function waiveAllGates(app: any, entityPath = RCO) {
     if (res.status !== 201)
       throw new Error(`waiver ${gate}: ${res.status} ${res.text}`);
   }
+  await request(app)
+    .post(`${entityPath}/releases`)
+    .set('Authorization', asUser('alice'))
+    .send(RELEASE)
+    .expect(201);
+  await request(app)
+    .post(`${entityPath}/signoffs`)
+    .set('Authorization', asUser('dana'))
+    .send({ role: 'dpo', release: RELEASE, comment: 'ok' })
+    .expect(201);
 }
 
 /** Alice asks for the release; PO, DPO and Security approve it. */

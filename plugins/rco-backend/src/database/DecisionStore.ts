@@ -143,6 +143,23 @@ export class DecisionStore {
     return row?.requester;
   }
 
+  /**
+   * Who asked for the releases a version and/or digest names (an override may name only one):
+   * everyone who could be the requester of what it overrides.
+   */
+  async requestersOf(
+    entityRef: string,
+    release: { version?: string; digest?: string },
+  ): Promise<string[]> {
+    if (!release.version && !release.digest) return [];
+    const query = this.db('rco_release_requests').where({
+      entity_ref: entityRef,
+    });
+    if (release.version) query.andWhere({ release_version: release.version });
+    if (release.digest) query.andWhere({ release_digest: release.digest });
+    return (await query.select('requester')).map(r => r.requester as string);
+  }
+
   async addWaiver(
     entityRef: string,
     waiver: Omit<WaiverRecord, 'id' | 'createdAt'>,

@@ -9,7 +9,7 @@ import {
 import { duration, evidenceOf, humanAge, summaryOf } from './helpers';
 import { RULES } from './rules';
 import { applySourcePolicy } from './sourcePolicy';
-import { activeSignoffs } from './signoffs';
+import { fourEyes, isSignoffGate } from './fourEyes';
 import { GateContext } from './types';
 
 /** Facts about the portal, not the evidence, that some pillar requirements rest on. */
@@ -78,9 +78,12 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
       );
     }
   }
+  // A sign-off gate is passed by people signing: a waiver of it (one written to the table
+  // directly, say; the API refuses them) is ignored.
   const waiver = ctx.waivers.find(
     w =>
       w.gate === gate &&
+      !isSignoffGate(gate) &&
       !w.revokedAt &&
       w.expiresAt > ctx.now &&
       (!w.environment || w.environment === ctx.release.environment) &&
@@ -155,8 +158,15 @@ function pillarsOf(
       ? `${containers.filter(test).length} of ${containers.length} containers`
       : 'no workload uploaded',
   });
+  // The same four-eyes rule as the gate, preflight and the page: approved means a counting
+  // approval (not the requester's) and no standing rejection.
+  const verdict = fourEyes({
+    signoffs: ctx.signoffs,
+    release: ctx.release,
+    requester: ctx.requester,
+  });
   const signed = (role: 'po' | 'dpo' | 'security') =>
-    activeSignoffs(ctx, role).some(s => s.decision === 'approved');
+    verdict.roles[role].status === 'approved';
   const requirements: Record<string, PillarResult['requirements']> = {
     'trust-by-design': [
       gateReq('image-scanning'),

@@ -182,25 +182,22 @@ export function unapprovedRoles(
 
 /** The verdict as the API writes it (dates as ISO strings). */
 export function fourEyesView(verdict: FourEyesVerdict): FourEyesView {
-  const role = (r: RoleVerdict) => ({
+  const view = (d: StandingDecision, notCounted?: string) => ({
+    id: d.id,
+    signer: d.signer,
+    decision: d.decision,
+    createdAt: d.createdAt.toISOString(),
+    ...(d.comment ? { comment: d.comment } : {}),
+    ...(notCounted ? { notCounted } : {}),
+  });
+  const role = (r: RoleVerdict): FourEyesView['roles']['po'] => ({
     status: r.status,
-    reason: r.reason,
+    ...(r.reason ? { reason: r.reason } : {}),
     decisions: [
-      ...r.approvals.map(a => ({ ...a, notCounted: undefined as any })),
-      ...r.notCounted.map(({ why, ...a }) => ({ ...a, notCounted: why })),
-      ...r.rejections,
-    ]
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-      .map(d => ({
-        id: d.id,
-        signer: d.signer,
-        decision: d.decision,
-        createdAt: d.createdAt.toISOString(),
-        comment: d.comment,
-        ...('notCounted' in d && d.notCounted
-          ? { notCounted: d.notCounted }
-          : {}),
-      })),
+      ...r.approvals.map(a => view(a)),
+      ...r.notCounted.map(a => view(a, a.why)),
+      ...r.rejections.map(a => view(a)),
+    ].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
   });
   return {
     requester: verdict.requester,

@@ -1,28 +1,16 @@
+import { standingDecisions } from './fourEyes';
 import { GateContext } from './types';
 
 /**
- * Sign-offs of one role for the release that stand: not revoked, and only each signer's newest
- * decision (an approval after a rejection replaces it).
+ * Sign-offs of one role for the release that stand: each signer's newest decision, and none
+ * when that decision was revoked (an older one never comes back). The four-eyes rule in
+ * fourEyes.ts decides which of the approvals count.
  */
 export function activeSignoffs(
-  ctx: GateContext,
+  ctx: Pick<GateContext, 'signoffs' | 'release'>,
   role: 'po' | 'dpo' | 'security',
 ) {
-  const revoked = new Set(
-    ctx.signoffs.filter(s => s.decision === 'revoked').map(s => s.revokes),
+  return standingDecisions(ctx.signoffs, ctx.release).filter(
+    s => s.role === role,
   );
-  const standing = ctx.signoffs.filter(
-    s =>
-      s.role === role &&
-      s.decision !== 'revoked' &&
-      !revoked.has(s.id) &&
-      s.release.version === ctx.release.version &&
-      s.release.digest === ctx.release.digest,
-  );
-  const newestBySigner = new Map<string, (typeof standing)[number]>();
-  for (const s of standing) {
-    const seen = newestBySigner.get(s.signer);
-    if (!seen || seen.createdAt <= s.createdAt) newestBySigner.set(s.signer, s);
-  }
-  return [...newestBySigner.values()];
 }

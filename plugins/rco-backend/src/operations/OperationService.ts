@@ -270,9 +270,15 @@ export class OperationService {
 
   /**
    * The gates of this release in this environment (evidence from another environment's cluster
-   * does not count), the environment's sign-offs and an active break-glass override.
+   * does not count), the environment's sign-offs and an active break-glass override. The
+   * four-eyes rule judges the sign-offs with whoever confirms: the operation's requester (only
+   * they confirm), so a deployer's own approvals never count.
    */
-  private async judge(entity: Entity, op: OperationRecord) {
+  private async judge(
+    entity: Entity,
+    op: OperationRecord,
+    confirmer = op.requestedBy,
+  ) {
     const env = this.o.environments.get(op.environment);
     const [{ status, signoffs, requester }, override] = await Promise.all([
       this.o.releases.judge(entity, {
@@ -285,6 +291,7 @@ export class OperationService {
       status,
       signoffs,
       requester,
+      confirmer,
       requiredSignoffs: env.requiredSignoffs,
       override,
       now: new Date(),
@@ -484,7 +491,7 @@ export class OperationService {
     // plan was made must stop the deploy.
     let again: Awaited<ReturnType<OperationService['judge']>> | undefined;
     if (op.type === 'deploy') {
-      again = await this.judge(entity, op);
+      again = await this.judge(entity, op, actor);
       if (!again.allowed) {
         const blocked = await this.o.store.transition(op.id, {
           from: ['awaiting-confirmation'],

@@ -3,11 +3,11 @@ import {
   ReleaseStatusResponse,
 } from '@internal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
-import { activeSignoffs } from '../gates/rules';
-import { GateContext, SignoffRecord } from '../gates/types';
+import { fourEyes, SignoffRole, unapprovedRoles } from '../gates/fourEyes';
+import { SignoffRecord } from '../gates/types';
 import { OverrideRecord } from '../database/OverrideStore';
 
-type Role = 'po' | 'dpo' | 'security';
+type Role = SignoffRole;
 
 /** What preflight decided, in words the 409 and the page can show. */
 export interface PreflightResult {
@@ -21,47 +21,71 @@ export interface PreflightResult {
 }
 
 /**
- * Judges a deploy against the gates of its release and the sign-offs its environment requires.
- * A failing gate blocks unless a break-glass override for this environment and release is
- * active; missing sign-offs block even then (an override lifts gates, not people's approval).
+ * Judges a deploy against the gates of its release and the sign-offs its environment requires,
+ * with the four-eyes rule of gates/fourEyes.ts: the requester's and the confirmer's approvals
+ * never count. A failing gate blocks unless a break-glass override for this environment and
+ * release is active, and an override recorded by the release's requester is no override (four
+ * eyes); missing sign-offs block even then (an override lifts gates, not people's approval).
  */
 export function preflight(options: {
   status: ReleaseStatusResponse;
   signoffs: SignoffRecord[];
   requester?: string;
+  /** Who confirms the deploy: the operation's requester. */
+  confirmer?: string;
   requiredSignoffs: Role[];
   override?: OverrideRecord;
   now: Date;
 }): PreflightResult {
-  const { status } = options;
-  const blockingGates = status.gates
-    .filter(g => g.status !== 'pass' && g.status !== 'waived')
-    .map(g => g.id);
-  const ctx = {
+  const { status, requester } = options;
+  const override =
+    options.override && requester && options.override.createdBy === requester
+      ? undefined
+      : options.override;
+  const verdict = fourEyes({
     signoffs: options.signoffs,
     release: status.release,
-  } as unknown as GateContext;
+    requester,
+    confirmer: options.confirmer,
+  });
+  // The status judged the sign-off gate without knowing who deploys: judged again here with the
+  // confirmer, whose own DPO approval does not count.
+  const judged = status.gates.map(g =>
+    g.id === 'dpo-signoff' &&
+    g.status === 'pass' &&
+    verdict.roles.dpo.status !== 'approved'
+      ? { ...g, status: verdict.roles.dpo.status === 'rejected' ? ('fail' as const) : ('missing' as const) }
+      : g,
+  );
+  const blockingGates = judged
+    .filter(g => g.status !== 'pass' && g.status !== 'waived')
+    .map(g => g.id);
   const approvals = (['po', 'dpo', 'security'] as Role[]).flatMap(role =>
-    activeSignoffs(ctx, role)
-      .filter(s => s.decision === 'approved' && s.signer !== options.requester)
-      .map(s => ({ role, signer: s.signer })),
+    verdict.roles[role].approvals.map(s => ({ role, signer: s.signer })),
   );
-  const missingSignoffs = options.requiredSignoffs.filter(
-    role => !approvals.some(a => a.role === role),
-  );
+  const unapproved = unapprovedRoles(verdict, options.requiredSignoffs);
+  const missingSignoffs = unapproved.map(u => u.role);
   const reasons: string[] = [];
+  if (options.override && !override) {
+    reasons.push(
+      `Break-glass override ${options.override.id} was recorded by ${requester}, who requested the release: it does not count (four eyes)`,
+    );
+  }
   if (blockingGates.length) {
-    const detail = status.gates
+    const detail = judged
       .filter(g => blockingGates.includes(g.id))
       .map(g => `${g.id} (${g.status})`)
       .join(', ');
     reasons.push(
-      options.override
-        ? `Gates not passing: ${detail}; allowed by break-glass override ${options.override.id} of ${options.override.createdBy}: ${options.override.justification}`
+      override
+        ? `Gates not passing: ${detail}; allowed by break-glass override ${override.id} of ${override.createdBy}: ${override.justification}`
         : `Blocked by ${blockingGates.length} gate${
             blockingGates.length === 1 ? '' : 's'
           }: ${detail}`,
     );
+  }
+  if (judged.some((g, i) => g !== status.gates[i])) {
+    reasons.push(verdict.roles.dpo.reason ?? '');
   }
   if (missingSignoffs.length) {
     reasons.push(
@@ -69,23 +93,28 @@ export function preflight(options: {
         status.release.version ?? 'the release'
       }: ${missingSignoffs.map(r => r.toUpperCase()).join(', ')}`,
     );
+    // Why each one is missing, when it is more than "nobody signed" (four eyes, a rejection).
+    for (const u of unapproved) {
+      if (verdict.roles[u.role].notCounted.length || u.reason.includes('rejected'))
+        reasons.push(u.reason);
+    }
   }
-  const gates = status.gates.map(g => ({ id: g.id, status: g.status }));
+  const gates = judged.map(g => ({ id: g.id, status: g.status }));
   const snapshotBody = {
     entityRef: status.entityRef,
     release: status.release,
     gates,
     signoffs: approvals,
-    overrideId: options.override?.id ?? null,
+    overrideId: override?.id ?? null,
   };
   return {
     allowed:
-      (blockingGates.length === 0 || !!options.override) &&
+      (blockingGates.length === 0 || !!override) &&
       missingSignoffs.length === 0,
     blockingGates,
     missingSignoffs,
-    reasons,
-    override: blockingGates.length ? options.override : undefined,
+    reasons: [...new Set(reasons)],
+    override: blockingGates.length ? override : undefined,
     snapshot: {
       hash: sha256(canonicalJson(snapshotBody)),
       evaluatedAt: options.now.toISOString(),

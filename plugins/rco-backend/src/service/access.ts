@@ -17,6 +17,7 @@ import {
   rcoEvidenceCreatePermission,
   rcoReleaseRequestPermission,
   rcoSignoffCreatePermission,
+  rcoSignoffRevokePermission,
   rcoWaiverCreatePermission,
 } from '@internal/plugin-rco-common';
 import {
@@ -26,7 +27,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { RcoConfig } from '../config';
+import { normalizeServiceSubject, RcoConfig } from '../config';
+import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
 
 /** The operation actions a policy or a CI subject can be granted. */
 export type OperationAction = 'deploy' | 'rollback' | 'control';
@@ -109,14 +111,41 @@ export class Access {
     return info.ownershipEntityRefs.map(r => r.toLowerCase());
   }
 
+  /** The rco.ci.subjects entry of a service principal, whichever way its subject is spelt. */
+  private ciSubjectOf(credentials: BackstageCredentials<BackstageServicePrincipal>) {
+    const subject = normalizeServiceSubject(credentials.principal.subject);
+    return this.config.ciSubjects.find(s => s.subject === subject);
+  }
+
+  private serviceReaches(
+    credentials: BackstageCredentials<BackstageServicePrincipal>,
+    entityRef: string,
+  ) {
+    return !!this.ciSubjectOf(credentials)?.entities.some(e =>
+      sameEntityRef(e, entityRef),
+    );
+  }
+
+  /**
+   * The entities a caller is limited to beyond catalog visibility: undefined for people (the
+   * catalog decides), the configured list for a service principal. A service principal is
+   * asked about with the plugin's own catalog credentials, which see everything, so this list
+   * is the whole of what it can read: empty for a static token, a JWKS token or another
+   * plugin's token (`plugin:<id>`) with no rco.ci.subjects entry. No other plugin of the portal
+   * calls this API today; one that needs to is granted entities like a CI token, by naming its
+   * `plugin:<id>` subject in rco.ci.subjects.
+   */
+  serviceScope(credentials: BackstageCredentials): string[] | undefined {
+    if (isUser(credentials)) return undefined;
+    if (!isService(credentials)) return [];
+    return this.ciSubjectOf(credentials)?.entities ?? [];
+  }
+
   /** Owners of the entity may upload; a CI token only for the entities configured for it. */
   async assertCanUpload(entity: Entity, credentials: BackstageCredentials) {
-    const entityRef = stringifyEntityRef(entity);
+    const entityRef = normalizeEntityRef(entity);
     if (isService(credentials)) {
-      const allowed = this.config.ciSubjects.find(
-        s => s.subject === credentials.principal.subject,
-      );
-      if (!allowed?.entities.includes(entityRef)) {
+      if (!this.serviceReaches(credentials, entityRef)) {
         throw new NotAllowedError(
           `Service ${credentials.principal.subject} may not upload evidence for ${entityRef}`,
         );
@@ -159,6 +188,30 @@ export class Access {
     return credentials.principal.userEntityRef;
   }
 
+  /**
+   * A sign-off is revoked by the person who gave it. Anyone else needs rco.signoff.revoke from
+   * the policy and membership of rco.signoffs.revokeGroup (no group configured: nobody); the
+   * route audits whose decision they revoked.
+   */
+  async assertCanRevokeSignoff(
+    signoff: { id: string; signer: string },
+    credentials: BackstageCredentials,
+  ) {
+    if (!isUser(credentials)) {
+      throw new NotAllowedError('Sign-offs are revoked by people');
+    }
+    const actor = credentials.principal.userEntityRef;
+    if (actor === signoff.signer) return actor;
+    const denied = `Only ${signoff.signer}, who gave sign-off ${signoff.id}, may revoke it`;
+    const group = this.config.signoffRevokeGroup?.toLowerCase();
+    if (!group) throw new NotAllowedError(denied);
+    await this.authorize(credentials, rcoSignoffRevokePermission, denied);
+    if (!(await this.ownership(credentials)).includes(group)) {
+      throw new NotAllowedError(denied);
+    }
+    return actor;
+  }
+
   async assertCanWaive(credentials: BackstageCredentials) {
     if (!isUser(credentials))
       throw new NotAllowedError('Waivers are granted by people');
@@ -175,21 +228,16 @@ export class Access {
     return credentials.principal.userEntityRef;
   }
 
-  /** CI tokens see and touch only the entities configured for their subject. */
+  /**
+   * Service principals see and touch only the entities configured for their subject; any other
+   * entity does not exist for them (404, the same answer as for an entity nobody registered).
+   * A service principal without an rco.ci.subjects entry reads nothing (see serviceScope).
+   */
   assertServiceMayAccess(entityRef: string, credentials: BackstageCredentials) {
-    if (!isService(credentials)) return;
-    const ci = this.config.ciSubjects.find(
-      s => s.subject === credentials.principal.subject,
-    );
-    // An external token nobody configured here reads nothing (its reads would otherwise use the
-    // plugin's own catalog credentials); other plugins of the portal keep catalog visibility.
-    const external = credentials.principal.subject.startsWith('external:');
-    if (
-      (ci && !ci.entities.includes(entityRef.toLowerCase())) ||
-      (!ci && external)
-    ) {
-      throw new NotFoundError(`No entity ${entityRef}`);
-    }
+    if (isUser(credentials)) return;
+    if (isService(credentials) && this.serviceReaches(credentials, entityRef))
+      return;
+    throw new NotFoundError(`No entity ${entityRef}`);
   }
 
   /** What the caller may do, for display: the routes enforce the same rules. */
@@ -207,6 +255,7 @@ export class Access {
         requestRelease: false,
         signoff: none,
         waive: false,
+        revokeSignoffs: false,
       };
     }
     // One round trip to the permission framework and one ownership lookup, not one per action.
@@ -218,12 +267,13 @@ export class Access {
           { permission: rcoReleaseRequestPermission, resourceRef: entityRef },
           { permission: rcoSignoffCreatePermission },
           { permission: rcoWaiverCreatePermission },
+          { permission: rcoSignoffRevokePermission },
         ] as any,
         { credentials },
       ),
       this.ownership(credentials),
     ]);
-    const [upload, request, signoff, waiver] = decisions.map(
+    const [upload, request, signoff, waiver, revokeOthers] = decisions.map(
       d => d.result === AuthorizeResult.ALLOW,
     );
     const member = (group: string) => ownership.includes(group.toLowerCase());
@@ -237,6 +287,10 @@ export class Access {
         security: signoff && member(this.config.signoffGroups.security),
       },
       waive: waiver && member(this.config.waiverGroup),
+      revokeSignoffs:
+        revokeOthers &&
+        !!this.config.signoffRevokeGroup &&
+        member(this.config.signoffRevokeGroup),
     };
   }
 
@@ -251,12 +305,9 @@ export class Access {
   ) {
     const entityRef = stringifyEntityRef(entity);
     if (isService(credentials)) {
-      const ci = this.config.ciSubjects.find(
-        s => s.subject === credentials.principal.subject,
-      );
       if (
-        !ci?.entities.includes(entityRef.toLowerCase()) ||
-        !ci.operations.includes(action)
+        !this.serviceReaches(credentials, entityRef) ||
+        !this.ciSubjectOf(credentials)!.operations.includes(action)
       ) {
         throw new NotAllowedError(
           `Service ${credentials.principal.subject} may not ${action} ${entityRef} (rco.ci.subjects[].operations)`,

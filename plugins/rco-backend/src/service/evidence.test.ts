@@ -613,6 +613,7 @@ describe.each(databases.eachSupportedId())(
         uploadEvidence: true,
         requestRelease: true,
         signoff: { po: false, dpo: false, security: false },
+        revokeSignoffs: false,
         waive: false,
         operations: {
           deploy: true,

@@ -1,8 +1,11 @@
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { GATE_IDS, GateId } from '@internal/plugin-rco-common';
 import { RcoConfig } from '../config';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceRecord, EvidenceStore } from '../database/EvidenceStore';
@@ -12,7 +15,11 @@ import { EvidenceService } from '../evidence/EvidenceService';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { spec } from '../schema/openapi.generated';
 import { Access } from './access';
+import { fourEyes, fourEyesView } from '../gates/fourEyes';
 import { audited } from './audited';
+import { ReleaseRequestService } from './decisions/ReleaseRequestService';
+import { SignoffService } from './decisions/SignoffService';
+import { WaiverService } from './decisions/WaiverService';
 import { ReleaseService } from './ReleaseService';
 
 /** The plugin's router, typed from its OpenAPI spec. */
@@ -32,6 +39,21 @@ export interface ReleaseRouteOptions {
   releases: ReleaseService;
   config: RcoConfig;
   loadEntity: (req: any) => Promise<Entity>;
+  /** The entity of a stored record, as the caller may see it (404 otherwise). */
+  loadEntityByRef: (
+    entityRef: string,
+    req: any,
+    notFound?: string,
+  ) => Promise<Entity>;
+  /**
+   * How to ask the catalog for a list on the caller's behalf: a person with their own
+   * credentials; a service principal with the plugin's, limited to `scope` (Access.serviceScope).
+   */
+  catalogAccess: (
+    req: any,
+  ) => Promise<{ credentials: BackstageCredentials; scope?: string[] }>;
+  /** The signals channel of an entity's operations (absent without the deploy side). */
+  operationsChannel?: (entityRef: string) => Promise<string>;
 }
 
 export const evidenceView = (record: EvidenceRecord, created?: boolean) => ({
@@ -57,6 +79,9 @@ export function registerReleaseRoutes(
 ) {
   const credentials = (req: any) =>
     o.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const releaseRequests = new ReleaseRequestService(o);
+  const signoffs = new SignoffService(o);
+  const waivers = new WaiverService(o);
 
   router.post('/entities/:kind/:namespace/:name/evidence', async (req, res) => {
     const entity = await o.loadEntity(req);
@@ -106,14 +131,12 @@ export function registerReleaseRoutes(
     res.json({ items: records.map(r => evidenceView(r)) });
   });
 
-  // Evidence is read through its entity, so catalog visibility applies to it too.
+  // Evidence is read through its entity, so catalog visibility and a service token's entities
+  // apply to it too; evidence of an entity the caller cannot reach does not exist for them.
   async function visibleEvidence(req: any, id: string) {
     const record = await o.evidenceStore.get(id);
     if (!record) throw new NotFoundError(`No evidence ${id}`);
-    const entity = await o.catalog.getEntityByRef(record.entityRef, {
-      credentials: await o.httpAuth.credentials(req),
-    });
-    if (!entity) throw new NotFoundError(`No evidence ${id}`);
+    await o.loadEntityByRef(record.entityRef, req, `No evidence ${id}`);
     return record;
   }
 
@@ -154,12 +177,19 @@ export function registerReleaseRoutes(
       named.version || named.digest
         ? named
         : await o.releases.latestRelease(entity);
-    res.json(
-      (await o.releases.status(entity, {
-        ...release,
-        environment: req.query.environment,
-      })) as any,
-    );
+    const { status, signoffs, requester } = await o.releases.judge(entity, {
+      ...release,
+      environment: req.query.environment,
+    });
+    // The page shows the backend's four-eyes verdict, judged for the caller as the one who
+    // would confirm a deploy (their own approvals would not count then).
+    const verdict = fourEyes({
+      signoffs,
+      release: status.release,
+      requester,
+      confirmer: o.access.actorOf(await credentials(req)),
+    });
+    res.json({ ...status, fourEyes: fourEyesView(verdict) } as any);
   });
 
   router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
@@ -181,21 +211,21 @@ export function registerReleaseRoutes(
     async (req, res) => {
       const entity = await o.loadEntity(req);
       const creds = await credentials(req);
-      const [base, operations] = await Promise.all([
+      const [base, operations, channel] = await Promise.all([
         o.access.capabilities(entity, creds),
         o.access.operationCapabilities(entity, creds),
+        // Handed out here only, after loadEntity applied catalog visibility (point 8).
+        o.operationsChannel?.(stringifyEntityRef(entity)),
       ]);
-      res.json({ ...base, operations } as any);
+      res.json({ ...base, operations: { ...operations, channel } } as any);
     },
   );
 
+  // Decisions: the services hold their rules and invalidate what they change; the routes parse,
+  // audit, call and respond.
   router.post('/entities/:kind/:namespace/:name/releases', async (req, res) => {
     const entity = await o.loadEntity(req);
     const entityRef = stringifyEntityRef(entity);
-    const requester = await o.access.assertOwner(
-      entity,
-      await credentials(req),
-    );
     const result = await audited(
       o.auditor,
       {
@@ -203,7 +233,8 @@ export function registerReleaseRoutes(
         request: req,
         meta: { entityRef, release: req.body },
       },
-      () => o.decisions.requestRelease(entityRef, req.body, requester),
+      async () =>
+        releaseRequests.request(entity, await credentials(req), req.body),
     );
     res
       .status(201)
@@ -222,61 +253,48 @@ export function registerReleaseRoutes(
   router.post('/entities/:kind/:namespace/:name/signoffs', async (req, res) => {
     const entity = await o.loadEntity(req);
     const entityRef = stringifyEntityRef(entity);
-    const { role, release, comment } = req.body;
-    const signer = await o.access.assertRoleMember(
-      role,
-      await credentials(req),
-    );
-    const requester = await o.decisions.getRequester(entityRef, release);
-    if (requester === signer) {
-      throw new NotAllowedError(
-        `${signer} requested ${release.version} and cannot sign it off too (four eyes)`,
-      );
-    }
+    const { role, release } = req.body;
     const record = await audited(
       o.auditor,
       { eventId: 'signoff', request: req, meta: { entityRef, role, release } },
-      () =>
-        o.decisions.addSignoff(entityRef, {
+      async () =>
+        signoffs.sign(entity, await credentials(req), {
           role,
-          decision: req.body.decision ?? 'approved',
+          decision: req.body.decision,
           release,
-          signer,
-          comment,
+          comment: req.body.comment,
         }),
     );
-    o.releases.invalidate(entityRef);
     res.status(201).json(iso(record) as any);
   });
 
   router.post('/signoffs/:id/revoke', async (req, res) => {
-    const original = await o.decisions.getSignoff(req.params.id);
-    if (!original) throw new NotFoundError(`No sign-off ${req.params.id}`);
-    const entity = await o.catalog.getEntityByRef(original.entityRef, {
-      credentials: await o.httpAuth.credentials(req),
-    });
-    if (!entity) throw new NotFoundError(`No sign-off ${req.params.id}`);
-    const signer = await o.access.assertRoleMember(
-      original.role,
-      await credentials(req),
+    const original = await signoffs.get(req.params.id);
+    await o.loadEntityByRef(
+      original.entityRef,
+      req,
+      `No sign-off ${req.params.id}`,
     );
-    const record = await audited(
+    const { record } = await audited(
       o.auditor,
       {
         eventId: 'signoff-revoke',
         request: req,
-        meta: { entityRef: original.entityRef, signoff: original.id },
+        meta: {
+          entityRef: original.entityRef,
+          signoff: original.id,
+          signer: original.signer,
+        },
       },
-      () =>
-        o.decisions.addSignoff(original.entityRef, {
-          role: original.role,
-          decision: 'revoked',
-          release: original.release,
-          signer,
-          revokes: original.id,
-        }),
+      async () => signoffs.revoke(original, await credentials(req)),
+      // Who revoked whose decision: a revocation by someone else than the signer is the
+      // rco.signoff.revoke permission at work.
+      r => ({
+        revocation: r.record.id,
+        revokedBy: r.actor,
+        onBehalfOfSigner: r.actor !== r.original.signer,
+      }),
     );
-    o.releases.invalidate(original.entityRef);
     res.status(201).json(iso(record) as any);
   });
 
@@ -292,50 +310,21 @@ export function registerReleaseRoutes(
   router.post('/entities/:kind/:namespace/:name/waivers', async (req, res) => {
     const entity = await o.loadEntity(req);
     const entityRef = stringifyEntityRef(entity);
-    const grantedBy = await o.access.assertCanWaive(await credentials(req));
-    const { gate, justification, expiresAt, environment, releaseVersion } =
-      req.body;
-    if (!(GATE_IDS as readonly string[]).includes(gate)) {
-      throw new InputError(
-        `Unknown gate "${gate}". Gates: ${GATE_IDS.join(', ')}`,
-      );
-    }
-    const expiry = new Date(expiresAt);
-    const now = Date.now();
-    if (!(expiry.getTime() > now))
-      throw new InputError('expiresAt must be in the future');
-    if (expiry.getTime() - now > o.config.waiverMaxDuration.toMillis()) {
-      throw new InputError(
-        `A waiver may last at most ${o.config.waiverMaxDuration.toISO()}`,
-      );
-    }
     const record = await audited(
       o.auditor,
-      { eventId: 'waiver', request: req, meta: { entityRef, gate } },
-      () =>
-        o.decisions.addWaiver(entityRef, {
-          gate: gate as GateId,
-          justification,
-          expiresAt: expiry,
-          environment,
-          releaseVersion,
-          grantedBy,
-        }),
+      { eventId: 'waiver', request: req, meta: { entityRef, gate: req.body.gate } },
+      async () => waivers.grant(entity, await credentials(req), req.body),
     );
-    o.releases.invalidate(entityRef);
     res.status(201).json(iso(record) as any);
   });
 
   router.post('/waivers/:id/revoke', async (req, res) => {
-    const waiver = await o.decisions.getWaiver(req.params.id);
-    const entity =
-      waiver &&
-      (await o.catalog.getEntityByRef(waiver.entityRef, {
-        credentials: await o.httpAuth.credentials(req),
-      }));
-    if (!waiver || !entity)
-      throw new NotFoundError(`No waiver ${req.params.id}`);
-    const actor = await o.access.assertCanWaive(await credentials(req));
+    const waiver = await waivers.get(req.params.id);
+    await o.loadEntityByRef(
+      waiver.entityRef,
+      req,
+      `No waiver ${req.params.id}`,
+    );
     const record = await audited(
       o.auditor,
       {
@@ -343,10 +332,9 @@ export function registerReleaseRoutes(
         request: req,
         meta: { entityRef: waiver.entityRef, waiver: waiver.id },
       },
-      () => o.decisions.revokeWaiver(waiver.id, actor),
+      async () => waivers.revoke(waiver, await credentials(req)),
     );
-    o.releases.invalidate(waiver.entityRef);
-    res.json(iso(record!) as any);
+    res.json(iso(record) as any);
   });
 
   // The stored outcome of the last scheduled run: reading it costs one row, whoever asks.
@@ -361,9 +349,13 @@ export function registerReleaseRoutes(
   });
 
   router.get('/portfolio', async (req, res) => {
+    const { credentials: catalogCredentials, scope } = await o.catalogAccess(
+      req,
+    );
     const { items, totalItems } = await o.releases.portfolio(
-      await o.httpAuth.credentials(req),
+      catalogCredentials,
       {
+        entityRefs: scope,
         owner: req.query.owner,
         gate: req.query.gate,
         status: req.query.status,

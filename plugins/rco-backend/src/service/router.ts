@@ -22,6 +22,16 @@ import {
 import express from 'express';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
+import { sameEntityRef } from '../lib/entityRefs';
+
+/** Ref equality that treats an unparsable ref as naming nothing (the catalog says 404 too). */
+const safeSame = (a: string, b: Parameters<typeof sameEntityRef>[1]) => {
+  try {
+    return sameEntityRef(a, b);
+  } catch {
+    return false;
+  }
+};
 
 const errorView = (error?: RunbookReadError) =>
   error
@@ -39,7 +49,11 @@ const dates = <T extends { firstSeenAt: Date; lastSeenAt: Date }>(v: T) => ({
 });
 
 /** Options of {@link createRouter}. */
-export interface RouterOptions extends Omit<ReleaseRouteOptions, 'loadEntity'> {
+export interface RouterOptions
+  extends Omit<
+    ReleaseRouteOptions,
+    'loadEntity' | 'loadEntityByRef' | 'catalogAccess'
+  > {
   /** The deploy side; absent in tests of the runbook and evidence routes alone. */
   operations?: Omit<
     OperationRouteOptions,
@@ -49,6 +63,8 @@ export interface RouterOptions extends Omit<ReleaseRouteOptions, 'loadEntity'> {
     | 'auditor'
     | 'access'
     | 'config'
+    | 'decisions'
+    | 'releases'
   >;
   httpAuth: HttpAuthService;
   auth: AuthService;
@@ -99,25 +115,32 @@ export async function createRouter(options: RouterOptions) {
   });
 
   // Reads follow catalog visibility: an entity the caller cannot see does not exist for them.
-  // A CI token is restricted to this plugin, so the catalog is asked with the plugin's own
-  // credentials for it; what the token may touch is limited by rco.ci.subjects instead.
+  // A service principal (a CI token restricted to this plugin, or another plugin) is asked
+  // about with the plugin's own catalog credentials, which see everything, so it reaches only
+  // the entities rco.ci.subjects names for it, and that is decided before the catalog is
+  // asked: another entity answers exactly like one that does not exist.
   async function loadEntityByRef(
     ref: string | { kind: string; namespace: string; name: string },
     req: Request<any>,
+    /** The 404 for a record (`No operation <id>`): it must not name the record's entity. */
+    notFound?: string,
   ): Promise<Entity> {
     const caller = await httpAuth.credentials(req);
-    const credentials = auth.isPrincipal(caller, 'service')
-      ? await auth.getOwnServiceCredentials()
-      : caller;
-    const entity = await catalog.getEntityByRef(ref, { credentials });
     const shown =
       typeof ref === 'string'
         ? ref
         : `${ref.kind}:${ref.namespace}/${ref.name}`;
-    if (!entity) {
-      throw new NotFoundError(`No entity ${shown}`);
+    const missing = () => new NotFoundError(notFound ?? `No entity ${shown}`);
+    const scope = options.access.serviceScope(caller);
+    if (scope && !scope.some(e => safeSame(e, ref))) throw missing();
+    const credentials = scope ? await auth.getOwnServiceCredentials() : caller;
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw missing();
+    try {
+      options.access.assertServiceMayAccess(stringifyEntityRef(entity), caller);
+    } catch {
+      throw missing();
     }
-    options.access.assertServiceMayAccess(stringifyEntityRef(entity), caller);
     return entity;
   }
 
@@ -152,6 +175,8 @@ export async function createRouter(options: RouterOptions) {
         () => runbooks.refresh(entity),
         result => ({ status: result.status, versions: result.versions }),
       );
+      // The gates read the current runbook: the portfolio must not keep the old verdict.
+      options.releases.invalidate(outcome.entityRef);
       res.json({ ...outcome, lastError: errorView(outcome.lastError) });
     },
   );
@@ -183,7 +208,25 @@ export async function createRouter(options: RouterOptions) {
     },
   );
 
-  const releaseOptions: ReleaseRouteOptions = { ...options, loadEntity };
+  // Lists (the portfolio) are asked of the catalog like loadEntityByRef asks for one entity.
+  async function catalogAccess(req: Request<any>) {
+    const caller = await httpAuth.credentials(req);
+    const scope = options.access.serviceScope(caller);
+    return {
+      credentials: scope ? await auth.getOwnServiceCredentials() : caller,
+      scope,
+    };
+  }
+
+  const releaseOptions: ReleaseRouteOptions = {
+    ...options,
+    loadEntity,
+    loadEntityByRef,
+    catalogAccess,
+    operationsChannel: options.operations
+      ? ref => options.operations!.notifier.channelFor(ref)
+      : undefined,
+  };
   registerReleaseRoutes(router, releaseOptions);
   if (options.operations) {
     registerOperationRoutes(router, {
@@ -192,6 +235,8 @@ export async function createRouter(options: RouterOptions) {
       auditor,
       access: options.access,
       config: options.config,
+      decisions: options.decisions,
+      releases: options.releases,
       loadEntity,
       loadEntityByRef,
     });

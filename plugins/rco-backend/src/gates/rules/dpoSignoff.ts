@@ -1,7 +1,12 @@
 import { shortDigest } from '../helpers';
+import { fourEyes } from '../fourEyes';
 import { missing, Rule } from './shared';
-import { activeSignoffs } from '../signoffs';
 
+/**
+ * The DPO's sign-off of this release, judged by the four-eyes rule (gates/fourEyes.ts): the
+ * requester's approval never counts, a standing rejection fails the gate. No waiver lifts it
+ * (evaluate.ts ignores waivers of sign-off gates); only break-glass lets a deploy past it.
+ */
 export const dpoSignoff: Rule = ctx => {
   const { version, digest } = ctx.release;
   if (!version || !digest)
@@ -13,11 +18,12 @@ export const dpoSignoff: Rule = ctx => {
       `No release request on record for ${version}: the four-eyes rule needs to know who asked`,
     ]);
   }
-  const active = activeSignoffs(ctx, 'dpo');
-  const approval = active.find(
-    s => s.decision === 'approved' && s.signer !== ctx.requester,
-  );
-  const rejection = active.find(s => s.decision === 'rejected');
+  const dpo = fourEyes({
+    signoffs: ctx.signoffs,
+    release: ctx.release,
+    requester: ctx.requester,
+  }).roles.dpo;
+  const rejection = dpo.rejections[0];
   if (rejection)
     return {
       status: 'fail',
@@ -28,6 +34,7 @@ export const dpoSignoff: Rule = ctx => {
       ],
       used: [],
     };
+  const approval = dpo.approvals[0];
   if (approval)
     return {
       status: 'pass',
@@ -38,5 +45,8 @@ export const dpoSignoff: Rule = ctx => {
       ],
       used: [],
     };
-  return missing([`No DPO approval of ${version} (${shortDigest(digest)})`]);
+  return missing([
+    `No DPO approval of ${version} (${shortDigest(digest)})`,
+    ...dpo.notCounted.map(n => `${n.signer} ${n.why}`),
+  ]);
 };

@@ -1,0 +1,252 @@
+import { GATE_IDS, ReleaseStatusResponse } from '@internal/plugin-rco-common';
+import { OverrideRecord } from '../database/OverrideStore';
+import { SignoffRecord } from '../gates/types';
+import { preflight } from './preflight';
+
+const RELEASE = { version: '1.5.0', digest: 'sha256:aaa' };
+const ALICE = 'user:default/alice';
+const PAULA = 'user:default/paula';
+const DANA = 'user:default/dana';
+const SAM = 'user:default/sam';
+const MEI = 'user:default/mei';
+const NOW = new Date('2026-01-01T12:00:00Z');
+
+const status = (
+  failing: Record<string, 'fail' | 'missing' | 'waived'> = {},
+): ReleaseStatusResponse =>
+  ({
+    entityRef: 'component:default/rco',
+    release: RELEASE,
+    gates: GATE_IDS.map(id => ({ id, status: failing[id] ?? 'pass' })),
+  } as unknown as ReleaseStatusResponse);
+
+let n = 0;
+const approve = (
+  role: SignoffRecord['role'],
+  signer: string,
+  decision: SignoffRecord['decision'] = 'approved',
+): SignoffRecord => ({
+  id: `s${++n}`,
+  role,
+  decision,
+  release: RELEASE,
+  signer,
+  createdAt: new Date(NOW.getTime() - 60_000 + n),
+});
+const all = () => [
+  approve('po', PAULA),
+  approve('dpo', DANA),
+  approve('security', SAM),
+];
+const override = (createdBy = MEI): OverrideRecord => ({
+  id: 'o1',
+  entityRef: 'component:default/rco',
+  environment: 'production',
+  release: RELEASE,
+  justification: 'Hotfix',
+  createdBy,
+  createdAt: NOW,
+  expiresAt: new Date(NOW.getTime() + 3_600_000),
+});
+
+type Case = {
+  failing?: Record<string, 'fail' | 'missing' | 'waived'>;
+  signoffs: () => SignoffRecord[];
+  requester?: string;
+  confirmer?: string;
+  required?: Array<'po' | 'dpo' | 'security'>;
+  override?: OverrideRecord;
+  allowed: boolean;
+  missing?: string[];
+  reason?: RegExp;
+};
+
+describe('preflight', () => {
+  it.each<[string, Case]>([
+    [
+      'passes with every gate and every required sign-off',
+      {
+        signoffs: all,
+        requester: ALICE,
+        confirmer: ALICE,
+        required: ['po', 'dpo', 'security'],
+        allowed: true,
+        missing: [],
+      },
+    ],
+    [
+      'blocks on a failing gate',
+      {
+        failing: { 'image-scanning': 'fail' },
+        signoffs: all,
+        requester: ALICE,
+        allowed: false,
+        reason: /Blocked by 1 gate: image-scanning \(fail\)/,
+      },
+    ],
+    [
+      'lets a waived gate through',
+      {
+        failing: { 'image-scanning': 'waived' },
+        signoffs: all,
+        requester: ALICE,
+        allowed: true,
+      },
+    ],
+    [
+      'a break-glass override lifts a failing gate',
+      {
+        failing: { 'image-scanning': 'fail' },
+        signoffs: all,
+        requester: ALICE,
+        override: override(),
+        allowed: true,
+        reason: /allowed by break-glass override o1 of user:default\/mei/,
+      },
+    ],
+    [
+      'a break-glass override recorded by the requester lifts nothing',
+      {
+        failing: { 'image-scanning': 'fail' },
+        signoffs: all,
+        requester: MEI,
+        override: override(MEI),
+        allowed: false,
+        reason: /recorded by user:default\/mei, who requested the release: it does not count/,
+      },
+    ],
+    [
+      'a break-glass override never stands in for missing sign-offs',
+      {
+        signoffs: () => [approve('po', PAULA)],
+        requester: ALICE,
+        required: ['po', 'dpo', 'security'],
+        override: override(),
+        allowed: false,
+        missing: ['dpo', 'security'],
+      },
+    ],
+    [
+      "the requester's approval does not count",
+      {
+        signoffs: () => [
+          approve('po', PAULA),
+          approve('dpo', DANA),
+          approve('security', ALICE),
+        ],
+        requester: ALICE,
+        required: ['po', 'dpo', 'security'],
+        allowed: false,
+        missing: ['security'],
+        reason: /alice requested the release and cannot approve it too/,
+      },
+    ],
+    [
+      "the deployer's own approval does not count for a required role",
+      {
+        signoffs: all,
+        requester: ALICE,
+        confirmer: SAM,
+        required: ['po', 'dpo', 'security'],
+        allowed: false,
+        missing: ['security'],
+        reason: /sam confirms the deploy and cannot approve it too/,
+      },
+    ],
+    [
+      "the deployer's own DPO approval does not pass the sign-off gate",
+      {
+        signoffs: all,
+        requester: ALICE,
+        confirmer: DANA,
+        allowed: false,
+        reason: /Blocked by 1 gate: dpo-signoff \(missing\)/,
+      },
+    ],
+    [
+      'another signer in the role makes up for the deployer',
+      {
+        signoffs: () => [...all(), approve('security', 'user:default/omar')],
+        requester: ALICE,
+        confirmer: SAM,
+        required: ['po', 'dpo', 'security'],
+        allowed: true,
+      },
+    ],
+    [
+      'without a release request on record no approval counts',
+      {
+        signoffs: all,
+        required: ['po'],
+        allowed: false,
+        missing: ['po'],
+        reason: /no release request is on record/,
+      },
+    ],
+    [
+      'a standing rejection holds a required role',
+      {
+        signoffs: () => [
+          ...all(),
+          approve('po', 'user:default/pia', 'rejected'),
+        ],
+        requester: ALICE,
+        required: ['po'],
+        allowed: false,
+        missing: ['po'],
+        reason: /PO user:default\/pia rejected 1.5.0/,
+      },
+    ],
+    [
+      'an environment without required sign-offs needs only the sign-off gate (DPO)',
+      {
+        signoffs: () => [approve('dpo', DANA)],
+        requester: ALICE,
+        required: [],
+        allowed: true,
+        missing: [],
+      },
+    ],
+  ])('%s', (_name, c) => {
+    const result = preflight({
+      status: status(c.failing),
+      signoffs: c.signoffs(),
+      requester: c.requester,
+      confirmer: c.confirmer,
+      requiredSignoffs: c.required ?? [],
+      override: c.override,
+      now: NOW,
+    });
+    expect(result.allowed).toBe(c.allowed);
+    if (c.missing) expect(result.missingSignoffs).toEqual(c.missing);
+    if (c.reason) expect(result.reasons.join('\n')).toMatch(c.reason);
+  });
+
+  it('snapshots only the approvals that count, and changes hash when they change', () => {
+    const base = {
+      status: status(),
+      requester: ALICE,
+      requiredSignoffs: ['po', 'dpo', 'security'] as const,
+      now: NOW,
+    };
+    const signoffs = all();
+    const one = preflight({
+      ...base,
+      requiredSignoffs: [...base.requiredSignoffs],
+      signoffs,
+    });
+    const asSam = preflight({
+      ...base,
+      requiredSignoffs: [...base.requiredSignoffs],
+      signoffs,
+      confirmer: SAM,
+    });
+    expect(one.snapshot.signoffs.map(s => s.role)).toEqual([
+      'po',
+      'dpo',
+      'security',
+    ]);
+    expect(asSam.snapshot.signoffs.map(s => s.role)).toEqual(['po', 'dpo']);
+    expect(asSam.snapshot.hash).not.toBe(one.snapshot.hash);
+  });
+});
