@@ -5,6 +5,7 @@ import {
   DeployTarget,
   DriverContext,
   DriverProgress,
+  DriverRevision,
   driverWording,
 } from '@internal/plugin-rco-node';
 import {
@@ -50,6 +51,12 @@ const TERMINAL_PHASES: Record<string, OperationState | undefined> = {
   'rolled-back': 'rolled-back',
   aborted: 'aborted',
 };
+
+/** A read that failed, as an observation of a change not known to be settled. */
+const unreadable = (driver: DeployDriver, error: unknown): DriverProgress => ({
+  phase: 'progressing',
+  message: `${driver.label} could not be read: ${(error as Error).message}`,
+});
 
 const view = (p: DriverProgress): OperationProgress => ({
   phase: p.phase,
@@ -288,19 +295,24 @@ export class OperationRunner {
           // Adopted: never roll back twice. While the tool still runs it (Helm's
           // pending-rollback, a Rollout rolling back), wait for it to settle.
           const waited = Date.now();
-          const observed = await this.waitWhileRunning(
-            driver,
+          const look = () => this.lookAt(driver, target, ctx, timed);
+          let observed = await this.waitWhileRunning(
+            look,
             target,
             ctx,
             signal,
             timed,
           );
           if (signal.aborted) return;
-          const current = stillRunning(observed)
-            ? undefined
-            : (await timed(() => driver.history(target, ctx))).find(
-                r => r.current,
-              );
+          let current: DriverRevision | undefined;
+          if (!stillRunning(observed)) {
+            try {
+              const history = await timed(() => driver.history(target, ctx));
+              current = history.find(r => r.current);
+            } catch (error) {
+              observed = unreadable(driver, error);
+            }
+          }
           outcome = adoptedRollbackOutcome({
             observed,
             current,
@@ -481,7 +493,7 @@ export class OperationRunner {
    * Returns the last observation; still `progressing` when the wait ran out.
    */
   private async waitWhileRunning(
-    driver: DeployDriver,
+    look: () => Promise<DriverProgress>,
     target: DeployTarget,
     ctx: DriverContext,
     signal: AbortSignal,
@@ -491,7 +503,7 @@ export class OperationRunner {
       target.timeoutMs +
       Math.min(30_000, Math.max(1_000, target.timeoutMs / 10));
     const deadline = Date.now() + boundMs;
-    let observed = await timed(() => driver.observe(target, ctx));
+    let observed = await look();
     let last = '';
     while (stillRunning(observed) && !signal.aborted && Date.now() < deadline) {
       const key = JSON.stringify(view(observed));
@@ -504,9 +516,26 @@ export class OperationRunner {
         sleep(Math.min(this.o.pollMs, deadline - Date.now()), signal),
       );
       if (signal.aborted) break;
-      observed = await timed(() => driver.observe(target, ctx));
+      observed = await look();
     }
     return observed;
+  }
+
+  /**
+   * One observation while waiting. A read that fails (the API server or helm answering badly
+   * for a moment) says nothing about the rollback: it counts as not settled, never as failed.
+   */
+  private async lookAt(
+    driver: DeployDriver,
+    target: DeployTarget,
+    ctx: DriverContext,
+    timed: <T>(fn: () => Promise<T>) => Promise<T>,
+  ): Promise<DriverProgress> {
+    try {
+      return await timed(() => driver.observe(target, ctx));
+    } catch (error) {
+      return unreadable(driver, error);
+    }
   }
 
   /**

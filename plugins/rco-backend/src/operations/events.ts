@@ -24,6 +24,7 @@ const OUTCOME: Record<string, string> = {
   failed: 'failed',
   'rolled-back': 'was rolled back',
   aborted: 'was aborted',
+  'needs-attention': 'needs attention',
 };
 
 /**

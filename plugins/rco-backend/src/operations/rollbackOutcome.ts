@@ -26,8 +26,9 @@ export const stillRunning = (p: DriverProgress) => p.phase === 'progressing';
  * stalled), judged from what the driver observes once it stopped moving or the wait ran out. It
  * is never run again.
  *
- * - still running after the wait → `needs-attention`, saying what the tool reports and where to
- *   look (the tool may still finish it, or an interrupted helm holds the release's lock);
+ * - still running (or unreadable) after the wait → `needs-attention`, saying what the tool
+ *   reports and where to look (the tool may still finish it, or an interrupted helm holds the
+ *   release's lock);
  * - the driver reports the change failed → `failed`, with the driver's words;
  * - a revision newer than the baseline is current → `succeeded`;
  * - otherwise it never took effect → `failed`.
@@ -47,7 +48,7 @@ export function adoptedRollbackOutcome(o: {
       reasons: [
         `Adopted after a backend stopped: ${
           wording.label
-        } still reports the rollback in progress after waiting ${Math.round(
+        } has not shown the rollback settled after waiting ${Math.round(
           o.waitedMs / 1000,
         )}s (the environment's timeout): ${observed.message ?? observed.phase}`,
         `Nothing was run again. A person needs to look at ${wording.whereToLook}: the rollback may still finish, or an interrupted one holds the release.`,

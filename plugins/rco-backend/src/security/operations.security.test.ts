@@ -8,6 +8,11 @@ import {
   waitFor,
 } from '../__testUtils__/operationsBackend';
 import { FakeHelm } from '../drivers/helm/__testUtils__/fakeHelm';
+import { KubeApiPeer } from '../__testUtils__/argoRolloutsPeer/KubeApiPeer';
+import {
+  seedAbortedSample,
+  startSamplePeer,
+} from '../__testUtils__/argoRolloutsPeer/samples';
 
 /**
  * Issue 10, point 12: a rollback that another backend adopts (the one that started it stopped)
@@ -147,7 +152,7 @@ describe('point 12: a rollback adopted while Helm still runs it', () => {
       const done = await waitFor(second.app, id, o => o.state !== 'running');
       expect(done.state).toBe('needs-attention');
       const words = done.reasons.join(' ');
-      expect(words).toMatch(/still reports the rollback in progress/);
+      expect(words).toMatch(/has not shown the rollback settled/);
       expect(words).toMatch(/pending-rollback/);
       expect(words).toMatch(/helm history/);
       // Nor does it let a repeated rollback reuse the dry-run made before it.
@@ -181,6 +186,105 @@ describe('point 12: a rollback adopted while Helm still runs it', () => {
       fake.setScenario({ rollback: 'success' });
       await dryRun(second.app);
       expect((await create(second.app, { type: 'rollback' })).status).toBe(202);
+      await second.backend.stop();
+    },
+  );
+});
+
+/**
+ * The same hole with Argo Rollouts: the undo is patched, then the backend following it stops
+ * before the controller has acted; the adopter must wait for the controller, not judge the
+ * Rollout's stale status (its stable revision is still the baseline).
+ */
+describe('point 12: a rollback adopted while the Rollout still rolls back', () => {
+  const TOKEN = 'peer-service-account-token';
+  let peer: KubeApiPeer;
+  beforeEach(async () => {
+    peer = await startSamplePeer(TOKEN);
+  });
+  afterEach(() => peer.close());
+
+  const backendOn = (knex: any, rollout: string) =>
+    startOperationsBackend(knex, {
+      logLevel: 'none',
+      config: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'peer',
+                  url: peer.url,
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: TOKEN,
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          ],
+        },
+      },
+      rco: {
+        environments: [
+          {
+            name: 'production',
+            driver: 'argo-rollouts',
+            cluster: 'peer',
+            namespace: 'default',
+            timeout: 'PT20S',
+            rollout: { name: rollout },
+          },
+        ],
+      },
+    });
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an adopted rollback is marked failed while the Rollout is still rolling back (%s)',
+    async databaseId => {
+      // The golden aborted canary: revision 2 aborted, revision 1 stable and serving.
+      const ref = seedAbortedSample(peer);
+      const knex = await databases.init(databaseId);
+      const first = await backendOn(knex, ref.name);
+      const create = (app: any, type: string) =>
+        request(app)
+          .post(`${RCO}/operations`)
+          .set('Authorization', asUser('alice'))
+          .send({ type, environment: 'production', targetRevision: '1' });
+      const dry = await create(first.app, 'rollback-dry-run');
+      await waitFor(first.app, dry.body.id, o => o.state === 'succeeded');
+      const op = await create(first.app, 'rollback');
+      expect(op.status).toBe(202);
+      await request(first.app)
+        .post(`${OPS}/${op.body.id}/confirm`)
+        .set('Authorization', asUser('alice'))
+        .send({ confirmation: 'rco' })
+        .expect(200);
+      const undone = () =>
+        peer
+          .writes()
+          .some(
+            w =>
+              w.contentType === 'application/json-patch+json' &&
+              w.query.dryRun !== 'All',
+          );
+      for (let i = 0; i < 400 && !undone(); i++) await sleep(25);
+      expect(undone()).toBe(true);
+      await first.backend.stop();
+
+      const second = await backendOn(knex, ref.name);
+      await sleep(2500);
+      const meanwhile = await waitFor(second.app, op.body.id, () => true);
+      expect(meanwhile.state).toBe('running');
+      expect(meanwhile.progress?.message).toMatch(/waiting for the controller/);
+
+      peer.reconcile(ref.namespace, ref.name);
+      const done = await waitFor(
+        second.app,
+        op.body.id,
+        o => o.state !== 'running',
+      );
+      expect(done).toMatchObject({ state: 'succeeded', resultRevision: '3' });
       await second.backend.stop();
     },
   );

@@ -70,7 +70,14 @@ const readJson = (file, fallback) =>
   fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : fallback;
 const state = readJson(statePath, { releases: {} });
 const scenario = readJson(scenarioPath, {});
-const save = () => fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
+// Atomically (write, then rename): another helm of the test may be reading the state meanwhile.
+const save = () => {
+  fs.writeFileSync(
+    `${statePath}.${process.pid}`,
+    JSON.stringify(state, null, 2),
+  );
+  fs.renameSync(`${statePath}.${process.pid}`, statePath);
+};
 
 function fail(message) {
   process.stderr.write(`${message}\n`);

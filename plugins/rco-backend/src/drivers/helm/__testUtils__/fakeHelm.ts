@@ -113,7 +113,7 @@ export class FakeHelm {
       description: '',
       ...entry,
     });
-    fs.writeFileSync(path.join(this.dir, 'state.json'), JSON.stringify(state));
+    this.save(state);
   }
 
   /**
@@ -144,7 +144,7 @@ export class FakeHelm {
         description: outcome.description,
       },
     };
-    fs.writeFileSync(path.join(this.dir, 'state.json'), JSON.stringify(state));
+    this.save(state);
   }
 
   calls(): FakeHelmCall[] {
@@ -172,6 +172,13 @@ export class FakeHelm {
 
   cleanup() {
     fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Atomically: the backend's helm may be reading the state at this very moment. */
+  private save(state: unknown) {
+    const next = path.join(this.dir, 'state.json.next');
+    fs.writeFileSync(next, JSON.stringify(state));
+    fs.renameSync(next, path.join(this.dir, 'state.json'));
   }
 
   private state() {
