@@ -12,7 +12,7 @@ import {
   signOff,
   startOperationsBackend,
 } from '../__testUtils__/operationsBackend';
-import { entryHash, GENESIS } from '../database/Ledger';
+import { entryHash, GENESIS, Ledger } from '../database/Ledger';
 import { toDate } from '../lib/canonicalJson';
 
 jest.setTimeout(60_000);
@@ -448,6 +448,33 @@ describe('point 9: GET /ledger/verify cannot be used to burn CPU', () => {
       expect(await runs()).toBe(1);
       expect(again.ranAt).toBe([...ranAt].find(Boolean));
       expect((await stored(app)).ranAt).toBe(again.ranAt);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: status pages re-hash the ledger on every instance (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await history(app);
+      const walks = jest.spyOn(Ledger.prototype, 'walkFromCheckpoints');
+      const fullWalks = jest.spyOn(Ledger.prototype, 'verify');
+      try {
+        const pages = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            request(app)
+              .get(
+                `${RCO}/status?version=${RELEASE.version}&digest=${RELEASE.digest}`,
+              )
+              .set('Authorization', asUser('alice')),
+          ),
+        );
+        expect(pages.every(p => p.status === 200)).toBe(true);
+        expect(walks).not.toHaveBeenCalled();
+        expect(fullWalks).not.toHaveBeenCalled();
+      } finally {
+        walks.mockRestore();
+        fullWalks.mockRestore();
+      }
     },
   );
 });
