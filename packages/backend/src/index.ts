@@ -5,6 +5,8 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
+// Under NODE_ENV=production the backend does not start with a demo identity or demo evidence.
+backend.add(import('./productionGuard'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // Local portal only: act as a person of the example org. Not even registered outside
 // NODE_ENV=development (and it refuses to sign anyone in there too).

@@ -1,0 +1,88 @@
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import productionGuard, { productionConfigProblems } from './productionGuard';
+
+const root = path.resolve(__dirname, '../../..');
+const readYaml = (file: string) =>
+  parse(fs.readFileSync(path.join(root, file), 'utf8'));
+
+/** The configuration a production backend loads: app-config.yaml, then the production file. */
+const productionConfig = () =>
+  ConfigReader.fromConfigs([
+    { context: 'app-config.yaml', data: readYaml('app-config.yaml') },
+    {
+      context: 'app-config.production.yaml',
+      data: readYaml('app-config.production.yaml'),
+    },
+  ]);
+
+// The guard is a module of the auth plugin; this stand-in lets it start without the real one.
+const authStandIn = createBackendPlugin({
+  pluginId: 'auth',
+  register(env) {
+    env.registerInit({ deps: {}, async init() {} });
+  },
+});
+
+describe('production guard', () => {
+  const nodeEnv = process.env.NODE_ENV;
+  afterEach(() => {
+    process.env.NODE_ENV = nodeEnv;
+  });
+
+  const start = (data: object) =>
+    startTestBackend({
+      features: [
+        authStandIn,
+        productionGuard,
+        mockServices.rootConfig.factory({ data }),
+      ],
+    });
+
+  it.each([
+    ['guest sign-in', { auth: { providers: { guest: {} } } }],
+    ['the demo users', { auth: { providers: { demoUsers: { users: ['x'] } } } }],
+    ['the demo evidence', { rco: { demoEvidence: true } }],
+  ])('refuses to start in production with %s configured', async (_, data) => {
+    process.env.NODE_ENV = 'production';
+    await expect(start(data)).rejects.toThrow(
+      /Refusing to start in production: .*app-config\.development\.yaml/,
+    );
+  });
+
+  it('starts in production without them, and in development with them', async () => {
+    process.env.NODE_ENV = 'production';
+    await (await start({ rco: { demoEvidence: false } })).stop();
+    process.env.NODE_ENV = 'development';
+    await (await start({ auth: { providers: { guest: {} } } })).stop();
+  });
+
+  it('the files production loads carry no demo identity or demo evidence', () => {
+    expect(productionConfigProblems(productionConfig())).toEqual([]);
+    // …while the local portal's own file does, which is why production never loads it.
+    const local = ConfigReader.fromConfigs([
+      { context: 'base', data: readYaml('app-config.yaml') },
+      { context: 'dev', data: readYaml('app-config.development.yaml') },
+    ]);
+    expect(productionConfigProblems(local)).toHaveLength(3);
+  });
+
+  it("production's content security policy is tight", () => {
+    const csp = productionConfig().getConfig('backend.csp');
+    const directive = (name: string) => csp.getStringArray(name);
+    expect(directive('connect-src')).toEqual(["'self'"]);
+    expect(directive('script-src')).toEqual(["'self'"]);
+    expect(directive('default-src')).toEqual(["'self'"]);
+    expect(directive('frame-ancestors')).toEqual(["'none'"]);
+    expect(directive('object-src')).toEqual(["'none'"]);
+    for (const name of csp.keys()) {
+      const values = directive(name);
+      expect(values).not.toContain("'unsafe-eval'");
+      expect(values.filter(v => /^(https?:|\*)$/.test(v))).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+
+/**
+ * Configuration that only the local portal may carry: sign-in without an identity provider (the
+ * guest, the demo users) and invented evidence. Each of them lets whoever reaches the portal act
+ * as somebody or believe something, so a production backend that finds one must not start, even
+ * though the providers also refuse to sign anyone in outside development: a configuration that
+ * says otherwise is a mistake someone should see at once, not a silent no-op.
+ */
+const DEMO_ONLY: Array<{ key: string; what: string }> = [
+  { key: 'auth.providers.guest', what: 'guest sign-in' },
+  { key: 'auth.providers.demoUsers', what: 'the demo users sign-in' },
+  { key: 'rco.demoEvidence', what: 'the demo evidence' },
+];
+
+/** What makes this configuration unfit for production; empty when it is fit. */
+export function productionConfigProblems(config: Config): string[] {
+  return DEMO_ONLY.filter(({ key }) =>
+    key === 'rco.demoEvidence'
+      ? config.getOptionalBoolean(key) === true
+      : config.has(key),
+  ).map(
+    ({ key, what }) =>
+      `${key} is configured (${what}): it belongs in app-config.development.yaml only`,
+  );
+}
+
+/**
+ * Refuses to start a backend under NODE_ENV=production whose configuration holds a demo identity
+ * or demo evidence. Registered as a module of the auth plugin, which every portal runs, so the
+ * whole backend fails to start.
+ */
+export default createBackendModule({
+  pluginId: 'auth',
+  moduleId: 'production-guard',
+  register(reg) {
+    reg.registerInit({
+      deps: { config: coreServices.rootConfig },
+      async init({ config }) {
+        if (process.env.NODE_ENV !== 'production') return;
+        const problems = productionConfigProblems(config);
+        if (problems.length) {
+          throw new Error(
+            `Refusing to start in production: ${problems.join('; ')}`,
+          );
+        }
+      },
+    });
+  },
+});
