@@ -131,7 +131,11 @@ export class OperationService {
     const target = this.o.environments.target(entity, environment);
     const key = this.o.environments.lockKey(target, !!driver.simulated);
     const entityRef = stringifyEntityRef(entity);
-    const decision = await this.o.bindings.decide(entityRef, key);
+    const decision = await this.o.bindings.decide(
+      entityRef,
+      key,
+      !!driver.simulated,
+    );
     if (decision === 'elsewhere' || decision === 'unclaimed') {
       throw new NotAllowedError(NOT_BOUND_MESSAGE);
     }
@@ -233,7 +237,13 @@ export class OperationService {
     if (request.type === 'rollback')
       await this.assertDryRunFirst(entity, request);
     // Held, or claimed now (audited); 403 without naming the holder otherwise.
-    await this.o.bindings.holdOrClaim(entity, target, lockKey, actor);
+    await this.o.bindings.holdOrClaim(
+      entity,
+      target,
+      lockKey,
+      actor,
+      !!driver.simulated,
+    );
     let operation: OperationRecord;
     try {
       operation = await this.o.store.create({

@@ -206,6 +206,24 @@ describe('TargetBindings', () => {
     expect(store.rows.size).toBe(0);
   });
 
+  it('treats a simulated target as the entity’s own, without a claim', async () => {
+    const { bindings, store } = make();
+    const simulatedKey = 'staging|entity|component:default/payments';
+    await expect(
+      bindings.decide('component:default/payments', simulatedKey, true),
+    ).resolves.toBe('own');
+    await expect(
+      bindings.holdOrClaim(
+        entity('Component'),
+        { ...helmTarget('component:default/payments'), driver: 'simulated' },
+        simulatedKey,
+        'user:default/alice',
+        true,
+      ),
+    ).resolves.toBe('own');
+    expect(store.rows.size).toBe(0);
+  });
+
   it('answers a lost race with 403', async () => {
     const { bindings, store } = make();
     // The other entity's claim lands between this one's read and its insert.

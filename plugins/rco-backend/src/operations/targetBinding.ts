@@ -67,6 +67,8 @@ export type BindingDecision =
   | 'configured'
   /** The asking entity claimed it first. */
   | 'claimed'
+  /** The entity's own by construction: the simulated cluster keeps one service per entity. */
+  | 'own'
   /** Nobody: the asking entity's first operation would claim it. */
   | 'unclaimed'
   /** Another entity, by configuration or by claim (never said which). */
@@ -131,7 +133,13 @@ export class TargetBindings {
   }
 
   /** Who holds the target with this key, from the asking entity's point of view. */
-  async decide(entityRef: string, key: string): Promise<BindingDecision> {
+  async decide(
+    entityRef: string,
+    key: string,
+    simulated = false,
+  ): Promise<BindingDecision> {
+    // Its key names the entity (targetKey), so no other entity can ever ask for it.
+    if (simulated) return 'own';
     const configured = this.o.configured.get(key);
     return decideBinding({
       entityRef,
@@ -150,9 +158,10 @@ export class TargetBindings {
     target: DeployTarget,
     key: string,
     actor: string,
+    simulated = false,
   ): Promise<BindingDecision> {
     const entityRef = stringifyEntityRef(entity);
-    let decision = await this.decide(entityRef, key);
+    let decision = await this.decide(entityRef, key, simulated);
     if (decision === 'unclaimed') {
       const parts = targetParts(target);
       const { claim } = await this.o.store.claim({
