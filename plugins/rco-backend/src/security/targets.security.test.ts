@@ -93,10 +93,16 @@ describe('point 1: a deploy target belongs to one entity', () => {
     });
 
   it.each(databases.eachSupportedId())(
-    'refuses: an API entity named payments dry-runs and rolls back the payments release, or reads its history (%s)',
+    'refuses: an API entity named payments dry-runs and rolls back the payments release, reads its history, records an override or steers the simulated cluster (%s)',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const { app, backend } = await start(knex);
+      const { app, backend } = await startOperationsBackend(knex, {
+        rco: {
+          environments: [PRODUCTION, { name: 'staging', driver: 'simulated' }],
+        },
+        extraEntities: [PAYMENTS, API_PAYMENTS],
+        logLevel: 'warn',
+      });
       const listed = await environments(app, API_PAYMENTS);
       expect(listed.status).toBe(403);
       expect(listed.body.items).toBeUndefined();
@@ -119,6 +125,15 @@ describe('point 1: a deploy target belongs to one entity', () => {
           expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
         });
       expect(override.status).toBe(403);
+      const steer = await request(app)
+        .post('/api/rco/simulated/steer')
+        .set('Authorization', asUser('alice'))
+        .send({
+          entityRef: 'api:default/payments',
+          environment: 'staging',
+          nextAnalysis: 'fail',
+        });
+      expect(steer.status).toBe(403);
       expect(helmCalls(fake, 'history')).toHaveLength(0);
       expect(helmCalls(fake, 'rollback')).toHaveLength(0);
       expect(await knex('rco_target_claims')).toHaveLength(0);
