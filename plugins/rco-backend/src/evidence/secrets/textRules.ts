@@ -90,11 +90,16 @@ class ValueReader {
 }
 
 const REDACTED_ALREADY = /^\*+REDACTED\*+$/;
+const ENV_ENTRY = new RegExp(String.raw`^\s*(${NAME})=`);
+/**
+ * Every secret name holds one of these (see secretNames.ts): a text without any cannot have one,
+ * and most strings of a scan report (descriptions, paths, versions) are skipped at this cost.
+ */
+const SECRET_NAME_HINT = /pass|pw|secret|token|cred|auth|key|cookie|bearer/i;
 
 function pemBlocks(text: string, ranges: Range[]) {
   const begin = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
-  let match;
-  while ((match = begin.exec(text))) {
+  for (let match = begin.exec(text); match; match = begin.exec(text)) {
     const end = /-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
     end.lastIndex = match.index + match[0].length;
     const found = end.exec(text);
@@ -115,12 +120,13 @@ export function textSecretRanges(text: string): Range[] {
   };
 
   // A whole `NAME=value` string: everything after `=` is the value.
-  const env = new RegExp(String.raw`^\s*(${NAME})=`).exec(text);
+  const named = SECRET_NAME_HINT.test(text);
+  const env = named ? ENV_ENTRY.exec(text) : null;
   if (env && isSecretName(env[1])) {
     push([env[0].length, text.replace(/\s+$/, '').length]);
   }
 
-  for (const rule of NAMED_RULES) {
+  for (const rule of named ? NAMED_RULES : []) {
     const reader = new ValueReader(text, rule.stop);
     rule.pattern.lastIndex = 0;
     for (const match of text.matchAll(rule.pattern)) {
@@ -137,14 +143,14 @@ export function textSecretRanges(text: string): Range[] {
     push([start, start + match[1].length]);
   }
   // The user information of a URL (user:password@, or a bare token@).
-  for (const match of text.matchAll(
+  for (const match of text.includes('@') ? text.matchAll(
     /\b[a-z][a-z0-9+.-]{0,31}:\/\/([^\s/?#@"']{1,1024})@/gi,
-  )) {
+  ) : []) {
     const start = match.index! + match[0].length - 1 - match[1].length;
     push([start, start + match[1].length]);
   }
   // A PEM private key block, even one too short or malformed for secretlint to validate.
-  pemBlocks(text, ranges);
+  if (text.includes('PRIVATE KEY')) pemBlocks(text, ranges);
   return ranges;
 }
 
