@@ -281,32 +281,11 @@ export class Ledger {
 
   /** Recomputes every hash from the beginning and names the first entry that does not match. */
   async verify(): Promise<LedgerVerification> {
-    return this.snapshot(db => this.verifyWith(db));
-  }
-
-  private async verifyWith(db: Knex): Promise<LedgerVerification> {
-    const lastOf = new Map<string, string>();
-    let entries = 0;
-    let afterSeq = 0;
-    for (;;) {
-      const page = await this.list({ afterSeq, limit: 1000 }, db);
-      if (page.length === 0) break;
-      for (const entry of page) {
-        entries++;
-        const chain = entry.entityRef ?? '';
-        const prevHash = lastOf.get(chain) ?? GENESIS;
-        const reason = brokenBecause(prevHash, entry);
-        if (reason) {
-          return {
-            ok: false,
-            entries,
-            firstBroken: { seq: entry.seq, reason },
-          };
-        }
-        lastOf.set(chain, entry.hash);
-      }
-      afterSeq = page[page.length - 1].seq;
-    }
-    return { ok: true, entries };
+    const walk = await this.snapshot(db =>
+      this.walkFromCheckpoints(db, { signedOnly: false, full: true }),
+    );
+    return walk.firstBroken
+      ? { ok: false, entries: walk.entries, firstBroken: walk.firstBroken }
+      : { ok: true, entries: walk.entries };
   }
 }
