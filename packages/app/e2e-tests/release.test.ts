@@ -1,7 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKEND, CI_TOKEN, demo, samples } from './api';
+import { BACKEND, CI_TOKEN, demo, examples, samples } from './api';
 import { signIn } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
@@ -58,7 +58,7 @@ test('the Release tab shows failing gates with reasons, evidence and the way to 
   ).toBeInViewport();
 });
 
-test('uploading a passing Trivy report through the API turns image-scanning green', async ({
+test('a Trivy report must be about the release image, and a later clean scan does not erase a finding', async ({
   page,
   request,
 }) => {
@@ -66,28 +66,46 @@ test('uploading a passing Trivy report through the API turns image-scanning gree
   await expect(
     row(page, 'Image & Dependency Scanning').getByText('Fail', { exact: true }),
   ).toBeVisible();
+  const url = `${BACKEND}/api/rco/entities/component/default/rco/evidence?digest=${demo.release.digest}&version=${demo.release.version}`;
+  const headers = {
+    Authorization: `Bearer ${CI_TOKEN}`,
+    'Content-Type': 'application/json',
+  };
 
-  const upload = await request.post(
-    `${BACKEND}/api/rco/entities/component/default/rco/evidence?digest=${demo.release.digest}&version=${demo.release.version}`,
-    {
-      headers: {
-        Authorization: `Bearer ${CI_TOKEN}`,
-        'Content-Type': 'application/json',
-      },
-      data: fs.readFileSync(
-        path.join(samples, 'trivy-image-alpine310.json'),
-        'utf8',
-      ),
-    },
+  // A report of another image (the sample names trivy-test-images) is refused, naming both.
+  const unrelated = await request.post(url, {
+    headers,
+    data: fs.readFileSync(
+      path.join(samples, 'trivy-image-alpine310.json'),
+      'utf8',
+    ),
+  });
+  expect(unrelated.status()).toBe(400);
+  expect(await unrelated.text()).toContain('trivy-test-images');
+
+  // A clean report of the release image itself is kept, but the earlier HIGH finding stands.
+  const demoReport = JSON.parse(
+    fs.readFileSync(
+      path.join(examples, 'rco/evidence/trivy-rco-1.3.2.json'),
+      'utf8',
+    ),
   );
-  expect([200, 201]).toContain(upload.status());
+  for (const result of demoReport.Results ?? []) result.Vulnerabilities = [];
+  const clean = await request.post(url, {
+    headers,
+    data: JSON.stringify(demoReport).replace(
+      /\{\{now[^}]*\}\}/g,
+      new Date().toISOString(),
+    ),
+  });
+  expect([200, 201]).toContain(clean.status());
 
   await page.reload();
   await expect(
-    row(page, 'Image & Dependency Scanning').getByText('Pass', { exact: true }),
+    row(page, 'Image & Dependency Scanning').getByText('Fail', { exact: true }),
   ).toBeVisible();
   await expect(row(page, 'Image & Dependency Scanning')).toContainText(
-    'has no CRITICAL or HIGH findings',
+    'does not erase these findings',
   );
 });
 

@@ -130,10 +130,18 @@ export function resolveSubject(input: {
 }): EvidenceSubject {
   const { where, document, query, repositories } = input;
   const image = document.image;
+  // A short commit names the same commit as the full one it begins.
+  const commitsAgree = (a: string, b: string) =>
+    a.length >= 7 && b.length >= 7 && (a.startsWith(b) || b.startsWith(a));
   for (const field of ['version', 'commit', 'environment'] as const) {
     const said = document[field];
     const asked = query[field];
-    if (said !== undefined && asked !== undefined && said !== asked)
+    if (
+      said !== undefined &&
+      asked !== undefined &&
+      said !== asked &&
+      !(field === 'commit' && commitsAgree(said, asked))
+    )
       throw new InputError(
         `${where} says ${field} ${said} but was filed with ${field}=${asked}`,
       );
@@ -159,7 +167,8 @@ export function resolveSubject(input: {
   return {
     version: query.version ?? document.version,
     digest,
-    commit: query.commit ?? document.commit,
+    // The document's full commit rather than a query's short form of it.
+    commit: document.commit ?? query.commit,
     environment: query.environment ?? document.environment,
   };
 }

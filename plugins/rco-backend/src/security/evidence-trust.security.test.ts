@@ -19,7 +19,7 @@ const databases = createTestDatabases();
 jest.setTimeout(120_000);
 beforeEach(() => resetSimulatedCluster());
 
-const CI = asService('service:external:ci-rco');
+const CI = asService('external:ci-rco');
 const ALICE = asUser('alice');
 const OTHER_DIGEST = `sha256:${'d'.repeat(64)}`;
 const REPO = 'registry.example/rco';
@@ -116,11 +116,14 @@ describe('point 4: who may attest what', () => {
         app,
         CI,
         readSample('gitleaks-report-json-simple.json'),
-        '?kind=gitleaks&commit=abc123',
+        '?kind=gitleaks',
       ).expect(201);
-      await upload(app, ALICE, '[]', '?kind=gitleaks&commit=abc123').expect(
-        201,
-      );
+      await upload(
+        app,
+        ALICE,
+        '[]',
+        '?kind=gitleaks&commit=0000000000000000',
+      ).expect(201);
       const g = await gate(app, 'secret-hygiene');
       expect(g.status).toBe('fail');
       expect(g.reasons[0]).toMatch(/^gitleaks found \d+ secret/);
@@ -172,7 +175,10 @@ describe('point 4: who may attest what', () => {
       const g = await gate(app, 'migration-controls');
       expect(g.status).toBe('fail');
       expect(g.evidence).toEqual([
-        expect.objectContaining({ source: 'ci', submitter: 'service:external:ci-rco' }),
+        expect.objectContaining({
+          source: 'ci',
+          submitter: 'service:external:ci-rco',
+        }),
       ]);
     },
   );
@@ -270,7 +276,9 @@ describe('point 11: evidence about an image must be about that image', () => {
           imageAssertedBy: 'service:external:ci-rco',
         }),
       ]);
-      expect(g.reasons).toContain('trivy: image asserted by service:external:ci-rco');
+      expect(g.reasons).toContain(
+        'trivy: image asserted by service:external:ci-rco',
+      );
     },
   );
 

@@ -36,6 +36,16 @@ const asUser = (ref: string) =>
 const asService = (subject: string) =>
   `Bearer mock-service-token:${JSON.stringify({ sub: subject })}`;
 const ALICE = asUser('user:default/alice');
+/** Scans, signatures and cluster state count when CI or the cluster attests them (issue 10, point 4). */
+const CI = asService('external:ci-rco');
+
+/** The Grype sample as a scan of the image with `digest` (the sample names its own manifest digest). */
+function grypeOf(digest: string) {
+  const doc = JSON.parse(readSample('grype-json-image.json'));
+  doc.source.target.manifestDigest = digest;
+  doc.source.target.repoDigests = [];
+  return JSON.stringify(doc);
+}
 
 async function start(
   databaseId: TestDatabaseId,
@@ -161,6 +171,7 @@ describe.each(databases.eachSupportedId())(
         app,
         readSample('trivy-image-alpine310.json'),
         `?digest=${DIGEST}&version=1.4.0`,
+        CI,
       );
       expect(res.status).toBe(201);
       expect(res.body.items).toHaveLength(1);
@@ -189,22 +200,30 @@ describe.each(databases.eachSupportedId())(
         app,
         readSample('cyclonedx-1.7-trivy-pom-with-vulns.json'),
         `?digest=${DIGEST}`,
+        CI,
       ).expect(201);
       const cosign = JSON.parse(readSample('cosign-verify-key-based.json'));
       const signedDigest = cosign[0].critical.image['docker-manifest-digest'];
       const signed = await upload(
         app,
         readSample('cosign-verify-key-based.json'),
+        '',
+        CI,
       );
       expect(signed.body.items[0]).toMatchObject({
         kind: 'cosign',
         subject: { digest: signedDigest },
       });
-      const grype = await upload(
+      // The Grype sample names its own image digest: filed under another it is refused (point 11).
+      const misfiled = await upload(
         app,
         readSample('grype-json-image.json'),
         `?digest=${DIGEST}`,
+        CI,
       );
+      expect(misfiled.status).toBe(400);
+      expect(misfiled.body.error.message).toContain(DIGEST);
+      const grype = await upload(app, grypeOf(DIGEST), `?digest=${DIGEST}`, CI);
       expect(grype.body.items[0].kind).toBe('grype');
       const g2 = await gate(app, 'image-scanning');
       // The newest scan (Grype) decides; the signature is for another digest, so it is missing here.
@@ -226,6 +245,7 @@ describe.each(databases.eachSupportedId())(
         app,
         readSample('gitleaks-report-json-simple.json'),
         '?commit=0000000',
+        CI,
       );
       expect(res.status).toBe(201);
       const rows = await knex('rco_evidence').select('raw', 'summary');
@@ -270,6 +290,7 @@ describe.each(databases.eachSupportedId())(
           app,
           readSample(sample),
           '?environment=production',
+          CI,
         );
         expect({ sample, status: res.status }).toEqual({ sample, status: 201 });
       }
@@ -762,7 +783,7 @@ describe.each(databases.eachSupportedId())(
       const { app } = await start(databaseId);
       const dryRun = (performedAt: string) =>
         `apiVersion: rco.helix.dev/v1\nkind: RollbackDryRun\nmetadata: { name: dr }\nspec:\n  release: rco\n  fromRevision: 2\n  toRevision: 1\n  succeeded: true\n  performedAt: '${performedAt}'\n  tool: helm\n`;
-      await upload(app, dryRun('2099-01-01T00:00:00Z')).expect(201);
+      await upload(app, dryRun('2099-01-01T00:00:00Z'), '', CI).expect(201);
       const g = await gate(app, 'migration-controls');
       expect(g.status).toBe('pass');
       // Aged from the upload, not from 2099: it expires 30 days after it arrived.
@@ -860,8 +881,9 @@ describe.each(databases.eachSupportedId())(
       const { app } = await start(databaseId);
       await upload(
         app,
-        readSample('grype-json-image.json'),
+        grypeOf(DIGEST),
         `?digest=${DIGEST}&version=1.4.0`,
+        CI,
       ).expect(201);
       const all = await request(app)
         .get('/api/rco/portfolio')
