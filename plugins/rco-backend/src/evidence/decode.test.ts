@@ -65,6 +65,7 @@ describe('decodeEvidenceBody', () => {
     [`{"Secret": "${SECRET}`, 'line 1, column 33'],
     [`{"Secret": "${SECRET}"} ${SECRET}`, 'line 1, column 36'],
     [`[${SECRET}]`, 'line 1, column 2'],
+    [`{"a": [1,\n  2,\n`, 'line 2, column 5'],
     [`{"Secret" ${SECRET}}`, 'line 1, column 11'],
     [`{"Secret": "\\q${SECRET}"}`, 'line 1, column 14'],
   ])('says where a JSON error is, never what is there: %j', (body, where) => {

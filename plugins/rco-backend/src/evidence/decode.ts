@@ -74,6 +74,8 @@ function lineAndColumn(text: string, position: number) {
 function jsonErrorPosition(text: string, message: string): number | undefined {
   const at = /at position (\d+)/.exec(message);
   if (at) return Number(at[1]);
+  if (/^Unexpected end of JSON input/.test(message))
+    return text.trimEnd().length;
   const quoted =
     /^Unexpected token '([^]*?)', (\.\.\.)?"([^]*)"(?:\.\.\.)? is not valid JSON$/.exec(
       message,
