@@ -146,7 +146,10 @@ describe('RcoPermissionPolicy', () => {
     });
     const admin = user('user:default/ada', ['group:default/release-admins']);
     expect(
-      await withAdmins.handle({ permission: rcoSignoffRevokePermission }, admin),
+      await withAdmins.handle(
+        { permission: rcoSignoffRevokePermission },
+        admin,
+      ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
       await withAdmins.handle({ permission: rcoSignoffRevokePermission }, dana),

@@ -112,7 +112,8 @@ describe('preflight', () => {
         requester: MEI,
         override: override(MEI),
         allowed: false,
-        reason: /recorded by user:default\/mei, who requested the release: it does not count/,
+        reason:
+          /recorded by user:default\/mei, who requested the release: it does not count/,
       },
     ],
     [

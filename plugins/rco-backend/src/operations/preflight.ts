@@ -54,7 +54,13 @@ export function preflight(options: {
     g.id === 'dpo-signoff' &&
     g.status === 'pass' &&
     verdict.roles.dpo.status !== 'approved'
-      ? { ...g, status: verdict.roles.dpo.status === 'rejected' ? ('fail' as const) : ('missing' as const) }
+      ? {
+          ...g,
+          status:
+            verdict.roles.dpo.status === 'rejected'
+              ? ('fail' as const)
+              : ('missing' as const),
+        }
       : g,
   );
   const blockingGates = judged
@@ -95,7 +101,10 @@ export function preflight(options: {
     );
     // Why each one is missing, when it is more than "nobody signed" (four eyes, a rejection).
     for (const u of unapproved) {
-      if (verdict.roles[u.role].notCounted.length || u.reason.includes('rejected'))
+      if (
+        verdict.roles[u.role].notCounted.length ||
+        u.reason.includes('rejected')
+      )
         reasons.push(u.reason);
     }
   }

@@ -25,8 +25,14 @@ beforeEach(() => resetSimulatedCluster());
 
 people['user:default/rita'] = ['group:default/rco-team', 'group:default/dpo'];
 people['user:default/omar'] = ['group:default/dpo'];
-people['user:default/sid'] = ['group:default/rco-team', 'group:default/security'];
-people['user:default/bea'] = ['group:default/rco-team', 'group:default/break-glass'];
+people['user:default/sid'] = [
+  'group:default/rco-team',
+  'group:default/security',
+];
+people['user:default/bea'] = [
+  'group:default/rco-team',
+  'group:default/break-glass',
+];
 people['user:default/ada'] = ['group:default/release-admins'];
 // What the portal's policy grants when rco.signoffs.revokeGroup names the admins.
 PERMISSION_GROUPS['rco.signoff.revoke'] = ['group:default/release-admins'];

@@ -5,7 +5,6 @@ import {
   OperationResponse,
   OverrideResponse,
   ReleaseStatusResponse,
-  SignoffView,
 } from '@internal/plugin-rco-common';
 import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
@@ -13,18 +12,21 @@ import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
 import { relative } from '../ReleaseContent/format';
 import { ConfirmDialog, PlanStep } from './ConfirmDialog';
-import { blockersOf, newIdempotencyKey, ROLE_TITLE } from './model';
+import { newIdempotencyKey, ROLE_TITLE } from './model';
 
 type Release = { version?: string; digest?: string };
 
-/** Why Deploy is disabled, most fundamental first; empty when it may be pressed. */
+/**
+ * Why Deploy is disabled, most fundamental first; empty when it may be pressed. Sign-offs are
+ * read from the backend's four-eyes verdict (status.fourEyes, judged for the caller as the one
+ * who confirms), never judged here; the backend judges again on every request.
+ */
 export function deployBlockers(o: {
   capabilities?: CapabilitiesResponse;
   release: Release;
   environment: EnvironmentView;
   status: ReleaseStatusResponse;
   evaluating: boolean;
-  signoffs: SignoffView[];
   activeOperation?: OperationResponse;
   override?: OverrideResponse;
 }): string[] {
@@ -44,21 +46,33 @@ export function deployBlockers(o: {
   if (activeId) {
     reasons.push(`Operation ${activeId} is active in ${o.environment.name}.`);
   }
-  const { gates, missingSignoffs } = blockersOf({
-    status: o.status,
-    signoffs: o.signoffs,
-    requiredSignoffs: o.environment.requiredSignoffs,
-    // Four eyes as the backend judges it: the release's requester cannot approve it.
-    actor: o.status.release.requestedBy,
-  });
+  const roles = o.status.fourEyes?.roles;
   // A break-glass override lifts failing gates, never missing approvals (as the backend does).
   if (!o.override) {
-    for (const g of gates)
-      reasons.push(`Gate ${g.title} (${g.id}): ${g.status}`);
+    for (const g of o.status.gates) {
+      if (g.status !== 'pass' && g.status !== 'waived') {
+        reasons.push(`Gate ${g.title} (${g.id}): ${g.status}`);
+      } else if (
+        g.id === 'dpo-signoff' &&
+        roles &&
+        roles.dpo.status !== 'approved'
+      ) {
+        // The gate passes on an approval that is the caller's own: it would not count for them.
+        reasons.push(`Gate ${g.title} (${g.id}): ${roles.dpo.reason ?? ''}`);
+      }
+    }
   }
-  for (const role of missingSignoffs) {
+  for (const role of o.environment.requiredSignoffs) {
+    const verdict = roles?.[role];
+    if (verdict?.status === 'approved') continue;
+    const why =
+      verdict &&
+      (verdict.status === 'rejected' ||
+        verdict.decisions.some(d => d.notCounted))
+        ? ` (${verdict.reason})`
+        : '';
     reasons.push(
-      `Sign-off missing for ${o.environment.name}: ${ROLE_TITLE[role]}`,
+      `Sign-off missing for ${o.environment.name}: ${ROLE_TITLE[role]}${why}`,
     );
   }
   return reasons;

@@ -4,6 +4,8 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   CapabilitiesResponse,
   EnvironmentView,
+  FourEyesRoleView,
+  FourEyesView,
   GATES,
   GateStatus,
   OperationResponse,
@@ -232,6 +234,26 @@ const signoff = (role: SignoffView['role'], signer: string): SignoffView => ({
   createdAt: NOW,
 });
 
+const approved = (signer: string): FourEyesRoleView => ({
+  status: 'approved',
+  decisions: [
+    { id: `${signer}-1`, signer, decision: 'approved', createdAt: NOW },
+  ],
+});
+const missing: FourEyesRoleView = {
+  status: 'missing',
+  reason: 'No approval',
+  decisions: [],
+};
+const fourEyes = (
+  roles: Partial<FourEyesView['roles']> = {},
+  confirmer = ALICE,
+): FourEyesView => ({
+  requester: ALICE,
+  confirmer,
+  roles: { po: missing, dpo: missing, security: missing, ...roles },
+});
+
 describe('OperationsPanel', () => {
   it('disables Deploy and lists the blocking gates and the missing sign-offs', async () => {
     await render(mockApi(), {
@@ -240,11 +262,25 @@ describe('OperationsPanel', () => {
         ...status({
           'image-scanning': 'fail',
           'secret-hygiene': 'missing',
-          'dpo-signoff': 'waived',
+          'dpo-signoff': 'missing',
         }),
         release: { ...RELEASE, requestedBy: ALICE },
+        // The backend's four-eyes verdict: the requester's own approval does not count.
+        fourEyes: fourEyes({
+          po: approved('user:default/pat'),
+          dpo: {
+            status: 'missing',
+            reason: `No DPO approval of 1.5.0 counts: ${ALICE} requested the release and cannot approve it too (four eyes)`,
+            decisions: [
+              {
+                ...approved(ALICE).decisions[0],
+                notCounted:
+                  'requested the release and cannot approve it too (four eyes)',
+              },
+            ],
+          },
+        }),
       },
-      // The release requester's own approval does not count (four eyes), so DPO is still missing.
       signoffs: [signoff('po', 'user:default/pat'), signoff('dpo', ALICE)],
     });
     const deploy = await screen.findByRole('button', { name: 'Deploy' }, slow);
@@ -257,7 +293,8 @@ describe('OperationsPanel', () => {
     expect(reasons).toEqual([
       'Gate Secret Hygiene (secret-hygiene): missing',
       'Gate Image & Dependency Scanning (image-scanning): fail',
-      'Sign-off missing for production: Data Protection Officer',
+      'Gate DPO Sign-off (dpo-signoff): missing',
+      `Sign-off missing for production: Data Protection Officer (No DPO approval of 1.5.0 counts: ${ALICE} requested the release and cannot approve it too (four eyes))`,
       'Sign-off missing for production: Security',
     ]);
     const staging = screen.getByRole('region', { name: 'staging environment' });
@@ -282,6 +319,74 @@ describe('OperationsPanel', () => {
     expect(
       within(production).getByRole('button', { name: 'Work on production' }),
     ).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it("takes the sign-offs from the backend's four-eyes verdict, not from the list of sign-offs", async () => {
+    await render(mockApi(), {
+      environment: 'production',
+      status: {
+        ...status(),
+        // Judged for the caller (sam), who would confirm: sam's Security approval does not count.
+        fourEyes: fourEyes(
+          {
+            po: approved('user:default/pat'),
+            dpo: approved('user:default/dana'),
+            security: {
+              status: 'missing',
+              reason:
+                'No Security approval of 1.5.0 counts: user:default/sam confirms the deploy and cannot approve it too (four eyes)',
+              decisions: [
+                {
+                  ...approved('user:default/sam').decisions[0],
+                  notCounted:
+                    'confirms the deploy and cannot approve it too (four eyes)',
+                },
+              ],
+            },
+          },
+          'user:default/sam',
+        ),
+      },
+      // The list says all three approved; the page does not judge it.
+      signoffs: [
+        signoff('po', 'user:default/pat'),
+        signoff('dpo', 'user:default/dana'),
+        signoff('security', 'user:default/sam'),
+      ],
+    });
+    const deploy = await screen.findByRole('button', { name: 'Deploy' }, slow);
+    expect(deploy).toBeDisabled();
+    const reasons = within(
+      screen.getByRole('list', { name: 'Why Deploy is disabled' }),
+    )
+      .getAllByRole('listitem')
+      .map(li => li.textContent);
+    expect(reasons).toEqual([
+      'Sign-off missing for production: Security (No Security approval of 1.5.0 counts: user:default/sam confirms the deploy and cannot approve it too (four eyes))',
+    ]);
+  });
+
+  it('counts no sign-off when the backend reports no four-eyes verdict', async () => {
+    await render(mockApi(), {
+      environment: 'production',
+      status: status(),
+      signoffs: [
+        signoff('po', 'user:default/pat'),
+        signoff('dpo', 'user:default/dana'),
+        signoff('security', 'user:default/sam'),
+      ],
+    });
+    const deploy = await screen.findByRole('button', { name: 'Deploy' }, slow);
+    expect(deploy).toBeDisabled();
+    expect(
+      within(screen.getByRole('list', { name: 'Why Deploy is disabled' }))
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual([
+      'Sign-off missing for production: Product Owner',
+      'Sign-off missing for production: Data Protection Officer',
+      'Sign-off missing for production: Security',
+    ]);
   });
 
   it('says why someone who may not operate cannot, and offers no controls', async () => {

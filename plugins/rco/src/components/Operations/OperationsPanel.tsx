@@ -37,6 +37,10 @@ export interface OperationsPanelProps {
   status: ReleaseStatusResponse;
   /** True while the tab re-evaluates the gates (after a change of environment, say). */
   evaluating?: boolean;
+  /**
+   * The release's sign-offs. Deploy reads the four-eyes verdict from `status.fourEyes` instead;
+   * kept so that callers of this public component need not change.
+   */
   signoffs: SignoffView[];
   capabilities?: CapabilitiesResponse;
   /** An operation ended: the gates may have changed (a rollback dry-run is evidence). */
@@ -181,7 +185,6 @@ export function OperationsPanel(props: OperationsPanelProps) {
                 environment: target,
                 status,
                 evaluating: !!props.evaluating,
-                signoffs: props.signoffs,
                 activeOperation: active,
                 override,
               })}

@@ -3,8 +3,6 @@ import {
   CapabilitiesResponse,
   OperationResponse,
   OverrideResponse,
-  ReleaseStatusResponse,
-  SignoffView,
   TERMINAL_OPERATION_STATES,
 } from '@internal/plugin-rco-common';
 import { shortDigest } from '../ReleaseContent/format';
@@ -65,49 +63,6 @@ export function describeOperation(op: OperationResponse): string {
   return op.type === 'rollback'
     ? `Roll back ${op.environment} to ${target}`
     : `Rollback dry-run of ${op.environment} to ${target}`;
-}
-
-/**
- * Mirrors the backend's preflight so the Deploy button can say why it is disabled. The backend
- * judges again on every request; this is for display only.
- */
-export function blockersOf(options: {
-  status: ReleaseStatusResponse;
-  signoffs: SignoffView[];
-  requiredSignoffs: Array<'po' | 'dpo' | 'security'>;
-  actor?: string;
-}) {
-  const { status, signoffs, requiredSignoffs, actor } = options;
-  const gates = status.gates.filter(
-    g => g.status !== 'pass' && g.status !== 'waived',
-  );
-  const revoked = new Set(
-    signoffs.filter(s => s.decision === 'revoked').map(s => s.revokes),
-  );
-  // The newest standing decision of each signer counts; the release requester's own approval
-  // does not (four eyes), exactly as the backend's preflight judges it.
-  const newest = new Map<string, SignoffView>();
-  for (const s of signoffs) {
-    if (s.decision === 'revoked' || revoked.has(s.id)) continue;
-    if (
-      s.release.version !== status.release.version ||
-      s.release.digest !== status.release.digest
-    ) {
-      continue;
-    }
-    const key = `${s.role}|${s.signer}`;
-    const seen = newest.get(key);
-    if (!seen || seen.createdAt <= s.createdAt) newest.set(key, s);
-  }
-  const approved = new Set(
-    [...newest.values()]
-      .filter(s => s.decision === 'approved' && s.signer !== actor)
-      .map(s => s.role),
-  );
-  return {
-    gates,
-    missingSignoffs: requiredSignoffs.filter(role => !approved.has(role)),
-  };
 }
 
 /** The override that lets this release into this environment now, if any. */

@@ -131,6 +131,107 @@ describe('ReleaseContent', () => {
     );
   });
 
+  describe('sign-offs as the backend judged them (four eyes)', () => {
+    const judged = () => {
+      const st = status();
+      st.release.requestedBy = 'user:default/alice';
+      st.fourEyes = {
+        requester: 'user:default/alice',
+        confirmer: 'user:default/guest',
+        roles: {
+          po: {
+            status: 'missing',
+            reason: 'No PO approval of 1.3.2',
+            decisions: [],
+          },
+          dpo: {
+            status: 'approved',
+            decisions: [
+              {
+                id: 'dana-1',
+                signer: 'user:default/dana',
+                decision: 'approved',
+                createdAt: '2026-11-29T10:00:00Z',
+              },
+            ],
+          },
+          security: {
+            status: 'missing',
+            reason:
+              'No Security approval of 1.3.2 counts: user:default/guest confirms the deploy and cannot approve it too (four eyes)',
+            decisions: [
+              {
+                id: 'guest-1',
+                signer: 'user:default/guest',
+                decision: 'approved',
+                createdAt: '2026-11-29T11:00:00Z',
+                notCounted:
+                  'confirms the deploy and cannot approve it too (four eyes)',
+              },
+            ],
+          },
+        },
+      };
+      return st;
+    };
+
+    it("shows each signer's standing decision and why an approval does not count", async () => {
+      await render(mockApi({ getStatus: jest.fn(async () => judged()) }));
+      const security = await screen.findByRole(
+        'region',
+        { name: 'Security sign-off' },
+        slow,
+      );
+      expect(
+        within(security).getByText('Approved by user:default/guest'),
+      ).toBeInTheDocument();
+      expect(
+        within(security).getByText(
+          /Does not count: user:default\/guest confirms the deploy and cannot approve it too/,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(
+          screen.getByRole('region', { name: 'Product Owner sign-off' }),
+        ).getByText('Not signed'),
+      ).toBeInTheDocument();
+    });
+
+    it("offers Revoke on the caller's own decision only, unless they may revoke others'", async () => {
+      const api = mockApi({ getStatus: jest.fn(async () => judged()) });
+      await render(api);
+      await userEvent.click(
+        await screen.findByRole(
+          'button',
+          { name: 'Revoke the Security decision of user:default/guest' },
+          slow,
+        ),
+      );
+      expect(api.revokeSignoff).toHaveBeenCalledWith('guest-1');
+      expect(
+        screen.queryByRole('button', {
+          name: 'Revoke the Data Protection Officer decision of user:default/dana',
+        }),
+      ).not.toBeInTheDocument();
+
+      await render(
+        mockApi({
+          getStatus: jest.fn(async () => judged()),
+          getCapabilities: jest.fn(async () => caps({ revokeSignoffs: true })),
+        }),
+      );
+      expect(
+        await screen.findByRole(
+          'button',
+          {
+            name: 'Revoke the Data Protection Officer decision of user:default/dana',
+          },
+          slow,
+        ),
+      ).toBeInTheDocument();
+    });
+  });
+
   it('lets an owner record the release request that four eyes needs, then names the requester', async () => {
     const api = mockApi();
     await render(api);

@@ -278,7 +278,7 @@ export function ReleaseContent() {
           api={api}
           entityRef={entityRef}
           release={release}
-          signoffs={signoffs.value ?? []}
+          fourEyes={current.fourEyes}
           capabilities={capabilities.value}
           onChange={() => {
             signoffs.retry();

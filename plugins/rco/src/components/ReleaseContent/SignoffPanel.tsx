@@ -1,6 +1,9 @@
 import { InfoCard } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { CapabilitiesResponse, SignoffView } from '@internal/plugin-rco-common';
+import {
+  CapabilitiesResponse,
+  FourEyesView,
+} from '@internal/plugin-rco-common';
 import {
   Box,
   Button,
@@ -25,24 +28,24 @@ const ROLES = [
 ] as const;
 
 /**
- * Who signed this release in each role and when. Sign and revoke are offered only to members of
- * the role; the backend enforces the same rules (and four eyes).
+ * Who signed this release in each role and when, as the backend's four-eyes rule judged it
+ * (status.fourEyes): each signer's standing decision, and why an approval does not count. Sign
+ * is offered to members of the role; Revoke to the signer of a decision (or to whoever may
+ * revoke others' sign-offs). The backend enforces the same rules.
  */
 export function SignoffPanel(props: {
   api: RcoApi;
   entityRef: { kind: string; namespace: string; name: string };
   release: { version?: string; digest?: string; requestedBy?: string };
-  signoffs: SignoffView[];
+  /** The backend's four-eyes verdict of the release (status.fourEyes). */
+  fourEyes?: FourEyesView;
   capabilities?: CapabilitiesResponse;
   onChange: () => void;
 }) {
-  const { api, entityRef, release, signoffs, capabilities, onChange } = props;
+  const { api, entityRef, release, fourEyes, capabilities, onChange } = props;
   const alertApi = useApi(alertApiRef);
   const [signing, setSigning] = useState<(typeof ROLES)[number] | undefined>();
   const [comment, setComment] = useState('');
-  const revoked = new Set(
-    signoffs.filter(s => s.decision === 'revoked').map(s => s.revokes),
-  );
   const bound = release.version && release.digest;
   // Not signable: the controls stay, disabled, and point at the reason (aria-describedby).
   const reasonId = 'rco-signoff-unavailable';
@@ -159,9 +162,12 @@ export function SignoffPanel(props: {
       )}
       {ROLES.map(r => {
         const mine = capabilities?.signoff[r.role] ?? false;
-        const decisions = signoffs.filter(
-          s => s.role === r.role && s.decision !== 'revoked',
-        );
+        const verdict = fourEyes?.roles[r.role];
+        const decisions = verdict?.decisions ?? [];
+        // A decision belongs to its maker: Revoke for the signer, or for a sign-off admin.
+        const mayRevoke = (signer: string) =>
+          !!capabilities &&
+          (signer === capabilities.actor || !!capabilities.revokeSignoffs);
         return (
           <Box
             key={r.role}
@@ -172,6 +178,11 @@ export function SignoffPanel(props: {
             <Typography variant="subtitle1" component="h3">
               {r.title}
             </Typography>
+            {verdict && verdict.status !== 'approved' && verdict.reason && (
+              <Typography variant="body2" color="textSecondary">
+                {verdict.reason}
+              </Typography>
+            )}
             <List dense>
               {decisions.length === 0 && (
                 <ListItem>
@@ -183,13 +194,20 @@ export function SignoffPanel(props: {
                   <ListItemText
                     primary={`${
                       s.decision === 'approved' ? 'Approved' : 'Rejected'
-                    } by ${s.signer}${revoked.has(s.id) ? ' (revoked)' : ''}`}
-                    secondary={`${s.createdAt}${
-                      s.comment ? ` — ${s.comment}` : ''
-                    }`}
+                    } by ${s.signer}`}
+                    secondary={[
+                      `${s.createdAt}${s.comment ? ` — ${s.comment}` : ''}`,
+                      ...(s.notCounted
+                        ? [`Does not count: ${s.signer} ${s.notCounted}`]
+                        : []),
+                    ].join('. ')}
                   />
-                  {mine && !revoked.has(s.id) && (
-                    <Button size="small" onClick={() => revoke(s.id)}>
+                  {mayRevoke(s.signer) && (
+                    <Button
+                      size="small"
+                      onClick={() => revoke(s.id)}
+                      aria-label={`Revoke the ${r.title} decision of ${s.signer}`}
+                    >
                       Revoke
                     </Button>
                   )}
