@@ -2,10 +2,8 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   DeployDriver,
-  DeployTarget,
   DriverContext,
   DriverProgress,
-  DriverRevision,
   driverWording,
 } from '@internal/plugin-rco-node';
 import {
@@ -15,12 +13,8 @@ import {
 } from '@internal/plugin-rco-common';
 import { OperationRecord, OperationStore } from '../database/OperationStore';
 import { Environments } from './environments';
-import {
-  adoptedRollbackOutcome,
-  failedRollbackOutcome,
-  RollbackOutcome,
-  stillRunning,
-} from './rollbackOutcome';
+import { followAdoptedRollback, runRollback } from './followRollback';
+import { RollbackOutcome } from './rollbackOutcome';
 
 /** What the runner tells the outside world: live progress, finished operations, evidence. */
 export interface OperationEvents {
@@ -51,12 +45,6 @@ const TERMINAL_PHASES: Record<string, OperationState | undefined> = {
   'rolled-back': 'rolled-back',
   aborted: 'aborted',
 };
-
-/** A read that failed, as an observation of a change not known to be settled. */
-const unreadable = (driver: DeployDriver, error: unknown): DriverProgress => ({
-  phase: 'progressing',
-  message: `${driver.label} could not be read: ${(error as Error).message}`,
-});
 
 const view = (p: DriverProgress): OperationProgress => ({
   phase: p.phase,
@@ -289,59 +277,24 @@ export class OperationRunner {
         return;
       }
       if (op.type === 'rollback') {
-        const wording = { label: driver.label, ...driverWording(driver) };
-        let outcome: RollbackOutcome;
+        const run = {
+          driver,
+          target,
+          ctx,
+          signal,
+          timed,
+          pollMs: this.o.pollMs,
+          sleep,
+        };
+        let outcome: RollbackOutcome | undefined;
         if (resume) {
-          // Adopted: never roll back twice. While the tool still runs it (Helm's
-          // pending-rollback, a Rollout rolling back), wait for it to settle.
-          const waited = Date.now();
-          const look = () => this.lookAt(driver, target, ctx, timed);
-          let observed = await this.waitWhileRunning(
-            look,
-            target,
-            ctx,
-            signal,
-            timed,
-          );
-          if (signal.aborted) return;
-          let current: DriverRevision | undefined;
-          if (!stillRunning(observed)) {
-            try {
-              const history = await timed(() => driver.history(target, ctx));
-              current = history.find(r => r.current);
-            } catch (error) {
-              observed = unreadable(driver, error);
-            }
-          }
-          outcome = adoptedRollbackOutcome({
-            observed,
-            current,
-            baselineRevision: op.baselineRevision,
-            waitedMs: Date.now() - waited,
-            wording,
-          });
+          // Adopted: never roll back twice; wait while the tool still runs it.
+          outcome = await followAdoptedRollback(run, op.baselineRevision);
+          if (!outcome) return;
         } else {
           mark(stepId, 'running');
           await ctx.report({ phase: 'progressing', message: 'Rolling back' });
-          const result = await timed(() =>
-            driver.rollback(target, op.targetRevision, ctx),
-          );
-          // A failure is checked against what the tool shows now: a helm stopped for its
-          // timeout leaves the release pending-rollback. Best effort: unread, the failure stands.
-          outcome =
-            result.phase === 'succeeded'
-              ? {
-                  state: 'succeeded',
-                  reasons: result.reasons ?? [],
-                  progress: result,
-                }
-              : failedRollbackOutcome(
-                  result,
-                  await timed(() => driver.observe(target, ctx)).catch(
-                    () => undefined,
-                  ),
-                  wording,
-                );
+          outcome = await runRollback(run, op.targetRevision);
         }
         mark(
           stepId,
@@ -484,57 +437,6 @@ export class OperationRunner {
       }
     } finally {
       clearInterval(heartbeat);
-    }
-  }
-
-  /**
-   * Observes an adopted change until the tool stops running it, at most the environment's
-   * timeout plus a grace (what helm itself would wait), reporting what it sees meanwhile.
-   * Returns the last observation; still `progressing` when the wait ran out.
-   */
-  private async waitWhileRunning(
-    look: () => Promise<DriverProgress>,
-    target: DeployTarget,
-    ctx: DriverContext,
-    signal: AbortSignal,
-    timed: <T>(fn: () => Promise<T>) => Promise<T>,
-  ): Promise<DriverProgress> {
-    const boundMs =
-      target.timeoutMs +
-      Math.min(30_000, Math.max(1_000, target.timeoutMs / 10));
-    const deadline = Date.now() + boundMs;
-    let observed = await look();
-    let last = '';
-    while (stillRunning(observed) && !signal.aborted && Date.now() < deadline) {
-      const key = JSON.stringify(view(observed));
-      // The drive's heartbeat keeps the lease; the page is told only what is new.
-      if (key !== last) {
-        last = key;
-        await ctx.report(observed);
-      }
-      await timed(() =>
-        sleep(Math.min(this.o.pollMs, deadline - Date.now()), signal),
-      );
-      if (signal.aborted) break;
-      observed = await look();
-    }
-    return observed;
-  }
-
-  /**
-   * One observation while waiting. A read that fails (the API server or helm answering badly
-   * for a moment) says nothing about the rollback: it counts as not settled, never as failed.
-   */
-  private async lookAt(
-    driver: DeployDriver,
-    target: DeployTarget,
-    ctx: DriverContext,
-    timed: <T>(fn: () => Promise<T>) => Promise<T>,
-  ): Promise<DriverProgress> {
-    try {
-      return await timed(() => driver.observe(target, ctx));
-    } catch (error) {
-      return unreadable(driver, error);
     }
   }
 
