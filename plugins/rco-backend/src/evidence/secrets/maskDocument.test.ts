@@ -196,6 +196,20 @@ describe('maskDocument', () => {
     ]);
   });
 
+  it('opens many base64 strings in one batch, not one scan each', async () => {
+    const items = Array.from({ length: 50_000 }, (_, i) =>
+      Buffer.from(`line ${i}: nothing to see`).toString('base64'),
+    );
+    items.push(Buffer.from(`DB_PASSWORD=${PASSWORD}`).toString('base64'));
+    const started = Date.now();
+    const { doc } = await maskDocument({ items });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const last = (doc as any).items[50_000];
+    expect(Buffer.from(last, 'base64').toString('utf8')).toBe(
+      'DB_PASSWORD=***REDACTED***',
+    );
+  });
+
   it('renames a key that is a secret', async () => {
     const { doc } = await maskDocument({ a: 1, [GITHUB]: 'x', b: 2 });
     expect(Object.keys(doc as object)).toEqual(['a', REDACTED, 'b']);

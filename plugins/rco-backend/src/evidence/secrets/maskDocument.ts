@@ -31,6 +31,8 @@ type Container = Record<string, unknown> | unknown[];
 const MAX_BASE64_NESTING = 2;
 /** Shorter base64 cannot hide a secret worth the decoding. */
 const MIN_BASE64_LENGTH = 16;
+/** Base64 JSON documents masked as documents per batch of strings; the rest as text. */
+const MAX_BASE64_DOCUMENTS = 20;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 const maskScalar = (value: unknown): unknown =>
@@ -147,49 +149,55 @@ function decodeBase64(text: string): string | undefined {
   return decoded;
 }
 
-/** Masks a base64 string's decoded text (JSON as a document), re-encoded when it changed. */
-async function maskBase64(
-  text: string,
-  nesting: number,
-): Promise<string | undefined> {
-  if (nesting >= MAX_BASE64_NESTING) return undefined;
-  const decoded = decodeBase64(text);
-  if (decoded === undefined) return undefined;
-  let inner: unknown;
+const toBase64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** A JSON object or array, or undefined. */
+function jsonContainer(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return undefined;
   try {
-    inner = JSON.parse(decoded);
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' ? value : undefined;
   } catch {
-    inner = undefined;
+    return undefined;
   }
-  if (inner && typeof inner === 'object') {
-    const result = await maskAny(inner, nesting + 1);
-    return result.masked
-      ? Buffer.from(JSON.stringify(result.doc)).toString('base64')
-      : undefined;
-  }
-  const [masked] = await maskTexts([decoded], nesting + 1);
-  return masked !== decoded
-    ? Buffer.from(masked).toString('base64')
-    : undefined;
 }
 
-/** Each of `texts` with its secrets masked (name rules, secretlint, base64 content). */
+/**
+ * Each of `texts` with its secrets masked (name rules, secretlint, then base64 content). All
+ * texts go through one secretlint run, and all base64 contents through one more: a run costs
+ * about a millisecond to set up, too much to pay per string of a large report. The first few
+ * base64 JSON documents are masked as documents (field names count); any more, as text.
+ */
 export async function maskTexts(
   texts: string[],
   nesting = 0,
 ): Promise<string[]> {
   const shaped = await secretlintRanges(texts);
-  const result: string[] = [];
-  for (let i = 0; i < texts.length; i++) {
-    const text = texts[i];
-    const masked = replaceRanges(
-      text,
-      [...shaped[i], ...textSecretRanges(text)],
-      REDACTED,
-    );
-    result.push(
-      masked === text ? (await maskBase64(text, nesting)) ?? text : masked,
-    );
+  const result = texts.map((text, i) =>
+    replaceRanges(text, [...shaped[i], ...textSecretRanges(text)], REDACTED),
+  );
+  if (nesting >= MAX_BASE64_NESTING) return result;
+  const documents: Array<[number, unknown]> = [];
+  const plain: Array<[number, string]> = [];
+  texts.forEach((text, i) => {
+    if (result[i] !== text) return;
+    const decoded = decodeBase64(text);
+    if (decoded === undefined) return;
+    const json =
+      documents.length < MAX_BASE64_DOCUMENTS ? jsonContainer(decoded) : undefined;
+    if (json) documents.push([i, json]);
+    else plain.push([i, decoded]);
+  });
+  const maskedPlain = await maskTexts(
+    plain.map(([, decoded]) => decoded),
+    nesting + 1,
+  );
+  plain.forEach(([i, decoded], k) => {
+    if (maskedPlain[k] !== decoded) result[i] = toBase64(maskedPlain[k]);
+  });
+  for (const [i, doc] of documents) {
+    const masked = await maskAny(doc, nesting + 1);
+    if (masked.masked) result[i] = toBase64(JSON.stringify(masked.doc));
   }
   return result;
 }
