@@ -4,6 +4,9 @@ import { InputError } from '@backstage/errors';
  * Shared helpers for the scanner parsers (Trivy, Grype, SBOMs, signatures, secret scans):
  * masking secret values, copying documents without touching the caller's object, and the few
  * type guards every parser needs to read `unknown` JSON safely.
+ *
+ * These mask the fields a format itself defines as secret (gitleaks `Secret`, …). Every string
+ * of every document has already been through `../secrets/maskDocument` before a parser sees it.
  */
 
 /**
