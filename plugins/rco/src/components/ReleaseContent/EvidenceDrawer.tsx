@@ -9,6 +9,26 @@ import { Box, Button, Drawer, IconButton, Typography } from '@material-ui/core';
 import Close from '@material-ui/icons/Close';
 import useAsync from 'react-use/esm/useAsync';
 import { rcoApiRef } from '../../api/RcoApi';
+import { sourceLabel } from './format';
+
+/**
+ * The image a scan, SBOM or signature names, or who asserted it when the document names none
+ * (then only its uploader says which image it is about).
+ */
+function imageRow(value: { summary: any; submitter: string }) {
+  const { summary } = value;
+  if (!['vulnerability-scan', 'sbom', 'signature'].includes(summary.type))
+    return {};
+  const image = summary.image as
+    | { repositories: string[]; digests: string[]; tags: string[] }
+    | undefined;
+  if (!image) return { image: `asserted by ${value.submitter}` };
+  return {
+    image:
+      [...image.tags, ...image.digests].join(', ') ||
+      image.repositories.join(', '),
+  };
+}
 
 /** One piece of evidence: its normalised summary, provenance and the stored document. */
 export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
@@ -61,7 +81,7 @@ export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
             </Typography>
             <StructuredMetadataTable
               metadata={{
-                source: value.source,
+                source: sourceLabel(value.source),
                 submitter: value.submitter,
                 collected: value.collectedAt,
                 sha256: value.sha256,
@@ -76,6 +96,7 @@ export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
                     .filter(Boolean)
                     .join(', ') || 'not bound to a release',
                 size: `${value.rawSize} bytes`,
+                ...imageRow(value),
               }}
             />
             <Box my={2}>

@@ -1,7 +1,7 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { GateResult } from '@internal/plugin-rco-common';
 import { Box, Button, Typography } from '@material-ui/core';
-import { relative } from './format';
+import { relative, sourceLabel } from './format';
 import { StatusChip } from './StatusChip';
 
 /**
@@ -101,6 +101,22 @@ export function GateTable(props: {
                 </Button>
               );
             })}
+            {gate.evidence.length > 0 && (
+              // Who attested it, so a reader can tell CI's scan from a person's upload.
+              <Typography variant="caption" display="block">
+                from{' '}
+                {[
+                  ...new Set(gate.evidence.map(e => sourceLabel(e.source))),
+                ].join(', ')}
+                {[
+                  ...new Set(
+                    gate.evidence
+                      .filter(e => e.imageAssertedBy)
+                      .map(e => e.imageAssertedBy),
+                  ),
+                ].map(who => `; image asserted by ${who}`)}
+              </Typography>
+            )}
           </Box>
         );
       },

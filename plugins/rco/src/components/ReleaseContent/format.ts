@@ -21,3 +21,11 @@ export function verdictOf(summary: { blockedBy: string[]; waived: string[] }) {
     ? `${head}, ${waived} gate${waived > 1 ? 's' : ''} waived`
     : head;
 }
+
+/** Who attested a piece of evidence, in words: CI, the cluster, the console itself or a person. */
+export const sourceLabel = (source?: string) =>
+  ({ ci: 'CI', cluster: 'cluster', system: 'console', human: 'person' }[
+    source ?? ''
+  ] ??
+  source ??
+  'unknown');
