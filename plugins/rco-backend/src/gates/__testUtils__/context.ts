@@ -1,0 +1,128 @@
+import {
+  EvidenceKind,
+  parseRunbook,
+  Runbook,
+} from '@internal/plugin-rco-common';
+import { EvidenceRecord, EvidenceSource } from '../../database/EvidenceStore';
+import { builtinParsers } from '../../evidence/parsers';
+import { readExample, readSample } from '../../__testUtils__/fixtures';
+import { GateContext } from '../types';
+import { parse as parseYaml } from 'yaml';
+
+export const NOW = new Date('2026-11-29T12:00:00Z');
+export const DIGEST = `sha256:${'a'.repeat(64)}`;
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+/** The example RCO runbook, as the gates read it. */
+export function runbook(): Runbook {
+  const parsed = parseRunbook(readExample('rco/runbook/rco-runbook.yaml'));
+  if (!parsed.ok) throw new Error('the example runbook does not parse');
+  return parsed.runbook;
+}
+
+let seq = 0;
+
+/**
+ * A stored record of a document, summarised by the real parser of its kind: `doc` is a
+ * document (object) or the file name of a shared sample (`trivy-image-alpine310.json`).
+ */
+export function record(
+  kind: EvidenceKind,
+  doc: unknown,
+  options: {
+    age?: number;
+    source?: EvidenceSource;
+    subject?: EvidenceRecord['subject'];
+    submitter?: string;
+  } = {},
+): EvidenceRecord {
+  const document =
+    typeof doc === 'string'
+      ? doc.endsWith('.json')
+        ? JSON.parse(readSample(doc))
+        : parseYaml(readSample(doc))
+      : doc;
+  const parser = builtinParsers.find(p => p.kind === kind)!;
+  const parsed = parser.parse(document);
+  seq += 1;
+  return {
+    id: `r${seq}`,
+    entityRef: 'component:default/rco',
+    kind,
+    sha256: seq.toString(16).padStart(64, '0'),
+    subject: options.subject ?? parsed.subject,
+    source: options.source ?? 'ci',
+    submitter: options.submitter ?? 'service:ci-rco',
+    collectedAt: new Date(NOW.getTime() - (options.age ?? 0)),
+    summary: parsed.summary,
+    rawSize: 1,
+  };
+}
+
+/** A gate context of the given evidence (sorted newest first, as the store returns it). */
+export function context(
+  evidence: EvidenceRecord[],
+  overrides: Partial<GateContext> = {},
+): GateContext {
+  return {
+    entityRef: 'component:default/rco',
+    runbook: runbook(),
+    release: { version: '1.3.2', digest: DIGEST },
+    evidence: [...evidence].sort(
+      (a, b) => b.collectedAt.getTime() - a.collectedAt.getTime(),
+    ),
+    signoffs: [],
+    waivers: [],
+    now: NOW,
+    config: {
+      maxAge: {},
+      blockingSeverities: ['CRITICAL', 'HIGH'],
+      helixCoreRepository: 'helix-core',
+    },
+    ...overrides,
+  };
+}
+
+/** A Trivy report of the release image with the given findings. */
+export function trivy(
+  findings: Array<{ id: string; severity: string }>,
+  secrets: Array<{ rule: string; file: string }> = [],
+) {
+  return {
+    SchemaVersion: 2,
+    ArtifactName: `registry.example/rco@${DIGEST}`,
+    ArtifactType: 'container_image',
+    Metadata: { RepoDigests: [`registry.example/rco@${DIGEST}`] },
+    Results: [
+      {
+        Target: 'app',
+        Class: 'lang-pkgs',
+        Type: 'gobinary',
+        Vulnerabilities: findings.map(f => ({
+          VulnerabilityID: f.id,
+          PkgName: 'stdlib',
+          InstalledVersion: '1.0',
+          Severity: f.severity,
+        })),
+      },
+      ...(secrets.length
+        ? [
+            {
+              Target: secrets[0].file,
+              Class: 'secret',
+              Secrets: secrets.map(s => ({
+                RuleID: s.rule,
+                Category: 'AWS',
+                Severity: 'CRITICAL',
+                Title: s.rule,
+                StartLine: 1,
+                EndLine: 1,
+                Match: 'key = *****',
+              })),
+            },
+          ]
+        : []),
+    ],
+  };
+}
