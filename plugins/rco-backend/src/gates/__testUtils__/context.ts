@@ -55,7 +55,10 @@ export function record(
     source: options.source ?? 'ci',
     submitter: options.submitter ?? 'service:ci-rco',
     collectedAt: new Date(NOW.getTime() - (options.age ?? 0)),
-    summary: parsed.summary,
+    // As EvidenceService stores it: with the image the document names, if any.
+    summary: parsed.image
+      ? ({ ...parsed.summary, image: parsed.image } as typeof parsed.summary)
+      : parsed.summary,
     rawSize: 1,
   };
 }
