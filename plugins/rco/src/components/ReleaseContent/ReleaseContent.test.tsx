@@ -351,6 +351,24 @@ describe('ReleaseContent', () => {
     expect(waive).toHaveFocus();
   });
 
+  it('offers the failing gates for a waiver, but never the sign-off gate', async () => {
+    await render(
+      mockApi({ getCapabilities: jest.fn(async () => caps({ waive: true })) }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Waive a gate' }, slow),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Waive a gate' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /^Gate/ }),
+    );
+    const options = (await screen.findAllByRole('option')).map(
+      o => o.textContent,
+    );
+    expect(options.length).toBeGreaterThan(0);
+    expect(options).not.toContain('DPO Sign-off');
+  });
+
   it('tells an owner how to upload when there is no evidence yet', async () => {
     await render(
       mockApi({

@@ -24,8 +24,9 @@ export function WaiverDialog(props: {
 }) {
   const { api, entityRef, gates, environment, open, onClose } = props;
   const alertApi = useApi(alertApiRef);
+  // The sign-off gate is passed by people signing, never waived (the backend refuses it).
   const blocking = gates.filter(
-    g => g.status !== 'pass' && g.status !== 'waived',
+    g => g.status !== 'pass' && g.status !== 'waived' && g.id !== 'dpo-signoff',
   );
   const [gate, setGate] = useState(blocking[0]?.id ?? '');
   const [justification, setJustification] = useState('');
