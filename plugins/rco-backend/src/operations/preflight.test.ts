@@ -219,8 +219,8 @@ describe('preflight', () => {
       now: NOW,
     });
     expect(result.allowed).toBe(c.allowed);
-    if (c.missing) expect(result.missingSignoffs).toEqual(c.missing);
-    if (c.reason) expect(result.reasons.join('\n')).toMatch(c.reason);
+    expect(result.missingSignoffs).toEqual(c.missing ?? expect.any(Array));
+    expect(result.reasons.join('\n')).toMatch(c.reason ?? /^/);
   });
 
   it('snapshots only the approvals that count, and changes hash when they change', () => {

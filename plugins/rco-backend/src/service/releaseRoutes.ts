@@ -177,14 +177,18 @@ export function registerReleaseRoutes(
       named.version || named.digest
         ? named
         : await o.releases.latestRelease(entity);
-    const { status, signoffs, requester } = await o.releases.judge(entity, {
+    const {
+      status,
+      signoffs: recorded,
+      requester,
+    } = await o.releases.judge(entity, {
       ...release,
       environment: req.query.environment,
     });
     // The page shows the backend's four-eyes verdict, judged for the caller as the one who
     // would confirm a deploy (their own approvals would not count then).
     const verdict = fourEyes({
-      signoffs,
+      signoffs: recorded,
       release: status.release,
       requester,
       confirmer: o.access.actorOf(await credentials(req)),
@@ -312,7 +316,11 @@ export function registerReleaseRoutes(
     const entityRef = stringifyEntityRef(entity);
     const record = await audited(
       o.auditor,
-      { eventId: 'waiver', request: req, meta: { entityRef, gate: req.body.gate } },
+      {
+        eventId: 'waiver',
+        request: req,
+        meta: { entityRef, gate: req.body.gate },
+      },
       async () => waivers.grant(entity, await credentials(req), req.body),
     );
     res.status(201).json(iso(record) as any);
