@@ -36,9 +36,8 @@ describe('parseImageReference', () => {
     ['https://example.com/x', undefined],
     ['repo@md5:abc', undefined],
   ])('%s', (ref, expected) => {
-    const parsed = parseImageReference(ref);
-    if (expected === undefined) expect(parsed).toBeUndefined();
-    else expect(parsed).toMatchObject(expected);
+    // toEqual ignores the undefined tag or digest of a parsed reference.
+    expect(parseImageReference(ref)).toEqual(expected);
   });
 });
 

@@ -37,12 +37,11 @@ export function record(
     submitter?: string;
   } = {},
 ): EvidenceRecord {
-  const document =
-    typeof doc === 'string'
-      ? doc.endsWith('.json')
-        ? JSON.parse(readSample(doc))
-        : parseYaml(readSample(doc))
-      : doc;
+  let document = doc;
+  if (typeof doc === 'string')
+    document = doc.endsWith('.json')
+      ? JSON.parse(readSample(doc))
+      : parseYaml(readSample(doc));
   const parser = builtinParsers.find(p => p.kind === kind)!;
   const parsed = parser.parse(document);
   seq += 1;

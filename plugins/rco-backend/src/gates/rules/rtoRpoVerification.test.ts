@@ -1,0 +1,63 @@
+import { context, DAY, HOUR, NOW, record } from '../__testUtils__/context';
+import { example } from '../__testUtils__/examples';
+import { rtoRpoVerification } from './rtoRpoVerification';
+
+const backups = () =>
+  example('velero-backup', 'velero-backups.yaml', {
+    subject: { environment: 'production' },
+  });
+const restore = () =>
+  example('velero-restore', 'velero-restore-drill.yaml', {
+    subject: { environment: 'production' },
+  });
+
+describe('rto-rpo-verification', () => {
+  it.each([
+    {
+      name: 'no runbook: missing',
+      ctx: () => context([...backups(), ...restore()], { runbook: undefined }),
+      status: 'missing',
+      reason: 'No valid runbook',
+    },
+    {
+      name: 'no completed backup: missing',
+      ctx: () => context([]),
+      status: 'missing',
+      reason: 'No completed Velero backup',
+    },
+    {
+      name: 'backups within RPO but no restore drill: missing',
+      ctx: () => context(backups()),
+      status: 'missing',
+      reason: 'No restore drill recorded',
+    },
+    {
+      name: "the demo's backups every five minutes and a nine-minute drill: pass",
+      ctx: () => context([...backups(), ...restore()]),
+      status: 'pass',
+      reason: 'Restore drill rco-restore-drill-2026-11 finished in 9 min',
+    },
+    {
+      name: 'the real Velero sample (completed years ago): beyond RPO, fail',
+      ctx: () =>
+        context([
+          record('velero-backup', 'velero-backup-completed.yaml'),
+          ...restore(),
+        ]),
+      status: 'fail',
+      reason: 'beyond RPO',
+    },
+  ])('$name', ({ ctx, status, reason }) => {
+    const outcome = rtoRpoVerification(ctx());
+    expect(outcome.status).toBe(status);
+    expect(outcome.reasons.join('\n')).toContain(reason);
+  });
+
+  it('the same backups judged an hour later are beyond an RPO of minutes', () => {
+    const later = context([...backups(), ...restore()], {
+      now: new Date(NOW.getTime() + HOUR),
+    });
+    expect(rtoRpoVerification(later).status).toBe('fail');
+    expect(DAY).toBeGreaterThan(HOUR);
+  });
+});
