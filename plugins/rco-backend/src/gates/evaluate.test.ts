@@ -175,3 +175,26 @@ describe('evaluateRelease: sources', () => {
     expect(g.reasons).toContain('trivy: image asserted by service:ci-rco');
   });
 });
+
+describe('evaluateRelease: pillars read evidence under the source policy', () => {
+  it("a person's cosign output does not sign the release image", () => {
+    const cosign = [
+      {
+        critical: {
+          identity: { 'docker-reference': 'registry.example/rco' },
+          image: { 'docker-manifest-digest': DIGEST },
+          type: 'cosign container image signature',
+        },
+        optional: null,
+      },
+    ];
+    const signedBy = (source: 'ci' | 'human') =>
+      evaluateRelease(context([record('cosign', cosign, { source })]))
+        .pillars.find(p => p.id === 'trust-by-design')!
+        .requirements.find(
+          r => r.requirement === 'Release image signed (Cosign)',
+        )!.met;
+    expect(signedBy('ci')).toBe(true);
+    expect(signedBy('human')).toBe(false);
+  });
+});

@@ -143,7 +143,11 @@ function pillarsOf(
     gates: [id],
     basis: `${id}: ${gate(id).status}`,
   });
-  const workloads = evidenceOf(ctx, ['workload']).map(
+  // Pillar rows read evidence under the same source policy as the gates they stand beside: a
+  // person's upload signs no image and hardens no workload.
+  const imageEvidence = applySourcePolicy(ctx, 'image-scanning').ctx;
+  const clusterEvidence = applySourcePolicy(ctx, 'policy-enforcement').ctx;
+  const workloads = evidenceOf(clusterEvidence, ['workload']).map(
     r => summaryOf(r, 'workload')!,
   );
   const containers = workloads.flatMap(w => w.containers);
@@ -175,7 +179,7 @@ function pillarsOf(
       {
         requirement: 'Release image signed (Cosign)',
         met: evidenceOf(
-          ctx,
+          imageEvidence,
           ['cosign'],
           r => r.subject.digest === ctx.release.digest,
         ).some(r => summaryOf(r, 'signature')!.verified),
@@ -247,9 +251,11 @@ function pillarsOf(
       baseline('Resources and probes', c => c.resources && c.probes),
       {
         requirement: 'NetworkPolicy in place',
-        met: evidenceOf(ctx, ['network-policy']).length > 0,
+        met: evidenceOf(clusterEvidence, ['network-policy']).length > 0,
         gates: [],
-        basis: `${evidenceOf(ctx, ['network-policy']).length} NetworkPolicies`,
+        basis: `${
+          evidenceOf(clusterEvidence, ['network-policy']).length
+        } NetworkPolicies`,
       },
     ],
     'reliability-over-hype': [
@@ -264,7 +270,7 @@ function pillarsOf(
         requirement: 'SBOM for the release image',
         met:
           evidenceOf(
-            ctx,
+            imageEvidence,
             ['cyclonedx', 'spdx'],
             r => r.subject.digest === ctx.release.digest,
           ).length > 0,
