@@ -155,6 +155,15 @@ describe('fourEyes', () => {
       /No DPO approval of 1.5.0$/,
     ],
     [
+      "the requester's approval does not count under another spelling of their ref",
+      {
+        signoffs: () => [s('a', 'user:default/Alice', 'approved')],
+        requester: ALICE,
+      },
+      'missing',
+      /requested the release and cannot approve it too/,
+    ],
+    [
       'nothing signed',
       { signoffs: () => [], requester: ALICE },
       'missing',

@@ -21,6 +21,10 @@ export const SIGNOFF_GATES: readonly GateId[] = ['dpo-signoff'];
 export const isSignoffGate = (gate: string) =>
   (SIGNOFF_GATES as readonly string[]).includes(gate);
 
+/** Whether two actor refs name the same person (entity refs compare case-insensitively). */
+export const sameActor = (a?: string, b?: string) =>
+  !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
 /** A signer's standing decision in one role. */
 export interface StandingDecision {
   id: string;
@@ -51,7 +55,7 @@ export function standingDecisions(
   const newest = new Map<string, SignoffRecord>();
   for (const s of forRelease) {
     if (s.decision === 'revoked') continue;
-    const key = `${s.role}|${s.signer}`;
+    const key = `${s.role}|${s.signer.toLowerCase()}`;
     const seen = newest.get(key);
     if (!seen || seen.createdAt <= s.createdAt) newest.set(key, s);
   }
@@ -161,10 +165,10 @@ function whyNotCounted(
   if (!requester) {
     return 'signed, but no release request is on record: the four-eyes rule needs to know who asked';
   }
-  if (signer === requester) {
+  if (sameActor(signer, requester)) {
     return 'requested the release and cannot approve it too (four eyes)';
   }
-  if (confirmer && signer === confirmer) {
+  if (sameActor(signer, confirmer)) {
     return 'confirms the deploy and cannot approve it too (four eyes)';
   }
   return undefined;

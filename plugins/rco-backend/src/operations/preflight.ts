@@ -3,7 +3,12 @@ import {
   ReleaseStatusResponse,
 } from '@internal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
-import { fourEyes, SignoffRole, unapprovedRoles } from '../gates/fourEyes';
+import {
+  fourEyes,
+  sameActor,
+  SignoffRole,
+  unapprovedRoles,
+} from '../gates/fourEyes';
 import { SignoffRecord } from '../gates/types';
 import { OverrideRecord } from '../database/OverrideStore';
 
@@ -39,7 +44,7 @@ export function preflight(options: {
 }): PreflightResult {
   const { status, requester } = options;
   const override =
-    options.override && requester && options.override.createdBy === requester
+    options.override && sameActor(options.override.createdBy, requester)
       ? undefined
       : options.override;
   const verdict = fourEyes({

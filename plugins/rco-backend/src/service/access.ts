@@ -201,7 +201,8 @@ export class Access {
       throw new NotAllowedError('Sign-offs are revoked by people');
     }
     const actor = credentials.principal.userEntityRef;
-    if (actor === signoff.signer) return actor;
+    // Entity refs compare case-insensitively.
+    if (actor.toLowerCase() === signoff.signer.toLowerCase()) return actor;
     const denied = `Only ${signoff.signer}, who gave sign-off ${signoff.id}, may revoke it`;
     const group = this.config.signoffRevokeGroup?.toLowerCase();
     if (!group) throw new NotAllowedError(denied);

@@ -6,6 +6,7 @@ import { RcoConfig } from '../../config';
 import { DecisionStore } from '../../database/DecisionStore';
 import { OverrideRecord, OverrideStore } from '../../database/OverrideStore';
 import { Environments } from '../../operations/environments';
+import { sameActor } from '../../gates/fourEyes';
 import { Access } from '../access';
 import { ReleaseService } from '../ReleaseService';
 
@@ -67,7 +68,7 @@ export class OverrideService {
     }
     const entityRef = stringifyEntityRef(entity);
     const requesters = await this.o.decisions.requestersOf(entityRef, release);
-    if (requesters.includes(actor)) {
+    if (requesters.some(r => sameActor(r, actor))) {
       throw new NotAllowedError(
         `${actor} requested this release and cannot record a break-glass override for it too (four eyes)`,
       );

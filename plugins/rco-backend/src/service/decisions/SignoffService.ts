@@ -7,7 +7,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { DecisionStore } from '../../database/DecisionStore';
-import { SignoffRole } from '../../gates/fourEyes';
+import { sameActor, SignoffRole } from '../../gates/fourEyes';
 import { SignoffRecord } from '../../gates/types';
 import { Access } from '../access';
 import { ReleaseService } from '../ReleaseService';
@@ -48,7 +48,7 @@ export class SignoffService {
     const { role, release, comment } = input;
     const signer = await this.o.access.assertRoleMember(role, credentials);
     const requester = await this.o.decisions.getRequester(entityRef, release);
-    if (requester === signer) {
+    if (sameActor(requester, signer)) {
       throw new NotAllowedError(
         `${signer} requested ${release.version} and cannot sign it off too (four eyes)`,
       );
