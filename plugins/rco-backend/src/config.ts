@@ -115,7 +115,9 @@ function readCheckpointKey(config: Config | undefined): Buffer | undefined {
       key = Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8');
     } catch (e) {
       throw new Error(
-        `rco.ledger.checkpointKeyFile: cannot read ${file} (${(e as any).code})`,
+        `rco.ledger.checkpointKeyFile: cannot read ${file} (${
+          (e as any).code
+        })`,
       );
     }
   }

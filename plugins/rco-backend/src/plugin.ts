@@ -30,6 +30,7 @@ import {
 } from '@internal/plugin-rco-node';
 import { createOperations } from './operations/createOperations';
 import { Environments } from './operations/environments';
+import { entityRepositories } from './evidence/imageIdentity';
 
 /**
  * The RCO Release Console backend plugin.
@@ -94,6 +95,8 @@ export const rcoPlugin = createBackendPlugin({
           auth: deps.auth,
           runbooks,
           logger: deps.logger,
+          // The task first runs after its initial delay, when `releases` below exists.
+          releases: { invalidate: ref => releases.invalidate(ref) },
         });
         // Verified on the scheduler; readers use the stored outcome (ADR 0004).
         const ledgerVerifier = new LedgerVerifier(
@@ -127,6 +130,12 @@ export const rcoPlugin = createBackendPlugin({
         const evidenceService = new EvidenceService(
           evidenceStore,
           builtinParsers,
+          // Documents must name the entity's own image repository (any environment's).
+          entityRef =>
+            entityRepositories(
+              environments.list.map(e => e.imageRepository),
+              entityRef.split('/').pop()!,
+            ),
         );
         if (config.demoEvidence) {
           // Demo data must never keep the portal from starting.

@@ -9,10 +9,7 @@ import { OverrideRecord } from '../database/OverrideStore';
 import { EvidenceService } from '../evidence/EvidenceService';
 import { ownersOf } from '../service/access';
 import { OperationEvents } from './OperationRunner';
-
-/** The signals channel the Release tab listens on for one entity. */
-export const operationsChannel = (entityRef: string) =>
-  `rco:operations:${entityRef.toLowerCase()}`;
+import { SignalChannels } from './signalChannels';
 
 const entityPath = (entityRef: string) => {
   const { kind, namespace, name } = parseEntityRef(entityRef);
@@ -29,7 +26,8 @@ const OUTCOME: Record<string, string> = {
 
 /**
  * Live progress through Backstage signals (a nudge only: the page reloads the operation through
- * the API, so nothing the caller may not read travels in a signal), owners notified on outcomes,
+ * the API), on a channel nobody can name without being able to see the entity (SignalChannels),
+ * carrying no entity name; owners notified on outcomes,
  * dry-runs recorded as evidence, and Security told about break-glass overrides.
  */
 export class OperationNotifier implements OperationEvents {
@@ -40,13 +38,23 @@ export class OperationNotifier implements OperationEvents {
       evidenceService: EvidenceService;
       logger: LoggerService;
       securityGroup: string;
+      channels: SignalChannels;
+      /** The release cache of this instance, told when a dry-run becomes evidence. */
+      releases: { invalidate(entityRef: string): void };
     },
   ) {}
 
+  /** The channel of an entity's operations: hand it out only after a visibility check. */
+  channelFor(entityRef: string) {
+    return this.o.channels.operationsChannel(entityRef);
+  }
+
   async changed(op: OperationRecord) {
+    // Broadcast, since Backstage signals have no per-entity audience; the channel and a message
+    // without the entity's name are what keep it from reaching users who cannot see the entity.
     await this.o.signals.publish({
       recipients: { type: 'broadcast' },
-      channel: operationsChannel(op.entityRef),
+      channel: await this.o.channels.operationsChannel(op.entityRef),
       message: {
         id: op.id,
         state: op.state,
@@ -112,6 +120,8 @@ export class OperationNotifier implements OperationEvents {
       source: 'system',
       submitter: `rco:operation:${op.id}`,
     });
+    // The dry-run can turn the rollback-readiness gate: the portfolio must not keep the old verdict.
+    this.o.releases.invalidate(op.entityRef);
   }
 
   async breakGlass(override: OverrideRecord) {

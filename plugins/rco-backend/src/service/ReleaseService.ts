@@ -7,6 +7,7 @@ import {
   RUNBOOK_ANNOTATION,
 } from '@internal/plugin-rco-common';
 import { ownersOf } from './access';
+import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceStore } from '../database/EvidenceStore';
 import { Ledger } from '../database/Ledger';
@@ -110,6 +111,8 @@ export class ReleaseService {
   async portfolio(
     credentials: BackstageCredentials,
     options: {
+      /** Only these entities (a service principal's rco.ci.subjects entities). */
+      entityRefs?: string[];
       owner?: string;
       gate?: string;
       status?: string;
@@ -117,7 +120,9 @@ export class ReleaseService {
       limit: number;
     },
   ) {
-    const { items: entities } = await this.catalog.getEntities(
+    if (options.entityRefs && !options.entityRefs.length)
+      return { totalItems: 0, items: [] };
+    const { items: all } = await this.catalog.getEntities(
       {
         filter: {
           [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
@@ -125,6 +130,10 @@ export class ReleaseService {
       },
       { credentials },
     );
+    const only = options.entityRefs;
+    const entities = only
+      ? all.filter(e => only.some(ref => sameEntityRef(ref, e)))
+      : all;
     const owner = options.owner?.toLowerCase();
     const rows = [];
     for (const entity of entities) {
@@ -163,7 +172,7 @@ export class ReleaseService {
    * backend instance's writes show within the minute.
    */
   private async cachedStatus(entity: Entity): Promise<ReleaseStatusResponse> {
-    const entityRef = stringifyEntityRef(entity);
+    const entityRef = normalizeEntityRef(entity);
     const hit = this.statusCache.get(entityRef);
     if (hit && Date.now() - hit.at < STATUS_CACHE_TTL_MS) return hit.status;
     const status = await this.status(entity, await this.latestRelease(entity));
@@ -177,7 +186,7 @@ export class ReleaseService {
 
   /** Forgets what is cached about an entity after a write. */
   invalidate(entityRef: string) {
-    this.statusCache.delete(entityRef);
+    this.statusCache.delete(normalizeEntityRef(entityRef));
   }
 
   /**

@@ -642,6 +642,8 @@ describe.each(databases.eachSupportedId())(
           control: true,
           breakGlass: false,
           breakGlassMaxDuration: 'PT4H',
+          // The signals channel of the entity's operations (issue 10, point 8).
+          channel: expect.stringMatching(/^rco:operations:[0-9a-f]{64}$/),
         },
       });
       const dana = await request(app)

@@ -36,7 +36,11 @@ export interface OperationRouteOptions {
   simulated?: SimulatedDriver;
   loadEntity: (req: any) => Promise<Entity>;
   /** The entity of a stored record, as the caller may see it (404 otherwise). */
-  loadEntityByRef: (entityRef: string, req: any) => Promise<Entity>;
+  loadEntityByRef: (
+    entityRef: string,
+    req: any,
+    notFound?: string,
+  ) => Promise<Entity>;
 }
 
 /** Internal fields stay inside the control plane. */
@@ -72,7 +76,12 @@ export function registerOperationRoutes(
   const operationFor = async (req: any, action: OperationAction) => {
     const op = await o.store.get(req.params.id);
     if (!op) throw new NotFoundError(`No operation ${req.params.id}`);
-    const entity = await o.loadEntityByRef(op.entityRef, req);
+    // The 404 names the operation only, never its entity (issue 10, point 7).
+    const entity = await o.loadEntityByRef(
+      op.entityRef,
+      req,
+      `No operation ${req.params.id}`,
+    );
     const actor = await o.access.assertCanOperate(
       entity,
       await credentials(req),
@@ -181,7 +190,7 @@ export function registerOperationRoutes(
   router.get('/operations/:id', async (req, res) => {
     const op = await o.store.get(req.params.id);
     if (!op) throw new NotFoundError(`No operation ${req.params.id}`);
-    await o.loadEntityByRef(op.entityRef, req);
+    await o.loadEntityByRef(op.entityRef, req, `No operation ${req.params.id}`);
     res.json(view(op));
   });
 
@@ -250,7 +259,11 @@ export function registerOperationRoutes(
 
   router.post('/overrides/:id/revoke', async (req, res) => {
     const override = await overrides.get(req.params.id);
-    await o.loadEntityByRef(override.entityRef, req);
+    await o.loadEntityByRef(
+      override.entityRef,
+      req,
+      `No override ${req.params.id}`,
+    );
     const record = await audited(
       o.auditor,
       {

@@ -27,6 +27,8 @@ export async function scheduleRunbookRefresh(options: {
   auth: AuthService;
   runbooks: RunbookService;
   logger: LoggerService;
+  /** Told about every entity whose runbook was re-read (the release verdict cache). */
+  releases: { invalidate(entityRef: string): void };
 }) {
   const { scheduler, catalog, auth, runbooks, logger } = options;
   await scheduler.scheduleTask({
@@ -46,6 +48,9 @@ export async function scheduleRunbookRefresh(options: {
       for (const entity of items) {
         try {
           const outcome = await runbooks.refresh(entity);
+          // A new current version (or a new error) can change every gate's verdict; dropping
+          // an entity's cached verdict costs one re-evaluation, so it is dropped on every read.
+          options.releases.invalidate(outcome.entityRef);
           if (outcome.status === 'invalid') invalid++;
         } catch (e) {
           invalid++;
