@@ -1,0 +1,39 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import path from 'node:path';
+import { EvidenceStore, NewEvidence } from '../database/EvidenceStore';
+import { EvidenceService } from '../evidence/EvidenceService';
+import { entityRepositories } from '../evidence/imageIdentity';
+import { builtinParsers } from '../evidence/parsers';
+import { examplesDir } from '../__testUtils__/fixtures';
+import { seedDemoEvidence } from './demoEvidence';
+
+describe('seedDemoEvidence', () => {
+  it("loads every demo document under the local portal's image repository check", async () => {
+    const added: NewEvidence[] = [];
+    const store = {
+      list: async () => [],
+      add: async (records: NewEvidence[]) => {
+        added.push(...records);
+        return records.map(r => ({ record: r as any, created: true }));
+      },
+    } as unknown as EvidenceStore;
+    // app-config.yaml's environments name registry.helix.example/rco.
+    const service = new EvidenceService(store, builtinParsers, () =>
+      entityRepositories(['registry.helix.example/rco'], 'rco'),
+    );
+    await seedDemoEvidence({
+      evidenceService: service,
+      evidenceStore: store,
+      logger: mockServices.logger.mock(),
+      dir: path.join(examplesDir, 'rco/evidence'),
+    });
+    const images = added.filter(r =>
+      ['trivy', 'grype', 'cyclonedx', 'cosign'].includes(r.kind),
+    );
+    expect(images).toHaveLength(4);
+    for (const r of images)
+      expect((r.summary as any).image.repositories).toEqual([
+        'registry.helix.example/rco',
+      ]);
+  });
+});
