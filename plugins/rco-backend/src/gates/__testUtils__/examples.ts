@@ -1,4 +1,5 @@
 import { EvidenceKind } from '@internal/plugin-rco-common';
+import { EvidenceRecord } from '../../database/EvidenceStore';
 import { parse as parseYaml } from 'yaml';
 import { renderTimes } from '../../service/demoEvidence';
 import { readExample } from '../../__testUtils__/fixtures';
@@ -12,7 +13,7 @@ export function example(
   kind: EvidenceKind,
   file: string,
   options: Parameters<typeof record>[2] = {},
-) {
+): EvidenceRecord[] {
   const doc = parseYaml(renderTimes(readExample(`rco/evidence/${file}`), NOW));
   const items = doc?.kind === 'List' ? doc.items : [doc];
   return items.map((item: unknown) => record(kind, item, options));
