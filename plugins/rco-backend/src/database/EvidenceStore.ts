@@ -45,7 +45,9 @@ export interface EvidenceStore {
   /**
    * The evidence that can count for one release: records whose subject does not contradict it
    * (same digest, version, commit, environment, or none given), newest first, at most `perKind`
-   * of each kind. This is what the gates read, without loading an entity's whole history.
+   * of each kind from each source (so a flood of uploads from one source, a person say, never
+   * pushes another source's result out of what the gates read). This is what the gates read,
+   * without loading an entity's whole history.
    */
   listForRelease(
     entityRef: string,

@@ -182,6 +182,26 @@ describe('point 4: who may attest what', () => {
       ]);
     },
   );
+  it.each(databases.eachSupportedId())(
+    "refuses: where people may attest, a flood of a person's clean scans pushes CI's failing one out of what the gate reads (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId, {
+        gates: { 'image-scanning': { sources: ['ci', 'human'] } },
+      });
+      await upload(app, CI, trivyOfRco({ critical: true }), FOR_RELEASE).expect(
+        201,
+      );
+      // More distinct clean reports than the gates read of one kind (25).
+      for (let i = 0; i < 30; i++) {
+        const doc = JSON.parse(trivyOfRco({ critical: false }));
+        doc.CreatedAt = new Date(Date.now() + i).toISOString();
+        await upload(app, ALICE, JSON.stringify(doc), FOR_RELEASE).expect(201);
+      }
+      const g = await gate(app, 'image-scanning');
+      expect(g.status).toBe('fail');
+      expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
+    },
+  );
 });
 
 describe('point 11: evidence about an image must be about that image', () => {
