@@ -235,7 +235,7 @@ describe('point 3: four eyes, in one place', () => {
         { logLevel: 'none' },
       );
       await waiveAllGates(app);
-      await signOff(app, ['po']);
+      await signOff(app, ['po', 'dpo']);
       await sign(app, 'sid', 'security').expect(201);
       const blocked = await deploy(app, 'sid');
       expect(blocked.status).toBe(409);
@@ -261,12 +261,16 @@ describe('point 3: four eyes, in one place', () => {
         { logLevel: 'none' },
       );
       await waiveAllGates(app);
-      await signOff(app, ['po', 'security']);
+      await signOff(app, ['po', 'dpo', 'security']);
       await sign(app, 'sid', 'security').expect(201);
       const op = await deploy(app, 'sid');
       expect(op.status).toBe(202);
-      const sams = (await status(app)).fourEyes.roles.security.decisions.find(
-        (d: any) => d.signer === 'user:default/sam',
+      const listed = await request(app)
+        .get(`${RCO}/signoffs${Q}`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      const sams = listed.body.items.find(
+        (d: any) => d.role === 'security' && d.signer === 'user:default/sam',
       );
       await revoke(app, 'sam', sams.id).expect(201);
       const late = await request(app)
