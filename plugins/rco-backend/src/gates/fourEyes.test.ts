@@ -177,9 +177,8 @@ describe('fourEyes', () => {
       confirmer: input.confirmer,
     });
     expect(verdict.roles.dpo.status).toBe(status);
-    expect(verdict.roles.dpo.reason).toEqual(
-      reason ? expect.stringMatching(reason) : undefined,
-    );
+    // No reason at all when the role is approved.
+    expect(verdict.roles.dpo.reason ?? '').toMatch(reason ?? /^$/);
   });
 
   it('is missing for a release without version or digest', () => {

@@ -29,8 +29,6 @@ describe('waiverRefusal', () => {
     ['longer than the maximum', 'image-scanning', in_(8 * DAY), /at most P7D/],
   ])('%s', (_name, gate, expiresAt, refusal) => {
     const result = waiverRefusal(gate, expiresAt, NOW, 7 * DAY, 'P7D');
-    expect(result).toEqual(
-      refusal ? expect.stringMatching(refusal) : undefined,
-    );
+    expect(result ?? '').toMatch(refusal ?? /^$/);
   });
 });
