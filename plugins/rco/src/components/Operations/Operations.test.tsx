@@ -366,6 +366,40 @@ describe('OperationsPanel', () => {
     ]);
   });
 
+  it("blocks on the sign-off gate when its only approval is the caller's own, even where no sign-offs are required", async () => {
+    const reason =
+      'No DPO approval of 1.5.0 counts: user:default/dana confirms the deploy and cannot approve it too (four eyes)';
+    await render(mockApi(), {
+      environment: 'staging',
+      status: {
+        ...status(),
+        fourEyes: fourEyes(
+          {
+            dpo: {
+              status: 'missing',
+              reason,
+              decisions: [
+                {
+                  ...approved('user:default/dana').decisions[0],
+                  notCounted:
+                    'confirms the deploy and cannot approve it too (four eyes)',
+                },
+              ],
+            },
+          },
+          'user:default/dana',
+        ),
+      },
+    });
+    const deploy = await screen.findByRole('button', { name: 'Deploy' }, slow);
+    expect(deploy).toBeDisabled();
+    expect(
+      within(screen.getByRole('list', { name: 'Why Deploy is disabled' }))
+        .getAllByRole('listitem')
+        .map(li => li.textContent),
+    ).toEqual([`Gate DPO Sign-off (dpo-signoff): ${reason}`]);
+  });
+
   it('counts no sign-off when the backend reports no four-eyes verdict', async () => {
     await render(mockApi(), {
       environment: 'production',
