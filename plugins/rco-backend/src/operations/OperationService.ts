@@ -100,17 +100,18 @@ export class OperationService {
         (!lastChange?.finishedAt || o.createdAt >= lastChange.finishedAt),
     );
     if (!dryRun) {
+      let since = '';
+      if (
+        lastChange?.state === 'failed' ||
+        lastChange?.state === 'needs-attention'
+      )
+        since = `, since rollback ${lastChange.id} ended ${lastChange.state}`;
+      else if (lastChange)
+        since = `, after operation ${lastChange.id} changed what serves there`;
       throw new ConflictError(
         `Run a rollback dry-run of revision ${
           request.targetRevision ?? '(previous)'
-        } in ${request.environment} first${
-          !lastChange
-            ? ''
-            : lastChange.state === 'failed' ||
-              lastChange.state === 'needs-attention'
-            ? `, since rollback ${lastChange.id} ended ${lastChange.state}`
-            : `, after operation ${lastChange.id} changed what serves there`
-        }`,
+        } in ${request.environment} first${since}`,
       );
     }
   }
