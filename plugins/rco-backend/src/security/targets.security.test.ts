@@ -7,8 +7,10 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { examplesDir, governedEntity } from '../__testUtils__/fixtures';
 import {
   asUser,
+  RELEASE,
   startOperationsBackend,
   waitFor,
+  waiveAllGates,
 } from '../__testUtils__/operationsBackend';
 import { Ledger } from '../database/Ledger';
 import { DatabaseTargetClaimStore } from '../database/TargetClaimStore';
@@ -344,6 +346,236 @@ describe('point 9: one cached, single-flight history read per target', () => {
       expect(afterOperation).toBeGreaterThan(1);
       await environments(app, PAYMENTS).expect(200);
       expect(helmCalls(fake, 'history')).toHaveLength(afterOperation + 1);
+      await backend.stop();
+    },
+  );
+});
+
+/**
+ * Point 1, after the check: whoever can edit an entity's catalog file may change its
+ * `rco.helix.dev/helm-release` annotation after an operation was created, checked, bound and
+ * locked. The operation still acts on the target it was created for, or on nothing.
+ */
+describe('point 1: an operation acts only on the target it was checked, bound and locked for', () => {
+  let fake: FakeHelm;
+  const savedPath = process.env.PATH;
+  beforeEach(() => {
+    fake = FakeHelm.create([
+      { namespace: 'shop', name: 'payments' },
+      { namespace: 'shop', name: 'ledger-ui' },
+    ]);
+    process.env.PATH = `${fake.binDir}${path.delimiter}${savedPath}`;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    fake.cleanup();
+  });
+
+  const SHOP = {
+    name: 'production',
+    driver: 'helm',
+    namespace: 'shop',
+    helm: { chart: 'oci://registry.example/charts/shop' },
+    imageRepository: 'registry.example/{name}',
+  };
+  const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+  /** Fresh entities per test: the catalog hands out these objects, so editing one edits it. */
+  const setup = () => ({
+    payments: entity('Component', 'default', 'payments'),
+    mover: entity('Component', 'default', 'ledger-ui'),
+  });
+  const startOn = (knex: Knex, entities: Entity[]) =>
+    startOperationsBackend(knex, {
+      rco: { environments: [SHOP] },
+      extraEntities: entities,
+      logLevel: 'none',
+    });
+  const create = (app: any, e: Entity, body: object) =>
+    request(app)
+      .post(`${pathOf(e)}/operations`)
+      .set('Authorization', asUser('alice'))
+      .send({ environment: 'production', ...body });
+  const confirm = (app: any, id: string, e: Entity) =>
+    request(app)
+      .post(`/api/rco/operations/${id}/confirm`)
+      .set('Authorization', asUser('alice'))
+      .send({ confirmation: e.metadata.name });
+  /** payments holds its release (first claim), and mover dry-runs its own. */
+  const claimBoth = async (app: any, payments: Entity, mover: Entity) => {
+    for (const e of [payments, mover]) {
+      const res = await create(app, e, {
+        type: 'rollback-dry-run',
+        targetRevision: '3',
+      });
+      expect(res.status).toBe(202);
+      await waitFor(app, res.body.id, o => o.state === 'succeeded');
+    }
+  };
+  /** Every helm call that names the payments release, from the `from`th call on. */
+  const paymentsCalls = (from = 0) =>
+    fake
+      .calls()
+      .slice(from)
+      .filter(c => c.argv.includes('payments'));
+  const movedTo = (e: Entity, release: string) => {
+    e.metadata.annotations!['rco.helix.dev/helm-release'] = release;
+  };
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an annotation changed after the plan was checked points the confirmed deploy at another release (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { payments, mover } = setup();
+      const { app, backend } = await startOn(knex, [payments, mover]);
+      await claimBoth(app, payments, mover);
+      await waiveAllGates(app, pathOf(mover));
+      fake.setScenario({ upgrade: 'success' });
+      const created = await create(app, mover, {
+        type: 'deploy',
+        release: RELEASE,
+      });
+      expect(created.status).toBe(202);
+      expect(created.body.state).toBe('awaiting-confirmation');
+      const before = fake.calls().length;
+      const paymentsHistory = fake.history('shop', 'payments').length;
+
+      movedTo(mover, 'payments');
+      const refused = await confirm(app, created.body.id, mover);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(/target/);
+      expect(refused.text).not.toMatch(/component:default\/payments/);
+      await sleep(300);
+      expect(helmCalls(fake, 'upgrade')).toHaveLength(0);
+      expect(paymentsCalls(before)).toHaveLength(0);
+      expect(fake.history('shop', 'payments')).toHaveLength(paymentsHistory);
+      const op = await waitFor(app, created.body.id, () => true);
+      expect(op.state).toBe('awaiting-confirmation');
+
+      // Put back, the annotation names the checked target again: the deploy goes there.
+      movedTo(mover, 'ledger-ui');
+      await confirm(app, created.body.id, mover).expect(200);
+      const done = await waitFor(
+        app,
+        created.body.id,
+        o => o.state !== 'running',
+      );
+      expect(done.state).toBe('succeeded');
+      const [upgrade] = helmCalls(fake, 'upgrade');
+      expect(upgrade.argv).toContain('ledger-ui');
+      expect(upgrade.argv).not.toContain('payments');
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an annotation changed after the plan was checked points the confirmed rollback at another release (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { payments, mover } = setup();
+      const { app, backend } = await startOn(knex, [payments, mover]);
+      await claimBoth(app, payments, mover);
+      fake.setScenario({ rollback: 'success' });
+      const created = await create(app, mover, {
+        type: 'rollback',
+        targetRevision: '3',
+      });
+      expect(created.status).toBe(202);
+      expect(created.body.state).toBe('awaiting-confirmation');
+      const before = fake.calls().length;
+      const paymentsHistory = fake.history('shop', 'payments').length;
+
+      movedTo(mover, 'payments');
+      const refused = await confirm(app, created.body.id, mover);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(/target/);
+      await sleep(300);
+      expect(paymentsCalls(before)).toHaveLength(0);
+      expect(fake.history('shop', 'payments')).toHaveLength(paymentsHistory);
+      // Aborting it needs no target: the lock is let go, nothing changed.
+      await request(app)
+        .post(`/api/rco/operations/${created.body.id}/abort`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      const op = await waitFor(app, created.body.id, () => true);
+      expect(op.state).toBe('aborted');
+      expect(paymentsCalls(before)).toHaveLength(0);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an annotation changed while a rollback ran points the backend that adopts it at another release (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { payments, mover } = setup();
+      const first = await startOn(knex, [payments, mover]);
+      await claimBoth(first.app, payments, mover);
+      fake.setScenario({ rollback: 'hang' });
+      const created = await create(first.app, mover, {
+        type: 'rollback',
+        targetRevision: '3',
+      });
+      expect(created.status).toBe(202);
+      await confirm(first.app, created.body.id, mover).expect(200);
+      for (let i = 0; i < 400 && !fake.startedPid(); i++) await sleep(25);
+      expect(fake.history('shop', 'ledger-ui').at(-1)).toMatchObject({
+        status: 'pending-rollback',
+      });
+      await first.backend.stop();
+
+      // While nobody follows it, the entity's annotation is pointed at the payments release.
+      movedTo(mover, 'payments');
+      const before = fake.calls().length;
+      const paymentsHistory = fake.history('shop', 'payments').length;
+      const second = await startOn(knex, [payments, mover]);
+      const done = await waitFor(
+        second.app,
+        created.body.id,
+        o => o.state !== 'running',
+      );
+      expect(done.state).toBe('needs-attention');
+      expect(done.reasons.join(' ')).toMatch(/target/);
+      expect(done.reasons.join(' ')).not.toMatch(/component:default\/payments/);
+      expect(paymentsCalls(before)).toHaveLength(0);
+      expect(fake.history('shop', 'payments')).toHaveLength(paymentsHistory);
+      await second.backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: the page offers deploy, rollback and control to an entity kind that may not operate (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const api = entity('API', 'default', 'payments');
+      const { payments } = setup();
+      const { app, backend } = await startOn(knex, [api, payments]);
+      const capabilities = (e: Entity) =>
+        request(app)
+          .get(`${pathOf(e)}/capabilities`)
+          .set('Authorization', asUser('alice'));
+      const forApi = await capabilities(api);
+      expect(forApi.status).toBe(200);
+      expect(forApi.body.operations).toMatchObject({
+        deploy: false,
+        rollback: false,
+        control: false,
+        breakGlass: false,
+        kindAllowed: false,
+      });
+      // The owner of a Component still may.
+      const forComponent = await capabilities(payments);
+      expect(forComponent.body.operations).toMatchObject({
+        deploy: true,
+        rollback: true,
+        control: true,
+        kindAllowed: true,
+      });
+      // Even a member of the break-glass group gets nothing to press for the API entity.
+      const mei = await request(app)
+        .get(`${pathOf(api)}/capabilities`)
+        .set('Authorization', asUser('mei'));
+      expect(mei.body.operations.breakGlass).toBe(false);
       await backend.stop();
     },
   );
