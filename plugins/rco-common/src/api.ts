@@ -251,6 +251,11 @@ export interface CapabilitiesResponse {
     rollback: boolean;
     control: boolean;
     breakGlass: boolean;
+    /**
+     * False when the entity's kind operates through no route (rco.operations.entityKinds): the
+     * page then shows no deploy side. Absent when it may operate.
+     */
+    kindAllowed?: boolean;
     /** The longest break-glass override the portal grants (ISO 8601, rco.breakGlass.maxDuration). */
     breakGlassMaxDuration?: string;
   };

@@ -78,6 +78,11 @@ export interface OperationRecord extends OperationResponse {
   leaseExpiresAt?: Date;
   requestHash?: string;
   timings?: { controlPlaneMs: number; driverMs: number };
+  /**
+   * The lock key recorded at creation (`active_key`): the target the operation was checked for.
+   * Later steps act only on a target with this key (pinnedTarget.ts). Absent once it ended.
+   */
+  lockKey?: string;
 }
 
 /** Thrown when another operation is active for the entity and environment. */
@@ -147,6 +152,7 @@ function fromRow(row: any): OperationRecord {
       : undefined,
     requestHash: row.request_hash ?? undefined,
     timings: parse(row.timings),
+    lockKey: row.active_key ?? undefined,
   };
 }
 

@@ -15,6 +15,8 @@ import { OperationRecord, OperationStore } from '../database/OperationStore';
 import { Environments } from './environments';
 import { followAdoptedRollback, runRollback } from './followRollback';
 import { RollbackOutcome } from './rollbackOutcome';
+import { pinnedTarget, TargetMovedError } from './pinnedTarget';
+import { TargetBindings } from './targetBinding';
 
 /** What the runner tells the outside world: live progress, finished operations, evidence. */
 export interface OperationEvents {
@@ -76,6 +78,8 @@ export class OperationRunner {
       leaseMs: number;
       pollMs: number;
       confirmationTimeoutMs: number;
+      /** Which entity holds which target: re-checked before the driver runs (ADR 0007). */
+      bindings: TargetBindings;
     },
   ) {}
 
@@ -250,7 +254,25 @@ export class OperationRunner {
         ]);
         return;
       }
-      const target = this.o.environments.target(entity, op.environment);
+      // Only the target the operation was checked and locked for: the entity's annotations may
+      // have changed since (a confirmation, a restart, another backend adopting it).
+      let target;
+      try {
+        target = await pinnedTarget(this.o, entity, op, !!driver.simulated);
+      } catch (error) {
+        if (!(error instanceof TargetMovedError)) throw error;
+        // Started before (adopted, or already reporting): what the tool did to the recorded
+        // target is not known here, so a person looks. Not started: nothing changed.
+        const started =
+          op.type !== 'rollback-dry-run' && (resume || !!op.progress);
+        mark(op.type, 'failed', error.message);
+        await finish(started ? 'needs-attention' : 'failed', [
+          started
+            ? `${error.message} It was not followed further: check the release it was started on.`
+            : `${error.message} Nothing was changed.`,
+        ]);
+        return;
+      }
       const stepId = op.type;
       if (op.type === 'rollback-dry-run') {
         if (resume) {

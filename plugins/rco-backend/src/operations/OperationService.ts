@@ -19,6 +19,7 @@ import { ReleaseService } from '../service/ReleaseService';
 import { Environments } from './environments';
 import { HistoryCache } from './historyCache';
 import { NOT_BOUND_MESSAGE, TargetBindings } from './targetBinding';
+import { pinnedTarget } from './pinnedTarget';
 import { preflight } from './preflight';
 import { OperationRunner } from './OperationRunner';
 
@@ -435,6 +436,19 @@ export class OperationService {
     return waiting;
   }
 
+  /**
+   * The target the operation was created for, worked out again from the entity as it is now;
+   * 409 when its annotations moved it or the entity no longer holds it (pinnedTarget.ts).
+   */
+  private pinned(entity: Entity, op: OperationRecord) {
+    return pinnedTarget(
+      this.o,
+      entity,
+      op,
+      !!this.driverFor(op.environment).simulated,
+    );
+  }
+
   /** A compare-and-set that lost means someone else moved the operation on. */
   private changed(next: OperationRecord | undefined, op: OperationRecord) {
     if (!next)
@@ -469,6 +483,9 @@ export class OperationService {
         `Type the service name "${entity.metadata.name}" to confirm`,
       );
     }
+    // What the plan was checked for is what a confirmation starts: refused before any change
+    // when the entity's annotations point elsewhere now.
+    await this.pinned(entity, op);
     const pendingIrreversible = op.steps.find(
       s => s.irreversible && s.status === 'pending',
     );
@@ -562,7 +579,7 @@ export class OperationService {
     ) {
       throw new ConflictError(`Operation ${op.id} is not paused for promotion`);
     }
-    const target = this.o.environments.target(entity, op.environment);
+    const target = await this.pinned(entity, op);
     if (!(await this.o.store.startPromotion(op.id, actor))) {
       throw new ConflictError(
         `Operation ${op.id} is no longer paused for promotion`,
@@ -605,7 +622,7 @@ export class OperationService {
       );
     }
     await driver.abort(
-      this.o.environments.target(entity, op.environment),
+      await this.pinned(entity, op),
       this.o.runner.context(op),
     );
     const next = await this.o.store.transition(op.id, {

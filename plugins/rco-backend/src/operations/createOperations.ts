@@ -138,6 +138,7 @@ export async function createOperations(deps: {
       'rco.operations.confirmationTimeout',
       'PT1H',
     ),
+    bindings,
   });
   const operations = new OperationService({
     store,

@@ -29,6 +29,7 @@ import {
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { normalizeServiceSubject, RcoConfig } from '../config';
 import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
+import { kindAllowed } from '../operations/targetBinding';
 
 /** The operation actions a policy or a CI subject can be granted. */
 export type OperationAction = 'deploy' | 'rollback' | 'control';
@@ -346,11 +347,25 @@ export class Access {
     return credentials.principal.userEntityRef;
   }
 
-  /** What the caller may do with operations, for display. */
+  /**
+   * What the caller may do with operations, for display. An entity of a kind outside
+   * rco.operations.entityKinds operates through no route (403, ADR 0007), so nothing is offered,
+   * whatever the policy grants: the page shows no deploy side that would only answer 403.
+   */
   async operationCapabilities(
     entity: Entity,
     credentials: BackstageCredentials,
   ) {
+    if (!kindAllowed(entity, this.config.operationEntityKinds)) {
+      return {
+        deploy: false,
+        rollback: false,
+        control: false,
+        breakGlass: false,
+        kindAllowed: false,
+        breakGlassMaxDuration: this.config.breakGlassMaxDuration.toISO()!,
+      };
+    }
     const can = (fn: () => Promise<unknown>) =>
       fn().then(
         () => true,

@@ -49,6 +49,7 @@ const view = ({
   leaseExpiresAt: _e,
   requestHash: _h,
   timings: _t,
+  lockKey: _k,
   ...op
 }: OperationRecord) => op as any;
 

@@ -470,6 +470,26 @@ describe('OperationsPanel', () => {
     ).toBeDisabled();
   });
 
+  it('shows no deploy side for an entity kind that may not operate, and reads nothing the backend would refuse', async () => {
+    const api = mockApi();
+    await render(api, {
+      entityRef: { kind: 'API', namespace: 'default', name: 'payments' },
+      capabilities: caps({
+        deploy: false,
+        rollback: false,
+        control: false,
+        kindAllowed: false,
+      }),
+    });
+    expect(
+      await screen.findByText(/Entities of kind API do not deploy/, {}, slow),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button')).not.toBeInTheDocument();
+    expect(api.listEnvironments).not.toHaveBeenCalled();
+    expect(api.listOperations).not.toHaveBeenCalled();
+    expect(api.listOverrides).not.toHaveBeenCalled();
+  });
+
   it('deploys only after the exact name is typed, then confirms the irreversible step separately', async () => {
     let created!: (op: OperationResponse) => void;
     const steps = [

@@ -56,6 +56,23 @@ export interface OperationsPanelProps {
  * @public
  */
 export function OperationsPanel(props: OperationsPanelProps) {
+  // An entity kind outside rco.operations.entityKinds operates through no route (ADR 0007):
+  // say so instead of offering controls and reading lists that would only answer 403.
+  if (props.capabilities?.operations?.kindAllowed === false) {
+    return (
+      <InfoCard title="Deploy">
+        <Typography variant="body2">
+          Entities of kind {props.entityRef.kind} do not deploy through the
+          console: the portal's operators choose the kinds that do
+          (rco.operations.entityKinds).
+        </Typography>
+      </InfoCard>
+    );
+  }
+  return <DeploySide {...props} />;
+}
+
+function DeploySide(props: OperationsPanelProps) {
   const { entityRef, release, environment, capabilities, status } = props;
   const api = useApi(rcoApiRef);
   const data = useOperations({
