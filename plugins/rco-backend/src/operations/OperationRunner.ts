@@ -263,11 +263,11 @@ export class OperationRunner {
         if (!(error instanceof TargetMovedError)) throw error;
         // Started before (adopted, or already reporting): what the tool did to the recorded
         // target is not known here, so a person looks. Not started: nothing changed.
-        const started =
+        const driverStarted =
           op.type !== 'rollback-dry-run' && (resume || !!op.progress);
         mark(op.type, 'failed', error.message);
-        await finish(started ? 'needs-attention' : 'failed', [
-          started
+        await finish(driverStarted ? 'needs-attention' : 'failed', [
+          driverStarted
             ? `${error.message} It was not followed further: check the release it was started on.`
             : `${error.message} Nothing was changed.`,
         ]);
