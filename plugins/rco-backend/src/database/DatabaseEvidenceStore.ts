@@ -149,7 +149,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       .select(COLUMNS)
       .select(
         this.db.raw(
-          'row_number() over (partition by kind order by collected_at desc, id desc) as rn',
+          'row_number() over (partition by kind, source order by collected_at desc, id desc) as rn',
         ),
       )
       .where({ entity_ref: entityRef });
