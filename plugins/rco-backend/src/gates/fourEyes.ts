@@ -39,15 +39,17 @@ export interface StandingDecision {
  * Each signer's newest decision per role for the release. A revocation is a decision too: when a
  * signer's newest decision is revoked they have no standing decision, and an older approval of
  * theirs does not come back. Revoking an older decision changes nothing that stands.
+ *
+ * Decisions are read per image (digest): a rejection is about the image, so it also stands for
+ * the same digest requested under another version label, while an approval only counts for the
+ * version label it was given for (the signer approved that release, not every name of the image).
  */
 export function standingDecisions(
   signoffs: SignoffRecord[],
   release: { version?: string; digest?: string },
 ): StandingDecision[] {
   const forRelease = signoffs.filter(
-    s =>
-      s.release.version === release.version &&
-      s.release.digest === release.digest,
+    s => !!release.digest && s.release.digest === release.digest,
   );
   const revoked = new Set(
     forRelease.filter(s => s.decision === 'revoked').map(s => s.revokes),
@@ -61,6 +63,9 @@ export function standingDecisions(
   }
   return [...newest.values()]
     .filter(s => !revoked.has(s.id))
+    .filter(
+      s => s.decision === 'rejected' || s.release.version === release.version,
+    )
     .map(s => ({
       id: s.id,
       role: s.role,

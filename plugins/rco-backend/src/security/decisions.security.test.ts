@@ -285,3 +285,52 @@ describe('point 3: four eyes, in one place', () => {
     },
   );
 });
+
+describe('point 3: a rejection is about the image, whatever its version label', () => {
+  it.each(databases.eachSupportedId())(
+    "refuses: the DPO's rejection of an image is escaped by requesting the same digest under a new version label (%s)",
+    async databaseId => {
+      const { app, backend } = await startOperationsBackend(
+        await databases.init(databaseId),
+        { logLevel: 'none' },
+      );
+      await requestRelease(app, 'alice');
+      await sign(app, 'dana', 'dpo', 'rejected').expect(201);
+      const relabelled = { version: '1.5.0-again', digest: RELEASE.digest };
+      await request(app)
+        .post(`${RCO}/releases`)
+        .set('Authorization', asUser('alice'))
+        .send(relabelled)
+        .expect(201);
+      // Another DPO approves the relabelled release: the rejection of the image still stands.
+      await request(app)
+        .post(`${RCO}/signoffs`)
+        .set('Authorization', asUser('omar'))
+        .send({ role: 'dpo', release: relabelled, decision: 'approved' })
+        .expect(201);
+      const res = await request(app)
+        .get(
+          `${RCO}/status?version=${relabelled.version}&digest=${relabelled.digest}`,
+        )
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      const gate = res.body.gates.find((g: any) => g.id === 'dpo-signoff');
+      expect(gate.status).toBe('fail');
+      expect(gate.reasons.join(' ')).toContain('user:default/dana');
+      // An approval stays bound to its version label: it never carries over to another one.
+      await sign(app, 'dana', 'dpo').expect(201);
+      const again = await request(app)
+        .get(
+          `${RCO}/status?version=${relabelled.version}&digest=${relabelled.digest}`,
+        )
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(
+        again.body.gates.find((g: any) => g.id === 'dpo-signoff').reasons,
+      ).not.toEqual(
+        expect.arrayContaining([expect.stringContaining('user:default/dana')]),
+      );
+      await backend.stop();
+    },
+  );
+});

@@ -60,7 +60,10 @@ export class ReleaseService {
         this.evidence.listForRelease(entityRef, release, EVIDENCE_PER_KIND),
         this.decisions.listSignoffs(
           entityRef,
-          release.version && release.digest ? release : undefined,
+          // Every decision about the image: a rejection holds under any version label of it.
+          release.version && release.digest
+            ? { digest: release.digest }
+            : undefined,
         ),
         this.decisions.listWaivers(entityRef),
         this.ledgerVerified(),
