@@ -324,3 +324,225 @@ describe('point 11: evidence about an image must be about that image', () => {
     },
   );
 });
+
+/** Adversarial review of points 4 and 11 (F3): each `it` fails on the code before its fix. */
+describe('point 11: the worse report stands, whoever floods and whatever the label', () => {
+  it.each(databases.eachSupportedId())(
+    "refuses: a flood of CI's own clean Trivy reports pushes its failing one out of what the gate reads (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(app, CI, trivyOfRco({ critical: true }), FOR_RELEASE).expect(
+        201,
+      );
+      for (let i = 0; i < 30; i++) {
+        const doc = JSON.parse(trivyOfRco({ critical: false }));
+        doc.CreatedAt = new Date(Date.now() + i).toISOString();
+        await upload(app, CI, JSON.stringify(doc), FOR_RELEASE).expect(201);
+      }
+      const g = await gate(app, 'image-scanning');
+      expect(g.status).toBe('fail');
+      expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "refuses: a flood of CI's own empty gitleaks lists pushes its failing one out of what the gate reads (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(
+        app,
+        CI,
+        readSample('gitleaks-report-json-simple.json'),
+        '?kind=gitleaks',
+      ).expect(201);
+      for (let i = 0; i < 30; i++)
+        await upload(
+          app,
+          CI,
+          `[${' '.repeat(i)}]`,
+          '?kind=gitleaks&commit=0000000000000000',
+        ).expect(201);
+      const g = await gate(app, 'secret-hygiene');
+      expect(g.status).toBe('fail');
+      expect(g.reasons[0]).toMatch(/^gitleaks found \d+ secret/);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a clean report of the same digest filed under another version label erases a finding (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await upload(app, CI, trivyOfRco({ critical: true }), FOR_RELEASE).expect(
+        201,
+      );
+      const clean = JSON.parse(trivyOfRco({ critical: false }));
+      clean.ArtifactName = `${REPO}@${DIGEST}`;
+      clean.Metadata.RepoTags = [];
+      await upload(
+        app,
+        CI,
+        JSON.stringify(clean),
+        `?version=9.9.9&digest=${DIGEST}`,
+      ).expect(201);
+      const res = await request(app)
+        .get(`${RCO}/status?version=9.9.9&digest=${DIGEST}`)
+        .set('Authorization', ALICE);
+      const g = res.body.gates.find((x: any) => x.id === 'image-scanning');
+      expect(g.status).toBe('fail');
+      expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
+    },
+  );
+});
+
+describe('point 11: a document naming another image is refused, however it names it', () => {
+  /** RCO's clean Trivy report with nothing naming the image, then `edit` applied. */
+  const trivyWith = (edit: (doc: any) => void) => {
+    const doc = JSON.parse(trivyOfRco({ critical: false, named: false }));
+    doc.ArtifactName = 'rco.tar';
+    edit(doc);
+    return JSON.stringify(doc);
+  };
+  const grypeWith = (target: Record<string, unknown>) => {
+    const doc = JSON.parse(readSample('grype-json-image.json'));
+    doc.matches = [];
+    doc.source.target = {
+      ...doc.source.target,
+      manifestDigest: undefined,
+      imageID: undefined,
+      ...target,
+    };
+    return JSON.stringify(doc);
+  };
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a Trivy report naming another image only in Metadata.Reference (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const res = await upload(
+        app,
+        CI,
+        trivyWith(doc => {
+          doc.Metadata.Reference =
+            'ghcr.io/aquasecurity/trivy-test-images:alpine-310';
+        }),
+        FOR_RELEASE,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        'ghcr.io/aquasecurity/trivy-test-images',
+      );
+      expect(res.body.error.message).toContain(REPO);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a Trivy report whose ArtifactName is a tag of another image (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const res = await upload(
+        app,
+        CI,
+        trivyWith(doc => {
+          doc.ArtifactName = 'docker.io/library/alpine:3.10';
+        }),
+        FOR_RELEASE,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('docker.io/library/alpine');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a Grype image scan whose userInput is a bare word naming another image (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const res = await upload(
+        app,
+        CI,
+        grypeWith({ userInput: 'alpine' }),
+        FOR_RELEASE,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('docker.io/library/alpine');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "refuses: a report tagged as another version of the service's image than it is filed under (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const res = await upload(
+        app,
+        CI,
+        trivyWith(doc => {
+          doc.Metadata.RepoTags = [`${REPO}:0.9.0`];
+        }),
+        FOR_RELEASE,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('0.9.0');
+      expect(res.body.error.message).toContain(RELEASE.version);
+      // A tag that is not a version (latest) says nothing about the version.
+      await upload(
+        app,
+        CI,
+        trivyWith(doc => {
+          doc.Metadata.RepoTags = [`${REPO}:latest`];
+        }),
+        FOR_RELEASE,
+      ).expect(201);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a Grype report whose manifest digest is another image than the one it is filed under (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const res = await upload(
+        app,
+        CI,
+        grypeWith({
+          userInput: `${REPO}:1.5.0`,
+          manifestDigest: OTHER_DIGEST,
+        }),
+        FOR_RELEASE,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(OTHER_DIGEST);
+      expect(res.body.error.message).toContain(DIGEST);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'accepts a report naming only an image config digest (Trivy ImageID, Grype imageID), as asserted by its uploader (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      // The config digest is not the manifest digest: it can neither confirm nor contradict
+      // ?digest, so such a report only has its uploader's word for the image (a guard: this
+      // held before the fix, and must keep holding without refusing honest reports).
+      await upload(
+        app,
+        CI,
+        trivyWith(doc => {
+          doc.Metadata.ImageID = OTHER_DIGEST;
+        }),
+        FOR_RELEASE,
+      ).expect(201);
+      expect((await gate(app, 'image-scanning')).reasons).toContain(
+        'trivy: image asserted by service:external:ci-rco',
+      );
+      await upload(
+        app,
+        CI,
+        grypeWith({
+          userInput: 'docker-archive:rco.tar',
+          imageID: OTHER_DIGEST,
+        }),
+        FOR_RELEASE,
+      ).expect(201);
+      expect((await gate(app, 'image-scanning')).reasons).toContain(
+        'grype: image asserted by service:external:ci-rco',
+      );
+    },
+  );
+});
