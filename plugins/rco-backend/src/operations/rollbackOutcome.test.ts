@@ -80,14 +80,14 @@ describe('adoptedRollbackOutcome', () => {
     });
   });
 
-  it('fails when nothing newer than the baseline serves (it never took effect)', () => {
+  it('is never called failed when nothing newer than the baseline serves yet (the stopped backend may still run it)', () => {
     const out = judge({ phase: 'unknown', revision: '4' }, revision('4'));
-    expect(out.state).toBe('failed');
-    expect(out.reasons[0]).toMatch(/before the rollback took effect/);
+    expect(out.state).toBe('needs-attention');
+    expect(out.reasons[0]).toMatch(/shows no sign the rollback took effect/);
   });
 
-  it('fails when the history shows nothing current', () => {
-    expect(judge({ phase: 'unknown' }).state).toBe('failed');
+  it('needs attention when the history shows nothing current', () => {
+    expect(judge({ phase: 'unknown' }).state).toBe('needs-attention');
   });
 });
 

@@ -31,7 +31,7 @@ export const stillRunning = (p: DriverProgress) => p.phase === 'progressing';
  *   release's lock);
  * - the driver reports the change failed → `failed`, with the driver's words;
  * - a revision newer than the baseline is current → `succeeded`;
- * - otherwise it never took effect → `failed`.
+ * - otherwise nothing shows it took effect, nor that it will not → `needs-attention`.
  */
 export function adoptedRollbackOutcome(o: {
   observed: DriverProgress;
@@ -80,10 +80,15 @@ export function adoptedRollbackOutcome(o: {
       ],
     };
   }
+  // Nothing shows the rollback happened, but nothing shows it will not: the stopped backend's
+  // helm may not have written its pending revision yet when this one looked. Calling that failed
+  // would invite a second rollback racing the first, so a person looks.
   return {
-    state: 'failed',
+    state: 'needs-attention',
+    progress: observed,
     reasons: [
-      'Interrupted by a backend restart before the rollback took effect; nothing is re-run. Check the history and roll back again.',
+      `Adopted after a backend stopped: ${wording.label} shows no sign the rollback took effect, and the stopped backend may still be running it; nothing is re-run.`,
+      `A person needs to look at ${wording.whereToLook} before rolling back again.`,
     ],
   };
 }
