@@ -478,3 +478,317 @@ describe('point 9: GET /ledger/verify cannot be used to burn CPU', () => {
     },
   );
 });
+
+/** The status page's "Ledger verifies" requirement, as a user sees it. */
+async function ledgerPillar(app: any) {
+  const status = await request(app)
+    .get(`${RCO}/status?version=${RELEASE.version}&digest=${RELEASE.digest}`)
+    .set('Authorization', asUser('alice'))
+    .expect(200);
+  return status.body.pillars
+    .flatMap((p: any) => p.requirements)
+    .find((r: any) => r.requirement === 'Ledger verifies');
+}
+
+describe('point 6: a forged entry appended at the end of a chain', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: a database writer appends a sign-off row and its entry, hashed with the published entryHash (%s)',
+    async databaseId => {
+      const { app, knex } = await start(databaseId);
+      await history(app);
+      expect((await verifyNow(app)).ok).toBe(true);
+      const entityRef = 'component:default/rco';
+      const head = await knex('rco_ledger')
+        .where({ entity_ref: entityRef })
+        .orderBy('seq', 'desc')
+        .first();
+      const createdAt = new Date();
+      const payload = {
+        id: '00000000-0000-4000-8000-000000000002',
+        role: 'security',
+        decision: 'approved',
+        release: RELEASE,
+        signer: 'user:default/sam',
+        comment: null,
+        revokes: null,
+        createdAt: createdAt.toISOString(),
+      };
+      await knex('rco_signoffs').insert({
+        id: payload.id,
+        entity_ref: entityRef,
+        role: 'security',
+        decision: 'approved',
+        release_version: RELEASE.version,
+        release_digest: RELEASE.digest,
+        signer: 'user:default/sam',
+        comment: null,
+        revokes: null,
+        created_at: createdAt,
+      });
+      const entry = {
+        entryType: 'signoff',
+        entityRef,
+        actor: 'user:default/sam',
+        payload,
+        createdAt,
+      };
+      await knex('rco_ledger').insert({
+        entry_type: entry.entryType,
+        entity_ref: entityRef,
+        actor: entry.actor,
+        payload: JSON.stringify(payload),
+        prev_hash: head.hash,
+        hash: entryHash(head.hash, entry),
+        created_at: createdAt,
+      });
+      const forged = await knex('rco_ledger').orderBy('seq', 'desc').first();
+      const result = await verifyNow(app);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toContainEqual({
+        chain: entityRef,
+        seq: Number(forged.seq),
+        problem: 'entry not authenticated: its mac was not written with the key',
+      });
+      // Never signed into a checkpoint: the next run reports it again.
+      const checkpoint = await knex('rco_ledger_checkpoints')
+        .where({ chain: entityRef })
+        .first();
+      expect(Number(checkpoint.seq)).toBeLessThan(Number(forged.seq));
+      expect((await verifyNow(app)).problems).toEqual(result.problems);
+    },
+  );
+});
+
+describe('point 6: a rewritten chain behind an unsigned or deleted checkpoint', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: the checkpoint signature set NULL so the rewritten chain is walked and re-signed (%s)',
+    async databaseId => {
+      const { app, knex } = await start(databaseId);
+      await history(app);
+      expect((await verifyNow(app)).ok).toBe(true);
+      const first = await knex('rco_ledger').orderBy('seq', 'asc').first();
+      await rewriteAndRehash(knex, Number(first.seq), p => ({
+        ...p,
+        submitter: 'user:default/mallory',
+      }));
+      await knex('rco_evidence')
+        .where({ id: JSON.parse(first.payload).id })
+        .update({ submitter: 'user:default/mallory' });
+      // The checkpoint moved to the rewritten head, its signature dropped.
+      const head = await knex('rco_ledger')
+        .where({ entity_ref: first.entity_ref })
+        .orderBy('seq', 'desc')
+        .first();
+      await knex('rco_ledger_checkpoints')
+        .where({ chain: first.entity_ref })
+        .update({ hash: head.hash, seq: head.seq, signature: null });
+      const result = await verifyNow(app);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toContainEqual({
+        chain: 'component:default/rco',
+        seq: expect.any(Number),
+        problem: 'checkpoint: not signed with the key',
+      });
+      // Never silently re-signed: the next run says the same.
+      expect((await verifyNow(app)).ok).toBe(false);
+      const after = await knex('rco_ledger_checkpoints')
+        .where({ chain: first.entity_ref })
+        .first();
+      expect(after.signature).toBeNull();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: the checkpoints deleted and the instance restarted, so nothing remembers them (%s)',
+    async databaseId => {
+      const { app, knex, backend } = await start(databaseId);
+      await history(app);
+      expect((await verifyNow(app)).ok).toBe(true);
+      await backend.stop();
+      const first = await knex('rco_ledger').orderBy('seq', 'asc').first();
+      await rewriteAndRehash(knex, Number(first.seq), p => ({
+        ...p,
+        submitter: 'user:default/mallory',
+      }));
+      await knex('rco_evidence')
+        .where({ id: JSON.parse(first.payload).id })
+        .update({ submitter: 'user:default/mallory' });
+      await knex('rco_ledger_checkpoints').delete();
+      const restarted = await startOperationsBackend(knex, {
+        rco: { ledger: { checkpointKey: KEY, onDemandInterval: 'PT0S' } },
+        logLevel: 'error',
+      });
+      const result = await verifyNow(restarted.app);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toContainEqual({
+        chain: 'component:default/rco',
+        seq: expect.any(Number),
+        problem: 'checkpoint: checkpoint removed',
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a checkpoint rolled back to an older signed copy after a restart, tail entries deleted (%s)',
+    async databaseId => {
+      const { app, knex, backend } = await start(databaseId);
+      await history(app);
+      expect((await verifyNow(app)).ok).toBe(true);
+      const older = await knex('rco_ledger_checkpoints').select();
+      await request(app)
+        .post(`${RCO}/waivers`)
+        .set('Authorization', asUser('sam'))
+        .send({
+          gate: 'secret-hygiene',
+          justification: 'Scanner outage, judged by hand',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        })
+        .expect(201);
+      expect((await verifyNow(app)).ok).toBe(true);
+      await backend.stop();
+      // The writer removes the new waiver and its entry and restores the older checkpoint.
+      const newest = await knex('rco_ledger').orderBy('seq', 'desc').first();
+      await knex('rco_ledger').where({ seq: newest.seq }).delete();
+      await knex('rco_waivers')
+        .where({ id: JSON.parse(newest.payload).id })
+        .delete();
+      await knex('rco_ledger_checkpoints').delete();
+      await knex('rco_ledger_checkpoints').insert(older);
+      const restarted = await startOperationsBackend(knex, {
+        rco: { ledger: { checkpointKey: KEY, onDemandInterval: 'PT0S' } },
+        logLevel: 'error',
+      });
+      const result = await verifyNow(restarted.app);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toContainEqual({
+        chain: 'component:default/rco',
+        seq: expect.any(Number),
+        problem: expect.stringMatching(
+          /^checkpoint: differs from the signed record of all chain heads/,
+        ),
+      });
+    },
+  );
+});
+
+describe('point 6: the stored verification result', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: a row inserted into rco_ledger_verifications with ok: true makes the ledger read as verified (%s)',
+    async databaseId => {
+      const { app, knex } = await start(databaseId);
+      await history(app);
+      const now = new Date();
+      await knex('rco_ledger_verifications').insert({
+        started_at: now,
+        finished_at: now,
+        ok: true,
+        result: JSON.stringify({
+          ok: true,
+          ranAt: now.toISOString(),
+          entries: 1,
+          checkpoints: 0,
+          rows: 0,
+          signed: true,
+          full: true,
+          problems: [],
+          cannotDetect: [],
+        }),
+      });
+      const read = await stored(app);
+      expect(read.ok).toBe(false);
+      expect(read.problems).toEqual([
+        {
+          problem:
+            'the stored verification result is not signed with the key: not trusted',
+        },
+      ]);
+      expect(await ledgerPillar(app)).toMatchObject({ met: false });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'a run the backend stored itself reads as verified, on the status page too (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId);
+      await history(app);
+      expect((await verifyNow(app)).ok).toBe(true);
+      expect(await stored(app)).toMatchObject({ ok: true, signed: true });
+      expect(await ledgerPillar(app)).toMatchObject({ met: true });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'without a key says that the stored result itself can be forged (%s)',
+    async databaseId => {
+      const { app } = await start(databaseId, { onDemandInterval: 'PT0S' });
+      await history(app);
+      await verifyNow(app);
+      const read = await stored(app);
+      expect(read.signed).toBe(false);
+      expect(read.cannotDetect.join(' ')).toMatch(
+        /stored verification result can be forged/,
+      );
+    },
+  );
+});
+
+describe('point 6: runbooks the gates read are in the ledger', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: rco_runbook_versions.document edited (targets.rpo → P3650D) goes unnoticed (%s)',
+    async databaseId => {
+      const { app, knex } = await start(databaseId);
+      await request(app)
+        .get(`${RCO}/runbook`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      await history(app);
+      const [version] = await knex('rco_runbook_versions').select(
+        'id',
+        'document',
+      );
+      expect(version).toBeDefined();
+      expect((await verifyNow(app)).ok).toBe(true);
+      const document = JSON.parse(version.document);
+      document.targets = { ...document.targets, rpo: "P3650D" };
+      await knex('rco_runbook_versions')
+        .where({ id: version.id })
+        .update({ document: JSON.stringify(document) });
+      const result = await verifyNow(app);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toEqual([
+        {
+          table: 'rco_runbook_versions',
+          id: String(version.id),
+          problem: expect.stringMatching(
+            /^differs from its ledger entry \d+ \(documentHash\)$/,
+          ),
+        },
+      ]);
+      expect(JSON.stringify(result)).not.toMatch(/P3650D/);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a runbook version inserted directly into the database is read by the gates unnoticed (%s)',
+    async databaseId => {
+      const { app, knex } = await start(databaseId);
+      await request(app)
+        .get(`${RCO}/runbook`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      const [version] = await knex('rco_runbook_versions').select();
+      const { id: _id, ...copy } = version;
+      await knex('rco_runbook_versions').insert({
+        ...copy,
+        content_hash: 'e'.repeat(64),
+      });
+      const result = await verifyNow(app);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toContainEqual({
+        table: 'rco_runbook_versions',
+        id: expect.any(String),
+        problem: 'no ledger entry',
+      });
+    },
+  );
+});
