@@ -73,10 +73,11 @@ describe('what the real samples name', () => {
     });
   });
 
-  it('Grype: its manifest digest, not the bare user input', () => {
+  it('Grype: its manifest digest, and the bare user input as the Docker Hub image it pulls', () => {
     const sample = JSON.parse(readSample('grype-json-image.json'));
     expect(parse('grype', 'grype-json-image.json').image).toEqual({
-      repositories: [],
+      repository: 'docker.io/library/user-input',
+      repositories: ['docker.io/library/user-input'],
       digests: [sample.source.target.manifestDigest],
       tags: [],
     });

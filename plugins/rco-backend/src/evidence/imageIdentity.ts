@@ -24,6 +24,44 @@ export function parseImageReference(
   return { repository: normaliseRepository(repository), tag, digest };
 }
 
+/** Schemes Syft and Grype accept before an image reference; the others name files, not images. */
+const REFERENCE_SCHEMES = ['docker:', 'podman:', 'registry:'];
+const FILE_SCHEMES =
+  /^(docker-archive|oci-archive|oci-dir|singularity|dir|file|sbom|purl|cpe):/i;
+
+/**
+ * The image reference a scanner's input names (Grype's `userInput`, Trivy's `ArtifactName`),
+ * or undefined when it names a file or directory. A bare word is a reference: `alpine` is what
+ * `docker pull alpine` pulls, docker.io/library/alpine, so it names that image.
+ */
+export function inputReference(input: unknown): string | undefined {
+  if (typeof input !== 'string') return undefined;
+  const trimmed = input.trim();
+  if (FILE_SCHEMES.test(trimmed)) return undefined;
+  const scheme = REFERENCE_SCHEMES.find(s =>
+    trimmed.toLowerCase().startsWith(s),
+  );
+  const ref = scheme ? trimmed.slice(scheme.length) : trimmed;
+  return parseImageReference(ref) ? ref : undefined;
+}
+
+/** A tag that reads as a version (1.5.0, v1.5, 2): latest, main or sha-abc say nothing of one. */
+const VERSION_TAG = /^v?\d+(\.\d+)*([-+][0-9a-z.+-]+)?$/i;
+
+export const isVersionTag = (tag: string) => VERSION_TAG.test(tag);
+
+/**
+ * Whether an image's tag agrees with the release version it is filed under: the same version
+ * (a leading v aside), or a floating tag the version falls under (1.5 for 1.5.0). Tags that are
+ * not versions agree with any version.
+ */
+export function tagAgreesWithVersion(tag: string, version: string): boolean {
+  if (!isVersionTag(tag)) return true;
+  const t = tag.replace(/^v/i, '');
+  const v = version.replace(/^v/i, '');
+  return t === v || v.startsWith(`${t}.`);
+}
+
 /** The canonical spelling registries use: docker.io/library/alpine for alpine. */
 export function normaliseRepository(repository: string): string {
   const lower = repository.toLowerCase().replace(/\/+$/, '');
@@ -164,8 +202,23 @@ export function resolveSubject(input: {
         )}, not this service's repository ${repositories.join(' or ')}`,
       );
   }
+  // The tags a document names are versions of the image too (registry.example/rco:0.9.0 is
+  // not release 1.5.0): when the version is known, one version-like tag must agree with it.
+  const version = query.version ?? document.version;
+  const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(':') + 1);
+  const versionTags = (image?.tags ?? []).filter(t => isVersionTag(tagOf(t)));
+  if (
+    version &&
+    versionTags.length &&
+    !versionTags.some(t => tagAgreesWithVersion(tagOf(t), version))
+  )
+    throw new InputError(
+      `${where} is about image ${versionTags.join(
+        ', ',
+      )} but was filed under version ${version}`,
+    );
   return {
-    version: query.version ?? document.version,
+    version,
     digest,
     // The document's full commit rather than a query's short form of it.
     commit: document.commit ?? query.commit,

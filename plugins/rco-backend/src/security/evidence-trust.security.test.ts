@@ -31,8 +31,11 @@ function trivyOfRco(options: {
   named?: boolean;
 }) {
   const doc = JSON.parse(readSample('trivy-image-alpine310.json'));
-  doc.ArtifactName = `${REPO}:1.5.0`;
+  // A tarball path names no image; a reference does (Metadata.Reference, ArtifactName).
+  doc.ArtifactName = options.named === false ? 'rco.tar' : `${REPO}:1.5.0`;
   doc.Metadata.RepoTags = options.named === false ? [] : [`${REPO}:1.5.0`];
+  if (options.named === false) delete doc.Metadata.Reference;
+  else doc.Metadata.Reference = `${REPO}:1.5.0`;
   doc.Metadata.RepoDigests =
     options.named === false ? [] : [`${REPO}@${options.digest ?? DIGEST}`];
   if (options.named === false) delete doc.Metadata.ImageID;

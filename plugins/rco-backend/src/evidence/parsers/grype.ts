@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { VulnerabilityScanSummary } from '@internal/plugin-rco-common';
 import { EvidenceParser } from './types';
-import { namedImage } from '../imageIdentity';
+import { inputReference, namedImage } from '../imageIdentity';
 import {
   deepClone,
   firstDigest,
@@ -68,18 +68,19 @@ function readTarget(doc: JsonRecord): { artifact?: string; digest?: string } {
 
 /**
  * The image an image scan names: its manifest digest, pinned references and tags, and the
- * user's input when it is a reference (not a bare word such as a directory name).
+ * user's input when it is a reference. A bare word is one (`alpine` is docker.io/library/alpine);
+ * `docker-archive:`, `dir:` and the like name files. `imageID` is the config digest, not the
+ * manifest digest, so it is never compared with the digest the report is filed under.
  */
 function targetImage(doc: JsonRecord) {
   const source = isRecord(doc.source) ? doc.source : {};
   const target = source.target;
   if (source.type !== 'image' || !isRecord(target)) return undefined;
-  const input = str(target.userInput);
   return namedImage({
     refs: [
       ...(Array.isArray(target.repoDigests) ? target.repoDigests : []),
       ...(Array.isArray(target.tags) ? target.tags : []),
-      ...(input && /[/:@]/.test(input) ? [input] : []),
+      inputReference(target.userInput),
     ],
     digests: [target.manifestDigest],
   });

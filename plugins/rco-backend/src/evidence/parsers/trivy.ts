@@ -5,7 +5,7 @@ import {
   VulnerabilityScanSummary,
 } from '@internal/plugin-rco-common';
 import { EvidenceParser } from './types';
-import { namedImage } from '../imageIdentity';
+import { inputReference, namedImage } from '../imageIdentity';
 import {
   deepClone,
   firstDigest,
@@ -165,14 +165,21 @@ export const trivyParser: EvidenceParser = {
       secrets,
       misconfigurations,
     };
-    // The image the report names: pinned references, tags, and an ArtifactName only when it is
-    // a pinned reference (it is often a tarball path or a tag that RepoTags already holds).
+    // The image the report names: pinned references, tags, the reference it was pulled by
+    // (Metadata.Reference) and, for an image scan, an ArtifactName that is a reference (a tag
+    // counts as much as a digest; a tarball path names no image). ImageID is the image's config
+    // digest, not its manifest digest: it is never compared with the digest a report is filed
+    // under (they differ for every image), so it names nothing here.
     const artifactName = str(sanitized.ArtifactName);
+    const artifactType = str(sanitized.ArtifactType);
+    const imageScan =
+      artifactType === undefined || artifactType === 'container_image';
     const image = namedImage({
       refs: [
         ...repoDigests,
         ...(Array.isArray(metadata.RepoTags) ? metadata.RepoTags : []),
-        ...(artifactName?.includes('@sha256:') ? [artifactName] : []),
+        inputReference(metadata.Reference),
+        imageScan ? inputReference(artifactName) : undefined,
       ],
     });
     return {
