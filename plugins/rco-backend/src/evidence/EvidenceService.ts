@@ -9,6 +9,7 @@ import {
 } from '../database/EvidenceStore';
 import { decodeEvidenceBody } from './decode';
 import { maskDocument } from './secrets/maskDocument';
+import { rawTextHoldsSecret, serialiseMasked } from './secrets/maskRaw';
 import { EvidenceParser } from './parsers/types';
 import { resolveSubject } from './imageIdentity';
 
@@ -65,7 +66,14 @@ export class EvidenceService {
     // Every string of every document is masked before a parser sees it, so neither the stored
     // raw nor the summary built from it can hold a secret (the parsers' masks come on top).
     const masks: Array<{ doc: unknown; masked: boolean }> = [];
-    for (const { doc } of documents) masks.push(await maskDocument(doc));
+    for (const { doc, text, format } of documents) {
+      const masked = await maskDocument(doc);
+      // The text kept verbatim holds more than its parsed value (YAML comments, the earlier
+      // value of a repeated JSON key): it is kept only if the text masker finds nothing in it.
+      const rawHasSecret =
+        text !== undefined && (await rawTextHoldsSecret(text, format));
+      masks.push({ doc: masked.doc, masked: masked.masked || rawHasSecret });
+    }
     const collectedAt = options.now ?? new Date();
     const records: NewEvidence[] = documents.map(
       ({ doc, text, format }, index) => {
@@ -95,6 +103,10 @@ export class EvidenceService {
           },
           repositories: this.repositoriesOf(options.entityRef),
         });
+        const stored =
+          unchanged && text
+            ? { raw: text, rawFormat: format }
+            : serialiseMasked(parsed.sanitized, format);
         return {
           entityRef: options.entityRef,
           kind: parser.kind,
@@ -117,12 +129,9 @@ export class EvidenceService {
                 image: parsed.image,
               } as typeof parsed.summary)
             : parsed.summary,
-          // The upload is kept as sent unless a secret had to be masked out of it.
-          raw:
-            unchanged && text
-              ? text
-              : JSON.stringify(parsed.sanitized, null, 2),
-          rawFormat: unchanged && text ? format : 'json',
+          // The upload is kept as sent unless a secret had to be masked out of it (then the
+          // masked document, re-serialised: YAML stays YAML).
+          ...stored,
         };
       },
     );

@@ -134,7 +134,11 @@ const JSON_PROBLEMS: Array<[RegExp, string]> = [
  * malformed upload may be malformed right at a secret, and the message reaches the caller and
  * the audit log.
  */
-function jsonError(text: string, error: Error, prefix: string): InputError {
+export function jsonError(
+  text: string,
+  error: Error,
+  prefix: string,
+): InputError {
   const message = error.message ?? '';
   const problem =
     JSON_PROBLEMS.find(([pattern]) => pattern.test(message))?.[1] ??

@@ -385,10 +385,12 @@ describe('point 5: no secret is stored, in any format', () => {
           const res = await upload(app, body);
           const context = `${file} with a secret at ${place}`;
           // Stored, or refused as malformed (a planting may break a field the format needs).
-          expect({ context, ok: [200, 201, 400].includes(res.status) }).toEqual({
-            context,
-            ok: true,
-          });
+          expect({ context, ok: [200, 201, 400].includes(res.status) }).toEqual(
+            {
+              context,
+              ok: true,
+            },
+          );
           stored += res.status < 300 ? 1 : 0;
           const everything = await everythingAbout(app, res);
           expect({ context, leaked: everything.includes(secret) }).toEqual({
@@ -676,10 +678,7 @@ describe('point 5 (review): no secret in the raw upload, a JSON route error or a
       expect(JSON.parse(body).Note).toBe('n');
       const res = await upload(app, body);
       expect(res.status).toBe(201);
-      expectAbsent(await everythingAbout(app, res), [
-        plain,
-        escaped.slice(1),
-      ]);
+      expectAbsent(await everythingAbout(app, res), [plain, escaped.slice(1)]);
       expect(JSON.parse(await rawText(app, res)).ArtifactName).toBe(
         JSON.parse(trivy).ArtifactName,
       );
@@ -757,7 +756,11 @@ describe('point 5 (review): no secret in the raw upload, a JSON route error or a
           .set('Authorization', ALICE)
           .set('Content-Type', 'application/json')
           .send(readSample('helm-v3-status.json'));
-        expect({ path, status: good.status }).toEqual({ path, status: 201 });
+        // 201 the first time, 200 (already stored) after.
+        expect({ path, ok: [200, 201].includes(good.status) }).toEqual({
+          path,
+          ok: true,
+        });
       }
       expectAbsent(logs.join('\n'), [secret.slice(0, 8)]);
     },

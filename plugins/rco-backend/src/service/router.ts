@@ -23,6 +23,7 @@ import express from 'express';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
 import { sameEntityRef } from '../lib/entityRefs';
+import { handleBodyParserError } from './bodyParserErrors';
 
 /** Ref equality that treats an unparsable ref as naming nothing (the catalog says 404 too). */
 const safeSame = (a: string, b: Parameters<typeof sameEntityRef>[1]) => {
@@ -86,30 +87,28 @@ export async function createRouter(options: RouterOptions) {
   const router: TypedRouter = await createOpenApiRouter({
     middleware: [
       (req, res, next) => {
+        // Case-insensitive like Express's routing: `…/Evidence` reaches the upload route too,
+        // and must not go through the JSON parser (the route wants the bytes as sent).
         if (
           !(
             req.method === 'POST' &&
-            /^\/entities\/[^/]+\/[^/]+\/[^/]+\/evidence\/?$/.test(req.path)
+            /^\/entities\/[^/]+\/[^/]+\/[^/]+\/evidence\/?$/i.test(req.path)
           )
         ) {
-          json(req, res, next);
+          json(req, res, error =>
+            handleBodyParserError(error, req, res, next, '1 MB'),
+          );
           return;
         }
-        raw(req, res, (error?: any) => {
-          // Answered here: the OpenAPI validator would turn any error passed on into a 400.
-          if (error?.type === 'entity.too.large') {
-            res.status(413).json({
-              error: {
-                name: 'PayloadTooLargeError',
-                message: `The upload is larger than the limit of ${options.config.maxUploadBytes} bytes (rco.evidence.maxUploadBytes)`,
-              },
-              request: { method: req.method, url: req.originalUrl },
-              response: { statusCode: 413 },
-            });
-            return;
-          }
-          next(error);
-        });
+        raw(req, res, error =>
+          handleBodyParserError(
+            error,
+            req,
+            res,
+            next,
+            `${options.config.maxUploadBytes} bytes (rco.evidence.maxUploadBytes)`,
+          ),
+        );
       },
     ],
   });

@@ -1,4 +1,5 @@
 import { REDACTED } from '../parsers/mask';
+import { commandSecretTokens } from './commandRules';
 import { isSecretName } from './secretNames';
 import { secretlintRanges } from './secretlint';
 import { replaceRanges, textSecretRanges } from './textRules';
@@ -72,6 +73,17 @@ function walkStructure(root: Container, walk: Walk) {
   while (stack.length) {
     const node = stack.pop()!;
     if (Array.isArray(node)) {
+      // `["mysql", "-p", "hunter2"]`, `["sshpass", "-phunter2", …]`: before the items are read.
+      const tokens = node.map(item => (typeof item === 'string' ? item : ''));
+      for (const { index, from } of commandSecretTokens(tokens)) {
+        const item = tokens[index];
+        setValue(
+          walk,
+          node,
+          index,
+          from === 0 ? maskScalar(item) : item.slice(0, from) + REDACTED,
+        );
+      }
       for (let i = 0; i < node.length; i++) {
         const item = node[i];
         // `--password`, `hunter2` as two arguments of a container's args or command.
@@ -104,13 +116,11 @@ function walkStructure(root: Container, walk: Walk) {
         }
       }
     }
-    // {name|key: <secret name>, value: …}: environment variables, HTTP headers, Helm values.
-    if (
-      'value' in record &&
-      ((typeof record.name === 'string' && isSecretName(record.name)) ||
-        (typeof record.key === 'string' && isSecretName(record.key)))
-    ) {
-      setValue(walk, record, 'value', maskScalar(record.value));
+    // {name|key: <secret name>, value: …}: environment variables, HTTP headers, Helm values;
+    // in any case (`{"Name": "DB_PASSWORD", "Value": …}` as Go and .NET tools write it).
+    const pair = namedValueKey(record);
+    if (pair !== undefined) {
+      setValue(walk, record, pair, maskScalar(record[pair]));
     }
     for (const key of Object.keys(record)) {
       walk.keys.push({ holder: record, key });
@@ -132,6 +142,21 @@ function walkStructure(root: Container, walk: Walk) {
       visit(record, key, value);
     }
   }
+}
+
+/** The value key of a `{name|key: <secret name>, value: …}` pair (any case), or undefined. */
+function namedValueKey(record: Record<string, unknown>): string | undefined {
+  let valueKey: string | undefined;
+  let secret = false;
+  for (const key of Object.keys(record)) {
+    const lower = key.length <= 5 ? key.toLowerCase() : '';
+    if (lower === 'value') valueKey = key;
+    else if (lower === 'name' || lower === 'key') {
+      const name = record[key];
+      secret ||= typeof name === 'string' && isSecretName(name);
+    }
+  }
+  return secret ? valueKey : undefined;
 }
 
 function decodeBase64(text: string): string | undefined {
@@ -184,7 +209,9 @@ export async function maskTexts(
     const decoded = decodeBase64(text);
     if (decoded === undefined) return;
     const json =
-      documents.length < MAX_BASE64_DOCUMENTS ? jsonContainer(decoded) : undefined;
+      documents.length < MAX_BASE64_DOCUMENTS
+        ? jsonContainer(decoded)
+        : undefined;
     if (json) documents.push([i, json]);
     else plain.push([i, decoded]);
   });

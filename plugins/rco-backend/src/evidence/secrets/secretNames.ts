@@ -30,6 +30,8 @@ const SECRET_WORDS = new Set([
   'secretkey',
   'cookie',
   'bearer',
+  // A personal access token (GITHUB_PAT, GITLAB_PAT).
+  'pat',
 ]);
 
 /** Two adjacent words that make a name secret (`api_key`, `private-key`, `AccessKey`). */
@@ -43,11 +45,17 @@ const SECRET_PAIRS = new Set([
   'encryptionkey',
   'masterkey',
   'clientsecret',
+  'jwtkey',
+  'sshkey',
+  'hmackey',
+  'tlskey',
+  'deploykey',
+  'licensekey',
 ]);
 
 /** Long enough to be unambiguous inside a glued name. */
 const GLUED =
-  /password|passwd|passphrase|secret|token|apikey|privatekey|accesskey|credential/;
+  /password|passwd|passphrase|secret|token|apikey|privatekey|accesskey|credential|jwtkey/;
 
 /** Last words of names that refer to a secret without holding it. */
 const REFERENCE_WORDS = new Set([
@@ -86,6 +94,8 @@ export function isSecretName(name: string): boolean {
   if (REFERENCE_WORDS.has(words[words.length - 1]) && words.length > 1) {
     return false;
   }
+  // A JSON Web Token on its own (`JWT=eyJ…`); `jwt_issuer` is not one.
+  if (words.length === 1 && words[0] === 'jwt') return true;
   for (let i = 0; i < words.length; i++) {
     if (SECRET_WORDS.has(words[i])) return true;
     // `pass` alone is a count in policy reports (summary.pass); beside another word it is a password.

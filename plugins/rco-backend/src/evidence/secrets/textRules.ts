@@ -1,3 +1,4 @@
+import { commandSecretRanges } from './commandRules';
 import { isSecretName } from './secretNames';
 
 /**
@@ -90,12 +91,16 @@ class ValueReader {
 }
 
 const REDACTED_ALREADY = /^\*+REDACTED\*+$/;
+const NOT_A_VALUE = /^(?:true|false|null|~)$/i;
+/** `pass` alone: a count in policy reports, a password in text; judged by its value. */
+const PASS = /^pass$/i;
 const ENV_ENTRY = new RegExp(String.raw`^\s*(${NAME})=`);
 /**
  * Every secret name holds one of these (see secretNames.ts): a text without any cannot have one,
  * and most strings of a scan report (descriptions, paths, versions) are skipped at this cost.
  */
-const SECRET_NAME_HINT = /pass|pw|secret|token|cred|auth|key|cookie|bearer/i;
+const SECRET_NAME_HINT =
+  /pass|pw|secret|token|cred|auth|key|cookie|bearer|jwt|pat/i;
 
 function pemBlocks(text: string, ranges: Range[]) {
   const begin = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
@@ -130,10 +135,18 @@ export function textSecretRanges(text: string): Range[] {
     const reader = new ValueReader(text, rule.stop);
     rule.pattern.lastIndex = 0;
     for (const match of text.matchAll(rule.pattern)) {
-      if (!isSecretName(match[1])) continue;
-      push(reader.read(match.index! + match[0].length, rule.noDash));
+      const pass = PASS.test(match[1]);
+      if (!pass && !isSecretName(match[1])) continue;
+      const range = reader.read(match.index! + match[0].length, rule.noDash);
+      if (!range) continue;
+      const value = text.slice(range[0], range[1]);
+      // A flag (`automountServiceAccountToken: true`) or an empty value is not a secret, nor
+      // is a count under `pass` (a policy report's `pass: 3`); `pass: x` in text is a password.
+      if (NOT_A_VALUE.test(value) || (pass && /^\d+$/.test(value))) continue;
+      push(range);
     }
   }
+  commandSecretRanges(text).forEach(push);
 
   // An authorization scheme followed by its credential, whatever precedes it.
   for (const match of text.matchAll(
@@ -143,9 +156,9 @@ export function textSecretRanges(text: string): Range[] {
     push([start, start + match[1].length]);
   }
   // The user information of a URL (user:password@, or a bare token@).
-  for (const match of text.includes('@') ? text.matchAll(
-    /\b[a-z][a-z0-9+.-]{0,31}:\/\/([^\s/?#@"']{1,1024})@/gi,
-  ) : []) {
+  for (const match of text.includes('@')
+    ? text.matchAll(/\b[a-z][a-z0-9+.-]{0,31}:\/\/([^\s/?#@"']{1,1024})@/gi)
+    : []) {
     const start = match.index! + match[0].length - 1 - match[1].length;
     push([start, start + match[1].length]);
   }
