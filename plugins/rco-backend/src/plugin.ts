@@ -70,9 +70,11 @@ export const rcoPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(rcoPermissions);
         const store = await DatabaseRunbookStore.create({
           database: deps.database,
+          ledgerKey: config.ledger.checkpointKey,
         });
         const db = await deps.database.getClient();
-        const ledger = new Ledger(db);
+        // The key authenticates every entry written (ADR 0004).
+        const ledger = new Ledger(db, config.ledger.checkpointKey);
         const evidenceStore = new DatabaseEvidenceStore(db, ledger);
         const decisions = new DecisionStore(db, ledger);
         const runbooks = new RunbookService(

@@ -5,6 +5,7 @@ import {
 import { Runbook } from '@internal/plugin-rco-common';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { Knex } from 'knex';
+import { Ledger } from './Ledger';
 import {
   RunbookReadError,
   RunbookState,
@@ -68,18 +69,26 @@ export class DatabaseRunbookStore implements RunbookStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
+    /** The ledger key (rco.ledger.checkpointKey): the entries this store writes carry its mac. */
+    ledgerKey?: Buffer;
   }): Promise<DatabaseRunbookStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseRunbookStore(client);
+    return new DatabaseRunbookStore(
+      client,
+      new Ledger(client, options.ledgerKey),
+    );
   }
 
   /** Parsed documents by content hash: immutable, shared by entities with the same runbook. */
   private readonly documents = new Map<string, Runbook>();
 
-  private constructor(private readonly db: Knex) {}
+  private constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+  ) {}
 
   private parsed(
     hash: string,
@@ -110,8 +119,16 @@ export class DatabaseRunbookStore implements RunbookStore {
   }): Promise<string> {
     const { entityRef, runbook, source, seenAt } = options;
     const hash = hashRunbook(runbook);
-    await this.db<VersionRow>('rco_runbook_versions')
-      .insert({
+    // The gates read the stored document (targets, for one): a version and its ledger entry
+    // commit together, and the reconciler recomputes the content hash from the stored document
+    // (ADR 0004). Seeing the same version again only moves last_seen_at, which is not recorded.
+    await this.db.transaction(async tx => {
+      await this.ledger.lock(tx, entityRef);
+      const updated = await tx('rco_runbook_versions')
+        .where({ entity_ref: entityRef, content_hash: hash })
+        .update({ last_seen_at: seenAt, source });
+      if (updated > 0) return;
+      await tx<VersionRow>('rco_runbook_versions').insert({
         entity_ref: entityRef,
         version: runbook.metadata.version,
         content_hash: hash,
@@ -122,9 +139,20 @@ export class DatabaseRunbookStore implements RunbookStore {
         source,
         first_seen_at: seenAt,
         last_seen_at: seenAt,
-      })
-      .onConflict(['entity_ref', 'content_hash'])
-      .merge({ last_seen_at: seenAt, source });
+      });
+      await this.ledger.append(tx, {
+        entryType: 'runbook-version',
+        entityRef,
+        actor: 'plugin:rco',
+        payload: {
+          version: runbook.metadata.version,
+          contentHash: hash,
+          title: runbook.metadata.title,
+          status: runbook.metadata.status,
+          date: runbook.metadata.date,
+        },
+      });
+    });
     return hash;
   }
 

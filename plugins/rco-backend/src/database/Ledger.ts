@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
+import { ledgerMac, ledgerMacMatches } from './LedgerMac';
+import { LedgerVerifications, StoredVerification } from './LedgerVerifications';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -12,6 +14,8 @@ export interface LedgerEntry {
   payload: Record<string, unknown>;
   prevHash: string;
   hash: string;
+  /** HMAC-SHA256 of the hash under the ledger key (absent without a key). */
+  mac?: string;
   createdAt: Date;
 }
 
@@ -62,8 +66,11 @@ const fromRow = (row: any): LedgerEntry => ({
   payload: JSON.parse(row.payload),
   prevHash: row.prev_hash,
   hash: row.hash,
+  mac: row.mac ?? undefined,
   createdAt: toDate(row.created_at),
 });
+
+const MAC_PURPOSE = 'entry';
 
 /** Why an entry does not continue its chain from `prevHash`, or undefined if it does. */
 const brokenBecause = (prevHash: string, entry: LedgerEntry) => {
@@ -82,8 +89,23 @@ const brokenBecause = (prevHash: string, entry: LedgerEntry) => {
 export class Ledger {
   /** The chains each open transaction has locked already (one round trip less per append). */
   private readonly held = new WeakMap<Knex.Transaction, Set<string>>();
+  private readonly verifications: LedgerVerifications;
 
-  constructor(private readonly db: Knex) {}
+  /**
+   * `key` (rco.ledger.checkpointKey) authenticates every entry written: someone who can write the
+   * database but does not hold the key cannot append or rewrite an entry that verifies.
+   */
+  constructor(private readonly db: Knex, private readonly key?: Buffer) {
+    this.verifications = new LedgerVerifications(db, key);
+  }
+
+  /** Why an entry that must carry a mac does not, or undefined if it does. */
+  private unauthenticated(entry: LedgerEntry) {
+    if (!this.key) return undefined;
+    return ledgerMacMatches(this.key, MAC_PURPOSE, entry.hash, entry.mac)
+      ? undefined
+      : 'entry not authenticated: its mac was not written with the key';
+  }
 
   /**
    * Serialises the writers of one chain (one entity; entries without an entity form their own
@@ -151,8 +173,10 @@ export class Ledger {
     // JavaScript dates carry milliseconds, which SQLite and PostgreSQL keep exactly.
     const createdAt = new Date();
     const hash = entryHash(prevHash, { ...entry, createdAt });
+    const mac = this.key ? ledgerMac(this.key, MAC_PURPOSE, hash) : undefined;
     const [row] = await tx('rco_ledger')
       .insert({
+        mac: mac ?? null,
         entry_type: entry.entryType,
         entity_ref: entry.entityRef ?? null,
         actor: entry.actor,
@@ -163,7 +187,7 @@ export class Ledger {
       })
       .returning('seq');
     const seq = typeof row === 'object' ? Number(row.seq) : Number(row);
-    return { seq, ...entry, prevHash, hash, createdAt };
+    return { seq, ...entry, prevHash, hash, mac, createdAt };
   }
 
   async list(
@@ -198,11 +222,12 @@ export class Ledger {
    * where the others break; a broken chain does not stop the others from being checked.
    * `signedOnly` ignores unsigned checkpoints (written before a key was configured); `full`
    * ignores all of them and re-hashes every chain from its start (an entry edited before its
-   * chain's checkpoint without recomputing the later hashes is found only this way).
+   * chain's checkpoint without recomputing the later hashes is found only this way). With a key,
+   * every entry after `macAfter` (the entries written before the key are not) must carry its mac.
    */
   async walkFromCheckpoints(
     db: Knex,
-    options: { signedOnly: boolean; full?: boolean },
+    options: { signedOnly: boolean; full?: boolean; macAfter?: number },
   ): Promise<ChainWalk> {
     const heads = new Map<string, { seq: number; hash: string }>();
     const broken = new Map<string, { seq: number; reason: string }>();
@@ -228,7 +253,11 @@ export class Ledger {
         entries++;
         const prevHash =
           heads.get(chain)?.hash ?? row.checkpoint_hash ?? GENESIS;
-        const reason = brokenBecause(prevHash, entry);
+        const reason =
+          brokenBecause(prevHash, entry) ??
+          (entry.seq > (options.macAfter ?? 0)
+            ? this.unauthenticated(entry)
+            : undefined);
         if (reason) {
           broken.set(chain, { seq: entry.seq, reason });
           firstBroken ??= { seq: entry.seq, reason };
@@ -239,44 +268,14 @@ export class Ledger {
     return { entries, heads, broken, firstBroken };
   }
 
-  /** Stores the outcome of a verification run; readers use the newest (see latestVerification). */
-  async recordVerification(run: {
-    startedAt: Date;
-    ok: boolean;
-    result: object;
-  }) {
-    await this.db('rco_ledger_verifications').insert({
-      started_at: run.startedAt,
-      finished_at: new Date(),
-      ok: run.ok,
-      result: JSON.stringify(run.result),
-    });
-    // Keep a short history: the newest run is what counts.
-    const keep = await this.db('rco_ledger_verifications')
-      .orderBy('id', 'desc')
-      .offset(99)
-      .first('id');
-    if (keep) {
-      await this.db('rco_ledger_verifications')
-        .where('id', '<', keep.id)
-        .delete();
-    }
+  /** Stores the outcome of a verification run, signed with the key (see LedgerVerifications). */
+  recordVerification(run: { startedAt: Date; ok: boolean; result: object }) {
+    return this.verifications.record(run);
   }
 
-  /** The newest stored verification outcome, if any run has finished yet. */
-  async latestVerification(): Promise<
-    { startedAt: Date; finishedAt: Date; ok: boolean; result: any } | undefined
-  > {
-    const row = await this.db('rco_ledger_verifications')
-      .orderBy('id', 'desc')
-      .first();
-    if (!row) return undefined;
-    return {
-      startedAt: toDate(row.started_at),
-      finishedAt: toDate(row.finished_at),
-      ok: Boolean(row.ok),
-      result: JSON.parse(row.result),
-    };
+  /** The newest stored outcome; one not signed with the key reads as a failed verification. */
+  latestVerification(): Promise<StoredVerification | undefined> {
+    return this.verifications.latest();
   }
 
   /** Recomputes every hash from the beginning and names the first entry that does not match. */

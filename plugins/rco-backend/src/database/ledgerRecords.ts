@@ -166,7 +166,44 @@ export const LEDGER_TABLES: LedgerTable[] = [
       claimedAt: iso(row.claimed_at),
     }),
   },
+  {
+    // Runbook versions the gates read (targets, for one). The entry names the version and its
+    // content hash; the row's document is hashed again on every run, so an edit of the document
+    // that leaves content_hash alone differs in documentHash.
+    table: 'rco_runbook_versions',
+    primaryKey: 'id',
+    columns: [
+      'id',
+      'entity_ref',
+      'version',
+      'content_hash',
+      'title',
+      'status',
+      'document_date',
+      'document',
+    ],
+    creates: ['runbook-version'],
+    key: (record, entityRef) => `${entityRef} ${record.contentHash}`,
+    fromRow: row => ({
+      version: row.version,
+      contentHash: row.content_hash,
+      title: row.title,
+      status: row.status,
+      date: row.document_date,
+      documentHash: documentDigest(row.document),
+    }),
+    fromEntry: payload => ({ ...payload, documentHash: payload.contentHash }),
+  },
 ];
+
+/** sha256 of a stored runbook document's canonical JSON; a document that does not parse is its text's. */
+function documentDigest(document: string): string {
+  try {
+    return sha256(canonicalJson(JSON.parse(document)));
+  } catch {
+    return sha256(document);
+  }
+}
 
 /** Absent and null mean the same in a record: older entries simply leave empty fields out. */
 export function withoutNulls(value: unknown): unknown {

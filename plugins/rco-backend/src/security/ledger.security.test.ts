@@ -151,6 +151,7 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
         'rco_waivers',
         'rco_overrides',
         'rco_target_claims',
+        'rco_runbook_versions',
       ])
         rows += await count(table);
       expect(result.rows).toBe(rows);

@@ -40,13 +40,13 @@ export interface LedgerVerificationResult {
 
 const LIMITS = [
   'a writer who also holds the checkpoint key',
-  "deletion of a chain's newest entries written since its last checkpoint",
-  'a checkpoint table restored from an older copy together with entries rewritten after it, unless this backend instance saw the newer checkpoint',
+  'the checkpoints, their signed record and the entries all restored together from an older copy of the database (newer entries lost), unless this backend instance saw the newer record',
+  'the newest stored verification outcomes deleted so that an older genuine one is read (its ranAt shows its age), unless this backend instance saw a newer one',
   'changes to a stored raw evidence document that keep its size (the gates read its summary, which is checked)',
-  'rows of tables the gates do not read (operations are checked through their chain only)',
+  'rows of operations (checked through their chain only)',
 ];
 const NO_KEY =
-  'no checkpoint key is configured (rco.ledger.checkpointKey or checkpointKeyFile): someone who can write the database and recompute the hashes is not detected';
+  'no checkpoint key is configured (rco.ledger.checkpointKey or checkpointKeyFile): someone who can write the database and recompute the hashes is not detected, entries appended at the end of a chain are not detected, and the stored verification result can be forged';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 5 },
@@ -97,7 +97,14 @@ export class LedgerVerifier {
   /** The newest stored outcome (a read; never starts a run). */
   async latest(): Promise<LedgerVerificationResult> {
     const stored = await this.ledger.latestVerification();
-    if (stored) return stored.result;
+    // What this verification can and cannot find is said by this configuration, not the row.
+    if (stored) {
+      return {
+        ...stored.result,
+        signed: this.checkpoints.signed,
+        cannotDetect: this.limits(),
+      };
+    }
     return {
       ok: false,
       entries: 0,
@@ -162,6 +169,7 @@ export class LedgerVerifier {
           walk: await this.ledger.walkFromCheckpoints(tx, {
             signedOnly: this.checkpoints.signed,
             full,
+            macAfter: check.macAfter,
           }),
           reconciliation: await reconcileLedger(tx),
         };
@@ -173,12 +181,16 @@ export class LedgerVerifier {
       ...checked.problems.map(p => p.chain),
       ...walk.broken.keys(),
     ]);
-    await this.checkpoints.save(
-      this.db,
-      [...walk.heads]
-        .filter(([chain]) => !hold.has(chain))
-        .map(([chain, head]) => ({ chain, ...head })),
-    );
+    // A signed record of all heads that does not hold ('*') is never signed over.
+    if (!hold.has('*')) {
+      await this.checkpoints.save(
+        this.db,
+        [...walk.heads]
+          .filter(([chain]) => !hold.has(chain))
+          .map(([chain, head]) => ({ chain, ...head })),
+        checked.macAfter,
+      );
+    }
     const problems: LedgerVerificationResult['problems'] = [
       ...checked.problems.map(p => ({
         chain: p.chain,
