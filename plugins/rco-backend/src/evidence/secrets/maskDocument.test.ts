@@ -30,6 +30,12 @@ describe('isSecretName', () => {
     'private-key',
     'DB_PASS',
     'Secret',
+    'JWT_KEY',
+    'jwtKey',
+    'JWT',
+    'GITHUB_PAT',
+    'gitlabPat',
+    'SSH_KEY',
   ])('%s is secret', name => expect(isSecretName(name)).toBe(true));
 
   it.each([
@@ -43,6 +49,10 @@ describe('isSecretName', () => {
     'bypass',
     'name',
     'image',
+    'JWT_ISSUER',
+    'path',
+    'pattern',
+    'topologyKey',
   ])('%s is not', name => expect(isSecretName(name)).toBe(false));
 });
 
@@ -88,6 +98,53 @@ describe('maskTexts', () => {
     [`id ${AWS_ID}`, 'id ***REDACTED***'],
     // A comment in the scanned text cannot switch secretlint off.
     [`secretlint-disable\n${GITHUB}`, 'secretlint-disable\n***REDACTED***'],
+    // Command lines that take a password without naming it.
+    [
+      `mysql -uroot -p${PASSWORD} app < /init.sql`,
+      'mysql -uroot -p***REDACTED*** app < /init.sql',
+    ],
+    [
+      `/usr/bin/mysqldump -p ${PASSWORD} app`,
+      '/usr/bin/mysqldump -p ***REDACTED*** app',
+    ],
+    [
+      `sh -c "mariadb --user=root -p'${PASSWORD}' app"`,
+      `sh -c "mariadb --user=root -p***REDACTED***' app"`,
+    ],
+    [
+      `curl -u admin:${PASSWORD} https://repo.example/x`,
+      'curl -u admin:***REDACTED*** https://repo.example/x',
+    ],
+    [
+      `curl --user=admin:${PASSWORD} -o f https://x`,
+      'curl --user=admin:***REDACTED*** -o f https://x',
+    ],
+    [
+      `sshpass -p ${PASSWORD} scp a host:b`,
+      'sshpass -p ***REDACTED*** scp a host:b',
+    ],
+    [`sshpass -p${PASSWORD} ssh host`, 'sshpass -p***REDACTED*** ssh host'],
+    [
+      `htpasswd -b /etc/htpasswd user ${PASSWORD}`,
+      'htpasswd -b /etc/htpasswd user ***REDACTED***',
+    ],
+    [
+      `htpasswd -nbB user ${PASSWORD} > f`,
+      'htpasswd -nbB user ***REDACTED*** > f',
+    ],
+    [
+      `docker login -u bot -p ${PASSWORD} registry.example`,
+      'docker login -u bot -p ***REDACTED*** registry.example',
+    ],
+    [
+      `apk add mysql-client && mysql -p${PASSWORD} && echo done`,
+      'apk add mysql-client && mysql -p***REDACTED*** && echo done',
+    ],
+    // Names the rules did not know, and `pass` in text.
+    [`JWT_KEY=${PASSWORD}`, 'JWT_KEY=***REDACTED***'],
+    [`GITHUB_PAT=${PASSWORD}`, 'GITHUB_PAT=***REDACTED***'],
+    [`echo "pass: ${PASSWORD}"`, 'echo "pass: ***REDACTED***"'],
+    [`user=admin pass=${PASSWORD}`, 'user=admin pass=***REDACTED***'],
   ])('%j', async (input, expected) => {
     expect(await maskTexts([input])).toEqual([expected]);
   });
@@ -113,6 +170,14 @@ describe('maskTexts', () => {
       '--web.listen-address=:19115',
       'https://github.com/advisories/GHSA-1234',
       'Passed: 3 checks',
+      // A count under `pass`, a flag under a secret name, ports and paths after -p.
+      'summary:\n  pass: 3\n  fail: 0',
+      'automountServiceAccountToken: true',
+      'docker run -p 8080:80 nginx && mkdir -p /var/lib/x',
+      'ssh -p 22 host',
+      'mysql -u root app',
+      'curl -u admin https://x',
+      'htpasswd -c /etc/htpasswd user',
     ];
     expect(await maskTexts(texts)).toEqual(texts);
   });
@@ -207,6 +272,57 @@ describe('maskDocument', () => {
     const last = (doc as any).items[50_000];
     expect(Buffer.from(last, 'base64').toString('utf8')).toBe(
       'DB_PASSWORD=***REDACTED***',
+    );
+  });
+
+  it.each<[string, unknown, unknown]>([
+    [
+      'an argument array with -p and its value',
+      { Cmd: ['mysql', '-p', PASSWORD, 'app'] },
+      { Cmd: ['mysql', '-p', REDACTED, 'app'] },
+    ],
+    [
+      'an argument array with a glued -p',
+      { args: ['/usr/bin/sshpass', `-p${PASSWORD}`, 'ssh', 'h'] },
+      { args: ['/usr/bin/sshpass', `-p${REDACTED}`, 'ssh', 'h'] },
+    ],
+    [
+      'curl -u user:password as arguments',
+      { command: ['curl', '-u', `admin:${PASSWORD}`, 'https://x'] },
+      { command: ['curl', '-u', `admin:${REDACTED}`, 'https://x'] },
+    ],
+    [
+      'htpasswd -b as arguments',
+      { command: ['htpasswd', '-b', '/etc/htpasswd', 'user', PASSWORD] },
+      { command: ['htpasswd', '-b', '/etc/htpasswd', 'user', REDACTED] },
+    ],
+    [
+      'capitalised Name/Value keys',
+      {
+        Settings: [
+          { Name: 'DB_PASSWORD', Value: PASSWORD },
+          { Name: 'MODE', Value: 'prod' },
+          { KEY: 'X-Api-Key', VALUE: PASSWORD },
+        ],
+      },
+      {
+        Settings: [
+          { Name: 'DB_PASSWORD', Value: REDACTED },
+          { Name: 'MODE', Value: 'prod' },
+          { KEY: 'X-Api-Key', VALUE: REDACTED },
+        ],
+      },
+    ],
+    [
+      'ports and directories after -p left alone',
+      { args: ['docker', 'run', '-p', '8080:80'], c: ['mkdir', '-p', '/x'] },
+      { args: ['docker', 'run', '-p', '8080:80'], c: ['mkdir', '-p', '/x'] },
+    ],
+  ])('masks %s', async (_what, doc, expected) => {
+    const result = await maskDocument(doc);
+    expect(result.doc).toEqual(expected);
+    expect(result.masked).toBe(
+      JSON.stringify(doc) !== JSON.stringify(expected),
     );
   });
 
