@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { EvidenceRecord, EvidenceStore, NewEvidence } from './EvidenceStore';
+import { findingRank } from '../evidence/findingRank';
 import { Ledger } from './Ledger';
 
 const COLUMNS = [
@@ -80,6 +81,8 @@ export class DatabaseEvidenceStore implements EvidenceStore {
           raw_format: record.rawFormat,
           raw_size: Buffer.byteLength(record.raw),
           dedupe_key: key,
+          // Keeps a failing report in the window the gates read (listForRelease).
+          finding_rank: findingRank(record.summary),
         };
         // One round trip in the common case; the unique key decides about identical re-uploads.
         const inserted = await tx('rco_evidence')
@@ -145,23 +148,40 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     },
     perKind: number,
   ): Promise<EvidenceRecord[]> {
+    // The newest `perKind` of each kind, source and finding rank: a flood of clean reports (from
+    // any source, CI included) only pushes out older clean ones, never a failing one, which the
+    // rules then weigh within the gate's maximum age (see findingRank for why ranks, not a flag).
     const matching = this.db('rco_evidence')
       .select(COLUMNS)
       .select(
         this.db.raw(
-          'row_number() over (partition by kind, source order by collected_at desc, id desc) as rn',
+          'row_number() over (partition by kind, source, finding_rank order by collected_at desc, id desc) as rn',
         ),
       )
       .where({ entity_ref: entityRef });
-    const columns: Array<[string, string | undefined]> = [
-      ['subject_digest', release.digest],
-      ['subject_version', release.version],
-      ['subject_commit', release.commit],
-      ['environment', release.environment],
-    ];
-    for (const [column, value] of columns) {
-      if (value)
-        matching.andWhere(q => q.whereNull(column).orWhere(column, value));
+    // Evidence about an image is about its digest: a record naming the release's digest counts
+    // whatever version or commit label it was filed under (as gates/helpers matchesRelease).
+    const labels = (q: Knex.QueryBuilder) => {
+      for (const [column, value] of [
+        ['subject_version', release.version],
+        ['subject_commit', release.commit],
+      ] as const) {
+        if (value) q.andWhere(w => w.whereNull(column).orWhere(column, value));
+      }
+    };
+    if (release.digest) {
+      const digest = release.digest;
+      matching.andWhere(q =>
+        q
+          .where('subject_digest', digest)
+          .orWhere(w => labels(w.whereNull('subject_digest'))),
+      );
+    } else labels(matching);
+    if (release.environment) {
+      const environment = release.environment;
+      matching.andWhere(q =>
+        q.whereNull('environment').orWhere('environment', environment),
+      );
     }
     const rows = await this.db
       .select('*')

@@ -44,9 +44,11 @@ export interface EvidenceStore {
   ): Promise<EvidenceRecord[]>;
   /**
    * The evidence that can count for one release: records whose subject does not contradict it
-   * (same digest, version, commit, environment, or none given), newest first, at most `perKind`
-   * of each kind from each source (so a flood of uploads from one source, a person say, never
-   * pushes another source's result out of what the gates read). This is what the gates read,
+   * (same digest, version, commit, environment, or none given; a record naming the release's
+   * digest counts whatever version or commit label it carries), newest first, at most `perKind`
+   * of each kind from each source with each finding rank (so a flood of uploads from one source,
+   * a person say, never pushes another source's result out of what the gates read, and a flood
+   * of clean reports, even CI's own, never pushes out a failing one: see findingRank). This is what the gates read,
    * without loading an entity's whole history.
    */
   listForRelease(

@@ -3,17 +3,32 @@ import { Duration } from 'luxon';
 import { EvidenceRecord } from '../database/EvidenceStore';
 import { GateContext, ReleaseRef } from './types';
 
-/** Evidence about another release, image or environment does not count. */
+/**
+ * Evidence about another release, image or environment does not count. Evidence about an image
+ * is about its digest: when both name one, the version or commit label a record was filed under
+ * does not split the image's evidence (a clean scan filed as 9.9.9 and a failing one filed as
+ * 1.5.0 are both about the same image). DatabaseEvidenceStore.listForRelease filters alike.
+ */
 export function matchesRelease(
   record: EvidenceRecord,
   release: ReleaseRef,
 ): boolean {
   const { subject } = record;
-  if (release.digest && subject.digest && subject.digest !== release.digest)
+  const byDigest = !!(release.digest && subject.digest);
+  if (byDigest && subject.digest !== release.digest) return false;
+  if (
+    !byDigest &&
+    release.version &&
+    subject.version &&
+    subject.version !== release.version
+  )
     return false;
-  if (release.version && subject.version && subject.version !== release.version)
-    return false;
-  if (release.commit && subject.commit && subject.commit !== release.commit)
+  if (
+    !byDigest &&
+    release.commit &&
+    subject.commit &&
+    subject.commit !== release.commit
+  )
     return false;
   if (
     release.environment &&
@@ -112,8 +127,13 @@ export function inAge(
   );
 }
 
-/** Whether two records are about the same thing (digest, version, commit all the same). */
+/**
+ * Whether two records are about the same thing: the same image digest when both name one (the
+ * labels do not split an image), else digest, version and commit all the same.
+ */
 export const sameSubject = (a: EvidenceRecord, b: EvidenceRecord) =>
-  a.subject.digest === b.subject.digest &&
-  a.subject.version === b.subject.version &&
-  a.subject.commit === b.subject.commit;
+  a.subject.digest && b.subject.digest
+    ? a.subject.digest === b.subject.digest
+    : a.subject.digest === b.subject.digest &&
+      a.subject.version === b.subject.version &&
+      a.subject.commit === b.subject.commit;
