@@ -28,6 +28,11 @@ const critical = (age = 0) =>
   });
 const signed = () => record('cosign', cosign);
 const sbomOf = () => record('cyclonedx', sbom, { subject: forRelease });
+/** A cosign verification of the digest that did not succeed (as a collector would record it). */
+const failedVerification = (age = 0) => {
+  const r = record('cosign', cosign, { age });
+  return { ...r, summary: { ...r.summary, verified: false, signatures: 0 } };
+};
 
 describe('image-scanning', () => {
   it.each([
@@ -88,6 +93,22 @@ describe('image-scanning', () => {
       ]),
       status: 'missing',
       reason: 'No Trivy or Grype report',
+    },
+    {
+      name: 'a failed cosign verification within the maximum age is not erased by a later verified one',
+      ctx: context([clean(), signed(), failedVerification(DAY), sbomOf()], {
+        maxAge: 'P7D',
+      }),
+      status: 'fail',
+      reason: 'Cosign verification of sha256:aaaaaaaaaaaa… did not succeed',
+    },
+    {
+      name: 'a failed cosign verification older than the maximum age is superseded by a verified one',
+      ctx: context([clean(), signed(), failedVerification(8 * DAY), sbomOf()], {
+        maxAge: 'P7D',
+      }),
+      status: 'pass',
+      reason: 'Cosign verified 1 signature(s)',
     },
   ])('$name', ({ ctx, status, reason }) => {
     const outcome = imageScanning(ctx);

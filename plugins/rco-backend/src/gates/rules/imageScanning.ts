@@ -22,8 +22,16 @@ export const imageScanning: Rule = ctx => {
   };
   const failing = scans.filter(r => blockingOf(r) > 0);
   const scan = failing[0] ?? scans[0];
-  // A verified cosign result stands even when an unverified bundle was uploaded after it.
+  // As for scans, the worse stands: a failed cosign verification of the digest within the
+  // maximum age fails the gate even when a verified result came after it (only a waiver covers
+  // it). A Sigstore bundle is not a verification, so a verified cosign result stands even when
+  // an unverified bundle was uploaded after it.
+  const failedVerification = inAge(
+    ctx,
+    evidenceOf(ctx, ['cosign'], forDigest),
+  ).find(r => summaryOf(r, 'signature')?.verified === false);
   const [signature] = [
+    ...(failedVerification ? [failedVerification] : []),
     ...evidenceOf(
       ctx,
       ['cosign'],
