@@ -184,6 +184,7 @@ describe.each(databases.eachSupportedId())('LedgerCheckpoints on %s', id => {
     await expect(checkpoints.check(knex)).resolves.toEqual({
       checked: 1,
       problems: [],
+      macAfter: 0,
     });
     // Nothing new since the checkpoint: nothing to hash.
     expect(
@@ -191,7 +192,14 @@ describe.each(databases.eachSupportedId())('LedgerCheckpoints on %s', id => {
     ).toBe(0);
     // Another instance with another key does not accept it.
     const other = new LedgerCheckpoints(Buffer.from('o'.repeat(32)));
+    // Nor the signed record of all heads.
     expect((await other.check(knex)).problems).toEqual([
+      {
+        chain: '*',
+        seq: 0,
+        problem:
+          'the signed record of all chain heads is not signed with the key, went back, or is gone',
+      },
       {
         chain,
         seq: head.seq,
