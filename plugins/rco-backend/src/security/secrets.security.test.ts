@@ -742,23 +742,26 @@ describe('point 5 (review): no secret in the raw upload, a JSON route error or a
     async databaseId => {
       const { app, logs } = await start(databaseId);
       const secret = awsKeyId();
-      for (const path of ['Evidence', 'EVIDENCE', 'evidence/']) {
+      for (const segment of ['Evidence', 'EVIDENCE', 'evidence/']) {
         const bad = await request(app)
-          .post(`/api/rco/entities/component/default/rco/${path}`)
+          .post(`/api/rco/entities/component/default/rco/${segment}`)
           .set('Authorization', ALICE)
           .set('Content-Type', 'application/json')
           .send(`{"a": 1, "b": 2, "Secret": ${secret}}`);
-        expect({ path, status: bad.status }).toEqual({ path, status: 400 });
+        expect({ segment, status: bad.status }).toEqual({
+          segment,
+          status: 400,
+        });
         expect(bad.text).not.toContain(secret.slice(0, 8));
         // The upload route reads the body as the tool wrote it, whatever the case of its path.
         const good = await request(app)
-          .post(`/api/rco/entities/component/default/rco/${path}`)
+          .post(`/api/rco/entities/component/default/rco/${segment}`)
           .set('Authorization', ALICE)
           .set('Content-Type', 'application/json')
           .send(readSample('helm-v3-status.json'));
         // 201 the first time, 200 (already stored) after.
-        expect({ path, ok: [200, 201].includes(good.status) }).toEqual({
-          path,
+        expect({ segment, ok: [200, 201].includes(good.status) }).toEqual({
+          segment,
           ok: true,
         });
       }
