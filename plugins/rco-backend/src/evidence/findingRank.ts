@@ -32,19 +32,23 @@ export function findingRank(summary: EvidenceSummary): number {
         .reduce((rank, sev) => Math.max(rank, SEVERITY_RANK[sev]), 0);
       return worst + ((summary.secrets?.length ?? 0) > 0 ? WITH_SECRETS : 0);
     }
-    case 'secret-scan':
-      if (summary.findings.some(f => f.verified)) return 2;
-      if (!summary.findings.length) return 0;
+    case 'secret-scan': {
+      const findings = summary.findings ?? [];
+      if (findings.some(f => f.verified)) return 2;
+      if (!findings.length) return 0;
       // trufflehog's unverified hits do not block; gitleaks findings do.
       return summary.tool === 'trufflehog' ? 1 : 2;
+    }
     case 'signature':
       return summary.verified ? 0 : 1;
     case 'attestation':
       return summary.succeeded ? 0 : 1;
     case 'policy-report':
-      return summary.counts.fail + summary.counts.error > 0 ? 1 : 0;
+      return (summary.counts?.fail ?? 0) + (summary.counts?.error ?? 0) > 0
+        ? 1
+        : 0;
     case 'gatekeeper-constraint':
-      return summary.totalViolations > 0 ? 1 : 0;
+      return (summary.totalViolations ?? 0) > 0 ? 1 : 0;
     default:
       return 0;
   }

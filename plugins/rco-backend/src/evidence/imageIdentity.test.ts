@@ -2,10 +2,12 @@ import { readSample } from '../__testUtils__/fixtures';
 import { builtinParsers } from './parsers';
 import {
   entityRepositories,
+  inputReference,
   namedImage,
   parseImageReference,
   purlImage,
   resolveSubject,
+  tagAgreesWithVersion,
 } from './imageIdentity';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -39,6 +41,40 @@ describe('parseImageReference', () => {
     // toEqual ignores the undefined tag or digest of a parsed reference.
     expect(parseImageReference(ref)).toEqual(expected);
   });
+});
+
+describe('inputReference', () => {
+  it.each([
+    ['alpine', 'alpine'],
+    ['registry.example/rco:1.5.0', 'registry.example/rco:1.5.0'],
+    ['docker:alpine:3.10', 'alpine:3.10'],
+    ['registry:ghcr.io/x/y:1', 'ghcr.io/x/y:1'],
+    ['podman:org/app', 'org/app'],
+    ['docker-archive:rco.tar', undefined],
+    ['oci-dir:./build/image', undefined],
+    ['dir:.', undefined],
+    ['rco.tar', undefined],
+    ['testdata/fixtures/images/alpine-310.tar.gz', undefined],
+    [42, undefined],
+  ])('%s', (input, expected) => expect(inputReference(input)).toBe(expected));
+});
+
+describe('tagAgreesWithVersion', () => {
+  it.each([
+    ['1.5.0', '1.5.0', true],
+    ['v1.5.0', '1.5.0', true],
+    ['1.5.0', 'v1.5.0', true],
+    ['1.5', '1.5.0', true],
+    ['1', '1.5.0', true],
+    ['0.9.0', '1.5.0', false],
+    ['15', '1.5.0', false],
+    ['1.5.0-rc.1', '1.5.0', false],
+    ['latest', '1.5.0', true],
+    ['sha-abc123', '1.5.0', true],
+    ['main', '1.5.0', true],
+  ])('tag %s, version %s: %s', (tag, version, expected) =>
+    expect(tagAgreesWithVersion(tag, version)).toBe(expected),
+  );
 });
 
 describe('purlImage', () => {
@@ -81,6 +117,27 @@ describe('what the real samples name', () => {
       digests: [sample.source.target.manifestDigest],
       tags: [],
     });
+  });
+
+  it("Trivy: Metadata.Reference, and an image scan's ArtifactName that is a reference", () => {
+    const sample = JSON.parse(readSample('trivy-image-alpine310.json'));
+    sample.Metadata.RepoTags = [];
+    sample.Metadata.Reference = 'ghcr.io/x/y:1';
+    sample.ArtifactName = 'docker.io/library/alpine:3.10';
+    expect(
+      builtinParsers.find(p => p.kind === 'trivy')!.parse(sample).image,
+    ).toEqual({
+      repositories: ['ghcr.io/x/y', 'docker.io/library/alpine'],
+      digests: [],
+      tags: ['ghcr.io/x/y:1', 'docker.io/library/alpine:3.10'],
+    });
+    // A filesystem scan's ArtifactName is a path, whatever it looks like.
+    sample.ArtifactType = 'filesystem';
+    sample.ArtifactName = 'app';
+    delete sample.Metadata.Reference;
+    expect(
+      builtinParsers.find(p => p.kind === 'trivy')!.parse(sample).image,
+    ).toBeUndefined();
   });
 
   it("cosign: the signed digest and the identity's docker-reference", () => {
@@ -142,6 +199,16 @@ describe('resolveSubject', () => {
       ['2.0.0', '1.0.0'],
     ],
     [
+      'a tag of another version than the one it is filed under',
+      {
+        document: {
+          image: namedImage({ refs: ['registry.example/rco:0.9.0'] }),
+        },
+        query: { version: '1.5.0' },
+      },
+      ['registry.example/rco:0.9.0', '1.5.0'],
+    ],
+    [
       'a commit that is not the one the document names',
       { document: { commit: 'abcdef0123' }, query: { commit: '1234567' } },
       ['abcdef0123', '1234567'],
@@ -174,6 +241,25 @@ describe('resolveSubject', () => {
         repositories: [],
       }).commit,
     ).toBe('abcdef0123456');
+  });
+
+  it('accepts tags that agree with the version or are no version at all', () => {
+    expect(
+      resolveSubject({
+        where,
+        document: {
+          image: namedImage({
+            refs: [
+              'registry.example/rco:1.5.0',
+              'registry.example/rco:0.9.0',
+              'registry.example/rco:latest',
+            ],
+          }),
+        },
+        query: { version: '1.5.0', digest: D },
+        repositories: ['registry.example/rco'],
+      }).version,
+    ).toBe('1.5.0');
   });
 
   it('skips the repository check when the entity has no repository configured', () => {

@@ -85,4 +85,23 @@ describe('secret-hygiene', () => {
     expect(outcome.status).toBe(status);
     expect(outcome.reasons.join('\n')).toContain(reason);
   });
+
+  it('a clean Trivy report of the same image under another version label does not erase its secrets', () => {
+    const withSecrets = record(
+      'trivy',
+      trivy([], [{ rule: 'aws-access-key-id', file: 'app/config' }]),
+      { subject: { digest: DIGEST, version: '1.5.0' }, age: DAY },
+    );
+    const clean = record('trivy', trivy([]), {
+      subject: { digest: DIGEST, version: '9.9.9' },
+    });
+    const outcome = secretHygiene(
+      context([clean, withSecrets, vault(true)], {
+        maxAge: 'P7D',
+        release: { version: '9.9.9', digest: DIGEST },
+      }),
+    );
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons.join('\n')).toContain('Trivy found 1 secrets');
+  });
 });

@@ -1,0 +1,73 @@
+import { EvidenceRecord } from '../database/EvidenceStore';
+import { matchesRelease, sameSubject } from './helpers';
+
+const D = `sha256:${'a'.repeat(64)}`;
+const E = `sha256:${'b'.repeat(64)}`;
+const rec = (subject: EvidenceRecord['subject']) =>
+  ({ subject } as EvidenceRecord);
+
+describe('matchesRelease', () => {
+  it.each<[string, EvidenceRecord['subject'], boolean]>([
+    ['the same digest and version', { digest: D, version: '1.5.0' }, true],
+    [
+      'the same digest under another version label (an image is its digest)',
+      { digest: D, version: '9.9.9' },
+      true,
+    ],
+    [
+      'the same digest under another commit label',
+      { digest: D, commit: 'f00dfeed' },
+      true,
+    ],
+    [
+      'another digest under the same version',
+      { digest: E, version: '1.5.0' },
+      false,
+    ],
+    ['no digest, the same version', { version: '1.5.0' }, true],
+    ['no digest, another version', { version: '9.9.9' }, false],
+    ['no digest, another commit', { commit: 'f00dfeed' }, false],
+    [
+      'the same digest in another environment',
+      { digest: D, environment: 'staging' },
+      false,
+    ],
+    ['nothing said', {}, true],
+  ])('%s: %s', (_name, subject, expected) =>
+    expect(
+      matchesRelease(rec(subject), {
+        version: '1.5.0',
+        digest: D,
+        commit: 'c0ffee00',
+        environment: 'production',
+      }),
+    ).toBe(expected),
+  );
+
+  it('compares labels when the release names no digest', () => {
+    expect(
+      matchesRelease(rec({ digest: D, version: '9.9.9' }), {
+        version: '1.5.0',
+      }),
+    ).toBe(false);
+  });
+});
+
+describe('sameSubject', () => {
+  it.each<
+    [string, EvidenceRecord['subject'], EvidenceRecord['subject'], boolean]
+  >([
+    [
+      'one digest, two version labels',
+      { digest: D, version: '1' },
+      { digest: D, version: '2' },
+      true,
+    ],
+    ['two digests', { digest: D }, { digest: E }, false],
+    ['no digests, one commit', { commit: 'abc' }, { commit: 'abc' }, true],
+    ['no digests, two commits', { commit: 'abc' }, { commit: 'def' }, false],
+    ['a digest and none', { digest: D }, {}, false],
+  ])('%s: %s', (_name, a, b, expected) =>
+    expect(sameSubject(rec(a), rec(b))).toBe(expected),
+  );
+});
