@@ -63,7 +63,7 @@ function rankOf(json) {
     }
     case 'secret-scan': {
       const findings = Array.isArray(s.findings) ? s.findings : [];
-      if (findings.some(f => f && f.verified)) return 2;
+      if (findings.some((/** @type {any} */ f) => f && f.verified)) return 2;
       if (!findings.length) return 0;
       return s.tool === 'trufflehog' ? 1 : 2;
     }
