@@ -16,7 +16,9 @@ exports.up = async function up(knex) {
     table
       .string('mac', 64)
       .nullable()
-      .comment('HMAC-SHA256 of the hash under the ledger key; null without a key');
+      .comment(
+        'HMAC-SHA256 of the hash under the ledger key; null without a key',
+      );
   });
   await knex.schema.alterTable('rco_ledger_verifications', table => {
     table

@@ -204,7 +204,8 @@ export class LedgerCheckpoints {
         }
         await this.saveRows(tx, heads);
         const byChain: Heads = {};
-        for (const { chain, seq, hash } of heads) byChain[chain] = { seq, hash };
+        for (const { chain, seq, hash } of heads)
+          byChain[chain] = { seq, hash };
         await signedHeads.write(tx, byChain, macAfter);
       });
     }

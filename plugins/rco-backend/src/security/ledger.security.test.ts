@@ -548,7 +548,8 @@ describe('point 6: a forged entry appended at the end of a chain', () => {
       expect(result.problems).toContainEqual({
         chain: entityRef,
         seq: Number(forged.seq),
-        problem: 'entry not authenticated: its mac was not written with the key',
+        problem:
+          'entry not authenticated: its mac was not written with the key',
       });
       // Never signed into a checkpoint: the next run reports it again.
       const checkpoint = await knex('rco_ledger_checkpoints')
@@ -750,7 +751,7 @@ describe('point 6: runbooks the gates read are in the ledger', () => {
       expect(version).toBeDefined();
       expect((await verifyNow(app)).ok).toBe(true);
       const document = JSON.parse(version.document);
-      document.targets = { ...document.targets, rpo: "P3650D" };
+      document.targets = { ...document.targets, rpo: 'P3650D' };
       await knex('rco_runbook_versions')
         .where({ id: version.id })
         .update({ document: JSON.stringify(document) });

@@ -40,10 +40,11 @@ export interface LedgerVerificationResult {
 
 const LIMITS = [
   'a writer who also holds the checkpoint key',
+  "deletion of a chain's newest entries written since its last checkpoint, together with their rows",
   'the checkpoints, their signed record and the entries all restored together from an older copy of the database (newer entries lost), unless this backend instance saw the newer record',
   'the newest stored verification outcomes deleted so that an older genuine one is read (its ranAt shows its age), unless this backend instance saw a newer one',
   'changes to a stored raw evidence document that keep its size (the gates read its summary, which is checked)',
-  'rows of operations (checked through their chain only)',
+  'rows of operations (checked through their chain only), and which stored runbook version is current (rco_runbook_state)',
 ];
 const NO_KEY =
   'no checkpoint key is configured (rco.ledger.checkpointKey or checkpointKeyFile): someone who can write the database and recompute the hashes is not detected, entries appended at the end of a chain are not detected, and the stored verification result can be forged';
