@@ -28,6 +28,11 @@ describe('rawTextHoldsSecret', () => {
       'json',
     ],
     [
+      'a secret name spelled with an escape, its value under a repeated key',
+      `{"db\\u0050assword":"${PASSWORD}","dbPassword":""}`,
+      'json',
+    ],
+    [
       'a repeated key on an NDJSON line',
       `{"a":1}\n{"Note":"token=${PASSWORD}","Note":"n"}`,
       'ndjson',

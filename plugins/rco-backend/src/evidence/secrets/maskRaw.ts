@@ -8,32 +8,42 @@ import { maskTexts } from './maskDocument';
  * invisible to maskDocument yet would be stored if the upload were kept byte for byte.
  *
  * The whole text goes through the same text masker (secretlint and the text rules). JSON
- * strings written with escapes (`"\u0041KIA…"`) do not show their content in the text, so those
- * are decoded and scanned too; unescaped strings are already in the text as they read.
+ * strings written with escapes (`"\u0041KIA…"`, a key `"db\u0050assword"`) do not show their
+ * content in the text, so the text is scanned a second time with those strings decoded, and
+ * each of them on its own (the rules for a whole string, such as `NAME=value`).
  */
 
 /** A JSON string literal; the two alternatives exclude each other, so matching is linear. */
 const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
 
-function escapedJsonStrings(text: string): string[] {
-  const decoded: string[] = [];
-  if (!text.includes('\\')) return decoded;
-  for (const [literal] of text.matchAll(JSON_STRING)) {
-    if (!literal.includes('\\')) continue;
-    try {
-      decoded.push(JSON.parse(literal));
-    } catch {
-      // Not a string literal of the document (the document parsed, so this cannot happen).
-    }
+function decodeString(literal: string): string | undefined {
+  try {
+    return JSON.parse(literal);
+  } catch {
+    // Not a string literal of the document (it parsed, so this cannot happen).
+    return undefined;
   }
-  return decoded;
+}
+
+/** The text with its escaped strings decoded, and those strings. */
+function unescapedJson(text: string): string[] {
+  if (!text.includes('\\')) return [];
+  const strings: string[] = [];
+  const decodedText = text.replace(JSON_STRING, literal => {
+    if (!literal.includes('\\')) return literal;
+    const decoded = decodeString(literal);
+    if (decoded === undefined) return literal;
+    strings.push(decoded);
+    return `"${decoded}"`;
+  });
+  return [decodedText, ...strings];
 }
 
 export async function rawTextHoldsSecret(
   text: string,
   format: 'json' | 'ndjson' | 'yaml',
 ): Promise<boolean> {
-  const texts = [text, ...(format === 'yaml' ? [] : escapedJsonStrings(text))];
+  const texts = [text, ...(format === 'yaml' ? [] : unescapedJson(text))];
   const masked = await maskTexts(texts);
   return masked.some((value, i) => value !== texts[i]);
 }
