@@ -21,6 +21,11 @@ export interface TargetClaimRow {
 export interface TargetClaimStore {
   get(targetKey: string): Promise<TargetClaimRow | undefined>;
   /**
+   * Every claim of a release or Rollout name in a namespace, whatever its cluster and key format
+   * (compared in lowercase): the binding rule works out which of them hold one target.
+   */
+  listByName(namespace: string, name: string): Promise<TargetClaimRow[]>;
+  /**
    * Records the claim unless the target is claimed already, and answers with whichever claim
    * holds the target afterwards (the caller's own, or the one that was there first).
    */
@@ -65,6 +70,16 @@ export class DatabaseTargetClaimStore implements TargetClaimStore {
       .where({ target_key: targetKey })
       .first();
     return row ? fromRow(row) : undefined;
+  }
+
+  async listByName(namespace: string, name: string) {
+    const rows = await this.db('rco_target_claims')
+      .whereRaw('lower(namespace) = ? and lower(name) = ?', [
+        namespace.toLowerCase(),
+        name.toLowerCase(),
+      ])
+      .orderBy('claimed_at', 'asc');
+    return rows.map(fromRow);
   }
 
   async claim(row: Omit<TargetClaimRow, 'claimedAt'>) {

@@ -238,13 +238,24 @@ export class OperationService {
     const lockKey = this.o.environments.lockKey(target, !!driver.simulated);
     if (request.type === 'rollback')
       await this.assertDryRunFirst(entity, request);
-    // Held, or claimed now (audited); 403 without naming the holder otherwise.
+    // Held, or claimed now (audited); 403 without naming the holder otherwise. A first claim
+    // of a release that exists with history needs a configured binding (ADR 0007).
     await this.o.bindings.holdOrClaim(
       entity,
       target,
       lockKey,
       actor,
       !!driver.simulated,
+      async () =>
+        (
+          await driver.history(
+            target,
+            this.o.runner.context(
+              { id: `claim:${env.name}` } as OperationRecord,
+              AbortSignal.timeout(15_000),
+            ),
+          )
+        ).length > 0,
     );
     let operation: OperationRecord;
     try {

@@ -63,6 +63,8 @@ describe.each(databases.eachSupportedId())(
               cluster: 'peer',
               namespace: 'default',
               rollout: { name },
+              // The Rollout exists: only configuration binds it (ADR 0007).
+              bindings: [{ entity: 'component:default/rco', name }],
             },
           ],
         },

@@ -27,6 +27,7 @@ import { SignalChannels } from './signalChannels';
 import { HistoryCache } from './historyCache';
 import { OperationEvents, OperationRunner } from './OperationRunner';
 import { TargetBindings } from './targetBinding';
+import { runClaimBackfill } from './claimBackfill';
 import { OperationService } from './OperationService';
 
 const ms = (config: RootConfigService, key: string, fallback: string) => {
@@ -101,10 +102,12 @@ export async function createOperations(deps: {
     channels: new SignalChannels(deps.db),
     releases: deps.releases,
   });
+  const claimStore = new DatabaseTargetClaimStore(deps.db, deps.ledger);
   const bindings = new TargetBindings({
     entityKinds: rcoConfig.operationEntityKinds,
     configured: environments.configuredBindings,
-    store: new DatabaseTargetClaimStore(deps.db, deps.ledger),
+    store: claimStore,
+    keyOfClaim: row => environments.claimKey(row),
   });
   const historyCache = new HistoryCache(rcoConfig.historyCacheTtl.toMillis());
   // Every change the runner or the service publishes drops the cached history of that target,
@@ -152,6 +155,21 @@ export async function createOperations(deps: {
     bindings,
     historyCache,
   });
+  // Claims of entities that operated before targets were claimed; first claims wait for it.
+  bindings.awaitBackfill(
+    runClaimBackfill({
+      db: deps.db,
+      environments,
+      drivers,
+      bindings,
+      store: claimStore,
+      loadEntity: async ref =>
+        (await deps.catalog.getEntityByRef(ref, {
+          credentials: await deps.auth.getOwnServiceCredentials(),
+        })) ?? undefined,
+      logger: deps.logger,
+    }),
+  );
   // Every instance adopts orphaned operations; a plain timer rather than a scheduled task
   // because it must run on each instance, often (half a lease), and stop with the process.
   const reconcile = () =>

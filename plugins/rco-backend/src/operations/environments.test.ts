@@ -152,15 +152,11 @@ describe('Environments', () => {
       helm: { release: 'rco-prod' },
       rollout: { name: 'rco-prod' },
     });
-    expect(envs.lockKey(target, false)).toBe(
-      'production|prod-eu|apps|helm|rco-prod',
-    );
+    const server = 'k8s.example.com';
+    expect(envs.lockKey(target, false)).toBe(`${server}:443|apps|rco-prod`);
     expect([...envs.configuredBindings]).toEqual([
-      ['production|prod-eu|apps|helm|rco-prod', 'component:default/rco'],
-      [
-        'production|prod-eu|payments|helm|payments',
-        'component:default/payments',
-      ],
+      [`${server}:443|apps|rco-prod`, 'component:default/rco'],
+      [`${server}:443|payments|payments`, 'component:default/payments'],
     ]);
   });
 
@@ -272,6 +268,100 @@ describe('Environments', () => {
     ],
   ])('refuses bad configuration at start: %j', (rco, message) => {
     expect(() => Environments.fromConfig(config(rco))).toThrow(message);
+  });
+
+  it('refuses at start one release bound to two entities through two environments or two names of one cluster', () => {
+    const alias = {
+      ...cluster,
+      name: 'prod-eu-alias',
+      url: 'HTTPS://K8S.example.com:443/',
+    };
+    const env = (name: string, clusterName: string, entity: string) => ({
+      name,
+      driver: 'helm',
+      cluster: clusterName,
+      namespace: 'payments',
+      bindings: [{ entity, name: 'payments' }],
+    });
+    expect(() =>
+      Environments.fromConfig(
+        config(
+          {
+            environments: [
+              env('production', 'prod-eu', 'component:default/payments'),
+              env('production-b', 'prod-eu-alias', 'component:sandbox/x'),
+            ],
+          },
+          [cluster, alias],
+        ),
+      ),
+    ).toThrow(
+      /bound to both component:default\/payments and component:sandbox\/x/,
+    );
+    // One entity bound in both is one binding of one release.
+    const envs = Environments.fromConfig(
+      config(
+        {
+          environments: [
+            env('production', 'prod-eu', 'component:default/payments'),
+            env('production-b', 'prod-eu', 'component:default/payments'),
+          ],
+        },
+        [cluster, alias],
+      ),
+    );
+    expect([...envs.configuredBindings]).toEqual([
+      ['k8s.example.com:443|payments|payments', 'component:default/payments'],
+    ]);
+  });
+
+  it('works out the key a claim recorded under the older key format holds now', () => {
+    const alias = {
+      ...cluster,
+      name: 'prod-eu-alias',
+      url: 'https://k8s.example.com:443',
+    };
+    const envs = Environments.fromConfig(
+      config(
+        {
+          environments: [
+            { name: 'production', driver: 'helm', cluster: 'prod-eu' },
+          ],
+        },
+        [cluster, alias],
+      ),
+    );
+    const row = (c: string | undefined, targetKey: string) => ({
+      targetKey,
+      entityRef: 'component:default/payments',
+      environment: 'production',
+      cluster: c,
+      namespace: 'payments',
+      driver: 'helm',
+      name: 'payments',
+      claimedBy: 'user:default/alice',
+      claimedAt: new Date(),
+    });
+    expect(
+      envs.claimKey(
+        row('prod-eu', 'production|prod-eu|payments|helm|payments'),
+      ),
+    ).toBe('k8s.example.com:443|payments|payments');
+    expect(
+      envs.claimKey(
+        row(
+          'prod-eu-alias',
+          'staging|prod-eu-alias|payments|argo-rollouts|payments',
+        ),
+      ),
+    ).toBe('k8s.example.com:443|payments|payments');
+    expect(
+      envs.claimKey(row(undefined, 'production||payments|helm|payments')),
+    ).toBe('own-context|payments|payments');
+    // A cluster no longer configured: the claim keeps its key and holds nothing reachable.
+    expect(
+      envs.claimKey(row('gone', 'production|gone|payments|helm|payments')),
+    ).toBe('production|gone|payments|helm|payments');
   });
 
   it('answers an unknown environment with the configured ones', () => {

@@ -7,7 +7,8 @@ import {
 import { InputError } from '@backstage/errors';
 import { DeployCluster, DeployTarget } from '@internal/plugin-rco-node';
 import { Duration } from 'luxon';
-import { targetKey, targetParts } from './targetBinding';
+import { legacyTargetKey, targetKey, targetParts } from './targetBinding';
+import { TargetClaimRow } from '../database/TargetClaimStore';
 
 type Role = 'po' | 'dpo' | 'security';
 
@@ -198,6 +199,9 @@ export class Environments {
             ...b,
             environment: env.name,
             cluster: env.cluster,
+            clusterUrl: env.cluster
+              ? clusters.get(env.cluster)?.url
+              : undefined,
             driver: env.driver,
           },
           env.driver === 'simulated',
@@ -292,6 +296,27 @@ export class Environments {
    */
   lockKey(target: DeployTarget, simulated: boolean) {
     return targetKey(targetParts(target), simulated, target.entityRef);
+  }
+
+  /** The lock key an operation created before keys named the cluster's URL recorded. */
+  legacyLockKey(target: DeployTarget) {
+    return legacyTargetKey(targetParts(target));
+  }
+
+  /**
+   * The key a recorded claim holds today: its cluster is looked up by name, so a claim made
+   * under an older key format, or before a cluster entry was renamed to an alias, still holds
+   * the same release. A claim naming a cluster that is no longer configured keeps its key.
+   */
+  claimKey(row: TargetClaimRow): string {
+    if (row.targetKey.split('|').length === 3) return row.targetKey;
+    const cluster = row.cluster ? this.clusters.get(row.cluster) : undefined;
+    if (row.cluster && !cluster) return row.targetKey;
+    return targetKey(
+      { ...row, clusterUrl: cluster?.url },
+      false,
+      row.entityRef,
+    );
   }
 
   imageFor(

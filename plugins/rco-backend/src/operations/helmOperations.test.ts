@@ -46,6 +46,8 @@ describe.each(databases.eachSupportedId())(
                 chartVersion: '1.5.0',
               },
               imageRepository: 'registry.example/rco',
+              // The release exists: only configuration binds it (ADR 0007).
+              bindings: [{ entity: 'component:default/rco' }],
             },
           ],
         },

@@ -5,7 +5,7 @@ import { Environments } from './environments';
 import { isPinnedKey, pinnedTarget, TargetMovedError } from './pinnedTarget';
 import { TargetBindings } from './targetBinding';
 
-const KEY = 'production|prod-eu|shop|helm|ledger-ui';
+const KEY = 'k8s.example:443|shop|ledger-ui';
 
 const entity = (annotations: Record<string, string> = {}): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -48,6 +48,17 @@ const claims = (rows: Record<string, string>): TargetClaimStore => ({
     rows[key]
       ? ({ targetKey: key, entityRef: rows[key] } as TargetClaimRow)
       : undefined,
+  listByName: async (namespace, name) =>
+    Object.keys(rows)
+      .filter(key => key.endsWith(`|${namespace}|${name}`))
+      .map(
+        key =>
+          ({
+            targetKey: key,
+            entityRef: rows[key],
+            claimedAt: new Date(0),
+          } as TargetClaimRow),
+      ),
   claim: async () => {
     throw new Error('no claims after creation');
   },
@@ -78,9 +89,9 @@ describe('isPinnedKey', () => {
   it.each([
     [KEY, KEY, true],
     // Recorded before keys were lowercased: the same target.
-    ['production|prod-eu|shop|helm|Ledger-UI', KEY, true],
-    [KEY, 'production|prod-eu|shop|helm|payments', false],
-    [KEY, 'production|prod-eu|other|helm|ledger-ui', false],
+    ['K8S.example:443|shop|Ledger-UI', KEY, true],
+    [KEY, 'k8s.example:443|shop|payments', false],
+    [KEY, 'k8s.example:443|other|ledger-ui', false],
     // Ended: it holds no target any more, so it may act on none.
     [undefined, KEY, false],
   ])('recorded %s, now %s: %s', (recorded, current, expected) => {
@@ -125,6 +136,24 @@ describe('pinnedTarget', () => {
         false,
       ),
     ).rejects.toThrow(/no longer name a valid target.*not allowed/);
+  });
+
+  it('keeps an operation that was active during the upgrade to keys by cluster URL on its target', async () => {
+    const target = await pinnedTarget(
+      deps(),
+      entity(),
+      { ...op(), lockKey: 'production|prod-eu|shop|helm|ledger-ui' },
+      false,
+    );
+    expect(target.helm?.release).toBe('ledger-ui');
+    await expect(
+      pinnedTarget(
+        deps(),
+        entity({ 'rco.helix.dev/helm-release': 'payments' }),
+        { ...op(), lockKey: 'production|prod-eu|shop|helm|ledger-ui' },
+        false,
+      ),
+    ).rejects.toThrow(TargetMovedError);
   });
 
   it('refuses an operation that no longer holds a lock', async () => {

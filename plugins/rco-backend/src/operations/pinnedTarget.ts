@@ -64,7 +64,12 @@ export async function pinnedTarget(
     );
   }
   const key = deps.environments.lockKey(target, simulated);
-  if (!isPinnedKey(op.lockKey, key)) {
+  // An operation active during the upgrade to keys by cluster URL holds the older key.
+  const pinned =
+    isPinnedKey(op.lockKey, key) ||
+    (!simulated &&
+      isPinnedKey(op.lockKey, deps.environments.legacyLockKey(target)));
+  if (!pinned) {
     throw refuse(
       op.lockKey === undefined
         ? 'it no longer holds that target'

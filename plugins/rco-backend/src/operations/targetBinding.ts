@@ -1,5 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError } from '@backstage/errors';
+import { NotAllowedError, ServiceUnavailableError } from '@backstage/errors';
 import { DeployTarget } from '@internal/plugin-rco-node';
 import { TargetClaimRow, TargetClaimStore } from '../database/TargetClaimStore';
 
@@ -12,7 +12,13 @@ import { TargetClaimRow, TargetClaimStore } from '../database/TargetClaimStore';
 /** The parts of a target that say what it changes. */
 export interface TargetParts {
   environment: string;
+  /** The configured cluster's name (recorded with a claim; not part of the key). */
   cluster?: string;
+  /**
+   * The cluster's API server URL. The key uses it, normalised (clusterIdentity), because two
+   * cluster entries, or two environments, with one URL reach one release.
+   */
+  clusterUrl?: string;
   namespace: string;
   driver: string;
   /** The Helm release or Rollout name. */
@@ -31,6 +37,7 @@ export function targetParts(target: DeployTarget): TargetParts {
   return {
     environment: target.environment,
     cluster: target.cluster?.name,
+    clusterUrl: target.cluster?.url,
     namespace: target.namespace,
     driver: target.driver,
     name: targetName(target),
@@ -38,10 +45,42 @@ export function targetParts(target: DeployTarget): TargetParts {
 }
 
 /**
+ * What a cluster is, as far as configuration can tell: its API server URL with the host in
+ * lowercase, the port spelled out (443 for https, 80 for http), no trailing slash, no query.
+ * `https://K8S.example:443/` and `https://k8s.example` are one cluster. A path is kept (a proxy
+ * may serve several clusters under one host). Two DNS names of one server cannot be told apart
+ * here: ADR 0007 says to bind such targets in configuration.
+ */
+export function clusterIdentity(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return `unparsed:${url.trim().toLowerCase().replace(/\/+$/, '')}`;
+  }
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
+  const port = parsed.port || (parsed.protocol === 'http:' ? '80' : '443');
+  const path = parsed.pathname.replace(/\/+$/, '').replace(/\|/g, '%7C');
+  return `${host}:${port}${path}`;
+}
+
+/**
+ * Where a target without a cluster lives: the backend's own Kubernetes context (its kubeconfig
+ * or service account), the same for every environment that names no cluster. Cannot be the
+ * identity of a URL, which always has a port.
+ */
+export const OWN_CONTEXT = 'own-context';
+
+/**
  * The normalised target key: the operation lock key and the binding key are this one string, so
- * "one operation at a time" and "one entity" speak of the same thing. Lowercase, because
- * Kubernetes names are, and an entity ref differing only in case is the same entity. The
- * simulated cluster keeps one service per entity, so its key names the entity.
+ * "one operation at a time" and "one entity" speak of the same thing. It names what the tool
+ * changes, and nothing about how the console got there: the cluster by its URL (not by the name
+ * of its config entry), the namespace and the release or Rollout name. Not the environment
+ * (two environments on one cluster and namespace reach one release) and not the driver (a Helm
+ * release and the Rollout its chart installs share their name; keeping them apart would let two
+ * entities hold one service). Lowercase, because Kubernetes names are and an entity ref
+ * differing only in case is the same entity. The simulated cluster keeps one service per entity
+ * and environment, so its key names both.
  */
 export function targetKey(
   parts: TargetParts,
@@ -50,6 +89,20 @@ export function targetKey(
 ): string {
   if (simulated)
     return `${parts.environment}|entity|${entityRef}`.toLowerCase();
+  return [
+    parts.clusterUrl ? clusterIdentity(parts.clusterUrl) : OWN_CONTEXT,
+    parts.namespace,
+    parts.name,
+  ]
+    .join('|')
+    .toLowerCase();
+}
+
+/**
+ * The key before targets were keyed by cluster URL (`environment|cluster name|namespace|driver|
+ * name`): an operation that was active during the upgrade holds its lock under it.
+ */
+export function legacyTargetKey(parts: TargetParts): string {
   return [
     parts.environment,
     parts.cluster ?? '',
@@ -116,8 +169,22 @@ export class TargetBindings {
       /** Configured bindings: target key → entity ref. */
       configured: Map<string, string>;
       store: TargetClaimStore;
+      /**
+       * The key a recorded claim holds now. A claim recorded under an older key format (see
+       * legacyTargetKey) is worked out again from its row; default: the key it was recorded
+       * under.
+       */
+      keyOfClaim?: (row: TargetClaimRow) => string;
     },
   ) {}
+
+  /** Claims carried over from past operations (claimBackfill.ts), recorded before any new one. */
+  private backfilled: Promise<unknown> = Promise.resolve();
+
+  /** First claims wait for this: a backfilled claim must not lose to a stranger's first claim. */
+  awaitBackfill(done: Promise<unknown>) {
+    this.backfilled = done.catch(() => undefined);
+  }
 
   /** 403 for kinds that may not operate; says nothing about any target. */
   assertKind(entity: Entity) {
@@ -144,8 +211,53 @@ export class TargetBindings {
     return decideBinding({
       entityRef,
       configured,
-      claim: configured === undefined ? await this.o.store.get(key) : undefined,
+      claim: configured === undefined ? await this.holder(key) : undefined,
     });
+  }
+
+  /**
+   * The claim holding the target with this key: of all claims of that namespace and name whose
+   * key is this one now, the oldest. Two claims can map to one key when they were recorded under
+   * keys that told one release apart by environment or cluster name (issue 10, point 1): the
+   * entity that was there first keeps it.
+   */
+  async holder(key: string): Promise<TargetClaimRow | undefined> {
+    const parts = key.split('|');
+    if (parts.length !== 3) return this.o.store.get(key);
+    const keyOf = this.o.keyOfClaim ?? ((row: TargetClaimRow) => row.targetKey);
+    const rows = await this.o.store.listByName(parts[1], parts[2]);
+    return rows
+      .filter(row => keyOf(row).toLowerCase() === key)
+      .sort((a, b) => a.claimedAt.getTime() - b.claimedAt.getTime())[0];
+  }
+
+  /**
+   * A first claim is for a target the console is about to create. One that exists already, with
+   * history, was someone's before the console knew it (nothing is carried over from a time
+   * without claims except past operations, see claimBackfill.ts): only configuration may say
+   * whose. Unknown counts as existing.
+   */
+  private async assertNew(
+    target: DeployTarget,
+    exists: (() => Promise<boolean>) | undefined,
+  ) {
+    if (!exists) return;
+    const { driver, name, namespace } = targetParts(target);
+    const what = `${target.environment}: ${driver} target "${name}" in namespace ${namespace}`;
+    let found: boolean;
+    try {
+      found = await exists();
+    } catch {
+      // The driver's error may describe the cluster; the caller learns only that it failed.
+      throw new ServiceUnavailableError(
+        `${what}: could not tell whether the release exists, so it was not claimed. Try again, or bind it in rco.environments[].bindings`,
+      );
+    }
+    if (found) {
+      throw new NotAllowedError(
+        `${what}: release exists and is not bound to this entity: bind it in rco.environments[].bindings`,
+      );
+    }
   }
 
   /**
@@ -159,18 +271,26 @@ export class TargetBindings {
     key: string,
     actor: string,
     simulated = false,
+    /** Whether the release or Rollout exists with history (the driver's fresh read). */
+    exists?: () => Promise<boolean>,
   ): Promise<BindingDecision> {
     const entityRef = stringifyEntityRef(entity);
     let decision = await this.decide(entityRef, key, simulated);
     if (decision === 'unclaimed') {
-      const parts = targetParts(target);
-      const { claim } = await this.o.store.claim({
+      await this.backfilled;
+      decision = await this.decide(entityRef, key, simulated);
+    }
+    if (decision === 'unclaimed') {
+      await this.assertNew(target, exists);
+      const { clusterUrl: _url, ...parts } = targetParts(target);
+      await this.o.store.claim({
         ...parts,
         targetKey: key,
         entityRef: entityRef.toLowerCase(),
         claimedBy: actor,
       });
-      decision = decideBinding({ entityRef, claim });
+      // Whoever holds it now, older claims of the same release under another key included.
+      decision = await this.decide(entityRef, key, simulated);
     }
     if (decision === 'elsewhere') {
       const parts = targetParts(target);

@@ -51,6 +51,8 @@ describe('point 12: a rollback adopted while Helm still runs it', () => {
             timeout,
             helm: { chart: 'oci://registry.example/charts/rco' },
             imageRepository: 'registry.example/rco',
+            // The release exists: only configuration binds it (ADR 0007).
+            bindings: [{ entity: 'component:default/rco' }],
           },
         ],
       },
@@ -234,6 +236,8 @@ describe('point 12: a rollback adopted while the Rollout still rolls back', () =
             namespace: 'default',
             timeout: 'PT20S',
             rollout: { name: rollout },
+            // The Rollout exists: only configuration binds it (ADR 0007).
+            bindings: [{ entity: 'component:default/rco', name: rollout }],
           },
         ],
       },

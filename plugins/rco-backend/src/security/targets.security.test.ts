@@ -83,6 +83,11 @@ describe('point 1: a deploy target belongs to one entity', () => {
   afterEach(() => {
     process.env.PATH = savedPath;
   });
+  /** A helm with no release yet: what the console's first deploy creates. */
+  const freshHelm = () => {
+    fake = FakeHelm.create([]);
+    process.env.PATH = `${fake.binDir}${path.delimiter}${savedPath}`;
+  };
 
   const start = async (
     knex: Knex,
@@ -177,6 +182,8 @@ describe('point 1: a deploy target belongs to one entity', () => {
     'refuses: an entity whose annotation names the payments release takes it over from the entity that claimed it first (%s)',
     async databaseId => {
       const knex = await databases.init(databaseId);
+      // A release the console creates: a first claim is for a release that does not exist yet.
+      freshHelm();
       const { app, backend } = await start(knex);
       // Unclaimed: nobody sees the release's history yet (ADR 0007).
       const before = await environments(app, PAYMENTS);
@@ -184,12 +191,22 @@ describe('point 1: a deploy target belongs to one entity', () => {
       expect(before.body.items[0].error).toMatch(/not bound to this entity/);
       expect(helmCalls(fake, 'history')).toHaveLength(0);
 
-      const created = await dryRun(app, PAYMENTS);
+      await waiveAllGates(app, pathOf(PAYMENTS));
+      fake.setScenario({ upgrade: 'success' });
+      const created = await request(app)
+        .post(`${pathOf(PAYMENTS)}/operations`)
+        .set('Authorization', asUser('alice'))
+        .send({ type: 'deploy', environment: 'production', release: RELEASE });
       expect(created.status).toBe(202);
+      await request(app)
+        .post(`/api/rco/operations/${created.body.id}/confirm`)
+        .set('Authorization', asUser('alice'))
+        .send({ confirmation: 'payments' })
+        .expect(200);
       await waitFor(app, created.body.id, o => o.state === 'succeeded');
       const [claim] = await knex('rco_target_claims');
       expect(claim).toMatchObject({
-        target_key: 'production||payments|helm|payments',
+        target_key: 'own-context|payments|payments',
         entity_ref: 'component:default/payments',
         claimed_by: 'user:default/alice',
       });
@@ -197,7 +214,7 @@ describe('point 1: a deploy target belongs to one entity', () => {
         entry_type: 'target-claim',
       });
       expect(JSON.parse(entry.payload)).toMatchObject({
-        targetKey: 'production||payments|helm|payments',
+        targetKey: 'own-context|payments|payments',
         entityRef: 'component:default/payments',
         environment: 'production',
         namespace: 'payments',
@@ -243,6 +260,7 @@ describe('point 1: a deploy target belongs to one entity', () => {
     'refuses: two entities claiming one unclaimed release at once both get it (%s)',
     async databaseId => {
       const knex = await databases.init(databaseId);
+      freshHelm();
       const { app, backend } = await start(knex);
       const answers = await Promise.all([
         dryRun(app, PAYMENTS),
@@ -250,7 +268,8 @@ describe('point 1: a deploy target belongs to one entity', () => {
       ]);
       expect(answers.map(a => a.status).sort()).toEqual([202, 403]);
       const winner = answers.find(a => a.status === 202)!;
-      await waitFor(app, winner.body.id, o => o.state === 'succeeded');
+      // A dry-run of a release that does not exist fails; the claim stands.
+      await waitFor(app, winner.body.id, o => o.state === 'failed');
       const claims = await knex('rco_target_claims');
       expect(claims).toHaveLength(1);
       expect(claims[0].entity_ref).toBe(winner.body.entityRef);
@@ -385,12 +404,37 @@ describe('point 1: an operation acts only on the target it was checked, bound an
     payments: entity('Component', 'default', 'payments'),
     mover: entity('Component', 'default', 'ledger-ui'),
   });
-  const startOn = (knex: Knex, entities: Entity[]) =>
-    startOperationsBackend(knex, {
-      rco: { environments: [SHOP] },
+  /**
+   * The shop releases exist, so neither can be claimed by a first operation: payments is bound
+   * in configuration, and ledger-ui was claimed before (as the backfill of its past operations
+   * records it). Its annotation is what the attack moves, so it must not be a binding.
+   */
+  const startOn = async (knex: Knex, entities: Entity[]) => {
+    await knex.migrate.latest({
+      directory: resolvePackagePath(
+        '@internal/plugin-rco-backend',
+        'migrations',
+      ),
+    });
+    await new DatabaseTargetClaimStore(knex, new Ledger(knex)).claim({
+      targetKey: 'own-context|shop|ledger-ui',
+      entityRef: 'component:default/ledger-ui',
+      environment: 'production',
+      namespace: 'shop',
+      driver: 'helm',
+      name: 'ledger-ui',
+      claimedBy: 'user:default/alice',
+    });
+    return startOperationsBackend(knex, {
+      rco: {
+        environments: [
+          { ...SHOP, bindings: [{ entity: 'component:default/payments' }] },
+        ],
+      },
       extraEntities: entities,
       logLevel: 'none',
     });
+  };
   const create = (app: any, e: Entity, body: object) =>
     request(app)
       .post(`${pathOf(e)}/operations`)
@@ -401,7 +445,7 @@ describe('point 1: an operation acts only on the target it was checked, bound an
       .post(`/api/rco/operations/${id}/confirm`)
       .set('Authorization', asUser('alice'))
       .send({ confirmation: e.metadata.name });
-  /** payments holds its release (first claim), and mover dry-runs its own. */
+  /** payments (configured) and mover (claimed) dry-run their own releases. */
   const claimBoth = async (app: any, payments: Entity, mover: Entity) => {
     for (const e of [payments, mover]) {
       const res = await create(app, e, {
@@ -615,6 +659,266 @@ describe('point 1: an operation acts only on the target it was checked, bound an
         .get(`${pathOf(api)}/capabilities`)
         .set('Authorization', asUser('mei'));
       expect(mei.body.operations.breakGlass).toBe(false);
+      await backend.stop();
+    },
+  );
+});
+
+/**
+ * Point 1 after the upgrade: claims did not exist before, so every release that was already
+ * there was unclaimed, and a stranger's first operation would have taken it (the issue's own
+ * example). A release that exists belongs to whoever operated on it first, or to configuration.
+ */
+describe('point 1: a release that existed before claims is not claimed by a stranger', () => {
+  let fake: FakeHelm;
+  const savedPath = process.env.PATH;
+  beforeEach(() => {
+    fake = FakeHelm.create([{ namespace: 'payments', name: 'payments' }]);
+    process.env.PATH = `${fake.binDir}${path.delimiter}${savedPath}`;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    fake.cleanup();
+  });
+
+  const start = (knex: Knex) =>
+    startOperationsBackend(knex, {
+      rco: { environments: [PRODUCTION] },
+      extraEntities: [PAYMENTS, OTHER_PAYMENTS, LOOKALIKE],
+      logLevel: 'warn',
+    });
+  const rollback = (app: any, e: Entity) =>
+    request(app)
+      .post(`${pathOf(e)}/operations`)
+      .set('Authorization', asUser('alice'))
+      .send({
+        type: 'rollback',
+        environment: 'production',
+        targetRevision: '3',
+      });
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a Component named payments in another namespace dry-runs first, claiming the existing payments release, and rolls it back (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await start(knex);
+      for (const stranger of [OTHER_PAYMENTS, LOOKALIKE]) {
+        const claimed = await dryRun(app, stranger);
+        expect(claimed.status).toBe(403);
+        expect(claimed.body.error.message).toMatch(
+          /release exists and is not bound to this entity: bind it in rco\.environments\[\]\.bindings/,
+        );
+        expect(claimed.text).not.toMatch(/component:default\/payments/);
+        const rolledBack = await rollback(app, stranger);
+        expect([403, 409]).toContain(rolledBack.status);
+      }
+      // The real owner too needs configuration: nothing tells the two apart.
+      expect((await dryRun(app, PAYMENTS)).status).toBe(403);
+      expect(helmCalls(fake, 'rollback')).toHaveLength(0);
+      expect(await knex('rco_target_claims')).toHaveLength(0);
+      expect(
+        await knex('rco_ledger').where({ entry_type: 'target-claim' }),
+      ).toHaveLength(0);
+      expect(
+        await knex('rco_operations').whereNot({ state: 'blocked' }),
+      ).toHaveLength(0);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a stranger takes over a release whose owner operated on it before claims existed (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@internal/plugin-rco-backend',
+        'migrations',
+      );
+      // The database as it was before claims: up to and including the operations table.
+      for (;;) {
+        await knex.migrate.up({ directory });
+        const [, pending] = await knex.migrate.list({ directory });
+        if (!pending.some((m: any) => /operations/.test(m.file ?? m.name)))
+          break;
+      }
+      const past = (
+        id: string,
+        entityRef: string,
+        createdAt: string,
+        driver = 'helm',
+      ) => ({
+        id,
+        entity_ref: entityRef,
+        environment: 'production',
+        type: 'rollback-dry-run',
+        driver,
+        state: 'succeeded',
+        steps: '[]',
+        reasons: '[]',
+        requested_by: 'user:default/alice',
+        created_at: new Date(createdAt),
+        updated_at: new Date(createdAt),
+        finished_at: new Date(createdAt),
+      });
+      await knex('rco_operations').insert([
+        // The stranger's entity operated too, but after the owner: the owner keeps it.
+        past(
+          '00000000-0000-4000-8000-000000000002',
+          'component:sandbox/payments',
+          '2026-03-01T00:00:00Z',
+        ),
+        past(
+          '00000000-0000-4000-8000-000000000001',
+          'component:default/payments',
+          '2026-01-01T00:00:00Z',
+        ),
+        past(
+          '00000000-0000-4000-8000-000000000003',
+          'component:default/ledger-ui',
+          '2025-12-01T00:00:00Z',
+          'simulated',
+        ),
+      ]);
+
+      const { app, backend } = await start(knex);
+      const stolen = await dryRun(app, OTHER_PAYMENTS);
+      expect(stolen.status).toBe(403);
+      expect(stolen.body.error.message).toMatch(/bound to another entity/);
+      expect(stolen.text).not.toMatch(/component:default\/payments/);
+      expect((await dryRun(app, LOOKALIKE)).status).toBe(403);
+      const listed = await environments(app, OTHER_PAYMENTS);
+      expect(listed.body.items[0].revisions).toEqual([]);
+
+      const own = await dryRun(app, PAYMENTS);
+      expect(own.status).toBe(202);
+      await waitFor(app, own.body.id, o => o.state === 'succeeded');
+      const claims = await knex('rco_target_claims');
+      expect(claims).toHaveLength(1);
+      expect(claims[0]).toMatchObject({
+        target_key: 'own-context|payments|payments',
+        entity_ref: 'component:default/payments',
+        claimed_by:
+          'rco-backfill:operation/00000000-0000-4000-8000-000000000001',
+      });
+      const entries = await knex('rco_ledger').where({
+        entry_type: 'target-claim',
+      });
+      expect(entries).toHaveLength(1);
+      expect(JSON.parse(entries[0].payload)).toMatchObject({
+        targetKey: 'own-context|payments|payments',
+        entityRef: 'component:default/payments',
+      });
+      // Settled once: a claim an operator deletes is not recorded again at the next start.
+      expect(await knex('rco_target_claim_backfill')).toHaveLength(0);
+      await backend.stop();
+    },
+  );
+});
+
+/**
+ * Point 1, the key: it named the environment and the cluster's config entry, so two
+ * environments, or two entries with one API server URL, gave one release two keys, and two
+ * entities could hold it.
+ */
+describe('point 1: one release has one key whatever the configuration calls its cluster', () => {
+  let fake: FakeHelm;
+  const savedPath = process.env.PATH;
+  beforeEach(() => {
+    fake = FakeHelm.create([{ namespace: 'payments', name: 'payments' }]);
+    process.env.PATH = `${fake.binDir}${path.delimiter}${savedPath}`;
+  });
+  afterEach(() => {
+    process.env.PATH = savedPath;
+    fake.cleanup();
+  });
+
+  const cluster = (name: string, url: string) => ({
+    name,
+    url,
+    authProvider: 'serviceAccount',
+    serviceAccountToken: 'cluster-token',
+    skipTLSVerify: true,
+  });
+  const startWith = (knex: Knex, second: Record<string, unknown>) =>
+    startOperationsBackend(knex, {
+      config: {
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                cluster('prod-eu', 'https://k8s.prod.example'),
+                cluster('prod-eu-alias', 'HTTPS://K8S.Prod.Example:443/'),
+              ],
+            },
+          ],
+        },
+      },
+      rco: {
+        environments: [
+          {
+            ...PRODUCTION,
+            cluster: 'prod-eu',
+            bindings: [{ entity: 'component:default/payments' }],
+          },
+          { ...PRODUCTION, ...second },
+        ],
+      },
+      extraEntities: [PAYMENTS, OTHER_PAYMENTS, LOOKALIKE],
+      logLevel: 'warn',
+    });
+  const dryRunIn = (app: any, e: Entity, environment: string) =>
+    request(app)
+      .post(`${pathOf(e)}/operations`)
+      .set('Authorization', asUser('alice'))
+      .send({ type: 'rollback-dry-run', environment });
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a second cluster entry with the same API server URL lets another entity dry-run and hold the release bound to payments (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startWith(knex, {
+        name: 'production-alias',
+        cluster: 'prod-eu-alias',
+      });
+      for (const stranger of [LOOKALIKE, OTHER_PAYMENTS]) {
+        const refused = await dryRunIn(app, stranger, 'production-alias');
+        expect(refused.status).toBe(403);
+        expect(refused.text).not.toMatch(/component:default\/payments/);
+      }
+      const listed = await request(app)
+        .get(`${pathOf(LOOKALIKE)}/environments`)
+        .set('Authorization', asUser('alice'));
+      expect(
+        listed.body.items.find((i: any) => i.name === 'production-alias')
+          ?.revisions,
+      ).toEqual([]);
+      expect(helmCalls(fake, 'history')).toHaveLength(0);
+      expect(await knex('rco_target_claims')).toHaveLength(0);
+      // The bound entity reaches its release through either name of the cluster.
+      const own = await dryRunIn(app, PAYMENTS, 'production-alias');
+      expect(own.status).toBe(202);
+      await waitFor(app, own.body.id, o => o.state === 'succeeded');
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a second environment on the same cluster and namespace lets another entity dry-run and hold the release bound to payments (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startWith(knex, {
+        name: 'production-canary',
+        cluster: 'prod-eu',
+      });
+      const refused = await dryRunIn(app, LOOKALIKE, 'production-canary');
+      expect(refused.status).toBe(403);
+      expect(refused.text).not.toMatch(/component:default\/payments/);
+      expect(helmCalls(fake, 'history')).toHaveLength(0);
+      expect(await knex('rco_target_claims')).toHaveLength(0);
+      const own = await dryRunIn(app, PAYMENTS, 'production');
+      expect(own.status).toBe(202);
+      await waitFor(app, own.body.id, o => o.state === 'succeeded');
       await backend.stop();
     },
   );
