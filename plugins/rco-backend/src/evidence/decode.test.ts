@@ -136,4 +136,23 @@ describe('decodeEvidenceBody', () => {
       toJS.mockRestore();
     }
   });
+
+  it.each([
+    ['!!binary', 'note: !!binary QUtJQTJFMEE4RjNCMjQ0Qzk5ODY=\n'],
+    ['!!omap', 'note: !!omap [ {k: v} ]\n'],
+    ['!!set', 'note: !!set {a: null}\n'],
+    ['a local tag', 'note: !secret x\n'],
+    ['!!binary under %YAML 1.1', '%YAML 1.1\n---\nnote: !!binary QUtJQQ==\n'],
+  ])('refuses a YAML tag the masker could not see through: %s', (_, body) => {
+    expect(() => decodeEvidenceBody(body)).toThrow(
+      /^Invalid YAML at line \d+, column \d+: tag resolve failed$/,
+    );
+  });
+
+  it('reads a %YAML 1.1 document as plain data (core schema)', () => {
+    const [{ doc }] = decodeEvidenceBody(
+      '%YAML 1.1\n---\na: yes\nb: !!str 1\n',
+    );
+    expect(doc).toEqual({ a: 'yes', b: '1' });
+  });
 });

@@ -232,7 +232,14 @@ function tooMany(): InputError {
  */
 export function* composeYamlDocuments(text: string, lines: LineCounter) {
   const parser = new Parser(lines.addNewLine);
-  const composer = new Composer({ prettyErrors: false });
+  // Plain data only: the core schema whatever a `%YAML 1.1` directive says, and no YAML 1.1
+  // tags (!!binary, !!omap, !!set): they build values (bytes, Maps, Sets) that the secret
+  // masker cannot read, so a secret behind one would be stored. A tag is refused (below).
+  const composer = new Composer({
+    prettyErrors: false,
+    schema: 'core',
+    resolveKnownTags: false,
+  });
   yield* composer.compose(parser.parse(text));
 }
 
@@ -245,6 +252,10 @@ function decodeYaml(text: string): DecodedDocument[] {
       if (++composed > MAX_DOCUMENTS) throw tooMany();
       const [first] = document.errors;
       if (first) throw yamlError(first, lines);
+      const unknownTag = document.warnings.find(
+        w => w.code === 'TAG_RESOLVE_FAILED',
+      );
+      if (unknownTag) throw yamlError(unknownTag, lines);
       if (decoded.length + listItemCount(document) > MAX_DOCUMENTS) {
         throw tooMany();
       }

@@ -692,6 +692,43 @@ describe('point 5 (review): no secret in the raw upload, a JSON route error or a
   );
 
   it.each(databases.eachSupportedId())(
+    'refuses: a secret hidden behind a YAML tag (!!binary, !!omap, !!set, a %YAML 1.1 document) is kept unmasked (%s)',
+    async databaseId => {
+      const { app, logs } = await start(databaseId);
+      const velero = readSample('velero-backup-completed.yaml');
+      const base64 = (text: string) => Buffer.from(text).toString('base64');
+      const cases: Array<[string, (secret: string) => string]> = [
+        ['!!binary', s => `x-note: !!binary ${base64(`DB_PASSWORD=${s}`)}\n`],
+        ['!!omap', s => `x-note: !!omap [ {k: "\\x41${s.slice(1)}"} ]\n`],
+        ['!!set', s => `x-note: !!set {"\\x41${s.slice(1)}": null}\n`],
+      ];
+      for (const [tag, add] of cases) {
+        for (const directive of ['', '%YAML 1.1\n---\n']) {
+          const secret = awsKeyId();
+          const res = await upload(app, `${directive}${velero}${add(secret)}`);
+          const context = `${tag} ${directive ? 'with' : 'without'} %YAML 1.1`;
+          const everything = await everythingAbout(app, res);
+          // Refused, or stored without the secret.
+          expect({ context, ok: [200, 201, 400].includes(res.status) }).toEqual(
+            {
+              context,
+              ok: true,
+            },
+          );
+          expect({
+            context,
+            // The secret, or the base64 that !!binary stores it as.
+            leaked: [secret.slice(1), base64(`DB_PASSWORD=${secret}`)].some(
+              needle => everything.includes(needle),
+            ),
+          }).toEqual({ context, leaked: false });
+          expect(logs.join('\n')).not.toContain(secret.slice(1));
+        }
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'refuses: a secret under a repeated key of an NDJSON trufflehog line is kept in the verbatim raw upload (%s)',
     async databaseId => {
       const { app } = await start(databaseId);
