@@ -146,10 +146,11 @@ export interface Config {
     /** The ledger's checkpoints and verification (ADR 0004). */
     ledger?: {
       /**
-       * Key (at least 32 bytes) that signs the chain heads at each checkpoint (HMAC-SHA256), so
+       * Key (at least 32 bytes) that authenticates every ledger entry as it is written, signs
+       * the chain heads at each checkpoint and the stored verification outcome (HMAC-SHA256), so
        * that someone who can write the database and recompute the hashes is still found. Keep it
-       * out of the database and its backups. Without it (or checkpointKeyFile) checkpoints are
-       * unsigned, and the backend warns at start.
+       * out of the database and its backups; changing it makes earlier entries fail to verify.
+       * Without it (or checkpointKeyFile) nothing is signed, and the backend warns at start.
        * @visibility secret
        */
       checkpointKey?: string;

@@ -1,3 +1,4 @@
+import { findingRank } from '../evidence/findingRank';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 
 type Row = Record<string, any>;
@@ -121,6 +122,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
       'summary',
       'raw_format',
       'raw_size',
+      'finding_rank',
     ],
     creates: ['evidence-upload'],
     key: byId,
@@ -140,12 +142,16 @@ export const LEDGER_TABLES: LedgerTable[] = [
       summary: summaryDigest(JSON.parse(row.summary)),
       rawFormat: row.raw_format,
       rawSize: Number(row.raw_size),
+      // The window the gates read is chosen by this column: a rank lowered in the database
+      // would let a flood of clean uploads push a failing report out (DatabaseEvidenceStore).
+      findingRank: Number(row.finding_rank),
     }),
     // The raw document's digest is kept in the entry but not compared on every run (the gates
     // read the summary; reading every raw document each time would cost more than the check).
     fromEntry: ({ rawSha256: _raw, ...payload }) => ({
       ...payload,
       summary: summaryDigest(payload.summary),
+      findingRank: findingRank(payload.summary),
     }),
   },
   {

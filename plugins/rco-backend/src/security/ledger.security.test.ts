@@ -190,6 +190,42 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
   );
 
   it.each(databases.eachSupportedId())(
+    "refuses: a failing report's finding rank lowered in the database, so clean uploads push it out of what the gates read, goes unnoticed (%s)",
+    async databaseId => {
+      const { app, knex } = await start(databaseId);
+      const leaks = JSON.stringify([
+        {
+          RuleID: 'generic-api-key',
+          File: 'config/app.yaml',
+          StartLine: 3,
+          Secret: 'not-a-real-secret-value-123456',
+          Fingerprint: 'abc:config/app.yaml:generic-api-key:3',
+        },
+      ]);
+      const res = await request(app)
+        .post(`${RCO}/evidence?kind=gitleaks&commit=${'e'.repeat(40)}`)
+        .set('Authorization', asService('external:ci-rco'))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(leaks))
+        .expect(201);
+      const id = res.body.items[0].id;
+      const before = await knex('rco_evidence').where({ id }).first();
+      expect(Number(before.finding_rank)).toBeGreaterThan(0);
+      expect((await verifyNow(app)).ok).toBe(true);
+      await knex('rco_evidence').where({ id }).update({ finding_rank: 0 });
+      const result = await verifyNow(app);
+      expect(result.ok).toBe(false);
+      expect(result.problems).toEqual([
+        expect.objectContaining({
+          table: 'rco_evidence',
+          id,
+          problem: expect.stringMatching(/\(findingRank\)$/),
+        }),
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'refuses: edits in the database (a waiver extended, evidence made clean, an override un-revoked, a requester deleted) go unnoticed (%s)',
     async databaseId => {
       const { app, knex } = await start(databaseId);
