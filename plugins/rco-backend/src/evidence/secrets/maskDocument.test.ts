@@ -189,6 +189,7 @@ describe('maskTexts', () => {
       "token='".repeat(100_000),
       '-----BEGIN PRIVATE KEY-----'.repeat(20_000),
       'x://a'.repeat(100_000),
+      `${'QUJDRA=='.repeat(8).concat('\n').repeat(50_000)}!`,
     ];
     const started = Date.now();
     await maskTexts(texts);
@@ -259,6 +260,25 @@ describe('maskDocument', () => {
       'DB_PASSWORD=***REDACTED***',
       'PATH=/bin',
     ]);
+  });
+
+  it('masks inside base64 wrapped at a fixed width, and leaves other text alone', async () => {
+    const wrapped = (text: string) =>
+      Buffer.from(text)
+        .toString('base64')
+        .replace(/.{1,64}/g, '$&\n');
+    const config = wrapped(
+      `# config\n${'x'.repeat(80)}\nDB_PASSWORD=${PASSWORD}\n`,
+    );
+    const plain = wrapped(`# config\n${'x'.repeat(80)}\nMODE=prod\n`);
+    const words = 'abcdefghijklmnopqrstuvwx\nabcd\n';
+    const { doc } = await maskDocument({ config, plain, words });
+    const stored = (doc as any).config;
+    expect(Buffer.from(stored, 'base64').toString('utf8')).toContain(
+      'DB_PASSWORD=***REDACTED***',
+    );
+    expect((doc as any).plain).toBe(plain);
+    expect((doc as any).words).toBe(words);
   });
 
   it('opens many base64 strings in one batch, not one scan each', async () => {

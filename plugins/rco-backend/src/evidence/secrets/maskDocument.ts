@@ -159,15 +159,30 @@ function namedValueKey(record: Record<string, unknown>): string | undefined {
   return secret ? valueKey : undefined;
 }
 
+/**
+ * Base64 wrapped at a fixed width (`base64` writes 76 columns, PEM and many tools 64): lines of
+ * one length, the last one shorter. The line class excludes the break, so matching is linear.
+ */
+const WRAPPED_BASE64 =
+  /^(?:[A-Za-z0-9+/]{16,}\r?\n)+[A-Za-z0-9+/]*={0,2}\r?\n?$/;
+
+/** The base64 of `text`, unwrapped when it is wrapped at a fixed width; undefined otherwise. */
+function base64Of(text: string): string | undefined {
+  if (BASE64.test(text)) return text;
+  if (!text.includes('\n') || !WRAPPED_BASE64.test(text)) return undefined;
+  const lines = text.split(/\r?\n/).filter(Boolean);
+  const width = lines[0].length;
+  const fixed = lines.every(
+    (line, i) =>
+      line.length === width || (i === lines.length - 1 && line.length < width),
+  );
+  return fixed ? lines.join('') : undefined;
+}
+
 function decodeBase64(text: string): string | undefined {
-  if (
-    text.length < MIN_BASE64_LENGTH ||
-    text.length % 4 !== 0 ||
-    !BASE64.test(text)
-  ) {
-    return undefined;
-  }
-  const decoded = Buffer.from(text, 'base64').toString('utf8');
+  const base64 = text.length < MIN_BASE64_LENGTH ? undefined : base64Of(text);
+  if (base64 === undefined || base64.length % 4 !== 0) return undefined;
+  const decoded = Buffer.from(base64, 'base64').toString('utf8');
   // Text only: binary (and invalid UTF-8, which decodes to U+FFFD) is not read as text.
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(decoded)) return undefined;
