@@ -239,7 +239,8 @@ export class OperationService {
     if (request.type === 'rollback')
       await this.assertDryRunFirst(entity, request);
     // Held, or claimed now (audited); 403 without naming the holder otherwise. A first claim
-    // of a release that exists with history needs a configured binding (ADR 0007).
+    // of a release that exists with history needs a configured binding (ADR 0007). The read
+    // is the viewers' shared one, so repeated first claims do not each start the tool.
     await this.o.bindings.holdOrClaim(
       entity,
       target,
@@ -248,12 +249,17 @@ export class OperationService {
       !!driver.simulated,
       async () =>
         (
-          await driver.history(
-            target,
-            this.o.runner.context(
-              { id: `claim:${env.name}` } as OperationRecord,
-              AbortSignal.timeout(15_000),
-            ),
+          await this.o.historyCache.read(
+            lockKey,
+            { entityRef, environment: env.name },
+            () =>
+              driver.history(
+                target,
+                this.o.runner.context(
+                  { id: `claim:${env.name}` } as OperationRecord,
+                  AbortSignal.timeout(15_000),
+                ),
+              ),
           )
         ).length > 0,
     );

@@ -157,8 +157,8 @@ export function kindAllowed(entity: Entity, kinds: string[]): boolean {
  */
 export const NOT_BOUND_MESSAGE =
   'This target is not bound to this entity, so its revisions are not shown. A binding in ' +
-  'rco.environments[].bindings, or this entity’s first deploy or rollback dry-run on a target ' +
-  'no entity holds, binds it.';
+  'rco.environments[].bindings binds it; so does this entity’s first deploy of a release ' +
+  'that does not exist yet.';
 
 /** Enforces the binding rule over the configured bindings and the recorded claims. */
 export class TargetBindings {
