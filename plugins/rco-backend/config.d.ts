@@ -80,11 +80,11 @@ export interface Config {
        * Rollout in this namespace, whatever its annotations say, and no other entity can take it
        * (operations 403, no revisions shown), not even one that claimed it before the binding was
        * configured. A target no binding names belongs to the first entity that creates an
-       * operation on it (a deploy or a rollback dry-run, with that permission): the claim is
-       * recorded with a `target-claim` ledger entry. Until a target is bound or claimed, the
+       * operation on it (with that permission) while the release does not exist yet: the claim
+       * is recorded with a `target-claim` ledger entry. A release that exists with history is
+       * never claimed by an operation, only bound here. Until a target is bound or claimed, the
        * environments list shows no revisions for it, so registering an entity with a release's
-       * name never reveals that release's history. Bind every release that exists before the
-       * console does.
+       * name never reveals that release's history.
        */
       bindings?: Array<{
         /** Full entity ref, e.g. component:default/payments. */
