@@ -334,3 +334,60 @@ describe('point 3: a rejection is about the image, whatever its version label', 
     },
   );
 });
+
+describe('point 5: what people type into a decision is masked like evidence', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: a credential pasted into a waiver, sign-off or break-glass justification is stored and shown (%s)',
+    async databaseId => {
+      const { app, backend } = await startOperationsBackend(
+        await databases.init(databaseId),
+        { logLevel: 'none' },
+      );
+      const key = `AKIA${'QWERTYUIOPASDFGH'}`;
+      const pw = `pw${Date.now()}x7Q`;
+      const pasted = `Scanner down, creds for the rerun: AWS_ACCESS_KEY_ID=${key} DB_PASSWORD=${pw}`;
+      await requestRelease(app, 'alice');
+      await request(app)
+        .post(`${RCO}/signoffs`)
+        .set('Authorization', asUser('dana'))
+        .send({ role: 'dpo', release: RELEASE, comment: pasted })
+        .expect(201);
+      await request(app)
+        .post(`${RCO}/waivers`)
+        .set('Authorization', asUser('sam'))
+        .send({
+          gate: 'image-scanning',
+          justification: pasted,
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        })
+        .expect(201);
+      await request(app)
+        .post(`${RCO}/overrides`)
+        .set('Authorization', asUser('mei'))
+        .send({
+          environment: 'staging',
+          release: RELEASE,
+          justification: pasted,
+          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        })
+        .expect(201);
+      const shown = [
+        await request(app)
+          .get(`${RCO}/signoffs${Q}`)
+          .set('Authorization', asUser('alice')),
+        await request(app)
+          .get(`${RCO}/waivers`)
+          .set('Authorization', asUser('alice')),
+        await request(app)
+          .get(`${RCO}/overrides`)
+          .set('Authorization', asUser('alice')),
+      ].map(r => JSON.stringify(r.body));
+      for (const body of shown) {
+        expect(body).toContain('Scanner down, creds for the rerun');
+        expect(body).not.toContain(key);
+        expect(body).not.toContain(pw);
+      }
+      await backend.stop();
+    },
+  );
+});

@@ -9,6 +9,7 @@ import { Environments } from '../../operations/environments';
 import { sameActor } from '../../gates/fourEyes';
 import { Access } from '../access';
 import { ReleaseService } from '../ReleaseService';
+import { withoutSecrets } from './freeText';
 
 /**
  * Break-glass overrides. Only the break-glass group records one, for one release in one
@@ -77,7 +78,7 @@ export class OverrideService {
       entityRef,
       environment,
       release,
-      justification,
+      justification: await withoutSecrets(justification),
       createdBy: actor,
       expiresAt: until,
     });

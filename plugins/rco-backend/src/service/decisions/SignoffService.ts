@@ -11,6 +11,7 @@ import { sameActor, SignoffRole } from '../../gates/fourEyes';
 import { SignoffRecord } from '../../gates/types';
 import { Access } from '../access';
 import { ReleaseService } from '../ReleaseService';
+import { withoutSecrets } from './freeText';
 
 type StoredSignoff = SignoffRecord & { entityRef: string };
 
@@ -58,7 +59,7 @@ export class SignoffService {
       decision: input.decision ?? 'approved',
       release,
       signer,
-      comment,
+      comment: await withoutSecrets(comment),
     });
     this.o.releases.invalidate(entityRef);
     return record;

@@ -8,6 +8,7 @@ import { isSignoffGate } from '../../gates/fourEyes';
 import { WaiverRecord } from '../../gates/types';
 import { Access } from '../access';
 import { ReleaseService } from '../ReleaseService';
+import { withoutSecrets } from './freeText';
 
 /** Why a waiver cannot be granted for the gate, or undefined when it can. */
 export function waiverRefusal(
@@ -71,7 +72,7 @@ export class WaiverService {
     if (refusal) throw new InputError(refusal);
     const record = await this.o.decisions.addWaiver(entityRef, {
       gate: input.gate as GateId,
-      justification: input.justification,
+      justification: await withoutSecrets(input.justification),
       expiresAt: expiry,
       environment: input.environment,
       releaseVersion: input.releaseVersion,
