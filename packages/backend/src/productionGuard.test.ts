@@ -45,7 +45,10 @@ describe('production guard', () => {
 
   it.each([
     ['guest sign-in', { auth: { providers: { guest: {} } } }],
-    ['the demo users', { auth: { providers: { demoUsers: { users: ['x'] } } } }],
+    [
+      'the demo users',
+      { auth: { providers: { demoUsers: { users: ['x'] } } } },
+    ],
     ['the demo evidence', { rco: { demoEvidence: true } }],
   ])('refuses to start in production with %s configured', async (_, data) => {
     process.env.NODE_ENV = 'production';

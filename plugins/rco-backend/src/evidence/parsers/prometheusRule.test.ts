@@ -101,9 +101,7 @@ describe('prometheusRuleParser', () => {
     ).toThrow(InputError);
     expect(() =>
       prometheusRuleParser.parse(withRules([{ alert: 'NoExpr' }])),
-    ).toThrow(
-      'PrometheusRule: spec.groups[0].rules[0] has no expr',
-    );
+    ).toThrow('PrometheusRule: spec.groups[0].rules[0] has no expr');
     expect(() => prometheusRuleParser.parse(withRules(['up == 0']))).toThrow(
       'spec.groups[0].rules[0] is not an object',
     );

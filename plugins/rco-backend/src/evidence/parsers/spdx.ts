@@ -74,9 +74,7 @@ export const spdxParser: EvidenceParser = {
     }
     const version = (str(doc.spdxVersion) ?? '').slice('SPDX-'.length);
     if (!/^2\.\d+$/.test(version)) {
-      throw new InputError(
-        'This SPDX version is not supported (SPDX-2.x)',
-      );
+      throw new InputError('This SPDX version is not supported (SPDX-2.x)');
     }
     // `packages` is optional (a document may list only files); every package counts, including
     // the described root, which SPDX lists beside its dependencies.
