@@ -113,7 +113,9 @@ export class Access {
   }
 
   /** The rco.ci.subjects entry of a service principal, whichever way its subject is spelt. */
-  private ciSubjectOf(credentials: BackstageCredentials<BackstageServicePrincipal>) {
+  private ciSubjectOf(
+    credentials: BackstageCredentials<BackstageServicePrincipal>,
+  ) {
     const subject = normalizeServiceSubject(credentials.principal.subject);
     return this.config.ciSubjects.find(s => s.subject === subject);
   }
