@@ -48,8 +48,11 @@ export interface Config {
     };
     ci?: {
       /**
-       * Service principals (subjects of `backend.auth.externalAccess` static tokens) and the
-       * entities each may upload evidence for.
+       * Service principals and the entities each may read and upload evidence for; a service
+       * principal reaches nothing else, and one without an entry reads nothing. `subject` is a
+       * `backend.auth.externalAccess` static token's subject (`ci-rco`) or a JWKS token's
+       * (`external:ci-rco`); both spellings name the same token. Another plugin of the portal is
+       * named `plugin:<pluginId>`. Entity refs are compared case-insensitively.
        */
       subjects?: Array<{
         subject: string;

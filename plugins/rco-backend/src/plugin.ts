@@ -85,21 +85,6 @@ export const rcoPlugin = createBackendPlugin({
           ),
           deps.logger,
         );
-        const scheduleConfigKey = 'rco.runbooks.schedule';
-        await scheduleRunbookRefresh({
-          scheduler: deps.scheduler,
-          schedule: deps.config.has(scheduleConfigKey)
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                deps.config.getConfig(scheduleConfigKey),
-              )
-            : undefined,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          runbooks,
-          logger: deps.logger,
-          // The task first runs after its initial delay, when `releases` below exists.
-          releases: { invalidate: ref => releases.invalidate(ref) },
-        });
         // Verified on the scheduler; readers use the stored outcome (ADR 0004).
         const ledgerVerifier = new LedgerVerifier(
           db,
@@ -129,6 +114,21 @@ export const rcoPlugin = createBackendPlugin({
           deps.catalog,
           environments.list.length,
         );
+        const scheduleConfigKey = 'rco.runbooks.schedule';
+        await scheduleRunbookRefresh({
+          scheduler: deps.scheduler,
+          schedule: deps.config.has(scheduleConfigKey)
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                deps.config.getConfig(scheduleConfigKey),
+              )
+            : undefined,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          runbooks,
+          logger: deps.logger,
+          // A re-read runbook can change every verdict the portfolio caches.
+          releases,
+        });
         const evidenceService = new EvidenceService(
           evidenceStore,
           builtinParsers,

@@ -258,6 +258,11 @@ export interface CapabilitiesResponse {
     kindAllowed?: boolean;
     /** The longest break-glass override the portal grants (ISO 8601, rco.breakGlass.maxDuration). */
     breakGlassMaxDuration?: string;
+    /**
+     * The Backstage signals channel of this entity's operations. It is keyed, not derived from
+     * the entity ref, so only callers who can see the entity learn it (issue 10, point 8).
+     */
+    channel?: string;
   };
 }
 

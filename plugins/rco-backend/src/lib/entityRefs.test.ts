@@ -26,12 +26,12 @@ describe('entity refs', () => {
   });
 
   it('tells different entities apart', () => {
-    expect(
-      sameEntityRef('component:default/rco', 'api:default/rco'),
-    ).toBe(false);
-    expect(
-      sameEntityRef('component:default/rco', 'component:other/rco'),
-    ).toBe(false);
+    expect(sameEntityRef('component:default/rco', 'api:default/rco')).toBe(
+      false,
+    );
+    expect(sameEntityRef('component:default/rco', 'component:other/rco')).toBe(
+      false,
+    );
   });
 
   it('refuses a ref without a kind', () => {

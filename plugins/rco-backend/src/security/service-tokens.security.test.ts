@@ -4,7 +4,11 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { examplesDir, governedEntity, readSample } from '../__testUtils__/fixtures';
+import {
+  examplesDir,
+  governedEntity,
+  readSample,
+} from '../__testUtils__/fixtures';
 import {
   asService,
   asUser,
@@ -65,7 +69,9 @@ const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 async function seedOther(app: any) {
   const ids: Record<string, string> = {};
   const up = await request(app)
-    .post(`${OTHER}/evidence?kind=gitleaks&version=1.5.0&digest=${RELEASE.digest}`)
+    .post(
+      `${OTHER}/evidence?kind=gitleaks&version=1.5.0&digest=${RELEASE.digest}`,
+    )
     .set('Authorization', asService('ci-other'))
     .set('Content-Type', 'application/octet-stream')
     .send(Buffer.from(readSample('gitleaks-report-json-simple.json')));
@@ -133,8 +139,10 @@ const entityCall = (
   body?: Call['body'],
 ): Call => ({
   method,
-  route: `/entities/{kind}/{namespace}/{name}${suffix.replace(/\?.*$/, '')}`
-    .replace('/versions/1', '/versions/{version}'),
+  route: `/entities/{kind}/{namespace}/{name}${suffix.replace(
+    /\?.*$/,
+    '',
+  )}`.replace('/versions/1', '/versions/{version}'),
   path: () => `${OTHER}${suffix}`,
   ghost: `${GHOST}${suffix}`,
   body,
@@ -184,7 +192,11 @@ const CALLS: Call[] = [
   entityCall('get', '/capabilities'),
   entityCall('get', '/environments'),
   entityCall('get', '/operations'),
-  entityCall('post', '/operations', { type: 'deploy', environment: 'staging', release }),
+  entityCall('post', '/operations', {
+    type: 'deploy',
+    environment: 'staging',
+    release,
+  }),
   idCall('get', '/operations/{id}', 'operation'),
   idCall('post', '/operations/{id}/confirm', 'operation', {
     confirmation: 'other',
@@ -204,8 +216,16 @@ const CALLS: Call[] = [
     route: '/simulated/steer',
     path: () => '/api/rco/simulated/steer',
     ghost: '/api/rco/simulated/steer',
-    body: { entityRef: 'component:default/other', environment: 'staging', nextAnalysis: 'fail' },
-    ghostBody: { entityRef: 'component:default/ghost', environment: 'staging', nextAnalysis: 'fail' },
+    body: {
+      entityRef: 'component:default/other',
+      environment: 'staging',
+      nextAnalysis: 'fail',
+    },
+    ghostBody: {
+      entityRef: 'component:default/ghost',
+      environment: 'staging',
+      nextAnalysis: 'fail',
+    },
   },
 ];
 /** Routes that hold no entity's data: the portfolio is tested on its own below. */
@@ -215,13 +235,7 @@ const NOT_ABOUT_AN_ENTITY = [
   'get /portfolio',
 ];
 
-function send(
-  app: any,
-  call: Call,
-  url: string,
-  token: string,
-  ghost = false,
-) {
+function send(app: any, call: Call, url: string, token: string, ghost = false) {
   const req = request(app)[call.method](url).set('Authorization', token);
   if (Buffer.isBuffer(call.body)) {
     return req.set('Content-Type', 'application/octet-stream').send(call.body);
@@ -274,7 +288,9 @@ describe('point 7: service tokens see only their own entities on every route', (
               JSON.stringify(shape(ghost, call.ghost, UNKNOWN_ID, 'ghost'));
           if (!ok) {
             failures.push(
-              `${call.method.toUpperCase()} ${call.route}: ${res.status} ${res.text.slice(0, 160)} (unknown: ${ghost.status})`,
+              `${call.method.toUpperCase()} ${call.route}: ${
+                res.status
+              } ${res.text.slice(0, 160)} (unknown: ${ghost.status})`,
             );
           }
         }
@@ -317,7 +333,10 @@ describe('point 7: service tokens see only their own entities on every route', (
       const { app, backend } = await start(databaseId);
       const { evidence } = await seedOther(app);
       // A static external-access token's subject is the configured string as is.
-      for (const token of [asService('ci-unknown'), asService('external:ci-unknown')]) {
+      for (const token of [
+        asService('ci-unknown'),
+        asService('external:ci-unknown'),
+      ]) {
         for (const url of [
           `${RCO}/runbook`,
           `${RCO}/status`,
@@ -347,11 +366,13 @@ describe('point 7: service tokens see only their own entities on every route', (
       const { evidence } = await seedOther(app);
       const unknown = asService('plugin:catalog');
       expect(
-        (await request(app).get(`${RCO}/status`).set('Authorization', unknown)).status,
+        (await request(app).get(`${RCO}/status`).set('Authorization', unknown))
+          .status,
       ).toBe(404);
       const granted = asService('plugin:reporting');
       expect(
-        (await request(app).get(`${RCO}/status`).set('Authorization', granted)).status,
+        (await request(app).get(`${RCO}/status`).set('Authorization', granted))
+          .status,
       ).toBe(200);
       expect(
         (
@@ -373,14 +394,18 @@ describe('point 7: service tokens see only their own entities on every route', (
     'refuses: a mixed-case ref in configuration or URL locks the CI token out of its own entity (%s)',
     async databaseId => {
       const { app, backend } = await start(databaseId);
-      const gitleaks = Buffer.from(readSample('gitleaks-report-json-simple.json'));
+      const gitleaks = Buffer.from(
+        readSample('gitleaks-report-json-simple.json'),
+      );
       for (const [base, token] of [
         ['/api/rco/entities/Component/Default/RCO', 'ci-rco'],
         ['/api/rco/entities/component/default/mixedcase', 'external:ci-rco'],
         ['/api/rco/entities/COMPONENT/default/MixedCase', 'ci-rco'],
       ]) {
         const up = await request(app)
-          .post(`${base}/evidence?kind=gitleaks&version=1.5.0&digest=${RELEASE.digest}`)
+          .post(
+            `${base}/evidence?kind=gitleaks&version=1.5.0&digest=${RELEASE.digest}`,
+          )
           .set('Authorization', asService(token))
           .set('Content-Type', 'application/octet-stream')
           .send(gitleaks);

@@ -101,9 +101,9 @@ describe('point 8: nothing about an entity reaches a user who cannot see it', ()
 
       // A second replica on the same database publishes on the same channel...
       const replica = await start(knex);
-      expect((await channelOf(replica.app, 'alice')).body.operations.channel).toBe(
-        channel,
-      );
+      expect(
+        (await channelOf(replica.app, 'alice')).body.operations.channel,
+      ).toBe(channel);
       await replica.backend.stop();
       await backend.stop();
       // ...while another installation (another database) has another key, so the channel of

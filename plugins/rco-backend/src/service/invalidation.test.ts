@@ -44,9 +44,7 @@ describe.each(databases.eachSupportedId())(
         logLevel: 'none',
       });
       const ref = 'component:default/rco';
-      expect(gateOf(await row(app, ref), 'migration-controls')).toBe(
-        'missing',
-      );
+      expect(gateOf(await row(app, ref), 'migration-controls')).toBe('missing');
       const res = await request(app)
         .post(`${RCO}/operations`)
         .set('Authorization', asUser('alice'))
@@ -62,7 +60,10 @@ describe.each(databases.eachSupportedId())(
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-runbook-'));
       const runbook = path.join(dir, 'runbook.yaml');
       // The older version first; the refresh then finds the newer one.
-      fs.writeFileSync(runbook, readExample('rco/runbook/rco-runbook-v1.2.yaml'));
+      fs.writeFileSync(
+        runbook,
+        readExample('rco/runbook/rco-runbook-v1.2.yaml'),
+      );
       fs.copyFileSync(
         path.join(examplesDir, 'rco/catalog-info.yaml'),
         path.join(dir, 'catalog-info.yaml'),
@@ -71,9 +72,13 @@ describe.each(databases.eachSupportedId())(
         const { app, backend } = await startOperationsBackend(knex, {
           logLevel: 'none',
           extraEntities: [
-            governedEntity('docs', `file:${path.join(dir, 'catalog-info.yaml')}`, {
-              'rco.helix.dev/runbook': './runbook.yaml',
-            }),
+            governedEntity(
+              'docs',
+              `file:${path.join(dir, 'catalog-info.yaml')}`,
+              {
+                'rco.helix.dev/runbook': './runbook.yaml',
+              },
+            ),
           ],
         });
         const ref = 'component:default/docs';
@@ -86,7 +91,10 @@ describe.each(databases.eachSupportedId())(
         const refreshed = await request(app)
           .post('/api/rco/entities/component/default/docs/runbook/refresh')
           .set('Authorization', asUser('alice'));
-        expect(refreshed.body).toMatchObject({ status: 'ok', current: '1.3.0' });
+        expect(refreshed.body).toMatchObject({
+          status: 'ok',
+          current: '1.3.0',
+        });
         expect((await row(app, ref)).runbookVersion).toBe('1.3.0');
         await backend.stop();
       } finally {

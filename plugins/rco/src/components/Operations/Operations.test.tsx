@@ -106,6 +106,9 @@ function environments(
   ];
 }
 
+/** The entity's operations channel as the capabilities hand it out: keyed, not the ref. */
+const CHANNEL = `rco:operations:${'5e'.repeat(32)}`;
+
 const caps = (
   operations: Partial<NonNullable<CapabilitiesResponse['operations']>> = {},
 ): CapabilitiesResponse => ({
@@ -119,6 +122,7 @@ const caps = (
     rollback: true,
     control: true,
     breakGlass: false,
+    channel: CHANNEL,
     ...operations,
   },
 });
@@ -713,11 +717,11 @@ describe('OperationsPanel', () => {
     ).not.toBeInTheDocument();
 
     expect(signals.api.subscribe).toHaveBeenCalledWith(
-      'rco:operations:component:default/rco',
+      CHANNEL,
       expect.any(Function),
     );
     current = rolledBack;
-    signals.publish('rco:operations:component:default/rco', {
+    signals.publish(CHANNEL, {
       id: 'op-1',
       state: 'rolled-back',
       environment: 'staging',
@@ -736,6 +740,18 @@ describe('OperationsPanel', () => {
     expect(
       within(progress).queryByRole('button', { name: 'Abort' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('listens only on the channel the capabilities give, never one named after the entity', async () => {
+    const signals = fakeSignals();
+    await render(
+      mockApi(),
+      { capabilities: caps({ channel: undefined }) },
+      signals,
+    );
+    await screen.findByRole('button', { name: 'Deploy' }, slow);
+    // Without a channel from the API the page polls; it never guesses one from the ref.
+    expect(signals.api.subscribe).not.toHaveBeenCalled();
   });
 
   it('polls an active operation when no signal comes', async () => {
@@ -906,7 +922,7 @@ describe('OperationsPanel', () => {
     expect(
       await screen.findByText('Dry-run of revision 2 running…'),
     ).toBeInTheDocument();
-    signals.publish('rco:operations:component:default/rco', {
+    signals.publish(CHANNEL, {
       id: 'dry-1',
       state: 'succeeded',
       environment: 'staging',

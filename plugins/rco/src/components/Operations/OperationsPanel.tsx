@@ -79,6 +79,7 @@ function DeploySide(props: OperationsPanelProps) {
     api,
     entityRef,
     environment,
+    channel: capabilities?.operations?.channel,
     onFinished: () => props.onOperationFinished?.(),
   });
   const [confirming, setConfirming] = useState<OperationResponse>();

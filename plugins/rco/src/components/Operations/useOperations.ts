@@ -3,7 +3,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { OperationResponse } from '@internal/plugin-rco-common';
-import { useSignal } from '@backstage/plugin-signals-react';
+import { useApiHolder } from '@backstage/core-plugin-api';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { RcoApi } from '../../api/RcoApi';
@@ -16,6 +17,24 @@ export const POLL_INTERVAL_MS = 2000;
 type OperationSignal = { id: string; state: string; environment: string };
 
 /**
+ * The last message on a signals channel, subscribing only once the channel is known: the channel
+ * comes from the API (the capabilities), never from the entity ref, and until it arrives, or in a
+ * portal without signals, the page polls instead.
+ */
+function useChannel(channel: string | undefined) {
+  const signals = useApiHolder().get(signalApiRef);
+  const [lastSignal, setLastSignal] = useState<OperationSignal>();
+  useEffect(() => {
+    if (!signals || !channel) return undefined;
+    const { unsubscribe } = signals.subscribe(channel, message =>
+      setLastSignal(message as unknown as OperationSignal),
+    );
+    return unsubscribe;
+  }, [signals, channel]);
+  return lastSignal;
+}
+
+/**
  * The deploy side's data: environments, history, break-glass overrides and the operation the
  * page follows. Backstage signals make it live; polling every two seconds while an operation is
  * active covers a portal without signals (or a dropped connection). Everything is re-read
@@ -25,6 +44,8 @@ export function useOperations(options: {
   api: RcoApi;
   entityRef: CompoundEntityRef;
   environment?: string;
+  /** The entity's operations channel, as the capabilities give it (no live updates without). */
+  channel?: string;
   /** Called when a followed operation ends: the gates may have changed (a dry-run counts). */
   onFinished?: (op: OperationResponse) => void;
 }) {
@@ -49,7 +70,7 @@ export function useOperations(options: {
   );
   const [operation, setOperation] = useState<OperationResponse>();
   const [liveError, setLiveError] = useState<Error>();
-  const { lastSignal } = useSignal<OperationSignal>(`rco:operations:${key}`);
+  const lastSignal = useChannel(options.channel);
 
   const refresh = useCallback(
     async (id: string) => {
