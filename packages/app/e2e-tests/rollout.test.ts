@@ -161,7 +161,9 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
   expect(
     signalFrames.some(
       f =>
-        f.includes('rco:operations:component:default/rco') &&
+        // The entity's channel is keyed: it never names the entity (issue 10, point 8).
+        /rco:operations:[0-9a-f]{64}/.test(f) &&
+        !f.includes('component:default/rco') &&
         f.includes('succeeded'),
     ),
   ).toBe(true);
