@@ -76,8 +76,10 @@ export async function seedDemoEvidence(options: {
       digest: doc.digest ? manifest.release.digest : undefined,
       commit: doc.commit ? manifest.release.commit : undefined,
       environment: doc.environment,
-      source: 'system',
-      submitter: 'system:demo-evidence',
+      // Stands in for what a CI pipeline would have uploaded, and says it is demo data: 'system'
+      // would claim the console itself recorded it.
+      source: 'ci',
+      submitter: 'service:demo-ci (demo data)',
       now: collectedAt,
     });
   }
