@@ -291,3 +291,29 @@ export async function waitFor(
   }
   throw new Error(`Operation ${id} never got there: ${JSON.stringify(op)}`);
 }
+
+/**
+ * The `kubernetes` configuration of one cluster served by the Argo Rollouts API-server peer, as
+ * the portal's Kubernetes plugin declares clusters (the drivers read the same entries).
+ */
+export const peerClusterConfig = (
+  url: string,
+  serviceAccountToken: string,
+) => ({
+  kubernetes: {
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: 'peer',
+            url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken,
+            skipTLSVerify: true,
+          },
+        ],
+      },
+    ],
+  },
+});

@@ -7,6 +7,7 @@ import {
   startOperationsBackend,
   waitFor,
   waiveAllGates,
+  peerClusterConfig,
 } from '../__testUtils__/operationsBackend';
 import { KubeApiPeer } from '../__testUtils__/argoRolloutsPeer/KubeApiPeer';
 import {
@@ -37,24 +38,7 @@ describe.each(databases.eachSupportedId())(
     const start = async (name: string) => {
       const knex = await databases.init(databaseId);
       return startOperationsBackend(knex, {
-        config: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: 'peer',
-                    url: peer.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: TOKEN,
-                    skipTLSVerify: true,
-                  },
-                ],
-              },
-            ],
-          },
-        },
+        config: peerClusterConfig(peer.url, TOKEN),
         rco: {
           environments: [
             {

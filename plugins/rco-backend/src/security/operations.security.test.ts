@@ -6,6 +6,7 @@ import {
   RCO,
   startOperationsBackend,
   waitFor,
+  peerClusterConfig,
 } from '../__testUtils__/operationsBackend';
 import { FakeHelm } from '../drivers/helm/__testUtils__/fakeHelm';
 import { KubeApiPeer } from '../__testUtils__/argoRolloutsPeer/KubeApiPeer';
@@ -209,24 +210,7 @@ describe('point 12: a rollback adopted while the Rollout still rolls back', () =
   const backendOn = (knex: any, rollout: string) =>
     startOperationsBackend(knex, {
       logLevel: 'none',
-      config: {
-        kubernetes: {
-          clusterLocatorMethods: [
-            {
-              type: 'config',
-              clusters: [
-                {
-                  name: 'peer',
-                  url: peer.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: TOKEN,
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          ],
-        },
-      },
+      config: peerClusterConfig(peer.url, TOKEN),
       rco: {
         environments: [
           {
