@@ -5,7 +5,8 @@ import { EvidenceRecord, EvidenceStore, NewEvidence } from './EvidenceStore';
 import { findingRank } from '../evidence/findingRank';
 import { Ledger } from './Ledger';
 
-const COLUMNS = [
+/** The columns of an evidence record without its raw document (the ledger reads these too). */
+export const EVIDENCE_COLUMNS = [
   'id',
   'entity_ref',
   'kind',
@@ -93,7 +94,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
         if (inserted.length === 0) {
           const existing = await tx('rco_evidence')
             .where({ dedupe_key: key })
-            .first(COLUMNS);
+            .first(EVIDENCE_COLUMNS);
           results.push({ record: toRecord(existing), created: false });
           continue;
         }
@@ -127,7 +128,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     options: { kinds?: NewEvidence['kind'][]; limit?: number } = {},
   ): Promise<EvidenceRecord[]> {
     const query = this.db('rco_evidence')
-      .select(COLUMNS)
+      .select(EVIDENCE_COLUMNS)
       .where({ entity_ref: entityRef })
       .orderBy([
         { column: 'collected_at', order: 'desc' },
@@ -152,7 +153,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     // any source, CI included) only pushes out older clean ones, never a failing one, which the
     // rules then weigh within the gate's maximum age (see findingRank for why ranks, not a flag).
     const matching = this.db('rco_evidence')
-      .select(COLUMNS)
+      .select(EVIDENCE_COLUMNS)
       .select(
         this.db.raw(
           'row_number() over (partition by kind, source, finding_rank order by collected_at desc, id desc) as rn',

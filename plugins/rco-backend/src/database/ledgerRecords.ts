@@ -1,4 +1,5 @@
 import { findingRank } from '../evidence/findingRank';
+import { EVIDENCE_COLUMNS } from './DatabaseEvidenceStore';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 
 type Row = Record<string, any>;
@@ -107,23 +108,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
   {
     table: 'rco_evidence',
     primaryKey: 'id',
-    columns: [
-      'id',
-      'entity_ref',
-      'kind',
-      'sha256',
-      'subject_version',
-      'subject_digest',
-      'subject_commit',
-      'environment',
-      'source',
-      'submitter',
-      'collected_at',
-      'summary',
-      'raw_format',
-      'raw_size',
-      'finding_rank',
-    ],
+    columns: [...EVIDENCE_COLUMNS, 'raw_format', 'finding_rank'],
     creates: ['evidence-upload'],
     key: byId,
     fromRow: row => ({
