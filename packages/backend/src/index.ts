@@ -28,4 +28,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@internal/plugin-rco-backend'));
 
-backend.start();
+// A backend whose startup failed (the production guard refusing demo configuration, a plugin that
+// could not boot) must stop, not keep serving the plugins that did start.
+backend.start().catch(error => {
+  process.stderr.write(`Backend startup failed: ${error}\n`);
+  process.exit(1);
+});
