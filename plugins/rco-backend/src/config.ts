@@ -66,8 +66,12 @@ const iso = (config: Config, key: string, fallback: string) => {
  * both sides of the comparison. Plugin-to-plugin tokens (`plugin:<id>`) keep their prefix: a
  * plugin is only ever matched by an entry that names it as `plugin:<id>`.
  */
-export const normalizeServiceSubject = (subject: string) =>
-  subject.replace(/^external:/, '');
+export const normalizeServiceSubject = (subject: string) => {
+  const rest = subject.replace(/^external:/, '');
+  // An external token whose own subject reads `plugin:<id>` (a JWKS issuer chooses its `sub`)
+  // is not that plugin: it keeps its prefix and never matches a `plugin:<id>` entry.
+  return rest !== subject && rest.startsWith('plugin:') ? subject : rest;
+};
 
 function readCiSubjects(config: Config | undefined): RcoConfig['ciSubjects'] {
   const seen = new Set<string>();

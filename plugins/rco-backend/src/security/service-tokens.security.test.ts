@@ -391,6 +391,21 @@ describe('point 7: service tokens see only their own entities on every route', (
   );
 
   it.each(databases.eachSupportedId())(
+    "refuses: a JWKS token whose own sub reads plugin:reporting takes over that plugin's grant (%s)",
+    async databaseId => {
+      // Backstage names a JWKS token without a subjectPrefix external:<sub>; its issuer chooses
+      // <sub>, so it may spell another plugin's subject.
+      const { app, backend } = await start(databaseId);
+      const impostor = asService('external:plugin:reporting');
+      expect(
+        (await request(app).get(`${RCO}/status`).set('Authorization', impostor))
+          .status,
+      ).toBe(404);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'refuses: a mixed-case ref in configuration or URL locks the CI token out of its own entity (%s)',
     async databaseId => {
       const { app, backend } = await start(databaseId);
