@@ -107,21 +107,25 @@ describe.each(databases.eachSupportedId())('reconcileLedger on %s', id => {
       expect.arrayContaining([
         {
           table: 'rco_waivers',
+          entityRef: expect.any(String),
           id: 'forged-waiver',
           problem: 'no ledger entry',
         },
         {
           table: 'rco_signoffs',
+          entityRef: expect.any(String),
           id: signoff.id,
           problem: expect.stringMatching(/\(comment, decision\)$/),
         },
         {
           table: 'rco_waivers',
+          entityRef: expect.any(String),
           id: waiver.id,
           problem: expect.stringMatching(/\(revokedAt\)$/),
         },
         {
           table: 'rco_evidence',
+          entityRef: expect.any(String),
           id: evidenceId,
           problem: expect.stringMatching(/^row of ledger entry \d+ is gone$/),
         },
@@ -140,6 +144,7 @@ describe.each(databases.eachSupportedId())('reconcileLedger on %s', id => {
     expect(problems).toEqual([
       {
         table: 'rco_overrides',
+        entityRef: expect.any(String),
         id: override.id,
         problem: expect.stringMatching(/\(entity_ref\)$/),
       },
@@ -165,6 +170,7 @@ describe.each(databases.eachSupportedId())('reconcileLedger on %s', id => {
     expect((await reconcileLedger(knex)).problems).toEqual([
       {
         table: 'rco_target_claims',
+        entityRef: expect.any(String),
         id: 'production||rco|helm|rco',
         problem: expect.stringMatching(/\(entity_ref, entityRef\)$/),
       },

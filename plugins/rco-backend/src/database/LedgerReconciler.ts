@@ -6,6 +6,8 @@ export interface ReconciliationProblem {
   table: string;
   id: string;
   problem: string;
+  /** The entity the row or entry is about, so readers see only problems of entities they see. */
+  entityRef?: string | null;
 }
 
 export interface Reconciliation {
@@ -75,7 +77,11 @@ export async function reconcileLedger(
       const creator = creates.get(entry.entry_type);
       const table = creator ?? changes.get(entry.entry_type)!;
       const key = `${table.table}\u0000${table.key(payload, entityRef)}`;
-      const label = { table: table.table, id: table.key(payload, entityRef) };
+      const label = {
+        table: table.table,
+        id: table.key(payload, entityRef),
+        entityRef,
+      };
       if (creator) {
         if (expected.has(key)) {
           report({ ...label, problem: `created again by entry ${entry.seq}` });
@@ -115,7 +121,12 @@ export async function reconcileLedger(
         const wanted = expected.get(key);
         expected.delete(key);
         if (!wanted) {
-          report({ table: table.table, id, problem: 'no ledger entry' });
+          report({
+            table: table.table,
+            id,
+            entityRef,
+            problem: 'no ledger entry',
+          });
           continue;
         }
         const fields = differingFields(wanted.record, record);
@@ -124,6 +135,7 @@ export async function reconcileLedger(
           report({
             table: table.table,
             id,
+            entityRef,
             problem: `differs from its ledger entry ${
               wanted.seq
             } (${fields.join(', ')})`,
@@ -138,6 +150,7 @@ export async function reconcileLedger(
     report({
       table: gone.table.table,
       id: key.split('\u0000')[1],
+      entityRef: gone.entityRef,
       problem: `row of ledger entry ${gone.seq} is gone`,
     });
   }

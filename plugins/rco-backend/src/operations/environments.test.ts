@@ -276,12 +276,12 @@ describe('Environments', () => {
       name: 'prod-eu-alias',
       url: 'HTTPS://K8S.example.com:443/',
     };
-    const env = (name: string, clusterName: string, entity: string) => ({
+    const env = (name: string, clusterName: string, boundTo: string) => ({
       name,
       driver: 'helm',
       cluster: clusterName,
       namespace: 'payments',
-      bindings: [{ entity, name: 'payments' }],
+      bindings: [{ entity: boundTo, name: 'payments' }],
     });
     expect(() =>
       Environments.fromConfig(

@@ -180,6 +180,7 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
       expect(result.problems).toEqual([
         {
           table: 'rco_signoffs',
+          entityRef: expect.any(String),
           id: '00000000-0000-4000-8000-000000000001',
           problem: 'no ledger entry',
         },
@@ -218,6 +219,7 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
       expect(result.problems).toEqual([
         expect.objectContaining({
           table: 'rco_evidence',
+          entityRef: expect.any(String),
           id,
           problem: expect.stringMatching(/\(findingRank\)$/),
         }),
@@ -796,6 +798,7 @@ describe('point 6: runbooks the gates read are in the ledger', () => {
       expect(result.problems).toEqual([
         {
           table: 'rco_runbook_versions',
+          entityRef: expect.any(String),
           id: String(version.id),
           problem: expect.stringMatching(
             /^differs from its ledger entry \d+ \(documentHash\)$/,
@@ -824,6 +827,7 @@ describe('point 6: runbooks the gates read are in the ledger', () => {
       expect(result.ok).toBe(false);
       expect(result.problems).toContainEqual({
         table: 'rco_runbook_versions',
+        entityRef: expect.any(String),
         id: expect.any(String),
         problem: 'no ledger entry',
       });

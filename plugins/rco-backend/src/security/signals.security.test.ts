@@ -116,3 +116,53 @@ describe('point 8: nothing about an entity reaches a user who cannot see it', ()
     },
   );
 });
+
+describe('points 7 and 8: the ledger verification names only what the caller may see', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: a user who cannot see the entity, or a service token, reads its tampered rows in the ledger verification (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startOperationsBackend(knex, {
+        visible,
+        logLevel: 'none',
+        rco: { ledger: { onDemandInterval: 'PT0S' } },
+      });
+      await request(app)
+        .post(`${RCO}/releases`)
+        .set('Authorization', asUser('alice'))
+        .send({ version: '1.5.0', digest: `sha256:${'c'.repeat(64)}` })
+        .expect(201);
+      await knex('rco_release_requests').update({
+        requester: 'user:default/mallory',
+      });
+      const as = (who: string) =>
+        request(app)
+          .post('/api/rco/ledger/verify')
+          .set('Authorization', asUser(who));
+      const alice = (await as('alice').expect(200)).body;
+      expect(alice.ok).toBe(false);
+      expect(JSON.stringify(alice.problems)).toContain(REF);
+      const bob = (await as('bob').expect(200)).body;
+      expect(bob.ok).toBe(false);
+      expect(JSON.stringify(bob)).not.toContain(REF);
+      expect(JSON.stringify(bob)).not.toContain('rco_release_requests');
+      const stored = await request(app)
+        .get('/api/rco/ledger/verify')
+        .set('Authorization', asUser('bob'))
+        .expect(200);
+      expect(JSON.stringify(stored.body)).not.toContain(REF);
+      for (const method of ['get', 'post'] as const) {
+        const ci = await request(app)
+          [method]('/api/rco/ledger/verify')
+          .set(
+            'Authorization',
+            `Bearer mock-service-token:${JSON.stringify({
+              sub: 'external:ci-rco',
+            })}`,
+          );
+        expect(ci.status).toBe(404);
+      }
+      await backend.stop();
+    },
+  );
+});

@@ -33,6 +33,8 @@ export interface LedgerVerificationResult {
     chain?: string;
     seq?: number;
     problem: string;
+    /** The entity a row problem is about (readers see only those of entities they see). */
+    entityRef?: string | null;
   }>;
   /** Tampering this verification cannot find, plainly. */
   cannotDetect: string[];

@@ -21,6 +21,7 @@ import { ReleaseRequestService } from './decisions/ReleaseRequestService';
 import { SignoffService } from './decisions/SignoffService';
 import { WaiverService } from './decisions/WaiverService';
 import { ReleaseService } from './ReleaseService';
+import { ledgerViewFor } from './ledgerView';
 
 /** The plugin's router, typed from its OpenAPI spec. */
 export type TypedRouter = ApiRouter<typeof spec>;
@@ -346,14 +347,21 @@ export function registerReleaseRoutes(
   });
 
   // The stored outcome of the last scheduled run: reading it costs one row, whoever asks.
-  router.get('/ledger/verify', async (_req, res) => {
-    res.json((await o.ledgerVerifier.latest()) as any);
+  // The outcome names rows and chains of every entity: each caller reads their part of it.
+  router.get('/ledger/verify', async (req, res) => {
+    const creds = await credentials(req);
+    const result = await o.ledgerVerifier.latest();
+    res.json((await ledgerViewFor(result, creds, o.catalog)) as any);
   });
 
   // A run now: single-flight, and at most one per rco.ledger.onDemandInterval.
   router.post('/ledger/verify', async (req, res) => {
-    await credentials(req);
-    res.json((await o.ledgerVerifier.onDemand()) as any);
+    const creds = await credentials(req);
+    if ((creds.principal as { type?: string }).type !== 'user') {
+      throw new NotFoundError('Ledger verification is read by people');
+    }
+    const result = await o.ledgerVerifier.onDemand();
+    res.json((await ledgerViewFor(result, creds, o.catalog)) as any);
   });
 
   router.get('/portfolio', async (req, res) => {
