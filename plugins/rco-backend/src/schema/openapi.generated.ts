@@ -1820,6 +1820,10 @@ export const spec = {
                           },
                           "problem": {
                             "type": "string"
+                          },
+                          "entityRef": {
+                            "type": "string",
+                            "nullable": true
                           }
                         }
                       }
@@ -1834,6 +1838,9 @@ export const spec = {
                 }
               }
             }
+          },
+          "404": {
+            "description": "Service tokens read no ledger verification. People see the problems of the entities the catalog shows them, and those that name no entity."
           }
         }
       },
@@ -1904,6 +1911,10 @@ export const spec = {
                           },
                           "problem": {
                             "type": "string"
+                          },
+                          "entityRef": {
+                            "type": "string",
+                            "nullable": true
                           }
                         }
                       }
@@ -1918,6 +1929,9 @@ export const spec = {
                 }
               }
             }
+          },
+          "404": {
+            "description": "Service tokens read no ledger verification. People see the problems of the entities the catalog shows them, and those that name no entity."
           }
         }
       }
