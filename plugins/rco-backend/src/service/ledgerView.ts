@@ -23,15 +23,22 @@ const entityOf = (p: Problem): string | undefined =>
  * (CI) have no use for it and read nothing (a token sees only its own entities, and this is
  * not one of them).
  */
+/** 404 for anyone but a person: service tokens read no ledger verification, nor start one. */
+export function assertPerson(
+  credentials: BackstageCredentials,
+): asserts credentials is BackstageCredentials<BackstageUserPrincipal> {
+  if ((credentials.principal as { type?: string }).type !== 'user') {
+    throw new NotFoundError('Ledger verification is read by people');
+  }
+}
+
 export async function ledgerViewFor(
   result: LedgerVerificationResult,
   credentials: BackstageCredentials,
   catalog: CatalogService,
 ): Promise<LedgerVerificationResult> {
-  if ((credentials.principal as { type?: string }).type !== 'user') {
-    throw new NotFoundError('Ledger verification is read by people');
-  }
-  const user = credentials as BackstageCredentials<BackstageUserPrincipal>;
+  assertPerson(credentials);
+  const user = credentials;
   const refs = [
     ...new Set(result.problems.map(entityOf).filter(Boolean)),
   ] as string[];

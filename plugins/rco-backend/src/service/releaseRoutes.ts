@@ -21,7 +21,7 @@ import { ReleaseRequestService } from './decisions/ReleaseRequestService';
 import { SignoffService } from './decisions/SignoffService';
 import { WaiverService } from './decisions/WaiverService';
 import { ReleaseService } from './ReleaseService';
-import { ledgerViewFor } from './ledgerView';
+import { assertPerson, ledgerViewFor } from './ledgerView';
 
 /** The plugin's router, typed from its OpenAPI spec. */
 export type TypedRouter = ApiRouter<typeof spec>;
@@ -357,9 +357,7 @@ export function registerReleaseRoutes(
   // A run now: single-flight, and at most one per rco.ledger.onDemandInterval.
   router.post('/ledger/verify', async (req, res) => {
     const creds = await credentials(req);
-    if ((creds.principal as { type?: string }).type !== 'user') {
-      throw new NotFoundError('Ledger verification is read by people');
-    }
+    assertPerson(creds);
     const result = await o.ledgerVerifier.onDemand();
     res.json((await ledgerViewFor(result, creds, o.catalog)) as any);
   });

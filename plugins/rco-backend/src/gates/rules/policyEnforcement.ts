@@ -1,5 +1,4 @@
-import { EvidenceRecord } from '../../database/EvidenceStore';
-import { evidenceOf, summaryOf } from '../helpers';
+import { evidenceOf, newestPerObject, summaryOf } from '../helpers';
 import { fresh, missing, Rule } from './shared';
 
 export const policyEnforcement: Rule = ctx => {
@@ -10,20 +9,12 @@ export const policyEnforcement: Rule = ctx => {
       'No Kyverno/OpenReports policy report and no Gatekeeper constraint status',
     ]);
   // The newest document per report or constraint name is what holds now.
-  const newest = (
-    records: EvidenceRecord[],
-    key: (r: EvidenceRecord) => string,
-  ) => {
-    const seen = new Map<string, EvidenceRecord>();
-    for (const r of records) if (!seen.has(key(r))) seen.set(key(r), r);
-    return [...seen.values()];
-  };
   const used = [
-    ...newest(reports, r => {
+    ...newestPerObject(reports, r => {
       const s = summaryOf(r, 'policy-report')!;
       return `${s.namespace}/${s.name}`;
     }),
-    ...newest(constraints, r => {
+    ...newestPerObject(constraints, r => {
       const s = summaryOf(r, 'gatekeeper-constraint')!;
       return `${s.constraintKind}/${s.name}`;
     }),
