@@ -16,6 +16,7 @@ import {
 } from '../database/OperationStore';
 import { OverrideStore } from '../database/OverrideStore';
 import { ReleaseService } from '../service/ReleaseService';
+import { sameActor } from '../gates/fourEyes';
 import { Environments } from './environments';
 import { HistoryCache } from './historyCache';
 import { NOT_BOUND_MESSAGE, TargetBindings } from './targetBinding';
@@ -490,7 +491,7 @@ export class OperationService {
         `Operation ${op.id} is ${op.state}, not awaiting confirmation`,
       );
     }
-    if (actor !== op.requestedBy) {
+    if (!sameActor(actor, op.requestedBy)) {
       throw new NotAllowedError(
         `Only ${op.requestedBy}, who requested operation ${op.id}, confirms it`,
       );
