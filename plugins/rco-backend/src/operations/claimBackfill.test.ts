@@ -107,18 +107,18 @@ function deps(knex: Knex, loadEntity?: (ref: string) => Promise<any>) {
 }
 
 describe.each(databases.eachSupportedId())('claim backfill on %s', id => {
-  it('gives each release to the entity that operated on it first, with a ledger entry, once', async () => {
+  it('gives each release to the one entity that operated on it, with a ledger entry, once', async () => {
     const knex = await databases.init(id);
     await upgradedWith(knex, [
-      ['op-3', 'component:default/lookalike', '2026-03-01T00:00:00Z'],
+      // Lookalike operated first, but its annotation names payments now: not carried over.
+      ['op-0', 'component:default/lookalike', '2025-06-01T00:00:00Z'],
       ['op-1', 'Component:default/Payments', '2026-01-01T00:00:00Z'],
-      ['op-2', 'component:sandbox/payments', '2026-02-01T00:00:00Z'],
       ['op-4', 'component:default/payments', '2026-04-01T00:00:00Z'],
       ['op-5', 'api:default/payments-api', '2025-01-01T00:00:00Z'],
       ['op-6', 'component:default/gone', '2025-01-01T00:00:00Z'],
       ['op-7', 'component:default/payments', '2025-01-01T00:00:00Z', 'staging'],
     ]);
-    expect(await knex('rco_target_claim_backfill')).toHaveLength(5);
+    expect(await knex('rco_target_claim_backfill')).toHaveLength(4);
     const d = deps(knex);
     await backfillClaims(d);
     const claims = await knex('rco_target_claims');
@@ -138,6 +138,26 @@ describe.each(databases.eachSupportedId())('claim backfill on %s', id => {
     await knex('rco_target_claims').delete();
     await backfillClaims(d);
     expect(await knex('rco_target_claims')).toHaveLength(0);
+  });
+
+  it('refuses: an entity whose annotation names another release now takes it over through its older operation', async () => {
+    const knex = await databases.init(id);
+    await upgradedWith(knex, [
+      ['op-0', 'component:default/lookalike', '2025-06-01T00:00:00Z'],
+    ]);
+    await backfillClaims(deps(knex));
+    expect(await knex('rco_target_claims')).toEqual([]);
+  });
+
+  it('refuses: of two entities that operated on one release, the older operation takes it (none does)', async () => {
+    const knex = await databases.init(id);
+    await upgradedWith(knex, [
+      ['op-2', 'component:sandbox/payments', '2025-02-01T00:00:00Z'],
+      ['op-1', 'component:default/payments', '2026-01-01T00:00:00Z'],
+    ]);
+    await backfillClaims(deps(knex));
+    expect(await knex('rco_target_claims')).toEqual([]);
+    expect(await knex('rco_target_claim_backfill')).toHaveLength(0);
   });
 
   it('keeps the rows while the catalog cannot answer, and settles them on a later attempt', async () => {

@@ -37,44 +37,70 @@ interface PendingRow {
 export const backfillActor = (operationId: string) =>
   `rco-backfill:operation/${operationId}`;
 
-/** What one pending row comes to: a claim, or why none (in words for the log). */
-async function settle(
-  o: ClaimBackfillDeps,
-  row: PendingRow,
-): Promise<string | undefined> {
+/** The annotations that choose a target's namespace or name (environments.ts). */
+const TARGET_ANNOTATIONS = ['namespace', 'helm-release', 'rollout'];
+
+/**
+ * Whether the entity's annotations choose its target in this environment. A past operation left
+ * no record of the target it touched, and annotations can have changed since: a target an
+ * annotation chooses now cannot be shown to be the one the operation changed, so it is not
+ * carried over (bind it in configuration instead).
+ */
+const annotationChosen = (entity: Entity, environment: string) => {
+  const annotations = entity.metadata.annotations ?? {};
+  return TARGET_ANNOTATIONS.some(
+    key =>
+      annotations[`rco.helix.dev/${key}`] !== undefined ||
+      annotations[`rco.helix.dev/${key}.${environment}`] !== undefined,
+  );
+};
+
+type Settled =
+  | { skipped: string }
+  | {
+      key: string;
+      entityRef: string;
+      parts: Omit<ReturnType<typeof targetParts>, 'clusterUrl'>;
+    };
+
+/** What one pending row comes to: the target it would claim, or why none (for the log). */
+async function settle(o: ClaimBackfillDeps, row: PendingRow): Promise<Settled> {
   const env = o.environments.list.find(e => e.name === row.environment);
-  if (!env) return 'the environment is no longer configured';
+  if (!env) return { skipped: 'the environment is no longer configured' };
   const driver = o.drivers.get(env.driver);
-  if (!driver || driver.simulated) return 'the environment has no real driver';
+  if (!driver || driver.simulated)
+    return { skipped: 'the environment has no real driver' };
   // Errors reaching the catalog propagate: the row stays for the next attempt.
   const entity = await o.loadEntity(row.entity_ref);
-  if (!entity) return 'the entity is not in the catalog';
+  if (!entity) return { skipped: 'the entity is not in the catalog' };
   try {
     o.bindings.assertKind(entity);
   } catch {
-    return 'its kind may not operate';
+    return { skipped: 'its kind may not operate' };
+  }
+  if (annotationChosen(entity, env.name)) {
+    return {
+      skipped:
+        'its annotations choose the target now, which may not be what it operated on: bind it in rco.environments[].bindings',
+    };
   }
   let target;
   try {
     target = o.environments.target(entity, env.name);
   } catch {
-    return 'its annotations name no valid target';
+    return { skipped: 'its annotations name no valid target' };
   }
   const key = o.environments.lockKey(target, false);
-  const entityRef = stringifyEntityRef(entity);
-  if ((await o.bindings.decide(entityRef, key)) !== 'unclaimed')
-    return 'the target is bound or held already';
   const { clusterUrl: _url, ...parts } = targetParts(target);
-  await o.store.claim({
-    ...parts,
-    targetKey: key,
-    entityRef: entityRef.toLowerCase(),
-    claimedBy: backfillActor(row.operation_id),
-  });
-  return undefined;
+  return { key, entityRef: stringifyEntityRef(entity).toLowerCase(), parts };
 }
 
-/** One pass over the pending rows; throws (leaving the rest) when the catalog cannot answer. */
+/**
+ * One pass over the pending rows; throws (leaving them all) when the catalog cannot answer. A
+ * target that more than one entity operated on is not given to any of them (which one changed
+ * the release cannot be told now): it stays unclaimed, and as it exists, only configuration can
+ * bind it.
+ */
 export async function backfillClaims(o: ClaimBackfillDeps) {
   const pending: PendingRow[] = await o
     .db('rco_target_claim_backfill')
@@ -82,14 +108,39 @@ export async function backfillClaims(o: ClaimBackfillDeps) {
       { column: 'operated_at', order: 'asc' },
       { column: 'operation_id', order: 'asc' },
     ]);
+  const settled: Array<[PendingRow, Settled]> = [];
+  for (const row of pending) settled.push([row, await settle(o, row)]);
+  const holders = new Map<string, Set<string>>();
+  for (const [, s] of settled) {
+    if ('key' in s)
+      holders.set(s.key, (holders.get(s.key) ?? new Set()).add(s.entityRef));
+  }
   let claimed = 0;
-  for (const row of pending) {
-    const skipped = await settle(o, row);
+  for (const [row, s] of settled) {
+    let skipped = 'skipped' in s ? s.skipped : undefined;
+    if (!skipped && 'key' in s) {
+      if (holders.get(s.key)!.size > 1) {
+        skipped =
+          'other entities operated on the same release: bind it in rco.environments[].bindings';
+      } else if (
+        (await o.bindings.decide(s.entityRef, s.key)) !== 'unclaimed'
+      ) {
+        skipped = 'the target is bound or held already';
+      } else {
+        await o.store.claim({
+          ...s.parts,
+          targetKey: s.key,
+          entityRef: s.entityRef,
+          claimedBy: backfillActor(row.operation_id),
+        });
+        claimed++;
+      }
+    }
     if (skipped) {
       o.logger.info(
         `Target claims: no claim carried over for ${row.entity_ref} in ${row.environment}: ${skipped}`,
       );
-    } else claimed++;
+    }
     await o
       .db('rco_target_claim_backfill')
       .where({ entity_ref: row.entity_ref, environment: row.environment })
