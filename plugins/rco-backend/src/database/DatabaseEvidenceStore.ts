@@ -42,6 +42,10 @@ function toRecord(row: any): EvidenceRecord {
   };
 }
 
+/**
+ * Identical uploads are one record, but only from one source: a person's copy of CI's report
+ * must not stand in for CI's upload, which the gates accept and the person's they do not.
+ */
 const dedupeKey = (r: NewEvidence) =>
   sha256(
     canonicalJson([
@@ -52,6 +56,7 @@ const dedupeKey = (r: NewEvidence) =>
       r.subject.digest ?? null,
       r.subject.commit ?? null,
       r.subject.environment ?? null,
+      r.source,
     ]),
   );
 

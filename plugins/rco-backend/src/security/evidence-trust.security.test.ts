@@ -207,6 +207,22 @@ describe('point 4: who may attest what', () => {
   );
 });
 
+describe("point 4: a person's copy of CI's report never stands in for CI's upload", () => {
+  it.each(databases.eachSupportedId())(
+    "refuses: an owner uploads CI's report first, so CI's identical upload returns the person's record and never counts (%s)",
+    async databaseId => {
+      const { app } = await start(databaseId);
+      const report = trivyOfRco({ critical: true });
+      await upload(app, ALICE, report, FOR_RELEASE).expect(201);
+      const ci = await upload(app, CI, report, FOR_RELEASE).expect(201);
+      expect(ci.body.items[0]).toMatchObject({ created: true, source: 'ci' });
+      const g = await gate(app, 'image-scanning');
+      expect(g.status).toBe('fail');
+      expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
+    },
+  );
+});
+
 describe('point 11: evidence about an image must be about that image', () => {
   it.each(databases.eachSupportedId())(
     'refuses: a Trivy report of an unrelated image filed under the release digest (%s)',
