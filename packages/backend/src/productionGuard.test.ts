@@ -43,6 +43,17 @@ describe('production guard', () => {
       ],
     });
 
+  it.each([undefined, 'staging'])(
+    'refuses with NODE_ENV %s too: only development and tests may run demo identities',
+    async nodeEnvValue => {
+      if (nodeEnvValue === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnvValue;
+      await expect(
+        start({ auth: { providers: { guest: {} } } }),
+      ).rejects.toThrow(/Refusing to start in production/);
+    },
+  );
+
   it.each([
     ['guest sign-in', { auth: { providers: { guest: {} } } }],
     [

@@ -30,7 +30,7 @@ export function productionConfigProblems(config: Config): string[] {
 }
 
 /**
- * Refuses to start a backend under NODE_ENV=production whose configuration holds a demo identity
+ * Refuses to start a backend outside development and tests (NODE_ENV) whose configuration holds a demo identity
  * or demo evidence. Registered as a module of the auth plugin, which every portal runs, so the
  * whole backend fails to start.
  */
@@ -41,7 +41,10 @@ export default createBackendModule({
     reg.registerInit({
       deps: { config: coreServices.rootConfig },
       async init({ config }) {
-        if (process.env.NODE_ENV !== 'production') return;
+        // Anything but the local portal and the tests counts as production: a deployment
+        // that forgot NODE_ENV (or calls it staging) must not run demo identities either.
+        const env = process.env.NODE_ENV;
+        if (env === 'development' || env === 'test') return;
         const problems = productionConfigProblems(config);
         if (problems.length) {
           throw new Error(
