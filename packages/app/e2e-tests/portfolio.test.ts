@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { GATE_IDS } from '@internal/plugin-rco-common';
+import { GATE_IDS } from '@helix-portal/plugin-rco-common';
 import { signIn } from './signIn';
 
 const TOTAL = 1000;

@@ -1,6 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import rcoPlugin from '@internal/plugin-rco/alpha';
+import rcoPlugin from '@helix-portal/plugin-rco/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({

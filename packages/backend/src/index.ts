@@ -26,7 +26,7 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-backend.add(import('@internal/plugin-rco-backend'));
+backend.add(import('@helix-portal/plugin-rco-backend'));
 
 // A backend whose startup failed (the production guard refusing demo configuration, a plugin that
 // could not boot) must stop, not keep serving the plugins that did start.

@@ -9,7 +9,7 @@ import {
   rcoSignoffCreatePermission,
   rcoSignoffRevokePermission,
   rcoWaiverCreatePermission,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { RcoPermissionPolicy } from './permissionPolicy';
 

@@ -27,7 +27,7 @@ import {
   rcoSignoffCreatePermission,
   rcoSignoffRevokePermission,
   rcoWaiverCreatePermission,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 
 /** Groups the policy grants the rco decisions to (the same keys the rco plugin reads). */
 export interface RcoPolicyGroups {

@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { GATE_IDS, GateId } from '@internal/plugin-rco-common';
+import { GATE_IDS, GateId } from '@helix-portal/plugin-rco-common';
 import { Duration } from 'luxon';
 import { readFileSync } from 'node:fs';
 import { GateConfig } from './gates/types';

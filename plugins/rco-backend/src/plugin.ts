@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { rcoPermissions } from '@internal/plugin-rco-common';
+import { rcoPermissions } from '@helix-portal/plugin-rco-common';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { createRouter } from './service/router';
 import { RunbookReader } from './service/RunbookReader';
@@ -27,7 +27,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   DeployDriver,
   rcoDeployDriversExtensionPoint,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import { createOperations } from './operations/createOperations';
 import { Environments } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';

@@ -10,7 +10,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import PlaylistAddCheck from '@material-ui/icons/PlaylistAddCheck';
-import { RUNBOOK_ANNOTATION } from '@internal/plugin-rco-common';
+import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { rcoApiRef } from './api/RcoApi';
 import { RcoClient } from './api/RcoClient';
 

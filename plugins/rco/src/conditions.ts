@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { RUNBOOK_ANNOTATION } from '@internal/plugin-rco-common';
+import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 
 /**
  * True when the entity is governed by the RCO Release Console (it names a runbook).

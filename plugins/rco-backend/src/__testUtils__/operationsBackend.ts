@@ -8,7 +8,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { GATE_IDS } from '@internal/plugin-rco-common';
+import { GATE_IDS } from '@helix-portal/plugin-rco-common';
 import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import path from 'node:path';

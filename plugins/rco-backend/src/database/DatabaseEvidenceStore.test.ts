@@ -1,5 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { EvidenceSummary } from '@internal/plugin-rco-common';
+import { EvidenceSummary } from '@helix-portal/plugin-rco-common';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabaseEvidenceStore } from './DatabaseEvidenceStore';
 import { NewEvidence } from './EvidenceStore';
@@ -9,7 +9,7 @@ const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 const migrations = resolvePackagePath(
-  '@internal/plugin-rco-backend',
+  '@helix-portal/plugin-rco-backend',
   'migrations',
 );
 const RANK_MIGRATION = '20261129183000_evidence_finding_rank.js';

@@ -2,7 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { Runbook } from '@internal/plugin-rco-common';
+import { Runbook } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { Knex } from 'knex';
 import { Ledger } from './Ledger';
@@ -28,7 +28,7 @@ const VERSION_COLUMNS = [
 ];
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-rco-backend',
+  '@helix-portal/plugin-rco-backend',
   'migrations',
 );
 

@@ -1,4 +1,4 @@
-import { EvidenceKind, EvidenceSummary } from '@internal/plugin-rco-common';
+import { EvidenceKind, EvidenceSummary } from '@helix-portal/plugin-rco-common';
 
 /** Where evidence came from. */
 export type EvidenceSource = 'ci' | 'human' | 'cluster' | 'system';

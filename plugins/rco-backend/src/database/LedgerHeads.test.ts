@@ -8,7 +8,7 @@ const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 const migrations = resolvePackagePath(
-  '@internal/plugin-rco-backend',
+  '@helix-portal/plugin-rco-backend',
   'migrations',
 );
 const KEY = Buffer.from('k'.repeat(32));

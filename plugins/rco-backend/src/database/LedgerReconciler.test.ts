@@ -12,7 +12,7 @@ const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 const migrations = resolvePackagePath(
-  '@internal/plugin-rco-backend',
+  '@helix-portal/plugin-rco-backend',
   'migrations',
 );
 const RCO = 'component:default/rco';

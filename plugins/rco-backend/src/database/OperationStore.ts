@@ -6,7 +6,7 @@ import {
   OperationStep,
   OperationType,
   TERMINAL_OPERATION_STATES,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-import { Runbook, RunbookProblem } from '@internal/plugin-rco-common';
+import { Runbook, RunbookProblem } from '@helix-portal/plugin-rco-common';
 
 /** One stored runbook document. */
 export interface StoredRunbookVersion {

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EVIDENCE_KINDS, EvidenceKind } from '@internal/plugin-rco-common';
+import { EVIDENCE_KINDS, EvidenceKind } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
   EvidenceRecord,

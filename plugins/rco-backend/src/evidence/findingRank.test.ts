@@ -1,4 +1,4 @@
-import { EvidenceSummary } from '@internal/plugin-rco-common';
+import { EvidenceSummary } from '@helix-portal/plugin-rco-common';
 import { findingRank } from './findingRank';
 
 const counts = (over: Record<string, number> = {}) => ({

@@ -1,4 +1,4 @@
-import { EvidenceSummary, Severity } from '@internal/plugin-rco-common';
+import { EvidenceSummary, Severity } from '@helix-portal/plugin-rco-common';
 
 const SEVERITY_RANK: Record<Severity, number> = {
   CRITICAL: 5,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceSubject, NamedImage } from '@internal/plugin-rco-common';
+import { EvidenceSubject, NamedImage } from '@helix-portal/plugin-rco-common';
 import { sha256Digest } from './parsers/mask';
 
 /**

@@ -5,7 +5,7 @@ import {
   PILLARS,
   PillarResult,
   ReleaseStatusResponse,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { duration, evidenceOf, humanAge, summaryOf } from './helpers';
 import { RULES } from './rules';
 import { applySourcePolicy } from './sourcePolicy';

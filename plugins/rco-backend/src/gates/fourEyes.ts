@@ -1,4 +1,4 @@
-import { FourEyesView, GateId } from '@internal/plugin-rco-common';
+import { FourEyesView, GateId } from '@helix-portal/plugin-rco-common';
 import { SignoffRecord } from './types';
 
 /** The roles that sign a release off. */

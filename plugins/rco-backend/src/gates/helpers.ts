@@ -1,4 +1,4 @@
-import { EvidenceKind, EvidenceSummary } from '@internal/plugin-rco-common';
+import { EvidenceKind, EvidenceSummary } from '@helix-portal/plugin-rco-common';
 import { Duration } from 'luxon';
 import { EvidenceRecord } from '../database/EvidenceStore';
 import { GateContext, ReleaseRef } from './types';

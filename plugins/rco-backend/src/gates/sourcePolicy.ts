@@ -1,4 +1,4 @@
-import { EvidenceKind, GateId } from '@internal/plugin-rco-common';
+import { EvidenceKind, GateId } from '@helix-portal/plugin-rco-common';
 import { EvidenceSource } from '../database/EvidenceStore';
 import { matchesRelease } from './helpers';
 import { GateContext } from './types';

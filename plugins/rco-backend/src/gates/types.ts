@@ -1,4 +1,4 @@
-import { GateId, GateStatus, Runbook } from '@internal/plugin-rco-common';
+import { GateId, GateStatus, Runbook } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord, EvidenceSource } from '../database/EvidenceStore';
 
 /** A sign-off decision as the gates read it. */

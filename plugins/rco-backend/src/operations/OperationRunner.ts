@@ -5,12 +5,12 @@ import {
   DriverContext,
   DriverProgress,
   driverWording,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import {
   OperationProgress,
   OperationState,
   OperationStep,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { OperationRecord, OperationStore } from '../database/OperationStore';
 import { Environments } from './environments';
 import { followAdoptedRollback, runRollback } from './followRollback';

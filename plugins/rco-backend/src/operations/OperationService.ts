@@ -5,8 +5,8 @@ import {
   InputError,
   NotAllowedError,
 } from '@backstage/errors';
-import { DeployDriver, driverWording } from '@internal/plugin-rco-node';
-import { OperationStep, OperationType } from '@internal/plugin-rco-common';
+import { DeployDriver, driverWording } from '@helix-portal/plugin-rco-node';
+import { OperationStep, OperationType } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
   ActiveOperationError,

@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
-import { DeployDriver } from '@internal/plugin-rco-node';
+import { DeployDriver } from '@helix-portal/plugin-rco-node';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { Ledger } from '../database/Ledger';
@@ -15,7 +15,7 @@ const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 const directory = resolvePackagePath(
-  '@internal/plugin-rco-backend',
+  '@helix-portal/plugin-rco-backend',
   'migrations',
 );
 

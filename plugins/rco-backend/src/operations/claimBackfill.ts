@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { DeployDriver } from '@internal/plugin-rco-node';
+import { DeployDriver } from '@helix-portal/plugin-rco-node';
 import { Knex } from 'knex';
 import { TargetClaimStore } from '../database/TargetClaimStore';
 import { Environments } from './environments';

@@ -5,7 +5,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { DeployCluster, DeployTarget } from '@internal/plugin-rco-node';
+import { DeployCluster, DeployTarget } from '@helix-portal/plugin-rco-node';
 import { Duration } from 'luxon';
 import { legacyTargetKey, targetKey, targetParts } from './targetBinding';
 import { TargetClaimRow } from '../database/TargetClaimStore';

@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
-import { DriverProgress } from '@internal/plugin-rco-node';
+import { DriverProgress } from '@helix-portal/plugin-rco-node';
 import { stringify } from 'yaml';
 import { OperationRecord } from '../database/OperationStore';
 import { OverrideRecord } from '../database/OverrideStore';

@@ -5,7 +5,7 @@ import {
   DriverProgress,
   DriverRevision,
   driverWording,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import {
   adoptedRollbackOutcome,
   failedRollbackOutcome,

@@ -1,4 +1,4 @@
-import { DriverRevision } from '@internal/plugin-rco-node';
+import { DriverRevision } from '@helix-portal/plugin-rco-node';
 import { HistoryCache } from './historyCache';
 
 const REVISIONS: DriverRevision[] = [

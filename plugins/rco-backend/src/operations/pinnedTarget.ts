@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { ConflictError } from '@backstage/errors';
-import { DeployTarget } from '@internal/plugin-rco-node';
+import { DeployTarget } from '@helix-portal/plugin-rco-node';
 import { Environments } from './environments';
 import { TargetBindings } from './targetBinding';
 

@@ -1,7 +1,7 @@
 import {
   GateSnapshot,
   ReleaseStatusResponse,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
   fourEyes,

@@ -1,4 +1,4 @@
-import { DriverProgress, DriverRevision } from '@internal/plugin-rco-node';
+import { DriverProgress, DriverRevision } from '@helix-portal/plugin-rco-node';
 import {
   adoptedRollbackOutcome,
   failedRollbackOutcome,

@@ -1,5 +1,5 @@
-import { DriverProgress, DriverRevision } from '@internal/plugin-rco-node';
-import { OperationState } from '@internal/plugin-rco-common';
+import { DriverProgress, DriverRevision } from '@helix-portal/plugin-rco-node';
+import { OperationState } from '@helix-portal/plugin-rco-common';
 
 /** How a rollback ended, in the words the operation keeps. */
 export interface RollbackOutcome {

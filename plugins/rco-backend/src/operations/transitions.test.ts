@@ -1,5 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { OperationState } from '@internal/plugin-rco-common';
+import { OperationState } from '@helix-portal/plugin-rco-common';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { Ledger } from '../database/Ledger';
 import {
@@ -17,7 +17,7 @@ const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 const migrations = resolvePackagePath(
-  '@internal/plugin-rco-backend',
+  '@helix-portal/plugin-rco-backend',
   'migrations',
 );
 

@@ -1,5 +1,5 @@
 import { CustomErrorBase } from '@backstage/errors';
-import { OperationState } from '@internal/plugin-rco-common';
+import { OperationState } from '@helix-portal/plugin-rco-common';
 
 /** The fields of an operation a state change may write (OperationTransition's optional parts). */
 export type TransitionField =

@@ -139,7 +139,7 @@ export const spec = {
       },
       "RunbookDocument": {
         "type": "object",
-        "description": "A runbook as validated by the schema in @internal/plugin-rco-common.",
+        "description": "A runbook as validated by the schema in @helix-portal/plugin-rco-common.",
         "additionalProperties": true,
         "required": [
           "apiVersion",

@@ -283,7 +283,7 @@ describe('point 1: a deploy target belongs to one entity', () => {
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({
         directory: resolvePackagePath(
-          '@internal/plugin-rco-backend',
+          '@helix-portal/plugin-rco-backend',
           'migrations',
         ),
       });
@@ -412,7 +412,7 @@ describe('point 1: an operation acts only on the target it was checked, bound an
   const startOn = async (knex: Knex, entities: Entity[]) => {
     await knex.migrate.latest({
       directory: resolvePackagePath(
-        '@internal/plugin-rco-backend',
+        '@helix-portal/plugin-rco-backend',
         'migrations',
       ),
     });
@@ -731,7 +731,7 @@ describe('point 1: a release that existed before claims is not claimed by a stra
     async databaseId => {
       const knex = await databases.init(databaseId);
       const directory = resolvePackagePath(
-        '@internal/plugin-rco-backend',
+        '@helix-portal/plugin-rco-backend',
         'migrations',
       );
       // The database as it was before claims: up to and including the operations table.

@@ -5,7 +5,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ReleaseStatusResponse,
   RUNBOOK_ANNOTATION,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { ownersOf } from './access';
 import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
 import { DecisionStore } from '../database/DecisionStore';

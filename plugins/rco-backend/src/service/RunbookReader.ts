@@ -13,7 +13,7 @@ import {
   MAX_RUNBOOK_BYTES,
   RUNBOOK_ANNOTATION,
   RUNBOOK_HISTORY_ANNOTATION,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 

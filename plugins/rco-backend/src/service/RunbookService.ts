@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { parseRunbook, RunbookProblem } from '@internal/plugin-rco-common';
+import { parseRunbook, RunbookProblem } from '@helix-portal/plugin-rco-common';
 import {
   RunbookReadError,
   RunbookStore,

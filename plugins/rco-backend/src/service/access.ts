@@ -19,7 +19,7 @@ import {
   rcoSignoffCreatePermission,
   rcoSignoffRevokePermission,
   rcoWaiverCreatePermission,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import {
   Entity,
   parseEntityRef,

@@ -2,7 +2,7 @@ import {
   Runbook,
   RunbookDiffLine,
   RunbookDiffResponse,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { diffLines } from 'diff';
 
 /** What changed between two runbook versions. */

@@ -1,7 +1,7 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { EnvironmentView } from '@internal/plugin-rco-common';
+import { EnvironmentView } from '@helix-portal/plugin-rco-common';
 import { RcoConfig } from '../config';
 import { OperationRecord, OperationStore } from '../database/OperationStore';
 import { OverrideRecord, OverrideStore } from '../database/OverrideStore';

@@ -9,7 +9,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import path from 'node:path';
 import request from 'supertest';
-import { GATE_IDS } from '@internal/plugin-rco-common';
+import { GATE_IDS } from '@helix-portal/plugin-rco-common';
 import { rcoPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {

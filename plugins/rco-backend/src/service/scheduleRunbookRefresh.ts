@@ -7,7 +7,7 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { RUNBOOK_ANNOTATION } from '@internal/plugin-rco-common';
+import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { RunbookService } from './RunbookService';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {

@@ -7,7 +7,7 @@ import {
   GATES,
   GateStatus,
   ReleaseStatusResponse,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { RcoApi, rcoApiRef } from '../api/RcoApi';
 import { ReleaseContent } from '../components/ReleaseContent';
 

@@ -16,7 +16,7 @@ import {
   RunbookRefreshResponse,
   RunbookVersionResponse,
   RunbookVersionSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 
 /**
  * Client of the rco backend.

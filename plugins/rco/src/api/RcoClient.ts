@@ -16,7 +16,7 @@ import {
   RunbookRefreshResponse,
   RunbookVersionResponse,
   RunbookVersionSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { RcoApi } from './RcoApi';
 
 const entityPath = ({ kind, namespace, name }: CompoundEntityRef) =>

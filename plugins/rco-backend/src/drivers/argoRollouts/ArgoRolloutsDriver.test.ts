@@ -4,7 +4,7 @@ import type {
   DeployTarget,
   DriverContext,
   DriverProgress,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import { ArgoRolloutsDriver } from './ArgoRolloutsDriver';
 import { KubeApiPeer } from '../../__testUtils__/argoRolloutsPeer/KubeApiPeer';
 import {

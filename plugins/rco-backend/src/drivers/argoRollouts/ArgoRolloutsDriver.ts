@@ -6,7 +6,7 @@ import type {
   DriverContext,
   DriverProgress,
   DriverRevision,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import { followRollout, observed } from './followRollout';
 import { labelSelector, ownedRevisions, revisionsOf } from './rolloutHistory';
 import {

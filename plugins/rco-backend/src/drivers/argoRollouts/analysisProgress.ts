@@ -2,7 +2,7 @@
  * What a Rollout's AnalysisRuns say: each metric's last value against its condition, and why an
  * analysis failed, in the controller's words.
  */
-import type { DriverMetric } from '@internal/plugin-rco-node';
+import type { DriverMetric } from '@helix-portal/plugin-rco-node';
 import { AnalysisRun, Rollout } from './types';
 
 /** The AnalysisRuns the Rollout names in its status (step analysis first). */

@@ -2,7 +2,7 @@
  * A Rollout's revisions are its ReplicaSets: how `undo` finds them and picks one, and how they
  * read as the service's deploy history.
  */
-import type { DriverRevision } from '@internal/plugin-rco-node';
+import type { DriverRevision } from '@helix-portal/plugin-rco-node';
 import { parseRevision, targetContainer } from './rolloutPatches';
 import {
   POD_TEMPLATE_HASH_LABEL,

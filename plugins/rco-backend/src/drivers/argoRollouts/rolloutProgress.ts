@@ -2,7 +2,7 @@
  * Reads a Rollout's status (and its AnalysisRuns) into the driver contract's `DriverProgress`,
  * with the controller's own words for why something failed.
  */
-import type { DriverProgress } from '@internal/plugin-rco-node';
+import type { DriverProgress } from '@helix-portal/plugin-rco-node';
 import {
   analysisFailed,
   analysisMetrics,

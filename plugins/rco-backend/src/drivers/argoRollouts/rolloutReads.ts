@@ -2,7 +2,7 @@
  * The reads behind the driver's answers: a Rollout with its AnalysisRuns, and the ReplicaSet an
  * `undo` would return to.
  */
-import type { DriverProgress } from '@internal/plugin-rco-node';
+import type { DriverProgress } from '@helix-portal/plugin-rco-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   labelSelector,

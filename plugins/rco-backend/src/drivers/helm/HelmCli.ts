@@ -2,7 +2,7 @@ import {
   DeployTarget,
   DriverContext,
   DriverRevision,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import { READ_DEADLINE_MS, abortedError } from './helmArgs';
 import { SecretMasker, classifyHelmError } from './helmErrors';
 import { HelmWorkDir, kubeconfigFor } from './helmFiles';

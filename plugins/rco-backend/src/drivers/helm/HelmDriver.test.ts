@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { DeployTarget, DriverContext } from '@internal/plugin-rco-node';
+import { DeployTarget, DriverContext } from '@helix-portal/plugin-rco-node';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -5,7 +5,7 @@ import {
   DriverContext,
   DriverProgress,
   DriverRevision,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import { HelmCli } from './HelmCli';
 import {
   READ_DEADLINE_MS,

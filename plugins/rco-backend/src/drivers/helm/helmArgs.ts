@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { DeployTarget } from '@internal/plugin-rco-node';
+import { DeployTarget } from '@helix-portal/plugin-rco-node';
 
 /**
  * Checks on what goes onto helm's command line, and the timing rules of helm calls.

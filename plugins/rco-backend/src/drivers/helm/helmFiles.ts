@@ -1,4 +1,4 @@
-import { DeployCluster, DeployRelease } from '@internal/plugin-rco-node';
+import { DeployCluster, DeployRelease } from '@helix-portal/plugin-rco-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

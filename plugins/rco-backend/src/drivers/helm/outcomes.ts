@@ -2,7 +2,7 @@ import {
   DeployTarget,
   DriverProgress,
   DriverRevision,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 import { timeoutSeconds } from './helmArgs';
 import { HelmFailure } from './helmErrors';
 import { HelmHistoryEntry } from './helmOutput';

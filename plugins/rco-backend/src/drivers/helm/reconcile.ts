@@ -1,4 +1,4 @@
-import { DriverProgress } from '@internal/plugin-rco-node';
+import { DriverProgress } from '@helix-portal/plugin-rco-node';
 import { HelmHistoryEntry } from './helmOutput';
 
 const PENDING = new Set([

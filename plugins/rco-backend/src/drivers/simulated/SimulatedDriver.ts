@@ -6,7 +6,7 @@ import {
   DriverMetric,
   DriverProgress,
   DriverRevision,
-} from '@internal/plugin-rco-node';
+} from '@helix-portal/plugin-rco-node';
 
 type Step =
   | { setWeight: number }

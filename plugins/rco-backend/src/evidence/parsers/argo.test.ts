@@ -3,7 +3,7 @@ import {
   AnalysisRunSummary,
   AnalysisTemplateSummary,
   RolloutSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { parse } from 'yaml';
 import { readSample } from '../../__testUtils__/fixtures';
 import {

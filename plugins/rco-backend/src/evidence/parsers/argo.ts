@@ -4,7 +4,7 @@ import {
   AnalysisTemplateSummary,
   EvidenceSubject,
   RolloutSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { AttestationSummary } from '@internal/plugin-rco-common';
+import { AttestationSummary } from '@helix-portal/plugin-rco-common';
 import { parse } from 'yaml';
 import {
   namingReportParser,

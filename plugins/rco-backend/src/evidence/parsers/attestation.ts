@@ -3,7 +3,7 @@ import {
   AttestationSummary,
   EvidenceKind,
   describeZodError,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { z } from 'zod';
 import { EvidenceParser } from './types';
 import { isKubernetesKind, stripNoise } from './k8s';

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { SignatureSummary } from '@internal/plugin-rco-common';
+import { SignatureSummary } from '@helix-portal/plugin-rco-common';
 import { readSample } from '../../__testUtils__/fixtures';
 import { cosignParser } from './cosign';
 

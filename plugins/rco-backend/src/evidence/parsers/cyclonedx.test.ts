@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { SbomSummary } from '@internal/plugin-rco-common';
+import { SbomSummary } from '@helix-portal/plugin-rco-common';
 import { readSample } from '../../__testUtils__/fixtures';
 import { cyclonedxParser } from './cyclonedx';
 

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceSubject, SbomSummary } from '@internal/plugin-rco-common';
+import { EvidenceSubject, SbomSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { namedImage, purlImage } from '../imageIdentity';
 import {

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { GatekeeperConstraintSummary } from '@internal/plugin-rco-common';
+import { GatekeeperConstraintSummary } from '@helix-portal/plugin-rco-common';
 import { parse } from 'yaml';
 import { readSample } from '../../__testUtils__/fixtures';
 import { gatekeeperParser } from './gatekeeper';

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { GatekeeperConstraintSummary } from '@internal/plugin-rco-common';
+import { GatekeeperConstraintSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { SecretScanSummary } from '@internal/plugin-rco-common';
+import { SecretScanSummary } from '@helix-portal/plugin-rco-common';
 import { readSample } from '../../__testUtils__/fixtures';
 import { gitleaksParser } from './gitleaks';
 import { REDACTED } from './mask';

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { VulnerabilityScanSummary } from '@internal/plugin-rco-common';
+import { VulnerabilityScanSummary } from '@helix-portal/plugin-rco-common';
 import { readSample } from '../../__testUtils__/fixtures';
 import { grypeParser } from './grype';
 

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { VulnerabilityScanSummary } from '@internal/plugin-rco-common';
+import { VulnerabilityScanSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { inputReference, namedImage } from '../imageIdentity';
 import {

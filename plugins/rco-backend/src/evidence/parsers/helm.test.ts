@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { HelmSummary } from '@internal/plugin-rco-common';
+import { HelmSummary } from '@helix-portal/plugin-rco-common';
 import { readSample } from '../../__testUtils__/fixtures';
 import { REDACTED } from './mask';
 import { chartVersion, helmHistoryParser, helmStatusParser } from './helm';

@@ -1,4 +1,4 @@
-import { EVIDENCE_KINDS } from '@internal/plugin-rco-common';
+import { EVIDENCE_KINDS } from '@helix-portal/plugin-rco-common';
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { readSample, samplesDir } from '../../__testUtils__/fixtures';

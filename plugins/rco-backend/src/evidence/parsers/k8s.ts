@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceSubject } from '@internal/plugin-rco-common';
+import { EvidenceSubject } from '@helix-portal/plugin-rco-common';
 
 /**
  * Small, dependency-free readers for Kubernetes-shaped documents. Documents arrive as `unknown`

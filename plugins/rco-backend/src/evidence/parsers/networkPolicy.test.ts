@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { NetworkPolicySummary } from '@internal/plugin-rco-common';
+import { NetworkPolicySummary } from '@helix-portal/plugin-rco-common';
 import { parse } from 'yaml';
 import { readSample } from '../../__testUtils__/fixtures';
 import { networkPolicyParser } from './networkPolicy';

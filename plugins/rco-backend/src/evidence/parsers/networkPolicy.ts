@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { NetworkPolicySummary } from '@internal/plugin-rco-common';
+import { NetworkPolicySummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { PolicyReportSummary } from '@internal/plugin-rco-common';
+import { PolicyReportSummary } from '@helix-portal/plugin-rco-common';
 import { parse } from 'yaml';
 import { readSample } from '../../__testUtils__/fixtures';
 import { policyReportParser } from './policyReport';

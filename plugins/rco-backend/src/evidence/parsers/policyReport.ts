@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { PolicyReportSummary } from '@internal/plugin-rco-common';
+import { PolicyReportSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { PrometheusRuleSummary } from '@internal/plugin-rco-common';
+import { PrometheusRuleSummary } from '@helix-portal/plugin-rco-common';
 import { parse } from 'yaml';
 import { readSample } from '../../__testUtils__/fixtures';
 import { prometheusRuleParser } from './prometheusRule';

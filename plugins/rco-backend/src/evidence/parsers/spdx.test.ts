@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { SbomSummary } from '@internal/plugin-rco-common';
+import { SbomSummary } from '@helix-portal/plugin-rco-common';
 import { spdxParser } from './spdx';
 
 const imageDigest = `sha256:${'5c'.repeat(32)}`;

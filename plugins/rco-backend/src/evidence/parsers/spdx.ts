@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { SbomSummary } from '@internal/plugin-rco-common';
+import { SbomSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { namedImage, purlImage } from '../imageIdentity';
 import { deepClone, isRecord, JsonRecord, recordArray, str } from './mask';

@@ -3,7 +3,7 @@ import {
   SecretFinding,
   Severity,
   VulnerabilityScanSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { inputReference, namedImage } from '../imageIdentity';
 import {

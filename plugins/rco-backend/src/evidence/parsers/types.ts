@@ -3,7 +3,7 @@ import {
   EvidenceSubject,
   EvidenceSummary,
   NamedImage,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 
 /** What a parser makes of one document. */
 export interface ParsedEvidence {

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceKind, VeleroSummary } from '@internal/plugin-rco-common';
+import { EvidenceKind, VeleroSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   getObject,

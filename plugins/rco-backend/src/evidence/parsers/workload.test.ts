@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { WorkloadSummary } from '@internal/plugin-rco-common';
+import { WorkloadSummary } from '@helix-portal/plugin-rco-common';
 import { parse } from 'yaml';
 import { readSample } from '../../__testUtils__/fixtures';
 import { workloadParser } from './workload';

@@ -2,7 +2,7 @@ import {
   EvidenceKind,
   parseRunbook,
   Runbook,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord, EvidenceSource } from '../../database/EvidenceStore';
 import { builtinParsers } from '../../evidence/parsers';
 import { readExample, readSample } from '../../__testUtils__/fixtures';

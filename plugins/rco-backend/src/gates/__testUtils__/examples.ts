@@ -1,4 +1,4 @@
-import { EvidenceKind } from '@internal/plugin-rco-common';
+import { EvidenceKind } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord } from '../../database/EvidenceStore';
 import { parse as parseYaml } from 'yaml';
 import { renderTimes } from '../../service/demoEvidence';

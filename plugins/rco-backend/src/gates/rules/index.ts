@@ -1,4 +1,4 @@
-import { GateId } from '@internal/plugin-rco-common';
+import { GateId } from '@helix-portal/plugin-rco-common';
 import { acronymClarity } from './acronymClarity';
 import { secretHygiene } from './secretHygiene';
 import { migrationControls } from './migrationControls';

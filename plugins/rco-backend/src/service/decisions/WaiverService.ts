@@ -1,7 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { GATE_IDS, GateId } from '@internal/plugin-rco-common';
+import { GATE_IDS, GateId } from '@helix-portal/plugin-rco-common';
 import { RcoConfig } from '../../config';
 import { DecisionStore } from '../../database/DecisionStore';
 import { isSignoffGate } from '../../gates/fourEyes';

@@ -1,5 +1,5 @@
 import { renderInTestApp } from '@backstage/test-utils';
-import { OverrideResponse } from '@internal/plugin-rco-common';
+import { OverrideResponse } from '@helix-portal/plugin-rco-common';
 import { fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DateTime, Duration } from 'luxon';

@@ -1,5 +1,5 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { OverrideResponse } from '@internal/plugin-rco-common';
+import { OverrideResponse } from '@helix-portal/plugin-rco-common';
 import {
   Button,
   Dialog,

@@ -1,4 +1,4 @@
-import { OperationResponse } from '@internal/plugin-rco-common';
+import { OperationResponse } from '@helix-portal/plugin-rco-common';
 import { RcoApi } from '../../api/RcoApi';
 import { ConfirmDialog } from './ConfirmDialog';
 import { describeOperation } from './model';

@@ -5,7 +5,7 @@ import {
   OperationResponse,
   OverrideResponse,
   ReleaseStatusResponse,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';

@@ -1,4 +1,4 @@
-import { EnvironmentView } from '@internal/plugin-rco-common';
+import { EnvironmentView } from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Button,

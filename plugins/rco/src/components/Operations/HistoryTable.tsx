@@ -1,4 +1,4 @@
-import { GateStatus, OperationResponse } from '@internal/plugin-rco-common';
+import { GateStatus, OperationResponse } from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Button,

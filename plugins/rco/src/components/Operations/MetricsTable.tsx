@@ -1,4 +1,4 @@
-import { OperationMetric } from '@internal/plugin-rco-common';
+import { OperationMetric } from '@helix-portal/plugin-rco-common';
 import {
   Box,
   makeStyles,

@@ -2,7 +2,7 @@ import {
   CapabilitiesResponse,
   OperationResponse,
   OperationStep,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Button,

@@ -12,7 +12,7 @@ import {
   OverrideResponse,
   ReleaseStatusResponse,
   SignoffView,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DateTime } from 'luxon';

@@ -10,7 +10,7 @@ import {
   OperationResponse,
   ReleaseStatusResponse,
   SignoffView,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { Box, Button, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import { rcoApiRef } from '../../api/RcoApi';

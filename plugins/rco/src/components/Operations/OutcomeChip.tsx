@@ -1,4 +1,4 @@
-import { OperationState } from '@internal/plugin-rco-common';
+import { OperationState } from '@helix-portal/plugin-rco-common';
 import { Chip, makeStyles } from '@material-ui/core';
 import Autorenew from '@material-ui/icons/Autorenew';
 import Block from '@material-ui/icons/Block';

@@ -3,7 +3,7 @@ import {
   CapabilitiesResponse,
   EnvironmentView,
   OperationResponse,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Button,

@@ -4,7 +4,7 @@ import {
   OperationResponse,
   OverrideResponse,
   TERMINAL_OPERATION_STATES,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { shortDigest } from '../ReleaseContent/format';
 
 /** The sign-off roles an environment can require, in the words the page uses. */

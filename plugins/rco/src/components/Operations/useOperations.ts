@@ -2,7 +2,7 @@ import {
   CompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { OperationResponse } from '@internal/plugin-rco-common';
+import { OperationResponse } from '@helix-portal/plugin-rco-common';
 import { useApiHolder } from '@backstage/core-plugin-api';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { useCallback, useEffect, useRef, useState } from 'react';

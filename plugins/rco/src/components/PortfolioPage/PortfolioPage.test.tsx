@@ -1,5 +1,5 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { GATE_IDS, PortfolioItem } from '@internal/plugin-rco-common';
+import { GATE_IDS, PortfolioItem } from '@helix-portal/plugin-rco-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { RcoApi, rcoApiRef } from '../../api/RcoApi';

@@ -8,7 +8,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { GATE_IDS, PortfolioItem } from '@internal/plugin-rco-common';
+import { GATE_IDS, PortfolioItem } from '@helix-portal/plugin-rco-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   Box,

@@ -1,4 +1,4 @@
-import { GateResult } from '@internal/plugin-rco-common';
+import { GateResult } from '@helix-portal/plugin-rco-common';
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { GateTable } from './GateTable';

@@ -1,5 +1,5 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
-import { GateResult } from '@internal/plugin-rco-common';
+import { GateResult } from '@helix-portal/plugin-rco-common';
 import { Box, Button, Typography } from '@material-ui/core';
 import { relative, sourceLabel } from './format';
 import { StatusChip } from './StatusChip';

@@ -1,5 +1,5 @@
 import { InfoCard, Link } from '@backstage/core-components';
-import { PillarResult } from '@internal/plugin-rco-common';
+import { PillarResult } from '@helix-portal/plugin-rco-common';
 import {
   Grid,
   List,

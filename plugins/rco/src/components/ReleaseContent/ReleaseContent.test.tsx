@@ -1,4 +1,4 @@
-import { GATES } from '@internal/plugin-rco-common';
+import { GATES } from '@helix-portal/plugin-rco-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {

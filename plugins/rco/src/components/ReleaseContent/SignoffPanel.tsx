@@ -3,7 +3,7 @@ import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
 import {
   CapabilitiesResponse,
   FourEyesView,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Button,

@@ -1,4 +1,4 @@
-import { GateStatus } from '@internal/plugin-rco-common';
+import { GateStatus } from '@helix-portal/plugin-rco-common';
 import { Chip, makeStyles, Theme } from '@material-ui/core';
 import { getContrastRatio } from '@material-ui/core/styles';
 import CheckCircle from '@material-ui/icons/CheckCircle';

@@ -1,5 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { GateResult } from '@internal/plugin-rco-common';
+import { GateResult } from '@helix-portal/plugin-rco-common';
 import {
   Button,
   Dialog,

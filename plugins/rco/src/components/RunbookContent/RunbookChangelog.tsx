@@ -1,5 +1,5 @@
 import { InfoCard } from '@backstage/core-components';
-import { Runbook } from '@internal/plugin-rco-common';
+import { Runbook } from '@helix-portal/plugin-rco-common';
 import { List, ListItem, ListItemText, Typography } from '@material-ui/core';
 
 /** The runbook's own changelog, newest first. */

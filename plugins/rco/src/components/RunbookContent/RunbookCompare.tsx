@@ -8,7 +8,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   RunbookDiffLine,
   RunbookVersionSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { Box, Chip, Typography, makeStyles } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { rcoApiRef } from '../../api/RcoApi';

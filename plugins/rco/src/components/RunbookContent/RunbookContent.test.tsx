@@ -7,7 +7,7 @@ import {
   Runbook,
   RunbookVersionResponse,
   RunbookVersionSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import fs from 'node:fs';

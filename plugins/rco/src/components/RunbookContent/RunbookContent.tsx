@@ -7,7 +7,7 @@ import {
 import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { RUNBOOK_ANNOTATION } from '@internal/plugin-rco-common';
+import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { Box, Button, Grid, Tab, Tabs } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useEffect, useMemo, useState } from 'react';

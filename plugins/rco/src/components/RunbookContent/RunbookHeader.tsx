@@ -2,7 +2,7 @@ import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import {
   RunbookVersionResponse,
   RunbookVersionSummary,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Chip,

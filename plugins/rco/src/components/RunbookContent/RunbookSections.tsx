@@ -9,7 +9,7 @@ import {
   GateChecklistItem,
   Runbook,
   RunbookSection,
-} from '@internal/plugin-rco-common';
+} from '@helix-portal/plugin-rco-common';
 import { Box, Typography, makeStyles } from '@material-ui/core';
 import LinkIcon from '@material-ui/icons/Link';
 

@@ -1,4 +1,4 @@
-import { Runbook } from '@internal/plugin-rco-common';
+import { Runbook } from '@helix-portal/plugin-rco-common';
 import {
   List,
   ListItem,
