@@ -18,8 +18,11 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-// The portal's own policy: owners upload evidence, role groups sign off, Security waives.
-backend.add(import('./permissionPolicy'));
+// The rco policy: owners upload evidence and deploy, role groups sign off, Security waives;
+// everything else allowed. A portal with its own policy calls rcoPolicyDecision in it instead.
+backend.add(
+  import('@helix-portal/plugin-permission-backend-module-rco-policy'),
+);
 
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 

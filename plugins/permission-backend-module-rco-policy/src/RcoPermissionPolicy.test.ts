@@ -1,5 +1,11 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { permissionModuleRcoPolicy } from './module';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  PermissionPolicy,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
 import {
   rcoDeployPermission,
   rcoOperationControlPermission,
@@ -11,7 +17,7 @@ import {
   rcoWaiverCreatePermission,
 } from '@helix-portal/plugin-rco-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import { RcoPermissionPolicy } from './permissionPolicy';
+import { RcoPermissionPolicy } from './RcoPermissionPolicy';
 
 const policy = new RcoPermissionPolicy({
   signoff: [
@@ -162,5 +168,46 @@ describe('RcoPermissionPolicy', () => {
     ).toEqual({
       result: AuthorizeResult.ALLOW,
     });
+  });
+});
+
+describe('the permission module', () => {
+  it('sets the rco policy with the groups of the rco configuration', async () => {
+    let installed: PermissionPolicy | undefined;
+    await startTestBackend({
+      extensionPoints: [
+        [policyExtensionPoint, { setPolicy: (p: any) => (installed = p) }],
+      ],
+      features: [
+        permissionModuleRcoPolicy,
+        mockServices.rootConfig.factory({
+          data: { rco: { waivers: { group: 'group:default/risk' } } },
+        }),
+      ],
+    });
+    expect(installed).toBeInstanceOf(RcoPermissionPolicy);
+    const risk = user('user:default/ria', ['group:default/risk']);
+    expect(
+      await installed!.handle({ permission: rcoWaiverCreatePermission }, risk),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await installed!.handle({ permission: rcoWaiverCreatePermission }, samir),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('starts without any rco configuration, with the rco plugin defaults', async () => {
+    let installed: PermissionPolicy | undefined;
+    await startTestBackend({
+      extensionPoints: [
+        [policyExtensionPoint, { setPolicy: (p: any) => (installed = p) }],
+      ],
+      features: [permissionModuleRcoPolicy],
+    });
+    expect(
+      await installed!.handle({ permission: rcoWaiverCreatePermission }, samir),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await installed!.handle({ permission: catalogEntityReadPermission }),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 });

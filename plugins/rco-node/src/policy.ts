@@ -1,0 +1,152 @@
+import { Config } from '@backstage/config';
+import {
+  AuthorizeResult,
+  ConditionalPolicyDecision,
+  isPermission,
+  PolicyDecision,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import {
+  rcoDeployPermission,
+  rcoEvidenceCreatePermission,
+  rcoOperationControlPermission,
+  rcoOverrideCreatePermission,
+  rcoReleaseRequestPermission,
+  rcoRollbackPermission,
+  rcoSignoffCreatePermission,
+  rcoSignoffRevokePermission,
+  rcoWaiverCreatePermission,
+} from '@helix-portal/plugin-rco-common';
+
+/**
+ * The groups the rco decisions go to. {@link readRcoPolicyGroups} reads them from the same keys
+ * (and defaults) as the rco backend plugin, so the policy and the plugin name the same groups.
+ *
+ * @public
+ */
+export interface RcoPolicyGroups {
+  /** Groups whose members may sign off (rco.signoffs.groups.po, .dpo, .security). */
+  signoff: string[];
+  /**
+   * Who may revoke other people's sign-offs (rco.signoffs.revokeGroup). Unset: nobody; the
+   * plugin lets a signer revoke their own decision whatever the policy says.
+   */
+  signoffRevoke?: string;
+  /** rco.waivers.group */
+  waiver: string;
+  /** rco.breakGlass.group */
+  breakGlass: string;
+}
+
+/**
+ * Reads {@link RcoPolicyGroups} from the root config: rco.signoffs.groups.*,
+ * rco.signoffs.revokeGroup, rco.waivers.group and rco.breakGlass.group, with the rco backend
+ * plugin's defaults (group:default/product-owners, /dpo, /security, /break-glass). Works without
+ * any `rco` section.
+ *
+ * @public
+ */
+export function readRcoPolicyGroups(config: Config): RcoPolicyGroups {
+  const rco = config.getOptionalConfig('rco');
+  return {
+    signoff: [
+      rco?.getOptionalString('signoffs.groups.po') ??
+        'group:default/product-owners',
+      rco?.getOptionalString('signoffs.groups.dpo') ?? 'group:default/dpo',
+      rco?.getOptionalString('signoffs.groups.security') ??
+        'group:default/security',
+    ],
+    signoffRevoke: rco?.getOptionalString('signoffs.revokeGroup'),
+    waiver: rco?.getOptionalString('waivers.group') ?? 'group:default/security',
+    breakGlass:
+      rco?.getOptionalString('breakGlass.group') ?? 'group:default/break-glass',
+  };
+}
+
+/** Owner-only permissions: decided by the catalog on the entity in question. */
+const OWNER_PERMISSIONS = [
+  rcoEvidenceCreatePermission,
+  rcoReleaseRequestPermission,
+  rcoDeployPermission,
+  rcoRollbackPermission,
+  rcoOperationControlPermission,
+];
+
+/**
+ * The catalog's IS_ENTITY_OWNER conditional decision, in its serialized form: the same object
+ * `createCatalogConditionalDecision(permission, catalogConditions.isEntityOwner({ claims }))`
+ * builds (a test compares the two), without making every policy depend on the catalog backend.
+ */
+function entityOwnerDecision(
+  permission: ResourcePermission,
+  claims: string[],
+): ConditionalPolicyDecision {
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'catalog',
+    resourceType: permission.resourceType,
+    conditions: {
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: permission.resourceType,
+      params: { claims },
+    },
+  };
+}
+
+const memberOf = (ownership: string[], groups: string[]): PolicyDecision => ({
+  result: groups.some(g => ownership.includes(g.toLowerCase()))
+    ? AuthorizeResult.ALLOW
+    : AuthorizeResult.DENY,
+});
+
+/**
+ * The rco plugin's decision for a permission request, or undefined when the permission is not
+ * one of rco's. A portal with its own PermissionPolicy calls it first and decides the rest
+ * itself:
+ *
+ * ```ts
+ * async handle(request, user) {
+ *   return rcoPolicyDecision(request, user, this.groups) ?? myDecision(request, user);
+ * }
+ * ```
+ *
+ * Evidence uploads, release requests, deploys, rollbacks (and their dry-runs) and operation
+ * control go to the entity's owners (a conditional decision the catalog resolves); sign-offs to
+ * the members of the sign-off groups; revoking other people's sign-offs to the revoke group
+ * (nobody when unset); waivers to the waiver group; break-glass overrides to the break-glass
+ * group. Group refs are compared case-insensitively.
+ *
+ * @public
+ */
+export function rcoPolicyDecision(
+  request: PolicyQuery,
+  user: PolicyQueryUser | undefined,
+  groups: RcoPolicyGroups,
+): PolicyDecision | undefined {
+  const ownership = (user?.info.ownershipEntityRefs ?? []).map(r =>
+    r.toLowerCase(),
+  );
+  const { permission } = request;
+  const owned = OWNER_PERMISSIONS.find(p => isPermission(permission, p));
+  if (owned) return entityOwnerDecision(owned, ownership);
+  if (isPermission(permission, rcoSignoffCreatePermission)) {
+    return memberOf(ownership, groups.signoff);
+  }
+  if (isPermission(permission, rcoSignoffRevokePermission)) {
+    return memberOf(
+      ownership,
+      groups.signoffRevoke ? [groups.signoffRevoke] : [],
+    );
+  }
+  if (isPermission(permission, rcoWaiverCreatePermission)) {
+    return memberOf(ownership, [groups.waiver]);
+  }
+  if (isPermission(permission, rcoOverrideCreatePermission)) {
+    return memberOf(ownership, [groups.breakGlass]);
+  }
+  return undefined;
+}
