@@ -22,6 +22,12 @@ node scripts/openapi-generate.js --check || failed_steps+=("openapi")
 step "type check"
 yarn tsc || failed_steps+=("tsc")
 
+step "API reports (each package's public API matches its checked-in report*.api.md) and publish metadata"
+# Reads the declarations `yarn tsc` just wrote to dist-types; after an intended API change,
+# run `yarn build:api-reports` and commit the reports.
+yarn build:api-reports:only --ci || failed_steps+=("api-reports")
+yarn backstage-cli repo fix --publish --check || failed_steps+=("publish-metadata")
+
 step "lint (ESLint with Backstage's rules) and formatting (Prettier)"
 yarn backstage-cli repo lint || failed_steps+=("lint")
 yarn prettier --check . || failed_steps+=("prettier")

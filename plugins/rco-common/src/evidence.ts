@@ -36,7 +36,11 @@ export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 /** @public */
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 
-/** What a document says it is about; the upload's query parameters take precedence. */
+/**
+ * What a document says it is about; the upload's query parameters take precedence.
+ *
+ * @public
+ */
 export interface EvidenceSubject {
   /** Image digest `sha256:…` the document is about. */
   digest?: string;
@@ -60,7 +64,11 @@ export interface NamedImage {
   tags: string[];
 }
 
-/** A finding from a secret scan: never the secret itself. */
+/**
+ * A finding from a secret scan: never the secret itself.
+ *
+ * @public
+ */
 export interface SecretFinding {
   rule: string;
   file?: string;
@@ -70,7 +78,11 @@ export interface SecretFinding {
   verified?: boolean;
 }
 
-/** Vulnerability scans (Trivy, Grype). */
+/**
+ * Vulnerability scans (Trivy, Grype).
+ *
+ * @public
+ */
 export interface VulnerabilityScanSummary {
   type: 'vulnerability-scan';
   tool: 'trivy' | 'grype';
@@ -92,7 +104,11 @@ export interface VulnerabilityScanSummary {
   image?: NamedImage;
 }
 
-/** SBOMs (CycloneDX, SPDX). */
+/**
+ * SBOMs (CycloneDX, SPDX).
+ *
+ * @public
+ */
 export interface SbomSummary {
   type: 'sbom';
   format: 'cyclonedx' | 'spdx';
@@ -103,7 +119,11 @@ export interface SbomSummary {
   image?: NamedImage;
 }
 
-/** Signature verification (cosign verify output, Sigstore bundle). */
+/**
+ * Signature verification (cosign verify output, Sigstore bundle).
+ *
+ * @public
+ */
 export interface SignatureSummary {
   type: 'signature';
   tool: 'cosign' | 'sigstore-bundle';
@@ -117,14 +137,22 @@ export interface SignatureSummary {
   image?: NamedImage;
 }
 
-/** Secret scans (gitleaks, trufflehog). */
+/**
+ * Secret scans (gitleaks, trufflehog).
+ *
+ * @public
+ */
 export interface SecretScanSummary {
   type: 'secret-scan';
   tool: 'gitleaks' | 'trufflehog';
   findings: SecretFinding[];
 }
 
-/** Kyverno / wg-policy PolicyReport and ClusterPolicyReport, OpenReports Report. */
+/**
+ * Kyverno / wg-policy PolicyReport and ClusterPolicyReport, OpenReports Report.
+ *
+ * @public
+ */
 export interface PolicyReportSummary {
   type: 'policy-report';
   name: string;
@@ -150,7 +178,11 @@ export interface PolicyReportSummary {
   failuresOmitted?: number;
 }
 
-/** Gatekeeper constraint status. */
+/**
+ * Gatekeeper constraint status.
+ *
+ * @public
+ */
 export interface GatekeeperConstraintSummary {
   type: 'gatekeeper-constraint';
   constraintKind: string;
@@ -166,7 +198,11 @@ export interface GatekeeperConstraintSummary {
   auditTimestamp?: string;
 }
 
-/** Velero Backup or Restore. */
+/**
+ * Velero Backup or Restore.
+ *
+ * @public
+ */
 export interface VeleroSummary {
   type: 'velero';
   object: 'Backup' | 'Restore';
@@ -179,7 +215,11 @@ export interface VeleroSummary {
   warnings?: number;
 }
 
-/** PrometheusRule alerts. */
+/**
+ * PrometheusRule alerts.
+ *
+ * @public
+ */
 export interface PrometheusRuleSummary {
   type: 'prometheus-rule';
   name: string;
@@ -192,7 +232,11 @@ export interface PrometheusRuleSummary {
   }>;
 }
 
-/** Argo Rollouts Rollout. */
+/**
+ * Argo Rollouts Rollout.
+ *
+ * @public
+ */
 export interface RolloutSummary {
   type: 'argo-rollout';
   name: string;
@@ -211,7 +255,11 @@ export interface RolloutSummary {
   currentStepIndex?: number;
 }
 
-/** Argo Rollouts AnalysisTemplate. */
+/**
+ * Argo Rollouts AnalysisTemplate.
+ *
+ * @public
+ */
 export interface AnalysisTemplateSummary {
   type: 'argo-analysis-template';
   name: string;
@@ -224,7 +272,11 @@ export interface AnalysisTemplateSummary {
   }>;
 }
 
-/** Argo Rollouts AnalysisRun. */
+/**
+ * Argo Rollouts AnalysisRun.
+ *
+ * @public
+ */
 export interface AnalysisRunSummary {
   type: 'argo-analysis-run';
   name: string;
@@ -243,7 +295,11 @@ export interface AnalysisRunSummary {
   }>;
 }
 
-/** Helm `history -o json` or `status -o json`. */
+/**
+ * Helm `history -o json` or `status -o json`.
+ *
+ * @public
+ */
 export interface HelmSummary {
   type: 'helm';
   source: 'history' | 'status';
@@ -263,7 +319,11 @@ export interface HelmSummary {
   firstDeployed?: string;
 }
 
-/** Kubernetes workloads (Deployment, StatefulSet, DaemonSet, Pod, Rollout pod template). */
+/**
+ * Kubernetes workloads (Deployment, StatefulSet, DaemonSet, Pod, Rollout pod template).
+ *
+ * @public
+ */
 export interface WorkloadSummary {
   type: 'workload';
   kind: string;
@@ -284,7 +344,11 @@ export interface WorkloadSummary {
   }>;
 }
 
-/** Kubernetes NetworkPolicy. */
+/**
+ * Kubernetes NetworkPolicy.
+ *
+ * @public
+ */
 export interface NetworkPolicySummary {
   type: 'network-policy';
   name: string;
@@ -305,6 +369,8 @@ export interface NetworkPolicySummary {
 /**
  * Helix attestation documents (`apiVersion: rco.helix.dev/v1`): a Vault least-privilege
  * attestation, a rollback dry-run result, a naming report.
+ *
+ * @public
  */
 export interface AttestationSummary {
   type: 'attestation';

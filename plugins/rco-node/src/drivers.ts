@@ -77,8 +77,8 @@ export type DriverPhase =
   | 'unknown';
 
 /**
- * One analysis measurement against its condition, e.g. `success-rate 0.91, successCondition
- * result[0] >= 0.99, Failed`.
+ * One analysis measurement against its condition, e.g.
+ * `success-rate 0.91, successCondition result[0] >= 0.99, Failed`.
  *
  * @public
  */

@@ -38,7 +38,7 @@ export const rcoPlugin = createPlugin({
  *
  * @public
  */
-export const EntityRcoRunbookContent = rcoPlugin.provide(
+export const EntityRcoRunbookContent: () => JSX.Element = rcoPlugin.provide(
   createRoutableExtension({
     name: 'EntityRcoRunbookContent',
     component: () =>
@@ -52,7 +52,7 @@ export const EntityRcoRunbookContent = rcoPlugin.provide(
  *
  * @public
  */
-export const EntityRcoReleaseContent = rcoPlugin.provide(
+export const EntityRcoReleaseContent: () => JSX.Element = rcoPlugin.provide(
   createRoutableExtension({
     name: 'EntityRcoReleaseContent',
     component: () =>
@@ -66,24 +66,25 @@ export const EntityRcoReleaseContent = rcoPlugin.provide(
  *
  * @public
  */
-export const EntityRcoReleaseOverviewCard = rcoPlugin.provide(
-  createComponentExtension({
-    name: 'EntityRcoReleaseOverviewCard',
-    component: {
-      lazy: () =>
-        import('./components/ReleaseOverviewCard').then(
-          m => m.ReleaseOverviewCard,
-        ),
-    },
-  }),
-);
+export const EntityRcoReleaseOverviewCard: () => JSX.Element =
+  rcoPlugin.provide(
+    createComponentExtension({
+      name: 'EntityRcoReleaseOverviewCard',
+      component: {
+        lazy: () =>
+          import('./components/ReleaseOverviewCard').then(
+            m => m.ReleaseOverviewCard,
+          ),
+      },
+    }),
+  );
 
 /**
  * The portfolio page (legacy frontend system): mount it on a route of the app.
  *
  * @public
  */
-export const RcoPortfolioPage = rcoPlugin.provide(
+export const RcoPortfolioPage: () => JSX.Element = rcoPlugin.provide(
   createRoutableExtension({
     name: 'RcoPortfolioPage',
     component: () =>

@@ -18,7 +18,11 @@ export type RunbookParseResult =
   | { ok: true; runbook: Runbook }
   | { ok: false; problems: RunbookProblem[] };
 
-/** Runbooks are hand-written prose: anything larger is a mistake or an attack. */
+/**
+ * Runbooks are hand-written prose: anything larger is a mistake or an attack.
+ *
+ * @public
+ */
 export const MAX_RUNBOOK_BYTES = 2 * 1024 * 1024;
 
 function formatPath(path: ReadonlyArray<string | number>): string {
