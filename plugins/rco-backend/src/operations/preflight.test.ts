@@ -1,4 +1,7 @@
-import { GATE_IDS, ReleaseStatusResponse } from '@helix-portal/plugin-rco-common';
+import {
+  GATE_IDS,
+  ReleaseStatusResponse,
+} from '@helix-portal/plugin-rco-common';
 import { OverrideRecord } from '../database/OverrideStore';
 import { SignoffRecord } from '../gates/types';
 import { preflight } from './preflight';

@@ -3,7 +3,10 @@
  * Healthy on the wanted pods, stops on its own (failed, aborted, paused), or time runs out.
  */
 import { setTimeout as wait } from 'node:timers/promises';
-import type { DriverContext, DriverProgress } from '@helix-portal/plugin-rco-node';
+import type {
+  DriverContext,
+  DriverProgress,
+} from '@helix-portal/plugin-rco-node';
 import { parseRevision } from './rolloutPatches';
 import { Rollout } from './types';
 

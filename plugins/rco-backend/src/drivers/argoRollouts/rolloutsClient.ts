@@ -11,7 +11,10 @@ import {
 // template can be sent back to the API server unchanged, as `undo` needs. It is not re-exported
 // from the package root, hence the deep import of the same pinned version.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
-import type { DeployCluster, DeployTarget } from '@helix-portal/plugin-rco-node';
+import type {
+  DeployCluster,
+  DeployTarget,
+} from '@helix-portal/plugin-rco-node';
 import {
   ANALYSISRUNS_PLURAL,
   AnalysisRun,

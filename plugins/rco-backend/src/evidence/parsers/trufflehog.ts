@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { SecretFinding, SecretScanSummary } from '@helix-portal/plugin-rco-common';
+import {
+  SecretFinding,
+  SecretScanSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { deepClone, isRecord, JsonRecord, maskKeys, num, str } from './mask';
 

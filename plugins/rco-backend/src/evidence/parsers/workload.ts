@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceSubject, WorkloadSummary } from '@helix-portal/plugin-rco-common';
+import {
+  EvidenceSubject,
+  WorkloadSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,
