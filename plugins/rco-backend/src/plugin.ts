@@ -31,6 +31,7 @@ import {
 import { createOperations } from './operations/createOperations';
 import { Environments } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
+import { describeMissingSetup } from './setupSummary';
 
 /**
  * The RCO Release Console backend plugin.
@@ -102,9 +103,17 @@ export const rcoPlugin = createBackendPlugin({
                 deps.config.getConfig(ledgerScheduleKey),
               )
             : undefined,
+          // The start-up line below says it, with whatever else is missing.
+          false,
         );
         // Read once: the gates' pillars need to know whether deploys go through the console.
         const environments = Environments.fromConfig(deps.config);
+        const missing = describeMissingSetup({
+          environments: environments.list.length,
+          ciSubjects: config.ciSubjects.length,
+          checkpointKey: !!config.ledger.checkpointKey,
+        });
+        if (missing) deps.logger.warn(missing);
         const releases = new ReleaseService(
           evidenceStore,
           decisions,

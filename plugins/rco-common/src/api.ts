@@ -256,6 +256,11 @@ export interface CapabilitiesResponse {
      * page then shows no deploy side. Absent when it may operate.
      */
     kindAllowed?: boolean;
+    /**
+     * False when the portal configures no rco.environments: deploys, rollbacks, dry-runs and
+     * break-glass are off (the backend answers them 409) until its operators add one.
+     */
+    environmentsConfigured?: boolean;
     /** The longest break-glass override the portal grants (ISO 8601, rco.breakGlass.maxDuration). */
     breakGlassMaxDuration?: string;
     /**

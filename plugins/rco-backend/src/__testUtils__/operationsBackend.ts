@@ -167,7 +167,7 @@ export async function startOperationsBackend(
         },
       }),
       visibleCatalog([rco, ...(options.extraEntities ?? [])], options.visible),
-      // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts). Plain
+      // Decides like the rco policy (rcoPolicyDecision in plugins/rco-node/src/policy.ts). Plain
       // factories rather than jest mocks, so the benchmark can use this harness too.
       createServiceFactory({
         service: coreServices.permissions,

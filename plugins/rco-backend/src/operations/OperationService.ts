@@ -199,6 +199,7 @@ export class OperationService {
     idempotencyKey?: string,
   ): Promise<{ operation: OperationRecord; created: boolean }> {
     this.o.bindings.assertKind(entity);
+    this.o.environments.assertConfigured();
     const entityRef = stringifyEntityRef(entity);
     const requestHash = sha256(canonicalJson({ entityRef, request }));
     const replay = async () => {

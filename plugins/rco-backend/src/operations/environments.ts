@@ -4,7 +4,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { DeployCluster, DeployTarget } from '@helix-portal/plugin-rco-node';
 import { Duration } from 'luxon';
 import { legacyTargetKey, targetKey, targetParts } from './targetBinding';
@@ -171,6 +171,10 @@ export function readClusters(root: Config): Map<string, DeployCluster> {
   return clusters;
 }
 
+/** Why deploys are refused while rco.environments is empty (the 409's message). */
+export const DEPLOYS_OFF_MESSAGE =
+  'Deploys are off: this portal has no rco.environments configured. Its operators add environments under rco.environments in app-config (see the install section of the README); gates, evidence and sign-offs work without them.';
+
 /** Environments and clusters, resolved per entity. */
 export class Environments {
   /** Configured bindings by target key (the lock key): each target to one entity. */
@@ -222,7 +226,17 @@ export class Environments {
     return new Environments(readEnvironments(root), readClusters(root));
   }
 
+  /**
+   * Deploys, rollbacks, dry-runs and break-glass stay off until the portal configures an
+   * environment: 409 with what to configure, instead of an "unknown environment" for a name the
+   * page could never have offered.
+   */
+  assertConfigured() {
+    if (!this.list.length) throw new ConflictError(DEPLOYS_OFF_MESSAGE);
+  }
+
   get(name: string): EnvironmentConfig {
+    this.assertConfigured();
     const env = this.list.find(e => e.name === name);
     if (!env) {
       throw new InputError(

@@ -2113,7 +2113,7 @@ export const spec = {
       },
       "post": {
         "operationId": "CreateOperation",
-        "description": "Requests a deploy, rollback or rollback dry-run. Preflight runs at once: a failing gate or a missing sign-off answers 409 naming them (the refused operation is kept as `blocked`). Deploys and rollbacks then wait for the requester's confirmation.\n",
+        "description": "Requests a deploy, rollback or rollback dry-run. Preflight runs at once: a failing gate or a missing sign-off answers 409 naming them (the refused operation is kept as `blocked`). Deploys and rollbacks then wait for the requester's confirmation. While the portal configures no rco.environments, every request answers 409 saying so.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/kind"
@@ -2489,6 +2489,9 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
             "$ref": "#/components/responses/ErrorResponse"
           }
         }

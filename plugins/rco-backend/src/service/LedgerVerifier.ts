@@ -48,7 +48,8 @@ const LIMITS = [
   'changes to a stored raw evidence document that keep its size (the gates read its summary, which is checked)',
   'rows of operations (checked through their chain only), and which stored runbook version is current (rco_runbook_state)',
 ];
-const NO_KEY =
+/** What an unsigned ledger cannot detect (the start-up line says it once). */
+export const NO_CHECKPOINT_KEY =
   'no checkpoint key is configured (rco.ledger.checkpointKey or checkpointKeyFile): someone who can write the database and recompute the hashes is not detected, entries appended at the end of a chain are not detected, and the stored verification result can be forged';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -85,8 +86,11 @@ export class LedgerVerifier {
   async schedule(
     scheduler: SchedulerService,
     schedule: SchedulerServiceTaskScheduleDefinition = DEFAULT_SCHEDULE,
+    /** False when the caller already said it in its start-up line (the plugin does). */
+    warnUnsigned = true,
   ) {
-    if (!this.checkpoints.signed) this.logger.warn(`Ledger: ${NO_KEY}`);
+    if (!this.checkpoints.signed && warnUnsigned)
+      this.logger.warn(`Ledger: ${NO_CHECKPOINT_KEY}`);
     await scheduler.scheduleTask({
       id: 'rco-ledger-verify',
       scope: 'global',
@@ -148,7 +152,7 @@ export class LedgerVerifier {
   }
 
   private limits() {
-    return this.checkpoints.signed ? LIMITS : [NO_KEY, ...LIMITS];
+    return this.checkpoints.signed ? LIMITS : [NO_CHECKPOINT_KEY, ...LIMITS];
   }
 
   /**

@@ -98,7 +98,7 @@ async function start(
         },
       }),
       catalogServiceMock.factory({ entities: [rco, other] }),
-      // Decides like the portal's policy (packages/backend/src/permissionPolicy.ts), which has
+      // Decides like the rco policy (rcoPolicyDecision in plugins/rco-node/src/policy.ts), which has
       // its own tests: owners upload, role groups sign, the waiver group waives.
       mockServices.permissions.mock({
         authorize: async (requests: any[], { credentials }: any) =>

@@ -55,6 +55,8 @@ export interface ReleaseRouteOptions {
   ) => Promise<{ credentials: BackstageCredentials; scope?: string[] }>;
   /** The signals channel of an entity's operations (absent without the deploy side). */
   operationsChannel?: (entityRef: string) => Promise<string>;
+  /** False while rco.environments is empty: deploys are off (the capabilities say so). */
+  environmentsConfigured?: boolean;
 }
 
 export const evidenceView = (record: EvidenceRecord, created?: boolean) => ({
@@ -222,7 +224,14 @@ export function registerReleaseRoutes(
         // Handed out here only, after loadEntity applied catalog visibility (point 8).
         o.operationsChannel?.(stringifyEntityRef(entity)),
       ]);
-      res.json({ ...base, operations: { ...operations, channel } } as any);
+      res.json({
+        ...base,
+        operations: {
+          ...operations,
+          channel,
+          environmentsConfigured: !!o.environmentsConfigured,
+        },
+      } as any);
     },
   );
 

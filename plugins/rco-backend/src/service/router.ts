@@ -225,6 +225,7 @@ export async function createRouter(options: RouterOptions) {
     operationsChannel: options.operations
       ? ref => options.operations!.notifier.channelFor(ref)
       : undefined,
+    environmentsConfigured: !!options.operations?.environments.list.length,
   };
   registerReleaseRoutes(router, releaseOptions);
   if (options.operations) {

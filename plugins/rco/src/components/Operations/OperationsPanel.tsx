@@ -17,6 +17,7 @@ import { rcoApiRef } from '../../api/RcoApi';
 import { BreakGlassDialog, OverrideBanner } from './BreakGlass';
 import { ConfirmOperationDialog } from './ConfirmOperationDialog';
 import { DeployControls, deployBlockers } from './DeployControls';
+import { DeploysOff } from './DeploysOff';
 import { EnvironmentCards } from './EnvironmentCards';
 import { HistoryTable } from './HistoryTable';
 import { activeOverrideFor, breakGlassMaxDuration, isActive } from './model';
@@ -66,6 +67,14 @@ export function OperationsPanel(props: OperationsPanelProps) {
           console: the portal's operators choose the kinds that do
           (rco.operations.entityKinds).
         </Typography>
+      </InfoCard>
+    );
+  }
+  // The backend says deploys are off until rco.environments is configured: no list to read.
+  if (props.capabilities?.operations?.environmentsConfigured === false) {
+    return (
+      <InfoCard title="Deploy">
+        <DeploysOff />
       </InfoCard>
     );
   }
@@ -123,10 +132,7 @@ function DeploySide(props: OperationsPanelProps) {
   if (!environments.value.length) {
     return (
       <InfoCard title="Deploy">
-        <Typography variant="body2">
-          No environments are configured: the portal's operators add them under
-          rco.environments in app-config.
-        </Typography>
+        <DeploysOff />
       </InfoCard>
     );
   }

@@ -7,11 +7,18 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { List, ListItem, ListItemText, Typography } from '@material-ui/core';
+import {
+  Box,
+  List,
+  ListItem,
+  ListItemText,
+  Typography,
+} from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { rcoApiRef } from '../../api/RcoApi';
 import { verdictOf } from '../ReleaseContent';
 import { StatusChip } from '../ReleaseContent/StatusChip';
+import { DeploysOff } from '../Operations/DeploysOff';
 
 /** Overview card: the newest release's verdict and the gates that block it. */
 export function ReleaseOverviewCard() {
@@ -22,6 +29,13 @@ export function ReleaseOverviewCard() {
     () => api.getStatus(ref, {}),
     [api, ref.kind, ref.namespace, ref.name],
   );
+  // Only to say that deploys are off; the card shows the gates whatever this answers.
+  const capabilities = useAsync(
+    async () => api.getCapabilities(ref),
+    [api, ref.kind, ref.namespace, ref.name],
+  );
+  const deploysOff =
+    capabilities.value?.operations?.environmentsConfigured === false;
   const failing = value?.gates.filter(g => g.status !== 'pass') ?? [];
   return (
     <InfoCard
@@ -50,6 +64,11 @@ export function ReleaseOverviewCard() {
             </ListItem>
           ))}
         </List>
+      )}
+      {deploysOff && (
+        <Box mt={2}>
+          <DeploysOff />
+        </Box>
       )}
     </InfoCard>
   );

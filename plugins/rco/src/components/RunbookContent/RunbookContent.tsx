@@ -68,6 +68,14 @@ export function RunbookContent() {
   if (doc.error) {
     return (
       <Box>
+        <Alert severity="info" role="status">
+          The Runbook tab shows the file that the {RUNBOOK_ANNOTATION}{' '}
+          annotation names ({entity.metadata.annotations?.[RUNBOOK_ANNOTATION]}
+          ), next to the entity's catalog-info.yaml. If it cannot be read, check
+          that the file exists at that path, is a valid runbook and that the
+          portal can read its repository (the integrations section of
+          app-config), then try again.
+        </Alert>
         <ResponseErrorPanel error={doc.error} />
         <Box mt={2}>
           <Button variant="outlined" onClick={doc.retry}>
