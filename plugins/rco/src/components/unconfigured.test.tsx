@@ -13,6 +13,16 @@ import {
   status,
 } from '../__testUtils__/releaseFixtures';
 import { isRcoAvailable } from '../conditions';
+import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  rcoReleaseEntityContent,
+  rcoReleaseOverviewCard,
+  rcoRunbookEntityContent,
+} from '../alpha';
 import { OperationsPanel } from './Operations';
 import { ReleaseOverviewCard } from './ReleaseOverviewCard/ReleaseOverviewCard';
 import { RunbookContent } from './RunbookContent';
@@ -147,7 +157,7 @@ describe('Overview card without rco.environments', () => {
   });
 });
 
-describe('Runbook tab', () => {
+describe('An entity without the runbook annotation, and the Runbook tab', () => {
   const plain: Entity = {
     ...entity,
     metadata: { name: 'plain', namespace: 'default' },
@@ -157,6 +167,21 @@ describe('Runbook tab', () => {
     expect(isRcoAvailable(plain)).toBe(false);
     expect(isRcoAvailable(entity)).toBe(true);
   });
+
+  it.each([
+    ['Runbook tab', rcoRunbookEntityContent, EntityContentBlueprint],
+    ['Release tab', rcoReleaseEntityContent, EntityContentBlueprint],
+    ['overview card', rcoReleaseOverviewCard, EntityCardBlueprint],
+  ] as const)(
+    'the %s of the new frontend system is not offered for such an entity (entity filter)',
+    (_name, extension, blueprint) => {
+      const filter = createExtensionTester(extension as any).get(
+        blueprint.dataRefs.filterFunction as any,
+      ) as ((e: Entity) => boolean) | undefined;
+      expect(filter?.(plain)).toBe(false);
+      expect(filter?.(entity)).toBe(true);
+    },
+  );
 
   it('explains the annotation instead of failing when opened for such an entity anyway', async () => {
     const getCurrentRunbook = jest.fn();
