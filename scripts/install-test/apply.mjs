@@ -1,0 +1,89 @@
+// Carries out one step of the README's install guide in the fresh app (see guide.mjs for the
+// directives). A step whose anchor is missing fails: the guide no longer matches the template.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+function mergeYaml(target, addition) {
+  if (Array.isArray(target) && Array.isArray(addition))
+    return [...target, ...addition];
+  if (
+    target &&
+    addition &&
+    typeof target === 'object' &&
+    typeof addition === 'object'
+  ) {
+    const out = { ...target };
+    for (const [k, v] of Object.entries(addition))
+      out[k] = k in out ? mergeYaml(out[k], v) : v;
+    return out;
+  }
+  return addition;
+}
+
+function edit(file, step) {
+  let text = fs.readFileSync(file, 'utf8');
+  const where = `${step.attrs.file} (README.md:${step.line})`;
+  if (step.attrs.remove) {
+    const re = new RegExp(step.attrs.remove);
+    if (!re.test(text))
+      throw new Error(`${where}: nothing matches remove=${step.attrs.remove}`);
+    text = text.replace(re, '');
+  }
+  // Anchors are literal text; `\n` in one stands for a line break.
+  const literal = v => (typeof v === 'string' ? v.replace(/\\n/g, '\n') : v);
+  const before = literal(step.attrs.before);
+  const after = literal(step.attrs.after);
+  if (step.attrs.prepend) {
+    text = step.body + text;
+  } else if (before) {
+    const from = after ? text.indexOf(after) : 0;
+    if (from < 0) throw new Error(`${where}: "${after}" not found`);
+    const at = text.indexOf(before, from);
+    if (at < 0) throw new Error(`${where}: "${before}" not found`);
+    // Keep the anchor's indentation: insert at the start of its line.
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    text = text.slice(0, lineStart) + step.body + text.slice(lineStart);
+  } else {
+    throw new Error(`${where}: edit needs before=… or prepend`);
+  }
+  fs.writeFileSync(file, text);
+}
+
+/** @param step one step of readGuide; @param ctx `{ app, root, run }` */
+export function applyStep(step, { app, root, run }) {
+  const file = step.attrs.file ? path.join(app, step.attrs.file) : undefined;
+  switch (step.action) {
+    case 'run':
+      for (const line of step.body.split('\n')) {
+        const command = line.replace(/\s+#.*$/, '').trim();
+        if (command && !command.startsWith('#')) run(command);
+      }
+      return;
+    case 'edit':
+      return edit(file, step);
+    case 'write':
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, step.body);
+      return;
+    case 'copy':
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.copyFileSync(path.join(root, step.attrs.from), file);
+      return;
+    case 'merge-yaml': {
+      const YAML = require(require.resolve('yaml', { paths: [root] }));
+      const doc = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
+      fs.writeFileSync(
+        file,
+        YAML.stringify(mergeYaml(doc, YAML.parse(step.body))),
+      );
+      return;
+    }
+    default:
+      throw new Error(
+        `README.md:${step.line}: unknown install-test directive "${step.action}"`,
+      );
+  }
+}

@@ -1,0 +1,312 @@
+#!/usr/bin/env node
+// The install test (issue 11): packs every publishable package of this repository, creates a
+// fresh Backstage app from the official template, follows the README's install guide literally
+// (README.md, between the install-guide markers; see guide.mjs), starts the app and checks in
+// headless Chromium that an example entity's Runbook and Release tabs work. Run it once per
+// frontend system: `--variant new` (createApp from @backstage/frontend-defaults) and
+// `--variant legacy` (EntityPage.tsx routes). Needs Node 22 and Yarn on PATH
+// (scripts/toolchain.sh) and Chromium (CHROMIUM_PATH or /usr/bin/chromium).
+//
+//   node scripts/install-test/run.mjs [--variant new|legacy|both] [--work DIR] [--keep]
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readGuide } from './guide.mjs';
+import { applyStep } from './apply.mjs';
+import { releaseManifest } from './manifest.mjs';
+import { singleCopies } from './singleCopies.mjs';
+import { checkInBrowser } from './check.mjs';
+
+const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
+// The newest template on the registry; versions:bump then brings the app to the release in
+// backstage.json (see manifest.mjs for why the manifest is built here).
+const CREATE_APP = process.env.RCO_CREATE_APP_VERSION ?? '0.9.2';
+
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const variants =
+  arg('variant', 'both') === 'both' ? ['new', 'legacy'] : [arg('variant')];
+// Outside the repository, so no tool of this repository (prettier, lint, jest) walks the apps.
+const work = path.resolve(
+  arg('work', path.join(os.tmpdir(), 'rco-install-test')),
+);
+const keep = args.includes('--keep');
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+const say = message => console.log(`[install-test ${elapsed()}] ${message}`);
+
+/** Runs a command; its output goes to a log file, whose tail is shown when it fails. */
+function sh(command, { cwd, env, input, log } = {}) {
+  const logFile = path.join(work, 'logs', `${log ?? 'step'}.log`);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  fs.appendFileSync(logFile, `\n$ ${command}   (in ${cwd ?? ROOT})\n`);
+  const result = spawnSync('bash', ['-c', command], {
+    cwd: cwd ?? ROOT,
+    env: { ...process.env, ...env },
+    input,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  fs.appendFileSync(logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  if (result.status !== 0) {
+    const tail = `${result.stdout}${result.stderr}`
+      .split('\n')
+      .slice(-40)
+      .join('\n');
+    throw new Error(
+      `"${command}" failed (exit ${result.status}) in ${
+        cwd ?? ROOT
+      }:\n${tail}\n(full log: ${logFile})`,
+    );
+  }
+  return result.stdout;
+}
+
+/** Builds and packs every package that is not private, as `npm publish` would ship it. */
+function packAll() {
+  const packs = path.join(work, 'packs');
+  fs.rmSync(packs, { recursive: true, force: true });
+  fs.mkdirSync(packs, { recursive: true });
+  say('type declarations (yarn tsc) for the packages');
+  sh('yarn tsc', { log: 'pack' });
+  const tarballs = {};
+  for (const dir of fs.readdirSync(path.join(ROOT, 'plugins')).sort()) {
+    const pkgDir = path.join(ROOT, 'plugins', dir);
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'),
+    );
+    if (pkg.private) continue;
+    say(`build and pack ${pkg.name}`);
+    sh('yarn build', { cwd: pkgDir, log: 'pack' });
+    const out = path.join(
+      packs,
+      `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`,
+    );
+    sh(`yarn pack --out ${JSON.stringify(out)}`, { cwd: pkgDir, log: 'pack' });
+    tarballs[pkg.name] = out;
+  }
+  return tarballs;
+}
+
+function createApp(variant) {
+  const dir = path.join(work, variant);
+  fs.rmSync(dir, { recursive: true, force: true });
+  say(
+    `create a fresh app from @backstage/create-app@${CREATE_APP}${
+      variant === 'legacy' ? ' --legacy' : ''
+    }`,
+  );
+  sh(
+    `npx -y @backstage/create-app@${CREATE_APP} --skip-install --path ${JSON.stringify(
+      dir,
+    )}${variant === 'legacy' ? ' --legacy' : ''}`,
+    { cwd: work, input: `rco-install-${variant}\n`, log: variant },
+  );
+  return dir;
+}
+
+async function bumpToTargetRelease(app, variant) {
+  const release = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'backstage.json'), 'utf8'),
+  ).version;
+  const manifest = await releaseManifest({ root: ROOT, app, release });
+  const file = path.join(work, `manifest-${variant}.json`);
+  fs.writeFileSync(file, JSON.stringify(manifest, null, 2));
+  say(`bump the app to Backstage ${release} (backstage-cli versions:bump)`);
+  sh(
+    `node ${JSON.stringify(
+      path.join(ROOT, 'node_modules/@backstage/cli/bin/backstage-cli'),
+    )} versions:bump --skip-install --skip-migrate`,
+    { cwd: app, env: { BACKSTAGE_MANIFEST_FILE: file }, log: variant },
+  );
+}
+
+/** Our packages come from the tarballs, as the registry would serve them to this app. */
+function pointAtTarballs(app, tarballs) {
+  const file = path.join(app, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+  pkg.resolutions = { ...pkg.resolutions };
+  for (const [name, tgz] of Object.entries(tarballs))
+    pkg.resolutions[name] = `file:${tgz}`;
+  fs.writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+}
+
+// What the backend and the guide's commands share: the CI token the guide asks for.
+const CI_TOKEN = `install-test-${Math.random().toString(36).slice(2)}`;
+
+/** The guide's steps for this variant: `when=started` ones once the backend answers. */
+function followGuide(app, variant, tarballs, phase) {
+  const steps = readGuide(
+    fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'),
+  );
+  for (const step of steps) {
+    if (step.attrs.variant && step.attrs.variant !== variant) continue;
+    if ((step.attrs.when === 'started') !== (phase === 'started')) continue;
+    say(
+      `README.md:${step.line}: ${step.action} ${
+        step.attrs.file ?? step.body.split('\n')[0]
+      }`,
+    );
+    applyStep(step, {
+      app,
+      root: ROOT,
+      run: command => {
+        // `yarn add @helix-portal/x` would ask the registry; the test installs the packed tarball.
+        const local = command.replace(/(@helix-portal\/[a-z0-9-]+)/g, name =>
+          tarballs[name] ? `${name}@file:${tarballs[name]}` : name,
+        );
+        // Once started, the catalog may still be reading the example entity: retry for a minute.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            sh(local, {
+              cwd: app,
+              log: variant,
+              env: { RCO_CI_TOKEN: CI_TOKEN },
+            });
+            return;
+          } catch (error) {
+            if (phase !== 'started' || attempt >= 30) throw error;
+            spawnSync('sleep', ['2']);
+          }
+        }
+      },
+    });
+  }
+}
+
+function startBackend(app, variant) {
+  const logFile = path.join(work, 'logs', `${variant}-backend.log`);
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn('yarn', ['workspace', 'backend', 'start'], {
+    cwd: app,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '--no-node-snapshot',
+      RCO_CI_TOKEN: CI_TOKEN,
+      // The backend serves the built frontend itself, on its own port.
+      APP_CONFIG_app_baseUrl: 'http://localhost:7007',
+    },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  return { child, logFile };
+}
+
+async function waitFor(url, ms, logFile) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  const tail = fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .slice(-40)
+    .join('\n');
+  throw new Error(`${url} did not answer within ${ms / 1000}s:\n${tail}`);
+}
+
+async function runVariant(variant, tarballs) {
+  const t0 = Date.now();
+  const app = createApp(variant);
+  await bumpToTargetRelease(app, variant);
+  pointAtTarballs(app, tarballs);
+  followGuide(app, variant, tarballs, 'setup');
+  say('one copy of each shared package');
+  const duplicates = singleCopies(app);
+  if (duplicates.length)
+    throw new Error(`more than one copy installed:\n${duplicates.join('\n')}`);
+  say('type check the app (yarn tsc)');
+  sh('yarn tsc', { cwd: app, log: variant });
+  say('build the frontend (yarn workspace app build)');
+  sh('yarn workspace app build', { cwd: app, log: variant });
+  say('start the backend, which serves the built frontend');
+  const { child, logFile } = startBackend(app, variant);
+  try {
+    await waitFor(
+      'http://localhost:7007/.backstage/health/v1/readiness',
+      240_000,
+      logFile,
+    );
+    await waitFor(
+      'http://localhost:7007/api/catalog/entities',
+      60_000,
+      logFile,
+    );
+    followGuide(app, variant, tarballs, 'started');
+    say('check the Runbook and Release tabs in headless Chromium');
+    await checkInBrowser({
+      baseUrl: 'http://localhost:7007',
+      variant,
+      screenshots: path.join(work, 'screenshots'),
+      log: say,
+    });
+  } finally {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    await new Promise(r => setTimeout(r, 2000));
+  }
+  say(
+    `${variant} frontend system: installed and working in ${(
+      (Date.now() - t0) /
+      1000
+    ).toFixed(0)}s`,
+  );
+  if (!keep) fs.rmSync(app, { recursive: true, force: true });
+}
+
+async function main() {
+  if (
+    await fetch('http://localhost:7007').then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new Error(
+      'port 7007 is in use: stop the portal (or whatever listens there) first',
+    );
+  }
+  fs.mkdirSync(work, { recursive: true });
+  fs.rmSync(path.join(work, 'logs'), { recursive: true, force: true });
+  const tarballs = packAll();
+  let failed = 0;
+  for (const variant of variants) {
+    try {
+      await runVariant(variant, tarballs);
+      console.log(`install test (${variant} frontend system): passed`);
+    } catch (error) {
+      failed++;
+      console.error(
+        `install test (${variant} frontend system): FAILED\n${error.message}`,
+      );
+    }
+  }
+  console.log(
+    `install tests: ${
+      variants.length - failed
+    } passed, ${failed} failed (${elapsed()})`,
+  );
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
