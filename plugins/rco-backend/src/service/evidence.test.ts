@@ -644,6 +644,8 @@ describe.each(databases.eachSupportedId())(
           breakGlassMaxDuration: 'PT4H',
           // The signals channel of the entity's operations (issue 10, point 8).
           channel: expect.stringMatching(/^rco:operations:[0-9a-f]{64}$/),
+          // This harness configures no rco.environments: deploys are off (issue 11, point 4).
+          environmentsConfigured: false,
         },
       });
       const dana = await request(app)
