@@ -3,7 +3,7 @@ import { Alert } from '@material-ui/lab';
 
 /** Where an operator reads what to configure (the README's install section). */
 export const INSTALL_GUIDE_URL =
-  'https://github.com/helix-portal/rco-release-console#install';
+  'https://github.com/helix-portal/rco-release-console#install-into-your-backstage';
 
 /**
  * Said wherever the deploy side would be while the portal configures no rco.environments: the
