@@ -46,14 +46,25 @@ else
   [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("e2e")
 fi
 
-# One summary line over both runners.
+step "install test (packs the packages, fresh create-app, README's install guide, both frontend systems)"
+if [ ! -x "$chromium" ]; then
+  failed_steps+=("install test (no chromium)")
+else
+  node scripts/install-test/run.mjs 2>&1 | tee "$logs/install.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("install test")
+fi
+
+# One summary line over all runners.
 jest_line="$(grep -E '^Tests:' "$logs/jest.log" | tail -1)"
 jp=$(echo "$jest_line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
 jf=$(echo "$jest_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
 ep=$(grep -E '^\s+[0-9]+ passed' "$logs/e2e.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+' | head -1 || true)
 ef=$(grep -E '^\s+[0-9]+ failed' "$logs/e2e.log" 2>/dev/null | tail -1 | grep -oE '[0-9]+' | head -1 || true)
-passed=$(( ${jp:-0} + ${ep:-0} ))
-failed=$(( ${jf:-0} + ${ef:-0} ))
+install_line="$(grep -E '^install tests:' "$logs/install.log" 2>/dev/null | tail -1)"
+ip=$(echo "$install_line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
+if_=$(echo "$install_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
+passed=$(( ${jp:-0} + ${ep:-0} + ${ip:-0} ))
+failed=$(( ${jf:-0} + ${ef:-0} + ${if_:-0} ))
 if [ ${#failed_steps[@]} -gt 0 ]; then
   echo "failed steps: ${failed_steps[*]}"
   [ "$failed" -eq 0 ] && failed=${#failed_steps[@]}
