@@ -47,6 +47,8 @@ else
 fi
 
 step "install test (packs the packages, fresh create-app, README's install guide, both frontend systems)"
+node --test scripts/install-test/installTest.test.mjs 2>&1 | tee "$logs/install-unit.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("install test units")
 if [ ! -x "$chromium" ]; then
   failed_steps+=("install test (no chromium)")
 else
@@ -63,8 +65,10 @@ ef=$(grep -E '^\s+[0-9]+ failed' "$logs/e2e.log" 2>/dev/null | tail -1 | grep -o
 install_line="$(grep -E '^install tests:' "$logs/install.log" 2>/dev/null | tail -1)"
 ip=$(echo "$install_line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
 if_=$(echo "$install_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
-passed=$(( ${jp:-0} + ${ep:-0} + ${ip:-0} ))
-failed=$(( ${jf:-0} + ${ef:-0} + ${if_:-0} ))
+up=$(grep -E '^# pass [0-9]+' "$logs/install-unit.log" 2>/dev/null | grep -oE '[0-9]+' || true)
+uf=$(grep -E '^# fail [0-9]+' "$logs/install-unit.log" 2>/dev/null | grep -oE '[0-9]+' || true)
+passed=$(( ${jp:-0} + ${ep:-0} + ${ip:-0} + ${up:-0} ))
+failed=$(( ${jf:-0} + ${ef:-0} + ${if_:-0} + ${uf:-0} ))
 if [ ${#failed_steps[@]} -gt 0 ]; then
   echo "failed steps: ${failed_steps[*]}"
   [ "$failed" -eq 0 ] && failed=${#failed_steps[@]}

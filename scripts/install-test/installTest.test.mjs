@@ -1,0 +1,159 @@
+// Unit tests of the install test's own machinery (node --test): a guide that no longer matches
+// the template, or a duplicate copy of a shared package, must fail rather than pass silently.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readGuide } from './guide.mjs';
+import { applyStep } from './apply.mjs';
+import { singleCopies } from './singleCopies.mjs';
+
+const ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'install-test-unit-'));
+const guide = body =>
+  `intro\n<!-- install-guide:start -->\n${body}\n<!-- install-guide:end -->\n`;
+
+test('the README guide parses and uses only known directives', () => {
+  const steps = readGuide(
+    fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'),
+  );
+  assert.ok(steps.length >= 8);
+  for (const step of steps) {
+    assert.ok(
+      ['run', 'edit', 'write', 'copy', 'merge-yaml'].includes(step.action),
+      step.action,
+    );
+    if (step.action === 'copy')
+      assert.ok(
+        fs.existsSync(path.join(ROOT, step.attrs.from)),
+        step.attrs.from,
+      );
+  }
+  // Both frontend systems and the backend are covered.
+  assert.ok(steps.some(s => s.attrs.variant === 'legacy'));
+  assert.ok(
+    steps.some(s =>
+      s.body.includes(
+        "backend.add(import('@helix-portal/plugin-rco-backend'))",
+      ),
+    ),
+  );
+});
+
+test('a directive without a code block, or a README without the markers, is an error', () => {
+  assert.throws(() => readGuide('no guide here'), /no install guide/);
+  assert.throws(
+    () => readGuide(guide('<!-- install-test: run -->\nprose, no block\n')),
+    /not followed by a code block/,
+  );
+});
+
+test('edit inserts before the anchor that follows `after`, keeping the line', () => {
+  const app = tmp();
+  fs.writeFileSync(
+    path.join(app, 'a.tsx'),
+    'const a = (\n  <X>\n  </X>\n);\nconst b = (\n  <X>\n  </X>\n);\n',
+  );
+  const [step] = readGuide(
+    guide(
+      '<!-- install-test: edit file=a.tsx after="const b = (" before="</X>" -->\n```tsx\n    <New />\n```',
+    ),
+  );
+  applyStep(step, { app, root: ROOT, run: () => {} });
+  assert.equal(
+    fs.readFileSync(path.join(app, 'a.tsx'), 'utf8'),
+    'const a = (\n  <X>\n  </X>\n);\nconst b = (\n  <X>\n    <New />\n  </X>\n);\n',
+  );
+});
+
+test('a missing anchor or a remove that matches nothing fails', () => {
+  const app = tmp();
+  fs.writeFileSync(path.join(app, 'index.ts'), 'backend.start();\n');
+  const [missing] = readGuide(
+    guide(
+      '<!-- install-test: edit file=index.ts before="app.start();" -->\n```ts\nx();\n```',
+    ),
+  );
+  assert.throws(
+    () => applyStep(missing, { app, root: ROOT, run: () => {} }),
+    /not found/,
+  );
+  const [remove] = readGuide(
+    guide(
+      '<!-- install-test: edit file=index.ts remove="allow-all" before="backend.start();" -->\n```ts\nx();\n```',
+    ),
+  );
+  assert.throws(
+    () => applyStep(remove, { app, root: ROOT, run: () => {} }),
+    /nothing matches/,
+  );
+});
+
+test('run hands each command line to the runner, without comments', () => {
+  const seen = [];
+  const [step] = readGuide(
+    guide(
+      '<!-- install-test: run -->\n```sh\n# a comment\nyarn add x   # why\n\nyarn add y\n```',
+    ),
+  );
+  applyStep(step, { app: tmp(), root: ROOT, run: c => seen.push(c) });
+  assert.deepEqual(seen, ['yarn add x', 'yarn add y']);
+});
+
+test('merge-yaml appends to lists and merges maps', () => {
+  const app = tmp();
+  fs.writeFileSync(
+    path.join(app, 'c.yaml'),
+    'catalog:\n  locations:\n    - { type: file, target: a }\nbackend: { baseUrl: x }\n',
+  );
+  const [step] = readGuide(
+    guide(
+      '<!-- install-test: merge-yaml file=c.yaml -->\n```yaml\ncatalog:\n  locations:\n    - { type: file, target: b }\nrco: { demo: true }\n```',
+    ),
+  );
+  applyStep(step, { app, root: ROOT, run: () => {} });
+  const text = fs.readFileSync(path.join(app, 'c.yaml'), 'utf8');
+  assert.match(text, /target: a[\s\S]*target: b/);
+  assert.match(text, /baseUrl: x/);
+  assert.match(text, /demo: true/);
+});
+
+test('singleCopies finds a second version nested under a package or a workspace', () => {
+  const app = tmp();
+  const pkg = (dir, name, version) => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name, version }),
+    );
+  };
+  pkg(path.join(app, 'node_modules/react'), 'react', '18.3.1');
+  pkg(
+    path.join(app, 'node_modules/@backstage/core-plugin-api'),
+    '@backstage/core-plugin-api',
+    '1.13.0',
+  );
+  assert.deepEqual(singleCopies(app), []);
+  pkg(
+    path.join(app, 'node_modules/@x/y/node_modules/react'),
+    'react',
+    '17.0.2',
+  );
+  pkg(
+    path.join(app, 'packages/app/node_modules/@backstage/core-plugin-api'),
+    '@backstage/core-plugin-api',
+    '1.12.0',
+  );
+  const problems = singleCopies(app);
+  assert.equal(problems.length, 2);
+  const react = problems.find(p => p.startsWith('react:'));
+  assert.match(react, /18\.3\.1/);
+  assert.match(react, /17\.0\.2 \(node_modules\/@x\/y\/node_modules\/react/);
+  const core = problems.find(p => p.startsWith('@backstage/core-plugin-api:'));
+  assert.match(core, /1\.12\.0 \(packages\/app\/node_modules/);
+});
