@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readGuide } from './guide.mjs';
 import { applyStep } from './apply.mjs';
-import { singleCopies } from './singleCopies.mjs';
+import { notShared, singleCopies } from './singleCopies.mjs';
 
 const ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -156,4 +156,46 @@ test('singleCopies finds a second version nested under a package or a workspace'
   assert.match(react, /17\.0\.2 \(node_modules\/@x\/y\/node_modules\/react/);
   const core = problems.find(p => p.startsWith('@backstage/core-plugin-api:'));
   assert.match(core, /1\.12\.0 \(packages\/app\/node_modules/);
+});
+
+test('notShared fails a plugin that resolves its own copy, not a template duplicate it does not use', () => {
+  const app = tmp();
+  const pkg = (dir, json) => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(json));
+  };
+  pkg(path.join(app, 'packages/app'), { name: 'app' });
+  pkg(path.join(app, 'node_modules/react'), {
+    name: 'react',
+    version: '18.3.1',
+  });
+  pkg(path.join(app, 'node_modules/@backstage/frontend-plugin-api'), {
+    name: '@backstage/frontend-plugin-api',
+    version: '1.0.0',
+  });
+  // The template's own duplicate, under another package: noted, not ours.
+  pkg(
+    path.join(
+      app,
+      'node_modules/@backstage/app-defaults/node_modules/@backstage/frontend-plugin-api',
+    ),
+    { name: '@backstage/frontend-plugin-api', version: '0.18.1' },
+  );
+  const plugin = path.join(app, 'node_modules/@helix-portal/plugin-rco');
+  pkg(plugin, {
+    name: '@helix-portal/plugin-rco',
+    backstage: { role: 'frontend-plugin' },
+  });
+  assert.deepEqual(notShared(app), []);
+  assert.equal(singleCopies(app).length, 1);
+  pkg(path.join(plugin, 'node_modules/react'), {
+    name: 'react',
+    version: '17.0.2',
+  });
+  const problems = notShared(app);
+  assert.equal(problems.length, 1);
+  assert.match(
+    problems[0],
+    /@helix-portal\/plugin-rco uses react from node_modules\/@helix-portal\/plugin-rco\/node_modules\/react/,
+  );
 });

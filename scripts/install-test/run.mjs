@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { readGuide } from './guide.mjs';
 import { applyStep } from './apply.mjs';
 import { releaseManifest } from './manifest.mjs';
-import { singleCopies } from './singleCopies.mjs';
+import { notShared, singleCopies } from './singleCopies.mjs';
 import { checkInBrowser } from './check.mjs';
 
 const ROOT = path.resolve(
