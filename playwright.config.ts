@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+const chromiumLaunchOptions = require('./scripts/chromium.cjs');
 
 /**
  * End-to-end tests in headless Chromium against the running portal (frontend on 3000, backend
@@ -29,18 +30,7 @@ export default defineConfig({
     baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   outputDir: 'node_modules/.cache/e2e-test-results',
 });

@@ -41,18 +41,7 @@ async function noErrorPanel(page, where) {
 export async function checkInBrowser({ baseUrl, variant, screenshots, log }) {
   const { chromium } = require('@playwright/test');
   fs.mkdirSync(screenshots, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(require('./scripts/chromium.cjs'));
   const page = await browser.newPage({
     viewport: { width: 1400, height: 1000 },
   });
