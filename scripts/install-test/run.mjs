@@ -226,10 +226,18 @@ async function runVariant(variant, tarballs) {
   await bumpToTargetRelease(app, variant);
   pointAtTarballs(app, tarballs);
   followGuide(app, variant, tarballs, 'setup');
-  say('one copy of each shared package');
-  const duplicates = singleCopies(app);
-  if (duplicates.length)
-    throw new Error(`more than one copy installed:\n${duplicates.join('\n')}`);
+  say(
+    'one copy of each shared package: ours resolve the app and backend copies',
+  );
+  const split = notShared(app);
+  if (split.length) {
+    throw new Error(
+      `our packages bring their own copies:\n${split.join('\n')}`,
+    );
+  }
+  for (const line of singleCopies(app)) {
+    say(`note: the template itself installs two copies of ${line}`);
+  }
   say('type check the app (yarn tsc)');
   sh('yarn tsc', { cwd: app, log: variant });
   say('build the frontend (yarn workspace app build)');
