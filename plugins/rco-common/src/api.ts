@@ -245,6 +245,11 @@ export interface CapabilitiesResponse {
   /** May revoke other people's sign-offs (rco.signoff.revoke); everyone may revoke their own. */
   revokeSignoffs?: boolean;
   waive: boolean;
+  /**
+   * Whether some rco.ci.subjects entry may upload this entity's evidence. False: no pipeline can
+   * yet, and the page says what the portal's operators configure.
+   */
+  ciUpload?: boolean;
   /** Deploy side: deploy, rollback (and dry-run), confirm/promote/abort, break-glass. */
   operations?: {
     deploy: boolean;

@@ -1741,6 +1741,10 @@ export const spec = {
                     "waive": {
                       "type": "boolean"
                     },
+                    "ciUpload": {
+                      "type": "boolean",
+                      "description": "Whether some rco.ci.subjects entry may upload this entity's evidence (a pipeline can); false tells the page to say what to configure."
+                    },
                     "operations": {
                       "type": "object"
                     }

@@ -636,6 +636,8 @@ describe.each(databases.eachSupportedId())(
         signoff: { po: false, dpo: false, security: false },
         revokeSignoffs: false,
         waive: false,
+        // rco.ci.subjects gives ci-rco this entity: its pipeline can upload (issue 11).
+        ciUpload: true,
         operations: {
           deploy: true,
           rollback: true,

@@ -7,6 +7,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { RcoConfig } from '../config';
+import { normalizeEntityRef } from '../lib/entityRefs';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceRecord, EvidenceStore } from '../database/EvidenceStore';
 import { Ledger } from '../database/Ledger';
@@ -224,8 +225,11 @@ export function registerReleaseRoutes(
         // Handed out here only, after loadEntity applied catalog visibility (point 8).
         o.operationsChannel?.(stringifyEntityRef(entity)),
       ]);
+      const ref = normalizeEntityRef(entity);
       res.json({
         ...base,
+        // Said to whoever can see the entity: whether its pipeline can upload (not which token).
+        ciUpload: o.config.ciSubjects.some(s => s.entities.includes(ref)),
         operations: {
           ...operations,
           channel,

@@ -120,6 +120,8 @@ describe('an app that adds the rco backend plugin with no rco configuration', ()
       expect(caps.body.operations).toMatchObject({
         environmentsConfigured: false,
       });
+      // No rco.ci.subjects entry names the entity: the page says what to configure.
+      expect(caps.body.ciUpload).toBe(false);
       const envs = await request(app)
         .get(`${SVC}/environments`)
         .set('Authorization', asUser('alice'))

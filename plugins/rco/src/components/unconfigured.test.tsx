@@ -224,3 +224,50 @@ describe('An entity without the runbook annotation, and the Runbook tab', () => 
     ).toBeInTheDocument();
   });
 });
+
+describe('Release tab of a portal with nothing configured, before any evidence', () => {
+  const noReleases = {
+    listReleases: jest.fn(async () => ({ items: [], environments: [] })),
+  };
+
+  it('says no pipeline may upload yet and what to configure, instead of a CI command nobody can run', async () => {
+    const api = mockApi({
+      ...noReleases,
+      getCapabilities: jest.fn(async () => ({
+        ...unconfigured,
+        ciUpload: false,
+      })),
+    } as any);
+    await renderReleaseTab(api);
+    expect(
+      await screen.findByText('No evidence yet', {}, slow),
+    ).toBeInTheDocument();
+    const ci = screen.getByRole('status', { name: 'No pipeline may upload' });
+    expect(ci).toHaveTextContent(/rco\.ci\.subjects/);
+    expect(
+      within(ci).getByRole('link', { name: /install guide/ }),
+    ).toHaveAttribute('href', expect.stringContaining('#install'));
+    expect(screen.queryByText(/RCO_CI_TOKEN/)).toBeNull();
+    expect(
+      screen.getByRole('status', { name: 'Deploys are off' }),
+    ).toHaveTextContent(DEPLOYS_OFF);
+  });
+
+  it('shows the CI command for this entity once a pipeline may upload', async () => {
+    const api = mockApi({
+      ...noReleases,
+      getCapabilities: jest.fn(async () => caps({ ciUpload: true } as any)),
+    } as any);
+    await renderReleaseTab(api);
+    const token = await screen.findByText(/RCO_CI_TOKEN/, {}, slow);
+    expect(token.closest('pre')).toHaveTextContent(
+      /entities\/component\/default\/rco\/evidence/,
+    );
+    expect(
+      screen.queryByRole('status', { name: 'No pipeline may upload' }),
+    ).toBeNull();
+    expect(
+      screen.queryByRole('status', { name: 'Deploys are off' }),
+    ).toBeNull();
+  });
+});

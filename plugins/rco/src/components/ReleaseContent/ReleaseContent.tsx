@@ -1,6 +1,4 @@
 import {
-  CodeSnippet,
-  EmptyState,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -25,6 +23,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { rcoApiRef } from '../../api/RcoApi';
 import { EvidenceDrawer } from './EvidenceDrawer';
+import { NoEvidenceYet } from './NoEvidenceYet';
 import { releaseLabel } from './format';
 import { GateTable } from './GateTable';
 import { PillarCards } from './PillarCards';
@@ -106,23 +105,7 @@ export function ReleaseContent() {
   }
   if (!releases.value?.items.length) {
     return (
-      <EmptyState
-        missing="data"
-        title="No evidence yet"
-        description={
-          capabilities.value?.uploadEvidence
-            ? 'Upload your first scan from CI or your shell; the gates fill in as evidence arrives:'
-            : 'The owners have not uploaded any evidence for this service yet.'
-        }
-        action={
-          <CodeSnippet
-            language="bash"
-            text={`trivy image --format json "$IMAGE" | curl -fsS -H "Authorization: Bearer $RCO_CI_TOKEN" \\\n  --data-binary @- "$BACKSTAGE/api/rco/entities/${entityRef.kind.toLowerCase()}/${
-              entityRef.namespace
-            }/${entityRef.name}/evidence?digest=$DIGEST&version=$VERSION"`}
-          />
-        }
-      />
+      <NoEvidenceYet entityRef={entityRef} capabilities={capabilities.value} />
     );
   }
   const current = status.value!;
