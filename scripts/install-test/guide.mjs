@@ -28,6 +28,44 @@ function parseAttributes(text) {
   return attrs;
 }
 
+// The attributes each directive takes; a misspelt one (`varient=legacy`) is an error, not a step
+// that runs for every variant.
+const ATTRIBUTES = {
+  run: ['when', 'variant'],
+  edit: ['file', 'before', 'after', 'prepend', 'remove', 'variant'],
+  write: ['file', 'variant'],
+  copy: ['from', 'file', 'variant'],
+  'merge-yaml': ['file', 'variant'],
+};
+const VALUES = { variant: ['new', 'legacy'], when: ['started'] };
+
+function checkDirective(action, attrs, where) {
+  const allowed = ATTRIBUTES[action];
+  if (!allowed)
+    throw new Error(`${where}: unknown install-test directive "${action}"`);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (!allowed.includes(key)) {
+      throw new Error(
+        `${where}: ${action} takes no attribute "${key}" (${allowed.join(
+          ', ',
+        )})`,
+      );
+    }
+    if (VALUES[key] && !VALUES[key].includes(value)) {
+      throw new Error(
+        `${where}: ${key} must be ${VALUES[key].join(' or ')}, not "${value}"`,
+      );
+    }
+  }
+  if (action !== 'run' && !attrs.file)
+    throw new Error(`${where}: ${action} needs file=…`);
+  if (action === 'edit' && !attrs.before && !attrs.prepend) {
+    throw new Error(`${where}: edit needs before=… or prepend`);
+  }
+  if (action === 'copy' && !attrs.from)
+    throw new Error(`${where}: copy needs from=…`);
+}
+
 /** The guide's steps, in order, each `{ action, attrs, lang, body, line }`. */
 export function readGuide(readme) {
   const start = readme.indexOf(START);
@@ -42,7 +80,18 @@ export function readGuide(readme) {
   const steps = [];
   for (let i = 0; i < lines.length; i++) {
     const directive = lines[i].match(/^<!-- install-test: (\S+)(.*?)-->\s*$/);
-    if (!directive) continue;
+    if (!directive) {
+      // A near miss (a leading space, no space after `<!--`) would be skipped silently and the
+      // test would pass without carrying the step out.
+      if (lines[i].includes('install-test:')) {
+        throw new Error(
+          `README.md:${firstLine + i}: not an install-test directive: ${
+            lines[i]
+          }`,
+        );
+      }
+      continue;
+    }
     let j = i + 1;
     while (j < lines.length && lines[j].trim() === '') j++;
     const fence = lines[j]?.match(/^(```+)(\S*)/);
@@ -57,9 +106,11 @@ export function readGuide(readme) {
     let k = j + 1;
     for (; k < lines.length && !lines[k].startsWith(fence[1]); k++)
       body.push(lines[k]);
+    const attrs = parseAttributes(directive[2]);
+    checkDirective(directive[1], attrs, `README.md:${firstLine + i}`);
     steps.push({
       action: directive[1],
-      attrs: parseAttributes(directive[2]),
+      attrs,
       lang: fence[2],
       body: `${body.join('\n')}\n`,
       line: firstLine + i,

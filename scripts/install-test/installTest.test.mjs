@@ -199,3 +199,28 @@ test('notShared fails a plugin that resolves its own copy, not a template duplic
     /@helix-portal\/plugin-rco uses react from node_modules\/@helix-portal\/plugin-rco\/node_modules\/react/,
   );
 });
+
+test('a near-miss directive, an unknown attribute or value fails instead of being skipped', () => {
+  const block = '\n```ts\nx();\n```';
+  for (const [directive, message] of [
+    [' <!-- install-test: run -->', /not an install-test directive/],
+    ['<!--install-test: run -->', /not an install-test directive/],
+    [
+      '<!-- install-test: edit file=a.ts prepend varient=legacy -->',
+      /takes no attribute "varient"/,
+    ],
+    [
+      '<!-- install-test: edit file=a.ts prepend variant=legasy -->',
+      /variant must be new or legacy/,
+    ],
+    ['<!-- install-test: runn -->', /unknown install-test directive/],
+    ['<!-- install-test: edit file=a.ts -->', /needs before=/],
+    ['<!-- install-test: write -->', /needs file=/],
+  ]) {
+    assert.throws(
+      () => readGuide(guide(directive + block)),
+      message,
+      directive,
+    );
+  }
+});

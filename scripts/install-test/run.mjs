@@ -17,8 +17,10 @@ import { readGuide } from './guide.mjs';
 import { applyStep } from './apply.mjs';
 import { releaseManifest } from './manifest.mjs';
 import { notShared, singleCopies } from './singleCopies.mjs';
-import { checkInBrowser } from './check.mjs';
+import { checkInBrowser, checkUnconfiguredInBrowser } from './check.mjs';
+import { createRequire } from 'node:module';
 
+const require = createRequire(import.meta.url);
 const ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../..',
@@ -27,11 +29,29 @@ const ROOT = path.resolve(
 // backstage.json (see manifest.mjs for why the manifest is built here).
 const CREATE_APP = process.env.RCO_CREATE_APP_VERSION ?? '0.9.2';
 
+const USAGE =
+  'usage: node scripts/install-test/run.mjs [--variant new|legacy|both] [--work DIR] [--keep]';
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
+// A misspelt option must not run (and pass) something else than what was asked for.
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--keep') continue;
+  if (['--variant', '--work'].includes(args[i]) && args[i + 1]) {
+    i++;
+    continue;
+  }
+  console.error(
+    `${args[i] === '--help' ? '' : `unknown argument ${args[i]}\n`}${USAGE}`,
+  );
+  process.exit(args[i] === '--help' ? 0 : 2);
+}
+if (!['new', 'legacy', 'both'].includes(arg('variant', 'both'))) {
+  console.error(`--variant must be new, legacy or both\n${USAGE}`);
+  process.exit(2);
+}
 const variants =
   arg('variant', 'both') === 'both' ? ['new', 'legacy'] : [arg('variant')];
 // Outside the repository, so no tool of this repository (prettier, lint, jest) walks the apps.
@@ -94,7 +114,50 @@ function packAll() {
     sh(`yarn pack --out ${JSON.stringify(out)}`, { cwd: pkgDir, log: 'pack' });
     tarballs[pkg.name] = out;
   }
+  checkOwnRanges(tarballs);
   return tarballs;
+}
+
+/**
+ * The tarballs stand in for the registry through root `resolutions`, which would also hide a
+ * range between our own packages that the packed versions do not satisfy (or a `workspace:`
+ * left in): published, such a package would not install. So each range is checked here.
+ */
+function checkOwnRanges(tarballs) {
+  const semver = require(require.resolve('semver', { paths: [ROOT] }));
+  const manifests = Object.fromEntries(
+    Object.entries(tarballs).map(([name, tgz]) => [
+      name,
+      JSON.parse(
+        sh(`tar -xzOf ${JSON.stringify(tgz)} package/package.json`, {
+          log: 'pack',
+        }),
+      ),
+    ]),
+  );
+  const problems = [];
+  for (const [name, pkg] of Object.entries(manifests)) {
+    for (const field of [
+      'dependencies',
+      'peerDependencies',
+      'optionalDependencies',
+    ]) {
+      for (const [dep, range] of Object.entries(pkg[field] ?? {})) {
+        if (range.startsWith('workspace:'))
+          problems.push(`${name} ${field}.${dep}: ${range}`);
+        const packed = manifests[dep]?.version;
+        if (packed && !semver.satisfies(packed, range)) {
+          problems.push(
+            `${name} ${field}.${dep}: ${range} does not accept the packed ${packed}`,
+          );
+        }
+      }
+    }
+  }
+  if (problems.length)
+    throw new Error(
+      `package ranges that would not install:\n${problems.join('\n')}`,
+    );
 }
 
 function createApp(variant) {
@@ -183,8 +246,8 @@ function followGuide(app, variant, tarballs, phase) {
   }
 }
 
-function startBackend(app, variant) {
-  const logFile = path.join(work, 'logs', `${variant}-backend.log`);
+function startBackend(app, name) {
+  const logFile = path.join(work, 'logs', `${name}-backend.log`);
   const out = fs.openSync(logFile, 'w');
   const child = spawn('yarn', ['workspace', 'backend', 'start'], {
     cwd: app,
@@ -199,6 +262,88 @@ function startBackend(app, variant) {
     detached: true,
   });
   return { child, logFile };
+}
+
+/** Starts the app's backend, waits until it answers, runs `use`, and stops it again. */
+async function withBackend(app, name, use) {
+  const { child, logFile } = startBackend(app, name);
+  try {
+    await waitFor(
+      'http://localhost:7007/.backstage/health/v1/readiness',
+      240_000,
+      logFile,
+    );
+    await waitFor(
+      'http://localhost:7007/api/catalog/entities',
+      60_000,
+      logFile,
+    );
+    await use(logFile);
+  } finally {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    // The next start needs port 7007 free again.
+    const until = Date.now() + 30_000;
+    while (
+      Date.now() < until &&
+      (await fetch('http://localhost:7007').then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await new Promise(r => setTimeout(r, 500));
+    }
+  }
+}
+
+/** The rco plugin's own log lines at warn or error level (colours stripped). */
+function rcoWarnings(logFile) {
+  return (
+    fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      // eslint-disable-next-line no-control-regex
+      .map(line => line.replace(/\x1b\[[0-9;]*m/g, ''))
+      .filter(line => /^\S+ rco (warn|error) /.test(line))
+  );
+}
+
+/**
+ * Issue 11, point 4, in the real app: the same app with its `rco:` section removed starts, logs
+ * one line saying what is missing, and its pages say what to configure; deploys are off.
+ */
+async function checkUnconfigured(app, variant) {
+  const YAML = require(require.resolve('yaml', { paths: [ROOT] }));
+  const file = path.join(app, 'app-config.yaml');
+  const config = YAML.parse(fs.readFileSync(file, 'utf8'));
+  delete config.rco;
+  fs.writeFileSync(file, YAML.stringify(config));
+  say('start again without any rco: configuration');
+  await withBackend(app, `${variant}-unconfigured`, async logFile => {
+    const warnings = rcoWarnings(logFile);
+    if (
+      warnings.length !== 1 ||
+      !/no rco\.environments: deploys, rollbacks and dry-runs are off/.test(
+        warnings[0],
+      )
+    ) {
+      throw new Error(
+        `expected one rco warning naming what is missing, got:\n${warnings.join(
+          '\n',
+        )}`,
+      );
+    }
+    say(`one line: ${warnings[0].replace(/^\S+ /, '').slice(0, 160)}…`);
+    await checkUnconfiguredInBrowser({
+      baseUrl: 'http://localhost:7007',
+      variant,
+      screenshots: path.join(work, 'screenshots'),
+      log: say,
+    });
+  });
 }
 
 async function waitFor(url, ms, logFile) {
@@ -243,18 +388,7 @@ async function runVariant(variant, tarballs) {
   say('build the frontend (yarn workspace app build)');
   sh('yarn workspace app build', { cwd: app, log: variant });
   say('start the backend, which serves the built frontend');
-  const { child, logFile } = startBackend(app, variant);
-  try {
-    await waitFor(
-      'http://localhost:7007/.backstage/health/v1/readiness',
-      240_000,
-      logFile,
-    );
-    await waitFor(
-      'http://localhost:7007/api/catalog/entities',
-      60_000,
-      logFile,
-    );
+  await withBackend(app, variant, async () => {
     followGuide(app, variant, tarballs, 'started');
     say('check the Runbook and Release tabs in headless Chromium');
     await checkInBrowser({
@@ -263,14 +397,9 @@ async function runVariant(variant, tarballs) {
       screenshots: path.join(work, 'screenshots'),
       log: say,
     });
-  } finally {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    await new Promise(r => setTimeout(r, 2000));
-  }
+  });
+  // Once is enough: the backend is the same in both frontend systems.
+  if (variant === 'new') await checkUnconfigured(app, variant);
   say(
     `${variant} frontend system: installed and working in ${(
       (Date.now() - t0) /
