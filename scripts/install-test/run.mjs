@@ -406,6 +406,17 @@ async function runVariant(variant, tarballs) {
       1000
     ).toFixed(0)}s`,
   );
+  // What the pages looked like in the fresh app, kept with the e2e screenshots.
+  const shots = path.join(work, 'screenshots');
+  const docs = path.join(ROOT, 'docs/screenshots');
+  for (const file of fs.readdirSync(shots)) {
+    if (file.startsWith(`${variant}-`) && !file.includes('failure')) {
+      fs.copyFileSync(
+        path.join(shots, file),
+        path.join(docs, `install-${file}`),
+      );
+    }
+  }
   if (!keep) fs.rmSync(app, { recursive: true, force: true });
 }
 
