@@ -32,7 +32,11 @@ export interface Config {
       };
     };
     signoffs?: {
-      /** Group whose members may sign for each role. */
+      /**
+       * Group whose members may sign for each role, e.g. group:default/dpo. No defaults: a role
+       * without a group names nobody, so a release that needs its sign-off cannot pass. The
+       * security group is also told about break-glass overrides.
+       */
       groups?: { po?: string; dpo?: string; security?: string };
       /**
        * Group whose members may revoke other people's sign-offs (with rco.signoff.revoke, and
@@ -41,7 +45,7 @@ export interface Config {
       revokeGroup?: string;
     };
     waivers?: {
-      /** Group whose members may waive a gate. Default group:default/security. */
+      /** Group whose members may waive a gate. No default: unset, nobody waives. */
       group?: string;
       /** Longest waiver, ISO 8601. Default P7D. */
       maxDuration?: string;
@@ -136,7 +140,7 @@ export interface Config {
       historyCacheTtl?: string;
     };
     breakGlass?: {
-      /** Group whose members may record break-glass overrides. Default group:default/break-glass. */
+      /** Group whose members may record break-glass overrides. No default: unset, nobody breaks glass. */
       group?: string;
       /** Longest override, ISO 8601. Default PT4H. */
       maxDuration?: string;

@@ -195,7 +195,7 @@ describe('the permission module', () => {
     ).toEqual({ result: AuthorizeResult.DENY });
   });
 
-  it('starts without any rco configuration, with the rco plugin defaults', async () => {
+  it('starts without any rco configuration, and then lets nobody sign off, waive or break glass: no catalog group gets power by its name', async () => {
     let installed: PermissionPolicy | undefined;
     await startTestBackend({
       extensionPoints: [
@@ -203,9 +203,16 @@ describe('the permission module', () => {
       ],
       features: [permissionModuleRcoPolicy],
     });
-    expect(
-      await installed!.handle({ permission: rcoWaiverCreatePermission }, samir),
-    ).toEqual({ result: AuthorizeResult.ALLOW });
+    for (const [permission, who] of [
+      [rcoWaiverCreatePermission, samir],
+      [rcoSignoffCreatePermission, samir],
+      [rcoSignoffCreatePermission, dana],
+      [rcoOverrideCreatePermission, mei],
+    ] as const) {
+      expect(await installed!.handle({ permission }, who)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
     expect(
       await installed!.handle({ permission: catalogEntityReadPermission }),
     ).toEqual({ result: AuthorizeResult.ALLOW });

@@ -20,10 +20,15 @@ export interface RcoConfig {
   };
   gates: GateConfig;
   maxUploadBytes: number;
-  signoffGroups: Record<'po' | 'dpo' | 'security', string>;
+  /**
+   * Group whose members may sign for each role. A role without a group names nobody: no catalog
+   * group gets power because of its name, and a release that needs that role cannot pass.
+   */
+  signoffGroups: Record<'po' | 'dpo' | 'security', string | undefined>;
   /** Group whose members may revoke other people's sign-offs; unset: only the signer revokes. */
   signoffRevokeGroup?: string;
-  waiverGroup: string;
+  /** Group whose members may waive a gate; unset: nobody waives. */
+  waiverGroup?: string;
   waiverMaxDuration: Duration;
   /**
    * Service principals (CI tokens) and the entities each may read and write evidence for;
@@ -35,8 +40,8 @@ export interface RcoConfig {
     /** Operations the token may run: deploy, rollback, control. None by default. */
     operations: string[];
   }>;
-  /** Group whose members may record break-glass overrides. */
-  breakGlassGroup: string;
+  /** Group whose members may record break-glass overrides; unset: nobody breaks glass. */
+  breakGlassGroup?: string;
   /** Longest break-glass override. */
   breakGlassMaxDuration: Duration;
   /** Load demo evidence into the embedded default portal. */
@@ -154,6 +159,10 @@ function readGateSources(config: Config | undefined) {
   return sources;
 }
 
+/** A group setting; unset or empty: undefined, which names nobody. */
+const readGroup = (config: Config | undefined, key: string) =>
+  config?.getOptionalString(key) || undefined;
+
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');
   const maxAge: Partial<Record<GateId, string>> = {};
@@ -185,27 +194,20 @@ export function readRcoConfig(root: Config): RcoConfig {
     },
     maxUploadBytes:
       config?.getOptionalNumber('evidence.maxUploadBytes') ?? 10 * 1024 * 1024,
+    // No defaults: a group this section does not name grants nothing (see RcoConfig).
     signoffGroups: {
-      po:
-        config?.getOptionalString('signoffs.groups.po') ??
-        'group:default/product-owners',
-      dpo:
-        config?.getOptionalString('signoffs.groups.dpo') ?? 'group:default/dpo',
-      security:
-        config?.getOptionalString('signoffs.groups.security') ??
-        'group:default/security',
+      po: readGroup(config, 'signoffs.groups.po'),
+      dpo: readGroup(config, 'signoffs.groups.dpo'),
+      security: readGroup(config, 'signoffs.groups.security'),
     },
-    signoffRevokeGroup: config?.getOptionalString('signoffs.revokeGroup'),
-    waiverGroup:
-      config?.getOptionalString('waivers.group') ?? 'group:default/security',
+    signoffRevokeGroup: readGroup(config, 'signoffs.revokeGroup'),
+    waiverGroup: readGroup(config, 'waivers.group'),
     waiverMaxDuration: config
       ? iso(config, 'waivers.maxDuration', 'P7D')
       : Duration.fromISO('P7D'),
     ciSubjects: readCiSubjects(config),
     demoEvidence: config?.getOptionalBoolean('demoEvidence') ?? false,
-    breakGlassGroup:
-      config?.getOptionalString('breakGlass.group') ??
-      'group:default/break-glass',
+    breakGlassGroup: readGroup(config, 'breakGlass.group'),
     breakGlassMaxDuration: config
       ? iso(config, 'breakGlass.maxDuration', 'PT4H')
       : Duration.fromISO('PT4H'),

@@ -31,7 +31,7 @@ import {
 import { createOperations } from './operations/createOperations';
 import { Environments } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
-import { describeMissingSetup } from './setupSummary';
+import { describeMissingSetup, groupFacts } from './setupSummary';
 
 /**
  * The RCO Release Console backend plugin.
@@ -112,6 +112,9 @@ export const rcoPlugin = createBackendPlugin({
           environments: environments.list.length,
           ciSubjects: config.ciSubjects.length,
           checkpointKey: !!config.ledger.checkpointKey,
+          ...groupFacts(config),
+          permissionsEnabled:
+            deps.config.getOptionalBoolean('permission.enabled') === true,
         });
         if (missing) deps.logger.warn(missing);
         const releases = new ReleaseService(

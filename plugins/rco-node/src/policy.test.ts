@@ -164,6 +164,31 @@ describe('rcoPolicyDecision', () => {
     });
   });
 
+  it.each([
+    ['sign off', rcoSignoffCreatePermission, samir],
+    ['waive a gate', rcoWaiverCreatePermission, samir],
+    ['break glass', rcoOverrideCreatePermission, mei],
+    ["revoke other people's sign-offs", rcoSignoffRevokePermission, samir],
+  ] as const)(
+    'refuses: with no rco config, members of group:default/security or /break-glass %s',
+    (_what, permission, who) => {
+      const unconfigured = readRcoPolicyGroups(new ConfigReader({}));
+      expect(decide(permission, who, unconfigured)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+      // Nobody at all: not even someone who claims every group of the example organisation.
+      const everyone = user('user:default/root', [
+        'group:default/product-owners',
+        'group:default/dpo',
+        'group:default/security',
+        'group:default/break-glass',
+      ]);
+      expect(decide(permission, everyone, unconfigured)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    },
+  );
+
   it('decides every permission the rco plugin registers', () => {
     for (const permission of rcoPermissions) {
       expect(decide(permission, owner)).toBeDefined();
@@ -184,17 +209,23 @@ describe('rcoPolicyDecision', () => {
 });
 
 describe('readRcoPolicyGroups', () => {
-  it('reads the rco plugin defaults without any rco section', () => {
+  it('names no group without an rco section: no catalog group gets power by its name', () => {
     expect(readRcoPolicyGroups(new ConfigReader({}))).toEqual({
-      signoff: [
-        'group:default/product-owners',
-        'group:default/dpo',
-        'group:default/security',
-      ],
+      signoff: [],
       signoffRevoke: undefined,
-      waiver: 'group:default/security',
-      breakGlass: 'group:default/break-glass',
+      waiver: undefined,
+      breakGlass: undefined,
     });
+  });
+
+  it('names only the sign-off roles that are configured', () => {
+    expect(
+      readRcoPolicyGroups(
+        new ConfigReader({
+          rco: { signoffs: { groups: { dpo: 'group:default/privacy' } } },
+        }),
+      ).signoff,
+    ).toEqual(['group:default/privacy']);
   });
 
   it('reads the same keys as the rco plugin', () => {

@@ -24,46 +24,46 @@ import {
 
 /**
  * The groups the rco decisions go to. {@link readRcoPolicyGroups} reads them from the same keys
- * (and defaults) as the rco backend plugin, so the policy and the plugin name the same groups.
+ * as the rco backend plugin, so the policy and the plugin name the same groups. A group that is
+ * not configured names nobody: no catalog group gets power because of its name.
  *
  * @public
  */
 export interface RcoPolicyGroups {
-  /** Groups whose members may sign off (rco.signoffs.groups.po, .dpo, .security). */
+  /**
+   * Groups whose members may sign off (the configured ones of rco.signoffs.groups.po, .dpo,
+   * .security). Empty: nobody signs off.
+   */
   signoff: string[];
   /**
    * Who may revoke other people's sign-offs (rco.signoffs.revokeGroup). Unset: nobody; the
    * plugin lets a signer revoke their own decision whatever the policy says.
    */
   signoffRevoke?: string;
-  /** rco.waivers.group */
-  waiver: string;
-  /** rco.breakGlass.group */
-  breakGlass: string;
+  /** rco.waivers.group. Unset: nobody waives a gate. */
+  waiver?: string;
+  /** rco.breakGlass.group. Unset: nobody breaks glass. */
+  breakGlass?: string;
 }
 
 /**
  * Reads {@link RcoPolicyGroups} from the root config: rco.signoffs.groups.*,
- * rco.signoffs.revokeGroup, rco.waivers.group and rco.breakGlass.group, with the rco backend
- * plugin's defaults (group:default/product-owners, /dpo, /security, /break-glass). Works without
- * any `rco` section.
+ * rco.signoffs.revokeGroup, rco.waivers.group and rco.breakGlass.group. There are no defaults:
+ * without an `rco` section (or without one of these keys) the decision it governs is denied to
+ * everyone, as the rco backend plugin refuses it too.
  *
  * @public
  */
 export function readRcoPolicyGroups(config: Config): RcoPolicyGroups {
   const rco = config.getOptionalConfig('rco');
+  const group = (key: string) => rco?.getOptionalString(key) || undefined;
   return {
-    signoff: [
-      rco?.getOptionalString('signoffs.groups.po') ??
-        'group:default/product-owners',
-      rco?.getOptionalString('signoffs.groups.dpo') ?? 'group:default/dpo',
-      rco?.getOptionalString('signoffs.groups.security') ??
-        'group:default/security',
-    ],
-    signoffRevoke: rco?.getOptionalString('signoffs.revokeGroup'),
-    waiver: rco?.getOptionalString('waivers.group') ?? 'group:default/security',
-    breakGlass:
-      rco?.getOptionalString('breakGlass.group') ?? 'group:default/break-glass',
+    signoff: ['po', 'dpo', 'security']
+      .map(role => group(`signoffs.groups.${role}`))
+      .filter((g): g is string => !!g),
+    signoffRevoke: group('signoffs.revokeGroup'),
+    waiver: group('waivers.group'),
+    breakGlass: group('breakGlass.group'),
   };
 }
 
@@ -97,8 +97,12 @@ function entityOwnerDecision(
   };
 }
 
-const memberOf = (ownership: string[], groups: string[]): PolicyDecision => ({
-  result: groups.some(g => ownership.includes(g.toLowerCase()))
+/** ALLOW for a member of one of the configured groups; an unset group names nobody. */
+const memberOf = (
+  ownership: string[],
+  groups: Array<string | undefined>,
+): PolicyDecision => ({
+  result: groups.some(g => !!g && ownership.includes(g.toLowerCase()))
     ? AuthorizeResult.ALLOW
     : AuthorizeResult.DENY,
 });
@@ -118,7 +122,8 @@ const memberOf = (ownership: string[], groups: string[]): PolicyDecision => ({
  * control go to the entity's owners (a conditional decision the catalog resolves); sign-offs to
  * the members of the sign-off groups; revoking other people's sign-offs to the revoke group
  * (nobody when unset); waivers to the waiver group; break-glass overrides to the break-glass
- * group. Group refs are compared case-insensitively.
+ * group. A group that is not configured names nobody: its decision is DENY for everyone. Group
+ * refs are compared case-insensitively.
  *
  * @public
  */
@@ -137,10 +142,7 @@ export function rcoPolicyDecision(
     return memberOf(ownership, groups.signoff);
   }
   if (isPermission(permission, rcoSignoffRevokePermission)) {
-    return memberOf(
-      ownership,
-      groups.signoffRevoke ? [groups.signoffRevoke] : [],
-    );
+    return memberOf(ownership, [groups.signoffRevoke]);
   }
   if (isPermission(permission, rcoWaiverCreatePermission)) {
     return memberOf(ownership, [groups.waiver]);

@@ -34,6 +34,22 @@ export const asUser = (ref: string) =>
 export const asService = (subject: string) =>
   `Bearer mock-service-token:${JSON.stringify({ sub: subject })}`;
 
+/**
+ * The example organisation's groups, named in rco config as app-config.yaml names them: groups
+ * have no defaults, so a harness that signs, waives or breaks glass configures them.
+ */
+export const EXAMPLE_GROUPS = {
+  signoffs: {
+    groups: {
+      po: 'group:default/product-owners',
+      dpo: 'group:default/dpo',
+      security: 'group:default/security',
+    },
+  },
+  waivers: { group: 'group:default/security' },
+  breakGlass: { group: 'group:default/break-glass' },
+};
+
 /** Every component of this harness is owned by the RCO team. */
 const OWNER = 'group:default/rco-team';
 
@@ -135,6 +151,7 @@ export async function startOperationsBackend(
           ...options.config,
           backend: { baseUrl: 'http://localhost:7007' },
           rco: {
+            ...EXAMPLE_GROUPS,
             environments: [
               {
                 name: 'staging',
@@ -163,6 +180,11 @@ export async function startOperationsBackend(
               ],
             },
             ...options.rco,
+            // A test that sets other sign-off keys (revokeGroup) keeps the role groups.
+            signoffs: {
+              ...EXAMPLE_GROUPS.signoffs,
+              ...(options.rco?.signoffs as object | undefined),
+            },
           },
         },
       }),

@@ -37,7 +37,8 @@ export class OperationNotifier implements OperationEvents {
       notifications: NotificationService;
       evidenceService: EvidenceService;
       logger: LoggerService;
-      securityGroup: string;
+      /** rco.signoffs.groups.security; unset: nobody to tell about break-glass overrides. */
+      securityGroup?: string;
       channels: SignalChannels;
       /** The release cache of this instance, told when a dry-run becomes evidence. */
       releases: { invalidate(entityRef: string): void };
@@ -125,6 +126,8 @@ export class OperationNotifier implements OperationEvents {
   }
 
   async breakGlass(override: OverrideRecord) {
+    // No default group: a catalog group merely named `security` is not told.
+    if (!this.o.securityGroup) return;
     await this.o.notifications.send({
       recipients: { type: 'entity', entityRef: this.o.securityGroup },
       payload: {

@@ -177,7 +177,13 @@ export class Access {
         'Sign-offs are made by people: service principals cannot sign off',
       );
     }
-    const group = this.config.signoffGroups[role].toLowerCase();
+    const group = this.config.signoffGroups[role]?.toLowerCase();
+    // Before the policy: a role nobody was named for is closed whatever the policy allows.
+    if (!group) {
+      throw new NotAllowedError(
+        `Nobody may sign off as ${role}: rco.signoffs.groups.${role} is not configured`,
+      );
+    }
     await this.authorize(
       credentials,
       rcoSignoffCreatePermission,
@@ -219,14 +225,16 @@ export class Access {
   async assertCanWaive(credentials: BackstageCredentials) {
     if (!isUser(credentials))
       throw new NotAllowedError('Waivers are granted by people');
+    const group = this.config.waiverGroup?.toLowerCase();
+    if (!group) {
+      throw new NotAllowedError(
+        'Nobody may waive a gate: rco.waivers.group is not configured',
+      );
+    }
     const denied = `Only members of ${this.config.waiverGroup} may waive a gate`;
     await this.authorize(credentials, rcoWaiverCreatePermission, denied);
     // Held here too, whatever the policy says: a waiver lifts a gate.
-    if (
-      !(await this.ownership(credentials)).includes(
-        this.config.waiverGroup.toLowerCase(),
-      )
-    ) {
+    if (!(await this.ownership(credentials)).includes(group)) {
       throw new NotAllowedError(denied);
     }
     return credentials.principal.userEntityRef;
@@ -280,7 +288,9 @@ export class Access {
     const [upload, request, signoff, waiver, revokeOthers] = decisions.map(
       d => d.result === AuthorizeResult.ALLOW,
     );
-    const member = (group: string) => ownership.includes(group.toLowerCase());
+    // An unset group names nobody.
+    const member = (group?: string) =>
+      !!group && ownership.includes(group.toLowerCase());
     return {
       actor,
       uploadEvidence: upload,
@@ -291,10 +301,7 @@ export class Access {
         security: signoff && member(this.config.signoffGroups.security),
       },
       waive: waiver && member(this.config.waiverGroup),
-      revokeSignoffs:
-        revokeOthers &&
-        !!this.config.signoffRevokeGroup &&
-        member(this.config.signoffRevokeGroup),
+      revokeSignoffs: revokeOthers && member(this.config.signoffRevokeGroup),
     };
   }
 
@@ -337,13 +344,15 @@ export class Access {
   async assertCanBreakGlass(credentials: BackstageCredentials) {
     if (!isUser(credentials))
       throw new NotAllowedError('Break-glass overrides are made by people');
+    const group = this.config.breakGlassGroup?.toLowerCase();
+    if (!group) {
+      throw new NotAllowedError(
+        'Nobody may break glass: rco.breakGlass.group is not configured',
+      );
+    }
     const denied = `Only members of ${this.config.breakGlassGroup} may break glass`;
     await this.authorize(credentials, rcoOverrideCreatePermission, denied);
-    if (
-      !(await this.ownership(credentials)).includes(
-        this.config.breakGlassGroup.toLowerCase(),
-      )
-    ) {
+    if (!(await this.ownership(credentials)).includes(group)) {
       throw new NotAllowedError(denied);
     }
     return credentials.principal.userEntityRef;

@@ -11,7 +11,10 @@ import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { rcoPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { PERMISSION_GROUPS } from '../__testUtils__/operationsBackend';
+import {
+  EXAMPLE_GROUPS,
+  PERMISSION_GROUPS,
+} from '../__testUtils__/operationsBackend';
 import {
   examplesDir,
   governedEntity,
@@ -81,6 +84,7 @@ async function start(
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
           rco: {
+            ...EXAMPLE_GROUPS,
             ...rcoConfig,
             ci: {
               subjects: [

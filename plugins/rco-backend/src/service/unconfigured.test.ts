@@ -9,9 +9,13 @@ import request from 'supertest';
 import { rcoPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { governedEntity } from '../__testUtils__/fixtures';
-import { asUser, RELEASE } from '../__testUtils__/operationsBackend';
+import {
+  asUser,
+  EXAMPLE_GROUPS,
+  RELEASE,
+} from '../__testUtils__/operationsBackend';
 import { DEPLOYS_OFF_MESSAGE } from '../operations/environments';
-import { describeMissingSetup } from '../setupSummary';
+import { describeMissingSetup, NO_PERMISSIONS } from '../setupSummary';
 
 const databases = createTestDatabases();
 jest.setTimeout(120_000);
@@ -59,27 +63,74 @@ async function startUnconfigured(databaseId: any, rco?: object) {
   return { app: backend.server, logger };
 }
 
+/** A portal with everything configured. */
+const COMPLETE = {
+  environments: 2,
+  ciSubjects: 1,
+  checkpointKey: true,
+  signoffGroups: { po: true, dpo: true, security: true },
+  waiverGroup: true,
+  breakGlassGroup: true,
+  permissionsEnabled: true,
+};
+
 describe('describeMissingSetup', () => {
   it('says nothing when everything is configured', () => {
-    expect(
-      describeMissingSetup({
-        environments: 2,
-        ciSubjects: 1,
-        checkpointKey: true,
-      }),
-    ).toBeUndefined();
+    expect(describeMissingSetup(COMPLETE)).toBeUndefined();
   });
 
   it('names only what is missing, and what it means', () => {
-    const line = describeMissingSetup({
-      environments: 0,
-      ciSubjects: 1,
-      checkpointKey: true,
-    })!;
+    const line = describeMissingSetup({ ...COMPLETE, environments: 0 })!;
     expect(line).toMatch(
       /^rco: .*no rco\.environments: deploys, rollbacks and dry-runs are off/,
     );
-    expect(line).not.toMatch(/ci\.subjects|checkpoint/);
+    expect(line).not.toMatch(
+      /ci\.subjects|checkpoint|signoffs|waivers|breakGlass|permission/,
+    );
+  });
+
+  it('says that without sign-off, waiver and break-glass groups nobody signs, waives or breaks glass', () => {
+    const line = describeMissingSetup({
+      ...COMPLETE,
+      signoffGroups: { po: false, dpo: false, security: false },
+      waiverGroup: false,
+      breakGlassGroup: false,
+    })!;
+    expect(line).toContain(
+      'no rco.signoffs.groups: nobody can sign off, so a release that needs sign-offs cannot pass',
+    );
+    expect(line).toContain('no rco.waivers.group: nobody can waive a gate');
+    expect(line).toContain('no rco.breakGlass.group: nobody can break glass');
+    expect(line).not.toMatch(/\n/);
+  });
+
+  it('names the sign-off roles without a group when only some are missing', () => {
+    expect(
+      describeMissingSetup({
+        ...COMPLETE,
+        signoffGroups: { po: false, dpo: true, security: false },
+      }),
+    ).toMatch(
+      /no rco\.signoffs\.groups\.po\/security: nobody can sign off as po or security, so a release that needs those sign-offs cannot pass$/,
+    );
+    expect(
+      describeMissingSetup({
+        ...COMPLETE,
+        signoffGroups: { po: true, dpo: false, security: true },
+      }),
+    ).toMatch(
+      /no rco\.signoffs\.groups\.dpo: nobody can sign off as dpo, so a release that needs that sign-off cannot pass$/,
+    );
+  });
+
+  it('says that with permission.enabled off every rco permission is allowed', () => {
+    const line = describeMissingSetup({
+      ...COMPLETE,
+      permissionsEnabled: false,
+    })!;
+    expect(line).toMatch(
+      /^rco: running without part of its configuration .*: permission\.enabled is off: the permission framework allows every rco permission \(anyone signed in may upload evidence, request releases, deploy and roll back; sign-offs, waivers and break-glass still need their groups\)$/,
+    );
   });
 });
 
@@ -98,6 +149,12 @@ describe('an app that adds the rco backend plugin with no rco configuration', ()
         /no rco\.ci\.subjects: only people can upload evidence/,
       );
       expect(line).toMatch(/no checkpoint key is configured/);
+      expect(line).toMatch(
+        /no rco\.signoffs\.groups: nobody can sign off, so a release that needs sign-offs cannot pass/,
+      );
+      expect(line).toMatch(/no rco\.waivers\.group: nobody can waive a gate/);
+      expect(line).toMatch(/no rco\.breakGlass\.group: nobody can break glass/);
+      expect(line).toContain(NO_PERMISSIONS);
       expect(line).not.toMatch(/\n/);
       expect(logger.error).not.toHaveBeenCalled();
       // Gates and evidence still work.
@@ -131,7 +188,7 @@ describe('an app that adds the rco backend plugin with no rco configuration', ()
   );
 
   it.each(databases.eachSupportedId())(
-    'refuses deploys, rollbacks, dry-runs and break-glass with 409 and what to configure (%s)',
+    'refuses deploys, rollbacks, dry-runs and break-glass with 409 and what to configure; break-glass first needs its group (%s)',
     async databaseId => {
       const { app } = await startUnconfigured(databaseId);
       const bodies = [
@@ -158,15 +215,29 @@ describe('an app that adds the rco backend plugin with no rco configuration', ()
           message: DEPLOYS_OFF_MESSAGE,
         });
       }
-      const glass = await request(app)
+      const override = {
+        environment: 'production',
+        release: RELEASE,
+        justification: 'Outage: the fix must go out now',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      };
+      // No rco.breakGlass.group: nobody may break glass, and the answer says what to configure.
+      const nobody = await request(app)
         .post(`${SVC}/overrides`)
         .set('Authorization', asUser('mei'))
-        .send({
-          environment: 'production',
-          release: RELEASE,
-          justification: 'Outage: the fix must go out now',
-          expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-        });
+        .send(override);
+      expect([nobody.status, nobody.body.error?.message]).toEqual([
+        403,
+        'Nobody may break glass: rco.breakGlass.group is not configured',
+      ]);
+      // With the group but no environments, deploys are off.
+      const { app: withGroup } = await startUnconfigured(databaseId, {
+        breakGlass: EXAMPLE_GROUPS.breakGlass,
+      });
+      const glass = await request(withGroup)
+        .post(`${SVC}/overrides`)
+        .set('Authorization', asUser('mei'))
+        .send(override);
       expect(glass.status).toBe(409);
       expect(glass.body.error.message).toBe(DEPLOYS_OFF_MESSAGE);
     },
@@ -177,12 +248,16 @@ describe('an app without the signals and notifications backends', () => {
   it.each(databases.eachSupportedId())(
     'records a break-glass override though no notifications backend answers (%s)',
     async databaseId => {
+      // Groups have no defaults: break-glass needs its group, and Security is to be told.
       const { app, logger } = await startUnconfigured(databaseId, {
         environments: [{ name: 'production', driver: 'simulated' }],
+        ...EXAMPLE_GROUPS,
       });
-      // Only the CI subjects and the checkpoint key are missing now.
+      // Only the CI subjects, the checkpoint key and the permission framework are missing now.
       const [line] = logger.warn.mock.calls[0];
-      expect(line).not.toMatch(/rco\.environments/);
+      expect(line).not.toMatch(
+        /rco\.environments|rco\.signoffs|rco\.waivers|rco\.breakGlass/,
+      );
       expect(line).toMatch(/no rco\.ci\.subjects/);
       const caps = await request(app)
         .get(`${SVC}/capabilities`)
