@@ -9,8 +9,10 @@ import { RcoPermissionPolicy } from './RcoPermissionPolicy';
 /**
  * Sets {@link RcoPermissionPolicy} as the permission backend's policy, with the groups of the
  * rco configuration (rco.signoffs.groups.*, rco.signoffs.revokeGroup, rco.waivers.group,
- * rco.breakGlass.group; the rco plugin's defaults without them). Replaces any other policy
- * module, such as the allow-all one.
+ * rco.breakGlass.group). There are no defaults: a group that is not configured names nobody,
+ * so the decision it governs is denied to everyone, as the rco plugin refuses it too. A group
+ * value that is not a full entity ref (group:default/security) stops the backend at start.
+ * Replaces any other policy module, such as the allow-all one.
  *
  * @public
  */

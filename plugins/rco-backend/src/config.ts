@@ -6,6 +6,7 @@ import { GateConfig } from './gates/types';
 import { EVIDENCE_SOURCES } from './gates/sourcePolicy';
 import { EvidenceSource } from './database/EvidenceStore';
 import { normalizeEntityRef } from './lib/entityRefs';
+import { readRcoGroupRef } from '@helix-portal/plugin-rco-node';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
 export interface RcoConfig {
@@ -159,9 +160,12 @@ function readGateSources(config: Config | undefined) {
   return sources;
 }
 
-/** A group setting; unset or empty: undefined, which names nobody. */
-const readGroup = (config: Config | undefined, key: string) =>
-  config?.getOptionalString(key) || undefined;
+/**
+ * A group setting; unset: undefined, which names nobody. Read as the permission policy module
+ * reads it (readRcoGroupRef): trimmed, and a value that is not a full group or user ref throws
+ * at start, since it would match nobody while the start-up line says nothing is missing.
+ */
+const readGroup = readRcoGroupRef;
 
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');

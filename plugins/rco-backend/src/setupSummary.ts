@@ -1,5 +1,6 @@
 import { NO_CHECKPOINT_KEY } from './service/LedgerVerifier';
 import { RcoConfig } from './config';
+import { DecisionGroups } from './gates/fourEyes';
 
 /** What the plugin found configured at start (the parts it runs without). */
 export interface SetupFacts {
@@ -14,8 +15,11 @@ export interface SetupFacts {
   permissionsEnabled: boolean;
 }
 
-/** The group facts of a read configuration. */
-export const groupFacts = (config: RcoConfig) => ({
+/**
+ * The group facts of a read configuration: which decisions someone may make. The release
+ * service judges decisions with the same facts (a decision under an unset group does not count).
+ */
+export const groupFacts = (config: RcoConfig): DecisionGroups => ({
   signoffGroups: {
     po: !!config.signoffGroups.po,
     dpo: !!config.signoffGroups.dpo,
@@ -34,14 +38,18 @@ function missingSignoffGroups(groups: SetupFacts['signoffGroups']) {
     role => !groups[role],
   );
   if (!roles.length) return undefined;
+  // Every release has the dpo-signoff gate: without a DPO group no deploy passes preflight.
+  const dpo = roles.includes('dpo')
+    ? ', and without a dpo group no release passes the dpo-signoff gate'
+    : '';
   if (roles.length === 3) {
-    return 'no rco.signoffs.groups: nobody can sign off, so a release that needs sign-offs cannot pass';
+    return `no rco.signoffs.groups: nobody can sign off, so a release that needs sign-offs cannot pass${dpo}`;
   }
   return `no rco.signoffs.groups.${roles.join(
     '/',
   )}: nobody can sign off as ${roles.join(' or ')}, so a release that needs ${
     roles.length > 1 ? 'those sign-offs' : 'that sign-off'
-  } cannot pass`;
+  } cannot pass${dpo}`;
 }
 
 /**
@@ -71,6 +79,10 @@ export function describeMissingSetup(facts: SetupFacts): string | undefined {
   }
   if (!facts.breakGlassGroup) {
     missing.push('no rco.breakGlass.group: nobody can break glass');
+  } else if (!facts.signoffGroups.security) {
+    missing.push(
+      'no rco.signoffs.groups.security: break-glass overrides are announced only to the break-glass group',
+    );
   }
   if (!facts.permissionsEnabled) missing.push(NO_PERMISSIONS);
   if (!missing.length) return undefined;

@@ -228,6 +228,44 @@ describe('readRcoPolicyGroups', () => {
     ).toEqual(['group:default/privacy']);
   });
 
+  it.each([
+    ['signoffs.groups.dpo', { signoffs: { groups: { dpo: '   ' } } }, '   '],
+    ['waivers.group', { waivers: { group: 'security' } }, 'security'],
+    [
+      'breakGlass.group',
+      { breakGlass: { group: 'default/security' } },
+      'default/security',
+    ],
+    [
+      'signoffs.revokeGroup',
+      { signoffs: { revokeGroup: 'component:default/security' } },
+      'component:default/security',
+    ],
+  ])(
+    'refuses a malformed rco.%s at start instead of granting nobody silently',
+    (key, rco, value) => {
+      expect(() => readRcoPolicyGroups(new ConfigReader({ rco }))).toThrow(
+        `rco.${key}: "${value}" is not a full entity ref of a group or user such as group:default/security`,
+      );
+    },
+  );
+
+  it('trims group refs and accepts users', () => {
+    expect(
+      readRcoPolicyGroups(
+        new ConfigReader({
+          rco: {
+            waivers: { group: '  group:default/risk ' },
+            breakGlass: { group: 'user:default/oncall-lead' },
+          },
+        }),
+      ),
+    ).toMatchObject({
+      waiver: 'group:default/risk',
+      breakGlass: 'user:default/oncall-lead',
+    });
+  });
+
   it('reads the same keys as the rco plugin', () => {
     expect(
       readRcoPolicyGroups(

@@ -46,17 +46,45 @@ export interface RcoPolicyGroups {
   breakGlass?: string;
 }
 
+/** A full entity ref of a group or a user: kind, namespace and name. */
+const GROUP_REF = /^(group|user):[^\s:/]+\/[^\s:/]+$/i;
+
+/**
+ * Reads one rco group setting (for example `waivers.group`) from the `rco` config section, the
+ * way the rco backend plugin and {@link readRcoPolicyGroups} both read them. Unset: undefined,
+ * which names nobody. A value that is not a full entity ref of kind group or user (`security`,
+ * `default/security`, blank) throws an error naming the key: such a value matches no ownership
+ * ref, so it would silently grant nobody while the portal believes it named a group.
+ *
+ * @public
+ */
+export function readRcoGroupRef(
+  rco: Config | undefined,
+  key: string,
+): string | undefined {
+  const raw = rco?.getOptionalString(key);
+  if (raw === undefined) return undefined;
+  const value = raw.trim();
+  if (!GROUP_REF.test(value)) {
+    throw new Error(
+      `rco.${key}: "${raw}" is not a full entity ref of a group or user such as group:default/security`,
+    );
+  }
+  return value;
+}
+
 /**
  * Reads {@link RcoPolicyGroups} from the root config: rco.signoffs.groups.*,
  * rco.signoffs.revokeGroup, rco.waivers.group and rco.breakGlass.group. There are no defaults:
  * without an `rco` section (or without one of these keys) the decision it governs is denied to
- * everyone, as the rco backend plugin refuses it too.
+ * everyone, as the rco backend plugin refuses it too. A malformed value throws (see
+ * {@link readRcoGroupRef}).
  *
  * @public
  */
 export function readRcoPolicyGroups(config: Config): RcoPolicyGroups {
   const rco = config.getOptionalConfig('rco');
-  const group = (key: string) => rco?.getOptionalString(key) || undefined;
+  const group = (key: string) => readRcoGroupRef(rco, key);
   return {
     signoff: ['po', 'dpo', 'security']
       .map(role => group(`signoffs.groups.${role}`))

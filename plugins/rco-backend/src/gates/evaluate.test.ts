@@ -149,6 +149,35 @@ describe('evaluateRelease: waivers', () => {
   });
 });
 
+describe('evaluateRelease: waivers without rco.waivers.group', () => {
+  it('does not count a waiver once no waiver group is configured, and says why', () => {
+    const ctx = context([failingScan()], {
+      waivers: [
+        {
+          id: 'w1',
+          gate: 'image-scanning',
+          justification: 'not reachable',
+          grantedBy: 'user:default/sam',
+          createdAt: new Date(NOW.getTime() - DAY),
+          expiresAt: new Date(NOW.getTime() + DAY),
+        },
+      ],
+      groups: {
+        signoffGroups: { po: true, dpo: true, security: true },
+        waiverGroup: false,
+        breakGlassGroup: true,
+      },
+      release: { version: '1.3.2', digest: DIGEST, environment: 'production' },
+    });
+    const g = gate(ctx, 'image-scanning');
+    expect(g.status).toBe('fail');
+    expect(g.waiver).toBeUndefined();
+    expect(g.reasons).toContain(
+      'Waiver w1 by user:default/sam does not count: rco.waivers.group is not configured, so nobody may waive a gate',
+    );
+  });
+});
+
 describe('evaluateRelease: sources', () => {
   it("judges each gate on the sources it accepts and shows each item's source", () => {
     const g = gate(context([dryRun(1, 'human')]), 'migration-controls');

@@ -80,7 +80,7 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   }
   // A sign-off gate is passed by people signing: a waiver of it (one written to the table
   // directly, say; the API refuses them) is ignored.
-  const waiver = ctx.waivers.find(
+  const found = ctx.waivers.find(
     w =>
       w.gate === gate &&
       !isSignoffGate(gate) &&
@@ -89,6 +89,14 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
       (!w.environment || w.environment === ctx.release.environment) &&
       (!w.releaseVersion || w.releaseVersion === ctx.release.version),
   );
+  // A waiver counts only while rco.waivers.group names who may grant one.
+  const waiverCounts = !ctx.groups || ctx.groups.waiverGroup;
+  const waiver = waiverCounts ? found : undefined;
+  if (found && !waiverCounts && status !== 'pass') {
+    reasons.push(
+      `Waiver ${found.id} by ${found.grantedBy} does not count: rco.waivers.group is not configured, so nobody may waive a gate`,
+    );
+  }
   if (waiver && status !== 'pass') {
     reasons.unshift(
       `Waived by ${waiver.grantedBy} until ${waiver.expiresAt.toISOString()}: ${
@@ -168,6 +176,7 @@ function pillarsOf(
     signoffs: ctx.signoffs,
     release: ctx.release,
     requester: ctx.requester,
+    groups: ctx.groups,
   });
   const signed = (role: 'po' | 'dpo' | 'security') =>
     verdict.roles[role].status === 'approved';

@@ -181,6 +181,33 @@ describe('fourEyes', () => {
     expect(verdict.roles.dpo.reason ?? '').toMatch(reason ?? /^$/);
   });
 
+  it('counts no decision of a role whose group is not configured, shows them and says why', () => {
+    const verdict = fourEyes({
+      signoffs: [s('a', DANA, 'approved'), s('r', OMAR, 'rejected')],
+      release: RELEASE,
+      requester: ALICE,
+      groups: {
+        signoffGroups: { po: true, dpo: false, security: true },
+        waiverGroup: true,
+        breakGlassGroup: true,
+      },
+    });
+    expect(verdict.roles.dpo).toMatchObject({
+      status: 'missing',
+      reason:
+        'Nobody may sign off as DPO: rco.signoffs.groups.dpo is not configured',
+      approvals: [],
+      rejections: [],
+    });
+    expect(verdict.roles.dpo.notCounted.map(n => n.id).sort()).toEqual([
+      'a',
+      'r',
+    ]);
+    expect(verdict.roles.dpo.notCounted[0].why).toMatch(
+      /rco\.signoffs\.groups\.dpo is not configured/,
+    );
+  });
+
   it('is missing for a release without version or digest', () => {
     const verdict = fourEyes({
       signoffs: [s('a', DANA, 'approved')],

@@ -21,6 +21,27 @@ export const SIGNOFF_GATES: readonly GateId[] = ['dpo-signoff'];
 export const isSignoffGate = (gate: string) =>
   (SIGNOFF_GATES as readonly string[]).includes(gate);
 
+/**
+ * Which decisions someone may make today: the groups rco config names. A decision recorded
+ * under a group that is no longer configured does not count (the configuration names nobody who
+ * may grant it), wherever decisions are judged. Absent: every group is configured (unit tests).
+ */
+export interface DecisionGroups {
+  signoffGroups: Record<SignoffRole, boolean>;
+  waiverGroup: boolean;
+  breakGlassGroup: boolean;
+}
+
+/** Whether a role's sign-offs count: its group is configured. */
+export const roleConfigured = (
+  groups: DecisionGroups | undefined,
+  role: SignoffRole,
+) => !groups || groups.signoffGroups[role];
+
+/** Why a role without a group blocks whatever anyone signed. */
+export const nobodySignsOff = (role: SignoffRole) =>
+  `Nobody may sign off as ${ROLE_TITLE[role]}: rco.signoffs.groups.${role} is not configured`;
+
 /** Whether two actor refs name the same person (entity refs compare case-insensitively). */
 export const sameActor = (a?: string, b?: string) =>
   !!a && !!b && a.toLowerCase() === b.toLowerCase();
@@ -106,11 +127,27 @@ export function fourEyes(input: {
   requester?: string;
   /** Who confirms the deploy (the operation's requester); unknown for the status. */
   confirmer?: string;
+  /** The configured groups: a role without one counts no decision. */
+  groups?: DecisionGroups;
 }): FourEyesVerdict {
   const { release, requester, confirmer } = input;
   const standing = standingDecisions(input.signoffs, release);
   const judge = (role: SignoffRole): RoleVerdict => {
     const mine = standing.filter(s => s.role === role);
+    const title = ROLE_TITLE[role];
+    if (!roleConfigured(input.groups, role)) {
+      // Shown, not counted: whoever signed was in a group the configuration no longer names.
+      return {
+        status: 'missing',
+        reason: nobodySignsOff(role),
+        approvals: [],
+        rejections: [],
+        notCounted: mine.map(s => ({
+          ...s,
+          why: `signed as ${title}, but rco.signoffs.groups.${role} is not configured: no ${title} sign-off counts`,
+        })),
+      };
+    }
     const rejections = mine.filter(s => s.decision === 'rejected');
     const approvals: StandingDecision[] = [];
     const notCounted: RoleVerdict['notCounted'] = [];
@@ -119,7 +156,6 @@ export function fourEyes(input: {
       if (why) notCounted.push({ ...s, why });
       else approvals.push(s);
     }
-    const title = ROLE_TITLE[role];
     if (!release.version || !release.digest) {
       return {
         status: 'missing',

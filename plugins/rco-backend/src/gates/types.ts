@@ -1,5 +1,6 @@
 import { GateId, GateStatus, Runbook } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord, EvidenceSource } from '../database/EvidenceStore';
+import type { DecisionGroups } from './fourEyes';
 
 /** A sign-off decision as the gates read it. */
 export interface SignoffRecord {
@@ -57,6 +58,8 @@ export interface GateContext {
   waivers: WaiverRecord[];
   /** Who asked for the release, for the four-eyes rule. */
   requester?: string;
+  /** The configured groups: waivers and sign-offs of an unset one do not count. */
+  groups?: DecisionGroups;
   now: Date;
   /** The maximum evidence age in force for the gate being judged (set by evaluate). */
   maxAge?: string;

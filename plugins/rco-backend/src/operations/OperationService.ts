@@ -311,18 +311,20 @@ export class OperationService {
     confirmer = op.requestedBy,
   ) {
     const env = this.o.environments.get(op.environment);
-    const [{ status, signoffs, requester }, override] = await Promise.all([
-      this.o.releases.judge(entity, {
-        ...op.release,
-        environment: op.environment,
-      }),
-      this.o.overrides.findActive(op.entityRef, op.environment, op.release),
-    ]);
+    const [{ status, signoffs, requester, groups }, override] =
+      await Promise.all([
+        this.o.releases.judge(entity, {
+          ...op.release,
+          environment: op.environment,
+        }),
+        this.o.overrides.findActive(op.entityRef, op.environment, op.release),
+      ]);
     return preflight({
       status,
       signoffs,
       requester,
       confirmer,
+      groups,
       requiredSignoffs: env.requiredSignoffs,
       override,
       now: new Date(),

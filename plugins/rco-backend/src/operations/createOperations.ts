@@ -99,6 +99,7 @@ export async function createOperations(deps: {
     evidenceService: deps.evidenceService,
     logger: deps.logger,
     securityGroup: rcoConfig.signoffGroups.security,
+    breakGlassGroup: rcoConfig.breakGlassGroup,
     channels: new SignalChannels(deps.db),
     releases: deps.releases,
   });

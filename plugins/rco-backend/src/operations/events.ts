@@ -37,8 +37,10 @@ export class OperationNotifier implements OperationEvents {
       notifications: NotificationService;
       evidenceService: EvidenceService;
       logger: LoggerService;
-      /** rco.signoffs.groups.security; unset: nobody to tell about break-glass overrides. */
+      /** rco.signoffs.groups.security: told about break-glass overrides. */
       securityGroup?: string;
+      /** rco.breakGlass.group: told instead when no Security group is configured. */
+      breakGlassGroup?: string;
       channels: SignalChannels;
       /** The release cache of this instance, told when a dry-run becomes evidence. */
       releases: { invalidate(entityRef: string): void };
@@ -126,10 +128,22 @@ export class OperationNotifier implements OperationEvents {
   }
 
   async breakGlass(override: OverrideRecord) {
-    // No default group: a catalog group merely named `security` is not told.
-    if (!this.o.securityGroup) return;
+    // No default group: a catalog group merely named `security` is not told. Without a Security
+    // group the break-glass group hears of it (its other members, at least, see who broke glass)
+    // and the log says Security was not told. An override is only recorded with that group set.
+    const recipient = this.o.securityGroup ?? this.o.breakGlassGroup;
+    if (!this.o.securityGroup) {
+      this.o.logger.warn(
+        `Break-glass override ${override.id} for ${override.entityRef} in ${
+          override.environment
+        } by ${override.createdBy} was announced to ${
+          recipient ?? 'nobody'
+        }, not to Security: rco.signoffs.groups.security is not configured`,
+      );
+    }
+    if (!recipient) return;
     await this.o.notifications.send({
-      recipients: { type: 'entity', entityRef: this.o.securityGroup },
+      recipients: { type: 'entity', entityRef: recipient },
       payload: {
         title: `Break-glass override for ${override.entityRef} in ${override.environment}`,
         description: `${override.createdBy}: ${

@@ -5,6 +5,20 @@ import {
 import { OverrideRecord } from '../database/OverrideStore';
 import { SignoffRecord } from '../gates/types';
 import { preflight } from './preflight';
+import { DecisionGroups } from '../gates/fourEyes';
+
+/** Every group configured but the ones named. */
+const groupsWithout = (
+  ...unset: Array<'po' | 'dpo' | 'security' | 'waiver' | 'breakGlass'>
+): DecisionGroups => ({
+  signoffGroups: {
+    po: !unset.includes('po'),
+    dpo: !unset.includes('dpo'),
+    security: !unset.includes('security'),
+  },
+  waiverGroup: !unset.includes('waiver'),
+  breakGlassGroup: !unset.includes('breakGlass'),
+});
 
 const RELEASE = { version: '1.5.0', digest: 'sha256:aaa' };
 const ALICE = 'user:default/alice';
@@ -59,6 +73,7 @@ type Case = {
   confirmer?: string;
   required?: Array<'po' | 'dpo' | 'security'>;
   override?: OverrideRecord;
+  groups?: DecisionGroups;
   allowed: boolean;
   missing?: string[];
   reason?: RegExp;
@@ -211,6 +226,44 @@ describe('preflight', () => {
         missing: [],
       },
     ],
+    [
+      'a break-glass override lifts nothing once rco.breakGlass.group is unset',
+      {
+        failing: { 'image-scanning': 'fail' },
+        signoffs: all,
+        requester: ALICE,
+        override: override(),
+        groups: groupsWithout('breakGlass'),
+        allowed: false,
+        reason:
+          /Break-glass override o1 by user:default\/mei does not count: rco\.breakGlass\.group is not configured/,
+      },
+    ],
+    [
+      'sign-offs of a role whose group is unset do not count, and the reason says nobody may sign',
+      {
+        signoffs: all,
+        requester: ALICE,
+        required: ['security'],
+        groups: groupsWithout('security'),
+        allowed: false,
+        missing: ['security'],
+        reason:
+          /Nobody may sign off as Security: rco\.signoffs\.groups\.security is not configured/,
+      },
+    ],
+    [
+      'a blocking dpo-signoff gate without a DPO group says nobody may sign off as DPO',
+      {
+        failing: { 'dpo-signoff': 'missing' },
+        signoffs: all,
+        requester: ALICE,
+        groups: groupsWithout('dpo'),
+        allowed: false,
+        reason:
+          /Nobody may sign off as DPO: rco\.signoffs\.groups\.dpo is not configured/,
+      },
+    ],
   ])('%s', (_name, c) => {
     const result = preflight({
       status: status(c.failing),
@@ -219,6 +272,7 @@ describe('preflight', () => {
       confirmer: c.confirmer,
       requiredSignoffs: c.required ?? [],
       override: c.override,
+      groups: c.groups,
       now: NOW,
     });
     expect(result.allowed).toBe(c.allowed);

@@ -4,7 +4,10 @@ import {
 } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
+  DecisionGroups,
   fourEyes,
+  nobodySignsOff,
+  roleConfigured,
   sameActor,
   SignoffRole,
   unapprovedRoles,
@@ -40,11 +43,17 @@ export function preflight(options: {
   confirmer?: string;
   requiredSignoffs: Role[];
   override?: OverrideRecord;
+  /** The configured groups (ReleaseService.judge): decisions under an unset one do not count. */
+  groups?: DecisionGroups;
   now: Date;
 }): PreflightResult {
-  const { status, requester } = options;
+  const { status, requester, groups } = options;
+  // An override counts only while rco.breakGlass.group names who may record one.
+  const breakGlassConfigured = !groups || groups.breakGlassGroup;
   const override =
-    options.override && sameActor(options.override.createdBy, requester)
+    !options.override ||
+    !breakGlassConfigured ||
+    sameActor(options.override.createdBy, requester)
       ? undefined
       : options.override;
   const verdict = fourEyes({
@@ -52,6 +61,7 @@ export function preflight(options: {
     release: status.release,
     requester,
     confirmer: options.confirmer,
+    groups,
   });
   // The status judged the sign-off gate without knowing who deploys: judged again here with the
   // confirmer, whose own DPO approval does not count.
@@ -77,7 +87,11 @@ export function preflight(options: {
   const unapproved = unapprovedRoles(verdict, options.requiredSignoffs);
   const missingSignoffs = unapproved.map(u => u.role);
   const reasons: string[] = [];
-  if (options.override && !override) {
+  if (options.override && !breakGlassConfigured) {
+    reasons.push(
+      `Break-glass override ${options.override.id} by ${options.override.createdBy} does not count: rco.breakGlass.group is not configured, so nobody may break glass`,
+    );
+  } else if (options.override && !override) {
     reasons.push(
       `Break-glass override ${options.override.id} was recorded by ${requester}, who requested the release: it does not count (four eyes)`,
     );
@@ -98,6 +112,10 @@ export function preflight(options: {
   if (judged.some((g, i) => g !== status.gates[i])) {
     reasons.push(verdict.roles.dpo.reason ?? '');
   }
+  // A sign-off gate nobody may pass says why, not just that it is missing.
+  if (blockingGates.includes('dpo-signoff') && !roleConfigured(groups, 'dpo')) {
+    reasons.push(nobodySignsOff('dpo'));
+  }
   if (missingSignoffs.length) {
     reasons.push(
       `Missing sign-offs of ${
@@ -108,6 +126,7 @@ export function preflight(options: {
     for (const u of unapproved) {
       if (
         verdict.roles[u.role].notCounted.length ||
+        !roleConfigured(groups, u.role) ||
         u.reason.includes('rejected')
       )
         reasons.push(u.reason);

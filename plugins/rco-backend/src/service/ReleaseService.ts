@@ -15,6 +15,7 @@ import { evaluateRelease } from '../gates/evaluate';
 import { ReleaseRef } from '../gates/types';
 import { RcoConfig } from '../config';
 import { RunbookService } from './RunbookService';
+import { groupFacts } from '../setupSummary';
 
 const LEDGER_CHECK_TTL_MS = 60_000;
 const STATUS_CACHE_TTL_MS = 60_000;
@@ -48,9 +49,15 @@ export class ReleaseService {
     return (await this.judge(entity, release, now)).status;
   }
 
-  /** The release's status with the sign-offs and requester it was judged on (preflight). */
+  /**
+   * The release's status with the sign-offs, requester and configured groups it was judged on
+   * (preflight and the page judge four eyes and overrides with the same groups). This is where
+   * decisions enter evaluation: waivers, sign-offs and (through preflight) overrides made under a
+   * group the configuration no longer names do not count.
+   */
   async judge(entity: Entity, release: ReleaseRef, now = new Date()) {
     const entityRef = stringifyEntityRef(entity);
+    const groups = groupFacts(this.config);
     const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] =
       await Promise.all([
         this.runbooks
@@ -78,6 +85,7 @@ export class ReleaseService {
         signoffs,
         waivers,
         requester,
+        groups,
         now,
         config: this.config.gates,
       },
@@ -90,7 +98,7 @@ export class ReleaseService {
             0,
       },
     );
-    return { status, signoffs, requester };
+    return { status, signoffs, requester, groups };
   }
 
   /** The newest release the entity has evidence for, when the caller names none. */

@@ -185,6 +185,7 @@ export function registerReleaseRoutes(
       status,
       signoffs: recorded,
       requester,
+      groups,
     } = await o.releases.judge(entity, {
       ...release,
       environment: req.query.environment,
@@ -196,6 +197,7 @@ export function registerReleaseRoutes(
       release: status.release,
       requester,
       confirmer: o.access.actorOf(await credentials(req)),
+      groups,
     });
     res.json({ ...status, fourEyes: fourEyesView(verdict) } as any);
   });

@@ -97,10 +97,12 @@ describe('describeMissingSetup', () => {
       breakGlassGroup: false,
     })!;
     expect(line).toContain(
-      'no rco.signoffs.groups: nobody can sign off, so a release that needs sign-offs cannot pass',
+      'no rco.signoffs.groups: nobody can sign off, so a release that needs sign-offs cannot pass, and without a dpo group no release passes the dpo-signoff gate',
     );
     expect(line).toContain('no rco.waivers.group: nobody can waive a gate');
     expect(line).toContain('no rco.breakGlass.group: nobody can break glass');
+    // Nobody breaks glass, so there is no announcement to miss.
+    expect(line).not.toContain('announced');
     expect(line).not.toMatch(/\n/);
   });
 
@@ -111,7 +113,7 @@ describe('describeMissingSetup', () => {
         signoffGroups: { po: false, dpo: true, security: false },
       }),
     ).toMatch(
-      /no rco\.signoffs\.groups\.po\/security: nobody can sign off as po or security, so a release that needs those sign-offs cannot pass$/,
+      /no rco\.signoffs\.groups\.po\/security: nobody can sign off as po or security, so a release that needs those sign-offs cannot pass; no rco\.signoffs\.groups\.security: break-glass overrides are announced only to the break-glass group$/,
     );
     expect(
       describeMissingSetup({
@@ -119,7 +121,7 @@ describe('describeMissingSetup', () => {
         signoffGroups: { po: true, dpo: false, security: true },
       }),
     ).toMatch(
-      /no rco\.signoffs\.groups\.dpo: nobody can sign off as dpo, so a release that needs that sign-off cannot pass$/,
+      /no rco\.signoffs\.groups\.dpo: nobody can sign off as dpo, so a release that needs that sign-off cannot pass, and without a dpo group no release passes the dpo-signoff gate$/,
     );
   });
 

@@ -1,5 +1,5 @@
 import { shortDigest } from '../helpers';
-import { fourEyes } from '../fourEyes';
+import { fourEyes, nobodySignsOff, roleConfigured } from '../fourEyes';
 import { missing, Rule } from './shared';
 
 /**
@@ -9,6 +9,9 @@ import { missing, Rule } from './shared';
  */
 export const dpoSignoff: Rule = ctx => {
   const { version, digest } = ctx.release;
+  // Before anything else: no group, no DPO, so nothing anyone signs passes this gate.
+  if (!roleConfigured(ctx.groups, 'dpo'))
+    return missing([nobodySignsOff('dpo')]);
   if (!version || !digest)
     return missing([
       'Sign-offs bind to a release: give its version and digest',
