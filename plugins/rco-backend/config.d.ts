@@ -34,8 +34,10 @@ export interface Config {
     signoffs?: {
       /**
        * Group whose members may sign for each role, e.g. group:default/dpo. No defaults: a role
-       * without a group names nobody, so a release that needs its sign-off cannot pass. The
-       * security group is also told about break-glass overrides.
+       * without a group names nobody, so a release that needs its sign-off cannot pass, and
+       * sign-offs given while it was set stop counting. The security group is also told about
+       * break-glass overrides (without one, the break-glass group is). Every rco group setting
+       * is a full entity ref of a group or user; any other value stops the backend at start.
        */
       groups?: { po?: string; dpo?: string; security?: string };
       /**
@@ -45,7 +47,7 @@ export interface Config {
       revokeGroup?: string;
     };
     waivers?: {
-      /** Group whose members may waive a gate. No default: unset, nobody waives. */
+      /** Group whose members may waive a gate. No default: unset, nobody waives and no waiver counts. */
       group?: string;
       /** Longest waiver, ISO 8601. Default P7D. */
       maxDuration?: string;
@@ -140,7 +142,7 @@ export interface Config {
       historyCacheTtl?: string;
     };
     breakGlass?: {
-      /** Group whose members may record break-glass overrides. No default: unset, nobody breaks glass. */
+      /** Group whose members may record break-glass overrides. No default: unset, nobody breaks glass and no override counts. */
       group?: string;
       /** Longest override, ISO 8601. Default PT4H. */
       maxDuration?: string;
