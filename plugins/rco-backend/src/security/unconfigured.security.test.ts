@@ -1,14 +1,6 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { rcoPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { governedEntity } from '../__testUtils__/fixtures';
+import { startBarePortal, SVC } from '../__testUtils__/barePortal';
 import {
   asUser,
   RCO,
@@ -28,8 +20,6 @@ import { resetSimulatedCluster } from '../drivers/simulated/SimulatedDriver';
 const databases = createTestDatabases();
 jest.setTimeout(120_000);
 
-const SVC = '/api/rco/entities/component/default/svc';
-
 /** Catalog members of groups that are common names in any organisation. */
 const people: Record<string, string[]> = {
   'user:default/alice': ['group:default/svc-team'],
@@ -40,37 +30,11 @@ const people: Record<string, string[]> = {
 };
 
 async function startPortal(databaseId: any, rco?: object) {
-  const knex = await databases.init(databaseId);
-  const backend = await startTestBackend({
-    features: [
-      rcoPlugin,
-      mockServices.database.factory({ knex }),
-      mockServices.logger.factory(),
-      mockServices.rootConfig.factory({
-        data: { backend: { baseUrl: 'http://localhost:7007' }, rco },
-      }),
-      catalogServiceMock.factory({
-        entities: [
-          governedEntity('svc', 'url:https://example.test/c.yaml', {}),
-        ],
-      }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      createServiceFactory({
-        service: coreServices.userInfo,
-        deps: {},
-        factory: () => ({
-          getUserInfo: async (credentials: any) => ({
-            userEntityRef: credentials.principal.userEntityRef,
-            ownershipEntityRefs: [
-              credentials.principal.userEntityRef,
-              ...(people[credentials.principal.userEntityRef] ?? []),
-            ],
-          }),
-        }),
-      }),
-    ],
+  return startBarePortal({
+    knex: await databases.init(databaseId),
+    rco,
+    groupsOf: ref => people[ref] ?? [],
   });
-  return { app: backend.server, backend };
 }
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();

@@ -1,14 +1,7 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { rcoPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { governedEntity } from '../__testUtils__/fixtures';
+import { startBarePortal, SVC } from '../__testUtils__/barePortal';
 import {
   asUser,
   EXAMPLE_GROUPS,
@@ -20,47 +13,20 @@ import { describeMissingSetup, NO_PERMISSIONS } from '../setupSummary';
 const databases = createTestDatabases();
 jest.setTimeout(120_000);
 
-const SVC = '/api/rco/entities/component/default/svc';
-
 /**
  * An app that adds the backend plugin and nothing else of rco: no `rco` section, no `kubernetes`
  * section, no signals or notifications backend (their service refs' default factories), a
  * permission policy that allows everything and a catalog with one unannotated component.
  */
 async function startUnconfigured(databaseId: any, rco?: object) {
-  const knex = await databases.init(databaseId);
   const logger = mockServices.logger.mock();
-  const backend = await startTestBackend({
-    features: [
-      rcoPlugin,
-      mockServices.database.factory({ knex }),
-      logger.factory,
-      mockServices.rootConfig.factory({
-        data: { backend: { baseUrl: 'http://localhost:7007' }, rco },
-      }),
-      catalogServiceMock.factory({
-        entities: [
-          governedEntity('svc', 'url:https://example.test/c.yaml', {}),
-        ],
-      }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      createServiceFactory({
-        service: coreServices.userInfo,
-        deps: {},
-        factory: () => ({
-          getUserInfo: async (credentials: any) => ({
-            userEntityRef: credentials.principal.userEntityRef,
-            ownershipEntityRefs: [
-              credentials.principal.userEntityRef,
-              'group:default/rco-team',
-              'group:default/break-glass',
-            ],
-          }),
-        }),
-      }),
-    ],
+  const { app } = await startBarePortal({
+    knex: await databases.init(databaseId),
+    rco,
+    logger,
+    groupsOf: () => ['group:default/rco-team', 'group:default/break-glass'],
   });
-  return { app: backend.server, logger };
+  return { app, logger };
 }
 
 /** A portal with everything configured. */
