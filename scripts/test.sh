@@ -10,7 +10,7 @@ set +e
 export CI="${CI:-true}"
 
 logs="$(mktemp -d)"
-step() { echo; echo "=== $* ==="; }
+step() { echo; echo "=== $* === ($(date -u +%T))"; }
 failed_steps=()
 
 step "install"
@@ -74,5 +74,6 @@ if [ ${#failed_steps[@]} -gt 0 ]; then
   [ "$failed" -eq 0 ] && failed=${#failed_steps[@]}
 fi
 rm -rf "$logs"
+echo "finished at $(date -u +%T)"
 echo "$passed passed, $failed failed"
 [ ${#failed_steps[@]} -eq 0 ]
