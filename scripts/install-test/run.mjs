@@ -107,12 +107,17 @@ function packAll() {
     if (pkg.private) continue;
     say(`build and pack ${pkg.name}`);
     sh('yarn build', { cwd: pkgDir, log: 'pack' });
-    const out = path.join(
-      packs,
-      `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`,
-    );
-    sh(`yarn pack --out ${JSON.stringify(out)}`, { cwd: pkgDir, log: 'pack' });
-    tarballs[pkg.name] = out;
+    // `npm pack`, as the issue asks and as a registry gets it: its prepack/postpack scripts
+    // (backstage-cli package prepack) point main, types and exports at dist. Unlike `yarn pack`
+    // it leaves a `workspace:` range as it is, which checkOwnRanges refuses.
+    const file = sh(
+      `npm pack --silent --pack-destination ${JSON.stringify(packs)}`,
+      { cwd: pkgDir, log: 'pack' },
+    )
+      .trim()
+      .split('\n')
+      .pop();
+    tarballs[pkg.name] = path.join(packs, file);
   }
   checkOwnRanges(tarballs);
   return tarballs;
