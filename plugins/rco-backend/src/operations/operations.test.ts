@@ -60,6 +60,7 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     expect(list.body.items[0].gateSnapshot.gates).toHaveLength(10);
     const ledger = await knex('rco_ledger')
       .where('entry_type', 'like', 'operation%')
+      .orderBy('seq')
       .select('entry_type');
     expect(ledger.map(r => r.entry_type)).toEqual([
       'operation-requested',
@@ -173,8 +174,10 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
         s => s.channel === channel && s.message.state === 'succeeded',
       ),
     ).toBe(true);
+    // In the order appended: without ORDER BY, PostgreSQL may return them in another order.
     const states = await knex('rco_ledger')
       .where({ entry_type: 'operation-state' })
+      .orderBy('seq')
       .select('payload');
     expect(states.map(r => JSON.parse(r.payload).to)).toEqual([
       'preflight',
