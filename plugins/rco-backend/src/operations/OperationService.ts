@@ -601,6 +601,19 @@ export class OperationService {
       throw new ConflictError(`Operation ${op.id} is not paused for promotion`);
     }
     const target = await this.pinned(entity, op);
+    // Judged again, as at confirmation: a waiver, an override or a sign-off withdrawn (or new
+    // failing evidence) while the canary waited must not carry it to full traffic. The canary
+    // stays paused; its owner can abort it or clear what blocks it.
+    if (op.type === 'deploy') {
+      const again = await this.judge(entity, op, op.confirmedBy);
+      if (!again.allowed) {
+        throw new PreflightBlockedError(
+          `Not promoted: since the deploy was confirmed, ${again.reasons.join(
+            '. ',
+          )}. Operation ${op.id} stays paused.`,
+        );
+      }
+    }
     if (!(await this.o.store.startPromotion(op.id, actor))) {
       throw new ConflictError(
         `Operation ${op.id} is no longer paused for promotion`,

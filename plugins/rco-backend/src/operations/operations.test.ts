@@ -72,6 +72,42 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     await backend.stop();
   });
 
+  it('refuses to promote a paused canary once a waiver it ran under is revoked: judged again, stays paused', async () => {
+    const knex = await databases.init(databaseId);
+    const { app, backend } = await startOperationsBackend(knex);
+    await waiveAllGates(app);
+    const created = await deploy(app);
+    expect(created.status).toBe(202);
+    const op = created.body;
+    await post(app, `${op.id}/confirm`, { confirmation: 'rco' }).expect(200);
+    await waitFor(app, op.id, o => o.progress?.phase === 'paused');
+    // While the canary waits, Security withdraws the image-scanning waiver.
+    const waivers = await request(app)
+      .get(`${RCO}/waivers`)
+      .set('Authorization', asUser('alice'))
+      .expect(200);
+    const scanning = waivers.body.items.find(
+      (w: any) => w.gate === 'image-scanning' && !w.revokedAt,
+    );
+    await request(app)
+      .post(`/api/rco/waivers/${scanning.id}/revoke`)
+      .set('Authorization', asUser('sam'))
+      .send({})
+      .expect(200);
+    const promoted = await post(app, `${op.id}/promote`);
+    expect(promoted.status).toBe(409);
+    expect(promoted.body.error.message).toMatch(/image-scanning/);
+    const after = await request(app)
+      .get(`/api/rco/operations/${op.id}`)
+      .set('Authorization', asUser('alice'))
+      .expect(200);
+    expect(after.body).toMatchObject({
+      state: 'running',
+      progress: { phase: 'paused' },
+    });
+    await backend.stop();
+  });
+
   it('deploys through confirmation, a canary pause and promotion; owners are notified', async () => {
     const knex = await databases.init(databaseId);
     const { app, backend, sent } = await startOperationsBackend(knex);
