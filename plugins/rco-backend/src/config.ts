@@ -160,13 +160,9 @@ function readGateSources(config: Config | undefined) {
   return sources;
 }
 
-/**
- * A group setting; unset: undefined, which names nobody. Read as the permission policy module
- * reads it (readRcoGroupRef): trimmed, and a value that is not a full group or user ref throws
- * at start, since it would match nobody while the start-up line says nothing is missing.
- */
-const readGroup = readRcoGroupRef;
-
+// Group settings (sign-offs, waivers, break-glass): read as the permission policy module reads
+// them (readRcoGroupRef): unset names nobody; a value that is not a full group or user ref stops
+// the start, since it would match nobody while the start-up line says nothing is missing.
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');
   const maxAge: Partial<Record<GateId, string>> = {};
@@ -200,18 +196,18 @@ export function readRcoConfig(root: Config): RcoConfig {
       config?.getOptionalNumber('evidence.maxUploadBytes') ?? 10 * 1024 * 1024,
     // No defaults: a group this section does not name grants nothing (see RcoConfig).
     signoffGroups: {
-      po: readGroup(config, 'signoffs.groups.po'),
-      dpo: readGroup(config, 'signoffs.groups.dpo'),
-      security: readGroup(config, 'signoffs.groups.security'),
+      po: readRcoGroupRef(config, 'signoffs.groups.po'),
+      dpo: readRcoGroupRef(config, 'signoffs.groups.dpo'),
+      security: readRcoGroupRef(config, 'signoffs.groups.security'),
     },
-    signoffRevokeGroup: readGroup(config, 'signoffs.revokeGroup'),
-    waiverGroup: readGroup(config, 'waivers.group'),
+    signoffRevokeGroup: readRcoGroupRef(config, 'signoffs.revokeGroup'),
+    waiverGroup: readRcoGroupRef(config, 'waivers.group'),
     waiverMaxDuration: config
       ? iso(config, 'waivers.maxDuration', 'P7D')
       : Duration.fromISO('P7D'),
     ciSubjects: readCiSubjects(config),
     demoEvidence: config?.getOptionalBoolean('demoEvidence') ?? false,
-    breakGlassGroup: readGroup(config, 'breakGlass.group'),
+    breakGlassGroup: readRcoGroupRef(config, 'breakGlass.group'),
     breakGlassMaxDuration: config
       ? iso(config, 'breakGlass.maxDuration', 'PT4H')
       : Duration.fromISO('PT4H'),

@@ -9,6 +9,22 @@ import { Knex } from 'knex';
 import { rcoPlugin } from '../plugin';
 import { governedEntity } from './fixtures';
 
+/** The catalog's user info in tests: a user owns their own ref and the groups `groupsOf` names. */
+export const userInfoFrom = (groupsOf: (userEntityRef: string) => string[]) =>
+  createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      getUserInfo: async (credentials: any) => ({
+        userEntityRef: credentials.principal.userEntityRef,
+        ownershipEntityRefs: [
+          credentials.principal.userEntityRef,
+          ...groupsOf(credentials.principal.userEntityRef),
+        ],
+      }),
+    }),
+  });
+
 /** The one governed entity of a bare portal. */
 export const SVC = '/api/rco/entities/component/default/svc';
 
@@ -42,19 +58,7 @@ export async function startBarePortal(options: {
         ],
       }),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      createServiceFactory({
-        service: coreServices.userInfo,
-        deps: {},
-        factory: () => ({
-          getUserInfo: async (credentials: any) => ({
-            userEntityRef: credentials.principal.userEntityRef,
-            ownershipEntityRefs: [
-              credentials.principal.userEntityRef,
-              ...options.groupsOf(credentials.principal.userEntityRef),
-            ],
-          }),
-        }),
-      }),
+      userInfoFrom(options.groupsOf),
     ],
   });
   return { app: backend.server, backend };

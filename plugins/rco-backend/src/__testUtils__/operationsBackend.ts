@@ -1,3 +1,4 @@
+import { userInfoFrom } from './barePortal';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   coreServices,
@@ -204,19 +205,7 @@ export async function startOperationsBackend(
             ) => requests.map(r => ({ result: decide(r, credentials) })),
           } as any),
       }),
-      createServiceFactory({
-        service: coreServices.userInfo,
-        deps: {},
-        factory: () => ({
-          getUserInfo: async (credentials: any) => ({
-            userEntityRef: credentials.principal.userEntityRef,
-            ownershipEntityRefs: [
-              credentials.principal.userEntityRef,
-              ...(people[credentials.principal.userEntityRef] ?? []),
-            ],
-          }),
-        }),
-      }),
+      userInfoFrom(ref => people[ref] ?? []),
       createServiceFactory({
         service: signalsServiceRef,
         deps: {},

@@ -39,7 +39,12 @@ export class ReleaseService {
     private readonly catalog: CatalogService,
     /** How many environments deploy through the console (for the human-first pillar). */
     private readonly deployEnvironments = 0,
-  ) {}
+  ) {
+    this.groups = groupFacts(config);
+  }
+
+  /** Which groups the configuration names; read once, as the configuration is. */
+  private readonly groups: ReturnType<typeof groupFacts>;
 
   async status(
     entity: Entity,
@@ -57,7 +62,7 @@ export class ReleaseService {
    */
   async judge(entity: Entity, release: ReleaseRef, now = new Date()) {
     const entityRef = stringifyEntityRef(entity);
-    const groups = groupFacts(this.config);
+    const groups = this.groups;
     const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] =
       await Promise.all([
         this.runbooks
