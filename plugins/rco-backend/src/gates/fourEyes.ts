@@ -22,9 +22,11 @@ export const isSignoffGate = (gate: string) =>
   (SIGNOFF_GATES as readonly string[]).includes(gate);
 
 /**
- * Which decisions someone may make today: the groups rco config names. A decision recorded
- * under a group that is no longer configured does not count (the configuration names nobody who
- * may grant it), wherever decisions are judged. Absent: every group is configured (unit tests).
+ * Which decisions someone may make today: whether rco config names each group. A decision of a
+ * kind whose group is now unset does not count (the configuration names nobody who may grant
+ * it), wherever decisions are judged. Only unset counts: a group changed to another one keeps
+ * the decisions made under the old one, which its new members may revoke. Absent: every group is
+ * configured (unit tests).
  */
 export interface DecisionGroups {
   signoffGroups: Record<SignoffRole, boolean>;
