@@ -91,6 +91,74 @@ export interface GateEvidenceRef {
   submitter?: string;
   /** Set when the document names no image: only its uploader says which image it is about. */
   imageAssertedBy?: string;
+  /** What the evidence is about: image evidence counts in every environment, cluster state in one. */
+  scope?: EvidenceScope;
+}
+
+/** A person the page can name: their catalog ref and display name. @public */
+export interface PersonView {
+  ref: string;
+  /** The catalog's display name (spec.profile.displayName, title or name). */
+  name: string;
+}
+
+/**
+ * One thing that would move a gate towards passing, as an action a person (or a pipeline) can
+ * take. The status API serves them so the page, the CLI and assistants say the same thing.
+ *
+ * @public
+ */
+export interface GateNextStep {
+  /**
+   * upload: CI uploads a document (command filled in); rollback-dry-run and request-release: the
+   * page can do it with a button; signoff and waive: named people decide; configure: the
+   * portal's operators must set something first; fix: change the service, then upload again.
+   */
+  action:
+    | 'upload'
+    | 'rollback-dry-run'
+    | 'request-release'
+    | 'signoff'
+    | 'waive'
+    | 'configure'
+    | 'fix';
+  /** The step in words a person can act on. */
+  text: string;
+  /** upload/fix: the evidence kind wanted. */
+  kind?: string;
+  /** Whether the evidence is per environment (cluster state) or about the image/commit/service. */
+  scope?: EvidenceScope;
+  /** The environment the step is for (per-environment evidence, dry-runs). */
+  environment?: string;
+  /** upload: the exact command CI runs, entity, version, digest and environment filled in. */
+  command?: string;
+  /** signoff: the role to sign. */
+  role?: 'po' | 'dpo' | 'security';
+  /** signoff/waive: who may decide, by name, from the configured catalog group. */
+  people?: PersonView[];
+  /** signoff/waive: the catalog group they come from. */
+  group?: string;
+  /** configure: the app-config key to set. */
+  setting?: string;
+}
+
+/**
+ * What a piece of evidence is about: the image (counts in every environment), the commit, the
+ * service as a whole, or one environment's cluster state.
+ *
+ * @public
+ */
+export type EvidenceScope = 'image' | 'commit' | 'service' | 'environment';
+
+/** One environment's verdict for the same release. @public */
+export interface EnvironmentVerdict {
+  environment: string;
+  ready: boolean;
+  passing: number;
+  total: number;
+  blockedBy: string[];
+  waived: string[];
+  text: string;
 }
 
 /** @public */
@@ -115,6 +183,10 @@ export interface GateResult {
     grantedBy: string;
     expiresAt: string;
   };
+  /** The rule's condition in words (for example how far apart backups may be). */
+  condition?: string;
+  /** What would make the gate pass, as actions; empty or absent when it passes. */
+  next?: GateNextStep[];
 }
 
 /** @public */
@@ -152,6 +224,8 @@ export interface ReleaseStatusResponse {
    * one who would confirm a deploy: the page shows this instead of judging sign-offs itself.
    */
   fourEyes?: FourEyesView;
+  /** The same release judged in every environment the portal knows (configured or evidenced). */
+  environments?: EnvironmentVerdict[];
   summary: {
     passing: number;
     total: number;
@@ -250,6 +324,21 @@ export interface CapabilitiesResponse {
    * yet, and the page says what the portal's operators configure.
    */
   ciUpload?: boolean;
+  /**
+   * The Backstage signals channel of this entity's release (evidence, sign-offs, waivers,
+   * overrides, requests, runbook refreshes): a nudge to re-read. Keyed like the operations channel.
+   */
+  releaseChannel?: string;
+  /**
+   * Set in the local portal only (rco.demoEvidence): the data is demo data, seeded and kept
+   * current on a schedule, and the portal's clock can be moved forward to show it.
+   */
+  demo?: {
+    /** How far the portal's clock runs ahead of real time, in milliseconds. */
+    clockOffsetMs: number;
+    /** Whether the caller may move the demo clock. */
+    canAdvanceClock: boolean;
+  };
   /** Deploy side: deploy, rollback (and dry-run), confirm/promote/abort, break-glass. */
   operations?: {
     deploy: boolean;
