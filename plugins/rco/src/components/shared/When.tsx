@@ -1,0 +1,30 @@
+import { DateTime } from 'luxon';
+import { usePortalNow } from './clock';
+
+/** "3 hours ago" / "in 6 days", against the portal's clock. */
+export function relativeTo(iso: string, nowMs: number): string {
+  const t = DateTime.fromISO(iso);
+  if (!t.isValid) return iso;
+  return t.toRelative({ base: DateTime.fromMillis(nowMs) }) ?? iso;
+}
+
+/** The local date and time a person reads: "29 Nov 2026, 22:15". */
+export function localTime(iso: string): string {
+  const t = DateTime.fromISO(iso);
+  return t.isValid ? t.toLocal().toLocaleString(DateTime.DATETIME_MED) : iso;
+}
+
+/**
+ * A time as people read it: relative ("3 hours ago"), with the local date and time on hover and
+ * the exact instant for machines (`<time dateTime>`).
+ */
+export function When(props: { iso?: string; prefix?: string }) {
+  const now = usePortalNow();
+  if (!props.iso) return <>—</>;
+  return (
+    <time dateTime={props.iso} title={localTime(props.iso)}>
+      {props.prefix ? `${props.prefix} ` : ''}
+      {relativeTo(props.iso, now())}
+    </time>
+  );
+}

@@ -1,0 +1,5 @@
+export { ClockProvider, usePortalNow } from './clock';
+export { Person, personRef } from './Person';
+export { RichText } from './RichText';
+export { When, localTime, relativeTo } from './When';
+export { countOf, plural } from './words';
