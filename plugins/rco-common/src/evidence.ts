@@ -1,3 +1,5 @@
+import type { EvidenceScope } from './api';
+
 /**
  * Evidence kinds the backend accepts and the normalised summaries it stores beside each raw
  * document: what the gates need, small enough to evaluate many releases quickly.
@@ -398,3 +400,54 @@ export type EvidenceSummary =
   | WorkloadSummary
   | NetworkPolicySummary
   | AttestationSummary;
+
+/**
+ * What each evidence kind is about (issue 12, point 4). An image does not change with where it
+ * runs, so scans, SBOMs and signatures of a digest count in every environment; so do secret scans
+ * of a commit and documents about the service as a whole. Cluster state (backups, policy
+ * reports, rollouts, workloads, Helm history, rollback dry-runs) is one environment's and counts
+ * only there.
+ *
+ * @public
+ */
+export const EVIDENCE_SCOPES: Record<EvidenceKind, EvidenceScope> = {
+  trivy: 'image',
+  grype: 'image',
+  cyclonedx: 'image',
+  spdx: 'image',
+  cosign: 'image',
+  'sigstore-bundle': 'image',
+  gitleaks: 'commit',
+  trufflehog: 'commit',
+  'policy-report': 'environment',
+  'gatekeeper-constraint': 'environment',
+  'velero-backup': 'environment',
+  'velero-restore': 'environment',
+  // Alert rules are the service's (one PrometheusRule names its SLO alerts wherever it runs).
+  'prometheus-rule': 'service',
+  'argo-rollout': 'environment',
+  'argo-analysis-template': 'environment',
+  'argo-analysis-run': 'environment',
+  'helm-history': 'environment',
+  'helm-status': 'environment',
+  workload: 'environment',
+  'network-policy': 'environment',
+  'vault-attestation': 'service',
+  'rollback-dry-run': 'environment',
+  'naming-report': 'service',
+};
+
+/**
+ * The scope of an evidence kind; a kind this table does not know stays per environment (the
+ * narrower reading, so unknown evidence never counts where it was not uploaded).
+ *
+ * @public
+ */
+export function evidenceScope(kind: string): EvidenceScope {
+  return (EVIDENCE_SCOPES as Record<string, EvidenceScope>)[kind] ?? 'environment';
+}
+
+/** Kinds whose evidence counts in one environment only (the cluster's state there). @public */
+export const ENVIRONMENT_SCOPED_KINDS: EvidenceKind[] = EVIDENCE_KINDS.filter(
+  k => EVIDENCE_SCOPES[k] === 'environment',
+);

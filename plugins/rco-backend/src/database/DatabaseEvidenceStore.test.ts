@@ -55,6 +55,32 @@ async function setup(databaseId: any) {
 }
 
 describe.each(databases.eachSupportedId())(
+  'DatabaseEvidenceStore.releases on %s',
+  databaseId => {
+    it('lists one release per image digest with its version label, none without a digest', async () => {
+      const { store } = await setup(databaseId);
+      const t0 = Date.now() - 60_000;
+      const E = `sha256:${'e'.repeat(64)}`;
+      await store.add([
+        upload(scan(0), { digest: D }, t0),
+        upload(scan(0), { digest: D, version: '1.5.0' }, t0 + 1),
+        upload(scan(0), { digest: D, environment: 'staging' }, t0 + 2),
+        upload(scan(0), { version: '1.5.0' }, t0 + 3),
+        upload(scan(0), { commit: 'abc1234' }, t0 + 4),
+        upload(scan(0), { digest: E, version: '1.6.0' }, t0 + 5),
+        upload(scan(0), { environment: 'qa' }, t0 + 6),
+      ]);
+      const { items, environments } = await store.releases(RCO);
+      expect(items).toEqual([
+        { digest: E, version: '1.6.0', lastEvidenceAt: new Date(t0 + 5) },
+        { digest: D, version: '1.5.0', lastEvidenceAt: new Date(t0 + 2) },
+      ]);
+      expect(environments).toEqual(['qa', 'staging']);
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
   'DatabaseEvidenceStore.listForRelease on %s',
   databaseId => {
     it('keeps a failing report in the window however many clean ones follow it', async () => {
@@ -94,6 +120,59 @@ describe.each(databases.eachSupportedId())(
         { version: '9.9.9' },
         { digest: D, version: '1.5.0', commit: 'abc1234' },
       ]);
+    });
+
+    it('counts image evidence uploaded for another environment, and not cluster state (issue 12, point 4)', async () => {
+      const { store } = await setup(databaseId);
+      const t0 = Date.now() - 60_000;
+      const policy: NewEvidence = {
+        ...upload(scan(0), { environment: 'production' }, t0 + 1),
+        kind: 'policy-report',
+        summary: {
+          type: 'policy-report',
+          name: 'rco',
+          counts: { pass: 1, fail: 0, warn: 0, error: 0, skip: 0 },
+          failures: [],
+        } as any,
+      };
+      await store.add([
+        upload(scan(0), { digest: D, environment: 'production' }, t0),
+        policy,
+      ]);
+      const read = await store.listForRelease(
+        RCO,
+        { digest: D, version: '1.5.0', environment: 'staging' },
+        25,
+      );
+      expect(read.map(r => [r.kind, r.subject.environment])).toEqual([
+        ['trivy', 'production'],
+      ]);
+      const production = await store.listForRelease(
+        RCO,
+        { digest: D, version: '1.5.0', environment: 'production' },
+        25,
+      );
+      expect(production.map(r => r.kind)).toEqual(['policy-report', 'trivy']);
+    });
+
+    it('keeps the window per environment: one busy environment does not push out another', async () => {
+      const { store } = await setup(databaseId);
+      const t0 = Date.now() - 600_000;
+      const backup = (environment: string, at: number): NewEvidence => ({
+        ...upload(scan(0), { environment }, at),
+        kind: 'velero-backup',
+        summary: { type: 'velero', kind: 'Backup', name: `b${at}` } as any,
+      });
+      await store.add([backup('staging', t0)]);
+      await store.add(
+        Array.from({ length: 30 }, (_, i) =>
+          backup('production', t0 + 1000 + i),
+        ),
+      );
+      const read = await store.listForRelease(RCO, { digest: D }, 25);
+      expect(read.filter(r => r.subject.environment === 'staging')).toHaveLength(
+        1,
+      );
     });
   },
 );

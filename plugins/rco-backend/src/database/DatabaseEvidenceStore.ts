@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { ENVIRONMENT_SCOPED_KINDS } from '@helix-portal/plugin-rco-common';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { EvidenceRecord, EvidenceStore, NewEvidence } from './EvidenceStore';
@@ -154,14 +155,15 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     },
     perKind: number,
   ): Promise<EvidenceRecord[]> {
-    // The newest `perKind` of each kind, source and finding rank: a flood of clean reports (from
-    // any source, CI included) only pushes out older clean ones, never a failing one, which the
-    // rules then weigh within the gate's maximum age (see findingRank for why ranks, not a flag).
+    // The newest `perKind` of each kind, source, finding rank and environment: a flood of clean
+    // reports (from any source, CI included) only pushes out older clean ones, never a failing
+    // one, which the rules then weigh within the gate's maximum age (see findingRank for why
+    // ranks, not a flag); one busy environment never pushes out another's cluster state.
     const matching = this.db('rco_evidence')
       .select(EVIDENCE_COLUMNS)
       .select(
         this.db.raw(
-          'row_number() over (partition by kind, source, finding_rank order by collected_at desc, id desc) as rn',
+          'row_number() over (partition by kind, source, finding_rank, environment order by collected_at desc, id desc) as rn',
         ),
       )
       .where({ entity_ref: entityRef });
@@ -185,8 +187,13 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     } else labels(matching);
     if (release.environment) {
       const environment = release.environment;
+      // Only cluster state is per environment: image, commit and service evidence counts in
+      // every environment (evidenceScope in rco-common; gates/helpers matchesRelease alike).
       matching.andWhere(q =>
-        q.whereNull('environment').orWhere('environment', environment),
+        q
+          .whereNull('environment')
+          .orWhere('environment', environment)
+          .orWhereNotIn('kind', ENVIRONMENT_SCOPED_KINDS),
       );
     }
     const rows = await this.db
@@ -200,25 +207,48 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     return rows.map(toRecord);
   }
 
+  /**
+   * The releases that exist: one per image digest, newest evidence first, labelled with the
+   * version of the newest record that names both the digest and a version. Records naming no
+   * digest (a commit's secret scan, cluster state) name no release of their own.
+   */
   async releases(entityRef: string) {
     const rows: any[] = await this.db('rco_evidence')
-      .select('subject_version', 'subject_digest')
+      .select('subject_digest')
       .max({ last: 'collected_at' })
       .where({ entity_ref: entityRef })
-      .andWhere(q =>
-        q.whereNotNull('subject_version').orWhereNotNull('subject_digest'),
-      )
-      .groupBy('subject_version', 'subject_digest')
-      .orderBy('last', 'desc')
+      .whereNotNull('subject_digest')
+      .groupBy('subject_digest')
+      .orderBy([
+        { column: 'last', order: 'desc' },
+        { column: 'subject_digest', order: 'asc' },
+      ])
       .limit(100);
+    const digests = rows.map(r => r.subject_digest as string);
+    const labels: any[] = digests.length
+      ? await this.db('rco_evidence')
+          .select('subject_digest', 'subject_version')
+          .max({ last: 'collected_at' })
+          .where({ entity_ref: entityRef })
+          .whereIn('subject_digest', digests)
+          .whereNotNull('subject_version')
+          .groupBy('subject_digest', 'subject_version')
+      : [];
+    const versionOf = new Map<string, { version: string; at: number }>();
+    for (const l of labels) {
+      const at = toDate(l.last).getTime();
+      const seen = versionOf.get(l.subject_digest);
+      if (!seen || seen.at < at)
+        versionOf.set(l.subject_digest, { version: l.subject_version, at });
+    }
     const envs = await this.db('rco_evidence')
       .distinct('environment')
       .where({ entity_ref: entityRef })
       .whereNotNull('environment');
     return {
       items: rows.map(r => ({
-        version: r.subject_version ?? undefined,
-        digest: r.subject_digest ?? undefined,
+        digest: r.subject_digest as string,
+        version: versionOf.get(r.subject_digest)?.version,
         lastEvidenceAt: toDate(r.last),
       })),
       environments: envs.map(e => e.environment as string).sort(),

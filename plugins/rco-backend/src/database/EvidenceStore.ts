@@ -61,7 +61,7 @@ export interface EvidenceStore {
     },
     perKind: number,
   ): Promise<EvidenceRecord[]>;
-  /** Distinct releases and environments the entity has evidence for, newest first. */
+  /** The releases (one per image digest, with its version label) and environments the entity has evidence for, newest first. */
   releases(entityRef: string): Promise<{
     items: Array<{ version?: string; digest?: string; lastEvidenceAt: Date }>;
     environments: string[];

@@ -53,6 +53,67 @@ describe('matchesRelease', () => {
   });
 });
 
+describe('matchesRelease by evidence scope (issue 12, point 4)', () => {
+  const recOf = (kind: string, subject: EvidenceRecord['subject']) =>
+    ({ kind, subject } as EvidenceRecord);
+  const staging = { version: '1.5.0', digest: D, environment: 'staging' };
+
+  it('counts a Trivy scan uploaded with environment=production when judging staging', () => {
+    expect(
+      matchesRelease(
+        recOf('trivy', { digest: D, environment: 'production' }),
+        staging,
+      ),
+    ).toBe(true);
+  });
+
+  it.each(['grype', 'cyclonedx', 'spdx', 'cosign', 'sigstore-bundle'])(
+    'counts %s of the digest in every environment',
+    kind =>
+      expect(
+        matchesRelease(
+          recOf(kind, { digest: D, environment: 'production' }),
+          staging,
+        ),
+      ).toBe(true),
+  );
+
+  it('counts a gitleaks scan of the release from another environment (commit scope)', () => {
+    expect(
+      matchesRelease(
+        recOf('gitleaks', { version: '1.5.0', environment: 'production' }),
+        staging,
+      ),
+    ).toBe(true);
+  });
+
+  it.each([
+    'policy-report',
+    'gatekeeper-constraint',
+    'velero-backup',
+    'velero-restore',
+    'argo-rollout',
+    'argo-analysis-run',
+    'workload',
+    'network-policy',
+    'rollback-dry-run',
+    'helm-history',
+  ])("does not count production's %s for staging", kind =>
+    expect(
+      matchesRelease(recOf(kind, { environment: 'production' }), staging),
+    ).toBe(false),
+  );
+
+  it('still binds image evidence to its digest', () => {
+    expect(
+      matchesRelease(
+        recOf('trivy', { digest: E, environment: 'staging' }),
+        staging,
+      ),
+    ).toBe(false);
+  });
+});
+
 describe('sameSubject', () => {
   it.each<
     [string, EvidenceRecord['subject'], EvidenceRecord['subject'], boolean]

@@ -1,4 +1,8 @@
-import { EvidenceKind, EvidenceSummary } from '@helix-portal/plugin-rco-common';
+import {
+  EvidenceKind,
+  EvidenceSummary,
+  evidenceScope,
+} from '@helix-portal/plugin-rco-common';
 import { Duration } from 'luxon';
 import { EvidenceRecord } from '../database/EvidenceStore';
 import { GateContext, ReleaseRef } from './types';
@@ -7,7 +11,9 @@ import { GateContext, ReleaseRef } from './types';
  * Evidence about another release, image or environment does not count. Evidence about an image
  * is about its digest: when both name one, the version or commit label a record was filed under
  * does not split the image's evidence (a clean scan filed as 9.9.9 and a failing one filed as
- * 1.5.0 are both about the same image). DatabaseEvidenceStore.listForRelease filters alike.
+ * 1.5.0 are both about the same image). Only cluster state is bound to an environment: image,
+ * commit and service evidence counts in every environment, whichever one it was uploaded with
+ * (evidenceScope, issue 12 point 4). DatabaseEvidenceStore.listForRelease filters alike.
  */
 export function matchesRelease(
   record: EvidenceRecord,
@@ -33,7 +39,8 @@ export function matchesRelease(
   if (
     release.environment &&
     subject.environment &&
-    subject.environment !== release.environment
+    subject.environment !== release.environment &&
+    evidenceScope(record.kind) === 'environment'
   ) {
     return false;
   }
