@@ -1,0 +1,97 @@
+import {
+  InfoCard,
+  ProxiedSignInPage,
+  SignInPage,
+} from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import type { IdentityApi } from '@backstage/core-plugin-api';
+import { SignInPageProps } from '@backstage/plugin-app-react';
+import { Box, Button, Typography } from '@material-ui/core';
+import { useState } from 'react';
+
+/** Where the chosen demo person is remembered, so a reload keeps them signed in. */
+export const DEMO_USER_KEY = 'rco:demo-user';
+
+/** "lena.vogel" → "Lena Vogel". */
+export const demoUserLabel = (name: string) =>
+  name
+    .split(/[._-]/)
+    .filter(Boolean)
+    .map(w => w[0].toUpperCase() + w.slice(1))
+    .join(' ');
+
+/**
+ * Signing out forgets the demo person too; otherwise the next visit would sign them in again.
+ * The identity's methods are forwarded one by one: spreading a class instance loses them.
+ */
+function forgetOnSignOut(identity: IdentityApi): IdentityApi {
+  return {
+    getProfileInfo: () => identity.getProfileInfo(),
+    getBackstageIdentity: () => identity.getBackstageIdentity(),
+    getCredentials: () => identity.getCredentials(),
+    signOut: async () => {
+      localStorage.removeItem(DEMO_USER_KEY);
+      await identity.signOut();
+    },
+  };
+}
+
+/**
+ * The local portal's sign-in page: Enter as the guest (an owner of RCO), or act as one of the
+ * example organisation's people so a sign-off, a waiver or break-glass can be given by someone
+ * other than the requester, from the page itself. The people are those of
+ * `auth.providers.demoUsers.users`, which only the local portal's configuration names; the
+ * backend's demoUsers provider refuses to work outside NODE_ENV=development anyway. Without that
+ * list this is Backstage's guest sign-in page, unchanged.
+ */
+export function DemoSignInPage(props: SignInPageProps) {
+  const config = useApi(configApiRef);
+  const people =
+    config.getOptionalStringArray('auth.providers.demoUsers.users') ?? [];
+  const [chosen, setChosen] = useState(() => {
+    const stored = localStorage.getItem(DEMO_USER_KEY);
+    return stored && people.includes(stored) ? stored : undefined;
+  });
+  if (chosen) {
+    return (
+      <ProxiedSignInPage
+        {...props}
+        provider="demoUsers"
+        headers={{ 'x-rco-demo-user': chosen }}
+        onSignInSuccess={identity =>
+          props.onSignInSuccess(forgetOnSignOut(identity))
+        }
+      />
+    );
+  }
+  return (
+    <>
+      <SignInPage {...props} providers={['guest']} />
+      {people.length > 0 && (
+        <Box maxWidth={720} mx="auto" mb={4} px={2}>
+          <InfoCard title="Local portal: act as someone of the example organisation">
+            <Typography variant="body2" paragraph>
+              The release page names who may sign, waive or break glass. Sign in
+              as one of them to do it from the page. Demo people exist in the
+              local portal only.
+            </Typography>
+            <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+              {people.map(name => (
+                <Button
+                  key={name}
+                  variant="outlined"
+                  onClick={() => {
+                    localStorage.setItem(DEMO_USER_KEY, name);
+                    setChosen(name);
+                  }}
+                >
+                  Sign in as {demoUserLabel(name)}
+                </Button>
+              ))}
+            </Box>
+          </InfoCard>
+        </Box>
+      )}
+    </>
+  );
+}
