@@ -12,3 +12,4 @@ export * from './api';
 export * from './evidence';
 export * from './permissions';
 export * from './operations';
+export * from './canarySteps';

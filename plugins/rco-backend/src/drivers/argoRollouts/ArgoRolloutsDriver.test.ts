@@ -5,6 +5,7 @@ import type {
   DriverContext,
   DriverProgress,
 } from '@helix-portal/plugin-rco-node';
+import { canaryStepWords } from '@helix-portal/plugin-rco-common';
 import { ArgoRolloutsDriver } from './ArgoRolloutsDriver';
 import { KubeApiPeer } from '../../__testUtils__/argoRolloutsPeer/KubeApiPeer';
 import {
@@ -141,12 +142,12 @@ describe('ArgoRolloutsDriver against an HTTP Kubernetes API peer', () => {
       phase: 'progressing',
       revision: '2',
       step: { index: 0, total: 5, description: 'setWeight 20' },
-      message: 'step 1 of 5: setWeight 20',
+      message: 'Step 1 of 5: setWeight 20',
     });
     peer.reconcile(ref.namespace, ref.name, 2); // setWeight 20, then the pause
     expect(await driver.observe(t, ctx)).toMatchObject({
       phase: 'paused',
-      message: 'step 2 of 5: paused for promotion',
+      message: 'Step 2 of 5: paused, waiting for Promote',
       canaryWeight: 20,
       step: { index: 1, total: 5 },
     });
@@ -172,7 +173,10 @@ describe('ArgoRolloutsDriver against an HTTP Kubernetes API peer', () => {
       phase: 'succeeded',
       revision: '2',
       canaryWeight: 100,
+      // Past the last of the five steps, as the controller records it: never "step 6 of 5".
+      step: { index: 5, total: 5 },
     });
+    expect(canaryStepWords(done.step!)).toBe('All steps done (5 of 5)');
     expect(done.metrics).toContainEqual({
       name: 'web',
       value: 'true',

@@ -41,9 +41,50 @@ describe('rolloutProgress', () => {
       ),
     ).toMatchObject({
       phase: 'paused',
-      message: 'step 2 of 3: paused for promotion',
+      message: 'Step 2 of 3: paused, waiting for Promote',
       canaryWeight: 25,
     });
+  });
+
+  it('counts the steps as Argo does: at each step, at the pause, and past the last one', () => {
+    // steps: setWeight 25, pause, analysis: three entries, three steps.
+    expect(
+      rolloutProgress(
+        rollout({ phase: 'Progressing', currentStepIndex: 0 }),
+        [],
+      ),
+    ).toMatchObject({
+      step: { index: 0, total: 3 },
+      message: 'Step 1 of 3: setWeight 25',
+    });
+    expect(
+      rolloutProgress(
+        rollout({
+          phase: 'Paused',
+          currentStepIndex: 1,
+          pauseConditions: [{ reason: 'CanaryPauseStep' }],
+        }),
+        [],
+      ).message,
+    ).toBe('Step 2 of 3: paused, waiting for Promote');
+    expect(
+      rolloutProgress(
+        rollout({ phase: 'Progressing', currentStepIndex: 2 }),
+        [],
+      ).message,
+    ).toBe('Step 3 of 3: analysis');
+    // Every step done, the new pods not yet the stable ones: not "step 4 of 3".
+    expect(
+      rolloutProgress(
+        rollout({
+          phase: 'Progressing',
+          currentStepIndex: 3,
+          currentPodHash: 'b',
+          stableRS: 'a',
+        }),
+        [],
+      ).message,
+    ).toBe('All steps done (3 of 3)');
   });
 
   it('pauses on an inconclusive analysis with its reasons', () => {

@@ -3,6 +3,7 @@
  * with the controller's own words for why something failed.
  */
 import type { DriverProgress } from '@helix-portal/plugin-rco-node';
+import { canaryStepWords } from '@helix-portal/plugin-rco-common';
 import {
   analysisFailed,
   analysisMetrics,
@@ -137,9 +138,10 @@ export function rolloutProgress(
   };
   const weight = canaryWeight(rollout, steps, index);
   if (weight !== undefined) base.canaryWeight = weight;
+  // One rule for the counter (rco-common canarySteps): never "step 4 of 3" past the last step.
   const stepWords =
     index !== undefined && steps.length > 0
-      ? `step ${Math.min(index + 1, steps.length)} of ${steps.length}`
+      ? canaryStepWords({ index, total: steps.length })
       : undefined;
 
   // The controller has not seen the latest spec yet: whatever status says is about the old one.
@@ -204,7 +206,7 @@ export function rolloutProgress(
         return {
           ...base,
           phase: 'paused',
-          message: `${stepWords ?? 'canary'}: paused for promotion`,
+          message: `${stepWords ?? 'Canary'}: paused, waiting for Promote`,
         };
       }
       if (reasons.includes('InconclusiveAnalysis')) {
@@ -237,8 +239,8 @@ export function rolloutProgress(
       return {
         ...base,
         phase: 'progressing',
-        message: stepWords
-          ? `${stepWords}: ${base.step?.description ?? 'running'}`
+        message: base.step
+          ? canaryStepWords(base.step)
           : status.message || 'progressing',
       };
     default:

@@ -7,16 +7,17 @@ import {
   DriverProgress,
   DriverRevision,
 } from '@helix-portal/plugin-rco-node';
+import { canaryStepWords } from '@helix-portal/plugin-rco-common';
 
 type Step =
   | { setWeight: number }
   | { pause: true }
   | { analysis: { metric: string; condition: string; threshold: number } };
 
-/** A canary step in the words of the progress message. */
-function describeStep(step?: Step): string {
-  if (!step) return 'all steps done';
-  if ('pause' in step) return 'paused for promotion';
+/** What a canary step does, in the words of the progress message. */
+function describeStep(step?: Step): string | undefined {
+  if (!step) return undefined;
+  if ('pause' in step) return 'paused, waiting for Promote';
   if ('analysis' in step) return `analysis ${step.analysis.metric}`;
   return `set weight ${step.setWeight}%`;
 }
@@ -224,16 +225,17 @@ export class SimulatedDriver implements DeployDriver {
     const rollout = state.rollout;
     if (!rollout) return { phase: 'unknown', message: 'Nothing deployed yet' };
     const total = CANARY.length;
+    // -1 before the first tick, CANARY.length once every step is done (as a Rollout counts).
     const index = Math.min(rollout.stepIndex, total);
-    const step = CANARY[rollout.stepIndex];
-    const description = describeStep(step);
+    const description = describeStep(CANARY[index]);
+    const step = { index, total, ...(description ? { description } : {}) };
     return {
       phase: rollout.phase,
       revision: rollout.revision,
       canaryWeight: rollout.weight,
       metrics: rollout.metrics,
-      step: { index, total, description },
-      message: `Step ${Math.min(index + 1, total)} of ${total}: ${description}`,
+      step,
+      message: canaryStepWords(step),
       reasons: rollout.reasons.length ? rollout.reasons : undefined,
       analysisFailed: rollout.phase === 'failed' || undefined,
     };
