@@ -8,7 +8,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { PageBlueprint } from '@backstage/frontend-plugin-api';
+import {
+  createRouteRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
 import PlaylistAddCheck from '@material-ui/icons/PlaylistAddCheck';
 import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { rcoApiRef } from './api/RcoApi';
@@ -78,6 +81,15 @@ export const rcoReleaseOverviewCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The portfolio page's route. The app's nav lists only pages that carry a route ref (its
+ * NavContentRenderer skips a page without one, whatever title and icon it has), so this is what
+ * gives the page its sidebar entry in any new-frontend-system app.
+ *
+ * @alpha
+ */
+export const rcoPortfolioRouteRef = createRouteRef();
+
+/**
  * The portfolio page, with its sidebar entry.
  *
  * @alpha
@@ -85,10 +97,14 @@ export const rcoReleaseOverviewCard = EntityCardBlueprint.make({
 export const rcoPortfolioPage = PageBlueprint.make({
   params: {
     path: '/release-readiness',
+
     title: 'Release readiness',
     icon: <PlaylistAddCheck />,
     loader: () =>
-      import('./components/PortfolioPage').then(m => <m.PortfolioPage />),
+      // The app frame shows the page's title (PageLayout): no second header inside it.
+      import('./components/PortfolioPage').then(m => (
+        <m.PortfolioPage header={false} />
+      )),
   },
 });
 
@@ -100,6 +116,7 @@ export const rcoPortfolioPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'rco',
   info: { packageJson: () => import('../package.json') },
+  routes: { portfolio: rcoPortfolioRouteRef },
   extensions: [
     rcoApi,
     rcoRunbookEntityContent,

@@ -7,21 +7,19 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
-import { GATE_IDS, PortfolioItem } from '@helix-portal/plugin-rco-common';
+import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
+import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  Box,
-  Button,
-  Chip,
-  makeStyles,
-  MenuItem,
-  TextField,
-} from '@material-ui/core';
-import { memo, useMemo, useState } from 'react';
+import { Box, Button, makeStyles, Typography } from '@material-ui/core';
+import { memo, ReactNode, useMemo, useRef } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { rcoApiRef } from '../../api/RcoApi';
 import { StatusChip } from '../ReleaseContent/StatusChip';
+import { countOf, Person } from '../shared';
+import { applyFilters, filtersFrom, gateTitle, queryOf } from './filters';
+import { PortfolioFilterBar } from './PortfolioFilterBar';
+import { PortfolioTotalsLine } from './PortfolioTotals';
+import { compareByRisk, totalsOf } from './risk';
 
 const PAGE = 500;
 
@@ -29,100 +27,126 @@ type Row = PortfolioItem & { id: string };
 
 // Static classes, not <Box>: every MUI v4 Box attaches a style sheet of its own; a page of 100
 // services with their failing gates made hundreds (2.4 s main-thread tasks on a filter change).
-const useStyles = makeStyles({
-  gates: { display: 'flex', flexWrap: 'wrap', gap: 4 },
-  gate: { display: 'flex', alignItems: 'center', gap: 4 },
-});
+// One line per service (no wrapping, ellipsis with the full text on hover), so 20 services fit
+// on a 1366×768 laptop screen.
+const useStyles = makeStyles(theme => ({
+  line: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: 4,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  },
+  clip: { overflow: 'hidden', textOverflow: 'ellipsis' },
+  group: { display: 'inline-flex', alignItems: 'center', gap: 4 },
+  skip: {
+    position: 'absolute',
+    left: -10000,
+    '&:focus': {
+      position: 'static',
+      display: 'inline-block',
+      marginBottom: theme.spacing(1),
+    },
+  },
+  table: {
+    outline: 'none',
+    '& td': { paddingTop: 1, paddingBottom: 1, height: 27 },
+    '& th': { paddingTop: 4, paddingBottom: 4 },
+  },
+}));
+
+const NOT_PASSING: GateStatus[] = ['fail', 'missing', 'stale', 'waived'];
 
 /**
- * A service's gates that do not pass. Memoised on the gates array, which the table keeps when it
- * re-renders a row, so a filter or sort change does not re-render hundreds of chips.
+ * A service's gates that do not pass, grouped by status: the status chip (icon and word, so Fail
+ * and Missing differ by more than colour) and the gate titles. Memoised on the gates array, which
+ * the table keeps when it re-renders a row, so a filter change does not re-render every chip.
  */
 const NotPassing = memo(function NotPassingGates(props: {
   gates: PortfolioItem['gates'];
 }) {
   const classes = useStyles();
+  const groups = NOT_PASSING.map(status => ({
+    status,
+    titles: props.gates
+      .filter(g => g.status === status)
+      .map(g => gateTitle(g.id)),
+  })).filter(g => g.titles.length > 0);
+  if (groups.length === 0) return <>—</>;
+  const all = groups.map(g => `${g.status}: ${g.titles.join(', ')}`).join('; ');
   return (
-    <div className={classes.gates}>
-      {props.gates
-        .filter(g => g.status !== 'pass')
-        .map(g => (
-          <span key={g.id} className={classes.gate}>
-            <span>{g.id}</span>
-            <StatusChip status={g.status} />
-          </span>
-        ))}
+    <div className={classes.line} title={all}>
+      {groups.map(g => (
+        <span key={g.status} className={classes.group}>
+          <StatusChip status={g.status} />
+          <span>{g.titles.join(', ')}</span>
+        </span>
+      ))}
     </div>
   );
 });
 
-/** One labelled filter of the portfolio: a select with an "any" choice first. */
-function FilterSelect(props: {
-  id: string;
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  any: string;
-  options: readonly string[];
-  minWidth: number;
-}) {
+const Owners = memo(function OwnerNames(props: { owners: string[] }) {
+  const classes = useStyles();
   return (
-    <TextField
-      id={props.id}
-      select
-      label={props.label}
-      value={props.value}
-      onChange={e => props.onChange(e.target.value)}
-      variant="outlined"
-      size="small"
-      style={{ minWidth: props.minWidth }}
-    >
-      <MenuItem value="">{props.any}</MenuItem>
-      {props.options.map(o => (
-        <MenuItem key={o} value={o}>
-          {o}
-        </MenuItem>
-      ))}
-    </TextField>
+    <div className={classes.line}>
+      {props.owners.length === 0
+        ? '—'
+        : props.owners.map((o, n) => (
+            <span key={o}>
+              {n > 0 && ', '}
+              <Person actor={o} />
+            </span>
+          ))}
+    </div>
   );
-}
+});
 
-/** Every governed service with its readiness, filterable by gate, status and owner. */
-export function PortfolioPage() {
+/** "Ready" or "3 of 10 gates unmet". */
+const readiness = (i: PortfolioItem) =>
+  i.summary.ready
+    ? 'Ready'
+    : countOf(
+        i.summary.total - i.summary.passing,
+        i.summary.total,
+        'gates',
+        'unmet',
+      );
+
+/**
+ * Every governed service with its readiness, riskiest first, filterable by owner, gate, status
+ * and text; the filters live in the query string, so a view can be shared and survives a reload.
+ * `header={false}` when the app frame already shows the page's title (the new frontend system).
+ */
+export function PortfolioPage(props: { header?: boolean }) {
   const api = useApi(rcoApiRef);
-  const [owner, setOwner] = useState('');
-  const [gate, setGate] = useState('');
-  const [status, setStatus] = useState('');
-  // The backend pages by 500; the table pages and sorts what it has, so 1,000 rows stay light.
-  // Each row carries an `id` (its entity ref): without one the table gives every row a fresh
-  // key whenever the filtered data changes, and remounts the whole page of rows.
+  const classes = useStyles();
+  const [params, setParams] = useAppSearchParams();
+  const filters = filtersFrom(params);
+  const tableRef = useRef<HTMLElement>(null);
+  // The backend pages by 500; the page loads them all and orders, counts and filters here, so
+  // the risk order and the totals are over every service, not one backend page. Each row carries
+  // an `id` (its entity ref): without one the table remounts every row on a filter change.
   const portfolio = useAsyncRetry(async () => {
     const items: Row[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await api.getPortfolio({ offset, limit: PAGE });
       items.push(...page.items.map(i => ({ ...i, id: i.entityRef })));
       if (items.length >= page.totalItems || page.items.length === 0)
-        return items;
+        return items.sort(compareByRisk);
     }
   }, [api]);
   const owners = useMemo(
     () => [...new Set((portfolio.value ?? []).flatMap(i => i.owners))].sort(),
     [portfolio.value],
   );
+  const { owner, gate, status, q } = filters;
   const rows = useMemo(
-    () =>
-      (portfolio.value ?? []).filter(
-        i =>
-          (!owner || i.owners.includes(owner)) &&
-          (!gate && !status
-            ? true
-            : i.gates.some(
-                g =>
-                  (!gate || g.id === gate) && (!status || g.status === status),
-              )),
-      ),
-    [portfolio.value, owner, gate, status],
+    () => applyFilters(portfolio.value ?? [], { owner, gate, status, q }),
+    [portfolio.value, owner, gate, status, q],
   );
+  const totals = useMemo(() => totalsOf(rows), [rows]);
 
   // Stable columns: new render functions on every render make the table rebuild its column
   // state on each filter change.
@@ -131,38 +155,39 @@ export function PortfolioPage() {
       {
         title: 'Service',
         field: 'title',
+        width: '24%',
         render: i => {
           const ref = parseEntityRef(i.entityRef);
           return (
-            <Link
-              to={`/catalog/${ref.namespace}/${ref.kind}/${ref.name}/release`}
-            >
-              {i.title}
-            </Link>
+            <div className={classes.clip} title={i.entityRef}>
+              <Link
+                to={`/catalog/${ref.namespace}/${ref.kind}/${ref.name}/release`}
+              >
+                {i.title}
+              </Link>
+            </div>
           );
         },
       },
-      { title: 'Owner', field: 'owners', render: i => i.owners.join(', ') },
+      {
+        title: 'Owner',
+        field: 'owners',
+        width: '14%',
+        render: i => <Owners owners={i.owners} />,
+      },
       {
         title: 'Release',
+        width: '9%',
         render: i => (i.release.version ? `v${i.release.version}` : '—'),
         customSort: (a, b) =>
           (a.release.version ?? '').localeCompare(b.release.version ?? ''),
       },
       {
         title: 'Readiness',
-        field: 'summary.passing',
-        render: i => (
-          <Chip
-            size="small"
-            label={
-              i.summary.ready
-                ? 'Ready'
-                : `${i.summary.passing} of ${i.summary.total} pass`
-            }
-            color={i.summary.ready ? 'primary' : 'default'}
-          />
-        ),
+        width: '14%',
+        // Sorting this column sorts by risk (the page's default order), not by the words.
+        customSort: (a, b) => compareByRisk(a, b),
+        render: i => readiness(i),
       },
       {
         title: 'Not passing',
@@ -170,81 +195,87 @@ export function PortfolioPage() {
         render: i => <NotPassing gates={i.gates} />,
       },
     ],
-    [],
+    [classes],
   );
 
+  const setFilter = (key: keyof typeof filters, value: string) =>
+    setParams(queryOf({ ...filters, [key]: value }), { replace: true });
+
+  const skipToTable = (e: React.MouseEvent) => {
+    e.preventDefault();
+    tableRef.current?.focus();
+    tableRef.current?.scrollIntoView?.({ block: 'start' });
+  };
+
+  const body: ReactNode = portfolio.error ? (
+    <Box>
+      <ResponseErrorPanel error={portfolio.error} />
+      <Button variant="outlined" onClick={portfolio.retry}>
+        Try again
+      </Button>
+    </Box>
+  ) : (
+    <>
+      <a
+        href="#rco-portfolio-services"
+        className={classes.skip}
+        onClick={skipToTable}
+      >
+        Skip to the services table
+      </a>
+      <PortfolioFilterBar
+        filters={filters}
+        owners={owners}
+        onChange={setFilter}
+      />
+      <section
+        id="rco-portfolio-services"
+        aria-labelledby="rco-portfolio-heading"
+        tabIndex={-1}
+        ref={tableRef}
+        className={classes.table}
+      >
+        <Box display="flex" alignItems="baseline" flexWrap="wrap" mb={0.5}>
+          <Typography
+            variant="h6"
+            component="h2"
+            id="rco-portfolio-heading"
+            style={{ marginRight: 16 }}
+          >
+            Governed services ({rows.length})
+          </Typography>
+          {!portfolio.loading && <PortfolioTotalsLine totals={totals} />}
+        </Box>
+        <Table
+          isLoading={portfolio.loading}
+          options={{
+            toolbar: false,
+            paging: true,
+            pageSize: 20,
+            pageSizeOptions: [20, 50, 100],
+            search: false,
+            padding: 'dense',
+            tableLayout: 'fixed',
+            // No drag handles (a nameless tab stop around every header) and no blank
+            // filler rows on a short last page.
+            draggable: false,
+            emptyRowsWhenPaging: false,
+          }}
+          columns={columns}
+          data={rows}
+        />
+      </section>
+    </>
+  );
+
+  if (props.header === false) return <Content>{body}</Content>;
   return (
     <Page themeId="tool">
       <Header
         title="Release readiness"
-        subtitle="Every governed service, gate by gate"
+        subtitle="Every governed service, gate by gate, riskiest first"
       />
-      <Content>
-        {portfolio.error ? (
-          <Box>
-            <ResponseErrorPanel error={portfolio.error} />
-            <Button variant="outlined" onClick={portfolio.retry}>
-              Try again
-            </Button>
-          </Box>
-        ) : (
-          <>
-            <Box
-              display="flex"
-              style={{ gap: 16 }}
-              mb={2}
-              flexWrap="wrap"
-              role="group"
-              aria-label="Filter services"
-            >
-              <FilterSelect
-                id="rco-portfolio-owner"
-                label="Owner"
-                value={owner}
-                onChange={setOwner}
-                any="All owners"
-                options={owners}
-                minWidth={220}
-              />
-              <FilterSelect
-                id="rco-portfolio-gate"
-                label="Gate"
-                value={gate}
-                onChange={setGate}
-                any="Any gate"
-                options={GATE_IDS}
-                minWidth={220}
-              />
-              <FilterSelect
-                id="rco-portfolio-status"
-                label="Gate status"
-                value={status}
-                onChange={setStatus}
-                any="Any status"
-                options={['pass', 'fail', 'missing', 'stale', 'waived']}
-                minWidth={160}
-              />
-            </Box>
-            <Table
-              title={`Governed services (${rows.length})`}
-              isLoading={portfolio.loading}
-              options={{
-                paging: true,
-                pageSize: 20,
-                pageSizeOptions: [20, 50, 100],
-                search: true,
-                padding: 'dense',
-                // No drag handles (a nameless tab stop around every header) and no blank
-                // filler rows on a short last page.
-                draggable: false,
-                emptyRowsWhenPaging: false,
-              }}
-              columns={columns}
-              data={rows}
-            />
-          </>
-        )}
-      </Content>
+      <Content>{body}</Content>
     </Page>
   );
 }

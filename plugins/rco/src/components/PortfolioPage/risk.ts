@@ -1,0 +1,60 @@
+import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
+
+type Judged = Pick<PortfolioItem, 'entityRef' | 'title' | 'gates' | 'summary'>;
+
+const count = (item: Judged, status: GateStatus) =>
+  item.gates.filter(g => g.status === status).length;
+
+/**
+ * How risky a service's release is, higher first: a failing gate outweighs any number of missing
+ * ones, a missing one any number of stale ones (a release has at most ten gates, so weights of
+ * 100, 10 and 1 keep that order), and among equals more blocking gates weigh more. A ready
+ * release scores 0 whatever its gates say (a waived gate does not block).
+ *
+ * A failing gate comes first because a tool found something wrong; missing evidence is work not
+ * done yet; stale evidence was good once.
+ */
+export function riskScore(item: Judged): number {
+  if (item.summary.ready) return 0;
+  return (
+    count(item, 'fail') * 100 +
+    count(item, 'missing') * 10 +
+    count(item, 'stale') +
+    // A blocked release always outranks a ready one, even when its blockers are not among the
+    // three statuses above (a gate blocked for a reason the portfolio summarises differently).
+    item.summary.blockedBy.length / 100 +
+    0.001
+  );
+}
+
+/** Riskiest first; ties by title, then by entity ref, so the order is the same on every load. */
+export function compareByRisk(a: Judged, b: Judged): number {
+  return (
+    riskScore(b) - riskScore(a) ||
+    a.title.localeCompare(b.title) ||
+    a.entityRef.localeCompare(b.entityRef)
+  );
+}
+
+/** What the portfolio counts per service: the totals line above the table. */
+export interface PortfolioTotals {
+  services: number;
+  ready: number;
+  blocked: number;
+  failing: number;
+  missing: number;
+  stale: number;
+}
+
+/** Totals per status of the services shown: a service counts once per status it has. */
+export function totalsOf(items: readonly Judged[]): PortfolioTotals {
+  const has = (i: Judged, s: GateStatus) => i.gates.some(g => g.status === s);
+  return {
+    services: items.length,
+    ready: items.filter(i => i.summary.ready).length,
+    blocked: items.filter(i => !i.summary.ready).length,
+    failing: items.filter(i => has(i, 'fail')).length,
+    missing: items.filter(i => has(i, 'missing')).length,
+    stale: items.filter(i => has(i, 'stale')).length,
+  };
+}
