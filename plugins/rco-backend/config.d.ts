@@ -180,5 +180,11 @@ export interface Config {
     demoEvidence?: boolean;
     /** Folder holding demo-evidence.yaml, relative to the backend's working directory. */
     demoEvidenceDir?: string;
+    /**
+     * How often (real time) the local portal keeps its demo evidence current: each run asks
+     * what is due at the demo clock's now (Velero's five-minute backups, nightly scans, daily
+     * reports). Default: every 30 seconds. Only read when demoEvidence is true.
+     */
+    demoEvidenceSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
   };
 }

@@ -1,4 +1,8 @@
 import { Config } from '@backstage/config';
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { GATE_IDS, GateId } from '@helix-portal/plugin-rco-common';
 import { Duration } from 'luxon';
 import { readFileSync } from 'node:fs';
@@ -47,6 +51,11 @@ export interface RcoConfig {
   breakGlassMaxDuration: Duration;
   /** Load demo evidence into the embedded default portal. */
   demoEvidence: boolean;
+  /**
+   * How often (real time) the local portal asks what demo evidence is due at its clock's now
+   * (rco.demoEvidenceSchedule); the keeper's default (every 30 s) when unset.
+   */
+  demoEvidenceSchedule?: SchedulerServiceTaskScheduleDefinition;
   /** Entity kinds that may deploy, roll back and see targets (ADR 0007). Default Component. */
   operationEntityKinds: string[];
   /** How long a target's revision history read is shared by viewers. Default PT10S. */
@@ -207,6 +216,11 @@ export function readRcoConfig(root: Config): RcoConfig {
       : Duration.fromISO('P7D'),
     ciSubjects: readCiSubjects(config),
     demoEvidence: config?.getOptionalBoolean('demoEvidence') ?? false,
+    demoEvidenceSchedule: config?.has('demoEvidenceSchedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          config.getConfig('demoEvidenceSchedule'),
+        )
+      : undefined,
     breakGlassGroup: readRcoGroupRef(config, 'breakGlass.group'),
     breakGlassMaxDuration: config
       ? iso(config, 'breakGlass.maxDuration', 'PT4H')

@@ -21,7 +21,11 @@ import { EvidenceService } from './evidence/EvidenceService';
 import { builtinParsers } from './evidence/parsers';
 import { Access } from './service/access';
 import { ReleaseService } from './service/ReleaseService';
-import { seedDemoEvidence } from './service/demoEvidence';
+import { GateExplainer } from './service/GateExplainer';
+import { startDemoPortal } from './service/demo/demoPortal';
+import { ReleaseSignals } from './service/releaseSignals';
+import { SignalChannels } from './operations/signalChannels';
+import { DemoClock, systemClock } from './lib/clock';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -60,6 +64,7 @@ export const rcoPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         userInfo: coreServices.userInfo,
+        discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
@@ -77,7 +82,10 @@ export const rcoPlugin = createBackendPlugin({
         // The key authenticates every entry written (ADR 0004).
         const ledger = new Ledger(db, config.ledger.checkpointKey);
         const evidenceStore = new DatabaseEvidenceStore(db, ledger);
-        const decisions = new DecisionStore(db, ledger);
+        // The gates' time: the system's, or in the local portal a clock that can be moved on.
+        const demoClock = config.demoEvidence ? new DemoClock() : undefined;
+        const clock = demoClock ?? systemClock;
+        const decisions = new DecisionStore(db, ledger, clock);
         const runbooks = new RunbookService(
           store,
           new RunbookReader(
@@ -125,7 +133,15 @@ export const rcoPlugin = createBackendPlugin({
           config,
           deps.catalog,
           environments.list.length,
+          clock,
         );
+        // Every write the release cache hears of nudges open Release pages (issue 12 point 2).
+        const releaseSignals = new ReleaseSignals({
+          signals: deps.signals,
+          channels: new SignalChannels(db),
+          logger: deps.logger,
+        });
+        releases.onChange = (ref, what) => releaseSignals.changed(ref, what);
         const scheduleConfigKey = 'rco.runbooks.schedule';
         await scheduleRunbookRefresh({
           scheduler: deps.scheduler,
@@ -150,18 +166,26 @@ export const rcoPlugin = createBackendPlugin({
               environments.list.map(e => e.imageRepository),
               entityRef.split('/').pop()!,
             ),
+          clock,
         );
-        if (config.demoEvidence) {
-          // Demo data must never keep the portal from starting.
-          await seedDemoEvidence({
-            evidenceService,
-            evidenceStore,
-            logger: deps.logger,
-            dir: deps.config.getString('rco.demoEvidenceDir'),
-          }).catch(error =>
-            deps.logger.error(`Demo evidence not loaded: ${error}`),
-          );
-        }
+        // Demo data must never keep the portal from starting.
+        const demo = demoClock
+          ? await startDemoPortal({
+              clock: demoClock,
+              dir: deps.config.getString('rco.demoEvidenceDir'),
+              schedule: config.demoEvidenceSchedule,
+              scheduler: deps.scheduler,
+              logger: deps.logger,
+              db,
+              ledger,
+              evidenceService,
+              evidenceStore,
+              releases,
+            }).catch(error => {
+              deps.logger.error(`Demo evidence not loaded: ${error}`);
+              return undefined;
+            })
+          : undefined;
         const operations = await createOperations({
           rootConfig: deps.config,
           rco: config,
@@ -195,6 +219,16 @@ export const rcoPlugin = createBackendPlugin({
             releases,
             config,
             operations,
+            releaseSignals,
+            demo,
+            // Issue 12: every environment in the picker, and each gate's next steps.
+            environments: environments.list.map(e => e.name),
+            explainer: new GateExplainer({
+              catalog: deps.catalog,
+              config,
+              environments: environments.list.map(e => e.name),
+              externalBaseUrl: () => deps.discovery.getExternalBaseUrl('rco'),
+            }),
           }),
         );
       },

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
 import { SignoffRecord, WaiverRecord } from '../gates/types';
 import { Ledger } from './Ledger';
+import { Clock, systemClock } from '../lib/clock';
 
 /**
  * Human decisions: sign-offs bound to a release and waivers of a gate. Nothing is updated in
@@ -12,7 +13,12 @@ import { Ledger } from './Ledger';
  * same transaction.
  */
 export class DecisionStore {
-  constructor(private readonly db: Knex, private readonly ledger: Ledger) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+    /** Dates decisions (the local portal's demo clock can be ahead of the system's). */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async addSignoff(
     entityRef: string,
@@ -21,7 +27,7 @@ export class DecisionStore {
     const record: SignoffRecord = {
       ...signoff,
       id: randomUUID(),
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     };
     await this.db.transaction(async tx => {
       await this.ledger.lock(tx, entityRef);
@@ -109,7 +115,7 @@ export class DecisionStore {
           createdAt: toDate(existing.created_at),
           created: false,
         };
-      const createdAt = new Date();
+      const createdAt = this.clock.now();
       await tx('rco_release_requests').insert({
         id: randomUUID(),
         entity_ref: entityRef,
@@ -167,7 +173,7 @@ export class DecisionStore {
     const record: WaiverRecord = {
       ...waiver,
       id: randomUUID(),
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     };
     await this.db.transaction(async tx => {
       await this.ledger.lock(tx, entityRef);
@@ -225,7 +231,7 @@ export class DecisionStore {
       if (row.revoked_at) {
         throw new ConflictError(`Waiver ${id} is already revoked`);
       }
-      const revokedAt = new Date();
+      const revokedAt = this.clock.now();
       await tx('rco_waivers').where({ id }).update({ revoked_at: revokedAt });
       await this.ledger.append(tx, {
         entryType: 'waiver-revoke',

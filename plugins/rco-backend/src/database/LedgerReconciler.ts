@@ -57,12 +57,14 @@ export async function reconcileLedger(
 
   const creates = new Map<string, LedgerTable>();
   const changes = new Map<string, LedgerTable>();
+  const removes = new Map<string, LedgerTable>();
   for (const t of present) {
     t.creates.forEach(type => creates.set(type, t));
     t.changes?.forEach(type => changes.set(type, t));
+    t.removes?.forEach(type => removes.set(type, t));
   }
   const expected = new Map<string, Expected>();
-  const types = [...creates.keys(), ...changes.keys()];
+  const types = [...creates.keys(), ...changes.keys(), ...removes.keys()];
   for (let afterSeq = 0; ; ) {
     const page = await db('rco_ledger')
       .select('seq', 'entry_type', 'entity_ref', 'payload')
@@ -75,7 +77,9 @@ export async function reconcileLedger(
       const payload = JSON.parse(entry.payload);
       const entityRef = entry.entity_ref ?? null;
       const creator = creates.get(entry.entry_type);
-      const table = creator ?? changes.get(entry.entry_type)!;
+      const remover = removes.get(entry.entry_type);
+      const table =
+        creator ?? remover ?? changes.get(entry.entry_type)!;
       const key = `${table.table}\u0000${table.key(payload, entityRef)}`;
       const label = {
         table: table.table,
@@ -88,6 +92,14 @@ export async function reconcileLedger(
         }
         const record = table.fromEntry?.(payload) ?? payload;
         expected.set(key, { table, entityRef, record, seq: Number(entry.seq) });
+      } else if (remover) {
+        // An authenticated entry said the row goes: it must be absent from now on.
+        if (!expected.delete(key)) {
+          report({
+            ...label,
+            problem: `entry ${entry.seq} removes a row no entry created`,
+          });
+        }
       } else {
         const target = expected.get(key);
         if (!target) {

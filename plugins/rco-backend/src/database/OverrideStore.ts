@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
+import { Clock, systemClock } from '../lib/clock';
 
 /** A break-glass override as stored. */
 export interface OverrideRecord {
@@ -39,7 +40,12 @@ const fromRow = (row: any): OverrideRecord => ({
  * revocation is a ledger entry in the same transaction.
  */
 export class OverrideStore {
-  constructor(private readonly db: Knex, private readonly ledger: Ledger) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+    /** Dates overrides (the local portal's demo clock can be ahead of the system's). */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async add(
     o: Omit<OverrideRecord, 'id' | 'createdAt' | 'revokedAt' | 'revokedBy'>,
@@ -47,7 +53,7 @@ export class OverrideStore {
     const record: OverrideRecord = {
       ...o,
       id: randomUUID(),
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     };
     await this.db.transaction(async tx => {
       await this.ledger.lock(tx, record.entityRef);
@@ -98,7 +104,7 @@ export class OverrideStore {
     entityRef: string,
     environment: string,
     release: { version?: string; digest?: string },
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<OverrideRecord | undefined> {
     return (await this.list(entityRef)).find(
       o =>
@@ -119,7 +125,7 @@ export class OverrideStore {
       if (!row) throw new NotFoundError(`No override ${id}`);
       if (row.revoked_at)
         throw new ConflictError(`Override ${id} is already revoked`);
-      const now = new Date();
+      const now = this.clock.now();
       await tx('rco_overrides')
         .where({ id })
         .update({ revoked_at: now, revoked_by: actor });

@@ -29,6 +29,11 @@ export interface LedgerTable {
   creates: string[];
   /** Entry types whose payload changes a row created before (revocations). */
   changes?: string[];
+  /**
+   * Entry types that delete a row created before (the local portal's demo evidence pruning):
+   * the row must then be gone, and the entry that created it stays in the chain.
+   */
+  removes?: string[];
   /** The identity of a record (the same for the row and its entry). */
   key(record: Payload, entityRef: string | null): string;
   /** The payload a row was written with. */
@@ -110,6 +115,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
     primaryKey: 'id',
     columns: [...EVIDENCE_COLUMNS, 'raw_format', 'finding_rank'],
     creates: ['evidence-upload'],
+    removes: ['evidence-prune'],
     key: byId,
     fromRow: row => ({
       id: row.id,

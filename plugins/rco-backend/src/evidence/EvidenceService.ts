@@ -12,6 +12,7 @@ import { maskDocument } from './secrets/maskDocument';
 import { rawTextHoldsSecret, serialiseMasked } from './secrets/maskRaw';
 import { EvidenceParser } from './parsers/types';
 import { resolveSubject } from './imageIdentity';
+import { Clock, systemClock } from '../lib/clock';
 
 /** Query parameters of an upload: they describe the release the document is about. */
 export interface UploadOptions {
@@ -41,6 +42,8 @@ export class EvidenceService {
     private readonly parsers: EvidenceParser[],
     /** The image repositories an entity's releases live in (none: the repository check is skipped). */
     private readonly repositoriesOf: (entityRef: string) => string[] = () => [],
+    /** Dates uploads (the local portal's demo clock can be ahead of the system's). */
+    private readonly clock: Clock = systemClock,
   ) {
     this.byKind = new Map(parsers.map(p => [p.kind, p]));
   }
@@ -74,7 +77,7 @@ export class EvidenceService {
         text !== undefined && (await rawTextHoldsSecret(text, format));
       masks.push({ doc: masked.doc, masked: masked.masked || rawHasSecret });
     }
-    const collectedAt = options.now ?? new Date();
+    const collectedAt = options.now ?? this.clock.now();
     const records: NewEvidence[] = documents.map(
       ({ doc, text, format }, index) => {
         const where =

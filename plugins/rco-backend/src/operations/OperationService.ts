@@ -317,7 +317,12 @@ export class OperationService {
           ...op.release,
           environment: op.environment,
         }),
-        this.o.overrides.findActive(op.entityRef, op.environment, op.release),
+        this.o.overrides.findActive(
+          op.entityRef,
+          op.environment,
+          op.release,
+          this.o.releases.clock.now(),
+        ),
       ]);
     return preflight({
       status,
@@ -327,7 +332,8 @@ export class OperationService {
       groups,
       requiredSignoffs: env.requiredSignoffs,
       override,
-      now: new Date(),
+      // The gates' clock (the local portal's demo clock can be ahead of the system's).
+      now: this.o.releases.clock.now(),
     });
   }
 

@@ -91,7 +91,11 @@ export async function createOperations(deps: {
     }
   }
   const store = new OperationStore(deps.db, deps.ledger);
-  const overrides = new OverrideStore(deps.db, deps.ledger);
+  const overrides = new OverrideStore(
+    deps.db,
+    deps.ledger,
+    deps.releases.clock,
+  );
   const rcoConfig = deps.rco;
   const notifier = new OperationNotifier({
     signals: deps.signals,

@@ -43,7 +43,7 @@ export class OperationNotifier implements OperationEvents {
       breakGlassGroup?: string;
       channels: SignalChannels;
       /** The release cache of this instance, told when a dry-run becomes evidence. */
-      releases: { invalidate(entityRef: string): void };
+      releases: { invalidate(entityRef: string, what?: 'evidence'): void };
     },
   ) {}
 
@@ -124,7 +124,7 @@ export class OperationNotifier implements OperationEvents {
       submitter: `rco:operation:${op.id}`,
     });
     // The dry-run can turn the rollback-readiness gate: the portfolio must not keep the old verdict.
-    this.o.releases.invalidate(op.entityRef);
+    this.o.releases.invalidate(op.entityRef, 'evidence');
   }
 
   async breakGlass(override: OverrideRecord) {

@@ -5,7 +5,7 @@ import { normalizeEntityRef } from '../lib/entityRefs';
 const KEY_NAME = 'signals-channel';
 
 /**
- * The Backstage signals channel of an entity's operations. Anyone signed in may subscribe to
+ * The Backstage signals channels of an entity: its operations and its release. Anyone signed in may subscribe to
  * any channel, so the name must neither contain the entity ref nor be computable from it: it is
  * `rco:operations:` and an HMAC-SHA256 of the normalised ref under a key generated once and kept
  * in the plugin's database (every replica derives the same channel). The page learns the channel
@@ -17,10 +17,21 @@ export class SignalChannels {
   constructor(private readonly db: Knex) {}
 
   async operationsChannel(entityRef: string): Promise<string> {
-    const mac = createHmac('sha256', await this.loadKey())
-      .update(`operations\n${normalizeEntityRef(entityRef)}`)
+    return `rco:operations:${await this.mac('operations', entityRef)}`;
+  }
+
+  /**
+   * The channel of an entity's release: evidence, decisions and runbook changes (nudges only).
+   * Its own MAC input, so neither channel name tells the other.
+   */
+  async releaseChannel(entityRef: string): Promise<string> {
+    return `rco:release:${await this.mac('release', entityRef)}`;
+  }
+
+  private async mac(purpose: string, entityRef: string) {
+    return createHmac('sha256', await this.loadKey())
+      .update(`${purpose}\n${normalizeEntityRef(entityRef)}`)
       .digest('hex');
-    return `rco:operations:${mac}`;
   }
 
   private loadKey(): Promise<Buffer> {

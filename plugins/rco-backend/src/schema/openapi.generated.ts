@@ -547,6 +547,24 @@ export const spec = {
           }
         }
       },
+      "DemoClock": {
+        "type": "object",
+        "required": [
+          "offsetMs",
+          "now"
+        ],
+        "properties": {
+          "offsetMs": {
+            "type": "number",
+            "description": "How far the demo clock is ahead of the system clock"
+          },
+          "now": {
+            "type": "string",
+            "format": "date-time",
+            "description": "The demo clock's time"
+          }
+        }
+      },
       "Waiver": {
         "type": "object",
         "required": [
@@ -1747,11 +1765,93 @@ export const spec = {
                     },
                     "operations": {
                       "type": "object"
+                    },
+                    "releaseChannel": {
+                      "type": "string",
+                      "description": "The signals channel nudged on every change to the entity's release (evidence, sign-offs, waivers, overrides, requests, runbook); keyed, so it names no entity and cannot be derived from one."
+                    },
+                    "demo": {
+                      "type": "object",
+                      "description": "Present in the local portal only (rco.demoEvidence).",
+                      "properties": {
+                        "clockOffsetMs": {
+                          "type": "number"
+                        },
+                        "canAdvanceClock": {
+                          "type": "boolean"
+                        }
+                      }
                     }
                   }
                 }
               }
             }
+          }
+        }
+      }
+    },
+    "/demo/clock": {
+      "get": {
+        "operationId": "GetDemoClock",
+        "description": "The local portal's demo clock (404 unless rco.demoEvidence is on).",
+        "responses": {
+          "200": {
+            "description": "The demo clock",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DemoClock"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
+      "post": {
+        "operationId": "AdvanceDemoClock",
+        "description": "Moves the local portal's demo clock forward by an ISO 8601 duration and brings the demo evidence up to the new time (404 unless rco.demoEvidence is on; signed-in users only).",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "advance"
+                ],
+                "properties": {
+                  "advance": {
+                    "type": "string",
+                    "maxLength": 40
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The demo clock after the move",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DemoClock"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           }
         }
       }

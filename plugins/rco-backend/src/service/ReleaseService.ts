@@ -11,11 +11,22 @@ import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceStore } from '../database/EvidenceStore';
 import { Ledger } from '../database/Ledger';
-import { evaluateRelease } from '../gates/evaluate';
+import { environmentVerdict, evaluateRelease } from '../gates/evaluate';
 import { ReleaseRef } from '../gates/types';
 import { RcoConfig } from '../config';
 import { RunbookService } from './RunbookService';
 import { groupFacts } from '../setupSummary';
+import { Clock, systemClock } from '../lib/clock';
+
+/** What changed about an entity's release: the nudge the release channel carries. */
+export type ReleaseChange =
+  | 'evidence'
+  | 'signoff'
+  | 'waiver'
+  | 'override'
+  | 'request'
+  | 'runbook'
+  | 'operation';
 
 const LEDGER_CHECK_TTL_MS = 60_000;
 const STATUS_CACHE_TTL_MS = 60_000;
@@ -39,6 +50,8 @@ export class ReleaseService {
     private readonly catalog: CatalogService,
     /** How many environments deploy through the console (for the human-first pillar). */
     private readonly deployEnvironments = 0,
+    /** The time gates are judged at (the demo clock in the local portal). */
+    readonly clock: Clock = systemClock,
   ) {
     this.groups = groupFacts(config);
   }
@@ -49,7 +62,7 @@ export class ReleaseService {
   async status(
     entity: Entity,
     release: ReleaseRef,
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<ReleaseStatusResponse> {
     return (await this.judge(entity, release, now)).status;
   }
@@ -60,16 +73,30 @@ export class ReleaseService {
    * decisions enter evaluation: waivers, sign-offs and (through preflight) overrides made under a
    * group the configuration no longer names do not count.
    */
-  async judge(entity: Entity, release: ReleaseRef, now = new Date()) {
+  async judge(
+    entity: Entity,
+    release: ReleaseRef,
+    now = this.clock.now(),
+    /**
+     * Also judge the release in each of these environments (summaries only, for the status
+     * route): the evidence is then read once for every environment and filtered in memory.
+     */
+    options: { environments?: string[] } = {},
+  ) {
     const entityRef = stringifyEntityRef(entity);
     const groups = this.groups;
+    const everywhere = !!options.environments?.length;
     const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] =
       await Promise.all([
         this.runbooks
           .getCurrent(entity)
           .then(r => r.runbook)
           .catch(() => undefined),
-        this.evidence.listForRelease(entityRef, release, EVIDENCE_PER_KIND),
+        this.evidence.listForRelease(
+          entityRef,
+          everywhere ? { ...release, environment: undefined } : release,
+          EVIDENCE_PER_KIND,
+        ),
         this.decisions.listSignoffs(
           entityRef,
           // Every decision about the image: a rejection holds under any version label of it.
@@ -81,29 +108,45 @@ export class ReleaseService {
         this.ledgerVerified(),
         this.decisions.getRequester(entityRef, release),
       ]);
-    const status = evaluateRelease(
-      {
-        entityRef,
-        runbook,
-        release,
-        evidence,
-        signoffs,
-        waivers,
-        requester,
-        groups,
-        now,
-        config: this.config.gates,
-      },
-      {
-        ledgerVerified,
-        deployEnvironments: this.deployEnvironments,
-        hasApiDefinition:
-          (entity.relations ?? []).some(r => r.type === 'providesApi') ||
-          ((entity.spec?.providesApis as string[] | undefined)?.length ?? 0) >
-            0,
-      },
+    const context = {
+      entityRef,
+      runbook,
+      release,
+      evidence,
+      signoffs,
+      waivers,
+      requester,
+      groups,
+      now,
+      config: this.config.gates,
+    };
+    const extras = {
+      ledgerVerified,
+      deployEnvironments: this.deployEnvironments,
+      hasApiDefinition:
+        (entity.relations ?? []).some(r => r.type === 'providesApi') ||
+        ((entity.spec?.providesApis as string[] | undefined)?.length ?? 0) > 0,
+    };
+    // The rules filter by environment themselves (matchesRelease), so one read serves all.
+    const status = evaluateRelease(context, extras);
+    const environments = options.environments?.map(environment =>
+      environmentVerdict(
+        environment,
+        evaluateRelease(
+          { ...context, release: { ...release, environment } },
+          extras,
+        ),
+      ),
     );
-    return { status, signoffs, requester, groups };
+    return {
+      status,
+      signoffs,
+      requester,
+      groups,
+      runbook,
+      evidence,
+      environments,
+    };
   }
 
   /** The newest release the entity has evidence for, when the caller names none. */
@@ -200,10 +243,17 @@ export class ReleaseService {
     this.statusCache.clear();
   }
 
-  /** Forgets what is cached about an entity after a write. */
-  invalidate(entityRef: string) {
+  /**
+   * Forgets what is cached about an entity after a write, and tells the listener (the release
+   * signals channel: open pages re-read). Every write path calls this, so it is the one hook.
+   */
+  invalidate(entityRef: string, what?: ReleaseChange) {
     this.statusCache.delete(normalizeEntityRef(entityRef));
+    if (what) this.onChange?.(entityRef, what);
   }
+
+  /** Told of every change `invalidate` hears of (set once at start; see releaseSignals). */
+  onChange?: (entityRef: string, what: ReleaseChange) => void;
 
   /**
    * The outcome of the last scheduled verification (LedgerVerifier), read at most once a minute;

@@ -25,6 +25,9 @@ export function renderTimes(text: string, now: Date): string {
   );
 }
 
+/** Who the demo's records say submitted them: a stand-in for CI, labelled as demo data. */
+export const DEMO_SUBMITTER = 'service:demo-ci (demo data)';
+
 interface DemoManifest {
   entity: string;
   release: { version: string; digest: string; commit: string };
@@ -40,6 +43,17 @@ interface DemoManifest {
   }>;
 }
 
+/** The entity the demo evidence is about. */
+export async function demoEntity(dir: string): Promise<string> {
+  return (await readManifest(dir)).entity;
+}
+
+async function readManifest(dir: string): Promise<DemoManifest> {
+  return parse(
+    await fs.readFile(path.join(dir, 'demo-evidence.yaml'), 'utf8'),
+  ) as DemoManifest;
+}
+
 /**
  * Loads the demo evidence of `examples/rco/evidence` through the same upload path CI uses, so
  * the local portal shows real gate outcomes. Skipped when the entity already has evidence.
@@ -53,9 +67,7 @@ export async function seedDemoEvidence(options: {
 }) {
   const { evidenceService, evidenceStore, logger, dir } = options;
   const now = options.now ?? new Date();
-  const manifest = parse(
-    await fs.readFile(path.join(dir, 'demo-evidence.yaml'), 'utf8'),
-  ) as DemoManifest;
+  const manifest = await readManifest(dir);
   if ((await evidenceStore.list(manifest.entity, { limit: 1 })).length) {
     return;
   }
@@ -79,7 +91,7 @@ export async function seedDemoEvidence(options: {
       // Stands in for what a CI pipeline would have uploaded, and says it is demo data: 'system'
       // would claim the console itself recorded it.
       source: 'ci',
-      submitter: 'service:demo-ci (demo data)',
+      submitter: DEMO_SUBMITTER,
       now: collectedAt,
     });
   }

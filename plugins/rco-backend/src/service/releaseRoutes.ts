@@ -23,6 +23,8 @@ import { SignoffService } from './decisions/SignoffService';
 import { WaiverService } from './decisions/WaiverService';
 import { ReleaseService } from './ReleaseService';
 import { assertPerson, ledgerViewFor } from './ledgerView';
+import { GateExplainer } from './GateExplainer';
+import { knownEnvironments } from '../gates/explain';
 
 /** The plugin's router, typed from its OpenAPI spec. */
 export type TypedRouter = ApiRouter<typeof spec>;
@@ -58,6 +60,14 @@ export interface ReleaseRouteOptions {
   operationsChannel?: (entityRef: string) => Promise<string>;
   /** False while rco.environments is empty: deploys are off (the capabilities say so). */
   environmentsConfigured?: boolean;
+  /** The configured environments' names, in rco.environments order (issue 12, point 4). */
+  environments?: string[];
+  /** Each gate's condition and next steps for the status route (issue 12, point 1). */
+  explainer?: GateExplainer;
+  /** The signals channel of an entity's release (nudges on every change; issue 12 point 2). */
+  releaseChannel?: (entityRef: string) => Promise<string>;
+  /** The local portal's demo clock (rco.demoEvidence only): the capabilities say it is demo data. */
+  demoClock?: { offsetMs: number };
 }
 
 export const evidenceView = (record: EvidenceRecord, created?: boolean) => ({
@@ -119,7 +129,7 @@ export function registerReleaseRoutes(
         created: stored.filter(s => s.created).length,
       }),
     );
-    o.releases.invalidate(entityRef);
+    o.releases.invalidate(entityRef, 'evidence');
     const created = results.some(r => r.created);
     res
       .status(created ? 201 : 200)
@@ -176,30 +186,40 @@ export function registerReleaseRoutes(
 
   router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
     const entity = await o.loadEntity(req);
+    const creds = await credentials(req);
     const named = { version: req.query.version, digest: req.query.digest };
-    const release =
-      named.version || named.digest
-        ? named
-        : await o.releases.latestRelease(entity);
-    const {
-      status,
-      signoffs: recorded,
-      requester,
-      groups,
-    } = await o.releases.judge(entity, {
-      ...release,
-      environment: req.query.environment,
-    });
+    const [release, evidenced] = await Promise.all([
+      named.version || named.digest ? named : o.releases.latestRelease(entity),
+      o.evidenceStore.environments(stringifyEntityRef(entity)),
+    ]);
+    const now = o.releases.clock.now();
+    const judged = await o.releases.judge(
+      entity,
+      { ...release, environment: req.query.environment },
+      now,
+      // The same release in every environment the picker lists (issue 12, point 4).
+      { environments: knownEnvironments(o.environments ?? [], evidenced) },
+    );
+    const { status, signoffs: recorded, requester, groups } = judged;
     // The page shows the backend's four-eyes verdict, judged for the caller as the one who
     // would confirm a deploy (their own approvals would not count then).
     const verdict = fourEyes({
       signoffs: recorded,
       release: status.release,
       requester,
-      confirmer: o.access.actorOf(await credentials(req)),
+      confirmer: o.access.actorOf(creds),
       groups,
     });
-    res.json({ ...status, fourEyes: fourEyesView(verdict) } as any);
+    // Conditions and next steps (issue 12, point 1), the people named as the caller sees them.
+    const gates = o.explainer
+      ? await o.explainer.explain(entity, judged, creds, now)
+      : status.gates;
+    res.json({
+      ...status,
+      gates,
+      fourEyes: fourEyesView(verdict),
+      environments: judged.environments,
+    } as any);
   });
 
   router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
@@ -208,11 +228,13 @@ export function registerReleaseRoutes(
       stringifyEntityRef(entity),
     );
     res.json({
+      // Only releases that exist: one per image digest, with its version label.
       items: items.map(i => ({
         ...i,
         lastEvidenceAt: i.lastEvidenceAt.toISOString(),
       })),
-      environments,
+      // Every configured environment from the first visit, then any only evidence names.
+      environments: knownEnvironments(o.environments ?? [], environments),
     });
   });
 
@@ -221,11 +243,12 @@ export function registerReleaseRoutes(
     async (req, res) => {
       const entity = await o.loadEntity(req);
       const creds = await credentials(req);
-      const [base, operations, channel] = await Promise.all([
+      const [base, operations, channel, releaseChannel] = await Promise.all([
         o.access.capabilities(entity, creds),
         o.access.operationCapabilities(entity, creds),
         // Handed out here only, after loadEntity applied catalog visibility (point 8).
         o.operationsChannel?.(stringifyEntityRef(entity)),
+        o.releaseChannel?.(stringifyEntityRef(entity)),
       ]);
       const ref = normalizeEntityRef(entity);
       res.json({
@@ -237,6 +260,16 @@ export function registerReleaseRoutes(
           channel,
           environmentsConfigured: !!o.environmentsConfigured,
         },
+        releaseChannel,
+        ...(o.demoClock
+          ? {
+              demo: {
+                clockOffsetMs: o.demoClock.offsetMs,
+                // A person signed in moves it (POST /demo/clock), never a token.
+                canAdvanceClock: creds.principal.type === 'user',
+              },
+            }
+          : {}),
       } as any);
     },
   );

@@ -24,6 +24,8 @@ import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
 import { sameEntityRef } from '../lib/entityRefs';
 import { handleBodyParserError } from './bodyParserErrors';
+import { DemoSide, registerDemoRoutes } from './demo/demoRoutes';
+import { ReleaseSignals } from './releaseSignals';
 
 /** Ref equality that treats an unparsable ref as naming nothing (the catalog says 404 too). */
 const safeSame = (a: string, b: Parameters<typeof sameEntityRef>[1]) => {
@@ -73,6 +75,10 @@ export interface RouterOptions
   catalog: CatalogService;
   runbooks: RunbookService;
   logger: LoggerService;
+  /** The release signals channel (absent without the signals service, e.g. in some tests). */
+  releaseSignals?: ReleaseSignals;
+  /** The local portal's demo clock and evidence keeper (rco.demoEvidence only). */
+  demo?: DemoSide;
 }
 
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
@@ -175,7 +181,7 @@ export async function createRouter(options: RouterOptions) {
         result => ({ status: result.status, versions: result.versions }),
       );
       // The gates read the current runbook: the portfolio must not keep the old verdict.
-      options.releases.invalidate(outcome.entityRef);
+      options.releases.invalidate(outcome.entityRef, 'runbook');
       res.json({ ...outcome, lastError: errorView(outcome.lastError) });
     },
   );
@@ -226,8 +232,13 @@ export async function createRouter(options: RouterOptions) {
       ? ref => options.operations!.notifier.channelFor(ref)
       : undefined,
     environmentsConfigured: !!options.operations?.environments.list.length,
+    releaseChannel: options.releaseSignals
+      ? ref => options.releaseSignals!.channelFor(ref)
+      : undefined,
+    demoClock: options.demo?.clock,
   };
   registerReleaseRoutes(router, releaseOptions);
+  registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });
   if (options.operations) {
     registerOperationRoutes(router, {
       ...options.operations,

@@ -28,9 +28,12 @@ export async function scheduleRunbookRefresh(options: {
   runbooks: RunbookService;
   logger: LoggerService;
   /** Told about every entity whose runbook was re-read (the release verdict cache). */
-  releases: { invalidate(entityRef: string): void };
+  releases: { invalidate(entityRef: string, what?: 'runbook'): void };
 }) {
   const { scheduler, catalog, auth, runbooks, logger } = options;
+  // What each entity's last refresh found: open pages are nudged only when that changes (a
+  // re-read of the same document every 30 minutes is not news).
+  const seen = new Map<string, string>();
   await scheduler.scheduleTask({
     id: 'rco-runbook-refresh',
     ...(options.schedule ?? DEFAULT_SCHEDULE),
@@ -50,7 +53,18 @@ export async function scheduleRunbookRefresh(options: {
           const outcome = await runbooks.refresh(entity);
           // A new current version (or a new error) can change every gate's verdict; dropping
           // an entity's cached verdict costs one re-evaluation, so it is dropped on every read.
-          options.releases.invalidate(outcome.entityRef);
+          const found = JSON.stringify([
+            outcome.status,
+            outcome.versions,
+            outcome.current,
+            outcome.lastError?.problems,
+          ]);
+          const before = seen.get(outcome.entityRef);
+          seen.set(outcome.entityRef, found);
+          options.releases.invalidate(
+            outcome.entityRef,
+            before !== undefined && before !== found ? 'runbook' : undefined,
+          );
           if (outcome.status === 'invalid') invalid++;
         } catch (e) {
           invalid++;

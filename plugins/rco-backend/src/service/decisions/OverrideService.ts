@@ -52,7 +52,7 @@ export class OverrideService {
     this.o.environments.get(environment);
     const until = new Date(input.expiresAt);
     const maxMs = this.o.config.breakGlassMaxDuration.toMillis();
-    const now = Date.now();
+    const now = this.o.releases.clock.now().getTime();
     if (!(until.getTime() > now) || until.getTime() > now + maxMs) {
       throw new InputError(
         `expiresAt must be in the future and at most ${this.o.config.breakGlassMaxDuration.toISO()} (${Duration.fromMillis(
@@ -82,7 +82,7 @@ export class OverrideService {
       createdBy: actor,
       expiresAt: until,
     });
-    this.o.releases.invalidate(entityRef);
+    this.o.releases.invalidate(entityRef, 'override');
     await this.o.notify?.(record).catch(() => undefined);
     return record;
   }
@@ -94,7 +94,7 @@ export class OverrideService {
       override.entityRef,
       actor,
     );
-    this.o.releases.invalidate(override.entityRef);
+    this.o.releases.invalidate(override.entityRef, 'override');
     return record;
   }
 }

@@ -30,7 +30,7 @@ export class ReleaseRequestService {
       requester,
     );
     // The requester changes what the sign-off gate and the four-eyes verdict say.
-    this.o.releases.invalidate(entityRef);
+    this.o.releases.invalidate(entityRef, 'request');
     return result;
   }
 }

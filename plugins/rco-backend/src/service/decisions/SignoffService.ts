@@ -61,7 +61,7 @@ export class SignoffService {
       signer,
       comment: await withoutSecrets(comment),
     });
-    this.o.releases.invalidate(entityRef);
+    this.o.releases.invalidate(entityRef, 'signoff');
     return record;
   }
 
@@ -94,7 +94,7 @@ export class SignoffService {
       signer: actor,
       revokes: original.id,
     });
-    this.o.releases.invalidate(original.entityRef);
+    this.o.releases.invalidate(original.entityRef, 'signoff');
     return { record, original, actor };
   }
 }

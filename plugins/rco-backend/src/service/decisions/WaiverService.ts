@@ -65,7 +65,7 @@ export class WaiverService {
     const refusal = waiverRefusal(
       input.gate,
       expiry,
-      new Date(),
+      this.o.releases.clock.now(),
       this.o.config.waiverMaxDuration.toMillis(),
       this.o.config.waiverMaxDuration.toISO()!,
     );
@@ -78,7 +78,7 @@ export class WaiverService {
       releaseVersion: input.releaseVersion,
       grantedBy,
     });
-    this.o.releases.invalidate(entityRef);
+    this.o.releases.invalidate(entityRef, 'waiver');
     return record;
   }
 
@@ -89,7 +89,7 @@ export class WaiverService {
     const actor = await this.o.access.assertCanWaive(credentials);
     const record = await this.o.decisions.revokeWaiver(waiver.id, actor);
     if (!record) throw new NotFoundError(`No waiver ${waiver.id}`);
-    this.o.releases.invalidate(waiver.entityRef);
+    this.o.releases.invalidate(waiver.entityRef, 'waiver');
     return record;
   }
 }

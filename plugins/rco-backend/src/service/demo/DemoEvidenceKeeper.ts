@@ -1,0 +1,204 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parse } from 'yaml';
+import { EvidenceRecord, EvidenceStore } from '../../database/EvidenceStore';
+import { EvidenceService } from '../../evidence/EvidenceService';
+import { Clock } from '../../lib/clock';
+import { DEMO_SUBMITTER } from '../demoEvidence';
+import { newestBackup, redate, veleroBackupList } from './redate';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** Velero's schedule in the demo: a backup every five minutes (the runbook's RPO). */
+const BACKUP_EVERY = 5 * MINUTE;
+/**
+ * A new backup is reported once the newest is this old, so with the keeper running every 30
+ * seconds the newest backup is never older than the RPO between two runs.
+ */
+const BACKUP_DUE_AFTER = 4 * MINUTE;
+/** Backups in each reported list (`velero backup get`), and demo backups kept. */
+const BACKUPS_LISTED = 6;
+/** Background scans and reports (policy reports, restore drills…) are re-reported this often. */
+const REPORT_EVERY = 12 * HOUR;
+/** Image scans run nightly at this UTC hour of the portal clock. */
+const NIGHTLY_HOUR_UTC = 2;
+/** Superseded demo records kept per kind, environment and image. */
+const KEEP = 3;
+/** The page's own action: the demo's dry-run is deliberately too old (the user runs one). */
+const NEVER_REFRESHED = new Set(['rollback-dry-run']);
+const NIGHTLY = new Set(['trivy', 'grype']);
+
+/** The start of the newest nightly scan slot at or before `now`. */
+export function lastNightly(now: Date): Date {
+  const slot = new Date(now);
+  slot.setUTCHours(NIGHTLY_HOUR_UTC, 0, 0, 0);
+  if (slot > now) slot.setUTCDate(slot.getUTCDate() - 1);
+  return slot;
+}
+
+type Pruner = {
+  prune(entityRef: string, ids: string[], reason: string): Promise<number>;
+};
+
+/**
+ * Keeps the local portal's demo evidence current the way real tools would, asking on each run
+ * "what is due at the portal clock's now?": Velero's five-minute backups, the nightly image
+ * scans, and any other report a background scan would send again (the newest stored record of
+ * that kind and environment, re-dated, so an owner's own fix is kept rather than reverted).
+ * One run catches up a clock moved forward by reporting once at the new now, never each missed
+ * slot. The demo's own superseded records are pruned, so the evidence list stays bounded.
+ * Only groups the demo seeded are kept current; other entities' evidence is never touched.
+ */
+export class DemoEvidenceKeeper {
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly o: {
+      entityRef: string;
+      evidenceService: EvidenceService;
+      evidenceStore: EvidenceStore;
+      pruner: Pruner;
+      clock: Clock;
+      logger: LoggerService;
+      /** Told when evidence changed (the release cache and the page's signals channel). */
+      changed?: (entityRef: string) => void;
+    },
+  ) {}
+
+  /** One run at a time: a run asked for while one is under way waits for it, then runs. */
+  async tick(): Promise<number> {
+    const previous = this.running;
+    const run = (async () => {
+      await previous?.catch(() => undefined);
+      return this.run();
+    })();
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      if (this.running === run) this.running = undefined;
+    }
+  }
+
+  private async run(): Promise<number> {
+    const now = this.o.clock.now();
+    const { entityRef } = this.o;
+    const records = await this.o.evidenceStore.list(entityRef, { limit: 1000 });
+    const groups = new Map<string, EvidenceRecord[]>();
+    for (const r of records) {
+      const key = [r.kind, r.subject.environment, r.subject.digest].join('|');
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    let reported = 0;
+    for (const group of groups.values()) {
+      const [newest] = group; // the store lists newest first
+      if (NEVER_REFRESHED.has(newest.kind)) continue;
+      if (!group.some(r => r.submitter === DEMO_SUBMITTER)) continue;
+      try {
+        reported +=
+          newest.kind === 'velero-backup'
+            ? await this.backups(group, now)
+            : await this.report(newest, now);
+      } catch (error) {
+        this.o.logger.warn(
+          `Demo evidence ${newest.kind} not kept current: ${error}`,
+        );
+      }
+    }
+    if (reported) this.o.changed?.(entityRef);
+    return reported;
+  }
+
+  /** A new `velero backup get` list whose newest backup completed at now, when one is due. */
+  private async backups(group: EvidenceRecord[], now: Date) {
+    const newest = newestBackup(group);
+    if (newest && now.getTime() - newest.at < BACKUP_DUE_AFTER) return 0;
+    const template = newest
+      ? await this.o.evidenceStore.get(newest.record.id)
+      : undefined;
+    if (!template) return 0;
+    const body = veleroBackupList(
+      parse(template.raw),
+      now,
+      BACKUPS_LISTED,
+      BACKUP_EVERY,
+      `${this.o.entityRef.split('/').pop()}-5min`,
+    );
+    const stored = await this.upload(template, body, now);
+    // The newest backups by completion stay: older lists are superseded by the new one.
+    const demo = (
+      await this.o.evidenceStore.list(this.o.entityRef, {
+        kinds: ['velero-backup'],
+        limit: 1000,
+      })
+    )
+      .filter(
+        r =>
+          r.submitter === DEMO_SUBMITTER &&
+          r.subject.environment === template.subject.environment,
+      )
+      .map(r => ({ r, at: Date.parse((r.summary as any).completionTimestamp) }))
+      .sort(
+        (a, b) =>
+          b.at - a.at || b.r.collectedAt.getTime() - a.r.collectedAt.getTime(),
+      );
+    await this.o.pruner.prune(
+      this.o.entityRef,
+      demo.slice(BACKUPS_LISTED).map(d => d.r.id),
+      'superseded by a newer demo backup list',
+    );
+    return stored;
+  }
+
+  /** The newest record of a kind, re-dated to now, when its cadence says a new one is due. */
+  private async report(newest: EvidenceRecord, now: Date) {
+    const due = NIGHTLY.has(newest.kind)
+      ? newest.collectedAt < lastNightly(now)
+      : now.getTime() - newest.collectedAt.getTime() >= REPORT_EVERY;
+    if (!due) return 0;
+    const original = await this.o.evidenceStore.get(newest.id);
+    if (!original) return 0;
+    const body = redate(
+      original.raw,
+      now.getTime() - original.collectedAt.getTime(),
+    );
+    const stored = await this.upload(original, body, now);
+    const superseded = (
+      await this.o.evidenceStore.list(this.o.entityRef, {
+        kinds: [newest.kind],
+        limit: 1000,
+      })
+    ).filter(
+      r =>
+        r.submitter === DEMO_SUBMITTER &&
+        r.subject.environment === newest.subject.environment &&
+        r.subject.digest === newest.subject.digest,
+    );
+    await this.o.pruner.prune(
+      this.o.entityRef,
+      superseded.slice(KEEP).map(r => r.id),
+      'superseded by a newer demo report',
+    );
+    return stored;
+  }
+
+  private async upload(
+    like: EvidenceRecord,
+    body: string,
+    now: Date,
+  ): Promise<number> {
+    const results = await this.o.evidenceService.upload({
+      entityRef: this.o.entityRef,
+      body: Buffer.from(body),
+      kind: like.kind,
+      version: like.subject.version,
+      digest: like.subject.digest,
+      commit: like.subject.commit,
+      environment: like.subject.environment,
+      // Re-reported with the trust of the report it repeats: an owner's upload stays theirs.
+      source: like.source,
+      submitter: DEMO_SUBMITTER,
+      now,
+    });
+    return results.filter(r => r.created).length;
+  }
+}
