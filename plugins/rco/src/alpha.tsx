@@ -8,10 +8,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import {
-  createRouteRef,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
+import { createRouteRef, PageBlueprint } from '@backstage/frontend-plugin-api';
 import PlaylistAddCheck from '@material-ui/icons/PlaylistAddCheck';
 import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { rcoApiRef } from './api/RcoApi';

@@ -43,13 +43,13 @@ describe('portfolio filters', () => {
   });
 
   it('matches gate and status together', () => {
-    expect(names({ ...none, gate: 'image-scanning', status: 'fail' })).toEqual(
-      ['PAY'],
-    );
+    expect(names({ ...none, gate: 'image-scanning', status: 'fail' })).toEqual([
+      'PAY',
+    ]);
     expect(names({ ...none, status: 'missing' })).toEqual(['PAY', 'SHIP']);
-    expect(names({ ...none, gate: 'dpo-signoff', status: 'missing' })).toEqual(
-      ['PAY'],
-    );
+    expect(names({ ...none, gate: 'dpo-signoff', status: 'missing' })).toEqual([
+      'PAY',
+    ]);
   });
 
   it('filters by owner and searches titles, owners and the titles of gates not passing', () => {

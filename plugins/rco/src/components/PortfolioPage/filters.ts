@@ -23,10 +23,7 @@ export function filtersFrom(params: URLSearchParams): PortfolioFilters {
 /** The query string of some filters, without the empty ones (short links). */
 export function queryOf(filters: PortfolioFilters): Record<string, string> {
   return Object.fromEntries(
-    FILTER_KEYS.filter(k => filters[k].trim() !== '').map(k => [
-      k,
-      filters[k],
-    ]),
+    FILTER_KEYS.filter(k => filters[k].trim() !== '').map(k => [k, filters[k]]),
   );
 }
 
