@@ -241,18 +241,22 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       if (!seen || seen.at < at)
         versionOf.set(l.subject_digest, { version: l.subject_version, at });
     }
-    const envs = await this.db('rco_evidence')
-      .distinct('environment')
-      .where({ entity_ref: entityRef })
-      .whereNotNull('environment');
     return {
       items: rows.map(r => ({
         digest: r.subject_digest as string,
         version: versionOf.get(r.subject_digest)?.version,
         lastEvidenceAt: toDate(r.last),
       })),
-      environments: envs.map(e => e.environment as string).sort(),
+      environments: await this.environments(entityRef),
     };
+  }
+
+  async environments(entityRef: string) {
+    const envs = await this.db('rco_evidence')
+      .distinct('environment')
+      .where({ entity_ref: entityRef })
+      .whereNotNull('environment');
+    return envs.map(e => e.environment as string).sort();
   }
 
   async get(id: string) {

@@ -66,6 +66,8 @@ export interface EvidenceStore {
     items: Array<{ version?: string; digest?: string; lastEvidenceAt: Date }>;
     environments: string[];
   }>;
+  /** The environments the entity's evidence names, sorted. */
+  environments(entityRef: string): Promise<string[]>;
   get(
     id: string,
   ): Promise<(EvidenceRecord & { raw: string; rawFormat: string }) | undefined>;

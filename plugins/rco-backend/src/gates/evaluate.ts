@@ -1,4 +1,5 @@
 import {
+  EnvironmentVerdict,
   GATES,
   GateId,
   GateResult,
@@ -342,4 +343,13 @@ export function evaluateRelease(
     },
     evaluatedAt: ctx.now.toISOString(),
   };
+}
+
+/** One environment's verdict of a release: the summary only (the status route lists them). */
+export function environmentVerdict(
+  environment: string,
+  status: ReleaseStatusResponse,
+): EnvironmentVerdict {
+  const { passing, total, blockedBy, waived, ready, text } = status.summary;
+  return { environment, ready, passing, total, blockedBy, waived, text };
 }

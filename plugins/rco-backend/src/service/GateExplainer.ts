@@ -1,0 +1,76 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  GateResult,
+  ReleaseStatusResponse,
+  Runbook,
+} from '@helix-portal/plugin-rco-common';
+import { RcoConfig } from '../config';
+import { EvidenceRecord } from '../database/EvidenceStore';
+import { explainGates } from '../gates/explain';
+import { groupsNamed } from '../gates/nextSteps';
+import { People } from './People';
+
+/**
+ * Adds to a judged release what the status route serves beside the verdicts: each gate's
+ * condition and next steps, with the people who may sign or waive read from the catalog as the
+ * caller sees it (issue 12, point 1). Only the status route calls it: the entity is already
+ * one the caller can see (loadEntity), so naming its signers tells them nothing about another.
+ */
+export class GateExplainer {
+  constructor(
+    private readonly o: {
+      catalog: CatalogService;
+      config: RcoConfig;
+      /** The configured environments, in rco.environments order. */
+      environments: string[];
+      /** The backend's external base URL (DiscoveryService.getExternalBaseUrl('rco')). */
+      externalBaseUrl: () => Promise<string>;
+    },
+  ) {}
+
+  async explain(
+    entity: Entity,
+    judged: {
+      status: ReleaseStatusResponse;
+      requester?: string;
+      runbook?: Runbook;
+      evidence: EvidenceRecord[];
+    },
+    credentials: BackstageCredentials,
+    now: Date,
+  ): Promise<GateResult[]> {
+    const { config } = this.o;
+    const { status } = judged;
+    const groups = {
+      signoffGroups: config.signoffGroups,
+      waiverGroup: config.waiverGroup,
+    };
+    const [baseUrl, people] = await Promise.all([
+      this.o.externalBaseUrl(),
+      new People(this.o.catalog, credentials).resolve(
+        groupsNamed(status.gates, groups),
+      ),
+    ]);
+    return explainGates(status.gates, {
+      ...groups,
+      baseUrl,
+      entity: {
+        kind: entity.kind,
+        namespace: entity.metadata.namespace ?? 'default',
+        name: entity.metadata.name,
+      },
+      entityName: entity.metadata.name,
+      release: status.release,
+      environments: this.o.environments,
+      requester: judged.requester,
+      people,
+      records: new Map(judged.evidence.map(r => [r.id, r])),
+      targets: judged.runbook?.targets,
+      runbook: judged.runbook,
+      config: config.gates,
+      now,
+    });
+  }
+}
