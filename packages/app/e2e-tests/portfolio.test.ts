@@ -41,6 +41,21 @@ const SERVICES = Array.from({ length: TOTAL }, (_, k) =>
   service((k * 389) % TOTAL),
 );
 
+type Service = ReturnType<typeof service>;
+const count = (s: Service, status: string) =>
+  s.gates.filter(g => g.status === status).length;
+/**
+ * The order the page shows by default, said independently of the page's code: riskiest first
+ * (more failing gates, then more missing, then more stale), ties by title.
+ */
+const BY_RISK = [...SERVICES].sort(
+  (a, b) =>
+    count(b, 'fail') - count(a, 'fail') ||
+    count(b, 'missing') - count(a, 'missing') ||
+    count(b, 'stale') - count(a, 'stale') ||
+    a.title.localeCompare(b.title),
+);
+
 /** Answers the portal's portfolio requests as the backend would: a page by offset and limit. */
 async function serveThousand(page: Page, requests: string[]) {
   await page.route(
@@ -127,6 +142,8 @@ test('1,000 services: paged, sorted and filtered in the browser, with the longes
   const services = table.getByRole('link', { name: /^Service \d{4}$/ });
   const heading = (n: number) =>
     page.getByRole('heading', { name: `Governed services (${n})` });
+  // A laptop screen: 20 services fit without scrolling.
+  await page.setViewportSize({ width: 1366, height: 768 });
   const sortByService = () =>
     table
       .getByRole('columnheader', { name: 'Service' })
@@ -148,10 +165,17 @@ test('1,000 services: paged, sorted and filtered in the browser, with the longes
     [
       'load 1,000 services',
       async () => {
-        await page.goto('/release-readiness');
+        // From the sidebar, as a platform lead starts.
+        await page
+          .getByRole('link', { name: 'Release readiness', exact: true })
+          .click();
+        await expect(page).toHaveURL(/\/release-readiness$/);
         await expect(heading(1000)).toBeVisible();
         await expect(pager).toContainText('1-20 of 1000');
         await expect(services).toHaveCount(20);
+        // Riskiest first, and all 20 on one laptop screen.
+        await expect(services.first()).toHaveText(BY_RISK[0].title);
+        await expect(services.nth(19)).toBeInViewport();
         // Two backend pages of 500, asked for by offset and limit.
         expect(requests.sort()).toEqual([
           '?offset=0&limit=500',
@@ -164,7 +188,7 @@ test('1,000 services: paged, sorted and filtered in the browser, with the longes
       async () => {
         await pager.getByRole('button', { name: 'Next Page' }).click();
         await expect(pager).toContainText('21-40 of 1000');
-        await expect(services.first()).toHaveText(SERVICES[20].title);
+        await expect(services.first()).toHaveText(BY_RISK[20].title);
       },
     ],
     [
@@ -201,16 +225,18 @@ test('1,000 services: paged, sorted and filtered in the browser, with the longes
     [
       'filter: image-scanning fails',
       async () => {
-        await choose('Gate', 'image-scanning');
-        await choose('Gate status', 'fail');
+        await choose('Gate', 'Image & Dependency Scanning');
+        await choose('Gate status', 'Fail');
         await expect(heading(failing.length)).toBeVisible();
         await expect(pager).toContainText(`of ${failing.length}`);
+        await expect(page).toHaveURL(/[?&]gate=image-scanning&status=fail/);
       },
     ],
     [
       'filter: owner team-3',
       async () => {
-        await choose('Owner', 'group:default/team-3');
+        // Owners by name (the catalog has no such group: its name from the ref).
+        await choose('Owner', 'team-3');
         await expect(heading(team3.length)).toBeVisible();
         await expect(services).toHaveCount(team3.length);
       },
@@ -219,9 +245,17 @@ test('1,000 services: paged, sorted and filtered in the browser, with the longes
       'search one service',
       async () => {
         await page
-          .getByRole('textbox', { name: 'Search' })
+          .getByRole('searchbox', { name: 'Search' })
           .fill(team3[0].title);
         await expect(services).toHaveCount(1);
+        await expect(services.first()).toHaveText(team3[0].title);
+      },
+    ],
+    [
+      'reload: the view is in the address',
+      async () => {
+        await page.reload();
+        await expect(heading(1)).toBeVisible();
         await expect(services.first()).toHaveText(team3[0].title);
       },
     ],

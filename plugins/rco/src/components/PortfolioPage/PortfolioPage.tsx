@@ -119,7 +119,7 @@ const readiness = (i: PortfolioItem) =>
  * and text; the filters live in the query string, so a view can be shared and survives a reload.
  * `header={false}` when the app frame already shows the page's title (the new frontend system).
  */
-export function PortfolioPage(props: { header?: boolean }) {
+export function PortfolioPage(props: { header?: boolean } = {}) {
   const api = useApi(rcoApiRef);
   const classes = useStyles();
   const [params, setParams] = useAppSearchParams();
