@@ -157,6 +157,18 @@ export async function checkInBrowser({ baseUrl, variant, screenshots, log }) {
       log(
         `${name}: Release tab judges the uploaded evidence and offers the staging environment`,
       );
+
+      // The Release readiness page is reached from the sidebar (the new frontend system lists it
+      // by itself; the legacy app by the guide's Root.tsx step), not by typing its URL.
+      await page
+        .getByRole('link', { name: 'Release readiness', exact: true })
+        .first()
+        .click();
+      await expectText(page, 'Governed services (1)', `${name} portfolio`);
+      await expectText(page, ENTITY_TITLE, `${name} portfolio`);
+      await noErrorPanel(page, `${name} portfolio`);
+      await shot(page, screenshots, `${name}-portfolio.png`);
+      log(`${name}: the sidebar's Release readiness entry opens the portfolio`);
     },
   );
 }
