@@ -1,13 +1,19 @@
 import { Entity } from '@backstage/catalog-model';
 import { alertApiRef } from '@backstage/core-plugin-api';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityPresentationApiRef,
+} from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   CapabilitiesResponse,
+  EnvironmentVerdict,
   GATES,
+  GateNextStep,
   GateStatus,
   ReleaseStatusResponse,
 } from '@helix-portal/plugin-rco-common';
+import { useLocation } from 'react-router-dom';
 import { RcoApi, rcoApiRef } from '../api/RcoApi';
 import { ReleaseContent } from '../components/ReleaseContent';
 
@@ -46,7 +52,91 @@ export const STATUSES: GateStatus[] = [
   'missing',
 ];
 
-export function status(): ReleaseStatusResponse {
+/** Display names the catalog would give (the entity presentation API in tests). */
+export const NAMES: Record<string, string> = {
+  'user:default/samir.haddad': 'Samir Haddad',
+  'user:default/lena.vogel': 'Lena Vogel',
+  'user:default/guest': 'Guest User',
+  'user:default/dana': 'Dana Berg',
+  'user:default/alice': 'Alice Moreau',
+  'group:default/data-protection-officers': 'Data Protection Officers',
+  'group:default/release-managers': 'Release Managers',
+};
+
+export const UPLOAD_TRIVY = `trivy image --format json "$IMAGE" | curl -fsS -H "Authorization: Bearer $RCO_CI_TOKEN" --data-binary @- "$BACKSTAGE/api/rco/entities/component/default/rco/evidence?digest=${DIGEST}&version=1.3.2"`;
+export const UPLOAD_KYVERNO = `kubectl get policyreport -A -o json | curl -fsS -H "Authorization: Bearer $RCO_CI_TOKEN" --data-binary @- "$BACKSTAGE/api/rco/entities/component/default/rco/evidence?digest=${DIGEST}&version=1.3.2&environment=production"`;
+
+/** What the backend would say to do about each gate that does not pass (by gate id). */
+export const NEXT: Record<string, GateNextStep[]> = {
+  'secret-hygiene': [
+    {
+      action: 'fix',
+      kind: 'gitleaks',
+      scope: 'commit',
+      text: 'Remove the leaked secret from the repository, rotate it, and upload a clean gitleaks report',
+    },
+    {
+      action: 'waive',
+      text: 'A release manager may waive the gate for up to seven days',
+      people: [{ ref: 'user:default/samir.haddad', name: 'Samir Haddad' }],
+      group: 'group:default/release-managers',
+    },
+  ],
+  'migration-controls': [
+    {
+      action: 'rollback-dry-run',
+      text: 'Run a rollback dry-run in staging: its result is the evidence',
+      environment: 'staging',
+      scope: 'environment',
+    },
+  ],
+  'image-scanning': [
+    {
+      action: 'upload',
+      kind: 'trivy',
+      scope: 'image',
+      text: 'Upload a Trivy scan of the image newer than 7 days',
+      command: UPLOAD_TRIVY,
+    },
+  ],
+  'policy-enforcement': [
+    {
+      action: 'upload',
+      kind: 'kyverno',
+      scope: 'environment',
+      environment: 'production',
+      text: 'Upload the Kyverno policy report of production',
+      command: UPLOAD_KYVERNO,
+    },
+  ],
+  'monitoring-alerting': [
+    {
+      action: 'configure',
+      setting: 'rco.ci.subjects',
+      text: 'No pipeline may upload evidence for this service: the portal operators add it under rco.ci.subjects',
+    },
+  ],
+  'dpo-signoff': [
+    {
+      action: 'request-release',
+      text: 'An owner requests this release first: sign-offs count once its requester is on record',
+    },
+    {
+      action: 'signoff',
+      role: 'dpo',
+      text: 'A Data Protection Officer signs off v1.3.2',
+      people: [{ ref: 'user:default/lena.vogel', name: 'Lena Vogel' }],
+      group: 'group:default/data-protection-officers',
+    },
+  ],
+};
+
+export const CONDITION: Record<string, string> = {
+  'image-scanning':
+    'No CRITICAL or HIGH findings in a scan of this image no older than 7 days',
+};
+
+export function status(environment = 'production'): ReleaseStatusResponse {
   const gates = GATES.map((g, i) => ({
     id: g.id,
     title: g.title,
@@ -63,10 +153,23 @@ export function status(): ReleaseStatusResponse {
               kind: 'trivy',
               sha256: 'a'.repeat(64),
               collectedAt: new Date(Date.now() - 3600_000).toISOString(),
-              subject: { digest: DIGEST },
+              subject:
+                g.id === 'policy-enforcement'
+                  ? { digest: DIGEST, environment }
+                  : { digest: DIGEST },
+              scope: (g.id === 'policy-enforcement'
+                ? 'environment'
+                : 'image') as 'environment' | 'image',
+              source: 'ci' as const,
+              submitter:
+                g.id === 'secret-hygiene'
+                  ? 'user:default/alice'
+                  : 'service:ci-rco',
             },
           ],
     evaluatedAt: new Date().toISOString(),
+    condition: CONDITION[g.id],
+    next: STATUSES[i] === 'pass' ? [] : NEXT[g.id] ?? [],
     expiresAt: new Date(Date.now() + 86400_000).toISOString(),
     waiver:
       STATUSES[i] === 'waived'
@@ -81,9 +184,31 @@ export function status(): ReleaseStatusResponse {
   const blockedBy = gates
     .filter(g => g.status !== 'pass' && g.status !== 'waived')
     .map(g => g.id);
+  const waived = gates.filter(g => g.status === 'waived').map(g => g.id);
+  const environments: EnvironmentVerdict[] = [
+    {
+      environment: 'staging',
+      ready: true,
+      passing: 10,
+      total: 10,
+      blockedBy: [],
+      waived: [],
+      text: '10 of 10 gates pass',
+    },
+    {
+      environment: 'production',
+      ready: false,
+      passing: 5,
+      total: 10,
+      blockedBy,
+      waived,
+      text: `5 of 10 gates pass; blocked by ${blockedBy.join(', ')}`,
+    },
+  ];
   return {
     entityRef: 'component:default/rco',
-    release: { version: '1.3.2', digest: DIGEST },
+    release: { version: '1.3.2', digest: DIGEST, environment },
+    environments,
     runbookVersion: '1.3.0',
     gates,
     pillars: [
@@ -111,7 +236,7 @@ export function status(): ReleaseStatusResponse {
       passing: 5,
       total: 10,
       blockedBy,
-      waived: ['image-scanning'],
+      waived,
       ready: false,
       text: `5 of 10 gates pass; blocked by ${blockedBy.join(', ')}`,
     },
@@ -140,9 +265,11 @@ export function mockApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
           lastEvidenceAt: new Date().toISOString(),
         },
       ],
-      environments: ['production'],
+      environments: ['production', 'staging'],
     })),
-    getStatus: jest.fn(async () => status()),
+    getStatus: jest.fn(async (_entity, release) =>
+      status(release.environment ?? 'production'),
+    ),
     getCapabilities: jest.fn(async () => caps()),
     listSignoffs: jest.fn(async () => []),
     getEvidence: jest.fn(async id => ({
@@ -164,21 +291,70 @@ export function mockApi(overrides: Partial<RcoApi> = {}): jest.Mocked<RcoApi> {
     })),
     revokeSignoff: jest.fn(),
     createWaiver: jest.fn(),
+    listOverrides: jest.fn(async () => []),
+    createOperation: jest.fn(async (_e, body) => ({
+      id: 'op-dry-1',
+      type: body.type,
+      environment: body.environment,
+      state: 'running',
+    })),
+    getOperation: jest.fn(async id => ({
+      id,
+      type: 'rollback-dry-run',
+      environment: 'staging',
+      state: 'succeeded',
+    })),
+    // The deploy side (OperationsPanel) reads these.
+    listEnvironments: jest.fn(async () => []),
+    listOperations: jest.fn(async () => []),
     ...overrides,
   } as unknown as jest.Mocked<RcoApi>;
 }
 
-export async function render(api: RcoApi) {
+/** The catalog's presentation of people: display name, and the ref as the secondary title. */
+export const presentation = {
+  forEntity: (ref: string) => {
+    const snapshot = {
+      entityRef: ref,
+      primaryTitle: NAMES[ref] ?? ref.replace(/^.*\//, ''),
+      secondaryTitle: ref,
+    };
+    return { snapshot, promise: Promise.resolve(snapshot) };
+  },
+};
+
+/** The page's URL query, for tests that check what the page keeps in the URL. */
+function LocationProbe() {
+  const { search } = useLocation();
+  return (
+    <output data-testid="location" hidden>
+      {search}
+    </output>
+  );
+}
+
+export const currentSearch = (container: ParentNode = document) =>
+  new URLSearchParams(
+    container.querySelector('[data-testid="location"]')?.textContent ?? '',
+  );
+
+export async function render(
+  api: RcoApi,
+  options: { routeEntries?: string[] } = {},
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [rcoApiRef, api],
         [alertApiRef, { post: jest.fn(), alert$: jest.fn() }],
+        [entityPresentationApiRef, presentation],
       ]}
     >
       <EntityProvider entity={entity}>
         <ReleaseContent />
+        <LocationProbe />
       </EntityProvider>
     </TestApiProvider>,
+    options,
   );
 }

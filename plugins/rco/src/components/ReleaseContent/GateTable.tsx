@@ -1,8 +1,25 @@
 import { Link, Table, TableColumn } from '@backstage/core-components';
 import { GateResult } from '@helix-portal/plugin-rco-common';
 import { Box, Button, Typography } from '@material-ui/core';
-import { relative, sourceLabel } from './format';
+import { Person, RichText, usePortalNow, When } from '../shared';
+import { sourceLabel } from './format';
+import { NextSteps, NextStepContext } from './NextSteps';
 import { StatusChip } from './StatusChip';
+
+/** Whether a gate's evidence is per environment or about the image, in a few words. */
+function scopeOf(gate: GateResult): string | undefined {
+  const scopes = new Set(gate.evidence.map(e => e.scope).filter(Boolean));
+  if (!scopes.size) return undefined;
+  if (scopes.has('environment')) {
+    const envs = [
+      ...new Set(gate.evidence.map(e => e.subject.environment).filter(Boolean)),
+    ];
+    return `per environment${envs.length ? ` (${envs.join(', ')})` : ''}`;
+  }
+  if (scopes.has('image')) return 'about the image: counts everywhere';
+  if (scopes.has('commit')) return 'about the commit: counts everywhere';
+  return 'about the service: counts everywhere';
+}
 
 /**
  * The gate checklist: one row per gate with its verification method (linking to the runbook
@@ -12,8 +29,11 @@ export function GateTable(props: {
   gates: GateResult[];
   runbookPath: string;
   onOpenEvidence: (id: string) => void;
+  /** What the page can do for the next steps; without it, no "What to do" is shown. */
+  nextSteps?: NextStepContext;
 }) {
-  const { gates, runbookPath, onOpenEvidence } = props;
+  const { gates, runbookPath, onOpenEvidence, nextSteps } = props;
+  const now = usePortalNow();
   const columns: TableColumn<GateResult>[] = [
     {
       title: 'Gate',
@@ -45,13 +65,18 @@ export function GateTable(props: {
       title: 'Reasons',
       sorting: false,
       render: gate => (
-        <ul style={{ margin: 0, paddingLeft: 16 }}>
-          {gate.reasons.map(reason => (
-            <li key={reason}>
-              <Typography variant="body2">{reason}</Typography>
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul style={{ margin: 0, paddingLeft: 16 }}>
+            {gate.reasons.map(reason => (
+              <li key={reason}>
+                <Typography variant="body2">
+                  <RichText text={reason} />
+                </Typography>
+              </li>
+            ))}
+          </ul>
+          {nextSteps && <NextSteps gate={gate} ctx={nextSteps} />}
+        </>
       ),
     },
     {
@@ -65,7 +90,7 @@ export function GateTable(props: {
           <Box>
             {newest ? (
               <Typography variant="body2">
-                collected {relative(newest.collectedAt)}
+                collected <When iso={newest.collectedAt} />
               </Typography>
             ) : (
               <Typography variant="body2" color="textSecondary">
@@ -74,10 +99,8 @@ export function GateTable(props: {
             )}
             {gate.expiresAt && (
               <Typography variant="caption" display="block">
-                {Date.parse(gate.expiresAt) > Date.now()
-                  ? 'expires'
-                  : 'expired'}{' '}
-                {relative(gate.expiresAt)}
+                {Date.parse(gate.expiresAt) > now() ? 'expires' : 'expired'}{' '}
+                <When iso={gate.expiresAt} />
               </Typography>
             )}
             {gate.evidence.slice(0, 4).map((e, _, shown) => {
@@ -115,6 +138,26 @@ export function GateTable(props: {
                       .map(e => e.imageAssertedBy),
                   ),
                 ].map(who => `; image asserted by ${who}`)}
+              </Typography>
+            )}
+            {gate.evidence.some(e => e.submitter) && (
+              <Typography variant="caption" display="block">
+                uploaded by{' '}
+                {[
+                  ...new Set(
+                    gate.evidence.map(e => e.submitter!).filter(Boolean),
+                  ),
+                ].map((who, i) => (
+                  <span key={who}>
+                    {i > 0 && ', '}
+                    <Person actor={who} />
+                  </span>
+                ))}
+              </Typography>
+            )}
+            {scopeOf(gate) && (
+              <Typography variant="caption" display="block">
+                {scopeOf(gate)}
               </Typography>
             )}
           </Box>

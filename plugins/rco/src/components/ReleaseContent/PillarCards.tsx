@@ -10,6 +10,9 @@ import {
 } from '@material-ui/core';
 import CheckCircle from '@material-ui/icons/CheckCircle';
 import Cancel from '@material-ui/icons/Cancel';
+import { RichText } from '../shared';
+import { countOf } from '../shared/words';
+import { gateTitles, withGateTitles } from './format';
 
 // Icons need 3:1 against the card (WCAG 1.4.11): the darker shade on light paper, the lighter
 // one on dark paper; the word next to each icon says the same thing.
@@ -34,10 +37,13 @@ export function PillarCards(props: { pillars: PillarResult[] }) {
             title={pillar.title}
             subheader={
               pillar.met
-                ? 'All requirements met'
-                : `${
-                    pillar.requirements.filter(r => !r.met).length
-                  } requirements unmet`
+                ? `All ${pillar.requirements.length} requirements met`
+                : countOf(
+                    pillar.requirements.filter(r => !r.met).length,
+                    pillar.requirements.length,
+                    'requirements',
+                    'unmet',
+                  )
             }
           >
             <List dense aria-label={`${pillar.title} requirements`}>
@@ -57,11 +63,11 @@ export function PillarCards(props: { pillars: PillarResult[] }) {
                     }`}
                     secondary={
                       <>
-                        {req.basis}
+                        <RichText text={withGateTitles(req.basis)} />
                         {req.gates.map(g => (
                           <span key={g}>
                             {' · '}
-                            <Link to={`#gate-${g}`}>{g}</Link>
+                            <Link to={`#gate-${g}`}>{gateTitles([g])[0]}</Link>
                           </span>
                         ))}
                       </>

@@ -16,15 +16,18 @@ import {
   Select,
   Typography,
 } from '@material-ui/core';
-import { Alert } from '@material-ui/lab';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { rcoApiRef } from '../../api/RcoApi';
 import { EvidenceDrawer } from './EvidenceDrawer';
 import { NoEvidenceYet } from './NoEvidenceYet';
-import { releaseLabel } from './format';
+import { blockedSentence, pickerLabel, verdictIn } from './format';
+import { ActiveExceptions } from './ActiveExceptions';
+import { EnvironmentChips } from './EnvironmentChips';
+import { DEPLOY_ANCHOR, GATES_ANCHOR, SkipLinks } from './SkipLinks';
+import { useGateActions } from './useGateActions';
 import { GateTable } from './GateTable';
 import { PillarCards } from './PillarCards';
 import { SignoffPanel } from './SignoffPanel';
@@ -42,7 +45,8 @@ export function ReleaseContent() {
   const location = useLocation();
   const [params, setParams] = useSearchParams();
   const [evidenceId, setEvidenceId] = useState<string>();
-  const [waiving, setWaiving] = useState(false);
+  // true: the waiver dialog with its first gate; a gate id: opened from that gate's next step.
+  const [waiving, setWaiving] = useState<boolean | string>(false);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const key = `${entityRef.kind}:${entityRef.namespace}/${entityRef.name}`;
   const runbookPath = location.pathname.replace(/\/release\/?$/, '/runbook');
@@ -57,9 +61,30 @@ export function ReleaseContent() {
     digest: params.get('digest') ?? undefined,
     environment: params.get('environment') ?? undefined,
   };
+  // The page always judges a named environment when the portal knows any: the one in the URL,
+  // or the first listed (then put in the URL, so the link shared says what it judged).
+  const environment =
+    chosen.environment ?? releases.value?.environments[0] ?? undefined;
+  const knowsEnvironment =
+    chosen.environment !== undefined || releases.value !== undefined;
   const status = useAsyncRetry(
-    () => api.getStatus(entityRef, chosen),
-    [api, key, chosen.version, chosen.digest, chosen.environment],
+    async () =>
+      knowsEnvironment
+        ? api.getStatus(entityRef, { ...chosen, environment })
+        : undefined,
+    [api, key, chosen.version, chosen.digest, environment, knowsEnvironment],
+  );
+  useEffect(() => {
+    if (!chosen.environment && environment) {
+      const next = new URLSearchParams(params);
+      next.set('environment', environment);
+      setParams(next, { replace: true });
+    }
+  }, [chosen.environment, environment, params, setParams]);
+  // Re-read with every evaluation: an override granted in Deploy shows in the header.
+  const overrides = useAsync(
+    async () => (api.listOverrides ? api.listOverrides(entityRef) : []),
+    [api, key, status.value?.evaluatedAt],
   );
   const release = status.value?.release ?? {};
   const signoffs = useAsyncRetry(
@@ -75,13 +100,20 @@ export function ReleaseContent() {
     [api, key, release.version, release.digest],
   );
 
+  const gateActions = useGateActions({
+    api,
+    entityRef,
+    release,
+    onChanged: () => {
+      signoffs.retry();
+      status.retry();
+    },
+  });
+
   // A reload keeps the page (and the deploy panel's dialogs and live progress) on screen.
-  if (
-    (releases.loading && !releases.value) ||
-    (status.loading && !status.value)
-  )
-    return <Progress />;
   const error = releases.error ?? status.error;
+  // Until both answered (the status waits for the environment list when the URL names none).
+  if (!error && (!releases.value || !status.value)) return <Progress />;
   if (error) {
     return (
       <Box>
@@ -118,11 +150,20 @@ export function ReleaseContent() {
     setParams(next);
   };
   const selectedKey = `${release.version ?? ''}|${release.digest ?? ''}`;
-  const waivers = current.gates.filter(g => g.waiver);
   const ready = current.summary.ready;
+  const judgedIn = current.release.environment ?? environment;
+  const verdict = verdictIn(current.summary, judgedIn);
+  const goSign = (role: 'po' | 'dpo' | 'security') => {
+    const button = document.getElementById(`rco-sign-${role}`);
+    button?.scrollIntoView?.({ block: 'center' });
+    button?.focus();
+  };
 
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <SkipLinks />
+      </Grid>
       <Grid item xs={12}>
         <InfoCard
           title={
@@ -133,13 +174,31 @@ export function ReleaseContent() {
               flexWrap="wrap"
             >
               <span>Release readiness</span>
-              <VerdictChip summary={current.summary} />
+              <VerdictChip
+                summary={current.summary}
+                label={verdict}
+                detail={blockedSentence(current.summary, current.gates)}
+              />
             </Box>
           }
-          subheader={`${current.summary.text}. Runbook v${
-            current.runbookVersion ?? '—'
-          }.`}
+          subheader={`${verdict}: ${blockedSentence(
+            current.summary,
+            current.gates,
+          )}. ${current.summary.passing} of ${
+            current.summary.total
+          } gates pass. Runbook v${current.runbookVersion ?? '—'}.`}
         >
+          <Box mb={2}>
+            <EnvironmentChips
+              environments={current.environments ?? []}
+              selected={judgedIn}
+              onSelect={env => choose({ environment: env })}
+            />
+            <ActiveExceptions
+              gates={current.gates}
+              overrides={overrides.value ?? []}
+            />
+          </Box>
           <Box
             display="flex"
             style={{ gap: 16 }}
@@ -165,7 +224,7 @@ export function ReleaseContent() {
                   r => `${r.version ?? ''}|${r.digest ?? ''}` === selectedKey,
                 ) && (
                   <MenuItem value={selectedKey}>
-                    {releaseLabel(release)}
+                    {pickerLabel(release)}
                   </MenuItem>
                 )}
                 {releases.value.items.map(r => (
@@ -173,7 +232,7 @@ export function ReleaseContent() {
                     key={`${r.version}|${r.digest}`}
                     value={`${r.version ?? ''}|${r.digest ?? ''}`}
                   >
-                    {releaseLabel(r)}
+                    {pickerLabel(r)}
                   </MenuItem>
                 ))}
               </Select>
@@ -187,12 +246,15 @@ export function ReleaseContent() {
               <Select
                 labelId="rco-env-label"
                 label="Environment"
-                value={chosen.environment ?? ''}
+                value={environment ?? ''}
                 onChange={e =>
                   choose({ environment: String(e.target.value) || undefined })
                 }
               >
-                <MenuItem value="">Any environment</MenuItem>
+                {/* Judged in no particular environment only when the portal knows none. */}
+                {!releases.value.environments.length && (
+                  <MenuItem value="">Any environment</MenuItem>
+                )}
                 {chosen.environment &&
                   !releases.value.environments.includes(chosen.environment) && (
                     <MenuItem value={chosen.environment}>
@@ -216,39 +278,46 @@ export function ReleaseContent() {
               </Button>
             ) : (
               <Typography variant="caption" color="textSecondary">
-                Waivers are granted by the waiver group.
+                Only the waiver group may waive a gate; each blocked gate names
+                who may.
               </Typography>
             )}
           </Box>
         </InfoCard>
       </Grid>
-      {waivers.map(g => (
-        <Grid item xs={12} key={g.id}>
-          <Alert severity="warning" role="status">
-            {g.title} is waived by {g.waiver!.grantedBy} until{' '}
-            {g.waiver!.expiresAt}: {g.waiver!.justification}
-          </Alert>
-        </Grid>
-      ))}
       <Grid item xs={12}>
-        <GateTable
-          gates={current.gates}
-          runbookPath={runbookPath}
-          onOpenEvidence={setEvidenceId}
-        />
+        {/* The skip link's target: focusable by script only, so Tab continues inside it. */}
+        <div id={GATES_ANCHOR} tabIndex={-1} aria-label="Gate checklist">
+          <GateTable
+            gates={current.gates}
+            runbookPath={runbookPath}
+            onOpenEvidence={setEvidenceId}
+            nextSteps={{
+              capabilities: capabilities.value,
+              runbookPath,
+              actions: gateActions,
+              goSign,
+              waive: capabilities.value?.waive
+                ? gate => setWaiving(gate)
+                : undefined,
+            }}
+          />
+        </div>
       </Grid>
       <Grid item xs={12}>
-        <OperationsPanel
-          entityRef={entityRef}
-          release={release}
-          environment={chosen.environment}
-          onEnvironmentChange={environment => choose({ environment })}
-          status={current}
-          evaluating={status.loading}
-          signoffs={signoffs.value ?? []}
-          capabilities={capabilities.value}
-          onOperationFinished={status.retry}
-        />
+        <div id={DEPLOY_ANCHOR} tabIndex={-1} aria-label="Deploy">
+          <OperationsPanel
+            entityRef={entityRef}
+            release={release}
+            environment={environment}
+            onEnvironmentChange={env => choose({ environment: env })}
+            status={current}
+            evaluating={status.loading}
+            signoffs={signoffs.value ?? []}
+            capabilities={capabilities.value}
+            onOperationFinished={status.retry}
+          />
+        </div>
       </Grid>
       <Grid item xs={12} lg={8}>
         <Typography variant="h5" component="h2" gutterBottom>
@@ -278,8 +347,9 @@ export function ReleaseContent() {
           api={api}
           entityRef={entityRef}
           gates={current.gates}
-          environment={chosen.environment}
-          open={waiving}
+          environment={environment}
+          initialGate={typeof waiving === 'string' ? waiving : undefined}
+          open={!!waiving}
           onClose={changed => {
             setWaiving(false);
             if (changed) status.retry();

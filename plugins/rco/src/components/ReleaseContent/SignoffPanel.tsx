@@ -20,6 +20,7 @@ import {
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
+import { Person, RichText, When } from '../shared';
 
 const ROLES = [
   { role: 'po', title: 'Product Owner' },
@@ -142,8 +143,8 @@ export function SignoffPanel(props: {
         <Box mb={2} component="section" aria-label="Release request">
           {release.requestedBy ? (
             <Typography variant="body2">
-              Requested by {release.requestedBy}, who cannot sign it off (four
-              eyes).
+              Requested by <Person actor={release.requestedBy} />, who cannot
+              sign it off (four eyes).
             </Typography>
           ) : (
             <>
@@ -180,7 +181,7 @@ export function SignoffPanel(props: {
             </Typography>
             {verdict && verdict.status !== 'approved' && verdict.reason && (
               <Typography variant="body2" color="textSecondary">
-                {verdict.reason}
+                <RichText text={verdict.reason} />
               </Typography>
             )}
             <List dense>
@@ -192,15 +193,24 @@ export function SignoffPanel(props: {
               {decisions.map(s => (
                 <ListItem key={s.id}>
                   <ListItemText
-                    primary={`${
-                      s.decision === 'approved' ? 'Approved' : 'Rejected'
-                    } by ${s.signer}`}
-                    secondary={[
-                      `${s.createdAt}${s.comment ? ` — ${s.comment}` : ''}`,
-                      ...(s.notCounted
-                        ? [`Does not count: ${s.signer} ${s.notCounted}`]
-                        : []),
-                    ].join('. ')}
+                    primary={
+                      <>
+                        {s.decision === 'approved' ? 'Approved' : 'Rejected'} by{' '}
+                        <Person actor={s.signer} />
+                      </>
+                    }
+                    secondary={
+                      <>
+                        <When iso={s.createdAt} />
+                        {s.comment ? ` — ${s.comment}` : ''}
+                        {s.notCounted && (
+                          <>
+                            . Does not count: <Person actor={s.signer} />{' '}
+                            {s.notCounted}
+                          </>
+                        )}
+                      </>
+                    }
                   />
                   {mayRevoke(s.signer) && (
                     <Button
@@ -216,6 +226,8 @@ export function SignoffPanel(props: {
             </List>
             {mine && (
               <Button
+                // The gates' "Go to sign" step moves focus here.
+                id={`rco-sign-${r.role}`}
                 variant="outlined"
                 color="primary"
                 size="small"

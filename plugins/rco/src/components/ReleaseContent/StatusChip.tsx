@@ -71,13 +71,19 @@ export function StatusChip(props: { status: GateStatus }) {
  */
 export function VerdictChip(props: {
   summary: { blockedBy: string[]; waived: string[]; ready: boolean };
+  /** The verdict as shown ("Blocked in production"); verdictOf(summary) when absent. */
+  label?: string;
+  /** Said with it to assistive technology ("Blocked by 2 gates: …"). */
+  detail?: string;
 }) {
   const classes = useStyles();
-  const verdict = verdictOf(props.summary);
+  const verdict = props.label ?? verdictOf(props.summary);
   return (
     <Chip
       role="status"
-      aria-label={`Verdict: ${verdict}`}
+      aria-label={`Verdict: ${verdict}${
+        props.detail ? `. ${props.detail}` : ''
+      }`}
       className={props.summary.ready ? classes.ready : classes.blocked}
       label={verdict}
     />

@@ -19,6 +19,8 @@ export function WaiverDialog(props: {
   entityRef: { kind: string; namespace: string; name: string };
   gates: GateResult[];
   environment?: string;
+  /** The gate to waive, when the dialog opens from that gate's next step. */
+  initialGate?: string;
   open: boolean;
   onClose: (changed: boolean) => void;
 }) {
@@ -28,7 +30,9 @@ export function WaiverDialog(props: {
   const blocking = gates.filter(
     g => g.status !== 'pass' && g.status !== 'waived' && g.id !== 'dpo-signoff',
   );
-  const [gate, setGate] = useState(blocking[0]?.id ?? '');
+  const [gate, setGate] = useState(
+    blocking.find(g => g.id === props.initialGate)?.id ?? blocking[0]?.id ?? '',
+  );
   const [justification, setJustification] = useState('');
   const [expires, setExpires] = useState(
     DateTime.now().plus({ days: 3 }).toFormat("yyyy-LL-dd'T'HH:mm"),
@@ -44,7 +48,9 @@ export function WaiverDialog(props: {
         environment,
       });
       alertApi.post({
-        message: `Gate ${gate} waived`,
+        message: `${gates.find(g => g.id === gate)?.title ?? gate} waived${
+          environment ? ` in ${environment}` : ''
+        }`,
         severity: 'success',
         display: 'transient',
       });
