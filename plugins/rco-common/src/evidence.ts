@@ -444,7 +444,9 @@ export const EVIDENCE_SCOPES: Record<EvidenceKind, EvidenceScope> = {
  * @public
  */
 export function evidenceScope(kind: string): EvidenceScope {
-  return (EVIDENCE_SCOPES as Record<string, EvidenceScope>)[kind] ?? 'environment';
+  return (
+    (EVIDENCE_SCOPES as Record<string, EvidenceScope>)[kind] ?? 'environment'
+  );
 }
 
 /** Kinds whose evidence counts in one environment only (the cluster's state there). @public */

@@ -490,7 +490,7 @@ export const spec = {
           "gates": {
             "type": "array",
             "items": {
-              "type": "object"
+              "$ref": "#/components/schemas/GateResult"
             }
           },
           "pillars": {
@@ -507,6 +507,196 @@ export const spec = {
           },
           "fourEyes": {
             "type": "object"
+          },
+          "environments": {
+            "type": "array",
+            "description": "The same release judged in every environment the portal knows (configured, then evidenced); summaries only.",
+            "items": {
+              "$ref": "#/components/schemas/EnvironmentVerdict"
+            }
+          }
+        }
+      },
+      "GateResult": {
+        "type": "object",
+        "required": [
+          "id",
+          "status"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "pass",
+              "fail",
+              "missing",
+              "stale",
+              "waived"
+            ]
+          },
+          "reasons": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "evidence": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "kind": {
+                  "type": "string"
+                },
+                "scope": {
+                  "$ref": "#/components/schemas/EvidenceScope"
+                }
+              }
+            }
+          },
+          "condition": {
+            "type": "string",
+            "description": "The rule's condition in words, thresholds in force filled in (runbook targets, maximum age, blocking severities, groups)."
+          },
+          "next": {
+            "type": "array",
+            "description": "What would make the gate pass, as actions; empty when it passes or is waived.",
+            "items": {
+              "$ref": "#/components/schemas/GateNextStep"
+            }
+          }
+        }
+      },
+      "EvidenceScope": {
+        "type": "string",
+        "description": "image and commit evidence counts in every environment, service evidence for the whole service, environment evidence (cluster state) in its own environment only.",
+        "enum": [
+          "image",
+          "commit",
+          "service",
+          "environment"
+        ]
+      },
+      "GateNextStep": {
+        "type": "object",
+        "required": [
+          "action",
+          "text"
+        ],
+        "properties": {
+          "action": {
+            "type": "string",
+            "enum": [
+              "upload",
+              "rollback-dry-run",
+              "request-release",
+              "signoff",
+              "waive",
+              "configure",
+              "fix"
+            ]
+          },
+          "text": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "scope": {
+            "$ref": "#/components/schemas/EvidenceScope"
+          },
+          "environment": {
+            "type": "string"
+          },
+          "command": {
+            "type": "string",
+            "description": "The exact upload command for CI (the token is the $RCO_CI_TOKEN variable; every value quoted and percent-encoded)."
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "po",
+              "dpo",
+              "security"
+            ]
+          },
+          "people": {
+            "type": "array",
+            "description": "Who may decide, read from the catalog with the caller's credentials (absent when the caller cannot see the group, or for service principals).",
+            "items": {
+              "$ref": "#/components/schemas/PersonView"
+            }
+          },
+          "group": {
+            "type": "string"
+          },
+          "setting": {
+            "type": "string"
+          }
+        }
+      },
+      "PersonView": {
+        "type": "object",
+        "required": [
+          "ref",
+          "name"
+        ],
+        "properties": {
+          "ref": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          }
+        }
+      },
+      "EnvironmentVerdict": {
+        "type": "object",
+        "required": [
+          "environment",
+          "ready",
+          "passing",
+          "total",
+          "blockedBy",
+          "waived",
+          "text"
+        ],
+        "properties": {
+          "environment": {
+            "type": "string"
+          },
+          "ready": {
+            "type": "boolean"
+          },
+          "passing": {
+            "type": "integer"
+          },
+          "total": {
+            "type": "integer"
+          },
+          "blockedBy": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "waived": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "text": {
+            "type": "string"
           }
         }
       },
@@ -1265,7 +1455,7 @@ export const spec = {
     "/entities/{kind}/{namespace}/{name}/releases": {
       "get": {
         "operationId": "ListReleases",
-        "description": "Releases (version and digest) the entity has evidence or sign-offs for, newest first.",
+        "description": "The releases that exist, newest first: one per image digest the entity has evidence for, with its version label (records without a digest name no release). environments lists every configured environment (rco.environments order), then any only evidence names.",
         "parameters": [
           {
             "$ref": "#/components/parameters/kind"
