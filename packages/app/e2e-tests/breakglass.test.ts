@@ -59,9 +59,8 @@ test('break-glass: the group records an override within the portal maximum, sees
   await expect(dialog).toBeHidden();
 
   const banner = page.getByLabel('Break-glass override active');
-  await expect(banner).toContainText(
-    `by user:default/${WHO}: Incident INC-4711`,
-  );
+  // Who by display name, the ref on hover (issue 12, point 7).
+  await expect(banner).toContainText('by Mei Tanaka: Incident INC-4711');
   await expect(
     operations.getByRole('button', { name: 'Break glass' }),
   ).toBeHidden();

@@ -126,10 +126,8 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
   await expect(deploy).toBeDisabled();
   const why = operations.getByRole('list', { name: 'Why Deploy is disabled' });
   // The Kyverno failure of the demo evidence, the missing DPO approval and production's sign-offs.
-  await expect(why).toContainText(
-    'Policy Enforcement (policy-enforcement): fail',
-  );
-  await expect(why).toContainText('DPO Sign-off (dpo-signoff): missing');
+  await expect(why).toContainText('Policy Enforcement: fail');
+  await expect(why).toContainText('DPO Sign-off: missing');
   await expect(why).toContainText(
     'Sign-off missing for production: Product Owner',
   );
@@ -170,7 +168,8 @@ test('blocked deploy, then evidence and sign-offs, then deploy, confirm, canary 
 
   const history = page.getByRole('table', { name: 'Deploy history' });
   await expect(history).toContainText('Succeeded');
-  await expect(history).toContainText('user:default/guest');
+  // People by display name (the catalog's), the ref on hover (issue 12, point 7).
+  await expect(history).toContainText('Guest Newcomer');
   await page.screenshot({
     path: `${SCREENSHOTS}/deploy-succeeded.png`,
     fullPage: true,

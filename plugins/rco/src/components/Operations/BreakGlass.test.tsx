@@ -100,7 +100,7 @@ describe('OverrideBanner', () => {
     await renderInTestApp(<OverrideBanner override={override} />);
     expect(
       screen.getByLabelText('Break-glass override active'),
-    ).toHaveTextContent('by user:default/mei');
+    ).toHaveTextContent('by mei');
     expect(screen.queryByRole('button')).not.toBeInTheDocument();
   });
 

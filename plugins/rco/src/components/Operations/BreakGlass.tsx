@@ -15,6 +15,7 @@ import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { RcoApi } from '../../api/RcoApi';
 import { shortDigest } from '../ReleaseContent/format';
+import { Person, When } from '../shared';
 import { messageOf } from './errors';
 import { humanDuration } from './model';
 
@@ -70,9 +71,10 @@ export function OverrideBanner(props: {
       }
     >
       Break-glass override active in {o.environment} for v
-      {o.release.version ?? '—'} ({shortDigest(o.release.digest)}) until{' '}
-      {o.expiresAt}, by {o.createdBy}: {o.justification}. Failing gates do not
-      block this release there; sign-offs still do.
+      {o.release.version ?? '—'} ({shortDigest(o.release.digest)}), ends{' '}
+      <When iso={o.expiresAt} />, by <Person actor={o.createdBy} />:{' '}
+      {o.justification}. Failing gates do not block this release there;
+      sign-offs still do.
       {error && (
         <Typography variant="body2" color="error" role="alert">
           Could not revoke it: {messageOf(error)}

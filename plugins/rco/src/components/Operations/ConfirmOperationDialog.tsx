@@ -1,7 +1,9 @@
 import { OperationResponse } from '@helix-portal/plugin-rco-common';
 import { RcoApi } from '../../api/RcoApi';
 import { ConfirmDialog } from './ConfirmDialog';
-import { describeOperation } from './model';
+import { Person } from '../shared';
+import { revisionWords } from './revisions';
+import { useDescribe, useWording } from './wording';
 
 /**
  * Confirms an operation that already exists and waits: its plan (when the page was reloaded
@@ -17,6 +19,8 @@ export function ConfirmOperationDialog(props: {
   onClose: () => void;
 }) {
   const { api, operation: op, entityName } = props;
+  const describe = useDescribe();
+  const { versions } = useWording();
   const step =
     op.awaiting && op.awaiting !== 'plan'
       ? op.steps.find(s => s.id === op.awaiting) ?? {
@@ -31,16 +35,16 @@ export function ConfirmOperationDialog(props: {
       title={
         step
           ? `Confirm the irreversible step: ${step.title}`
-          : `Confirm: ${describeOperation(op)}`
+          : `Confirm: ${describe(op)}`
       }
       entityName={entityName}
       facts={[
-        ['Operation', describeOperation(op)],
+        ['Operation', describe(op)],
         ['Environment', `${op.environment} (${op.driver})`],
-        ['Requested by', op.requestedBy],
+        ['Requested by', <Person actor={op.requestedBy} />],
         ...(op.baselineRevision
           ? [
-              ['Serving now', `revision ${op.baselineRevision}`] as [
+              ['Serving now', revisionWords(op.baselineRevision, versions)] as [
                 string,
                 string,
               ],

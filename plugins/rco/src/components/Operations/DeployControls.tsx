@@ -10,9 +10,17 @@ import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { relative } from '../ReleaseContent/format';
+import { RichText, When } from '../shared';
 import { ConfirmDialog, PlanStep } from './ConfirmDialog';
-import { newIdempotencyKey, ROLE_TITLE } from './model';
+import {
+  isPausedForPromote,
+  newIdempotencyKey,
+  PAUSED_LABEL,
+  ROLE_TITLE,
+} from './model';
+import { STATE_LABEL } from './OutcomeChip';
+import { revisionWords } from './revisions';
+import { useWording } from './wording';
 
 type Release = { version?: string; digest?: string };
 
@@ -29,6 +37,8 @@ export function deployBlockers(o: {
   evaluating: boolean;
   activeOperation?: OperationResponse;
   override?: OverrideResponse;
+  /** describeOperation with the service's title (an active operation is named, not its id). */
+  describe?: (op: OperationResponse) => string;
 }): string[] {
   if (!o.capabilities) return ['Your permissions are not known yet.'];
   if (!o.capabilities.operations?.deploy) {
@@ -42,23 +52,32 @@ export function deployBlockers(o: {
   const reasons: string[] = [];
   if (o.evaluating)
     reasons.push(`Evaluating the gates for ${o.environment.name}…`);
-  const activeId = o.activeOperation?.id ?? o.environment.activeOperationId;
-  if (activeId) {
-    reasons.push(`Operation ${activeId} is active in ${o.environment.name}.`);
+  const active = o.activeOperation;
+  if (active && o.describe) {
+    const state = isPausedForPromote(active)
+      ? PAUSED_LABEL
+      : STATE_LABEL[active.state];
+    reasons.push(
+      `Another operation holds ${o.environment.name}: ${o.describe(
+        active,
+      )} (${state}).`,
+    );
+  } else if (active?.id ?? o.environment.activeOperationId) {
+    reasons.push(`Another operation is in progress in ${o.environment.name}.`);
   }
   const roles = o.status.fourEyes?.roles;
   // A break-glass override lifts failing gates, never missing approvals (as the backend does).
   if (!o.override) {
     for (const g of o.status.gates) {
       if (g.status !== 'pass' && g.status !== 'waived') {
-        reasons.push(`Gate ${g.title} (${g.id}): ${g.status}`);
+        reasons.push(`${g.title}: ${g.status}`);
       } else if (
         g.id === 'dpo-signoff' &&
         roles &&
         roles.dpo.status !== 'approved'
       ) {
         // The gate passes on an approval that is the caller's own: it would not count for them.
-        reasons.push(`Gate ${g.title} (${g.id}): ${roles.dpo.reason ?? ''}`);
+        reasons.push(`${g.title}: ${roles.dpo.reason ?? ''}`);
       }
     }
   }
@@ -102,6 +121,8 @@ export function DeployControls(props: {
   const [migration, setMigration] = useState('');
   const [key, setKey] = useState(newIdempotencyKey);
   const current = environment.currentRevision;
+  const { title, versions } = useWording();
+  const service = title ?? entityRef.name;
 
   const openDialog = () => {
     setMigration('');
@@ -176,7 +197,9 @@ export function DeployControls(props: {
           <ul aria-label="Why Deploy is disabled" style={{ marginTop: 4 }}>
             {blockers.map(reason => (
               <li key={reason}>
-                <Typography variant="body2">{reason}</Typography>
+                <Typography variant="body2">
+                  <RichText text={reason} />
+                </Typography>
               </li>
             ))}
           </ul>
@@ -184,7 +207,7 @@ export function DeployControls(props: {
       )}
       {open && (
         <ConfirmDialog
-          title={`Deploy v${release.version} to ${environment.name}`}
+          title={`Deploy ${service} ${release.version} to ${environment.name}`}
           entityName={entityRef.name}
           facts={[
             ['Release', `v${release.version}`],
@@ -192,11 +215,15 @@ export function DeployControls(props: {
             ['Environment', `${environment.name} (${environment.driverLabel})`],
             [
               'Serving now',
-              current
-                ? `revision ${current.revision}${
-                    current.image ? ` · ${current.image}` : ''
-                  } · ${relative(current.updatedAt)}`
-                : 'nothing known',
+              current ? (
+                <>
+                  {revisionWords(current.revision, versions)}
+                  {current.image ? ` · ${current.image}` : ''} ·{' '}
+                  <When iso={current.updatedAt} />
+                </>
+              ) : (
+                'nothing known'
+              ),
             ],
           ]}
           steps={steps}

@@ -1,4 +1,8 @@
-import { EnvironmentView } from '@helix-portal/plugin-rco-common';
+import {
+  EnvironmentView,
+  FourEyesView,
+  OperationResponse,
+} from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Button,
@@ -9,8 +13,16 @@ import {
   Typography,
 } from '@material-ui/core';
 import CloudQueue from '@material-ui/icons/CloudQueue';
-import { relative } from '../ReleaseContent/format';
-import { ROLE_TITLE } from './model';
+import { When } from '../shared';
+import {
+  isPausedForPromote,
+  PAUSED_LABEL as PAUSED,
+  pendingSignoffs,
+  ROLE_TITLE,
+} from './model';
+import { STATE_LABEL } from './OutcomeChip';
+import { revisionVersions } from './revisions';
+import { useDescribe } from './wording';
 
 const useStyles = makeStyles(theme => ({
   card: { padding: theme.spacing(2), height: '100%' },
@@ -36,13 +48,28 @@ export function EnvironmentCards(props: {
   environments: EnvironmentView[];
   selected?: string;
   onSelect: (name: string) => void;
+  /**
+   * The backend's current four-eyes verdict for the release on the tab: sign-offs already given
+   * are not listed as needed (the tab re-reads it on every change).
+   */
+  fourEyes?: FourEyesView;
+  /** The operations the page knows (the followed one first): an active one is described. */
+  operations?: OperationResponse[];
 }) {
   const classes = useStyles();
+  const describe = useDescribe();
   return (
     <Grid container spacing={2}>
       {props.environments.map(env => {
         const selected = env.name === props.selected;
         const current = env.currentRevision;
+        const version = current
+          ? revisionVersions(env, props.operations ?? []).get(current.revision)
+          : undefined;
+        const needed = pendingSignoffs(env.requiredSignoffs, props.fourEyes);
+        const active = env.activeOperationId
+          ? props.operations?.find(o => o.id === env.activeOperationId)
+          : undefined;
         return (
           <Grid item xs={12} md={6} lg={4} key={env.name}>
             <Paper
@@ -77,8 +104,9 @@ export function EnvironmentCards(props: {
               {current ? (
                 <>
                   <Typography variant="body2">
-                    Revision {current.revision} ({current.status}),{' '}
-                    {relative(current.updatedAt)}
+                    Revision {current.revision}
+                    {version ? ` (v${version})` : ''} · {current.status} ·{' '}
+                    <When iso={current.updatedAt} />
                   </Typography>
                   {current.image && (
                     <Typography variant="body2" className={classes.image}>
@@ -101,15 +129,27 @@ export function EnvironmentCards(props: {
                   {env.error}
                 </Typography>
               )}
-              {env.requiredSignoffs.length > 0 && (
+              {needed.length > 0 && (
                 <Typography variant="caption" component="p">
-                  Needs sign-offs:{' '}
+                  {props.fourEyes ? 'Needs sign-offs' : 'Requires sign-offs'}:{' '}
+                  {needed.map(r => ROLE_TITLE[r]).join(', ')}
+                </Typography>
+              )}
+              {needed.length === 0 && env.requiredSignoffs.length > 0 && (
+                <Typography variant="caption" component="p">
+                  Sign-offs given:{' '}
                   {env.requiredSignoffs.map(r => ROLE_TITLE[r]).join(', ')}
                 </Typography>
               )}
               {env.activeOperationId && (
                 <Typography variant="caption" component="p">
-                  Operation {env.activeOperationId} is active
+                  {active
+                    ? `${describe(active)}: ${
+                        isPausedForPromote(active)
+                          ? PAUSED
+                          : STATE_LABEL[active.state]
+                      }`
+                    : 'An operation is in progress here'}
                 </Typography>
               )}
               <Box mt={1}>

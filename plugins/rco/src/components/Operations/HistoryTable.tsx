@@ -1,4 +1,8 @@
-import { GateStatus, OperationResponse } from '@helix-portal/plugin-rco-common';
+import {
+  GATES,
+  GateStatus,
+  OperationResponse,
+} from '@helix-portal/plugin-rco-common';
 import {
   Box,
   Button,
@@ -13,12 +17,19 @@ import ExpandLess from '@material-ui/icons/ExpandLess';
 import ExpandMore from '@material-ui/icons/ExpandMore';
 import { Fragment, useState } from 'react';
 import { StatusChip } from '../ReleaseContent/StatusChip';
-import { relative } from '../ReleaseContent/format';
-import { describeOperation } from './model';
+import { shortDigest } from '../ReleaseContent/format';
+import { Person, When } from '../shared';
+import { isPausedForPromote, ROLE_TITLE } from './model';
 import { ReasonsList } from './ReasonsList';
 import { OutcomeChip } from './OutcomeChip';
+import { useDescribe } from './wording';
 
 const GATE_STATUSES = ['pass', 'fail', 'missing', 'stale', 'waived'];
+
+/** A gate by its title (the id stays on hover, for whoever reads the ledger). */
+const gateTitle = (id: string) => GATES.find(g => g.id === id)?.title ?? id;
+const roleTitle = (role: string) =>
+  ROLE_TITLE[role as keyof typeof ROLE_TITLE] ?? role.toUpperCase();
 
 /** The gates and sign-offs an operation ran under, with the hash that pins them. */
 function SnapshotDetail(props: { op: OperationResponse }) {
@@ -27,14 +38,14 @@ function SnapshotDetail(props: { op: OperationResponse }) {
   return (
     <Box py={1}>
       <Typography variant="body2">
-        Evaluated {snapshot.evaluatedAt} · snapshot hash{' '}
+        Evaluated <When iso={snapshot.evaluatedAt} /> · snapshot hash{' '}
         <code style={{ wordBreak: 'break-all' }}>{snapshot.hash}</code>
       </Typography>
       <ul aria-label={`Gates of operation ${op.id}`} style={{ columns: 2 }}>
         {snapshot.gates.map(g => (
           <li key={g.id}>
-            <Typography variant="body2" component="span">
-              {g.id}:{' '}
+            <Typography variant="body2" component="span" title={g.id}>
+              {gateTitle(g.id)}:{' '}
             </Typography>
             {GATE_STATUSES.includes(g.status) ? (
               <StatusChip status={g.status as GateStatus} />
@@ -47,9 +58,12 @@ function SnapshotDetail(props: { op: OperationResponse }) {
       <Typography variant="body2">
         Sign-offs:{' '}
         {snapshot.signoffs.length
-          ? snapshot.signoffs
-              .map(s => `${s.role.toUpperCase()} by ${s.signer}`)
-              .join(', ')
+          ? snapshot.signoffs.map((s, i) => (
+              <Fragment key={`${s.role}:${s.signer}`}>
+                {i > 0 && ', '}
+                {roleTitle(s.role)} by <Person actor={s.signer} />
+              </Fragment>
+            ))
           : 'none'}
       </Typography>
       <ReasonsList
@@ -65,6 +79,7 @@ function SnapshotDetail(props: { op: OperationResponse }) {
  * snapshot the operation was judged by (gates, sign-offs and the hash the ledger pins).
  */
 export function HistoryTable(props: { operations: OperationResponse[] }) {
+  const describe = useDescribe();
   const [open, setOpen] = useState<Set<string>>(new Set());
   const toggle = (id: string) =>
     setOpen(prev => {
@@ -104,18 +119,37 @@ export function HistoryTable(props: { operations: OperationResponse[] }) {
             return (
               <Fragment key={op.id}>
                 <TableRow>
-                  <TableCell title={op.createdAt}>
-                    {relative(op.createdAt)}
+                  <TableCell>
+                    <When iso={op.createdAt} />
                   </TableCell>
                   <TableCell>
-                    {op.requestedBy}
-                    {op.confirmedBy && op.confirmedBy !== op.requestedBy
-                      ? ` (confirmed by ${op.confirmedBy})`
-                      : ''}
+                    <Person actor={op.requestedBy} />
+                    {op.confirmedBy && op.confirmedBy !== op.requestedBy && (
+                      <>
+                        {' '}
+                        (confirmed by <Person actor={op.confirmedBy} />)
+                      </>
+                    )}
                   </TableCell>
-                  <TableCell>{describeOperation(op)}</TableCell>
                   <TableCell>
-                    <OutcomeChip state={op.state} />
+                    {describe(op)}
+                    {op.type === 'deploy' && op.release.digest && (
+                      <Typography
+                        variant="caption"
+                        color="textSecondary"
+                        component="span"
+                        title={op.release.digest}
+                      >
+                        {' '}
+                        · {shortDigest(op.release.digest)}
+                      </Typography>
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    <OutcomeChip
+                      state={op.state}
+                      paused={isPausedForPromote(op)}
+                    />
                   </TableCell>
                   <TableCell>
                     {snapshot ? (

@@ -1,4 +1,5 @@
 import {
+  canaryStepWords,
   CapabilitiesResponse,
   OperationResponse,
   OperationStep,
@@ -15,12 +16,13 @@ import {
 import { Alert, AlertTitle } from '@material-ui/lab';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { RcoApi } from '../../api/RcoApi';
-import { relative } from '../ReleaseContent/format';
+import { Person, RichText, When } from '../shared';
 import { messageOf } from './errors';
 import { MetricsTable } from './MetricsTable';
-import { describeOperation, isActive } from './model';
+import { isActive, isPausedForPromote, PAUSED_LABEL } from './model';
 import { ReasonsList } from './ReasonsList';
 import { OutcomeChip, STATE_LABEL } from './OutcomeChip';
+import { useDescribe } from './wording';
 
 const STEP_WORD: Record<OperationStep['status'], string> = {
   pending: 'Pending',
@@ -57,7 +59,21 @@ export function OperationProgress(props: {
   const control = !!capabilities?.operations?.control;
   const progress = op.progress;
   const active = isActive(op);
-  const paused = op.state === 'running' && progress?.phase === 'paused';
+  const paused = isPausedForPromote(op);
+  const describe = useDescribe();
+  // The counter comes from the one rule (canaryStepWords); the driver's message is shown too
+  // unless it only repeats the counter.
+  const step = progress?.step;
+  const counter = step
+    ? canaryStepWords(paused ? { index: step.index, total: step.total } : step)
+    : undefined;
+  const bare = step
+    ? canaryStepWords({ index: step.index, total: step.total })
+    : undefined;
+  const message =
+    progress?.message && !(bare && progress.message.startsWith(bare))
+      ? progress.message
+      : undefined;
   const abortable =
     op.state === 'awaiting-confirmation' ||
     op.state === 'requested' ||
@@ -81,12 +97,17 @@ export function OperationProgress(props: {
         flexWrap="wrap"
       >
         <Typography variant="h6" component="h3">
-          {describeOperation(op)}
+          {describe(op)}
         </Typography>
-        <OutcomeChip state={op.state} />
+        <OutcomeChip state={op.state} paused={paused} />
         <Typography variant="body2" color="textSecondary">
-          requested by {op.requestedBy} {relative(op.createdAt)}
-          {op.confirmedBy ? `, confirmed by ${op.confirmedBy}` : ''}
+          requested by <Person actor={op.requestedBy} />{' '}
+          <When iso={op.createdAt} />
+          {op.confirmedBy && (
+            <>
+              , confirmed by <Person actor={op.confirmedBy} />
+            </>
+          )}
         </Typography>
       </Box>
       <Stepper
@@ -99,7 +120,9 @@ export function OperationProgress(props: {
               error={s.status === 'failed'}
               optional={
                 <Typography variant="caption">
-                  {STEP_WORD[s.status]}
+                  {paused && s.status === 'running' && s.id === op.type
+                    ? PAUSED_LABEL
+                    : STEP_WORD[s.status]}
                   {s.irreversible ? ' · irreversible' : ''}
                   {s.message ? ` · ${s.message}` : ''}
                 </Typography>
@@ -126,7 +149,7 @@ export function OperationProgress(props: {
             ) : undefined
           }
         >
-          Waiting for {op.requestedBy} to confirm{' '}
+          Waiting for <Person actor={op.requestedBy} /> to confirm{' '}
           {op.awaiting && op.awaiting !== 'plan'
             ? `the irreversible step ${op.awaiting}`
             : 'the plan'}
@@ -136,20 +159,13 @@ export function OperationProgress(props: {
       {progress && (
         <Box mt={2}>
           <Typography variant="body2">
-            Phase: {progress.phase}
-            {paused ? ' — waiting for a promote' : ''}
-            {progress.step
-              ? ` · canary step ${progress.step.index + 1} of ${
-                  progress.step.total
-                }${
-                  progress.step.description
-                    ? `: ${progress.step.description}`
-                    : ''
-                }`
-              : ''}
+            {paused ? PAUSED_LABEL : `Phase: ${progress.phase}`}
+            {counter ? ` · ${counter}` : ''}
           </Typography>
-          {progress.message && (
-            <Typography variant="body2">{progress.message}</Typography>
+          {message && (
+            <Typography variant="body2">
+              <RichText text={message} />
+            </Typography>
           )}
           {progress.canaryWeight !== undefined && (
             <Box mt={1} maxWidth={480}>
@@ -233,7 +249,9 @@ export function OperationProgress(props: {
             {op.reasons.length ? (
               <ul aria-label="Reasons" style={{ margin: 0, paddingLeft: 20 }}>
                 {op.reasons.map(r => (
-                  <li key={r}>{r}</li>
+                  <li key={r}>
+                    <RichText text={r} />
+                  </li>
                 ))}
               </ul>
             ) : (

@@ -5,6 +5,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntityPresentation } from '@backstage/plugin-catalog-react';
 import {
   CapabilitiesResponse,
   OperationResponse,
@@ -20,10 +21,17 @@ import { DeployControls, deployBlockers } from './DeployControls';
 import { DeploysOff } from './DeploysOff';
 import { EnvironmentCards } from './EnvironmentCards';
 import { HistoryTable } from './HistoryTable';
-import { activeOverrideFor, breakGlassMaxDuration, isActive } from './model';
+import {
+  activeOverrideFor,
+  breakGlassMaxDuration,
+  describeOperation,
+  isActive,
+} from './model';
 import { OperationProgress } from './OperationProgress';
+import { revisionVersions } from './revisions';
 import { RollbackControls } from './RollbackControls';
 import { useOperations } from './useOperations';
+import { WordingProvider } from './wording';
 
 /** @public */
 export interface OperationsPanelProps {
@@ -94,6 +102,8 @@ function DeploySide(props: OperationsPanelProps) {
   const [confirming, setConfirming] = useState<OperationResponse>();
   const [breakingGlass, setBreakingGlass] = useState(false);
   const { environments, history, operation } = data;
+  // The service's catalog title for sentences ("RCO (Remote-Call Orchestrator) 1.3.2").
+  const { primaryTitle: title } = useEntityPresentation(entityRef);
 
   const confirmed = (op: OperationResponse) => {
     data.track(op);
@@ -146,148 +156,164 @@ function DeploySide(props: OperationsPanelProps) {
     o => activeOverrideFor([o], target?.name, release) === o,
   );
   const bound = !!release.version && !!release.digest;
+  // The followed operation first: it is fresher than its row in the history.
+  const known = [
+    ...(operation ? [operation] : []),
+    ...(history.value ?? []).filter(o => o.id !== operation?.id),
+  ];
+  const versions = target
+    ? revisionVersions(target, known)
+    : new Map<string, string>();
 
   return (
-    <InfoCard
-      title="Deploy"
-      subheader="Deploys go through the gates above; rollbacks dry-run first."
-    >
-      {banners.map(o => (
-        <Box mb={2} key={o.id}>
-          <OverrideBanner
-            override={o}
-            onRevoke={
-              capabilities?.operations?.breakGlass
-                ? async revoked => {
-                    try {
-                      await api.revokeOverride(revoked.id);
-                    } finally {
-                      // Revoked here or already by someone else: show what holds now.
-                      data.reload();
+    <WordingProvider title={title} versions={versions}>
+      <InfoCard
+        title="Deploy"
+        subheader="Deploys go through the gates above; rollbacks dry-run first."
+      >
+        {banners.map(o => (
+          <Box mb={2} key={o.id}>
+            <OverrideBanner
+              override={o}
+              onRevoke={
+                capabilities?.operations?.breakGlass
+                  ? async revoked => {
+                      try {
+                        await api.revokeOverride(revoked.id);
+                      } finally {
+                        // Revoked here or already by someone else: show what holds now.
+                        data.reload();
+                      }
                     }
-                  }
-                : undefined
-            }
-          />
-        </Box>
-      ))}
-      <EnvironmentCards
-        environments={environments.value}
-        selected={target?.name}
-        onSelect={props.onEnvironmentChange}
-      />
-      {!target && (
-        <Box mt={2}>
-          <Typography variant="body2">
-            {environment
-              ? `${environment} is not an environment the portal deploys to. `
-              : ''}
-            Choose the environment to deploy to or roll back ("Work on …").
-          </Typography>
-        </Box>
-      )}
-      {target && (
-        <Box
-          component="section"
-          aria-label={`Operations in ${target.name}`}
-          mt={3}
-        >
+                  : undefined
+              }
+            />
+          </Box>
+        ))}
+        <EnvironmentCards
+          environments={environments.value}
+          selected={target?.name}
+          onSelect={props.onEnvironmentChange}
+          fourEyes={status.fourEyes}
+          operations={known}
+        />
+        {!target && (
+          <Box mt={2}>
+            <Typography variant="body2">
+              {environment
+                ? `${environment} is not an environment the portal deploys to. `
+                : ''}
+              Choose the environment to deploy to or roll back ("Work on …").
+            </Typography>
+          </Box>
+        )}
+        {target && (
           <Box
-            display="flex"
-            style={{ gap: 16 }}
-            alignItems="flex-start"
-            flexWrap="wrap"
+            component="section"
+            aria-label={`Operations in ${target.name}`}
+            mt={3}
           >
-            <DeployControls
+            <Box
+              display="flex"
+              style={{ gap: 16 }}
+              alignItems="flex-start"
+              flexWrap="wrap"
+            >
+              <DeployControls
+                api={api}
+                entityRef={entityRef}
+                release={release}
+                environment={target}
+                blockers={deployBlockers({
+                  capabilities,
+                  release,
+                  environment: target,
+                  status,
+                  evaluating: !!props.evaluating,
+                  activeOperation: active,
+                  override,
+                  describe: op => describeOperation(op, { title, versions }),
+                })}
+                onCreated={data.track}
+                onConfirmed={confirmed}
+                onRefused={data.reload}
+              />
+              {capabilities?.operations?.breakGlass && bound && !override && (
+                <Button
+                  variant="outlined"
+                  onClick={() => setBreakingGlass(true)}
+                >
+                  Break glass
+                </Button>
+              )}
+            </Box>
+            {operation && (
+              <OperationProgress
+                api={api}
+                operation={operation}
+                capabilities={capabilities}
+                liveError={data.liveError}
+                onChanged={data.track}
+                onReviewConfirmation={() => setConfirming(operation)}
+                onDismiss={data.dismiss}
+              />
+            )}
+            <RollbackControls
+              key={target.name}
               api={api}
               entityRef={entityRef}
-              release={release}
               environment={target}
-              blockers={deployBlockers({
-                capabilities,
-                release,
-                environment: target,
-                status,
-                evaluating: !!props.evaluating,
-                activeOperation: active,
-                override,
-              })}
+              capabilities={capabilities}
+              busyEnvironment={!!active || !!target.activeOperationId}
+              operation={operation}
+              history={history.value ?? []}
               onCreated={data.track}
               onConfirmed={confirmed}
               onRefused={data.reload}
             />
-            {capabilities?.operations?.breakGlass && bound && !override && (
-              <Button variant="outlined" onClick={() => setBreakingGlass(true)}>
-                Break glass
-              </Button>
-            )}
           </Box>
-          {operation && (
-            <OperationProgress
-              api={api}
-              operation={operation}
-              capabilities={capabilities}
-              liveError={data.liveError}
-              onChanged={data.track}
-              onReviewConfirmation={() => setConfirming(operation)}
-              onDismiss={data.dismiss}
+        )}
+        {history.loading && !history.value && <Progress />}
+        {history.error && (
+          <Box mt={3}>
+            <ResponseErrorPanel
+              error={history.error}
+              title="The deploy history could not be read"
             />
-          )}
-          <RollbackControls
-            key={target.name}
+            <Button variant="outlined" onClick={data.reload}>
+              Retry
+            </Button>
+          </Box>
+        )}
+        {history.value && <HistoryTable operations={history.value} />}
+        {confirming && (
+          <ConfirmOperationDialog
+            // A new dialog per step: the name is typed again for the irreversible step.
+            key={`${confirming.id}:${confirming.awaiting}`}
+            api={api}
+            operation={confirming}
+            entityName={entityRef.name}
+            onConfirmed={op => {
+              setConfirming(undefined);
+              confirmed(op);
+            }}
+            onClose={() => setConfirming(undefined)}
+          />
+        )}
+        {breakingGlass && target && (
+          <BreakGlassDialog
             api={api}
             entityRef={entityRef}
-            environment={target}
-            capabilities={capabilities}
-            busyEnvironment={!!active || !!target.activeOperationId}
-            operation={operation}
-            history={history.value ?? []}
-            onCreated={data.track}
-            onConfirmed={confirmed}
-            onRefused={data.reload}
+            environment={target.name}
+            release={release}
+            maxDuration={breakGlassMaxDuration(capabilities)}
+            onClose={created => {
+              setBreakingGlass(false);
+              if (created) data.reload();
+            }}
           />
-        </Box>
-      )}
-      {history.loading && !history.value && <Progress />}
-      {history.error && (
-        <Box mt={3}>
-          <ResponseErrorPanel
-            error={history.error}
-            title="The deploy history could not be read"
-          />
-          <Button variant="outlined" onClick={data.reload}>
-            Retry
-          </Button>
-        </Box>
-      )}
-      {history.value && <HistoryTable operations={history.value} />}
-      {confirming && (
-        <ConfirmOperationDialog
-          // A new dialog per step: the name is typed again for the irreversible step.
-          key={`${confirming.id}:${confirming.awaiting}`}
-          api={api}
-          operation={confirming}
-          entityName={entityRef.name}
-          onConfirmed={op => {
-            setConfirming(undefined);
-            confirmed(op);
-          }}
-          onClose={() => setConfirming(undefined)}
-        />
-      )}
-      {breakingGlass && target && (
-        <BreakGlassDialog
-          api={api}
-          entityRef={entityRef}
-          environment={target.name}
-          release={release}
-          maxDuration={breakGlassMaxDuration(capabilities)}
-          onClose={created => {
-            setBreakingGlass(false);
-            if (created) data.reload();
-          }}
-        />
-      )}
-    </InfoCard>
+        )}
+      </InfoCard>
+    </WordingProvider>
   );
 }

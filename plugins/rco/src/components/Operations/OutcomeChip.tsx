@@ -6,9 +6,11 @@ import Cancel from '@material-ui/icons/Cancel';
 import CheckCircle from '@material-ui/icons/CheckCircle';
 import HourglassEmpty from '@material-ui/icons/HourglassEmpty';
 import Lock from '@material-ui/icons/Lock';
+import PauseCircleFilled from '@material-ui/icons/PauseCircleFilled';
 import ReportProblem from '@material-ui/icons/ReportProblem';
 import Replay from '@material-ui/icons/Replay';
 import Schedule from '@material-ui/icons/Schedule';
+import { PAUSED_LABEL } from './model';
 
 /** The state of an operation in words (what a screen reader and a colour-blind reader get). */
 export const STATE_LABEL: Record<OperationState, string> = {
@@ -74,9 +76,26 @@ const TONE: Record<OperationState, keyof ReturnType<typeof useStyles>> = {
   'needs-attention': 'warning',
 };
 
-/** An operation's state as a chip: an icon and a word, so colour is never the only signal. */
-export function OutcomeChip(props: { state: OperationState }) {
+/**
+ * An operation's state as a chip: an icon and a word, so colour is never the only signal. A
+ * canary paused for promotion is `running` to the state machine but waits for a person: it reads
+ * "Paused: waiting for Promote" (isPausedForPromote), never "Running".
+ */
+export function OutcomeChip(props: {
+  state: OperationState;
+  paused?: boolean;
+}) {
   const classes = useStyles();
+  if (props.paused) {
+    return (
+      <Chip
+        size="small"
+        className={classes.warning}
+        icon={<PauseCircleFilled className={classes.icon} fontSize="small" />}
+        label={PAUSED_LABEL}
+      />
+    );
+  }
   const Icon = ICON[props.state] ?? Schedule;
   return (
     <Chip

@@ -4,27 +4,39 @@ import {
   EnvironmentView,
   OperationResponse,
 } from '@helix-portal/plugin-rco-common';
-import {
-  Box,
-  Button,
-  MenuItem,
-  TextField,
-  Typography,
-} from '@material-ui/core';
+import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { relative } from '../ReleaseContent/format';
+import { localTime, relativeTo, RichText, usePortalNow } from '../shared';
 import { ConfirmDialog } from './ConfirmDialog';
 import { messageOf } from './errors';
 import { isActive, newIdempotencyKey } from './model';
+import {
+  migrationsNotUndone,
+  migrationWarning,
+  previousRevision,
+  Revision,
+  revisionWords,
+} from './revisions';
+import { useWording } from './wording';
 
-type Revision = EnvironmentView['revisions'][number];
-
-const revisionLabel = (r: Revision) =>
-  `Revision ${r.revision} · ${r.status} · ${relative(r.updatedAt)}${
-    r.description ? ` · ${r.description}` : ''
-  }`;
+/**
+ * "Revision 4 (v1.3.1) · superseded · 2 hours ago (29 Nov 2026, 20:15)": an <option> holds text
+ * only, so the relative and the local time are both written out.
+ */
+function revisionLabel(
+  r: Revision,
+  versions: Map<string, string>,
+  now: number,
+) {
+  const when = r.updatedAt
+    ? ` · ${relativeTo(r.updatedAt, now)} (${localTime(r.updatedAt)})`
+    : '';
+  return `${revisionWords(r.revision, versions, 'Revision')} · ${
+    r.status
+  }${when}${r.description ? ` · ${r.description}` : ''}`;
+}
 
 /**
  * Roll back one environment: pick an earlier revision, dry-run it first (nothing changes, and
@@ -47,8 +59,15 @@ export function RollbackControls(props: {
   onRefused: () => void;
 }) {
   const { api, entityRef, environment: env, capabilities } = props;
+  const { title, versions } = useWording();
+  const now = usePortalNow()();
+  const service = title ?? entityRef.name;
   const earlier = env.revisions.filter(r => !r.current);
-  const [revision, setRevision] = useState(earlier[0]?.revision ?? '');
+  // The revision the serving one just replaced, not the first or oldest listed.
+  const [revision, setRevision] = useState(
+    () => previousRevision(env)?.revision ?? earlier[0]?.revision ?? '',
+  );
+  const words = revisionWords(revision, versions);
   const [dryRunId, setDryRunId] = useState<string>();
   const [error, setError] = useState<string>();
   const [confirming, setConfirming] = useState(false);
@@ -56,6 +75,8 @@ export function RollbackControls(props: {
   const allowed = !!capabilities?.operations?.rollback;
   const target = earlier.find(r => r.revision === revision);
   const since = env.currentRevision?.updatedAt ?? '';
+  // A rollback returns the code, not the schema: say which migrations stay.
+  const migrations = migrationsNotUndone(env, target, props.history);
 
   const find = (id?: string) =>
     id && props.operation?.id === id
@@ -124,7 +145,7 @@ export function RollbackControls(props: {
   } else if (props.busyEnvironment) {
     why = `An operation is active in ${env.name}.`;
   } else if (!dryRunOk) {
-    why = `Run a dry-run of revision ${revision} first.`;
+    why = `Run a dry-run of ${words} first.`;
   }
 
   return (
@@ -138,19 +159,23 @@ export function RollbackControls(props: {
         alignItems="center"
         flexWrap="wrap"
       >
+        {/* A native select: a combobox named by its label for screen readers and tests. */}
         <TextField
           select
+          id="rco-rollback-revision"
           label="Revision to roll back to"
           value={revision}
           onChange={e => setRevision(e.target.value)}
           variant="outlined"
           size="small"
           style={{ minWidth: 320 }}
+          SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
         >
           {earlier.map(r => (
-            <MenuItem key={r.revision} value={r.revision}>
-              {revisionLabel(r)}
-            </MenuItem>
+            <option key={r.revision} value={r.revision}>
+              {revisionLabel(r, versions, now)}
+            </option>
           ))}
         </TextField>
         <Button
@@ -182,39 +207,49 @@ export function RollbackControls(props: {
       {dryRun && dryRun.targetRevision === revision && (
         <Box mt={1} aria-live="polite">
           {isActive(dryRun) ? (
-            <Typography variant="body2">
-              Dry-run of revision {revision} running…
-            </Typography>
+            <Typography variant="body2">Dry-run of {words} running…</Typography>
           ) : (
             <Alert
               role="note"
               severity={dryRun.state === 'succeeded' ? 'success' : 'error'}
             >
-              Dry-run of revision {revision}{' '}
-              {dryRun.state === 'succeeded' ? 'succeeded' : dryRun.state}
-              {dryRun.progress?.message ? `: ${dryRun.progress.message}` : ''}
-              {dryRun.state !== 'succeeded' && dryRun.reasons.length
-                ? ` — ${dryRun.reasons.join('; ')}`
-                : ''}
+              <RichText
+                text={`Dry-run of ${words} ${
+                  dryRun.state === 'succeeded' ? 'succeeded' : dryRun.state
+                }${
+                  dryRun.progress?.message ? `: ${dryRun.progress.message}` : ''
+                }${
+                  dryRun.state !== 'succeeded' && dryRun.reasons.length
+                    ? ` — ${dryRun.reasons.join('; ')}`
+                    : ''
+                }`}
+              />
             </Alert>
           )}
         </Box>
       )}
       {confirming && target && (
         <ConfirmDialog
-          title={`Roll back ${env.name} to revision ${target.revision}`}
+          title={`Roll back ${service} in ${env.name} to ${revisionWords(
+            target.revision,
+            versions,
+          )}`}
           entityName={entityRef.name}
           facts={[
             ['Environment', `${env.name} (${env.driverLabel})`],
             [
               'Serving now',
               env.currentRevision
-                ? revisionLabel({ ...env.currentRevision, current: true })
+                ? revisionLabel(
+                    { ...env.currentRevision, current: true },
+                    versions,
+                    now,
+                  )
                 : '—',
             ],
             [
               'Roll back to',
-              `${revisionLabel(target)}${
+              `${revisionLabel(target, versions, now)}${
                 target.image ? ` · ${target.image}` : ''
               }`,
             ],
@@ -222,8 +257,15 @@ export function RollbackControls(props: {
           ]}
           steps={[
             { title: 'Preflight (a rollback is not held back by the gates)' },
-            { title: `Roll back to revision ${target.revision}` },
+            {
+              title: `Roll back to ${revisionWords(target.revision, versions)}`,
+            },
           ]}
+          warning={
+            migrations.length
+              ? migrations.map(migrationWarning).join(' ')
+              : undefined
+          }
           onConfirm={rollBack}
           onClose={() => setConfirming(false)}
         />

@@ -1,11 +1,14 @@
 import { Duration } from 'luxon';
 import {
   CapabilitiesResponse,
+  EnvironmentView,
+  FourEyesView,
   OperationResponse,
   OverrideResponse,
   TERMINAL_OPERATION_STATES,
 } from '@helix-portal/plugin-rco-common';
-import { shortDigest } from '../ReleaseContent/format';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { revisionWords } from './revisions';
 
 /** The sign-off roles an environment can require, in the words the page uses. */
 export const ROLE_TITLE: Record<'po' | 'dpo' | 'security', string> = {
@@ -13,6 +16,18 @@ export const ROLE_TITLE: Record<'po' | 'dpo' | 'security', string> = {
   dpo: 'Data Protection Officer',
   security: 'Security',
 };
+
+/**
+ * The sign-offs an environment still needs for the release on the tab: its required roles the
+ * backend's current four-eyes verdict does not count as approved. Without a verdict every
+ * required role is listed (nothing is assumed given).
+ */
+export function pendingSignoffs(
+  required: EnvironmentView['requiredSignoffs'],
+  fourEyes?: FourEyesView,
+): EnvironmentView['requiredSignoffs'] {
+  return required.filter(r => fourEyes?.roles[r]?.status !== 'approved');
+}
 
 /**
  * The longest break-glass override the portal grants: rco.breakGlass.maxDuration as the backend
@@ -49,20 +64,55 @@ export function newIdempotencyKey(): string {
   return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** What the operation did, in one line for the history and the progress heading. */
-export function describeOperation(op: OperationResponse): string {
+/**
+ * Whether an operation is a canary waiting for someone to press Promote: still `running` to the
+ * state machine, but nothing moves until a person acts, so the page never says "Running".
+ */
+export const isPausedForPromote = (op?: OperationResponse) =>
+  op?.state === 'running' && op.progress?.phase === 'paused';
+
+/** The words for an operation's state, as every place on the page shows it. */
+export const PAUSED_LABEL = 'Paused: waiting for Promote';
+
+/** The service's name for sentences: its catalog title, else the name in its ref. */
+export function serviceTitle(op: OperationResponse, title?: string): string {
+  if (title) return title;
+  try {
+    return parseEntityRef(op.entityRef).name;
+  } catch {
+    return op.entityRef;
+  }
+}
+
+/**
+ * What the operation did, in one line for the history and the progress heading, with the
+ * service's title and the version, and a revision number only where a revision is meant:
+ * "Deploy RCO (Remote-Call Orchestrator) 1.3.2 to production", "Roll back RCO
+ * (Remote-Call Orchestrator) in production to revision 4 (v1.3.1)".
+ */
+export function describeOperation(
+  op: OperationResponse,
+  o: { title?: string; versions?: Map<string, string> } = {},
+): string {
+  const service = serviceTitle(op, o.title);
   if (op.type === 'deploy') {
-    const version = op.release.version ? `v${op.release.version}` : 'release';
-    return `Deploy ${version} (${shortDigest(op.release.digest)}) to ${
+    return `Deploy ${service} ${op.release.version ?? 'release'} to ${
       op.environment
     }`;
   }
+  const versions = new Map(o.versions);
+  if (
+    op.targetRevision &&
+    op.release.version &&
+    !versions.has(op.targetRevision)
+  )
+    versions.set(op.targetRevision, op.release.version);
   const target = op.targetRevision
-    ? `revision ${op.targetRevision}`
+    ? revisionWords(op.targetRevision, versions)
     : 'the previous revision';
   return op.type === 'rollback'
-    ? `Roll back ${op.environment} to ${target}`
-    : `Rollback dry-run of ${op.environment} to ${target}`;
+    ? `Roll back ${service} in ${op.environment} to ${target}`
+    : `Rollback dry-run of ${service} in ${op.environment} to ${target}`;
 }
 
 /** The override that lets this release into this environment now, if any. */
