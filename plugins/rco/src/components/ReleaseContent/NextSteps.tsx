@@ -54,7 +54,7 @@ function Deciders(props: { step: GateNextStep }) {
       ))}
       {group && (
         <>
-          {people.length ? ' (' : 'members of '}
+          {people.length ? ' (' : 'Members of '}
           <Person actor={group} />
           {people.length ? ')' : ''}
         </>

@@ -181,12 +181,11 @@ export function ReleaseContent() {
               />
             </Box>
           }
-          subheader={`${verdict}: ${blockedSentence(
-            current.summary,
-            current.gates,
-          )}. ${current.summary.passing} of ${
-            current.summary.total
-          } gates pass. Runbook v${current.runbookVersion ?? '—'}.`}
+          subheader={`${blockedSentence(current.summary, current.gates)}. ${
+            current.summary.passing
+          } of ${current.summary.total} gates pass. Runbook v${
+            current.runbookVersion ?? '—'
+          }.`}
         >
           <Box mb={2}>
             <EnvironmentChips
