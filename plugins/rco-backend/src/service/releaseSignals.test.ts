@@ -65,7 +65,11 @@ describe('the release channel hears of every write (issue 12 point 2)', () => {
           .post(`${RCO}/evidence`)
           .set('Authorization', asUser('alice'))
           .set('Content-Type', 'application/octet-stream')
-          .send(Buffer.from(readExample('rco/evidence/prometheusrule-rco-slo.yaml')))
+          .send(
+            Buffer.from(
+              readExample('rco/evidence/prometheusrule-rco-slo.yaml'),
+            ),
+          )
           .expect(201),
       );
       await expectNudge('request', () =>

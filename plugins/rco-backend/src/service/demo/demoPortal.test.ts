@@ -1,0 +1,224 @@
+import path from 'node:path';
+import request from 'supertest';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import { examplesDir } from '../../__testUtils__/fixtures';
+import {
+  asService,
+  asUser,
+  RCO,
+  startOperationsBackend,
+} from '../../__testUtils__/operationsBackend';
+
+/**
+ * Issue 12, point 3: the local portal stays true while it runs. Its demo evidence is kept
+ * current on a schedule and whenever its clock is moved forward, so a portal left open for a
+ * day shows the verdicts it showed at start, with a bounded evidence list and a ledger that
+ * still verifies.
+ */
+const databases = createTestDatabases();
+jest.setTimeout(180_000);
+
+const DEMO_RELEASE =
+  'version=1.3.2&digest=sha256:3f6c2a9d8e41b07c55e2a1f09d3c6b8e7a4f21d0c9b85e36a7f14d2c0b9e8a71';
+
+/** The local portal's rco settings, as app-config.yaml has them. */
+const demoConfig = {
+  demoEvidence: true,
+  demoEvidenceDir: path.join(examplesDir, 'rco/evidence'),
+  // The test moves the clock itself; the scheduled run would only add noise.
+  demoEvidenceSchedule: {
+    frequency: { hours: 24 },
+    timeout: { minutes: 1 },
+    initialDelay: { hours: 24 },
+  },
+  ledger: { onDemandInterval: 'PT0S' },
+  environments: [
+    {
+      name: 'staging',
+      driver: 'simulated',
+      imageRepository: 'registry.helix.example/rco',
+    },
+    {
+      name: 'production',
+      driver: 'simulated',
+      imageRepository: 'registry.helix.example/rco',
+      requiredSignoffs: ['po', 'dpo', 'security'],
+    },
+  ],
+};
+
+async function verdicts(app: any, environment: string) {
+  const res = await request(app)
+    .get(`${RCO}/status?${DEMO_RELEASE}&environment=${environment}`)
+    .set('Authorization', asUser('alice'))
+    .expect(200);
+
+  return Object.fromEntries(
+    res.body.gates.map((g: any) => [g.id, g.status]),
+  ) as Record<string, string>;
+}
+
+const advance = (app: any, step: unknown, who = asUser('alice')) =>
+  request(app).post('/api/rco/demo/clock').set('Authorization', who).send({
+    advance: step,
+  });
+
+describe('the local portal stays true while it runs (issue 12 point 3)', () => {
+  it.each(databases.eachSupportedId())(
+    'a portal left open for a day, its clock moved on in steps, shows the verdicts of its start with a bounded evidence list and a verified ledger (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startOperationsBackend(knex, {
+        logLevel: 'none',
+        rco: demoConfig,
+      });
+      const atStart = {
+        production: await verdicts(app, 'production'),
+        staging: await verdicts(app, 'staging'),
+      };
+      // The demo's story: some gates pass, some do not (see demo-evidence.yaml).
+      expect(atStart.production['rto-rpo-verification']).toBe('pass');
+      expect(atStart.production['migration-controls']).toBe('stale');
+      const rowsAtStart = Number(
+        (await knex('rco_evidence').count({ n: '*' }))[0].n,
+      );
+
+      // 10-minute steps past the RPO, then hours, to a day (and the 02:00 nightly scan).
+      const steps = [
+        ...Array(3).fill('PT10M'),
+        ...Array(23).fill('PT1H'),
+        'PT30M',
+      ];
+      for (const [i, step] of steps.entries()) {
+        const res = await advance(app, step);
+        expect(res.status).toBe(200);
+        for (const env of ['production', 'staging'] as const) {
+          expect({ step: i, env, gates: await verdicts(app, env) }).toEqual({
+            step: i,
+            env,
+            gates: atStart[env],
+          });
+        }
+      }
+      const clock = await request(app)
+        .get('/api/rco/demo/clock')
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(clock.body.offsetMs).toBe(24 * 3_600_000);
+
+      // Bounded: the demo's superseded records are pruned as new ones arrive.
+      const rowsAtEnd = Number(
+        (await knex('rco_evidence').count({ n: '*' }))[0].n,
+      );
+      expect(rowsAtEnd).toBeLessThanOrEqual(rowsAtStart + 25);
+      const backups = await knex('rco_evidence').where({
+        kind: 'velero-backup',
+      });
+      expect(backups.length).toBeLessThanOrEqual(6);
+      expect(backups.map(b => JSON.parse(b.summary).name)).toContainEqual(
+        expect.stringMatching(/^rco-5min-\d{14}$/),
+      );
+
+      // Pruning wrote its own ledger entries: verification still reconciles every table.
+      const verified = await request(app)
+        .post('/api/rco/ledger/verify')
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(verified.body.problems ?? []).toEqual([]);
+      expect(verified.body.ok).toBe(true);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "an owner's own fix is kept: a passing policy report they uploaded is what the background scan re-reports (%s)",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startOperationsBackend(knex, {
+        logLevel: 'none',
+        rco: demoConfig,
+      });
+      expect((await verdicts(app, 'production'))['policy-enforcement']).toBe(
+        'fail',
+      );
+      const fixed = `apiVersion: wgpolicyk8s.io/v1alpha2
+kind: PolicyReport
+metadata: { name: polr-ns-rco-prod, namespace: rco-prod, creationTimestamp: '${new Date().toISOString()}' }
+summary: { pass: 15, fail: 0, warn: 0, error: 0, skip: 0 }
+results:
+  - { policy: require-run-as-nonroot, rule: run-as-non-root, result: pass, source: kyverno, resources: [{ apiVersion: apps/v1, kind: Deployment, name: rco-worker, namespace: rco-prod }] }
+`;
+      await request(app)
+        .post(`${RCO}/evidence?environment=production`)
+        .set('Authorization', asService('external:ci-rco'))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(fixed))
+        .expect(201);
+      expect((await verdicts(app, 'production'))['policy-enforcement']).toBe(
+        'pass',
+      );
+      for (let i = 0; i < 4; i++) {
+        expect((await advance(app, 'PT6H')).status).toBe(200);
+        expect((await verdicts(app, 'production'))['policy-enforcement']).toBe(
+          'pass',
+        );
+      }
+      await backend.stop();
+    },
+  );
+});
+
+describe('the demo clock', () => {
+  it.each(databases.eachSupportedId())(
+    'moves forward only for a signed-in person, by a valid ISO 8601 duration, and exists only in the demo (%s)',
+    async databaseId => {
+      const demo = await startOperationsBackend(
+        await databases.init(databaseId),
+        { logLevel: 'none', rco: demoConfig },
+      );
+      const caps = await request(demo.app)
+        .get(`${RCO}/capabilities`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(caps.body.demo).toEqual({
+        clockOffsetMs: 0,
+        canAdvanceClock: true,
+      });
+      for (const bad of ['10 minutes', 'P-1D', 'PT0S', 'P400D', 42, '']) {
+        const res = await advance(demo.app, bad);
+        expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+      }
+      expect(
+        (await advance(demo.app, 'PT10M', asService('external:ci-rco'))).status,
+      ).toBe(403);
+      const moved = await advance(demo.app, 'PT10M');
+      expect(moved.status).toBe(200);
+      expect(moved.body.offsetMs).toBe(600_000);
+      const after = await request(demo.app)
+        .get(`${RCO}/capabilities`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(after.body.demo.clockOffsetMs).toBe(600_000);
+      await demo.backend.stop();
+
+      const real = await startOperationsBackend(
+        await databases.init(databaseId),
+        { logLevel: 'none' },
+      );
+      expect((await advance(real.app, 'PT10M')).status).toBe(404);
+      expect(
+        (
+          await request(real.app)
+            .get('/api/rco/demo/clock')
+            .set('Authorization', asUser('alice'))
+        ).status,
+      ).toBe(404);
+      const realCaps = await request(real.app)
+        .get(`${RCO}/capabilities`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(realCaps.body.demo).toBeUndefined();
+      await real.backend.stop();
+    },
+  );
+});
