@@ -9,6 +9,7 @@ import { Box, Button, Drawer, IconButton, Typography } from '@material-ui/core';
 import Close from '@material-ui/icons/Close';
 import useAsync from 'react-use/esm/useAsync';
 import { rcoApiRef } from '../../api/RcoApi';
+import { Person, When } from '../shared';
 import { sourceLabel } from './format';
 
 /**
@@ -82,8 +83,8 @@ export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
             <StructuredMetadataTable
               metadata={{
                 source: sourceLabel(value.source),
-                submitter: value.submitter,
-                collected: value.collectedAt,
+                submitter: <Person actor={value.submitter} />,
+                collected: <When iso={value.collectedAt} />,
                 sha256: value.sha256,
                 release:
                   [

@@ -63,6 +63,22 @@ function Deciders(props: { step: GateNextStep }) {
   );
 }
 
+/**
+ * Who grants waivers, by name from the waiver group the backend resolved ("Waivers are granted by
+ * Samir Haddad (Release Managers)"), not "the waiver group".
+ */
+export function WhoMayWaive(props: { gates: GateResult[] }) {
+  const step = props.gates
+    .flatMap(g => g.next ?? [])
+    .find(s => s.action === 'waive' && (s.people?.length || s.group));
+  if (!step) return <>Only the waiver group may waive a gate.</>;
+  return (
+    <>
+      Waivers are granted by <Deciders step={step} />.
+    </>
+  );
+}
+
 function Step(props: {
   gate: GateResult;
   step: GateNextStep;

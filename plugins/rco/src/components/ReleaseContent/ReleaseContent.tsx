@@ -28,6 +28,7 @@ import { ActiveExceptions } from './ActiveExceptions';
 import { EnvironmentChips } from './EnvironmentChips';
 import { DEPLOY_ANCHOR, GATES_ANCHOR, SkipLinks } from './SkipLinks';
 import { useGateActions } from './useGateActions';
+import { WhoMayWaive } from './NextSteps';
 import { GateTable } from './GateTable';
 import { PillarCards } from './PillarCards';
 import { SignoffPanel } from './SignoffPanel';
@@ -277,8 +278,7 @@ export function ReleaseContent() {
               </Button>
             ) : (
               <Typography variant="caption" color="textSecondary">
-                Only the waiver group may waive a gate; each blocked gate names
-                who may.
+                <WhoMayWaive gates={current.gates} />
               </Typography>
             )}
           </Box>
