@@ -8,7 +8,7 @@ import {
   RunbookVersionResponse,
   RunbookVersionSummary,
 } from '@helix-portal/plugin-rco-common';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -255,6 +255,136 @@ describe('RunbookContent', () => {
       { kind: 'Component', namespace: 'default', name: 'rco' },
       '1.2.0',
     );
+  });
+
+  describe('deep links on a fresh load (issue 12, point 9)', () => {
+    let scrolled: Element[];
+    beforeEach(() => {
+      scrolled = [];
+      // jsdom has no layout: record what the page scrolls into view.
+      Element.prototype.scrollIntoView = jest.fn(function record(
+        this: Element,
+      ) {
+        scrolled.push(this);
+      });
+    });
+
+    it('opens at the section once the content has loaded, and focuses it', async () => {
+      // The versions arrive after the document (the order that lost the old scroll: it ran
+      // while the page still showed a spinner, and never again).
+      let releaseVersions: () => void = () => {};
+      const api = mockRcoApi({
+        listRunbookVersions: jest.fn(
+          () =>
+            new Promise<RunbookVersionSummary[]>(resolve => {
+              releaseVersions = () =>
+                resolve([summary(v13, true), summary(v12, false)]);
+            }),
+        ),
+      });
+      await renderContent(api, governed, '/#section-glossary');
+      await new Promise(r => setTimeout(r, 50));
+      expect(scrolled).toHaveLength(0);
+      releaseVersions();
+      const glossary = await screen.findByRole(
+        'region',
+        { name: /^14\. Glossary/ },
+        slow,
+      );
+      await waitFor(() => expect(glossary).toHaveFocus());
+      expect(scrolled).toContain(glossary);
+    });
+
+    it('follows a link to a section made while the page is open', async () => {
+      await renderContent(mockRcoApi());
+      await screen.findByText(v13.metadata.title, {}, slow);
+      const link = screen.getByRole('link', {
+        name: 'Link to section 14, Glossary',
+      });
+      await userEvent.click(link);
+      const glossary = screen.getByRole('region', { name: /^14\. Glossary/ });
+      await waitFor(() => expect(glossary).toHaveFocus());
+      expect(scrolled).toContain(glossary);
+    });
+
+    it('opens the compare view at a changed section', async () => {
+      await renderContent(
+        mockRcoApi(),
+        governed,
+        '/?compare=1.2.0..1.3.0#compare-glossary',
+      );
+      const changes = await screen.findByRole(
+        'region',
+        { name: 'Changes in Glossary' },
+        slow,
+      );
+      await waitFor(() => expect(changes).toHaveFocus());
+      expect(scrolled).toContain(changes);
+    });
+  });
+
+  it('compare view has a table of contents of the changes, linking to each', async () => {
+    await renderContent(mockRcoApi(), governed, '/?compare=1.2.0..1.3.0');
+    const toc = await screen.findByRole(
+      'navigation',
+      { name: 'Changes' },
+      slow,
+    );
+    const links = within(toc).getAllByRole('link');
+    expect(links.map(l => l.textContent)).toEqual([
+      'Key fields',
+      '14. Glossary',
+    ]);
+    expect(links[1]).toHaveAttribute('href', '#compare-glossary');
+    expect(document.getElementById('compare-glossary')).toBe(
+      screen.getByRole('region', { name: 'Changes in Glossary' }),
+    );
+  });
+
+  it('compare view marks changed words inline, with context instead of whole sections', async () => {
+    const unchanged = Array.from({ length: 20 }, (_, i) => ({
+      type: 'unchanged' as const,
+      text: `| TERM${i} | meaning ${i} |`,
+    }));
+    const api = mockRcoApi({
+      diffRunbookVersions: jest.fn(async () => ({
+        entityRef: 'component:default/rco',
+        from: '1.2.0',
+        to: '1.3.0',
+        added: [],
+        removed: [],
+        changed: [
+          {
+            id: 'data-stores-migrations-backups',
+            number: 8,
+            title: 'Data Stores, Migrations & Backups',
+            lines: [
+              ...unchanged,
+              { type: 'removed' as const, text: '| RTO | 30 minutes |' },
+              { type: 'added' as const, text: '| RTO | 15 minutes |' },
+            ],
+          },
+        ],
+        unchanged: 15,
+        fields: [],
+      })),
+    });
+    await renderContent(api, governed, '/?compare=1.2.0..1.3.0');
+    const changes = await screen.findByRole(
+      'region',
+      { name: 'Changes in Data Stores, Migrations & Backups' },
+      slow,
+    );
+    // Only the changed words are marked: struck through and underlined, not colour alone.
+    const removed = changes.querySelector('del');
+    const added = changes.querySelector('ins');
+    expect(removed).toHaveTextContent('removed: 30');
+    expect(added).toHaveTextContent('added: 15');
+    expect(changes.querySelectorAll('del, ins')).toHaveLength(2);
+    // Two lines of context; the other 18 unchanged lines are folded.
+    expect(changes).toHaveTextContent('… 18 unchanged lines');
+    expect(changes).toHaveTextContent('| TERM19 | meaning 19 |');
+    expect(changes).not.toHaveTextContent('| TERM0 | meaning 0 |');
   });
 
   it('compares two versions, marking added lines with + and not only colour', async () => {

@@ -10,8 +10,8 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { Box, Button, Grid, Tab, Tabs } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { useEffect, useMemo, useState } from 'react';
-import { useLocation, useSearchParams } from 'react-router-dom';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { rcoApiRef } from '../../api/RcoApi';
 import { isRcoAvailable } from '../../conditions';
@@ -30,7 +30,6 @@ export function RunbookContent() {
   const { entity } = useEntity();
   const api = useApi(rcoApiRef);
   const alertApi = useApi(alertApiRef);
-  const location = useLocation();
   const [params, setParams] = useSearchParams();
   const [refreshing, setRefreshing] = useState(false);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
@@ -50,14 +49,8 @@ export function RunbookContent() {
       : api.getCurrentRunbook(entityRef);
   }, [api, refKey, selected, available]);
 
-  // Deep links: scroll to the section named in the URL once it is rendered.
-  useEffect(() => {
-    if (doc.value && location.hash) {
-      document
-        .getElementById(decodeURIComponent(location.hash.slice(1)))
-        ?.scrollIntoView();
-    }
-  }, [doc.value, location.hash]);
+  // Deep links (`#section-…`) are followed by RunbookSections once the sections are rendered:
+  // here the document may be loaded while the versions still show a spinner.
 
   if (!available) {
     return <MissingAnnotationEmptyState annotation={RUNBOOK_ANNOTATION} />;

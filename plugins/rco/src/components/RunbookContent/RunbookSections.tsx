@@ -12,11 +12,15 @@ import {
 } from '@helix-portal/plugin-rco-common';
 import { Box, Typography, makeStyles } from '@material-ui/core';
 import LinkIcon from '@material-ui/icons/Link';
+import { useLocation } from 'react-router-dom';
+import { useSectionFromHash } from './useSectionFromHash';
 
 const useStyles = makeStyles(theme => ({
   section: {
     scrollMarginTop: theme.spacing(10),
     marginBottom: theme.spacing(3),
+    // Focused by a deep link for screen readers; no ring for a focus no key moved.
+    '&:focus:not(:focus-visible)': { outline: 'none' },
   },
   anchor: {
     marginLeft: theme.spacing(1),
@@ -63,10 +67,14 @@ export function GateChecklistTable(props: { runbook: Runbook }) {
   );
 }
 
-/** Every section of a runbook, in order, each rendered as sanitised markdown. */
+/**
+ * Every section of a runbook, in order, each rendered as sanitised markdown. A deep link
+ * (`#section-…`) is followed here, once the sections exist, on a fresh load as on a click.
+ */
 export function RunbookSections(props: { runbook: Runbook }) {
   const classes = useStyles();
   const { runbook } = props;
+  useSectionFromHash(useLocation().hash, true);
   const sections = [...runbook.sections].sort((a, b) => a.number - b.number);
   return (
     <>
@@ -75,6 +83,7 @@ export function RunbookSections(props: { runbook: Runbook }) {
           key={section.id}
           id={sectionAnchor(section.id)}
           aria-labelledby={`${sectionAnchor(section.id)}-title`}
+          tabIndex={-1}
           className={classes.section}
         >
           <InfoCard
