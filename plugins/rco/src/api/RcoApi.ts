@@ -131,6 +131,13 @@ export interface RcoApi {
   ): Promise<OverrideResponse>;
   /** Ends a break-glass override before its expiry (the break-glass group only). */
   revokeOverride(id: string): Promise<OverrideResponse>;
+  /**
+   * Moves the local portal's demo clock forward by an ISO 8601 duration (`PT10M`, `PT1H`,
+   * `P1D`); the demo evidence catches up. Only where capabilities.demo.canAdvanceClock.
+   */
+  advanceDemoClock?(
+    advance: string,
+  ): Promise<{ offsetMs: number; now: string }>;
 }
 
 /** @public */

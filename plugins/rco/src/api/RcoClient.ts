@@ -273,6 +273,13 @@ export class RcoClient implements RcoApi {
     );
   }
 
+  advanceDemoClock(advance: string) {
+    return this.request<{ offsetMs: number; now: string }>(
+      '/demo/clock',
+      json({ advance }),
+    );
+  }
+
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
     const response = await this.options.fetchApi.fetch(

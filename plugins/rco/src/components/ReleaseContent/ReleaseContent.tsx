@@ -16,7 +16,7 @@ import {
   Select,
   Typography,
 } from '@material-ui/core';
-import { useEffect, useMemo, useState } from 'react';
+import { ReactNode, useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -35,6 +35,9 @@ import { SignoffPanel } from './SignoffPanel';
 import { VerdictChip } from './StatusChip';
 import { WaiverDialog } from './WaiverDialog';
 import { OperationsPanel } from '../Operations';
+import { LastUpdated, useReleaseUpdates } from '../live';
+import { DemoBanner, useDemoClock } from '../demo';
+import { ClockProvider } from '../shared';
 
 /**
  * The Release tab: a release and environment picker, the verdict, the ten gates, the seven
@@ -101,6 +104,24 @@ export function ReleaseContent() {
     [api, key, release.version, release.digest],
   );
 
+  // Live: every change nudges the release channel; the page re-reads in place (no spinner:
+  // the values stay on screen while the reads run). Polling is the fallback.
+  const rereadAll = () => {
+    releases.retry();
+    status.retry();
+    signoffs.retry();
+  };
+  const live = useReleaseUpdates({
+    channel: capabilities.value?.releaseChannel,
+    onChange: rereadAll,
+    busy: releases.loading || status.loading || signoffs.loading,
+    value: status.value,
+  });
+  const demoClock = useDemoClock(capabilities.value?.demo, rereadAll);
+  const withClock = (page: ReactNode) => (
+    <ClockProvider offsetMs={demoClock.offsetMs}>{page}</ClockProvider>
+  );
+
   const gateActions = useGateActions({
     api,
     entityRef,
@@ -160,7 +181,8 @@ export function ReleaseContent() {
     button?.focus();
   };
 
-  return (
+  // Relative times read against the portal's clock (the demo clock may run ahead).
+  return withClock(
     <Grid container spacing={3}>
       <Grid item xs={12}>
         <SkipLinks />
@@ -180,6 +202,7 @@ export function ReleaseContent() {
                 label={verdict}
                 detail={blockedSentence(current.summary, current.gates)}
               />
+              <LastUpdated at={live.lastUpdated} />
             </Box>
           }
           subheader={`${blockedSentence(current.summary, current.gates)}. ${
@@ -188,6 +211,7 @@ export function ReleaseContent() {
             current.runbookVersion ?? '—'
           }.`}
         >
+          <DemoBanner clock={demoClock} />
           <Box mb={2}>
             <EnvironmentChips
               environments={current.environments ?? []}
@@ -355,6 +379,6 @@ export function ReleaseContent() {
           }}
         />
       )}
-    </Grid>
+    </Grid>,
   );
 }
