@@ -12,4 +12,5 @@ export * from './api';
 export * from './evidence';
 export * from './permissions';
 export * from './operations';
+export * from './portfolioOrder';
 export * from './canarySteps';

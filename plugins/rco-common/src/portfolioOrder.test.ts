@@ -1,5 +1,5 @@
-import { GateStatus } from '@helix-portal/plugin-rco-common';
-import { compareByRisk, riskScore, totalsOf } from './risk';
+import { GateStatus } from './api';
+import { compareByRisk, riskScore, totalsOf } from './portfolioOrder';
 
 const svc = (title: string, statuses: GateStatus[], ready = false) => ({
   entityRef: `component:default/${title.toLowerCase()}`,

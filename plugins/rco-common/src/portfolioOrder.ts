@@ -1,6 +1,15 @@
-import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
+import type { GateStatus, PortfolioItem } from './api';
 
-type Judged = Pick<PortfolioItem, 'entityRef' | 'title' | 'gates' | 'summary'>;
+/**
+ * What the portfolio's order and totals read of a service.
+ *
+ * @public
+ */
+export type PortfolioJudged = Pick<
+  PortfolioItem,
+  'entityRef' | 'title' | 'gates' | 'summary'
+>;
+type Judged = PortfolioJudged;
 
 const count = (item: Judged, status: GateStatus) =>
   item.gates.filter(g => g.status === status).length;
@@ -12,7 +21,10 @@ const count = (item: Judged, status: GateStatus) =>
  * release scores 0 whatever its gates say (a waived gate does not block).
  *
  * A failing gate comes first because a tool found something wrong; missing evidence is work not
- * done yet; stale evidence was good once.
+ * done yet; stale evidence was good once. One rule for the Release readiness page and for
+ * `GET /portfolio?sort=risk`.
+ *
+ * @public
  */
 export function riskScore(item: Judged): number {
   if (item.summary.ready) return 0;
@@ -27,7 +39,11 @@ export function riskScore(item: Judged): number {
   );
 }
 
-/** Riskiest first; ties by title, then by entity ref, so the order is the same on every load. */
+/**
+ * Riskiest first; ties by title, then by entity ref, so the order is the same on every load.
+ *
+ * @public
+ */
 export function compareByRisk(a: Judged, b: Judged): number {
   return (
     riskScore(b) - riskScore(a) ||
@@ -36,7 +52,11 @@ export function compareByRisk(a: Judged, b: Judged): number {
   );
 }
 
-/** What the portfolio counts per service: the totals line above the table. */
+/**
+ * How many services are ready, blocked, and have failing, missing or stale gates.
+ *
+ * @public
+ */
 export interface PortfolioTotals {
   services: number;
   ready: number;
@@ -46,7 +66,11 @@ export interface PortfolioTotals {
   stale: number;
 }
 
-/** Totals per status of the services shown: a service counts once per status it has. */
+/**
+ * Totals per status of some services: a service counts once per status it has.
+ *
+ * @public
+ */
 export function totalsOf(items: readonly Judged[]): PortfolioTotals {
   const has = (i: Judged, s: GateStatus) => i.gates.some(g => g.status === s);
   return {

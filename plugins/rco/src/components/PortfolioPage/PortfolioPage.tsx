@@ -8,7 +8,12 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
-import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
+import {
+  compareByRisk,
+  GateStatus,
+  PortfolioItem,
+  totalsOf,
+} from '@helix-portal/plugin-rco-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { Box, Button, makeStyles, Typography } from '@material-ui/core';
 import { memo, ReactNode, useMemo, useRef } from 'react';
@@ -19,7 +24,6 @@ import { countOf, Person } from '../shared';
 import { applyFilters, filtersFrom, gateTitle, queryOf } from './filters';
 import { PortfolioFilterBar } from './PortfolioFilterBar';
 import { PortfolioTotalsLine } from './PortfolioTotals';
-import { compareByRisk, totalsOf } from './risk';
 
 const PAGE = 500;
 

@@ -1,6 +1,6 @@
 import { Typography } from '@material-ui/core';
 import { plural } from '../shared';
-import { PortfolioTotals } from './risk';
+import { PortfolioTotals } from '@helix-portal/plugin-rco-common';
 
 /** The totals per status in words: "3 ready, 17 blocked: 9 with failing gates, …". */
 export function totalsInWords(t: PortfolioTotals): string {
