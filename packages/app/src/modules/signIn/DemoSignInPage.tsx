@@ -6,11 +6,17 @@ import {
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
-import { Box, Button, Typography } from '@material-ui/core';
+import { Box, Button, makeStyles, Typography } from '@material-ui/core';
 import { useState } from 'react';
 
 /** Where the chosen demo person is remembered, so a reload keeps them signed in. */
 export const DEMO_USER_KEY = 'rco:demo-user';
+
+// Backstage's sign-in page fills the viewport; with the demo people below it, it ends after
+// its own cards so the people follow them instead of a screen further down.
+const useStyles = makeStyles({
+  stack: { '& > main': { height: 'auto', minHeight: 0 } },
+});
 
 /** "lena.vogel" → "Lena Vogel". */
 export const demoUserLabel = (name: string) =>
@@ -45,6 +51,7 @@ function forgetOnSignOut(identity: IdentityApi): IdentityApi {
  * list this is Backstage's guest sign-in page, unchanged.
  */
 export function DemoSignInPage(props: SignInPageProps) {
+  const classes = useStyles();
   const config = useApi(configApiRef);
   const people =
     config.getOptionalStringArray('auth.providers.demoUsers.users') ?? [];
@@ -65,10 +72,10 @@ export function DemoSignInPage(props: SignInPageProps) {
     );
   }
   return (
-    <>
+    <div className={classes.stack}>
       <SignInPage {...props} providers={['guest']} />
       {people.length > 0 && (
-        <Box maxWidth={720} mx="auto" mb={4} px={2}>
+        <Box maxWidth={720} mb={4} px={3}>
           <InfoCard title="Local portal: act as someone of the example organisation">
             <Typography variant="body2" paragraph>
               The release page names who may sign, waive or break glass. Sign in
@@ -92,6 +99,6 @@ export function DemoSignInPage(props: SignInPageProps) {
           </InfoCard>
         </Box>
       )}
-    </>
+    </div>
   );
 }
