@@ -287,6 +287,11 @@ export interface FourEyesRoleView {
   reason?: string;
   /** Each signer's newest standing decision (a revoked one is not listed). */
   decisions: FourEyesDecision[];
+  /**
+   * When not approved: what would approve it (request the release, who may sign by name, or the
+   * group to configure). Served by the status route only.
+   */
+  next?: GateNextStep[];
 }
 
 /** The four-eyes verdict of a release: requester, deployer and each role. @public */

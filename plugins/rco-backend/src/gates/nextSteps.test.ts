@@ -7,7 +7,12 @@ import {
 import { EvidenceRecord } from '../database/EvidenceStore';
 import { DAY, DIGEST, NOW, record, trivy } from './__testUtils__/context';
 import { example } from './__testUtils__/examples';
-import { NextStepContext, groupsNamed, nextSteps } from './nextSteps';
+import {
+  NextStepContext,
+  groupsNamed,
+  nextSteps,
+  signoffSteps,
+} from './nextSteps';
 
 const BASE = 'https://portal.example/api/rco';
 const EVIDENCE = `${BASE}/entities/component/default/rco/evidence`;
@@ -410,6 +415,36 @@ describe('nextSteps: sign-offs and four eyes', () => {
       action: 'configure',
       setting: 'rco.environments',
     });
+  });
+});
+
+describe('signoffSteps for the roles an environment requires', () => {
+  it('names the PO signers of a release in production', () => {
+    const steps = signoffSteps(
+      'po',
+      { status: 'missing' },
+      ctx([], {
+        people: g =>
+          g === 'group:default/product-owners'
+            ? [{ ref: 'user:default/paula', name: 'Paula' }]
+            : undefined,
+      }),
+    );
+    expect(steps).toEqual([
+      expect.objectContaining({
+        action: 'signoff',
+        role: 'po',
+        group: 'group:default/product-owners',
+        people: [{ ref: 'user:default/paula', name: 'Paula' }],
+      }),
+    ]);
+  });
+
+  it('resolves the groups of the roles not yet approved', () => {
+    expect(groupsNamed([], ctx(), ['po', 'security'])).toEqual([
+      'group:default/product-owners',
+      'group:default/security',
+    ]);
   });
 });
 

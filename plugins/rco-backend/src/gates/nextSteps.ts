@@ -263,9 +263,14 @@ function dryRuns(ctx: NextStepContext, why: string): GateNextStep[] {
   }));
 }
 
-function signoffSteps(
+/**
+ * What a sign-off role needs: its group configured, a release request on record, then an
+ * approval by a named member who is not the requester. The dpo-signoff gate and the four-eyes
+ * roles an environment requires (the status route's fourEyes.roles) both read it.
+ */
+export function signoffSteps(
   role: SignoffRole,
-  gate: GateResult,
+  gate: Pick<GateResult, 'status'>,
   ctx: NextStepContext,
 ): GateNextStep[] {
   const group = ctx.signoffGroups[role];
@@ -386,9 +391,15 @@ export function nextSteps(
 export function groupsNamed(
   gates: GateResult[],
   ctx: Pick<NextStepContext, 'signoffGroups' | 'waiverGroup'>,
+  /** Roles whose four-eyes verdict is not approved (their groups are named too). */
+  openRoles: SignoffRole[] = [],
 ): string[] {
   const open = gates.filter(g => g.status !== 'pass' && g.status !== 'waived');
   const groups = new Set<string>();
+  for (const role of openRoles) {
+    const group = ctx.signoffGroups[role];
+    if (group) groups.add(group);
+  }
   if (open.some(g => isSignoffGate(g.id)) && ctx.signoffGroups.dpo)
     groups.add(ctx.signoffGroups.dpo);
   if (open.some(g => !isSignoffGate(g.id)) && ctx.waiverGroup)

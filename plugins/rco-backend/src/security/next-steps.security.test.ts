@@ -157,6 +157,52 @@ describe('issue 12, point 1: next steps name people and commands', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'refuses: the requester is named as a signer of their own release (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app } = await startOperationsBackend(knex, {
+        extraEntities: [
+          ...ORG,
+          // Alice is in the DPO group too: she still cannot approve what she asked for.
+          user('alice', 'Alice Owner', ['group:default/dpo']),
+          user('paula', 'Paula Product', ['group:default/product-owners']),
+          group('product-owners'),
+        ],
+      });
+      await request(app)
+        .post(`${RCO}/releases`)
+        .set('Authorization', asUser('alice'))
+        .send({ version: '1.5.0', digest: DIGEST })
+        .expect(201);
+      const status = await statusOf(
+        app,
+        asUser('bob'),
+        `?version=1.5.0&digest=${DIGEST}&environment=production`,
+      );
+      const signoff = step(status, 'dpo-signoff', 'signoff');
+      expect(signoff.people.map((p: any) => p.ref)).toEqual([
+        'user:default/dana',
+      ]);
+      expect(
+        status.gates
+          .find((g: any) => g.id === 'dpo-signoff')
+          .next.some((s: any) => s.action === 'request-release'),
+      ).toBe(false);
+      // The roles production requires beyond the gate name their signers too.
+      expect(status.fourEyes.roles.po.next).toEqual([
+        expect.objectContaining({
+          action: 'signoff',
+          role: 'po',
+          people: [{ ref: 'user:default/paula', name: 'Paula Product' }],
+        }),
+      ]);
+      expect(status.fourEyes.roles.dpo.next[0].people).toEqual([
+        { ref: 'user:default/dana', name: 'Dana Data-Protection' },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'refuses: a CI token learns who may sign or waive (%s)',
     async databaseId => {
       const knex = await databases.init(databaseId);

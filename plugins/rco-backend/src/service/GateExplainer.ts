@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  FourEyesView,
   GateResult,
   ReleaseStatusResponse,
   Runbook,
@@ -9,7 +10,8 @@ import {
 import { RcoConfig } from '../config';
 import { EvidenceRecord } from '../database/EvidenceStore';
 import { explainGates } from '../gates/explain';
-import { groupsNamed } from '../gates/nextSteps';
+import { groupsNamed, signoffSteps } from '../gates/nextSteps';
+import { SIGNOFF_ROLES } from '../gates/fourEyes';
 import { People } from './People';
 
 /**
@@ -40,20 +42,25 @@ export class GateExplainer {
     },
     credentials: BackstageCredentials,
     now: Date,
-  ): Promise<GateResult[]> {
+    /** The four-eyes verdict: each role not approved gets its next steps (who may sign). */
+    fourEyes: FourEyesView,
+  ): Promise<{ gates: GateResult[]; fourEyes: FourEyesView }> {
     const { config } = this.o;
     const { status } = judged;
     const groups = {
       signoffGroups: config.signoffGroups,
       waiverGroup: config.waiverGroup,
     };
+    const openRoles = SIGNOFF_ROLES.filter(
+      role => fourEyes.roles[role].status !== 'approved',
+    );
     const [baseUrl, people] = await Promise.all([
       this.o.externalBaseUrl(),
       new People(this.o.catalog, credentials).resolve(
-        groupsNamed(status.gates, groups),
+        groupsNamed(status.gates, groups, openRoles),
       ),
     ]);
-    return explainGates(status.gates, {
+    const ctx = {
       ...groups,
       baseUrl,
       entity: {
@@ -71,6 +78,22 @@ export class GateExplainer {
       runbook: judged.runbook,
       config: config.gates,
       now,
-    });
+    };
+    // The roles an environment requires beyond the dpo-signoff gate (PO, Security in
+    // production): the page names their signers from here.
+    const roles = { ...fourEyes.roles };
+    for (const role of openRoles)
+      roles[role] = {
+        ...roles[role],
+        next: signoffSteps(
+          role,
+          { status: roles[role].status === 'rejected' ? 'fail' : 'missing' },
+          ctx,
+        ),
+      };
+    return {
+      gates: explainGates(status.gates, ctx),
+      fourEyes: { ...fourEyes, roles },
+    };
   }
 }

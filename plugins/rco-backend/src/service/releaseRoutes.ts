@@ -211,13 +211,18 @@ export function registerReleaseRoutes(
       groups,
     });
     // Conditions and next steps (issue 12, point 1), the people named as the caller sees them.
-    const gates = o.explainer
-      ? await o.explainer.explain(entity, judged, creds, now)
-      : status.gates;
+    const explained = o.explainer
+      ? await o.explainer.explain(
+          entity,
+          judged,
+          creds,
+          now,
+          fourEyesView(verdict),
+        )
+      : { gates: status.gates, fourEyes: fourEyesView(verdict) };
     res.json({
       ...status,
-      gates,
-      fourEyes: fourEyesView(verdict),
+      ...explained,
       environments: judged.environments,
     } as any);
   });
@@ -414,7 +419,7 @@ export function registerReleaseRoutes(
     const { credentials: catalogCredentials, scope } = await o.catalogAccess(
       req,
     );
-    const { items, totalItems } = await o.releases.portfolio(
+    const { items, totalItems, totals } = await o.releases.portfolio(
       catalogCredentials,
       {
         entityRefs: scope,
@@ -423,8 +428,9 @@ export function registerReleaseRoutes(
         status: req.query.status,
         offset: Number(req.query.offset ?? 0),
         limit: Math.min(Number(req.query.limit ?? 50), 500),
+        sort: req.query.sort,
       },
     );
-    res.json({ items: items as any, totalItems });
+    res.json({ items: items as any, totalItems, totals: { ...totals } });
   });
 }
