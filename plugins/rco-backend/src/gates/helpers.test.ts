@@ -28,7 +28,7 @@ describe('matchesRelease', () => {
     ['no digest, another version', { version: '9.9.9' }, false],
     ['no digest, another commit', { commit: 'f00dfeed' }, false],
     [
-      'the same digest in another environment',
+      'a record of unknown kind in another environment (unknown kinds stay per environment)',
       { digest: D, environment: 'staging' },
       false,
     ],

@@ -72,12 +72,10 @@ const names = (people?: PersonView[]) =>
   people?.length ? `: ${people.map(p => p.name).join(', ')}` : '';
 
 /** Environments a per-environment step is for: the one judged, or every configured one. */
-const environmentsFor = (ctx: NextStepContext): Array<string | undefined> =>
-  ctx.release.environment
-    ? [ctx.release.environment]
-    : ctx.environments.length
-    ? ctx.environments
-    : [undefined];
+function environmentsFor(ctx: NextStepContext): Array<string | undefined> {
+  if (ctx.release.environment) return [ctx.release.environment];
+  return ctx.environments.length ? ctx.environments : [undefined];
+}
 
 function upload(
   ctx: NextStepContext,

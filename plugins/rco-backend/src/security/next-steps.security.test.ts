@@ -251,9 +251,12 @@ describe('issue 12, point 1: next steps name people and commands', () => {
         expect(url.pathname).toBe(
           '/api/rco/entities/component/default/rco/evidence',
         );
-        const named = url.searchParams.get('version');
-        if (named) expect(named).toBe(version);
+        // Image and commit evidence name the version, exactly as the uploader spelled it.
+        expect([null, version]).toContain(url.searchParams.get('version'));
       }
+      expect(
+        commands.filter(c => words(c)[5].includes('version=')).length,
+      ).toBeGreaterThan(0);
     },
   );
 
