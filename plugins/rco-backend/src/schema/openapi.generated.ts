@@ -2284,6 +2284,19 @@ export const spec = {
               "type": "string",
               "pattern": "^[1-9][0-9]{0,3}$"
             }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "description": "ref (default): by entity ref. risk: riskiest first (failing gates, then missing, then stale; ready last; ties by title), the Release readiness page's order.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "ref",
+                "risk"
+              ]
+            }
           }
         ],
         "responses": {
@@ -2305,6 +2318,38 @@ export const spec = {
                       "type": "array",
                       "items": {
                         "type": "object"
+                      }
+                    },
+                    "totals": {
+                      "type": "object",
+                      "description": "Of every entity the filters let through, not only this page.",
+                      "required": [
+                        "services",
+                        "ready",
+                        "blocked",
+                        "failing",
+                        "missing",
+                        "stale"
+                      ],
+                      "properties": {
+                        "services": {
+                          "type": "integer"
+                        },
+                        "ready": {
+                          "type": "integer"
+                        },
+                        "blocked": {
+                          "type": "integer"
+                        },
+                        "failing": {
+                          "type": "integer"
+                        },
+                        "missing": {
+                          "type": "integer"
+                        },
+                        "stale": {
+                          "type": "integer"
+                        }
                       }
                     }
                   }

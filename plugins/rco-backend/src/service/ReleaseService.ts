@@ -17,6 +17,7 @@ import { RcoConfig } from '../config';
 import { RunbookService } from './RunbookService';
 import { groupFacts } from '../setupSummary';
 import { Clock, systemClock } from '../lib/clock';
+import { orderPortfolio, PortfolioSort } from './portfolioOrder';
 
 /** What changed about an entity's release: the nudge the release channel carries. */
 export type ReleaseChange =
@@ -177,10 +178,11 @@ export class ReleaseService {
       status?: string;
       offset: number;
       limit: number;
+      sort?: PortfolioSort;
     },
   ) {
     if (options.entityRefs && !options.entityRefs.length)
-      return { totalItems: 0, items: [] };
+      return { totalItems: 0, items: [], totals: orderPortfolio([]).totals };
     const { items: all } = await this.catalog.getEntities(
       {
         filter: {
@@ -218,10 +220,11 @@ export class ReleaseService {
         gates: status.gates.map(g => ({ id: g.id, status: g.status })),
       });
     }
-    rows.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+    const { rows: ordered, totals } = orderPortfolio(rows, options.sort);
     return {
-      totalItems: rows.length,
-      items: rows.slice(options.offset, options.offset + options.limit),
+      totalItems: ordered.length,
+      items: ordered.slice(options.offset, options.offset + options.limit),
+      totals,
     };
   }
 
