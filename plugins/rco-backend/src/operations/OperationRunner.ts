@@ -17,6 +17,7 @@ import { followAdoptedRollback, runRollback } from './followRollback';
 import { RollbackOutcome } from './rollbackOutcome';
 import { pinnedTarget, TargetMovedError } from './pinnedTarget';
 import { TargetBindings } from './targetBinding';
+import { revisionWords, versionOfRevision } from './wording';
 
 /** What the runner tells the outside world: live progress, finished operations, evidence. */
 export interface OperationEvents {
@@ -429,13 +430,23 @@ export class OperationRunner {
         const back = await timed(() =>
           driver.rollback(target, op.baselineRevision, ctx),
         );
+        // The version behind the revision: "revision 3 (v1.3.1)", not a bare number.
+        const baselineVersion = versionOfRevision(
+          await store
+            .list(op.entityRef, { environment: op.environment, limit: 100 })
+            .catch(() => []),
+          op.environment,
+          op.baselineRevision,
+        );
         await finish(
           back.phase === 'succeeded' ? 'rolled-back' : 'failed',
           [
             ...(progress.reasons ?? ['Canary analysis failed']),
             back.phase === 'succeeded'
-              ? `Rolled back automatically to revision ${
-                  op.baselineRevision ?? '(previous)'
+              ? `Rolled back automatically to ${
+                  op.baselineRevision
+                    ? revisionWords(op.baselineRevision, baselineVersion)
+                    : 'the previous revision'
                 } (now revision ${back.revision})`
               : `Automatic rollback failed: ${(back.reasons ?? []).join('; ')}`,
           ],

@@ -106,6 +106,7 @@ export async function createOperations(deps: {
     breakGlassGroup: rcoConfig.breakGlassGroup,
     channels: new SignalChannels(deps.db),
     releases: deps.releases,
+    operations: store,
   });
   const claimStore = new DatabaseTargetClaimStore(deps.db, deps.ledger);
   const bindings = new TargetBindings({

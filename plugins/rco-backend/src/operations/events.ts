@@ -10,18 +10,11 @@ import { EvidenceService } from '../evidence/EvidenceService';
 import { ownersOf } from '../service/access';
 import { OperationEvents } from './OperationRunner';
 import { SignalChannels } from './signalChannels';
+import { outcomeTitle, serviceTitle, versionOfRevision } from './wording';
 
 const entityPath = (entityRef: string) => {
   const { kind, namespace, name } = parseEntityRef(entityRef);
   return `/catalog/${namespace}/${kind.toLowerCase()}/${name}/release`;
-};
-
-const OUTCOME: Record<string, string> = {
-  succeeded: 'succeeded',
-  failed: 'failed',
-  'rolled-back': 'was rolled back',
-  aborted: 'was aborted',
-  'needs-attention': 'needs attention',
 };
 
 /**
@@ -44,6 +37,13 @@ export class OperationNotifier implements OperationEvents {
       channels: SignalChannels;
       /** The release cache of this instance, told when a dry-run becomes evidence. */
       releases: { invalidate(entityRef: string, what?: 'evidence'): void };
+      /** The operations, to name the version a rollback returns to (optional: tests). */
+      operations?: {
+        list(
+          entityRef: string,
+          options: { environment?: string; limit?: number },
+        ): Promise<OperationRecord[]>;
+      };
     },
   ) {}
 
@@ -72,13 +72,26 @@ export class OperationNotifier implements OperationEvents {
     if (op.type === 'rollback-dry-run' || !entity) return;
     const owners = ownersOf(entity);
     if (!owners.length) return;
-    const what = `${op.type === 'deploy' ? 'Deploy' : 'Rollback'} of ${
-      entity.metadata.name
-    } ${op.release.version ?? op.targetRevision ?? ''} to ${op.environment}`;
+    // "Rollback of RCO (Remote-Call Orchestrator) in production to revision 4 (v1.3.1)
+    // succeeded", not "Rollback of rco 4": the title, and the version behind the revision.
+    const targetVersion =
+      op.type === 'rollback' && op.targetRevision && this.o.operations
+        ? versionOfRevision(
+            await this.o.operations
+              .list(op.entityRef, { environment: op.environment, limit: 100 })
+              .catch(() => []),
+            op.environment,
+            op.targetRevision,
+          )
+        : undefined;
     await this.o.notifications.send({
       recipients: { type: 'entity', entityRef: owners },
       payload: {
-        title: `${what.replace(/\s+/g, ' ')} ${OUTCOME[op.state] ?? op.state}`,
+        title: outcomeTitle(
+          op,
+          serviceTitle(entity, op.entityRef),
+          targetVersion,
+        ),
         description: op.reasons.slice(-3).join(' · ').slice(0, 1000),
         link: entityPath(op.entityRef),
         severity: op.state === 'succeeded' ? 'normal' : 'high',

@@ -300,7 +300,7 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
 
   it('rolls back to a chosen revision after confirmation, without gates', async () => {
     const knex = await databases.init(databaseId);
-    const { app, backend } = await startOperationsBackend(knex);
+    const { app, backend, sent } = await startOperationsBackend(knex);
     const rollback = () =>
       request(app)
         .post(`${RCO}/operations`)
@@ -335,6 +335,14 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     );
     const done = await waitFor(app, res.body.id, o => o.state === 'succeeded');
     expect(done.resultRevision).toBe('3');
+    // Owners hear which revision it returned to, with the service named, not "rco 1".
+    expect(sent.notifications).toContainEqual(
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          title: 'Rollback of rco in staging to revision 1 succeeded',
+        }),
+      }),
+    );
     // What serves changed: the old dry-run no longer counts.
     expect((await rollback()).status).toBe(409);
     await backend.stop();

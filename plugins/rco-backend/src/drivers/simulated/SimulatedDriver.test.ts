@@ -59,4 +59,37 @@ describe('SimulatedDriver progress', () => {
       canaryWeight: 100,
     });
   });
+
+  it('says the version a revision runs when it rolls back to it', async () => {
+    const driver = new SimulatedDriver({
+      stepDelayMs: 10,
+      cluster: new Map<string, ServiceState>(),
+    });
+    await driver.deploy(target, { version: '1.3.1' });
+    for (let i = 0; i < 2; i++) jest.advanceTimersByTime(10);
+    await driver.promote(target);
+    for (let i = 0; i < 3; i++) jest.advanceTimersByTime(10);
+    await driver.deploy(target, { version: '1.3.2' });
+    for (let i = 0; i < 2; i++) jest.advanceTimersByTime(10);
+    await driver.promote(target);
+    for (let i = 0; i < 3; i++) jest.advanceTimersByTime(10);
+    const history = await driver.history(target);
+    expect(history.map(r => [r.revision, r.appVersion, r.current])).toEqual([
+      ['4', '1.3.2', true],
+      ['3', '1.3.1', false],
+      ['2', undefined, false],
+      ['1', undefined, false],
+    ]);
+    const dryRun = driver.rollbackDryRun(target, '3');
+    jest.advanceTimersByTime(10);
+    expect((await dryRun).message).toBe(
+      'Rollback to revision 3 (v1.3.1) would succeed (dry run, nothing changed)',
+    );
+    const back = driver.rollback(target, '3', ctx);
+    await Promise.resolve();
+    jest.advanceTimersByTime(10);
+    expect((await back).message).toBe(
+      'Rolled back to revision 3 (v1.3.1) as revision 5',
+    );
+  });
 });

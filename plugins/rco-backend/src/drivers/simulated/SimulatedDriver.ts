@@ -41,6 +41,12 @@ interface Revision extends DriverRevision {
   release?: DeployRelease;
 }
 
+/** "revision 2 (v1.3.1)": the version it runs, when this cluster deployed it. */
+const revisionWords = (r: Revision) =>
+  `revision ${r.revision}${
+    r.release?.version ? ` (v${r.release.version})` : ''
+  }`;
+
 export interface ServiceState {
   revisions: Revision[];
   rollout?: {
@@ -136,8 +142,10 @@ export class SimulatedDriver implements DeployDriver {
   }
 
   async history(target: DeployTarget): Promise<DriverRevision[]> {
-    return this.state(target).revisions.map(({ release: _r, ...r }) => ({
+    // The version each revision runs, for the page's "revision 4 (v1.3.1)" (Helm's app_version).
+    return this.state(target).revisions.map(({ release, ...r }) => ({
       ...r,
+      ...(release?.version ? { appVersion: release.version } : {}),
     }));
   }
 
@@ -339,7 +347,7 @@ export class SimulatedDriver implements DeployDriver {
     }
     await ctx.report({
       phase: 'progressing',
-      message: `Rolling back to revision ${from.revision}`,
+      message: `Rolling back to ${revisionWords(from)}`,
     });
     await new Promise(r => setTimeout(r, this.options.stepDelayMs));
     const created = this.addRevision(state, {
@@ -351,7 +359,9 @@ export class SimulatedDriver implements DeployDriver {
     return {
       phase: 'succeeded',
       revision: created.revision,
-      message: `Rolled back to revision ${from.revision} as revision ${created.revision}`,
+      message: `Rolled back to ${revisionWords(from)} as revision ${
+        created.revision
+      }`,
     };
   }
 
@@ -373,7 +383,9 @@ export class SimulatedDriver implements DeployDriver {
     return {
       phase: 'succeeded',
       revision: from.revision,
-      message: `Rollback to revision ${from.revision} would succeed (dry run, nothing changed)`,
+      message: `Rollback to ${revisionWords(
+        from,
+      )} would succeed (dry run, nothing changed)`,
     };
   }
 }
