@@ -20,6 +20,7 @@ import { RunbookCompare } from './RunbookCompare';
 import { RunbookHeader, VersionPicker } from './RunbookHeader';
 import { RunbookSections } from './RunbookSections';
 import { RunbookToc } from './RunbookToc';
+import { useReleaseChannel, useReleaseUpdates } from '../live';
 
 /**
  * The Runbook tab: the entity's runbook with a table of contents, a version picker, the
@@ -48,6 +49,17 @@ export function RunbookContent() {
       ? api.getRunbookVersion(entityRef, selected)
       : api.getCurrentRunbook(entityRef);
   }, [api, refKey, selected, available]);
+  // A refreshed runbook (by anyone, or the scheduled read) shows in every open tab.
+  const live = useReleaseUpdates({
+    channel: useReleaseChannel(entityRef, available),
+    only: ['runbook'],
+    pollMs: 0,
+    busy: doc.loading || versions.loading,
+    onChange: () => {
+      doc.retry();
+      versions.retry();
+    },
+  });
 
   // Deep links (`#section-…`) are followed by RunbookSections once the sections are rendered:
   // here the document may be loaded while the versions still show a spinner.
@@ -55,7 +67,7 @@ export function RunbookContent() {
   if (!available) {
     return <MissingAnnotationEmptyState annotation={RUNBOOK_ANNOTATION} />;
   }
-  if (doc.loading || versions.loading) {
+  if ((doc.loading || versions.loading) && !live.rereading) {
     return <Progress />;
   }
   if (doc.error) {

@@ -17,7 +17,7 @@ export type ReleaseNudge = { what?: string };
  *
  * A nudge arriving while `busy` (a read in flight, whose retry would be ignored) is kept and
  * delivered once the read ends, so no change is missed. `lastUpdated` is when `value` (the
- * data read) last arrived.
+ * data read) last arrived. `pollMs` of 0 turns polling (and the focus re-read) off.
  */
 export function useReleaseUpdates(options: {
   channel?: string;
@@ -29,7 +29,11 @@ export function useReleaseUpdates(options: {
   value?: unknown;
   /** Only these nudges matter to this page (all of them by default). */
   only?: string[];
-}): { lastUpdated?: Date } {
+}): {
+  lastUpdated?: Date;
+  /** A re-read this hook started is under way: keep the page on screen (no spinner). */
+  rereading: boolean;
+} {
   const { channel, pollMs = RELEASE_POLL_MS, busy = false } = options;
   const signals = useApiHolder().get(signalApiRef);
   const onChange = useRef(options.onChange);
@@ -39,6 +43,11 @@ export function useReleaseUpdates(options: {
   const busyRef = useRef(busy);
   busyRef.current = busy;
   const pending = useRef<string>();
+  const [rereading, setRereading] = useState(false);
+  const reread = useRef((what: string) => {
+    setRereading(true);
+    onChange.current(what);
+  });
 
   const nudge = useRef((what: string) => {
     if (only.current && !only.current.includes(what)) return;
@@ -46,15 +55,19 @@ export function useReleaseUpdates(options: {
       pending.current = what;
       return;
     }
-    onChange.current(what);
+    reread.current(what);
   });
 
-  // The nudge held back during a read goes out as soon as it ends.
+  // The nudge held back during a read goes out as soon as it ends; a re-read that ended
+  // lets the page show its loading states again.
   useEffect(() => {
-    if (!busy && pending.current) {
+    if (busy) return;
+    if (pending.current) {
       const what = pending.current;
       pending.current = undefined;
-      onChange.current(what);
+      reread.current(what);
+    } else {
+      setRereading(false);
     }
   }, [busy]);
 
@@ -67,10 +80,11 @@ export function useReleaseUpdates(options: {
   }, [signals, channel]);
 
   useEffect(() => {
+    if (pollMs <= 0) return undefined;
     const poll = () => {
       // A hidden tab does not poll; it reads again when it is shown.
       if (typeof document !== 'undefined' && document.hidden) return;
-      if (!busyRef.current) onChange.current('poll');
+      if (!busyRef.current) reread.current('poll');
     };
     const timer = setInterval(poll, pollMs);
     const onVisible = () => {
@@ -89,5 +103,5 @@ export function useReleaseUpdates(options: {
   useEffect(() => {
     if (options.value !== undefined) setLastUpdated(new Date());
   }, [options.value]);
-  return { lastUpdated };
+  return { lastUpdated, rereading };
 }
