@@ -1,37 +1,46 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { governedEntity } from '../__testUtils__/fixtures';
-import { RunbookService } from './RunbookService';
 import { scheduleRunbookRefresh } from './scheduleRunbookRefresh';
 
 describe('scheduleRunbookRefresh', () => {
-  it('drops the cached verdict of every entity whose runbook it re-read', async () => {
-    let task: (() => Promise<void>) | undefined;
-    const scheduler = mockServices.scheduler.mock({
-      scheduleTask: async (t: any) => {
-        task = t.fn;
-      },
-    });
-    const entity = governedEntity('rco', 'file:/nowhere/catalog-info.yaml', {
-      'rco.helix.dev/runbook': './runbook.yaml',
-    });
-    const refresh = jest.fn(async () => ({
-      entityRef: 'component:default/rco',
-      status: 'ok' as const,
-      versions: 2,
-      current: '1.3.0',
-    }));
+  it('drops the cached verdict on every read, and nudges open pages only when the runbook changed', async () => {
+    let fn: () => Promise<void> = async () => {};
+    const scheduler = {
+      scheduleTask: jest.fn(async (task: any) => {
+        fn = task.fn;
+      }),
+    };
+    const entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'rco', namespace: 'default' },
+    };
+    const catalog = { getEntities: jest.fn(async () => ({ items: [entity] })) };
+    let current = '1.3';
+    const runbooks = {
+      refresh: jest.fn(async () => ({
+        entityRef: 'component:default/rco',
+        status: 'ok',
+        versions: 2,
+        current,
+      })),
+    };
     const invalidate = jest.fn();
     await scheduleRunbookRefresh({
-      scheduler,
-      catalog: catalogServiceMock({ entities: [entity] }),
+      scheduler: scheduler as any,
+      catalog: catalog as any,
       auth: mockServices.auth(),
-      runbooks: { refresh } as unknown as RunbookService,
+      runbooks: runbooks as any,
       logger: mockServices.logger.mock(),
       releases: { invalidate },
     });
-    await task!();
-    expect(refresh).toHaveBeenCalledTimes(1);
-    expect(invalidate).toHaveBeenCalledWith('component:default/rco');
+    await fn(); // the first read after a start: nothing to compare with
+    await fn(); // the same document again
+    current = '1.4';
+    await fn(); // a new version merged
+    expect(invalidate.mock.calls).toEqual([
+      ['component:default/rco', undefined],
+      ['component:default/rco', undefined],
+      ['component:default/rco', 'runbook'],
+    ]);
   });
 });
