@@ -9,9 +9,8 @@ export type PortfolioJudged = Pick<
   PortfolioItem,
   'entityRef' | 'title' | 'gates' | 'summary'
 >;
-type Judged = PortfolioJudged;
 
-const count = (item: Judged, status: GateStatus) =>
+const count = (item: PortfolioJudged, status: GateStatus) =>
   item.gates.filter(g => g.status === status).length;
 
 /**
@@ -26,7 +25,7 @@ const count = (item: Judged, status: GateStatus) =>
  *
  * @public
  */
-export function riskScore(item: Judged): number {
+export function riskScore(item: PortfolioJudged): number {
   if (item.summary.ready) return 0;
   return (
     count(item, 'fail') * 100 +
@@ -44,7 +43,7 @@ export function riskScore(item: Judged): number {
  *
  * @public
  */
-export function compareByRisk(a: Judged, b: Judged): number {
+export function compareByRisk(a: PortfolioJudged, b: PortfolioJudged): number {
   return (
     riskScore(b) - riskScore(a) ||
     a.title.localeCompare(b.title) ||
@@ -71,8 +70,9 @@ export interface PortfolioTotals {
  *
  * @public
  */
-export function totalsOf(items: readonly Judged[]): PortfolioTotals {
-  const has = (i: Judged, s: GateStatus) => i.gates.some(g => g.status === s);
+export function totalsOf(items: readonly PortfolioJudged[]): PortfolioTotals {
+  const has = (i: PortfolioJudged, s: GateStatus) =>
+    i.gates.some(g => g.status === s);
   return {
     services: items.length,
     ready: items.filter(i => i.summary.ready).length,
