@@ -38,6 +38,7 @@ export function GateTable(props: {
     {
       title: 'Gate',
       field: 'title',
+      width: '18%',
       render: gate => (
         <Box id={`gate-${gate.id}`}>
           <Typography variant="subtitle2" component="span">
@@ -62,8 +63,10 @@ export function GateTable(props: {
       width: '8em',
     },
     {
-      title: 'Reasons',
+      // The widest column: the reasons and "What to do" (commands) are read here.
+      title: 'Reasons and what to do',
       sorting: false,
+      width: '52%',
       render: gate => (
         <>
           <ul style={{ margin: 0, paddingLeft: 16 }}>
@@ -82,6 +85,7 @@ export function GateTable(props: {
     {
       title: 'Evidence',
       sorting: false,
+      width: '22%',
       render: gate => {
         const newest = [...gate.evidence].sort((a, b) =>
           b.collectedAt.localeCompare(a.collectedAt),

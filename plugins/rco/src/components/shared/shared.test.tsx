@@ -34,6 +34,18 @@ describe('shared display pieces', () => {
     expect(screen.getByText(/: not reachable/)).toBeInTheDocument();
   });
 
+  it('says ISO 8601 durations in a backend sentence in words, the ISO text on hover', async () => {
+    await renderInTestApp(
+      <RichText text="Runbook declares RTO PT15M and RPO PT5M; dry-run is 31 days old (max P30D); RTO/RPO kept" />,
+    );
+    expect(
+      screen.getByText(/Runbook declares RTO/).parentElement,
+    ).toHaveTextContent(
+      'Runbook declares RTO 15 minutes and RPO 5 minutes; dry-run is 31 days old (max 30 days); RTO/RPO kept',
+    );
+    expect(screen.getByText('30 days')).toHaveAttribute('title', 'P30D');
+  });
+
   it('reads relative times against the portal clock', async () => {
     const at = new Date(Date.now() + 86_400_000).toISOString();
     await renderInTestApp(
