@@ -140,7 +140,7 @@ export class OperationNotifier implements OperationEvents {
     this.o.releases.invalidate(op.entityRef, 'evidence');
   }
 
-  async breakGlass(override: OverrideRecord) {
+  async breakGlass(override: OverrideRecord, entity?: Entity) {
     // No default group: a catalog group merely named `security` is not told. Without a Security
     // group the break-glass group hears of it (its other members, at least, see who broke glass)
     // and the log says Security was not told. An override is only recorded with that group set.
@@ -158,7 +158,13 @@ export class OperationNotifier implements OperationEvents {
     await this.o.notifications.send({
       recipients: { type: 'entity', entityRef: recipient },
       payload: {
-        title: `Break-glass override for ${override.entityRef} in ${override.environment}`,
+        // The service by its title and the release by its version (the link has the ref).
+        title: `Break-glass override for ${serviceTitle(
+          entity,
+          override.entityRef,
+        )}${
+          override.release.version ? ` ${override.release.version}` : ''
+        } in ${override.environment}`,
         description: `${override.createdBy}: ${
           override.justification
         } (until ${override.expiresAt.toISOString()})`,

@@ -527,6 +527,8 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
       expect.objectContaining({
         recipients: { type: 'entity', entityRef: 'group:default/security' },
         payload: expect.objectContaining({
+          // The service by name and the release by version, not the entity ref.
+          title: `Break-glass override for rco ${RELEASE.version} in staging`,
           severity: 'critical',
           description: expect.stringContaining('INC-4711'),
         }),

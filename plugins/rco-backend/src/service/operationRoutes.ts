@@ -66,7 +66,7 @@ export function registerOperationRoutes(
   // Break-glass decisions hold their rules in a service, like the other decisions.
   const overrides = new OverrideService({
     ...o,
-    notify: record => o.notifier.breakGlass(record),
+    notify: (record, entity) => o.notifier.breakGlass(record, entity),
   });
 
   /** Loads the operation's entity with the caller's visibility, then checks the action. */

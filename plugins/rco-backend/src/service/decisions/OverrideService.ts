@@ -27,7 +27,7 @@ export class OverrideService {
       environments: Environments;
       config: RcoConfig;
       /** Tells the owners; a failure to notify does not undo the override. */
-      notify?: (override: OverrideRecord) => Promise<unknown>;
+      notify?: (override: OverrideRecord, entity: Entity) => Promise<unknown>;
     },
   ) {}
 
@@ -83,7 +83,7 @@ export class OverrideService {
       expiresAt: until,
     });
     this.o.releases.invalidate(entityRef, 'override');
-    await this.o.notify?.(record).catch(() => undefined);
+    await this.o.notify?.(record, entity).catch(() => undefined);
     return record;
   }
 
