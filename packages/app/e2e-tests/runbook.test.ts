@@ -64,6 +64,13 @@ test('compares runbook v1.2 with v1.3', async ({ page }) => {
       .first(),
   ).toBeVisible();
   await expect(page.getByText('targets.rto')).toBeVisible();
+  // A table of contents of the changes, and changed words marked inline (no nested scroll box).
+  const changes = page.getByRole('navigation', { name: 'Changes' });
+  await changes.getByRole('link', { name: /Glossary/ }).click();
+  await expect(page).toHaveURL(/#compare-glossary$/);
+  await expect(
+    page.getByRole('region', { name: 'Changes in Glossary' }),
+  ).toBeInViewport();
   await page.screenshot({
     path: `${SCREENSHOTS}/runbook-compare.png`,
     fullPage: false,
@@ -79,4 +86,20 @@ test('a deep link opens an earlier version at a section', async ({ page }) => {
   await expect(
     page.getByRole('region', { name: /14\. Glossary/ }),
   ).toBeInViewport();
+});
+
+test('a deep link opens at its section on a fresh load, at a phone width', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 420, height: 800 });
+  await signIn(page);
+  await page.goto(
+    '/catalog/default/component/rco/runbook#section-final-review-gate-checklist',
+  );
+  const section = page.getByRole('region', {
+    name: /15\. Final Review Gate Checklist/,
+  });
+  await expect(section).toBeInViewport();
+  // Focused, so a screen reader starts reading there.
+  await expect(section).toBeFocused();
 });
