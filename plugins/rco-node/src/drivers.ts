@@ -97,10 +97,18 @@ export interface DriverMetric {
  */
 export interface DriverProgress {
   phase: DriverPhase;
-  /** A short human-readable line: "step 2 of 4: paused for promotion". */
+  /**
+   * A short human-readable line: "Step 2 of 4: paused, waiting for Promote" (step counters in the
+   * words of `canaryStepWords` from rco-common).
+   */
   message?: string;
   /** The revision the change created or returned to. */
   revision?: string;
+  /**
+   * Where a canary stands, as Argo Rollouts counts: `index` is the 0-based step in progress
+   * (`status.currentStepIndex`), below 0 before the first step and equal to `total` once every
+   * step is done; every entry of the steps counts (setWeight, pause, analysis, …).
+   */
   step?: { index: number; total: number; description?: string };
   canaryWeight?: number;
   metrics?: DriverMetric[];
