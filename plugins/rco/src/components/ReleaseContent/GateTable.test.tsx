@@ -49,4 +49,29 @@ describe('GateTable', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('names who uploaded the evidence, the console by what it is, and says evidence about the image counts everywhere (issue 12, points 4 and 7)', async () => {
+    await renderInTestApp(
+      <GateTable
+        gates={[
+          gate([
+            { ...evidence('e1', 'human'), scope: 'image' },
+            {
+              ...evidence('e2', 'system'),
+              submitter: 'rco:operation:1cdcd30f',
+              scope: 'image',
+            },
+          ]),
+        ]}
+        runbookPath="/runbook"
+        onOpenEvidence={() => {}}
+      />,
+    );
+    const row = screen.getByText('Image & Dependency Scanning').closest('tr')!;
+    expect(row).toHaveTextContent('uploaded by alice, a console operation');
+    expect(row).not.toHaveTextContent('rco:operation');
+    expect(
+      within(row).getByText('about the image: counts everywhere'),
+    ).toBeInTheDocument();
+  });
 });

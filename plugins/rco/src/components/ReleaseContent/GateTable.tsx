@@ -149,7 +149,15 @@ export function GateTable(props: {
                 uploaded by{' '}
                 {[
                   ...new Set(
-                    gate.evidence.map(e => e.submitter!).filter(Boolean),
+                    gate.evidence
+                      .map(e => e.submitter!)
+                      .filter(Boolean)
+                      // The console's own operations (a dry-run) by what they are, not by id.
+                      .map(who =>
+                        who.startsWith('rco:operation:')
+                          ? 'a console operation'
+                          : who,
+                      ),
                   ),
                 ].map((who, i) => (
                   <span key={who}>
