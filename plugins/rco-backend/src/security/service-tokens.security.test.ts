@@ -233,6 +233,10 @@ const NOT_ABOUT_AN_ENTITY = [
   'get /ledger/verify',
   'post /ledger/verify',
   'get /portfolio',
+  // The local portal's demo clock (404 without rco.demoEvidence; a token may not move it:
+  // service/demo/demoPortal.test.ts).
+  'get /demo/clock',
+  'post /demo/clock',
 ];
 
 function send(app: any, call: Call, url: string, token: string, ghost = false) {

@@ -653,6 +653,9 @@ describe.each(databases.eachSupportedId())(
           // This harness configures no rco.environments: deploys are off (issue 11, point 4).
           environmentsConfigured: false,
         },
+        // The channel nudged on every change to the release (issue 12, point 2); no demo key
+        // outside the local portal (point 3).
+        releaseChannel: expect.stringMatching(/^rco:release:[0-9a-f]{64}$/),
       });
       const dana = await request(app)
         .get(`${RCO}/capabilities`)
