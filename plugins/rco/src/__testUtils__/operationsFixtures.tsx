@@ -228,14 +228,24 @@ export function Tab(props: {
   );
 }
 
+/** Publishes a signal to the last rendered panel (set by renderPanel). */
+export let publish: (channel: string, message: object) => void = () => {};
+
 export async function renderPanel(
   api: RcoApi,
   statuses: ReleaseStatusResponse[] = [status()],
   panel: Partial<OperationsPanelProps> = {},
 ) {
+  const listeners = new Map<string, (m: unknown) => void>();
   const signals = {
-    subscribe: jest.fn(() => ({ unsubscribe: () => {} })),
+    subscribe: jest.fn((channel: string, cb: (m: unknown) => void) => {
+      listeners.set(channel, cb);
+      return { unsubscribe: () => listeners.delete(channel) };
+    }),
   };
+  /** Publishes on a channel as the backend does (wrap in act()). */
+  publish = (channel: string, message: object) =>
+    listeners.get(channel)?.(message);
   return renderInTestApp(
     <TestApiProvider
       apis={[

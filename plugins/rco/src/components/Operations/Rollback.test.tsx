@@ -1,10 +1,14 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  CHANNEL,
   hoursAgo,
   mockApi,
   operation,
+  production,
+  publish,
   renderPanel,
+  revisions,
   TITLE,
 } from '../../__testUtils__/operationsFixtures';
 
@@ -81,6 +85,49 @@ describe('Rollback is safe by default (issue 12, point 6)', () => {
         .getAllByRole('option')
         .map(o => (o as HTMLOptionElement).value),
     ).toEqual(['1', '2', '3']);
+  });
+
+  it('follows what serves until someone picks: after a deploy, the revision that deploy replaced', async () => {
+    const after = [
+      ...revisions.map(r => ({ ...r, current: false, status: 'superseded' })),
+      {
+        revision: '5',
+        status: 'deployed',
+        current: true,
+        updatedAt: hoursAgo(0),
+      },
+    ];
+    let envs = [production()];
+    const api = mockApi({ listEnvironments: jest.fn(async () => envs) });
+    await renderPanel(api);
+    const picker = await screen.findByRole(
+      'combobox',
+      { name: 'Revision to roll back to' },
+      slow,
+    );
+    expect(picker).toHaveValue('3');
+    envs = [production({ revisions: after, currentRevision: after[4] })];
+    // A signal (a deploy ended) makes the page re-read what serves.
+    act(() =>
+      publish(CHANNEL, {
+        id: 'op-9',
+        state: 'succeeded',
+        environment: 'production',
+      }),
+    );
+    await waitFor(() => expect(picker).toHaveValue('4'));
+    // Once someone picks, the pick stays.
+    await userEvent.selectOptions(picker, '2');
+    envs = [production({ revisions: after, currentRevision: after[4] })];
+    act(() =>
+      publish(CHANNEL, {
+        id: 'op-9',
+        state: 'succeeded',
+        environment: 'production',
+      }),
+    );
+    await waitFor(() => expect(api.listEnvironments).toHaveBeenCalledTimes(3));
+    expect(picker).toHaveValue('2');
   });
 
   it('shows each revision with its version and when it ran', async () => {

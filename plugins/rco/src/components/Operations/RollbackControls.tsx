@@ -64,9 +64,14 @@ export function RollbackControls(props: {
   const service = title ?? entityRef.name;
   const earlier = env.revisions.filter(r => !r.current);
   // The revision the serving one just replaced, not the first or oldest listed.
-  const [revision, setRevision] = useState(
-    () => previousRevision(env)?.revision ?? earlier[0]?.revision ?? '',
-  );
+  // Until someone picks one, it follows what serves: after a deploy, the revision that deploy
+  // replaced.
+  const [picked, setRevision] = useState<string>();
+  const revision =
+    (picked && earlier.some(r => r.revision === picked) ? picked : undefined) ??
+    previousRevision(env)?.revision ??
+    earlier[0]?.revision ??
+    '';
   const words = revisionWords(revision, versions);
   const [dryRunId, setDryRunId] = useState<string>();
   const [error, setError] = useState<string>();
