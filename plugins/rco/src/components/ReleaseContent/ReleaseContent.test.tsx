@@ -208,14 +208,14 @@ describe('ReleaseContent', () => {
       await userEvent.click(
         await screen.findByRole(
           'button',
-          { name: 'Revoke the Security decision of user:default/guest' },
+          { name: 'Revoke the Security decision of Guest User' },
           slow,
         ),
       );
       expect(api.revokeSignoff).toHaveBeenCalledWith('guest-1');
       expect(
         screen.queryByRole('button', {
-          name: 'Revoke the Data Protection Officer decision of user:default/dana',
+          name: 'Revoke the Data Protection Officer decision of Dana Berg',
         }),
       ).not.toBeInTheDocument();
 
@@ -229,7 +229,7 @@ describe('ReleaseContent', () => {
         await screen.findByRole(
           'button',
           {
-            name: 'Revoke the Data Protection Officer decision of user:default/dana',
+            name: 'Revoke the Data Protection Officer decision of Dana Berg',
           },
           slow,
         ),

@@ -20,7 +20,25 @@ import {
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { Person, RichText, When } from '../shared';
+import { Person, RichText, usePersonName, When } from '../shared';
+
+/** Revoke, named after whose decision it ends, by display name. */
+function RevokeButton(props: {
+  role: string;
+  signer: string;
+  onClick: () => void;
+}) {
+  const name = usePersonName(props.signer);
+  return (
+    <Button
+      size="small"
+      onClick={props.onClick}
+      aria-label={`Revoke the ${props.role} decision of ${name}`}
+    >
+      Revoke
+    </Button>
+  );
+}
 
 const ROLES = [
   { role: 'po', title: 'Product Owner' },
@@ -213,13 +231,11 @@ export function SignoffPanel(props: {
                     }
                   />
                   {mayRevoke(s.signer) && (
-                    <Button
-                      size="small"
+                    <RevokeButton
+                      role={r.title}
+                      signer={s.signer}
                       onClick={() => revoke(s.id)}
-                      aria-label={`Revoke the ${r.title} decision of ${s.signer}`}
-                    >
-                      Revoke
-                    </Button>
+                    />
                   )}
                 </ListItem>
               ))}

@@ -1,5 +1,8 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityDisplayName } from '@backstage/plugin-catalog-react';
+import {
+  EntityDisplayName,
+  useEntityPresentation,
+} from '@backstage/plugin-catalog-react';
 
 /** A catalog ref of a person or group (`user:default/lena.vogel`), or undefined. */
 export function personRef(text: string): string | undefined {
@@ -12,6 +15,18 @@ export function personRef(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A person's display name as a string, for accessible names and messages that cannot hold an
+ * element ("Revoke the Security decision of Lena Vogel"); anything not a person or group ref
+ * as it is.
+ */
+export function usePersonName(actor?: string): string {
+  const ref = actor ? personRef(actor) : undefined;
+  // Always called (hooks keep their order); a non-person asks about a ref it then ignores.
+  const presentation = useEntityPresentation(ref ?? 'user:default/unknown');
+  return ref ? presentation.primaryTitle : actor ?? 'someone';
 }
 
 /**

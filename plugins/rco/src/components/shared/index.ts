@@ -1,5 +1,5 @@
 export { ClockProvider, usePortalNow } from './clock';
-export { Person, personRef } from './Person';
+export { Person, personRef, usePersonName } from './Person';
 export { RichText } from './RichText';
 export { When, localTime, relativeTo } from './When';
 export { countOf, plural } from './words';
