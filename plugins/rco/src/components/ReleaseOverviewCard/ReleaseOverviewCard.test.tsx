@@ -114,10 +114,17 @@ describe('ReleaseOverviewCard', () => {
       evaluatedAt: new Date(Date.now() - 120_000).toISOString(),
     }));
     const getCapabilities = jest.fn(async () => ({}));
+    const listReleases = jest.fn(async () => ({
+      items: [],
+      environments: ['production', 'staging'],
+    }));
     await renderInTestApp(
       <TestApiProvider
         apis={[
-          [rcoApiRef, { getStatus, getCapabilities } as unknown as RcoApi],
+          [
+            rcoApiRef,
+            { getStatus, getCapabilities, listReleases } as unknown as RcoApi,
+          ],
         ]}
       >
         <EntityProvider entity={entity}>
@@ -136,8 +143,14 @@ describe('ReleaseOverviewCard', () => {
       ),
     ).toBeInTheDocument();
     const gates = screen.getByRole('list', { name: 'Gates not passing' });
-    expect(gates).toHaveTextContent(/older than RPO; see Migration ControlsStale$/);
+    expect(gates).toHaveTextContent(
+      /older than RPO; see Migration ControlsStale$/,
+    );
     expect(gates).not.toHaveTextContent('2026-11-29T20:00:00Z');
     expect(screen.getByText('2 minutes ago')).toBeInTheDocument();
+    // Judged where the Release tab judges by default: the first environment listed.
+    expect(getStatus).toHaveBeenCalledWith(expect.anything(), {
+      environment: 'production',
+    });
   });
 });

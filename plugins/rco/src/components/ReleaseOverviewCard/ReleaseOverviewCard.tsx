@@ -34,10 +34,17 @@ export function ReleaseOverviewCard() {
   const { entity } = useEntity();
   const api = useApi(rcoApiRef);
   const ref = getCompoundEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.getStatus(ref, {}),
-    [api, ref.kind, ref.namespace, ref.name],
-  );
+  // Judged in the first environment listed, as the Release tab judges it by default, so the
+  // card and the tab say the same; in none when the portal knows no environment.
+  const { value, loading, error } = useAsync(async () => {
+    let environment: string | undefined;
+    try {
+      environment = (await api.listReleases(ref)).environments[0];
+    } catch {
+      environment = undefined;
+    }
+    return api.getStatus(ref, environment ? { environment } : {});
+  }, [api, ref.kind, ref.namespace, ref.name]);
   // Only to say that deploys are off; the card shows the gates whatever this answers.
   const capabilities = useAsync(
     async () => api.getCapabilities(ref),
