@@ -94,7 +94,7 @@ export const rcoPortfolioRouteRef = createRouteRef();
 export const rcoPortfolioPage = PageBlueprint.make({
   params: {
     path: '/release-readiness',
-
+    routeRef: rcoPortfolioRouteRef,
     title: 'Release readiness',
     icon: <PlaylistAddCheck />,
     loader: () =>
