@@ -106,6 +106,7 @@ export async function createOperations(deps: {
     breakGlassGroup: rcoConfig.breakGlassGroup,
     channels: new SignalChannels(deps.db),
     releases: deps.releases,
+    clock: deps.releases.clock,
     operations: store,
   });
   const claimStore = new DatabaseTargetClaimStore(deps.db, deps.ledger);

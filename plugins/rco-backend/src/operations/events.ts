@@ -10,6 +10,7 @@ import { EvidenceService } from '../evidence/EvidenceService';
 import { ownersOf } from '../service/access';
 import { OperationEvents } from './OperationRunner';
 import { SignalChannels } from './signalChannels';
+import { Clock } from '../lib/clock';
 import { outcomeTitle, serviceTitle, versionOfRevision } from './wording';
 
 const entityPath = (entityRef: string) => {
@@ -35,6 +36,8 @@ export class OperationNotifier implements OperationEvents {
       /** rco.breakGlass.group: told instead when no Security group is configured. */
       breakGlassGroup?: string;
       channels: SignalChannels;
+      /** The gates' clock: a dry-run's attestation is dated by it (the demo clock runs ahead). */
+      clock?: Clock;
       /** The release cache of this instance, told when a dry-run becomes evidence. */
       releases: { invalidate(entityRef: string, what?: 'evidence'): void };
       /** The operations, to name the version a rollback returns to (optional: tests). */
@@ -124,7 +127,7 @@ export class OperationNotifier implements OperationEvents {
         fromRevision: from,
         toRevision: to,
         succeeded: result.phase === 'succeeded',
-        performedAt: new Date().toISOString(),
+        performedAt: new Date().toISOString(), //TMP
         tool: op.driver as 'helm' | 'argo-rollouts' | 'simulated',
       },
     };

@@ -7,7 +7,9 @@ import {
   asUser,
   RCO,
   startOperationsBackend,
+  waitFor,
 } from '../../__testUtils__/operationsBackend';
+import { resetSimulatedCluster } from '../../drivers/simulated/SimulatedDriver';
 
 /**
  * Issue 12, point 3: the local portal stays true while it runs. Its demo evidence is kept
@@ -169,6 +171,30 @@ results:
 });
 
 describe('the demo clock', () => {
+  it.each(databases.eachSupportedId())(
+    'dates what happens after it moved by its time: a rollback dry-run run a month later counts as done now (%s)',
+    async databaseId => {
+      resetSimulatedCluster();
+      const { app, backend } = await startOperationsBackend(
+        await databases.init(databaseId),
+        { logLevel: 'none', rco: demoConfig },
+      );
+      expect((await advance(app, 'P31D')).status).toBe(200);
+      const op = await request(app)
+        .post(`${RCO}/operations`)
+        .set('Authorization', asUser('alice'))
+        .send({ type: 'rollback-dry-run', environment: 'staging' });
+      expect(op.status).toBeLessThan(300);
+      const done = await waitFor(app, op.body.id, o =>
+        ['succeeded', 'failed', 'blocked'].includes(o.state),
+      );
+      expect(done.state).toBe('succeeded');
+      const gates = await verdicts(app, 'staging');
+      expect(gates['migration-controls']).toBe('pass');
+      await backend.stop();
+    },
+  );
+
   it.each(databases.eachSupportedId())(
     'moves forward only for a signed-in person, by a valid ISO 8601 duration, and exists only in the demo (%s)',
     async databaseId => {
