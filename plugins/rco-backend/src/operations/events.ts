@@ -127,7 +127,7 @@ export class OperationNotifier implements OperationEvents {
         fromRevision: from,
         toRevision: to,
         succeeded: result.phase === 'succeeded',
-        performedAt: new Date().toISOString(), //TMP
+        performedAt: (this.o.clock?.now() ?? new Date()).toISOString(),
         tool: op.driver as 'helm' | 'argo-rollouts' | 'simulated',
       },
     };
