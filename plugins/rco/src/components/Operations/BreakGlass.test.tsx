@@ -7,6 +7,9 @@ import { RcoApi } from '../../api/RcoApi';
 import { BreakGlassDialog, OverrideBanner } from './BreakGlass';
 import { breakGlassMaxDuration } from './model';
 
+// The first render of a file is slow on a loaded machine (the default 5 s timed out in CI runs).
+jest.setTimeout(30_000);
+
 const ENTITY = { kind: 'component', namespace: 'default', name: 'rco' };
 const RELEASE = { version: '1.5.0', digest: `sha256:${'c'.repeat(64)}` };
 const LOCAL = "yyyy-LL-dd'T'HH:mm";

@@ -11,6 +11,7 @@ import {
 import { Alert } from '@material-ui/lab';
 import { FormEvent, ReactNode, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { RichText } from '../shared';
 import { messageOf } from './errors';
 
 /** One line of the plan the person confirms. */
@@ -127,7 +128,7 @@ export function ConfirmDialog(props: {
           />
           {error && (
             <Alert severity="error" role="alert">
-              {messageOf(error)}
+              <RichText text={messageOf(error)} />
             </Alert>
           )}
         </DialogContent>

@@ -222,7 +222,9 @@ export function OperationProgress(props: {
       )}
       {error && (
         <Box mt={1}>
-          <Alert severity="error">{messageOf(error)}</Alert>
+          <Alert severity="error">
+            <RichText text={messageOf(error)} />
+          </Alert>
         </Box>
       )}
       {liveError && active && (

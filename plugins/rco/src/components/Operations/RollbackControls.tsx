@@ -208,7 +208,11 @@ export function RollbackControls(props: {
           {why}
         </Typography>
       )}
-      {error && <Alert severity="error">{error}</Alert>}
+      {error && (
+        <Alert severity="error">
+          <RichText text={error} />
+        </Alert>
+      )}
       {dryRun && dryRun.targetRevision === revision && (
         <Box mt={1} aria-live="polite">
           {isActive(dryRun) ? (
