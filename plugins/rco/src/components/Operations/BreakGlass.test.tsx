@@ -7,7 +7,7 @@ import { RcoApi } from '../../api/RcoApi';
 import { BreakGlassDialog, OverrideBanner } from './BreakGlass';
 import { breakGlassMaxDuration } from './model';
 
-// The first render of a file is slow on a loaded machine (the default 5 s timed out in CI runs).
+// The first render of a file is slow on a loaded machine (the default 5 s timed out locally).
 jest.setTimeout(30_000);
 
 const ENTITY = { kind: 'component', namespace: 'default', name: 'rco' };
