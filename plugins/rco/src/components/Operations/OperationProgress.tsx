@@ -151,7 +151,9 @@ export function OperationProgress(props: {
         >
           Waiting for <Person actor={op.requestedBy} /> to confirm{' '}
           {op.awaiting && op.awaiting !== 'plan'
-            ? `the irreversible step ${op.awaiting}`
+            ? `the irreversible step ${
+                op.steps.find(s => s.id === op.awaiting)?.title ?? op.awaiting
+              }`
             : 'the plan'}
           .
         </Alert>
