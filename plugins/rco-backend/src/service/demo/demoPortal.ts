@@ -53,7 +53,7 @@ export async function startDemoPortal(deps: {
     pruner: new DemoEvidencePruner(deps.db, deps.ledger, DEMO_SUBMITTER),
     clock,
     logger,
-    changed: entityRef => releases.invalidate(entityRef, 'evidence'),
+    changed: ref => releases.invalidate(ref, 'evidence'),
   });
   await deps.scheduler.scheduleTask({
     id: 'rco-demo-evidence',
