@@ -42,7 +42,7 @@ export function scopeNote(scope?: string, environment?: string) {
 }
 
 /** "Lena Vogel and Tom Berg (Data Protection Officers)". */
-function Deciders(props: { step: GateNextStep }) {
+export function Deciders(props: { step: GateNextStep }) {
   const { people = [], group } = props.step;
   return (
     <>

@@ -21,6 +21,7 @@ import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
 import { Person, RichText, usePersonName, When } from '../shared';
+import { Deciders } from './NextSteps';
 
 /** Revoke, named after whose decision it ends, by display name. */
 function RevokeButton(props: {
@@ -202,6 +203,21 @@ export function SignoffPanel(props: {
                 <RichText text={verdict.reason} />
               </Typography>
             )}
+            {verdict?.status !== 'approved' &&
+              (verdict?.next ?? []).map((step, i) =>
+                // Who may sign this role, by name: an environment's required roles (production's
+                // PO and Security) have no gate of their own to say it.
+                step.action === 'signoff' &&
+                (step.people?.length || step.group) ? (
+                  <Typography key={i} variant="body2">
+                    <Deciders step={step} /> can sign as {r.title}.
+                  </Typography>
+                ) : (
+                  <Typography key={i} variant="body2">
+                    <RichText text={step.text} />
+                  </Typography>
+                ),
+              )}
             <List dense>
               {decisions.length === 0 && (
                 <ListItem>
