@@ -60,6 +60,13 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
+// Every cell on one line, cut with an ellipsis (the full text is on hover).
+const ONE_LINE = {
+  whiteSpace: 'nowrap',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+} as const;
+
 const NOT_PASSING: GateStatus[] = ['fail', 'missing', 'stale', 'waived'];
 
 /**
@@ -159,7 +166,8 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
       {
         title: 'Service',
         field: 'title',
-        width: '24%',
+        width: '240px',
+        cellStyle: ONE_LINE,
         render: i => {
           const ref = parseEntityRef(i.entityRef);
           return (
@@ -176,19 +184,22 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
       {
         title: 'Owner',
         field: 'owners',
-        width: '14%',
+        width: '150px',
+        cellStyle: ONE_LINE,
         render: i => <Owners owners={i.owners} />,
       },
       {
         title: 'Release',
-        width: '9%',
+        width: '80px',
+        cellStyle: ONE_LINE,
         render: i => (i.release.version ? `v${i.release.version}` : '—'),
         customSort: (a, b) =>
           (a.release.version ?? '').localeCompare(b.release.version ?? ''),
       },
       {
         title: 'Readiness',
-        width: '14%',
+        width: '170px',
+        cellStyle: ONE_LINE,
         // Sorting this column sorts by risk (the page's default order), not by the words.
         customSort: (a, b) => compareByRisk(a, b),
         render: i => readiness(i),
@@ -196,6 +207,7 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
       {
         title: 'Not passing',
         sorting: false,
+        cellStyle: ONE_LINE,
         render: i => <NotPassing gates={i.gates} />,
       },
     ],
