@@ -124,7 +124,11 @@ export async function createOperations(deps: {
       historyCache.invalidateFor(op.entityRef, op.environment);
       await notifier.changed(op);
     },
-    finished: (op, entity) => notifier.finished(op, entity),
+    finished: async (op, entity) => {
+      // An ended deploy or rollback changes what the Release page says about the environment.
+      deps.releases.invalidate(op.entityRef, 'operation');
+      await notifier.finished(op, entity);
+    },
     dryRunRecorded: (op, result, from) =>
       notifier.dryRunRecorded(op, result, from),
   };

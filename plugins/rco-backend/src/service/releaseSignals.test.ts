@@ -139,7 +139,6 @@ describe('the release channel hears of every write (issue 12 point 2)', () => {
           .set('Authorization', asUser('alice'))
           .expect(200),
       );
-      // A rollback dry-run records evidence when it finishes.
       const before = sent.signals.filter(s => s.channel === channel).length;
       const op = await request(app)
         .post(`${RCO}/operations`)
@@ -149,9 +148,10 @@ describe('the release channel hears of every write (issue 12 point 2)', () => {
       await waitFor(app, op.body.id, o =>
         ['succeeded', 'failed'].includes(o.state),
       );
-      expect(
-        (await nudges(sent, channel, before + 1)).slice(before),
-      ).toContainEqual({ what: 'evidence' });
+      // A rollback dry-run records evidence when it finishes, and its end is news too.
+      const after = (await nudges(sent, channel, before + 2)).slice(before);
+      expect(after).toContainEqual({ what: 'evidence' });
+      expect(after).toContainEqual({ what: 'operation' });
 
       // Every nudge is on the release channel or the operations channel, and says nothing more.
       for (const s of sent.signals.filter(x => x.channel === channel)) {
