@@ -13,11 +13,15 @@ function setup(
   signals: ReturnType<typeof fakeSignals> | undefined = fakeSignals(),
 ) {
   const onChange = jest.fn();
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <TestApiProvider apis={signals ? [[signalApiRef, signals.api]] : []}>
-      {children}
-    </TestApiProvider>
-  );
+  // Without signals: a portal that has no signals plugin (the page polls only).
+  const wrapper = ({ children }: { children: ReactNode }) =>
+    signals ? (
+      <TestApiProvider apis={[[signalApiRef, signals.api]]}>
+        {children}
+      </TestApiProvider>
+    ) : (
+      <TestApiProvider apis={[]}>{children}</TestApiProvider>
+    );
   const hook = renderHook(
     (p: Partial<Parameters<typeof useReleaseUpdates>[0]>) =>
       useReleaseUpdates({ channel: CHANNEL, onChange, ...p }),
