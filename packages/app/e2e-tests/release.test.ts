@@ -13,6 +13,12 @@ async function openRelease(page: Page) {
     .getByRole('link', { name: 'Release' })
     .click();
   await expect(page.getByLabel(/^Verdict:/)).toBeVisible();
+  // The demo's cluster state is production's: judge the release there (its chip).
+  await page
+    .getByRole('group', { name: 'This release in each environment' })
+    .getByRole('button', { name: /^production: / })
+    .click();
+  await expect(page.getByLabel(/^Verdict: \w+ in production/)).toBeVisible();
 }
 
 const row = (page: Page, gate: string) =>
@@ -22,7 +28,9 @@ test('the Release tab shows failing gates with reasons, evidence and the way to 
   page,
 }) => {
   await openRelease(page);
-  await expect(page.getByLabel(/^Verdict: Blocked by \d+ gates/)).toBeVisible();
+  await expect(
+    page.getByLabel(/^Verdict: Blocked in production\. Blocked by \d+ gates/),
+  ).toBeVisible();
   await expect(
     row(page, 'Policy Enforcement').getByText('Fail', { exact: true }),
   ).toBeVisible();

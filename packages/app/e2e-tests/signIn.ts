@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { Browser, expect, Page } from '@playwright/test';
 
 /** The local portal signs in as the guest user; the sign-in page offers Enter. */
 export async function signIn(page: Page) {
@@ -10,4 +10,21 @@ export async function signIn(page: Page) {
     await enter.click();
   }
   await expect(catalog).toBeVisible();
+}
+
+/**
+ * Signs in as one of the example organisation's people, by the name the page gave, in a browser
+ * context of their own (the local portal's sign-in page offers them; see DemoSignInPage).
+ */
+export async function signInAs(browser: Browser, name: string) {
+  const context = await browser.newContext({
+    baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: `Sign in as ${name}` }).click();
+  await expect(
+    page.getByRole('heading', { name: 'Helix Catalog' }),
+  ).toBeVisible();
+  return page;
 }

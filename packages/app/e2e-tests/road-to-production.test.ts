@@ -1,0 +1,306 @@
+// A new owner takes the example release from blocked to production and back using only what the
+// page says (issue 12): each gate's next steps are followed as written: the upload commands
+// shown are run as shown, the dry-run and the release request are the page's own buttons, the
+// sign-offs and the waiver come from the people the page names, signed in as them. Runs after
+// release.test.ts (which expects the demo release blocked) and before rollout.test.ts.
+import { Browser, expect, Locator, Page, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CI_TOKEN } from './api';
+import { portalNow, produce } from './cluster';
+import { openRelease, row, verdict, whatToDo } from './releasePage';
+import { signIn, signInAs } from './signIn';
+
+const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
+test.describe.configure({ mode: 'serial' });
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({
+    path: `${SCREENSHOTS}/journey-${name}.png`,
+    fullPage: true,
+  });
+
+/** Runs every upload command the page shows, as CI would, from a directory holding the files. */
+async function runUploadCommands(page: Page, environment: string) {
+  const commands = await whatToDo(page).locator('pre code').allInnerTexts();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-journey-'));
+  const now = await portalNow(page.request);
+  for (const command of commands) {
+    const file = /--data-binary @([\w.-]+)/.exec(command)?.[1];
+    expect(
+      file,
+      `the command names the file it uploads: ${command}`,
+    ).toBeTruthy();
+    fs.writeFileSync(path.join(dir, file!), produce(file!, environment, now));
+    execFileSync('bash', ['-c', command], {
+      cwd: dir,
+      env: { ...process.env, RCO_CI_TOKEN: CI_TOKEN },
+      stdio: 'pipe',
+    });
+  }
+  return commands;
+}
+
+/**
+ * The first person a step names: "Lena Vogel (Data Protection Officers) can sign as …", "Samir
+ * Haddad and Mei Tanaka (Security) can waive …".
+ */
+async function firstNamed(where: Locator, pattern: RegExp) {
+  const lines = (await where.allInnerTexts()).join('\n').split('\n');
+  const line = lines.find(l => pattern.test(l));
+  expect(line, `a step matching ${pattern}`).toBeTruthy();
+  return line!
+    .replace(/^\s*\d+\.\s*/, '')
+    .split(/ \(|, | and /)[0]
+    .trim();
+}
+
+/** No counter reads "step 6 of 5". */
+async function expectTruthfulSteps(progress: Locator) {
+  const text = await progress.innerText();
+  for (const [, n, of] of text.matchAll(/step (\d+) of (\d+)/gi))
+    expect(Number(n)).toBeLessThanOrEqual(Number(of));
+}
+
+/** A named person signs the role in their own browser, from the page's "Go to sign" step. */
+async function signAs(
+  browser: Browser,
+  name: string,
+  role: string,
+  environment: string,
+) {
+  const page = await signInAs(browser, name);
+  await openRelease(page, environment);
+  const sign = page.getByRole('button', { name: `Sign as ${role}` });
+  await sign.scrollIntoViewIfNeeded();
+  await sign.click();
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .getByLabel('Comment')
+    .fill(`Reviewed by ${name} for the journey`);
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await expect(dialog).toBeHidden();
+  await page.context().close();
+}
+
+/** The person the page names as able to waive the gate grants a waiver for a week. */
+async function waiveAs(
+  browser: Browser,
+  name: string,
+  gate: string,
+  environment: string,
+) {
+  const page = await signInAs(browser, name);
+  await openRelease(page, environment);
+  await page.getByRole('button', { name: `Waive ${gate}` }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .getByLabel('Justification')
+    .fill('CVE-2024-34156 is not reachable from RCO: fixed in 1.3.3');
+  const expires = dialog.getByLabel('Expires');
+  const inAWeek = new Date((await portalNow(page.request)) + 7 * 86_400_000);
+  await expires.fill(inAWeek.toISOString().slice(0, 16));
+  await dialog.getByRole('button', { name: /Waive|Grant/ }).click();
+  await expect(dialog).toBeHidden();
+  await page.context().close();
+}
+
+/** Follows every next step the page gives for the environment, until the release is ready there. */
+async function followThePage(
+  page: Page,
+  browser: Browser,
+  environment: string,
+) {
+  // Evidence: the commands as shown. The page follows the uploads live (signals), no reload.
+  const commands = await runUploadCommands(page, environment);
+  for (const command of commands) {
+    expect(command).toContain('$RCO_CI_TOKEN');
+    expect(command).not.toContain(CI_TOKEN);
+  }
+  // The rollback dry-run, from the Migration Controls gate.
+  const dryRun = page.getByRole('button', {
+    name: `Run a rollback dry-run in ${environment}`,
+  });
+  if (await dryRun.count()) {
+    await dryRun.click();
+    await expect(
+      row(page, 'Migration Controls').getByText('Pass', { exact: true }),
+    ).toBeVisible();
+  }
+  // The image's HIGH finding stands: the page names who may waive it.
+  const scanning = row(page, 'Image & Dependency Scanning');
+  if (await scanning.getByText('Fail', { exact: true }).count()) {
+    const waiver = await firstNamed(
+      whatToDo(page),
+      /can waive Image & Dependency Scanning/,
+    );
+    await waiveAs(browser, waiver, 'Image & Dependency Scanning', environment);
+    await expect(scanning.getByText('Waived', { exact: true })).toBeVisible();
+  }
+  // Sign-offs count once the release is requested, by someone else than its requester.
+  const request = whatToDo(page).getByRole('button', {
+    name: 'Request this release',
+  });
+  if (await request.count()) {
+    await request.click();
+    await expect(
+      page.getByRole('region', { name: 'Release request' }),
+    ).toContainText('Requested by');
+  }
+  for (const role of ['Product Owner', 'Data Protection Officer', 'Security']) {
+    const panel = page.getByRole('region', { name: `${role} sign-off` });
+    const asked = panel.getByText(new RegExp(`can sign as ${role}\\.`));
+    if (!(await asked.count())) continue;
+    const signer = await firstNamed(panel, new RegExp(`can sign as ${role}`));
+    await signAs(browser, signer, role, environment);
+    await expect(panel).toContainText(`Approved by ${signer}`);
+  }
+}
+
+test('a new owner follows the page from blocked to staging', async ({
+  page,
+  browser,
+}) => {
+  await signIn(page);
+  await openRelease(page, 'staging');
+  await expect(verdict(page)).toHaveAccessibleName(
+    /^Verdict: Blocked in staging/,
+  );
+  // Every environment is there from the first visit, each with its state.
+  const chips = page.getByRole('group', {
+    name: 'This release in each environment',
+  });
+  await expect(chips.getByRole('button', { name: /^staging: / })).toBeVisible();
+  await expect(
+    chips.getByRole('button', { name: /^production: / }),
+  ).toBeVisible();
+  await shot(page, '1-blocked-in-staging');
+
+  await followThePage(page, browser, 'staging');
+  await expect(verdict(page)).toHaveAccessibleName(
+    /^Verdict: Ready in staging/,
+  );
+  await expect(page.getByText(/^Updated /)).toBeVisible();
+  await shot(page, '2-ready-in-staging');
+
+  const operations = page.getByRole('region', {
+    name: 'Operations in staging',
+  });
+  await deployAndConfirm(page, operations);
+  await expect(
+    operations
+      .getByRole('region', { name: 'Operation progress' })
+      .getByText('Succeeded', { exact: true })
+      .first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await shot(page, '3-deployed-to-staging');
+});
+
+async function deployAndConfirm(page: Page, operations: Locator) {
+  const deploy = operations.getByRole('button', {
+    name: 'Deploy',
+    exact: true,
+  });
+  await expect(deploy).toBeEnabled();
+  await deploy.click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Type rco to confirm').fill('rco');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+  const progress = operations.getByRole('region', {
+    name: 'Operation progress',
+  });
+  await expect(progress).toBeVisible();
+  // A canary that pauses for promotion says so, and waits for the owner.
+  const promote = progress.getByRole('button', { name: 'Promote' });
+  const done = progress.getByText('Succeeded', { exact: true }).first();
+  await expect(promote.or(done)).toBeVisible({ timeout: 60_000 });
+  if (await promote.isVisible()) {
+    await expect(progress).toContainText('Paused: waiting for Promote');
+    await expectTruthfulSteps(progress);
+    await page.screenshot({
+      path: `${SCREENSHOTS}/journey-canary-paused.png`,
+      fullPage: true,
+    });
+    await promote.click();
+  }
+  return progress;
+}
+
+test('then to production, with the sign-offs production requires', async ({
+  page,
+  browser,
+}) => {
+  // Live progress and page updates arrive through Backstage signals (a WebSocket).
+  const signalFrames: string[] = [];
+  page.on('websocket', ws => {
+    if (!ws.url().includes('/api/signals')) return;
+    ws.on('framereceived', frame => signalFrames.push(String(frame.payload)));
+  });
+  await signIn(page);
+  await openRelease(page, 'production');
+  await expect(verdict(page)).toHaveAccessibleName(
+    /^Verdict: Blocked in production/,
+  );
+  await shot(page, '4-blocked-in-production');
+  await followThePage(page, browser, 'production');
+  await expect(verdict(page)).toHaveAccessibleName(
+    /^Verdict: Ready in production/,
+  );
+  const operations = page.getByRole('region', {
+    name: 'Operations in production',
+  });
+  await expect(operations).not.toContainText('Needs sign-offs');
+  const progress = await deployAndConfirm(page, operations);
+  await expect(
+    progress.getByText('Succeeded', { exact: true }).first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await shot(page, '5-deployed-to-production');
+  expect(
+    signalFrames.some(
+      f =>
+        /rco:(operations|release):[0-9a-f]{64}/.test(f) &&
+        !f.includes('component:default/rco'),
+    ),
+  ).toBe(true);
+});
+
+test('and back: the rollback defaults to the revision just replaced', async ({
+  page,
+}) => {
+  await signIn(page);
+  await openRelease(page, 'production');
+  const rollback = page
+    .getByRole('region', { name: 'Operations in production' })
+    .getByRole('region', { name: 'Roll back' });
+  const picker = rollback.getByRole('combobox', {
+    name: 'Revision to roll back to',
+  });
+  await expect(picker).toBeVisible();
+  // The default is the revision the deploy replaced, with its version and when it ran.
+  const chosen = await picker.evaluate(
+    (el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '',
+  );
+  expect(chosen).toMatch(/^Revision \d+ \(v[\d.]+\)/);
+  expect(chosen).toContain('superseded');
+  await rollback.getByRole('button', { name: 'Dry-run rollback' }).click();
+  const rollBack = rollback.getByRole('button', {
+    name: 'Roll back',
+    exact: true,
+  });
+  await expect(rollBack).toBeEnabled({ timeout: 60_000 });
+  await rollBack.click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Type rco to confirm').fill('rco');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(
+    page
+      .getByRole('region', { name: 'Operations in production' })
+      .getByText('Succeeded', { exact: true })
+      .first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await shot(page, '6-rolled-back');
+});
