@@ -46,7 +46,10 @@ type Pruner = {
  * that kind and environment, re-dated, so an owner's own fix is kept rather than reverted).
  * One run catches up a clock moved forward by reporting once at the new now, never each missed
  * slot. The demo's own superseded records are pruned, so the evidence list stays bounded.
- * Only groups the demo seeded are kept current; other entities' evidence is never touched.
+ * Every group of the demo entity is kept current, the demo's own and those its owner uploaded
+ * (staging's backups, after a journey follows the page there): once a tool reports, its schedule
+ * goes on, as Velero's would. Only the demo's own re-reports are ever pruned, and other entities'
+ * evidence is never touched.
  */
 export class DemoEvidenceKeeper {
   private running?: Promise<number>;
@@ -92,7 +95,6 @@ export class DemoEvidenceKeeper {
     for (const group of groups.values()) {
       const [newest] = group; // the store lists newest first
       if (NEVER_REFRESHED.has(newest.kind)) continue;
-      if (!group.some(r => r.submitter === DEMO_SUBMITTER)) continue;
       try {
         reported +=
           newest.kind === 'velero-backup'

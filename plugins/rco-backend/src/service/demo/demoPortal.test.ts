@@ -133,6 +133,56 @@ describe('the local portal stays true while it runs (issue 12 point 3)', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "an environment the owner set up keeps its schedule too: staging's backups, uploaded by CI, stay within RPO as the clock moves (%s)",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startOperationsBackend(knex, {
+        logLevel: 'none',
+        rco: demoConfig,
+      });
+      const at = (minutesAgo: number) =>
+        new Date(Date.now() - minutesAgo * 60_000).toISOString();
+      const backups = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [3, 1].map((ago, i) => ({
+          apiVersion: 'velero.io/v1',
+          kind: 'Backup',
+          metadata: { name: `rco-staging-${i}`, namespace: 'velero' },
+          spec: { includedNamespaces: ['rco-staging'] },
+          status: {
+            phase: 'Completed',
+            startTimestamp: at(ago + 1),
+            completionTimestamp: at(ago),
+          },
+        })),
+      });
+      await request(app)
+        .post(`${RCO}/evidence?environment=staging`)
+        .set('Authorization', asService('external:ci-rco'))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(backups))
+        .expect(201);
+      const newestBackup = async () =>
+        (
+          await request(app)
+            .get(`${RCO}/status?${DEMO_RELEASE}&environment=staging`)
+            .set('Authorization', asUser('alice'))
+            .expect(200)
+        ).body.gates
+          .find((g: any) => g.id === 'rto-rpo-verification')
+          .reasons.join(' ');
+      expect(await newestBackup()).toMatch(/Newest backup \d+ min old/);
+      for (const step of ['PT10M', 'PT1H']) {
+        expect((await advance(app, step)).status).toBe(200);
+        // Without the schedule the newest backup would be beyond the five-minute RPO.
+        expect(await newestBackup()).toMatch(/Newest backup [0-4] min old/);
+      }
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     "an owner's own fix is kept: a passing policy report they uploaded is what the background scan re-reports (%s)",
     async databaseId => {
       const knex = await databases.init(databaseId);
