@@ -72,7 +72,7 @@ export function PortfolioFilterBar(props: {
         onChange={v => onChange('owner', v)}
         any="All owners"
         options={props.owners.map(o => [o, <Person actor={o} />])}
-        minWidth={200}
+        minWidth={170}
       />
       <FilterSelect
         id="rco-portfolio-gate"
@@ -81,7 +81,7 @@ export function PortfolioFilterBar(props: {
         onChange={v => onChange('gate', v)}
         any="Any gate"
         options={GATES.map(g => [g.id, g.title])}
-        minWidth={240}
+        minWidth={200}
       />
       <FilterSelect
         id="rco-portfolio-status"
@@ -90,7 +90,7 @@ export function PortfolioFilterBar(props: {
         onChange={v => onChange('status', v)}
         any="Any status"
         options={STATUSES}
-        minWidth={150}
+        minWidth={140}
       />
       <TextField
         id="rco-portfolio-search"
@@ -111,7 +111,7 @@ export function PortfolioFilterBar(props: {
             </InputAdornment>
           ),
         }}
-        style={{ minWidth: 240 }}
+        style={{ minWidth: 200 }}
       />
     </div>
   );

@@ -43,7 +43,25 @@ const useStyles = makeStyles(theme => ({
     textOverflow: 'ellipsis',
   },
   clip: { overflow: 'hidden', textOverflow: 'ellipsis' },
-  group: { display: 'inline-flex', alignItems: 'center', gap: 4 },
+  // Each status group shrinks its gate titles (ellipsis), never its chip, so every status of a
+  // row stays visible however many gates it names.
+  group: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: 4,
+    minWidth: 0,
+    flex: '0 1 auto',
+    marginRight: 8,
+    // The Backstage theme gives every chip a bottom and right margin: here it would add 8px
+    // to every row.
+    '& .MuiChip-root': { margin: 0, flexShrink: 0 },
+  },
+  titles: {
+    minWidth: 0,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
   skip: {
     position: 'absolute',
     left: -10000,
@@ -102,7 +120,7 @@ const NotPassing = memo(function NotPassingGates(props: {
       {groups.map(g => (
         <span key={g.status} className={classes.group}>
           <StatusChip status={g.status} />
-          <span>{g.titles.join(', ')}</span>
+          <span className={classes.titles}>{g.titles.join(', ')}</span>
         </span>
       ))}
     </div>
@@ -201,7 +219,7 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
       },
       {
         title: 'Release',
-        width: '80px',
+        width: '90px',
         cellStyle: ONE_LINE,
         render: i => (i.release.version ? `v${i.release.version}` : '—'),
         customSort: (a, b) =>
@@ -209,7 +227,7 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
       },
       {
         title: 'Readiness',
-        width: '170px',
+        width: '190px',
         cellStyle: ONE_LINE,
         // Sorting this column sorts by risk (the page's default order), not by the words.
         customSort: (a, b) => compareByRisk(a, b),

@@ -49,6 +49,35 @@ describe('diffBlocks (runbook compare view)', () => {
     ]);
   });
 
+  it('shows a rewritten passage as whole removed and added lines, not interleaved words', () => {
+    expect(
+      diffBlocks([
+        r(
+          'The recovery time objective is to be agreed between PO and Platform.',
+        ),
+        a('| Target | Value | Meaning |'),
+      ]),
+    ).toEqual([
+      {
+        kind: 'lines',
+        type: 'removed',
+        lines: [
+          'The recovery time objective is to be agreed between PO and Platform.',
+        ],
+      },
+      { kind: 'lines', type: 'added', lines: ['| Target | Value | Meaning |'] },
+    ]);
+  });
+
+  it('shows a single unchanged line instead of folding it', () => {
+    expect(diffBlocks([u('a'), u('b'), u('c'), a('new')])).toEqual([
+      { kind: 'context', text: 'a' },
+      { kind: 'context', text: 'b' },
+      { kind: 'context', text: 'c' },
+      { kind: 'lines', type: 'added', lines: ['new'] },
+    ]);
+  });
+
   it('treats an addition followed by a removal as two changes, not one replacement', () => {
     expect(diffBlocks([a('x'), r('y')]).map(b => b.kind)).toEqual([
       'lines',

@@ -59,33 +59,60 @@ export function diffBlocks(
   });
 
   const blocks: DiffBlock[] = [];
+  let folded: string[] = [];
+  // A fold of one line would take as much room as the line: show it instead.
+  const flush = () => {
+    if (folded.length === 1) blocks.push({ kind: 'context', text: folded[0] });
+    else if (folded.length > 1)
+      blocks.push({ kind: 'gap', lines: folded.length });
+    folded = [];
+  };
   items.forEach((item, i) => {
     if ('unchanged' in item) {
       if (near[i]) {
+        flush();
         blocks.push({ kind: 'context', text: item.unchanged });
-        return;
+      } else {
+        folded.push(item.unchanged);
       }
-      const last = blocks[blocks.length - 1];
-      if (last?.kind === 'gap') last.lines++;
-      else blocks.push({ kind: 'gap', lines: 1 });
       return;
     }
+    flush();
     if (item.removed.length === 0) {
       blocks.push({ kind: 'lines', type: 'added', lines: item.added });
     } else if (item.added.length === 0) {
       blocks.push({ kind: 'lines', type: 'removed', lines: item.removed });
     } else {
-      blocks.push({
-        kind: 'words',
-        parts: diffWords(item.removed.join('\n'), item.added.join('\n')).map(
-          c => ({
-            type:
-              (c.added && 'added') || (c.removed && 'removed') || 'unchanged',
-            text: c.value,
-          }),
-        ),
-      });
+      blocks.push(...replacement(item.removed, item.added));
     }
   });
+  flush();
   return blocks;
 }
+
+/**
+ * Lines replaced by others: word by word when they are mostly the same words (a changed number
+ * or phrase), as whole removed and added lines when they were rewritten (interleaved words of
+ * two different texts read as neither).
+ */
+function replacement(removed: string[], added: string[]): DiffBlock[] {
+  const before = removed.join('\n');
+  const after = added.join('\n');
+  const parts: WordPart[] = diffWords(before, after).map(c => ({
+    type: (c.added && 'added') || (c.removed && 'removed') || 'unchanged',
+    text: c.value,
+  }));
+  const kept = parts
+    .filter(p => p.type === 'unchanged')
+    .reduce((n, p) => n + p.text.trim().length, 0);
+  if (kept < REWRITTEN * Math.max(before.length, after.length)) {
+    return [
+      { kind: 'lines', type: 'removed', lines: removed },
+      { kind: 'lines', type: 'added', lines: added },
+    ];
+  }
+  return [{ kind: 'words', parts }];
+}
+
+/** Below this share of kept characters, a replacement counts as rewritten. */
+const REWRITTEN = 0.5;
