@@ -176,6 +176,9 @@ test('1,000 services: paged, sorted and filtered in the browser, with the longes
         // Riskiest first, and all 20 on one laptop screen.
         await expect(services.first()).toHaveText(BY_RISK[0].title);
         await expect(services.nth(19)).toBeInViewport();
+        await page.screenshot({
+          path: `${__dirname}/../../../docs/screenshots/portfolio-laptop.png`,
+        });
         // Two backend pages of 500, asked for by offset and limit.
         expect(requests.sort()).toEqual([
           '?offset=0&limit=500',

@@ -102,4 +102,7 @@ test('a deep link opens at its section on a fresh load, at a phone width', async
   await expect(section).toBeInViewport();
   // Focused, so a screen reader starts reading there.
   await expect(section).toBeFocused();
+  await page.screenshot({
+    path: `${SCREENSHOTS}/runbook-deep-link-narrow.png`,
+  });
 });
