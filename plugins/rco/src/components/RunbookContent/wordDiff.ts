@@ -1,6 +1,9 @@
 import { RunbookDiffLine } from '@helix-portal/plugin-rco-common';
 import { diffWords } from 'diff';
 
+/** Below this share of kept characters, a replacement counts as rewritten. */
+const REWRITTEN = 0.5;
+
 /** A run of words: kept, added in the newer version or removed from the older. */
 export interface WordPart {
   type: 'unchanged' | 'added' | 'removed';
@@ -113,6 +116,3 @@ function replacement(removed: string[], added: string[]): DiffBlock[] {
   }
   return [{ kind: 'words', parts }];
 }
-
-/** Below this share of kept characters, a replacement counts as rewritten. */
-const REWRITTEN = 0.5;
