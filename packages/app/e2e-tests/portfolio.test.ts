@@ -1,6 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
 import { GATE_IDS } from '@helix-portal/plugin-rco-common';
 import { signIn } from './signIn';
+import { tabTo } from './a11y';
 
 const TOTAL = 1000;
 const GATES = GATE_IDS;
@@ -276,4 +277,28 @@ test('1,000 services: paged, sorted and filtered in the browser, with the longes
       `longest task while paging, sorting and filtering: ${worst.longest} ms (${worst.name})`,
     ].join('\n'),
   );
+});
+
+test('keyboard: a skip link takes the services table within a few Tab presses', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/release-readiness');
+  await expect(
+    page.getByRole('heading', { name: /^Governed services/ }),
+  ).toBeVisible();
+  // Past the sidebar: the skip link is the page's first stop.
+  const skip = page.getByRole('link', { name: 'Skip to the services table' });
+  expect(await tabTo(page, skip, { max: 15 })).toBeLessThanOrEqual(15);
+  await page.keyboard.press('Enter');
+  await expect(
+    page.getByRole('region', { name: /^Governed services/ }),
+  ).toBeFocused();
+  // Then the column headers' sort buttons and the first service.
+  const first = page
+    .getByRole('table')
+    .first()
+    .getByRole('link', { name: /RCO/ })
+    .first();
+  expect(await tabTo(page, first, { max: 8 })).toBeLessThanOrEqual(8);
 });
