@@ -20,7 +20,7 @@ export async function openRelease(page: Page, environment: string) {
     .getByRole('button', { name: new RegExp(`^${environment}: `) })
     .click();
   await expect(verdict(page)).toHaveAccessibleName(
-    new RegExp(`^Verdict: \\w+ in ${environment}`),
+    new RegExp(`^Verdict: \\w+ (in|for) ${environment}`),
   );
 }
 

@@ -73,9 +73,19 @@ async function signAs(
 ) {
   const page = await signInAs(browser, name);
   await openRelease(page, environment);
-  const sign = page.getByRole('button', { name: `Sign as ${role}` });
-  await sign.scrollIntoViewIfNeeded();
-  await sign.click();
+  // The gate's step takes the signer to their button in the sign-off panel.
+  const go = page.getByRole('button', { name: `Go to sign as ${role}` });
+  const sign = page.getByRole('button', {
+    name: `Sign as ${role}`,
+    exact: true,
+  });
+  if (await go.count()) {
+    await go.first().click();
+    await expect(sign).toBeFocused();
+    await page.keyboard.press('Enter');
+  } else {
+    await sign.click();
+  }
   const dialog = page.getByRole('dialog');
   await dialog
     .getByLabel('Comment')
@@ -180,7 +190,7 @@ test('a new owner follows the page from blocked to staging', async ({
 
   await followThePage(page, browser, 'staging');
   await expect(verdict(page)).toHaveAccessibleName(
-    /^Verdict: Ready in staging/,
+    /^Verdict: Ready for staging/,
   );
   await expect(page.getByText(/^Updated /)).toBeVisible();
   await shot(page, '2-ready-in-staging');
@@ -247,7 +257,7 @@ test('then to production, with the sign-offs production requires', async ({
   await shot(page, '4-blocked-in-production');
   await followThePage(page, browser, 'production');
   await expect(verdict(page)).toHaveAccessibleName(
-    /^Verdict: Ready in production/,
+    /^Verdict: Ready for production/,
   );
   const operations = page.getByRole('region', {
     name: 'Operations in production',

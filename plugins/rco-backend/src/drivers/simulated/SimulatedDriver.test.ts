@@ -77,8 +77,9 @@ describe('SimulatedDriver progress', () => {
     expect(history.map(r => [r.revision, r.appVersion, r.current])).toEqual([
       ['4', '1.3.2', true],
       ['3', '1.3.1', false],
-      ['2', undefined, false],
-      ['1', undefined, false],
+      // The revisions the simulated cluster starts with run versions too.
+      ['2', '1.3.1', false],
+      ['1', '1.3.0', false],
     ]);
     const dryRun = driver.rollbackDryRun(target, '3');
     jest.advanceTimersByTime(10);

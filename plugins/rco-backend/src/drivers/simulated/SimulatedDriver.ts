@@ -113,10 +113,12 @@ export class SimulatedDriver implements DeployDriver {
     if (!state) {
       state = {
         nextAnalysis: 'pass',
-        // Two revisions, so there is something to roll back to from the start.
+        // Two revisions, so there is something to roll back to from the start, each with the
+        // version it runs (the page names revisions by version: "revision 2 (v1.3.1)").
         revisions: [
           {
             revision: '2',
+            release: { version: '1.3.1' },
             status: 'deployed',
             description: 'Upgrade complete (simulated)',
             updatedAt: new Date(Date.now() - 86_400_000).toISOString(),
@@ -124,6 +126,7 @@ export class SimulatedDriver implements DeployDriver {
           },
           {
             revision: '1',
+            release: { version: '1.3.0' },
             status: 'superseded',
             description: 'Install complete (simulated)',
             updatedAt: new Date(Date.now() - 7 * 86_400_000).toISOString(),
