@@ -15,8 +15,13 @@ const BACKUP_EVERY = 5 * MINUTE;
  * seconds the newest backup is never older than the RPO between two runs.
  */
 const BACKUP_DUE_AFTER = 4 * MINUTE;
-/** Backups in each reported list (`velero backup get`), and demo backups kept. */
-const BACKUPS_LISTED = 6;
+/**
+ * The most backups one list reports, and the demo backups kept per environment. A clock moved
+ * forward gets the backups Velero would have taken meanwhile, up to this many: more than the 25
+ * newest records of a kind the gates read (ReleaseService), so the RTO/RPO rule never sees a gap
+ * the schedule would not have left, whatever older backups (an owner's own upload) stay stored.
+ */
+const BACKUPS_KEPT = 30;
 /** Background scans and reports (policy reports, restore drills…) are re-reported this often. */
 const REPORT_EVERY = 12 * HOUR;
 /** Image scans run nightly at this UTC hour of the portal clock. */
@@ -118,14 +123,26 @@ export class DemoEvidenceKeeper {
       ? await this.o.evidenceStore.get(newest.record.id)
       : undefined;
     if (!template) return 0;
-    const body = veleroBackupList(
-      parse(template.raw),
-      now,
-      BACKUPS_LISTED,
-      BACKUP_EVERY,
-      `${this.o.entityRef.split('/').pop()}-5min`,
-    );
-    const stored = await this.upload(template, body, now);
+    // Every backup the schedule took since the newest one reported (at least one), each
+    // reported when it completed, as a pipeline posting Velero's newest backup every five
+    // minutes would have: the gates read the newest records of a kind, so the backups they see
+    // are always the newest ones, without a gap the schedule would not have left.
+    const missed = newest
+      ? Math.ceil((now.getTime() - newest.at) / BACKUP_EVERY)
+      : BACKUPS_KEPT;
+    const schedule = `${this.o.entityRef.split('/').pop()}-5min`;
+    let stored = 0;
+    for (let k = Math.min(BACKUPS_KEPT, Math.max(1, missed)) - 1; k >= 0; k--) {
+      const at = new Date(now.getTime() - k * BACKUP_EVERY);
+      const body = veleroBackupList(
+        parse(template.raw),
+        at,
+        1,
+        BACKUP_EVERY,
+        schedule,
+      );
+      stored += await this.upload(template, body, at);
+    }
     // The newest backups by completion stay: older lists are superseded by the new one.
     const demo = (
       await this.o.evidenceStore.list(this.o.entityRef, {
@@ -145,7 +162,7 @@ export class DemoEvidenceKeeper {
       );
     await this.o.pruner.prune(
       this.o.entityRef,
-      demo.slice(BACKUPS_LISTED).map(d => d.r.id),
+      demo.slice(BACKUPS_KEPT).map(d => d.r.id),
       'superseded by a newer demo backup list',
     );
     return stored;
