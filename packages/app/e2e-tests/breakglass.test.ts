@@ -58,9 +58,18 @@ test('break-glass: the group records an override within the portal maximum, sees
   await dialog.getByRole('button', { name: 'Record override' }).click();
   await expect(dialog).toBeHidden();
 
-  const banner = page.getByLabel('Break-glass override active');
+  const banner = page.getByRole('status', {
+    name: 'Break-glass override active',
+    exact: true,
+  });
   // Who by display name, the ref on hover (issue 12, point 7).
   await expect(banner).toContainText('by Mei Tanaka: Incident INC-4711');
+  // The page header says it too, not only the Deploy section (issue 12, point 7).
+  await expect(
+    page.getByRole('status', {
+      name: 'Break-glass override active in staging',
+    }),
+  ).toContainText('Mei Tanaka');
   await expect(
     operations.getByRole('button', { name: 'Break glass' }),
   ).toBeHidden();

@@ -23,6 +23,14 @@ test('the Kubernetes tab shows its own empty state with no cluster, and the Rele
 
   await tabs.getByRole('link', { name: 'Release' }).click();
   await expect(page.getByLabel(/^Verdict: /)).toBeVisible();
+  // The demo's Kyverno report is production's cluster state: judge the release there.
+  await page
+    .getByRole('group', { name: 'This release in each environment' })
+    .getByRole('button', { name: /^production: / })
+    .click();
+  await expect(
+    page.getByLabel(/^Verdict: \w+ (in|for) production/),
+  ).toBeVisible();
   const policy = page
     .getByRole('row')
     .filter({ hasText: 'Policy Enforcement' });
