@@ -28,12 +28,28 @@ export function explainGates(
 }
 
 /**
+ * How many environments that only evidence names are listed (and judged on each status read).
+ * Anyone who may upload chooses those names: without a bound, evidence filed under thousands of
+ * made-up environments would make every status read judge thousands of environments.
+ */
+export const EVIDENCE_ONLY_ENVIRONMENTS = 5;
+
+/**
  * Every environment the portal knows for an entity: the configured ones in their order, then
- * any other that only its evidence names.
+ * the one asked about, then at most EVIDENCE_ONLY_ENVIRONMENTS others that only its evidence
+ * names (the configuration bounds the rest).
  */
 export function knownEnvironments(
   configured: string[],
   evidenced: string[],
+  requested?: string,
 ): string[] {
-  return [...configured, ...evidenced.filter(e => !configured.includes(e))];
+  const others = evidenced
+    .filter(e => !configured.includes(e) && e !== requested)
+    .slice(0, EVIDENCE_ONLY_ENVIRONMENTS);
+  return [
+    ...configured,
+    ...(requested && !configured.includes(requested) ? [requested] : []),
+    ...others,
+  ];
 }

@@ -375,4 +375,36 @@ describe('issue 12, point 4: evidence counts where it is about', () => {
       expect(res.body.environments).toEqual(['staging', 'production']);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: evidence under made-up environments multiplies the work of every status read (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app } = await startOperationsBackend(knex);
+      // A pipeline (or an owner) files evidence under 40 environments nobody configured: each
+      // one judged on every status read would cost environments x evidence, for every page.
+      for (let i = 0; i < 40; i++)
+        await request(app)
+          .post(`${RCO}/evidence?environment=made-up-${i}`)
+          .set('Authorization', CI)
+          .set('Content-Type', 'application/json')
+          .send(policyReport)
+          .expect(201);
+      const status = await statusOf(
+        app,
+        asUser('alice'),
+        '?environment=made-up-39',
+      );
+      const judged = status.environments.map((e: any) => e.environment);
+      // The configured ones, the one asked about, and a few that only evidence names.
+      expect(judged.slice(0, 2)).toEqual(['staging', 'production']);
+      expect(judged).toContain('made-up-39');
+      expect(judged.length).toBeLessThanOrEqual(2 + 1 + 5);
+      const releases = await request(app)
+        .get(`${RCO}/releases`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(releases.body.environments.length).toBeLessThanOrEqual(2 + 5);
+    },
+  );
 });

@@ -198,7 +198,13 @@ export function registerReleaseRoutes(
       { ...release, environment: req.query.environment },
       now,
       // The same release in every environment the picker lists (issue 12, point 4).
-      { environments: knownEnvironments(o.environments ?? [], evidenced) },
+      {
+        environments: knownEnvironments(
+          o.environments ?? [],
+          evidenced,
+          req.query.environment,
+        ),
+      },
     );
     const { status, signoffs: recorded, requester, groups } = judged;
     // The page shows the backend's four-eyes verdict, judged for the caller as the one who
