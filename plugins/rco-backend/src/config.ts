@@ -172,6 +172,22 @@ function readGateSources(config: Config | undefined) {
 // Group settings (sign-offs, waivers, break-glass): read as the permission policy module reads
 // them (readRcoGroupRef): unset names nobody; a value that is not a full group or user ref stops
 // the start, since it would match nobody while the start-up line says nothing is missing.
+/**
+ * The demo (seeded evidence and a clock anyone signed in may move forward) exists for a local
+ * portal. The plugin refuses it under NODE_ENV=production itself: a Backstage that installs the
+ * published package has no production guard of ours, and a movable clock there would expire
+ * every waiver and override and age out failing scans at will.
+ */
+function readDemoEvidence(config?: Config): boolean {
+  const on = config?.getOptionalBoolean('demoEvidence') ?? false;
+  if (on && process.env.NODE_ENV === 'production') {
+    throw new Error(
+      'rco.demoEvidence is for a local portal only and is refused under NODE_ENV=production: remove it from the production configuration',
+    );
+  }
+  return on;
+}
+
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');
   const maxAge: Partial<Record<GateId, string>> = {};
@@ -215,7 +231,7 @@ export function readRcoConfig(root: Config): RcoConfig {
       ? iso(config, 'waivers.maxDuration', 'P7D')
       : Duration.fromISO('P7D'),
     ciSubjects: readCiSubjects(config),
-    demoEvidence: config?.getOptionalBoolean('demoEvidence') ?? false,
+    demoEvidence: readDemoEvidence(config),
     demoEvidenceSchedule: config?.has('demoEvidenceSchedule')
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
           config.getConfig('demoEvidenceSchedule'),

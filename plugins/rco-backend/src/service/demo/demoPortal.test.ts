@@ -1,4 +1,6 @@
+import { ConfigReader } from '@backstage/config';
 import path from 'node:path';
+import { readRcoConfig } from '../../config';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { examplesDir } from '../../__testUtils__/fixtures';
@@ -300,4 +302,23 @@ describe('the demo clock', () => {
       await real.backend.stop();
     },
   );
+
+  it('refuses the demo under NODE_ENV=production, wherever the plugin is installed', () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() =>
+        readRcoConfig(new ConfigReader({ rco: { demoEvidence: true } })),
+      ).toThrow(/refused under NODE_ENV=production/);
+      expect(readRcoConfig(new ConfigReader({ rco: {} })).demoEvidence).toBe(
+        false,
+      );
+    } finally {
+      process.env.NODE_ENV = previous;
+    }
+    expect(
+      readRcoConfig(new ConfigReader({ rco: { demoEvidence: true } }))
+        .demoEvidence,
+    ).toBe(true);
+  });
 });
