@@ -161,14 +161,16 @@ export class OperationNotifier implements OperationEvents {
     await this.o.notifications.send({
       recipients: { type: 'entity', entityRef: recipient },
       payload: {
-        // The service by its title and the release by its version (the link has the ref).
+        // The service by its title and the release by its version; the description names the
+        // entity ref too: a title is the owner's to choose and need not be unique, and Security
+        // must not misread which service broke glass.
         title: `Break-glass override for ${serviceTitle(
           entity,
           override.entityRef,
         )}${
           override.release.version ? ` ${override.release.version}` : ''
         } in ${override.environment}`,
-        description: `${override.createdBy}: ${
+        description: `${override.entityRef}: ${override.createdBy}: ${
           override.justification
         } (until ${override.expiresAt.toISOString()})`,
         link: entityPath(override.entityRef),
