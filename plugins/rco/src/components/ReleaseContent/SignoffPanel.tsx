@@ -18,15 +18,16 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { Person, RichText, usePersonName, When } from '../shared';
+import { Person, Refusal, RichText, usePersonName, When } from '../shared';
 import { Deciders } from './NextSteps';
 
 /** Revoke, named after whose decision it ends, by display name. */
 function RevokeButton(props: {
   role: string;
   signer: string;
+  disabled?: boolean;
   onClick: () => void;
 }) {
   const name = usePersonName(props.signer);
@@ -34,6 +35,7 @@ function RevokeButton(props: {
     <Button
       size="small"
       onClick={props.onClick}
+      disabled={props.disabled}
       aria-label={`Revoke the ${props.role} decision of ${name}`}
     >
       Revoke
@@ -66,6 +68,33 @@ export function SignoffPanel(props: {
   const alertApi = useApi(alertApiRef);
   const [signing, setSigning] = useState<(typeof ROLES)[number] | undefined>();
   const [comment, setComment] = useState('');
+  // One request at a time: a double click on Approve, Revoke or Request sends one call.
+  const [pending, setPending] = useState<string | undefined>();
+  const inFlight = useRef(false); // read before React re-renders the disabled buttons
+  // Refusals are shown where they happened, with people by name (the alert API takes strings).
+  const [refusal, setRefusal] = useState<
+    { where: 'dialog' | 'panel'; title: string; error: unknown } | undefined
+  >();
+  /** Runs one request unless another is in flight; a refusal is kept to be shown in place. */
+  const once = async (
+    key: string,
+    where: 'dialog' | 'panel',
+    title: string,
+    run: () => Promise<void>,
+  ) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setPending(key);
+    setRefusal(undefined);
+    try {
+      await run();
+    } catch (error) {
+      setRefusal({ where, title, error });
+    } finally {
+      inFlight.current = false;
+      setPending(undefined);
+    }
+  };
   const bound = release.version && release.digest;
   // Not signable: the controls stay, disabled, and point at the reason (aria-describedby).
   const reasonId = 'rco-signoff-unavailable';
@@ -82,12 +111,13 @@ export function SignoffPanel(props: {
     ? { disabled: true, 'aria-describedby': reasonId }
     : {};
 
-  const submit = async (decision: 'approved' | 'rejected') => {
-    if (!signing || !release.version || !release.digest) return;
-    try {
+  const submit = (decision: 'approved' | 'rejected') => {
+    if (!signing || !release.version || !release.digest) return undefined;
+    const { version, digest } = release;
+    return once(decision, 'dialog', 'Sign-off refused', async () => {
       await api.signOff(entityRef, {
         role: signing.role,
-        release: { version: release.version, digest: release.digest },
+        release: { version, digest },
         decision,
         comment: comment || undefined,
       });
@@ -99,40 +129,27 @@ export function SignoffPanel(props: {
       setSigning(undefined);
       setComment('');
       onChange();
-    } catch (e) {
-      alertApi.post({
-        message: `Sign-off refused: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
+    });
   };
 
-  const request = async () => {
-    if (!release.version || !release.digest) return;
-    try {
-      await api.requestRelease(entityRef, {
-        version: release.version,
-        digest: release.digest,
-      });
+  const request = () => {
+    if (!release.version || !release.digest) return undefined;
+    const { version, digest } = release;
+    return once('request', 'panel', 'Request refused', async () => {
+      await api.requestRelease(entityRef, { version, digest });
       onChange();
-    } catch (e) {
-      alertApi.post({
-        message: `Request refused: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
+    });
   };
 
-  const revoke = async (id: string) => {
-    try {
+  const revoke = (id: string) =>
+    once(`revoke:${id}`, 'panel', 'Revocation refused', async () => {
       await api.revokeSignoff(id);
       onChange();
-    } catch (e) {
-      alertApi.post({
-        message: `Revocation refused: ${(e as Error).message}`,
-        severity: 'error',
-      });
-    }
+    });
+
+  const closeDialog = () => {
+    setSigning(undefined);
+    if (refusal?.where === 'dialog') setRefusal(undefined);
   };
 
   return (
@@ -144,6 +161,11 @@ export function SignoffPanel(props: {
           : 'Pick a release with a version and digest to sign it'
       }
     >
+      {refusal?.where === 'panel' && (
+        <Box mb={2}>
+          <Refusal title={refusal.title} error={refusal.error} />
+        </Box>
+      )}
       {reason && (
         <Box mb={2}>
           <Alert severity="info" id={reasonId}>
@@ -172,7 +194,12 @@ export function SignoffPanel(props: {
                 requester is on record.
               </Typography>
               {capabilities?.requestRelease && (
-                <Button variant="outlined" size="small" onClick={request}>
+                <Button
+                  variant="outlined"
+                  size="small"
+                  onClick={request}
+                  disabled={!!pending}
+                >
                   Request this release
                 </Button>
               )}
@@ -250,6 +277,7 @@ export function SignoffPanel(props: {
                     <RevokeButton
                       role={r.title}
                       signer={s.signer}
+                      disabled={!!pending}
                       onClick={() => revoke(s.id)}
                     />
                   )}
@@ -274,7 +302,7 @@ export function SignoffPanel(props: {
       })}
       <Dialog
         open={!!signing}
-        onClose={() => setSigning(undefined)}
+        onClose={closeDialog}
         aria-labelledby="rco-signoff-title"
       >
         <DialogTitle id="rco-signoff-title">
@@ -297,14 +325,22 @@ export function SignoffPanel(props: {
             value={comment}
             onChange={e => setComment(e.target.value)}
           />
+          {refusal?.where === 'dialog' && (
+            <Box mt={2}>
+              <Refusal title={refusal.title} error={refusal.error} />
+            </Box>
+          )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setSigning(undefined)}>Cancel</Button>
-          <Button onClick={() => submit('rejected')}>Reject</Button>
+          <Button onClick={closeDialog}>Cancel</Button>
+          <Button onClick={() => submit('rejected')} disabled={!!pending}>
+            Reject
+          </Button>
           <Button
             color="primary"
             variant="contained"
             onClick={() => submit('approved')}
+            disabled={!!pending}
           >
             Approve
           </Button>

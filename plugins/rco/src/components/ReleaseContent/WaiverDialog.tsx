@@ -10,8 +10,18 @@ import {
   TextField,
 } from '@material-ui/core';
 import { DateTime } from 'luxon';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
+import { Refusal } from '../shared';
+
+/** The backend names the request's fields; people read the form's labels. */
+const FIELD_WORDS: Array<[RegExp, string]> = [
+  [/^expiresAt must be in the future/, 'The expiry must be in the future'],
+  [/\bexpiresAt\b/g, 'the expiry'],
+  [/\bjustification\b/g, 'the justification'],
+];
+export const waiverRefusalWords = (message: string) =>
+  FIELD_WORDS.reduce((m, [field, words]) => m.replace(field, words), message);
 
 /** Waive one gate with a justification and an expiry (at most seven days, the default maximum). */
 export function WaiverDialog(props: {
@@ -38,8 +48,16 @@ export function WaiverDialog(props: {
     DateTime.now().plus({ days: 3 }).toFormat("yyyy-LL-dd'T'HH:mm"),
   );
   const tooShort = justification.trim().length < 10;
+  // One waiver per click burst; a refusal is said in the dialog, in words.
+  const [pending, setPending] = useState(false);
+  const inFlight = useRef(false);
+  const [refusal, setRefusal] = useState<unknown>();
 
   const submit = async () => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setPending(true);
+    setRefusal(undefined);
     try {
       await api.createWaiver(entityRef, {
         gate,
@@ -56,10 +74,10 @@ export function WaiverDialog(props: {
       });
       onClose(true);
     } catch (e) {
-      alertApi.post({
-        message: `Waiver refused: ${(e as Error).message}`,
-        severity: 'error',
-      });
+      setRefusal(e);
+    } finally {
+      inFlight.current = false;
+      setPending(false);
     }
   };
 
@@ -118,13 +136,20 @@ export function WaiverDialog(props: {
           InputLabelProps={{ shrink: true }}
           helperText="At most seven days from now"
         />
+        {refusal !== undefined && (
+          <Refusal
+            title="Waiver refused"
+            error={refusal}
+            words={waiverRefusalWords}
+          />
+        )}
       </DialogContent>
       <DialogActions>
         <Button onClick={() => onClose(false)}>Cancel</Button>
         <Button
           color="primary"
           variant="contained"
-          disabled={!gate || tooShort}
+          disabled={!gate || tooShort || pending}
           onClick={submit}
         >
           Waive

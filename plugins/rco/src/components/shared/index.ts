@@ -3,3 +3,4 @@ export { Person, personRef, usePersonName } from './Person';
 export { RichText } from './RichText';
 export { When, localTime, relativeTo } from './When';
 export { countOf, plural } from './words';
+export { Refusal, refusalOf } from './Refusal';
