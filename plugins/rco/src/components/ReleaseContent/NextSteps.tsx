@@ -65,13 +65,37 @@ export function Deciders(props: { step: GateNextStep }) {
 
 /**
  * Who grants waivers, by name from the waiver group the backend resolved ("Waivers are granted by
- * Samir Haddad (Release Managers)"), not "the waiver group".
+ * Samir Haddad (Release Managers)"), not "the waiver group". The backend names them on the waive
+ * step of a blocking gate; with none blocking there is nobody to ask, and the page says so (and
+ * who granted a waiver in force, a person of that group).
  */
 export function WhoMayWaive(props: { gates: GateResult[] }) {
   const step = props.gates
     .flatMap(g => g.next ?? [])
     .find(s => s.action === 'waive' && (s.people?.length || s.group));
-  if (!step) return <>Only the waiver group may waive a gate.</>;
+  if (!step) {
+    // The sign-off gate is passed by signing, never waived: it asks nobody for a waiver.
+    const blocking = props.gates.some(
+      g =>
+        g.status !== 'pass' && g.status !== 'waived' && g.id !== 'dpo-signoff',
+    );
+    const granted = props.gates.find(g => g.waiver)?.waiver?.grantedBy;
+    if (blocking)
+      return (
+        <>
+          Nobody can waive a gate here: the portal names no catalog group that
+          grants waivers (rco.waivers.group).
+        </>
+      );
+    if (granted)
+      return (
+        <>
+          No other gate needs a waiver; <Person actor={granted} /> granted the
+          one in force.
+        </>
+      );
+    return <>No gate needs a waiver.</>;
+  }
   return (
     <>
       Waivers are granted by <Deciders step={step} />.
@@ -149,7 +173,11 @@ function Step(props: {
                 >
                   Dry-run in {env}{' '}
                   {run.state === 'succeeded' ? 'succeeded' : 'failed'}
-                  {run.message ? `: ${run.message}` : ''}
+                  {run.message && (
+                    <>
+                      : <RichText text={run.message} />
+                    </>
+                  )}
                 </Alert>
               )}
             </Box>
@@ -177,7 +205,9 @@ function Step(props: {
             </Typography>
           )}
           {actions.requestError && (
-            <Alert severity="error">{actions.requestError}</Alert>
+            <Alert severity="error">
+              <RichText text={actions.requestError} />
+            </Alert>
           )}
         </>
       );
