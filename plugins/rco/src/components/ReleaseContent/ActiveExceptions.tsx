@@ -44,7 +44,7 @@ export function ActiveExceptions(props: {
           aria-label={`${g.title} is waived`}
         >
           {g.title} is waived by <Person actor={g.waiver!.grantedBy} /> until{' '}
-          <When iso={g.waiver!.expiresAt} />:{' '}
+          <When iso={g.waiver!.expiresAt} local />:{' '}
           <RichText text={g.waiver!.justification} />
         </Alert>
       ))}

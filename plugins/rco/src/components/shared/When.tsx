@@ -16,15 +16,23 @@ export function localTime(iso: string): string {
 
 /**
  * A time as people read it: relative ("3 hours ago"), with the local date and time on hover and
- * the exact instant for machines (`<time dateTime>`).
+ * the exact instant for machines (`<time dateTime>`). `local` leads with the local date and time
+ * ("until 6 Dec 2026, 22:15 (in 6 days)"), for sentences where a relative time alone reads wrong.
+ * The text ticks as the clock moves: it is never live (aria-live="off"), so a status banner that
+ * holds it is announced when it appears, not again on every re-read.
  */
-export function When(props: { iso?: string; prefix?: string }) {
+export function When(props: {
+  iso?: string;
+  prefix?: string;
+  local?: boolean;
+}) {
   const now = usePortalNow();
   if (!props.iso) return <>—</>;
+  const relative = relativeTo(props.iso, now());
   return (
-    <time dateTime={props.iso} title={localTime(props.iso)}>
+    <time dateTime={props.iso} title={localTime(props.iso)} aria-live="off">
       {props.prefix ? `${props.prefix} ` : ''}
-      {relativeTo(props.iso, now())}
+      {props.local ? `${localTime(props.iso)} (${relative})` : relative}
     </time>
   );
 }

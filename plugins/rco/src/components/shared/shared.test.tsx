@@ -27,7 +27,8 @@ describe('shared display pieces', () => {
     // The catalog's default presentation: the name, the full ref in the tooltip.
     expect(screen.getByText('samir.haddad')).toBeInTheDocument();
     expect(screen.queryByText(/user:default\/samir\.haddad/)).toBeNull();
-    const time = screen.getByText('in 1 hour');
+    // After "until", the local time leads, the relative one follows (issue 12 review, point 4).
+    const time = screen.getByText(/\(in 1 hour\)$/);
     expect(time.tagName).toBe('TIME');
     expect(time).toHaveAttribute('dateTime', inAnHour);
     expect(time.getAttribute('title')).toMatch(/\d/);
