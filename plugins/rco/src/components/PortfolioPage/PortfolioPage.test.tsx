@@ -159,6 +159,22 @@ describe('PortfolioPage', () => {
     expect(row).toHaveTextContent('2 of 10 gates unmet');
   });
 
+  it('counts waived gates apart from unmet ones (issue 12 review, point 5)', async () => {
+    const waived = svc('Waived', { 'image-scanning': 'fail' });
+    waived.summary = {
+      ...waived.summary,
+      passing: 7,
+      blockedBy: ['image-scanning'],
+      waived: ['dpo-signoff', 'migration-controls'],
+    };
+    await render([waived]);
+    const row = (
+      await screen.findByRole('link', { name: 'Waived' }, slow)
+    ).closest('tr')!;
+    expect(row).toHaveTextContent('1 of 10 gates unmet, 2 waived');
+    expect(row).not.toHaveTextContent('3 of 10 gates unmet');
+  });
+
   it('shows owners by name, with the ref on hover', async () => {
     await render([svc('Pay', {}, 'group:default/payments-team')]);
     const row = (

@@ -143,16 +143,18 @@ const Owners = memo(function OwnerNames(props: { owners: string[] }) {
   );
 });
 
-/** "Ready" or "3 of 10 gates unmet". */
-const readiness = (i: PortfolioItem) =>
-  i.summary.ready
+/**
+ * "Ready", "Ready, 1 waived", "3 of 10 gates unmet" or "1 of 10 gates unmet, 2 waived". Unmet
+ * counts the gates that block (a waived gate lets the release through), waived ones are said
+ * apart.
+ */
+const readiness = (i: PortfolioItem) => {
+  const waived = i.summary.waived.length;
+  const state = i.summary.ready
     ? 'Ready'
-    : countOf(
-        i.summary.total - i.summary.passing,
-        i.summary.total,
-        'gates',
-        'unmet',
-      );
+    : countOf(i.summary.blockedBy.length, i.summary.total, 'gates', 'unmet');
+  return waived ? `${state}, ${waived} waived` : state;
+};
 
 /**
  * Every governed service with its readiness, riskiest first, filterable by owner, gate, status
