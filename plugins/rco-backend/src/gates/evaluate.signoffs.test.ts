@@ -46,6 +46,7 @@ describe('evaluateRelease: the sign-off gate and the human-first pillar', () => 
         approval('security', 'user:default/sam'),
       ],
       met: true,
+      basis: 'PO, DPO and Security approved',
     },
     {
       name: "the requester's own approval in one role: not met",
@@ -55,8 +56,15 @@ describe('evaluateRelease: the sign-off gate and the human-first pillar', () => 
         approval('security', 'user:default/sam'),
       ],
       met: false,
+      basis: 'DPO and Security approved; missing: PO',
     },
-  ])('human-first: $name', ({ signoffs, met }) => {
+    {
+      name: 'nobody signed: not met',
+      signoffs: () => [],
+      met: false,
+      basis: 'Missing: PO, DPO and Security',
+    },
+  ])('human-first: $name', ({ signoffs, met, basis }) => {
     const status = evaluateRelease(
       context([], { release: RELEASE, requester: ALICE, signoffs: signoffs() }),
     );
@@ -64,5 +72,7 @@ describe('evaluateRelease: the sign-off gate and the human-first pillar', () => 
       .find(p => p.id === 'human-first')!
       .requirements.find(r => r.gates.includes('dpo-signoff'))!;
     expect(requirement.met).toBe(met);
+    // In words, not "po true, dpo true, security false" (issue 12 review, point 6).
+    expect(requirement.basis).toBe(basis);
   });
 });

@@ -140,6 +140,29 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   };
 }
 
+/** "PO and Security" */
+const andList = (words: string[]) =>
+  words.length > 1
+    ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
+    : words[0] ?? '';
+
+/**
+ * The human-first basis in words a person reads: "PO, DPO and Security approved", "DPO and
+ * Security approved; missing: PO", "Missing: PO, DPO and Security".
+ */
+function signedInWords(signed: (role: 'po' | 'dpo' | 'security') => boolean) {
+  const roles = [
+    ['po', 'PO'],
+    ['dpo', 'DPO'],
+    ['security', 'Security'],
+  ] as const;
+  const approved = roles.filter(([r]) => signed(r)).map(([, t]) => t);
+  const missing = roles.filter(([r]) => !signed(r)).map(([, t]) => t);
+  if (!missing.length) return `${andList(approved)} approved`;
+  if (!approved.length) return `Missing: ${andList(missing)}`;
+  return `${andList(approved)} approved; missing: ${andList(missing)}`;
+}
+
 function pillarsOf(
   ctx: GateContext,
   gates: GateResult[],
@@ -202,9 +225,7 @@ function pillarsOf(
         requirement: 'PO, DPO and Security signed this release',
         met: signed('po') && signed('dpo') && signed('security'),
         gates: ['dpo-signoff'],
-        basis: `po ${signed('po')}, dpo ${signed('dpo')}, security ${signed(
-          'security',
-        )}`,
+        basis: signedInWords(signed),
       },
       gateReq('monitoring-alerting'),
       {
