@@ -86,7 +86,7 @@ describe('Deploy progress tells the truth (issue 12, point 5)', () => {
     );
     expect(
       await within(progress).findByText(
-        'Phase: progressing · Step 3 of 5: set weight 50%',
+        'Phase: Progressing · Step 3 of 5: set weight 50%',
       ),
     ).toBeInTheDocument();
     expect(
@@ -120,7 +120,7 @@ describe('Deploy progress tells the truth (issue 12, point 5)', () => {
         slow,
       );
       expect(
-        await within(progress).findByText(`Phase: progressing · ${words}`),
+        await within(progress).findByText(`Phase: Progressing · ${words}`),
       ).toBeInTheDocument();
       expect(progress).not.toHaveTextContent(/step 6 of 5/i);
       // Nothing before the first step, or at any step, reads as finished.
@@ -232,7 +232,7 @@ describe('People and times on the deploy side (issue 12, point 7)', () => {
       within(row).getByRole('button', { name: /gates pass/ }),
     );
     const snapshot = screen.getByRole('list', {
-      name: 'Gates of operation op-1',
+      name: /^Gates of Deploy .* to production, /,
     });
     expect(snapshot).toHaveTextContent('Policy Enforcement: Pass');
     expect(history).toHaveTextContent('Sign-offs: Product Owner by Pat Okafor');

@@ -18,7 +18,7 @@ import ExpandMore from '@material-ui/icons/ExpandMore';
 import { Fragment, useState } from 'react';
 import { StatusChip } from '../ReleaseContent/StatusChip';
 import { shortDigest } from '../ReleaseContent/format';
-import { Person, When } from '../shared';
+import { localTime, Person, When } from '../shared';
 import { isPausedForPromote, ROLE_TITLE } from './model';
 import { ReasonsList } from './ReasonsList';
 import { OutcomeChip } from './OutcomeChip';
@@ -34,6 +34,8 @@ const roleTitle = (role: string) =>
 /** The gates and sign-offs an operation ran under, with the hash that pins them. */
 function SnapshotDetail(props: { op: OperationResponse }) {
   const { op } = props;
+  // Named by what the operation was and when, as people know it, never by its id.
+  const what = `${useDescribe()(op)}, ${localTime(op.createdAt)}`;
   const snapshot = op.gateSnapshot!;
   return (
     <Box py={1}>
@@ -41,7 +43,7 @@ function SnapshotDetail(props: { op: OperationResponse }) {
         Evaluated <When iso={snapshot.evaluatedAt} /> · snapshot hash{' '}
         <code style={{ wordBreak: 'break-all' }}>{snapshot.hash}</code>
       </Typography>
-      <ul aria-label={`Gates of operation ${op.id}`} style={{ columns: 2 }}>
+      <ul aria-label={`Gates of ${what}`} style={{ columns: 2 }}>
         {snapshot.gates.map(g => (
           <li key={g.id}>
             <Typography variant="body2" component="span" title={g.id}>
@@ -66,10 +68,7 @@ function SnapshotDetail(props: { op: OperationResponse }) {
             ))
           : 'none'}
       </Typography>
-      <ReasonsList
-        reasons={op.reasons}
-        label={`Reasons of operation ${op.id}`}
-      />
+      <ReasonsList reasons={op.reasons} label={`Reasons of ${what}`} />
     </Box>
   );
 }

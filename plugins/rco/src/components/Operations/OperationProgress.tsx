@@ -16,7 +16,7 @@ import {
 import { Alert, AlertTitle } from '@material-ui/lab';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { RcoApi } from '../../api/RcoApi';
-import { Person, RichText, When } from '../shared';
+import { capitalised, Person, RichText, When } from '../shared';
 import { messageOf } from './errors';
 import { MetricsTable } from './MetricsTable';
 import { isActive, isPausedForPromote, PAUSED_LABEL } from './model';
@@ -161,7 +161,7 @@ export function OperationProgress(props: {
       {progress && (
         <Box mt={2}>
           <Typography variant="body2">
-            {paused ? PAUSED_LABEL : `Phase: ${progress.phase}`}
+            {paused ? PAUSED_LABEL : `Phase: ${capitalised(progress.phase)}`}
             {counter ? ` · ${counter}` : ''}
           </Typography>
           {message && (

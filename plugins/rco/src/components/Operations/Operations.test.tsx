@@ -846,7 +846,7 @@ describe('OperationsPanel', () => {
     await userEvent.click(toggle);
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
     const snapshot = screen.getByRole('list', {
-      name: 'Gates of operation op-2',
+      name: /^Gates of Deploy rco 1\.5\.0 to staging, /,
     });
     expect(
       within(snapshot).getByText('Image & Dependency Scanning:', {
@@ -1132,10 +1132,11 @@ describe('OperationsPanel', () => {
     await userEvent.click(
       await screen.findByRole('button', { name: 'Work on staging' }, slow),
     );
+    // The release first shown stays judged (its version and digest are in the URL).
     expect(api.getStatus).toHaveBeenLastCalledWith(ENTITY, {
       environment: 'staging',
-      version: undefined,
-      digest: undefined,
+      version: RELEASE.version,
+      digest: RELEASE.digest,
     });
     expect(
       await screen.findByRole('button', { name: 'Deploy' }, slow),

@@ -9,3 +9,7 @@ export const countOf = (
   nouns: string,
   state: string,
 ) => `${n} of ${total} ${nouns} ${state}`;
+
+/** "succeeded" → "Succeeded": a status or phase word from the backend, as the chips say it. */
+export const capitalised = (word: string) =>
+  word ? word[0].toUpperCase() + word.slice(1) : word;
