@@ -264,7 +264,9 @@ export function RunbookCompare(props: {
           {diff && (
             <Box>
               <Box display="flex" style={{ gap: 8 }} mb={2} flexWrap="wrap">
-                <Chip label={`${diff.changed.length} sections changed`} />
+                <Chip
+                  label={`${plural(diff.changed.length, 'section')} changed`}
+                />
                 <Chip label={`${diff.added.length} added`} />
                 <Chip label={`${diff.removed.length} removed`} />
                 <Chip

@@ -398,7 +398,7 @@ describe('RunbookContent', () => {
     expect(changes).toHaveTextContent(
       '+ | RCOT | Remote-Call Orchestrator Telemetry |',
     );
-    expect(screen.getByText('1 sections changed')).toBeInTheDocument();
+    expect(screen.getByText('1 section changed')).toBeInTheDocument();
     expect(screen.getByText('targets.rto')).toBeInTheDocument();
     expect(api.diffRunbookVersions).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'rco' },
