@@ -69,6 +69,33 @@ describe('DemoSignInPage', () => {
     expect(await screen.findByRole('button', { name: 'Enter' })).toBeVisible();
   });
 
+  it('shows a persistent sign-in failure of a remembered person with a way back to the choices (issue 12 review, point 9)', async () => {
+    localStorage.setItem(DEMO_USER_KEY, 'lena.vogel');
+    const fetch = jest.spyOn(global, 'fetch' as any).mockImplementation(
+      async () =>
+        new Response(
+          JSON.stringify({
+            error: { name: 'NotAllowedError', message: 'demo sign-in is off' },
+          }),
+          { status: 403, headers: { 'content-type': 'application/json' } },
+        ),
+    );
+    try {
+      await render(['lena.vogel', 'samir.haddad']).rendered;
+      const back = await screen.findByRole('button', {
+        name: 'Choose someone else',
+      });
+      expect(screen.getByText(/Could not sign in as Lena Vogel/)).toBeVisible();
+      fireEvent.click(back);
+      expect(localStorage.getItem(DEMO_USER_KEY)).toBeNull();
+      expect(
+        await screen.findByRole('button', { name: 'Sign in as Samir Haddad' }),
+      ).toBeVisible();
+    } finally {
+      fetch.mockRestore();
+    }
+  });
+
   it('labels people by name', () => {
     expect(demoUserLabel('amara.okafor')).toBe('Amara Okafor');
   });

@@ -7,7 +7,7 @@ import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import type { IdentityApi } from '@backstage/core-plugin-api';
 import { SignInPageProps } from '@backstage/plugin-app-react';
 import { Box, Button, makeStyles, Typography } from '@material-ui/core';
-import { useState } from 'react';
+import { ComponentType, useMemo, useState } from 'react';
 
 /** Where the chosen demo person is remembered, so a reload keeps them signed in. */
 export const DEMO_USER_KEY = 'rco:demo-user';
@@ -42,6 +42,36 @@ function forgetOnSignOut(identity: IdentityApi): IdentityApi {
   };
 }
 
+/** The server's sentence for a refused sign-in, not "Request failed with 403". */
+const reasonOf = (error?: Error) =>
+  (error as { body?: { error?: { message?: string } } } | undefined)?.body
+    ?.error?.message ||
+  error?.message ||
+  'the sign-in service did not answer';
+
+/**
+ * What the proxied page shows when signing the remembered person in fails (the backend is down,
+ * the person was removed, demo sign-in is off): the reason, and a way back to the choices, which
+ * would otherwise never show again while the person stays remembered.
+ */
+function signInFailure(
+  name: string,
+  chooseAgain: () => void,
+): ComponentType<{ error?: Error }> {
+  return ({ error }) => (
+    <Box maxWidth={720} m={4}>
+      <Typography role="alert" color="error" variant="body1">
+        Could not sign in as {demoUserLabel(name)}: {reasonOf(error)}
+      </Typography>
+      <Box mt={2}>
+        <Button variant="contained" color="primary" onClick={chooseAgain}>
+          Choose someone else
+        </Button>
+      </Box>
+    </Box>
+  );
+}
+
 /**
  * The local portal's sign-in page: Enter as the guest (an owner of RCO), or act as one of the
  * example organisation's people so a sign-off, a waiver or break-glass can be given by someone
@@ -59,11 +89,22 @@ export function DemoSignInPage(props: SignInPageProps) {
     const stored = localStorage.getItem(DEMO_USER_KEY);
     return stored && people.includes(stored) ? stored : undefined;
   });
+  const Failure = useMemo(
+    () =>
+      chosen
+        ? signInFailure(chosen, () => {
+            localStorage.removeItem(DEMO_USER_KEY);
+            setChosen(undefined);
+          })
+        : undefined,
+    [chosen],
+  );
   if (chosen) {
     return (
       <ProxiedSignInPage
         {...props}
         provider="demoUsers"
+        ErrorComponent={Failure}
         headers={{ 'x-rco-demo-user': chosen }}
         onSignInSuccess={identity =>
           props.onSignInSuccess(forgetOnSignOut(identity))
