@@ -54,6 +54,8 @@ export interface OperationsPanelProps {
   capabilities?: CapabilitiesResponse;
   /** An operation ended: the gates may have changed (a rollback dry-run is evidence). */
   onOperationFinished?: () => void;
+  /** Changes when the tab re-read (a nudge, a poll): the deploy side re-reads its lists too. */
+  refreshToken?: unknown;
 }
 
 /**
@@ -98,6 +100,7 @@ function DeploySide(props: OperationsPanelProps) {
     environment,
     channel: capabilities?.operations?.channel,
     onFinished: () => props.onOperationFinished?.(),
+    refreshToken: props.refreshToken,
   });
   const [confirming, setConfirming] = useState<OperationResponse>();
   const [breakingGlass, setBreakingGlass] = useState(false);
@@ -117,14 +120,15 @@ function DeploySide(props: OperationsPanelProps) {
     }
   };
 
-  if (environments.loading && !environments.value) {
+  if (!environments.value && !environments.error) {
     return (
       <InfoCard title="Deploy">
         <Progress />
       </InfoCard>
     );
   }
-  if (environments.error || !environments.value) {
+  // Only when nothing was read: a failed re-read keeps the lists (and open dialogs) on screen.
+  if (!environments.value) {
     return (
       <InfoCard title="Deploy">
         <ResponseErrorPanel
@@ -171,6 +175,17 @@ function DeploySide(props: OperationsPanelProps) {
         title="Deploy"
         subheader="Deploys go through the gates above; rollbacks dry-run first."
       >
+        {(environments.error || data.overrides.error) && (
+          <Box mb={2} display="flex" alignItems="center" style={{ gap: 8 }}>
+            <Typography variant="caption" color="textSecondary" role="status">
+              Could not refresh the deploy side:{' '}
+              {(environments.error ?? data.overrides.error)?.message}
+            </Typography>
+            <Button size="small" onClick={data.reload}>
+              Retry
+            </Button>
+          </Box>
+        )}
         {banners.map(o => (
           <Box mb={2} key={o.id}>
             <OverrideBanner
@@ -274,7 +289,7 @@ function DeploySide(props: OperationsPanelProps) {
           </Box>
         )}
         {history.loading && !history.value && <Progress />}
-        {history.error && (
+        {history.error && !history.value && (
           <Box mt={3}>
             <ResponseErrorPanel
               error={history.error}

@@ -8,6 +8,7 @@ import { signalApiRef } from '@backstage/plugin-signals-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { RcoApi } from '../../api/RcoApi';
+import { useKept } from '../live/useLastGood';
 import { isActive } from './model';
 
 /** How often the page asks about an active operation when no signal arrives. */
@@ -48,6 +49,11 @@ export function useOperations(options: {
   channel?: string;
   /** Called when a followed operation ends: the gates may have changed (a dry-run counts). */
   onFinished?: (op: OperationResponse) => void;
+  /**
+   * Changes when the page around re-read (a nudge on the release channel, a poll): the lists
+   * are read again too, so an override granted elsewhere shows here as in the page header.
+   */
+  refreshToken?: unknown;
 }) {
   const { api, entityRef, environment } = options;
   const key = stringifyEntityRef(entityRef).toLowerCase();
@@ -55,18 +61,28 @@ export function useOperations(options: {
   // flight: a signal arriving mid-load must still cause a fresh read.
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick(t => t + 1), []);
-  // async wrappers: whatever the client throws becomes an error state, never a crash.
-  const environments = useAsync(
-    async () => api.listEnvironments(entityRef),
-    [api, key, tick],
+  const token = useRef(options.refreshToken);
+  useEffect(() => {
+    if (token.current === options.refreshToken) return;
+    token.current = options.refreshToken;
+    reload();
+  }, [options.refreshToken, reload]);
+  // async wrappers: whatever the client throws becomes an error state, never a crash. A failed
+  // re-read keeps the last lists read (the dialogs over them stay open); `error` says it failed.
+  const environments = useKept(
+    useAsync(async () => api.listEnvironments(entityRef), [api, key, tick]),
+    key,
   );
-  const history = useAsync(
-    async () => api.listOperations(entityRef, { environment }),
-    [api, key, environment, tick],
+  const history = useKept(
+    useAsync(
+      async () => api.listOperations(entityRef, { environment }),
+      [api, key, environment, tick],
+    ),
+    `${key}|${environment ?? ''}`,
   );
-  const overrides = useAsync(
-    async () => api.listOverrides(entityRef),
-    [api, key, tick],
+  const overrides = useKept(
+    useAsync(async () => api.listOverrides(entityRef), [api, key, tick]),
+    key,
   );
   const [operation, setOperation] = useState<OperationResponse>();
   const [liveError, setLiveError] = useState<Error>();

@@ -16,10 +16,8 @@ import {
   Select,
   Typography,
 } from '@material-ui/core';
-import { ReactNode, useEffect, useMemo, useState } from 'react';
-import { useLocation, useSearchParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ReactNode, useMemo, useState } from 'react';
+import { useLocation } from 'react-router-dom';
 import { rcoApiRef } from '../../api/RcoApi';
 import { EvidenceDrawer } from './EvidenceDrawer';
 import { NoEvidenceYet } from './NoEvidenceYet';
@@ -28,6 +26,8 @@ import { ActiveExceptions } from './ActiveExceptions';
 import { EnvironmentChips } from './EnvironmentChips';
 import { DEPLOY_ANCHOR, GATES_ANCHOR, SkipLinks } from './SkipLinks';
 import { useGateActions } from './useGateActions';
+import { useReleaseReads } from './useReleaseReads';
+import { RefreshNote, ReleaseNotFound } from './RefreshNote';
 import { WhoMayWaive } from './NextSteps';
 import { GateTable } from './GateTable';
 import { PillarCards } from './PillarCards';
@@ -47,75 +47,35 @@ export function ReleaseContent() {
   const { entity } = useEntity();
   const api = useApi(rcoApiRef);
   const location = useLocation();
-  const [params, setParams] = useSearchParams();
   const [evidenceId, setEvidenceId] = useState<string>();
   // true: the waiver dialog with its first gate; a gate id: opened from that gate's next step.
   const [waiving, setWaiving] = useState<boolean | string>(false);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
-  const key = `${entityRef.kind}:${entityRef.namespace}/${entityRef.name}`;
   const runbookPath = location.pathname.replace(/\/release\/?$/, '/runbook');
 
-  const releases = useAsyncRetry(() => api.listReleases(entityRef), [api, key]);
-  const capabilities = useAsync(
-    () => api.getCapabilities(entityRef),
-    [api, key],
-  );
-  const chosen = {
-    version: params.get('version') ?? undefined,
-    digest: params.get('digest') ?? undefined,
-    environment: params.get('environment') ?? undefined,
-  };
-  // The page always judges a named environment when the portal knows any: the one in the URL,
-  // or the first listed (then put in the URL, so the link shared says what it judged).
-  const environment =
-    chosen.environment ?? releases.value?.environments[0] ?? undefined;
-  const knowsEnvironment =
-    chosen.environment !== undefined || releases.value !== undefined;
-  const status = useAsyncRetry(
-    async () =>
-      knowsEnvironment
-        ? api.getStatus(entityRef, { ...chosen, environment })
-        : undefined,
-    [api, key, chosen.version, chosen.digest, environment, knowsEnvironment],
-  );
-  useEffect(() => {
-    if (!chosen.environment && environment) {
-      const next = new URLSearchParams(params);
-      next.set('environment', environment);
-      setParams(next, { replace: true });
-    }
-  }, [chosen.environment, environment, params, setParams]);
-  // Re-read with every evaluation: an override granted in Deploy shows in the header.
-  const overrides = useAsync(
-    async () => (api.listOverrides ? api.listOverrides(entityRef) : []),
-    [api, key, status.value?.evaluatedAt],
-  );
-  const release = status.value?.release ?? {};
-  const signoffs = useAsyncRetry(
-    async () =>
-      release.version && release.digest
-        ? // Sign-offs bind to version and digest; the status's release also names the
-          // environment and the requester, which the sign-off list does not take.
-          api.listSignoffs(entityRef, {
-            version: release.version,
-            digest: release.digest,
-          })
-        : [],
-    [api, key, release.version, release.digest],
-  );
+  const reads = useReleaseReads(api, entityRef);
+  const {
+    params,
+    setParams,
+    chosen,
+    environment,
+    releases,
+    capabilities,
+    status,
+    release,
+    overrides,
+    signoffs,
+    rereadAll,
+  } = reads;
 
   // Live: every change nudges the release channel; the page re-reads in place (no spinner:
-  // the values stay on screen while the reads run). Polling is the fallback.
-  const rereadAll = () => {
-    releases.retry();
-    status.retry();
-    signoffs.retry();
-  };
+  // the values stay on screen while the reads run, and when a re-read fails). Polling is the
+  // fallback.
   const live = useReleaseUpdates({
     channel: capabilities.value?.releaseChannel,
     onChange: rereadAll,
-    busy: releases.loading || status.loading || signoffs.loading,
-    value: status.value,
+    busy: reads.busy,
+    value: reads.current,
   });
   const demoClock = useDemoClock(capabilities.value?.demo, rereadAll);
   const withClock = (page: ReactNode) => (
@@ -132,11 +92,25 @@ export function ReleaseContent() {
     },
   });
 
-  // A reload keeps the page (and the deploy panel's dialogs and live progress) on screen.
-  const error = releases.error ?? status.error;
-  // Until both answered (the status waits for the environment list when the URL names none).
-  if (!error && (!releases.value || !status.value)) return <Progress />;
-  if (error) {
+  if (reads.notFound) {
+    return (
+      <ReleaseNotFound
+        version={chosen.version}
+        digest={chosen.digest}
+        onNewest={() => {
+          const next = new URLSearchParams(params);
+          next.delete('version');
+          next.delete('digest');
+          setParams(next);
+        }}
+      />
+    );
+  }
+  // The full error panel only when nothing was ever read; after that a failed re-read is a
+  // note over the page as it was (its dialogs and the live progress stay open).
+  const error = reads.error;
+  if (!error && !reads.everRead) return <Progress />;
+  if (error && !reads.everRead) {
     return (
       <Box>
         <ResponseErrorPanel
@@ -162,7 +136,7 @@ export function ReleaseContent() {
       <NoEvidenceYet entityRef={entityRef} capabilities={capabilities.value} />
     );
   }
-  const current = status.value!;
+  const current = reads.current!;
   const choose = (updates: Record<string, string | undefined>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(updates)) {
@@ -212,6 +186,15 @@ export function ReleaseContent() {
           }.`}
         >
           <DemoBanner clock={demoClock} />
+          {error && (
+            <Box mb={2}>
+              <RefreshNote
+                error={error}
+                readAt={reads.readAt}
+                onRetry={rereadAll}
+              />
+            </Box>
+          )}
           <Box mb={2}>
             <EnvironmentChips
               environments={current.environments ?? []}
@@ -310,7 +293,12 @@ export function ReleaseContent() {
       </Grid>
       <Grid item xs={12}>
         {/* The skip link's target: focusable by script only, so Tab continues inside it. */}
-        <div id={GATES_ANCHOR} tabIndex={-1} aria-label="Gate checklist">
+        <div
+          id={GATES_ANCHOR}
+          tabIndex={-1}
+          role="region"
+          aria-label="Gate checklist"
+        >
           <GateTable
             gates={current.gates}
             runbookPath={runbookPath}
@@ -328,14 +316,15 @@ export function ReleaseContent() {
         </div>
       </Grid>
       <Grid item xs={12}>
-        <div id={DEPLOY_ANCHOR} tabIndex={-1} aria-label="Deploy">
+        <div id={DEPLOY_ANCHOR} tabIndex={-1} role="region" aria-label="Deploy">
           <OperationsPanel
             entityRef={entityRef}
             release={release}
             environment={environment}
             onEnvironmentChange={env => choose({ environment: env })}
             status={current}
-            evaluating={status.loading}
+            evaluating={reads.evaluating}
+            refreshToken={reads.rereads}
             signoffs={signoffs.value ?? []}
             capabilities={capabilities.value}
             onOperationFinished={status.retry}
