@@ -314,6 +314,46 @@ describe('Deploy during a background re-read', () => {
   });
 });
 
+describe('Deploy after a change of environment', () => {
+  it('waits, "Evaluating the gates", until the gates of the environment picked are read', async () => {
+    let hold: (() => void) | undefined;
+    const api = readyApi({
+      listEnvironments: jest.fn(async () => [
+        ops.production(),
+        ops.production({ name: 'staging' }),
+      ]),
+    });
+    const getStatus = api.getStatus as jest.Mock;
+    const good = getStatus.getMockImplementation()!;
+    getStatus.mockImplementation(async (e: any, r: any) => {
+      if (r.environment === 'staging') {
+        await new Promise<void>(res => (hold = res));
+      }
+      const s = await good(e, r);
+      return { ...s, release: { ...s.release, environment: r.environment } };
+    });
+    await renderPage(api);
+    await waitFor(
+      async () =>
+        expect(
+          await screen.findByRole('button', { name: 'Deploy' }),
+        ).toBeEnabled(),
+      slow,
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Work on staging' }, slow),
+    );
+    expect(
+      await screen.findByText(/Evaluating the gates for staging/, {}, slow),
+    ).toBeInTheDocument();
+    act(() => hold?.());
+    await waitFor(
+      () => expect(screen.queryByText(/Evaluating the gates/)).toBeNull(),
+      slow,
+    );
+  });
+});
+
 describe('a nudge on the release channel', () => {
   it('an override granted elsewhere shows in the Deploy section too', async () => {
     let granted = false;
