@@ -1,5 +1,6 @@
 import { Box, Button, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
+import { useEffect, useState } from 'react';
 import { agoText } from '../live';
 
 /**
@@ -11,9 +12,13 @@ export function RefreshNote(props: {
   readAt?: Date;
   onRetry: () => void;
 }) {
-  const ago = props.readAt
-    ? agoText(Date.now() - props.readAt.getTime())
-    : undefined;
+  // Ticks, so "showing what was read 2 min ago" stays true while the backend stays away.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const ago = props.readAt ? agoText(now - props.readAt.getTime()) : undefined;
   return (
     <Alert
       severity="warning"
