@@ -10,7 +10,7 @@ import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { RichText, When } from '../shared';
+import { capitalised, RichText, When } from '../shared';
 import { ConfirmDialog, PlanStep } from './ConfirmDialog';
 import {
   isPausedForPromote,
@@ -70,7 +70,8 @@ export function deployBlockers(o: {
   if (!o.override) {
     for (const g of o.status.gates) {
       if (g.status !== 'pass' && g.status !== 'waived') {
-        reasons.push(`${g.title}: ${g.status}`);
+        // The status in the chips' words: "Policy Enforcement: Fail".
+        reasons.push(`${g.title}: ${capitalised(g.status)}`);
       } else if (
         g.id === 'dpo-signoff' &&
         roles &&

@@ -217,7 +217,7 @@ describe('People and times on the deploy side (issue 12, point 7)', () => {
       { name: 'Why Deploy is disabled' },
       slow,
     );
-    expect(why).toHaveTextContent('Policy Enforcement: fail');
+    expect(why).toHaveTextContent('Policy Enforcement: Fail');
     expect(why).not.toHaveTextContent('policy-enforcement');
 
     const history = screen.getByRole('table', { name: 'Deploy history' });

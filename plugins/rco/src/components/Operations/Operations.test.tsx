@@ -296,9 +296,9 @@ describe('OperationsPanel', () => {
       .map(li => li.textContent);
     expect(reasons).toEqual([
       // Gate titles, not ids; people by name (issue 12, point 7).
-      'Secret Hygiene: missing',
-      'Image & Dependency Scanning: fail',
-      'DPO Sign-off: missing',
+      'Secret Hygiene: Missing',
+      'Image & Dependency Scanning: Fail',
+      'DPO Sign-off: Missing',
       `Sign-off missing for production: Data Protection Officer (No DPO approval of 1.5.0 counts: alice requested the release and cannot approve it too (four eyes))`,
       'Sign-off missing for production: Security',
     ]);
