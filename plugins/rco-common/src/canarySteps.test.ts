@@ -26,9 +26,9 @@ describe('canaryStepWords', () => {
       'Step 4 of 5',
       'Step 5 of 5',
     ]);
-    expect(
-      canaryStepWords({ index: 1, total, description: 'pause' }),
-    ).toBe('Step 2 of 5: pause');
+    expect(canaryStepWords({ index: 1, total, description: 'pause' })).toBe(
+      'Step 2 of 5: pause',
+    );
   });
 
   it('says all steps are done after the last, never "step 6 of 5"', () => {
@@ -47,9 +47,9 @@ describe('canaryStepWords', () => {
 
   it('counts a pause step like any other step, as Argo Rollouts does', () => {
     // steps: [setWeight 10, pause {}]: paused at currentStepIndex 1 reads step 2 of 2.
-    expect(
-      canaryStepWords({ index: 1, total: 2, description: 'pause' }),
-    ).toBe('Step 2 of 2: pause');
+    expect(canaryStepWords({ index: 1, total: 2, description: 'pause' })).toBe(
+      'Step 2 of 2: pause',
+    );
   });
 
   it('has words for a canary without steps', () => {

@@ -170,9 +170,9 @@ describe.each(databases.eachSupportedId())(
         ),
       );
       const read = await store.listForRelease(RCO, { digest: D }, 25);
-      expect(read.filter(r => r.subject.environment === 'staging')).toHaveLength(
-        1,
-      );
+      expect(
+        read.filter(r => r.subject.environment === 'staging'),
+      ).toHaveLength(1);
     });
   },
 );

@@ -78,8 +78,7 @@ export async function reconcileLedger(
       const entityRef = entry.entity_ref ?? null;
       const creator = creates.get(entry.entry_type);
       const remover = removes.get(entry.entry_type);
-      const table =
-        creator ?? remover ?? changes.get(entry.entry_type)!;
+      const table = creator ?? remover ?? changes.get(entry.entry_type)!;
       const key = `${table.table}\u0000${table.key(payload, entityRef)}`;
       const label = {
         table: table.table,
