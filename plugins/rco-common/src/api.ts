@@ -85,14 +85,81 @@ export interface GateEvidenceRef {
     commit?: string;
     environment?: string;
   };
-  /** Who attested it: CI, the cluster, the console itself (system) or a person (human). */
-  source?: 'ci' | 'cluster' | 'system' | 'human';
+  /**
+   * Who attested it: CI, the cluster or the monitoring stack (collected by the console itself),
+   * the console (system) or a person (human).
+   */
+  source?: 'ci' | 'cluster' | 'monitoring' | 'system' | 'human';
+  /** Where the console collected it (source cluster or monitoring): issue 13. */
+  provenance?: EvidenceProvenanceView;
+  /**
+   * Signatures only: whether the console verified it itself (Sigstore, offline, against the
+   * configured trusted root and identity policy) or only holds a tool's report of it (CI's claim).
+   */
+  signature?: SignatureVerificationView;
   /** The principal that uploaded it (user or service). */
   submitter?: string;
   /** Set when the document names no image: only its uploader says which image it is about. */
   imageAssertedBy?: string;
   /** What the evidence is about: image evidence counts in every environment, cluster state in one. */
   scope?: EvidenceScope;
+}
+
+/** Where a collected object came from, and when it was last seen unchanged. @public */
+export interface EvidenceProvenanceView {
+  collector: string;
+  cluster: string;
+  namespace?: string;
+  kind: string;
+  apiVersion?: string;
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  /** First seen in this version (the evidence's collectedAt is the same time). */
+  firstObservedAt: string;
+  /** Last seen unchanged: staleness counts from here. */
+  observedAt: string;
+}
+
+/** A signature as the console judged it. @public */
+export interface SignatureVerificationView {
+  /** console: verified here; claim: a tool's report (cosign CLI output) that nobody here checked. */
+  verifiedBy: 'console' | 'claim';
+  ok: boolean;
+  /** Why it failed (another digest, an identity the policy does not allow, a bad signature …). */
+  reason?: string;
+  /** The signer's identity as verified (keyless) or the key's hint. */
+  identity?: { issuer?: string; subject?: string; keyId?: string };
+}
+
+/**
+ * How one collector fares with one cluster (or monitoring endpoint) and one kind, for one
+ * entity's places: shown on the Release tab as collection health. @public
+ */
+export interface CollectionHealthView {
+  collector: string;
+  cluster: string;
+  kind: string;
+  environments: string[];
+  state: 'ok' | 'failing' | 'never';
+  /** Last run that reached it, whatever its outcome. */
+  lastAttemptAt?: string;
+  lastSuccessAt?: string;
+  /** The last failure in words (never a secret). */
+  error?: string;
+  /** Objects of this entity seen in the last successful run. */
+  objects?: number;
+}
+
+/** `GET /entities/:kind/:namespace/:name/collection`. @public */
+export interface CollectionStatusResponse {
+  /** Whether any collector is configured at all. */
+  configured: boolean;
+  health: CollectionHealthView[];
+  /** Whether the caller may ask for a collection now (`POST …/collection/refresh`). */
+  canRefresh: boolean;
+  /** When the next scheduled run is due, if known. */
+  nextRunAt?: string;
 }
 
 /** A person the page can name: their catalog ref and display name. @public */

@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { EvidenceCollector } from './collectors';
 import { DeployDriver } from './drivers';
 
 /**
@@ -14,4 +15,20 @@ export interface RcoDeployDriversExtensionPoint {
 export const rcoDeployDriversExtensionPoint =
   createExtensionPoint<RcoDeployDriversExtensionPoint>({
     id: 'rco.deploy-drivers',
+  });
+
+/**
+ * Lets a backend module add an evidence collector; the built-in Kubernetes and Prometheus
+ * collectors are registered by the backend plugin itself.
+ *
+ * @public
+ */
+export interface RcoEvidenceCollectorsExtensionPoint {
+  addCollector(collector: EvidenceCollector): void;
+}
+
+/** @public */
+export const rcoEvidenceCollectorsExtensionPoint =
+  createExtensionPoint<RcoEvidenceCollectorsExtensionPoint>({
+    id: 'rco.evidence-collectors',
   });

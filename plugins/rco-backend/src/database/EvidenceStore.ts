@@ -1,7 +1,12 @@
 import { EvidenceKind, EvidenceSummary } from '@helix-portal/plugin-rco-common';
 
 /** Where evidence came from. */
-export type EvidenceSource = 'ci' | 'human' | 'cluster' | 'system';
+export type EvidenceSource =
+  | 'ci'
+  | 'human'
+  | 'cluster'
+  | 'monitoring'
+  | 'system';
 
 /** A stored evidence record without its raw document. */
 export interface EvidenceRecord {

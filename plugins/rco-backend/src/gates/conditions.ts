@@ -17,6 +17,7 @@ export interface ConditionContext {
 const WHO: Record<EvidenceSource, string> = {
   ci: 'CI',
   cluster: 'the cluster',
+  monitoring: 'the monitoring stack',
   system: 'the console',
   human: 'a person',
 };

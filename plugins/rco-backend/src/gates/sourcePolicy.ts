@@ -6,12 +6,13 @@ import { GateContext } from './types';
 export const EVIDENCE_SOURCES: readonly EvidenceSource[] = [
   'ci',
   'cluster',
+  'monitoring',
   'system',
   'human',
 ];
 
 /** Machines attest: CI, the cluster and the console itself. People sign off, which is not evidence. */
-const MACHINES: EvidenceSource[] = ['ci', 'cluster', 'system'];
+const MACHINES: EvidenceSource[] = ['ci', 'cluster', 'monitoring', 'system'];
 
 export const DEFAULT_SOURCES: Record<GateId, EvidenceSource[]> = {
   'acronym-clarity': MACHINES,
@@ -54,6 +55,7 @@ const GATE_KINDS: Record<GateId, EvidenceKind[]> = {
 const WHO: Record<EvidenceSource, string> = {
   ci: 'CI',
   cluster: 'the cluster',
+  monitoring: 'the monitoring stack',
   system: 'the console',
   human: 'a person',
 };
