@@ -7,6 +7,71 @@ export interface Config {
       /** When to re-read every governed entity's runbook. Defaults to every 30 minutes. */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /**
+     * Evidence the console collects itself (issue 13): the registered collectors (Kubernetes,
+     * Prometheus, modules') run on this schedule, one backend replica at a time.
+     */
+    collection?: {
+      /** When to collect. Default every 5 minutes (a run may take 3). */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Longest time one collector may take in one run, ISO 8601. Default PT2M. */
+      timeout?: string;
+    };
+    collectors?: {
+      /**
+       * The monitoring collector: per environment, the Prometheus and Alertmanager the console
+       * reads. There the monitoring-alerting gate checks that the SLO alerts are loaded and
+       * healthy in Prometheus and routed to a receiver that needs a human's acknowledgement;
+       * elsewhere it judges the declared PrometheusRules only. Top-level keys are defaults for
+       * every environment.
+       */
+      prometheus?: {
+        /** Per request, ISO 8601. Default PT10S. */
+        timeout?: string;
+        /**
+         * Rule labels that select a service's alerts; values may use {name}, {namespace},
+         * {entityNamespace} and {environment}. Default: service: '{name}'.
+         */
+        alertLabels?: { [label: string]: string };
+        /** Which Alertmanager receivers count as needing a human's acknowledgement. */
+        ackReceivers?: {
+          /** Integrations (the `<type>_configs` of a receiver) that page a human. Default pagerduty, opsgenie. */
+          integrations?: string[];
+          /** Receivers that count whatever their integrations. */
+          add?: string[];
+          /** Receivers that never count. */
+          exclude?: string[];
+        };
+        /** Keyed by environment name (rco.environments). */
+        environments?: {
+          [environment: string]: {
+            /** Shown in provenance and collection health. Default prometheus-<environment>. */
+            name?: string;
+            prometheus: {
+              url: string;
+              /** @visibility secret */
+              bearerToken?: string;
+              /** Extra request headers (a tenant id). @visibility secret */
+              headers?: { [name: string]: string };
+            };
+            alertmanager: {
+              url: string;
+              /** @visibility secret */
+              bearerToken?: string;
+              /** @visibility secret */
+              headers?: { [name: string]: string };
+            };
+            timeout?: string;
+            alertLabels?: { [label: string]: string };
+            ackReceivers?: {
+              integrations?: string[];
+              add?: string[];
+              exclude?: string[];
+            };
+          };
+        };
+      };
+    };
     evidence?: {
       /** Largest accepted upload in bytes (413 above it). Default 10 MB. */
       maxUploadBytes?: number;

@@ -11,6 +11,10 @@ import { EVIDENCE_SOURCES } from './gates/sourcePolicy';
 import { EvidenceSource } from './database/EvidenceStore';
 import { normalizeEntityRef } from './lib/entityRefs';
 import { readRcoGroupRef } from '@helix-portal/plugin-rco-node';
+import {
+  PrometheusCollectorConfig,
+  readPrometheusCollectorConfig,
+} from './collectors/prometheus/config';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
 export interface RcoConfig {
@@ -60,6 +64,15 @@ export interface RcoConfig {
   operationEntityKinds: string[];
   /** How long a target's revision history read is shared by viewers. Default PT10S. */
   historyCacheTtl: Duration;
+  /** rco.collectors.prometheus: the monitoring stacks the console reads (issue 13). */
+  prometheus: PrometheusCollectorConfig;
+  /** Evidence collection (issue 13): see src/collectors/CollectionService.ts. */
+  collection: {
+    /** rco.collection.schedule; default every 5 minutes (DEFAULT_COLLECTION_SCHEDULE). */
+    schedule?: SchedulerServiceTaskScheduleDefinition;
+    /** rco.collection.timeout: longest time one collector may take in a run. Default PT2M. */
+    timeout: Duration;
+  };
 }
 
 const iso = (config: Config, key: string, fallback: string) => {
@@ -190,6 +203,7 @@ function readDemoEvidence(config?: Config): boolean {
 
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');
+  const prometheus = readPrometheusCollectorConfig(config);
   const maxAge: Partial<Record<GateId, string>> = {};
   for (const gate of GATE_IDS) {
     const value = config?.getOptionalString(`gates.${gate}.maxAge`);
@@ -216,6 +230,9 @@ export function readRcoConfig(root: Config): RcoConfig {
           'gates.documentation-completeness.repository',
         ) ?? 'helix-core',
       sources: readGateSources(config),
+      monitoredEnvironments: Object.fromEntries(
+        prometheus.environments.map(e => [e.environment, e.name]),
+      ),
     },
     maxUploadBytes:
       config?.getOptionalNumber('evidence.maxUploadBytes') ?? 10 * 1024 * 1024,
@@ -247,5 +264,16 @@ export function readRcoConfig(root: Config): RcoConfig {
     historyCacheTtl: config
       ? iso(config, 'operations.historyCacheTtl', 'PT10S')
       : Duration.fromISO('PT10S'),
+    prometheus,
+    collection: {
+      schedule: config?.has('collection.schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            config.getConfig('collection.schedule'),
+          )
+        : undefined,
+      timeout: config
+        ? iso(config, 'collection.timeout', 'PT2M')
+        : Duration.fromISO('PT2M'),
+    },
   };
 }

@@ -30,8 +30,11 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   DeployDriver,
+  EvidenceCollector,
   rcoDeployDriversExtensionPoint,
+  rcoEvidenceCollectorsExtensionPoint,
 } from '@helix-portal/plugin-rco-node';
+import { createCollection } from './collectors/createCollection';
 import { createOperations } from './operations/createOperations';
 import { Environments } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
@@ -49,6 +52,12 @@ export const rcoPlugin = createBackendPlugin({
     env.registerExtensionPoint(rcoDeployDriversExtensionPoint, {
       addDriver(driver) {
         extraDrivers.push(driver);
+      },
+    });
+    const extraCollectors: EvidenceCollector[] = [];
+    env.registerExtensionPoint(rcoEvidenceCollectorsExtensionPoint, {
+      addCollector(collector) {
+        extraCollectors.push(collector);
       },
     });
     env.registerInit({
@@ -202,8 +211,27 @@ export const rcoPlugin = createBackendPlugin({
           environments,
           extraDrivers,
         });
+        // Evidence the console collects itself (issue 13), on the scheduler.
+        const collection = await createCollection({
+          rootConfig: deps.config,
+          rco: config,
+          logger: deps.logger,
+          scheduler: deps.scheduler,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          db,
+          ledger,
+          evidenceStore,
+          evidenceService,
+          environments,
+          bindings: operations.bindings,
+          releases,
+          clock,
+          extraCollectors,
+        });
         deps.httpRouter.use(
           await createRouter({
+            collection,
             httpAuth: deps.httpAuth,
             auth: deps.auth,
             auditor: deps.auditor,

@@ -99,6 +99,19 @@ export const rcoOverrideCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Asking the console to collect an entity's evidence from its clusters and monitoring now,
+ * instead of waiting for the schedule (owners by default). Collection only reads, but it costs
+ * the clusters a list of every kind.
+ *
+ * @public
+ */
+export const rcoCollectionRefreshPermission = createPermission({
+  name: 'rco.collection.refresh',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
 /** @public */
 export const rcoPermissions = [
   rcoEvidenceCreatePermission,
@@ -110,4 +123,5 @@ export const rcoPermissions = [
   rcoRollbackPermission,
   rcoOperationControlPermission,
   rcoOverrideCreatePermission,
+  rcoCollectionRefreshPermission,
 ];

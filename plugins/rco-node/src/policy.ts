@@ -11,6 +11,7 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  rcoCollectionRefreshPermission,
   rcoDeployPermission,
   rcoEvidenceCreatePermission,
   rcoOperationControlPermission,
@@ -102,6 +103,7 @@ const OWNER_PERMISSIONS = [
   rcoDeployPermission,
   rcoRollbackPermission,
   rcoOperationControlPermission,
+  rcoCollectionRefreshPermission,
 ];
 
 /**

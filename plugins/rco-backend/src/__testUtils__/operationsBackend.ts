@@ -132,6 +132,8 @@ export async function startOperationsBackend(
     logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
     /** Catalog visibility: which entities a caller sees (all, unless told otherwise). */
     visible?: (entity: Entity, credentials: any) => boolean;
+    /** More backend features (a module adding an evidence collector, say). */
+    features?: any[];
   } = {},
 ) {
   const sent: Sent = options.sent ?? { signals: [], notifications: [] };
@@ -143,6 +145,7 @@ export async function startOperationsBackend(
   const backend = await startTestBackend({
     features: [
       rcoPlugin,
+      ...(options.features ?? []),
       mockServices.database.factory({ knex }),
       ...(options.logLevel
         ? [mockServices.rootLogger.factory({ level: options.logLevel })]

@@ -6,6 +6,66 @@ import { EvidenceRecord, EvidenceStore, NewEvidence } from './EvidenceStore';
 import { findingRank } from '../evidence/findingRank';
 import { Ledger } from './Ledger';
 
+/** Provenance of collected evidence (empty for uploads): see the collected_evidence migration. */
+export const PROVENANCE_COLUMNS = [
+  'collector',
+  'origin_cluster',
+  'origin_namespace',
+  'origin_kind',
+  'origin_api_version',
+  'origin_name',
+  'origin_uid',
+  'origin_resource_version',
+  'observed_at',
+];
+
+/** A row's provenance columns, as written (null for uploads). */
+export function provenanceColumns(p: NewEvidence['provenance'], at: Date) {
+  return {
+    collector: p?.collector ?? null,
+    origin_cluster: p?.cluster ?? null,
+    origin_namespace: p?.namespace ?? null,
+    origin_kind: p?.kind ?? null,
+    origin_api_version: p?.apiVersion ?? null,
+    origin_name: p?.name ?? null,
+    origin_uid: p?.uid ?? null,
+    origin_resource_version: p?.resourceVersion ?? null,
+    observed_at: p ? at : null,
+  };
+}
+
+/** The provenance of a row as its ledger entry carries it (ledgerRecords compares the two). */
+export function provenancePayload(row: any) {
+  if (!row.collector) return null;
+  return {
+    collector: row.collector,
+    cluster: row.origin_cluster,
+    namespace: row.origin_namespace,
+    kind: row.origin_kind,
+    apiVersion: row.origin_api_version,
+    name: row.origin_name,
+    uid: row.origin_uid,
+    resourceVersion: row.origin_resource_version,
+  };
+}
+
+/** The provenance of a row, or undefined for an upload. */
+function provenanceOf(row: any): EvidenceRecord['provenance'] {
+  if (!row.collector) return undefined;
+  return {
+    collector: row.collector,
+    cluster: row.origin_cluster,
+    namespace: row.origin_namespace ?? undefined,
+    kind: row.origin_kind,
+    apiVersion: row.origin_api_version ?? undefined,
+    name: row.origin_name,
+    uid: row.origin_uid,
+    resourceVersion: row.origin_resource_version,
+    firstObservedAt: toDate(row.collected_at),
+    observedAt: toDate(row.observed_at ?? row.collected_at),
+  };
+}
+
 /** The columns of an evidence record without its raw document (the ledger reads these too). */
 export const EVIDENCE_COLUMNS = [
   'id',
@@ -21,6 +81,8 @@ export const EVIDENCE_COLUMNS = [
   'collected_at',
   'summary',
   'raw_size',
+  // Collected evidence (issue 13): where it was read and when last seen unchanged.
+  ...PROVENANCE_COLUMNS,
 ];
 
 function toRecord(row: any): EvidenceRecord {
@@ -40,16 +102,28 @@ function toRecord(row: any): EvidenceRecord {
     collectedAt: toDate(row.collected_at),
     summary: JSON.parse(row.summary),
     rawSize: Number(row.raw_size),
+    ...(row.collector ? { provenance: provenanceOf(row) } : {}),
   };
 }
 
 /**
  * Identical uploads are one record, but only from one source: a person's copy of CI's report
- * must not stand in for CI's upload, which the gates accept and the person's they do not.
+ * must not stand in for CI's upload, which the gates accept and the person's they do not. A
+ * collected object is one record per collector, cluster, uid and resourceVersion (two replicas
+ * storing the same new version at once store it once).
  */
 const dedupeKey = (r: NewEvidence) =>
   sha256(
     canonicalJson([
+      ...(r.provenance
+        ? [
+            'collected',
+            r.provenance.collector,
+            r.provenance.cluster,
+            r.provenance.uid,
+            r.provenance.resourceVersion,
+          ]
+        : []),
       r.entityRef,
       r.kind,
       r.sha256,
@@ -90,6 +164,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
           dedupe_key: key,
           // Keeps a failing report in the window the gates read (listForRelease).
           finding_rank: findingRank(record.summary),
+          ...provenanceColumns(record.provenance, record.collectedAt),
         };
         // One round trip in the common case; the unique key decides about identical re-uploads.
         const inserted = await tx('rco_evidence')
@@ -121,6 +196,13 @@ export class DatabaseEvidenceStore implements EvidenceStore {
             rawFormat: row.raw_format,
             rawSize: row.raw_size,
             rawSha256: sha256(row.raw),
+            // Collected evidence: where it was read; first observed now (ADR draft, issue 13).
+            ...(record.provenance
+              ? {
+                  provenance: provenancePayload(row),
+                  observedAt: toDate(row.collected_at).toISOString(),
+                }
+              : {}),
           },
         });
         results.push({ record: toRecord(row), created: true });

@@ -1,4 +1,5 @@
 import { EvidenceKind, EvidenceSummary } from '@helix-portal/plugin-rco-common';
+import { EvidenceProvenance } from '@helix-portal/plugin-rco-node';
 
 /** Where evidence came from. */
 export type EvidenceSource =
@@ -25,12 +26,26 @@ export interface EvidenceRecord {
   collectedAt: Date;
   summary: EvidenceSummary;
   rawSize: number;
+  /**
+   * Collected evidence only (issue 13): where the console read it, when it first saw this
+   * version (= collectedAt) and when it last saw it unchanged. Staleness counts from observedAt.
+   */
+  provenance?: CollectedProvenance;
+}
+
+/** A collected object's provenance with its observation times. */
+export interface CollectedProvenance extends EvidenceProvenance {
+  firstObservedAt: Date;
+  observedAt: Date;
 }
 
 /** A new record to store, with its masked raw document. */
-export interface NewEvidence extends Omit<EvidenceRecord, 'id' | 'rawSize'> {
+export interface NewEvidence
+  extends Omit<EvidenceRecord, 'id' | 'rawSize' | 'provenance'> {
   raw: string;
   rawFormat: 'json' | 'ndjson' | 'yaml';
+  /** Collected evidence: where it was read (first and last observed at collectedAt). */
+  provenance?: EvidenceProvenance;
 }
 
 /** Persistence of evidence. Every write appends to the ledger in the same transaction. */

@@ -100,16 +100,23 @@ export async function reconcileLedger(
           });
         }
       } else {
-        const target = expected.get(key);
-        if (!target) {
-          report({
-            ...label,
-            problem: `entry ${entry.seq} changes a row no entry created`,
-          });
-          continue;
+        for (const change of table.splitChange?.(payload) ?? [payload]) {
+          const changedKey = `${table.table}\u0000${table.key(
+            change,
+            entityRef,
+          )}`;
+          const target = expected.get(changedKey);
+          if (!target) {
+            report({
+              ...label,
+              id: table.key(change, entityRef),
+              problem: `entry ${entry.seq} changes a row no entry created`,
+            });
+            continue;
+          }
+          const { id: _id, ...changed } = change;
+          Object.assign(target.record, changed);
         }
-        const { id: _id, ...changed } = payload;
-        Object.assign(target.record, changed);
       }
     }
     afterSeq = Number(page[page.length - 1].seq);

@@ -1,5 +1,5 @@
 import { findingRank } from '../evidence/findingRank';
-import { EVIDENCE_COLUMNS } from './DatabaseEvidenceStore';
+import { EVIDENCE_COLUMNS, provenancePayload } from './DatabaseEvidenceStore';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 
 type Row = Record<string, any>;
@@ -29,6 +29,11 @@ export interface LedgerTable {
   creates: string[];
   /** Entry types whose payload changes a row created before (revocations). */
   changes?: string[];
+  /**
+   * Splits a change entry that names many rows into one change per row (an `evidence-observed`
+   * entry lists every object a run saw unchanged); default: the entry changes the row its `id` names.
+   */
+  splitChange?(payload: Payload): Payload[];
   /**
    * Entry types that delete a row created before (the local portal's demo evidence pruning):
    * the row must then be gone, and the entry that created it stays in the chain.
@@ -115,6 +120,15 @@ export const LEDGER_TABLES: LedgerTable[] = [
     primaryKey: 'id',
     columns: [...EVIDENCE_COLUMNS, 'raw_format', 'finding_rank'],
     creates: ['evidence-upload'],
+    // Collected evidence seen again unchanged (issue 13): one entry per run, cluster and
+    // collector moves observed_at of every row it lists; a row's observed_at edited in the
+    // database (stale evidence kept fresh) differs from the last entry that moved it.
+    changes: ['evidence-observed'],
+    splitChange: payload =>
+      (Array.isArray(payload.ids) ? payload.ids : []).map((id: unknown) => ({
+        id: String(id),
+        observedAt: payload.observedAt,
+      })),
     removes: ['evidence-prune'],
     key: byId,
     fromRow: row => ({
@@ -136,6 +150,8 @@ export const LEDGER_TABLES: LedgerTable[] = [
       // The window the gates read is chosen by this column: a rank lowered in the database
       // would let a flood of clean uploads push a failing report out (DatabaseEvidenceStore).
       findingRank: Number(row.finding_rank),
+      provenance: provenancePayload(row),
+      observedAt: iso(row.observed_at),
     }),
     // The raw document's digest is kept in the entry but not compared on every run (the gates
     // read the summary; reading every raw document each time would cost more than the check).

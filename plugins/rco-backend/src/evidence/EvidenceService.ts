@@ -12,6 +12,7 @@ import { maskDocument } from './secrets/maskDocument';
 import { rawTextHoldsSecret, serialiseMasked } from './secrets/maskRaw';
 import { EvidenceParser } from './parsers/types';
 import { resolveSubject } from './imageIdentity';
+import { assertUploadable } from './collectedOnly';
 import { Clock, systemClock } from '../lib/clock';
 
 /** Query parameters of an upload: they describe the release the document is about. */
@@ -51,6 +52,14 @@ export class EvidenceService {
   async upload(
     options: UploadOptions,
   ): Promise<Array<{ record: EvidenceRecord; created: boolean }>> {
+    return this.store.add(await this.prepare(options));
+  }
+
+  /**
+   * The records an upload would store, parsed and masked, without storing them: collected
+   * objects (src/collectors) go through the same readers and masking as an upload of that kind.
+   */
+  async prepare(options: UploadOptions): Promise<NewEvidence[]> {
     const hint = options.kind;
     if (
       hint !== undefined &&
@@ -62,6 +71,8 @@ export class EvidenceService {
         )}`,
       );
     }
+    if (hint !== undefined)
+      assertUploadable(hint as EvidenceKind, options.source, 'The upload');
     if (options.digest !== undefined && !DIGEST.test(options.digest)) {
       throw new InputError('digest must look like sha256:<64 hex characters>');
     }
@@ -89,6 +100,7 @@ export class EvidenceService {
           hint as EvidenceKind | undefined,
           where,
         );
+        assertUploadable(parser.kind, options.source, where);
         // Readers always hand back a copy; it differs from the upload only where something was masked.
         const unchanged =
           !masks[index].masked &&
@@ -138,7 +150,7 @@ export class EvidenceService {
         };
       },
     );
-    return this.store.add(records);
+    return records;
   }
 
   private read(doc: unknown, hint: EvidenceKind | undefined, where: string) {

@@ -119,6 +119,16 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
       sha256: r.sha256,
       collectedAt: r.collectedAt.toISOString(),
       subject: r.subject,
+      // Collected evidence: where it was read, and when last seen unchanged (issue 13).
+      ...(r.provenance
+        ? {
+            provenance: {
+              ...r.provenance,
+              firstObservedAt: r.provenance.firstObservedAt.toISOString(),
+              observedAt: r.provenance.observedAt.toISOString(),
+            },
+          }
+        : {}),
       source: r.source,
       submitter: r.submitter,
       ...(IMAGE_KINDS.includes(r.kind) && !imageNamed(r)

@@ -118,6 +118,14 @@ export function documentTime(
 }
 
 /**
+ * When a record was last known to hold: an upload when it was uploaded; collected evidence when
+ * the console last saw the object unchanged (issue 13: an unchanged object adds no row, its
+ * observation moves). A deleted object is no longer seen, so its evidence goes stale.
+ */
+export const observedAt = (record: EvidenceRecord): Date =>
+  record.provenance?.observedAt ?? record.collectedAt;
+
+/**
  * The records still within the gate's maximum age (all of them when it has none), newest first.
  * An image or a commit does not change: reports about it that disagree within that age all
  * stand, so the rules take the worst of them rather than the newest.
@@ -130,7 +138,7 @@ export function inAge(
   const limit = Duration.fromISO(ctx.maxAge).toMillis();
   if (!Number.isFinite(limit)) return records;
   return records.filter(
-    (r, i) => i === 0 || ctx.now.getTime() - r.collectedAt.getTime() <= limit,
+    (r, i) => i === 0 || ctx.now.getTime() - observedAt(r).getTime() <= limit,
   );
 }
 

@@ -10,6 +10,7 @@ import { EvidenceRecord } from '../database/EvidenceStore';
 import { duration, shortDigest, summaryOf } from './helpers';
 import { SignoffRole, isSignoffGate, sameActor } from './fourEyes';
 import { PRODUCERS, UploadTarget, uploadCommand } from './uploadCommands';
+import { monitoringSteps } from './monitoringSteps';
 
 /** What the next steps of a release's gates are worked out from. */
 export interface NextStepContext extends UploadTarget {
@@ -40,7 +41,7 @@ const SLOTS: Record<GateId, EvidenceKind[][]> = {
   'image-scanning': [['trivy', 'grype'], ['cosign'], ['cyclonedx', 'spdx']],
   'progressive-delivery': [['argo-rollout'], ['argo-analysis-template']],
   'policy-enforcement': [['policy-report', 'gatekeeper-constraint']],
-  'monitoring-alerting': [['prometheus-rule']],
+  'monitoring-alerting': [['prometheus-rule', 'alerting-state']],
   'documentation-completeness': [],
   'rto-rpo-verification': [['velero-backup'], ['velero-restore']],
   'dpo-signoff': [],
@@ -115,7 +116,9 @@ function slotsToUpload(gate: GateResult, ctx: NextStepContext) {
     gate.evidence.some(
       e =>
         kinds.includes(e.kind as EvidenceKind) &&
-        ctx.now.getTime() - Date.parse(e.collectedAt) >= limit,
+        ctx.now.getTime() -
+          Date.parse(e.provenance?.observedAt ?? e.collectedAt) >=
+          limit,
     ),
   );
   // A document's own time (a backup's completion) can age out before its upload: then all.
@@ -342,6 +345,9 @@ export function nextSteps(
       action: 'fix',
       text: "Publish a valid runbook (it declares RTO and RPO) where the entity's rco.helix.dev/runbook annotation points, then refresh it",
     });
+  else if (monitoringSteps(gate, ctx.release.environment))
+    // The monitoring stack is read by the console: the fix is there, nothing to upload.
+    steps.push(...monitoringSteps(gate, ctx.release.environment)!);
   else if (id === 'image-scanning' && !ctx.release.digest)
     steps.push({
       action: 'fix',

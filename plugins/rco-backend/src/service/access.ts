@@ -10,6 +10,7 @@ import {
   Permission,
 } from '@backstage/plugin-permission-common';
 import {
+  rcoCollectionRefreshPermission,
   rcoDeployPermission,
   rcoOperationControlPermission,
   rcoOverrideCreatePermission,
@@ -395,6 +396,38 @@ export class Access {
       breakGlass,
       breakGlassMaxDuration: this.config.breakGlassMaxDuration.toISO()!,
     };
+  }
+
+  /**
+   * An on-demand collection of an entity's evidence (issue 13): owners through the policy; a CI
+   * token configured for the entity too (collection only reads what the cluster says, and a
+   * pipeline that just deployed may want it read now). Anyone else: 403.
+   */
+  async assertCanRefreshCollection(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ) {
+    const entityRef = stringifyEntityRef(entity);
+    if (isService(credentials)) {
+      if (!this.serviceReaches(credentials, entityRef)) {
+        throw new NotAllowedError(
+          `Service ${credentials.principal.subject} may not refresh the collection of ${entityRef}`,
+        );
+      }
+      return `service:${credentials.principal.subject}`;
+    }
+    if (!isUser(credentials)) {
+      throw new NotAllowedError(
+        'Refreshing a collection needs a user or a configured CI token',
+      );
+    }
+    await this.authorize(
+      credentials,
+      rcoCollectionRefreshPermission,
+      `Only owners of ${entityRef} may refresh its collected evidence`,
+      entityRef,
+    );
+    return credentials.principal.userEntityRef;
   }
 
   async assertOwner(entity: Entity, credentials: BackstageCredentials) {

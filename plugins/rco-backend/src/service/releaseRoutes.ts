@@ -73,6 +73,14 @@ export interface ReleaseRouteOptions {
 export const evidenceView = (record: EvidenceRecord, created?: boolean) => ({
   ...record,
   collectedAt: record.collectedAt.toISOString(),
+  // Collected evidence (issue 13): where it was read, and when last seen unchanged.
+  provenance: record.provenance
+    ? {
+        ...record.provenance,
+        firstObservedAt: record.provenance.firstObservedAt.toISOString(),
+        observedAt: record.provenance.observedAt.toISOString(),
+      }
+    : undefined,
   summary: record.summary as any,
   ...(created === undefined ? {} : { created }),
 });

@@ -26,6 +26,8 @@ import { sameEntityRef } from '../lib/entityRefs';
 import { handleBodyParserError } from './bodyParserErrors';
 import { DemoSide, registerDemoRoutes } from './demo/demoRoutes';
 import { ReleaseSignals } from './releaseSignals';
+import { registerCollectionRoutes } from './collectionRoutes';
+import { CollectionService } from '../collectors/CollectionService';
 
 /** Ref equality that treats an unparsable ref as naming nothing (the catalog says 404 too). */
 const safeSame = (a: string, b: Parameters<typeof sameEntityRef>[1]) => {
@@ -79,6 +81,8 @@ export interface RouterOptions
   releaseSignals?: ReleaseSignals;
   /** The local portal's demo clock and evidence keeper (rco.demoEvidence only). */
   demo?: DemoSide;
+  /** Evidence collection (issue 13); absent in tests of other routes. */
+  collection?: CollectionService;
 }
 
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
@@ -239,6 +243,15 @@ export async function createRouter(options: RouterOptions) {
   };
   registerReleaseRoutes(router, releaseOptions);
   registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });
+  if (options.collection) {
+    registerCollectionRoutes(router, {
+      collection: options.collection,
+      access: options.access,
+      httpAuth,
+      auditor,
+      loadEntity,
+    });
+  }
   if (options.operations) {
     registerOperationRoutes(router, {
       ...options.operations,

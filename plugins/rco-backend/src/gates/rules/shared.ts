@@ -1,5 +1,6 @@
 import { EvidenceRecord } from '../../database/EvidenceStore';
 import { RuleOutcome, GateContext } from '../types';
+import { observedAt } from '../helpers';
 
 /** What every gate rule is: a pure judgement of the context. */
 export type Rule = (ctx: GateContext) => RuleOutcome;
@@ -14,7 +15,7 @@ export const missing = (
 });
 
 export const fresh = (used: EvidenceRecord[]) =>
-  used.map(r => ({ what: r.kind, at: r.collectedAt }));
+  used.map(r => ({ what: r.kind, at: observedAt(r) }));
 
 /** Metric names and queries that measure latency or errors (canary analysis, SLO alerts). */
 export const LATENCY = /latenc|duration|p9[059]|response.?time/i;

@@ -1,0 +1,308 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { ConflictError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CollectionStatusResponse,
+  RUNBOOK_ANNOTATION,
+} from '@helix-portal/plugin-rco-common';
+import {
+  CollectionHealth,
+  CollectionPlace,
+  EvidenceCollector,
+} from '@helix-portal/plugin-rco-node';
+import { CollectionHealthStore } from '../database/CollectionHealthStore';
+import { Clock } from '../lib/clock';
+import { acceptObjects } from './accept';
+import { CollectionWriter, WriteReport } from './CollectionWriter';
+import { CollectionPlaces } from './places';
+import { redactError } from './redact';
+import { healthView } from './healthView';
+
+/** Every 5 minutes, one replica at a time; a run may take 3 minutes. */
+export const DEFAULT_COLLECTION_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+  {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 3 },
+    initialDelay: { seconds: 30 },
+  };
+
+/** What one run did, summed over its collectors (the benchmark prints it). */
+export interface RunReport {
+  places: number;
+  objects: number;
+  dropped: number;
+  created: number;
+  observed: number;
+  ledgerEntries: number;
+  healthRows: number;
+  failures: number;
+}
+
+/**
+ * Runs the registered collectors over the places of the governed entities, stores what they
+ * found (CollectionWriter) and how they fared (collection health), and tells the release cache
+ * about entities whose evidence changed. A collector that throws or overruns the run's timeout
+ * only shows as failing health: nothing it returned is stored, nothing else changes.
+ */
+export class CollectionService {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly o: {
+      collectors: EvidenceCollector[];
+      places: CollectionPlaces;
+      writer: CollectionWriter;
+      health: CollectionHealthStore;
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+      clock: Clock;
+      /** Longest time a collector may take in one run (rco.collection.timeout). */
+      timeoutMs: number;
+      /** The release cache: told about entities whose evidence changed or was seen again. */
+      releases: { invalidate(entityRef: string, what?: 'evidence'): void };
+      /** Secrets a collector's error could echo (the clusters' tokens): never shown. */
+      secrets: string[];
+    },
+  ) {}
+
+  get configured() {
+    return this.o.collectors.length > 0;
+  }
+
+  /** On the scheduler, one replica at a time (scope global). */
+  async schedule(
+    scheduler: SchedulerService,
+    schedule: SchedulerServiceTaskScheduleDefinition = DEFAULT_COLLECTION_SCHEDULE,
+  ) {
+    if (!this.configured) return;
+    await scheduler.scheduleTask({
+      id: 'rco-evidence-collection',
+      scope: 'global',
+      ...schedule,
+      fn: async signal => {
+        const report = await this.runAll(signal);
+        this.o.logger.info(
+          `Evidence collection: ${report.objects} objects at ${report.places} places; ${report.created} new rows, ${report.observed} observations moved, ${report.ledgerEntries} ledger entries, ${report.failures} failures`,
+        );
+      },
+    });
+  }
+
+  /** Every governed entity (a runbook annotation, as the portfolio) at every place. */
+  async runAll(signal?: AbortSignal): Promise<RunReport> {
+    const { items } = await this.o.catalog.getEntities(
+      {
+        filter: {
+          [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+        },
+      },
+      { credentials: await this.o.auth.getOwnServiceCredentials() },
+    );
+    const places: CollectionPlace[] = [];
+    for (const entity of items) places.push(...(await this.o.places.of(entity)));
+    return this.run(places, false, signal);
+  }
+
+  /**
+   * An owner's refresh: the collectors for this entity's places only. One at a time per entity
+   * (a second while one runs is refused with 409: the page shows the running one's outcome).
+   */
+  async refresh(entity: Entity): Promise<RunReport> {
+    if (!this.configured) {
+      throw new ConflictError(
+        'No evidence collector is configured in this portal',
+      );
+    }
+    const entityRef = stringifyEntityRef(entity).toLowerCase();
+    if (this.inFlight.has(entityRef)) {
+      throw new ConflictError(
+        `A collection for ${entityRef} is running already; its outcome shows when it ends`,
+      );
+    }
+    const run = this.o.places.of(entity).then(p => this.run(p, true));
+    this.inFlight.set(entityRef, run);
+    try {
+      return await run;
+    } finally {
+      this.inFlight.delete(entityRef);
+    }
+  }
+
+  async status(
+    entity: Entity,
+    canRefresh: boolean,
+  ): Promise<CollectionStatusResponse> {
+    const places = await this.o.places.of(entity);
+    const environments = [...new Set(places.map(p => p.environment))];
+    const rows = await this.o.health.list(environments);
+    return {
+      configured: this.configured,
+      canRefresh: canRefresh && this.configured && places.length > 0,
+      health: healthView(
+        stringifyEntityRef(entity),
+        this.o.collectors.map(c => c.id),
+        environments,
+        rows,
+      ),
+    };
+  }
+
+  private async run(
+    places: CollectionPlace[],
+    partial: boolean,
+    signal?: AbortSignal,
+  ): Promise<RunReport> {
+    const report: RunReport = {
+      places: places.length,
+      objects: 0,
+      dropped: 0,
+      created: 0,
+      observed: 0,
+      ledgerEntries: 0,
+      healthRows: 0,
+      failures: 0,
+    };
+    if (!places.length) return report;
+    // Collectors run side by side: a slow one must not eat the others' time.
+    const outcomes = await Promise.all(
+      this.o.collectors.map(c => this.collectOne(c, places, signal)),
+    );
+    const at = this.o.clock.now();
+    for (const { collector, result, error } of outcomes) {
+      let health: CollectionHealth[];
+      let written: WriteReport | undefined;
+      if (error || !result) {
+        report.failures++;
+        health = [
+          {
+            collector: collector.id,
+            cluster: '*',
+            kind: '*',
+            environments: [...new Set(places.map(p => p.environment))],
+            ok: false,
+            error: error ?? 'returned nothing',
+          },
+        ];
+      } else {
+        const objects = Array.isArray(result.objects) ? result.objects : [];
+        health = Array.isArray(result.health) ? result.health : [];
+        const { accepted, dropped } = acceptObjects(
+          collector,
+          places,
+          objects,
+          health,
+        );
+        for (const why of dropped.slice(0, 20))
+          this.o.logger.warn(`Collector ${collector.id} object dropped: ${why}`);
+        report.objects += accepted.length;
+        report.dropped += dropped.length;
+        written = await this.o.writer.write(collector, accepted, at);
+        report.created += written.created;
+        report.observed += written.observed;
+        report.ledgerEntries += written.ledgerEntries;
+        for (const ref of written.changedEntities)
+          this.o.releases.invalidate(ref, 'evidence');
+        for (const ref of written.refreshedEntities)
+          this.o.releases.invalidate(ref);
+        health = withEntityCounts(health, accepted, places);
+      }
+      report.healthRows += await this.o.health.record(
+        health.flatMap(h =>
+          (h.environments ?? []).map(environment => ({
+            collector: collector.id,
+            cluster: String(h.cluster ?? '*'),
+            kind: String(h.kind ?? '*'),
+            environment,
+            at,
+            ok: !!h.ok,
+            error: h.ok
+              ? undefined
+              : redactError(h.error ?? 'failed', this.o.secrets),
+            objects: h.objects,
+            entityObjects: (h as Counted).entityObjects?.[environment],
+            partial,
+          })),
+        ),
+      );
+    }
+    return report;
+  }
+
+  /** One collector's run, bounded by the timeout; its error in words, never thrown. */
+  private async collectOne(
+    collector: EvidenceCollector,
+    places: CollectionPlace[],
+    outer?: AbortSignal,
+  ) {
+    const controller = new AbortController();
+    const seconds = Math.round(this.o.timeoutMs / 1000);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`did not finish within ${seconds} s`));
+      }, this.o.timeoutMs);
+    });
+    const onAbort = () => controller.abort();
+    outer?.addEventListener('abort', onAbort);
+    try {
+      const result = await Promise.race([
+        collector.collect({
+          places,
+          signal: controller.signal,
+          logger: this.o.logger.child({ collector: collector.id }),
+        }),
+        timedOut,
+      ]);
+      return { collector, result, error: undefined };
+    } catch (e) {
+      const message = redactError(
+        (e as Error)?.message ?? String(e),
+        this.o.secrets,
+      );
+      this.o.logger.warn(`Collector ${collector.id} failed: ${message}`);
+      return { collector, result: undefined, error: message };
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+type Counted = CollectionHealth & {
+  entityObjects?: Record<string, Record<string, number>>;
+};
+
+/** Each ok outcome with the objects of each entity, per environment, that it covered. */
+function withEntityCounts(
+  health: CollectionHealth[],
+  accepted: ReturnType<typeof acceptObjects>['accepted'],
+  places: CollectionPlace[],
+): Counted[] {
+  return health.map(h => {
+    if (!h.ok) return h;
+    const counts: Record<string, Record<string, number>> = {};
+    // Every entity of the run's places counts, with 0 when none of its objects were found.
+    for (const place of places) {
+      if (!(h.environments ?? []).includes(place.environment)) continue;
+      (counts[place.environment] ??= {})[place.entityRef.toLowerCase()] = 0;
+    }
+    for (const { object, place } of accepted) {
+      const p = object.provenance;
+      if (p.cluster !== h.cluster || p.kind.toLowerCase() !== h.kind.toLowerCase())
+        continue;
+      const env = (counts[place.environment] ??= {});
+      const ref = place.entityRef.toLowerCase();
+      env[ref] = (env[ref] ?? 0) + 1;
+    }
+    return { ...h, entityObjects: counts };
+  });
+}

@@ -1,0 +1,114 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { reportObject } from '../__testUtils__/fakeCollector';
+import { DatabaseCollectedEvidenceStore } from '../database/CollectedEvidenceStore';
+import { DatabaseEvidenceStore } from '../database/DatabaseEvidenceStore';
+import { Ledger } from '../database/Ledger';
+import { reconcileLedger } from '../database/LedgerReconciler';
+import { EvidenceService } from '../evidence/EvidenceService';
+import { builtinParsers } from '../evidence/parsers';
+import { CollectionWriter } from './CollectionWriter';
+
+const databases = createTestDatabases();
+jest.setTimeout(60_000);
+
+const migrations = resolvePackagePath(
+  '@helix-portal/plugin-rco-backend',
+  'migrations',
+);
+const RCO = 'component:default/rco';
+const place = {
+  entityRef: RCO,
+  name: 'rco',
+  entityNamespace: 'default',
+  environment: 'staging',
+  namespace: 'default',
+};
+const collector = { id: 'fake', source: 'cluster' as const };
+const at = (minutes: number) => new Date(Date.UTC(2026, 10, 1, 0, minutes));
+
+async function setup(databaseId: any) {
+  const knex = await databases.init(databaseId);
+  await knex.migrate.latest({ directory: migrations });
+  const ledger = new Ledger(knex);
+  const evidenceStore = new DatabaseEvidenceStore(knex, ledger);
+  const writer = new CollectionWriter({
+    evidenceService: new EvidenceService(evidenceStore, builtinParsers),
+    evidenceStore,
+    collected: new DatabaseCollectedEvidenceStore(knex, ledger),
+    logger: mockServices.logger.mock(),
+  });
+  const write = (versions: Array<[string, string]>, when: Date) =>
+    writer.write(
+      collector,
+      versions.map(([uid, resourceVersion]) => ({
+        place,
+        object: reportObject(place, `report-${uid}`, { uid, resourceVersion }),
+      })),
+      when,
+    );
+  return { knex, evidenceStore, write };
+}
+
+describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
+  it('stores a new object once; unchanged it only moves observed_at (one ledger entry), changed it adds a row, gone it stays', async () => {
+    const { knex, evidenceStore, write } = await setup(id);
+    const first = await write(
+      [
+        ['a', '1'],
+        ['b', '1'],
+      ],
+      at(0),
+    );
+    expect(first).toMatchObject({ created: 2, observed: 0, ledgerEntries: 2 });
+    const unchanged = await write(
+      [
+        ['a', '1'],
+        ['b', '1'],
+      ],
+      at(5),
+    );
+    expect(unchanged).toMatchObject({ created: 0, observed: 2, ledgerEntries: 1 });
+    const [{ n }] = await knex('rco_evidence').count({ n: '*' });
+    expect(Number(n)).toBe(2);
+    const observed = await knex('rco_ledger').where({
+      entry_type: 'evidence-observed',
+    });
+    expect(observed).toHaveLength(1);
+    expect(JSON.parse(observed[0].payload)).toMatchObject({
+      collector: 'fake',
+      cluster: 'own-context',
+      observedAt: at(5).toISOString(),
+    });
+
+    // a changed (resourceVersion 2), b deleted from the cluster.
+    const changed = await write([['a', '2']], at(10));
+    expect(changed).toMatchObject({ created: 1, observed: 0 });
+    const records = await evidenceStore.list(RCO);
+    expect(records).toHaveLength(3);
+    const [newest] = records;
+    expect(newest.provenance).toMatchObject({
+      collector: 'fake',
+      uid: 'a',
+      resourceVersion: '2',
+      kind: 'PolicyReport',
+    });
+    expect(newest.source).toBe('cluster');
+    expect(newest.submitter).toBe('collector:fake');
+    expect(newest.provenance!.firstObservedAt).toEqual(at(10));
+    const b = records.find(r => r.provenance?.uid === 'b')!;
+    expect(b.provenance!.observedAt).toEqual(at(5));
+    expect(b.collectedAt).toEqual(at(0));
+    expect(await reconcileLedger(knex)).toMatchObject({ problems: [] });
+  });
+
+  it('never moves an observation back (a slower replica writing an older run)', async () => {
+    const { knex, write } = await setup(id);
+    await write([['a', '1']], at(0));
+    await write([['a', '1']], at(10));
+    const late = await write([['a', '1']], at(5));
+    expect(late).toMatchObject({ observed: 0, ledgerEntries: 0 });
+    expect(await reconcileLedger(knex)).toMatchObject({ problems: [] });
+  });
+});
