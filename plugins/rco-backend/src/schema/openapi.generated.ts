@@ -464,6 +464,10 @@ export const spec = {
           },
           "created": {
             "type": "boolean"
+          },
+          "provenance": {
+            "type": "object",
+            "description": "Collected evidence only - where the console read it and when it last saw it unchanged"
           }
         }
       },
@@ -792,6 +796,114 @@ export const spec = {
           },
           "revokedAt": {
             "type": "string"
+          }
+        }
+      },
+      "CollectionHealth": {
+        "type": "object",
+        "required": [
+          "collector",
+          "cluster",
+          "kind",
+          "environments",
+          "state"
+        ],
+        "properties": {
+          "collector": {
+            "type": "string"
+          },
+          "cluster": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string"
+          },
+          "environments": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "ok",
+              "failing",
+              "never"
+            ]
+          },
+          "lastAttemptAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastSuccessAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "error": {
+            "type": "string"
+          },
+          "objects": {
+            "type": "integer"
+          },
+          "simulated": {
+            "type": "boolean"
+          }
+        }
+      },
+      "CollectionStatus": {
+        "type": "object",
+        "required": [
+          "configured",
+          "health",
+          "canRefresh"
+        ],
+        "properties": {
+          "configured": {
+            "type": "boolean"
+          },
+          "health": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CollectionHealth"
+            }
+          },
+          "canRefresh": {
+            "type": "boolean"
+          },
+          "nextRunAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "run": {
+            "type": "object",
+            "description": "What the refresh wrote (POST only)",
+            "properties": {
+              "places": {
+                "type": "integer"
+              },
+              "objects": {
+                "type": "integer"
+              },
+              "dropped": {
+                "type": "integer"
+              },
+              "created": {
+                "type": "integer"
+              },
+              "observed": {
+                "type": "integer"
+              },
+              "ledgerEntries": {
+                "type": "integer"
+              },
+              "healthRows": {
+                "type": "integer"
+              },
+              "failures": {
+                "type": "integer"
+              }
+            }
           }
         }
       },
@@ -2915,6 +3027,76 @@ export const spec = {
             "description": "Steered"
           },
           "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/collection": {
+      "get": {
+        "operationId": "GetCollectionStatus",
+        "description": "How the console's evidence collectors fare with this entity's clusters and monitoring (issue 13).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Collection health per collector, cluster and kind",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CollectionStatus"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/collection/refresh": {
+      "post": {
+        "operationId": "RefreshCollection",
+        "description": "Owners only - collect this entity's evidence now (one refresh per entity at a time).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The collection status after the refresh, with what it wrote",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CollectionStatus"
+                }
+              }
+            }
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
             "$ref": "#/components/responses/ErrorResponse"
           }
         }
