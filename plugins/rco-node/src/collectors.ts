@@ -86,6 +86,11 @@ export interface CollectionHealth {
   error?: string;
   /** Objects seen (when ok). */
   objects?: number;
+  /**
+   * Something people should know although the outcome is ok, in words: a kind the cluster does
+   * not serve, or objects matched by more than one entity's selector and so attributed to none.
+   */
+  note?: string;
 }
 
 /**

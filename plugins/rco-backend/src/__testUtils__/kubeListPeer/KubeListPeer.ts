@@ -1,0 +1,152 @@
+/**
+ * A Kubernetes API peer for the collector's tests: the local portal's simulated cluster
+ * (src/service/demo/simulatedCluster: objects, discovery, list semantics, Status bodies) over
+ * real HTTP on 127.0.0.1, plus the faults a real cluster shows: a bearer token (401), a 403 for
+ * chosen resources, groups it does not serve, delays, continue tokens expiring mid-list (410
+ * Expired) and being down (connection refused on its port).
+ */
+import {
+  ApiAnswer,
+  Obj,
+  parseResourcePath,
+  serveSimulatedCluster,
+  SimulatedCluster,
+  SimulatedClusterServer,
+  statusBody,
+} from '../../service/demo/simulatedCluster';
+import { answer } from '../../service/demo/simulatedCluster/routes';
+
+export interface PeerRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+}
+
+export const PEER_SERVICE_ACCOUNT = 'system:serviceaccount:rco:rco-backend';
+
+export class KubeListPeer {
+  url = '';
+  readonly cluster: SimulatedCluster;
+  /** Every authenticated request, in order (the token is never recorded). */
+  readonly requests: PeerRequest[] = [];
+  /** Resources (plural names) answered with 403 Forbidden. */
+  readonly forbidden = new Set<string>();
+  /** Groups the cluster does not serve (absent from discovery, 404 below). */
+  readonly unserved = new Set<string>();
+  /** Milliseconds to wait before answering each request. */
+  delayMs = 0;
+  /**
+   * Expires the continue tokens (as an etcd compaction does) after `afterPages` continued pages
+   * were served, `times` times over (Infinity: every list).
+   */
+  expireContinue?: { afterPages: number; times: number };
+  private continuedPages = 0;
+  private server?: SimulatedClusterServer;
+  private port = 0;
+  private clock = Date.now();
+
+  private constructor(private readonly token: string) {
+    this.cluster = new SimulatedCluster({ now: () => this.clock });
+  }
+
+  static async start(options: { token: string; objects?: Obj[] }) {
+    const peer = new KubeListPeer(options.token);
+    for (const o of options.objects ?? []) peer.cluster.put(o);
+    await peer.listen();
+    return peer;
+  }
+
+  /** Moves the peer's clock (continue tokens live five minutes). */
+  advance(ms: number) {
+    this.clock += ms;
+  }
+
+  private async listen() {
+    this.server = await serveSimulatedCluster(this.cluster, {
+      token: this.token,
+      port: this.port,
+      intercept: req => this.intercept(req.method, req.url),
+    });
+    this.url = this.server.url;
+    this.port = Number(new URL(this.url).port);
+  }
+
+  /** Stops answering: the port refuses connections until {@link up}. */
+  async down() {
+    await this.server?.close();
+    this.server = undefined;
+  }
+
+  /** Serves again on the same port. */
+  async up() {
+    if (!this.server) await this.listen();
+  }
+
+  async close() {
+    await this.down();
+  }
+
+  private async intercept(
+    method: string,
+    url: URL,
+  ): Promise<ApiAnswer | undefined> {
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+    });
+    if (this.delayMs) await new Promise(r => setTimeout(r, this.delayMs));
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (url.pathname === '/apis' && this.unserved.size) {
+      const list = answer(this.cluster, method, url).body as any;
+      list.groups = list.groups.filter((g: any) => !this.unserved.has(g.name));
+      return { status: 200, body: list };
+    }
+    if (parts[0] === 'apis' && this.unserved.has(parts[1])) {
+      return {
+        status: 404,
+        body: statusBody(
+          404,
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      };
+    }
+    const parsed = parseResourcePath(this.cluster, url.pathname);
+    if (!parsed || parsed === 'discovery') return undefined;
+    const { resource, namespace } = parsed;
+    if (this.forbidden.has(resource.resource)) {
+      const where = namespace
+        ? `in the namespace "${namespace}"`
+        : 'at the cluster scope';
+      const verb = parsed.name ? 'get' : 'list';
+      return {
+        status: 403,
+        body: statusBody(
+          403,
+          'Forbidden',
+          `${resource.resource}${
+            resource.group ? `.${resource.group}` : ''
+          } is forbidden: User "${PEER_SERVICE_ACCOUNT}" cannot ${verb} resource "${
+            resource.resource
+          }" in API group "${resource.group}" ${where}`,
+          { group: resource.group, kind: resource.resource },
+        ),
+      };
+    }
+    const expiry = this.expireContinue;
+    if (url.searchParams.get('continue') && expiry && expiry.times > 0) {
+      if (this.continuedPages++ >= expiry.afterPages) {
+        this.continuedPages = 0;
+        expiry.times--;
+        this.cluster.compact();
+      }
+    }
+    return undefined;
+  }
+
+  /** The list requests of one resource (plural name). */
+  lists(resource: string): PeerRequest[] {
+    return this.requests.filter(r => r.path.endsWith(`/${resource}`));
+  }
+}

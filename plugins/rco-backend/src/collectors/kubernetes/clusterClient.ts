@@ -1,0 +1,280 @@
+/**
+ * Reads one cluster for the collector through `@kubernetes/client-node`: discovery of the groups
+ * and resources it serves, and paginated lists (`limit`/`continue`, starting over on 410 Gone).
+ * Every failure becomes a `ClusterReadError` in words that names the cluster and never carries
+ * the token (the client library's own messages quote bodies and headers, so they are not reused).
+ */
+import {
+  ApiException,
+  ApisApi,
+  CustomObjectsApi,
+  KubeConfig,
+  Observable,
+} from '@kubernetes/client-node';
+import type { DeployCluster } from '@helix-portal/plugin-rco-node';
+import { kubeConfigFromCluster } from '../../drivers/argoRollouts/rolloutsClient';
+import { compareVersionsNewestFirst } from './kinds';
+
+/** Why a read failed; `scope` says whether the whole cluster is out or only this resource. */
+export class ClusterReadError extends Error {
+  constructor(
+    message: string,
+    readonly scope: 'cluster' | 'resource',
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'ClusterReadError';
+  }
+}
+
+/** One served resource, as discovery lists it. */
+export interface ServedResource {
+  group: string;
+  version: string;
+  /** Plural name, as in the URL. */
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+  };
+  [k: string]: unknown;
+}
+
+/** How many times a list starts over after its continue token expired (410 Gone). */
+export const MAX_LIST_RESTARTS = 2;
+
+function statusMessage(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body.trim() ? body.trim().slice(0, 300) : undefined;
+    }
+  }
+  const message = (parsed as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message.slice(0, 300) : undefined;
+}
+
+const REASONS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function transportReason(e: unknown): string {
+  const err = e as { code?: string; errno?: string; message?: string };
+  const code = err?.code ?? err?.errno;
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ENOTFOUND: 'host not found',
+    EHOSTUNREACH: 'host unreachable',
+    ETIMEDOUT: 'connection timed out',
+    CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is not trusted',
+    SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not trusted',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted',
+  };
+  if (code && known[code]) return known[code];
+  return code ?? (err?.message ? err.message.slice(0, 200) : String(e));
+}
+
+export class ClusterClient {
+  private readonly custom: CustomObjectsApi;
+  private readonly apis: ApisApi;
+  readonly name: string;
+  readonly server: string;
+  private readonly secret?: string;
+
+  constructor(
+    cluster: DeployCluster,
+    private readonly signal: AbortSignal,
+    private readonly timeoutMs: number,
+    kc: KubeConfig = kubeConfigFromCluster(cluster),
+  ) {
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.apis = kc.makeApiClient(ApisApi);
+    this.name = cluster.name;
+    this.server = kc.getCurrentCluster()?.server ?? cluster.url;
+    this.secret = cluster.serviceAccountToken;
+  }
+
+  /**
+   * Every request carries the run's signal (the per-cluster timeout aborts it). The object-style
+   * API hands options to the observable layer, so the middleware answers with Observables.
+   */
+  private get options(): any {
+    const signal = this.signal;
+    return {
+      middleware: [
+        {
+          pre: (ctx: any) => {
+            ctx.setSignal(signal);
+            return new Observable(Promise.resolve(ctx));
+          },
+          post: (ctx: any) => new Observable(Promise.resolve(ctx)),
+        },
+      ],
+      middlewareMergeStrategy: 'append',
+    };
+  }
+
+  private describe(what: string, e: unknown): ClusterReadError {
+    let message: string;
+    let scope: 'cluster' | 'resource' = 'cluster';
+    let code: number | undefined;
+    if (this.signal.aborted) {
+      const timedOut =
+        (this.signal.reason as Error | undefined)?.name === 'TimeoutError';
+      message = timedOut
+        ? `${this.server} did not answer ${what} within ${Math.round(
+            this.timeoutMs / 1000,
+          )} s (the collector's timeout per cluster)`
+        : `reading ${what} from ${this.server} was cancelled: the collection run ended`;
+    } else if (e instanceof ApiException) {
+      code = e.code;
+      const detail = statusMessage(e.body);
+      const answer = `${code}${REASONS[code] ? ` ${REASONS[code]}` : ''}`;
+      if (code === 401) {
+        message = `the cluster answered 401 Unauthorized for ${what}: the service account token was refused (check serviceAccountToken of cluster "${this.name}" in the kubernetes configuration)`;
+      } else {
+        // A refusal or error about one resource leaves the cluster's other resources readable.
+        scope = 'resource';
+        message = `the cluster answered ${answer} for ${what}${
+          detail ? `: ${detail}` : ''
+        }`;
+      }
+    } else {
+      message = `could not reach ${this.server} for ${what}: ${transportReason(
+        e,
+      )}`;
+    }
+    if (this.secret) message = message.split(this.secret).join('[redacted]');
+    return new ClusterReadError(message, scope, code);
+  }
+
+  /**
+   * What the cluster serves of the given groups: for each group its newest served version
+   * first, then older ones for resources the newest does not have.
+   */
+  async discover(groups: string[]): Promise<ServedResource[]> {
+    let list;
+    try {
+      list = await this.apis.getAPIVersions({}, this.options);
+    } catch (e) {
+      const err = this.describe('the API group list (/apis)', e);
+      // Without discovery nothing can be read.
+      throw new ClusterReadError(err.message, 'cluster', err.statusCode);
+    }
+    const out: ServedResource[] = [];
+    for (const g of list.groups ?? []) {
+      if (!groups.includes(g.name)) continue;
+      const versions = (g.versions ?? [])
+        .map(v => v.version)
+        .sort(compareVersionsNewestFirst);
+      const seen = new Set<string>();
+      for (const version of versions) {
+        let resources;
+        try {
+          resources = await this.custom.getAPIResources(
+            { group: g.name, version },
+            this.options,
+          );
+        } catch (e) {
+          const err = this.describe(`/apis/${g.name}/${version}`, e);
+          if (err.scope === 'cluster') throw err;
+          // One group version that cannot be discovered is like a resource that cannot be read.
+          throw new ClusterReadError(err.message, 'resource', err.statusCode);
+        }
+        for (const r of resources.resources ?? []) {
+          // Subresources (`backups/status`) are not lists.
+          if (r.name.includes('/') || seen.has(r.name)) continue;
+          if (!(r.verbs ?? []).includes('list')) continue;
+          seen.add(r.name);
+          out.push({
+            group: g.name,
+            version,
+            resource: r.name,
+            kind: r.kind,
+            namespaced: r.namespaced,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every object of a resource (in a namespace, or cluster-wide), page by page. An expired
+   * continue token (410 Gone) starts the list over: pages of two different snapshots are never
+   * mixed. Objects come back with `kind` and `apiVersion` set (built-in lists omit them).
+   */
+  async list(
+    r: ServedResource,
+    namespace: string | undefined,
+    pageSize: number,
+  ): Promise<KubeObject[]> {
+    const where = namespace ? ` in namespace ${namespace}` : '';
+    const what = `${r.resource}${r.group ? `.${r.group}` : ''}${where}`;
+    for (let attempt = 0; ; attempt++) {
+      const items: KubeObject[] = [];
+      let token: string | undefined;
+      let expired = false;
+      do {
+        let page: { items?: KubeObject[]; metadata?: { continue?: string } };
+        try {
+          const base = {
+            group: r.group,
+            version: r.version,
+            plural: r.resource,
+            limit: pageSize,
+            _continue: token,
+          };
+          page = namespace
+            ? await this.custom.listNamespacedCustomObject(
+                { ...base, namespace },
+                this.options,
+              )
+            : await this.custom.listClusterCustomObject(base, this.options);
+        } catch (e) {
+          if (e instanceof ApiException && e.code === 410 && token) {
+            expired = true;
+            break;
+          }
+          throw this.describe(what, e);
+        }
+        for (const item of page.items ?? []) {
+          items.push({
+            ...item,
+            apiVersion: item.apiVersion ?? `${r.group}/${r.version}`,
+            kind: item.kind ?? r.kind,
+          });
+        }
+        token = page.metadata?.continue || undefined;
+      } while (token);
+      if (!expired) return items;
+      if (attempt >= MAX_LIST_RESTARTS) {
+        throw new ClusterReadError(
+          `the list of ${what} kept expiring (410 Gone: continue token expired) while it was read; started over ${MAX_LIST_RESTARTS} times (fewer objects per page, pageSize, would read it faster)`,
+          'resource',
+          410,
+        );
+      }
+    }
+  }
+}
