@@ -243,12 +243,15 @@ export class CollectionService {
     outer?: AbortSignal,
   ) {
     const controller = new AbortController();
-    const seconds = Math.round(this.o.timeoutMs / 1000);
+    const limit =
+      this.o.timeoutMs < 1000
+        ? `${this.o.timeoutMs} ms`
+        : `${Math.round(this.o.timeoutMs / 1000)} s`;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new Error(`did not finish within ${seconds} s`));
+        reject(new Error(`did not finish within ${limit} (rco.collection.timeout)`));
       }, this.o.timeoutMs);
     });
     const onAbort = () => controller.abort();
