@@ -30,6 +30,7 @@ export const EVIDENCE_KINDS = [
   'vault-attestation',
   'rollback-dry-run',
   'naming-report',
+  'alerting-state',
 ] as const;
 
 /** @public */
@@ -235,6 +236,42 @@ export interface PrometheusRuleSummary {
 }
 
 /**
+ * What the monitoring stack itself runs for a service in one environment (issue 13): the alerting
+ * rules Prometheus has loaded for it (selected by its labels), their health, whether they fire,
+ * and the receivers Alertmanager's routing tree sends each to. Only the console's prometheus
+ * collector produces it (an upload of this kind is refused).
+ *
+ * @public
+ */
+export interface AlertingStateSummary {
+  type: 'alerting-state';
+  /** The configured name of the Prometheus/Alertmanager pair read. */
+  endpoint: string;
+  /** The rule labels that selected the service's alerts (templating applied). */
+  selector: Record<string, string>;
+  alerts: Array<{
+    alert: string;
+    /** The rule group it is loaded in. */
+    group: string;
+    /** The runbook's SLOs it covers (by its name or expression); empty for other alerts. */
+    slos: Array<'availability' | 'latency' | 'error rate'>;
+    severity?: string;
+    runbookUrl?: string;
+    /** Prometheus's own verdict on the rule's last evaluation. */
+    health: 'ok' | 'err' | 'unknown';
+    lastError?: string;
+    /** Firing at collection time (informational). */
+    firing: boolean;
+    /** Where Alertmanager routes it; `needsAck`: a paging integration a human acknowledges. */
+    receivers: Array<{
+      name: string;
+      needsAck: boolean;
+      integrations: string[];
+    }>;
+  }>;
+}
+
+/**
  * Argo Rollouts Rollout.
  *
  * @public
@@ -393,6 +430,7 @@ export type EvidenceSummary =
   | GatekeeperConstraintSummary
   | VeleroSummary
   | PrometheusRuleSummary
+  | AlertingStateSummary
   | RolloutSummary
   | AnalysisTemplateSummary
   | AnalysisRunSummary
@@ -435,6 +473,8 @@ export const EVIDENCE_SCOPES: Record<EvidenceKind, EvidenceScope> = {
   'vault-attestation': 'service',
   'rollback-dry-run': 'environment',
   'naming-report': 'service',
+  // What one environment's Prometheus and Alertmanager run, observed by the console.
+  'alerting-state': 'environment',
 };
 
 /**

@@ -1,5 +1,6 @@
 import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import { EvidenceCollector } from '@helix-portal/plugin-rco-node';
+import { prometheusCollectorFromConfig } from './prometheus';
 
 /** What a built-in collector may need to build itself from the portal's configuration. */
 export interface BuiltinCollectorDeps {
@@ -18,6 +19,8 @@ export interface BuiltinCollectorDeps {
 export function builtinCollectors(
   _deps: BuiltinCollectorDeps,
 ): EvidenceCollector[] {
-  const collectors: Array<EvidenceCollector | undefined> = [];
+  const collectors: Array<EvidenceCollector | undefined> = [
+    prometheusCollectorFromConfig(_deps.rootConfig),
+  ];
   return collectors.filter((c): c is EvidenceCollector => !!c);
 }

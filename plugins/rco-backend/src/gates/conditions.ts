@@ -86,8 +86,17 @@ export function gateCondition(
       return `The Argo Rollout uses the canary strategy, its AnalysisTemplates measure latency and error rate each with a success or failure condition, the newest AnalysisRun did not fail (Failed, Error or Inconclusive) and the rollout was not aborted${age}.${sources}`;
     case 'policy-enforcement':
       return `The newest Kyverno/OpenReports policy report of each object shows no fail or error result and every Gatekeeper constraint shows no violation (at least one report or constraint)${age}.${sources}`;
-    case 'monitoring-alerting':
-      return `PrometheusRules carry availability, latency and error-rate alerts, each kind with at least one alert that has a severity and a runbook_url, and at least one alert of severity critical or page (routed for human acknowledgement)${age}.${sources}`;
+    case 'monitoring-alerting': {
+      // Where the console reads the monitoring stack (monitoringAlertingLive.ts), the stack decides.
+      const live = Object.keys(ctx.config.monitoredEnvironments ?? {});
+      const stack = live.length
+        ? ` In ${list(
+            live,
+            'and',
+          )}, where the console reads Prometheus and Alertmanager itself: each SLO alert is loaded and healthy in Prometheus (an alert a PrometheusRule declares but Prometheus has not loaded fails), has a severity and a runbook_url, and Alertmanager routes it to a receiver that needs a human's acknowledgement (PagerDuty, Opsgenie or one configured); elsewhere the alerts are only declared.`
+        : '';
+      return `PrometheusRules carry availability, latency and error-rate alerts, each kind with at least one alert that has a severity and a runbook_url, and at least one alert of severity critical or page (routed for human acknowledgement)${age}.${stack}${sources}`;
+    }
     case 'documentation-completeness':
       return `A valid runbook whose sections are all non-empty, with a glossary, and whose artefact repository is in ${ctx.config.helixCoreRepository}.`;
     case 'rto-rpo-verification':

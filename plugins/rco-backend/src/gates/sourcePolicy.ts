@@ -46,7 +46,7 @@ const GATE_KINDS: Record<GateId, EvidenceKind[]> = {
     'argo-analysis-run',
   ],
   'policy-enforcement': ['policy-report', 'gatekeeper-constraint'],
-  'monitoring-alerting': ['prometheus-rule'],
+  'monitoring-alerting': ['prometheus-rule', 'alerting-state'],
   'documentation-completeness': [],
   'rto-rpo-verification': ['velero-backup', 'velero-restore'],
   'dpo-signoff': [],

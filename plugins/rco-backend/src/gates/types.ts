@@ -45,6 +45,11 @@ export interface GateConfig {
   helixCoreRepository: string;
   /** Evidence sources each gate accepts (rco.gates.<gate>.sources); unset: sourcePolicy.ts's defaults. */
   sources?: Partial<Record<GateId, EvidenceSource[]>>;
+  /**
+   * Environments whose monitoring stack the console reads (rco.collectors.prometheus), with the
+   * stack's name: there monitoring-alerting checks what Prometheus and Alertmanager run.
+   */
+  monitoredEnvironments?: Record<string, string>;
 }
 
 /** Everything a gate evaluation reads. */

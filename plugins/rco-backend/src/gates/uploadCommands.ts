@@ -126,6 +126,13 @@ export const PRODUCERS: Record<
     file: 'naming-report.yaml',
     tool: 'a NamingReport document (rco.helix.dev/v1; or upload the workloads: kubectl get deploy -o json)',
   },
+  // Only the console's monitoring collector writes it (an upload is refused): the next steps
+  // never ask for it; this entry only keeps the table whole.
+  'alerting-state': {
+    what: 'the alerting state of Prometheus and Alertmanager',
+    file: 'alerting-state.json',
+    tool: 'collected by the console itself from rco.collectors.prometheus (it cannot be uploaded)',
+  },
 };
 
 /** One argument for a POSIX shell: single-quoted, so nothing in it expands or ends the command. */

@@ -1,3 +1,4 @@
+import { alertingStateParser } from './alertingState';
 import {
   argoAnalysisRunParser,
   argoAnalysisTemplateParser,
@@ -52,4 +53,5 @@ export const builtinParsers: EvidenceParser[] = [
   vaultAttestationParser,
   rollbackDryRunParser,
   namingReportParser,
+  alertingStateParser,
 ];

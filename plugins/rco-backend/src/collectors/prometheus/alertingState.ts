@@ -1,0 +1,127 @@
+import { CollectionPlace } from '@helix-portal/plugin-rco-node';
+import { PrometheusEnvironment, needsAck } from './config';
+import { routeReceivers } from './routing';
+import { StackState } from './stackClient';
+
+/**
+ * The `AlertingState` document of one service in one environment: what the stack runs for it,
+ * without anything that changes on its own between runs (evaluation times, values, active-since
+ * times), so that an unchanged stack yields the same document and digest. The evidence parser
+ * (evidence/parsers/alertingState.ts) reads it; the SLO reading is the parser's.
+ */
+
+export const ALERTING_STATE_API_VERSION = 'rco.helix.dev/v1';
+export const ALERTING_STATE_KIND = 'AlertingState';
+
+/** Longest `lastError` kept: enough to say why, not a dump. */
+const MAX_ERROR = 300;
+
+export interface AlertingStateDocument {
+  apiVersion: typeof ALERTING_STATE_API_VERSION;
+  kind: typeof ALERTING_STATE_KIND;
+  metadata: { name: string };
+  spec: {
+    endpoint: string;
+    environment: string;
+    selector: Record<string, string>;
+    alerts: Array<{
+      alert: string;
+      group: string;
+      expr: string;
+      labels: Record<string, string>;
+      runbookUrl?: string;
+      health: string;
+      lastError?: string;
+      firing: boolean;
+      receivers: Array<{
+        name: string;
+        integrations: string[];
+        needsAck: boolean;
+      }>;
+    }>;
+  };
+}
+
+/** The selector's values for one place: `{name}`, `{namespace}`, `{entityNamespace}`, `{environment}`. */
+export function selectorFor(
+  env: PrometheusEnvironment,
+  place: CollectionPlace,
+): Record<string, string> {
+  const vars: Record<string, string> = {
+    name: place.name,
+    namespace: place.namespace,
+    entityNamespace: place.entityNamespace,
+    environment: place.environment,
+  };
+  return Object.fromEntries(
+    Object.entries(env.alertLabels).map(([label, template]) => [
+      label,
+      template.replace(/\{(\w+)\}/g, (whole, v) => vars[v] ?? whole),
+    ]),
+  );
+}
+
+const selects = (
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+export function alertingState(
+  stack: StackState,
+  env: PrometheusEnvironment,
+  place: CollectionPlace,
+): AlertingStateDocument {
+  const selector = selectorFor(env, place);
+  const alerts = stack.rules
+    .filter(rule => selects(selector, rule.labels))
+    .map(rule => {
+      // What Alertmanager receives: the rule's labels, its name and Prometheus's external labels.
+      const labels = {
+        ...stack.externalLabels,
+        ...rule.labels,
+        alertname: rule.name,
+      };
+      const names = [...new Set(routeReceivers(stack.routing.route, labels))];
+      return {
+        alert: rule.name,
+        group: rule.group,
+        expr: rule.query,
+        labels: rule.labels,
+        ...(rule.annotations.runbook_url
+          ? { runbookUrl: rule.annotations.runbook_url }
+          : {}),
+        health: rule.health,
+        ...(rule.lastError
+          ? { lastError: rule.lastError.slice(0, MAX_ERROR) }
+          : {}),
+        firing: stack.firing.some(
+          f => f.alertname === rule.name && selects(selector, f),
+        ),
+        receivers: names.map(name => {
+          const integrations = stack.routing.receivers.get(name) ?? [];
+          return {
+            name,
+            integrations,
+            needsAck: needsAck(env.ack, name, integrations),
+          };
+        }),
+      };
+    })
+    // Code-point order, not the locale's: the digest must not depend on the host.
+    .sort((a, b) => {
+      const x = `${a.group}\u0000${a.alert}`;
+      const y = `${b.group}\u0000${b.alert}`;
+      return x < y ? -1 : Number(x > y);
+    });
+  return {
+    apiVersion: ALERTING_STATE_API_VERSION,
+    kind: ALERTING_STATE_KIND,
+    metadata: { name: place.name },
+    spec: {
+      endpoint: env.name,
+      environment: place.environment,
+      selector,
+      alerts,
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { parse } from 'yaml';
+import { HttpEndpoint, PrometheusEnvironment } from './config';
+import { RoutingConfigError } from './matchers';
+import { AlertmanagerRouting, readAlertmanagerRouting } from './routing';
+
+/**
+ * Reads one monitoring stack over HTTP (native fetch): Prometheus's loaded rules, its active
+ * alerts and external labels, and Alertmanager's running configuration. Every failure becomes a
+ * StackError whose message says, in words, which server failed and how; never a token, a header
+ * or a credential (URLs are shown without query or user info).
+ */
+
+export class StackError extends Error {}
+
+/** A loaded alerting rule as `/api/v1/rules` reports it. */
+export interface LoadedRule {
+  group: string;
+  name: string;
+  query: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  health: string;
+  lastError?: string;
+}
+
+export interface StackState {
+  rules: LoadedRule[];
+  /** `/api/v1/alerts`: labels of every firing alert. */
+  firing: Array<Record<string, string>>;
+  /** Prometheus's `global.external_labels`: added to every alert it sends. */
+  externalLabels: Record<string, string>;
+  routing: AlertmanagerRouting;
+}
+
+type Fetch = typeof fetch;
+
+const shown = (base: string, path: string) => {
+  const u = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  return `${u.origin}${u.pathname}`;
+};
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; message?: string; cause?: any };
+  if (e?.name === 'TimeoutError')
+    return `did not answer within ${Math.round(timeoutMs / 100) / 10} s`;
+  if (e?.name === 'AbortError') return 'was not asked: the run was stopped';
+  const cause = e?.cause;
+  const detail = cause?.code
+    ? `${cause.code}${cause.message ? ` (${cause.message})` : ''}`
+    : cause?.message ?? e?.message ?? String(error);
+  return `could not be reached: ${detail}`;
+}
+
+async function getJson(
+  fetchImpl: Fetch,
+  what: string,
+  endpoint: HttpEndpoint,
+  path: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<unknown> {
+  const url = new URL(
+    path,
+    endpoint.url.endsWith('/') ? endpoint.url : `${endpoint.url}/`,
+  );
+  const where = `${what} at ${shown(endpoint.url, path)}`;
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      headers: {
+        accept: 'application/json',
+        ...endpoint.headers,
+        ...(endpoint.bearerToken
+          ? { authorization: `Bearer ${endpoint.bearerToken}` }
+          : {}),
+      },
+      // A redirect could carry the token elsewhere: it is reported, not followed.
+      redirect: 'manual',
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
+    });
+  } catch (error) {
+    throw new StackError(`${where} ${describeFailure(error, timeoutMs)}`);
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) {
+    // Prometheus's own error text (`error`) says why; the body is not echoed otherwise.
+    const reason =
+      typeof (body as any)?.error === 'string'
+        ? `: ${String((body as any).error).slice(0, 200)}`
+        : '';
+    throw new StackError(
+      `${where} answered ${response.status} ${response.statusText}${reason}`,
+    );
+  }
+  if (body === undefined)
+    throw new StackError(`${where} did not answer with JSON`);
+  return body;
+}
+
+const isObject = (v: unknown): v is Record<string, any> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const strings = (v: unknown): Record<string, string> =>
+  isObject(v)
+    ? Object.fromEntries(Object.entries(v).map(([k, s]) => [k, String(s)]))
+    : {};
+
+function data(body: unknown, where: string): Record<string, any> {
+  if (!isObject(body) || body.status !== 'success' || !isObject(body.data))
+    throw new StackError(`${where} did not answer like the Prometheus API`);
+  return body.data;
+}
+
+export async function readStack(
+  env: PrometheusEnvironment,
+  signal: AbortSignal,
+  fetchImpl: Fetch = fetch,
+): Promise<StackState> {
+  const get = (what: string, endpoint: HttpEndpoint, path: string) =>
+    getJson(fetchImpl, what, endpoint, path, signal, env.timeoutMs);
+  const [rulesBody, alertsBody, configBody, statusBody] = await Promise.all([
+    get('Prometheus', env.prometheus, 'api/v1/rules?type=alert'),
+    get('Prometheus', env.prometheus, 'api/v1/alerts'),
+    get('Prometheus', env.prometheus, 'api/v1/status/config'),
+    get('Alertmanager', env.alertmanager, 'api/v2/status'),
+  ]);
+  const rulesAt = `Prometheus at ${shown(env.prometheus.url, 'api/v1/rules')}`;
+  const groups = data(rulesBody, rulesAt).groups;
+  if (!Array.isArray(groups))
+    throw new StackError(`${rulesAt} did not list rule groups`);
+  const rules: LoadedRule[] = groups.flatMap((g: any) =>
+    (Array.isArray(g?.rules) ? g.rules : [])
+      .filter((r: any) => r?.type === 'alerting' && typeof r.name === 'string')
+      .map((r: any) => ({
+        group: String(g.name ?? ''),
+        name: r.name,
+        query: String(r.query ?? ''),
+        labels: strings(r.labels),
+        annotations: strings(r.annotations),
+        health: String(r.health ?? 'unknown'),
+        ...(r.lastError ? { lastError: String(r.lastError) } : {}),
+      })),
+  );
+  const alertsAt = `Prometheus at ${shown(env.prometheus.url, 'api/v1/alerts')}`;
+  const alerts = data(alertsBody, alertsAt).alerts;
+  const firing = (Array.isArray(alerts) ? alerts : [])
+    .filter((a: any) => a?.state === 'firing')
+    .map((a: any) => strings(a.labels));
+  const configAt = `Prometheus at ${shown(
+    env.prometheus.url,
+    'api/v1/status/config',
+  )}`;
+  let externalLabels: Record<string, string> = {};
+  try {
+    const yaml = parse(String(data(configBody, configAt).yaml ?? ''));
+    externalLabels = strings(yaml?.global?.external_labels);
+  } catch (e) {
+    if (e instanceof StackError) throw e;
+    throw new StackError(`${configAt} served a configuration that is not YAML`);
+  }
+  const amAt = `Alertmanager at ${shown(env.alertmanager.url, 'api/v2/status')}`;
+  const original = isObject(statusBody)
+    ? (statusBody as any).config?.original
+    : undefined;
+  if (typeof original !== 'string')
+    throw new StackError(`${amAt} did not include its configuration`);
+  try {
+    return {
+      rules,
+      firing,
+      externalLabels,
+      routing: readAlertmanagerRouting(original),
+    };
+  } catch (e) {
+    if (e instanceof RoutingConfigError)
+      throw new StackError(`${amAt}: ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,127 @@
+import { AlertingStateSummary } from '@helix-portal/plugin-rco-common';
+import { EvidenceRecord } from '../../database/EvidenceStore';
+import { evidenceOf, newestPerObject, summaryOf } from '../helpers';
+import { GateContext, RuleOutcome } from '../types';
+import { fresh, missing } from './shared';
+import { SLO_KINDS, sloKindsOf } from './sloAlerts';
+
+type LoadedAlert = AlertingStateSummary['alerts'][number];
+
+const selectorText = (selector: Record<string, string>) =>
+  Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ') || 'no labels';
+
+const receiverText = (r: LoadedAlert['receivers'][number]) =>
+  `${r.name} (${r.integrations.join(', ') || 'no integration'})`;
+
+/** What keeps one loaded alert from covering its SLO, in words (none: it covers it). */
+export function alertProblems(alert: LoadedAlert): string[] {
+  const problems: string[] = [];
+  if (alert.health === 'err')
+    problems.push(
+      `is loaded but fails to evaluate (health err${
+        alert.lastError ? `: ${alert.lastError}` : ''
+      }), so it can never fire`,
+    );
+  else if (alert.health !== 'ok')
+    problems.push('has not been evaluated yet (health unknown)');
+  if (!alert.severity) problems.push('has no severity label');
+  if (!alert.runbookUrl) problems.push('has no runbook_url annotation');
+  if (!alert.receivers.some(r => r.needsAck))
+    problems.push(
+      `is routed to ${
+        alert.receivers.map(receiverText).join(', ') || 'no receiver'
+      }, which no one acknowledges (a PagerDuty or Opsgenie receiver, or one named in ackReceivers.add, does)`,
+    );
+  return problems;
+}
+
+/**
+ * monitoring-alerting where the console reads the environment's monitoring stack
+ * (rco.collectors.prometheus): the SLO alerts must be loaded and healthy in Prometheus, carry a
+ * severity and a runbook link, and be routed by Alertmanager to a receiver a human
+ * acknowledges. Only what the monitoring collector observed counts; a PrometheusRule that
+ * declares an SLO alert Prometheus has not loaded fails the gate.
+ */
+export function judgeLiveMonitoring(
+  ctx: GateContext,
+  environment: string,
+  endpoint: string,
+): RuleOutcome {
+  const [state] = evidenceOf(
+    ctx,
+    ['alerting-state'],
+    r =>
+      r.source === 'monitoring' &&
+      r.subject.environment === environment &&
+      summaryOf(r, 'alerting-state')?.endpoint === endpoint,
+  );
+  if (!state)
+    return missing([
+      `The console reads ${environment}'s monitoring stack (${endpoint}) but has not collected its alerting state yet: see the collection health on the Release tab`,
+    ]);
+  const summary = summaryOf(state, 'alerting-state')!;
+  const where = `Prometheus ${endpoint} (rules labelled ${selectorText(
+    summary.selector,
+  )})`;
+  const reasons: string[] = [];
+  let ok = true;
+  for (const [kind] of SLO_KINDS) {
+    const found = summary.alerts.filter(a => a.slos.includes(kind));
+    if (!found.length) {
+      ok = false;
+      reasons.push(`No ${kind} alert loaded in ${where}`);
+      continue;
+    }
+    const judged = found.map(a => ({ alert: a, problems: alertProblems(a) }));
+    const good = judged.filter(j => !j.problems.length).map(j => j.alert);
+    if (good.length) {
+      reasons.push(
+        `${kind}: ${good
+          .slice(0, 3)
+          .map(
+            a =>
+              `${a.alert} (${a.severity}) loaded and healthy, routed to ${a.receivers
+                .filter(r => r.needsAck)
+                .map(receiverText)
+                .join(', ')}`,
+          )
+          .join('; ')}`,
+      );
+      continue;
+    }
+    ok = false;
+    for (const j of judged)
+      reasons.push(`${kind}: ${j.alert.alert} ${j.problems.join('; ')}`);
+  }
+  // Declared in a PrometheusRule but not running: the declaration is not the stack.
+  const declared = newestPerObject(
+    evidenceOf(ctx, ['prometheus-rule']),
+    r => summaryOf(r, 'prometheus-rule')!.name,
+  );
+  const loaded = new Set(summary.alerts.map(a => a.alert));
+  for (const rule of declared) {
+    const prometheusRule = summaryOf(rule, 'prometheus-rule')!;
+    for (const a of prometheusRule.alerts)
+      if (sloKindsOf(a).length && !loaded.has(a.alert)) {
+        ok = false;
+        reasons.push(
+          `${a.alert} is declared in PrometheusRule ${prometheusRule.name} but not loaded in ${where}`,
+        );
+      }
+  }
+  const firing = summary.alerts.filter(a => a.firing && a.slos.length);
+  if (firing.length)
+    reasons.push(
+      `Firing now: ${firing.map(a => a.alert).join(', ')} (informational)`,
+    );
+  const used: EvidenceRecord[] = [state, ...declared];
+  return {
+    status: ok ? 'pass' : 'fail',
+    reasons,
+    used,
+    // The stack's state is what is judged: a PrometheusRule's age does not age the verdict.
+    freshness: fresh([state]),
+  };
+}
