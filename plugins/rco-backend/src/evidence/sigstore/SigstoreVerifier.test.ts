@@ -1,0 +1,202 @@
+import { ConfigReader } from '@backstage/config';
+import { readSigstoreConfig } from './config';
+import { SigstoreVerifier } from './SigstoreVerifier';
+import {
+  GITHUB,
+  MANIFEST_DIGEST,
+  OTHER,
+  RCO_WORKFLOW,
+  RELEASE,
+  fixture,
+} from './__fixtures__/fixtures';
+
+const RCO = 'component:default/rco';
+
+function verifier(sigstore: object | undefined) {
+  return new SigstoreVerifier(
+    readSigstoreConfig(
+      new ConfigReader(sigstore ? { sigstore } : {}).getOptionalConfig(
+        undefined as never,
+      ) ?? new ConfigReader(sigstore ? { sigstore } : {}),
+    ),
+  );
+}
+
+const configured = (identities: object[] = []) =>
+  verifier({
+    trustedRoot: fixture('trusted-root.json'),
+    identities: identities.length
+      ? identities
+      : [
+          {
+            entity: RCO,
+            issuer: GITHUB,
+            subject:
+              'https://github.com/helix/rco/.github/workflows/release.yml@refs/heads/*',
+          },
+        ],
+  });
+
+describe('SigstoreVerifier (real bundles, offline)', () => {
+  it('verifies a DSSE bundle signing the release digest, with the identity', () => {
+    expect(
+      configured().verify({
+        entityRef: RCO,
+        doc: fixture('bundle-dsse-release.json'),
+        digest: RELEASE,
+      }),
+    ).toEqual({
+      verifiedBy: 'console',
+      ok: true,
+      identity: { issuer: GITHUB, subject: RCO_WORKFLOW },
+    });
+  });
+
+  it('verifies a message-signature bundle against its message digest', () => {
+    expect(
+      configured().verify({
+        entityRef: RCO,
+        doc: fixture('bundle-message-manifest.json'),
+        digest: MANIFEST_DIGEST,
+      }),
+    ).toMatchObject({ ok: true, identity: { subject: RCO_WORKFLOW } });
+  });
+
+  it('fails a bundle for another digest, naming both', () => {
+    const result = configured().verify({
+      entityRef: RCO,
+      doc: fixture('bundle-dsse-other-digest.json'),
+      digest: RELEASE,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.reason).toBe(
+      `signed ${OTHER}, not the release's ${RELEASE}`,
+    );
+  });
+
+  it('fails a message signature over another digest', () => {
+    const result = configured().verify({
+      entityRef: RCO,
+      doc: fixture('bundle-message-manifest.json'),
+      digest: RELEASE,
+    });
+    expect(result.reason).toBe(
+      `signed ${MANIFEST_DIGEST}, not the release's ${RELEASE}`,
+    );
+  });
+
+  it('fails a subject the policy does not allow, naming the signer and the policy', () => {
+    const result = configured([
+      { entity: RCO, issuer: GITHUB, subject: 'https://github.com/helix/payments/*' },
+    ]).verify({
+      entityRef: RCO,
+      doc: fixture('bundle-dsse-release.json'),
+      digest: RELEASE,
+    });
+    expect(result).toMatchObject({ ok: false, identity: { subject: RCO_WORKFLOW } });
+    expect(result.reason).toBe(
+      `signed by ${RCO_WORKFLOW} (issuer ${GITHUB}), not an identity ${RCO} allows (https://github.com/helix/payments/* from ${GITHUB})`,
+    );
+  });
+
+  it('fails an issuer the policy does not allow', () => {
+    const result = configured([
+      { entity: RCO, issuer: 'https://accounts.google.com', subject: '/.*/' },
+    ]).verify({
+      entityRef: RCO,
+      doc: fixture('bundle-dsse-release.json'),
+      digest: RELEASE,
+    });
+    expect(result.reason).toContain(`(issuer ${GITHUB}), not an identity`);
+  });
+
+  it('anchors the subject pattern: a pattern matching part of the subject does not allow it', () => {
+    const result = configured([
+      { entity: RCO, issuer: GITHUB, subject: '/helix\\/rco/' },
+    ]).verify({
+      entityRef: RCO,
+      doc: fixture('bundle-dsse-release.json'),
+      digest: RELEASE,
+    });
+    expect(result.ok).toBe(false);
+  });
+
+  it('uses the default identity only for entities without their own', () => {
+    const v = configured([
+      { issuer: GITHUB, subject: 'https://github.com/helix/*' },
+      { entity: 'component:default/payments', issuer: GITHUB, subject: 'https://github.com/helix/payments/*' },
+    ]);
+    const doc = fixture('bundle-dsse-release.json');
+    expect(v.verify({ entityRef: RCO, doc, digest: RELEASE }).ok).toBe(true);
+    expect(
+      v.verify({ entityRef: 'component:default/payments', doc, digest: RELEASE }).ok,
+    ).toBe(false);
+  });
+
+  it('fails a tampered signature', () => {
+    const doc = fixture('bundle-dsse-release.json');
+    const sig = Buffer.from(doc.dsseEnvelope.signatures[0].sig, 'base64');
+    sig[sig.length - 1] ^= 1;
+    doc.dsseEnvelope.signatures[0].sig = sig.toString('base64');
+    const result = configured().verify({ entityRef: RCO, doc, digest: RELEASE });
+    expect(result.ok).toBe(false);
+    expect(result.reason).toMatch(/^its (signature does not verify|transparency-log entry does not verify)/);
+  });
+
+  it('fails a tampered payload (the statement re-pointed at the release)', () => {
+    const doc = fixture('bundle-dsse-other-digest.json');
+    const statement = JSON.parse(Buffer.from(doc.dsseEnvelope.payload, 'base64').toString());
+    statement.subject[0].digest.sha256 = RELEASE.slice(7);
+    doc.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
+    const result = configured().verify({ entityRef: RCO, doc, digest: RELEASE });
+    expect(result.ok).toBe(false);
+    expect(result.reason).toMatch(/does not verify/);
+  });
+
+  it('fails a certificate from a CA the trusted root does not hold', () => {
+    const result = configured().verify({
+      entityRef: RCO,
+      doc: fixture('bundle-dsse-rogue-ca.json'),
+      digest: RELEASE,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.reason).toMatch(
+      /^its certificate does not chain to a Fulcio CA of the trusted root at signing time/,
+    );
+  });
+
+  it('says so when no trusted root is configured', () => {
+    const result = verifier(undefined).verify({
+      entityRef: RCO,
+      doc: fixture('bundle-dsse-release.json'),
+      digest: RELEASE,
+    });
+    expect(result).toEqual({
+      verifiedBy: 'console',
+      ok: false,
+      reason:
+        'not verified: no Sigstore trusted root is configured (rco.sigstore.trustedRootFile or rco.sigstore.trustedRoot)',
+    });
+  });
+
+  it('says so when the entity has no identity policy', () => {
+    const v = configured([
+      { entity: 'component:default/payments', issuer: GITHUB, subject: '*' },
+    ]);
+    expect(
+      v.verify({ entityRef: RCO, doc: fixture('bundle-dsse-release.json'), digest: RELEASE })
+        .reason,
+    ).toBe(`no signer identity is configured for ${RCO} (rco.sigstore.identities)`);
+  });
+
+  it('refuses to start on a trusted root that is not one', () => {
+    expect(() => verifier({ trustedRoot: '{"tlogs": 3}' })).toThrow(
+      'rco.sigstore.trustedRoot is not a Sigstore trusted root: it holds no transparency log (tlogs) key',
+    );
+    const root = fixture('trusted-root.json');
+    root.certificateAuthorities[0].certChain.certificates[0].rawBytes = 'AAAA';
+    expect(() => verifier({ trustedRoot: root })).toThrow(
+      /^rco.sigstore.trustedRoot is not a Sigstore trusted root: /,
+    );
+  });
+});

@@ -1,0 +1,208 @@
+/* eslint-disable */
+// Generates the Sigstore bundles the tests (and the local portal's demo) verify, with the real
+// signing library (@sigstore/sign) against @sigstore/mock's Fulcio CA, CT log and Rekor, reached
+// through nock's HTTP interception: nothing leaves the machine. Run from the repository root:
+//   node plugins/rco-backend/src/evidence/sigstore/__fixtures__/generate.js
+// It rewrites every fixture (new keys each run) and the demo's trusted root and bundle.
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const nock = require('nock');
+const {
+  initializeCA,
+  initializeCTLog,
+  initializeTLog,
+  fulcioHandler,
+  rekorHandler,
+} = require('@sigstore/mock');
+const {
+  DSSEBundleBuilder,
+  MessageSignatureBundleBuilder,
+  FulcioSigner,
+  RekorWitness,
+} = require('@sigstore/sign');
+const { bundleToJSON } = require('@sigstore/bundle');
+
+const HERE = __dirname;
+const EXAMPLES = path.resolve(HERE, '../../../../../../examples/rco');
+
+const FULCIO = 'https://fulcio.rco-test.invalid';
+const ROGUE_FULCIO = 'https://rogue-fulcio.rco-test.invalid';
+const REKOR = 'https://rekor.rco-test.invalid';
+
+/** The release digests the fixtures sign. */
+const RELEASE = `sha256:${'1'.repeat(64)}`;
+const OTHER = `sha256:${'2'.repeat(64)}`;
+const DEMO = 'sha256:3f6c2a9d8e41b07c55e2a1f09d3c6b8e7a4f21d0c9b85e36a7f14d2c0b9e8a71';
+
+const GITHUB = 'https://token.actions.githubusercontent.com';
+const RCO_WORKFLOW =
+  'https://github.com/helix/rco/.github/workflows/release.yml@refs/heads/main';
+const PAYMENTS_WORKFLOW =
+  'https://github.com/helix/payments/.github/workflows/release.yml@refs/heads/main';
+
+const keyPair = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const der = key => key.export({ format: 'der', type: 'spki' });
+const b64 = buf => Buffer.from(buf).toString('base64');
+const sha256 = buf => crypto.createHash('sha256').update(buf).digest();
+
+/** An unsigned JWT: the mock Fulcio reads its claims without checking a signature. */
+function token(iss, sub) {
+  const part = o => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({
+    iss,
+    sub,
+    aud: 'sigstore',
+    exp: Math.floor(Date.now() / 1000) + 600,
+  })}.`;
+}
+
+const statement = (digest, name) =>
+  Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name, digest: { sha256: digest.slice('sha256:'.length) } }],
+      // What `cosign sign` (v3, new bundle format) signs for an image.
+      predicateType: 'https://sigstore.dev/cosign/sign/v1',
+      predicate: {},
+    }),
+  );
+
+async function main() {
+  const start = new Date(Date.now() - 60_000);
+  const ctKeys = keyPair();
+  const ctLog = await initializeCTLog(ctKeys);
+  const caKeys = keyPair();
+  const ca = await initializeCA(caKeys, ctLog);
+  const rogueKeys = keyPair();
+  const rogue = await initializeCA(rogueKeys, ctLog);
+  const tlogKeys = keyPair();
+  const tlog = await initializeTLog(REKOR, tlogKeys);
+
+  const intercept = (base, handler) =>
+    nock(base)
+      .persist()
+      .post(handler.path)
+      .reply(async (_uri, body) => {
+        const r = await handler.fn(
+          typeof body === 'string' ? body : JSON.stringify(body),
+        );
+        return [
+          r.statusCode,
+          r.response,
+          { 'Content-Type': r.contentType || 'application/json' },
+        ];
+      });
+  intercept(FULCIO, fulcioHandler(ca));
+  intercept(ROGUE_FULCIO, fulcioHandler(rogue));
+  intercept(REKOR, rekorHandler(tlog));
+  nock.disableNetConnect();
+
+  const signer = (fulcioBaseURL, iss, sub) =>
+    new FulcioSigner({
+      fulcioBaseURL,
+      identityProvider: { getToken: async () => token(iss, sub) },
+    });
+  // The mock Rekor logs the proposed entry as its body: the intoto (0.0.2) entry cosign attest
+  // writes has the body a real Rekor stores; a dsse (0.0.1) proposal does not.
+  const witnesses = () => [
+    new RekorWitness({ rekorBaseURL: REKOR, entryType: 'intoto' }),
+  ];
+  const dsse = async (fulcio, iss, sub, digest, name) =>
+    bundleToJSON(
+      await new DSSEBundleBuilder({
+        signer: signer(fulcio, iss, sub),
+        witnesses: witnesses(),
+      }).create({
+        data: statement(digest, name),
+        type: 'application/vnd.in-toto+json',
+      }),
+    );
+
+  const validFor = { start: start.toISOString() };
+  const trustedRoot = {
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [
+      {
+        baseUrl: REKOR,
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: b64(tlog.publicKey),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor,
+        },
+        logId: { keyId: b64(sha256(tlog.publicKey)) },
+      },
+    ],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'rco-test', commonName: 'rco-test' },
+        uri: FULCIO,
+        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+        validFor,
+      },
+    ],
+    ctlogs: [
+      {
+        baseUrl: 'https://ctfe.rco-test.invalid',
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: b64(ctLog.publicKey),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor,
+        },
+        logId: { keyId: b64(ctLog.logID) },
+      },
+    ],
+    timestampAuthorities: [],
+  };
+
+  const write = (file, doc) =>
+    fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  const image = 'ghcr.io/helix/rco';
+  write(path.join(HERE, 'trusted-root.json'), trustedRoot);
+  write(
+    path.join(HERE, 'bundle-dsse-release.json'),
+    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, RELEASE, image),
+  );
+  write(
+    path.join(HERE, 'bundle-dsse-other-digest.json'),
+    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, OTHER, image),
+  );
+  write(
+    path.join(HERE, 'bundle-dsse-payments.json'),
+    await dsse(FULCIO, GITHUB, PAYMENTS_WORKFLOW, RELEASE, 'ghcr.io/helix/payments'),
+  );
+  write(
+    path.join(HERE, 'bundle-dsse-rogue-ca.json'),
+    await dsse(ROGUE_FULCIO, GITHUB, RCO_WORKFLOW, RELEASE, image),
+  );
+  // A message signature over a blob (`cosign sign-blob --bundle`, sigstore-js `sign`): its
+  // messageDigest is the blob's sha256, here an image manifest's, so the digest is the image's.
+  const manifest = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: [] }),
+  );
+  fs.writeFileSync(path.join(HERE, 'manifest.json'), manifest);
+  write(
+    path.join(HERE, 'bundle-message-manifest.json'),
+    bundleToJSON(
+      await new MessageSignatureBundleBuilder({
+        signer: signer(FULCIO, GITHUB, RCO_WORKFLOW),
+        witnesses: witnesses(),
+      }).create({ data: manifest }),
+    ),
+  );
+  // The local portal's demo: the demo release's digest, signed by the demo's CI workflow.
+  fs.mkdirSync(path.join(EXAMPLES, 'sigstore'), { recursive: true });
+  write(path.join(EXAMPLES, 'sigstore', 'demo-trusted-root.json'), trustedRoot);
+  write(
+    path.join(EXAMPLES, 'evidence', 'sigstore-bundle-rco-1.3.2.json'),
+    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, DEMO, image),
+  );
+  console.log(`manifest digest: sha256:${sha256(manifest).toString('hex')}`);
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

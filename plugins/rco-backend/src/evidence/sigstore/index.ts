@@ -1,0 +1,5 @@
+export { readSigstoreConfig } from './config';
+export type { SigstoreConfig } from './config';
+export { SigstoreVerifier } from './SigstoreVerifier';
+export type { SignatureVerifier } from './SigstoreVerifier';
+export { verifyBundle } from './verifyBundle';

@@ -1,0 +1,145 @@
+import { SignatureVerificationView } from '@helix-portal/plugin-rco-common';
+import {
+  Bundle,
+  bundleFromJSON,
+  isBundleWithDsseEnvelope,
+} from '@sigstore/bundle';
+import {
+  SignedEntity,
+  TrustMaterial,
+  Verifier,
+  toSignedEntity,
+} from '@sigstore/verify';
+import { prehashedMessage } from './prehashedMessage';
+import { IdentityRule, matchIdentity } from './identityPolicy';
+
+export interface BundleCheck {
+  /** The bundle as uploaded (JSON), before any masking. */
+  doc: unknown;
+  entityRef: string;
+  /** The digest the bundle is filed under: the release's image. */
+  digest?: string;
+  /** Undefined when no trusted root is configured. */
+  trust?: TrustMaterial;
+  /** The entity's identity rules (its own, else the default). */
+  identities: IdentityRule[];
+}
+
+const IN_TOTO = 'application/vnd.in-toto+json';
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+const failed = (
+  reason: string,
+  identity?: SignatureVerificationView['identity'],
+): SignatureVerificationView => ({
+  verifiedBy: 'console',
+  ok: false,
+  reason,
+  ...(identity ? { identity } : {}),
+});
+
+/** The sha256 digests the bundle signs: in-toto subjects, or a message signature's digest. */
+function signedDigests(bundle: Bundle): string[] | string {
+  if (isBundleWithDsseEnvelope(bundle)) {
+    const envelope = bundle.content.dsseEnvelope;
+    if (envelope.payloadType !== IN_TOTO)
+      return `its DSSE payload is ${envelope.payloadType}, not an in-toto statement naming the image`;
+    try {
+      const statement = JSON.parse(envelope.payload.toString('utf8'));
+      return (Array.isArray(statement?.subject) ? statement.subject : [])
+        .map((s: { digest?: { sha256?: unknown } }) => s?.digest?.sha256)
+        .filter((d: unknown): d is string => typeof d === 'string')
+        .map((d: string) => `sha256:${d.toLowerCase()}`);
+    } catch {
+      return 'its in-toto statement is not JSON';
+    }
+  }
+  const { messageDigest } = bundle.content.messageSignature;
+  // protobuf-specs HashAlgorithm.SHA2_256 is 1; an image digest is a sha256.
+  if (!messageDigest || messageDigest.algorithm !== 1)
+    return 'its message signature carries no sha256 message digest';
+  return [`sha256:${hex(messageDigest.digest)}`];
+}
+
+/** Why the verifier refused, in words (the library's message names the failing check). */
+function inWords(error: unknown): string {
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message ?? String(error);
+  if (code === 'CERTIFICATE_ERROR')
+    return `its certificate does not chain to a Fulcio CA of the trusted root at signing time (${message})`;
+  if (code.startsWith('TLOG'))
+    return `its transparency-log entry does not verify against the trusted root's Rekor key (${message})`;
+  if (code === 'SIGNATURE_ERROR')
+    return `its signature does not verify (${message})`;
+  if (code === 'PUBLIC_KEY_ERROR')
+    return `its signing key is not one configured for this entity (${message})`;
+  if (code === 'TIMESTAMP_ERROR')
+    return `it has no verifiable signing time (${message})`;
+  return `it does not verify (${message})`;
+}
+
+/**
+ * Verifies a Sigstore bundle offline, as the console's own judgement: that it signs the release
+ * digest, its signature, the certificate chain to the trusted root's Fulcio CA at the logged
+ * signing time, the Rekor inclusion (SET or proof) against the trusted root's log keys, and the
+ * signer identity against the entity's configured policy. Never throws: the outcome, with its
+ * reason, is what the evidence records (a failed bundle is kept, so the page can say why).
+ */
+export function verifyBundle(check: BundleCheck): SignatureVerificationView {
+  const { entityRef, digest, trust } = check;
+  if (!trust)
+    return failed(
+      'not verified: no Sigstore trusted root is configured (rco.sigstore.trustedRootFile or rco.sigstore.trustedRoot)',
+    );
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON(check.doc);
+  } catch (error) {
+    return failed(`not a valid Sigstore bundle: ${(error as Error).message}`);
+  }
+  if (!digest)
+    return failed('no release digest to check the signature against');
+  const digests = signedDigests(bundle);
+  if (typeof digests === 'string') return failed(digests);
+  if (!digests.includes(digest))
+    return failed(
+      `signed ${digests.join(', ') || 'no sha256 digest'}, not the release's ${digest}`,
+    );
+  let entity: SignedEntity;
+  try {
+    entity = toSignedEntity(bundle);
+    // A message signature is over the signed blob (an image manifest), which the console does
+    // not have; its digest is, and an ECDSA signature is checked against the digest directly.
+    if (!isBundleWithDsseEnvelope(bundle))
+      entity = {
+        ...entity,
+        signature: prehashedMessage(bundle.content.messageSignature),
+      };
+  } catch (error) {
+    return failed(`not a usable Sigstore bundle: ${(error as Error).message}`);
+  }
+  let signer;
+  try {
+    signer = new Verifier(trust).verify(entity);
+  } catch (error) {
+    return failed(inWords(error));
+  }
+  if (entity.key.$case === 'public-key') {
+    // The key was found among the entity's configured keys (the key finder), so it is allowed.
+    return {
+      verifiedBy: 'console',
+      ok: true,
+      identity: { keyId: entity.key.hint },
+    };
+  }
+  const identity = {
+    issuer: signer.identity?.extensions?.issuer,
+    subject: signer.identity?.subjectAlternativeName,
+  };
+  const shown = Object.fromEntries(
+    Object.entries(identity).filter(([, v]) => v !== undefined),
+  );
+  const allowed = matchIdentity(check.identities, identity, entityRef);
+  if (!allowed.ok) return failed(allowed.reason, shown);
+  return { verifiedBy: 'console', ok: true, identity: shown };
+}
