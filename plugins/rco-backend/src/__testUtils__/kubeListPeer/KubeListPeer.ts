@@ -5,6 +5,10 @@
  * chosen resources, groups it does not serve, delays, continue tokens expiring mid-list (410
  * Expired) and being down (connection refused on its port).
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   ApiAnswer,
   Obj,
@@ -15,6 +19,42 @@ import {
   statusBody,
 } from '../../service/demo/simulatedCluster';
 import { answer } from '../../service/demo/simulatedCluster/routes';
+
+/** A throwaway key and self-signed certificate for 127.0.0.1 (openssl, in a temp folder). */
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-peer-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export interface PeerRequest {
   method: string;
@@ -49,8 +89,24 @@ export class KubeListPeer {
     this.cluster = new SimulatedCluster({ now: () => this.clock });
   }
 
-  static async start(options: { token: string; objects?: Obj[] }) {
+  /** The certificate (PEM) of an HTTPS peer, for a kubeconfig's certificate-authority-data. */
+  cert?: string;
+  private tls?: { key: string; cert: string };
+
+  /**
+   * Starts a peer on a random port of 127.0.0.1; with `tls`, over HTTPS with a fresh self-signed
+   * certificate for 127.0.0.1 (made by openssl), as kubectl sends its token only over TLS.
+   */
+  static async start(options: {
+    token: string;
+    objects?: Obj[];
+    tls?: boolean;
+  }) {
     const peer = new KubeListPeer(options.token);
+    if (options.tls) {
+      peer.tls = selfSignedCertificate();
+      peer.cert = peer.tls.cert;
+    }
     for (const o of options.objects ?? []) peer.cluster.put(o);
     await peer.listen();
     return peer;
@@ -65,6 +121,7 @@ export class KubeListPeer {
     this.server = await serveSimulatedCluster(this.cluster, {
       token: this.token,
       port: this.port,
+      tls: this.tls,
       intercept: req => this.intercept(req.method, req.url),
     });
     this.url = this.server.url;

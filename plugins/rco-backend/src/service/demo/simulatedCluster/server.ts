@@ -5,12 +5,13 @@
  * delay) before the cluster does.
  */
 import http from 'node:http';
+import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { ApiAnswer, SimulatedCluster, statusBody } from './SimulatedCluster';
 import { answer } from './routes';
 
 export interface SimulatedClusterServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http(s)://127.0.0.1:<port>` */
   url: string;
   server: http.Server;
   close(): Promise<void>;
@@ -20,6 +21,8 @@ export interface ServeOptions {
   token?: string;
   host?: string;
   port?: number;
+  /** Serve HTTPS with this key and certificate (PEM); kubectl sends a token only over TLS. */
+  tls?: { key: string; cert: string };
   /** Called before the cluster answers; an answer returned here is sent instead. */
   intercept?: (req: {
     method: string;
@@ -32,7 +35,7 @@ export async function serveSimulatedCluster(
   options: ServeOptions = {},
 ): Promise<SimulatedClusterServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const send = (a: ApiAnswer) => {
       if (res.destroyed) return;
       res.writeHead(a.status, { 'content-type': 'application/json' });
@@ -56,14 +59,17 @@ export async function serveSimulatedCluster(
     })().catch(e =>
       send({ status: 500, body: statusBody(500, 'InternalError', String(e)) }),
     );
-  });
+  };
+  const server: http.Server = options.tls
+    ? https.createServer(options.tls, handler)
+    : http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     server,
     close: async () => {
       server.closeAllConnections();
