@@ -149,6 +149,11 @@ export interface CollectionHealthView {
   error?: string;
   /** Objects of this entity seen in the last successful run. */
   objects?: number;
+  /**
+   * The local portal's simulated cluster (examples/cluster), not a real one: the page labels it
+   * "Simulated cluster". Never set for a configured production cluster.
+   */
+  simulated?: boolean;
 }
 
 /** `GET /entities/:kind/:namespace/:name/collection`. @public */

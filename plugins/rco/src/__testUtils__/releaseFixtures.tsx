@@ -7,7 +7,9 @@ import {
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   CapabilitiesResponse,
+  CollectionStatusResponse,
   EnvironmentVerdict,
+  GateEvidenceRef,
   GATES,
   GateNextStep,
   GateStatus,
@@ -357,4 +359,102 @@ export async function render(
     </TestApiProvider>,
     options,
   );
+}
+
+/** Issue 13: the console's own collection, as the simulated cluster of the local portal gives it. */
+export const minutesAgo = (m: number) =>
+  new Date(Date.now() - m * 60_000).toISOString();
+
+export function collection(
+  overrides: Partial<CollectionStatusResponse> = {},
+): CollectionStatusResponse {
+  return {
+    configured: true,
+    canRefresh: true,
+    nextRunAt: new Date(Date.now() + 4 * 60_000).toISOString(),
+    health: [
+      {
+        collector: 'kubernetes',
+        cluster: 'simulated-cluster',
+        kind: 'policyreports',
+        environments: ['staging', 'production'],
+        state: 'ok',
+        lastAttemptAt: minutesAgo(2),
+        lastSuccessAt: minutesAgo(2),
+        objects: 2,
+        simulated: true,
+      },
+      {
+        collector: 'kubernetes',
+        cluster: 'simulated-cluster',
+        kind: 'backups.velero.io',
+        environments: ['production'],
+        state: 'failing',
+        lastAttemptAt: minutesAgo(2),
+        lastSuccessAt: minutesAgo(90),
+        error:
+          'simulated-cluster answered 403 Forbidden: the service account may not list backups.velero.io in namespace velero',
+        objects: 3,
+        simulated: true,
+      },
+      {
+        collector: 'prometheus',
+        cluster: 'monitoring',
+        kind: 'alerting-rules',
+        environments: ['production'],
+        state: 'never',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** A status whose Policy Enforcement rests on a collected PolicyReport and whose image is signed. */
+export function collectedStatus(
+  signature?: GateEvidenceRef['signature'],
+): ReleaseStatusResponse {
+  const s = status();
+  const policy = s.gates.find(g => g.id === 'policy-enforcement')!;
+  policy.status = 'pass';
+  policy.evidence = [
+    {
+      id: 'ev-polr',
+      kind: 'policy-report',
+      sha256: 'b'.repeat(64),
+      collectedAt: minutesAgo(180),
+      subject: { environment: 'production' },
+      scope: 'environment',
+      source: 'cluster',
+      submitter: 'rco:collector:kubernetes',
+      provenance: {
+        collector: 'kubernetes',
+        cluster: 'simulated-cluster',
+        namespace: 'rco-prod',
+        kind: 'PolicyReport',
+        apiVersion: 'wgpolicyk8s.io/v1alpha2',
+        name: 'polr-ns-rco-prod',
+        uid: '6d1c2f9e-5a1b-4c3d-9e8f-0a1b2c3d4e5f',
+        resourceVersion: '48213',
+        firstObservedAt: minutesAgo(180),
+        observedAt: minutesAgo(2),
+      },
+    },
+  ];
+  if (signature) {
+    const scan = s.gates.find(g => g.id === 'image-scanning')!;
+    scan.evidence = [
+      {
+        id: 'ev-sig',
+        kind: 'sigstore-bundle',
+        sha256: 'c'.repeat(64),
+        collectedAt: minutesAgo(30),
+        subject: { digest: DIGEST },
+        scope: 'image',
+        source: 'ci',
+        submitter: 'service:ci-rco',
+        signature,
+      },
+    ];
+  }
+  return s;
 }

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   CapabilitiesResponse,
+  CollectionStatusResponse,
   EnvironmentView,
   EvidenceRecordView,
   OperationResponse,
@@ -138,6 +139,16 @@ export interface RcoApi {
   advanceDemoClock?(
     advance: string,
   ): Promise<{ offsetMs: number; now: string }>;
+  /**
+   * How the console's own collectors (clusters, monitoring) fare for the entity, per cluster and
+   * kind, and whether the caller may ask for a collection now. Optional: a client without it
+   * shows no collection health.
+   */
+  getCollection?(entity: CompoundEntityRef): Promise<CollectionStatusResponse>;
+  /** Collects the entity's evidence now (owners); answers the health after the run. */
+  refreshCollection?(
+    entity: CompoundEntityRef,
+  ): Promise<CollectionStatusResponse>;
 }
 
 /** @public */

@@ -89,3 +89,65 @@ describe('RcoClient operations', () => {
     ]);
   });
 });
+
+describe('RcoClient collection (issue 13)', () => {
+  const health = {
+    configured: true,
+    canRefresh: true,
+    health: [
+      {
+        collector: 'kubernetes',
+        cluster: 'simulated-cluster',
+        kind: 'policyreports',
+        environments: ['production'],
+        state: 'ok',
+      },
+    ],
+  };
+
+  it('reads the collection health of an entity', async () => {
+    const { fetch, rco } = client(() => json(health));
+    await expect(rco.getCollection(ENTITY)).resolves.toEqual(health);
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://backstage/api/rco/entities/Component/default/rco/collection',
+    );
+  });
+
+  it('posts a refresh and answers the health it returns', async () => {
+    const { fetch, rco } = client(() => json(health));
+    await expect(rco.refreshCollection(ENTITY)).resolves.toEqual(health);
+    expect(fetch.mock.calls.map(c => [c[0], c[1]?.method])).toEqual([
+      [
+        'http://backstage/api/rco/entities/Component/default/rco/collection/refresh',
+        'POST',
+      ],
+    ]);
+  });
+
+  it('reads the health again when the refresh answers without it (202, empty)', async () => {
+    let calls = 0;
+    const { fetch, rco } = client(() =>
+      calls++ === 0 ? new Response(null, { status: 202 }) : json(health),
+    );
+    await expect(rco.refreshCollection(ENTITY)).resolves.toEqual(health);
+    expect(fetch.mock.calls[1][0]).toBe(
+      'http://backstage/api/rco/entities/Component/default/rco/collection',
+    );
+  });
+
+  it("rejects a refused refresh with the server's message", async () => {
+    const message = 'Only the owners of component:default/rco may collect now';
+    const { rco } = client(() =>
+      json(
+        {
+          error: { name: 'NotAllowedError', message },
+          response: { statusCode: 403 },
+        },
+        403,
+      ),
+    );
+    const error = await rco.refreshCollection(ENTITY).catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.body.error.message).toBe(message);
+  });
+});

@@ -3,6 +3,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   CapabilitiesResponse,
+  CollectionStatusResponse,
   EnvironmentView,
   EvidenceRecordView,
   OperationResponse,
@@ -278,6 +279,32 @@ export class RcoClient implements RcoApi {
       '/demo/clock',
       json({ advance }),
     );
+  }
+
+  getCollection(entity: CompoundEntityRef) {
+    return this.request<CollectionStatusResponse>(
+      `${entityPath(entity)}/collection`,
+    );
+  }
+
+  /**
+   * Answers the health after the run: the refresh's own answer when it carries it, otherwise
+   * (an empty 202/204) the health read again.
+   */
+  async refreshCollection(entity: CompoundEntityRef) {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
+    const response = await this.options.fetchApi.fetch(
+      `${baseUrl}${entityPath(entity)}/collection/refresh`,
+      json({}),
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    const text = await response.text();
+    const body = text
+      ? (JSON.parse(text) as Partial<CollectionStatusResponse>)
+      : {};
+    return Array.isArray(body.health)
+      ? (body as CollectionStatusResponse)
+      : this.getCollection(entity);
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -9,8 +9,10 @@ import { Box, Button, Drawer, IconButton, Typography } from '@material-ui/core';
 import Close from '@material-ui/icons/Close';
 import useAsync from 'react-use/esm/useAsync';
 import { rcoApiRef } from '../../api/RcoApi';
+import { GateEvidenceRef } from '@helix-portal/plugin-rco-common';
 import { Person, When } from '../shared';
 import { sourceLabel } from './format';
+import { provenanceRows, SignatureLabel } from './Provenance';
 
 /**
  * The image a scan, SBOM or signature names, or who asserted it when the document names none
@@ -32,9 +34,17 @@ function imageRow(value: { summary: any; submitter: string }) {
 }
 
 /** One piece of evidence: its normalised summary, provenance and the stored document. */
-export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
+export function EvidenceDrawer(props: {
+  id?: string;
+  onClose: () => void;
+  /** The gate's reference to it: where the console collected it, how a signature stands. */
+  evidence?: GateEvidenceRef;
+  /** Clusters that are the local portal's simulated cluster: named as such. */
+  simulatedClusters?: Set<string>;
+}) {
   const api = useApi(rcoApiRef);
   const { id, onClose } = props;
+  const ref = props.evidence?.id === id ? props.evidence : undefined;
   const { value, loading, error } = useAsync(
     async () => (id ? api.getEvidence(id) : undefined),
     [api, id],
@@ -100,6 +110,24 @@ export function EvidenceDrawer(props: { id?: string; onClose: () => void }) {
                 ...imageRow(value),
               }}
             />
+            {ref?.signature && (
+              <Box mt={1}>
+                <SignatureLabel signature={ref.signature} />
+              </Box>
+            )}
+            {ref?.provenance && (
+              <Box mt={2}>
+                <Typography variant="h6" component="h3">
+                  Collected by the console
+                </Typography>
+                <StructuredMetadataTable
+                  metadata={provenanceRows(
+                    ref.provenance,
+                    props.simulatedClusters,
+                  )}
+                />
+              </Box>
+            )}
             <Box my={2}>
               <Button variant="outlined" color="primary" onClick={download}>
                 Download the document

@@ -4,6 +4,7 @@ import { Box, Button, Typography } from '@material-ui/core';
 import { Person, RichText, usePortalNow, When } from '../shared';
 import { sourceLabel } from './format';
 import { NextSteps, NextStepContext } from './NextSteps';
+import { ProvenanceLine, SignatureLabel } from './Provenance';
 import { StatusChip } from './StatusChip';
 
 /** Whether a gate's evidence is per environment or about the image, in a few words. */
@@ -31,8 +32,11 @@ export function GateTable(props: {
   onOpenEvidence: (id: string) => void;
   /** What the page can do for the next steps; without it, no "What to do" is shown. */
   nextSteps?: NextStepContext;
+  /** Clusters that are the local portal's simulated cluster: named as such. */
+  simulatedClusters?: Set<string>;
 }) {
-  const { gates, runbookPath, onOpenEvidence, nextSteps } = props;
+  const { gates, runbookPath, onOpenEvidence, nextSteps, simulatedClusters } =
+    props;
   const now = usePortalNow();
   const columns: TableColumn<GateResult>[] = [
     {
@@ -87,14 +91,19 @@ export function GateTable(props: {
       sorting: false,
       width: '22%',
       render: gate => {
+        // Collected objects age from their last observation (an unchanged object is not
+        // collected again, only seen again), uploads from their collection.
+        const seenAt = (e: GateResult['evidence'][number]) =>
+          e.provenance?.observedAt ?? e.collectedAt;
         const newest = [...gate.evidence].sort((a, b) =>
-          b.collectedAt.localeCompare(a.collectedAt),
+          seenAt(b).localeCompare(seenAt(a)),
         )[0];
         return (
           <Box>
             {newest ? (
               <Typography variant="body2">
-                collected <When iso={newest.collectedAt} />
+                {newest.provenance ? 'last observed' : 'collected'}{' '}
+                <When iso={seenAt(newest)} />
               </Typography>
             ) : (
               <Typography variant="body2" color="textSecondary">
@@ -128,6 +137,17 @@ export function GateTable(props: {
                 </Button>
               );
             })}
+            {gate.evidence.slice(0, 4).map(e => (
+              <Box key={`origin-${e.id}`}>
+                {e.provenance && (
+                  <ProvenanceLine
+                    provenance={e.provenance}
+                    simulated={simulatedClusters}
+                  />
+                )}
+                {e.signature && <SignatureLabel signature={e.signature} />}
+              </Box>
+            ))}
             {gate.evidence.length > 0 && (
               // Who attested it, so a reader can tell CI's scan from a person's upload.
               <Typography variant="caption" display="block">

@@ -27,6 +27,8 @@ import { EnvironmentChips } from './EnvironmentChips';
 import { DEPLOY_ANCHOR, GATES_ANCHOR, SkipLinks } from './SkipLinks';
 import { useGateActions } from './useGateActions';
 import { useReleaseReads } from './useReleaseReads';
+import { CollectionHealth } from './CollectionHealth';
+import { useCollection } from './useCollection';
 import { RefreshNote, ReleaseNotFound } from './RefreshNote';
 import { WhoMayWaive } from './NextSteps';
 import { GateTable } from './GateTable';
@@ -78,6 +80,8 @@ export function ReleaseContent() {
     value: reads.current,
   });
   const demoClock = useDemoClock(capabilities.value?.demo, rereadAll);
+  // What the console collects itself: re-read with the page; a collection now re-reads it.
+  const collection = useCollection(api, entityRef, reads.rereads, rereadAll);
   const withClock = (page: ReactNode) => (
     <ClockProvider offsetMs={demoClock.offsetMs}>{page}</ClockProvider>
   );
@@ -303,6 +307,7 @@ export function ReleaseContent() {
             gates={current.gates}
             runbookPath={runbookPath}
             onOpenEvidence={setEvidenceId}
+            simulatedClusters={collection.simulatedClusters}
             nextSteps={{
               capabilities: capabilities.value,
               runbookPath,
@@ -314,6 +319,9 @@ export function ReleaseContent() {
             }}
           />
         </div>
+      </Grid>
+      <Grid item xs={12}>
+        <CollectionHealth collection={collection} />
       </Grid>
       <Grid item xs={12}>
         <div id={DEPLOY_ANCHOR} tabIndex={-1} role="region" aria-label="Deploy">
@@ -353,6 +361,10 @@ export function ReleaseContent() {
       <EvidenceDrawer
         id={evidenceId}
         onClose={() => setEvidenceId(undefined)}
+        evidence={current.gates
+          .flatMap(g => g.evidence)
+          .find(e => e.id === evidenceId)}
+        simulatedClusters={collection.simulatedClusters}
       />
       {waiving && (
         <WaiverDialog

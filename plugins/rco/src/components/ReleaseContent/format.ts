@@ -25,9 +25,13 @@ export function verdictOf(summary: { blockedBy: string[]; waived: string[] }) {
 
 /** Who attested a piece of evidence, in words: CI, the cluster, the console itself or a person. */
 export const sourceLabel = (source?: string) =>
-  ({ ci: 'CI', cluster: 'cluster', system: 'console', human: 'person' }[
-    source ?? ''
-  ] ??
+  ({
+    ci: 'CI',
+    cluster: 'cluster',
+    monitoring: 'monitoring stack',
+    system: 'console',
+    human: 'person',
+  }[source ?? ''] ??
   source ??
   'unknown');
 
