@@ -19,6 +19,48 @@ export interface Config {
     };
     collectors?: {
       /**
+       * The Kubernetes collector: reads policy reports, Gatekeeper constraints, Velero backups
+       * and restores, workloads, NetworkPolicies, Argo Rollouts objects and PrometheusRules from
+       * the clusters of the `kubernetes:` configuration (the deploy drivers' clusters). Keys of
+       * `kinds` are evidence kinds: policy-report, gatekeeper-constraint, velero-backup,
+       * velero-restore, workload, network-policy, argo-rollout, argo-analysis-run,
+       * argo-analysis-template, prometheus-rule.
+       */
+      kubernetes?: {
+        /** Default true (it reads only clusters the `kubernetes:` configuration names). */
+        enabled?: boolean;
+        /** Objects per list page (`limit`). Default 500. */
+        pageSize?: number;
+        /** Per cluster and run, ISO 8601. Default PT30S. */
+        timeout?: string;
+        /** Defaults for every environment, per evidence kind. */
+        kinds?: {
+          [evidenceKind: string]: {
+            /** Default true. */
+            enabled?: boolean;
+            /** Default the entity's namespace in that environment (velero-*: velero). */
+            namespace?: string;
+            /**
+             * Kubernetes label selector; {name} is the entity's name, {namespace} its catalog
+             * namespace. Default app.kubernetes.io/name={name}.
+             */
+            labelSelector?: string;
+          };
+        };
+        /** Per environment (rco.environments), overriding `kinds` key by key. */
+        environments?: {
+          [environment: string]: {
+            kinds?: {
+              [evidenceKind: string]: {
+                enabled?: boolean;
+                namespace?: string;
+                labelSelector?: string;
+              };
+            };
+          };
+        };
+      };
+      /**
        * The monitoring collector: per environment, the Prometheus and Alertmanager the console
        * reads. There the monitoring-alerting gate checks that the SLO alerts are loaded and
        * healthy in Prometheus and routed to a receiver that needs a human's acknowledgement;
@@ -240,6 +282,44 @@ export interface Config {
        * ISO 8601. Default P1D.
        */
       fullVerificationInterval?: string;
+    };
+    /**
+     * Sigstore verification by the console (issue 13): uploaded Sigstore bundles are verified
+     * offline (no TUF, no network) against this trusted root and the signer identities below.
+     * Only a bundle that verifies signs the image; a `cosign verify` report is CI's claim.
+     */
+    sigstore?: {
+      /**
+       * A Sigstore TrustedRoot JSON file (Fulcio CAs, Rekor and CT log keys, TSAs), relative to
+       * the backend's working directory: for the public-good instance, `trusted_root.json` from
+       * its TUF repository (`cosign trusted-root create` or sigstore's root-signing repository).
+       */
+      trustedRootFile?: string;
+      /** The trusted root inline (JSON text or the object) instead of a file. */
+      trustedRoot?: any;
+      /**
+       * Who may sign: an entity's own entries, else the entries without `entity` (the default).
+       * Never from the entity's annotations.
+       */
+      identities?: Array<{
+        /** An entity ref (component:default/rco); absent: the default. */
+        entity?: string;
+        /** The OIDC issuer Fulcio records (https://token.actions.githubusercontent.com). */
+        issuer: string;
+        /**
+         * The certificate subject (SAN), matched whole: a glob (`*` any run of characters) or a
+         * regular expression written as `/…/`.
+         */
+        subject: string;
+      }>;
+      /** Public keys key-based bundles (cosign sign --key) may be signed with. */
+      publicKeys?: Array<{
+        entity?: string;
+        /** The bundle's publicKey.hint that selects the key; any when absent. */
+        hint?: string;
+        /** PEM (SPKI) public key. */
+        pem: string;
+      }>;
     };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;

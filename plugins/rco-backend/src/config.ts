@@ -15,6 +15,11 @@ import {
   PrometheusCollectorConfig,
   readPrometheusCollectorConfig,
 } from './collectors/prometheus/config';
+import { readSigstoreConfig, SigstoreConfig } from './evidence/sigstore/config';
+import {
+  KubernetesCollectorConfig,
+  readKubernetesCollectorConfig,
+} from './collectors/kubernetes/config';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
 export interface RcoConfig {
@@ -66,6 +71,10 @@ export interface RcoConfig {
   historyCacheTtl: Duration;
   /** rco.collectors.prometheus: the monitoring stacks the console reads (issue 13). */
   prometheus: PrometheusCollectorConfig;
+  /** rco.sigstore: the trusted root and signer identities bundles are verified against (issue 13). */
+  sigstore: SigstoreConfig;
+  /** rco.collectors.kubernetes: where the Kubernetes collector looks (issue 13). */
+  kubernetesCollector: KubernetesCollectorConfig;
   /** Evidence collection (issue 13): see src/collectors/CollectionService.ts. */
   collection: {
     /** rco.collection.schedule; default every 5 minutes (DEFAULT_COLLECTION_SCHEDULE). */
@@ -265,6 +274,8 @@ export function readRcoConfig(root: Config): RcoConfig {
       ? iso(config, 'operations.historyCacheTtl', 'PT10S')
       : Duration.fromISO('PT10S'),
     prometheus,
+    sigstore: readSigstoreConfig(config),
+    kubernetesCollector: readKubernetesCollectorConfig(config),
     collection: {
       schedule: config?.has('collection.schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(

@@ -1,6 +1,7 @@
 import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
 import { EvidenceCollector } from '@helix-portal/plugin-rco-node';
 import { prometheusCollectorFromConfig } from './prometheus';
+import { kubernetesCollectorFromConfig } from './kubernetes';
 
 /** What a built-in collector may need to build itself from the portal's configuration. */
 export interface BuiltinCollectorDeps {
@@ -21,6 +22,7 @@ export function builtinCollectors(
 ): EvidenceCollector[] {
   const collectors: Array<EvidenceCollector | undefined> = [
     prometheusCollectorFromConfig(_deps.rootConfig),
+    kubernetesCollectorFromConfig(_deps.rootConfig),
   ];
   return collectors.filter((c): c is EvidenceCollector => !!c);
 }
