@@ -14,6 +14,7 @@ import { EvidenceParser } from './parsers/types';
 import { resolveSubject } from './imageIdentity';
 import { assertUploadable } from './collectedOnly';
 import { Clock, systemClock } from '../lib/clock';
+import type { SignatureVerifier } from './sigstore/SigstoreVerifier';
 
 /** Query parameters of an upload: they describe the release the document is about. */
 export interface UploadOptions {
@@ -45,6 +46,8 @@ export class EvidenceService {
     private readonly repositoriesOf: (entityRef: string) => string[] = () => [],
     /** Dates uploads (the local portal's demo clock can be ahead of the system's). */
     private readonly clock: Clock = systemClock,
+    /** The console's own Sigstore verification (issue 13); none: bundles stay unverified. */
+    private readonly signatures?: SignatureVerifier,
   ) {
     this.byKind = new Map(parsers.map(p => [p.kind, p]));
   }
@@ -150,7 +153,27 @@ export class EvidenceService {
         };
       },
     );
-    return records;
+    // A Sigstore bundle is verified by the console against the digest it is filed under and the
+    // entity's identity policy (the document as uploaded: masking must not alter what was
+    // signed). A bundle that fails is kept with the reason, so the page can say why; it never
+    // signs the image.
+    return records.map((record, index) => {
+      if (record.kind !== 'sigstore-bundle' || record.summary.type !== 'signature')
+        return record;
+      const verification = this.signatures?.verify({
+        entityRef: options.entityRef,
+        doc: documents[index].doc,
+        digest: record.subject.digest,
+      }) ?? {
+        verifiedBy: 'console' as const,
+        ok: false,
+        reason: 'not verified: the console has no Sigstore verification installed',
+      };
+      return {
+        ...record,
+        summary: { ...record.summary, verified: verification.ok, verification },
+      };
+    });
   }
 
   private read(doc: unknown, hint: EvidenceKind | undefined, where: string) {

@@ -123,12 +123,20 @@ export async function readStack(
 ): Promise<StackState> {
   const get = (what: string, endpoint: HttpEndpoint, path: string) =>
     getJson(fetchImpl, what, endpoint, path, signal, env.timeoutMs);
-  const [rulesBody, alertsBody, configBody, statusBody] = await Promise.all([
+  // Every request settles before the run goes on: none is left in flight behind a failure.
+  const settled = await Promise.allSettled([
     get('Prometheus', env.prometheus, 'api/v1/rules?type=alert'),
     get('Prometheus', env.prometheus, 'api/v1/alerts'),
     get('Prometheus', env.prometheus, 'api/v1/status/config'),
     get('Alertmanager', env.alertmanager, 'api/v2/status'),
   ]);
+  const failed = settled.find(
+    (s): s is PromiseRejectedResult => s.status === 'rejected',
+  );
+  if (failed) throw failed.reason;
+  const [rulesBody, alertsBody, configBody, statusBody] = settled.map(
+    s => (s as PromiseFulfilledResult<unknown>).value,
+  );
   const rulesAt = `Prometheus at ${shown(env.prometheus.url, 'api/v1/rules')}`;
   const groups = data(rulesBody, rulesAt).groups;
   if (!Array.isArray(groups))

@@ -1,0 +1,165 @@
+import { context, record, DAY } from '../__testUtils__/context';
+import { example } from '../__testUtils__/examples';
+import { evaluateRelease } from '../evaluate';
+import { monitoringAlerting } from './monitoringAlerting';
+
+/** An AlertingState as the monitoring collector writes it. */
+function state(
+  alerts: Array<Record<string, unknown>>,
+  options: { endpoint?: string; environment?: string } = {},
+) {
+  return {
+    apiVersion: 'rco.helix.dev/v1',
+    kind: 'AlertingState',
+    metadata: { name: 'rco' },
+    spec: {
+      endpoint: options.endpoint ?? 'helix-prod',
+      environment: options.environment ?? 'production',
+      selector: { service: 'rco' },
+      alerts: alerts.map(a => ({
+        group: 'rco-slo',
+        expr: 'vector(1)',
+        labels: { service: 'rco', severity: 'critical' },
+        runbookUrl: 'https://portal.helix.example/runbook',
+        health: 'ok',
+        firing: false,
+        receivers: [{ name: 'rco-pagerduty', integrations: ['pagerduty'], needsAck: true }],
+        ...a,
+      })),
+    },
+  };
+}
+
+const GOOD = [
+  { alert: 'RCOAvailabilityBurnRate' },
+  { alert: 'RCOLatencyP95High' },
+  { alert: 'RCOErrorRateHigh' },
+];
+
+const collected = (doc: unknown, options: Parameters<typeof record>[2] = {}) =>
+  record('alerting-state', doc, {
+    source: 'monitoring',
+    submitter: 'collector:prometheus',
+    subject: { environment: 'production' },
+    ...options,
+  });
+
+const declared = () => example('prometheus-rule', 'prometheusrule-rco-slo.yaml');
+
+const live = (evidence: ReturnType<typeof collected>[], environment = 'production') =>
+  context(evidence, {
+    release: { version: '1.3.2', environment },
+    config: {
+      maxAge: {},
+      blockingSeverities: [],
+      helixCoreRepository: 'helix-core',
+      monitoredEnvironments: { production: 'helix-prod' },
+    },
+  });
+
+describe('monitoring-alerting where the console reads the monitoring stack', () => {
+  it('passes on SLO alerts loaded, healthy and routed to PagerDuty', () => {
+    const outcome = monitoringAlerting(live([collected(state(GOOD)), ...declared()]));
+    expect(outcome.status).toBe('pass');
+    expect(outcome.reasons).toContain(
+      'error rate: RCOErrorRateHigh (critical) loaded and healthy, routed to rco-pagerduty (pagerduty)',
+    );
+  });
+
+  it('is missing, not passing on the PrometheusRule, until the stack was collected', () => {
+    const outcome = monitoringAlerting(live(declared()));
+    expect(outcome.status).toBe('missing');
+    expect(outcome.reasons).toEqual([
+      "The console reads production's monitoring stack (helix-prod) but has not collected its alerting state yet: see the collection health on the Release tab",
+    ]);
+  });
+
+  it.each([
+    [
+      'an alert without severity or runbook link',
+      { alert: 'RCOErrorRateHigh', labels: { service: 'rco' }, runbookUrl: undefined },
+      'error rate: RCOErrorRateHigh has no severity label; has no runbook_url annotation',
+    ],
+    [
+      'an alert not evaluated yet',
+      { alert: 'RCOErrorRateHigh', health: 'unknown' },
+      'error rate: RCOErrorRateHigh has not been evaluated yet (health unknown)',
+    ],
+    [
+      'an alert routed to email only',
+      {
+        alert: 'RCOErrorRateHigh',
+        receivers: [{ name: 'platform-email', integrations: ['email'], needsAck: false }],
+      },
+      'error rate: RCOErrorRateHigh is routed to platform-email (email), which no one acknowledges (a PagerDuty or Opsgenie receiver, or one named in ackReceivers.add, does)',
+    ],
+    [
+      'an alert routed nowhere',
+      { alert: 'RCOErrorRateHigh', receivers: [] },
+      'error rate: RCOErrorRateHigh is routed to no receiver, which no one acknowledges',
+    ],
+  ])('fails on %s', (_name, broken, reason) => {
+    const outcome = monitoringAlerting(live([collected(state([...GOOD.slice(0, 2), broken]))]));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons.join('\n')).toContain(reason);
+  });
+
+  it('passes when one alert of each SLO is sound although another of the same SLO is not', () => {
+    const outcome = monitoringAlerting(
+      live([collected(state([...GOOD, { alert: 'RCOErrorBudgetSlow', health: 'err', lastError: 'boom' }]))]),
+    );
+    expect(outcome.status).toBe('pass');
+  });
+
+  it('names what fires now (informational)', () => {
+    const outcome = monitoringAlerting(
+      live([collected(state([{ alert: 'RCOAvailabilityBurnRate', firing: true }, ...GOOD.slice(1)]))]),
+    );
+    expect(outcome.status).toBe('pass');
+    expect(outcome.reasons).toContain('Firing now: RCOAvailabilityBurnRate (informational)');
+  });
+
+  it('does not count an alerting state uploaded by CI or a person, whatever it says', () => {
+    for (const source of ['ci', 'human'] as const) {
+      const outcome = monitoringAlerting(live([collected(state(GOOD), { source })]));
+      expect(outcome.status).toBe('missing');
+    }
+  });
+
+  it("counts only the configured stack's state of this environment", () => {
+    const other = collected(state(GOOD, { endpoint: 'old-prometheus' }));
+    const staging = collected(state(GOOD, { environment: 'staging' }), {
+      subject: { environment: 'staging' },
+    });
+    expect(monitoringAlerting(live([other, staging])).status).toBe('missing');
+  });
+
+  it('judges the newest collection: a rule broken since the last one fails', () => {
+    const before = collected(state(GOOD), { age: DAY });
+    const now = collected(
+      state([GOOD[0], { alert: 'RCOLatencyP95High', health: 'err', lastError: 'bad' }, GOOD[2]]),
+    );
+    expect(monitoringAlerting(live([before, now])).status).toBe('fail');
+  });
+
+  it('keeps judging declared PrometheusRules where no stack is configured, and says so', () => {
+    const outcome = monitoringAlerting(live(declared(), 'staging'));
+    expect(outcome.status).toBe('pass');
+    expect(outcome.reasons).toContain(
+      "The alerts are only declared (PrometheusRule): the console does not read staging's Prometheus and Alertmanager (rco.collectors.prometheus), so whether they are loaded, healthy and routed to a receiver that needs acknowledgement is not checked",
+    );
+  });
+
+  it('goes stale with the collection, not with the PrometheusRule', () => {
+    const old = declared().map(r => ({
+      ...r,
+      collectedAt: new Date(r.collectedAt.getTime() - 60 * DAY),
+    }));
+    const gate = (evidence: ReturnType<typeof collected>[]) =>
+      evaluateRelease(live(evidence)).gates.find(g => g.id === 'monitoring-alerting')!;
+    expect(gate([collected(state(GOOD)), ...old]).status).toBe('pass');
+    const stale = gate([collected(state(GOOD), { age: 31 * DAY }), ...declared()]);
+    expect(stale.status).toBe('stale');
+    expect(stale.reasons[0]).toMatch(/^Evidence is stale: alerting-state is 31 days old/);
+  });
+});
