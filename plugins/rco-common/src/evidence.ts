@@ -1,4 +1,4 @@
-import type { EvidenceScope } from './api';
+import type { EvidenceScope, SignatureVerificationView } from './api';
 
 /**
  * Evidence kinds the backend accepts and the normalised summaries it stores beside each raw
@@ -130,7 +130,13 @@ export interface SbomSummary {
 export interface SignatureSummary {
   type: 'signature';
   tool: 'cosign' | 'sigstore-bundle';
+  /** The console verified it and it holds (verification.verifiedBy 'console', ok). */
   verified: boolean;
+  /**
+   * How it was judged (issue 13): a Sigstore bundle verified by the console, with the reason when
+   * it failed; a cosign CLI report is CI's claim. Absent on records stored before issue 13.
+   */
+  verification?: SignatureVerificationView;
   signatures: number;
   /** Digests the signatures cover. */
   digests: string[];

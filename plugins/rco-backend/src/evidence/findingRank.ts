@@ -40,6 +40,9 @@ export function findingRank(summary: EvidenceSummary): number {
       return summary.tool === 'trufflehog' ? 1 : 2;
     }
     case 'signature':
+      // A failed console verification is adverse; CI's claim (cosign output) is not (it only
+      // does not count). Records without `verification` keep the rank they were written with.
+      if (summary.verification) return summary.verification.ok ? 0 : 1;
       return summary.verified ? 0 : 1;
     case 'attestation':
       return summary.succeeded ? 0 : 1;

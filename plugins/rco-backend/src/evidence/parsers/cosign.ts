@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { SignatureSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { namedImage } from '../imageIdentity';
+import { CLAIM_REASON } from '../sigstore/signatureState';
 import { deepClone, isRecord, JsonRecord, sha256Digest, str } from './mask';
 
 /** The `critical.type` of a simple-signing payload that cosign signs for a container image. */
@@ -95,10 +96,17 @@ export const cosignParser: EvidenceParser = {
     const summary: SignatureSummary = {
       type: 'signature',
       tool: 'cosign',
-      // cosign prints these payloads only after checking every signature (against the key, or
-      // the Fulcio chain, identity and Rekor for keyless) and exits non-zero otherwise: a
-      // well-formed output is, by construction, a verified result.
-      verified: true,
+      // cosign prints these payloads only after checking every signature, but the output holds
+      // no signature, certificate or log entry: nothing here can be checked, and anyone can write
+      // this JSON. It is CI's claim, shown as such; only a bundle the console verifies signs the
+      // image (issue 13).
+      verified: false,
+      verification: {
+        verifiedBy: 'claim',
+        ok: true,
+        reason: CLAIM_REASON,
+        ...(identities[0] ? { identity: identities[0] } : {}),
+      },
       signatures: doc.length,
       digests,
       identities,

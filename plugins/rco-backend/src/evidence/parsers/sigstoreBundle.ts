@@ -209,9 +209,9 @@ export const sigstoreBundleParser: EvidenceParser = {
       type: 'signature',
       tool: 'sigstore-bundle',
       // A bundle is signature material, not a verification result: checking it needs the
-      // trusted root (Fulcio CA, Rekor and TSA keys), the signed artifact and an identity policy,
-      // none of which this parser has. It records "signed, not verified by us"; a gate that needs
-      // verified signatures must rely on `cosign verify` output (or verify the bundle itself).
+      // trusted root, the digest it is filed under and the entity's identity policy, none of which
+      // this parser has. EvidenceService has the console verify it (evidence/sigstore) and
+      // records the outcome in `verified` and `verification`.
       verified: false,
       signatures,
       digests,

@@ -54,6 +54,8 @@ function signedDigests(bundle: Bundle): string[] | string {
       return 'its in-toto statement is not JSON';
     }
   }
+  if (bundle.content.$case !== 'messageSignature')
+    return 'it holds neither a DSSE envelope nor a message signature';
   const { messageDigest } = bundle.content.messageSignature;
   // protobuf-specs HashAlgorithm.SHA2_256 is 1; an image digest is a sha256.
   if (!messageDigest || messageDigest.algorithm !== 1)
@@ -110,7 +112,7 @@ export function verifyBundle(check: BundleCheck): SignatureVerificationView {
     entity = toSignedEntity(bundle);
     // A message signature is over the signed blob (an image manifest), which the console does
     // not have; its digest is, and an ECDSA signature is checked against the digest directly.
-    if (!isBundleWithDsseEnvelope(bundle))
+    if (bundle.content.$case === 'messageSignature')
       entity = {
         ...entity,
         signature: prehashedMessage(bundle.content.messageSignature),

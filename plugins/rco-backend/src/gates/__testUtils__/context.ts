@@ -2,7 +2,9 @@ import {
   EvidenceKind,
   parseRunbook,
   Runbook,
+  SignatureVerificationView,
 } from '@helix-portal/plugin-rco-common';
+import { fixture as sigstoreFixture } from '../../evidence/sigstore/__fixtures__/fixtures';
 import { EvidenceRecord, EvidenceSource } from '../../database/EvidenceStore';
 import { builtinParsers } from '../../evidence/parsers';
 import { readExample, readSample } from '../../__testUtils__/fixtures';
@@ -61,6 +63,40 @@ export function record(
     rawSize: 1,
   };
 }
+
+/**
+ * A real Sigstore bundle (evidence/sigstore/__fixtures__) filed under `digest`, with the outcome
+ * the console's verification stored for it (the rules judge stored outcomes; the verification
+ * itself is tested in evidence/sigstore and through the plugin in security/sigstore).
+ */
+export function bundleRecord(
+  verification: SignatureVerificationView,
+  options: { age?: number; source?: EvidenceSource; digest?: string } = {},
+): EvidenceRecord {
+  const r = record(
+    'sigstore-bundle',
+    sigstoreFixture('bundle-dsse-release.json'),
+    {
+      age: options.age,
+      source: options.source,
+      subject: { digest: options.digest ?? DIGEST },
+    },
+  );
+  return {
+    ...r,
+    summary: { ...r.summary, verified: verification.ok, verification } as any,
+  };
+}
+
+export const VERIFIED: SignatureVerificationView = {
+  verifiedBy: 'console',
+  ok: true,
+  identity: {
+    issuer: 'https://token.actions.githubusercontent.com',
+    subject:
+      'https://github.com/helix/rco/.github/workflows/release.yml@refs/heads/main',
+  },
+};
 
 /** A gate context of the given evidence (sorted newest first, as the store returns it). */
 export function context(

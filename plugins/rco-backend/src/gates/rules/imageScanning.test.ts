@@ -1,7 +1,17 @@
-import { context, DAY, DIGEST, record, trivy } from '../__testUtils__/context';
+import {
+  bundleRecord,
+  context,
+  DAY,
+  DIGEST,
+  record,
+  trivy,
+  VERIFIED,
+} from '../__testUtils__/context';
 import { imageScanning } from './imageScanning';
+import { fixture } from '../../evidence/sigstore/__fixtures__/fixtures';
 
 const OTHER = `sha256:${'b'.repeat(64)}`;
+const sigstoreFixtureDoc = () => fixture('bundle-dsse-release.json');
 const forRelease = { digest: DIGEST };
 const cosign = [
   {
@@ -26,13 +36,21 @@ const critical = (age = 0) =>
     subject: forRelease,
     age,
   });
-const signed = () => record('cosign', cosign);
+/** A Sigstore bundle of the digest the console verified (issue 13: the only thing that signs). */
+const signed = (age = 0) => bundleRecord(VERIFIED, { age });
+/** CI's `cosign verify` report: a claim the console cannot check. */
+const claim = () => record('cosign', cosign);
 const sbomOf = () => record('cyclonedx', sbom, { subject: forRelease });
-/** A cosign verification of the digest that did not succeed (as a collector would record it). */
-const failedVerification = (age = 0) => {
-  const r = record('cosign', cosign, { age });
-  return { ...r, summary: { ...r.summary, verified: false, signatures: 0 } };
-};
+/** A bundle of the digest whose verification failed, with the reason the console gave. */
+const failedBundle = (age = 0) =>
+  bundleRecord(
+    {
+      verifiedBy: 'console',
+      ok: false,
+      reason: `signed by https://github.com/evil/x (issue https://token.actions.githubusercontent.com), not an identity component:default/rco allows`,
+    },
+    { age },
+  );
 
 describe('image-scanning', () => {
   it.each([
@@ -52,7 +70,8 @@ describe('image-scanning', () => {
       name: 'clean scan, verified signature and SBOM: pass',
       ctx: context([clean(), signed(), sbomOf()]),
       status: 'pass',
-      reason: 'Cosign verified 1 signature(s)',
+      reason:
+        'Signature of sha256:aaaaaaaaaaaa… verified by the console: signed by https://github.com/helix/rco/.github/workflows/release.yml@refs/heads/main (https://token.actions.githubusercontent.com)',
     },
     {
       name: 'a CRITICAL finding: fail',
@@ -95,20 +114,37 @@ describe('image-scanning', () => {
       reason: 'No Trivy or Grype report',
     },
     {
-      name: 'a failed cosign verification within the maximum age is not erased by a later verified one',
-      ctx: context([clean(), signed(), failedVerification(DAY), sbomOf()], {
-        maxAge: 'P7D',
-      }),
-      status: 'fail',
-      reason: 'Cosign verification of sha256:aaaaaaaaaaaa… did not succeed',
+      // Issue 13: this passed before, on CI's word alone (the hole closed).
+      name: "a cosign verify report alone is CI's claim: missing, asking for the bundle",
+      ctx: context([clean(), claim(), sbomOf()]),
+      status: 'missing',
+      reason:
+        "Only CI's claim that sha256:aaaaaaaaaaaa… is signed (cosign verify output): the console verifies Sigstore bundles, not reports; upload the bundle",
     },
     {
-      name: 'a failed cosign verification older than the maximum age is superseded by a verified one',
-      ctx: context([clean(), signed(), failedVerification(8 * DAY), sbomOf()], {
-        maxAge: 'P7D',
-      }),
+      name: 'a bundle that failed verification does not sign: missing, with its reason',
+      ctx: context([clean(), claim(), failedBundle(), sbomOf()]),
+      status: 'missing',
+      reason:
+        'Sigstore bundle for sha256:aaaaaaaaaaaa… did not verify: signed by https://github.com/evil/x',
+    },
+    {
+      name: 'a verified bundle signs even beside a later failed one (a broken upload says nothing bad about the image)',
+      ctx: context([clean(), signed(DAY), failedBundle(), sbomOf()]),
       status: 'pass',
-      reason: 'Cosign verified 1 signature(s)',
+      reason: 'Signature of sha256:aaaaaaaaaaaa… verified by the console',
+    },
+    {
+      name: 'a bundle uploaded before the console verified bundles does not sign',
+      ctx: context([
+        clean(),
+        record('sigstore-bundle', sigstoreFixtureDoc(), {
+          subject: forRelease,
+        }),
+        sbomOf(),
+      ]),
+      status: 'missing',
+      reason: 'uploaded before the console verified Sigstore bundles',
     },
   ])('$name', ({ ctx, status, reason }) => {
     const outcome = imageScanning(ctx);

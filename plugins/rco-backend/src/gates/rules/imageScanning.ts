@@ -1,6 +1,29 @@
 import { EvidenceRecord } from '../../database/EvidenceStore';
 import { evidenceOf, inAge, shortDigest, summaryOf } from '../helpers';
 import { fresh, missing, Rule } from './shared';
+import {
+  consoleVerified,
+  signatureState,
+} from '../../evidence/sigstore/signatureState';
+import { SignatureVerificationView } from '@helix-portal/plugin-rco-common';
+
+/** The signature part of the gate in words: who signed, or why nothing signs the image yet. */
+function signatureReason(
+  state: SignatureVerificationView | undefined,
+  digest: string,
+): string {
+  const short = shortDigest(digest);
+  if (!state)
+    return `No Sigstore bundle for ${short}: no signature the console can verify`;
+  if (state.verifiedBy === 'claim')
+    return `Only CI's claim that ${short} is signed (cosign verify output): the console verifies Sigstore bundles, not reports; upload the bundle`;
+  if (!state.ok)
+    return `Sigstore bundle for ${short} did not verify: ${state.reason}`;
+  const who = state.identity?.subject
+    ? `${state.identity.subject} (${state.identity.issuer})`
+    : `key ${state.identity?.keyId ?? 'configured for the service'}`;
+  return `Signature of ${short} verified by the console: signed by ${who}`;
+}
 
 export const imageScanning: Rule = ctx => {
   const digest = ctx.release.digest;
@@ -22,23 +45,18 @@ export const imageScanning: Rule = ctx => {
   };
   const failing = scans.filter(r => blockingOf(r) > 0);
   const scan = failing[0] ?? scans[0];
-  // As for scans, the worse stands: a failed cosign verification of the digest within the
-  // maximum age fails the gate even when a verified result came after it (only a waiver covers
-  // it). A Sigstore bundle is not a verification, so a verified cosign result stands even when
-  // an unverified bundle was uploaded after it.
-  const failedVerification = inAge(
-    ctx,
-    evidenceOf(ctx, ['cosign'], forDigest),
-  ).find(r => summaryOf(r, 'signature')?.verified === false);
-  const [signature] = [
-    ...(failedVerification ? [failedVerification] : []),
-    ...evidenceOf(
-      ctx,
-      ['cosign'],
-      r => forDigest(r) && !!summaryOf(r, 'signature')?.verified,
-    ),
-    ...evidenceOf(ctx, ['cosign', 'sigstore-bundle'], forDigest),
-  ];
+  // Only a signature the console verified itself signs the image (issue 13): a Sigstore bundle
+  // checked against the trusted root and the entity's signer identities. A `cosign verify`
+  // report is CI's claim, shown but never enough; a bundle that failed says why. A failed bundle
+  // does not fail the gate (anyone with the entity's CI token can upload a broken one; it says
+  // nothing bad about the image), it only does not sign it.
+  const signatures = evidenceOf(ctx, ['sigstore-bundle', 'cosign'], forDigest);
+  const stateOf = (r: EvidenceRecord) =>
+    signatureState(summaryOf(r, 'signature')!);
+  const signature =
+    signatures.find(r => consoleVerified(summaryOf(r, 'signature')!)) ??
+    signatures.find(r => stateOf(r).verifiedBy === 'console') ??
+    signatures[0];
   const [sbom] = evidenceOf(ctx, ['cyclonedx', 'spdx'], forDigest);
   const reasons: string[] = [];
   const used = [
@@ -99,31 +117,14 @@ export const imageScanning: Rule = ctx => {
         )} has no ${blocking.join(' or ')} findings`,
       );
   } else reasons.push(`No Trivy or Grype report for ${shortDigest(digest)}`);
-  if (signature) {
-    const s = summaryOf(signature, 'signature')!;
-    if (!s.verified) {
-      failed = failed || s.tool === 'cosign';
-      reasons.push(
-        s.tool === 'cosign'
-          ? `Cosign verification of ${shortDigest(digest)} did not succeed`
-          : `Sigstore bundle present for ${shortDigest(
-              digest,
-            )} but no cosign verify result`,
-      );
-    } else
-      reasons.push(
-        `Cosign verified ${s.signatures} signature(s) of ${shortDigest(
-          digest,
-        )}`,
-      );
-  } else reasons.push(`No Cosign verification of ${shortDigest(digest)}`);
+  const signed = !!signature && consoleVerified(summaryOf(signature, 'signature')!);
+  reasons.push(signatureReason(signature && stateOf(signature), digest));
   if (sbom)
     reasons.push(
       `SBOM (${summaryOf(sbom, 'sbom')!.format}) for ${shortDigest(digest)}`,
     );
   else reasons.push(`No SBOM (CycloneDX or SPDX) for ${shortDigest(digest)}`);
   if (failed) return { status: 'fail', reasons, used, freshness: fresh(used) };
-  const verified = signature && summaryOf(signature, 'signature')!.verified;
-  if (!scan || !verified || !sbom) return missing(reasons, used);
+  if (!scan || !signed || !sbom) return missing(reasons, used);
   return { status: 'pass', reasons, used, freshness: fresh(used) };
 };
