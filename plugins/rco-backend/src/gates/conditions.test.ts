@@ -31,7 +31,7 @@ describe('gateCondition', () => {
     ],
     [
       'image-scanning',
-      /no CRITICAL or HIGH finding.*Cosign.*SBOM.*counts in every environment/,
+      /no CRITICAL or HIGH finding.*Sigstore bundle signing the same digest verified by the console.*cosign verify report is only CI's claim.*SBOM.*counts in every environment/,
     ],
     ['acronym-clarity', /canonical name "rco" and none labelled "rcot"/],
     ['documentation-completeness', /artefact repository is in helix-core/],

@@ -81,7 +81,7 @@ export function gateCondition(
     case 'image-scanning':
       return `The Trivy and Grype reports of ${image} have no ${list(
         ctx.config.blockingSeverities,
-      )} finding (every report within the maximum age counts, the worst stands), a Cosign verification of the same digest succeeded, and an SBOM (CycloneDX or SPDX) exists for it${age}. Image evidence counts in every environment.${sources}`;
+      )} finding (every report within the maximum age counts, the worst stands), a Sigstore bundle signing the same digest verified by the console (trusted root and signer identity of rco.sigstore; a cosign verify report is only CI's claim), and an SBOM (CycloneDX or SPDX) exists for it${age}. Image evidence counts in every environment.${sources}`;
     case 'progressive-delivery':
       return `The Argo Rollout uses the canary strategy, its AnalysisTemplates measure latency and error rate each with a success or failure condition, the newest AnalysisRun did not fail (Failed, Error or Inconclusive) and the rollout was not aborted${age}.${sources}`;
     case 'policy-enforcement':

@@ -1,6 +1,8 @@
 import { GateId } from '@helix-portal/plugin-rco-common';
 import {
+  bundleRecord,
   context,
+  VERIFIED,
   DAY,
   DIGEST,
   NOW,
@@ -206,7 +208,9 @@ describe('evaluateRelease: sources', () => {
 });
 
 describe('evaluateRelease: pillars read evidence under the source policy', () => {
-  it("a person's cosign output does not sign the release image", () => {
+  it("a person's bundle does not sign the release image; CI's cosign report never does", () => {
+    // Issue 13: CI's cosign report signed the image here before (the hole closed): only a
+    // Sigstore bundle the console verified does, under the source policy as ever.
     const cosign = [
       {
         critical: {
@@ -217,13 +221,24 @@ describe('evaluateRelease: pillars read evidence under the source policy', () =>
         optional: null,
       },
     ];
-    const signedBy = (source: 'ci' | 'human') =>
-      evaluateRelease(context([record('cosign', cosign, { source })]))
+    const signed = (evidence: ReturnType<typeof record>[]) =>
+      evaluateRelease(context(evidence))
         .pillars.find(p => p.id === 'trust-by-design')!
         .requirements.find(
-          r => r.requirement === 'Release image signed (Cosign)',
+          r =>
+            r.requirement ===
+            'Release image signed (Sigstore, verified by the console)',
         )!.met;
-    expect(signedBy('ci')).toBe(true);
-    expect(signedBy('human')).toBe(false);
+    expect(signed([bundleRecord(VERIFIED, { source: 'ci' })])).toBe(true);
+    expect(signed([bundleRecord(VERIFIED, { source: 'human' })])).toBe(false);
+    expect(signed([record('cosign', cosign, { source: 'ci' })])).toBe(false);
   });
+
+  it('shows how each signature was judged on the evidence it used', () => {
+    const g = evaluateRelease(
+      context([bundleRecord(VERIFIED), record('cosign', 'cosign-verify-key-based.json', { subject: { digest: DIGEST } })]),
+    ).gates.find(x => x.id === 'image-scanning')!;
+    expect(g.evidence.find(e => e.kind === 'sigstore-bundle')!.signature).toEqual(VERIFIED);
+  });
+
 });

@@ -8,6 +8,10 @@ import {
   ReleaseStatusResponse,
 } from '@helix-portal/plugin-rco-common';
 import { duration, evidenceOf, humanAge, summaryOf } from './helpers';
+import {
+  consoleVerified,
+  signatureState,
+} from '../evidence/sigstore/signatureState';
 import { RULES } from './rules';
 import { applySourcePolicy } from './sourcePolicy';
 import { fourEyes, isSignoffGate } from './fourEyes';
@@ -129,6 +133,10 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
             },
           }
         : {}),
+      // Signatures: verified by the console, or CI's claim (issue 13).
+      ...(r.summary.type === 'signature'
+        ? { signature: signatureState(r.summary) }
+        : {}),
       source: r.source,
       submitter: r.submitter,
       ...(IMAGE_KINDS.includes(r.kind) && !imageNamed(r)
@@ -220,14 +228,16 @@ function pillarsOf(
       gateReq('secret-hygiene'),
       gateReq('policy-enforcement'),
       {
-        requirement: 'Release image signed (Cosign)',
+        requirement: 'Release image signed (Sigstore, verified by the console)',
+        // CI's cosign report is a claim; only a bundle the console verified signs (issue 13).
         met: evidenceOf(
           imageEvidence,
-          ['cosign'],
+          ['sigstore-bundle'],
           r => r.subject.digest === ctx.release.digest,
-        ).some(r => summaryOf(r, 'signature')!.verified),
+        ).some(r => consoleVerified(summaryOf(r, 'signature')!)),
         gates: ['image-scanning'],
-        basis: 'cosign verify output for the release digest',
+        basis:
+          'a Sigstore bundle for the release digest, verified against the trusted root and the signer identities configured',
       },
     ],
     'human-first': [

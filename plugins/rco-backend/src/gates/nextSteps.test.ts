@@ -5,7 +5,15 @@ import {
   GateStatus,
 } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord } from '../database/EvidenceStore';
-import { DAY, DIGEST, NOW, record, trivy } from './__testUtils__/context';
+import {
+  bundleRecord,
+  DAY,
+  DIGEST,
+  NOW,
+  record,
+  trivy,
+  VERIFIED,
+} from './__testUtils__/context';
 import { example } from './__testUtils__/examples';
 import {
   NextStepContext,
@@ -105,7 +113,7 @@ describe('nextSteps: missing evidence', () => {
     ],
     [
       'image-scanning',
-      ['upload:trivy', 'upload:cosign', 'upload:cyclonedx', 'waive'],
+      ['upload:trivy', 'upload:sigstore-bundle', 'upload:cyclonedx', 'waive'],
     ],
     [
       'progressive-delivery',
@@ -154,7 +162,56 @@ describe('nextSteps: missing evidence', () => {
     ];
     expect(
       actions(nextSteps(gate('image-scanning', 'missing', used), ctx(used))),
-    ).toEqual(['upload:cosign', 'waive']);
+    ).toEqual(['upload:sigstore-bundle', 'waive']);
+  });
+
+  it("asks for the Sigstore bundle when only CI's cosign report stands (a claim, issue 13)", () => {
+    const used = [
+      ...example('trivy', 'trivy-rco-1.3.2.json'),
+      ...example('cyclonedx', 'sbom-rco-1.3.2.cdx.json'),
+      record('cosign', 'cosign-verify-key-based.json', {
+        subject: { digest: DIGEST },
+      }),
+    ];
+    const steps = nextSteps(
+      gate('image-scanning', 'missing', used),
+      ctx(used),
+    );
+    expect(actions(steps)).toEqual(['upload:sigstore-bundle', 'waive']);
+    expect(steps[0].command).toContain('--data-binary @bundle.sigstore.json');
+  });
+
+  it('a bundle the console could not verify for want of a trusted root: the operators configure it', () => {
+    const failed = bundleRecord({
+      verifiedBy: 'console',
+      ok: false,
+      reason:
+        'not verified: no Sigstore trusted root is configured (rco.sigstore.trustedRootFile or rco.sigstore.trustedRoot)',
+    });
+    const steps = nextSteps(
+      gate('image-scanning', 'missing', [failed]),
+      ctx([failed]),
+    );
+    expect(steps.find(st => st.action === 'configure')).toMatchObject({
+      setting: 'rco.sigstore.trustedRootFile',
+    });
+  });
+
+  it('a bundle that did not verify: sign again as the configured identity, with the reason', () => {
+    const failed = bundleRecord({
+      verifiedBy: 'console',
+      ok: false,
+      reason: 'its signature does not verify (signature verification failed)',
+    });
+    const steps = nextSteps(
+      gate('image-scanning', 'missing', [failed]),
+      ctx([failed]),
+    );
+    const fix = steps.find(st => st.action === 'fix')!;
+    expect(fix.kind).toBe('sigstore-bundle');
+    expect(fix.text).toContain(
+      'The bundle did not verify (its signature does not verify (signature verification failed))',
+    );
   });
 
   it('fills the upload command as the kind needs: digest and version for image evidence', () => {
@@ -241,7 +298,7 @@ describe('nextSteps: failing gates', () => {
     );
     expect(actions(steps)).toEqual([
       'fix:trivy',
-      'upload:cosign',
+      'upload:sigstore-bundle',
       'upload:cyclonedx',
       'waive',
     ]);
@@ -319,8 +376,7 @@ describe('nextSteps: stale evidence', () => {
       subject: { digest: DIGEST },
     });
     const sbom = example('cyclonedx', 'sbom-rco-1.3.2.cdx.json');
-    const cosign = example('cosign', 'cosign-verify-rco-1.3.2.json');
-    const used = [old, ...sbom, ...cosign];
+    const used = [old, ...sbom, bundleRecord(VERIFIED)];
     expect(
       actions(nextSteps(gate('image-scanning', 'stale', used), ctx(used))),
     ).toEqual(['upload:trivy', 'waive']);

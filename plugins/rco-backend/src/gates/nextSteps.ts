@@ -10,6 +10,7 @@ import { EvidenceRecord } from '../database/EvidenceStore';
 import { duration, shortDigest, summaryOf } from './helpers';
 import { SignoffRole, isSignoffGate, sameActor } from './fourEyes';
 import { PRODUCERS, UploadTarget, uploadCommand } from './uploadCommands';
+import { signatureState } from '../evidence/sigstore/signatureState';
 import { monitoringSteps } from './monitoringSteps';
 
 /** What the next steps of a release's gates are worked out from. */
@@ -38,7 +39,12 @@ const SLOTS: Record<GateId, EvidenceKind[][]> = {
     ['vault-attestation'],
   ],
   'migration-controls': [],
-  'image-scanning': [['trivy', 'grype'], ['cosign'], ['cyclonedx', 'spdx']],
+  // The signature slot is filled by a Sigstore bundle: a cosign report is only CI's claim.
+  'image-scanning': [
+    ['trivy', 'grype'],
+    ['sigstore-bundle'],
+    ['cyclonedx', 'spdx'],
+  ],
   'progressive-delivery': [['argo-rollout'], ['argo-analysis-template']],
   'policy-enforcement': [['policy-report', 'gatekeeper-constraint']],
   'monitoring-alerting': [['prometheus-rule', 'alerting-state']],
@@ -163,15 +169,6 @@ function fixes(gate: GateResult, ctx: NextStepContext): GateNextStep[] {
         }; the new image is a new release with its own digest, whose scans CI uploads`,
       });
     }
-    if (records.some(r => summaryOf(r, 'signature')?.verified === false))
-      steps.push(
-        ...upload(
-          ctx,
-          'cosign',
-          `Sign ${shortDigest(ctx.release.digest)} (cosign sign), then upload`,
-          'fix',
-        ),
-      );
     return steps;
   }
   if (gate.id === 'secret-hygiene') {
@@ -243,6 +240,48 @@ function fixes(gate: GateResult, ctx: NextStepContext): GateNextStep[] {
   const [kinds] = SLOTS[gate.id as GateId];
   const kind = (records[0]?.kind as EvidenceKind | undefined) ?? kinds[0];
   return upload(ctx, kind, `${fix}, then upload`, 'fix');
+}
+
+/**
+ * A bundle the console could not verify: the operators configure verification first (no trusted
+ * root, no signer identity for the service), or CI signs again as a configured identity.
+ */
+function signatureSteps(
+  gate: GateResult,
+  ctx: NextStepContext,
+): GateNextStep[] {
+  const states = gate.evidence
+    .map(e => ctx.records.get(e.id))
+    .map(r => r && summaryOf(r, 'signature'))
+    .filter(s => !!s)
+    .map(s => signatureState(s!));
+  if (states.some(s => s.verifiedBy === 'console' && s.ok)) return [];
+  const failed = states.find(s => s.verifiedBy === 'console' && !s.ok);
+  if (!failed) return [];
+  if (/no Sigstore trusted root is configured/.test(failed.reason ?? ''))
+    return [
+      {
+        action: 'configure',
+        setting: 'rco.sigstore.trustedRootFile',
+        text: 'Signatures cannot be verified yet: the portal operators configure the Sigstore trusted root (rco.sigstore.trustedRootFile) and who may sign (rco.sigstore.identities); then CI uploads the bundle again',
+      },
+    ];
+  if (/no signer identity is configured/.test(failed.reason ?? ''))
+    return [
+      {
+        action: 'configure',
+        setting: 'rco.sigstore.identities',
+        text: `Nobody may sign this service's images yet: the portal operators configure its signer identity (issuer and subject) in rco.sigstore.identities; then CI uploads the bundle again`,
+      },
+    ];
+  return upload(
+    ctx,
+    'sigstore-bundle',
+    `The bundle did not verify (${failed.reason}). Sign ${shortDigest(
+      ctx.release.digest,
+    )} again from the pipeline whose identity is configured for this service, then upload`,
+    'fix',
+  );
 }
 
 /** The dry-run steps: the page runs one per environment. */
@@ -365,6 +404,8 @@ export function nextSteps(
     );
   } else {
     if (gate.status === 'fail') steps.push(...fixes(gate, ctx));
+    // A bundle the console could not verify fills the slot but signs nothing: why, what to do.
+    if (id === 'image-scanning') steps.push(...signatureSteps(gate, ctx));
     const slots = slotsToUpload(gate, ctx).map(([kind]) => kind);
     // kubectl get rollout,analysistemplate,analysisrun sends the templates with the Rollout.
     const covered = slots.includes('argo-rollout')

@@ -30,14 +30,17 @@ export const PRODUCERS: Record<
     tool: 'syft "$IMAGE" -o spdx-json > sbom.spdx.json',
   },
   cosign: {
-    what: "Cosign's verification of the image signature",
+    what: "Cosign's verification of the image signature (CI's claim only: upload the Sigstore bundle to have the console verify it)",
     file: 'cosign-verify.json',
     tool: 'cosign verify --key cosign.pub "$IMAGE" > cosign-verify.json',
   },
   'sigstore-bundle': {
-    what: 'a Sigstore bundle of the image',
+    what: 'the Sigstore bundle of the image signature, which the console verifies itself',
     file: 'bundle.sigstore.json',
-    tool: 'cosign sign --bundle bundle.sigstore.json "$IMAGE"',
+    // cosign 3 signs images as Sigstore bundles (an in-toto statement naming the digest) stored
+    // as OCI referrers; `cosign download` hands the bundle back. Any Sigstore bundle whose
+    // in-toto subject is the digest counts (cosign attest, actions/attest-build-provenance).
+    tool: 'cosign sign "$IMAGE@$DIGEST" (cosign 3 attaches a Sigstore bundle), then cosign download attestation "$IMAGE@$DIGEST" > bundle.sigstore.json (or the bundle-path of actions/attest-build-provenance with subject-digest)',
   },
   gitleaks: {
     what: 'a gitleaks scan of the release commit',

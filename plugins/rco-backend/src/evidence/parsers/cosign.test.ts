@@ -40,7 +40,14 @@ describe('cosignParser', () => {
     expect(parsed.summary).toEqual<SignatureSummary>({
       type: 'signature',
       tool: 'cosign',
-      verified: true,
+      // Issue 13: CI's claim, not a verification the console made (it said verified: true).
+      verified: false,
+      verification: {
+        verifiedBy: 'claim',
+        ok: true,
+        reason:
+          "CI's claim: cosign verify output says it verified, but the console cannot check a report (upload the Sigstore bundle instead)",
+      },
       signatures: raw.length,
       digests: [expected],
       identities: [],
