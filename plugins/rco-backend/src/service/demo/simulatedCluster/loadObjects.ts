@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { renderTimes } from '../../demoEvidence';
 import { Obj, SimulatedCluster } from './SimulatedCluster';
 
 export function objectsFromYaml(text: string, source = 'YAML'): Obj[] {
@@ -28,18 +29,24 @@ export function objectsFromYaml(text: string, source = 'YAML'): Obj[] {
   return out;
 }
 
-/** A cluster holding every object of the folder's YAML files. */
+/**
+ * A cluster holding every object of the folder's YAML files; `'{{now-12m}}'` and the like are
+ * filled in relative to `now` (the portal's clock), so backups and reports look recent.
+ */
 export function loadSimulatedCluster(
   dir: string,
-  cluster = new SimulatedCluster(),
+  options: { now?: Date; cluster?: SimulatedCluster } = {},
 ): SimulatedCluster {
+  const cluster = options.cluster ?? new SimulatedCluster();
+  const now = options.now ?? new Date();
   const files = fs
     .readdirSync(dir)
     .filter(f => /\.ya?ml$/.test(f))
     .sort();
   for (const file of files) {
     const full = path.join(dir, file);
-    for (const obj of objectsFromYaml(fs.readFileSync(full, 'utf8'), full)) {
+    const text = renderTimes(fs.readFileSync(full, 'utf8'), now);
+    for (const obj of objectsFromYaml(text, full)) {
       cluster.put(obj);
     }
   }
