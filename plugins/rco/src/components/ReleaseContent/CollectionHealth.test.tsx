@@ -7,7 +7,12 @@ import {
   render,
   slow,
 } from '../../__testUtils__/releaseFixtures';
-import { collectionSummary, groupByCluster } from './collectionWords';
+import {
+  clusterLabel,
+  collectionSummary,
+  groupByCluster,
+  kindLabel,
+} from './collectionWords';
 
 jest.setTimeout(30_000);
 
@@ -237,5 +242,23 @@ describe('collection words', () => {
     ]);
     expect(groups[0].simulated).toBe(true);
     expect(groups[1].simulated).toBe(false);
+  });
+
+  it('names a collector that reached no cluster yet, or failed before any, in words', () => {
+    const none = { collector: 'prometheus', cluster: '', kind: '' };
+    const whole = { collector: 'kubernetes', cluster: '*', kind: '*' };
+    expect(clusterLabel(none)).toBe('the prometheus collector');
+    expect(kindLabel(none)).toBe('every kind');
+    expect(clusterLabel(whole)).toBe(
+      'every cluster of the kubernetes collector',
+    );
+    expect(kindLabel(whole)).toBe('every kind');
+    expect(
+      collectionSummary([
+        { ...whole, environments: [], state: 'failing', error: 'x' },
+      ]),
+    ).toBe(
+      '1 of 1 kind failing: every kind in every cluster of the kubernetes collector',
+    );
   });
 });

@@ -15,7 +15,9 @@ import ErrorIcon from '@material-ui/icons/Error';
 import HelpOutline from '@material-ui/icons/HelpOutline';
 import { plural, Refusal, RichText, When } from '../shared';
 import {
+  clusterLabel,
   COLLECTION_STATE_LABEL,
+  kindLabel,
   collectionSummary,
   groupByCluster,
 } from './collectionWords';
@@ -76,9 +78,12 @@ function HealthRow(props: { row: CollectionHealthView }) {
   const classes = useStyles();
   const { row } = props;
   return (
-    <li className={classes.row} aria-label={`${row.kind} in ${row.cluster}`}>
+    <li
+      className={classes.row}
+      aria-label={`${kindLabel(row)} in ${clusterLabel(row)}`}
+    >
       <Typography variant="body2" component="span" className={classes.kind}>
-        {row.kind}
+        {kindLabel(row)}
       </Typography>
       <CollectionStateChip state={row.state} />
       <Typography variant="body2" component="span">
@@ -249,7 +254,7 @@ export function CollectionHealth(props: { collection: Collection }) {
           )}
           <ul className={classes.list}>
             {group.rows.map(row => (
-              <HealthRow key={row.kind} row={row} />
+              <HealthRow key={`${row.cluster}|${row.kind}`} row={row} />
             ))}
           </ul>
         </Paper>

@@ -14,6 +14,19 @@ export const COLLECTION_STATE_LABEL: Record<
   never: 'Not collected yet',
 };
 
+/**
+ * The cluster in words. The backend lists a collector that reached no cluster yet with an empty
+ * cluster, and one that failed as a whole (before any cluster) with `*`.
+ */
+export const clusterLabel = (h: { collector: string; cluster: string }) => {
+  if (h.cluster === '*') return `every cluster of the ${h.collector} collector`;
+  return h.cluster || `the ${h.collector} collector`;
+};
+
+/** The kind in words (empty or `*`: the collector as a whole). */
+export const kindLabel = (h: { kind: string }) =>
+  h.kind && h.kind !== '*' ? h.kind : 'every kind';
+
 /** One cluster (or monitoring endpoint) and what the console collects there. */
 export interface CollectionGroup {
   cluster: string;
@@ -33,7 +46,7 @@ export function groupByCluster(
   for (const row of health) {
     const key = `${row.collector}|${row.cluster}`;
     const group = groups.get(key) ?? {
-      cluster: row.cluster,
+      cluster: clusterLabel(row),
       collector: row.collector,
       simulated: false,
       rows: [],
@@ -61,7 +74,7 @@ export function collectionSummary(health: CollectionHealthView[]): string {
   if (failing.length) {
     parts.push(
       `${failing.length} of ${plural(health.length, 'kind')} failing: ${failing
-        .map(h => `${h.kind} in ${h.cluster}`)
+        .map(h => `${kindLabel(h)} in ${clusterLabel(h)}`)
         .join(', ')}`,
     );
   }
