@@ -1,0 +1,84 @@
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { collectorModule, FakeCollector } from '../__testUtils__/fakeCollector';
+import { startOperationsBackend } from '../__testUtils__/operationsBackend';
+import { reconcileLedger } from '../database/LedgerReconciler';
+
+const databases = createTestDatabases();
+jest.setTimeout(90_000);
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/**
+ * Two replicas of the portal on one PostgreSQL database (createTestDatabases: CI refuses to run
+ * without it), with one collector counting every run either replica makes.
+ */
+const postgres = databases
+  .eachSupportedId()
+  .filter(id => String(id).startsWith('POSTGRES'));
+
+(postgres.length ? describe : describe.skip)(
+  'two backend instances on PostgreSQL',
+  () => {
+    it.each(postgres)(
+      'one collection per schedule, no duplicate rows (%s)',
+      async id => {
+        const knex = await databases.init(id);
+        const fake = new FakeCollector();
+        const starts: number[] = [];
+        const respond = fake.respond;
+        fake.respond = async req => {
+          starts.push(Date.now());
+          // A run that takes a while: the other replica must not start its own meanwhile.
+          await sleep(300);
+          return respond(req);
+        };
+        const options = {
+          rco: {
+            collection: {
+              schedule: {
+                frequency: { seconds: 3 },
+                timeout: { minutes: 1 },
+                initialDelay: { seconds: 1 },
+              },
+            },
+          },
+          // The real scheduler (the test backend's default is a mock that runs nothing): its
+          // global tasks are claimed through the shared database, one replica per tick.
+          features: [collectorModule(fake), schedulerServiceFactory],
+          logLevel: 'error' as const,
+        };
+        const a = await startOperationsBackend(knex, options);
+        const b = await startOperationsBackend(knex, options);
+        try {
+          const end = Date.now() + 10_000;
+          while (Date.now() < end) await sleep(200);
+          // Stopped before reading: the ledger and the rows are compared at rest.
+          await a.backend.stop();
+          await b.backend.stop();
+          // About one run per 3-second tick across both replicas, never two at once.
+          expect(starts.length).toBeGreaterThanOrEqual(2);
+          expect(starts.length).toBeLessThanOrEqual(5);
+          for (let i = 1; i < starts.length; i++)
+            expect(starts[i] - starts[i - 1]).toBeGreaterThan(2_000);
+          // The harness's entity in its two environments: two rows, whatever the runs.
+          const rows = await knex('rco_evidence').select(
+            'entity_ref',
+            'environment',
+            'origin_uid',
+            'origin_resource_version',
+          );
+          expect(rows).toHaveLength(2);
+          const observed = await knex('rco_ledger').where({
+            entry_type: 'evidence-observed',
+          });
+          expect(observed.length).toBe(starts.length - 1);
+          expect(await reconcileLedger(knex)).toMatchObject({ problems: [] });
+        } finally {
+          await a.backend.stop().catch(() => {});
+          await b.backend.stop().catch(() => {});
+        }
+      },
+    );
+  },
+);
