@@ -101,6 +101,13 @@ export interface CollectionHealth {
 export interface CollectionRequest {
   /** Every place to look at (all entities on the schedule; one entity on an owner's refresh). */
   places: CollectionPlace[];
+  /**
+   * On an owner's refresh, every other governed entity's places: not collected, but a collector
+   * that attributes objects by selector checks them too, so that an object another entity's
+   * selector also matches goes to neither (as it would in a scheduled run), instead of to
+   * whoever refreshes first.
+   */
+  otherPlaces?: CollectionPlace[];
   /** Aborted when the run's time is up. */
   signal: AbortSignal;
   logger: LoggerService;

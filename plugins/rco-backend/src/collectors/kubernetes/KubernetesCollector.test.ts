@@ -273,7 +273,9 @@ describe('KubernetesCollector against the HTTP peer', () => {
     expect(result.health.length).toBeGreaterThan(5);
     for (const h of result.health) {
       expect(h.ok).toBe(false);
-      expect(h.error).toMatch(/did not answer .* within 0 s|within/);
+      expect(h.error).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+ did not answer .* within 0\.3 s \(the collector's timeout per cluster\)$/,
+      );
     }
   });
 
@@ -332,6 +334,57 @@ describe('KubernetesCollector against the HTTP peer', () => {
     expect(
       result.health.filter(h => h.cluster === 'staging').every(h => !h.ok),
     ).toBe(true);
+  });
+
+  it('refuses: on an owner refresh, a second entity named rco (another catalog namespace) takes the objects both selectors match', async () => {
+    peer = await KubeListPeer.start({
+      token: TOKEN,
+      objects: [
+        fromSample('deployment', {
+          name: 'rco',
+          namespace: 'rco',
+          labels: app('rco'),
+        }),
+        fromSample('networkPolicy', {
+          name: 'rco',
+          namespace: 'rco',
+          labels: app('rco'),
+        }),
+      ],
+    });
+    const mine = place(peer);
+    const impostor = place(peer, {
+      entityRef: 'component:team-b/rco',
+      entityNamespace: 'team-b',
+    });
+    // The impostor's owner refreshes: the default rco is among the other places.
+    const result = await collector().collect({
+      places: [impostor],
+      otherPlaces: [mine, impostor],
+      signal: new AbortController().signal,
+      logger: mockServices.logger.mock(),
+    });
+    expect(result.objects).toEqual([]);
+    expect(healthOf(result, 'Deployment')).toMatchObject({
+      ok: true,
+      objects: 0,
+      note: expect.stringContaining(
+        'rco/rco (component:team-b/rco in production, component:default/rco in production)',
+      ),
+    });
+    // And the scheduled run, with both entities, gives the objects to neither either.
+    const scheduled = await run(collector(), [mine, impostor]);
+    expect(scheduled.objects).toEqual([]);
+    // Another entity's place only contests objects; it never gets any collected for it.
+    const alone = await collector().collect({
+      places: [
+        place(peer, { entityRef: 'component:default/rco-db', name: 'rco-db' }),
+      ],
+      otherPlaces: [mine],
+      signal: new AbortController().signal,
+      logger: mockServices.logger.mock(),
+    });
+    expect(alone.objects).toEqual([]);
   });
 
   it('follows the configuration: namespace per kind and environment, label selector templating, kinds turned off', async () => {

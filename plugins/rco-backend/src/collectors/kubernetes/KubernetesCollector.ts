@@ -83,9 +83,14 @@ export class KubernetesCollector implements EvidenceCollector {
       entry.places.push(place);
       byCluster.set(place.cluster.name, entry);
     }
+    const requested = new Set(request.places.map(p => p.entityRef));
+    const others = (name: string) =>
+      (request.otherPlaces ?? []).filter(
+        p => p.cluster?.name === name && !requested.has(p.entityRef),
+      );
     const outcomes = await Promise.all(
       [...byCluster.values()].map(({ cluster, places }) =>
-        this.collectCluster(cluster, places, request),
+        this.collectCluster(cluster, places, others(cluster.name), request),
       ),
     );
     for (const o of outcomes) {
@@ -134,9 +139,15 @@ export class KubernetesCollector implements EvidenceCollector {
   private async collectCluster(
     cluster: DeployCluster,
     places: CollectionPlace[],
+    otherPlaces: CollectionPlace[],
     request: CollectionRequest,
   ): Promise<CollectionResult> {
     const { planned, problems } = this.plan(places);
+    // Other entities' places (an owner's refresh) only take part in attribution.
+    const others = this.plan(otherPlaces).planned.map(p => ({
+      ...p,
+      candidate: { ...p.candidate, attributionOnly: true },
+    }));
     const kinds = [...new Set(planned.map(p => p.kind))];
     const environmentsOf = (kind: CollectedKind) =>
       [
@@ -193,7 +204,14 @@ export class KubernetesCollector implements EvidenceCollector {
           }
           for (const r of resources) {
             outcomes.push(
-              await this.collectResource(client, r, mine, health, kind),
+              await this.collectResource(
+                client,
+                r,
+                mine,
+                others.filter(p => p.kind === kind),
+                health,
+                kind,
+              ),
             );
           }
         }
@@ -245,6 +263,7 @@ export class KubernetesCollector implements EvidenceCollector {
     client: ClusterClient,
     r: ServedResource,
     planned: Planned[],
+    others: Planned[],
     health: (
       kind: CollectedKind,
       name: string,
@@ -257,6 +276,11 @@ export class KubernetesCollector implements EvidenceCollector {
       const ns = r.namespaced ? p.namespace : undefined;
       byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), p.candidate]);
     }
+    // Only namespaces this run lists: other places there can contest an object.
+    for (const p of others) {
+      const ns = r.namespaced ? p.namespace : undefined;
+      byNamespace.get(ns)?.push(p.candidate);
+    }
     const objects: CollectedObject[] = [];
     const ambiguous: string[] = [];
     try {
@@ -264,7 +288,8 @@ export class KubernetesCollector implements EvidenceCollector {
         const items = await client.list(r, namespace, this.config.pageSize);
         const a = attribute(items, candidates);
         ambiguous.push(...a.ambiguous);
-        for (const { object, place } of a.owned) {
+        for (const { object, place, attributionOnly } of a.owned) {
+          if (attributionOnly) continue;
           const m = object.metadata ?? {};
           objects.push({
             entityRef: place.entityRef,

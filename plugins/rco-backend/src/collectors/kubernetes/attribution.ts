@@ -43,10 +43,16 @@ export function renderSelector(
 export interface Candidate {
   place: CollectionPlace;
   requirements: Requirement[];
+  /** Another entity's place on an owner's refresh: it can make an object ambiguous, never own one that is collected. */
+  attributionOnly?: boolean;
 }
 
 export interface Attribution {
-  owned: Array<{ object: KubeObject; place: CollectionPlace }>;
+  owned: Array<{
+    object: KubeObject;
+    place: CollectionPlace;
+    attributionOnly?: boolean;
+  }>;
   /** Objects more than one entity's selector matched: `namespace/name (entity, entity)`. */
   ambiguous: string[];
 }
@@ -68,7 +74,11 @@ export function attribute(
       ),
     ];
     if (owners.length === 1) {
-      out.owned.push({ object, place: hits[0].place });
+      out.owned.push({
+        object,
+        place: hits[0].place,
+        attributionOnly: hits[0].attributionOnly,
+      });
     } else if (owners.length > 1) {
       const m = object.metadata ?? {};
       out.ambiguous.push(

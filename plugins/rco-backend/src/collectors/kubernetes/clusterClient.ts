@@ -142,9 +142,9 @@ export class ClusterClient {
       const timedOut =
         (this.signal.reason as Error | undefined)?.name === 'TimeoutError';
       message = timedOut
-        ? `${this.server} did not answer ${what} within ${Math.round(
-            this.timeoutMs / 1000,
-          )} s (the collector's timeout per cluster)`
+        ? `${this.server} did not answer ${what} within ${
+            this.timeoutMs / 1000
+          } s (the collector's timeout per cluster)`
         : `reading ${what} from ${this.server} was cancelled: the collection run ended`;
     } else if (e instanceof ApiException) {
       code = e.code;
