@@ -12,6 +12,7 @@ import { RunbookReader } from './service/RunbookReader';
 import { RunbookService } from './service/RunbookService';
 import { scheduleRunbookRefresh } from './service/scheduleRunbookRefresh';
 import { readRcoConfig } from './config';
+import { SigstoreVerifier } from './evidence/sigstore';
 import { DatabaseEvidenceStore } from './database/DatabaseEvidenceStore';
 import { DecisionStore } from './database/DecisionStore';
 import { Ledger } from './database/Ledger';
@@ -176,6 +177,8 @@ export const rcoPlugin = createBackendPlugin({
               entityRef.split('/').pop()!,
             ),
           clock,
+          // Bundles are verified by the console, offline, against rco.sigstore (issue 13).
+          new SigstoreVerifier(config.sigstore),
         );
         // Demo data must never keep the portal from starting.
         const demo = demoClock

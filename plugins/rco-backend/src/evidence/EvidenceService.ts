@@ -158,7 +158,10 @@ export class EvidenceService {
     // signed). A bundle that fails is kept with the reason, so the page can say why; it never
     // signs the image.
     return records.map((record, index) => {
-      if (record.kind !== 'sigstore-bundle' || record.summary.type !== 'signature')
+      if (
+        record.kind !== 'sigstore-bundle' ||
+        record.summary.type !== 'signature'
+      )
         return record;
       const verification = this.signatures?.verify({
         entityRef: options.entityRef,
@@ -167,7 +170,8 @@ export class EvidenceService {
       }) ?? {
         verifiedBy: 'console' as const,
         ok: false,
-        reason: 'not verified: the console has no Sigstore verification installed',
+        reason:
+          'not verified: the console has no Sigstore verification installed',
       };
       return {
         ...record,

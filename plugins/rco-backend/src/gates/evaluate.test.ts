@@ -236,9 +236,15 @@ describe('evaluateRelease: pillars read evidence under the source policy', () =>
 
   it('shows how each signature was judged on the evidence it used', () => {
     const g = evaluateRelease(
-      context([bundleRecord(VERIFIED), record('cosign', 'cosign-verify-key-based.json', { subject: { digest: DIGEST } })]),
+      context([
+        bundleRecord(VERIFIED),
+        record('cosign', 'cosign-verify-key-based.json', {
+          subject: { digest: DIGEST },
+        }),
+      ]),
     ).gates.find(x => x.id === 'image-scanning')!;
-    expect(g.evidence.find(e => e.kind === 'sigstore-bundle')!.signature).toEqual(VERIFIED);
+    expect(
+      g.evidence.find(e => e.kind === 'sigstore-bundle')!.signature,
+    ).toEqual(VERIFIED);
   });
-
 });

@@ -173,10 +173,7 @@ describe('nextSteps: missing evidence', () => {
         subject: { digest: DIGEST },
       }),
     ];
-    const steps = nextSteps(
-      gate('image-scanning', 'missing', used),
-      ctx(used),
-    );
+    const steps = nextSteps(gate('image-scanning', 'missing', used), ctx(used));
     expect(actions(steps)).toEqual(['upload:sigstore-bundle', 'waive']);
     expect(steps[0].command).toContain('--data-binary @bundle.sigstore.json');
   });

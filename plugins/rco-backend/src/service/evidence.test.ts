@@ -238,7 +238,8 @@ describe.each(databases.eachSupportedId())(
       expect(blocking.length).toBeGreaterThan(0);
       expect(g2.status).toBe('fail');
       expect(g2.reasons[0]).toContain(blocking[0].vulnerability.id);
-      expect(g2.reasons.join(' ')).toContain('No Cosign verification');
+      // Issue 13: only a Sigstore bundle the console verifies signs (a cosign report is a claim).
+      expect(g2.reasons.join(' ')).toContain('No Sigstore bundle for');
       expect(g2.reasons.join(' ')).toContain('SBOM (cyclonedx)');
     });
 

@@ -69,9 +69,7 @@ describe('SigstoreVerifier (real bundles, offline)', () => {
       digest: RELEASE,
     });
     expect(result.ok).toBe(false);
-    expect(result.reason).toBe(
-      `signed ${OTHER}, not the release's ${RELEASE}`,
-    );
+    expect(result.reason).toBe(`signed ${OTHER}, not the release's ${RELEASE}`);
   });
 
   it('fails a message signature over another digest', () => {
@@ -87,13 +85,20 @@ describe('SigstoreVerifier (real bundles, offline)', () => {
 
   it('fails a subject the policy does not allow, naming the signer and the policy', () => {
     const result = configured([
-      { entity: RCO, issuer: GITHUB, subject: 'https://github.com/helix/payments/*' },
+      {
+        entity: RCO,
+        issuer: GITHUB,
+        subject: 'https://github.com/helix/payments/*',
+      },
     ]).verify({
       entityRef: RCO,
       doc: fixture('bundle-dsse-release.json'),
       digest: RELEASE,
     });
-    expect(result).toMatchObject({ ok: false, identity: { subject: RCO_WORKFLOW } });
+    expect(result).toMatchObject({
+      ok: false,
+      identity: { subject: RCO_WORKFLOW },
+    });
     expect(result.reason).toBe(
       `signed by ${RCO_WORKFLOW} (issuer ${GITHUB}), not an identity ${RCO} allows (https://github.com/helix/payments/* from ${GITHUB})`,
     );
@@ -124,12 +129,20 @@ describe('SigstoreVerifier (real bundles, offline)', () => {
   it('uses the default identity only for entities without their own', () => {
     const v = configured([
       { issuer: GITHUB, subject: 'https://github.com/helix/*' },
-      { entity: 'component:default/payments', issuer: GITHUB, subject: 'https://github.com/helix/payments/*' },
+      {
+        entity: 'component:default/payments',
+        issuer: GITHUB,
+        subject: 'https://github.com/helix/payments/*',
+      },
     ]);
     const doc = fixture('bundle-dsse-release.json');
     expect(v.verify({ entityRef: RCO, doc, digest: RELEASE }).ok).toBe(true);
     expect(
-      v.verify({ entityRef: 'component:default/payments', doc, digest: RELEASE }).ok,
+      v.verify({
+        entityRef: 'component:default/payments',
+        doc,
+        digest: RELEASE,
+      }).ok,
     ).toBe(false);
   });
 
@@ -138,17 +151,31 @@ describe('SigstoreVerifier (real bundles, offline)', () => {
     const sig = Buffer.from(doc.dsseEnvelope.signatures[0].sig, 'base64');
     sig[sig.length - 1] ^= 1;
     doc.dsseEnvelope.signatures[0].sig = sig.toString('base64');
-    const result = configured().verify({ entityRef: RCO, doc, digest: RELEASE });
+    const result = configured().verify({
+      entityRef: RCO,
+      doc,
+      digest: RELEASE,
+    });
     expect(result.ok).toBe(false);
-    expect(result.reason).toMatch(/^its (signature does not verify|transparency-log entry does not verify)/);
+    expect(result.reason).toMatch(
+      /^its (signature does not verify|transparency-log entry does not verify)/,
+    );
   });
 
   it('fails a tampered payload (the statement re-pointed at the release)', () => {
     const doc = fixture('bundle-dsse-other-digest.json');
-    const statement = JSON.parse(Buffer.from(doc.dsseEnvelope.payload, 'base64').toString());
+    const statement = JSON.parse(
+      Buffer.from(doc.dsseEnvelope.payload, 'base64').toString(),
+    );
     statement.subject[0].digest.sha256 = RELEASE.slice(7);
-    doc.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
-    const result = configured().verify({ entityRef: RCO, doc, digest: RELEASE });
+    doc.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString(
+      'base64',
+    );
+    const result = configured().verify({
+      entityRef: RCO,
+      doc,
+      digest: RELEASE,
+    });
     expect(result.ok).toBe(false);
     expect(result.reason).toMatch(/does not verify/);
   });
@@ -184,9 +211,14 @@ describe('SigstoreVerifier (real bundles, offline)', () => {
       { entity: 'component:default/payments', issuer: GITHUB, subject: '*' },
     ]);
     expect(
-      v.verify({ entityRef: RCO, doc: fixture('bundle-dsse-release.json'), digest: RELEASE })
-        .reason,
-    ).toBe(`no signer identity is configured for ${RCO} (rco.sigstore.identities)`);
+      v.verify({
+        entityRef: RCO,
+        doc: fixture('bundle-dsse-release.json'),
+        digest: RELEASE,
+      }).reason,
+    ).toBe(
+      `no signer identity is configured for ${RCO} (rco.sigstore.identities)`,
+    );
   });
 
   it('refuses to start on a trusted root that is not one', () => {

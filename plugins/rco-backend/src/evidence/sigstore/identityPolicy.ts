@@ -52,7 +52,9 @@ export function subjectPattern(pattern: string, where: string): RegExp {
         );
   } catch (error) {
     throw new InputError(
-      `${where}: "${pattern}" is not a valid pattern: ${(error as Error).message}`,
+      `${where}: "${pattern}" is not a valid pattern: ${
+        (error as Error).message
+      }`,
     );
   }
 }

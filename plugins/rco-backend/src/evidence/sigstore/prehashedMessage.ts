@@ -17,9 +17,7 @@ const CURVES = { 'P-256': p256, 'P-384': p384 } as const;
  * hashes the data itself, hence @noble/curves). Keys of another type cannot be checked this way
  * and fail verification.
  */
-export function prehashedMessage(
-  message: MessageSignature,
-): SignatureContent {
+export function prehashedMessage(message: MessageSignature): SignatureContent {
   const digest = message.messageDigest?.digest ?? Buffer.alloc(0);
   return {
     signature: message.signature,

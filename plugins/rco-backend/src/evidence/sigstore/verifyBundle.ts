@@ -105,7 +105,9 @@ export function verifyBundle(check: BundleCheck): SignatureVerificationView {
   if (typeof digests === 'string') return failed(digests);
   if (!digests.includes(digest))
     return failed(
-      `signed ${digests.join(', ') || 'no sha256 digest'}, not the release's ${digest}`,
+      `signed ${
+        digests.join(', ') || 'no sha256 digest'
+      }, not the release's ${digest}`,
     );
   let entity: SignedEntity;
   try {

@@ -117,7 +117,8 @@ export const imageScanning: Rule = ctx => {
         )} has no ${blocking.join(' or ')} findings`,
       );
   } else reasons.push(`No Trivy or Grype report for ${shortDigest(digest)}`);
-  const signed = !!signature && consoleVerified(summaryOf(signature, 'signature')!);
+  const signed =
+    !!signature && consoleVerified(summaryOf(signature, 'signature')!);
   reasons.push(signatureReason(signature && stateOf(signature), digest));
   if (sbom)
     reasons.push(

@@ -197,7 +197,7 @@ async function main() {
   write(path.join(EXAMPLES, 'sigstore', 'demo-trusted-root.json'), trustedRoot);
   write(
     path.join(EXAMPLES, 'evidence', 'sigstore-bundle-rco-1.3.2.json'),
-    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, DEMO, image),
+    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, DEMO, 'registry.helix.example/rco'),
   );
   console.log(`manifest digest: sha256:${sha256(manifest).toString('hex')}`);
 }
