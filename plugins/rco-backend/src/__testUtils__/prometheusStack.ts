@@ -1,5 +1,13 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  mkdirSync,
+  writeFileSync,
+  readFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +21,10 @@ import { parse, stringify } from 'yaml';
  * two shared cores free. Call stop() in afterAll.
  */
 
-export const MONITORING_DIR = resolve(__dirname, '../../../../examples/monitoring');
+export const MONITORING_DIR = resolve(
+  __dirname,
+  '../../../../examples/monitoring',
+);
 
 const BINARIES = {
   prometheus: 'prometheus',
@@ -55,7 +66,9 @@ export function assertMonitoringBinaries(
   const missing = missingMonitoringBinaries(names);
   if (missing.length)
     throw new Error(
-      `${missing.join(', ')} not installed: apt-get install prometheus prometheus-alertmanager (.ci/run does)`,
+      `${missing.join(
+        ', ',
+      )} not installed: apt-get install prometheus prometheus-alertmanager (.ci/run does)`,
     );
 }
 
@@ -76,7 +89,9 @@ async function waitReady(url: string, child: ChildProcess, log: () => string) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null)
-      throw new Error(`${url} exited (${child.exitCode}): ${log().slice(-2000)}`);
+      throw new Error(
+        `${url} exited (${child.exitCode}): ${log().slice(-2000)}`,
+      );
     try {
       const res = await fetch(`${url}/-/ready`);
       if (res.ok) return;
@@ -109,7 +124,9 @@ async function stopChild(child: ChildProcess) {
 }
 
 export type RuleVariant = 'rules' | 'rules-missing-latency' | 'rules-broken';
-export type AlertmanagerVariant = 'alertmanager.yml' | 'alertmanager-webhook.yml';
+export type AlertmanagerVariant =
+  | 'alertmanager.yml'
+  | 'alertmanager-webhook.yml';
 
 export interface PrometheusStack {
   prometheusUrl: string;
@@ -162,16 +179,26 @@ export async function startPrometheusStack(
 
   const copyRules = (variant: RuleVariant) => {
     for (const f of readdirSync(rulesDir)) rmSync(join(rulesDir, f));
-    const files = readdirSync(join(MONITORING_DIR, variant)).filter(f => f.endsWith('.yml'));
-    for (const f of files) copyFileSync(join(MONITORING_DIR, variant, f), join(rulesDir, f));
+    const files = readdirSync(join(MONITORING_DIR, variant)).filter(f =>
+      f.endsWith('.yml'),
+    );
+    for (const f of files)
+      copyFileSync(join(MONITORING_DIR, variant, f), join(rulesDir, f));
     return alertNames(rulesDir, files);
   };
   let expected = copyRules(options.rules ?? 'rules');
-  copyFileSync(join(MONITORING_DIR, options.alertmanager ?? 'alertmanager.yml'), amConfig);
+  copyFileSync(
+    join(MONITORING_DIR, options.alertmanager ?? 'alertmanager.yml'),
+    amConfig,
+  );
 
   // The example configuration, pointed at this run's Alertmanager and rule directory.
-  const config = parse(readFileSync(join(MONITORING_DIR, 'prometheus.yml'), 'utf8'));
-  config.alerting.alertmanagers[0].static_configs[0].targets = [`127.0.0.1:${amPort}`];
+  const config = parse(
+    readFileSync(join(MONITORING_DIR, 'prometheus.yml'), 'utf8'),
+  );
+  config.alerting.alertmanagers[0].static_configs[0].targets = [
+    `127.0.0.1:${amPort}`,
+  ];
   config.rule_files = [join(rulesDir, '*.yml')];
   writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
 
@@ -201,7 +228,10 @@ export async function startPrometheusStack(
   }
   const reload = async (url: string) => {
     const res = await fetch(`${url}/-/reload`, { method: 'POST' });
-    if (!res.ok) throw new Error(`${url}/-/reload answered ${res.status}: ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(
+        `${url}/-/reload answered ${res.status}: ${await res.text()}`,
+      );
   };
   return {
     prometheusUrl,

@@ -16,14 +16,16 @@ export function monitoringSteps(
   const live = gate.evidence.some(e => e.kind === 'alerting-state');
   const notCollected = gate.reasons.some(r => NOT_COLLECTED.test(r));
   if (!live && !notCollected) return undefined;
-  const where = environment ? { environment, scope: 'environment' as const } : {};
+  const where = environment
+    ? { environment, scope: 'environment' as const }
+    : {};
   if (notCollected || gate.status === 'stale')
     return [
       {
         action: 'fix',
         kind: 'alerting-state',
         ...where,
-        text: "The console has no recent reading of the monitoring stack: check the collection health on the Release tab (Prometheus and Alertmanager reachable, token accepted), fix what it names, then refresh the collection",
+        text: 'The console has no recent reading of the monitoring stack: check the collection health on the Release tab (Prometheus and Alertmanager reachable, token accepted), fix what it names, then refresh the collection',
       },
     ];
   const fixes: string[] = [];
@@ -35,7 +37,9 @@ export function monitoringSteps(
   if (said(/fails to evaluate|not been evaluated/))
     fixes.push('fix the rules whose evaluation fails (Prometheus shows why)');
   if (said(/has no severity|has no runbook_url/))
-    fixes.push('give each SLO alert a severity label and a runbook_url annotation');
+    fixes.push(
+      'give each SLO alert a severity label and a runbook_url annotation',
+    );
   if (said(/which no one acknowledges/))
     fixes.push(
       "route the SLO alerts in Alertmanager to a receiver that pages someone who acknowledges (PagerDuty or Opsgenie, or one the portal's operators list in rco.collectors.prometheus ackReceivers.add)",

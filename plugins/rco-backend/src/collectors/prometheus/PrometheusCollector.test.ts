@@ -82,180 +82,250 @@ function asRecord(document: unknown): EvidenceRecord {
 /** The gate in production, where the console reads helix-prod, with the declared PrometheusRule. */
 function judge(document: unknown) {
   return monitoringAlerting(
-    context([asRecord(document), ...example('prometheus-rule', 'prometheusrule-rco-slo.yaml')], {
-      release: { version: '1.3.2', environment: 'production' },
-      config: {
-        maxAge: {},
-        blockingSeverities: [],
-        helixCoreRepository: 'helix-core',
-        monitoredEnvironments: { production: 'helix-prod' },
+    context(
+      [
+        asRecord(document),
+        ...example('prometheus-rule', 'prometheusrule-rco-slo.yaml'),
+      ],
+      {
+        release: { version: '1.3.2', environment: 'production' },
+        config: {
+          maxAge: {},
+          blockingSeverities: [],
+          helixCoreRepository: 'helix-core',
+          monitoredEnvironments: { production: 'helix-prod' },
+        },
       },
-    }),
+    ),
   );
 }
 
-describeWithMonitoring()('PrometheusCollector against a real Prometheus and Alertmanager', () => {
-  let stack: PrometheusStack;
-  jest.setTimeout(60_000);
+describeWithMonitoring()(
+  'PrometheusCollector against a real Prometheus and Alertmanager',
+  () => {
+    let stack: PrometheusStack;
+    jest.setTimeout(60_000);
 
-  beforeAll(async () => {
-    stack = await startPrometheusStack();
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  it('reads the loaded SLO alerts, their health, firing and receivers: the gate passes', async () => {
-    const collector = collectorFor(stack.prometheusUrl, stack.alertmanagerUrl);
-    const { objects, health } = await collect(collector);
-    expect(health).toEqual([
-      expect.objectContaining({ cluster: 'helix-prod', kind: 'rules', ok: true, objects: 1, environments: ['production'] }),
-    ]);
-    expect(objects).toHaveLength(1);
-    const [object] = objects;
-    expect(object).toMatchObject({
-      entityRef: 'component:default/rco',
-      environment: 'production',
-      evidenceKind: 'alerting-state',
-      provenance: { collector: 'prometheus', cluster: 'helix-prod', kind: 'rules', name: 'rco' },
+    beforeAll(async () => {
+      stack = await startPrometheusStack();
     });
-    const summary = alertingStateParser.parse(object.document).summary as any;
-    expect(summary.selector).toEqual({ service: 'rco' });
-    const latency = summary.alerts.find((a: any) => a.alert === 'RCOLatencyP95High');
-    expect(latency).toMatchObject({
-      slos: ['latency'],
-      severity: 'critical',
-      health: 'ok',
-      firing: false,
-      receivers: [{ name: 'rco-pagerduty', integrations: ['pagerduty'], needsAck: true }],
+    afterAll(async () => {
+      await stack?.stop();
     });
-    expect(latency.runbookUrl).toMatch(/^https:\/\/portal\.helix\.example\//);
-    // The watchdog (vector(1)) fires within a second or two and goes to the blackhole.
-    await new Promise(r => setTimeout(r, 2500));
-    const again = await collect(collector);
-    const watchdog = (alertingStateParser.parse(again.objects[0].document).summary as any).alerts.find(
-      (a: any) => a.alert === 'RCOWatchdog',
-    );
-    expect(watchdog).toMatchObject({ firing: true, slos: [], receivers: [{ name: 'blackhole', needsAck: false }] });
 
-    const outcome = judge(object.document);
-    expect(outcome.reasons.join('\n')).toContain(
-      'latency: RCOLatencyP95High (critical) loaded and healthy, routed to rco-pagerduty (pagerduty)',
-    );
-    expect(outcome.status).toBe('pass');
-  });
-
-  it('keeps uid and resourceVersion while nothing changes, and only the resourceVersion when the rules change', async () => {
-    const collector = collectorFor(stack.prometheusUrl, stack.alertmanagerUrl);
-    const first = (await collect(collector)).objects[0].provenance;
-    const second = (await collect(collector)).objects[0].provenance;
-    expect(second).toEqual(first);
-    await stack.useRules('rules-missing-latency');
-    try {
-      const changed = (await collect(collector)).objects[0].provenance;
-      expect(changed.uid).toBe(first.uid);
-      expect(changed.resourceVersion).not.toBe(first.resourceVersion);
-    } finally {
-      await stack.useRules('rules');
-    }
-  });
-
-  it('fails the gate when an SLO alert the PrometheusRule declares is not loaded', async () => {
-    await stack.useRules('rules-missing-latency');
-    try {
-      const { objects } = await collect(collectorFor(stack.prometheusUrl, stack.alertmanagerUrl));
-      const outcome = judge(objects[0].document);
-      expect(outcome.status).toBe('fail');
-      expect(outcome.reasons).toEqual(
-        expect.arrayContaining([
-          'No latency alert loaded in Prometheus helix-prod (rules labelled service=rco)',
-          'RCOLatencyP95High is declared in PrometheusRule rco-slo but not loaded in Prometheus helix-prod (rules labelled service=rco)',
-        ]),
+    it('reads the loaded SLO alerts, their health, firing and receivers: the gate passes', async () => {
+      const collector = collectorFor(
+        stack.prometheusUrl,
+        stack.alertmanagerUrl,
       );
-    } finally {
-      await stack.useRules('rules');
-    }
-  });
-
-  it('fails the gate when an SLO alert is loaded but its evaluation fails (health err)', async () => {
-    await stack.useRules('rules-broken');
-    try {
-      const { objects } = await collect(collectorFor(stack.prometheusUrl, stack.alertmanagerUrl));
-      const outcome = judge(objects[0].document);
-      expect(outcome.status).toBe('fail');
-      expect(outcome.reasons).toContain(
-        'latency: RCOLatencyP95High is loaded but fails to evaluate (health err: invalid regular expression in label_replace(): (), so it can never fire',
+      const { objects, health } = await collect(collector);
+      expect(health).toEqual([
+        expect.objectContaining({
+          cluster: 'helix-prod',
+          kind: 'rules',
+          ok: true,
+          objects: 1,
+          environments: ['production'],
+        }),
+      ]);
+      expect(objects).toHaveLength(1);
+      const [object] = objects;
+      expect(object).toMatchObject({
+        entityRef: 'component:default/rco',
+        environment: 'production',
+        evidenceKind: 'alerting-state',
+        provenance: {
+          collector: 'prometheus',
+          cluster: 'helix-prod',
+          kind: 'rules',
+          name: 'rco',
+        },
+      });
+      const summary = alertingStateParser.parse(object.document).summary as any;
+      expect(summary.selector).toEqual({ service: 'rco' });
+      const latency = summary.alerts.find(
+        (a: any) => a.alert === 'RCOLatencyP95High',
       );
-    } finally {
-      await stack.useRules('rules');
-    }
-  });
+      expect(latency).toMatchObject({
+        slos: ['latency'],
+        severity: 'critical',
+        health: 'ok',
+        firing: false,
+        receivers: [
+          {
+            name: 'rco-pagerduty',
+            integrations: ['pagerduty'],
+            needsAck: true,
+          },
+        ],
+      });
+      expect(latency.runbookUrl).toMatch(/^https:\/\/portal\.helix\.example\//);
+      // The watchdog (vector(1)) fires within a second or two and goes to the blackhole.
+      await new Promise(r => setTimeout(r, 2500));
+      const again = await collect(collector);
+      const watchdog = (
+        alertingStateParser.parse(again.objects[0].document).summary as any
+      ).alerts.find((a: any) => a.alert === 'RCOWatchdog');
+      expect(watchdog).toMatchObject({
+        firing: true,
+        slos: [],
+        receivers: [{ name: 'blackhole', needsAck: false }],
+      });
 
-  it('fails the gate when Alertmanager routes the SLO alerts to a webhook no one acknowledges', async () => {
-    await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
-    try {
-      const { objects } = await collect(collectorFor(stack.prometheusUrl, stack.alertmanagerUrl));
-      const outcome = judge(objects[0].document);
-      expect(outcome.status).toBe('fail');
+      const outcome = judge(object.document);
       expect(outcome.reasons.join('\n')).toContain(
-        'availability: RCOAvailabilityBurnRate is routed to rco-webhook (webhook), which no one acknowledges',
+        'latency: RCOLatencyP95High (critical) loaded and healthy, routed to rco-pagerduty (pagerduty)',
       );
-    } finally {
-      await stack.useAlertmanagerConfig('alertmanager.yml');
-    }
-  });
+      expect(outcome.status).toBe('pass');
+    });
 
-  it('counts a receiver the configuration adds, and not one it excludes', async () => {
-    await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
-    try {
-      const added = await collect(
-        collectorFor(stack.prometheusUrl, stack.alertmanagerUrl, { ackReceivers: { add: ['rco-webhook'] } }),
+    it('keeps uid and resourceVersion while nothing changes, and only the resourceVersion when the rules change', async () => {
+      const collector = collectorFor(
+        stack.prometheusUrl,
+        stack.alertmanagerUrl,
       );
-      expect(judge(added.objects[0].document).status).toBe('pass');
-    } finally {
-      await stack.useAlertmanagerConfig('alertmanager.yml');
-    }
-    const excluded = await collect(
-      collectorFor(stack.prometheusUrl, stack.alertmanagerUrl, { ackReceivers: { exclude: ['rco-pagerduty'] } }),
-    );
-    expect(judge(excluded.objects[0].document).status).toBe('fail');
-  });
+      const first = (await collect(collector)).objects[0].provenance;
+      const second = (await collect(collector)).objects[0].provenance;
+      expect(second).toEqual(first);
+      await stack.useRules('rules-missing-latency');
+      try {
+        const changed = (await collect(collector)).objects[0].provenance;
+        expect(changed.uid).toBe(first.uid);
+        expect(changed.resourceVersion).not.toBe(first.resourceVersion);
+      } finally {
+        await stack.useRules('rules');
+      }
+    });
 
-  it('selects by the configured labels with {name} templating: another service has no SLO alerts', async () => {
-    const { objects } = await collect(collectorFor(stack.prometheusUrl, stack.alertmanagerUrl), [
-      { ...place, entityRef: 'component:default/payments', name: 'payments' },
-    ]);
-    const summary = alertingStateParser.parse(objects[0].document).summary as any;
-    expect(summary).toMatchObject({ selector: { service: 'payments' }, alerts: [] });
-  });
+    it('fails the gate when an SLO alert the PrometheusRule declares is not loaded', async () => {
+      await stack.useRules('rules-missing-latency');
+      try {
+        const { objects } = await collect(
+          collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+        );
+        const outcome = judge(objects[0].document);
+        expect(outcome.status).toBe('fail');
+        expect(outcome.reasons).toEqual(
+          expect.arrayContaining([
+            'No latency alert loaded in Prometheus helix-prod (rules labelled service=rco)',
+            'RCOLatencyP95High is declared in PrometheusRule rco-slo but not loaded in Prometheus helix-prod (rules labelled service=rco)',
+          ]),
+        );
+      } finally {
+        await stack.useRules('rules');
+      }
+    });
 
-  it('reports Alertmanager down as collection health in words, with no evidence', async () => {
-    const closed = `http://127.0.0.1:${await freePort()}`;
-    const { objects, health } = await collect(collectorFor(stack.prometheusUrl, closed));
-    expect(objects).toEqual([]);
-    expect(health).toEqual([
-      expect.objectContaining({
-        cluster: 'helix-prod',
-        kind: 'rules',
+    it('fails the gate when an SLO alert is loaded but its evaluation fails (health err)', async () => {
+      await stack.useRules('rules-broken');
+      try {
+        const { objects } = await collect(
+          collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+        );
+        const outcome = judge(objects[0].document);
+        expect(outcome.status).toBe('fail');
+        expect(outcome.reasons).toContain(
+          'latency: RCOLatencyP95High is loaded but fails to evaluate (health err: invalid regular expression in label_replace(): (), so it can never fire',
+        );
+      } finally {
+        await stack.useRules('rules');
+      }
+    });
+
+    it('fails the gate when Alertmanager routes the SLO alerts to a webhook no one acknowledges', async () => {
+      await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
+      try {
+        const { objects } = await collect(
+          collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+        );
+        const outcome = judge(objects[0].document);
+        expect(outcome.status).toBe('fail');
+        expect(outcome.reasons.join('\n')).toContain(
+          'availability: RCOAvailabilityBurnRate is routed to rco-webhook (webhook), which no one acknowledges',
+        );
+      } finally {
+        await stack.useAlertmanagerConfig('alertmanager.yml');
+      }
+    });
+
+    it('counts a receiver the configuration adds, and not one it excludes', async () => {
+      await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
+      try {
+        const added = await collect(
+          collectorFor(stack.prometheusUrl, stack.alertmanagerUrl, {
+            ackReceivers: { add: ['rco-webhook'] },
+          }),
+        );
+        expect(judge(added.objects[0].document).status).toBe('pass');
+      } finally {
+        await stack.useAlertmanagerConfig('alertmanager.yml');
+      }
+      const excluded = await collect(
+        collectorFor(stack.prometheusUrl, stack.alertmanagerUrl, {
+          ackReceivers: { exclude: ['rco-pagerduty'] },
+        }),
+      );
+      expect(judge(excluded.objects[0].document).status).toBe('fail');
+    });
+
+    it('selects by the configured labels with {name} templating: another service has no SLO alerts', async () => {
+      const { objects } = await collect(
+        collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+        [
+          {
+            ...place,
+            entityRef: 'component:default/payments',
+            name: 'payments',
+          },
+        ],
+      );
+      const summary = alertingStateParser.parse(objects[0].document)
+        .summary as any;
+      expect(summary).toMatchObject({
+        selector: { service: 'payments' },
+        alerts: [],
+      });
+    });
+
+    it('reports Alertmanager down as collection health in words, with no evidence', async () => {
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      const { objects, health } = await collect(
+        collectorFor(stack.prometheusUrl, closed),
+      );
+      expect(objects).toEqual([]);
+      expect(health).toEqual([
+        expect.objectContaining({
+          cluster: 'helix-prod',
+          kind: 'rules',
+          ok: false,
+          error: expect.stringMatching(
+            new RegExp(
+              `^Alertmanager at ${closed}/api/v2/status could not be reached: ECONNREFUSED`,
+            ),
+          ),
+        }),
+      ]);
+    });
+
+    it('reports Prometheus down (stopped) as collection health in words, with no evidence', async () => {
+      await stack.stopPrometheus();
+      const { objects, health } = await collect(
+        collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+      );
+      expect(objects).toEqual([]);
+      expect(health[0]).toMatchObject({
         ok: false,
-        error: expect.stringMatching(
-          new RegExp(`^Alertmanager at ${closed}/api/v2/status could not be reached: ECONNREFUSED`),
+        environments: ['production'],
+      });
+      expect(health[0].error).toMatch(
+        new RegExp(
+          `^Prometheus at ${stack.prometheusUrl}/api/v1/\\S+ could not be reached: ECONNREFUSED`,
         ),
-      }),
-    ]);
-  });
-
-  it('reports Prometheus down (stopped) as collection health in words, with no evidence', async () => {
-    await stack.stopPrometheus();
-    const { objects, health } = await collect(collectorFor(stack.prometheusUrl, stack.alertmanagerUrl));
-    expect(objects).toEqual([]);
-    expect(health[0]).toMatchObject({ ok: false, environments: ['production'] });
-    expect(health[0].error).toMatch(
-      new RegExp(`^Prometheus at ${stack.prometheusUrl}/api/v1/\\S+ could not be reached: ECONNREFUSED`),
-    );
-    expect(JSON.stringify(health)).not.toContain(TOKEN);
-  });
-});
+      );
+      expect(JSON.stringify(health)).not.toContain(TOKEN);
+    });
+  },
+);
 
 describe('PrometheusCollector against servers that misbehave', () => {
   let server: Server;
@@ -280,15 +350,23 @@ describe('PrometheusCollector against servers that misbehave', () => {
   it('sends the token and headers, and says 401 without echoing either', async () => {
     const { health } = await collect(collectorFor(url, url));
     expect(health[0].ok).toBe(false);
-    expect(health[0].error).toMatch(/^(Prometheus|Alertmanager) at http:\/\/127\.0\.0\.1:\d+\/api\/v\S+ answered 401 Unauthorized: bad token$/);
-    expect(seen.some(s => (s.headers as any).authorization === `Bearer ${TOKEN}`)).toBe(true);
-    expect(seen.some(s => (s.headers as any)['x-scope-orgid'] === 'helix')).toBe(true);
+    expect(health[0].error).toMatch(
+      /^(Prometheus|Alertmanager) at http:\/\/127\.0\.0\.1:\d+\/api\/v\S+ answered 401 Unauthorized: bad token$/,
+    );
+    expect(
+      seen.some(s => (s.headers as any).authorization === `Bearer ${TOKEN}`),
+    ).toBe(true);
+    expect(
+      seen.some(s => (s.headers as any)['x-scope-orgid'] === 'helix'),
+    ).toBe(true);
     const said = JSON.stringify([health, logger.warn.mock.calls]);
     expect(said).not.toContain(TOKEN);
   });
 
   it('gives up on a server that does not answer within the timeout', async () => {
-    const collector = collectorFor(`${url}/slow`, `${url}/slow`, { timeout: 'PT0.5S' });
+    const collector = collectorFor(`${url}/slow`, `${url}/slow`, {
+      timeout: 'PT0.5S',
+    });
     const started = Date.now();
     const { health, objects } = await collect(collector);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -297,7 +375,9 @@ describe('PrometheusCollector against servers that misbehave', () => {
   });
 
   it('collects nothing for an environment without a monitoring stack', async () => {
-    const result = await collect(collectorFor(url, url), [{ ...place, environment: 'staging' }]);
+    const result = await collect(collectorFor(url, url), [
+      { ...place, environment: 'staging' },
+    ]);
     expect(result).toEqual({ objects: [], health: [] });
   });
 });

@@ -13,7 +13,9 @@ const stack = {
 
 describe('readPrometheusCollectorConfig', () => {
   it('reads nothing when unset', () => {
-    expect(readPrometheusCollectorConfig(undefined)).toEqual({ environments: [] });
+    expect(readPrometheusCollectorConfig(undefined)).toEqual({
+      environments: [],
+    });
   });
 
   it('fills the defaults: service={name}, PagerDuty and Opsgenie need acknowledgement, 10 s', () => {
@@ -22,7 +24,10 @@ describe('readPrometheusCollectorConfig', () => {
         environment: 'production',
         name: 'prometheus-production',
         prometheus: { url: 'https://prometheus.helix.example', headers: {} },
-        alertmanager: { url: 'https://alertmanager.helix.example', headers: {} },
+        alertmanager: {
+          url: 'https://alertmanager.helix.example',
+          headers: {},
+        },
         timeoutMs: 10_000,
         alertLabels: { service: '{name}' },
         ack: { integrations: ['pagerduty', 'opsgenie'], add: [], exclude: [] },
@@ -42,8 +47,15 @@ describe('readPrometheusCollectorConfig', () => {
           name: 'helix-prod',
           timeout: 'PT20S',
           alertLabels: { service: '{name}', env: '{environment}' },
-          ackReceivers: { exclude: ['pagerduty-test'], integrations: ['pagerduty', 'victorops'] },
-          prometheus: { ...stack.prometheus, bearerToken: 't', headers: { 'X-Scope-OrgID': 'helix' } },
+          ackReceivers: {
+            exclude: ['pagerduty-test'],
+            integrations: ['pagerduty', 'victorops'],
+          },
+          prometheus: {
+            ...stack.prometheus,
+            bearerToken: 't',
+            headers: { 'X-Scope-OrgID': 'helix' },
+          },
         },
       },
     }).environments;
@@ -56,33 +68,61 @@ describe('readPrometheusCollectorConfig', () => {
       name: 'helix-prod',
       timeoutMs: 20_000,
       alertLabels: { service: '{name}', env: '{environment}' },
-      ack: { integrations: ['pagerduty', 'victorops'], add: ['phone-bridge'], exclude: ['pagerduty-test'] },
+      ack: {
+        integrations: ['pagerduty', 'victorops'],
+        add: ['phone-bridge'],
+        exclude: ['pagerduty-test'],
+      },
       prometheus: { bearerToken: 't', headers: { 'X-Scope-OrgID': 'helix' } },
     });
   });
 
   it.each([
-    [{ ...stack, prometheus: { url: 'not a url' } }, 'rco.collectors.prometheus.environments.production.prometheus.url is not a URL'],
-    [{ ...stack, prometheus: { url: 'file:///etc/passwd' } }, 'must be an http or https URL'],
+    [
+      { ...stack, prometheus: { url: 'not a url' } },
+      'rco.collectors.prometheus.environments.production.prometheus.url is not a URL',
+    ],
+    [
+      { ...stack, prometheus: { url: 'file:///etc/passwd' } },
+      'must be an http or https URL',
+    ],
     [
       { ...stack, alertmanager: { url: 'https://admin:hunter2@am.example' } },
       'rco.collectors.prometheus.environments.production.alertmanager.url must not hold credentials: use bearerToken or headers',
     ],
-    [{ ...stack, timeout: '10s' }, 'timeout must be an ISO 8601 duration such as PT10S, not "10s"'],
-    [{ prometheus: stack.prometheus }, "alertmanager"],
+    [
+      { ...stack, timeout: '10s' },
+      'timeout must be an ISO 8601 duration such as PT10S, not "10s"',
+    ],
+    [{ prometheus: stack.prometheus }, 'alertmanager'],
   ])('refuses %j at start-up', (production, message) => {
     expect(() => read({ environments: { production } })).toThrow(message);
   });
 
   it('never echoes a credential from a URL it refuses', () => {
     expect(() =>
-      read({ environments: { production: { ...stack, prometheus: { url: 'https://u:s3cret@p.example' } } } }),
-    ).toThrow(expect.objectContaining({ message: expect.not.stringContaining('s3cret') }));
+      read({
+        environments: {
+          production: {
+            ...stack,
+            prometheus: { url: 'https://u:s3cret@p.example' },
+          },
+        },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.not.stringContaining('s3cret'),
+      }),
+    );
   });
 });
 
 describe('needsAck', () => {
-  const policy = { integrations: ['pagerduty', 'opsgenie'], add: ['phone-bridge'], exclude: ['pd-test'] };
+  const policy = {
+    integrations: ['pagerduty', 'opsgenie'],
+    add: ['phone-bridge'],
+    exclude: ['pd-test'],
+  };
   it.each([
     ['rco-pagerduty', ['pagerduty'], true],
     ['rco-opsgenie', ['webhook', 'opsgenie'], true],

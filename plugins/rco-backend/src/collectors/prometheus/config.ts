@@ -62,11 +62,7 @@ function readUrl(config: Config, key: string, at: string): string {
   return url;
 }
 
-function readEndpoint(
-  config: Config,
-  key: string,
-  at: string,
-): HttpEndpoint {
+function readEndpoint(config: Config, key: string, at: string): HttpEndpoint {
   const c = config.getConfig(key);
   const headers = c.getOptionalConfig('headers');
   return {

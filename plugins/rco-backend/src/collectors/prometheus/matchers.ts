@@ -19,7 +19,8 @@ export interface Matcher {
 /** A routing configuration the console cannot read; its message names the problem, never a secret. */
 export class RoutingConfigError extends Error {}
 
-const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
+const MATCHER =
+  /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
 
 /**
  * Go's RE2 syntax as a JavaScript expression, anchored as Alertmanager anchors it. A leading
@@ -39,9 +40,7 @@ export function anchoredRegExp(source: string): RegExp {
     return new RegExp(`^(?:${body})$`, flags);
   } catch {
     throw new RoutingConfigError(
-      `a regular expression the console cannot read: ${JSON.stringify(
-        source,
-      )}`,
+      `a regular expression the console cannot read: ${JSON.stringify(source)}`,
     );
   }
 }
@@ -88,7 +87,9 @@ function unescape(raw: string, whole: string): string {
     } else out += c;
   }
   if (expectQuote)
-    throw new RoutingConfigError(`matcher value lacks its closing quote: ${whole}`);
+    throw new RoutingConfigError(
+      `matcher value lacks its closing quote: ${whole}`,
+    );
   return out;
 }
 

@@ -27,7 +27,14 @@ const CASES: Array<[string, string[]]> = [
   [TREE, ['service=RCO', 'severity=critical', 'owner=a']],
   [
     TREE,
-    ['service=rco', 'severity=page', 'env=production', 'cluster=helix-prod', 'region=eu', 'owner=o'],
+    [
+      'service=rco',
+      'severity=page',
+      'env=production',
+      'cluster=helix-prod',
+      'region=eu',
+      'owner=o',
+    ],
   ],
   [TREE, ['cluster=helix-prod', 'region=eu', 'owner=o']],
   [TREE, ['cluster=helix-prod', 'owner=o']],
@@ -37,7 +44,12 @@ const CASES: Array<[string, string[]]> = [
   ...['alertmanager.yml', 'alertmanager-webhook.yml'].flatMap(
     (file): Array<[string, string[]]> =>
       [
-        ['alertname=RCOLatencyP95High', 'service=rco', 'severity=critical', 'cluster=helix-prod'],
+        [
+          'alertname=RCOLatencyP95High',
+          'service=rco',
+          'severity=critical',
+          'cluster=helix-prod',
+        ],
         ['alertname=RCOWatchdog', 'service=rco', 'severity=none'],
         ['alertname=RCOSlow', 'service=rco', 'severity=warning'],
         ['alertname=RCOOther', 'service=rco', 'severity=none'],
@@ -47,23 +59,30 @@ const CASES: Array<[string, string[]]> = [
 ];
 
 const amtool = (file: string, labels: string[]) =>
-  execFileSync('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
+  execFileSync(
+    'amtool',
+    ['config', 'routes', 'test', `--config.file=${file}`, ...labels],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  )
     .toString()
     .trim();
 
-describeWithMonitoring(['amtool'])('routeReceivers agrees with amtool config routes test', () => {
-  beforeAll(() => assertMonitoringBinaries(['amtool']));
+describeWithMonitoring(['amtool'])(
+  'routeReceivers agrees with amtool config routes test',
+  () => {
+    beforeAll(() => assertMonitoringBinaries(['amtool']));
 
-  it.each(
-    CASES.map(([file, labels]) => ({ config: basename(file), file, labels })),
-  )('$config routes $labels', ({ file, labels }) => {
-    const routing = readAlertmanagerRouting(readFileSync(file, 'utf8'));
-    const ours = routeReceivers(
-      routing.route,
-      Object.fromEntries(labels.map(l => l.split('=') as [string, string])),
-    ).join(',');
-    expect(ours).toBe(amtool(file, labels));
-  });
-});
+    it.each(
+      CASES.map(([file, labels]) => ({ config: basename(file), file, labels })),
+    )('$config routes $labels', ({ file, labels }) => {
+      const routing = readAlertmanagerRouting(readFileSync(file, 'utf8'));
+      const ours = routeReceivers(
+        routing.route,
+        Object.fromEntries(labels.map(l => l.split('=') as [string, string])),
+      ).join(',');
+      expect(ours).toBe(amtool(file, labels));
+    });
+  },
+);

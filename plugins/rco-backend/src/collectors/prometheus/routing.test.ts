@@ -1,5 +1,9 @@
 import { parseMatchers, RoutingConfigError } from './matchers';
-import { matchRoutes, readAlertmanagerRouting, routeReceivers } from './routing';
+import {
+  matchRoutes,
+  readAlertmanagerRouting,
+  routeReceivers,
+} from './routing';
 
 const routing = (yaml: string) => readAlertmanagerRouting(yaml);
 
@@ -7,12 +11,26 @@ describe('parseMatchers', () => {
   it.each([
     ['severity="critical"', [['severity', '=', 'critical']]],
     ['severity=critical', [['severity', '=', 'critical']]],
-    ['{a="1", b!~"x|y"}', [['a', '=', '1'], ['b', '!~', 'x|y']]],
-    ['a="x,y",b!=""', [['a', '=', 'x,y'], ['b', '!=', '']]],
+    [
+      '{a="1", b!~"x|y"}',
+      [
+        ['a', '=', '1'],
+        ['b', '!~', 'x|y'],
+      ],
+    ],
+    [
+      'a="x,y",b!=""',
+      [
+        ['a', '=', 'x,y'],
+        ['b', '!=', ''],
+      ],
+    ],
     ['msg="say \\"hi\\""', [['msg', '=', 'say "hi"']]],
     ['path="C:\\\\tmp"', [['path', '=', 'C:\\tmp']]],
   ])('reads %s', (text, expected) => {
-    expect(parseMatchers(text).map(m => [m.name, m.type, m.value])).toEqual(expected);
+    expect(parseMatchers(text).map(m => [m.name, m.type, m.value])).toEqual(
+      expected,
+    );
   });
 
   it.each(['severity', '1abc="x"', 'a="x', 'a="x"y"'])('refuses %s', text => {
@@ -54,7 +72,10 @@ receivers:
     [{ severity: 'critical', env: 'prod' }, ['prod-pager']],
     // A first match without continue stops the walk.
     [{ severity: 'critical', team: 'b' }, ['root']],
-    [{ team: 'a', severity: 'critical', env: 'prod' }, ['team-a', 'prod-pager']],
+    [
+      { team: 'a', severity: 'critical', env: 'prod' },
+      ['team-a', 'prod-pager'],
+    ],
     // Regular expressions are anchored.
     [{ severity: 'xcritical' }, ['root']],
   ])('%j → %j', (labels, receivers) => {
@@ -98,8 +119,14 @@ receivers: [{ name: root }, { name: rco }]
     ['not yaml: [', 'its configuration is not YAML'],
     ['receivers: []', 'its configuration has no route'],
     ['route: { routes: [] }', 'route names no receiver'],
-    ["route: { receiver: r, routes: [{ matchers: ['bad'] }] }", 'bad matcher format: bad'],
-    ["route: { receiver: r, routes: [{ match_re: { a: '(' } }] }", 'a regular expression the console cannot read: "("'],
+    [
+      "route: { receiver: r, routes: [{ matchers: ['bad'] }] }",
+      'bad matcher format: bad',
+    ],
+    [
+      "route: { receiver: r, routes: [{ match_re: { a: '(' } }] }",
+      'a regular expression the console cannot read: "("',
+    ],
   ])('says what is wrong with %j', (yaml, message) => {
     expect(() => routing(yaml)).toThrow(message);
   });

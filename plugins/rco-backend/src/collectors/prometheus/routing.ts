@@ -64,7 +64,9 @@ function readRoute(value: unknown, parent: string | undefined, at: string) {
     receiver,
     matchers,
     continue: value.continue === true,
-    routes: children.map((c, i) => readRoute(c, receiver, `${at}.routes[${i}]`)),
+    routes: children.map((c, i) =>
+      readRoute(c, receiver, `${at}.routes[${i}]`),
+    ),
   };
   return node;
 }

@@ -154,7 +154,10 @@ export async function readStack(
         ...(r.lastError ? { lastError: String(r.lastError) } : {}),
       })),
   );
-  const alertsAt = `Prometheus at ${shown(env.prometheus.url, 'api/v1/alerts')}`;
+  const alertsAt = `Prometheus at ${shown(
+    env.prometheus.url,
+    'api/v1/alerts',
+  )}`;
   const alerts = data(alertsBody, alertsAt).alerts;
   const firing = (Array.isArray(alerts) ? alerts : [])
     .filter((a: any) => a?.state === 'firing')
@@ -171,7 +174,10 @@ export async function readStack(
     if (e instanceof StackError) throw e;
     throw new StackError(`${configAt} served a configuration that is not YAML`);
   }
-  const amAt = `Alertmanager at ${shown(env.alertmanager.url, 'api/v2/status')}`;
+  const amAt = `Alertmanager at ${shown(
+    env.alertmanager.url,
+    'api/v2/status',
+  )}`;
   const original = isObject(statusBody)
     ? (statusBody as any).config?.original
     : undefined;

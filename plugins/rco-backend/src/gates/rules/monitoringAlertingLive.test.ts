@@ -23,7 +23,13 @@ function state(
         runbookUrl: 'https://portal.helix.example/runbook',
         health: 'ok',
         firing: false,
-        receivers: [{ name: 'rco-pagerduty', integrations: ['pagerduty'], needsAck: true }],
+        receivers: [
+          {
+            name: 'rco-pagerduty',
+            integrations: ['pagerduty'],
+            needsAck: true,
+          },
+        ],
         ...a,
       })),
     },
@@ -44,9 +50,13 @@ const collected = (doc: unknown, options: Parameters<typeof record>[2] = {}) =>
     ...options,
   });
 
-const declared = () => example('prometheus-rule', 'prometheusrule-rco-slo.yaml');
+const declared = () =>
+  example('prometheus-rule', 'prometheusrule-rco-slo.yaml');
 
-const live = (evidence: ReturnType<typeof collected>[], environment = 'production') =>
+const live = (
+  evidence: ReturnType<typeof collected>[],
+  environment = 'production',
+) =>
   context(evidence, {
     release: { version: '1.3.2', environment },
     config: {
@@ -59,7 +69,9 @@ const live = (evidence: ReturnType<typeof collected>[], environment = 'productio
 
 describe('monitoring-alerting where the console reads the monitoring stack', () => {
   it('passes on SLO alerts loaded, healthy and routed to PagerDuty', () => {
-    const outcome = monitoringAlerting(live([collected(state(GOOD)), ...declared()]));
+    const outcome = monitoringAlerting(
+      live([collected(state(GOOD)), ...declared()]),
+    );
     expect(outcome.status).toBe('pass');
     expect(outcome.reasons).toContain(
       'error rate: RCOErrorRateHigh (critical) loaded and healthy, routed to rco-pagerduty (pagerduty)',
@@ -77,7 +89,11 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
   it.each([
     [
       'an alert without severity or runbook link',
-      { alert: 'RCOErrorRateHigh', labels: { service: 'rco' }, runbookUrl: undefined },
+      {
+        alert: 'RCOErrorRateHigh',
+        labels: { service: 'rco' },
+        runbookUrl: undefined,
+      },
       'error rate: RCOErrorRateHigh has no severity label; has no runbook_url annotation',
     ],
     [
@@ -89,7 +105,9 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
       'an alert routed to email only',
       {
         alert: 'RCOErrorRateHigh',
-        receivers: [{ name: 'platform-email', integrations: ['email'], needsAck: false }],
+        receivers: [
+          { name: 'platform-email', integrations: ['email'], needsAck: false },
+        ],
       },
       'error rate: RCOErrorRateHigh is routed to platform-email (email), which no one acknowledges (a PagerDuty or Opsgenie receiver, or one named in ackReceivers.add, does)',
     ],
@@ -99,29 +117,49 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
       'error rate: RCOErrorRateHigh is routed to no receiver, which no one acknowledges',
     ],
   ])('fails on %s', (_name, broken, reason) => {
-    const outcome = monitoringAlerting(live([collected(state([...GOOD.slice(0, 2), broken]))]));
+    const outcome = monitoringAlerting(
+      live([collected(state([...GOOD.slice(0, 2), broken]))]),
+    );
     expect(outcome.status).toBe('fail');
     expect(outcome.reasons.join('\n')).toContain(reason);
   });
 
   it('passes when one alert of each SLO is sound although another of the same SLO is not', () => {
     const outcome = monitoringAlerting(
-      live([collected(state([...GOOD, { alert: 'RCOErrorBudgetSlow', health: 'err', lastError: 'boom' }]))]),
+      live([
+        collected(
+          state([
+            ...GOOD,
+            { alert: 'RCOErrorBudgetSlow', health: 'err', lastError: 'boom' },
+          ]),
+        ),
+      ]),
     );
     expect(outcome.status).toBe('pass');
   });
 
   it('names what fires now (informational)', () => {
     const outcome = monitoringAlerting(
-      live([collected(state([{ alert: 'RCOAvailabilityBurnRate', firing: true }, ...GOOD.slice(1)]))]),
+      live([
+        collected(
+          state([
+            { alert: 'RCOAvailabilityBurnRate', firing: true },
+            ...GOOD.slice(1),
+          ]),
+        ),
+      ]),
     );
     expect(outcome.status).toBe('pass');
-    expect(outcome.reasons).toContain('Firing now: RCOAvailabilityBurnRate (informational)');
+    expect(outcome.reasons).toContain(
+      'Firing now: RCOAvailabilityBurnRate (informational)',
+    );
   });
 
   it('does not count an alerting state uploaded by CI or a person, whatever it says', () => {
     for (const source of ['ci', 'human'] as const) {
-      const outcome = monitoringAlerting(live([collected(state(GOOD), { source })]));
+      const outcome = monitoringAlerting(
+        live([collected(state(GOOD), { source })]),
+      );
       expect(outcome.status).toBe('missing');
     }
   });
@@ -137,7 +175,11 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
   it('judges the newest collection: a rule broken since the last one fails', () => {
     const before = collected(state(GOOD), { age: DAY });
     const now = collected(
-      state([GOOD[0], { alert: 'RCOLatencyP95High', health: 'err', lastError: 'bad' }, GOOD[2]]),
+      state([
+        GOOD[0],
+        { alert: 'RCOLatencyP95High', health: 'err', lastError: 'bad' },
+        GOOD[2],
+      ]),
     );
     expect(monitoringAlerting(live([before, now])).status).toBe('fail');
   });
@@ -156,10 +198,17 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
       collectedAt: new Date(r.collectedAt.getTime() - 60 * DAY),
     }));
     const gate = (evidence: ReturnType<typeof collected>[]) =>
-      evaluateRelease(live(evidence)).gates.find(g => g.id === 'monitoring-alerting')!;
+      evaluateRelease(live(evidence)).gates.find(
+        g => g.id === 'monitoring-alerting',
+      )!;
     expect(gate([collected(state(GOOD)), ...old]).status).toBe('pass');
-    const stale = gate([collected(state(GOOD), { age: 31 * DAY }), ...declared()]);
+    const stale = gate([
+      collected(state(GOOD), { age: 31 * DAY }),
+      ...declared(),
+    ]);
     expect(stale.status).toBe('stale');
-    expect(stale.reasons[0]).toMatch(/^Evidence is stale: alerting-state is 31 days old/);
+    expect(stale.reasons[0]).toMatch(
+      /^Evidence is stale: alerting-state is 31 days old/,
+    );
   });
 });

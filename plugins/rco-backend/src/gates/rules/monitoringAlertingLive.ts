@@ -82,7 +82,9 @@ export function judgeLiveMonitoring(
           .slice(0, 3)
           .map(
             a =>
-              `${a.alert} (${a.severity}) loaded and healthy, routed to ${a.receivers
+              `${a.alert} (${
+                a.severity
+              }) loaded and healthy, routed to ${a.receivers
                 .filter(r => r.needsAck)
                 .map(receiverText)
                 .join(', ')}`,
