@@ -148,7 +148,11 @@ describeWithMonitoring()(
           'The alerts are only declared (PrometheusRule)',
         );
 
-        await refresh(app);
+        const first = await refresh(app);
+        expect(first.body.run).toMatchObject({ created: 1, observed: 0 });
+        // An unchanged stack only moves the observation: no new row.
+        const second = await refresh(app);
+        expect(second.body.run).toMatchObject({ created: 0, observed: 1 });
         const after = await gate(app, 'staging');
         expect(after.status).toBe('pass');
         expect(after.reasons.join('\n')).toContain(
