@@ -1,4 +1,7 @@
 import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { readSigstoreConfig } from './config';
 import { SigstoreVerifier } from './SigstoreVerifier';
 import {
@@ -230,5 +233,43 @@ describe('SigstoreVerifier (real bundles, offline)', () => {
     expect(() => verifier({ trustedRoot: root })).toThrow(
       /^rco.sigstore.trustedRoot is not a Sigstore trusted root: /,
     );
+  });
+});
+
+describe("the local portal's demo signature", () => {
+  it('verifies with the rco.sigstore of app-config.development.yaml (the journey to Ready relies on it)', () => {
+    const repo = path.resolve(__dirname, '../../../../..');
+    const dev = parseYaml(
+      fs.readFileSync(path.join(repo, 'app-config.development.yaml'), 'utf8'),
+    );
+    const demo = parseYaml(
+      fs.readFileSync(
+        path.join(repo, 'examples/rco/evidence/demo-evidence.yaml'),
+        'utf8',
+      ),
+    );
+    // Paths in the config are relative to the backend's working directory.
+    const sigstore = {
+      ...dev.rco.sigstore,
+      trustedRootFile: path.join(
+        repo,
+        'packages/backend',
+        dev.rco.sigstore.trustedRootFile,
+      ),
+    };
+    const result = verifier(sigstore).verify({
+      entityRef: demo.entity,
+      doc: JSON.parse(
+        fs.readFileSync(
+          path.join(
+            repo,
+            'examples/rco/evidence/sigstore-bundle-rco-1.3.2.json',
+          ),
+          'utf8',
+        ),
+      ),
+      digest: demo.release.digest,
+    });
+    expect(result).toMatchObject({ verifiedBy: 'console', ok: true });
   });
 });
