@@ -123,7 +123,7 @@ describe('KubernetesCollector against the HTTP peer', () => {
     ]);
     expect(peer.requests.filter(r => r.path === '/apis')).toHaveLength(1);
     // Gatekeeper's kinds are discovered, not hard-coded.
-    expect(healthOf(result, 'K8sRequiredLabels')).toMatchObject({
+    expect(healthOf(result, 'Gatekeeper constraints')).toMatchObject({
       ok: true,
       objects: 1,
     });

@@ -202,8 +202,12 @@ export class KubernetesCollector implements EvidenceCollector {
             });
             continue;
           }
+          // One health row per listed resource kind, whatever the cluster serves, so a later
+          // failure replaces exactly the rows an earlier success wrote. Gatekeeper's discovered
+          // kinds share one row: one of them failing drops the group's objects.
+          const parts: KindOutcome[] = [];
           for (const r of resources) {
-            outcomes.push(
+            parts.push(
               await this.collectResource(
                 client,
                 r,
@@ -214,6 +218,22 @@ export class KubernetesCollector implements EvidenceCollector {
               ),
             );
           }
+          const failed = parts.find(p => !p.health.ok);
+          const notes = parts.map(p => p.health.note).filter(Boolean);
+          outcomes.push(
+            failed
+              ? { objects: [], health: { ...failed.health, kind: spec.kind } }
+              : {
+                  objects: parts.flatMap(p => p.objects),
+                  health: health(kind, spec.kind, {
+                    objects: parts.reduce(
+                      (n, p) => n + (p.health.objects ?? 0),
+                      0,
+                    ),
+                    note: notes.length ? notes.join('; ') : undefined,
+                  }),
+                },
+          );
         }
       }
     } catch (caught) {
@@ -237,16 +257,9 @@ export class KubernetesCollector implements EvidenceCollector {
         objects: [],
         health: [
           ...problems,
-          ...kinds.map(kind =>
-            health(
-              kind,
-              kind.resources.length === 1
-                ? kind.resources[0].kind
-                : kind.resources.map(r => r.kind).join(', '),
-              {
-                ok: false,
-                error: e.message,
-              },
+          ...kinds.flatMap(kind =>
+            kind.resources.map(spec =>
+              health(kind, spec.kind, { ok: false, error: e.message }),
             ),
           ),
         ],
