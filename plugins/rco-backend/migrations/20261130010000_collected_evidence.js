@@ -27,7 +27,9 @@ exports.up = async function up(knex) {
     table
       .timestamp('observed_at', { useTz: true })
       .nullable()
-      .comment('collected evidence: last seen unchanged (ledger: evidence-observed)');
+      .comment(
+        'collected evidence: last seen unchanged (ledger: evidence-observed)',
+      );
     table.index(
       ['collector', 'origin_cluster', 'origin_uid'],
       'rco_evidence_origin_idx',

@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
+  rcoCollectionRefreshPermission,
   rcoDeployPermission,
   rcoEvidenceCreatePermission,
   rcoOperationControlPermission,
@@ -67,6 +68,7 @@ describe('rcoPolicyDecision', () => {
     rcoDeployPermission,
     rcoRollbackPermission,
     rcoOperationControlPermission,
+    rcoCollectionRefreshPermission,
   ])(
     'grants $name to the entity owners only: the catalog IS_ENTITY_OWNER condition, as catalog-backend builds it',
     permission => {

@@ -53,31 +53,6 @@ export function reportObject(
   };
 }
 
-/**
- * A collector whose answer the test decides (`respond`), counting its runs; the places it was
- * asked about are kept. Runs of every instance sharing it add to the same count.
- */
-export class FakeCollector implements EvidenceCollector {
-  readonly source = 'cluster' as const;
-  readonly requests: CollectionRequest[] = [];
-  respond: (request: CollectionRequest) => Promise<CollectionResult> | CollectionResult =
-    ({ places }) => ({
-      objects: places.map(p => reportObject(p, `${p.name}-report`, { uid: `uid-${p.name}-${p.environment}`, resourceVersion: '1' })),
-      health: [ok(places)],
-    });
-
-  constructor(readonly id = 'fake') {}
-
-  get runs() {
-    return this.requests.length;
-  }
-
-  async collect(request: CollectionRequest): Promise<CollectionResult> {
-    this.requests.push(request);
-    return this.respond(request);
-  }
-}
-
 /** An ok outcome for the fake's single cluster and kind over these places. */
 export const ok = (
   places: CollectionPlace[],
@@ -91,6 +66,37 @@ export const ok = (
   objects: places.length,
   ...extra,
 });
+
+/**
+ * A collector whose answer the test decides (`respond`), counting its runs; the places it was
+ * asked about are kept. Runs of every instance sharing it add to the same count.
+ */
+export class FakeCollector implements EvidenceCollector {
+  readonly source = 'cluster' as const;
+  readonly requests: CollectionRequest[] = [];
+  respond: (
+    request: CollectionRequest,
+  ) => Promise<CollectionResult> | CollectionResult = ({ places }) => ({
+    objects: places.map(p =>
+      reportObject(p, `${p.name}-report`, {
+        uid: `uid-${p.name}-${p.environment}`,
+        resourceVersion: '1',
+      }),
+    ),
+    health: [ok(places)],
+  });
+
+  constructor(readonly id = 'fake') {}
+
+  get runs() {
+    return this.requests.length;
+  }
+
+  async collect(request: CollectionRequest): Promise<CollectionResult> {
+    this.requests.push(request);
+    return this.respond(request);
+  }
+}
 
 /** A backend module registering collectors through the extension point, as a module would. */
 export const collectorModule = (...collectors: EvidenceCollector[]) =>

@@ -107,7 +107,8 @@ export class CollectionService {
       { credentials: await this.o.auth.getOwnServiceCredentials() },
     );
     const places: CollectionPlace[] = [];
-    for (const entity of items) places.push(...(await this.o.places.of(entity)));
+    for (const entity of items)
+      places.push(...(await this.o.places.of(entity)));
     return this.run(places, false, signal);
   }
 
@@ -201,7 +202,9 @@ export class CollectionService {
           health,
         );
         for (const why of dropped.slice(0, 20))
-          this.o.logger.warn(`Collector ${collector.id} object dropped: ${why}`);
+          this.o.logger.warn(
+            `Collector ${collector.id} object dropped: ${why}`,
+          );
         report.objects += accepted.length;
         report.dropped += dropped.length;
         written = await this.o.writer.write(collector, accepted, at);
@@ -251,7 +254,9 @@ export class CollectionService {
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new Error(`did not finish within ${limit} (rco.collection.timeout)`));
+        reject(
+          new Error(`did not finish within ${limit} (rco.collection.timeout)`),
+        );
       }, this.o.timeoutMs);
     });
     const onAbort = () => controller.abort();
@@ -300,7 +305,10 @@ function withEntityCounts(
     }
     for (const { object, place } of accepted) {
       const p = object.provenance;
-      if (p.cluster !== h.cluster || p.kind.toLowerCase() !== h.kind.toLowerCase())
+      if (
+        p.cluster !== h.cluster ||
+        p.kind.toLowerCase() !== h.kind.toLowerCase()
+      )
         continue;
       const env = (counts[place.environment] ??= {});
       const ref = place.entityRef.toLowerCase();

@@ -69,7 +69,11 @@ describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
       ],
       at(5),
     );
-    expect(unchanged).toMatchObject({ created: 0, observed: 2, ledgerEntries: 1 });
+    expect(unchanged).toMatchObject({
+      created: 0,
+      observed: 2,
+      ledgerEntries: 1,
+    });
     const [{ n }] = await knex('rco_evidence').count({ n: '*' });
     expect(Number(n)).toBe(2);
     const observed = await knex('rco_ledger').where({

@@ -66,7 +66,11 @@ export class CollectionWriter {
         uid: object.provenance.uid,
         resourceVersion: object.provenance.resourceVersion,
       }));
-      const known = await this.o.collected.known(collector.id, cluster, versions);
+      const known = await this.o.collected.known(
+        collector.id,
+        cluster,
+        versions,
+      );
       const unchanged: string[] = [];
       const fresh = new Map<string, NewEvidence[]>();
       const seen = new Set<string>();
@@ -137,7 +141,8 @@ export class CollectionWriter {
         provenance: {
           collector: collector.id,
           cluster: String(p.cluster),
-          namespace: p.namespace === undefined ? undefined : String(p.namespace),
+          namespace:
+            p.namespace === undefined ? undefined : String(p.namespace),
           kind: String(p.kind),
           apiVersion:
             p.apiVersion === undefined ? undefined : String(p.apiVersion),

@@ -67,9 +67,7 @@ export function acceptObjects(
       p.cluster !== place.cluster.name
     )
       why = `read from cluster ${p.cluster}, not the environment's ${place.cluster.name}`;
-    else if (
-      failing.has(`${p.cluster}\u0000${String(p.kind).toLowerCase()}`)
-    )
+    else if (failing.has(`${p.cluster}\u0000${String(p.kind).toLowerCase()}`))
       why = 'its cluster and kind failed in this run';
     if (why || !place) {
       dropped.push(`${what}: ${why}`);

@@ -1,4 +1,7 @@
-import { LoggerService, RootConfigService } from '@backstage/backend-plugin-api';
+import {
+  LoggerService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
 import { EvidenceCollector } from '@helix-portal/plugin-rco-node';
 import { prometheusCollectorFromConfig } from './prometheus';
 import { kubernetesCollectorFromConfig } from './kubernetes';

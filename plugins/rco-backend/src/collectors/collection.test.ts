@@ -18,7 +18,7 @@ const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 /** No scheduled run during a test: the tests collect through the owner's refresh. */
-export const NO_SCHEDULED_RUN = {
+const NO_SCHEDULED_RUN = {
   frequency: { hours: 1 },
   timeout: { minutes: 1 },
   initialDelay: { hours: 1 },
@@ -126,9 +126,9 @@ describe.each(databases.eachSupportedId())('evidence collection on %s', id => {
 
     fake.respond = () => new Promise(() => {});
     const slow = await refresh(app).expect(200);
-    expect(slow.body.health.find((h: any) => h.state === 'failing').error).toMatch(
-      /did not finish within 300 ms/,
-    );
+    expect(
+      slow.body.health.find((h: any) => h.state === 'failing').error,
+    ).toMatch(/did not finish within 300 ms/);
     expect(await count(knex)).toBe(stored);
   });
 
@@ -137,9 +137,17 @@ describe.each(databases.eachSupportedId())('evidence collection on %s', id => {
     const fake = new FakeCollector();
     fake.respond = ({ places }) => ({
       objects: places.map(p =>
-        reportObject(p, 'r', { uid: `u-${p.environment}`, resourceVersion: '1' }),
+        reportObject(p, 'r', {
+          uid: `u-${p.environment}`,
+          resourceVersion: '1',
+        }),
       ),
-      health: [ok(places, { ok: false, error: 'the cluster answered 403 Forbidden for policyreports' })],
+      health: [
+        ok(places, {
+          ok: false,
+          error: 'the cluster answered 403 Forbidden for policyreports',
+        }),
+      ],
     });
     const { app } = await start(knex, fake);
     const res = await refresh(app).expect(200);

@@ -28,7 +28,9 @@ export function uniqueCollectors(
   const seen = new Set<string>();
   for (const c of collectors) {
     if (!c?.id || typeof c.collect !== 'function')
-      throw new Error('An evidence collector needs an id and a collect function');
+      throw new Error(
+        'An evidence collector needs an id and a collect function',
+      );
     if (seen.has(c.id))
       throw new Error(
         `Two evidence collectors have the id "${c.id}": collector ids must be unique`,

@@ -6,10 +6,14 @@
 export function redactError(message: string, secrets: string[]): string {
   let text = String(message);
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) text = text.split(secret).join('[redacted]');
+    if (secret && secret.length >= 4)
+      text = text.split(secret).join('[redacted]');
   }
   text = text
-    .replace(/(authorization["']?\s*[:=]\s*["']?)[^\s"',}]+(\s+[^\s"',}]+)?/gi, '$1[redacted]')
+    .replace(
+      /(authorization["']?\s*[:=]\s*["']?)[^\s"',}]+(\s+[^\s"',}]+)?/gi,
+      '$1[redacted]',
+    )
     .replace(/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
     .replace(/([?&](?:token|access_token|password)=)[^&\s]+/gi, '$1[redacted]');
   return text.length > 500 ? `${text.slice(0, 497)}…` : text;

@@ -109,7 +109,9 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
           .select('id')
           .where({ collector, origin_cluster: cluster })
           .whereIn('id', part)
-          .andWhere(q => q.whereNull('observed_at').orWhere('observed_at', '<', at));
+          .andWhere(q =>
+            q.whereNull('observed_at').orWhere('observed_at', '<', at),
+          );
         const these = rows.map(r => r.id as string);
         if (!these.length) continue;
         await tx('rco_evidence')

@@ -61,7 +61,11 @@ describe('collected evidence ages from its last observation (issue 13)', () => {
   });
 
   it('an upload still ages from when it was uploaded', () => {
-    const upload = record('gatekeeper-constraint', 'gatekeeper-constraint-with-violations.yaml', { age: 2 * DAY });
+    const upload = record(
+      'gatekeeper-constraint',
+      'gatekeeper-constraint-with-violations.yaml',
+      { age: 2 * DAY },
+    );
     expect(observedAt(upload)).toEqual(upload.collectedAt);
     const recent = collected(10 * DAY, MINUTE);
     const old = collected(10 * DAY, 2 * DAY);

@@ -128,7 +128,10 @@ describe('issue 13 point 1: collected evidence is attributed only where the cons
       fake.respond = ({ places }) => ({
         objects: [
           ...places.map(p =>
-            reportObject(p, 'own', { uid: `own-${p.environment}`, resourceVersion: '1' }),
+            reportObject(p, 'own', {
+              uid: `own-${p.environment}`,
+              resourceVersion: '1',
+            }),
           ),
           // The module's collector says this object is payments' (it was asked about rco only),
           // and another names a collector that is not itself.
@@ -137,7 +140,12 @@ describe('issue 13 point 1: collected evidence is attributed only where the cons
             'theirs',
             { uid: 'theirs', resourceVersion: '1', fail: true },
           ),
-          reportObject(places[0], 'forged', { uid: 'forged', resourceVersion: '1' }, 'kubernetes'),
+          reportObject(
+            places[0],
+            'forged',
+            { uid: 'forged', resourceVersion: '1' },
+            'kubernetes',
+          ),
         ],
         health: [ok(places)],
       });
@@ -147,7 +155,9 @@ describe('issue 13 point 1: collected evidence is attributed only where the cons
         .set('Authorization', asUser('alice'))
         .expect(200);
       expect(res.body.run).toMatchObject({ created: 2, dropped: 2 });
-      expect(await count(knex, { entity_ref: 'component:default/payments' })).toBe(0);
+      expect(
+        await count(knex, { entity_ref: 'component:default/payments' }),
+      ).toBe(0);
       expect(await count(knex, { origin_uid: 'forged' })).toBe(0);
     },
   );
@@ -167,7 +177,10 @@ describe('issue 13 point 1: collected evidence is attributed only where the cons
       const fake = new FakeCollector();
       fake.respond = ({ places }) => ({
         objects: places.map(p =>
-          reportObject(p, 'r', { uid: `u-${p.entityRef}-${p.environment}`, resourceVersion: '1' }),
+          reportObject(p, 'r', {
+            uid: `u-${p.entityRef}-${p.environment}`,
+            resourceVersion: '1',
+          }),
         ),
         health: [ok(places)],
       });

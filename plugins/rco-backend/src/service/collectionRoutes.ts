@@ -1,7 +1,4 @@
-import {
-  AuditorService,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CollectionStatusResponse } from '@helix-portal/plugin-rco-common';
 import { CollectionService } from '../collectors/CollectionService';
@@ -44,7 +41,9 @@ export function registerCollectionRoutes(
       const entity = await o.loadEntity(req);
       const creds = await credentials(req);
       res.json(
-        json(await o.collection.status(entity, await canRefresh(entity, creds))),
+        json(
+          await o.collection.status(entity, await canRefresh(entity, creds)),
+        ),
       );
     },
   );
@@ -65,7 +64,10 @@ export function registerCollectionRoutes(
         () => o.collection.refresh(entity),
         r => ({ ...r }),
       );
-      res.json({ ...json(await o.collection.status(entity, true)), run: { ...run } });
+      res.json({
+        ...json(await o.collection.status(entity, true)),
+        run: { ...run },
+      });
     },
   );
 }
