@@ -273,3 +273,101 @@ describe("the local portal's demo signature", () => {
     expect(result).toMatchObject({ verifiedBy: 'console', ok: true });
   });
 });
+
+describe('public-good bundles (sigstore-js test fixtures, see __fixtures__/README.md)', () => {
+  const HELLO = `sha256:68e656b251e67e8358bef8483ab0d51c6619f3e7a1a9f0e75838d41ff368f728`;
+  const publicGood = verifier({
+    trustedRoot: fixture('public-good-trusted-root.json'),
+    identities: [
+      {
+        entity: RCO,
+        issuer: 'https://github.com/login/oauth',
+        subject: 'brian@dehamer.com',
+      },
+    ],
+  });
+
+  it('verifies a public-good message signature (Fulcio, CT log, Rekor SET) against its digest', () => {
+    expect(
+      publicGood.verify({
+        entityRef: RCO,
+        doc: fixture('public-good-message-signature.json'),
+        digest: HELLO,
+      }),
+    ).toEqual({
+      verifiedBy: 'console',
+      ok: true,
+      identity: {
+        issuer: 'https://github.com/login/oauth',
+        subject: 'brian@dehamer.com',
+      },
+    });
+  });
+
+  it('verifies a public-good key-based bundle with the key configured for the entity, by its hint', () => {
+    const keyed = (entity: string, hint?: string) =>
+      verifier({
+        trustedRoot: fixture('public-good-trusted-root.json'),
+        publicKeys: [
+          {
+            entity,
+            ...(hint ? { hint } : {}),
+            pem: fs.readFileSync(
+              path.join(__dirname, '__fixtures__/public-good-key.pem'),
+              'utf8',
+            ),
+          },
+        ],
+      }).verify({
+        entityRef: RCO,
+        doc: fixture('public-good-message-signature-key.json'),
+        digest: HELLO,
+      });
+    const HINT =
+      '9a76331edc1cfd3933040996615b1c06adbe6f9b4f11df4106dcceb66e3bdb1b';
+    expect(keyed(RCO, HINT)).toEqual({
+      verifiedBy: 'console',
+      ok: true,
+      identity: { keyId: HINT },
+    });
+    // The key configured for another entity is not this entity's.
+    expect(keyed('component:default/payments').reason).toBe(
+      `its signing key is not one configured for this entity (no public key with hint "${HINT}" is configured for ${RCO} (rco.sigstore.publicKeys))`,
+    );
+  });
+
+  it('a bundle without a transparency-log entry (TSA only) does not verify', () => {
+    expect(
+      publicGood.verify({
+        entityRef: RCO,
+        doc: fixture('public-good-message-signature-v3-tsa-only.json'),
+        digest: HELLO,
+      }).reason,
+    ).toMatch(/^its transparency-log entry does not verify/);
+  });
+
+  it('a DSSE bundle of a text payload (Rekor v2 entry) names no image: it signs none', () => {
+    expect(
+      publicGood.verify({
+        entityRef: RCO,
+        doc: fixture('public-good-dsse-text.json'),
+        digest: HELLO,
+      }).reason,
+    ).toBe(
+      'its DSSE payload is text/plain, not an in-toto statement naming the image',
+    );
+  });
+
+  it('a public-good bundle does not verify against another trusted root', () => {
+    const result = configured().verify({
+      entityRef: RCO,
+      doc: fixture('public-good-message-signature.json'),
+      digest: HELLO,
+    });
+    expect(result.ok).toBe(false);
+    // Its Rekor SET is signed by a key this root does not hold: no trusted signing time.
+    expect(result.reason).toBe(
+      'it has no verifiable signing time (timestamp could not be verified)',
+    );
+  });
+});
