@@ -49,7 +49,7 @@ describe.each(databases.eachSupportedId())('evidence collection on %s', id => {
   it('an owner refresh stores each object once with its provenance; a second run only moves observations; health says ok', async () => {
     const knex = await databases.init(id);
     const fake = new FakeCollector();
-    const { app } = await start(knex, fake);
+    const { app, sent } = await start(knex, fake);
     const before = await status(app).expect(200);
     expect(before.body).toMatchObject({
       configured: true,
@@ -63,7 +63,15 @@ describe.each(databases.eachSupportedId())('evidence collection on %s', id => {
       'production',
       'staging',
     ]);
+    // New evidence nudges open Release pages, as an upload does.
+    const evidenceSignals = () =>
+      sent.signals.filter(s => s.message?.what === 'evidence').length;
+    await new Promise(r => setTimeout(r, 50));
+    expect(evidenceSignals()).toBe(1);
     const second = await refresh(app).expect(200);
+    await new Promise(r => setTimeout(r, 50));
+    // Only observations moved: nothing the page shows changed, no nudge.
+    expect(evidenceSignals()).toBe(1);
     expect(second.body.run).toMatchObject({
       created: 0,
       observed: 2,
