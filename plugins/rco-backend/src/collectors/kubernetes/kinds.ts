@@ -132,7 +132,8 @@ export function compareVersionsNewestFirst(a: string, b: string): number {
   const rank = (v: string): [number, number, number] => {
     const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
     if (!m) return [-1, 0, 0];
-    const level = m[2] === 'alpha' ? 0 : m[2] === 'beta' ? 1 : 2;
+    const LEVELS: Record<string, number> = { alpha: 0, beta: 1 };
+    const level = m[2] ? LEVELS[m[2]] : 2;
     return [level, Number(m[1]), Number(m[3] ?? 0)];
   };
   const [la, ma, na] = rank(a);

@@ -309,7 +309,7 @@ export class SimulatedCluster {
       items = [...this.objects.entries()]
         .filter(([k]) => k.startsWith(prefix) && k > after)
         .filter(([, o]) => matchesLabelSelector(o.metadata.labels, selector))
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        .sort(([a], [b]) => Number(a > b) - Number(a < b));
     } catch (e) {
       if (e instanceof LabelSelectorError) {
         return {
