@@ -323,6 +323,22 @@ export interface Config {
     };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;
+    /**
+     * The local portal's simulated clusters (issue 13), started with the demo evidence: each
+     * serves a folder of YAML (examples/cluster/…) over the Kubernetes list API on a loopback
+     * port, for the kubernetes.clusterLocatorMethods entry of the same name. Refused under
+     * NODE_ENV=production.
+     */
+    demoClusters?: Array<{
+      /** The name of its entry in kubernetes.clusterLocatorMethods. */
+      name: string;
+      /** Folder of YAML it serves, relative to the backend's working directory. */
+      dir: string;
+      /** Loopback port (the entry's url: http://127.0.0.1:<port>). */
+      port: number;
+      /** Resources answered with 403 Forbidden, as <resource>.<group> (restores.velero.io). */
+      forbid?: string[];
+    }>;
     /** Folder holding demo-evidence.yaml, relative to the backend's working directory. */
     demoEvidenceDir?: string;
     /**

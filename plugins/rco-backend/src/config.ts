@@ -65,6 +65,8 @@ export interface RcoConfig {
    * (rco.demoEvidenceSchedule); the keeper's default (every 30 s) when unset.
    */
   demoEvidenceSchedule?: SchedulerServiceTaskScheduleDefinition;
+  /** The local portal's simulated clusters (rco.demoClusters; only with demoEvidence). */
+  demoClusters: DemoClusterConfig[];
   /** Entity kinds that may deploy, roll back and see targets (ADR 0007). Default Component. */
   operationEntityKinds: string[];
   /** How long a target's revision history read is shared by viewers. Default PT10S. */
@@ -210,6 +212,43 @@ function readDemoEvidence(config?: Config): boolean {
   return on;
 }
 
+/** One simulated cluster of the local portal (rco.demoClusters). */
+export interface DemoClusterConfig {
+  /** The name of its entry in kubernetes.clusterLocatorMethods. */
+  name: string;
+  /** The folder of YAML it serves, relative to the backend's working directory. */
+  dir: string;
+  /** The loopback port its entry's url names. */
+  port: number;
+  /** Resources it answers 403 for, as `<resource>.<group>` (`restores.velero.io`). */
+  forbid: string[];
+}
+
+/**
+ * rco.demoClusters: simulated Kubernetes APIs the local portal serves on loopback ports (issue
+ * 13). Demo only: read with rco.demoEvidence, refused under NODE_ENV=production like it.
+ */
+function readDemoClusters(config?: Config): DemoClusterConfig[] {
+  const entries = config?.getOptionalConfigArray('demoClusters') ?? [];
+  if (entries.length && process.env.NODE_ENV === 'production') {
+    throw new Error(
+      'rco.demoClusters is for a local portal only and is refused under NODE_ENV=production: remove it from the production configuration',
+    );
+  }
+  return entries.map((c, i) => {
+    const port = c.getNumber('port');
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`rco.demoClusters[${i}].port must be a port number`);
+    }
+    return {
+      name: c.getString('name'),
+      dir: c.getString('dir'),
+      port,
+      forbid: c.getOptionalStringArray('forbid') ?? [],
+    };
+  });
+}
+
 export function readRcoConfig(root: Config): RcoConfig {
   const config = root.getOptionalConfig('rco');
   const prometheus = readPrometheusCollectorConfig(config);
@@ -258,6 +297,7 @@ export function readRcoConfig(root: Config): RcoConfig {
       : Duration.fromISO('P7D'),
     ciSubjects: readCiSubjects(config),
     demoEvidence: readDemoEvidence(config),
+    demoClusters: readDemoClusters(config),
     demoEvidenceSchedule: config?.has('demoEvidenceSchedule')
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
           config.getConfig('demoEvidenceSchedule'),

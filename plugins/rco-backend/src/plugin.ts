@@ -193,6 +193,8 @@ export const rcoPlugin = createBackendPlugin({
               evidenceService,
               evidenceStore,
               releases,
+              clusters: config.demoClusters,
+              onShutdown: hook => deps.lifecycle.addShutdownHook(hook),
             }).catch(error => {
               deps.logger.error(`Demo evidence not loaded: ${error}`);
               return undefined;

@@ -70,6 +70,8 @@ export class CollectionService {
       releases: { invalidate(entityRef: string, what?: 'evidence'): void };
       /** Secrets a collector's error could echo (the clusters' tokens): never shown. */
       secrets: string[];
+      /** The local portal's simulated clusters (rco.demoClusters): labelled so on the page. */
+      simulatedClusters?: ReadonlySet<string>;
     },
   ) {}
 
@@ -152,6 +154,10 @@ export class CollectionService {
         this.o.collectors.map(c => c.id),
         environments,
         rows,
+      ).map(v =>
+        this.o.simulatedClusters?.has(v.cluster)
+          ? { ...v, simulated: true }
+          : v,
       ),
     };
   }

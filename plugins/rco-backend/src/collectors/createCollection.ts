@@ -90,6 +90,7 @@ export async function createCollection(deps: {
     secrets: [...readClusters(deps.rootConfig).values()].flatMap(c =>
       [c.serviceAccountToken, c.caData].filter((v): v is string => !!v),
     ),
+    simulatedClusters: new Set((deps.rco.demoClusters ?? []).map(c => c.name)),
   });
   await service.schedule(deps.scheduler, deps.rco.collection.schedule);
   if (collectors.length)

@@ -13,6 +13,7 @@ import { ReleaseService } from '../ReleaseService';
 import { DEMO_SUBMITTER, demoEntity, seedDemoEvidence } from '../demoEvidence';
 import { DemoEvidenceKeeper } from './DemoEvidenceKeeper';
 import { DemoSide } from './demoRoutes';
+import { DemoClusterConfig, startDemoClusters } from './demoClusters';
 
 /** Real time between two runs of the keeper; a run asks what is due at the portal clock's now. */
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -36,8 +37,21 @@ export async function startDemoPortal(deps: {
   evidenceService: EvidenceService;
   evidenceStore: EvidenceStore;
   releases: ReleaseService;
+  /** rco.demoClusters: simulated clusters the collector reads (issue 13). */
+  clusters?: DemoClusterConfig[];
+  /** Closes the simulated clusters when the backend stops. */
+  onShutdown?: (hook: () => Promise<void>) => void;
 }): Promise<DemoSide> {
   const { clock, logger, releases } = deps;
+  // Up before the collector's first run, so it never sees them unreachable at start.
+  const servers = await startDemoClusters({
+    clusters: deps.clusters ?? [],
+    now: clock.now(),
+    logger,
+  });
+  deps.onShutdown?.(async () => {
+    await Promise.all(servers.map(s => s.close()));
+  });
   await seedDemoEvidence({
     evidenceService: deps.evidenceService,
     evidenceStore: deps.evidenceStore,
