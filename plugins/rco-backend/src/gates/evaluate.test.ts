@@ -185,7 +185,7 @@ describe('evaluateRelease: sources', () => {
     const g = gate(context([dryRun(1, 'human')]), 'migration-controls');
     expect(g.status).toBe('missing');
     expect(g.reasons.join('\n')).toContain(
-      'ignored: uploaded by a person (user:default/x); migration-controls accepts ci, cluster, system',
+      'ignored: uploaded by a person (user:default/x); migration-controls accepts ci, cluster, monitoring, system',
     );
     const scan = gate(context([failingScan()]), 'image-scanning');
     expect(scan.evidence).toEqual([

@@ -23,7 +23,7 @@ describe('applySourcePolicy', () => {
     expect(ctx.evidence.map(r => r.source)).toEqual(['ci']);
     expect(notes).toEqual([
       expect.stringMatching(
-        /^ignored: uploaded by a person \(user:default\/x\); image-scanning accepts ci, cluster, system/,
+        /^ignored: uploaded by a person \(user:default\/x\); image-scanning accepts ci, cluster, monitoring, system/,
       ),
     ]);
   });

@@ -97,7 +97,7 @@ describe('point 4: who may attest what', () => {
       expect(g.reasons.join('\n')).toContain('CVE-2026-0001');
       expect(g.reasons).toContainEqual(
         expect.stringContaining(
-          'ignored: uploaded by a person (user:default/alice); image-scanning accepts ci, cluster, system',
+          'ignored: uploaded by a person (user:default/alice); image-scanning accepts ci, cluster, monitoring, system',
         ),
       );
       // The page shows where each item came from.
