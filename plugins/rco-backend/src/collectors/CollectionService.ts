@@ -143,7 +143,7 @@ export class CollectionService {
     entity: Entity,
     canRefresh: boolean,
   ): Promise<CollectionStatusResponse> {
-    const places = await this.o.places.of(entity);
+    const places = await this.o.places.of(entity, false);
     const environments = [...new Set(places.map(p => p.environment))];
     const rows = await this.o.health.list(environments);
     return {

@@ -25,7 +25,11 @@ export class CollectionPlaces {
     },
   ) {}
 
-  async of(entity: Entity): Promise<CollectionPlace[]> {
+  /** `log`: say why a place is skipped (runs do; a page reading its status does not). */
+  async of(entity: Entity, log = true): Promise<CollectionPlace[]> {
+    const warn = (message: string) => {
+      if (log) this.o.logger.warn(message);
+    };
     if (!kindAllowed(entity, this.o.entityKinds)) return [];
     const entityRef = stringifyEntityRef(entity);
     const places: CollectionPlace[] = [];
@@ -35,7 +39,7 @@ export class CollectionPlaces {
         target = this.o.environments.target(entity, env.name);
       } catch (error) {
         // A namespace outside allowedNamespaces, or a malformed annotation: not collected.
-        this.o.logger.warn(
+        warn(
           `Evidence collection skips ${entityRef} in ${env.name}: ${
             (error as Error).message
           }`,
@@ -48,7 +52,7 @@ export class CollectionPlaces {
         ? await this.o.bindings.decide(entityRef, key, simulated)
         : 'unclaimed';
       if (decision === 'elsewhere') {
-        this.o.logger.warn(
+        warn(
           `Evidence collection skips ${entityRef} in ${env.name}: its target is bound to another entity`,
         );
         continue;
