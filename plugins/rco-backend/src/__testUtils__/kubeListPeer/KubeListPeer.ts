@@ -71,6 +71,8 @@ export class KubeListPeer {
   readonly requests: PeerRequest[] = [];
   /** Resources (plural names) answered with 403 Forbidden. */
   readonly forbidden = new Set<string>();
+  /** Paths answered with 403 Forbidden (a discovery document, say). */
+  readonly forbiddenPaths = new Set<string>();
   /** Groups the cluster does not serve (absent from discovery, 404 below). */
   readonly unserved = new Set<string>();
   /** Milliseconds to wait before answering each request. */
@@ -153,6 +155,16 @@ export class KubeListPeer {
       query: Object.fromEntries(url.searchParams),
     });
     if (this.delayMs) await new Promise(r => setTimeout(r, this.delayMs));
+    if (this.forbiddenPaths.has(url.pathname)) {
+      return {
+        status: 403,
+        body: statusBody(
+          403,
+          'Forbidden',
+          `forbidden: User "${PEER_SERVICE_ACCOUNT}" cannot get path "${url.pathname}"`,
+        ),
+      };
+    }
     const parts = url.pathname.split('/').filter(Boolean);
     if (url.pathname === '/apis' && this.unserved.size) {
       const list = answer(this.cluster, method, url).body as any;

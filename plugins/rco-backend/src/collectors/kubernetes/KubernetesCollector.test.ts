@@ -265,6 +265,23 @@ describe('KubernetesCollector against the HTTP peer', () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
+  it("a 403 on discovering one group fails that group's kinds only", async () => {
+    peer = await KubeListPeer.start({ token: TOKEN, objects: rcoObjects() });
+    peer.forbiddenPaths.add('/apis/velero.io/v1');
+    const result = await run(collector(), [place(peer)]);
+    expect(healthOf(result, 'Backup')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining(
+        'the cluster answered 403 Forbidden for /apis/velero.io/v1',
+      ),
+    });
+    expect(healthOf(result, 'Restore')!.ok).toBe(false);
+    expect(result.objects.some(o => o.evidenceKind === 'velero-backup')).toBe(
+      false,
+    );
+    expect(result.objects.some(o => o.evidenceKind === 'workload')).toBe(true);
+  });
+
   it('a cluster that answers too slowly fails every kind of that cluster with the timeout', async () => {
     peer = await KubeListPeer.start({ token: TOKEN, objects: rcoObjects() });
     peer.delayMs = 400;

@@ -181,10 +181,18 @@ export class KubernetesCollector implements EvidenceCollector {
       const groups = [
         ...new Set(kinds.flatMap(k => k.resources.map(r => r.group))),
       ];
-      const served = await client.discover(groups);
+      const { resources: served, failedGroups } = await client.discover(groups);
       for (const kind of kinds) {
         const mine = planned.filter(p => p.kind === kind);
         for (const spec of kind.resources) {
+          const groupError = failedGroups.get(spec.group);
+          if (groupError) {
+            outcomes.push({
+              objects: [],
+              health: health(kind, spec.kind, { ok: false, error: groupError }),
+            });
+            continue;
+          }
           const resources = served.filter(
             r =>
               r.group === spec.group &&

@@ -50,6 +50,12 @@ export interface KubeObject {
   [k: string]: unknown;
 }
 
+/** What discovery found: the served resources, and groups whose discovery failed (why). */
+export interface Discovery {
+  resources: ServedResource[];
+  failedGroups: Map<string, string>;
+}
+
 /** How many times a list starts over after its continue token expired (410 Gone). */
 export const MAX_LIST_RESTARTS = 2;
 
@@ -172,7 +178,7 @@ export class ClusterClient {
    * What the cluster serves of the given groups: for each group its newest served version
    * first, then older ones for resources the newest does not have.
    */
-  async discover(groups: string[]): Promise<ServedResource[]> {
+  async discover(groups: string[]): Promise<Discovery> {
     let list;
     try {
       list = await this.apis.getAPIVersions({}, this.options);
@@ -182,6 +188,7 @@ export class ClusterClient {
       throw new ClusterReadError(err.message, 'cluster', err.statusCode);
     }
     const out: ServedResource[] = [];
+    const failedGroups = new Map<string, string>();
     for (const g of list.groups ?? []) {
       if (!groups.includes(g.name)) continue;
       const versions = (g.versions ?? [])
@@ -198,8 +205,10 @@ export class ClusterClient {
         } catch (e) {
           const err = this.describe(`/apis/${g.name}/${version}`, e);
           if (err.scope === 'cluster') throw err;
-          // One group version that cannot be discovered is like a resource that cannot be read.
-          throw new ClusterReadError(err.message, 'resource', err.statusCode);
+          // A group version that cannot be discovered (a 403, a broken aggregated API) fails
+          // that group's kinds only.
+          failedGroups.set(g.name, err.message);
+          break;
         }
         for (const r of resources.resources ?? []) {
           // Subresources (`backups/status`) are not lists.
@@ -216,7 +225,7 @@ export class ClusterClient {
         }
       }
     }
-    return out;
+    return { resources: out, failedGroups };
   }
 
   /**
