@@ -54,6 +54,45 @@ describe('findingRank', () => {
       1,
     ],
     [
+      "CI's claim (a cosign report, issue 13): not adverse, it only does not count",
+      {
+        type: 'signature',
+        tool: 'cosign',
+        verified: false,
+        verification: { verifiedBy: 'claim', ok: true },
+        signatures: 1,
+        digests: [],
+        identities: [],
+      },
+      0,
+    ],
+    [
+      'a bundle the console could not verify',
+      {
+        type: 'signature',
+        tool: 'sigstore-bundle',
+        verified: false,
+        verification: { verifiedBy: 'console', ok: false, reason: 'x' },
+        signatures: 1,
+        digests: [],
+        identities: [],
+      },
+      1,
+    ],
+    [
+      'a bundle the console verified',
+      {
+        type: 'signature',
+        tool: 'sigstore-bundle',
+        verified: true,
+        verification: { verifiedBy: 'console', ok: true },
+        signatures: 1,
+        digests: [],
+        identities: [],
+      },
+      0,
+    ],
+    [
       'a failed attestation',
       {
         type: 'attestation',

@@ -28,9 +28,12 @@ describe('seedDemoEvidence', () => {
       dir: path.join(examplesDir, 'rco/evidence'),
     });
     const images = added.filter(r =>
-      ['trivy', 'grype', 'cyclonedx', 'cosign'].includes(r.kind),
+      ['trivy', 'grype', 'cyclonedx', 'cosign', 'sigstore-bundle'].includes(
+        r.kind,
+      ),
     );
-    expect(images).toHaveLength(4);
+    // Issue 13: the demo release also carries a Sigstore bundle the console verifies.
+    expect(images).toHaveLength(5);
     for (const r of images)
       expect((r.summary as any).image.repositories).toEqual([
         'registry.helix.example/rco',
