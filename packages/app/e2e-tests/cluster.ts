@@ -82,6 +82,13 @@ export function produce(file: string, environment: string, now: number) {
       return list([example('deployment-rco.yaml', environment, now)]);
     case 'networkpolicies.json':
       return list([example('networkpolicy-rco.yaml', environment, now)]);
+    case 'bundle.sigstore.json':
+      // The demo release's Sigstore bundle (issue 13), signed by the demo CI identity the local
+      // portal trusts (rco.sigstore in app-config.development.yaml): what cosign hands CI.
+      return fs.readFileSync(
+        path.join(examples, 'rco/evidence/sigstore-bundle-rco-1.3.2.json'),
+        'utf8',
+      );
     case 'prometheusrule.json':
       return JSON.stringify(
         example('prometheusrule-rco-slo.yaml', environment, now),
