@@ -3,6 +3,9 @@ import {
   SignatureVerificationView,
 } from '@helix-portal/plugin-rco-common';
 
+export const CLAIM_REASON =
+  "CI's claim: cosign verify output says it verified, but the console cannot check a report (upload the Sigstore bundle instead)";
+
 /**
  * How a stored signature counts, read the same way by the gate, the pillar and the page. A record
  * stored before the console verified signatures (issue 13) has no `verification`: a cosign report
@@ -29,9 +32,6 @@ export function signatureState(
     ...(identity ? { identity } : {}),
   };
 }
-
-export const CLAIM_REASON =
-  "CI's claim: cosign verify output says it verified, but the console cannot check a report (upload the Sigstore bundle instead)";
 
 /** Only a signature the console verified itself signs the image. */
 export const consoleVerified = (summary: SignatureSummary) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 /** The fixtures generate.js wrote (see README.md beside them). */
 export const fixture = (name: string): any =>
+  // eslint-disable-next-line no-restricted-syntax -- test fixtures, never in a build
   JSON.parse(fs.readFileSync(path.join(__dirname, name), 'utf8'));
 
 export const RELEASE = `sha256:${'1'.repeat(64)}`;
