@@ -188,9 +188,11 @@ async function bench(databaseId: string, knex: Knex, peers: KubeListPeer[]) {
     lines.length = 0;
     const t0 = performance.now();
     let done = false;
-    const run = collect.fn(new AbortController().signal).then(() => {
-      done = true;
-    });
+    const run = Promise.resolve(collect.fn(new AbortController().signal)).then(
+      () => {
+        done = true;
+      },
+    );
     if (during) {
       while (!done) during.push(await status());
     }
