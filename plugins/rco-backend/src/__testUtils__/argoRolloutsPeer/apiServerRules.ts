@@ -6,18 +6,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { applyJsonPatch, applyMergePatch, Json, JsonPatchOp } from './patches';
 
-/** A `metav1.Status` failure body, as the API server sends with every error. */
-export function status(code: number, reason: string, message: string) {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    code,
-  };
-}
+/** A `metav1.Status` failure body: the simulated cluster's (one home for the API server's). */
+export { statusBody as status } from '../../service/demo/simulatedCluster/SimulatedCluster';
 
 /** Splits a selector on the commas that are not inside `in (…)` value lists. */
 function requirements(selector: string): string[] {
