@@ -234,6 +234,8 @@ export const rcoPlugin = createBackendPlugin({
           clock,
           extraCollectors,
         });
+        // The demo clock moved: the simulated clusters are seen again at the new time.
+        if (demo) demo.collect = () => collection.runAll();
         deps.httpRouter.use(
           await createRouter({
             collection,

@@ -93,6 +93,9 @@ export class DemoEvidenceKeeper {
     const records = await this.o.evidenceStore.list(entityRef, { limit: 1000 });
     const groups = new Map<string, EvidenceRecord[]>();
     for (const r of records) {
+      // What the console collects itself (issue 13: the simulated clusters) is kept current
+      // by its collector, never re-reported as an upload.
+      if (r.provenance) continue;
       const key = [r.kind, r.subject.environment, r.subject.digest].join('|');
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }

@@ -76,13 +76,18 @@ export async function startDemoPortal(deps: {
       await keeper.tick();
     },
   });
-  return {
+  const side: DemoSide = {
     clock,
     catchUp: async () => {
       await keeper.tick();
+      // Collected evidence ages from its last observation: see it again at the new time.
+      await side.collect?.().catch(error => {
+        logger.warn(`Demo collection after the clock moved failed: ${error}`);
+      });
       // Every age moved: cached verdicts are from before, and open pages re-read.
       releases.invalidateAll();
       releases.invalidate(entityRef, 'evidence');
     },
   };
+  return side;
 }

@@ -9,6 +9,11 @@ export interface DemoSide {
   clock: DemoClock;
   /** Brings the demo evidence up to the clock's now (one report per kind, not every slot). */
   catchUp(): Promise<unknown>;
+  /**
+   * Collects from the simulated clusters now (set once the collection exists): after the clock
+   * moves, the cluster's objects are seen again at the new time, as the next scheduled run would.
+   */
+  collect?: () => Promise<unknown>;
 }
 
 const view = (clock: DemoClock) => ({
