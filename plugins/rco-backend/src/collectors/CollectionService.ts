@@ -100,6 +100,13 @@ export class CollectionService {
 
   /** Every governed entity (a runbook annotation, as the portfolio) at every place. */
   async runAll(signal?: AbortSignal): Promise<RunReport> {
+    const places: CollectionPlace[] = [];
+    for (const entity of await this.governed())
+      places.push(...(await this.o.places.of(entity)));
+    return this.run(places, false, signal);
+  }
+
+  private async governed(): Promise<Entity[]> {
     const { items } = await this.o.catalog.getEntities(
       {
         filter: {
@@ -108,10 +115,22 @@ export class CollectionService {
       },
       { credentials: await this.o.auth.getOwnServiceCredentials() },
     );
-    const places: CollectionPlace[] = [];
-    for (const entity of items)
-      places.push(...(await this.o.places.of(entity)));
-    return this.run(places, false, signal);
+    return items;
+  }
+
+  /**
+   * Every other governed entity's places: a refresh collects none of them, but a collector that
+   * attributes by selector must see them, or an entity named like another team's service would
+   * take the objects both selectors match by refreshing first (a scheduled run gives them to
+   * neither).
+   */
+  private async otherPlaces(entityRef: string): Promise<CollectionPlace[]> {
+    const others: CollectionPlace[] = [];
+    for (const entity of await this.governed()) {
+      if (stringifyEntityRef(entity).toLowerCase() === entityRef) continue;
+      others.push(...(await this.o.places.of(entity, false)));
+    }
+    return others;
   }
 
   /**
@@ -130,7 +149,10 @@ export class CollectionService {
         `A collection for ${entityRef} is running already; its outcome shows when it ends`,
       );
     }
-    const run = this.o.places.of(entity).then(p => this.run(p, true));
+    const run = Promise.all([
+      this.o.places.of(entity),
+      this.otherPlaces(entityRef),
+    ]).then(([places, others]) => this.run(places, true, undefined, others));
     this.inFlight.set(entityRef, run);
     try {
       return await run;
@@ -166,6 +188,7 @@ export class CollectionService {
     places: CollectionPlace[],
     partial: boolean,
     signal?: AbortSignal,
+    otherPlaces?: CollectionPlace[],
   ): Promise<RunReport> {
     const report: RunReport = {
       places: places.length,
@@ -180,7 +203,9 @@ export class CollectionService {
     if (!places.length) return report;
     // Collectors run side by side: a slow one must not eat the others' time.
     const outcomes = await Promise.all(
-      this.o.collectors.map(c => this.collectOne(c, places, signal)),
+      this.o.collectors.map(c =>
+        this.collectOne(c, places, signal, otherPlaces),
+      ),
     );
     const at = this.o.clock.now();
     for (const { collector, result, error } of outcomes) {
@@ -250,6 +275,7 @@ export class CollectionService {
     collector: EvidenceCollector,
     places: CollectionPlace[],
     outer?: AbortSignal,
+    otherPlaces?: CollectionPlace[],
   ) {
     const controller = new AbortController();
     const limit =
@@ -271,6 +297,7 @@ export class CollectionService {
       const result = await Promise.race([
         collector.collect({
           places,
+          otherPlaces,
           signal: controller.signal,
           logger: this.o.logger.child({ collector: collector.id }),
         }),

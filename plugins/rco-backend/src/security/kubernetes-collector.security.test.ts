@@ -6,7 +6,9 @@
  */
 import request from 'supertest';
 import { Knex } from 'knex';
+import { Entity } from '@backstage/catalog-model';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { governedEntity } from '../__testUtils__/fixtures';
 import { KubeListPeer } from '../__testUtils__/kubeListPeer/KubeListPeer';
 import { fromSample } from '../__testUtils__/kubeListPeer/objects';
 import {
@@ -38,8 +40,14 @@ function objects() {
   ];
 }
 
-async function start(knex: Knex, peer: KubeListPeer, token = TOKEN) {
+async function start(
+  knex: Knex,
+  peer: KubeListPeer,
+  token = TOKEN,
+  extraEntities: Entity[] = [],
+) {
   return startOperationsBackend(knex, {
+    extraEntities,
     logLevel: 'error',
     rco: {
       collection: { schedule: NO_SCHEDULED_RUN },
@@ -187,6 +195,38 @@ describe('issue 13 point 2: the Kubernetes collector through the plugin', () => 
       const text = JSON.stringify([res.body, status.body]);
       expect(text).not.toContain('not-the-token-9f1b');
       expect(text).toContain('401 Unauthorized');
+      expect(await evidence(a)).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: an entity named like another (team-b/rco beside default/rco) takes the objects both selectors match by refreshing first (%s)',
+    async id => {
+      const knex = await databases.init(id);
+      peer = await KubeListPeer.start({ token: TOKEN, objects: objects() });
+      const impostor = governedEntity(
+        'rco',
+        'url:https://example.test/b.yaml',
+        {
+          'rco.helix.dev/runbook': './runbook.md',
+        },
+      );
+      impostor.metadata.namespace = 'team-b';
+      const { app: a } = await start(knex, peer, TOKEN, [impostor]);
+      const TEAM_B = '/api/rco/entities/component/team-b/rco';
+      await request(a)
+        .post(`${TEAM_B}/collection/refresh`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      const items = (
+        await request(a)
+          .get(`${TEAM_B}/evidence`)
+          .set('Authorization', asUser('alice'))
+          .expect(200)
+      ).body.items;
+      // Both entities' selectors match every object: a scheduled run gives them to neither,
+      // and so must a refresh, whoever asks first.
+      expect(items).toEqual([]);
       expect(await evidence(a)).toEqual([]);
     },
   );
