@@ -5,6 +5,7 @@
  * not have matches as the empty string. The routing test (routing.amtool.test.ts) holds this to
  * the real `amtool config routes test`.
  */
+import { RE2JS } from 're2js';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
 
@@ -13,7 +14,13 @@ export interface Matcher {
   type: MatchType;
   value: string;
   /** For =~ and !~: the anchored expression. */
-  re?: RegExp;
+  re?: AnchoredRegExp;
+}
+
+/** A compiled RE2 expression: whether a whole label value matches. */
+export interface AnchoredRegExp {
+  source: string;
+  test(value: string): boolean;
 }
 
 /** A routing configuration the console cannot read; its message names the problem, never a secret. */
@@ -23,21 +30,14 @@ const MATCHER =
   /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/;
 
 /**
- * Go's RE2 syntax as a JavaScript expression, anchored as Alertmanager anchors it. A leading
- * `(?i)` (the only inline flag routing trees commonly use) becomes the `i` flag.
+ * Go's RE2, anchored as Alertmanager anchors it (`^(?:…)$`), evaluated by re2js (a port of
+ * RE2/J): POSIX classes, `\pL`, `\z`, `\Q…\E` and inline flag groups such as `(?i:…)` mean what
+ * they mean to Alertmanager, and no expression can backtrack for ever on a label value.
  */
-export function anchoredRegExp(source: string): RegExp {
-  let body = source;
-  let flags = '';
-  const inline = /^\(\?([imsU]+)\)/.exec(body);
-  if (inline) {
-    body = body.slice(inline[0].length);
-    if (inline[1].includes('i')) flags += 'i';
-    if (inline[1].includes('s')) flags += 's';
-    if (inline[1].includes('m')) flags += 'm';
-  }
+export function anchoredRegExp(source: string): AnchoredRegExp {
   try {
-    return new RegExp(`^(?:${body})$`, flags);
+    const re = RE2JS.compile(`^(?:${source})$`);
+    return { source, test: value => re.matches(value) };
   } catch {
     throw new RoutingConfigError(
       `a regular expression the console cannot read: ${JSON.stringify(source)}`,

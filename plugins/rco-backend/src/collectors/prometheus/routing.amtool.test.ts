@@ -14,6 +14,11 @@ import { readAlertmanagerRouting, routeReceivers } from './routing';
  * receivers in the same order.
  */
 const TREE = join(__dirname, '__fixtures__/routing-tree.yml');
+/** Go RE2 regular expressions ([[:alpha:]], \\pL, \\z, \\Q…\\E, (?i:…)). */
+const RE2 = join(__dirname, '__fixtures__/routing-re2.yml');
+/** YAML 1.1 merge keys (`<<: *route`), as Alertmanager's Go YAML decodes them. */
+const MERGE = join(__dirname, '__fixtures__/routing-merge.yml');
+const MERGE_MAPS = join(__dirname, '__fixtures__/routing-merge-maps.yml');
 
 const CASES: Array<[string, string[]]> = [
   [TREE, ['alertname=Watchdog', 'team=payments']],
@@ -41,6 +46,29 @@ const CASES: Array<[string, string[]]> = [
   [TREE, ['cluster=helix', 'region=eu', 'owner=o']],
   [TREE, ['owner=o']],
   [TREE, ['severity=critical']],
+  ...[
+    ['team=PAYments'],
+    ['team=payments'],
+    ['team=PAYMENTS'],
+    ['service=rco-1'],
+    ['service=rco'],
+    ['service=été'],
+    ['service=rcox'],
+    ['region=eu.west'],
+    ['region=euxwest'],
+  ].map((labels): [string, string[]] => [RE2, labels]),
+  ...[
+    ['service=rco', 'team=web'],
+    ['service=rco'],
+    ['service=rco', 'team=x'],
+    ['team=web'],
+  ].map((labels): [string, string[]] => [MERGE, labels]),
+  ...[
+    ['service=rco', 'region=eu'],
+    ['service=rco', 'region=eu', 'team=web', 'env=prod'],
+    ['service=rco', 'region=eu', 'team=web'],
+    ['team=web', 'env=prod'],
+  ].map((labels): [string, string[]] => [MERGE_MAPS, labels]),
   ...['alertmanager.yml', 'alertmanager-webhook.yml'].flatMap(
     (file): Array<[string, string[]]> =>
       [

@@ -27,6 +27,8 @@ export interface AlertmanagerRouting {
   receivers: Map<string, string[]>;
 }
 
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -38,8 +40,62 @@ function stringMap(value: unknown, at: string): Record<string, string> {
   );
 }
 
-function readRoute(value: unknown, parent: string | undefined, at: string) {
-  if (!isObject(value)) throw new RoutingConfigError(`${at} is not a map`);
+/**
+ * YAML 1.1 merge keys (`<<: *anchor`, `<<: [*a, *b]`) as Go's yaml.v2 decodes them into
+ * Alertmanager's structs: keys are applied in document order, a merge at its place (of a list,
+ * the first map wins), a later key replaces an earlier one, except a route's `match`, `match_re`
+ * (maps decoded into the same map) and `matchers` (appended), which accumulate.
+ */
+const MERGE_KEY = '<<';
+const ROUTE_ACCUMULATES = new Set(['match', 'match_re', 'matchers']);
+
+function resolveMerges(
+  map: Record<string, unknown>,
+  at: string,
+  accumulates: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    const before = out[key];
+    if (accumulates.has(key) && Array.isArray(before) && Array.isArray(value))
+      out[key] = [...before, ...value];
+    else if (accumulates.has(key) && isObject(before) && isObject(value))
+      out[key] = { ...before, ...value };
+    else out[key] = value;
+  };
+  for (const [key, value] of Object.entries(map)) {
+    if (key !== MERGE_KEY) {
+      set(key, value);
+      continue;
+    }
+    const sources = Array.isArray(value) ? [...value].reverse() : [value];
+    for (const source of sources) {
+      if (!isObject(source))
+        throw new RoutingConfigError(`${at}: a merge key (<<) names no map`);
+      for (const [k, v] of Object.entries(
+        resolveMerges(source, at, accumulates),
+      ))
+        set(k, v);
+    }
+  }
+  return out;
+}
+
+/** A map with its merge keys resolved (replacing), and every nested map likewise. */
+function resolveAll(value: unknown, at: string): unknown {
+  if (Array.isArray(value)) return value.map(v => resolveAll(v, at));
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(resolveMerges(value, at)).map(([k, v]) => [
+      k,
+      resolveAll(v, at),
+    ]),
+  );
+}
+
+function readRoute(raw: unknown, parent: string | undefined, at: string) {
+  if (!isObject(raw)) throw new RoutingConfigError(`${at} is not a map`);
+  const value = resolveMerges(raw, at, ROUTE_ACCUMULATES);
   const receiver =
     typeof value.receiver === 'string' && value.receiver !== ''
       ? value.receiver
@@ -75,14 +131,22 @@ function readRoute(value: unknown, parent: string | undefined, at: string) {
 export function readAlertmanagerRouting(original: string): AlertmanagerRouting {
   let doc: unknown;
   try {
-    doc = parse(original);
+    // YAML 1.1 scalars (`continue: yes`) as Go's yaml.v2 reads them; merge keys are resolved
+    // here (resolveMerges), not by the parser, because Alertmanager accumulates some of them.
+    doc = parse(original, {
+      version: '1.1',
+      merge: false,
+      customTags: tags =>
+        tags.filter(t => (t as { tag?: string }).tag !== MERGE_TAG),
+    });
   } catch {
     throw new RoutingConfigError('its configuration is not YAML');
   }
   if (!isObject(doc) || !isObject(doc.route))
     throw new RoutingConfigError('its configuration has no route');
   const receivers = new Map<string, string[]>();
-  for (const r of Array.isArray(doc.receivers) ? doc.receivers : []) {
+  const listed = resolveAll(doc.receivers, 'receivers');
+  for (const r of Array.isArray(listed) ? listed : []) {
     if (!isObject(r) || typeof r.name !== 'string') continue;
     receivers.set(
       r.name,
