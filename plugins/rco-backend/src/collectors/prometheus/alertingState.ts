@@ -61,7 +61,7 @@ export function selectorFor(
   );
 }
 
-const selects = (
+export const selects = (
   selector: Record<string, string>,
   labels: Record<string, string>,
 ) => Object.entries(selector).every(([k, v]) => labels[k] === v);
