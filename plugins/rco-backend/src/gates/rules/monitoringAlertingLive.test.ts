@@ -1,4 +1,4 @@
-import { context, record, DAY } from '../__testUtils__/context';
+import { context, record, DAY, NOW } from '../__testUtils__/context';
 import { example } from '../__testUtils__/examples';
 import { evaluateRelease } from '../evaluate';
 import { monitoringAlerting } from './monitoringAlerting';
@@ -209,6 +209,86 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
     expect(stale.status).toBe('stale');
     expect(stale.reasons[0]).toMatch(
       /^Evidence is stale: alerting-state is 31 days old/,
+    );
+  });
+
+  it('refuses: the stack went back to a webhook (a version stored before) and the gate still reads the PagerDuty row collected after it', () => {
+    const observed = (
+      r: ReturnType<typeof collected>,
+      firstObserved: number,
+      lastObserved: number,
+    ) => ({
+      ...r,
+      provenance: {
+        collector: 'prometheus',
+        cluster: 'helix-prod',
+        kind: 'rules',
+        name: 'rco',
+        uid: 'rco-production',
+        resourceVersion: r.sha256.slice(0, 32),
+        firstObservedAt: new Date(NOW.getTime() - firstObserved),
+        observedAt: new Date(NOW.getTime() - lastObserved),
+      },
+    });
+    const webhook = [
+      { name: 'rco-webhook', integrations: ['webhook'], needsAck: false },
+    ];
+    // Day 1 webhook, day 2 PagerDuty, day 3 webhook again: the day-1 row is observed now.
+    const day1 = observed(
+      collected(state(GOOD.map(a => ({ ...a, receivers: webhook }))), {
+        age: 2 * DAY,
+      }),
+      2 * DAY,
+      0,
+    );
+    const day2 = observed(collected(state(GOOD), { age: DAY }), DAY, DAY);
+    const outcome = monitoringAlerting(live([day1, day2]));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons.join('\n')).toContain(
+      'is routed to rco-webhook (webhook), which no one acknowledges',
+    );
+    expect(outcome.used[0]).toBe(day1);
+  });
+});
+
+describe('monitoring-alerting for a release judged without an environment', () => {
+  const envless = (evidence: ReturnType<typeof collected>[]) =>
+    context(evidence, {
+      release: { version: '1.3.2' },
+      config: {
+        maxAge: {},
+        blockingSeverities: [],
+        helixCoreRepository: 'helix-core',
+        monitoredEnvironments: { production: 'helix-prod' },
+      },
+    });
+
+  it('refuses: the portfolio (no environment) passes on the PrometheusRule while the monitored stack fails', () => {
+    const outcome = monitoringAlerting(
+      envless([...declared(), collected(state([]))]),
+    );
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons[0]).toBe(
+      'No environment given: judged in each environment whose monitoring stack the console reads (production), the worst verdict stands',
+    );
+    expect(outcome.reasons).toContain(
+      'production: No availability alert loaded in Prometheus helix-prod (rules labelled service=rco)',
+    );
+    expect(outcome.reasons.join('\n')).not.toContain('only declared');
+  });
+
+  it('is missing, not passing on the PrometheusRule, while a monitored stack was never collected', () => {
+    const outcome = monitoringAlerting(envless(declared()));
+    expect(outcome.status).toBe('missing');
+  });
+
+  it('passes when every monitored stack passes', () => {
+    const outcome = monitoringAlerting(
+      envless([...declared(), collected(state(GOOD))]),
+    );
+    expect(outcome.status).toBe('pass');
+    expect(outcome.reasons.join('\n')).not.toContain(
+      'the console does not read',
     );
   });
 });

@@ -1,6 +1,11 @@
 import { AlertingStateSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord } from '../../database/EvidenceStore';
-import { evidenceOf, newestPerObject, summaryOf } from '../helpers';
+import {
+  evidenceOf,
+  newestPerObject,
+  observedAt,
+  summaryOf,
+} from '../helpers';
 import { GateContext, RuleOutcome } from '../types';
 import { fresh, missing } from './shared';
 import { SLO_KINDS, sloKindsOf } from './sloAlerts';
@@ -38,6 +43,72 @@ export function alertProblems(alert: LoadedAlert): string[] {
 }
 
 /**
+ * The stack's current state: the version observed last, not the one first collected last. A
+ * version already stored only has its observation moved when the stack goes back to it (webhook
+ * → PagerDuty → webhook), so the newest row can be an older state than the current one. Ties
+ * (never for one object) go to the newer row; records come newest first.
+ */
+export function currentState(
+  records: EvidenceRecord[],
+): EvidenceRecord | undefined {
+  let current: EvidenceRecord | undefined;
+  for (const r of records)
+    if (!current || observedAt(r).getTime() > observedAt(current).getTime())
+      current = r;
+  return current;
+}
+
+const STATUS_RANK: Record<RuleOutcome['status'], number> = {
+  pass: 0,
+  missing: 1,
+  fail: 2,
+};
+
+/**
+ * A release judged without an environment (the portfolio, the status without one) where the
+ * console reads some environments' monitoring stacks: the worst of those environments' live
+ * verdicts, each reason prefixed with its environment. A declared PrometheusRule does not stand
+ * in for a stack that says otherwise.
+ */
+export function judgeMonitoredEnvironments(
+  ctx: GateContext,
+  monitored: Record<string, string>,
+): RuleOutcome {
+  const environments = Object.keys(monitored).sort();
+  const outcomes = environments.map(environment => ({
+    environment,
+    outcome: judgeLiveMonitoring(
+      { ...ctx, release: { ...ctx.release, environment } },
+      environment,
+      monitored[environment],
+    ),
+  }));
+  const status = outcomes.reduce<RuleOutcome['status']>(
+    (worst, { outcome }) =>
+      STATUS_RANK[outcome.status] > STATUS_RANK[worst] ? outcome.status : worst,
+    'pass',
+  );
+  const used = [
+    ...new Map(
+      outcomes.flatMap(o => o.outcome.used).map(r => [r.id, r]),
+    ).values(),
+  ];
+  return {
+    status,
+    reasons: [
+      `No environment given: judged in each environment whose monitoring stack the console reads (${environments.join(
+        ', ',
+      )}), the worst verdict stands`,
+      ...outcomes.flatMap(({ environment, outcome }) =>
+        outcome.reasons.map(r => `${environment}: ${r}`),
+      ),
+    ],
+    used,
+    freshness: outcomes.flatMap(o => o.outcome.freshness ?? []),
+  };
+}
+
+/**
  * monitoring-alerting where the console reads the environment's monitoring stack
  * (rco.collectors.prometheus): the SLO alerts must be loaded and healthy in Prometheus, carry a
  * severity and a runbook link, and be routed by Alertmanager to a receiver a human
@@ -49,13 +120,15 @@ export function judgeLiveMonitoring(
   environment: string,
   endpoint: string,
 ): RuleOutcome {
-  const [state] = evidenceOf(
-    ctx,
-    ['alerting-state'],
-    r =>
-      r.source === 'monitoring' &&
-      r.subject.environment === environment &&
-      summaryOf(r, 'alerting-state')?.endpoint === endpoint,
+  const state = ((x: EvidenceRecord[]) => x[0])(
+    evidenceOf(
+      ctx,
+      ['alerting-state'],
+      r =>
+        r.source === 'monitoring' &&
+        r.subject.environment === environment &&
+        summaryOf(r, 'alerting-state')?.endpoint === endpoint,
+    ),
   );
   if (!state)
     return missing([
