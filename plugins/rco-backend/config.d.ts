@@ -16,6 +16,20 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Longest time one collector may take in one run, ISO 8601. Default PT2M. */
       timeout?: string;
+      /**
+       * Shortest time between two owner refreshes ("Collect now") of one entity, ISO 8601.
+       * Default PT30S; a refresh sooner is refused with 409.
+       */
+      refreshCooldown?: string;
+      /** Owner refreshes one backend instance runs at once; more are refused with 409. Default 2. */
+      maxConcurrentRefreshes?: number;
+      /**
+       * An unchanged collected object's last observation is moved (one evidence-observed ledger
+       * entry per run and cluster) only once it is older than this, ISO 8601: steady runs write
+       * nothing for unchanged objects, and staleness is right within this. At most a quarter of
+       * the shortest gate maxAge and of a day. Default PT1H.
+       */
+      observationGranularity?: string;
     };
     collectors?: {
       /**
@@ -33,6 +47,13 @@ export interface Config {
         pageSize?: number;
         /** Per cluster and run, ISO 8601. Default PT30S. */
         timeout?: string;
+        /** Lists of one cluster read at the same time (1–32). Default 4. */
+        concurrency?: number;
+        /**
+         * Metadata reads (get on pods, replicasets, workloads) per cluster and run to attribute
+         * policy reports through the resource they are about (0–10000). Default 200.
+         */
+        ownerLookups?: number;
         /** Defaults for every environment, per evidence kind. */
         kinds?: {
           [evidenceKind: string]: {

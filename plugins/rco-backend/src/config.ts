@@ -83,6 +83,15 @@ export interface RcoConfig {
     schedule?: SchedulerServiceTaskScheduleDefinition;
     /** rco.collection.timeout: longest time one collector may take in a run. Default PT2M. */
     timeout: Duration;
+    /** rco.collection.refreshCooldown: shortest time between two refreshes of one entity. Default PT30S. */
+    refreshCooldown: Duration;
+    /** rco.collection.maxConcurrentRefreshes: owners' refreshes one instance runs at once. Default 2. */
+    maxConcurrentRefreshes: number;
+    /**
+     * rco.collection.observationGranularity: an unchanged object's last observation is moved
+     * (and written to the ledger) only once it is older than this. Default PT1H.
+     */
+    observationGranularity: Duration;
   };
 }
 
@@ -325,6 +334,45 @@ export function readRcoConfig(root: Config): RcoConfig {
       timeout: config
         ? iso(config, 'collection.timeout', 'PT2M')
         : Duration.fromISO('PT2M'),
+      refreshCooldown: config
+        ? iso(config, 'collection.refreshCooldown', 'PT30S')
+        : Duration.fromISO('PT30S'),
+      maxConcurrentRefreshes: (() => {
+        const n =
+          config?.getOptionalNumber('collection.maxConcurrentRefreshes') ?? 2;
+        if (!Number.isInteger(n) || n < 1)
+          throw new Error(
+            `rco.collection.maxConcurrentRefreshes must be a whole number of at least 1, got ${n}`,
+          );
+        return n;
+      })(),
+      observationGranularity: readObservationGranularity(config, maxAge),
     },
   };
+}
+
+/**
+ * Collected evidence ages from its last observation, which moves at most once per granularity:
+ * it must stay well under the shortest maximum age a gate allows (a quarter of it, and of a
+ * day), or unchanged evidence could read stale between two moves.
+ */
+function readObservationGranularity(
+  config: Config | undefined,
+  maxAge: Partial<Record<GateId, string>>,
+): Duration {
+  const granularity = config
+    ? iso(config, 'collection.observationGranularity', 'PT1H')
+    : Duration.fromISO('PT1H');
+  const shortest = Math.min(
+    Duration.fromISO('P1D').toMillis(),
+    ...Object.values(maxAge).map(v => Duration.fromISO(v!).toMillis()),
+  );
+  if (granularity.toMillis() < 0 || granularity.toMillis() > shortest / 4) {
+    throw new Error(
+      `rco.collection.observationGranularity must be at most a quarter of the shortest gate maxAge (and of a day): ${Duration.fromMillis(
+        shortest / 4,
+      ).toISO()}, got ${granularity.toISO()}`,
+    );
+  }
+  return granularity;
 }

@@ -150,6 +150,11 @@ export interface CollectionHealthView {
   /** Objects of this entity seen in the last successful run. */
   objects?: number;
   /**
+   * Worth knowing although ok, in words: a kind this cluster does not serve, or objects that more
+   * than one entity's selector matched and so went to none (this entity's may be among them).
+   */
+  note?: string;
+  /**
    * The local portal's simulated cluster (examples/cluster), not a real one: the page labels it
    * "Simulated cluster". Never set for a configured production cluster.
    */

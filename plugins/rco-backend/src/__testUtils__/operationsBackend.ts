@@ -189,6 +189,11 @@ export async function startOperationsBackend(
               ...EXAMPLE_GROUPS.signoffs,
               ...(options.rco?.signoffs as object | undefined),
             },
+            // Tests refresh one entity several times in a row: no cooldown unless they set one.
+            collection: {
+              refreshCooldown: 'PT0S',
+              ...(options.rco?.collection as object | undefined),
+            },
           },
         },
       }),

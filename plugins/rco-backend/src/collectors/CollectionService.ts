@@ -17,10 +17,14 @@ import {
   CollectionPlace,
   EvidenceCollector,
 } from '@helix-portal/plugin-rco-node';
-import { CollectionHealthStore } from '../database/CollectionHealthStore';
+import {
+  CollectionHealthStore,
+  EntityCount,
+  HealthOutcome,
+} from '../database/CollectionHealthStore';
 import { Clock } from '../lib/clock';
 import { acceptObjects } from './accept';
-import { CollectionWriter, WriteReport } from './CollectionWriter';
+import { CollectionWriter } from './CollectionWriter';
 import { CollectionPlaces } from './places';
 import { redactError } from './redact';
 import { healthView } from './healthView';
@@ -33,13 +37,24 @@ export const DEFAULT_COLLECTION_SCHEDULE: SchedulerServiceTaskScheduleDefinition
     initialDelay: { seconds: 30 },
   };
 
+/** Refreshes of one entity: at most one per 30 s (rco.collection.refreshCooldown). */
+export const DEFAULT_REFRESH_COOLDOWN_MS = 30_000;
+/** Refreshes one instance runs at once (rco.collection.maxConcurrentRefreshes). */
+export const DEFAULT_MAX_CONCURRENT_REFRESHES = 2;
+/** How long a refresh reuses the governed entities' places another refresh read. */
+const PLACES_CACHE_MS = 30_000;
+
 /** What one run did, summed over its collectors (the benchmark prints it). */
 export interface RunReport {
   places: number;
   objects: number;
   dropped: number;
   created: number;
+  /** Objects seen again unchanged, and of those the rows whose observation moved. */
+  unchanged: number;
   observed: number;
+  /** Rows of objects a full list no longer showed, marked gone. */
+  gone: number;
   ledgerEntries: number;
   healthRows: number;
   failures: number;
@@ -72,8 +87,17 @@ export class CollectionService {
       secrets: string[];
       /** The local portal's simulated clusters (rco.demoClusters): labelled so on the page. */
       simulatedClusters?: ReadonlySet<string>;
+      /** rco.collection.refreshCooldown: shortest time between two refreshes of one entity. */
+      refreshCooldownMs?: number;
+      /** rco.collection.maxConcurrentRefreshes: refreshes one instance runs at once. */
+      maxConcurrentRefreshes?: number;
     },
   ) {}
+
+  /** When each entity's last refresh started (this instance), for the cooldown. */
+  private readonly lastRefresh = new Map<string, number>();
+  /** Every governed entity's places (no bindings), shared by refreshes for a short while. */
+  private allPlaces?: { at: number; places: Promise<CollectionPlace[]> };
 
   get configured() {
     return this.o.collectors.length > 0;
@@ -103,7 +127,7 @@ export class CollectionService {
     const places: CollectionPlace[] = [];
     for (const entity of await this.governed())
       places.push(...(await this.o.places.of(entity)));
-    return this.run(places, false, signal);
+    return this.run(places, 'full', signal);
   }
 
   private async governed(): Promise<Entity[]> {
@@ -125,17 +149,33 @@ export class CollectionService {
    * neither).
    */
   private async otherPlaces(entityRef: string): Promise<CollectionPlace[]> {
-    const others: CollectionPlace[] = [];
-    for (const entity of await this.governed()) {
-      if (stringifyEntityRef(entity).toLowerCase() === entityRef) continue;
-      others.push(...(await this.o.places.of(entity, false)));
+    const now = this.o.clock.now().getTime();
+    if (!this.allPlaces || now - this.allPlaces.at > PLACES_CACHE_MS) {
+      const places = this.governed().then(async entities => {
+        const all: CollectionPlace[] = [];
+        for (const entity of entities)
+          all.push(
+            ...(await this.o.places.of(entity, false, { bindings: false })),
+          );
+        return all;
+      });
+      this.allPlaces = { at: now, places };
+      // A failed read is not kept: the next refresh tries again.
+      places.catch(() => {
+        if (this.allPlaces?.places === places) this.allPlaces = undefined;
+      });
     }
-    return others;
+    return (await this.allPlaces.places).filter(
+      p => p.entityRef.toLowerCase() !== entityRef,
+    );
   }
 
   /**
    * An owner's refresh: the collectors for this entity's places only. One at a time per entity
-   * (a second while one runs is refused with 409: the page shows the running one's outcome).
+   * (a second while one runs is refused with 409: the page shows the running one's outcome),
+   * none within the cooldown of the last one, and only so many at once in this instance: each
+   * reads the clusters and the catalog, and owners of many entities must not be able to keep
+   * the clusters' API servers busy.
    */
   async refresh(entity: Entity): Promise<RunReport> {
     if (!this.configured) {
@@ -149,10 +189,32 @@ export class CollectionService {
         `A collection for ${entityRef} is running already; its outcome shows when it ends`,
       );
     }
+    const max = this.o.maxConcurrentRefreshes ?? DEFAULT_MAX_CONCURRENT_REFRESHES;
+    if (this.inFlight.size >= max) {
+      throw new ConflictError(
+        `${this.inFlight.size} collections asked for by owners are running in this portal already (rco.collection.maxConcurrentRefreshes is ${max}); try again in a minute, or wait for the scheduled run`,
+      );
+    }
+    const now = this.o.clock.now().getTime();
+    const cooldown = this.o.refreshCooldownMs ?? DEFAULT_REFRESH_COOLDOWN_MS;
+    const last = this.lastRefresh.get(entityRef);
+    if (last !== undefined && now - last < cooldown) {
+      const wait = Math.max(1, Math.ceil((cooldown - (now - last)) / 1000));
+      throw new ConflictError(
+        `${entityRef} was collected less than ${Math.round(
+          cooldown / 1000,
+        )} s ago (rco.collection.refreshCooldown); its outcome is shown; try again in ${wait} s`,
+      );
+    }
+    for (const [ref, at] of this.lastRefresh)
+      if (now - at >= cooldown) this.lastRefresh.delete(ref);
+    this.lastRefresh.set(entityRef, now);
     const run = Promise.all([
       this.o.places.of(entity),
       this.otherPlaces(entityRef),
-    ]).then(([places, others]) => this.run(places, true, undefined, others));
+    ]).then(([places, others]) =>
+      this.run(places, entityRef, undefined, others),
+    );
     this.inFlight.set(entityRef, run);
     try {
       return await run;
@@ -167,15 +229,21 @@ export class CollectionService {
   ): Promise<CollectionStatusResponse> {
     const places = await this.o.places.of(entity, false);
     const environments = [...new Set(places.map(p => p.environment))];
-    const rows = await this.o.health.list(environments);
+    const entityRef = stringifyEntityRef(entity);
+    const { rows, counts } = await this.o.health.list({
+      entityRef,
+      environments,
+      namespaces: [...new Set(places.map(p => p.namespace))],
+    });
     return {
       configured: this.configured,
       canRefresh: canRefresh && this.configured && places.length > 0,
       health: healthView(
-        stringifyEntityRef(entity),
+        entityRef,
         this.o.collectors.map(c => c.id),
         environments,
         rows,
+        counts,
       ).map(v =>
         this.o.simulatedClusters?.has(v.cluster)
           ? { ...v, simulated: true }
@@ -184,9 +252,10 @@ export class CollectionService {
     };
   }
 
+  /** `scope`: 'full' (every place) or the lowercase ref of the entity an owner refreshes. */
   private async run(
     places: CollectionPlace[],
-    partial: boolean,
+    scope: string,
     signal?: AbortSignal,
     otherPlaces?: CollectionPlace[],
   ): Promise<RunReport> {
@@ -195,7 +264,9 @@ export class CollectionService {
       objects: 0,
       dropped: 0,
       created: 0,
+      unchanged: 0,
       observed: 0,
+      gone: 0,
       ledgerEntries: 0,
       healthRows: 0,
       failures: 0,
@@ -208,9 +279,11 @@ export class CollectionService {
       ),
     );
     const at = this.o.clock.now();
+    const environments = [...new Set(places.map(p => p.environment))];
+    const entities = [...new Set(places.map(p => p.entityRef.toLowerCase()))];
     for (const { collector, result, error } of outcomes) {
       let health: CollectionHealth[];
-      let written: WriteReport | undefined;
+      let counts: EntityCount[] = [];
       if (error || !result) {
         report.failures++;
         health = [
@@ -218,7 +291,7 @@ export class CollectionService {
             collector: collector.id,
             cluster: '*',
             kind: '*',
-            environments: [...new Set(places.map(p => p.environment))],
+            environments,
             ok: false,
             error: error ?? 'returned nothing',
           },
@@ -238,34 +311,48 @@ export class CollectionService {
           );
         report.objects += accepted.length;
         report.dropped += dropped.length;
-        written = await this.o.writer.write(collector, accepted, at);
+        // The places and health tell the writer which lists were full (objects not in them are gone).
+        const written = await this.o.writer.write(collector, accepted, at, {
+          places,
+          health,
+        });
         report.created += written.created;
+        report.unchanged += written.unchanged;
         report.observed += written.observed;
+        report.gone += written.gone;
         report.ledgerEntries += written.ledgerEntries;
         for (const ref of written.changedEntities)
           this.o.releases.invalidate(ref, 'evidence');
         for (const ref of written.refreshedEntities)
           this.o.releases.invalidate(ref);
-        health = withEntityCounts(health, accepted, places);
+        counts = entityCounts(collector.id, health, accepted);
       }
-      report.healthRows += await this.o.health.record(
-        health.flatMap(h =>
-          (h.environments ?? []).map(environment => ({
-            collector: collector.id,
-            cluster: String(h.cluster ?? '*'),
-            kind: String(h.kind ?? '*'),
-            environment,
-            at,
+      const outcomes: HealthOutcome[] = health.flatMap(h =>
+        (Array.isArray(h.environments) ? h.environments : []).map(
+          environment => ({
+            ...healthKey(collector.id, h, environment),
             ok: !!h.ok,
             error: h.ok
               ? undefined
               : redactError(h.error ?? 'failed', this.o.secrets),
+            note:
+              h.ok && h.note
+                ? redactError(String(h.note), this.o.secrets)
+                : undefined,
             objects: h.objects,
-            entityObjects: (h as Counted).entityObjects?.[environment],
-            partial,
-          })),
+          }),
         ),
       );
+      report.healthRows += await this.o.health.record({
+        collector: collector.id,
+        at,
+        scope,
+        environments,
+        entities,
+        complete: !error && !!result,
+        outcomes,
+        counts,
+      });
     }
     return report;
   }
@@ -318,35 +405,61 @@ export class CollectionService {
   }
 }
 
-type Counted = CollectionHealth & {
-  entityObjects?: Record<string, Record<string, number>>;
-};
+/** The stored key of one outcome in one environment (collector-given fields as strings). */
+function healthKey(collector: string, h: CollectionHealth, environment: string) {
+  return {
+    collector,
+    cluster: String(h.cluster ?? '*'),
+    kind: String(h.kind ?? '*'),
+    environment,
+    namespace: typeof h.namespace === 'string' ? h.namespace : '',
+    aboutEntity:
+      typeof h.entityRef === 'string' ? h.entityRef.toLowerCase() : '',
+  };
+}
 
-/** Each ok outcome with the objects of each entity, per environment, that it covered. */
-function withEntityCounts(
+/**
+ * Each entity's objects per ok outcome and environment (only counts above zero: an entity of
+ * the run without a count has none). An outcome with a namespace counts that namespace's objects.
+ */
+function entityCounts(
+  collector: string,
   health: CollectionHealth[],
   accepted: ReturnType<typeof acceptObjects>['accepted'],
-  places: CollectionPlace[],
-): Counted[] {
-  return health.map(h => {
-    if (!h.ok) return h;
-    const counts: Record<string, Record<string, number>> = {};
-    // Every entity of the run's places counts, with 0 when none of its objects were found.
-    for (const place of places) {
-      if (!(h.environments ?? []).includes(place.environment)) continue;
-      (counts[place.environment] ??= {})[place.entityRef.toLowerCase()] = 0;
+): EntityCount[] {
+  // cluster, kind, environment → namespace → entity → objects
+  const index = new Map<string, Map<string, Map<string, number>>>();
+  for (const { object, place } of accepted) {
+    const p = object.provenance;
+    const k = `${p.cluster}\u0000${p.kind.toLowerCase()}\u0000${place.environment}`;
+    const byNs = index.get(k) ?? new Map<string, Map<string, number>>();
+    index.set(k, byNs);
+    const ns = p.namespace ?? '';
+    const byRef = byNs.get(ns) ?? new Map<string, number>();
+    byNs.set(ns, byRef);
+    const ref = place.entityRef.toLowerCase();
+    byRef.set(ref, (byRef.get(ref) ?? 0) + 1);
+  }
+  const counts: EntityCount[] = [];
+  for (const h of health) {
+    if (!h.ok || !Array.isArray(h.environments)) continue;
+    for (const environment of h.environments) {
+      const key = healthKey(collector, h, environment);
+      const byNs = index.get(
+        `${key.cluster}\u0000${key.kind.toLowerCase()}\u0000${environment}`,
+      );
+      if (!byNs) continue;
+      const sum = new Map<string, number>();
+      for (const [ns, byRef] of byNs) {
+        if (key.namespace && ns !== key.namespace) continue;
+        for (const [ref, n] of byRef) {
+          if (key.aboutEntity && ref !== key.aboutEntity) continue;
+          sum.set(ref, (sum.get(ref) ?? 0) + n);
+        }
+      }
+      for (const [entityRef, objects] of sum)
+        counts.push({ ...key, entityRef, objects });
     }
-    for (const { object, place } of accepted) {
-      const p = object.provenance;
-      if (
-        p.cluster !== h.cluster ||
-        p.kind.toLowerCase() !== h.kind.toLowerCase()
-      )
-        continue;
-      const env = (counts[place.environment] ??= {});
-      const ref = place.entityRef.toLowerCase();
-      env[ref] = (env[ref] ?? 0) + 1;
-    }
-    return { ...h, entityObjects: counts };
-  });
+  }
+  return counts;
 }

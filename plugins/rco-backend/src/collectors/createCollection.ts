@@ -44,6 +44,30 @@ export function uniqueCollectors(
   return collectors;
 }
 
+/**
+ * Every configured credential a collector's error could echo: the clusters' tokens and CA data,
+ * the Prometheus and Alertmanager bearer tokens and header values (rco.collectors.prometheus, as
+ * config.ts read it). Cut out of every health error and note.
+ */
+export function collectionSecrets(
+  rootConfig: RootConfigService,
+  rco: Pick<RcoConfig, 'prometheus'>,
+): string[] {
+  const values = [
+    ...[...readClusters(rootConfig).values()].flatMap(c => [
+      c.serviceAccountToken,
+      c.caData,
+    ]),
+    ...rco.prometheus.environments.flatMap(e =>
+      [e.prometheus, e.alertmanager].flatMap(endpoint => [
+        endpoint.bearerToken,
+        ...Object.values(endpoint.headers ?? {}),
+      ]),
+    ),
+  ];
+  return [...new Set(values.filter((v): v is string => !!v))];
+}
+
 /** Builds the collection side of the plugin and puts it on the scheduler. */
 export async function createCollection(deps: {
   rootConfig: RootConfigService;
@@ -79,6 +103,8 @@ export async function createCollection(deps: {
       evidenceStore: deps.evidenceStore,
       collected: new DatabaseCollectedEvidenceStore(deps.db, deps.ledger),
       logger: deps.logger,
+      observationGranularityMs:
+        deps.rco.collection.observationGranularity.toMillis(),
     }),
     health: new DatabaseCollectionHealthStore(deps.db),
     catalog: deps.catalog,
@@ -86,10 +112,10 @@ export async function createCollection(deps: {
     logger: deps.logger,
     clock: deps.clock,
     timeoutMs: deps.rco.collection.timeout.toMillis(),
+    refreshCooldownMs: deps.rco.collection.refreshCooldown.toMillis(),
+    maxConcurrentRefreshes: deps.rco.collection.maxConcurrentRefreshes,
     releases: deps.releases,
-    secrets: [...readClusters(deps.rootConfig).values()].flatMap(c =>
-      [c.serviceAccountToken, c.caData].filter((v): v is string => !!v),
-    ),
+    secrets: collectionSecrets(deps.rootConfig, deps.rco),
     simulatedClusters: new Set((deps.rco.demoClusters ?? []).map(c => c.name)),
   });
   await service.schedule(deps.scheduler, deps.rco.collection.schedule);

@@ -25,8 +25,17 @@ export class CollectionPlaces {
     },
   ) {}
 
-  /** `log`: say why a place is skipped (runs do; a page reading its status does not). */
-  async of(entity: Entity, log = true): Promise<CollectionPlace[]> {
+  /**
+   * `log`: say why a place is skipped (runs do; a page reading its status does not).
+   * `bindings: false`: leave the bindings out (another entity's places on a refresh only contest
+   * objects: a place too many there widens ambiguity, never gives an object away), so a refresh
+   * does not ask the binding rule once per governed entity and environment.
+   */
+  async of(
+    entity: Entity,
+    log = true,
+    options: { bindings?: boolean } = {},
+  ): Promise<CollectionPlace[]> {
     const warn = (message: string) => {
       if (log) this.o.logger.warn(message);
     };
@@ -48,8 +57,9 @@ export class CollectionPlaces {
       }
       const simulated = env.driver === 'simulated';
       const key = this.o.environments.lockKey(target, simulated);
-      const decision = this.o.bindings
-        ? await this.o.bindings.decide(entityRef, key, simulated)
+      const decision =
+        this.o.bindings && options.bindings !== false
+          ? await this.o.bindings.decide(entityRef, key, simulated)
         : 'unclaimed';
       if (decision === 'elsewhere') {
         warn(

@@ -846,6 +846,9 @@ export const spec = {
           "objects": {
             "type": "integer"
           },
+          "note": {
+            "type": "string"
+          },
           "simulated": {
             "type": "boolean"
           }
@@ -3067,7 +3070,7 @@ export const spec = {
     "/entities/{kind}/{namespace}/{name}/collection/refresh": {
       "post": {
         "operationId": "RefreshCollection",
-        "description": "Owners only - collect this entity's evidence now (one refresh per entity at a time).",
+        "description": "Owners only - collect this entity's evidence now (one refresh per entity at a time, none within rco.collection.refreshCooldown of the last, at most rco.collection.maxConcurrentRefreshes at once per instance; 409 otherwise).",
         "parameters": [
           {
             "$ref": "#/components/parameters/kind"
