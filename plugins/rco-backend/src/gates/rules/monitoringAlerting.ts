@@ -1,16 +1,21 @@
 import { evidenceOf, newestPerObject, summaryOf } from '../helpers';
 import { fresh, missing, Rule } from './shared';
 import { SLO_KINDS } from './sloAlerts';
-import { judgeLiveMonitoring } from './monitoringAlertingLive';
+import {
+  judgeLiveMonitoring,
+  judgeMonitoredEnvironments,
+} from './monitoringAlertingLive';
 
 export const monitoringAlerting: Rule = ctx => {
   // Where the console reads the environment's Prometheus and Alertmanager, the stack decides.
   const environment = ctx.release.environment;
-  const endpoint = environment
-    ? ctx.config.monitoredEnvironments?.[environment]
-    : undefined;
+  const monitored = ctx.config.monitoredEnvironments ?? {};
+  const endpoint = environment ? monitored[environment] : undefined;
   if (environment && endpoint)
     return judgeLiveMonitoring(ctx, environment, endpoint);
+  // Judged without an environment: the monitored environments' stacks decide, the worst stands.
+  if (!environment && Object.keys(monitored).length)
+    return judgeMonitoredEnvironments(ctx, monitored);
 
   const rules = newestPerObject(
     evidenceOf(ctx, ['prometheus-rule']),

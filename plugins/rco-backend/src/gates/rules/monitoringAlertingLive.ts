@@ -120,7 +120,7 @@ export function judgeLiveMonitoring(
   environment: string,
   endpoint: string,
 ): RuleOutcome {
-  const state = ((x: EvidenceRecord[]) => x[0])(
+  const state = currentState(
     evidenceOf(
       ctx,
       ['alerting-state'],

@@ -10,7 +10,9 @@ export type SloKind = AlertingStateSummary['alerts'][number]['slos'][number];
  * counts for the same SLOs whether it is declared or loaded.
  */
 export const SLO_KINDS: Array<[SloKind, RegExp]> = [
-  ['availability', /availab|down|absent|up\b|uptime/i],
+  // `up` only as the PromQL metric: not inside an identifier (DiskWillFillUp, `by (group)`,
+  // rco_signup_total), a label value ("up") or a function call.
+  ['availability', /availab|down|absent|uptime|(?<![\w:"'])up(?![\w:"'(])/i],
   ['latency', LATENCY],
   ['error rate', ERRORS],
 ];
