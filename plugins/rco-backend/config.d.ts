@@ -328,19 +328,32 @@ export interface Config {
         /** The OIDC issuer Fulcio records (https://token.actions.githubusercontent.com). */
         issuer: string;
         /**
-         * The certificate subject (SAN), matched whole: a glob (`*` any run of characters) or a
-         * regular expression written as `/…/`.
+         * The certificate subject (SAN), matched whole: a glob (`*` any run of characters within
+         * one part, stopping at `/` and `@`; `**` any run across them; `?` one character) or an
+         * RE2 regular expression (Go syntax, as cosign's --certificate-identity-regexp) written
+         * as `/…/`. An entity's own entries and its own publicKeys replace the defaults together.
          */
         subject: string;
       }>;
       /** Public keys key-based bundles (cosign sign --key) may be signed with. */
       publicKeys?: Array<{
         entity?: string;
-        /** The bundle's publicKey.hint that selects the key; any when absent. */
+        /**
+         * The bundle's publicKey.hint that selects the key; absent: tried for any bundle whose
+         * hint no configured key has exactly.
+         */
         hint?: string;
+        /** What the page calls the key (default: the hint, else sha256:<SPKI fingerprint>). */
+        name?: string;
         /** PEM (SPKI) public key. */
         pem: string;
       }>;
+      /**
+       * In-toto predicate types of a DSSE bundle that sign the image (default:
+       * https://sigstore.dev/cosign/sign/v1); any other (a SLSA provenance) is verified and shown
+       * but signs nothing. Message signatures always sign.
+       */
+      predicateTypes?: string[];
     };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;

@@ -137,6 +137,12 @@ export interface SignatureSummary {
    * it failed; a cosign CLI report is CI's claim. Absent on records stored before issue 13.
    */
   verification?: SignatureVerificationView;
+  /**
+   * Sigstore bundles: the digest of the signing policy the console verified it under (trusted
+   * root, the entity's signer identities and keys, the predicate types that sign). Under another
+   * policy the verification no longer counts (R2 M1).
+   */
+  signingPolicy?: string;
   signatures: number;
   /** Digests the signatures cover. */
   digests: string[];
@@ -255,6 +261,13 @@ export interface AlertingStateSummary {
   endpoint: string;
   /** The rule labels that selected the service's alerts (templating applied). */
   selector: Record<string, string>;
+  /**
+   * How many Alertmanagers Prometheus sends its alerts to (`/api/v1/alertmanagers`), and whether
+   * the one the console reads is among them. Absent from states collected before it was read.
+   */
+  alertmanagers?: { active: number; readIsActive: boolean };
+  /** Prometheus relabels alerts before sending them (not evaluated by the console). */
+  alertRelabeling?: boolean;
   alerts: Array<{
     alert: string;
     /** The rule group it is loaded in. */
@@ -274,6 +287,12 @@ export interface AlertingStateSummary {
       needsAck: boolean;
       integrations: string[];
     }>;
+    /** Active Alertmanager silences matching its labels (ids): it pages no one meanwhile. */
+    silencedBy?: string[];
+    /** Alerts firing now that inhibit it through inhibit_rules (names). */
+    inhibitedBy?: string[];
+    /** Time intervals on its routes (mute/active; not evaluated by the console). */
+    timeIntervals?: string[];
   }>;
 }
 

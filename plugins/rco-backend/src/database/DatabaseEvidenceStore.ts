@@ -17,6 +17,7 @@ export const PROVENANCE_COLUMNS = [
   'origin_uid',
   'origin_resource_version',
   'observed_at',
+  'gone_at',
 ];
 
 /** A row's provenance columns, as written (null for uploads). */
@@ -31,6 +32,7 @@ export function provenanceColumns(p: NewEvidence['provenance'], at: Date) {
     origin_uid: p?.uid ?? null,
     origin_resource_version: p?.resourceVersion ?? null,
     observed_at: p ? at : null,
+    gone_at: null,
   };
 }
 
@@ -132,8 +134,40 @@ const dedupeKey = (r: NewEvidence) =>
       r.subject.commit ?? null,
       r.subject.environment ?? null,
       r.source,
+      // A Sigstore bundle is verified under the signing policy in force: uploaded again under
+      // another one, it is verified anew and stored as a new record (R2 M1).
+      ...(r.summary.type === 'signature' && r.summary.signingPolicy
+        ? ['signing-policy', r.summary.signingPolicy]
+        : []),
     ]),
   );
+
+/**
+ * Records whose subject does not contradict the release. Evidence about an image is about its
+ * digest: a record naming the release's digest counts whatever version or commit label it was
+ * filed under (as gates/helpers matchesRelease).
+ */
+function subjectFilter(
+  query: Knex.QueryBuilder,
+  release: Parameters<EvidenceStore['listForRelease']>[1],
+) {
+  const labels = (q: Knex.QueryBuilder) => {
+    for (const [column, value] of [
+      ['subject_version', release.version],
+      ['subject_commit', release.commit],
+    ] as const) {
+      if (value) q.andWhere(w => w.whereNull(column).orWhere(column, value));
+    }
+  };
+  if (release.digest) {
+    const digest = release.digest;
+    query.andWhere(q =>
+      q
+        .where('subject_digest', digest)
+        .orWhere(w => labels(w.whereNull('subject_digest'))),
+    );
+  } else labels(query);
+}
 
 /** {@link EvidenceStore} on the plugin's database. */
 export class DatabaseEvidenceStore implements EvidenceStore {
@@ -237,10 +271,61 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     },
     perKind: number,
   ): Promise<EvidenceRecord[]> {
+    const [collected, uploaded] = await Promise.all([
+      this.currentCollected(entityRef, release),
+      this.uploadWindow(entityRef, release, perKind),
+    ]);
+    // The cluster's current state first: rules read newest first, and an upload must not stand
+    // in front of what the console itself sees (sourcePolicy also sets uploads of a collected
+    // kind aside).
+    return [...collected, ...uploaded];
+  }
+
+  /**
+   * Collected evidence as the cluster shows it now: the newest version of each object by its
+   * last observation (a version seen again is current again, however old its row), with no cap
+   * (an object still listed is never pushed out by another's versions), and none of an object
+   * a full list no longer showed (gone). Older versions are history, not state. Always tied to
+   * the environment it was collected in, whatever the kind's scope.
+   */
+  private async currentCollected(
+    entityRef: string,
+    release: Parameters<EvidenceStore['listForRelease']>[1],
+  ): Promise<EvidenceRecord[]> {
+    const versions = this.db('rco_evidence')
+      .select(EVIDENCE_COLUMNS)
+      .select(
+        this.db.raw(
+          'row_number() over (partition by collector, origin_cluster, origin_uid, kind, environment order by observed_at desc, collected_at desc, id desc) as rn',
+        ),
+      )
+      .where({ entity_ref: entityRef })
+      .whereNotNull('collector');
+    subjectFilter(versions, release);
+    if (release.environment)
+      versions.andWhere('environment', release.environment);
+    const rows = await this.db
+      .select('*')
+      .from(versions.as('v'))
+      .where('rn', 1)
+      .whereNull('gone_at')
+      .orderBy([
+        { column: 'observed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    return rows.map(toRecord);
+  }
+
+  /** Uploads (CI's, people's, the console's own): the newest of each kind, source and rank. */
+  private async uploadWindow(
+    entityRef: string,
+    release: Parameters<EvidenceStore['listForRelease']>[1],
+    perKind: number,
+  ): Promise<EvidenceRecord[]> {
     // The newest `perKind` of each kind, source, finding rank and environment: a flood of clean
     // reports (from any source, CI included) only pushes out older clean ones, never a failing
     // one, which the rules then weigh within the gate's maximum age (see findingRank for why
-    // ranks, not a flag); one busy environment never pushes out another's cluster state.
+    // ranks, not a flag); one busy environment never pushes out another's.
     const matching = this.db('rco_evidence')
       .select(EVIDENCE_COLUMNS)
       .select(
@@ -248,25 +333,9 @@ export class DatabaseEvidenceStore implements EvidenceStore {
           'row_number() over (partition by kind, source, finding_rank, environment order by collected_at desc, id desc) as rn',
         ),
       )
-      .where({ entity_ref: entityRef });
-    // Evidence about an image is about its digest: a record naming the release's digest counts
-    // whatever version or commit label it was filed under (as gates/helpers matchesRelease).
-    const labels = (q: Knex.QueryBuilder) => {
-      for (const [column, value] of [
-        ['subject_version', release.version],
-        ['subject_commit', release.commit],
-      ] as const) {
-        if (value) q.andWhere(w => w.whereNull(column).orWhere(column, value));
-      }
-    };
-    if (release.digest) {
-      const digest = release.digest;
-      matching.andWhere(q =>
-        q
-          .where('subject_digest', digest)
-          .orWhere(w => labels(w.whereNull('subject_digest'))),
-      );
-    } else labels(matching);
+      .where({ entity_ref: entityRef })
+      .whereNull('collector');
+    subjectFilter(matching, release);
     if (release.environment) {
       const environment = release.environment;
       // Only cluster state is per environment: image, commit and service evidence counts in

@@ -154,7 +154,7 @@ export class EvidenceService {
       },
     );
     // A Sigstore bundle is verified by the console against the digest it is filed under and the
-    // entity's identity policy (the document as uploaded: masking must not alter what was
+    // entity's signing policy (the document as uploaded: masking must not alter what was
     // signed). A bundle that fails is kept with the reason, so the page can say why; it never
     // signs the image.
     return records.map((record, index) => {
@@ -173,9 +173,17 @@ export class EvidenceService {
         reason:
           'not verified: the console has no Sigstore verification installed',
       };
+      // The policy it was judged under: under another one it no longer counts, and the same
+      // bundle uploaded again is verified anew, a new record (R2 M1).
+      const signingPolicy = this.signatures?.policy(options.entityRef);
       return {
         ...record,
-        summary: { ...record.summary, verified: verification.ok, verification },
+        summary: {
+          ...record.summary,
+          verified: verification.ok,
+          verification,
+          ...(signingPolicy ? { signingPolicy } : {}),
+        },
       };
     });
   }

@@ -10,7 +10,10 @@ import { EvidenceRecord } from '../database/EvidenceStore';
 import { duration, shortDigest, summaryOf } from './helpers';
 import { SignoffRole, isSignoffGate, sameActor } from './fourEyes';
 import { PRODUCERS, UploadTarget, uploadCommand } from './uploadCommands';
-import { signatureState } from '../evidence/sigstore/signatureState';
+import {
+  EARLIER_POLICY_REASON,
+  signatureState,
+} from '../evidence/sigstore/signatureState';
 import { monitoringSteps } from './monitoringSteps';
 
 /** What the next steps of a release's gates are worked out from. */
@@ -258,6 +261,16 @@ function signatureSteps(
   if (states.some(s => s.verifiedBy === 'console' && s.ok)) return [];
   const failed = states.find(s => s.verifiedBy === 'console' && !s.ok);
   if (!failed) return [];
+  // Verified under a signing policy no longer in force (R2 M1): the same bundle, uploaded again,
+  // is verified under the current one.
+  if (failed.reason === EARLIER_POLICY_REASON)
+    return upload(
+      ctx,
+      'sigstore-bundle',
+      `The bundle of ${shortDigest(
+        ctx.release.digest,
+      )} was verified under an earlier signing policy (rco.sigstore changed since): upload it again`,
+    );
   if (/no Sigstore trusted root is configured/.test(failed.reason ?? ''))
     return [
       {

@@ -38,9 +38,10 @@ export const PRODUCERS: Record<
     what: 'the Sigstore bundle of the image signature, which the console verifies itself',
     file: 'bundle.sigstore.json',
     // cosign 3 signs images as Sigstore bundles (an in-toto statement naming the digest) stored
-    // as OCI referrers; `cosign download` hands the bundle back. Any Sigstore bundle whose
-    // in-toto subject is the digest counts (cosign attest, actions/attest-build-provenance).
-    tool: 'cosign sign "$IMAGE@$DIGEST" (cosign 3 attaches a Sigstore bundle), then cosign download attestation "$IMAGE@$DIGEST" > bundle.sigstore.json (or the bundle-path of actions/attest-build-provenance with subject-digest)',
+    // as OCI referrers; `cosign download` hands the bundle back. Only a signature predicate
+    // (rco.sigstore.predicateTypes, default cosign's sign/v1) or a message signature signs the
+    // image: a provenance attestation (actions/attest-build-provenance) is verified but does not.
+    tool: 'cosign sign "$IMAGE@$DIGEST" (cosign 3 attaches a Sigstore bundle), then cosign download attestation "$IMAGE@$DIGEST" > bundle.sigstore.json',
   },
   gitleaks: {
     what: 'a gitleaks scan of the release commit',

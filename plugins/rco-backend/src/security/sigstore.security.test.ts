@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Knex } from 'knex';
 import path from 'node:path';
 import request from 'supertest';
 import { rcoPlugin } from '../plugin';
@@ -29,6 +30,8 @@ import {
 // image. Real bundles (evidence/sigstore/__fixtures__/README.md), through the real plugin.
 
 const databases = createTestDatabases();
+// R2 M1 starts two backends per test (before and after operators change rco.sigstore).
+jest.setTimeout(60_000);
 
 const entityPath = (name: string) =>
   `/api/rco/entities/component/default/${name}`;
@@ -46,12 +49,12 @@ const SIGSTORE = {
     {
       entity: 'component:default/rco',
       issuer: GITHUB,
-      subject: 'https://github.com/helix/rco/.github/workflows/*',
+      subject: 'https://github.com/helix/rco/.github/workflows/*@refs/heads/*',
     },
     {
       entity: 'component:default/payments',
       issuer: GITHUB,
-      subject: 'https://github.com/helix/payments/.github/workflows/*',
+      subject: 'https://github.com/helix/payments/.github/workflows/*@refs/heads/*',
     },
   ],
 };
@@ -59,8 +62,10 @@ const SIGSTORE = {
 async function start(
   databaseId: TestDatabaseId,
   sigstore: object | null = SIGSTORE,
+  /** The database of an earlier backend: operators changed rco.sigstore and restarted. */
+  existing?: Knex,
 ) {
-  const knex = await databases.init(databaseId);
+  const knex = existing ?? (await databases.init(databaseId));
   const entity = (name: string) =>
     governedEntity(
       name,
@@ -69,7 +74,7 @@ async function start(
         'rco.helix.dev/runbook': './runbook/rco-runbook.yaml',
       },
     );
-  const { server } = await startTestBackend({
+  const backend = await startTestBackend({
     features: [
       rcoPlugin,
       mockServices.database.factory({ knex }),
@@ -104,7 +109,7 @@ async function start(
       }).factory,
     ],
   });
-  return server;
+  return Object.assign(backend.server, { knex });
 }
 
 const upload = (
@@ -119,6 +124,24 @@ const upload = (
     .set('Authorization', auth)
     .set('Content-Type', 'application/octet-stream')
     .send(Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)));
+
+/** A Trivy report of the release image without findings, and an SBOM: only the signature decides. */
+async function scanAndSbom(app: any, name: string, auth: string) {
+  const trivy = JSON.parse(readSample('trivy-image-alpine310.json'));
+  trivy.ArtifactName = `ghcr.io/helix/${name}:1.0.0`;
+  trivy.Metadata.RepoTags = [`ghcr.io/helix/${name}:1.0.0`];
+  trivy.Metadata.Reference = `ghcr.io/helix/${name}:1.0.0`;
+  trivy.Metadata.RepoDigests = [`ghcr.io/helix/${name}@${RELEASE}`];
+  for (const result of trivy.Results ?? []) result.Vulnerabilities = [];
+  await upload(app, name, trivy, `?digest=${RELEASE}`, auth).expect(201);
+  await upload(
+    app,
+    name,
+    readSample('cyclonedx-1.7-trivy-pom-with-vulns.json'),
+    `?digest=${RELEASE}`,
+    auth,
+  ).expect(201);
+}
 
 async function status(app: any, name: string, digest: string) {
   const res = await request(app)
@@ -247,6 +270,8 @@ describe('issue 13, point 4: only a console-verified signature signs the image',
     'refuses: a tampered bundle or one from a CA the trusted root does not hold signs the image (%s)',
     async databaseId => {
       const app = await start(databaseId);
+      // A clean scan and an SBOM of the release: the gate passes exactly when a signature counts.
+      await scanAndSbom(app, 'rco', CI_RCO);
       const tampered = fixture('bundle-dsse-release.json');
       const sig = Buffer.from(
         tampered.dsseEnvelope.signatures[0].sig,
@@ -254,19 +279,46 @@ describe('issue 13, point 4: only a console-verified signature signs the image',
       );
       sig[10] ^= 1;
       tampered.dsseEnvelope.signatures[0].sig = sig.toString('base64');
-      await upload(app, 'rco', tampered, `?digest=${RELEASE}`, CI_RCO).expect(
-        201,
-      );
-      await upload(
+      const first = await upload(
+        app,
+        'rco',
+        tampered,
+        `?digest=${RELEASE}`,
+        CI_RCO,
+      ).expect(201);
+      const rogue = await upload(
         app,
         'rco',
         fixture('bundle-dsse-rogue-ca.json'),
         `?digest=${RELEASE}`,
         CI_RCO,
       ).expect(201);
-      const { gate, signed } = await status(app, 'rco', RELEASE);
+      const { gate, signed, reasons } = await status(app, 'rco', RELEASE);
       expect(signed).toBe(false);
       expect(gate.status).toBe('missing');
+      expect(reasons).toContain('has no CRITICAL or HIGH findings');
+      expect(reasons).toContain('SBOM (cyclonedx)');
+      expect(reasons).toContain(`Sigstore bundle for`);
+      // Each bundle failed for its own reason.
+      const reasonOf = (res: any) =>
+        res.body.items[0].summary.verification.reason;
+      expect(reasonOf(first)).toMatch(
+        /^its (signature does not verify|transparency-log entry does not verify)/,
+      );
+      expect(reasonOf(rogue)).toMatch(
+        /^its certificate does not chain to a Fulcio CA of the trusted root at signing time/,
+      );
+      // The control: the genuine bundle does sign, and the same gate passes.
+      await upload(
+        app,
+        'rco',
+        fixture('bundle-dsse-release.json'),
+        `?digest=${RELEASE}`,
+        CI_RCO,
+      ).expect(201);
+      const after = await status(app, 'rco', RELEASE);
+      expect(after.signed).toBe(true);
+      expect(after.gate.status).toBe('pass');
     },
   );
 
@@ -317,6 +369,130 @@ describe('issue 13, point 4: only a console-verified signature signs the image',
       expect(signed).toBe(false);
       expect(reasons).toContain(
         'ignored: uploaded by a person (user:default/alice)',
+      );
+    },
+  );
+});
+
+// R2 M1: a verification is the console's judgement under the signing policy in force when the
+// bundle was uploaded. When operators change rco.sigstore (trusted root, the entity's identities
+// or keys, accepted predicate types), a stored verification no longer counts, and the same bundle
+// uploaded again is verified anew (a new record, in the ledger) instead of returning the old one.
+describe('R2 M1: verification follows the signing policy in force', () => {
+  const withoutRco = {
+    ...SIGSTORE,
+    identities: SIGSTORE.identities.filter(
+      i => i.entity !== 'component:default/rco',
+    ),
+  };
+  const revoked = {
+    ...SIGSTORE,
+    identities: [
+      {
+        entity: 'component:default/rco',
+        issuer: GITHUB,
+        subject: 'https://github.com/helix/rco/.github/workflows/other.yml@refs/heads/main',
+      },
+    ],
+  };
+  const bundle = () =>
+    fixture('bundle-dsse-release.json') as Record<string, unknown>;
+  const ledgerOk = async (app: any) => {
+    const res = await request(app)
+      .post('/api/rco/ledger/verify')
+      .set('Authorization', ALICE)
+      .expect(200);
+    expect(res.body.ok).toBe(true);
+  };
+
+  it.each(databases.eachSupportedId())(
+    'refuses: the same bundle uploaded again after its signer identity was configured returns the old failure (%s)',
+    async databaseId => {
+      const before = await start(databaseId, withoutRco);
+      await scanAndSbom(before, 'rco', CI_RCO);
+      await upload(before, 'rco', bundle(), `?digest=${RELEASE}`, CI_RCO).expect(
+        201,
+      );
+      expect((await status(before, 'rco', RELEASE)).reasons).toContain(
+        'no signer identity is configured for component:default/rco',
+      );
+
+      // Operators configure rco's signer identity and restart.
+      const app = await start(databaseId, SIGSTORE, before.knex);
+      const stale = await status(app, 'rco', RELEASE);
+      expect(stale.signed).toBe(false);
+      expect(stale.reasons).toContain(
+        'verified under an earlier signing policy; upload the bundle again',
+      );
+      expect(stale.gate.next).toContainEqual(
+        expect.objectContaining({ action: 'upload', kind: 'sigstore-bundle' }),
+      );
+      const again = await upload(
+        app,
+        'rco',
+        bundle(),
+        `?digest=${RELEASE}`,
+        CI_RCO,
+      );
+      expect(again.status).toBe(201);
+      expect(again.body.items[0].created).toBe(true);
+      const after = await status(app, 'rco', RELEASE);
+      expect(after.signed).toBe(true);
+      expect(after.gate.status).toBe('pass');
+      await ledgerOk(app);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a bundle verified before its signer identity was revoked still signs the image (%s)',
+    async databaseId => {
+      const before = await start(databaseId);
+      await scanAndSbom(before, 'rco', CI_RCO);
+      await upload(before, 'rco', bundle(), `?digest=${RELEASE}`, CI_RCO).expect(
+        201,
+      );
+      expect((await status(before, 'rco', RELEASE)).gate.status).toBe('pass');
+
+      // Operators revoke the identity (another workflow now signs rco) and restart.
+      const app = await start(databaseId, revoked, before.knex);
+      const stale = await status(app, 'rco', RELEASE);
+      expect(stale.signed).toBe(false);
+      expect(stale.gate.status).toBe('missing');
+      expect(stale.reasons).toContain(
+        'verified under an earlier signing policy; upload the bundle again',
+      );
+      // Uploaded again, it is judged under the current policy: it fails, saying why.
+      await upload(app, 'rco', bundle(), `?digest=${RELEASE}`, CI_RCO).expect(
+        201,
+      );
+      const after = await status(app, 'rco', RELEASE);
+      expect(after.signed).toBe(false);
+      expect(after.reasons).toContain(
+        `not an identity component:default/rco allows`,
+      );
+      await ledgerOk(app);
+    },
+  );
+});
+
+describe('R2: only a signature signs the image, not any attestation', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: a verified SLSA provenance attestation of the release signs the image (%s)',
+    async databaseId => {
+      const app = await start(databaseId);
+      await scanAndSbom(app, 'rco', CI_RCO);
+      await upload(
+        app,
+        'rco',
+        fixture('bundle-dsse-provenance.json'),
+        `?digest=${RELEASE}`,
+        CI_RCO,
+      ).expect(201);
+      const { gate, signed, reasons } = await status(app, 'rco', RELEASE);
+      expect(signed).toBe(false);
+      expect(gate.status).toBe('missing');
+      expect(reasons).toContain(
+        'is an attestation of https://slsa.dev/provenance/v1, not a signature of the image',
       );
     },
   );

@@ -18,6 +18,10 @@ import { RunbookService } from './RunbookService';
 import { groupFacts } from '../setupSummary';
 import { Clock, systemClock } from '../lib/clock';
 import { orderPortfolio, PortfolioSort } from './portfolioOrder';
+import {
+  signingPolicyDigest,
+  underSigningPolicy,
+} from '../evidence/sigstore';
 
 /** What changed about an entity's release: the nudge the release channel carries. */
 export type ReleaseChange =
@@ -113,7 +117,12 @@ export class ReleaseService {
       entityRef,
       runbook,
       release,
-      evidence,
+      // A Sigstore bundle verified under an earlier signing policy no longer counts (R2 M1).
+      evidence: underSigningPolicy(
+        evidence,
+        this.config.sigstore &&
+          signingPolicyDigest(this.config.sigstore, entityRef),
+      ),
       signoffs,
       waivers,
       requester,
@@ -145,7 +154,7 @@ export class ReleaseService {
       requester,
       groups,
       runbook,
-      evidence,
+      evidence: context.evidence,
       environments,
     };
   }

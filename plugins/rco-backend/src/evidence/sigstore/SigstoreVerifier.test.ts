@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readSigstoreConfig } from './config';
 import { SigstoreVerifier } from './SigstoreVerifier';
+import { signingPolicyDigest } from './signingPolicy';
+import crypto from 'node:crypto';
 import {
   GITHUB,
   MANIFEST_DIGEST,
@@ -131,7 +133,8 @@ describe('SigstoreVerifier (real bundles, offline)', () => {
 
   it('uses the default identity only for entities without their own', () => {
     const v = configured([
-      { issuer: GITHUB, subject: 'https://github.com/helix/*' },
+      // `**` crosses `/` and `@` (a glob's `*` stays within one part of the subject).
+      { issuer: GITHUB, subject: 'https://github.com/helix/**' },
       {
         entity: 'component:default/payments',
         issuer: GITHUB,
@@ -369,5 +372,190 @@ describe('public-good bundles (sigstore-js test fixtures, see __fixtures__/READM
     expect(result.reason).toBe(
       'it has no verifiable signing time (timestamp could not be verified)',
     );
+  });
+});
+
+describe('R2: public keys (key-based bundles)', () => {
+  const HELLO = `sha256:68e656b251e67e8358bef8483ab0d51c6619f3e7a1a9f0e75838d41ff368f728`;
+  const HINT =
+    '9a76331edc1cfd3933040996615b1c06adbe6f9b4f11df4106dcceb66e3bdb1b';
+  const pem = fs.readFileSync(
+    path.join(__dirname, '__fixtures__/public-good-key.pem'),
+    'utf8',
+  );
+  const otherPem = () =>
+    crypto
+      .generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+  const keyed = (sigstore: object, entityRef = RCO) =>
+    verifier({
+      trustedRoot: fixture('public-good-trusted-root.json'),
+      ...sigstore,
+    }).verify({
+      entityRef,
+      doc: fixture('public-good-message-signature-key.json'),
+      digest: HELLO,
+    });
+
+  it('prefers the key whose hint is exact over a key configured without a hint listed before it', () => {
+    expect(
+      keyed({
+        publicKeys: [
+          { entity: RCO, name: 'other', pem: otherPem() },
+          { entity: RCO, name: 'release-key', hint: HINT, pem },
+        ],
+      }),
+    ).toEqual({
+      verifiedBy: 'console',
+      ok: true,
+      identity: { keyId: 'release-key' },
+    });
+  });
+
+  it('without an exact hint, tries each key configured without a hint', () => {
+    expect(
+      keyed({
+        publicKeys: [
+          { entity: RCO, name: 'old-key', pem: otherPem() },
+          { entity: RCO, name: 'new-key', pem },
+        ],
+      }),
+    ).toEqual({
+      verifiedBy: 'console',
+      ok: true,
+      identity: { keyId: 'new-key' },
+    });
+    // None of them: the signature does not verify.
+    expect(
+      keyed({ publicKeys: [{ entity: RCO, pem: otherPem() }] }).reason,
+    ).toMatch(/^its signature does not verify/);
+  });
+
+  it('names the key as configured, not by the hint the bundle claims', () => {
+    const unnamed = keyed({ publicKeys: [{ entity: RCO, pem }] });
+    const fingerprint = crypto
+      .createHash('sha256')
+      .update(crypto.createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+      .digest('hex');
+    expect(unnamed.identity).toEqual({ keyId: `sha256:${fingerprint}` });
+  });
+
+  it('refuses: an entity with its own signer identity accepts a bundle signed with the default keys', () => {
+    const sigstore = {
+      publicKeys: [{ name: 'default-key', pem }],
+      identities: [
+        {
+          entity: RCO,
+          issuer: GITHUB,
+          subject: 'https://github.com/helix/rco/.github/workflows/release.yml@refs/heads/main',
+        },
+      ],
+    };
+    // An entity without its own policy uses the defaults, keys included.
+    expect(keyed(sigstore, 'component:default/payments').ok).toBe(true);
+    expect(keyed(sigstore).reason).toBe(
+      `its signing key is not one configured for this entity (no public key with hint "${HINT}" is configured for ${RCO} (rco.sigstore.publicKeys))`,
+    );
+  });
+
+  it('refuses to start on a key that is not a PEM public key', () => {
+    expect(() =>
+      verifier({ publicKeys: [{ pem: 'not a key' }] }),
+    ).toThrow(/^rco.sigstore.publicKeys\[0\].pem is not a PEM public key/);
+  });
+});
+
+describe('R2: only signatures sign the image (rco.sigstore.predicateTypes)', () => {
+  it('a verified SLSA provenance attestation of the release does not sign it, and says so', () => {
+    const result = configured().verify({
+      entityRef: RCO,
+      doc: fixture('bundle-dsse-provenance.json'),
+      digest: RELEASE,
+    });
+    expect(result).toEqual({
+      verifiedBy: 'console',
+      ok: false,
+      identity: { issuer: GITHUB, subject: RCO_WORKFLOW },
+      reason:
+        'verified, but it is an attestation of https://slsa.dev/provenance/v1, not a signature of the image: only https://sigstore.dev/cosign/sign/v1 and message signatures sign it (rco.sigstore.predicateTypes)',
+    });
+  });
+
+  it('signs when the operators list its predicate type', () => {
+    const v = verifier({
+      trustedRoot: fixture('trusted-root.json'),
+      identities: [{ entity: RCO, issuer: GITHUB, subject: RCO_WORKFLOW }],
+      predicateTypes: [
+        'https://sigstore.dev/cosign/sign/v1',
+        'https://slsa.dev/provenance/v1',
+      ],
+    });
+    expect(
+      v.verify({
+        entityRef: RCO,
+        doc: fixture('bundle-dsse-provenance.json'),
+        digest: RELEASE,
+      }).ok,
+    ).toBe(true);
+  });
+});
+
+describe('R2 M1: the signing policy digest', () => {
+  const read = (sigstore: object) =>
+    readSigstoreConfig(new ConfigReader({ sigstore }));
+  const base = {
+    trustedRoot: fixture('trusted-root.json'),
+    identities: [{ entity: RCO, issuer: GITHUB, subject: RCO_WORKFLOW }],
+  };
+  const digest = (sigstore: object, entityRef = RCO) =>
+    signingPolicyDigest(read(sigstore), entityRef);
+
+  it('changes with the trusted root, the entity\'s identities and keys, and the predicate types', () => {
+    const now = digest(base);
+    expect(digest(base)).toBe(now);
+    expect(
+      digest({ ...base, trustedRoot: fixture('public-good-trusted-root.json') }),
+    ).not.toBe(now);
+    expect(digest({ ...base, identities: [] })).not.toBe(now);
+    expect(
+      digest({
+        ...base,
+        identities: [{ ...base.identities[0], subject: '**' }],
+      }),
+    ).not.toBe(now);
+    expect(
+      digest({
+        ...base,
+        publicKeys: [
+          {
+            entity: RCO,
+            pem: fs.readFileSync(
+              path.join(__dirname, '__fixtures__/public-good-key.pem'),
+              'utf8',
+            ),
+          },
+        ],
+      }),
+    ).not.toBe(now);
+    expect(
+      digest({ ...base, predicateTypes: ['https://slsa.dev/provenance/v1'] }),
+    ).not.toBe(now);
+  });
+
+  it("does not change with another entity's own rules", () => {
+    expect(
+      digest({
+        ...base,
+        identities: [
+          ...base.identities,
+          {
+            entity: 'component:default/payments',
+            issuer: GITHUB,
+            subject: '**',
+          },
+        ],
+      }),
+    ).toBe(digest(base));
   });
 });

@@ -1,14 +1,13 @@
 import { SignatureVerificationView } from '@helix-portal/plugin-rco-common';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import {
-  KeyFinderFunc,
   TrustMaterial,
   VerificationError,
   toTrustMaterial,
 } from '@sigstore/verify';
-import { createPublicKey } from 'node:crypto';
 import { SigstoreConfig } from './config';
-import { rulesFor } from './identityPolicy';
+import { policyFor } from './identityPolicy';
+import { signingPolicyDigest } from './signingPolicy';
 import { verifyBundle } from './verifyBundle';
 
 /** What EvidenceService asks of signature verification (a stand-in in tests is allowed). */
@@ -18,6 +17,8 @@ export interface SignatureVerifier {
     doc: unknown;
     digest?: string;
   }): SignatureVerificationView;
+  /** The digest of the signing policy in force for the entity, recorded with each outcome (R2 M1). */
+  policy(entityRef: string): string;
 }
 
 /**
@@ -25,16 +26,22 @@ export interface SignatureVerifier {
  * from configuration (rco.sigstore), nothing is fetched (no TUF, no Rekor lookup).
  */
 export class SigstoreVerifier implements SignatureVerifier {
-  private readonly root?: TrustedRoot;
+  /** The trusted root without public keys: keys are the entity's, chosen per bundle. */
+  private readonly trust?: TrustMaterial;
 
   constructor(private readonly config: SigstoreConfig) {
     if (config.trustedRoot !== undefined) {
       try {
-        this.root = TrustedRoot.fromJSON(config.trustedRoot);
+        const root = TrustedRoot.fromJSON(config.trustedRoot);
         // Parses every certificate and key now, so a broken root stops the backend at start.
-        toTrustMaterial(this.root);
+        this.trust = toTrustMaterial(root, hint => {
+          throw new VerificationError({
+            code: 'PUBLIC_KEY_ERROR',
+            message: `no public key with hint "${hint}" is configured`,
+          });
+        });
         // Without a log key nothing can verify (every bundle needs its Rekor entry checked).
-        if (!this.root.tlogs.length)
+        if (!root.tlogs.length)
           throw new Error('it holds no transparency log (tlogs) key');
       } catch (error) {
         throw new Error(
@@ -48,7 +55,7 @@ export class SigstoreVerifier implements SignatureVerifier {
 
   /** Whether bundles can be verified at all (a trusted root is configured). */
   get configured(): boolean {
-    return !!this.root;
+    return !!this.trust;
   }
 
   verify(input: {
@@ -56,26 +63,17 @@ export class SigstoreVerifier implements SignatureVerifier {
     doc: unknown;
     digest?: string;
   }): SignatureVerificationView {
+    const policy = policyFor(this.config, input.entityRef);
     return verifyBundle({
       ...input,
-      trust: this.trustFor(input.entityRef),
-      identities: rulesFor(this.config.identities, input.entityRef),
+      trust: this.trust,
+      identities: policy.identities,
+      publicKeys: policy.publicKeys,
+      predicateTypes: this.config.predicateTypes,
     });
   }
 
-  /** The trusted root, with the public keys configured for this entity (key-based bundles). */
-  private trustFor(entityRef: string): TrustMaterial | undefined {
-    if (!this.root) return undefined;
-    const keys = rulesFor(this.config.publicKeys, entityRef);
-    const finder: KeyFinderFunc = hint => {
-      const key = keys.find(k => k.hint === undefined || k.hint === hint);
-      if (!key)
-        throw new VerificationError({
-          code: 'PUBLIC_KEY_ERROR',
-          message: `no public key with hint "${hint}" is configured for ${entityRef} (rco.sigstore.publicKeys)`,
-        });
-      return { publicKey: createPublicKey(key.pem), validFor: () => true };
-    };
-    return toTrustMaterial(this.root, finder);
+  policy(entityRef: string): string {
+    return signingPolicyDigest(this.config, entityRef);
   }
 }

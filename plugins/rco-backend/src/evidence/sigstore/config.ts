@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { createHash, createPublicKey } from 'node:crypto';
 import fs from 'node:fs';
 import { IdentityRule, PublicKeyRule, subjectPattern } from './identityPolicy';
 
@@ -10,7 +11,16 @@ export interface SigstoreConfig {
   trustedRootSource?: string;
   identities: IdentityRule[];
   publicKeys: PublicKeyRule[];
+  /**
+   * The in-toto predicate types of a DSSE bundle that sign the image; any other (a SLSA
+   * provenance, a vulnerability attestation) is verified and shown but signs nothing. Message
+   * signatures (cosign sign-blob over the manifest) always sign.
+   */
+  predicateTypes: string[];
 }
+
+/** What `cosign sign` (v3, new bundle format) signs for an image. */
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
 const ENTITY_REF = /^[a-z0-9-_.]+:[a-z0-9-_.]+\/[a-z0-9-_.]+$/i;
 
@@ -65,7 +75,12 @@ function readTrustedRoot(
 /** Reads rco.sigstore; a malformed entry stops the backend with the key that is wrong. */
 export function readSigstoreConfig(rco?: Config): SigstoreConfig {
   const sigstore = rco?.getOptionalConfig('sigstore');
-  if (!sigstore) return { identities: [], publicKeys: [] };
+  if (!sigstore)
+    return {
+      identities: [],
+      publicKeys: [],
+      predicateTypes: [COSIGN_SIGN_PREDICATE],
+    };
   const identities = (sigstore.getOptionalConfigArray('identities') ?? []).map(
     (c, i) => {
       const where = `rco.sigstore.identities[${i}]`;
@@ -79,11 +94,38 @@ export function readSigstoreConfig(rco?: Config): SigstoreConfig {
     },
   );
   const publicKeys = (sigstore.getOptionalConfigArray('publicKeys') ?? []).map(
-    (c, i) => ({
-      entity: entityOf(c, `rco.sigstore.publicKeys[${i}]`),
-      hint: c.getOptionalString('hint'),
-      pem: c.getString('pem'),
-    }),
+    (c, i) => {
+      const where = `rco.sigstore.publicKeys[${i}]`;
+      const pem = c.getString('pem');
+      let fingerprint: string;
+      try {
+        // Parsed now, so a broken key stops the backend at start, not a later verification.
+        fingerprint = createHash('sha256')
+          .update(
+            createPublicKey(pem).export({ type: 'spki', format: 'der' }),
+          )
+          .digest('hex');
+      } catch (error) {
+        throw new Error(
+          `${where}.pem is not a PEM public key: ${(error as Error).message}`,
+        );
+      }
+      const hint = c.getOptionalString('hint');
+      return {
+        entity: entityOf(c, where),
+        hint,
+        name: c.getOptionalString('name') ?? hint ?? `sha256:${fingerprint}`,
+        pem,
+      };
+    },
   );
-  return { ...readTrustedRoot(sigstore), identities, publicKeys };
+  const predicateTypes = sigstore.getOptionalStringArray('predicateTypes') ?? [
+    COSIGN_SIGN_PREDICATE,
+  ];
+  return {
+    ...readTrustedRoot(sigstore),
+    identities,
+    publicKeys,
+    predicateTypes,
+  };
 }

@@ -1,4 +1,5 @@
 import {
+  EvidenceSummary,
   SignatureSummary,
   SignatureVerificationView,
 } from '@helix-portal/plugin-rco-common';
@@ -38,3 +39,44 @@ export const consoleVerified = (summary: SignatureSummary) => {
   const state = signatureState(summary);
   return state.verifiedBy === 'console' && state.ok;
 };
+
+/** What a verification made under a signing policy no longer in force says (R2 M1). */
+export const EARLIER_POLICY_REASON =
+  'verified under an earlier signing policy; upload the bundle again';
+
+/**
+ * The evidence as the current signing policy judges it: a Sigstore bundle verified under another
+ * policy (operators changed the trusted root, the entity's signer identities or keys, or the
+ * predicate types that sign since), or before the console recorded the policy, no longer counts,
+ * whatever it concluded then. Uploaded again, the bundle is verified under the current one (a new
+ * record). The stored record is not changed: this is how the gates, the pillars and the page read it.
+ */
+export function underSigningPolicy<
+  T extends { kind: string; summary: EvidenceSummary },
+>(records: T[], current: string | undefined): T[] {
+  if (current === undefined) return records;
+  return records.map(record => {
+    const summary = record.summary;
+    if (
+      record.kind !== 'sigstore-bundle' ||
+      summary.type !== 'signature' ||
+      summary.verification?.verifiedBy !== 'console' ||
+      summary.signingPolicy === current
+    )
+      return record;
+    const identity = summary.verification.identity;
+    return {
+      ...record,
+      summary: {
+        ...summary,
+        verified: false,
+        verification: {
+          verifiedBy: 'console',
+          ok: false,
+          reason: EARLIER_POLICY_REASON,
+          ...(identity ? { identity } : {}),
+        },
+      },
+    };
+  });
+}

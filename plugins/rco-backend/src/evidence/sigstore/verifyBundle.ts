@@ -7,11 +7,13 @@ import {
 import {
   SignedEntity,
   TrustMaterial,
+  VerificationError,
   Verifier,
   toSignedEntity,
 } from '@sigstore/verify';
+import { createPublicKey } from 'node:crypto';
 import { prehashedMessage } from './prehashedMessage';
-import { IdentityRule, matchIdentity } from './identityPolicy';
+import { IdentityRule, matchIdentity, PublicKeyRule } from './identityPolicy';
 
 export interface BundleCheck {
   /** The bundle as uploaded (JSON), before any masking. */
@@ -19,10 +21,13 @@ export interface BundleCheck {
   entityRef: string;
   /** The digest the bundle is filed under: the release's image. */
   digest?: string;
-  /** Undefined when no trusted root is configured. */
+  /** The trusted root (no public keys); undefined when none is configured. */
   trust?: TrustMaterial;
-  /** The entity's identity rules (its own, else the default). */
+  /** The entity's identity rules and keys (its own, else the default: they fall back together). */
   identities: IdentityRule[];
+  publicKeys: PublicKeyRule[];
+  /** The in-toto predicate types that sign the image (rco.sigstore.predicateTypes). */
+  predicateTypes: string[];
 }
 
 const IN_TOTO = 'application/vnd.in-toto+json';
@@ -38,18 +43,29 @@ const failed = (
   ...(identity ? { identity } : {}),
 });
 
-/** The sha256 digests the bundle signs: in-toto subjects, or a message signature's digest. */
-function signedDigests(bundle: Bundle): string[] | string {
+/**
+ * The sha256 digests the bundle signs (in-toto subjects, or a message signature's digest) and,
+ * for an in-toto statement, its predicate type.
+ */
+function signedDigests(
+  bundle: Bundle,
+): { digests: string[]; predicateType?: string } | string {
   if (isBundleWithDsseEnvelope(bundle)) {
     const envelope = bundle.content.dsseEnvelope;
     if (envelope.payloadType !== IN_TOTO)
       return `its DSSE payload is ${envelope.payloadType}, not an in-toto statement naming the image`;
     try {
       const statement = JSON.parse(envelope.payload.toString('utf8'));
-      return (Array.isArray(statement?.subject) ? statement.subject : [])
-        .map((s: { digest?: { sha256?: unknown } }) => s?.digest?.sha256)
-        .filter((d: unknown): d is string => typeof d === 'string')
-        .map((d: string) => `sha256:${d.toLowerCase()}`);
+      return {
+        digests: (Array.isArray(statement?.subject) ? statement.subject : [])
+          .map((s: { digest?: { sha256?: unknown } }) => s?.digest?.sha256)
+          .filter((d: unknown): d is string => typeof d === 'string')
+          .map((d: string) => `sha256:${d.toLowerCase()}`),
+        predicateType:
+          typeof statement?.predicateType === 'string'
+            ? statement.predicateType
+            : '(none)',
+      };
     } catch {
       return 'its in-toto statement is not JSON';
     }
@@ -60,7 +76,7 @@ function signedDigests(bundle: Bundle): string[] | string {
   // protobuf-specs HashAlgorithm.SHA2_256 is 1; an image digest is a sha256.
   if (!messageDigest || messageDigest.algorithm !== 1)
     return 'its message signature carries no sha256 message digest';
-  return [`sha256:${hex(messageDigest.digest)}`];
+  return { digests: [`sha256:${hex(messageDigest.digest)}`] };
 }
 
 /** Why the verifier refused, in words (the library's message names the failing check). */
@@ -101,8 +117,9 @@ export function verifyBundle(check: BundleCheck): SignatureVerificationView {
   }
   if (!digest)
     return failed('no release digest to check the signature against');
-  const digests = signedDigests(bundle);
-  if (typeof digests === 'string') return failed(digests);
+  const signs = signedDigests(bundle);
+  if (typeof signs === 'string') return failed(signs);
+  const { digests, predicateType } = signs;
   if (!digests.includes(digest))
     return failed(
       `signed ${
@@ -123,27 +140,80 @@ export function verifyBundle(check: BundleCheck): SignatureVerificationView {
     return failed(`not a usable Sigstore bundle: ${(error as Error).message}`);
   }
   let signer;
+  let keyName: string | undefined;
   try {
-    signer = new Verifier(trust).verify(entity);
+    if (entity.key.$case === 'public-key') {
+      const verified = verifyWithKeys(entity, check, entity.key.hint);
+      signer = verified.signer;
+      keyName = verified.name;
+    } else signer = new Verifier(trust).verify(entity);
   } catch (error) {
     return failed(inWords(error));
   }
-  if (entity.key.$case === 'public-key') {
-    // The key was found among the entity's configured keys (the key finder), so it is allowed.
-    return {
-      verifiedBy: 'console',
-      ok: true,
-      identity: { keyId: entity.key.hint },
+  let identity: NonNullable<SignatureVerificationView['identity']>;
+  if (keyName !== undefined) {
+    // The key is one configured for the entity (its own, else the default): it is allowed.
+    // Named as configured; the bundle's hint is the signer's word.
+    identity = { keyId: keyName };
+  } else {
+    const claimed = {
+      issuer: signer.identity?.extensions?.issuer,
+      subject: signer.identity?.subjectAlternativeName,
     };
+    identity = Object.fromEntries(
+      Object.entries(claimed).filter(([, v]) => v !== undefined),
+    );
+    const allowed = matchIdentity(check.identities, claimed, entityRef);
+    if (!allowed.ok) return failed(allowed.reason, identity);
   }
-  const identity = {
-    issuer: signer.identity?.extensions?.issuer,
-    subject: signer.identity?.subjectAlternativeName,
-  };
-  const shown = Object.fromEntries(
-    Object.entries(identity).filter(([, v]) => v !== undefined),
-  );
-  const allowed = matchIdentity(check.identities, identity, entityRef);
-  if (!allowed.ok) return failed(allowed.reason, shown);
-  return { verifiedBy: 'console', ok: true, identity: shown };
+  // A verified attestation (a SLSA provenance, a vulnerability scan) says something about the
+  // image; only a signature predicate says its signer vouches for the image itself.
+  if (
+    predicateType !== undefined &&
+    !check.predicateTypes.includes(predicateType)
+  )
+    return failed(
+      `verified, but it is an attestation of ${predicateType}, not a signature of the image: only ${check.predicateTypes.join(
+        ', ',
+      )} and message signatures sign it (rco.sigstore.predicateTypes)`,
+      identity,
+    );
+  return { verifiedBy: 'console', ok: true, identity };
+}
+
+/**
+ * A key-based bundle against the entity's configured keys: those whose hint is exactly the
+ * bundle's first, else every key configured without a hint, each tried in turn (the bundle's
+ * hint is only a hint: a key configured without one may be any key).
+ */
+function verifyWithKeys(
+  entity: SignedEntity,
+  check: BundleCheck,
+  hint: string,
+): { signer: ReturnType<Verifier['verify']>; name: string } {
+  const exact = check.publicKeys.filter(k => k.hint === hint);
+  const candidates = exact.length
+    ? exact
+    : check.publicKeys.filter(k => k.hint === undefined);
+  if (!candidates.length)
+    throw new VerificationError({
+      code: 'PUBLIC_KEY_ERROR',
+      message: `no public key with hint "${hint}" is configured for ${check.entityRef} (rco.sigstore.publicKeys)`,
+    });
+  let failure: unknown;
+  for (const key of candidates) {
+    const trust: TrustMaterial = {
+      ...check.trust!,
+      publicKey: () => ({
+        publicKey: createPublicKey(key.pem),
+        validFor: () => true,
+      }),
+    };
+    try {
+      return { signer: new Verifier(trust).verify(entity), name: key.name };
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 }

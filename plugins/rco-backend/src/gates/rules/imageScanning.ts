@@ -3,6 +3,7 @@ import { evidenceOf, inAge, shortDigest, summaryOf } from '../helpers';
 import { fresh, missing, Rule } from './shared';
 import {
   consoleVerified,
+  EARLIER_POLICY_REASON,
   signatureState,
 } from '../../evidence/sigstore/signatureState';
 import { SignatureVerificationView } from '@helix-portal/plugin-rco-common';
@@ -17,6 +18,8 @@ function signatureReason(
     return `No Sigstore bundle for ${short}: no signature the console can verify`;
   if (state.verifiedBy === 'claim')
     return `Only CI's claim that ${short} is signed (cosign verify output): the console verifies Sigstore bundles, not reports; upload the bundle`;
+  if (!state.ok && state.reason === EARLIER_POLICY_REASON)
+    return `Sigstore bundle for ${short} was ${EARLIER_POLICY_REASON} (rco.sigstore changed since)`;
   if (!state.ok)
     return `Sigstore bundle for ${short} did not verify: ${state.reason}`;
   const who = state.identity?.subject

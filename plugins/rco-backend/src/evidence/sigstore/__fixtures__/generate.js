@@ -57,14 +57,15 @@ function token(iss, sub) {
   })}.`;
 }
 
-const statement = (digest, name) =>
+// What `cosign sign` (v3, new bundle format) signs for an image.
+const SIGN = 'https://sigstore.dev/cosign/sign/v1';
+const statement = (digest, name, predicateType = SIGN, predicate = {}) =>
   Buffer.from(
     JSON.stringify({
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name, digest: { sha256: digest.slice('sha256:'.length) } }],
-      // What `cosign sign` (v3, new bundle format) signs for an image.
-      predicateType: 'https://sigstore.dev/cosign/sign/v1',
-      predicate: {},
+      predicateType,
+      predicate,
     }),
   );
 
@@ -108,13 +109,13 @@ async function main() {
   const witnesses = () => [
     new RekorWitness({ rekorBaseURL: REKOR, entryType: 'intoto' }),
   ];
-  const dsse = async (fulcio, iss, sub, digest, name) =>
+  const dsse = async (fulcio, iss, sub, digest, name, ...predicate) =>
     bundleToJSON(
       await new DSSEBundleBuilder({
         signer: signer(fulcio, iss, sub),
         witnesses: witnesses(),
       }).create({
-        data: statement(digest, name),
+        data: statement(digest, name, ...predicate),
         type: 'application/vnd.in-toto+json',
       }),
     );
@@ -172,6 +173,14 @@ async function main() {
   write(
     path.join(HERE, 'bundle-dsse-payments.json'),
     await dsse(FULCIO, GITHUB, PAYMENTS_WORKFLOW, RELEASE, 'ghcr.io/helix/payments'),
+  );
+  // An attestation, not a signature (`cosign attest --type slsaprovenance1`): same signer and
+  // digest, a SLSA provenance predicate.
+  write(
+    path.join(HERE, 'bundle-dsse-provenance.json'),
+    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, RELEASE, image, 'https://slsa.dev/provenance/v1', {
+      buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1' },
+    }),
   );
   write(
     path.join(HERE, 'bundle-dsse-rogue-ca.json'),
