@@ -81,6 +81,16 @@ export interface CollectionHealth {
   kind: string;
   /** The environments whose places this outcome covered. */
   environments: string[];
+  /**
+   * When set, the outcome is about this namespace only (a list refused in one namespace): the
+   * kind's objects from other namespaces are still collected.
+   */
+  namespace?: string;
+  /**
+   * When set, the outcome is about this entity's place only (its label selector could not be
+   * rendered): other entities' objects of the kind are still collected.
+   */
+  entityRef?: string;
   ok: boolean;
   /** In words, for people: "the cluster answered 403 Forbidden: …". Never a secret. */
   error?: string;
@@ -115,7 +125,8 @@ export interface CollectionRequest {
 
 /**
  * The outcome of one run. Objects of a cluster and kind whose health is not ok must not be
- * included (a partial list is not the cluster's state).
+ * included (a partial list is not the cluster's state); a failure with a `namespace` covers
+ * that namespace's objects only, one with an `entityRef` that entity's only.
  *
  * @public
  */

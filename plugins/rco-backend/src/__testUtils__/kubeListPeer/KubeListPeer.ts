@@ -3,7 +3,8 @@
  * (src/service/demo/simulatedCluster: objects, discovery, list semantics, Status bodies) over
  * real HTTP on 127.0.0.1, plus the faults a real cluster shows: a bearer token (401), a 403 for
  * chosen resources, groups it does not serve, delays, continue tokens expiring mid-list (410
- * Expired) and being down (connection refused on its port).
+ * Expired) or repeating forever, being down (connection refused on its port), a 401 body that
+ * quotes the refused token (as some proxies do), and which requests the client abandoned.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -60,6 +61,8 @@ export interface PeerRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The Accept header (metadata-only reads ask for PartialObjectMetadata). */
+  accept?: string;
 }
 
 export const PEER_SERVICE_ACCOUNT = 'system:serviceaccount:rco:rco-backend';
@@ -75,6 +78,15 @@ export class KubeListPeer {
   readonly forbiddenPaths = new Set<string>();
   /** Groups the cluster does not serve (absent from discovery, 404 below). */
   readonly unserved = new Set<string>();
+  /** Resources (plural names) whose lists answer the same continue token forever. */
+  readonly repeatContinue = new Set<string>();
+  /** Requests whose connection the client closed before the answer was sent. */
+  readonly aborted: Array<{ method: string; path: string }> = [];
+  /** Changes a list page before it is sent (objects a cluster serves malformed, say). */
+  transformList?: (resource: string, page: { items: any[] }) => void;
+  /** Requests being answered now, and the most at once (delays make them overlap). */
+  inFlight = 0;
+  maxInFlight = 0;
   /** Milliseconds to wait before answering each request. */
   delayMs = 0;
   /**
@@ -86,6 +98,8 @@ export class KubeListPeer {
   private server?: SimulatedClusterServer;
   private port = 0;
   private clock = Date.now();
+
+  private echoRefusedToken = false;
 
   private constructor(private readonly token: string) {
     this.cluster = new SimulatedCluster({ now: () => this.clock });
@@ -103,8 +117,11 @@ export class KubeListPeer {
     token: string;
     objects?: Obj[];
     tls?: boolean;
+    /** Quote the refused token in 401 bodies. */
+    echoRefusedToken?: boolean;
   }) {
     const peer = new KubeListPeer(options.token);
+    peer.echoRefusedToken = options.echoRefusedToken ?? false;
     if (options.tls) {
       peer.tls = selfSignedCertificate();
       peer.cert = peer.tls.cert;
@@ -124,7 +141,11 @@ export class KubeListPeer {
       token: this.token,
       port: this.port,
       tls: this.tls,
-      intercept: req => this.intercept(req.method, req.url),
+      echoRefusedToken: this.echoRefusedToken,
+      intercept: req =>
+        this.intercept(req.method, req.url, req.headers.accept),
+      onAborted: req =>
+        this.aborted.push({ method: req.method, path: req.url.pathname }),
     });
     this.url = this.server.url;
     this.port = Number(new URL(this.url).port);
@@ -148,13 +169,19 @@ export class KubeListPeer {
   private async intercept(
     method: string,
     url: URL,
+    accept?: string,
   ): Promise<ApiAnswer | undefined> {
     this.requests.push({
       method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
+      ...(accept ? { accept } : {}),
     });
-    if (this.delayMs) await new Promise(r => setTimeout(r, this.delayMs));
+    if (this.delayMs) {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      await new Promise(r => setTimeout(r, this.delayMs));
+      this.inFlight--;
+    }
     if (this.forbiddenPaths.has(url.pathname)) {
       return {
         status: 403,
@@ -202,6 +229,33 @@ export class KubeListPeer {
           { group: resource.group, kind: resource.resource },
         ),
       };
+    }
+    if (parsed.name && accept?.includes('as=PartialObjectMetadata')) {
+      // As the API server does for a metadata-only read.
+      const got = answer(this.cluster, method, url);
+      if (got.status !== 200) return got;
+      return {
+        status: 200,
+        body: {
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: (got.body as { metadata: unknown }).metadata,
+        },
+      };
+    }
+    if (!parsed.name && this.repeatContinue.has(resource.resource)) {
+      const first = new URL(url);
+      first.searchParams.delete('continue');
+      const page = answer(this.cluster, method, first);
+      (page.body as any).metadata.continue = 'c2FtZS10b2tlbg==';
+      return page;
+    }
+    if (!parsed.name && this.transformList && method === 'GET') {
+      const page = answer(this.cluster, method, url);
+      if (page.status === 200) {
+        this.transformList(resource.resource, page.body as { items: any[] });
+      }
+      return page;
     }
     const expiry = this.expireContinue;
     if (url.searchParams.get('continue') && expiry && expiry.times > 0) {

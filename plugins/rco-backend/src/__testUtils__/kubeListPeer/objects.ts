@@ -29,7 +29,10 @@ export function sample(name: SampleName): Obj {
   return structuredClone(cache.get(name)!);
 }
 
-/** A sample renamed into a namespace with the given labels (replacing the sample's own). */
+/**
+ * A sample renamed into a namespace with the given labels (replacing the sample's own); without
+ * `labels`, the sample keeps its own (a Kyverno report's `app.kubernetes.io/managed-by` only).
+ */
 export function fromSample(
   name: SampleName,
   metadata: {
@@ -47,7 +50,7 @@ export function fromSample(
     ...rest,
     name: metadata.name,
     ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
-    labels: { ...(metadata.labels ?? {}) },
+    labels: { ...(metadata.labels ?? rest.labels ?? {}) },
   };
   if (!metadata.namespace) delete obj.metadata.namespace;
   return obj;
@@ -66,4 +69,69 @@ export function many(
       labels: { 'app.kubernetes.io/name': options.app },
     }),
   );
+}
+
+/**
+ * The real Kyverno report sample about another resource, in Kyverno's own shape: named after the
+ * resource's uid, labelled only as Kyverno labels it (the sample's labels, untouched), its owner
+ * reference and `scope` naming the resource.
+ */
+export function kyvernoReportAbout(resource: {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  uid: string;
+}): Obj {
+  const obj = sample('policyReport');
+  const { uid, resourceVersion, selfLink, ...rest } = obj.metadata as any;
+  void uid;
+  void resourceVersion;
+  void selfLink;
+  obj.metadata = {
+    ...rest,
+    name: resource.uid,
+    namespace: resource.namespace,
+    ownerReferences: [
+      {
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        name: resource.name,
+        uid: resource.uid,
+      },
+    ],
+  };
+  (obj as any).scope = { ...resource };
+  return obj;
+}
+
+/** A Pod or ReplicaSet with the given labels and controller (the shapes a report's owner chain walks). */
+export function controlled(
+  kind: 'Pod' | 'ReplicaSet',
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    labels?: Record<string, string>;
+    owner?: { apiVersion: string; kind: string; name: string; uid: string };
+  },
+): Obj {
+  return {
+    apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1',
+    kind,
+    metadata: {
+      name: metadata.name,
+      namespace: metadata.namespace,
+      uid: metadata.uid,
+      labels: metadata.labels ?? {},
+      ...(metadata.owner
+        ? {
+            ownerReferences: [
+              { ...metadata.owner, controller: true, blockOwnerDeletion: true },
+            ],
+          }
+        : {}),
+    },
+    spec: {},
+  };
 }

@@ -4,9 +4,13 @@
  * from the clusters of the `kubernetes:` configuration, the same entries the deploy drivers use.
  *
  * Per cluster and run: one discovery, then one paginated list per (resource, namespace) for all
- * entities at once, attributed locally by each entity's label selector. A failure is reported as
- * health and its kind contributes no objects (a partial list is not the cluster's state); a
- * cluster that cannot be reached, refuses the token or runs out of time contributes nothing.
+ * entities at once (a few at a time, `concurrency`), attributed locally by each entity's label
+ * selector through an index (an object meets only the entities its label values can match). A
+ * list that serves one place alone asks the server to filter by that place's selector. A failure
+ * is reported as health: a refused namespace leaves out that namespace's objects of the kind, a
+ * failed resource all its objects (a partial list is not the cluster's state); a cluster that
+ * cannot be reached, refuses the token or runs out of time contributes nothing. Policy reports
+ * that carry no entity's labels are attributed through the resource they are about (owners.ts).
  */
 import type {
   CollectedObject,
@@ -19,13 +23,22 @@ import type {
 } from '@helix-portal/plugin-rco-node';
 import { KubernetesCollectorConfig } from './config';
 import { COLLECTED_KINDS, CollectedKind } from './kinds';
-import { attribute, Candidate, renderSelector } from './attribution';
+import {
+  attribute,
+  Candidate,
+  CandidateIndex,
+  decide,
+  renderSelector,
+} from './attribution';
 import {
   ClusterClient,
   ClusterReadError,
   KubeObject,
   ServedResource,
 } from './clusterClient';
+import { formatRequirements } from './labelSelector';
+import { Limiter, limiter } from './limit';
+import { OwnerResolver } from './owners';
 
 export const KUBERNETES_COLLECTOR_ID = 'kubernetes';
 
@@ -48,8 +61,36 @@ interface Planned {
 
 interface KindOutcome {
   objects: CollectedObject[];
-  health: CollectionHealth;
+  health: CollectionHealth[];
 }
+
+/** One served resource's outcome: its own row, and the namespaces whose list failed. */
+interface ResourceOutcome {
+  objects: CollectedObject[];
+  /** Ok (count and notes), or a failure of the whole resource; absent when every namespace failed. */
+  health?: CollectionHealth;
+  namespaceFailures: CollectionHealth[];
+}
+
+type HealthOf = (
+  kind: CollectedKind,
+  name: string,
+  rest: Partial<CollectionHealth>,
+) => CollectionHealth;
+
+/** What one run of one cluster shares between its lists. */
+interface ClusterRun {
+  client: ClusterClient;
+  limit: Limiter;
+  owners: OwnerResolver;
+  health: HealthOf;
+}
+
+const POLICY_REPORT = 'policy-report';
+
+/** An object the backend can keep: named, with a uid and a resourceVersion. */
+const shaped = (o: KubeObject) =>
+  !!o?.metadata?.name && !!o.metadata.uid && !!o.metadata.resourceVersion;
 
 export type ClusterClientFactory = (
   cluster: DeployCluster,
@@ -122,14 +163,18 @@ export class KubernetesCollector implements EvidenceCollector {
             },
           });
         } catch (e) {
-          problems.push({
-            collector: this.id,
-            cluster,
-            kind: kind.resources[0].kind,
-            environments: [place.environment],
-            ok: false,
-            error: `${place.entityRef}: ${(e as Error).message}`,
-          });
+          // About this entity only: other entities' objects of the kind are still collected.
+          for (const spec of kind.resources) {
+            problems.push({
+              collector: this.id,
+              cluster,
+              kind: spec.kind,
+              environments: [place.environment],
+              entityRef: place.entityRef,
+              ok: false,
+              error: `${place.entityRef}: ${(e as Error).message}`,
+            });
+          }
         }
       }
     }
@@ -171,25 +216,36 @@ export class KubernetesCollector implements EvidenceCollector {
     });
     if (kinds.length === 0) return { objects: [], health: problems };
 
+    // Aborted as well when the cluster as a whole fails, so no read of it stays in flight.
+    const stop = new AbortController();
     const signal = AbortSignal.any([
       request.signal,
       AbortSignal.timeout(this.config.timeoutMs),
+      stop.signal,
     ]);
     const client = this.clientFor(cluster, signal, this.config.timeoutMs);
+    const run: ClusterRun = {
+      client,
+      limit: limiter(this.config.concurrency),
+      owners: new OwnerResolver(client, this.config.ownerLookups),
+      health,
+    };
     const outcomes: KindOutcome[] = [];
     try {
       const groups = [
         ...new Set(kinds.flatMap(k => k.resources.map(r => r.group))),
       ];
       const { resources: served, failedGroups } = await client.discover(groups);
-      for (const kind of kinds) {
+      const collectKind = async (kind: CollectedKind) => {
         const mine = planned.filter(p => p.kind === kind);
+        const theirs = others.filter(p => p.kind === kind);
+        const out: KindOutcome[] = [];
         for (const spec of kind.resources) {
           const groupError = failedGroups.get(spec.group);
           if (groupError) {
-            outcomes.push({
+            out.push({
               objects: [],
-              health: health(kind, spec.kind, { ok: false, error: groupError }),
+              health: [health(kind, spec.kind, { ok: false, error: groupError })],
             });
             continue;
           }
@@ -199,52 +255,41 @@ export class KubernetesCollector implements EvidenceCollector {
               (spec.wholeGroup || r.resource === spec.resource),
           );
           if (resources.length === 0) {
-            outcomes.push({
+            out.push({
               objects: [],
-              health: health(kind, spec.kind, {
-                objects: 0,
-                note: `not served by this cluster (no ${
-                  spec.resource ? `${spec.resource}.` : ''
-                }${spec.group})`,
-              }),
+              health: [
+                health(kind, spec.kind, {
+                  objects: 0,
+                  note: `not served by this cluster (no ${
+                    spec.resource ? `${spec.resource}.` : ''
+                  }${spec.group})`,
+                }),
+              ],
             });
             continue;
           }
           // One health row per listed resource kind, whatever the cluster serves, so a later
           // failure replaces exactly the rows an earlier success wrote. Gatekeeper's discovered
           // kinds share one row: one of them failing drops the group's objects.
-          const parts: KindOutcome[] = [];
-          for (const r of resources) {
-            parts.push(
-              await this.collectResource(
-                client,
-                r,
-                mine,
-                others.filter(p => p.kind === kind),
-                health,
-                kind,
-              ),
-            );
-          }
-          const failed = parts.find(p => !p.health.ok);
-          const notes = parts.map(p => p.health.note).filter(Boolean);
-          outcomes.push(
-            failed
-              ? { objects: [], health: { ...failed.health, kind: spec.kind } }
-              : {
-                  objects: parts.flatMap(p => p.objects),
-                  health: health(kind, spec.kind, {
-                    objects: parts.reduce(
-                      (n, p) => n + (p.health.objects ?? 0),
-                      0,
-                    ),
-                    note: notes.length ? notes.join('; ') : undefined,
-                  }),
-                },
+          const parts = await Promise.all(
+            resources.map(r =>
+              this.collectResource(run, r, mine, theirs, kind),
+            ),
           );
+          out.push(combine(parts, spec.kind, () => health(kind, spec.kind, {})));
+        }
+        return out;
+      };
+      // Policy reports last: those about a workload are attributed through the workloads listed.
+      const first = kinds.filter(k => k.evidenceKind !== POLICY_REPORT);
+      const last = kinds.filter(k => k.evidenceKind === POLICY_REPORT);
+      for (const batch of [first, last]) {
+        for (const o of await Promise.all(batch.map(collectKind))) {
+          for (const x of o) outcomes.push(x);
         }
       }
     } catch (caught) {
+      stop.abort();
       const e =
         caught instanceof ClusterReadError
           ? caught
@@ -273,85 +318,214 @@ export class KubernetesCollector implements EvidenceCollector {
         ],
       };
     }
-    return {
-      objects: outcomes.flatMap(o => o.objects),
-      health: [...problems, ...outcomes.map(o => o.health)],
-    };
+    const objects: CollectedObject[] = [];
+    const rows: CollectionHealth[] = [...problems];
+    for (const o of outcomes) {
+      for (const x of o.objects) objects.push(x);
+      for (const h of o.health) rows.push(h);
+    }
+    return { objects, health: rows };
   }
 
   /** One served resource, one list per namespace its places use (or one cluster-wide). */
   private async collectResource(
-    client: ClusterClient,
+    run: ClusterRun,
     r: ServedResource,
     planned: Planned[],
     others: Planned[],
-    health: (
-      kind: CollectedKind,
-      name: string,
-      rest: Partial<CollectionHealth>,
-    ) => CollectionHealth,
     kind: CollectedKind,
-  ): Promise<KindOutcome> {
+  ): Promise<ResourceOutcome> {
     const byNamespace = new Map<string | undefined, Candidate[]>();
     for (const p of planned) {
       const ns = r.namespaced ? p.namespace : undefined;
-      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), p.candidate]);
+      const list = byNamespace.get(ns);
+      if (list) list.push(p.candidate);
+      else byNamespace.set(ns, [p.candidate]);
     }
     // Only namespaces this run lists: other places there can contest an object.
     for (const p of others) {
       const ns = r.namespaced ? p.namespace : undefined;
       byNamespace.get(ns)?.push(p.candidate);
     }
+    const outcomes = await Promise.all(
+      [...byNamespace].map(([namespace, candidates]) =>
+        run.limit(() =>
+          this.collectNamespace(run, r, namespace, candidates, kind),
+        ),
+      ),
+    );
     const objects: CollectedObject[] = [];
     const ambiguous: string[] = [];
-    try {
-      for (const [namespace, candidates] of byNamespace) {
-        const items = await client.list(r, namespace, this.config.pageSize);
-        const a = attribute(items, candidates);
-        ambiguous.push(...a.ambiguous);
-        for (const { object, place, attributionOnly } of a.owned) {
-          if (attributionOnly) continue;
-          const m = object.metadata ?? {};
-          objects.push({
-            entityRef: place.entityRef,
-            environment: place.environment,
-            evidenceKind: kind.evidenceKind,
-            document: object,
-            subject: subjectOf(object),
-            provenance: {
-              collector: KUBERNETES_COLLECTOR_ID,
-              cluster: client.name,
-              namespace: m.namespace,
-              kind: object.kind ?? r.kind,
-              apiVersion: object.apiVersion,
-              name: m.name ?? '',
-              uid: m.uid ?? '',
-              resourceVersion: m.resourceVersion ?? '',
-            },
-          });
+    const notes: string[] = [];
+    const namespaceFailures: CollectionHealth[] = [];
+    let unshaped = 0;
+    for (const o of outcomes) {
+      if ('error' in o) {
+        if (o.namespace === undefined) {
+          return {
+            objects: [],
+            health: run.health(kind, r.kind, { ok: false, error: o.error }),
+            namespaceFailures: [],
+          };
         }
+        namespaceFailures.push({
+          ...run.health(kind, r.kind, { ok: false, error: o.error }),
+          namespace: o.namespace,
+          environments: [
+            ...new Set(
+              byNamespace
+                .get(o.namespace)!
+                .filter(c => !c.attributionOnly)
+                .map(c => c.place.environment),
+            ),
+          ].sort(),
+        });
+        continue;
       }
-    } catch (e) {
-      if (e instanceof ClusterReadError && e.scope === 'resource') {
-        return {
-          objects: [],
-          health: health(kind, r.kind, { ok: false, error: e.message }),
-        };
-      }
-      throw e;
+      for (const x of o.objects) objects.push(x);
+      for (const x of o.ambiguous) ambiguous.push(x);
+      for (const x of o.notes) if (!notes.includes(x)) notes.push(x);
+      unshaped += o.unshaped;
+    }
+    if (unshaped) {
+      notes.unshift(
+        `${unshaped} object(s) without a name, uid or resourceVersion could not be kept`,
+      );
+    }
+    if (ambiguous.length) {
+      notes.unshift(
+        `${
+          ambiguous.length
+        } object(s) matched the label selectors of more than one entity and were attributed to none: ${ambiguous
+          .slice(0, 10)
+          .join('; ')}`,
+      );
     }
     return {
       objects,
-      health: health(kind, r.kind, {
-        objects: objects.length,
-        note: ambiguous.length
-          ? `${
-              ambiguous.length
-            } object(s) matched the label selectors of more than one entity and were attributed to none: ${ambiguous
-              .slice(0, 10)
-              .join('; ')}`
-          : undefined,
-      }),
+      namespaceFailures,
+      health:
+        namespaceFailures.length === byNamespace.size
+          ? undefined
+          : run.health(kind, r.kind, {
+              objects: objects.length,
+              note: notes.length ? notes.join('; ') : undefined,
+            }),
     };
   }
+
+  /** One list (a namespace, or cluster-wide), attributed. */
+  private async collectNamespace(
+    run: ClusterRun,
+    r: ServedResource,
+    namespace: string | undefined,
+    candidates: Candidate[],
+    kind: CollectedKind,
+  ): Promise<
+    | {
+        objects: CollectedObject[];
+        ambiguous: string[];
+        notes: string[];
+        unshaped: number;
+      }
+    | { namespace: string | undefined; error: string }
+  > {
+    const isReport = kind.evidenceKind === POLICY_REPORT;
+    // One place alone cannot be contested: the server filters. Policy reports are read whole,
+    // since most carry no entity's labels and are attributed through their resource.
+    const selector =
+      candidates.length === 1 && !isReport
+        ? formatRequirements(candidates[0].requirements) || undefined
+        : undefined;
+    let items: KubeObject[];
+    try {
+      items = await run.client.list(
+        r,
+        namespace,
+        this.config.pageSize,
+        selector,
+      );
+    } catch (e) {
+      if (e instanceof ClusterReadError && e.scope === 'resource') {
+        return { namespace, error: e.message };
+      }
+      throw e;
+    }
+    const kept = items.filter(shaped);
+    for (const o of kept) run.owners.remember(r.kind, o);
+    const index = new CandidateIndex(candidates);
+    const a = attribute(kept, index);
+    const notes: string[] = [];
+    if (isReport && namespace !== undefined) {
+      for (const report of a.unmatched) {
+        const resolved = await run.owners.labelsOf(report);
+        if (resolved && 'skipped' in resolved) {
+          notes.push(
+            `a report could not be attributed through its resource: ${resolved.skipped}`,
+          );
+        } else if (resolved) {
+          decide(report, index.match(resolved.labels), a);
+        }
+      }
+    }
+    const objects: CollectedObject[] = [];
+    for (const { object, place, attributionOnly } of a.owned) {
+      if (attributionOnly) continue;
+      const m = object.metadata!;
+      objects.push({
+        entityRef: place.entityRef,
+        environment: place.environment,
+        evidenceKind: kind.evidenceKind,
+        document: object,
+        subject: subjectOf(object),
+        provenance: {
+          collector: KUBERNETES_COLLECTOR_ID,
+          cluster: run.client.name,
+          namespace: m.namespace,
+          kind: object.kind ?? r.kind,
+          apiVersion: object.apiVersion,
+          name: m.name!,
+          uid: m.uid!,
+          resourceVersion: m.resourceVersion!,
+        },
+      });
+    }
+    return {
+      objects,
+      ambiguous: a.ambiguous,
+      notes,
+      unshaped: items.length - kept.length,
+    };
+  }
+}
+
+/** The resources of one spec (Gatekeeper's several, or one) as that spec's rows. */
+function combine(
+  parts: ResourceOutcome[],
+  kindName: string,
+  ok: () => CollectionHealth,
+): KindOutcome {
+  const failed = parts.find(p => p.health && !p.health.ok);
+  if (failed) {
+    return { objects: [], health: [{ ...failed.health!, kind: kindName }] };
+  }
+  const objects: CollectedObject[] = [];
+  for (const p of parts) for (const o of p.objects) objects.push(o);
+  const failures = parts.flatMap(p =>
+    p.namespaceFailures.map(f => ({ ...f, kind: kindName })),
+  );
+  const listed = parts.filter(p => p.health);
+  if (listed.length === 0) return { objects, health: failures };
+  const notes = listed.map(p => p.health!.note).filter(Boolean);
+  return {
+    objects,
+    health: [
+      {
+        ...ok(),
+        objects: listed.reduce((n, p) => n + (p.health!.objects ?? 0), 0),
+        note: notes.length ? notes.join('; ') : undefined,
+      },
+      ...failures,
+    ],
+  };
 }

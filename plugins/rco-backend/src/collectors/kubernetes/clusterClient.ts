@@ -7,6 +7,7 @@
 import {
   ApiException,
   ApisApi,
+  CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
   Observable,
@@ -59,6 +60,28 @@ export interface Discovery {
 /** How many times a list starts over after its continue token expired (410 Gone). */
 export const MAX_LIST_RESTARTS = 2;
 
+/** Pages one list may take; a server that keeps answering "more" is not read forever. */
+export const MAX_LIST_PAGES = 1000;
+
+/** Asks the API server for an object's metadata only (PartialObjectMetadata). */
+const METADATA_ONLY =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
+/** An object's metadata, as an owner lookup needs it. */
+export interface ObjectMetadata {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  ownerReferences?: Array<{
+    apiVersion?: string;
+    kind?: string;
+    name?: string;
+    uid?: string;
+    controller?: boolean;
+  }>;
+}
+
 function statusMessage(body: unknown): string | undefined {
   let parsed = body;
   if (typeof body === 'string') {
@@ -103,6 +126,7 @@ function transportReason(e: unknown): string {
 export class ClusterClient {
   private readonly custom: CustomObjectsApi;
   private readonly apis: ApisApi;
+  private readonly core: CoreV1Api;
   readonly name: string;
   readonly server: string;
   private readonly secret?: string;
@@ -115,6 +139,7 @@ export class ClusterClient {
   ) {
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.apis = kc.makeApiClient(ApisApi);
+    this.core = kc.makeApiClient(CoreV1Api);
     this.name = cluster.name;
     this.server = kc.getCurrentCluster()?.server ?? cluster.url;
     this.secret = cluster.serviceAccountToken;
@@ -125,12 +150,17 @@ export class ClusterClient {
    * API hands options to the observable layer, so the middleware answers with Observables.
    */
   private get options(): any {
+    return this.optionsWith();
+  }
+
+  private optionsWith(accept?: string): any {
     const signal = this.signal;
     return {
       middleware: [
         {
           pre: (ctx: any) => {
             ctx.setSignal(signal);
+            if (accept) ctx.setHeaderParam('Accept', accept);
             return new Observable(Promise.resolve(ctx));
           },
           post: (ctx: any) => new Observable(Promise.resolve(ctx)),
@@ -237,6 +267,7 @@ export class ClusterClient {
     r: ServedResource,
     namespace: string | undefined,
     pageSize: number,
+    labelSelector?: string,
   ): Promise<KubeObject[]> {
     const where = namespace ? ` in namespace ${namespace}` : '';
     const what = `${r.resource}${r.group ? `.${r.group}` : ''}${where}`;
@@ -244,7 +275,15 @@ export class ClusterClient {
       const items: KubeObject[] = [];
       let token: string | undefined;
       let expired = false;
+      const tokens = new Set<string>();
+      let pages = 0;
       do {
+        if (++pages > MAX_LIST_PAGES) {
+          throw new ClusterReadError(
+            `the list of ${what} did not end after ${MAX_LIST_PAGES} pages of ${pageSize} objects; it was not read (a larger pageSize reads it in fewer pages)`,
+            'resource',
+          );
+        }
         let page: { items?: KubeObject[]; metadata?: { continue?: string } };
         try {
           const base = {
@@ -253,6 +292,7 @@ export class ClusterClient {
             plural: r.resource,
             limit: pageSize,
             _continue: token,
+            ...(labelSelector ? { labelSelector } : {}),
           };
           page = namespace
             ? await this.custom.listNamespacedCustomObject(
@@ -275,6 +315,15 @@ export class ClusterClient {
           });
         }
         token = page.metadata?.continue || undefined;
+        if (token && tokens.has(token)) {
+          // A server (or proxy) that hands out the same continue token again would be read
+          // forever, its objects counted twice.
+          throw new ClusterReadError(
+            `the list of ${what} was not read: the cluster answered the same continue token twice (page ${pages})`,
+            'resource',
+          );
+        }
+        if (token) tokens.add(token);
       } while (token);
       if (!expired) return items;
       if (attempt >= MAX_LIST_RESTARTS) {
@@ -284,6 +333,33 @@ export class ClusterClient {
           410,
         );
       }
+    }
+  }
+
+  /**
+   * The metadata of one namespaced object (labels and owners), for attributing a policy report
+   * through the resource it is about. `undefined` when the object is gone (404).
+   */
+  async getMetadata(
+    ref: { group: string; version: string; resource: string },
+    namespace: string,
+    name: string,
+  ): Promise<ObjectMetadata | undefined> {
+    const what = `${ref.resource}${
+      ref.group ? `.${ref.group}` : ''
+    } ${namespace}/${name}`;
+    try {
+      const options = this.optionsWith(METADATA_ONLY);
+      const obj: any = ref.group
+        ? await this.custom.getNamespacedCustomObject(
+            { ...ref, plural: ref.resource, namespace, name },
+            options,
+          )
+        : await this.core.readNamespacedPod({ namespace, name }, options);
+      return obj?.metadata;
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return undefined;
+      throw this.describe(what, e);
     }
   }
 }

@@ -28,6 +28,10 @@ export interface KubernetesCollectorConfig {
   pageSize: number;
   /** Per cluster and run, in milliseconds. */
   timeoutMs: number;
+  /** Lists (or lookups) of one cluster read at the same time. */
+  concurrency: number;
+  /** Metadata reads per cluster and run to attribute policy reports through their resource. */
+  ownerLookups: number;
   /** Settings of one evidence kind in one environment (environment overrides the defaults). */
   settings(environment: string, evidenceKind: string): KindSettings;
 }
@@ -90,6 +94,18 @@ export function readKubernetesCollectorConfig(
       `${at}.timeout must be an ISO 8601 duration such as PT30S, not "${timeoutText}"`,
     );
   }
+  const concurrency = config?.getOptionalNumber('concurrency') ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    throw new Error(`${at}.concurrency must be an integer from 1 to 32`);
+  }
+  const ownerLookups = config?.getOptionalNumber('ownerLookups') ?? 200;
+  if (
+    !Number.isInteger(ownerLookups) ||
+    ownerLookups < 0 ||
+    ownerLookups > 10000
+  ) {
+    throw new Error(`${at}.ownerLookups must be an integer from 0 to 10000`);
+  }
   const base = readKinds(config, at);
   const perEnvironment = new Map<string, Map<string, PartialKind>>();
   const envs = config?.getOptionalConfig('environments');
@@ -103,6 +119,8 @@ export function readKubernetesCollectorConfig(
     enabled: config?.getOptionalBoolean('enabled') ?? true,
     pageSize,
     timeoutMs: timeout.toMillis(),
+    concurrency,
+    ownerLookups,
     settings(environment, evidenceKind) {
       const spec = COLLECTED_KINDS.find(k => k.evidenceKind === evidenceKind);
       return {

@@ -129,3 +129,27 @@ export function matchesLabelSelector(
 ): boolean {
   return matchesRequirements(labels, parseLabelSelector(selector));
 }
+
+/** Writes requirements back as the API server's `labelSelector` query parameter. */
+export function formatRequirements(requirements: Requirement[]): string {
+  return requirements
+    .map(r => {
+      switch (r.op) {
+        case 'eq':
+          return `${r.key}=${r.value}`;
+        case 'neq':
+          return `${r.key}!=${r.value}`;
+        case 'in':
+          return `${r.key} in (${r.values.join(',')})`;
+        case 'notin':
+          return `${r.key} notin (${r.values.join(',')})`;
+        case 'exists':
+          return r.key;
+        case 'notexists':
+          return `!${r.key}`;
+        default:
+          throw new LabelSelectorError('unknown requirement');
+      }
+    })
+    .join(',');
+}

@@ -33,6 +33,9 @@ const r = (
 /** Served whether or not the cluster holds objects of them (as with installed CRDs). */
 export const BUILTIN_RESOURCES: SimulatedResource[] = [
   r('', 'v1', 'namespaces', 'Namespace', false, ['ns']),
+  // Read one by one (metadata) to attribute a policy report through its Pod's owners.
+  r('', 'v1', 'pods', 'Pod', true, ['po']),
+  r('apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs']),
   r('apps', 'v1', 'deployments', 'Deployment', true, ['deploy']),
   r('apps', 'v1', 'statefulsets', 'StatefulSet', true, ['sts']),
   r('apps', 'v1', 'daemonsets', 'DaemonSet', true, ['ds']),

@@ -27,7 +27,15 @@ export interface ServeOptions {
   intercept?: (req: {
     method: string;
     url: URL;
+    headers: http.IncomingHttpHeaders;
   }) => Promise<ApiAnswer | undefined> | ApiAnswer | undefined;
+  /**
+   * Quote the refused bearer token in the 401 body, as some proxies in front of an API server
+   * do (tests prove the collector never repeats it).
+   */
+  echoRefusedToken?: boolean;
+  /** Called when a client closes its connection before its answer was sent. */
+  onAborted?: (req: { method: string; url: URL }) => void;
 }
 
 export async function serveSimulatedCluster(
@@ -36,6 +44,11 @@ export async function serveSimulatedCluster(
 ): Promise<SimulatedClusterServer> {
   const host = options.host ?? '127.0.0.1';
   const handler: http.RequestListener = (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const method = req.method ?? 'GET';
+    res.on('close', () => {
+      if (!res.writableFinished) options.onAborted?.({ method, url });
+    });
     const send = (a: ApiAnswer) => {
       if (res.destroyed) return;
       res.writeHead(a.status, { 'content-type': 'application/json' });
@@ -46,15 +59,24 @@ export async function serveSimulatedCluster(
         options.token &&
         req.headers.authorization !== `Bearer ${options.token}`
       ) {
+        const presented = req.headers.authorization ?? '';
         send({
           status: 401,
-          body: statusBody(401, 'Unauthorized', 'Unauthorized'),
+          body: statusBody(
+            401,
+            'Unauthorized',
+            options.echoRefusedToken
+              ? `Unauthorized: the credentials "${presented}" were refused`
+              : 'Unauthorized',
+          ),
         });
         return;
       }
-      const url = new URL(req.url ?? '/', `http://${host}`);
-      const method = req.method ?? 'GET';
-      const injected = await options.intercept?.({ method, url });
+      const injected = await options.intercept?.({
+        method,
+        url,
+        headers: req.headers,
+      });
       send(injected ?? answer(cluster, method, url));
     })().catch(e =>
       send({ status: 500, body: statusBody(500, 'InternalError', String(e)) }),
