@@ -189,7 +189,8 @@ export class CollectionService {
         `A collection for ${entityRef} is running already; its outcome shows when it ends`,
       );
     }
-    const max = this.o.maxConcurrentRefreshes ?? DEFAULT_MAX_CONCURRENT_REFRESHES;
+    const max =
+      this.o.maxConcurrentRefreshes ?? DEFAULT_MAX_CONCURRENT_REFRESHES;
     if (this.inFlight.size >= max) {
       throw new ConflictError(
         `${this.inFlight.size} collections asked for by owners are running in this portal already (rco.collection.maxConcurrentRefreshes is ${max}); try again in a minute, or wait for the scheduled run`,
@@ -406,7 +407,11 @@ export class CollectionService {
 }
 
 /** The stored key of one outcome in one environment (collector-given fields as strings). */
-function healthKey(collector: string, h: CollectionHealth, environment: string) {
+function healthKey(
+  collector: string,
+  h: CollectionHealth,
+  environment: string,
+) {
   return {
     collector,
     cluster: String(h.cluster ?? '*'),
@@ -431,7 +436,9 @@ function entityCounts(
   const index = new Map<string, Map<string, Map<string, number>>>();
   for (const { object, place } of accepted) {
     const p = object.provenance;
-    const k = `${p.cluster}\u0000${p.kind.toLowerCase()}\u0000${place.environment}`;
+    const k = `${p.cluster}\u0000${p.kind.toLowerCase()}\u0000${
+      place.environment
+    }`;
     const byNs = index.get(k) ?? new Map<string, Map<string, number>>();
     index.set(k, byNs);
     const ns = p.namespace ?? '';

@@ -98,9 +98,12 @@ describe('healthView', () => {
     ).toEqual(['*', 'PolicyReport']);
     const othersRefresh = { ...failed, errorScope: 'component:team-b/rco' };
     expect(
-      healthView(RCO, ['kubernetes'], ['production'], [later, othersRefresh]).map(
-        v => v.kind,
-      ),
+      healthView(
+        RCO,
+        ['kubernetes'],
+        ['production'],
+        [later, othersRefresh],
+      ).map(v => v.kind),
     ).toEqual(['PolicyReport']);
     const mine = { ...failed, errorScope: RCO };
     expect(

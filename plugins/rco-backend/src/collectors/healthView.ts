@@ -8,7 +8,9 @@ import {
 const groupKey = (r: { collector: string; cluster: string; kind: string }) =>
   `${r.collector}\u0000${r.cluster}\u0000${r.kind}`;
 const rowKey = (r: HealthKey) =>
-  `${groupKey(r)}\u0000${r.environment}\u0000${r.namespace}\u0000${r.aboutEntity}`;
+  `${groupKey(r)}\u0000${r.environment}\u0000${r.namespace}\u0000${
+    r.aboutEntity
+  }`;
 
 /**
  * One entity's collection health: the stored rows of its environments (and its namespaces: the

@@ -186,7 +186,9 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
       if (narrow.length)
         await this.db(HEALTH)
           .whereIn(KEY, narrow.map(tuple))
-          .where(q => q.whereNull('error_scope').orWhereNot('error_scope', 'full'))
+          .where(q =>
+            q.whereNull('error_scope').orWhereNot('error_scope', 'full'),
+          )
           .update({ last_error: null, error_scope: null });
     }
     if (run.complete) await this.afterComplete(run, ok);
@@ -217,7 +219,9 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
       await this.db(HEALTH)
         .where({ collector: run.collector, cluster: '*', kind: '*' })
         .whereIn('environment', envs)
-        .where(q => q.whereNull('error_scope').orWhereNot('error_scope', 'full'))
+        .where(q =>
+          q.whereNull('error_scope').orWhereNot('error_scope', 'full'),
+        )
         .delete();
       // It covered its entities wholly: their own rows it did not report again are gone.
       const entities = run.entities.map(e => e.toLowerCase());
