@@ -8,6 +8,7 @@ import { Ledger } from '../database/Ledger';
 import { reconcileLedger } from '../database/LedgerReconciler';
 import { EvidenceService } from '../evidence/EvidenceService';
 import { builtinParsers } from '../evidence/parsers';
+import { CollectionHealth } from '@helix-portal/plugin-rco-node';
 import { CollectionWriter } from './CollectionWriter';
 
 const databases = createTestDatabases();
@@ -28,7 +29,7 @@ const place = {
 const collector = { id: 'fake', source: 'cluster' as const };
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 1, 0, minutes));
 
-async function setup(databaseId: any) {
+async function setup(databaseId: any, observationGranularityMs?: number) {
   const knex = await databases.init(databaseId);
   await knex.migrate.latest({ directory: migrations });
   const ledger = new Ledger(knex);
@@ -38,8 +39,13 @@ async function setup(databaseId: any) {
     evidenceStore,
     collected: new DatabaseCollectedEvidenceStore(knex, ledger),
     logger: mockServices.logger.mock(),
+    observationGranularityMs,
   });
-  const write = (versions: Array<[string, string]>, when: Date) =>
+  const write = (
+    versions: Array<[string, string]>,
+    when: Date,
+    health?: CollectionHealth[],
+  ) =>
     writer.write(
       collector,
       versions.map(([uid, resourceVersion]) => ({
@@ -47,6 +53,7 @@ async function setup(databaseId: any) {
         object: reportObject(place, `report-${uid}`, { uid, resourceVersion }),
       })),
       when,
+      health ? { places: [place], health } : undefined,
     );
   return { knex, evidenceStore, write };
 }
@@ -113,6 +120,78 @@ describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
     await write([['a', '1']], at(10));
     const late = await write([['a', '1']], at(5));
     expect(late).toMatchObject({ observed: 0, ledgerEntries: 0 });
+    expect(await reconcileLedger(knex)).toMatchObject({ problems: [] });
+  });
+
+  it('moves an unchanged observation only past the granularity, but always for a version seen again', async () => {
+    const { knex, evidenceStore, write } = await setup(id, 60 * 60_000);
+    await write([['a', '1']], at(0));
+    expect(await write([['a', '1']], at(30))).toMatchObject({
+      unchanged: 1,
+      observed: 0,
+      ledgerEntries: 0,
+    });
+    expect(await write([['a', '1']], at(61))).toMatchObject({
+      observed: 1,
+      ledgerEntries: 1,
+    });
+    // Version 2, then back to 1 within the granularity: 1 is current again.
+    await write([['a', '2']], at(70));
+    expect(await write([['a', '1']], at(75))).toMatchObject({
+      created: 0,
+      observed: 1,
+    });
+    const [current] = await evidenceStore.listForRelease(
+      RCO,
+      { environment: 'staging' },
+      25,
+    );
+    expect(current.provenance).toMatchObject({
+      resourceVersion: '1',
+      observedAt: at(75),
+    });
+    expect(await reconcileLedger(knex)).toMatchObject({ problems: [] });
+  });
+
+  it('marks gone what a full, successful list did not show; a failing list or another namespace’s failure marks nothing there', async () => {
+    const { knex, evidenceStore, write } = await setup(id);
+    const ok: CollectionHealth = {
+      collector: 'fake',
+      cluster: 'own-context',
+      kind: 'PolicyReport',
+      environments: ['staging'],
+      ok: true,
+    };
+    await write([['a', '1'], ['b', '1']], at(0), [ok]);
+    // Failing (whole kind, or the objects' namespace): nothing is judged gone.
+    for (const failed of [
+      { ...ok, ok: false, error: '503' },
+      { ...ok, ok: false, error: '403', namespace: 'default' },
+    ])
+      expect(await write([['a', '1']], at(1), [ok, failed])).toMatchObject({
+        gone: 0,
+      });
+    // Another namespace failing does not keep this one's deleted object.
+    const elsewhere = { ...ok, ok: false, error: '403', namespace: 'other' };
+    expect(await write([['a', '1']], at(2), [ok, elsewhere])).toMatchObject({
+      gone: 1,
+      // a's observation (granularity 0 here) and one evidence-gone entry.
+      ledgerEntries: 2,
+    });
+    const current = await evidenceStore.listForRelease(
+      RCO,
+      { environment: 'staging' },
+      25,
+    );
+    expect(current.map(r => r.provenance?.uid)).toEqual(['a']);
+    expect(await write([['a', '1']], at(3), [ok])).toMatchObject({ gone: 0 });
+    // b comes back: current again.
+    await write([['a', '1'], ['b', '1']], at(4), [ok]);
+    expect(
+      (
+        await evidenceStore.listForRelease(RCO, { environment: 'staging' }, 25)
+      ).map(r => r.provenance?.uid),
+    ).toEqual(expect.arrayContaining(['a', 'b']));
     expect(await reconcileLedger(knex)).toMatchObject({ problems: [] });
   });
 });

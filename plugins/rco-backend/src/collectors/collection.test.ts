@@ -72,10 +72,12 @@ describe.each(databases.eachSupportedId())('evidence collection on %s', id => {
     await new Promise(r => setTimeout(r, 50));
     // Only observations moved: nothing the page shows changed, no nudge.
     expect(evidenceSignals()).toBe(1);
+    // Seen unchanged within rco.collection.observationGranularity (PT1H): nothing is written.
     expect(second.body.run).toMatchObject({
       created: 0,
-      observed: 2,
-      ledgerEntries: 1,
+      unchanged: 2,
+      observed: 0,
+      ledgerEntries: 0,
     });
     expect(await count(knex)).toBe(2);
     expect(second.body.health).toEqual([

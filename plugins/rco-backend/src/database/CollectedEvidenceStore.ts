@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
 
 /** One collected object in one version, as the diff asks about it. */
@@ -20,10 +21,34 @@ export const versionKey = (o: ObjectVersion) =>
     o.resourceVersion,
   ].join('\u0000');
 
-/** A known object version: its evidence row. */
+/** A known object version: its evidence row and whether it is the object's current state. */
 export interface KnownVersion {
   id: string;
   entityRef: string;
+  /** When last seen (null for rows written before observations were kept). */
+  observedAt?: Date;
+  /** Marked gone by a full list that did not show the object. */
+  gone: boolean;
+  /**
+   * Whether this version is what the gates read for the object now: no other version of it was
+   * observed later. A version seen again that is not current must have its observation moved
+   * whatever the granularity, or the newer version it left would stay current.
+   */
+  current: boolean;
+}
+
+/** Where a full, successful list was made and which objects it showed (R1 M2). */
+export interface ListedScope {
+  entityRef: string;
+  environment: string;
+  /** The API kind listed (provenance kind, compared without case). */
+  kind: string;
+  /** Only this namespace's objects were listed (undefined: every namespace). */
+  namespace?: string;
+  /** Namespaces whose list failed in the run: their objects are not judged gone. */
+  exceptNamespaces: string[];
+  /** uids the list showed for this entity and environment. */
+  seen: string[];
 }
 
 /**
@@ -49,6 +74,17 @@ export interface CollectedEvidenceStore {
     ids: string[],
     at: Date,
   ): Promise<number>;
+  /**
+   * Marks gone every row of an object of these scopes that the list did not show, once (rows
+   * already gone stay as they are), with ONE `evidence-gone` ledger entry in the same
+   * transaction. Returns the number of rows marked.
+   */
+  gone(
+    collector: string,
+    cluster: string,
+    scopes: ListedScope[],
+    at: Date,
+  ): Promise<number>;
 }
 
 /** SQLite allows 999 bound variables per statement; PostgreSQL many more. */
@@ -68,30 +104,59 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
   async known(collector: string, cluster: string, objects: ObjectVersion[]) {
     const found = new Map<string, KnownVersion>();
     const uids = [...new Set(objects.map(o => o.uid))];
+    const rows: any[] = [];
     for (const part of chunks(uids)) {
-      const rows = await this.db('rco_evidence')
-        .select(
-          'id',
-          'entity_ref',
-          'environment',
-          'kind',
-          'origin_uid',
-          'origin_resource_version',
-        )
-        .where({ collector, origin_cluster: cluster })
-        .whereIn('origin_uid', part);
-      for (const row of rows) {
-        found.set(
-          versionKey({
-            entityRef: row.entity_ref,
-            environment: row.environment ?? '',
-            evidenceKind: row.kind,
-            uid: row.origin_uid,
-            resourceVersion: row.origin_resource_version,
-          }),
-          { id: row.id, entityRef: row.entity_ref },
-        );
-      }
+      rows.push(
+        ...(await this.db('rco_evidence')
+          .select(
+            'id',
+            'entity_ref',
+            'environment',
+            'kind',
+            'origin_uid',
+            'origin_resource_version',
+            'observed_at',
+            'collected_at',
+            'gone_at',
+          )
+          .where({ collector, origin_cluster: cluster })
+          .whereIn('origin_uid', part)),
+      );
+    }
+    // The current version of each object (entity, environment, kind, uid): as listForRelease.
+    const objectKey = (row: any) =>
+      [row.entity_ref, row.environment ?? '', row.kind, row.origin_uid].join(
+        '\u0000',
+      );
+    const time = (row: any) => toDate(row.observed_at ?? row.collected_at);
+    const newest = new Map<string, any>();
+    for (const row of rows) {
+      const best = newest.get(objectKey(row));
+      if (
+        !best ||
+        time(row) > time(best) ||
+        (time(row).getTime() === time(best).getTime() &&
+          toDate(row.collected_at) > toDate(best.collected_at))
+      )
+        newest.set(objectKey(row), row);
+    }
+    for (const row of rows) {
+      found.set(
+        versionKey({
+          entityRef: row.entity_ref,
+          environment: row.environment ?? '',
+          evidenceKind: row.kind,
+          uid: row.origin_uid,
+          resourceVersion: row.origin_resource_version,
+        }),
+        {
+          id: row.id,
+          entityRef: row.entity_ref,
+          observedAt: row.observed_at ? toDate(row.observed_at) : undefined,
+          gone: !!row.gone_at,
+          current: newest.get(objectKey(row)) === row,
+        },
+      );
     }
     return found;
   }
@@ -114,9 +179,10 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
           );
         const these = rows.map(r => r.id as string);
         if (!these.length) continue;
+        // Seen: an object marked gone exists again (the entry's split clears it alike).
         await tx('rco_evidence')
           .whereIn('id', these)
-          .update({ observed_at: at });
+          .update({ observed_at: at, gone_at: null });
         moved.push(...these);
       }
       if (!moved.length) return 0;
@@ -131,6 +197,58 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
         },
       });
       return moved.length;
+    });
+  }
+
+  async gone(
+    collector: string,
+    cluster: string,
+    scopes: ListedScope[],
+    at: Date,
+  ) {
+    if (!scopes.length) return 0;
+    return this.db.transaction(async tx => {
+      await this.ledger.lock(tx, undefined);
+      const marked: string[] = [];
+      for (const scope of scopes) {
+        const seen = new Set(scope.seen);
+        const query = tx('rco_evidence')
+          .select('id', 'origin_uid')
+          .where({
+            collector,
+            origin_cluster: cluster,
+            entity_ref: scope.entityRef,
+            environment: scope.environment,
+          })
+          .whereRaw('lower(origin_kind) = ?', [scope.kind.toLowerCase()])
+          .whereNull('gone_at');
+        if (scope.namespace !== undefined)
+          query.andWhere('origin_namespace', scope.namespace);
+        if (scope.exceptNamespaces.length)
+          query.andWhere(q =>
+            q
+              .whereNull('origin_namespace')
+              .orWhereNotIn('origin_namespace', scope.exceptNamespaces),
+          );
+        const rows = await query;
+        marked.push(
+          ...rows.filter(r => !seen.has(r.origin_uid)).map(r => r.id as string),
+        );
+      }
+      if (!marked.length) return 0;
+      for (const part of chunks(marked))
+        await tx('rco_evidence').whereIn('id', part).update({ gone_at: at });
+      await this.ledger.append(tx, {
+        entryType: 'evidence-gone',
+        actor: `collector:${collector}`,
+        payload: {
+          collector,
+          cluster,
+          goneAt: at.toISOString(),
+          ids: marked.sort(),
+        },
+      });
+      return marked.length;
     });
   }
 }

@@ -123,12 +123,15 @@ export const LEDGER_TABLES: LedgerTable[] = [
     // Collected evidence seen again unchanged (issue 13): one entry per run, cluster and
     // collector moves observed_at of every row it lists; a row's observed_at edited in the
     // database (stale evidence kept fresh) differs from the last entry that moved it.
-    changes: ['evidence-observed'],
+    // An object a full list no longer showed is marked gone by one `evidence-gone` entry per
+    // run, cluster and collector (R1 M2); seen again, its observation clears the mark.
+    changes: ['evidence-observed', 'evidence-gone'],
     splitChange: payload =>
-      (Array.isArray(payload.ids) ? payload.ids : []).map((id: unknown) => ({
-        id: String(id),
-        observedAt: payload.observedAt,
-      })),
+      (Array.isArray(payload.ids) ? payload.ids : []).map((id: unknown) =>
+        payload.goneAt
+          ? { id: String(id), goneAt: payload.goneAt }
+          : { id: String(id), observedAt: payload.observedAt, goneAt: null },
+      ),
     removes: ['evidence-prune'],
     key: byId,
     fromRow: row => ({
@@ -152,6 +155,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
       findingRank: Number(row.finding_rank),
       provenance: provenancePayload(row),
       observedAt: iso(row.observed_at),
+      goneAt: iso(row.gone_at),
     }),
     // The raw document's digest is kept in the entry but not compared on every run (the gates
     // read the summary; reading every raw document each time would cost more than the check).
@@ -159,6 +163,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
       ...payload,
       summary: summaryDigest(payload.summary),
       findingRank: findingRank(payload.summary),
+      goneAt: payload.goneAt ?? null,
     }),
   },
   {

@@ -13,7 +13,8 @@ import { GateContext, ReleaseRef } from './types';
  * does not split the image's evidence (a clean scan filed as 9.9.9 and a failing one filed as
  * 1.5.0 are both about the same image). Only cluster state is bound to an environment: image,
  * commit and service evidence counts in every environment, whichever one it was uploaded with
- * (evidenceScope, issue 12 point 4). DatabaseEvidenceStore.listForRelease filters alike.
+ * (evidenceScope, issue 12 point 4), except collected evidence, which is always about the
+ * environment it was read in. DatabaseEvidenceStore.listForRelease filters alike.
  */
 export function matchesRelease(
   record: EvidenceRecord,
@@ -40,7 +41,10 @@ export function matchesRelease(
     release.environment &&
     subject.environment &&
     subject.environment !== release.environment &&
-    evidenceScope(record.kind) === 'environment'
+    // Collected evidence is what one environment's cluster or monitoring stack showed: it is
+    // about that environment whatever its kind's scope (a PrometheusRule read in staging says
+    // nothing about production's alerts).
+    (evidenceScope(record.kind) === 'environment' || !!record.provenance)
   ) {
     return false;
   }

@@ -1,5 +1,5 @@
 import { EvidenceKind, GateId } from '@helix-portal/plugin-rco-common';
-import { EvidenceSource } from '../database/EvidenceStore';
+import { EvidenceRecord, EvidenceSource } from '../database/EvidenceStore';
 import { matchesRelease } from './helpers';
 import { GateContext } from './types';
 
@@ -68,9 +68,12 @@ export function acceptedSources(
 }
 
 /**
- * The context one gate judges: only evidence from the sources it accepts, and a person's upload
- * after every machine record (rules read newest first, so a person only fills a gap the machines
- * left and never replaces a CI or cluster result). `notes` name what was ignored and why.
+ * The context one gate judges: only evidence from the sources it accepts; what the console
+ * collected first, then the machines' uploads, then a person's (rules read newest first, so a
+ * person only fills a gap the machines left and never replaces a CI or cluster result). Where
+ * the console reads a kind itself in an environment (current collected evidence of that kind
+ * there), uploads of that kind for that environment are set aside: CI's or a person's copy of a
+ * report must not stand in for the cluster's own state. `notes` name what was ignored and why.
  */
 export function applySourcePolicy(
   ctx: GateContext,
@@ -78,16 +81,21 @@ export function applySourcePolicy(
 ): { ctx: GateContext; notes: string[] } {
   const accepted = acceptedSources(ctx, gate);
   const kinds = GATE_KINDS[gate];
+  const relevant = (r: EvidenceRecord) =>
+    kinds.includes(r.kind) && matchesRelease(r, ctx.release);
+  const readByConsole = collectedKinds(ctx, kinds);
   const ignored = ctx.evidence.filter(
-    r =>
-      !accepted.includes(r.source) &&
-      kinds.includes(r.kind) &&
-      matchesRelease(r, ctx.release),
+    r => !accepted.includes(r.source) && relevant(r),
   );
   const kept = ctx.evidence.filter(r => accepted.includes(r.source));
+  const superseded = kept.filter(
+    r => !r.provenance && supersededBy(readByConsole, r, ctx) !== undefined,
+  );
+  const usable = kept.filter(r => !superseded.includes(r));
   const evidence = [
-    ...kept.filter(r => r.source !== 'human'),
-    ...kept.filter(r => r.source === 'human'),
+    ...usable.filter(r => r.provenance),
+    ...usable.filter(r => !r.provenance && r.source !== 'human'),
+    ...usable.filter(r => !r.provenance && r.source === 'human'),
   ];
   const notes = ignored
     .slice(0, 3)
@@ -105,5 +113,57 @@ export function applySourcePolicy(
         ignored.length - 3
       } more from sources ${gate} does not accept`,
     );
+  const shown = superseded.filter(relevant);
+  for (const r of shown.slice(0, 3)) {
+    const by = supersededBy(readByConsole, r, ctx)!;
+    notes.push(
+      `ignored: ${r.kind} uploaded by ${WHO[r.source]} (${r.submitter}) — ${
+        WHO[by.source]
+      }'s own state is read for this in ${by.environment}`,
+    );
+  }
+  if (shown.length > 3)
+    notes.push(
+      `ignored: ${
+        shown.length - 3
+      } more uploads of kinds the console collects itself there`,
+    );
   return { ctx: { ...ctx, evidence }, notes };
+}
+
+type ReadByConsole = Map<
+  string,
+  Map<string, { source: EvidenceSource; environment: string }>
+>;
+
+/** Per kind, the environments where the console holds current collected evidence of it. */
+function collectedKinds(ctx: GateContext, kinds: EvidenceKind[]) {
+  const read: ReadByConsole = new Map();
+  for (const r of ctx.evidence) {
+    const environment = r.subject.environment;
+    if (!r.provenance || !environment || !kinds.includes(r.kind)) continue;
+    if (!matchesRelease(r, ctx.release)) continue;
+    const envs = read.get(r.kind) ?? new Map();
+    if (!envs.has(environment))
+      envs.set(environment, { source: r.source, environment });
+    read.set(r.kind, envs);
+  }
+  return read;
+}
+
+/**
+ * What the console collects in place of this upload: the release's environment (or, judged
+ * without one, the upload's own; an upload naming none is set aside wherever the console
+ * reads its kind).
+ */
+function supersededBy(
+  read: ReadByConsole,
+  upload: EvidenceRecord,
+  ctx: GateContext,
+) {
+  const envs = read.get(upload.kind);
+  if (!envs) return undefined;
+  const environment = ctx.release.environment ?? upload.subject.environment;
+  if (environment) return envs.get(environment);
+  return envs.values().next().value;
 }
