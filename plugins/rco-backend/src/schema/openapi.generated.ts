@@ -897,6 +897,12 @@ export const spec = {
               "observed": {
                 "type": "integer"
               },
+              "unchanged": {
+                "type": "integer"
+              },
+              "gone": {
+                "type": "integer"
+              },
               "ledgerEntries": {
                 "type": "integer"
               },
