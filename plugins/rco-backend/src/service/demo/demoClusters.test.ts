@@ -5,7 +5,8 @@ import { examplesDir } from '../../__testUtils__/fixtures';
 import { readKubernetesCollectorConfig } from '../../collectors/kubernetes/config';
 import { KubernetesCollector } from '../../collectors/kubernetes/KubernetesCollector';
 import { readRcoConfig } from '../../config';
-import { startDemoClusters } from './demoClusters';
+import { keepBackingUp, startDemoClusters } from './demoClusters';
+import { loadSimulatedCluster } from './simulatedCluster';
 
 describe("the local portal's simulated clusters (rco.demoClusters)", () => {
   const nodeEnv = process.env.NODE_ENV;
@@ -22,7 +23,9 @@ describe("the local portal's simulated clusters (rco.demoClusters)", () => {
 
   it('the real collector reads one, and the forbidden kind fails with the API server’s 403 in words while the others work', async () => {
     const logger = mockServices.logger.mock();
-    const [server] = await startDemoClusters({
+    const {
+      servers: [server],
+    } = await startDemoClusters({
       clusters: [entry],
       now: new Date(),
       logger,
@@ -64,7 +67,9 @@ describe("the local portal's simulated clusters (rco.demoClusters)", () => {
 
   it('a cluster that cannot start is logged and left out (its port is taken)', async () => {
     const logger = mockServices.logger.mock();
-    const [first] = await startDemoClusters({
+    const {
+      servers: [first],
+    } = await startDemoClusters({
       clusters: [{ ...entry, forbid: [] }],
       now: new Date(),
       logger,
@@ -76,7 +81,7 @@ describe("the local portal's simulated clusters (rco.demoClusters)", () => {
         now: new Date(),
         logger,
       });
-      expect(second).toEqual([]);
+      expect(second.servers).toEqual([]);
       expect(logger.error).toHaveBeenCalledWith(
         expect.stringMatching(/did not start on port/),
       );
@@ -107,6 +112,44 @@ describe("the local portal's simulated clusters (rco.demoClusters)", () => {
     process.env.NODE_ENV = 'production';
     expect(() => readRcoConfig(new ConfigReader({ rco }))).toThrow(
       /rco\.demoClusters is for a local portal only/,
+    );
+  });
+
+  it("keeps Velero's five-minute schedule: a new backup object once the newest is five minutes old, three kept", () => {
+    const start = new Date('2026-11-30T12:00:00Z');
+    const cluster = loadSimulatedCluster(entry.dir, { now: start });
+    const rcoBackups = () =>
+      cluster
+        .all()
+        .filter(
+          o =>
+            o.kind === 'Backup' &&
+            o.metadata.labels?.['velero.io/schedule-name'] === 'rco-state-5m',
+        )
+        .map(o => [
+          o.metadata.name,
+          String((o.status as any)?.completionTimestamp),
+        ])
+        .sort((a, b) => a[1].localeCompare(b[1]));
+    const before = rcoBackups();
+    // The newest completed a minute before start: nothing due yet.
+    expect(keepBackingUp(cluster, new Date(start.getTime() + 60_000))).toBe(0);
+    const later = new Date(start.getTime() + 4 * 60_000 + 1);
+    expect(keepBackingUp(cluster, later)).toBe(1);
+    const after = rcoBackups();
+    expect(after).toHaveLength(3);
+    expect(after[2]).toEqual([
+      'rco-state-5m-20261130120400',
+      later.toISOString(),
+    ]);
+    expect(after.slice(0, 2)).toEqual(before.slice(1));
+    // Moved a day on: one new backup at the new time, not every missed slot.
+    const dayLater = new Date(start.getTime() + 86_400_000);
+    expect(keepBackingUp(cluster, dayLater)).toBe(1);
+    expect(rcoBackups()[2][1]).toBe(dayLater.toISOString());
+    // A schedule with one backup shows no interval: another team's daily backup stays alone.
+    expect(cluster.all().some(o => o.metadata.name === 'payments-daily')).toBe(
+      true,
     );
   });
 });

@@ -10,6 +10,7 @@ import { DemoClusterConfig } from '../../config';
 import {
   ApiAnswer,
   loadSimulatedCluster,
+  Obj,
   parseResourcePath,
   serveSimulatedCluster,
   SimulatedCluster,
@@ -52,6 +53,71 @@ export function forbidden(
   };
 }
 
+const MINUTE = 60_000;
+/** Backups of one schedule the simulated cluster keeps (Velero's TTL, shortened). */
+const BACKUPS_KEPT = 3;
+
+/**
+ * What Velero's schedules would have done by `now`: when a schedule's newest backup is as old
+ * as the interval between its last two (RCO's: five minutes, the runbook's RPO), a new Backup
+ * object (a new name, as Velero creates one per run) completed at
+ * `now`, and the oldest beyond the three newest expire. One new backup per call however far the
+ * clock moved, as the demo keeper reports once at the new time. Returns the backups created.
+ */
+export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
+  const schedules = new Map<string, Obj[]>();
+  for (const o of cluster.all()) {
+    const schedule = o.metadata.labels?.['velero.io/schedule-name'];
+    if (o.kind !== 'Backup' || !schedule) continue;
+    schedules.set(schedule, [...(schedules.get(schedule) ?? []), o]);
+  }
+  const status = (o: Obj) =>
+    (o.status ?? {}) as { completionTimestamp?: string; [k: string]: unknown };
+  const done = (o: Obj) => Date.parse(status(o).completionTimestamp ?? '') || 0;
+  let created = 0;
+  for (const [schedule, backups] of schedules) {
+    backups.sort((a, b) => done(b) - done(a));
+    const [newest, previous] = backups;
+    // The schedule's interval as its last two backups show it (a lone backup shows none).
+    const every = previous ? done(newest) - done(previous) : 0;
+    if (every <= 0 || now.getTime() - done(newest) < every) continue;
+    const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    cluster.put({
+      ...newest,
+      metadata: {
+        name: `${schedule}-${stamp}`,
+        namespace: newest.metadata.namespace,
+        labels: newest.metadata.labels,
+        creationTimestamp: iso(now.getTime() - MINUTE),
+      },
+      status: {
+        ...status(newest),
+        startTimestamp: iso(now.getTime() - MINUTE),
+        completionTimestamp: iso(now.getTime()),
+        expiration: iso(now.getTime() + 72 * 60 * MINUTE),
+      },
+    });
+    created++;
+    for (const old of backups.slice(BACKUPS_KEPT - 1)) {
+      cluster.delete(
+        old.apiVersion,
+        old.kind,
+        old.metadata.namespace,
+        old.metadata.name,
+      );
+    }
+  }
+  return created;
+}
+
+/** The simulated clusters running, and their Velero schedules. */
+export interface DemoClusters {
+  servers: SimulatedClusterServer[];
+  /** Lets each cluster's Velero schedules catch up to `now` (the demo keeper's cadence). */
+  tick(now: Date): void;
+}
+
 /**
  * Starts every configured simulated cluster; a cluster that cannot start (its port taken) is
  * logged and left out: the collection health then says the cluster is unreachable.
@@ -60,8 +126,9 @@ export async function startDemoClusters(o: {
   clusters: DemoClusterConfig[];
   now: Date;
   logger: LoggerService;
-}): Promise<SimulatedClusterServer[]> {
+}): Promise<DemoClusters> {
   const servers: SimulatedClusterServer[] = [];
+  const clusters: SimulatedCluster[] = [];
   for (const c of o.clusters) {
     try {
       const cluster = loadSimulatedCluster(c.dir, { now: o.now });
@@ -70,6 +137,7 @@ export async function startDemoClusters(o: {
         intercept: ({ url }) => forbidden(cluster, c.forbid, url),
       });
       servers.push(server);
+      clusters.push(cluster);
       o.logger.info(
         `Simulated cluster ${c.name} (${c.dir}) serves the Kubernetes API on ${
           server.url
@@ -81,5 +149,8 @@ export async function startDemoClusters(o: {
       );
     }
   }
-  return servers;
+  return {
+    servers,
+    tick: now => clusters.forEach(c => keepBackingUp(c, now)),
+  };
 }

@@ -44,13 +44,13 @@ export async function startDemoPortal(deps: {
 }): Promise<DemoSide> {
   const { clock, logger, releases } = deps;
   // Up before the collector's first run, so it never sees them unreachable at start.
-  const servers = await startDemoClusters({
+  const clusters = await startDemoClusters({
     clusters: deps.clusters ?? [],
     now: clock.now(),
     logger,
   });
   deps.onShutdown?.(async () => {
-    await Promise.all(servers.map(s => s.close()));
+    await Promise.all(clusters.servers.map(s => s.close()));
   });
   await seedDemoEvidence({
     evidenceService: deps.evidenceService,
@@ -73,12 +73,15 @@ export async function startDemoPortal(deps: {
     id: 'rco-demo-evidence',
     ...(deps.schedule ?? DEFAULT_SCHEDULE),
     fn: async () => {
+      // The simulated clusters' Velero keeps its schedule too; the collector reads it.
+      clusters.tick(clock.now());
       await keeper.tick();
     },
   });
   const side: DemoSide = {
     clock,
     catchUp: async () => {
+      clusters.tick(clock.now());
       await keeper.tick();
       // Collected evidence ages from its last observation: see it again at the new time.
       await side.collect?.().catch(error => {
