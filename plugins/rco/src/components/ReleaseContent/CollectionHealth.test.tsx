@@ -37,6 +37,20 @@ describe('Collection health on the Release tab (issue 13)', () => {
     expect(within(simulated).getByText('Simulated cluster')).toBeVisible();
     expect(simulated).toHaveTextContent(/Nothing real runs there/);
 
+    // The working kinds in one line; each on demand.
+    expect(simulated).toHaveTextContent(
+      /1 kind collected, 2 objects of this service, last success .*\(2 minutes ago\)/,
+    );
+    const show = within(simulated).getByRole('button', {
+      name: 'Show the 1 kind collected from simulated-cluster',
+    });
+    expect(show).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(show);
+    expect(
+      within(simulated).getByRole('button', {
+        name: 'Hide the kinds collected from simulated-cluster',
+      }),
+    ).toHaveAttribute('aria-expanded', 'true');
     const ok = within(simulated).getByRole('listitem', {
       name: 'policyreports in simulated-cluster',
     });
@@ -93,6 +107,9 @@ describe('Collection health on the Release tab (issue 13)', () => {
     });
     await render(api);
     const simulated = await cluster('simulated-cluster');
+    await userEvent.click(
+      within(simulated).getByRole('button', { name: /^Show the 1 kind/ }),
+    );
     const row = within(simulated).getByRole('listitem', {
       name: 'policyreports in simulated-cluster',
     });

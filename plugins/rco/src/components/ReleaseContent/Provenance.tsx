@@ -43,7 +43,7 @@ export function provenanceRows(p: Provenance, simulated?: Set<string>) {
     cluster: clusterWords(p.cluster, simulated),
     namespace: p.namespace ?? 'cluster-scoped',
     object: `${p.kind}${p.apiVersion ? ` (${p.apiVersion})` : ''} ${p.name}`,
-    uid: p.uid,
+    UID: p.uid,
     'resource version': p.resourceVersion,
     'first seen': <When iso={p.firstObservedAt} local />,
     // Staleness counts from here: an unchanged object only refreshes this time.
