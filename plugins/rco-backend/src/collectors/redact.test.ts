@@ -10,6 +10,14 @@ describe('redactError', () => {
     expect(text).toContain('401');
   });
 
+  it('cuts out the first part of a secret a shortened body ends with', () => {
+    const token = 'prom-token-0123456789abcdef';
+    const cut = `Prometheus answered 401: bad token ${token}`.slice(0, -9);
+    const text = redactError(cut, [token]);
+    expect(text).not.toContain(token.slice(0, 8));
+    expect(text).toMatch(/answered 401: bad token \[redacted\]$/);
+  });
+
   it('shortens long messages', () => {
     expect(redactError('x'.repeat(2000), []).length).toBeLessThanOrEqual(500);
   });

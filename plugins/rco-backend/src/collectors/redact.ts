@@ -9,6 +9,15 @@ export function redactError(message: string, secrets: string[]): string {
     if (secret && secret.length >= 4)
       text = text.split(secret).join('[redacted]');
   }
+  // A body cut short (Prometheus's error text is) can end in the first part of a secret.
+  for (const secret of secrets) {
+    for (let n = secret?.length - 1; n >= 6; n--) {
+      if (text.endsWith(secret.slice(0, n))) {
+        text = `${text.slice(0, text.length - n)}[redacted]`;
+        break;
+      }
+    }
+  }
   text = text
     .replace(
       /(authorization["']?\s*[:=]\s*["']?)[^\s"',}]+(\s+[^\s"',}]+)?/gi,
