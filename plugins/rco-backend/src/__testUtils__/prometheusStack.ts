@@ -126,7 +126,8 @@ async function stopChild(child: ChildProcess) {
 export type RuleVariant = 'rules' | 'rules-missing-latency' | 'rules-broken';
 export type AlertmanagerVariant =
   | 'alertmanager.yml'
-  | 'alertmanager-webhook.yml';
+  | 'alertmanager-webhook.yml'
+  | 'alertmanager-inhibit.yml';
 
 export interface PrometheusStack {
   prometheusUrl: string;
@@ -135,6 +136,8 @@ export interface PrometheusStack {
   useRules(variant: RuleVariant): Promise<void>;
   /** Loads another Alertmanager configuration (examples/monitoring/<file>). */
   useAlertmanagerConfig(file: AlertmanagerVariant): Promise<void>;
+  /** Drops (false) or restores (true) Prometheus's `alerting:` section: it sends to no Alertmanager. */
+  useAlerting(enabled: boolean): Promise<void>;
   stopPrometheus(): Promise<void>;
   stopAlertmanager(): Promise<void>;
   stop(): Promise<void>;
@@ -163,6 +166,17 @@ async function waitForRules(url: string, expected: string[]) {
     await sleep(200);
   }
   throw new Error('Prometheus did not evaluate the new rules within 20 s');
+}
+
+/** Prometheus lists `count` active Alertmanagers (its discovery runs shortly after a (re)load). */
+async function waitForAlertmanagers(url: string, count: number) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const body: any = await (await fetch(`${url}/api/v1/alertmanagers`)).json();
+    if (body.data.activeAlertmanagers.length === count) return;
+    await sleep(100);
+  }
+  throw new Error(`Prometheus did not list ${count} Alertmanager(s) within 20 s`);
 }
 
 export async function startPrometheusStack(
@@ -200,7 +214,13 @@ export async function startPrometheusStack(
     `127.0.0.1:${amPort}`,
   ];
   config.rule_files = [join(rulesDir, '*.yml')];
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+  const alerting = config.alerting;
+  const writeConfig = (withAlerting: boolean) => {
+    if (withAlerting) config.alerting = alerting;
+    else delete config.alerting;
+    writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+  };
+  writeConfig(true);
 
   const am = start(BINARIES.alertmanager, [
     `--config.file=${amConfig}`,
@@ -222,6 +242,7 @@ export async function startPrometheusStack(
     await waitReady(alertmanagerUrl, am.child, am.log);
     await waitReady(prometheusUrl, prom.child, prom.log);
     await waitForRules(prometheusUrl, expected);
+    await waitForAlertmanagers(prometheusUrl, 1);
   } catch (e) {
     await stop();
     throw e;
@@ -240,10 +261,17 @@ export async function startPrometheusStack(
       expected = copyRules(variant);
       await reload(prometheusUrl);
       await waitForRules(prometheusUrl, expected);
+      // A reload restarts Prometheus's Alertmanager discovery: wait until it lists it again.
+      await waitForAlertmanagers(prometheusUrl, 1);
     },
     async useAlertmanagerConfig(file) {
       copyFileSync(join(MONITORING_DIR, file), amConfig);
       await reload(alertmanagerUrl);
+    },
+    async useAlerting(enabled) {
+      writeConfig(enabled);
+      await reload(prometheusUrl);
+      await waitForAlertmanagers(prometheusUrl, enabled ? 1 : 0);
     },
     stopPrometheus: () => stopChild(prom.child),
     stopAlertmanager: () => stopChild(am.child),

@@ -28,6 +28,16 @@ function fakeStack(rules: unknown[]): typeof fetch {
       body = { status: 'success', data: { alerts: [] } };
     else if (p.endsWith('/config'))
       body = { status: 'success', data: { yaml: 'global: {}' } };
+    else if (p.endsWith('/alertmanagers'))
+      body = {
+        status: 'success',
+        data: {
+          activeAlertmanagers: [
+            { url: 'http://alertmanager.test/api/v2/alerts' },
+          ],
+        },
+      };
+    else if (p.endsWith('/silences')) body = [];
     else
       body = {
         config: {

@@ -248,6 +248,85 @@ describeWithMonitoring()(
       }
     });
 
+    it('fails the gate when Prometheus sends its alerts to no Alertmanager (no alerting: section)', async () => {
+      await stack.useAlerting(false);
+      try {
+        const { objects } = await collect(
+          collectorFor(stack.prometheusUrl, stack.alertmanagerUrl, {
+            timeout: 'PT0.5S',
+          }),
+        );
+        const outcome = judge(objects[0].document);
+        expect(outcome.status).toBe('fail');
+        expect(outcome.reasons).toContain(
+          'Prometheus helix-prod sends its alerts to no Alertmanager (/api/v1/alertmanagers lists none active), so no alert reaches a receiver',
+        );
+      } finally {
+        await stack.useAlerting(true);
+      }
+      const { objects } = await collect(
+        collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+      );
+      expect(judge(objects[0].document).status).toBe('pass');
+    });
+
+    it('fails the gate when an active silence in Alertmanager matches an SLO alert', async () => {
+      const created = await fetch(`${stack.alertmanagerUrl}/api/v2/silences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          matchers: [
+            { name: 'service', value: 'rco', isRegex: false, isEqual: true },
+            {
+              name: 'alertname',
+              value: 'RCOLatency.*',
+              isRegex: true,
+              isEqual: true,
+            },
+          ],
+          startsAt: new Date().toISOString(),
+          endsAt: new Date(Date.now() + 3600_000).toISOString(),
+          createdBy: 'test',
+          comment: 'maintenance',
+        }),
+      });
+      expect(created.status).toBe(200);
+      const { silenceID } = await created.json();
+      try {
+        const { objects } = await collect(
+          collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+        );
+        const outcome = judge(objects[0].document);
+        expect(outcome.status).toBe('fail');
+        expect(outcome.reasons).toContain(
+          `latency: RCOLatencyP95High is silenced in Alertmanager (active silence ${silenceID}), so it pages no one while the silence lasts`,
+        );
+        expect(outcome.reasons.join('\n')).toContain(
+          'availability: RCOAvailabilityBurnRate (critical) loaded and healthy',
+        );
+      } finally {
+        await fetch(`${stack.alertmanagerUrl}/api/v2/silence/${silenceID}`, {
+          method: 'DELETE',
+        });
+      }
+    });
+
+    it('fails the gate when an inhibit rule lets the always-firing watchdog mute the SLO alerts', async () => {
+      await stack.useAlertmanagerConfig('alertmanager-inhibit.yml');
+      try {
+        const { objects } = await collect(
+          collectorFor(stack.prometheusUrl, stack.alertmanagerUrl),
+        );
+        const outcome = judge(objects[0].document);
+        expect(outcome.status).toBe('fail');
+        expect(outcome.reasons).toContain(
+          'error rate: RCOErrorRateHigh is inhibited in Alertmanager by RCOWatchdog, firing now (inhibit_rules), so it pages no one',
+        );
+      } finally {
+        await stack.useAlertmanagerConfig('alertmanager.yml');
+      }
+    });
+
     it('counts a receiver the configuration adds, and not one it excludes', async () => {
       await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
       try {

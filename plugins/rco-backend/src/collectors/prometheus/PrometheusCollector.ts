@@ -1,17 +1,46 @@
 import {
   CollectedObject,
   CollectionHealth,
+  CollectionPlace,
   CollectionRequest,
   CollectionResult,
   EvidenceCollector,
 } from '@helix-portal/plugin-rco-node';
 import { canonicalJson, sha256 } from '../../lib/canonicalJson';
-import { alertingState } from './alertingState';
+import { alertingState, selectorFor, selects } from './alertingState';
 import { PrometheusCollectorConfig, PrometheusEnvironment } from './config';
 import { StackError, StackState, readStack } from './stackClient';
 
 export const PROMETHEUS_COLLECTOR_ID = 'prometheus';
 export const ALERTING_STATE_KIND = 'alerting-state';
+
+/**
+ * The stack's rules that the alert labels of more than one entity select (component:default/rco
+ * and component:team-b/rco both select `service: rco`): such a rule is nobody's, in a scheduled
+ * run and in an owner's refresh alike (other entities' places take part in attribution only), so
+ * that no entity passes on another's alerts. Returns each contested rule with the entities.
+ */
+function contestedRules(
+  stack: StackState,
+  places: Array<{ env: PrometheusEnvironment; place: CollectionPlace }>,
+): Map<StackState['rules'][number], string[]> {
+  const selectors = places.map(({ env, place }) => ({
+    entity: place.entityRef.toLowerCase(),
+    selector: selectorFor(env, place),
+  }));
+  const contested = new Map<StackState['rules'][number], string[]>();
+  for (const rule of stack.rules) {
+    const entities = [
+      ...new Set(
+        selectors
+          .filter(s => selects(s.selector, rule.labels))
+          .map(s => s.entity),
+      ),
+    ].sort();
+    if (entities.length > 1) contested.set(rule, entities);
+  }
+  return contested;
+}
 
 /** Environments served by the same stack are read once per run. */
 const stackKey = (env: PrometheusEnvironment) =>
@@ -54,9 +83,20 @@ export class PrometheusCollector implements EvidenceCollector {
       entry.places.push(place);
       stacks.set(key, entry);
     }
+    // Other entities' places on an owner's refresh: attribution only, never collected.
+    const requested = new Set(request.places.map(p => p.entityRef.toLowerCase()));
+    const othersOf = (key: string) =>
+      (request.otherPlaces ?? []).flatMap(place => {
+        const env = byEnvironment.get(place.environment);
+        return env &&
+          stackKey(env) === key &&
+          !requested.has(place.entityRef.toLowerCase())
+          ? [{ env, place }]
+          : [];
+      });
     const objects: CollectedObject[] = [];
     const health: CollectionHealth[] = [];
-    for (const { env, places } of stacks.values()) {
+    for (const [key, { env, places }] of stacks) {
       const environments = [...new Set(places.map(p => p.environment))];
       let stack: StackState;
       try {
@@ -76,9 +116,20 @@ export class PrometheusCollector implements EvidenceCollector {
         });
         continue;
       }
+      const contested = contestedRules(stack, [
+        ...places.map(place => ({
+          env: byEnvironment.get(place.environment)!,
+          place,
+        })),
+        ...othersOf(key),
+      ]);
+      const attributable: StackState = {
+        ...stack,
+        rules: stack.rules.filter(r => !contested.has(r)),
+      };
       for (const place of places) {
         const stackEnv = byEnvironment.get(place.environment)!;
-        const document = alertingState(stack, stackEnv, place);
+        const document = alertingState(attributable, stackEnv, place);
         objects.push({
           entityRef: place.entityRef,
           environment: place.environment,
@@ -106,6 +157,18 @@ export class PrometheusCollector implements EvidenceCollector {
         environments,
         ok: true,
         objects: places.length,
+        ...(contested.size
+          ? {
+              note: `${
+                contested.size
+              } alerting rule(s) matched the alert labels of more than one entity and were attributed to none: ${[
+                ...contested,
+              ]
+                .slice(0, 10)
+                .map(([rule, entities]) => `${rule.name} (${entities.join(', ')})`)
+                .join('; ')}`,
+            }
+          : {}),
       });
     }
     return { objects, health };

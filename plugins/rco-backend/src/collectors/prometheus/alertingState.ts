@@ -1,6 +1,7 @@
 import { CollectionPlace } from '@helix-portal/plugin-rco-node';
 import { PrometheusEnvironment, needsAck } from './config';
-import { routeReceivers } from './routing';
+import { matches } from './matchers';
+import { inhibitedBy, matchRoutes } from './routing';
 import { StackState } from './stackClient';
 
 /**
@@ -24,6 +25,10 @@ export interface AlertingStateDocument {
     endpoint: string;
     environment: string;
     selector: Record<string, string>;
+    /** How many Alertmanagers Prometheus sends to, and whether the one read is one of them. */
+    alertmanagers: { active: number; readIsActive: boolean };
+    /** Prometheus relabels alerts before sending (alert_relabel_configs): not evaluated. */
+    alertRelabeling: boolean;
     alerts: Array<{
       alert: string;
       group: string;
@@ -38,6 +43,12 @@ export interface AlertingStateDocument {
         integrations: string[];
         needsAck: boolean;
       }>;
+      /** Active silences that match the alert's labels (ids). */
+      silencedBy: string[];
+      /** Alerts firing now that inhibit it (inhibit_rules), by name. */
+      inhibitedBy: string[];
+      /** Time intervals named on the routes it ends at (not evaluated). */
+      timeIntervals: string[];
     }>;
   };
 }
@@ -81,7 +92,10 @@ export function alertingState(
         ...rule.labels,
         alertname: rule.name,
       };
-      const names = [...new Set(routeReceivers(stack.routing.route, labels))];
+      const routes = matchRoutes(stack.routing.route, labels);
+      const names = [...new Set(routes.map(r => r.receiver))];
+      // Alertmanager sees the firing alerts with the external labels too.
+      const firing = stack.firing.map(f => ({ ...stack.externalLabels, ...f }));
       return {
         alert: rule.name,
         group: rule.group,
@@ -105,6 +119,12 @@ export function alertingState(
             needsAck: needsAck(env.ack, name, integrations),
           };
         }),
+        silencedBy: stack.silences
+          .filter(silence => silence.matchers.every(m => matches(m, labels)))
+          .map(silence => silence.id)
+          .sort(),
+        inhibitedBy: inhibitedBy(stack.routing.inhibitRules, labels, firing),
+        timeIntervals: [...new Set(routes.flatMap(r => r.timeIntervals))].sort(),
       };
     })
     // Code-point order, not the locale's: the digest must not depend on the host.
@@ -121,6 +141,8 @@ export function alertingState(
       endpoint: env.name,
       environment: place.environment,
       selector,
+      alertmanagers: stack.alertmanagers,
+      alertRelabeling: stack.alertRelabeling,
       alerts,
     },
   };

@@ -1,5 +1,6 @@
 import { parseMatchers, RoutingConfigError } from './matchers';
 import {
+  inhibitedBy,
   matchRoutes,
   readAlertmanagerRouting,
   routeReceivers,
@@ -129,5 +130,51 @@ receivers: [{ name: root }, { name: rco }]
     ],
   ])('says what is wrong with %j', (yaml, message) => {
     expect(() => routing(yaml)).toThrow(message);
+  });
+});
+
+describe('inhibitedBy (inhibit_rules)', () => {
+  const { inhibitRules } = routing(`
+route: { receiver: r }
+receivers: [{ name: r }]
+inhibit_rules:
+  - source_matchers: ['alertname="RCOWatchdog"']
+    target_matchers: ['service="rco"']
+    equal: [cluster]
+  - source_match: { severity: critical }
+    target_match_re: { severity: 'warning|info' }
+    equal: [service]
+`);
+  const slo = {
+    alertname: 'RCOLatencyP95High',
+    service: 'rco',
+    severity: 'critical',
+    cluster: 'helix-prod',
+  };
+  const watchdog = {
+    alertname: 'RCOWatchdog',
+    service: 'rco',
+    severity: 'none',
+    cluster: 'helix-prod',
+  };
+
+  it('refuses: an always-firing alert inhibits the SLO alerts, which still look routed to PagerDuty', () => {
+    expect(inhibitedBy(inhibitRules, slo, [watchdog])).toEqual([
+      'RCOWatchdog',
+    ]);
+  });
+
+  it('needs the equal labels to be equal, and the source to fire', () => {
+    expect(
+      inhibitedBy(inhibitRules, slo, [{ ...watchdog, cluster: 'other' }]),
+    ).toEqual([]);
+    expect(inhibitedBy(inhibitRules, slo, [])).toEqual([]);
+  });
+
+  it('does not let an alert inhibit itself, but another alert of the same name with other labels', () => {
+    expect(inhibitedBy(inhibitRules, watchdog, [watchdog])).toEqual([]);
+    expect(
+      inhibitedBy(inhibitRules, { ...slo, severity: 'warning' }, [slo]),
+    ).toEqual(['RCOLatencyP95High']);
   });
 });

@@ -19,12 +19,22 @@ export interface RouteNode {
   matchers: Matcher[];
   continue: boolean;
   routes: RouteNode[];
+  /** `mute_time_intervals` and `active_time_intervals` named on this route (not evaluated). */
+  timeIntervals: string[];
+}
+
+/** One of `inhibit_rules`: a firing source alert mutes target alerts that share `equal` labels. */
+export interface InhibitRule {
+  source: Matcher[];
+  target: Matcher[];
+  equal: string[];
 }
 
 export interface AlertmanagerRouting {
   route: RouteNode;
   /** Each receiver's integrations (`pagerduty`, `webhook`, …: its non-empty `*_configs`). */
   receivers: Map<string, string[]>;
+  inhibitRules: InhibitRule[];
 }
 
 const MERGE_TAG = 'tag:yaml.org,2002:merge';
@@ -93,6 +103,45 @@ function resolveAll(value: unknown, at: string): unknown {
   );
 }
 
+/** `<prefix>match`, `<prefix>match_re` and `<prefix>matchers` of a route or an inhibit rule. */
+function readMatchers(
+  value: Record<string, unknown>,
+  prefix: string,
+  at: string,
+): Matcher[] {
+  const matchers: Matcher[] = [
+    ...Object.entries(
+      stringMap(value[`${prefix}match`], `${at}.${prefix}match`),
+    ).map(([k, v]) => newMatcher(k, '=', v)),
+    ...Object.entries(
+      stringMap(value[`${prefix}match_re`], `${at}.${prefix}match_re`),
+    ).map(([k, v]) => newMatcher(k, '=~', v)),
+  ];
+  const list = value[`${prefix}matchers`] ?? [];
+  if (!Array.isArray(list))
+    throw new RoutingConfigError(`${at}.${prefix}matchers is not a list`);
+  for (const entry of list) matchers.push(...parseMatchers(String(entry)));
+  return matchers;
+}
+
+const names = (value: unknown) =>
+  Array.isArray(value) ? value.map(v => String(v)) : [];
+
+function readInhibitRules(value: unknown): InhibitRule[] {
+  const rules = resolveAll(value ?? [], 'inhibit_rules');
+  if (!Array.isArray(rules))
+    throw new RoutingConfigError('inhibit_rules is not a list');
+  return rules.map((rule, i) => {
+    const at = `inhibit_rules[${i}]`;
+    if (!isObject(rule)) throw new RoutingConfigError(`${at} is not a map`);
+    return {
+      source: readMatchers(rule, 'source_', at),
+      target: readMatchers(rule, 'target_', at),
+      equal: names(rule.equal),
+    };
+  });
+}
+
 function readRoute(raw: unknown, parent: string | undefined, at: string) {
   if (!isObject(raw)) throw new RoutingConfigError(`${at} is not a map`);
   const value = resolveMerges(raw, at, ROUTE_ACCUMULATES);
@@ -101,18 +150,7 @@ function readRoute(raw: unknown, parent: string | undefined, at: string) {
       ? value.receiver
       : parent;
   if (!receiver) throw new RoutingConfigError(`${at} names no receiver`);
-  const matchers: Matcher[] = [
-    ...Object.entries(stringMap(value.match, `${at}.match`)).map(([k, v]) =>
-      newMatcher(k, '=', v),
-    ),
-    ...Object.entries(stringMap(value.match_re, `${at}.match_re`)).map(
-      ([k, v]) => newMatcher(k, '=~', v),
-    ),
-  ];
-  const list = value.matchers ?? [];
-  if (!Array.isArray(list))
-    throw new RoutingConfigError(`${at}.matchers is not a list`);
-  for (const entry of list) matchers.push(...parseMatchers(String(entry)));
+  const matchers = readMatchers(value, '', at);
   const children = value.routes ?? [];
   if (!Array.isArray(children))
     throw new RoutingConfigError(`${at}.routes is not a list`);
@@ -123,6 +161,10 @@ function readRoute(raw: unknown, parent: string | undefined, at: string) {
     routes: children.map((c, i) =>
       readRoute(c, receiver, `${at}.routes[${i}]`),
     ),
+    timeIntervals: [
+      ...names(value.mute_time_intervals),
+      ...names(value.active_time_intervals),
+    ],
   };
   return node;
 }
@@ -157,7 +199,11 @@ export function readAlertmanagerRouting(original: string): AlertmanagerRouting {
         .map(([k]) => k.replace(/_configs$/, '')),
     );
   }
-  return { route: readRoute(doc.route, undefined, 'route'), receivers };
+  return {
+    route: readRoute(doc.route, undefined, 'route'),
+    receivers,
+    inhibitRules: readInhibitRules(doc.inhibit_rules),
+  };
 }
 
 /** The routes an alert with these labels ends at (Route.Match: depth first, `continue`). */
@@ -182,4 +228,29 @@ export function routeReceivers(
   labels: Record<string, string>,
 ): string[] {
   return matchRoutes(route, labels).map(r => r.receiver);
+}
+
+/**
+ * The firing alerts that inhibit an alert with these labels now (inhibit/inhibit.go): a rule
+ * whose target matches it and whose source matches a firing alert with the same `equal` labels
+ * (a missing label counts as empty). An alert does not inhibit itself.
+ */
+export function inhibitedBy(
+  rules: InhibitRule[],
+  labels: Record<string, string>,
+  firing: Array<Record<string, string>>,
+): string[] {
+  const by = new Set<string>();
+  for (const rule of rules) {
+    if (!rule.target.every(m => matches(m, labels))) continue;
+    for (const source of firing) {
+      if (!rule.source.every(m => matches(m, source))) continue;
+      if (rule.equal.some(l => (source[l] ?? '') !== (labels[l] ?? ''))) continue;
+      const same = Object.keys({ ...source, ...labels }).every(
+        k => source[k] === labels[k],
+      );
+      if (!same) by.add(source.alertname ?? '(unnamed)');
+    }
+  }
+  return [...by].sort();
 }

@@ -1,6 +1,11 @@
 import { parse } from 'yaml';
 import { HttpEndpoint, PrometheusEnvironment } from './config';
-import { RoutingConfigError } from './matchers';
+import {
+  MatchType,
+  Matcher,
+  RoutingConfigError,
+  newMatcher,
+} from './matchers';
 import { AlertmanagerRouting, readAlertmanagerRouting } from './routing';
 
 /**
@@ -30,6 +35,21 @@ export interface StackState {
   /** Prometheus's `global.external_labels`: added to every alert it sends. */
   externalLabels: Record<string, string>;
   routing: AlertmanagerRouting;
+  /**
+   * `/api/v1/alertmanagers`: how many Alertmanagers Prometheus sends its alerts to, and whether
+   * the one the console reads is among them (same host and port, path under its URL).
+   */
+  alertmanagers: { active: number; readIsActive: boolean };
+  /** Prometheus relabels alerts before sending them (`alerting.alert_relabel_configs`). */
+  alertRelabeling: boolean;
+  /** Alertmanager's active silences (`/api/v2/silences`, state active). */
+  silences: Silence[];
+}
+
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  endsAt: string;
 }
 
 type Fetch = typeof fetch;
@@ -129,12 +149,31 @@ export async function readStack(
     get('Prometheus', env.prometheus, 'api/v1/alerts'),
     get('Prometheus', env.prometheus, 'api/v1/status/config'),
     get('Alertmanager', env.alertmanager, 'api/v2/status'),
+    get('Prometheus', env.prometheus, 'api/v1/alertmanagers'),
+    get('Alertmanager', env.alertmanager, 'api/v2/silences'),
   ]);
   const failed = settled.find(
     (s): s is PromiseRejectedResult => s.status === 'rejected',
   );
   if (failed) throw failed.reason;
-  const [rulesBody, alertsBody, configBody, statusBody] = settled.map(
+  // Right after a reload Prometheus lists no Alertmanager until its discovery has run again:
+  // asked once more a moment later before "sends to no Alertmanager" is concluded.
+  if (noneActive((settled[4] as PromiseFulfilledResult<unknown>).value)) {
+    await new Promise(r => setTimeout(r, Math.min(2000, env.timeoutMs)));
+    if (signal.aborted) throw new StackError('Prometheus was not asked: the run was stopped');
+    settled[4] = {
+      status: 'fulfilled',
+      value: await get('Prometheus', env.prometheus, 'api/v1/alertmanagers'),
+    };
+  }
+  const [
+    rulesBody,
+    alertsBody,
+    configBody,
+    statusBody,
+    alertmanagersBody,
+    silencesBody,
+  ] = settled.map(
     s => (s as PromiseFulfilledResult<unknown>).value,
   );
   const rulesAt = `Prometheus at ${shown(env.prometheus.url, 'api/v1/rules')}`;
@@ -167,9 +206,12 @@ export async function readStack(
     'api/v1/status/config',
   )}`;
   let externalLabels: Record<string, string> = {};
+  let alertRelabeling = false;
   try {
     const yaml = parse(String(data(configBody, configAt).yaml ?? ''));
     externalLabels = strings(yaml?.global?.external_labels);
+    const relabel = yaml?.alerting?.alert_relabel_configs;
+    alertRelabeling = Array.isArray(relabel) && relabel.length > 0;
   } catch (e) {
     if (e instanceof StackError) throw e;
     throw new StackError(`${configAt} served a configuration that is not YAML`);
@@ -183,16 +225,72 @@ export async function readStack(
     : undefined;
   if (typeof original !== 'string')
     throw new StackError(`${amAt} did not include its configuration`);
+  const alertmanagers = readAlertmanagers(env, alertmanagersBody);
   try {
     return {
       rules,
       firing,
       externalLabels,
       routing: readAlertmanagerRouting(original),
+      alertmanagers,
+      alertRelabeling,
+      silences: readSilences(env, silencesBody),
     };
   } catch (e) {
     if (e instanceof RoutingConfigError)
       throw new StackError(`${amAt}: ${e.message}`);
     throw e;
   }
+}
+
+const noneActive = (body: unknown) => {
+  const active = (body as any)?.data?.activeAlertmanagers;
+  return Array.isArray(active) && active.length === 0;
+};
+
+const hostOf = (u: URL) =>
+  `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+
+function readAlertmanagers(
+  env: PrometheusEnvironment,
+  body: unknown,
+): StackState['alertmanagers'] {
+  const at = `Prometheus at ${shown(
+    env.prometheus.url,
+    'api/v1/alertmanagers',
+  )}`;
+  const active = data(body, at).activeAlertmanagers;
+  if (!Array.isArray(active))
+    throw new StackError(`${at} did not list its Alertmanagers`);
+  const read = new URL(env.alertmanager.url);
+  const prefix = read.pathname.replace(/\/+$/, '');
+  const readIsActive = active.some((a: any) => {
+    try {
+      const u = new URL(String(a?.url));
+      return hostOf(u) === hostOf(read) && u.pathname.startsWith(`${prefix}/`);
+    } catch {
+      return false;
+    }
+  });
+  return { active: active.length, readIsActive };
+}
+
+function readSilences(env: PrometheusEnvironment, body: unknown): Silence[] {
+  const at = `Alertmanager at ${shown(
+    env.alertmanager.url,
+    'api/v2/silences',
+  )}`;
+  if (!Array.isArray(body)) throw new StackError(`${at} did not list silences`);
+  return body
+    .filter((s: any) => s?.status?.state === 'active')
+    .map((s: any) => ({
+      id: String(s.id ?? ''),
+      endsAt: String(s.endsAt ?? ''),
+      matchers: (Array.isArray(s.matchers) ? s.matchers : []).map((m: any) => {
+        const equal = m?.isEqual !== false;
+        let type: MatchType = equal ? '=' : '!=';
+        if (m?.isRegex) type = equal ? '=~' : '!~';
+        return newMatcher(String(m?.name ?? ''), type, String(m?.value ?? ''));
+      }),
+    }));
 }

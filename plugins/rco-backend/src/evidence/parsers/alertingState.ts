@@ -25,6 +25,15 @@ const schema = z
         endpoint: z.string().min(1),
         environment: z.string().min(1),
         selector: labels,
+        // Absent from states collected before the console read them.
+        alertmanagers: z
+          .object({
+            active: z.number().int().nonnegative(),
+            readIsActive: z.boolean(),
+          })
+          .strict()
+          .optional(),
+        alertRelabeling: z.boolean().optional(),
         alerts: z.array(
           z
             .object({
@@ -45,6 +54,9 @@ const schema = z
                   })
                   .strict(),
               ),
+              silencedBy: z.array(z.string()).optional(),
+              inhibitedBy: z.array(z.string()).optional(),
+              timeIntervals: z.array(z.string()).optional(),
             })
             .strict(),
         ),
@@ -74,6 +86,8 @@ export const alertingStateParser: EvidenceParser = {
       type: 'alerting-state',
       endpoint: spec.endpoint,
       selector: spec.selector,
+      ...(spec.alertmanagers ? { alertmanagers: spec.alertmanagers } : {}),
+      ...(spec.alertRelabeling ? { alertRelabeling: true } : {}),
       alerts: spec.alerts.map(a => ({
         alert: a.alert,
         group: a.group,
@@ -87,6 +101,9 @@ export const alertingStateParser: EvidenceParser = {
         ...(a.lastError ? { lastError: a.lastError } : {}),
         firing: a.firing,
         receivers: a.receivers,
+        ...(a.silencedBy?.length ? { silencedBy: a.silencedBy } : {}),
+        ...(a.inhibitedBy?.length ? { inhibitedBy: a.inhibitedBy } : {}),
+        ...(a.timeIntervals?.length ? { timeIntervals: a.timeIntervals } : {}),
       })),
     };
     return {

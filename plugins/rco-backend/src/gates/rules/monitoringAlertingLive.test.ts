@@ -251,6 +251,99 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
   });
 });
 
+describe('monitoring-alerting: does routed to PagerDuty mean someone is paged', () => {
+  const withSpec = (
+    doc: ReturnType<typeof state>,
+    spec: Record<string, unknown>,
+  ) => ({ ...doc, spec: { ...doc.spec, ...spec } });
+
+  it('refuses: Prometheus sends its alerts to no Alertmanager, yet the routing looks right', () => {
+    const outcome = monitoringAlerting(
+      live([
+        collected(
+          withSpec(state(GOOD), {
+            alertmanagers: { active: 0, readIsActive: false },
+          }),
+        ),
+      ]),
+    );
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons[0]).toBe(
+      'Prometheus helix-prod sends its alerts to no Alertmanager (/api/v1/alertmanagers lists none active), so no alert reaches a receiver',
+    );
+  });
+
+  it('says so, without failing, when Prometheus sends to an Alertmanager at another address than the one read', () => {
+    const outcome = monitoringAlerting(
+      live([
+        collected(
+          withSpec(state(GOOD), {
+            alertmanagers: { active: 1, readIsActive: false },
+          }),
+        ),
+      ]),
+    );
+    expect(outcome.status).toBe('pass');
+    expect(outcome.reasons[0]).toMatch(/none at the address the console reads/);
+  });
+
+  it('refuses: an active silence mutes the only SLO alert of a kind', () => {
+    const outcome = monitoringAlerting(
+      live([
+        collected(
+          state([
+            GOOD[0],
+            { alert: 'RCOLatencyP95High', silencedBy: ['5f3c'] },
+            GOOD[2],
+          ]),
+        ),
+      ]),
+    );
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons).toContain(
+      'latency: RCOLatencyP95High is silenced in Alertmanager (active silence 5f3c), so it pages no one while the silence lasts',
+    );
+  });
+
+  it('refuses: an always-firing alert inhibits the SLO alerts', () => {
+    const outcome = monitoringAlerting(
+      live([
+        collected(
+          state(GOOD.map(a => ({ ...a, inhibitedBy: ['RCOWatchdog'] }))),
+        ),
+      ]),
+    );
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons).toContain(
+      'availability: RCOAvailabilityBurnRate is inhibited in Alertmanager by RCOWatchdog, firing now (inhibit_rules), so it pages no one',
+    );
+  });
+
+  it('states what it does not evaluate: time intervals and alert relabelling', () => {
+    const outcome = monitoringAlerting(
+      live([
+        collected(
+          withSpec(
+            state([
+              { ...GOOD[0], timeIntervals: ['weekends'] },
+              GOOD[1],
+              GOOD[2],
+            ]),
+            { alertRelabeling: true },
+          ),
+        ),
+      ]),
+    );
+    expect(outcome.status).toBe('pass');
+    expect(outcome.reasons).toEqual(
+      expect.arrayContaining([
+        'Not evaluated: the time intervals on the routes of RCOAvailabilityBurnRate (weekends); outside them Alertmanager does not notify',
+        "Not evaluated: Prometheus helix-prod relabels alerts before sending them (alert_relabel_configs); the routing judged uses the rules' own labels",
+      ]),
+    );
+  });
+});
+
 describe('monitoring-alerting for a release judged without an environment', () => {
   const envless = (evidence: ReturnType<typeof collected>[]) =>
     context(evidence, {

@@ -33,6 +33,18 @@ export function alertProblems(alert: LoadedAlert): string[] {
     problems.push('has not been evaluated yet (health unknown)');
   if (!alert.severity) problems.push('has no severity label');
   if (!alert.runbookUrl) problems.push('has no runbook_url annotation');
+  if (alert.silencedBy?.length)
+    problems.push(
+      `is silenced in Alertmanager (active silence ${alert.silencedBy.join(
+        ', ',
+      )}), so it pages no one while the silence lasts`,
+    );
+  if (alert.inhibitedBy?.length)
+    problems.push(
+      `is inhibited in Alertmanager by ${alert.inhibitedBy.join(
+        ', ',
+      )}, firing now (inhibit_rules), so it pages no one`,
+    );
   if (!alert.receivers.some(r => r.needsAck))
     problems.push(
       `is routed to ${
@@ -140,6 +152,16 @@ export function judgeLiveMonitoring(
   )})`;
   const reasons: string[] = [];
   let ok = true;
+  // Routing means nothing if Prometheus sends its alerts to no Alertmanager.
+  if (summary.alertmanagers && !summary.alertmanagers.active) {
+    ok = false;
+    reasons.push(
+      `Prometheus ${endpoint} sends its alerts to no Alertmanager (/api/v1/alertmanagers lists none active), so no alert reaches a receiver`,
+    );
+  } else if (summary.alertmanagers && !summary.alertmanagers.readIsActive)
+    reasons.push(
+      `Prometheus ${endpoint} sends its alerts to ${summary.alertmanagers.active} Alertmanager(s), none at the address the console reads its routing from: the routing judged is that Alertmanager's (informational)`,
+    );
   for (const [kind] of SLO_KINDS) {
     const found = summary.alerts.filter(a => a.slos.includes(kind));
     if (!found.length) {
@@ -186,6 +208,20 @@ export function judgeLiveMonitoring(
         );
       }
   }
+  // What the console does not evaluate, said where it applies.
+  const timed = summary.alerts.filter(
+    a => a.slos.length && a.timeIntervals?.length,
+  );
+  if (timed.length)
+    reasons.push(
+      `Not evaluated: the time intervals on the routes of ${timed
+        .map(a => `${a.alert} (${a.timeIntervals!.join(', ')})`)
+        .join(', ')}; outside them Alertmanager does not notify`,
+    );
+  if (summary.alertRelabeling)
+    reasons.push(
+      `Not evaluated: Prometheus ${endpoint} relabels alerts before sending them (alert_relabel_configs); the routing judged uses the rules' own labels`,
+    );
   const firing = summary.alerts.filter(a => a.firing && a.slos.length);
   if (firing.length)
     reasons.push(
