@@ -20,7 +20,6 @@ import {
 import {
   CollectionHealthStore,
   EntityCount,
-  HealthOutcome,
 } from '../database/CollectionHealthStore';
 import { Clock } from '../lib/clock';
 import { acceptObjects } from './accept';
@@ -28,6 +27,7 @@ import { CollectionWriter } from './CollectionWriter';
 import { CollectionPlaces } from './places';
 import { redactError } from './redact';
 import { healthView } from './healthView';
+import { entityCounts, healthOutcomes } from './healthOutcomes';
 
 /** Every 5 minutes, one replica at a time; a run may take 3 minutes. */
 export const DEFAULT_COLLECTION_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
@@ -328,22 +328,6 @@ export class CollectionService {
           this.o.releases.invalidate(ref);
         counts = entityCounts(collector.id, health, accepted);
       }
-      const outcomes: HealthOutcome[] = health.flatMap(h =>
-        (Array.isArray(h.environments) ? h.environments : []).map(
-          environment => ({
-            ...healthKey(collector.id, h, environment),
-            ok: !!h.ok,
-            error: h.ok
-              ? undefined
-              : redactError(h.error ?? 'failed', this.o.secrets),
-            note:
-              h.ok && h.note
-                ? redactError(String(h.note), this.o.secrets)
-                : undefined,
-            objects: h.objects,
-          }),
-        ),
-      );
       report.healthRows += await this.o.health.record({
         collector: collector.id,
         at,
@@ -351,7 +335,7 @@ export class CollectionService {
         environments,
         entities,
         complete: !error && !!result,
-        outcomes,
+        outcomes: healthOutcomes(collector.id, health, this.o.secrets),
         counts,
       });
     }
@@ -404,69 +388,4 @@ export class CollectionService {
       outer?.removeEventListener('abort', onAbort);
     }
   }
-}
-
-/** The stored key of one outcome in one environment (collector-given fields as strings). */
-function healthKey(
-  collector: string,
-  h: CollectionHealth,
-  environment: string,
-) {
-  return {
-    collector,
-    cluster: String(h.cluster ?? '*'),
-    kind: String(h.kind ?? '*'),
-    environment,
-    namespace: typeof h.namespace === 'string' ? h.namespace : '',
-    aboutEntity:
-      typeof h.entityRef === 'string' ? h.entityRef.toLowerCase() : '',
-  };
-}
-
-/**
- * Each entity's objects per ok outcome and environment (only counts above zero: an entity of
- * the run without a count has none). An outcome with a namespace counts that namespace's objects.
- */
-function entityCounts(
-  collector: string,
-  health: CollectionHealth[],
-  accepted: ReturnType<typeof acceptObjects>['accepted'],
-): EntityCount[] {
-  // cluster, kind, environment → namespace → entity → objects
-  const index = new Map<string, Map<string, Map<string, number>>>();
-  for (const { object, place } of accepted) {
-    const p = object.provenance;
-    const k = `${p.cluster}\u0000${p.kind.toLowerCase()}\u0000${
-      place.environment
-    }`;
-    const byNs = index.get(k) ?? new Map<string, Map<string, number>>();
-    index.set(k, byNs);
-    const ns = p.namespace ?? '';
-    const byRef = byNs.get(ns) ?? new Map<string, number>();
-    byNs.set(ns, byRef);
-    const ref = place.entityRef.toLowerCase();
-    byRef.set(ref, (byRef.get(ref) ?? 0) + 1);
-  }
-  const counts: EntityCount[] = [];
-  for (const h of health) {
-    if (!h.ok || !Array.isArray(h.environments)) continue;
-    for (const environment of h.environments) {
-      const key = healthKey(collector, h, environment);
-      const byNs = index.get(
-        `${key.cluster}\u0000${key.kind.toLowerCase()}\u0000${environment}`,
-      );
-      if (!byNs) continue;
-      const sum = new Map<string, number>();
-      for (const [ns, byRef] of byNs) {
-        if (key.namespace && ns !== key.namespace) continue;
-        for (const [ref, n] of byRef) {
-          if (key.aboutEntity && ref !== key.aboutEntity) continue;
-          sum.set(ref, (sum.get(ref) ?? 0) + n);
-        }
-      }
-      for (const [entityRef, objects] of sum)
-        counts.push({ ...key, entityRef, objects });
-    }
-  }
-  return counts;
 }

@@ -1,0 +1,89 @@
+import { CollectionHealth } from '@helix-portal/plugin-rco-node';
+import { EntityCount, HealthOutcome } from '../database/CollectionHealthStore';
+import { AcceptedObject } from './accept';
+import { redactError } from './redact';
+
+/** The stored key of one outcome in one environment (collector-given fields as strings). */
+export function healthKey(
+  collector: string,
+  h: CollectionHealth,
+  environment: string,
+) {
+  return {
+    collector,
+    cluster: String(h.cluster ?? '*'),
+    kind: String(h.kind ?? '*'),
+    environment,
+    namespace: typeof h.namespace === 'string' ? h.namespace : '',
+    aboutEntity:
+      typeof h.entityRef === 'string' ? h.entityRef.toLowerCase() : '',
+  };
+}
+
+/**
+ * Each entity's objects per ok outcome and environment (only counts above zero: an entity of
+ * the run without a count has none). An outcome with a namespace counts that namespace's objects.
+ */
+export function entityCounts(
+  collector: string,
+  health: CollectionHealth[],
+  accepted: AcceptedObject[],
+): EntityCount[] {
+  // cluster, kind, environment → namespace → entity → objects
+  const index = new Map<string, Map<string, Map<string, number>>>();
+  for (const { object, place } of accepted) {
+    const p = object.provenance;
+    const k = `${p.cluster}\u0000${p.kind.toLowerCase()}\u0000${
+      place.environment
+    }`;
+    const byNs = index.get(k) ?? new Map<string, Map<string, number>>();
+    index.set(k, byNs);
+    const ns = p.namespace ?? '';
+    const byRef = byNs.get(ns) ?? new Map<string, number>();
+    byNs.set(ns, byRef);
+    const ref = place.entityRef.toLowerCase();
+    byRef.set(ref, (byRef.get(ref) ?? 0) + 1);
+  }
+  const counts: EntityCount[] = [];
+  for (const h of health) {
+    if (!h.ok || !Array.isArray(h.environments)) continue;
+    for (const environment of h.environments) {
+      const key = healthKey(collector, h, environment);
+      const byNs = index.get(
+        `${key.cluster}\u0000${key.kind.toLowerCase()}\u0000${environment}`,
+      );
+      if (!byNs) continue;
+      const sum = new Map<string, number>();
+      for (const [ns, byRef] of byNs) {
+        if (key.namespace && ns !== key.namespace) continue;
+        for (const [ref, n] of byRef) {
+          if (key.aboutEntity && ref !== key.aboutEntity) continue;
+          sum.set(ref, (sum.get(ref) ?? 0) + n);
+        }
+      }
+      for (const [entityRef, objects] of sum)
+        counts.push({ ...key, entityRef, objects });
+    }
+  }
+  return counts;
+}
+
+/**
+ * A collector's health as stored rows, one per environment: errors and notes are words for
+ * people and go through the redaction (a collector may echo what a server sent back).
+ */
+export function healthOutcomes(
+  collector: string,
+  health: CollectionHealth[],
+  secrets: string[],
+): HealthOutcome[] {
+  return health.flatMap(h =>
+    (Array.isArray(h.environments) ? h.environments : []).map(environment => ({
+      ...healthKey(collector, h, environment),
+      ok: !!h.ok,
+      error: h.ok ? undefined : redactError(h.error ?? 'failed', secrets),
+      note: h.ok && h.note ? redactError(String(h.note), secrets) : undefined,
+      objects: typeof h.objects === 'number' ? h.objects : undefined,
+    })),
+  );
+}
