@@ -102,6 +102,15 @@ describe('monitoring-alerting next steps where the console reads the stack', () 
     );
   });
 
+  it('says to expire the silence and fix the inhibit rule that keep the SLO alerts from paging', () => {
+    const [step] = steps([
+      collected({ silencedBy: ['5f3c'], inhibitedBy: ['RCOWatchdog'] }),
+    ]);
+    expect(step.text).toBe(
+      "Expire the Alertmanager silences that match the SLO alerts, or let them run out; change the inhibit_rules so that no alert that is always firing mutes the SLO alerts; the console sees the change at its next collection (or refresh it on the Release tab)",
+    );
+  });
+
   it('says to load the rules a PrometheusRule declares but Prometheus lacks', () => {
     const [step] = steps([
       collected({ alert: 'RCOSomethingElse', expr: 'x' }),

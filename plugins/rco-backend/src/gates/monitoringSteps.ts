@@ -44,6 +44,18 @@ export function monitoringSteps(
     fixes.push(
       "route the SLO alerts in Alertmanager to a receiver that pages someone who acknowledges (PagerDuty or Opsgenie, or one the portal's operators list in rco.collectors.prometheus ackReceivers.add)",
     );
+  if (said(/sends its alerts to no Alertmanager/))
+    fixes.push(
+      "point Prometheus at the Alertmanager (its alerting: section's alertmanagers) so that it sends its alerts",
+    );
+  if (said(/is silenced in Alertmanager/))
+    fixes.push(
+      'expire the Alertmanager silences that match the SLO alerts, or let them run out',
+    );
+  if (said(/is inhibited in Alertmanager/))
+    fixes.push(
+      'change the inhibit_rules so that no alert that is always firing mutes the SLO alerts',
+    );
   if (!fixes.length) return [];
   const text = fixes.join('; ');
   return [
