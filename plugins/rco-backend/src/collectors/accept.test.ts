@@ -99,4 +99,45 @@ describe('acceptObjects', () => {
     expect(accepted).toEqual([]);
     expect(dropped[0]).toMatch(/failed in this run/);
   });
+
+  it('a failure naming a namespace or an entity drops only that namespace’s or entity’s objects', () => {
+    const failure = (extra: object) => ({
+      collector: 'kubernetes',
+      cluster: 'prod-eu',
+      kind: 'PolicyReport',
+      environments: ['production'],
+      ok: false,
+      error: '403',
+      ...extra,
+    });
+    // reportObject's provenance namespace is 'default'.
+    const elsewhere = acceptObjects(
+      collector,
+      [place],
+      [object()],
+      [failure({ namespace: 'payments' })],
+    );
+    expect(elsewhere.accepted).toHaveLength(1);
+    const here = acceptObjects(
+      collector,
+      [place],
+      [object()],
+      [failure({ namespace: 'default' })],
+    );
+    expect(here.accepted).toHaveLength(0);
+    const otherEntity = acceptObjects(
+      collector,
+      [place],
+      [object()],
+      [failure({ entityRef: 'component:default/payments' })],
+    );
+    expect(otherEntity.accepted).toHaveLength(1);
+    const thisEntity = acceptObjects(
+      collector,
+      [place],
+      [object()],
+      [failure({ entityRef: 'Component:default/RCO' })],
+    );
+    expect(thisEntity.accepted).toHaveLength(0);
+  });
 });

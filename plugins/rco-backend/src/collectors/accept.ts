@@ -32,11 +32,31 @@ export function acceptObjects(
   const byPlace = new Map(
     places.map(p => [placeKey(p.entityRef, p.environment), p]),
   );
+  // A failure naming a namespace (or an entity) covers that namespace's (that entity's)
+  // objects only; one naming neither covers the cluster and kind.
   const failing = new Set(
     health
       .filter(h => !h.ok)
-      .map(h => `${h.cluster}\u0000${h.kind.toLowerCase()}`),
+      .map(
+        h =>
+          `${h.cluster}\u0000${String(h.kind).toLowerCase()}\u0000${
+            typeof h.namespace === 'string' ? h.namespace : '*'
+          }\u0000${
+            typeof h.entityRef === 'string' ? h.entityRef.toLowerCase() : '*'
+          }`,
+      ),
   );
+  const failed = (o: CollectedObject) => {
+    const p = o.provenance;
+    const ck = `${p.cluster}\u0000${String(p.kind).toLowerCase()}`;
+    const ref = o.entityRef.toLowerCase();
+    return [
+      `${ck}\u0000*\u0000*`,
+      `${ck}\u0000${p.namespace ?? ''}\u0000*`,
+      `${ck}\u0000*\u0000${ref}`,
+      `${ck}\u0000${p.namespace ?? ''}\u0000${ref}`,
+    ].some(k => failing.has(k));
+  };
   const accepted: AcceptedObject[] = [];
   const dropped: string[] = [];
   for (const object of objects) {
@@ -67,8 +87,8 @@ export function acceptObjects(
       p.cluster !== place.cluster.name
     )
       why = `read from cluster ${p.cluster}, not the environment's ${place.cluster.name}`;
-    else if (failing.has(`${p.cluster}\u0000${String(p.kind).toLowerCase()}`))
-      why = 'its cluster and kind failed in this run';
+    else if (failed(object))
+      why = 'its cluster and kind (there) failed in this run';
     if (why || !place) {
       dropped.push(`${what}: ${why}`);
       continue;
