@@ -185,7 +185,16 @@ describe('issue 13 point 2: the Kubernetes collector through the plugin', () => 
     'refuses: a wrong service account token is echoed in the health it causes (%s)',
     async id => {
       const knex = await databases.init(id);
-      peer = await KubeListPeer.start({ token: TOKEN, objects: objects() });
+      // The peer quotes the refused token in its 401 body, as some proxies do.
+      peer = await KubeListPeer.start({
+        token: TOKEN,
+        objects: objects(),
+        echoRefusedToken: true,
+      });
+      const quoted = await fetch(`${peer.url}/apis`, {
+        headers: { authorization: 'Bearer not-the-token-9f1b' },
+      }).then(r => r.text());
+      expect(quoted).toContain('not-the-token-9f1b');
       const { app: a } = await start(knex, peer, 'not-the-token-9f1b');
       const res = await refresh(a).expect(200);
       const status = await request(a)
