@@ -32,20 +32,34 @@ const app = (name: string) => ({ 'app.kubernetes.io/name': name });
 
 function objects() {
   return [
-    fromSample('deployment', { name: 'rco', namespace: 'rco', labels: app('rco') }),
+    fromSample('deployment', {
+      name: 'rco',
+      namespace: 'rco',
+      labels: app('rco'),
+    }),
     controlled('ReplicaSet', {
       name: 'rco-5c8d',
       namespace: 'rco',
       uid: RS_UID,
       labels: app('rco'),
-      owner: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'rco', uid: 'd' },
+      owner: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'rco',
+        uid: 'd',
+      },
     }),
     controlled('Pod', {
       name: 'rco-5c8d-x1y2z',
       namespace: 'rco',
       uid: POD_UID,
       labels: app('rco'),
-      owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rco-5c8d', uid: RS_UID },
+      owner: {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: 'rco-5c8d',
+        uid: RS_UID,
+      },
     }),
     kyvernoReportAbout({
       apiVersion: 'v1',
@@ -70,7 +84,12 @@ async function start(knex: Knex, peer: KubeListPeer, extra: Entity[] = []) {
         },
       },
       environments: [
-        { name: 'staging', driver: 'simulated', cluster: 'peer', namespace: 'rco' },
+        {
+          name: 'staging',
+          driver: 'simulated',
+          cluster: 'peer',
+          namespace: 'rco',
+        },
         { name: 'production', driver: 'simulated', namespace: 'rco' },
       ],
     },
@@ -116,7 +135,8 @@ describe("issue 13 point 2 (R1 M6): Kyverno's own report shape", () => {
       const knex = await databases.init(id);
       peer = await KubeListPeer.start({ token: TOKEN, objects: objects() });
       expect(
-        peer.cluster.all().find(o => o.kind === 'PolicyReport')?.metadata.labels,
+        peer.cluster.all().find(o => o.kind === 'PolicyReport')?.metadata
+          .labels,
       ).toEqual(sample('policyReport').metadata.labels);
       const { app: a } = await start(knex, peer);
       await request(a)
@@ -145,9 +165,13 @@ describe("issue 13 point 2 (R1 M6): Kyverno's own report shape", () => {
     async id => {
       const knex = await databases.init(id);
       peer = await KubeListPeer.start({ token: TOKEN, objects: objects() });
-      const other = governedEntity('payments', 'url:https://example.test/p.yaml', {
-        'rco.helix.dev/runbook': './runbook.md',
-      });
+      const other = governedEntity(
+        'payments',
+        'url:https://example.test/p.yaml',
+        {
+          'rco.helix.dev/runbook': './runbook.md',
+        },
+      );
       const { app: a } = await start(knex, peer, [other]);
       const PAYMENTS = '/api/rco/entities/component/default/payments';
       await request(a)

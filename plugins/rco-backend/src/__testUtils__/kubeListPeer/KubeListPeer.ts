@@ -142,8 +142,7 @@ export class KubeListPeer {
       port: this.port,
       tls: this.tls,
       echoRefusedToken: this.echoRefusedToken,
-      intercept: req =>
-        this.intercept(req.method, req.url, req.headers.accept),
+      intercept: req => this.intercept(req.method, req.url, req.headers.accept),
       onAborted: req =>
         this.aborted.push({ method: req.method, path: req.url.pathname }),
     });

@@ -185,7 +185,10 @@ describe('Kubernetes collector: reads of one cluster', () => {
   });
 
   it('refuses: a continue token the server keeps repeating is read until the timeout; it stops at once with a clear error', async () => {
-    peer = await KubeListPeer.start({ token: TOKEN, objects: teamObjects(['rco']) });
+    peer = await KubeListPeer.start({
+      token: TOKEN,
+      objects: teamObjects(['rco']),
+    });
     peer.repeatContinue.add('deployments');
     const result = await run(collector({ timeout: 'PT20S' }), [
       place(peer, 'rco', 'rco'),
@@ -201,8 +204,11 @@ describe('Kubernetes collector: reads of one cluster', () => {
     expect(MAX_LIST_PAGES).toBe(1000);
   });
 
-  it("refuses: one entity whose name cannot be a label value costs every other entity its objects of each kind", async () => {
-    peer = await KubeListPeer.start({ token: TOKEN, objects: teamObjects(['rco']) });
+  it('refuses: one entity whose name cannot be a label value costs every other entity its objects of each kind', async () => {
+    peer = await KubeListPeer.start({
+      token: TOKEN,
+      objects: teamObjects(['rco']),
+    });
     const bad = place(peer, 'Bad Name!', 'rco', {
       entityRef: 'component:default/bad',
     });
@@ -220,7 +226,10 @@ describe('Kubernetes collector: reads of one cluster', () => {
   });
 
   it('reports objects it could not keep (no uid) instead of dropping them silently', async () => {
-    peer = await KubeListPeer.start({ token: TOKEN, objects: teamObjects(['rco']) });
+    peer = await KubeListPeer.start({
+      token: TOKEN,
+      objects: teamObjects(['rco']),
+    });
     peer.transformList = (resource, page) => {
       if (resource === 'networkpolicies') {
         for (const item of page.items) delete item.metadata.uid;
@@ -236,7 +245,10 @@ describe('Kubernetes collector: reads of one cluster', () => {
   });
 
   it('a timeout closes the request in flight (the peer sees the connection closed)', async () => {
-    peer = await KubeListPeer.start({ token: TOKEN, objects: teamObjects(['rco']) });
+    peer = await KubeListPeer.start({
+      token: TOKEN,
+      objects: teamObjects(['rco']),
+    });
     peer.delayMs = 1000;
     const result = await run(collector({ timeout: 'PT0.3S' }), [
       place(peer, 'rco', 'rco'),

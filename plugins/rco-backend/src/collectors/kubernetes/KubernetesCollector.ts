@@ -245,7 +245,9 @@ export class KubernetesCollector implements EvidenceCollector {
           if (groupError) {
             out.push({
               objects: [],
-              health: [health(kind, spec.kind, { ok: false, error: groupError })],
+              health: [
+                health(kind, spec.kind, { ok: false, error: groupError }),
+              ],
             });
             continue;
           }
@@ -276,7 +278,9 @@ export class KubernetesCollector implements EvidenceCollector {
               this.collectResource(run, r, mine, theirs, kind),
             ),
           );
-          out.push(combine(parts, spec.kind, () => health(kind, spec.kind, {})));
+          out.push(
+            combine(parts, spec.kind, () => health(kind, spec.kind, {})),
+          );
         }
         return out;
       };

@@ -36,7 +36,9 @@ describe('attribute', () => {
     const started = Date.now();
     const a = attribute(objects, candidates);
     // eslint-disable-next-line no-console
-    console.info(`attribute: ${n} entities × ${n} objects in ${Date.now() - started} ms`);
+    console.info(
+      `attribute: ${n} entities × ${n} objects in ${Date.now() - started} ms`,
+    );
     // Each object is checked against the entities its label value can match (one), not all.
     expect(checks).toBe(n);
     expect(a.owned).toHaveLength(n);
@@ -48,7 +50,10 @@ describe('attribute', () => {
 
   it('still finds every match: selectors without equality are checked against every object, `in` buckets by each value', () => {
     const index = new CandidateIndex([
-      { place: place('eq'), requirements: parseLabelSelector('app=a,tier!=db') },
+      {
+        place: place('eq'),
+        requirements: parseLabelSelector('app=a,tier!=db'),
+      },
       { place: place('in'), requirements: parseLabelSelector('team in (x,y)') },
       { place: place('exists'), requirements: parseLabelSelector('canary') },
     ]);
@@ -63,11 +68,9 @@ describe('attribute', () => {
       ],
       index,
     );
-    expect(a.owned.map(o => `${o.object.metadata.name}:${o.place.name}`)).toEqual([
-      '1:eq',
-      '3:in',
-      '4:exists',
-    ]);
+    expect(
+      a.owned.map(o => `${o.object.metadata.name}:${o.place.name}`),
+    ).toEqual(['1:eq', '3:in', '4:exists']);
     expect(a.ambiguous).toEqual([
       'apps/5 (component:default/eq in production, component:default/exists in production)',
     ]);

@@ -6,7 +6,11 @@
  * listed in the same run (or read), or, for a Pod or ReplicaSet, the workload up its chain of
  * controllers. Lookups read metadata only, are cached for the run and bounded in number.
  */
-import type { ClusterClient, KubeObject, ObjectMetadata } from './clusterClient';
+import type {
+  ClusterClient,
+  KubeObject,
+  ObjectMetadata,
+} from './clusterClient';
 import { ClusterReadError } from './clusterClient';
 
 interface Ref {

@@ -67,20 +67,34 @@ const STS_UID = '44444444-4444-4444-8444-444444444444';
 /** rco's Deployment → ReplicaSet → Pod, and a Kyverno report about the Pod and one about a StatefulSet. */
 function cluster() {
   return [
-    fromSample('deployment', { name: 'rco', namespace: 'rco', labels: app('rco') }),
+    fromSample('deployment', {
+      name: 'rco',
+      namespace: 'rco',
+      labels: app('rco'),
+    }),
     controlled('ReplicaSet', {
       name: 'rco-7d9f',
       namespace: 'rco',
       uid: RS_UID,
       labels: app('rco'),
-      owner: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'rco', uid: DEPLOY_UID },
+      owner: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'rco',
+        uid: DEPLOY_UID,
+      },
     }),
     controlled('Pod', {
       name: 'rco-7d9f-abcde',
       namespace: 'rco',
       uid: POD_UID,
       labels: app('rco'),
-      owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rco-7d9f', uid: RS_UID },
+      owner: {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: 'rco-7d9f',
+        uid: RS_UID,
+      },
     }),
     kyvernoReportAbout({
       apiVersion: 'v1',
@@ -92,7 +106,12 @@ function cluster() {
     {
       ...sample('deployment'),
       kind: 'StatefulSet',
-      metadata: { name: 'rco-db', namespace: 'rco', uid: STS_UID, labels: app('rco') },
+      metadata: {
+        name: 'rco-db',
+        namespace: 'rco',
+        uid: STS_UID,
+        labels: app('rco'),
+      },
     },
     kyvernoReportAbout({
       apiVersion: 'apps/v1',
@@ -135,7 +154,8 @@ describe('Kubernetes collector: policy reports attributed through their resource
       '/api/v1/namespaces/rco/pods/rco-7d9f-abcde',
       '/apis/apps/v1/namespaces/rco/replicasets/rco-7d9f',
     ]);
-    for (const g of gets) expect(g.accept).toContain('as=PartialObjectMetadata');
+    for (const g of gets)
+      expect(g.accept).toContain('as=PartialObjectMetadata');
     expect(result.health.find(h => h.kind === 'PolicyReport')).toMatchObject({
       ok: true,
       objects: 2,
@@ -153,7 +173,11 @@ describe('Kubernetes collector: policy reports attributed through their resource
     const wide = place(peer, 'rco-wide');
     const c = collector({
       environments: {
-        production: { kinds: { 'policy-report': { labelSelector: 'app.kubernetes.io/name' } } },
+        production: {
+          kinds: {
+            'policy-report': { labelSelector: 'app.kubernetes.io/name' },
+          },
+        },
       },
     });
     const result = await run(c, [place(peer, 'rco'), wide]);
@@ -165,11 +189,15 @@ describe('Kubernetes collector: policy reports attributed through their resource
 
   it('lookups are bounded per run and a report left over says why; a refused lookup does not fail the kind', async () => {
     peer = await KubeListPeer.start({ token: TOKEN, objects: cluster() });
-    const bounded = await run(collector({ ownerLookups: 1 }), [place(peer, 'rco')]);
+    const bounded = await run(collector({ ownerLookups: 1 }), [
+      place(peer, 'rco'),
+    ]);
     expect(reports(bounded)).toEqual([`component:default/rco ${STS_UID}`]);
     expect(bounded.health.find(h => h.kind === 'PolicyReport')).toMatchObject({
       ok: true,
-      note: expect.stringContaining('the limit of 1 owner lookups per run was reached'),
+      note: expect.stringContaining(
+        'the limit of 1 owner lookups per run was reached',
+      ),
     });
 
     peer.forbidden.add('pods');
