@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { Entity } from '@backstage/catalog-model';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -10,6 +12,7 @@ import {
   RELEASE,
   startOperationsBackend,
 } from '../__testUtils__/operationsBackend';
+import { governedEntity } from '../__testUtils__/fixtures';
 import {
   PrometheusStack,
   describeWithMonitoring,
@@ -89,12 +92,24 @@ describeWithMonitoring()(
     async function start(
       databaseId: any,
       alertmanagerUrl = stack.alertmanagerUrl,
+      options: {
+        extraEntities?: Entity[];
+        alertmanager?: Record<string, unknown>;
+        collection?: Record<string, unknown>;
+      } = {},
     ) {
       const knex = await databases.init(databaseId);
       const { app } = await startOperationsBackend(knex, {
         logLevel: 'none',
+        extraEntities: options.extraEntities,
         rco: {
-          collection: { schedule: NO_SCHEDULED_RUN },
+          // Refreshes follow each other in these tests; every change is observed at once.
+          collection: {
+            schedule: NO_SCHEDULED_RUN,
+            refreshCooldown: 'PT0S',
+            observationGranularity: 'PT0S',
+            ...options.collection,
+          },
           collectors: {
             prometheus: {
               environments: {
@@ -104,7 +119,10 @@ describeWithMonitoring()(
                     url: stack.prometheusUrl,
                     bearerToken: 'secret-prom-token',
                   },
-                  alertmanager: { url: alertmanagerUrl },
+                  alertmanager: {
+                    url: alertmanagerUrl,
+                    ...options.alertmanager,
+                  },
                 },
               },
             },
@@ -116,16 +134,18 @@ describeWithMonitoring()(
       return app;
     }
 
-    const refresh = (app: any) =>
+    const refresh = (app: any, entity = RCO) =>
       request(app)
-        .post(`${RCO}/collection/refresh`)
+        .post(`${entity}/collection/refresh`)
         .set('Authorization', ALICE)
         .expect(200);
 
-    async function gate(app: any, environment: string) {
+    async function gate(app: any, environment?: string, entity = RCO) {
       const res = await request(app)
         .get(
-          `${RCO}/status?version=${RELEASE.version}&digest=${DIGEST}&environment=${environment}`,
+          `${entity}/status?version=${RELEASE.version}&digest=${DIGEST}${
+            environment ? `&environment=${environment}` : ''
+          }`,
         )
         .set('Authorization', ALICE)
         .expect(200);
@@ -218,7 +238,7 @@ describeWithMonitoring()(
     );
 
     it.each(databases.eachSupportedId())(
-      'refuses: an unreachable Alertmanager turns the gate green or red; health says why, without the token (%s)',
+      'refuses: an unreachable Alertmanager turns the gate green or red; health says why (%s)',
       async databaseId => {
         const closed = `http://127.0.0.1:${await freePort()}`;
         const app = await start(databaseId, closed);
@@ -241,6 +261,177 @@ describeWithMonitoring()(
           ),
         );
         expect(JSON.stringify(res.body)).not.toContain('secret-prom-token');
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'refuses: an entity named like another (team-b/rco beside default/rco) passes monitoring-alerting on the alerts labelled service=rco (%s)',
+      async databaseId => {
+        const impostor = governedEntity('rco', 'url:https://example.test/b.yaml', {
+          'rco.helix.dev/runbook': './runbook.md',
+        });
+        impostor.metadata.namespace = 'team-b';
+        const TEAM_B = RCO.replace('/default/', '/team-b/');
+        const app = await start(databaseId, stack.alertmanagerUrl, {
+          extraEntities: [impostor],
+        });
+        // team-b/rco refreshes first: default/rco's places still take part in attribution.
+        await refresh(app, TEAM_B);
+        await refresh(app);
+        for (const entity of [TEAM_B, RCO]) {
+          const g = await gate(app, 'staging', entity);
+          expect({ entity, status: g.status }).toEqual({
+            entity,
+            status: 'fail',
+          });
+          expect(g.reasons).toContain(
+            'No availability alert loaded in Prometheus helix-staging (rules labelled service=rco)',
+          );
+          expect(g.reasons.join('\n')).not.toContain('routed to rco-pagerduty');
+        }
+        const res = await request(app)
+          .get(`${TEAM_B}/collection`)
+          .set('Authorization', ALICE)
+          .expect(200);
+        const health = res.body.health.find(
+          (h: any) => h.collector === 'prometheus',
+        );
+        expect(health.note).toContain(
+          'RCOAvailabilityBurnRate (component:default/rco, component:team-b/rco)',
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'refuses: Alertmanager goes back from PagerDuty to a webhook (a version stored before) and the gate keeps reading PagerDuty (%s)',
+      async databaseId => {
+        // The default observation granularity (PT1H): a version seen again moves anyway.
+        const app = await start(databaseId, stack.alertmanagerUrl, {
+          collection: { observationGranularity: undefined },
+        });
+        const routedTo = async () => {
+          const g = await gate(app, 'staging');
+          return {
+            status: g.status,
+            webhook: g.reasons.some((r: string) =>
+              r.includes('is routed to rco-webhook (webhook), which no one acknowledges'),
+            ),
+          };
+        };
+        try {
+          await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
+          await refresh(app);
+          expect(await routedTo()).toEqual({ status: 'fail', webhook: true });
+          await stack.useAlertmanagerConfig('alertmanager.yml');
+          await refresh(app);
+          expect(await routedTo()).toEqual({ status: 'pass', webhook: false });
+          await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
+          const third = await refresh(app);
+          expect(third.body.run).toMatchObject({ created: 0 });
+          expect(await routedTo()).toEqual({ status: 'fail', webhook: true });
+        } finally {
+          await stack.useAlertmanagerConfig('alertmanager.yml');
+        }
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'refuses: a release judged without an environment (portfolio, status) passes on the PrometheusRule while the monitored stack fails (%s)',
+      async databaseId => {
+        const app = await start(databaseId);
+        expect((await gate(app)).status).toBe('missing');
+        await stack.useAlertmanagerConfig('alertmanager-webhook.yml');
+        try {
+          await refresh(app);
+        } finally {
+          await stack.useAlertmanagerConfig('alertmanager.yml');
+        }
+        const g = await gate(app);
+        expect(g.status).toBe('fail');
+        expect(g.reasons[0]).toBe(
+          'No environment given: judged in each environment whose monitoring stack the console reads (staging), the worst verdict stands',
+        );
+        expect(g.reasons.join('\n')).not.toContain('only declared');
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'refuses: an active Alertmanager silence mutes the SLO alerts while the gate says they page (%s)',
+      async databaseId => {
+        const app = await start(databaseId);
+        const created = await fetch(`${stack.alertmanagerUrl}/api/v2/silences`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            matchers: [
+              { name: 'service', value: 'rco', isRegex: false, isEqual: true },
+            ],
+            startsAt: new Date().toISOString(),
+            endsAt: new Date(Date.now() + 3600_000).toISOString(),
+            createdBy: 'test',
+            comment: 'quiet please',
+          }),
+        });
+        const { silenceID } = await created.json();
+        try {
+          await refresh(app);
+        } finally {
+          await fetch(`${stack.alertmanagerUrl}/api/v2/silence/${silenceID}`, {
+            method: 'DELETE',
+          });
+        }
+        const g = await gate(app, 'staging');
+        expect(g.status).toBe('fail');
+        expect(g.reasons).toContain(
+          `availability: RCOAvailabilityBurnRate is silenced in Alertmanager (active silence ${silenceID}), so it pages no one while the silence lasts`,
+        );
+      },
+    );
+
+    it.each(databases.eachSupportedId())(
+      'refuses: a monitoring server that echoes the token and headers it was sent gets them into the collection health (%s)',
+      async databaseId => {
+        const seen: IncomingHttpHeaders[] = [];
+        const echo: Server = createServer((req, res) => {
+          seen.push(req.headers);
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              status: 'error',
+              error: `upstream refused ${req.headers.authorization} for tenant ${req.headers['x-scope-orgid']}`,
+            }),
+          );
+        });
+        await new Promise<void>(r => echo.listen(0, '127.0.0.1', r));
+        try {
+          const url = `http://127.0.0.1:${(echo.address() as any).port}`;
+          const app = await start(databaseId, url, {
+            alertmanager: {
+              bearerToken: 'secret-am-token-7c1d',
+              headers: { 'X-Scope-OrgID': 'secret-tenant-9a2e' },
+            },
+          });
+          await refresh(app);
+          // The secrets did reach the server that echoes them: the test can fail.
+          expect(seen[0].authorization).toBe('Bearer secret-am-token-7c1d');
+          expect(seen[0]['x-scope-orgid']).toBe('secret-tenant-9a2e');
+          const res = await request(app)
+            .get(`${RCO}/collection`)
+            .set('Authorization', ALICE)
+            .expect(200);
+          const health = res.body.health.find(
+            (h: any) => h.collector === 'prometheus',
+          );
+          expect(health.error).toMatch(
+            /^Alertmanager at http:\/\/127\.0\.0\.1:\d+\/api\/v2\/\w+ answered 503 Service Unavailable: upstream refused /,
+          );
+          const said = JSON.stringify(res.body);
+          expect(said).not.toContain('secret-am-token-7c1d');
+          expect(said).not.toContain('secret-tenant-9a2e');
+        } finally {
+          echo.closeAllConnections();
+          await new Promise(r => echo.close(r));
+        }
       },
     );
   },

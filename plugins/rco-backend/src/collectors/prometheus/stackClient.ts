@@ -71,6 +71,17 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   return `could not be reached: ${detail}`;
 }
 
+/**
+ * A server's error text with the token and header values it was sent cut out: a proxy that
+ * echoes the request must not put them into health or logs (the collection health redacts too).
+ */
+function withoutSecrets(text: string, endpoint: HttpEndpoint): string {
+  const secrets = [endpoint.bearerToken, ...Object.values(endpoint.headers)]
+    .filter((v): v is string => !!v && v.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  return secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+}
+
 async function getJson(
   fetchImpl: Fetch,
   what: string,
@@ -111,7 +122,10 @@ async function getJson(
     // Prometheus's own error text (`error`) says why; the body is not echoed otherwise.
     const reason =
       typeof (body as any)?.error === 'string'
-        ? `: ${String((body as any).error).slice(0, 200)}`
+        ? `: ${withoutSecrets(String((body as any).error), endpoint).slice(
+            0,
+            200,
+          )}`
         : '';
     throw new StackError(
       `${where} answered ${response.status} ${response.statusText}${reason}`,
