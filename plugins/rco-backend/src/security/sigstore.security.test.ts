@@ -54,7 +54,8 @@ const SIGSTORE = {
     {
       entity: 'component:default/payments',
       issuer: GITHUB,
-      subject: 'https://github.com/helix/payments/.github/workflows/*@refs/heads/*',
+      subject:
+        'https://github.com/helix/payments/.github/workflows/*@refs/heads/*',
     },
   ],
 };
@@ -391,7 +392,8 @@ describe('R2 M1: verification follows the signing policy in force', () => {
       {
         entity: 'component:default/rco',
         issuer: GITHUB,
-        subject: 'https://github.com/helix/rco/.github/workflows/other.yml@refs/heads/main',
+        subject:
+          'https://github.com/helix/rco/.github/workflows/other.yml@refs/heads/main',
       },
     ],
   };
@@ -410,9 +412,13 @@ describe('R2 M1: verification follows the signing policy in force', () => {
     async databaseId => {
       const before = await start(databaseId, withoutRco);
       await scanAndSbom(before, 'rco', CI_RCO);
-      await upload(before, 'rco', bundle(), `?digest=${RELEASE}`, CI_RCO).expect(
-        201,
-      );
+      await upload(
+        before,
+        'rco',
+        bundle(),
+        `?digest=${RELEASE}`,
+        CI_RCO,
+      ).expect(201);
       expect((await status(before, 'rco', RELEASE)).reasons).toContain(
         'no signer identity is configured for component:default/rco',
       );
@@ -448,9 +454,13 @@ describe('R2 M1: verification follows the signing policy in force', () => {
     async databaseId => {
       const before = await start(databaseId);
       await scanAndSbom(before, 'rco', CI_RCO);
-      await upload(before, 'rco', bundle(), `?digest=${RELEASE}`, CI_RCO).expect(
-        201,
-      );
+      await upload(
+        before,
+        'rco',
+        bundle(),
+        `?digest=${RELEASE}`,
+        CI_RCO,
+      ).expect(201);
       expect((await status(before, 'rco', RELEASE)).gate.status).toBe('pass');
 
       // Operators revoke the identity (another workflow now signs rco) and restart.

@@ -18,10 +18,7 @@ import { RunbookService } from './RunbookService';
 import { groupFacts } from '../setupSummary';
 import { Clock, systemClock } from '../lib/clock';
 import { orderPortfolio, PortfolioSort } from './portfolioOrder';
-import {
-  signingPolicyDigest,
-  underSigningPolicy,
-} from '../evidence/sigstore';
+import { signingPolicyDigest, underSigningPolicy } from '../evidence/sigstore';
 
 /** What changed about an entity's release: the nudge the release channel carries. */
 export type ReleaseChange =

@@ -436,7 +436,9 @@ describe('R2: public keys (key-based bundles)', () => {
     const unnamed = keyed({ publicKeys: [{ entity: RCO, pem }] });
     const fingerprint = crypto
       .createHash('sha256')
-      .update(crypto.createPublicKey(pem).export({ type: 'spki', format: 'der' }))
+      .update(
+        crypto.createPublicKey(pem).export({ type: 'spki', format: 'der' }),
+      )
       .digest('hex');
     expect(unnamed.identity).toEqual({ keyId: `sha256:${fingerprint}` });
   });
@@ -448,7 +450,8 @@ describe('R2: public keys (key-based bundles)', () => {
         {
           entity: RCO,
           issuer: GITHUB,
-          subject: 'https://github.com/helix/rco/.github/workflows/release.yml@refs/heads/main',
+          subject:
+            'https://github.com/helix/rco/.github/workflows/release.yml@refs/heads/main',
         },
       ],
     };
@@ -460,9 +463,9 @@ describe('R2: public keys (key-based bundles)', () => {
   });
 
   it('refuses to start on a key that is not a PEM public key', () => {
-    expect(() =>
-      verifier({ publicKeys: [{ pem: 'not a key' }] }),
-    ).toThrow(/^rco.sigstore.publicKeys\[0\].pem is not a PEM public key/);
+    expect(() => verifier({ publicKeys: [{ pem: 'not a key' }] })).toThrow(
+      /^rco.sigstore.publicKeys\[0\].pem is not a PEM public key/,
+    );
   });
 });
 
@@ -511,11 +514,14 @@ describe('R2 M1: the signing policy digest', () => {
   const digest = (sigstore: object, entityRef = RCO) =>
     signingPolicyDigest(read(sigstore), entityRef);
 
-  it('changes with the trusted root, the entity\'s identities and keys, and the predicate types', () => {
+  it("changes with the trusted root, the entity's identities and keys, and the predicate types", () => {
     const now = digest(base);
     expect(digest(base)).toBe(now);
     expect(
-      digest({ ...base, trustedRoot: fixture('public-good-trusted-root.json') }),
+      digest({
+        ...base,
+        trustedRoot: fixture('public-good-trusted-root.json'),
+      }),
     ).not.toBe(now);
     expect(digest({ ...base, identities: [] })).not.toBe(now);
     expect(

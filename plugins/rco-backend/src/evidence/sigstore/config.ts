@@ -101,9 +101,7 @@ export function readSigstoreConfig(rco?: Config): SigstoreConfig {
       try {
         // Parsed now, so a broken key stops the backend at start, not a later verification.
         fingerprint = createHash('sha256')
-          .update(
-            createPublicKey(pem).export({ type: 'spki', format: 'der' }),
-          )
+          .update(createPublicKey(pem).export({ type: 'spki', format: 'der' }))
           .digest('hex');
       } catch (error) {
         throw new Error(

@@ -24,9 +24,9 @@ describe('subject patterns (R2: globs stay within a part, regexes run on RE2)', 
       glob('https://github.com/helix/rco/.github/workflows/*').test(WORKFLOW),
     ).toBe(false);
     expect(
-      glob('https://github.com/helix/rco/.github/workflows/*@refs/heads/main').test(
-        WORKFLOW,
-      ),
+      glob(
+        'https://github.com/helix/rco/.github/workflows/*@refs/heads/main',
+      ).test(WORKFLOW),
     ).toBe(true);
     expect(glob('https://github.com/helix/rco/**').test(WORKFLOW)).toBe(true);
     // An email: `*` stops at `@`, so `*@helix.example` cannot be met by `x@evil@helix.example`.
@@ -39,7 +39,9 @@ describe('subject patterns (R2: globs stay within a part, regexes run on RE2)', 
   });
 
   it('a glob is anchored and takes everything else literally', () => {
-    expect(glob('https://github.com/helix/rco').test(`${WORKFLOW}`)).toBe(false);
+    expect(glob('https://github.com/helix/rco').test(`${WORKFLOW}`)).toBe(
+      false,
+    );
     expect(glob('a.b').test('axb')).toBe(false);
     expect(glob('(a|b)+').test('(a|b)+')).toBe(true);
   });
@@ -65,10 +67,14 @@ describe('subject patterns (R2: globs stay within a part, regexes run on RE2)', 
   });
 
   it('refuses at startup what RE2 cannot run in linear time, naming the setting', () => {
-    expect(() => subjectPattern('/(a)\\1/', 'rco.sigstore.identities[0].subject')).toThrow(
+    expect(() =>
+      subjectPattern('/(a)\\1/', 'rco.sigstore.identities[0].subject'),
+    ).toThrow(
       /^rco.sigstore.identities\[0\].subject: "\/\(a\)\\1\/" is not a valid pattern/,
     );
-    expect(() => subjectPattern('/(?=a)a/', 'x')).toThrow(/is not a valid pattern/);
+    expect(() => subjectPattern('/(?=a)a/', 'x')).toThrow(
+      /is not a valid pattern/,
+    );
     expect(() => subjectPattern('/(/', 'x')).toThrow(/is not a valid pattern/);
   });
 });
