@@ -93,7 +93,9 @@ export interface Config {
         timeout?: string;
         /**
          * Rule labels that select a service's alerts; values may use {name}, {namespace},
-         * {entityNamespace} and {environment}. Default: service: '{name}'.
+         * {entityNamespace} and {environment}. Default: service: '{name}'. A rule that the labels
+         * of more than one entity select is attributed to none (collection health says so): where
+         * two namespaces hold entities of one name, add e.g. entity_namespace: '{entityNamespace}'.
          */
         alertLabels?: { [label: string]: string };
         /** Which Alertmanager receivers count as needing a human's acknowledgement. */

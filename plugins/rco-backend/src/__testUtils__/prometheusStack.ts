@@ -176,7 +176,9 @@ async function waitForAlertmanagers(url: string, count: number) {
     if (body.data.activeAlertmanagers.length === count) return;
     await sleep(100);
   }
-  throw new Error(`Prometheus did not list ${count} Alertmanager(s) within 20 s`);
+  throw new Error(
+    `Prometheus did not list ${count} Alertmanager(s) within 20 s`,
+  );
 }
 
 export async function startPrometheusStack(

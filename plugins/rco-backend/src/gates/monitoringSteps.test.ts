@@ -107,7 +107,7 @@ describe('monitoring-alerting next steps where the console reads the stack', () 
       collected({ silencedBy: ['5f3c'], inhibitedBy: ['RCOWatchdog'] }),
     ]);
     expect(step.text).toBe(
-      "Expire the Alertmanager silences that match the SLO alerts, or let them run out; change the inhibit_rules so that no alert that is always firing mutes the SLO alerts; the console sees the change at its next collection (or refresh it on the Release tab)",
+      'Expire the Alertmanager silences that match the SLO alerts, or let them run out; change the inhibit_rules so that no alert that is always firing mutes the SLO alerts; the console sees the change at its next collection (or refresh it on the Release tab)',
     );
   });
 

@@ -267,9 +267,13 @@ describeWithMonitoring()(
     it.each(databases.eachSupportedId())(
       'refuses: an entity named like another (team-b/rco beside default/rco) passes monitoring-alerting on the alerts labelled service=rco (%s)',
       async databaseId => {
-        const impostor = governedEntity('rco', 'url:https://example.test/b.yaml', {
-          'rco.helix.dev/runbook': './runbook.md',
-        });
+        const impostor = governedEntity(
+          'rco',
+          'url:https://example.test/b.yaml',
+          {
+            'rco.helix.dev/runbook': './runbook.md',
+          },
+        );
         impostor.metadata.namespace = 'team-b';
         const TEAM_B = RCO.replace('/default/', '/team-b/');
         const app = await start(databaseId, stack.alertmanagerUrl, {
@@ -314,7 +318,9 @@ describeWithMonitoring()(
           return {
             status: g.status,
             webhook: g.reasons.some((r: string) =>
-              r.includes('is routed to rco-webhook (webhook), which no one acknowledges'),
+              r.includes(
+                'is routed to rco-webhook (webhook), which no one acknowledges',
+              ),
             ),
           };
         };
@@ -359,19 +365,27 @@ describeWithMonitoring()(
       'refuses: an active Alertmanager silence mutes the SLO alerts while the gate says they page (%s)',
       async databaseId => {
         const app = await start(databaseId);
-        const created = await fetch(`${stack.alertmanagerUrl}/api/v2/silences`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            matchers: [
-              { name: 'service', value: 'rco', isRegex: false, isEqual: true },
-            ],
-            startsAt: new Date().toISOString(),
-            endsAt: new Date(Date.now() + 3600_000).toISOString(),
-            createdBy: 'test',
-            comment: 'quiet please',
-          }),
-        });
+        const created = await fetch(
+          `${stack.alertmanagerUrl}/api/v2/silences`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              matchers: [
+                {
+                  name: 'service',
+                  value: 'rco',
+                  isRegex: false,
+                  isEqual: true,
+                },
+              ],
+              startsAt: new Date().toISOString(),
+              endsAt: new Date(Date.now() + 3600_000).toISOString(),
+              createdBy: 'test',
+              comment: 'quiet please',
+            }),
+          },
+        );
         const { silenceID } = await created.json();
         try {
           await refresh(app);

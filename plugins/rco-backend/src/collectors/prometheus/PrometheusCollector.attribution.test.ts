@@ -107,10 +107,7 @@ describe('PrometheusCollector attribution of rules to entities', () => {
       { environments: [env('production')] },
       fakeStack(rules),
     );
-    const { objects, health } = await run(collector, [
-      DEFAULT_RCO,
-      TEAM_B_RCO,
-    ]);
+    const { objects, health } = await run(collector, [DEFAULT_RCO, TEAM_B_RCO]);
     expect(alertsOf(objects)).toEqual({
       'component:default/rco': [],
       'component:team-b/rco': [],
@@ -151,9 +148,11 @@ describe('PrometheusCollector attribution of rules to entities', () => {
         rule('TeamBRcoDown', { service: 'rco', entity_namespace: 'team-b' }),
       ]),
     );
-    const { objects, health } = await run(collector, [TEAM_B_RCO], [
-      DEFAULT_RCO,
-    ]);
+    const { objects, health } = await run(
+      collector,
+      [TEAM_B_RCO],
+      [DEFAULT_RCO],
+    );
     expect(alertsOf(objects)).toEqual({
       'component:team-b/rco': ['TeamBRcoDown'],
     });

@@ -84,7 +84,9 @@ export class PrometheusCollector implements EvidenceCollector {
       stacks.set(key, entry);
     }
     // Other entities' places on an owner's refresh: attribution only, never collected.
-    const requested = new Set(request.places.map(p => p.entityRef.toLowerCase()));
+    const requested = new Set(
+      request.places.map(p => p.entityRef.toLowerCase()),
+    );
     const othersOf = (key: string) =>
       (request.otherPlaces ?? []).flatMap(place => {
         const env = byEnvironment.get(place.environment);
@@ -165,7 +167,9 @@ export class PrometheusCollector implements EvidenceCollector {
                 ...contested,
               ]
                 .slice(0, 10)
-                .map(([rule, entities]) => `${rule.name} (${entities.join(', ')})`)
+                .map(
+                  ([rule, entities]) => `${rule.name} (${entities.join(', ')})`,
+                )
                 .join('; ')}`,
             }
           : {}),

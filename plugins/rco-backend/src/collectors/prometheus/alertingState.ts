@@ -124,7 +124,9 @@ export function alertingState(
           .map(silence => silence.id)
           .sort(),
         inhibitedBy: inhibitedBy(stack.routing.inhibitRules, labels, firing),
-        timeIntervals: [...new Set(routes.flatMap(r => r.timeIntervals))].sort(),
+        timeIntervals: [
+          ...new Set(routes.flatMap(r => r.timeIntervals)),
+        ].sort(),
       };
     })
     // Code-point order, not the locale's: the digest must not depend on the host.

@@ -33,7 +33,7 @@ export interface PrometheusEnvironment {
   prometheus: HttpEndpoint;
   alertmanager: HttpEndpoint;
   timeoutMs: number;
-  /** Rule labels that select a service's alerts; values templated with {name}, {namespace}, {environment}. */
+  /** Rule labels that select a service's alerts; values templated with {name}, {namespace}, {entityNamespace}, {environment}. */
   alertLabels: Record<string, string>;
   ack: AckPolicy;
 }

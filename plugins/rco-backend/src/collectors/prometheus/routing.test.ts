@@ -159,9 +159,7 @@ inhibit_rules:
   };
 
   it('refuses: an always-firing alert inhibits the SLO alerts, which still look routed to PagerDuty', () => {
-    expect(inhibitedBy(inhibitRules, slo, [watchdog])).toEqual([
-      'RCOWatchdog',
-    ]);
+    expect(inhibitedBy(inhibitRules, slo, [watchdog])).toEqual(['RCOWatchdog']);
   });
 
   it('needs the equal labels to be equal, and the source to fire', () => {

@@ -245,7 +245,8 @@ export function inhibitedBy(
     if (!rule.target.every(m => matches(m, labels))) continue;
     for (const source of firing) {
       if (!rule.source.every(m => matches(m, source))) continue;
-      if (rule.equal.some(l => (source[l] ?? '') !== (labels[l] ?? ''))) continue;
+      if (rule.equal.some(l => (source[l] ?? '') !== (labels[l] ?? '')))
+        continue;
       const same = Object.keys({ ...source, ...labels }).every(
         k => source[k] === labels[k],
       );

@@ -1,11 +1,6 @@
 import { parse } from 'yaml';
 import { HttpEndpoint, PrometheusEnvironment } from './config';
-import {
-  MatchType,
-  Matcher,
-  RoutingConfigError,
-  newMatcher,
-} from './matchers';
+import { MatchType, Matcher, RoutingConfigError, newMatcher } from './matchers';
 import { AlertmanagerRouting, readAlertmanagerRouting } from './routing';
 
 /**
@@ -79,7 +74,10 @@ function withoutSecrets(text: string, endpoint: HttpEndpoint): string {
   const secrets = [endpoint.bearerToken, ...Object.values(endpoint.headers)]
     .filter((v): v is string => !!v && v.length >= 4)
     .sort((a, b) => b.length - a.length);
-  return secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+  return secrets.reduce(
+    (t, secret) => t.split(secret).join('[redacted]'),
+    text,
+  );
 }
 
 async function getJson(
@@ -150,6 +148,11 @@ function data(body: unknown, where: string): Record<string, any> {
   return body.data;
 }
 
+const noneActive = (body: unknown) => {
+  const active = (body as any)?.data?.activeAlertmanagers;
+  return Array.isArray(active) && active.length === 0;
+};
+
 export async function readStack(
   env: PrometheusEnvironment,
   signal: AbortSignal,
@@ -174,7 +177,8 @@ export async function readStack(
   // asked once more a moment later before "sends to no Alertmanager" is concluded.
   if (noneActive((settled[4] as PromiseFulfilledResult<unknown>).value)) {
     await new Promise(r => setTimeout(r, Math.min(2000, env.timeoutMs)));
-    if (signal.aborted) throw new StackError('Prometheus was not asked: the run was stopped');
+    if (signal.aborted)
+      throw new StackError('Prometheus was not asked: the run was stopped');
     settled[4] = {
       status: 'fulfilled',
       value: await get('Prometheus', env.prometheus, 'api/v1/alertmanagers'),
@@ -187,9 +191,7 @@ export async function readStack(
     statusBody,
     alertmanagersBody,
     silencesBody,
-  ] = settled.map(
-    s => (s as PromiseFulfilledResult<unknown>).value,
-  );
+  ] = settled.map(s => (s as PromiseFulfilledResult<unknown>).value);
   const rulesAt = `Prometheus at ${shown(env.prometheus.url, 'api/v1/rules')}`;
   const groups = data(rulesBody, rulesAt).groups;
   if (!Array.isArray(groups))
@@ -257,13 +259,10 @@ export async function readStack(
   }
 }
 
-const noneActive = (body: unknown) => {
-  const active = (body as any)?.data?.activeAlertmanagers;
-  return Array.isArray(active) && active.length === 0;
-};
-
 const hostOf = (u: URL) =>
-  `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
+  `${u.protocol}//${u.hostname}:${
+    u.port || (u.protocol === 'https:' ? 443 : 80)
+  }`;
 
 function readAlertmanagers(
   env: PrometheusEnvironment,

@@ -1,11 +1,6 @@
 import { AlertingStateSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord } from '../../database/EvidenceStore';
-import {
-  evidenceOf,
-  newestPerObject,
-  observedAt,
-  summaryOf,
-} from '../helpers';
+import { evidenceOf, newestPerObject, observedAt, summaryOf } from '../helpers';
 import { GateContext, RuleOutcome } from '../types';
 import { fresh, missing } from './shared';
 import { SLO_KINDS, sloKindsOf } from './sloAlerts';

@@ -18,10 +18,16 @@ describe('sloKindsOf', () => {
   });
 
   it.each([
-    ['DiskWillFillUp', 'predict_linear(node_filesystem_free_bytes[6h], 86400) < 0'],
+    [
+      'DiskWillFillUp',
+      'predict_linear(node_filesystem_free_bytes[6h], 86400) < 0',
+    ],
     ['QueueBacklog', 'sum(rco_queue_depth) by (group) > 100'],
     ['SignupsLow', 'sum(rate(rco_signup_total[1h])) < 1'],
-    ['BackupOld', 'time() - velero_backup_last_successful_timestamp{job="up"} > 86400'],
+    [
+      'BackupOld',
+      'time() - velero_backup_last_successful_timestamp{job="up"} > 86400',
+    ],
     ['CertExpiring', 'rco_cert_expiry_seconds{setup="pick_up"} < 86400'],
   ])('does not count %s (%s) for availability', (alert, expr) => {
     expect(sloKindsOf({ alert, expr })).not.toContain('availability');
