@@ -24,7 +24,7 @@ describe('attribute', () => {
         place(`s${i}`),
       );
       // Counts the times a selector is checked against an object's labels.
-      requirements.every = function every(...args: any[]) {
+      requirements.every = function every(this: unknown[], ...args: any[]) {
         checks++;
         return Array.prototype.every.apply(this, args as any);
       } as any;
@@ -69,7 +69,7 @@ describe('attribute', () => {
       index,
     );
     expect(
-      a.owned.map(o => `${o.object.metadata.name}:${o.place.name}`),
+      a.owned.map(o => `${o.object.metadata?.name}:${o.place.name}`),
     ).toEqual(['1:eq', '3:in', '4:exists']);
     expect(a.ambiguous).toEqual([
       'apps/5 (component:default/eq in production, component:default/exists in production)',
