@@ -134,9 +134,10 @@ export class KubernetesCollector implements EvidenceCollector {
         this.collectCluster(cluster, places, others(cluster.name), request),
       ),
     );
+    // A loop, not push(...spread): a cluster's objects can outnumber a call's arguments.
     for (const o of outcomes) {
-      result.objects.push(...o.objects);
-      result.health.push(...o.health);
+      for (const x of o.objects) result.objects.push(x);
+      for (const h of o.health) result.health.push(h);
     }
     return result;
   }
