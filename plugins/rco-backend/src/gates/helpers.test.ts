@@ -132,3 +132,19 @@ describe('sameSubject', () => {
     expect(sameSubject(rec(a), rec(b))).toBe(expected),
   );
 });
+
+describe('matchesRelease and collected evidence', () => {
+  it('ties collected evidence to its environment whatever the kind’s scope (R1 M4)', () => {
+    const rule = {
+      kind: 'prometheus-rule',
+      subject: { environment: 'staging' },
+    } as EvidenceRecord;
+    // An upload of a service-scoped kind counts everywhere; a collected one only where read.
+    expect(matchesRelease(rule, { environment: 'production' })).toBe(true);
+    const collected = { ...rule, provenance: {} } as EvidenceRecord;
+    expect(matchesRelease(collected, { environment: 'production' })).toBe(
+      false,
+    );
+    expect(matchesRelease(collected, { environment: 'staging' })).toBe(true);
+  });
+});

@@ -51,4 +51,74 @@ describe('applySourcePolicy', () => {
     );
     expect(notes).toEqual([]);
   });
+
+  describe('uploads of a kind the console collects there', () => {
+    const report = (
+      source: 'ci' | 'human' | 'cluster',
+      environment: string,
+    ) => {
+      const r = record(
+        'policy-report',
+        'kyverno-policyreport-pod-v1alpha2.yaml',
+        {
+          subject: { environment },
+          source,
+          submitter:
+            source === 'cluster' ? 'collector:kubernetes' : `${source}:x`,
+        },
+      );
+      return source === 'cluster'
+        ? {
+            ...r,
+            provenance: {
+              collector: 'kubernetes',
+              cluster: 'staging-eu',
+              kind: 'PolicyReport',
+              name: 'rco',
+              uid: 'u',
+              resourceVersion: '1',
+              firstObservedAt: r.collectedAt,
+              observedAt: r.collectedAt,
+            },
+          }
+        : r;
+    };
+
+    it("are set aside where the cluster's state is read, with the reason; elsewhere they count", () => {
+      const evidence = [
+        report('ci', 'staging'),
+        report('cluster', 'staging'),
+        report('ci', 'production'),
+      ];
+      const staging = applySourcePolicy(
+        context(evidence, { release: { environment: 'staging' } as any }),
+        'policy-enforcement',
+      );
+      // Judged for staging, every upload of the kind is set aside (production's is not about
+      // staging anyway: matchesRelease leaves it out).
+      expect(staging.ctx.evidence.map(r => r.source)).toEqual(['cluster']);
+      expect(staging.notes).toEqual([
+        "ignored: policy-report uploaded by CI (ci:x) — the cluster's own state is read for this in staging",
+      ]);
+      const production = applySourcePolicy(
+        context(evidence, { release: { environment: 'production' } as any }),
+        'policy-enforcement',
+      );
+      // The cluster's staging state says nothing about production: CI's production upload counts.
+      expect(production.notes).toEqual([]);
+      expect(production.ctx.evidence.map(r => r.source)).toEqual([
+        'cluster',
+        'ci',
+        'ci',
+      ]);
+    });
+
+    it('puts collected evidence before every upload', () => {
+      const { ctx } = applySourcePolicy(
+        context([report('ci', 'staging'), report('cluster', 'staging')]),
+        'policy-enforcement',
+      );
+      expect(ctx.evidence[0].source).toBe('cluster');
+    });
+  });
 });
