@@ -178,7 +178,8 @@ export class KubeListPeer {
     });
     if (this.delayMs) {
       this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
-      await new Promise(r => setTimeout(r, this.delayMs));
+      // Unref'd: a delay still running when a test ends must not keep the worker alive.
+      await new Promise(r => setTimeout(r, this.delayMs).unref());
       this.inFlight--;
     }
     if (this.forbiddenPaths.has(url.pathname)) {
