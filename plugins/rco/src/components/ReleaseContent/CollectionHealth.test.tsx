@@ -71,6 +71,20 @@ describe('Collection health on the Release tab (issue 13)', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('shows a kind’s note under it without expanding: objects that went to no entity', async () => {
+    const note =
+      '1 object(s) matched the label selectors of more than one entity and were attributed to none: rco/rco-report (component:default/rco, component:sandbox/rco)';
+    const value = collection();
+    value.health = [{ ...value.health[0], note }, ...value.health.slice(1)];
+    await render(withCollection({}, value));
+    const simulated = await cluster('simulated-cluster');
+    const row = within(simulated).getByRole('listitem', {
+      name: 'policyreports in simulated-cluster',
+    });
+    expect(within(row).getByRole('note')).toHaveTextContent(note);
+    expect(within(row).getByText('OK')).toBeInTheDocument();
+  });
+
   it('says a failing collection with its error in words and when it last worked, failing kinds first', async () => {
     await render(withCollection());
     const simulated = await cluster('simulated-cluster');

@@ -166,6 +166,15 @@ function HealthRow(props: { row: CollectionHealthView }) {
           {plural(row.objects, 'object')}
         </Typography>
       )}
+      {row.state === 'ok' && row.note && (
+        // Worth knowing although ok: a kind not served, or objects given to no entity because
+        // more than one entity's selector matched them (this service's may be among them).
+        <Box flexBasis="100%">
+          <Typography variant="body2" color="textSecondary" role="note">
+            <RichText text={row.note} />
+          </Typography>
+        </Box>
+      )}
       {row.state === 'failing' && (
         <Box flexBasis="100%">
           {/* A standing state, not news: a note, so only new refusals are alerts. */}
@@ -316,14 +325,14 @@ export function CollectionHealth(props: { collection: Collection }) {
             )}
             <ul className={classes.list}>
               {group.rows
-                .filter(row => row.state !== 'ok')
+                .filter(row => row.state !== 'ok' || row.note)
                 .map(row => (
                   <HealthRow key={`${row.cluster}|${row.kind}`} row={row} />
                 ))}
             </ul>
             <WorkingKinds
               cluster={group.cluster}
-              rows={group.rows.filter(row => row.state === 'ok')}
+              rows={group.rows.filter(row => row.state === 'ok' && !row.note)}
             />
           </Paper>
         ))}
