@@ -207,37 +207,61 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
     at: Date,
   ) {
     if (!scopes.length) return 0;
+    // One read of the cluster's rows still present (not per scope: a run has hundreds of
+    // scopes), outside the ledger lock; most runs find nothing gone and take no lock at all.
+    const key = (entityRef: string, environment: string, kind: string) =>
+      [entityRef, environment, kind.toLowerCase()].join('\u0000');
+    const byPlace = new Map<string, ListedScope[]>();
+    const seen = new Map(scopes.map(scope => [scope, new Set(scope.seen)]));
+    for (const scope of scopes) {
+      const k = key(scope.entityRef, scope.environment, scope.kind);
+      byPlace.set(k, [...(byPlace.get(k) ?? []), scope]);
+    }
+    const rows = await this.db('rco_evidence')
+      .select(
+        'id',
+        'entity_ref',
+        'environment',
+        'origin_kind',
+        'origin_namespace',
+        'origin_uid',
+      )
+      .where({ collector, origin_cluster: cluster })
+      .whereNull('gone_at');
+    const candidates = rows
+      .filter(row =>
+        (
+          byPlace.get(
+            key(row.entity_ref, row.environment ?? '', row.origin_kind ?? ''),
+          ) ?? []
+        ).some(
+          scope =>
+            (scope.namespace === undefined ||
+              row.origin_namespace === scope.namespace) &&
+            !(
+              row.origin_namespace &&
+              scope.exceptNamespaces.includes(row.origin_namespace)
+            ) &&
+            !seen.get(scope)!.has(row.origin_uid),
+        ),
+      )
+      .map(row => row.id as string);
+    if (!candidates.length) return 0;
     return this.db.transaction(async tx => {
       await this.ledger.lock(tx, undefined);
       const marked: string[] = [];
-      for (const scope of scopes) {
-        const seen = new Set(scope.seen);
-        const query = tx('rco_evidence')
-          .select('id', 'origin_uid')
-          .where({
-            collector,
-            origin_cluster: cluster,
-            entity_ref: scope.entityRef,
-            environment: scope.environment,
-          })
-          .whereRaw('lower(origin_kind) = ?', [scope.kind.toLowerCase()])
+      for (const part of chunks(candidates.sort())) {
+        // Still present under the lock (a replica may have marked or seen it meanwhile).
+        const still = await tx('rco_evidence')
+          .select('id')
+          .whereIn('id', part)
           .whereNull('gone_at');
-        if (scope.namespace !== undefined)
-          query.andWhere('origin_namespace', scope.namespace);
-        if (scope.exceptNamespaces.length)
-          query.andWhere(q =>
-            q
-              .whereNull('origin_namespace')
-              .orWhereNotIn('origin_namespace', scope.exceptNamespaces),
-          );
-        const rows = await query;
-        marked.push(
-          ...rows.filter(r => !seen.has(r.origin_uid)).map(r => r.id as string),
-        );
+        const ids = still.map(r => r.id as string);
+        if (!ids.length) continue;
+        await tx('rco_evidence').whereIn('id', ids).update({ gone_at: at });
+        marked.push(...ids);
       }
       if (!marked.length) return 0;
-      for (const part of chunks(marked))
-        await tx('rco_evidence').whereIn('id', part).update({ gone_at: at });
       await this.ledger.append(tx, {
         entryType: 'evidence-gone',
         actor: `collector:${collector}`,
