@@ -371,7 +371,9 @@ function readObservationGranularity(
     throw new Error(
       `rco.collection.observationGranularity must be at most a quarter of the shortest gate maxAge (and of a day): ${Duration.fromMillis(
         shortest / 4,
-      ).toISO()}, got ${granularity.toISO()}`,
+      )
+        .rescale()
+        .toISO()}, got ${granularity.toISO()}`,
     );
   }
   return granularity;
