@@ -106,6 +106,7 @@ test('the Release tab shows evidence the console collected from a simulated clus
   await expect(cell('Resource Version')).toHaveText(/^\d+$/);
   await expect(cell('First Seen')).toHaveText(/\(.+\)$/);
   await expect(cell('Last Observed')).toHaveText(/\(.+\)$/);
+  await cell('Last Observed').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SCREENSHOTS}/collection-provenance.png` });
   await drawer.getByRole('button', { name: 'Close evidence' }).click();
   await expect(drawer).toBeHidden();
