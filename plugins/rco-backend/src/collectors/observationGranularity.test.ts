@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { readRcoConfig } from '../config';
 
-const read = (rco: Record<string, unknown>) =>
+const read = (rco: JsonObject) =>
   readRcoConfig(new ConfigReader({ rco }));
 
 describe('rco.collection.observationGranularity', () => {
