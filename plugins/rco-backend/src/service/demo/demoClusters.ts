@@ -64,6 +64,8 @@ const BACKUPS_KEPT = 3;
  * `now`, and the oldest beyond the three newest expire. One new backup per call however far the
  * clock moved, as the demo keeper reports once at the new time. Returns the backups created.
  */
+const intervals = new WeakMap<SimulatedCluster, Map<string, number>>();
+
 export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
   const schedules = new Map<string, Obj[]>();
   for (const o of cluster.all()) {
@@ -78,9 +80,16 @@ export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
   for (const [schedule, backups] of schedules) {
     backups.sort((a, b) => done(b) - done(a));
     const [newest, previous] = backups;
-    // The schedule's interval as its last two backups show it (a lone backup shows none).
-    const every = previous ? done(newest) - done(previous) : 0;
-    if (every <= 0 || now.getTime() - done(newest) < every) continue;
+    // The schedule's interval as its last two backups showed it when first seen (a lone backup
+    // shows none); kept, so backups taken a little early do not shorten it.
+    const seen = intervals.get(cluster) ?? new Map<string, number>();
+    intervals.set(cluster, seen);
+    if (!seen.has(schedule))
+      seen.set(schedule, previous ? done(newest) - done(previous) : 0);
+    const every = seen.get(schedule)!;
+    // A minute early: with the keeper's 30-second cadence and a collection right after, the
+    // newest backup the gates read stays within the interval (the runbook's RPO).
+    if (every <= 0 || now.getTime() - done(newest) < every - MINUTE) continue;
     const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
     const iso = (ms: number) => new Date(ms).toISOString();
     cluster.put({
@@ -114,8 +123,8 @@ export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
 /** The simulated clusters running, and their Velero schedules. */
 export interface DemoClusters {
   servers: SimulatedClusterServer[];
-  /** Lets each cluster's Velero schedules catch up to `now` (the demo keeper's cadence). */
-  tick(now: Date): void;
+  /** Lets each cluster's Velero schedules catch up to `now`; the backups created. */
+  tick(now: Date): number;
 }
 
 /**
@@ -151,6 +160,6 @@ export async function startDemoClusters(o: {
   }
   return {
     servers,
-    tick: now => clusters.forEach(c => keepBackingUp(c, now)),
+    tick: now => clusters.reduce((n, c) => n + keepBackingUp(c, now), 0),
   };
 }

@@ -74,7 +74,9 @@ export async function startDemoPortal(deps: {
     ...(deps.schedule ?? DEFAULT_SCHEDULE),
     fn: async () => {
       // The simulated clusters' Velero keeps its schedule too; the collector reads it.
-      clusters.tick(clock.now());
+      // A new backup is collected at once, not up to a schedule period later.
+      if (clusters.tick(clock.now()))
+        await side.collect?.().catch(() => undefined);
       await keeper.tick();
     },
   });
