@@ -5,7 +5,7 @@ import { examplesDir } from '../../__testUtils__/fixtures';
 import { readKubernetesCollectorConfig } from '../../collectors/kubernetes/config';
 import { KubernetesCollector } from '../../collectors/kubernetes/KubernetesCollector';
 import { readRcoConfig } from '../../config';
-import { keepBackingUp, startDemoClusters } from './demoClusters';
+import { keepBackingUp, keepDrilling, startDemoClusters } from './demoClusters';
 import { loadSimulatedCluster } from './simulatedCluster';
 
 describe("the local portal's simulated clusters (rco.demoClusters)", () => {
@@ -151,5 +151,33 @@ describe("the local portal's simulated clusters (rco.demoClusters)", () => {
     expect(cluster.all().some(o => o.metadata.name === 'payments-daily')).toBe(
       true,
     );
+  });
+
+  it('runs the restore drill again once the newest is half a day old, as long as the last one took', () => {
+    const start = new Date('2026-11-30T12:00:00Z');
+    const cluster = loadSimulatedCluster(entry.dir, { now: start });
+    const drills = () =>
+      cluster
+        .all()
+        .filter(o => o.kind === 'Restore')
+        .map(o => o.status as any)
+        .sort((a, b) =>
+          String(a.completionTimestamp).localeCompare(b.completionTimestamp),
+        );
+    const before = drills();
+    expect(before.length).toBeGreaterThan(0);
+    // The example's drill finished five hours ago: nothing due yet.
+    expect(keepDrilling(cluster, start)).toBe(0);
+    // A day on (the page's +1 day): one new drill, finished now, as long as the last one.
+    const dayLater = new Date(start.getTime() + 86_400_000);
+    expect(keepDrilling(cluster, dayLater)).toBe(1);
+    const newest = drills().at(-1);
+    const took = (d: any) =>
+      Date.parse(d.completionTimestamp) - Date.parse(d.startTimestamp);
+    expect(newest.completionTimestamp).toBe(dayLater.toISOString());
+    expect(took(newest)).toBe(took(before.at(-1)));
+    expect(newest.phase).toBe('Completed');
+    expect(keepDrilling(cluster, dayLater)).toBe(0);
+    expect(drills().length).toBeLessThanOrEqual(3);
   });
 });

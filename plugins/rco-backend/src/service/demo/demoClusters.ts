@@ -120,10 +120,73 @@ export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
   return created;
 }
 
+/** How often the simulated platform team runs its restore drill (the gate wants one a day). */
+const DRILL_EVERY = 12 * 60 * MINUTE;
+
+/**
+ * What the platform team's restore drill would have done by `now`: when the newest Restore of a
+ * namespace finished half a day ago or more, a new Restore object (a new name) that took as long
+ * as the last one and finished at `now`, the oldest beyond three removed. Without it, moving the
+ * demo clock a day on would leave the runbook's RTO drill stale in every environment. Returns the
+ * restores created.
+ */
+export function keepDrilling(cluster: SimulatedCluster, now: Date): number {
+  const byNamespace = new Map<string, Obj[]>();
+  for (const o of cluster.all()) {
+    if (o.kind !== 'Restore') continue;
+    const ns = o.metadata.namespace ?? '';
+    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), o]);
+  }
+  const status = (o: Obj) =>
+    (o.status ?? {}) as {
+      startTimestamp?: string;
+      completionTimestamp?: string;
+      [k: string]: unknown;
+    };
+  const done = (o: Obj) => Date.parse(status(o).completionTimestamp ?? '') || 0;
+  let created = 0;
+  for (const restores of byNamespace.values()) {
+    restores.sort((a, b) => done(b) - done(a));
+    const newest = restores[0];
+    if (now.getTime() - done(newest) < DRILL_EVERY) continue;
+    const took = Math.max(
+      0,
+      done(newest) - (Date.parse(status(newest).startTimestamp ?? '') || 0),
+    );
+    const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const base = newest.metadata.name.replace(/-\d{14}$/, '');
+    cluster.put({
+      ...newest,
+      metadata: {
+        name: `${base}-${stamp}`,
+        namespace: newest.metadata.namespace,
+        labels: newest.metadata.labels,
+        creationTimestamp: iso(now.getTime() - took),
+      },
+      status: {
+        ...status(newest),
+        startTimestamp: iso(now.getTime() - took),
+        completionTimestamp: iso(now.getTime()),
+      },
+    });
+    created++;
+    for (const old of restores.slice(BACKUPS_KEPT - 1)) {
+      cluster.delete(
+        old.apiVersion,
+        old.kind,
+        old.metadata.namespace,
+        old.metadata.name,
+      );
+    }
+  }
+  return created;
+}
+
 /** The simulated clusters running, and their Velero schedules. */
 export interface DemoClusters {
   servers: SimulatedClusterServer[];
-  /** Lets each cluster's Velero schedules catch up to `now`; the backups created. */
+  /** Lets each cluster's Velero schedules and restore drills catch up to `now`; the objects created. */
   tick(now: Date): number;
 }
 
@@ -160,6 +223,10 @@ export async function startDemoClusters(o: {
   }
   return {
     servers,
-    tick: now => clusters.reduce((n, c) => n + keepBackingUp(c, now), 0),
+    tick: now =>
+      clusters.reduce(
+        (n, c) => n + keepBackingUp(c, now) + keepDrilling(c, now),
+        0,
+      ),
   };
 }
