@@ -270,7 +270,9 @@ async function bench(databaseId: string, knex: Knex, peers: KubeListPeer[]) {
       1,
     )} = ${avg(r => r.evidenceRows).toFixed(1)} evidence + ${avg(
       r => r.ledgerRows,
-    ).toFixed(1)} ledger  (target: about 20 + 20, not ${TOTAL_OBJECTS}; was 45 with an evidence-observed entry per cluster every run)`,
+    ).toFixed(
+      1,
+    )} ledger  (target: about 20 + 20, not ${TOTAL_OBJECTS}; was 45 with an evidence-observed entry per cluster every run)`,
   );
   console.log(
     `observed_at updates per run: ${avg(r => r.observed).toFixed(

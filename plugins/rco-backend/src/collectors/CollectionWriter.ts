@@ -251,7 +251,8 @@ export function listedScopes(
       entities: new Set<string>(),
     };
     if (typeof h.namespace === 'string') f.namespaces.add(h.namespace);
-    else if (typeof h.entityRef === 'string') f.entities.add(lower(h.entityRef));
+    else if (typeof h.entityRef === 'string')
+      f.entities.add(lower(h.entityRef));
     else f.all = true;
     failures.set(key, f);
   }

@@ -2,8 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { readRcoConfig } from '../config';
 
-const read = (rco: JsonObject) =>
-  readRcoConfig(new ConfigReader({ rco }));
+const read = (rco: JsonObject) => readRcoConfig(new ConfigReader({ rco }));
 
 describe('rco.collection.observationGranularity', () => {
   it('defaults to an hour', () => {

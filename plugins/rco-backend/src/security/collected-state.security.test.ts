@@ -1,4 +1,7 @@
-import { CollectedObject, CollectionPlace } from '@helix-portal/plugin-rco-node';
+import {
+  CollectedObject,
+  CollectionPlace,
+} from '@helix-portal/plugin-rco-node';
 import { Knex } from 'knex';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -53,7 +56,13 @@ function report(
     result: v.fail && i === 0 ? 'fail' : 'pass',
   }));
   const fail = v.fail ? 1 : 0;
-  doc.summary = { pass: doc.results.length - fail, fail, warn: 0, error: 0, skip: 0 };
+  doc.summary = {
+    pass: doc.results.length - fail,
+    fail,
+    warn: 0,
+    error: 0,
+    skip: 0,
+  };
   return object;
 }
 
@@ -140,7 +149,11 @@ describe('R1 H1, R2 H1: the gates read each collected object’s current version
       await refresh();
       expect((await gate('policy-enforcement')).status).toBe('fail');
       for (let rv = 1; rv <= 52; rv++) {
-        cluster.shown.flappy = { uid: 'u-flappy', rv: String(rv), fail: rv % 2 === 1 };
+        cluster.shown.flappy = {
+          uid: 'u-flappy',
+          rv: String(rv),
+          fail: rv % 2 === 1,
+        };
         await refresh();
       }
       const g = await gate('policy-enforcement');
@@ -282,7 +295,10 @@ describe('R1 M4: collected evidence is tied to its environment', () => {
       };
       cluster.extra = [
         {
-          ...reportObject(staging, 'rco-slo', { uid: 'u-rule', resourceVersion: '1' }),
+          ...reportObject(staging, 'rco-slo', {
+            uid: 'u-rule',
+            resourceVersion: '1',
+          }),
           evidenceKind: 'prometheus-rule',
           document: doc,
         },

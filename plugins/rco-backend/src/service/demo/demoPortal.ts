@@ -69,17 +69,6 @@ export async function startDemoPortal(deps: {
     logger,
     changed: ref => releases.invalidate(ref, 'evidence'),
   });
-  await deps.scheduler.scheduleTask({
-    id: 'rco-demo-evidence',
-    ...(deps.schedule ?? DEFAULT_SCHEDULE),
-    fn: async () => {
-      // The simulated clusters' Velero keeps its schedule too; the collector reads it.
-      // A new backup is collected at once, not up to a schedule period later.
-      if (clusters.tick(clock.now()))
-        await side.collect?.().catch(() => undefined);
-      await keeper.tick();
-    },
-  });
   const side: DemoSide = {
     clock,
     catchUp: async () => {
@@ -94,5 +83,16 @@ export async function startDemoPortal(deps: {
       releases.invalidate(entityRef, 'evidence');
     },
   };
+  await deps.scheduler.scheduleTask({
+    id: 'rco-demo-evidence',
+    ...(deps.schedule ?? DEFAULT_SCHEDULE),
+    fn: async () => {
+      // The simulated clusters' Velero keeps its schedule too; the collector reads it.
+      // A new backup is collected at once, not up to a schedule period later.
+      if (clusters.tick(clock.now()))
+        await side.collect?.().catch(() => undefined);
+      await keeper.tick();
+    },
+  });
   return side;
 }

@@ -33,7 +33,8 @@ const REKOR = 'https://rekor.rco-test.invalid';
 /** The release digests the fixtures sign. */
 const RELEASE = `sha256:${'1'.repeat(64)}`;
 const OTHER = `sha256:${'2'.repeat(64)}`;
-const DEMO = 'sha256:3f6c2a9d8e41b07c55e2a1f09d3c6b8e7a4f21d0c9b85e36a7f14d2c0b9e8a71';
+const DEMO =
+  'sha256:3f6c2a9d8e41b07c55e2a1f09d3c6b8e7a4f21d0c9b85e36a7f14d2c0b9e8a71';
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const RCO_WORKFLOW =
@@ -172,15 +173,31 @@ async function main() {
   );
   write(
     path.join(HERE, 'bundle-dsse-payments.json'),
-    await dsse(FULCIO, GITHUB, PAYMENTS_WORKFLOW, RELEASE, 'ghcr.io/helix/payments'),
+    await dsse(
+      FULCIO,
+      GITHUB,
+      PAYMENTS_WORKFLOW,
+      RELEASE,
+      'ghcr.io/helix/payments',
+    ),
   );
   // An attestation, not a signature (`cosign attest --type slsaprovenance1`): same signer and
   // digest, a SLSA provenance predicate.
   write(
     path.join(HERE, 'bundle-dsse-provenance.json'),
-    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, RELEASE, image, 'https://slsa.dev/provenance/v1', {
-      buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1' },
-    }),
+    await dsse(
+      FULCIO,
+      GITHUB,
+      RCO_WORKFLOW,
+      RELEASE,
+      image,
+      'https://slsa.dev/provenance/v1',
+      {
+        buildDefinition: {
+          buildType: 'https://actions.github.io/buildtypes/workflow/v1',
+        },
+      },
+    ),
   );
   write(
     path.join(HERE, 'bundle-dsse-rogue-ca.json'),
@@ -189,7 +206,11 @@ async function main() {
   // A message signature over a blob (`cosign sign-blob --bundle`, sigstore-js `sign`): its
   // messageDigest is the blob's sha256, here an image manifest's, so the digest is the image's.
   const manifest = Buffer.from(
-    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: [] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      layers: [],
+    }),
   );
   fs.writeFileSync(path.join(HERE, 'manifest.json'), manifest);
   write(
@@ -206,7 +227,13 @@ async function main() {
   write(path.join(EXAMPLES, 'sigstore', 'demo-trusted-root.json'), trustedRoot);
   write(
     path.join(EXAMPLES, 'evidence', 'sigstore-bundle-rco-1.3.2.json'),
-    await dsse(FULCIO, GITHUB, RCO_WORKFLOW, DEMO, 'registry.helix.example/rco'),
+    await dsse(
+      FULCIO,
+      GITHUB,
+      RCO_WORKFLOW,
+      DEMO,
+      'registry.helix.example/rco',
+    ),
   );
   console.log(`manifest digest: sha256:${sha256(manifest).toString('hex')}`);
 }
