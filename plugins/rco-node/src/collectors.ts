@@ -146,4 +146,11 @@ export interface EvidenceCollector {
   /** The evidence source its objects carry. */
   readonly source: 'cluster' | 'monitoring';
   collect(request: CollectionRequest): Promise<CollectionResult>;
+  /**
+   * The cluster namespaces this collector reads for one place: the place's own, and any fixed
+   * platform namespace a kind is listed in (Velero's `velero`, say). The entity's collection
+   * status shows the health of these namespaces, so a refused platform namespace shows before
+   * the entity has objects there. Without it, the place's own namespace only.
+   */
+  namespacesRead?(place: CollectionPlace): string[];
 }

@@ -234,7 +234,15 @@ export class CollectionService {
     const { rows, counts } = await this.o.health.list({
       entityRef,
       environments,
-      namespaces: [...new Set(places.map(p => p.namespace))],
+      // Every namespace its places are read in: a fixed platform namespace (Velero's) too.
+      namespaces: [
+        ...new Set(
+          places.flatMap(p => [
+            p.namespace,
+            ...this.o.collectors.flatMap(c => c.namespacesRead?.(p) ?? []),
+          ]),
+        ),
+      ],
     });
     return {
       configured: this.configured,

@@ -446,3 +446,28 @@ describe('KubernetesCollector against the HTTP peer', () => {
     expect(healthOf(result, 'NetworkPolicy')).toBeUndefined();
   });
 });
+
+describe('KubernetesCollector.namespacesRead', () => {
+  const at = { url: 'http://127.0.0.1:1' } as KubeListPeer;
+
+  it('names the place’s namespace and each enabled kind’s fixed one, per environment', () => {
+    const c = collector({
+      kinds: { 'velero-restore': { namespace: 'restores' } },
+      environments: {
+        staging: { kinds: { 'velero-backup': { namespace: 'backups-stg' } } },
+        production: { kinds: { 'velero-restore': { enabled: false } } },
+      },
+    });
+    expect(c.namespacesRead(place(at)).sort()).toEqual(['rco', 'velero']);
+    expect(
+      c.namespacesRead(place(at, { environment: 'staging' })).sort(),
+    ).toEqual(['backups-stg', 'rco', 'restores']);
+  });
+
+  it('names nothing for a place without a cluster, or when the collector is off', () => {
+    expect(
+      collector().namespacesRead(place(at, { cluster: undefined })),
+    ).toEqual([]);
+    expect(collector({ enabled: false }).namespacesRead(place(at))).toEqual([]);
+  });
+});

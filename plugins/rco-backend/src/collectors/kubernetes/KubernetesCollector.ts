@@ -108,6 +108,17 @@ export class KubernetesCollector implements EvidenceCollector {
       new ClusterClient(c, s, t),
   ) {}
 
+  /** Per enabled kind, the namespace plan() lists it in for this place. */
+  namespacesRead(place: CollectionPlace): string[] {
+    if (!this.config.enabled || !place.cluster) return [];
+    const namespaces = new Set<string>();
+    for (const kind of COLLECTED_KINDS) {
+      const s = this.config.settings(place.environment, kind.evidenceKind);
+      if (s.enabled) namespaces.add(s.namespace ?? place.namespace);
+    }
+    return [...namespaces];
+  }
+
   async collect(request: CollectionRequest): Promise<CollectionResult> {
     const result: CollectionResult = { objects: [], health: [] };
     if (!this.config.enabled) return result;
