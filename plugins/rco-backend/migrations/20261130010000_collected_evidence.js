@@ -55,12 +55,16 @@ exports.up = async function up(knex) {
       .string('namespace', 255)
       .notNullable()
       .defaultTo('')
-      .comment("the cluster namespace the outcome is about; '' when the collector named none");
+      .comment(
+        "the cluster namespace the outcome is about; '' when the collector named none",
+      );
     table
       .string('about_entity', 255)
       .notNullable()
       .defaultTo('')
-      .comment("the entity ref (lowercase) the outcome is about only; '' for every entity");
+      .comment(
+        "the entity ref (lowercase) the outcome is about only; '' for every entity",
+      );
     table.timestamp('last_attempt_at', { useTz: true }).notNullable();
     table.timestamp('last_success_at', { useTz: true }).nullable();
     table
@@ -76,7 +80,9 @@ exports.up = async function up(knex) {
     table
       .text('note')
       .nullable()
-      .comment('what people should know although ok (kind not served, objects attributed to none)');
+      .comment(
+        'what people should know although ok (kind not served, objects attributed to none)',
+      );
     table.integer('objects').nullable();
     table.primary([
       'collector',
@@ -89,7 +95,7 @@ exports.up = async function up(knex) {
   });
   await knex.schema.createTable('rco_collection_counts', table => {
     table.comment(
-      "Objects per entity of each collection health row at its last success (non-zero counts only)",
+      'Objects per entity of each collection health row at its last success (non-zero counts only)',
     );
     table.string('collector', 64).notNullable();
     table.string('cluster', 255).notNullable();
@@ -108,7 +114,10 @@ exports.up = async function up(knex) {
       'about_entity',
       'entity_ref',
     ]);
-    table.index(['entity_ref', 'environment'], 'rco_collection_counts_entity_idx');
+    table.index(
+      ['entity_ref', 'environment'],
+      'rco_collection_counts_entity_idx',
+    );
   });
 };
 

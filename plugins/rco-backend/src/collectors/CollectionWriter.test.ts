@@ -162,7 +162,14 @@ describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
       environments: ['staging'],
       ok: true,
     };
-    await write([['a', '1'], ['b', '1']], at(0), [ok]);
+    await write(
+      [
+        ['a', '1'],
+        ['b', '1'],
+      ],
+      at(0),
+      [ok],
+    );
     // Failing (whole kind, or the objects' namespace): nothing is judged gone.
     for (const failed of [
       { ...ok, ok: false, error: '503' },
@@ -186,7 +193,14 @@ describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
     expect(current.map(r => r.provenance?.uid)).toEqual(['a']);
     expect(await write([['a', '1']], at(3), [ok])).toMatchObject({ gone: 0 });
     // b comes back: current again.
-    await write([['a', '1'], ['b', '1']], at(4), [ok]);
+    await write(
+      [
+        ['a', '1'],
+        ['b', '1'],
+      ],
+      at(4),
+      [ok],
+    );
     expect(
       (
         await evidenceStore.listForRelease(RCO, { environment: 'staging' }, 25)

@@ -60,7 +60,7 @@ export class CollectionPlaces {
       const decision =
         this.o.bindings && options.bindings !== false
           ? await this.o.bindings.decide(entityRef, key, simulated)
-        : 'unclaimed';
+          : 'unclaimed';
       if (decision === 'elsewhere') {
         warn(
           `Evidence collection skips ${entityRef} in ${env.name}: its target is bound to another entity`,
