@@ -211,6 +211,9 @@ const CALLS: Call[] = [
     expiresAt: later(3_600_000),
   }),
   idCall('post', '/overrides/{id}/revoke', 'override'),
+  // Issue 13: collection health and an owner's (or the entity's CI token's) refresh.
+  entityCall('get', '/collection'),
+  entityCall('post', '/collection/refresh'),
   {
     method: 'post',
     route: '/simulated/steer',

@@ -144,7 +144,7 @@ describe('Collection health on the Release tab (issue 13)', () => {
         within(simulated).getByRole('listitem', {
           name: 'policyreports in simulated-cluster',
         }),
-      ).toHaveTextContent(/\((now|0 seconds ago|\d seconds ago)\)/),
+      ).toHaveTextContent(/\((now|\d+ seconds? ago)\)/),
     );
     expect(screen.getByRole('button', { name: 'Collect now' })).toBeEnabled();
     // Gates may rest on what was collected: the page reads them again.
