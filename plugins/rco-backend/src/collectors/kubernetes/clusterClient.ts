@@ -13,7 +13,10 @@ import {
   Observable,
 } from '@kubernetes/client-node';
 import type { DeployCluster } from '@helix-portal/plugin-rco-node';
-import { kubeConfigFromCluster } from '../../drivers/argoRollouts/rolloutsClient';
+import {
+  kubeConfigFromCluster,
+  statusMessage,
+} from '../../drivers/argoRollouts/rolloutsClient';
 import { compareVersionsNewestFirst } from './kinds';
 
 /** Why a read failed; `scope` says whether the whole cluster is out or only this resource. */
@@ -80,19 +83,6 @@ export interface ObjectMetadata {
     uid?: string;
     controller?: boolean;
   }>;
-}
-
-function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return body.trim() ? body.trim().slice(0, 300) : undefined;
-    }
-  }
-  const message = (parsed as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message.slice(0, 300) : undefined;
 }
 
 const REASONS: Record<number, string> = {
@@ -184,7 +174,7 @@ export class ClusterClient {
         : `reading ${what} from ${this.server} was cancelled: the collection run ended`;
     } else if (e instanceof ApiException) {
       code = e.code;
-      const detail = statusMessage(e.body);
+      const detail = statusMessage(e.body)?.slice(0, 300);
       const answer = `${code}${REASONS[code] ? ` ${REASONS[code]}` : ''}`;
       if (code === 401) {
         message = `the cluster answered 401 Unauthorized for ${what}: the service account token was refused (check serviceAccountToken of cluster "${this.name}" in the kubernetes configuration)`;

@@ -79,7 +79,7 @@ export function hasStatus(e: unknown, code: number): boolean {
 }
 
 /** The API server's own explanation, from a `Status` body (object or JSON text). */
-function statusMessage(body: unknown): string | undefined {
+export function statusMessage(body: unknown): string | undefined {
   let parsed = body;
   if (typeof body === 'string') {
     try {

@@ -90,34 +90,56 @@ export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
     // A minute early: with the keeper's 30-second cadence and a collection right after, the
     // newest backup the gates read stays within the interval (the runbook's RPO).
     if (every <= 0 || now.getTime() - done(newest) < every - MINUTE) continue;
-    const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
-    const iso = (ms: number) => new Date(ms).toISOString();
-    cluster.put({
-      ...newest,
-      metadata: {
-        name: `${schedule}-${stamp}`,
-        namespace: newest.metadata.namespace,
-        labels: newest.metadata.labels,
-        creationTimestamp: iso(now.getTime() - MINUTE),
-      },
-      status: {
-        ...status(newest),
-        startTimestamp: iso(now.getTime() - MINUTE),
-        completionTimestamp: iso(now.getTime()),
-        expiration: iso(now.getTime() + 72 * 60 * MINUTE),
-      },
+    renew(cluster, newest, schedule, now, MINUTE, {
+      expiration: new Date(now.getTime() + 72 * 60 * MINUTE).toISOString(),
     });
     created++;
-    for (const old of backups.slice(BACKUPS_KEPT - 1)) {
-      cluster.delete(
-        old.apiVersion,
-        old.kind,
-        old.metadata.namespace,
-        old.metadata.name,
-      );
-    }
+    expire(cluster, backups);
   }
   return created;
+}
+
+/**
+ * A new object like `newest` (Velero names each run anew: `<base>-<yyyymmddhhmmss>`) that ran for
+ * `took` milliseconds and completed at `now`.
+ */
+function renew(
+  cluster: SimulatedCluster,
+  newest: Obj,
+  base: string,
+  now: Date,
+  took: number,
+  status: Record<string, unknown> = {},
+) {
+  const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
+  const started = new Date(now.getTime() - took).toISOString();
+  cluster.put({
+    ...newest,
+    metadata: {
+      name: `${base}-${stamp}`,
+      namespace: newest.metadata.namespace,
+      labels: newest.metadata.labels,
+      creationTimestamp: started,
+    },
+    status: {
+      ...(newest.status as object),
+      startTimestamp: started,
+      completionTimestamp: now.toISOString(),
+      ...status,
+    },
+  });
+}
+
+/** The oldest of `newestFirst` beyond the ones kept expire (the list is from before the renewal). */
+function expire(cluster: SimulatedCluster, newestFirst: Obj[]) {
+  for (const old of newestFirst.slice(BACKUPS_KEPT - 1)) {
+    cluster.delete(
+      old.apiVersion,
+      old.kind,
+      old.metadata.namespace,
+      old.metadata.name,
+    );
+  }
 }
 
 /** How often the simulated platform team runs its restore drill (the gate wants one a day). */
@@ -153,32 +175,15 @@ export function keepDrilling(cluster: SimulatedCluster, now: Date): number {
       0,
       done(newest) - (Date.parse(status(newest).startTimestamp ?? '') || 0),
     );
-    const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const base = newest.metadata.name.replace(/-\d{14}$/, '');
-    cluster.put({
-      ...newest,
-      metadata: {
-        name: `${base}-${stamp}`,
-        namespace: newest.metadata.namespace,
-        labels: newest.metadata.labels,
-        creationTimestamp: iso(now.getTime() - took),
-      },
-      status: {
-        ...status(newest),
-        startTimestamp: iso(now.getTime() - took),
-        completionTimestamp: iso(now.getTime()),
-      },
-    });
+    renew(
+      cluster,
+      newest,
+      newest.metadata.name.replace(/-\d{14}$/, ''),
+      now,
+      took,
+    );
     created++;
-    for (const old of restores.slice(BACKUPS_KEPT - 1)) {
-      cluster.delete(
-        old.apiVersion,
-        old.kind,
-        old.metadata.namespace,
-        old.metadata.name,
-      );
-    }
+    expire(cluster, restores);
   }
   return created;
 }
