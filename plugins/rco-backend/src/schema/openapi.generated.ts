@@ -1552,7 +1552,7 @@ export const spec = {
             "allowReserved": true,
             "schema": {
               "type": "string",
-              "maxLength": 64
+              "pattern": "^[a-z0-9-]{1,64}$"
             }
           }
         ],

@@ -407,4 +407,25 @@ describe('issue 12, point 4: evidence counts where it is about', () => {
       expect(releases.body.environments.length).toBeLessThanOrEqual(2 + 5);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: a look-alike environment name (zero-width space, upper case, spaces) joins the chips and the picker (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app } = await startOperationsBackend(knex);
+      for (const env of [
+        'staging%E2%80%8B',
+        'Staging',
+        'stag%20ing',
+        'x'.repeat(65),
+      ]) {
+        const res = await request(app)
+          .get(`${RCO}/status?environment=${env}`)
+          .set('Authorization', asUser('alice'))
+          .expect(400);
+        // Named as the upload route names it; the value itself is not echoed.
+        expect(res.body.error.message).toMatch(/environment/);
+      }
+    },
+  );
 });
