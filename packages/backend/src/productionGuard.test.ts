@@ -61,6 +61,21 @@ describe('production guard', () => {
       { auth: { providers: { demoUsers: { users: ['x'] } } } },
     ],
     ['the demo evidence', { rco: { demoEvidence: true } }],
+    [
+      'the simulated clusters',
+      { rco: { demoClusters: [{ name: 'c', dir: 'd', port: 7011 }] } },
+    ],
+    [
+      'the demo Sigstore root',
+      {
+        rco: {
+          sigstore: {
+            trustedRootFile:
+              '/srv/portal/examples/rco/sigstore/demo-trusted-root.json',
+          },
+        },
+      },
+    ],
   ])('refuses to start in production with %s configured', async (_, data) => {
     process.env.NODE_ENV = 'production';
     await expect(start(data)).rejects.toThrow(
@@ -70,7 +85,14 @@ describe('production guard', () => {
 
   it('starts in production without them, and in development with them', async () => {
     process.env.NODE_ENV = 'production';
-    await (await start({ rco: { demoEvidence: false } })).stop();
+    await (
+      await start({
+        rco: {
+          demoEvidence: false,
+          sigstore: { trustedRootFile: '/etc/sigstore/trusted_root.json' },
+        },
+      })
+    ).stop();
     process.env.NODE_ENV = 'development';
     await (await start({ auth: { providers: { guest: {} } } })).stop();
   });
@@ -82,7 +104,7 @@ describe('production guard', () => {
       { context: 'base', data: readYaml('app-config.yaml') },
       { context: 'dev', data: readYaml('app-config.development.yaml') },
     ]);
-    expect(productionConfigProblems(local)).toHaveLength(3);
+    expect(productionConfigProblems(local)).toHaveLength(5);
   });
 
   it("production's content security policy is tight", () => {

@@ -15,15 +15,25 @@ const DEMO_ONLY: Array<{ key: string; what: string }> = [
   { key: 'auth.providers.guest', what: 'guest sign-in' },
   { key: 'auth.providers.demoUsers', what: 'the demo users sign-in' },
   { key: 'rco.demoEvidence', what: 'the demo evidence' },
+  { key: 'rco.demoClusters', what: 'the simulated clusters' },
+  {
+    key: 'rco.sigstore.trustedRootFile',
+    what: "the demo Sigstore root, whose CA's keys were thrown away: nothing real verifies against it",
+  },
 ];
+
+/** The local portal's Sigstore root (examples/rco/sigstore), under whatever folder it is read from. */
+const DEMO_ROOT = /(^|[\\/])demo-trusted-root\.json$/;
 
 /** What makes this configuration unfit for production; empty when it is fit. */
 export function productionConfigProblems(config: Config): string[] {
-  return DEMO_ONLY.filter(({ key }) =>
-    key === 'rco.demoEvidence'
-      ? config.getOptionalBoolean(key) === true
-      : config.has(key),
-  ).map(
+  return DEMO_ONLY.filter(({ key }) => {
+    if (key === 'rco.demoEvidence')
+      return config.getOptionalBoolean(key) === true;
+    if (key === 'rco.sigstore.trustedRootFile')
+      return DEMO_ROOT.test(config.getOptionalString(key) ?? '');
+    return config.has(key);
+  }).map(
     ({ key, what }) =>
       `${key} is configured (${what}): it belongs in app-config.development.yaml only`,
   );
