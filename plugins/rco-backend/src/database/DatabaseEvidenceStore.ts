@@ -402,12 +402,22 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     };
   }
 
+  /**
+   * Newest evidence first: the picker shows only a few evidence-only environments, and the one a
+   * pipeline reported to last must not be pushed out by old (or junk) names that sort first.
+   */
   async environments(entityRef: string) {
-    const envs = await this.db('rco_evidence')
-      .distinct('environment')
+    const envs: any[] = await this.db('rco_evidence')
+      .select('environment')
+      .max({ last: 'collected_at' })
       .where({ entity_ref: entityRef })
-      .whereNotNull('environment');
-    return envs.map(e => e.environment as string).sort();
+      .whereNotNull('environment')
+      .groupBy('environment')
+      .orderBy([
+        { column: 'last', order: 'desc' },
+        { column: 'environment', order: 'asc' },
+      ]);
+    return envs.map(e => e.environment as string);
   }
 
   async get(id: string) {

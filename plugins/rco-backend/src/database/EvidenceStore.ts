@@ -86,7 +86,7 @@ export interface EvidenceStore {
     items: Array<{ version?: string; digest?: string; lastEvidenceAt: Date }>;
     environments: string[];
   }>;
-  /** The environments the entity's evidence names, sorted. */
+  /** The environments the entity's evidence names, newest evidence first. */
   environments(entityRef: string): Promise<string[]>;
   get(
     id: string,

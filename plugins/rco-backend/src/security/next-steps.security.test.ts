@@ -428,4 +428,35 @@ describe('issue 12, point 4: evidence counts where it is about', () => {
       }
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'refuses: old junk environment names push the one CI reported last out of the chips (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { app } = await startOperationsBackend(knex);
+      const upload = (environment: string) =>
+        request(app)
+          .post(`${RCO}/evidence?environment=${environment}`)
+          .set('Authorization', CI)
+          .set('Content-Type', 'application/json')
+          .send(policyReport)
+          .expect(201);
+      for (let i = 0; i < 6; i++) await upload(`aa-junk-${i}`);
+      await new Promise(r => setTimeout(r, 50));
+      // Alphabetically last, reported last: the one a person is working on now.
+      await upload('zz-disaster-recovery');
+      const status = await statusOf(app, asUser('alice'));
+      const judged = status.environments.map((e: any) => e.environment);
+      expect(judged.slice(0, 3)).toEqual([
+        'staging',
+        'production',
+        'zz-disaster-recovery',
+      ]);
+      const releases = await request(app)
+        .get(`${RCO}/releases`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(releases.body.environments).toContain('zz-disaster-recovery');
+    },
+  );
 });
