@@ -96,11 +96,13 @@ function service(
 }
 
 describe('CollectionService refresh limits', () => {
-  it('refuses: an owner refreshing one entity again within the cooldown (409, says when)', async () => {
+  it('refuses: an owner refreshing one entity again within the cooldown (429, says when)', async () => {
     const s = service({ cooldownMs: 30_000 });
     await s.svc.refresh(s.entities[0]);
     await expect(s.svc.refresh(s.entities[0])).rejects.toMatchObject({
-      name: 'ConflictError',
+      name: 'TooManyRequestsError',
+      statusCode: 429,
+      retryAfterSeconds: 30,
       message: expect.stringMatching(
         /collected less than 30 s ago \(rco.collection.refreshCooldown\).*try again in 30 s/,
       ),
@@ -120,7 +122,9 @@ describe('CollectionService refresh limits', () => {
       s.svc.refresh(s.entities[1]),
     ];
     await expect(s.svc.refresh(s.entities[2])).rejects.toMatchObject({
-      name: 'ConflictError',
+      name: 'TooManyRequestsError',
+      statusCode: 429,
+      retryAfterSeconds: 60,
       message: expect.stringMatching(
         /2 collections .* running .*maxConcurrentRefreshes is 2/,
       ),

@@ -26,6 +26,7 @@ import { acceptObjects } from './accept';
 import { CollectionWriter } from './CollectionWriter';
 import { CollectionPlaces } from './places';
 import { redactError } from './redact';
+import { TooManyRequestsError } from './TooManyRequestsError';
 import { healthView } from './healthView';
 import { entityCounts, healthOutcomes } from './healthOutcomes';
 
@@ -173,7 +174,8 @@ export class CollectionService {
   /**
    * An owner's refresh: the collectors for this entity's places only. One at a time per entity
    * (a second while one runs is refused with 409: the page shows the running one's outcome),
-   * none within the cooldown of the last one, and only so many at once in this instance: each
+   * none within the cooldown of the last one, and only so many at once in this instance (both
+   * refused with 429 and a Retry-After): each
    * reads the clusters and the catalog, and owners of many entities must not be able to keep
    * the clusters' API servers busy.
    */
@@ -192,8 +194,9 @@ export class CollectionService {
     const max =
       this.o.maxConcurrentRefreshes ?? DEFAULT_MAX_CONCURRENT_REFRESHES;
     if (this.inFlight.size >= max) {
-      throw new ConflictError(
+      throw new TooManyRequestsError(
         `${this.inFlight.size} collections asked for by owners are running in this portal already (rco.collection.maxConcurrentRefreshes is ${max}); try again in a minute, or wait for the scheduled run`,
+        60,
       );
     }
     const now = this.o.clock.now().getTime();
@@ -201,10 +204,11 @@ export class CollectionService {
     const last = this.lastRefresh.get(entityRef);
     if (last !== undefined && now - last < cooldown) {
       const wait = Math.max(1, Math.ceil((cooldown - (now - last)) / 1000));
-      throw new ConflictError(
+      throw new TooManyRequestsError(
         `${entityRef} was collected less than ${Math.round(
           cooldown / 1000,
         )} s ago (rco.collection.refreshCooldown); its outcome is shown; try again in ${wait} s`,
+        wait,
       );
     }
     for (const [ref, at] of this.lastRefresh)

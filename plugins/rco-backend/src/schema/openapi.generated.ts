@@ -3076,7 +3076,7 @@ export const spec = {
     "/entities/{kind}/{namespace}/{name}/collection/refresh": {
       "post": {
         "operationId": "RefreshCollection",
-        "description": "Owners only - collect this entity's evidence now (one refresh per entity at a time, none within rco.collection.refreshCooldown of the last, at most rco.collection.maxConcurrentRefreshes at once per instance; 409 otherwise).",
+        "description": "Owners only - collect this entity's evidence now (one refresh per entity at a time, none within rco.collection.refreshCooldown of the last, at most rco.collection.maxConcurrentRefreshes at once per instance). 409 while a refresh of this entity runs; 429 with Retry-After (seconds) within the cooldown or at the cap.",
         "parameters": [
           {
             "$ref": "#/components/parameters/kind"
@@ -3107,6 +3107,25 @@ export const spec = {
           },
           "409": {
             "$ref": "#/components/responses/ErrorResponse"
+          },
+          "429": {
+            "description": "Refused for the rate (cooldown or concurrency cap); come back after Retry-After",
+            "headers": {
+              "Retry-After": {
+                "description": "Seconds to wait before asking again",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
           }
         }
       }

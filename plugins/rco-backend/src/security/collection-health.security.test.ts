@@ -179,7 +179,9 @@ describe('review M5: owners cannot keep the clusters busy with refreshes', () =>
       });
       await refresh(app).expect(200);
       const again = await refresh(app);
-      expect(again.status).toBe(409);
+      expect(again.status).toBe(429);
+      expect(Number(again.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(again.headers['retry-after'])).toBeLessThanOrEqual(30);
       expect(again.body.error.message).toMatch(
         /less than 30 s ago \(rco.collection.refreshCooldown\).*try again in \d+ s/,
       );

@@ -2,6 +2,7 @@ import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CollectionStatusResponse } from '@helix-portal/plugin-rco-common';
 import { CollectionService } from '../collectors/CollectionService';
+import { TooManyRequestsError } from '../collectors/TooManyRequestsError';
 import { Access } from './access';
 import { audited } from './audited';
 import { TypedRouter } from './releaseRoutes';
@@ -63,7 +64,12 @@ export function registerCollectionRoutes(
         },
         () => o.collection.refresh(entity),
         r => ({ ...r }),
-      );
+      ).catch(e => {
+        // The error handler sets the 429 from statusCode; the header says when to come back.
+        if (e instanceof TooManyRequestsError)
+          res.setHeader('Retry-After', String(e.retryAfterSeconds));
+        throw e;
+      });
       res.json({
         ...json(await o.collection.status(entity, true)),
         run: { ...run },
