@@ -101,6 +101,18 @@ export interface CollectionHealth {
    * not serve, or objects matched by more than one entity's selector and so attributed to none.
    */
   note?: string;
+  /**
+   * When ok: the uids of every object the list showed (attributed to an entity or not, in every
+   * namespace listed). Only stored objects of the kind missing from it are judged gone: an object
+   * still in the cluster that no entity could claim (ambiguous, its owner unreadable) is not gone.
+   * Without it, stored objects are judged gone only if the outcome carries no note.
+   */
+  listed?: string[];
+  /**
+   * When set, the outcome covers every stored object of this evidence kind whatever its API
+   * kind (one row for several kinds, as Gatekeeper's constraints).
+   */
+  evidenceKind?: string;
 }
 
 /**

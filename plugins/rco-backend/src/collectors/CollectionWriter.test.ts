@@ -208,4 +208,92 @@ describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
     ).toEqual(expect.arrayContaining(['a', 'b']));
     expect(await reconcileLedger(knex)).toMatchObject({ problems: [] });
   });
+
+  it('never marks gone an object still listed but claimed by no entity (R3 H1); without the uids listed, a note marks nothing', async () => {
+    const { write } = await setup(id);
+    const ok: CollectionHealth = {
+      collector: 'fake',
+      cluster: 'own-context',
+      kind: 'PolicyReport',
+      environments: ['staging'],
+      ok: true,
+    };
+    const both: Array<[string, string]> = [
+      ['a', '1'],
+      ['b', '1'],
+    ];
+    await write(both, at(0), [ok]);
+    // b still in the cluster (ambiguous, owner lookup capped): listed, not attributed.
+    expect(
+      await write([['a', '1']], at(1), [{ ...ok, listed: ['a', 'b'] }]),
+    ).toMatchObject({ gone: 0 });
+    // A collector that lists no uids but says some objects went unclaimed.
+    expect(
+      await write([['a', '1']], at(2), [
+        { ...ok, note: '1 object(s) matched … attributed to none' },
+      ]),
+    ).toMatchObject({ gone: 0 });
+    // b deleted: missing from the list.
+    expect(
+      await write([['a', '1']], at(3), [{ ...ok, listed: ['a'] }]),
+    ).toMatchObject({ gone: 1 });
+  });
+
+  it('marks gone a deleted object of any kind a group row covers (Gatekeeper constraints, R3 M5)', async () => {
+    const { evidenceStore, write } = await setup(id);
+    const ok: CollectionHealth = {
+      collector: 'fake',
+      cluster: 'own-context',
+      kind: 'PolicyReport',
+      environments: ['staging'],
+      ok: true,
+    };
+    await write(
+      [
+        ['a', '1'],
+        ['b', '1'],
+      ],
+      at(0),
+      [ok],
+    );
+    // A row named for the group, not for the stored objects' kind: without the evidence kind
+    // it covers nothing.
+    const group = { ...ok, kind: 'Group of kinds', listed: ['a'] };
+    expect(await write([['a', '1']], at(1), [group])).toMatchObject({
+      gone: 0,
+    });
+    expect(
+      await write([['a', '1']], at(2), [
+        { ...group, evidenceKind: 'policy-report' },
+      ]),
+    ).toMatchObject({ gone: 1 });
+    expect(
+      (
+        await evidenceStore.listForRelease(RCO, { environment: 'staging' }, 25)
+      ).map(r => r.provenance?.uid),
+    ).toEqual(['a']);
+  });
+
+  it('a run that listed before another replica stored or observed an object does not mark it gone (R3 M1)', async () => {
+    const { knex, write } = await setup(id);
+    const collected = new DatabaseCollectedEvidenceStore(knex, new Ledger(knex));
+    await write([['a', '1']], at(0));
+    // Replica B stores b at 4 and observes a at 4; replica A listed at 3 and saw neither.
+    await write(
+      [
+        ['a', '1'],
+        ['b', '1'],
+      ],
+      at(4),
+    );
+    const scope = {
+      entityRef: RCO,
+      environment: 'staging',
+      kind: 'PolicyReport',
+      exceptNamespaces: [],
+      seen: [],
+    };
+    expect(await collected.gone('fake', 'own-context', [scope], at(3))).toBe(0);
+    expect(await collected.gone('fake', 'own-context', [scope], at(5))).toBe(2);
+  });
 });

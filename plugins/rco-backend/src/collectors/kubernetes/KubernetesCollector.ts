@@ -274,6 +274,9 @@ export class KubernetesCollector implements EvidenceCollector {
               health: [
                 health(kind, spec.kind, {
                   objects: 0,
+                  // Nothing to list: every stored object of the kind is gone.
+                  listed: [],
+                  ...(spec.wholeGroup ? { evidenceKind: kind.evidenceKind } : {}),
                   note: `not served by this cluster (no ${
                     spec.resource ? `${spec.resource}.` : ''
                   }${spec.group})`,
@@ -291,7 +294,14 @@ export class KubernetesCollector implements EvidenceCollector {
             ),
           );
           out.push(
-            combine(parts, spec.kind, () => health(kind, spec.kind, {})),
+            combine(parts, spec.kind, () =>
+              // One row for a group's kinds covers the stored objects of each of them.
+              health(
+                kind,
+                spec.kind,
+                spec.wholeGroup ? { evidenceKind: kind.evidenceKind } : {},
+              ),
+            ),
           );
         }
         return out;
@@ -373,6 +383,7 @@ export class KubernetesCollector implements EvidenceCollector {
     const objects: CollectedObject[] = [];
     const ambiguous: string[] = [];
     const notes: string[] = [];
+    const listed: string[] = [];
     const namespaceFailures: CollectionHealth[] = [];
     let unshaped = 0;
     for (const o of outcomes) {
@@ -399,6 +410,7 @@ export class KubernetesCollector implements EvidenceCollector {
         continue;
       }
       for (const x of o.objects) objects.push(x);
+      for (const x of o.listed) listed.push(x);
       for (const x of o.ambiguous) ambiguous.push(x);
       for (const x of o.notes) if (!notes.includes(x)) notes.push(x);
       unshaped += o.unshaped;
@@ -425,6 +437,7 @@ export class KubernetesCollector implements EvidenceCollector {
           ? undefined
           : run.health(kind, r.kind, {
               objects: objects.length,
+              listed,
               note: notes.length ? notes.join('; ') : undefined,
             }),
     };
@@ -440,6 +453,8 @@ export class KubernetesCollector implements EvidenceCollector {
   ): Promise<
     | {
         objects: CollectedObject[];
+        /** Every object listed, attributed or not: none of them is gone. */
+        listed: string[];
         ambiguous: string[];
         notes: string[];
         unshaped: number;
@@ -508,6 +523,7 @@ export class KubernetesCollector implements EvidenceCollector {
     }
     return {
       objects,
+      listed: kept.map(o => o.metadata!.uid!),
       ambiguous: a.ambiguous,
       notes,
       unshaped: items.length - kept.length,
@@ -539,6 +555,7 @@ function combine(
       {
         ...ok(),
         objects: listed.reduce((n, p) => n + (p.health!.objects ?? 0), 0),
+        listed: listed.flatMap(p => p.health!.listed ?? []),
         note: notes.length ? notes.join('; ') : undefined,
       },
       ...failures,
