@@ -549,6 +549,40 @@ describe('R2 M1: the signing policy digest', () => {
     ).not.toBe(now);
   });
 
+  it('does not change with the order of identities, keys and predicate types in config', () => {
+    const pems = [
+      fs.readFileSync(
+        path.join(__dirname, '__fixtures__/public-good-key.pem'),
+        'utf8',
+      ),
+      crypto
+        .generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+    ];
+    const identities = [
+      base.identities[0],
+      { entity: RCO, issuer: GITHUB, subject: '/https://github.com/helix/.*/' },
+    ];
+    const publicKeys = pems.map((pem, i) => ({
+      entity: RCO,
+      name: `key-${i}`,
+      pem,
+    }));
+    const predicateTypes = [
+      'https://sigstore.dev/cosign/sign/v1',
+      'https://slsa.dev/provenance/v1',
+    ];
+    expect(
+      digest({
+        ...base,
+        identities: [...identities].reverse(),
+        publicKeys: [...publicKeys].reverse(),
+        predicateTypes: [...predicateTypes].reverse(),
+      }),
+    ).toBe(digest({ ...base, identities, publicKeys, predicateTypes }));
+  });
+
   it("does not change with another entity's own rules", () => {
     expect(
       digest({

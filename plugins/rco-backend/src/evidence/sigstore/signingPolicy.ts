@@ -20,6 +20,13 @@ function rootDigest(config: SigstoreConfig): string | null {
   return digest;
 }
 
+/** Items in the order of their canonical forms, duplicates once. */
+function sortedSet<T>(items: T[]): unknown[] {
+  return [...new Set(items.map(i => canonicalJson(i)))]
+    .sort()
+    .map(c => JSON.parse(c));
+}
+
 /**
  * The digest of the signing policy in force for one entity: everything a verification's outcome
  * depends on besides the bundle and the digest it is filed under (the trusted root, the entity's
@@ -36,16 +43,22 @@ export function signingPolicyDigest(
     canonicalJson({
       semantics: POLICY_SEMANTICS,
       trustedRoot: rootDigest(config),
-      identities: policy.identities.map(i => ({
-        issuer: i.issuer,
-        subject: i.subjectPattern,
-      })),
-      publicKeys: policy.publicKeys.map(k => ({
-        hint: k.hint ?? null,
-        name: k.name,
-        pem: k.pem.trim(),
-      })),
-      predicateTypes: [...config.predicateTypes].sort(),
+      // Sets, not lists: the order rules are written in config does not change what they
+      // allow, so reordering them must not void every verification made under them.
+      identities: sortedSet(
+        policy.identities.map(i => ({
+          issuer: i.issuer,
+          subject: i.subjectPattern,
+        })),
+      ),
+      publicKeys: sortedSet(
+        policy.publicKeys.map(k => ({
+          hint: k.hint ?? null,
+          name: k.name,
+          pem: k.pem.trim(),
+        })),
+      ),
+      predicateTypes: [...new Set(config.predicateTypes)].sort(),
     }),
   );
 }
