@@ -301,15 +301,17 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       )
       .where({ entity_ref: entityRef })
       .whereNotNull('collector');
-    subjectFilter(versions, release);
     if (release.environment)
       versions.andWhere('environment', release.environment);
-    const rows = await this.db
+    // The current version of each object first, THEN the release: a Rollout that moved from
+    // digest A to B is about B now, and its old A version must not read as current for A.
+    const current = this.db
       .select('*')
       .from(versions.as('v'))
       .where('rn', 1)
-      .whereNull('gone_at')
-      .orderBy([
+      .whereNull('gone_at');
+    subjectFilter(current, release);
+    const rows = await current.orderBy([
         { column: 'observed_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ]);

@@ -73,7 +73,10 @@ export function acceptedSources(
  * person only fills a gap the machines left and never replaces a CI or cluster result). Where
  * the console reads a kind itself in an environment (current collected evidence of that kind
  * there), uploads of that kind for that environment are set aside: CI's or a person's copy of a
- * report must not stand in for the cluster's own state. `notes` name what was ignored and why.
+ * report must not stand in for the cluster's own state. Only uploads that name no release, or
+ * the release the cluster runs there, are set aside (R3 M2): the cluster's policy reports are
+ * about what it runs, so CI's failing `kyverno apply` report for the next release still counts
+ * when that release is judged. `notes` name what was ignored and why.
  */
 export function applySourcePolicy(
   ctx: GateContext,
@@ -134,11 +137,38 @@ export function applySourcePolicy(
 type ReadByConsole = Map<
   string,
   Map<string, { source: EvidenceSource; environment: string }>
->;
+> & {
+  /** Per environment, the releases collected objects there name (a workload's image digest). */
+  running?: Map<string, EvidenceRecord['subject'][]>;
+};
+
+const namesRelease = (s: EvidenceRecord['subject']) =>
+  !!(s.digest || s.version || s.commit);
+
+/**
+ * Whether two subjects name the same release: the same digest when both name one (labels do not
+ * split an image), else every label both name the same, and at least one named by both.
+ */
+function sameRelease(a: EvidenceRecord['subject'], b: EvidenceRecord['subject']) {
+  if (a.digest && b.digest) return a.digest === b.digest;
+  const shared = (['version', 'commit'] as const).filter(k => a[k] && b[k]);
+  return shared.length > 0 && shared.every(k => a[k] === b[k]);
+}
 
 /** Per kind, the environments where the console holds current collected evidence of it. */
 function collectedKinds(ctx: GateContext, kinds: EvidenceKind[]) {
   const read: ReadByConsole = new Map();
+  // What the cluster runs is known only from collected objects naming a release (a Rollout's or
+  // Deployment's image digest), of any kind: a policy report names none.
+  read.running = new Map();
+  for (const r of ctx.evidence) {
+    const environment = r.subject.environment;
+    if (r.provenance && environment && namesRelease(r.subject))
+      read.running.set(environment, [
+        ...(read.running.get(environment) ?? []),
+        r.subject,
+      ]);
+  }
   for (const r of ctx.evidence) {
     const environment = r.subject.environment;
     if (!r.provenance || !environment || !kinds.includes(r.kind)) continue;
@@ -154,7 +184,8 @@ function collectedKinds(ctx: GateContext, kinds: EvidenceKind[]) {
 /**
  * What the console collects in place of this upload: the release's environment (or, judged
  * without one, the upload's own; an upload naming none is set aside wherever the console
- * reads its kind).
+ * reads its kind). An upload naming a release is set aside only where a collected object shows
+ * the cluster runs that release; where nothing collected names what runs, it counts.
  */
 function supersededBy(
   read: ReadByConsole,
@@ -164,6 +195,10 @@ function supersededBy(
   const envs = read.get(upload.kind);
   if (!envs) return undefined;
   const environment = ctx.release.environment ?? upload.subject.environment;
-  if (environment) return envs.get(environment);
-  return envs.values().next().value;
+  const found = environment
+    ? envs.get(environment)
+    : envs.values().next().value;
+  if (!found || !namesRelease(upload.subject)) return found;
+  const running = read.running?.get(found.environment) ?? [];
+  return running.some(s => sameRelease(s, upload.subject)) ? found : undefined;
 }
