@@ -275,6 +275,16 @@ export function listedScopes(
     if (!h?.ok || !h.cluster || h.cluster === '*' || !h.kind || h.kind === '*')
       continue;
     if (!Array.isArray(h.environments)) continue;
+    // Without the uids listed, a note may mean objects listed but claimed by no entity: their
+    // stored rows would look gone.
+    const listed = Array.isArray(h.listed)
+      ? h.listed.filter((u): u is string => typeof u === 'string')
+      : undefined;
+    if (!listed && h.note) continue;
+    const evidenceKind =
+      typeof h.evidenceKind === 'string' && h.evidenceKind
+        ? h.evidenceKind
+        : undefined;
     const failed = failures.get(kindKey(h.cluster, h.kind));
     if (failed?.all) continue;
     for (const place of places) {
@@ -310,15 +320,18 @@ export function listedScopes(
         exceptNamespaces: [...(failed?.namespaces ?? [])].filter(
           n => n !== namespace,
         ),
-        seen:
-          seen.get(
+        seen: [
+          ...(seen.get(
             [
               h.cluster,
               lower(h.kind),
               lower(place.entityRef),
               place.environment,
             ].join('\u0000'),
-          ) ?? [],
+          ) ?? []),
+          ...(listed ?? []),
+        ],
+        ...(evidenceKind ? { evidenceKind } : {}),
       });
       out.set(h.cluster, scopes);
     }

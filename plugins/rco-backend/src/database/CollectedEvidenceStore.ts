@@ -47,8 +47,10 @@ export interface ListedScope {
   namespace?: string;
   /** Namespaces whose list failed in the run: their objects are not judged gone. */
   exceptNamespaces: string[];
-  /** uids the list showed for this entity and environment. */
+  /** uids the list showed for this entity and environment (with every uid listed, if known). */
   seen: string[];
+  /** When set, the scope covers stored rows of this evidence kind, whatever their API kind. */
+  evidenceKind?: string;
 }
 
 /**
@@ -214,7 +216,9 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
     const byPlace = new Map<string, ListedScope[]>();
     const seen = new Map(scopes.map(scope => [scope, new Set(scope.seen)]));
     for (const scope of scopes) {
-      const k = key(scope.entityRef, scope.environment, scope.kind);
+      const k = scope.evidenceKind
+        ? key(scope.entityRef, scope.environment, `\u0001${scope.evidenceKind}`)
+        : key(scope.entityRef, scope.environment, scope.kind);
       byPlace.set(k, [...(byPlace.get(k) ?? []), scope]);
     }
     const rows = await this.db('rco_evidence')
@@ -225,16 +229,21 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
         'origin_kind',
         'origin_namespace',
         'origin_uid',
+        'kind',
       )
       .where({ collector, origin_cluster: cluster })
-      .whereNull('gone_at');
+      .whereNull('gone_at')
+      .modify(q => listedBefore(q, at));
     const candidates = rows
       .filter(row =>
-        (
-          byPlace.get(
+        [
+          ...(byPlace.get(
             key(row.entity_ref, row.environment ?? '', row.origin_kind ?? ''),
-          ) ?? []
-        ).some(
+          ) ?? []),
+          ...(byPlace.get(
+            key(row.entity_ref, row.environment ?? '', `\u0001${row.kind}`),
+          ) ?? []),
+        ].some(
           scope =>
             (scope.namespace === undefined ||
               row.origin_namespace === scope.namespace) &&
@@ -251,11 +260,13 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
       await this.ledger.lock(tx, undefined);
       const marked: string[] = [];
       for (const part of chunks(candidates.sort())) {
-        // Still present under the lock (a replica may have marked or seen it meanwhile).
+        // Still present under the lock (a replica may have marked or seen it meanwhile): a row
+        // stored or observed at or after this run's list time is newer than what it listed.
         const still = await tx('rco_evidence')
           .select('id')
           .whereIn('id', part)
-          .whereNull('gone_at');
+          .whereNull('gone_at')
+          .modify(q => listedBefore(q, at));
         const ids = still.map(r => r.id as string);
         if (!ids.length) continue;
         await tx('rco_evidence').whereIn('id', ids).update({ gone_at: at });
@@ -275,4 +286,11 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
       return marked.length;
     });
   }
+}
+
+/** Rows stored and last observed before `at`: a list made at `at` speaks for them. */
+function listedBefore(q: any, at: Date) {
+  q.where('collected_at', '<', at).andWhere(w =>
+    w.whereNull('observed_at').orWhere('observed_at', '<', at),
+  );
 }

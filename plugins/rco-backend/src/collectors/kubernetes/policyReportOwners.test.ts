@@ -15,6 +15,8 @@ import {
 } from '../../__testUtils__/kubeListPeer/objects';
 import { readKubernetesCollectorConfig } from './config';
 import { KubernetesCollector } from './KubernetesCollector';
+import { acceptObjects } from '../accept';
+import { listedScopes } from '../CollectionWriter';
 
 const TOKEN = 'peer-token-owner-0b7c';
 const app = (name: string) => ({ 'app.kubernetes.io/name': name });
@@ -207,5 +209,32 @@ describe('Kubernetes collector: policy reports attributed through their resource
       ok: true,
       note: expect.stringContaining('403 Forbidden'),
     });
+  });
+
+  it('refuses: a failing report left unattributed (lookup cap, refused lookup, ambiguity) is judged gone (R3 H1)', async () => {
+    peer = await KubeListPeer.start({ token: TOKEN, objects: cluster() });
+    const check = async (c: KubernetesCollector, places: CollectionPlace[]) => {
+      const result = await run(c, places);
+      const { accepted } = acceptObjects(c, places, result.objects, result.health);
+      const scopes = [...listedScopes(c, accepted, { places, health: result.health }).values()]
+        .flat()
+        .filter(s => s.kind === 'PolicyReport');
+      expect(scopes.length).toBeGreaterThan(0);
+      // Both reports still in the cluster count as seen for every entity's scope.
+      for (const s of scopes) expect(new Set(s.seen).size).toBe(2);
+    };
+    await check(collector({ ownerLookups: 1 }), [place(peer, 'rco')]);
+    await check(
+      collector({
+        environments: {
+          production: {
+            kinds: { 'policy-report': { labelSelector: 'app.kubernetes.io/name' } },
+          },
+        },
+      }),
+      [place(peer, 'rco'), place(peer, 'rco-wide')],
+    );
+    peer.forbidden.add('pods');
+    await check(collector(), [place(peer, 'rco')]);
   });
 });
