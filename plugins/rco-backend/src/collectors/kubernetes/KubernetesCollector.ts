@@ -38,7 +38,7 @@ import {
 } from './clusterClient';
 import { formatRequirements } from './labelSelector';
 import { Limiter, limiter } from './limit';
-import { OwnerResolver } from './owners';
+import { followsOwner, OwnerResolver } from './owners';
 
 export const KUBERNETES_COLLECTOR_ID = 'kubernetes';
 
@@ -85,8 +85,6 @@ interface ClusterRun {
   owners: OwnerResolver;
   health: HealthOf;
 }
-
-const POLICY_REPORT = 'policy-report';
 
 /** An object the backend can keep: named, with a uid and a resourceVersion. */
 const shaped = (o: KubeObject) =>
@@ -276,7 +274,9 @@ export class KubernetesCollector implements EvidenceCollector {
                   objects: 0,
                   // Nothing to list: every stored object of the kind is gone.
                   listed: [],
-                  ...(spec.wholeGroup ? { evidenceKind: kind.evidenceKind } : {}),
+                  ...(spec.wholeGroup
+                    ? { evidenceKind: kind.evidenceKind }
+                    : {}),
                   note: `not served by this cluster (no ${
                     spec.resource ? `${spec.resource}.` : ''
                   }${spec.group})`,
@@ -306,9 +306,9 @@ export class KubernetesCollector implements EvidenceCollector {
         }
         return out;
       };
-      // Policy reports last: those about a workload are attributed through the workloads listed.
-      const first = kinds.filter(k => k.evidenceKind !== POLICY_REPORT);
-      const last = kinds.filter(k => k.evidenceKind === POLICY_REPORT);
+      // Policy reports and AnalysisRuns last: attributed through the workloads listed first.
+      const first = kinds.filter(k => !followsOwner(k.evidenceKind));
+      const last = kinds.filter(k => followsOwner(k.evidenceKind));
       for (const batch of [first, last]) {
         for (const o of await Promise.all(batch.map(collectKind))) {
           for (const x of o) outcomes.push(x);
@@ -461,7 +461,8 @@ export class KubernetesCollector implements EvidenceCollector {
       }
     | { namespace: string | undefined; error: string }
   > {
-    const isReport = kind.evidenceKind === POLICY_REPORT;
+    // Policy reports and AnalysisRuns: attributed through what they are about (owners.ts).
+    const isReport = followsOwner(kind.evidenceKind);
     // One place alone cannot be contested: the server filters. Policy reports are read whole,
     // since most carry no entity's labels and are attributed through their resource.
     const selector =
@@ -489,7 +490,7 @@ export class KubernetesCollector implements EvidenceCollector {
     const notes: string[] = [];
     if (isReport && namespace !== undefined) {
       for (const report of a.unmatched) {
-        const resolved = await run.owners.labelsOf(report);
+        const resolved = await run.owners.labelsFor(kind.evidenceKind, report);
         if (resolved && 'skipped' in resolved) {
           notes.push(
             `a report could not be attributed through its resource: ${resolved.skipped}`,

@@ -20,6 +20,11 @@ interface Ref {
   namespace?: string;
 }
 
+interface OwnerRef extends Ref {
+  uid?: string;
+  controller?: boolean;
+}
+
 interface Api {
   group: string;
   version: string;
@@ -50,6 +55,18 @@ export type Resolution =
 
 const groupOf = (apiVersion?: string) =>
   apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
+
+const POLICY_REPORT = 'policy-report';
+const ANALYSIS_RUN = 'argo-analysis-run';
+
+/**
+ * Evidence kinds whose objects usually carry no entity's labels and are attributed through what
+ * they are about: policy reports (their resource) and Argo AnalysisRuns (their Rollout: Argo
+ * labels a run only `rollout-type` and `rollouts-pod-template-hash`). Such kinds are listed whole
+ * per namespace, not through the entity's selector, so the unlabelled ones are seen at all.
+ */
+export const followsOwner = (evidenceKind: string) =>
+  evidenceKind === POLICY_REPORT || evidenceKind === ANALYSIS_RUN;
 
 export class OwnerResolver {
   private readonly listed = new Map<string, ObjectMetadata>();
@@ -88,6 +105,53 @@ export class OwnerResolver {
       this.cache.set(key, pending);
     }
     return pending;
+  }
+
+  /** The labels an object of a followsOwner kind is judged by (its own matched nobody). */
+  labelsFor(evidenceKind: string, object: KubeObject): Promise<Resolution> {
+    if (evidenceKind === ANALYSIS_RUN) return this.rolloutLabelsOf(object);
+    if (evidenceKind === POLICY_REPORT) return this.labelsOf(object);
+    return Promise.resolve(undefined);
+  }
+
+  /**
+   * An AnalysisRun's Rollout: its controller reference, a Rollout of its own namespace (listed
+   * in this run, or read), and only that Rollout (the same uid): a run does not take the labels
+   * of a Rollout recreated under the name, nor of anything further up.
+   */
+  async rolloutLabelsOf(analysisRun: KubeObject): Promise<Resolution> {
+    const namespace = analysisRun.metadata?.namespace;
+    const owners =
+      (analysisRun.metadata as { ownerReferences?: OwnerRef[] } | undefined)
+        ?.ownerReferences ?? [];
+    const rollout = owners.find(
+      o =>
+        o.kind === 'Rollout' &&
+        groupOf(o.apiVersion) === WORKLOADS.Rollout.group &&
+        (o.controller || owners.length === 1),
+    );
+    if (!namespace || !rollout?.name) return undefined;
+    try {
+      const meta = await this.read(
+        'Rollout',
+        WORKLOADS.Rollout,
+        namespace,
+        rollout.name,
+      );
+      if (meta === 'limit') {
+        return {
+          skipped: `the limit of ${this.maxLookups} owner lookups per run was reached`,
+        };
+      }
+      if (!meta) return undefined;
+      if (rollout.uid && meta.uid && rollout.uid !== meta.uid) return undefined;
+      return { labels: meta.labels ?? {} };
+    } catch (e) {
+      if (e instanceof ClusterReadError && e.scope === 'resource') {
+        return { skipped: e.message };
+      }
+      throw e;
+    }
   }
 
   /** The labels of the workload a report is about, or why it could not be told. */
