@@ -267,6 +267,7 @@ export function readRcoConfig(root: Config): RcoConfig {
     if (value)
       maxAge[gate] = iso(config!, `gates.${gate}.maxAge`, value).toISO()!;
   }
+  const granularity = readObservationGranularity(config, maxAge);
   return {
     ledger: {
       checkpointKey: readCheckpointKey(config),
@@ -287,6 +288,8 @@ export function readRcoConfig(root: Config): RcoConfig {
           'gates.documentation-completeness.repository',
         ) ?? 'helix-core',
       sources: readGateSources(config),
+      // The gates allow for it when ageing collected evidence (R3 M3).
+      observationGranularity: granularity.toISO()!,
       monitoredEnvironments: Object.fromEntries(
         prometheus.environments.map(e => [e.environment, e.name]),
       ),
@@ -346,7 +349,7 @@ export function readRcoConfig(root: Config): RcoConfig {
           );
         return n;
       })(),
-      observationGranularity: readObservationGranularity(config, maxAge),
+      observationGranularity: granularity,
     },
   };
 }

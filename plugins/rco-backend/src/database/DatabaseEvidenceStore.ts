@@ -312,9 +312,9 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       .whereNull('gone_at');
     subjectFilter(current, release);
     const rows = await current.orderBy([
-        { column: 'observed_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ]);
+      { column: 'observed_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
     return rows.map(toRecord);
   }
 

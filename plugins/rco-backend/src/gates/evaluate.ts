@@ -7,7 +7,13 @@ import {
   PillarResult,
   ReleaseStatusResponse,
 } from '@helix-portal/plugin-rco-common';
-import { duration, evidenceOf, humanAge, summaryOf } from './helpers';
+import {
+  duration,
+  evidenceOf,
+  humanAge,
+  observationSlack,
+  summaryOf,
+} from './helpers';
 import {
   consoleVerified,
   signatureState,
@@ -71,8 +77,13 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   let expiresAt: Date | undefined;
   if (maxAge && outcome.freshness?.length) {
     const limit = duration(maxAge).toMillis();
-    const oldest = outcome.freshness.reduce((a, b) => (a.at < b.at ? a : b));
-    const candidate = new Date(oldest.at.getTime() + limit);
+    // Collected evidence ages with the observation granularity as slack (helpers.ts, R3 M3).
+    const expiry = (f: { at: Date; collected?: boolean }) =>
+      f.at.getTime() + limit + observationSlack(ctx.config, f);
+    const oldest = outcome.freshness.reduce((a, b) =>
+      expiry(a) <= expiry(b) ? a : b,
+    );
+    const candidate = new Date(expiry(oldest));
     expiresAt = Number.isFinite(candidate.getTime()) ? candidate : undefined;
     if (status !== 'missing' && expiresAt && expiresAt <= ctx.now) {
       status = 'stale';

@@ -130,6 +130,27 @@ export const observedAt = (record: EvidenceRecord): Date =>
   record.provenance?.observedAt ?? record.collectedAt;
 
 /**
+ * How much older than its stored observedAt a collected record may really be seen: the store
+ * moves an unchanged object's observation only once it is older than
+ * rco.collection.observationGranularity (issue 13, R1 M3), so an object listed a minute ago may
+ * show an observedAt up to one granularity old. Collected records are judged fresh with that
+ * slack (R3 M3), or a runbook maxAge shorter than the granularity would make still-observed
+ * evidence stale. Gone objects are not read at all (DatabaseEvidenceStore.listForRelease), so
+ * the slack only delays the ageing of an object whose cluster stopped answering, by at most one
+ * granularity (a quarter of the app-config maxAge at most, config.ts). Uploads get none.
+ */
+export function observationSlack(
+  config: { observationGranularity?: string },
+  /** A record, or a rule's freshness entry (collected: it came from collected evidence). */
+  record: { provenance?: unknown; collected?: boolean },
+): number {
+  if (!(record.provenance || record.collected)) return 0;
+  if (!config.observationGranularity) return 0;
+  const ms = Duration.fromISO(config.observationGranularity).toMillis();
+  return Number.isFinite(ms) && ms > 0 ? ms : 0;
+}
+
+/**
  * The records still within the gate's maximum age (all of them when it has none), newest first.
  * An image or a commit does not change: reports about it that disagree within that age all
  * stand, so the rules take the worst of them rather than the newest.
@@ -142,7 +163,10 @@ export function inAge(
   const limit = Duration.fromISO(ctx.maxAge).toMillis();
   if (!Number.isFinite(limit)) return records;
   return records.filter(
-    (r, i) => i === 0 || ctx.now.getTime() - observedAt(r).getTime() <= limit,
+    (r, i) =>
+      i === 0 ||
+      ctx.now.getTime() - observedAt(r).getTime() <=
+        limit + observationSlack(ctx.config, r),
   );
 }
 

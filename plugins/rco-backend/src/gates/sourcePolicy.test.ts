@@ -1,5 +1,6 @@
 import { context, DIGEST, record, trivy } from './__testUtils__/context';
 import { applySourcePolicy } from './sourcePolicy';
+import { EvidenceRecord } from '../database/EvidenceStore';
 
 const forRelease = { digest: DIGEST };
 const ciScan = () =>
@@ -111,6 +112,48 @@ describe('applySourcePolicy', () => {
         'ci',
         'ci',
       ]);
+    });
+
+    it('set aside only when they name no release, or the one the cluster runs (R3 M2)', () => {
+      const NEXT = `sha256:${'2'.repeat(64)}`;
+      const RUNNING = `sha256:${'1'.repeat(64)}`;
+      const about = (r: EvidenceRecord, digest: string) => ({
+        ...r,
+        subject: { ...r.subject, digest },
+      });
+      const cluster = report('cluster', 'staging');
+      const workload = {
+        ...about(cluster, RUNNING),
+        kind: 'workload' as const,
+      };
+      const judge = (digest: string, evidence: EvidenceRecord[]) =>
+        applySourcePolicy(
+          context(evidence, {
+            release: { digest, environment: 'staging' } as any,
+          }),
+          'policy-enforcement',
+        )
+          .ctx.evidence.filter(r => r.kind === 'policy-report')
+          .map(r => `${r.source}:${r.subject.digest ?? '-'}`);
+      const upload = (digest?: string) => {
+        const r = report('ci', 'staging');
+        return digest ? about(r, digest) : r;
+      };
+      // CI's report for the next release counts; the cluster runs (and reports on) another one.
+      expect(judge(NEXT, [cluster, workload, upload(NEXT)])).toEqual([
+        'cluster:-',
+        `ci:${NEXT}`,
+      ]);
+      // Nothing collected names what runs: an upload naming a release counts.
+      expect(judge(NEXT, [cluster, upload(NEXT)])).toEqual([
+        'cluster:-',
+        `ci:${NEXT}`,
+      ]);
+      // About the release the cluster runs, or about none: set aside.
+      expect(judge(RUNNING, [cluster, workload, upload(RUNNING)])).toEqual([
+        'cluster:-',
+      ]);
+      expect(judge(NEXT, [cluster, workload, upload()])).toEqual(['cluster:-']);
     });
 
     it('puts collected evidence before every upload', () => {

@@ -149,7 +149,10 @@ const namesRelease = (s: EvidenceRecord['subject']) =>
  * Whether two subjects name the same release: the same digest when both name one (labels do not
  * split an image), else every label both name the same, and at least one named by both.
  */
-function sameRelease(a: EvidenceRecord['subject'], b: EvidenceRecord['subject']) {
+function sameRelease(
+  a: EvidenceRecord['subject'],
+  b: EvidenceRecord['subject'],
+) {
   if (a.digest && b.digest) return a.digest === b.digest;
   const shared = (['version', 'commit'] as const).filter(k => a[k] && b[k]);
   return shared.length > 0 && shared.every(k => a[k] === b[k]);

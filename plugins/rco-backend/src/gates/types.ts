@@ -50,6 +50,11 @@ export interface GateConfig {
    * stack's name: there monitoring-alerting checks what Prometheus and Alertmanager run.
    */
   monitoredEnvironments?: Record<string, string>;
+  /**
+   * rco.collection.observationGranularity (ISO 8601): how far a still-listed collected object's
+   * true last observation may lag the observedAt stored for it (helpers.ts observationSlack).
+   */
+  observationGranularity?: string;
 }
 
 /** Everything a gate evaluation reads. */
@@ -77,5 +82,5 @@ export interface RuleOutcome {
   reasons: string[];
   used: EvidenceRecord[];
   /** When the conclusion stops holding (the oldest evidence used ages out). */
-  freshness?: Array<{ what: string; at: Date }>;
+  freshness?: Array<{ what: string; at: Date; collected?: boolean }>;
 }

@@ -205,9 +205,7 @@ describe('R3 M4: an object’s current version is chosen before the release filt
       cluster.objects = [rollout({ uid: 'u-roll', rv: '1', digest: DIGEST })];
       await refresh();
       const before = await gate('progressive-delivery');
-      expect(before.evidence.map((e: any) => e.kind)).toContain(
-        'argo-rollout',
-      );
+      expect(before.evidence.map((e: any) => e.kind)).toContain('argo-rollout');
       cluster.objects = [rollout({ uid: 'u-roll', rv: '2', digest: RUNNING })];
       await refresh();
       const after = await gate('progressive-delivery');

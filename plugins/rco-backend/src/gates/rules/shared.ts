@@ -14,8 +14,13 @@ export const missing = (
   used,
 });
 
+/** When each record was last known to hold; collected ones age with the granularity's slack. */
 export const fresh = (used: EvidenceRecord[]) =>
-  used.map(r => ({ what: r.kind, at: observedAt(r) }));
+  used.map(r => ({
+    what: r.kind,
+    at: observedAt(r),
+    ...(r.provenance ? { collected: true } : {}),
+  }));
 
 /** Metric names and queries that measure latency or errors (canary analysis, SLO alerts). */
 export const LATENCY = /latenc|duration|p9[059]|response.?time/i;
