@@ -126,6 +126,12 @@ describe('KubernetesCollector against the HTTP peer', () => {
     expect(healthOf(result, 'Gatekeeper constraints')).toMatchObject({
       ok: true,
       objects: 1,
+      // The group's row covers the stored constraints of every kind (R3 M5: deleted ones go).
+      evidenceKind: 'gatekeeper-constraint',
+      listed: [
+        result.objects.find(o => o.evidenceKind === 'gatekeeper-constraint')!
+          .provenance.uid,
+      ],
     });
     expect(result.health.every(h => h.ok)).toBe(true);
     // Every object is a document its evidence kind's parser reads.
