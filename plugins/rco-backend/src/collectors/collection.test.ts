@@ -66,7 +66,9 @@ describe.each(databases.eachSupportedId())('evidence collection on %s', id => {
     // New evidence nudges open Release pages, as an upload does.
     const evidenceSignals = () =>
       sent.signals.filter(s => s.message?.what === 'evidence').length;
-    await new Promise(r => setTimeout(r, 50));
+    // Signals go out after the response: wait for it (with a ceiling), not a fixed time.
+    for (let i = 0; i < 500 && evidenceSignals() === 0; i++)
+      await new Promise(r => setTimeout(r, 10));
     expect(evidenceSignals()).toBe(1);
     const second = await refresh(app).expect(200);
     await new Promise(r => setTimeout(r, 50));
@@ -182,7 +184,7 @@ describe.each(databases.eachSupportedId())('evidence collection on %s', id => {
     const { app } = await start(knex, fake);
     const first = refresh(app).then(r => r);
     // Wait until the first run reached the collector.
-    for (let i = 0; i < 200 && fake.runs === 0; i++)
+    for (let i = 0; i < 1000 && fake.runs === 0; i++)
       await new Promise(r => setTimeout(r, 10));
     const second = await refresh(app);
     expect(second.status).toBe(409);

@@ -56,14 +56,23 @@ const postgres = databases
         const a = await startOperationsBackend(knex, options);
         const b = await startOperationsBackend(knex, options);
         try {
-          const end = Date.now() + 10_000;
-          while (Date.now() < end) await sleep(200);
+          // At least 10 s (room for a duplicate run to show) and until two runs started; on
+          // a loaded CI machine the scheduler's ticks come late, so a ceiling, not a window.
+          const begin = Date.now();
+          while (
+            (Date.now() - begin < 10_000 || starts.length < 2) &&
+            Date.now() - begin < 60_000
+          )
+            await sleep(200);
+          const elapsed = Date.now() - begin;
           // Stopped before reading: the ledger and the rows are compared at rest.
           await a.backend.stop();
           await b.backend.stop();
           // About one run per 3-second tick across both replicas, never two at once.
           expect(starts.length).toBeGreaterThanOrEqual(2);
-          expect(starts.length).toBeLessThanOrEqual(5);
+          expect(starts.length).toBeLessThanOrEqual(
+            Math.ceil(elapsed / 2_000) + 1,
+          );
           for (let i = 1; i < starts.length; i++)
             expect(starts[i] - starts[i - 1]).toBeGreaterThan(2_000);
           // The harness's entity in its two environments: two rows, whatever the runs.
@@ -141,8 +150,11 @@ const postgres = databases
           await b.backend.stop();
           // Runs did overlap (refresh with refresh, refresh with the scheduled run).
           expect(overlapped).toBeGreaterThan(0);
-          // Each refresh either ran or was refused as already running on its replica: no 500.
-          expect(statuses.filter(s => s !== 200 && s !== 409)).toEqual([]);
+          // Each refresh either ran or was refused as already running on its replica (409) or
+          // within the cooldown (429): no 500.
+          expect(
+            statuses.filter(s => s !== 200 && s !== 409 && s !== 429),
+          ).toEqual([]);
           expect(statuses.filter(s => s === 200).length).toBeGreaterThan(2);
           // The harness's entity in its two environments, one version each: two rows.
           const rows = await knex('rco_evidence').select(

@@ -254,7 +254,7 @@ describe('Kubernetes collector: reads of one cluster', () => {
       place(peer, 'rco', 'rco'),
     ]);
     expect(result.health.every(h => !h.ok)).toBe(true);
-    for (let i = 0; i < 50 && peer.aborted.length === 0; i++) {
+    for (let i = 0; i < 500 && peer.aborted.length === 0; i++) {
       await new Promise(r => setTimeout(r, 20));
     }
     expect(peer.aborted).toEqual([{ method: 'GET', path: '/apis' }]);

@@ -160,8 +160,23 @@ describeWithMonitoring()(
         ],
       });
       expect(latency.runbookUrl).toMatch(/^https:\/\/portal\.helix\.example\//);
-      // The watchdog (vector(1)) fires within a second or two and goes to the blackhole.
-      await new Promise(r => setTimeout(r, 2500));
+      // The watchdog (vector(1)) fires after a rule evaluation or two and goes to the
+      // blackhole: wait until Prometheus says it fires (a loaded CI machine evaluates late).
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const res = await fetch(`${stack.prometheusUrl}/api/v1/alerts`);
+        const body = (await res.json()) as any;
+        if (
+          body.data.alerts.some(
+            (a: any) =>
+              a.labels.alertname === 'RCOWatchdog' && a.state === 'firing',
+          )
+        )
+          break;
+        if (Date.now() > deadline)
+          throw new Error('RCOWatchdog did not fire within 30 s');
+        await new Promise(r => setTimeout(r, 200));
+      }
       const again = await collect(collector);
       const watchdog = (
         alertingStateParser.parse(again.objects[0].document).summary as any
