@@ -172,6 +172,28 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('refuses: an owner refresh replacing the scheduled run’s broader note on a row about no namespace', async () => {
+      const { store } = await setup(id);
+      await store.record(
+        run({ outcomes: [outcome({ note: 'scheduled: 3 objects unclaimed' })] }),
+      );
+      await store.record(
+        run({
+          scope: RCO,
+          entities: [RCO],
+          outcomes: [outcome({ objects: 1 })],
+        }),
+      );
+      expect((await view(store, RCO, 'rco')).rows.map(r => r.note)).toEqual([
+        'scheduled: 3 objects unclaimed',
+      ]);
+      // The next scheduled run's word replaces it.
+      await store.record(run({ outcomes: [outcome({})] }));
+      expect((await view(store, RCO, 'rco')).rows.map(r => r.note)).toEqual([
+        undefined,
+      ]);
+    });
+
     it('counts: one row per entity with objects, none for the others; a page reads only its own', async () => {
       const { knex, store } = await setup(id);
       const entities = Array.from(

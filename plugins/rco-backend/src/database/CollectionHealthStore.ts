@@ -175,7 +175,20 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
           })),
         )
         .onConflict(KEY)
-        .merge(['last_attempt_at', 'last_success_at', 'note', 'objects']);
+        .merge(
+          full
+            ? ['last_attempt_at', 'last_success_at', 'note', 'objects']
+            : {
+                last_attempt_at: at,
+                last_success_at: at,
+                objects: this.db.raw('excluded.objects'),
+                // A refresh lists a namespace whole, but only some of a row about no namespace:
+                // its narrower note does not replace the scheduled run's.
+                note: this.db.raw(
+                  `CASE WHEN ${HEALTH}.namespace = '' THEN COALESCE(${HEALTH}.note, excluded.note) ELSE excluded.note END`,
+                ),
+              },
+        );
       // Which errors this success clears: see the interface's rules.
       const clears = full ? part : part.filter(o => o.namespace !== '');
       if (clears.length)

@@ -388,7 +388,10 @@ describe('KubernetesCollector against the HTTP peer', () => {
       logger: mockServices.logger.mock(),
     });
     expect(result.objects).toEqual([]);
-    expect(healthOf(result, 'Deployment')).toMatchObject({
+    // The note names the namespace's objects: it is that namespace's row (R3 low).
+    expect(
+      result.health.find(h => h.kind === 'Deployment' && h.namespace === 'rco'),
+    ).toMatchObject({
       ok: true,
       objects: 0,
       note: expect.stringContaining(

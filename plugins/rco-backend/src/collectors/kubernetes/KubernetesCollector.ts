@@ -69,6 +69,7 @@ interface ResourceOutcome {
   objects: CollectedObject[];
   /** Ok (count and notes), or a failure of the whole resource; absent when every namespace failed. */
   health?: CollectionHealth;
+  /** Per namespace: its failed list, or its ok list's notes (they name its objects). */
   namespaceFailures: CollectionHealth[];
 }
 
@@ -386,7 +387,17 @@ export class KubernetesCollector implements EvidenceCollector {
     const listed: string[] = [];
     const namespaceFailures: CollectionHealth[] = [];
     let unshaped = 0;
-    for (const o of outcomes) {
+    const namespaces = [...byNamespace.keys()];
+    const environmentsIn = (ns: string | undefined) =>
+      [
+        ...new Set(
+          byNamespace
+            .get(ns)!
+            .filter(c => !c.attributionOnly)
+            .map(c => c.place.environment),
+        ),
+      ].sort();
+    for (const [i, o] of outcomes.entries()) {
       if ('error' in o) {
         if (o.namespace === undefined) {
           return {
@@ -398,42 +409,40 @@ export class KubernetesCollector implements EvidenceCollector {
         namespaceFailures.push({
           ...run.health(kind, r.kind, { ok: false, error: o.error }),
           namespace: o.namespace,
-          environments: [
-            ...new Set(
-              byNamespace
-                .get(o.namespace)!
-                .filter(c => !c.attributionOnly)
-                .map(c => c.place.environment),
-            ),
-          ].sort(),
+          environments: environmentsIn(o.namespace),
         });
         continue;
       }
       for (const x of o.objects) objects.push(x);
       for (const x of o.listed) listed.push(x);
+      const ns = namespaces[i];
+      if (ns !== undefined) {
+        // Notes name objects (and entities) of one namespace: they go in that namespace's row,
+        // which only entities reading there are shown.
+        const own = notesOf(o.ambiguous, o.notes, o.unshaped);
+        if (own.length) {
+          namespaceFailures.push({
+            ...run.health(kind, r.kind, {
+              objects: o.objects.length,
+              listed: o.listed,
+              note: own.join('; '),
+            }),
+            namespace: ns,
+            environments: environmentsIn(ns),
+          });
+        }
+        continue;
+      }
       for (const x of o.ambiguous) ambiguous.push(x);
       for (const x of o.notes) if (!notes.includes(x)) notes.push(x);
       unshaped += o.unshaped;
     }
-    if (unshaped) {
-      notes.unshift(
-        `${unshaped} object(s) without a name, uid or resourceVersion could not be kept`,
-      );
-    }
-    if (ambiguous.length) {
-      notes.unshift(
-        `${
-          ambiguous.length
-        } object(s) matched the label selectors of more than one entity and were attributed to none: ${ambiguous
-          .slice(0, 10)
-          .join('; ')}`,
-      );
-    }
+    notes.unshift(...notesOf(ambiguous, [], unshaped));
     return {
       objects,
       namespaceFailures,
       health:
-        namespaceFailures.length === byNamespace.size
+        namespaceFailures.filter(f => !f.ok).length === byNamespace.size
           ? undefined
           : run.health(kind, r.kind, {
               objects: objects.length,
@@ -562,4 +571,25 @@ function combine(
       ...failures,
     ],
   };
+}
+
+/** The words for objects listed but not kept or claimed by no entity, then the other notes. */
+function notesOf(ambiguous: string[], notes: string[], unshaped: number) {
+  const out: string[] = [];
+  if (ambiguous.length) {
+    out.push(
+      `${
+        ambiguous.length
+      } object(s) matched the label selectors of more than one entity and were attributed to none: ${ambiguous
+        .slice(0, 10)
+        .join('; ')}`,
+    );
+  }
+  if (unshaped) {
+    out.push(
+      `${unshaped} object(s) without a name, uid or resourceVersion could not be kept`,
+    );
+  }
+  for (const x of notes) if (!out.includes(x)) out.push(x);
+  return out;
 }
