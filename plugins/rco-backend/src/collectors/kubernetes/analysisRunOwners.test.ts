@@ -56,7 +56,10 @@ function analysisRun() {
   });
 }
 
-const OWNER = sample('analysisRun').metadata.ownerReferences[0];
+const OWNER = (sample('analysisRun').metadata as any).ownerReferences[0] as {
+  name: string;
+  uid: string;
+};
 
 /** The Rollout the sample's owner reference names (same name and uid), labelled for `team`. */
 function rollout(team: string, uid: string = OWNER.uid) {
@@ -79,7 +82,7 @@ describe('Kubernetes collector: AnalysisRuns attributed through their Rollout (R
       objects: [rollout('rco'), analysisRun()],
     });
     const served = peer.cluster.all().find(o => o.kind === 'AnalysisRun')!;
-    expect(Object.keys(served.metadata.labels).sort()).toEqual([
+    expect(Object.keys(served.metadata.labels ?? {}).sort()).toEqual([
       'rollout-type',
       'rollouts-pod-template-hash',
     ]);
