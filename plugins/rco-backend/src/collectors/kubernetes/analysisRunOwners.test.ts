@@ -133,8 +133,10 @@ describe('Kubernetes collector: AnalysisRuns attributed through their Rollout (R
     const other = { ...place(peer, 'rco'), entityRef: 'component:sandbox/rco' };
     const result = await collect([place(peer, 'rco'), other]);
     expect(runs(result)).toEqual([]);
-    expect(result.health.find(h => h.kind === 'AnalysisRun')?.note).toMatch(
-      /matched the label selectors of more than one entity/,
-    );
+    // The note names the namespace's objects: it is that namespace's row.
+    expect(
+      result.health.find(h => h.kind === 'AnalysisRun' && h.namespace === 'rco')
+        ?.note,
+    ).toMatch(/matched the label selectors of more than one entity/);
   });
 });
