@@ -5,6 +5,7 @@
  * labels is judged by that resource's workload: a Deployment, StatefulSet, DaemonSet or Rollout
  * listed in the same run (or read), or, for a Pod or ReplicaSet, the workload up its chain of
  * controllers. Lookups read metadata only, are cached for the run and bounded in number.
+ * An Argo AnalysisRun (labelled by Argo only) is judged by its Rollout the same way.
  */
 import type {
   ClusterClient,
