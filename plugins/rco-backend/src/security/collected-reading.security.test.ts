@@ -94,7 +94,7 @@ function rollout(v: { uid: string; rv: string; digest: string }) {
   return object;
 }
 
-async function start(knex: Knex) {
+async function start(knex: Knex, rco: Record<string, unknown> = {}) {
   const fake = new FakeCollector();
   const cluster: { objects: CollectedObject[] } = { objects: [] };
   fake.respond = ({ places }) => {
@@ -110,7 +110,12 @@ async function start(knex: Knex) {
     logLevel: 'error',
     rco: {
       ledger: { onDemandInterval: 'PT0S' },
-      collection: { schedule: NO_SCHEDULED_RUN, refreshCooldown: 'PT0S' },
+      ...rco,
+      collection: {
+        schedule: NO_SCHEDULED_RUN,
+        refreshCooldown: 'PT0S',
+        ...(rco.collection as object | undefined),
+      },
     },
     features: [collectorModule(fake)],
   });
@@ -217,6 +222,34 @@ describe('R3 M4: an object’s current version is chosen before the release filt
       expect(running.evidence.map((e: any) => e.kind)).toContain(
         'argo-rollout',
       );
+    },
+  );
+});
+
+describe('R3 M3: collected evidence ages with the observation granularity as slack', () => {
+  it.each(databases.eachSupportedId())(
+    'refuses: an object still listed, whose stored observation lags by less than the granularity, reads stale (%s)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { cluster, refresh, gate } = await start(knex, {
+        gates: { 'policy-enforcement': { maxAge: 'PT4H' } },
+        collection: { observationGranularity: 'PT1H' },
+      });
+      cluster.objects = [report('rco-report', { uid: 'u-1', rv: '1' })];
+      await refresh();
+      // Last moved 4 h 30 min ago: listed since, unchanged, its observation not yet moved (the
+      // store moves it once older than the granularity, on the next run).
+      const at = (ms: number) => new Date(Date.now() - ms);
+      await knex('rco_evidence')
+        .where({ origin_uid: 'u-1' })
+        .update({
+          collected_at: at(5 * 3_600_000),
+          observed_at: at(4.5 * 3_600_000),
+        });
+      const g = await gate('policy-enforcement');
+      expect(g.maxAge).toBe('PT4H');
+      expect(g.status).toBe('pass');
+      // Beyond maxAge plus the granularity it is stale: gates/collectedAge.test.ts.
     },
   );
 });
