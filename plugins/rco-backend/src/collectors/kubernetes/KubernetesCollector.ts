@@ -415,11 +415,13 @@ export class KubernetesCollector implements EvidenceCollector {
       }
       for (const x of o.objects) objects.push(x);
       for (const x of o.listed) listed.push(x);
+      // A count names nothing: the kind's row.
+      unshaped += o.unshaped;
       const ns = namespaces[i];
       if (ns !== undefined) {
         // Notes name objects (and entities) of one namespace: they go in that namespace's row,
         // which only entities reading there are shown.
-        const own = notesOf(o.ambiguous, o.notes, o.unshaped);
+        const own = notesOf(o.ambiguous, o.notes, 0);
         if (own.length) {
           namespaceFailures.push({
             ...run.health(kind, r.kind, {
@@ -435,7 +437,6 @@ export class KubernetesCollector implements EvidenceCollector {
       }
       for (const x of o.ambiguous) ambiguous.push(x);
       for (const x of o.notes) if (!notes.includes(x)) notes.push(x);
-      unshaped += o.unshaped;
     }
     notes.unshift(...notesOf(ambiguous, [], unshaped));
     return {
