@@ -276,7 +276,10 @@ describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
 
   it('a run that listed before another replica stored or observed an object does not mark it gone (R3 M1)', async () => {
     const { knex, write } = await setup(id);
-    const collected = new DatabaseCollectedEvidenceStore(knex, new Ledger(knex));
+    const collected = new DatabaseCollectedEvidenceStore(
+      knex,
+      new Ledger(knex),
+    );
     await write([['a', '1']], at(0));
     // Replica B stores b at 4 and observes a at 4; replica A listed at 3 and saw neither.
     await write(

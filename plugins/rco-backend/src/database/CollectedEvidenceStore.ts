@@ -233,7 +233,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
       )
       .where({ collector, origin_cluster: cluster })
       .whereNull('gone_at')
-      .modify(q => listedBefore(q, at));
+      .where(listedBefore(at));
     const candidates = rows
       .filter(row =>
         [
@@ -266,7 +266,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
           .select('id')
           .whereIn('id', part)
           .whereNull('gone_at')
-          .modify(q => listedBefore(q, at));
+          .where(listedBefore(at));
         const ids = still.map(r => r.id as string);
         if (!ids.length) continue;
         await tx('rco_evidence').whereIn('id', ids).update({ gone_at: at });
@@ -289,8 +289,10 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
 }
 
 /** Rows stored and last observed before `at`: a list made at `at` speaks for them. */
-function listedBefore(q: any, at: Date) {
-  q.where('collected_at', '<', at).andWhere(w =>
-    w.whereNull('observed_at').orWhere('observed_at', '<', at),
-  );
+function listedBefore(at: Date) {
+  return (q: Knex.QueryBuilder) => {
+    q.where('collected_at', '<', at).andWhere(w => {
+      w.whereNull('observed_at').orWhere('observed_at', '<', at);
+    });
+  };
 }

@@ -175,7 +175,9 @@ describe.each(databases.eachSupportedId())(
     it('refuses: an owner refresh replacing the scheduled run’s broader note on a row about no namespace', async () => {
       const { store } = await setup(id);
       await store.record(
-        run({ outcomes: [outcome({ note: 'scheduled: 3 objects unclaimed' })] }),
+        run({
+          outcomes: [outcome({ note: 'scheduled: 3 objects unclaimed' })],
+        }),
       );
       await store.record(
         run({

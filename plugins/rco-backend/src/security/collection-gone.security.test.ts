@@ -44,7 +44,13 @@ function report(
     result: fail && i === 0 ? 'fail' : 'pass',
   }));
   const f = fail ? 1 : 0;
-  doc.summary = { pass: doc.results.length - f, fail: f, warn: 0, error: 0, skip: 0 };
+  doc.summary = {
+    pass: doc.results.length - f,
+    fail: f,
+    warn: 0,
+    error: 0,
+    skip: 0,
+  };
   return object;
 }
 

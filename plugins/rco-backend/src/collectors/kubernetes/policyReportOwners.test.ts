@@ -190,7 +190,9 @@ describe('Kubernetes collector: policy reports attributed through their resource
       result.health.find(h => h.kind === 'PolicyReport' && !h.namespace)?.note,
     ).toBeUndefined();
     expect(
-      result.health.find(h => h.kind === 'PolicyReport' && h.namespace === 'rco'),
+      result.health.find(
+        h => h.kind === 'PolicyReport' && h.namespace === 'rco',
+      ),
     ).toMatchObject({
       ok: true,
       note: expect.stringMatching(
@@ -206,7 +208,9 @@ describe('Kubernetes collector: policy reports attributed through their resource
     ]);
     expect(reports(bounded)).toEqual([`component:default/rco ${STS_UID}`]);
     expect(
-      bounded.health.find(h => h.kind === 'PolicyReport' && h.namespace === 'rco'),
+      bounded.health.find(
+        h => h.kind === 'PolicyReport' && h.namespace === 'rco',
+      ),
     ).toMatchObject({
       ok: true,
       note: expect.stringContaining(
@@ -218,7 +222,9 @@ describe('Kubernetes collector: policy reports attributed through their resource
     const refused = await run(collector(), [place(peer, 'rco')]);
     expect(reports(refused)).toEqual([`component:default/rco ${STS_UID}`]);
     expect(
-      refused.health.find(h => h.kind === 'PolicyReport' && h.namespace === 'rco'),
+      refused.health.find(
+        h => h.kind === 'PolicyReport' && h.namespace === 'rco',
+      ),
     ).toMatchObject({
       ok: true,
       note: expect.stringContaining('403 Forbidden'),
@@ -229,8 +235,18 @@ describe('Kubernetes collector: policy reports attributed through their resource
     peer = await KubeListPeer.start({ token: TOKEN, objects: cluster() });
     const check = async (c: KubernetesCollector, places: CollectionPlace[]) => {
       const result = await run(c, places);
-      const { accepted } = acceptObjects(c, places, result.objects, result.health);
-      const scopes = [...listedScopes(c, accepted, { places, health: result.health }).values()]
+      const { accepted } = acceptObjects(
+        c,
+        places,
+        result.objects,
+        result.health,
+      );
+      const scopes = [
+        ...listedScopes(c, accepted, {
+          places,
+          health: result.health,
+        }).values(),
+      ]
         .flat()
         .filter(s => s.kind === 'PolicyReport');
       expect(scopes.length).toBeGreaterThan(0);
@@ -242,7 +258,9 @@ describe('Kubernetes collector: policy reports attributed through their resource
       collector({
         environments: {
           production: {
-            kinds: { 'policy-report': { labelSelector: 'app.kubernetes.io/name' } },
+            kinds: {
+              'policy-report': { labelSelector: 'app.kubernetes.io/name' },
+            },
           },
         },
       }),
