@@ -140,10 +140,27 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
   constructor(private readonly db: Knex) {}
 
   async record(run: HealthRun) {
+    // Runs on two replicas write overlapping rows at once; PostgreSQL may pick one as a deadlock
+    // victim. Every write here is an idempotent upsert or update: write it again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordOnce(run);
+      } catch (e) {
+        if ((e as { code?: string }).code !== '40P01' || attempt >= 5) throw e;
+        await new Promise(r => setTimeout(r, 20 * attempt));
+      }
+    }
+  }
+
+  private async recordOnce(run: HealthRun) {
     const { at } = run;
     const full = run.scope === 'full';
-    const failed = run.outcomes.filter(o => !o.ok);
-    const ok = run.outcomes.filter(o => o.ok);
+    // One order for every run: fewer lock-order deadlocks between replicas.
+    const sorted = [...run.outcomes].sort((a, b) =>
+      keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0,
+    );
+    const failed = sorted.filter(o => !o.ok);
+    const ok = sorted.filter(o => o.ok);
     // Failures: the attempt and the error; the last success and its counts stay.
     for (const part of chunks(failed)) {
       await this.db(HEALTH)
