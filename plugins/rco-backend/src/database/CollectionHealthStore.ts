@@ -156,8 +156,8 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
     const { at } = run;
     const full = run.scope === 'full';
     // One order for every run: fewer lock-order deadlocks between replicas.
-    const sorted = [...run.outcomes].sort((a, b) =>
-      keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0,
+    const sorted = [...run.outcomes].sort(
+      (a, b) => Number(keyOf(a) > keyOf(b)) - Number(keyOf(a) < keyOf(b)),
     );
     const failed = sorted.filter(o => !o.ok);
     const ok = sorted.filter(o => o.ok);
