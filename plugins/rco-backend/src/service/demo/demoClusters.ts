@@ -61,8 +61,8 @@ const BACKUPS_KEPT = 3;
  * What Velero's schedules would have done by `now`: when a schedule's newest backup is as old
  * as the interval between its last two (RCO's: five minutes, the runbook's RPO), a new Backup
  * object (a new name, as Velero creates one per run) completed at
- * `now`, and the oldest beyond the three newest expire. After a longer pause (the portal clock
- * moved on), the last three the schedule would have taken. Returns the backups created.
+ * `now`, and the oldest beyond the three newest expire. One new backup per call however far the
+ * clock moved, as the demo keeper reports once at the new time. Returns the backups created.
  */
 const intervals = new WeakMap<SimulatedCluster, Map<string, number>>();
 
@@ -90,29 +90,11 @@ export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
     // A minute early: with the keeper's 30-second cadence and a collection right after, the
     // newest backup the gates read stays within the interval (the runbook's RPO).
     if (every <= 0 || now.getTime() - done(newest) < every - MINUTE) continue;
-    // Every backup the schedule would have taken since (the last three of them, as many as are
-    // kept): after the portal clock moved a day on, the backups the gates read are still one
-    // interval apart, as Velero's own would be, instead of one backup a day after the last.
-    const missed = Math.floor((now.getTime() - done(newest) + MINUTE) / every);
-    for (let k = Math.min(BACKUPS_KEPT, Math.max(1, missed)) - 1; k >= 0; k--) {
-      const at = new Date(now.getTime() - k * every);
-      renew(cluster, newest, schedule, at, MINUTE, {
-        expiration: new Date(at.getTime() + 72 * 60 * MINUTE).toISOString(),
-      });
-      created++;
-    }
-    expire(
-      cluster,
-      cluster
-        .all()
-        .filter(
-          o =>
-            o.kind === 'Backup' &&
-            o.metadata.labels?.['velero.io/schedule-name'] === schedule,
-        )
-        .sort((a, b) => done(b) - done(a)),
-      BACKUPS_KEPT,
-    );
+    renew(cluster, newest, schedule, now, MINUTE, {
+      expiration: new Date(now.getTime() + 72 * 60 * MINUTE).toISOString(),
+    });
+    created++;
+    expire(cluster, backups);
   }
   return created;
 }
@@ -148,16 +130,9 @@ function renew(
   });
 }
 
-/**
- * The oldest of `newestFirst` beyond `kept` expire (by default the list is from before one
- * renewal, which is the one more kept).
- */
-function expire(
-  cluster: SimulatedCluster,
-  newestFirst: Obj[],
-  kept = BACKUPS_KEPT - 1,
-) {
-  for (const old of newestFirst.slice(kept)) {
+/** The oldest of `newestFirst` beyond the ones kept expire (the list is from before the renewal). */
+function expire(cluster: SimulatedCluster, newestFirst: Obj[]) {
+  for (const old of newestFirst.slice(BACKUPS_KEPT - 1)) {
     cluster.delete(
       old.apiVersion,
       old.kind,
