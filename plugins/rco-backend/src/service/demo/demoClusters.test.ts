@@ -138,15 +138,21 @@ describe("the local portal's simulated clusters (rco.demoClusters)", () => {
     expect(keepBackingUp(cluster, later)).toBe(1);
     const after = rcoBackups();
     expect(after).toHaveLength(3);
+    // On the schedule's own slot (five minutes after the newest), not at whatever time it is.
     expect(after[2]).toEqual([
       'rco-state-5m-20261130120400',
-      later.toISOString(),
+      new Date(start.getTime() + 4 * 60_000).toISOString(),
     ]);
     expect(after.slice(0, 2)).toEqual(before.slice(1));
-    // Moved a day on: one new backup at the new time, not every missed slot.
+    // Moved a day on: the schedule's last three slots, five minutes apart, none after now.
     const dayLater = new Date(start.getTime() + 86_400_000);
-    expect(keepBackingUp(cluster, dayLater)).toBe(1);
-    expect(rcoBackups()[2][1]).toBe(dayLater.toISOString());
+    expect(keepBackingUp(cluster, dayLater)).toBe(3);
+    const times = rcoBackups().map(b => Date.parse(b[1]));
+    expect(times).toHaveLength(3);
+    expect(times[1] - times[0]).toBe(5 * 60_000);
+    expect(times[2] - times[1]).toBeLessThanOrEqual(5 * 60_000);
+    expect(times[2]).toBeLessThanOrEqual(dayLater.getTime());
+    expect(dayLater.getTime() - times[2]).toBeLessThan(5 * 60_000);
     // A schedule with one backup shows no interval: another team's daily backup stays alone.
     expect(cluster.all().some(o => o.metadata.name === 'payments-daily')).toBe(
       true,

@@ -90,11 +90,34 @@ export function keepBackingUp(cluster: SimulatedCluster, now: Date): number {
     // A minute early: with the keeper's 30-second cadence and a collection right after, the
     // newest backup the gates read stays within the interval (the runbook's RPO).
     if (every <= 0 || now.getTime() - done(newest) < every - MINUTE) continue;
-    renew(cluster, newest, schedule, now, MINUTE, {
-      expiration: new Date(now.getTime() + 72 * 60 * MINUTE).toISOString(),
-    });
-    created++;
-    expire(cluster, backups);
+    // The schedule's own slots since the newest (the last three, as many as are kept), never
+    // after now: after the portal clock moved on, the backups the gates read are one interval
+    // apart, as Velero's would be, not "the newest, then one at whatever time it is now".
+    const last = done(newest);
+    const slots = Math.max(
+      1,
+      Math.floor((now.getTime() - last + MINUTE) / every),
+    );
+    const from = Math.max(1, slots - (BACKUPS_KEPT - 1));
+    for (let j = from; j <= slots; j++) {
+      const at = new Date(Math.min(last + j * every, now.getTime()));
+      renew(cluster, newest, schedule, at, MINUTE, {
+        expiration: new Date(at.getTime() + 72 * 60 * MINUTE).toISOString(),
+      });
+      created++;
+    }
+    expire(
+      cluster,
+      cluster
+        .all()
+        .filter(
+          o =>
+            o.kind === 'Backup' &&
+            o.metadata.labels?.['velero.io/schedule-name'] === schedule,
+        )
+        .sort((a, b) => done(b) - done(a)),
+      BACKUPS_KEPT,
+    );
   }
   return created;
 }
@@ -131,8 +154,12 @@ function renew(
 }
 
 /** The oldest of `newestFirst` beyond the ones kept expire (the list is from before the renewal). */
-function expire(cluster: SimulatedCluster, newestFirst: Obj[]) {
-  for (const old of newestFirst.slice(BACKUPS_KEPT - 1)) {
+function expire(
+  cluster: SimulatedCluster,
+  newestFirst: Obj[],
+  kept = BACKUPS_KEPT - 1,
+) {
+  for (const old of newestFirst.slice(kept)) {
     cluster.delete(
       old.apiVersion,
       old.kind,
