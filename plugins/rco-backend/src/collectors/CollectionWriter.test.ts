@@ -59,6 +59,34 @@ async function setup(databaseId: any, observationGranularityMs?: number) {
 }
 
 describe.each(databases.eachSupportedId())('CollectionWriter on %s', id => {
+  it('lists current objects newest first by when they appeared, not by when an observation last moved', async () => {
+    // The rules read "the newest" as the first record (a restore drill, an AnalysisRun): an old
+    // object whose observation just moved past the granularity must not come before a new one.
+    const { evidenceStore, write } = await setup(id, 60 * 60_000);
+    await write([['old', '1']], at(0));
+    await write(
+      [
+        ['old', '1'],
+        ['new', '1'],
+      ],
+      at(30),
+    );
+    await write(
+      [
+        ['old', '1'],
+        ['new', '1'],
+      ],
+      at(61),
+    );
+    const rows = await evidenceStore.listForRelease(
+      RCO,
+      { environment: 'staging' },
+      25,
+    );
+    expect(rows.map(r => r.provenance?.uid)).toEqual(['new', 'old']);
+    expect(rows[1].provenance?.observedAt).toEqual(at(61));
+  });
+
   it('stores a new object once; unchanged it only moves observed_at (one ledger entry), changed it adds a row, gone it stays', async () => {
     const { knex, evidenceStore, write } = await setup(id);
     const first = await write(

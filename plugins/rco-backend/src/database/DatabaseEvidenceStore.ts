@@ -311,8 +311,11 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       .where('rn', 1)
       .whereNull('gone_at');
     subjectFilter(current, release);
+    // Every row here is a current object; the rules read the first of a kind as the newest
+    // (a restore drill, an AnalysisRun), which is the object that appeared last. When an
+    // observation last moved says only that the object is still there (staleness reads it).
     const rows = await current.orderBy([
-      { column: 'observed_at', order: 'desc' },
+      { column: 'collected_at', order: 'desc' },
       { column: 'id', order: 'desc' },
     ]);
     return rows.map(toRecord);

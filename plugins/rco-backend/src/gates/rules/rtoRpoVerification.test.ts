@@ -60,4 +60,32 @@ describe('rto-rpo-verification', () => {
     expect(rtoRpoVerification(later).status).toBe('fail');
     expect(DAY).toBeGreaterThan(HOUR);
   });
+
+  it('judges the newest drill by when it finished, whatever order the records come in', () => {
+    // Collected drills are all current objects: a newer drill can come after an older one that
+    // was merely observed more recently (issue 13). The older drill here is two days old.
+    const [drill] = restore();
+    const s = drill.summary as any;
+    const older = {
+      ...drill,
+      id: 'older',
+      summary: {
+        ...s,
+        name: 'rco-restore-drill-old',
+        startTimestamp: new Date(
+          Date.parse(s.startTimestamp) - 2 * DAY,
+        ).toISOString(),
+        completionTimestamp: new Date(
+          Date.parse(s.completionTimestamp) - 2 * DAY,
+        ).toISOString(),
+      },
+    };
+    const outcome = rtoRpoVerification(context([...backups(), older, drill]));
+    expect(outcome.status).toBe('pass');
+    expect(outcome.reasons.join('\n')).toContain(
+      `Restore drill ${s.name} finished`,
+    );
+    expect(outcome.used).toContain(drill);
+    expect(outcome.used).not.toContain(older);
+  });
 });

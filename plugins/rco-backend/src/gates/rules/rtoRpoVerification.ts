@@ -56,7 +56,18 @@ export const rtoRpoVerification: Rule = ctx => {
       break;
     }
   }
-  const [restore] = evidenceOf(ctx, ['velero-restore']);
+  // The drill that finished last, by its own time: collected restores are all current objects,
+  // so the order records come in says nothing about which drill is newest.
+  const [restore] = evidenceOf(ctx, ['velero-restore'])
+    .map(r => ({
+      r,
+      at: documentTime(
+        summaryOf(r, 'velero')!.completionTimestamp,
+        r,
+      ).getTime(),
+    }))
+    .sort((a, b) => b.at - a.at)
+    .map(x => x.r);
   if (!restore) return missing([...reasons, 'No restore drill recorded'], used);
   used.push(restore);
   const s = summaryOf(restore, 'velero')!;
