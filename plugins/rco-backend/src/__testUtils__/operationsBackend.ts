@@ -51,6 +51,13 @@ export const EXAMPLE_GROUPS = {
   breakGlass: { group: 'group:default/break-glass' },
 };
 
+/** A collection schedule whose first run comes long after any test has finished. */
+export const NO_SCHEDULED_RUN = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 1 },
+  initialDelay: { hours: 1 },
+};
+
 /** Every component of this harness is owned by the RCO team. */
 const OWNER = 'group:default/rco-team';
 
@@ -190,8 +197,11 @@ export async function startOperationsBackend(
               ...(options.rco?.signoffs as object | undefined),
             },
             // Tests refresh one entity several times in a row: no cooldown unless they set one.
+            // No scheduled collection during a test either (with the real scheduler): tests
+            // collect through an owner's refresh.
             collection: {
               refreshCooldown: 'PT0S',
+              schedule: NO_SCHEDULED_RUN,
               ...(options.rco?.collection as object | undefined),
             },
           },
