@@ -13,10 +13,9 @@ import {
   Observable,
 } from '@kubernetes/client-node';
 import type { DeployCluster } from '@helix-portal/plugin-rco-node';
-import {
-  kubeConfigFromCluster,
-  statusMessage,
-} from '../../drivers/argoRollouts/rolloutsClient';
+import { kubeConfigFromCluster } from '../../drivers/argoRollouts/rolloutsClient';
+import { describeKubeError } from '../../lib/kubeErrors';
+import { redactError } from '../redact';
 import { compareVersionsNewestFirst } from './kinds';
 
 /** Why a read failed; `scope` says whether the whole cluster is out or only this resource. */
@@ -85,34 +84,6 @@ export interface ObjectMetadata {
   }>;
 }
 
-const REASONS: Record<number, string> = {
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  410: 'Gone',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-function transportReason(e: unknown): string {
-  const err = e as { code?: string; errno?: string; message?: string };
-  const code = err?.code ?? err?.errno;
-  const known: Record<string, string> = {
-    ECONNREFUSED: 'connection refused',
-    ECONNRESET: 'connection reset',
-    ENOTFOUND: 'host not found',
-    EHOSTUNREACH: 'host unreachable',
-    ETIMEDOUT: 'connection timed out',
-    CERT_HAS_EXPIRED: 'its TLS certificate has expired',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is not trusted',
-    SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not trusted',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted',
-  };
-  if (code && known[code]) return known[code];
-  return code ?? (err?.message ? err.message.slice(0, 200) : String(e));
-}
-
 export class ClusterClient {
   private readonly custom: CustomObjectsApi;
   private readonly apis: ApisApi;
@@ -161,37 +132,36 @@ export class ClusterClient {
   }
 
   private describe(what: string, e: unknown): ClusterReadError {
+    const failure = describeKubeError(e, this.signal);
     let message: string;
     let scope: 'cluster' | 'resource' = 'cluster';
     let code: number | undefined;
-    if (this.signal.aborted) {
-      const timedOut =
-        (this.signal.reason as Error | undefined)?.name === 'TimeoutError';
-      message = timedOut
+    if (failure.kind === 'cancelled') {
+      message = failure.timedOut
         ? `${this.server} did not answer ${what} within ${
             this.timeoutMs / 1000
           } s (the collector's timeout per cluster)`
         : `reading ${what} from ${this.server} was cancelled: the collection run ended`;
-    } else if (e instanceof ApiException) {
-      code = e.code;
-      const detail = statusMessage(e.body)?.slice(0, 300);
-      const answer = `${code}${REASONS[code] ? ` ${REASONS[code]}` : ''}`;
+    } else if (failure.kind === 'answered') {
+      code = failure.code;
+      const detail = failure.detail?.slice(0, 300);
       if (code === 401) {
         message = `the cluster answered 401 Unauthorized for ${what}: the service account token was refused (check serviceAccountToken of cluster "${this.name}" in the kubernetes configuration)`;
       } else {
         // A refusal or error about one resource leaves the cluster's other resources readable.
         scope = 'resource';
-        message = `the cluster answered ${answer} for ${what}${
+        message = `the cluster answered ${failure.answer} for ${what}${
           detail ? `: ${detail}` : ''
         }`;
       }
     } else {
-      message = `could not reach ${this.server} for ${what}: ${transportReason(
-        e,
-      )}`;
+      message = `could not reach ${this.server} for ${what}: ${failure.reason}`;
     }
-    if (this.secret) message = message.split(this.secret).join('[redacted]');
-    return new ClusterReadError(message, scope, code);
+    return new ClusterReadError(
+      redactError(message, this.secret ? [this.secret] : []),
+      scope,
+      code,
+    );
   }
 
   /**

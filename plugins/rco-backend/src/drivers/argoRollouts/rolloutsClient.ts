@@ -1,5 +1,4 @@
 import {
-  ApiException,
   AppsV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -24,6 +23,8 @@ import {
   ROLLOUTS_PLURAL,
   ROLLOUTS_VERSION,
 } from './types';
+import { describeKubeError } from '../../lib/kubeErrors';
+import { redactError } from '../../collectors/redact';
 
 /**
  * Builds a `KubeConfig` from a cluster as the Kubernetes plugin's config locator declares it:
@@ -78,20 +79,6 @@ export function hasStatus(e: unknown, code: number): boolean {
   return e instanceof RolloutsApiError && e.statusCode === code;
 }
 
-/** The API server's own explanation, from a `Status` body (object or JSON text). */
-export function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return body.trim() ? body.trim().slice(0, 300) : undefined;
-    }
-  }
-  const message = (parsed as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : undefined;
-}
-
 /**
  * Calls the Kubernetes API for one Rollout target. Every failure is rethrown as a
  * `RolloutsApiError` that says what was being done on which cluster; the client library's own
@@ -124,31 +111,35 @@ export class RolloutsClient {
 
   private describe(action: string, e: unknown): RolloutsApiError {
     const where = `cluster "${this.clusterName}" (${this.server})`;
+    const failure = describeKubeError(e);
     let message: string;
     let code: number | undefined;
-    if (e instanceof ApiException) {
-      code = e.code;
+    if (failure.kind === 'answered') {
+      code = failure.code;
+      const detail = failure.detail;
       if (code === 401) {
         message = `${action} failed: ${where} answered 401 Unauthorized — the service account token was refused (check serviceAccountToken of the cluster in the kubernetes config)`;
       } else if (code === 403) {
         message = `${action} failed: ${where} answered 403 Forbidden — the service account lacks the RBAC permission${
-          statusMessage(e.body) ? ` (${statusMessage(e.body)})` : ''
+          detail ? ` (${detail})` : ''
         }`;
       } else {
-        const detail = statusMessage(e.body);
         message = `${action} failed: ${where} answered HTTP ${code}${
           detail ? `: ${detail}` : ''
         }`;
       }
     } else {
+      // No signal is handed to this client's calls, so a failure without an answer is transport.
       message = `${action} failed: ${where} could not be reached: ${
-        e instanceof Error ? e.message : String(e)
+        failure.kind === 'unreachable' ? failure.message : 'cancelled'
       }`;
     }
     // Belt and braces: no code path above prints the token, but a transport error message could
     // quote a request; the token never leaves this class.
-    if (this.secret) message = message.split(this.secret).join('[redacted]');
-    return new RolloutsApiError(message, code);
+    return new RolloutsApiError(
+      redactError(message, this.secret ? [this.secret] : []),
+      code,
+    );
   }
 
   private ref(plural: string, namespace: string, name: string) {
