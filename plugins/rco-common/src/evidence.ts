@@ -211,6 +211,16 @@ export interface GatekeeperConstraintSummary {
     message?: string;
   }>;
   auditTimestamp?: string;
+  /**
+   * For a cluster-scoped constraint the console collected: the place's namespace its violations
+   * were narrowed to (others' namespaces and object names are never kept).
+   */
+  namespace?: string;
+  /**
+   * Violations the audit counted but did not list (its --constraint-violations-limit): with a
+   * narrowed constraint, nobody can tell whether they are in `namespace`.
+   */
+  unlistedViolations?: number;
 }
 
 /**
@@ -228,6 +238,21 @@ export interface VeleroSummary {
   backupName?: string;
   errors?: number;
   warnings?: number;
+  /** Backup: `spec.includedNamespaces` (absent or empty: every namespace, as Velero reads it); Restore: the same of the backup. */
+  includedNamespaces?: string[];
+  /** `spec.excludedNamespaces`. */
+  excludedNamespaces?: string[];
+  /** Whether `spec.labelSelector` (or `orLabelSelectors`) narrows what it covers. */
+  labelSelector?: boolean;
+  /** Backup: `spec.includeClusterResources`. */
+  includeClusterResources?: boolean;
+  /** Backup: `status.progress`. */
+  itemsBackedUp?: number;
+  totalItems?: number;
+  /** Backup: its schedule (label `velero.io/schedule-name`); Restore: `spec.scheduleName`. */
+  schedule?: string;
+  /** Restore: `spec.namespaceMapping` (from → to). */
+  namespaceMapping?: Record<string, string>;
 }
 
 /**

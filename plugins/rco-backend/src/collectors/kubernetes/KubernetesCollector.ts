@@ -39,6 +39,7 @@ import {
 import { formatRequirements } from './labelSelector';
 import { Limiter, limiter } from './limit';
 import { followsOwner, OwnerResolver } from './owners';
+import { admits, narrowToPlace } from './placeScope';
 
 export const KUBERNETES_COLLECTOR_ID = 'kubernetes';
 
@@ -496,7 +497,10 @@ export class KubernetesCollector implements EvidenceCollector {
     const kept = items.filter(shaped);
     for (const o of kept) run.owners.remember(r.kind, o);
     const index = new CandidateIndex(candidates);
-    const a = attribute(kept, index);
+    // Velero's objects belong to the places whose namespace they cover (placeScope.ts).
+    const a = attribute(kept, index, (o, place) =>
+      admits(kind.evidenceKind, o, place),
+    );
     const notes: string[] = [];
     if (isReport && namespace !== undefined) {
       for (const report of a.unmatched) {
@@ -518,7 +522,10 @@ export class KubernetesCollector implements EvidenceCollector {
         entityRef: place.entityRef,
         environment: place.environment,
         evidenceKind: kind.evidenceKind,
-        document: object,
+        // A cluster-scoped constraint or report: only the place's namespace's part is kept.
+        document: r.namespaced
+          ? object
+          : narrowToPlace(kind.evidenceKind, object, place.namespace),
         subject: subjectOf(object),
         provenance: {
           collector: KUBERNETES_COLLECTOR_ID,

@@ -146,9 +146,15 @@ export function decide(
   return 'none';
 }
 
+/**
+ * `admits`: whether a place may own the object at all, besides its selector (a Velero backup
+ * only the places whose namespace it covers, placeScope.ts): a place it does not admit neither
+ * owns the object nor makes it ambiguous.
+ */
 export function attribute(
   objects: KubeObject[],
   candidates: Candidate[] | CandidateIndex,
+  admits?: (object: KubeObject, place: CollectionPlace) => boolean,
 ): Attribution {
   const index =
     candidates instanceof CandidateIndex
@@ -156,7 +162,10 @@ export function attribute(
       : new CandidateIndex(candidates);
   const out: Attribution = { owned: [], ambiguous: [], unmatched: [] };
   for (const object of objects) {
-    if (decide(object, index.match(object.metadata?.labels), out) === 'none') {
+    const hits = index
+      .match(object.metadata?.labels)
+      .filter(h => !admits || admits(object, h.place));
+    if (decide(object, hits, out) === 'none') {
       out.unmatched.push(object);
     }
   }

@@ -29,6 +29,11 @@ function detect(doc: unknown): doc is Obj {
   return group === GROUP && VERSIONS.includes(version);
 }
 
+/** The place namespace a collected cluster-scoped constraint was narrowed to. */
+export const NARROWED_NAMESPACE = 'rco.helix.dev/narrowed-to-namespace';
+/** How many violations its audit counted but did not list (their namespace is unknown). */
+export const UNLISTED_VIOLATIONS = 'rco.helix.dev/unlisted-violations';
+
 type Violation = GatekeeperConstraintSummary['violations'][number];
 
 export const gatekeeperParser: EvidenceParser = {
@@ -81,6 +86,16 @@ export const gatekeeperParser: EvidenceParser = {
       violations,
       auditTimestamp: getString(status, 'auditTimestamp'),
     };
+    // Written by the Kubernetes collector when it narrowed a cluster-scoped constraint to one
+    // place's namespace (collectors/kubernetes/narrow.ts).
+    const annotations = getObject(getObject(doc, 'metadata'), 'annotations');
+    const narrowedTo = getString(annotations, NARROWED_NAMESPACE);
+    if (narrowedTo) {
+      summary.namespace = narrowedTo;
+      const unlisted = Number(getString(annotations, UNLISTED_VIOLATIONS));
+      if (Number.isInteger(unlisted) && unlisted > 0)
+        summary.unlistedViolations = unlisted;
+    }
     return {
       summary,
       subject: subjectFromLabels(meta.labels),

@@ -2,8 +2,12 @@ import { InputError } from '@backstage/errors';
 import { EvidenceKind, VeleroSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
+  getArray,
+  getBoolean,
   getObject,
   getString,
+  getStringMap,
+  Obj,
   isKubernetesKind,
   optionalNumber,
   requireMetadata,
@@ -11,6 +15,27 @@ import {
   stripNoise,
   subjectFromLabels,
 } from './k8s';
+
+const names = (spec: Obj | undefined, key: string) => {
+  const list = (getArray(spec, key) ?? []).filter(
+    (n): n is string => typeof n === 'string' && n !== '',
+  );
+  return list.length ? list : undefined;
+};
+
+/** The namespaces (and label selection) a Backup's or Restore's spec covers. */
+function coverage(spec: Obj | undefined): Partial<VeleroSummary> {
+  const out: Partial<VeleroSummary> = {
+    includedNamespaces: names(spec, 'includedNamespaces'),
+    excludedNamespaces: names(spec, 'excludedNamespaces'),
+    includeClusterResources: getBoolean(spec, 'includeClusterResources'),
+  };
+  if (getObject(spec, 'labelSelector') || getArray(spec, 'orLabelSelectors')?.length)
+    out.labelSelector = true;
+  return Object.fromEntries(
+    Object.entries(out).filter(([, v]) => v !== undefined),
+  );
+}
 
 /** Velero `Backup` and `Restore` (velero.io/v1), as `kubectl get … -o yaml` prints them. */
 function veleroParser(
@@ -40,6 +65,22 @@ function veleroParser(
         errors: optionalNumber(status, 'errors', `${what} status`),
         warnings: optionalNumber(status, 'warnings', `${what} status`),
       };
+      // What it covers: a backup of another namespace (or of nothing) is no backup of this one.
+      Object.assign(summary, coverage(getObject(doc, 'spec')));
+      if (object === 'Backup') {
+        const progress = getObject(status, 'progress');
+        summary.itemsBackedUp = optionalNumber(
+          progress ?? {},
+          'itemsBackedUp',
+          `${what} status.progress`,
+        );
+        summary.totalItems = optionalNumber(
+          progress ?? {},
+          'totalItems',
+          `${what} status.progress`,
+        );
+        summary.schedule = meta.labels?.['velero.io/schedule-name'];
+      }
       if (object === 'Restore') {
         // A restore is only evidence of something when we know which backup it restored.
         const backupName = getString(getObject(doc, 'spec'), 'backupName');
@@ -50,6 +91,9 @@ function veleroParser(
           );
         }
         summary.backupName = backupName;
+        summary.schedule = schedule;
+        const mapping = getStringMap(getObject(doc, 'spec'), 'namespaceMapping');
+        if (Object.keys(mapping).length) summary.namespaceMapping = mapping;
       }
       return {
         summary,
