@@ -1,12 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ReleaseStatusResponse,
-  RUNBOOK_ANNOTATION,
 } from '@helix-portal/plugin-rco-common';
 import { ownersOf } from './access';
+import { governedEntities } from '../lib/governedEntities';
 import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceStore } from '../database/EvidenceStore';
@@ -18,7 +17,7 @@ import { RunbookService } from './RunbookService';
 import { groupFacts } from '../setupSummary';
 import { Clock, systemClock } from '../lib/clock';
 import { orderPortfolio, PortfolioSort } from './portfolioOrder';
-import { signingPolicyDigest, underSigningPolicy } from '../evidence/sigstore';
+import type { SignatureVerifier } from '../evidence/sigstore';
 
 /** What changed about an entity's release: the nudge the release channel carries. */
 export type ReleaseChange =
@@ -54,6 +53,8 @@ export class ReleaseService {
     private readonly deployEnvironments = 0,
     /** The time gates are judged at (the demo clock in the local portal). */
     readonly clock: Clock = systemClock,
+    /** The signing policy in force per entity: signatures verified under another do not count. */
+    private readonly signatures?: Pick<SignatureVerifier, 'policy'>,
   ) {
     this.groups = groupFacts(config);
   }
@@ -114,12 +115,9 @@ export class ReleaseService {
       entityRef,
       runbook,
       release,
+      evidence,
       // A Sigstore bundle verified under an earlier signing policy no longer counts (R2 M1).
-      evidence: underSigningPolicy(
-        evidence,
-        this.config.sigstore &&
-          signingPolicyDigest(this.config.sigstore, entityRef),
-      ),
+      signingPolicy: this.signatures?.policy(entityRef),
       signoffs,
       waivers,
       requester,
@@ -152,6 +150,7 @@ export class ReleaseService {
       groups,
       runbook,
       evidence: context.evidence,
+      signingPolicy: context.signingPolicy,
       environments,
     };
   }
@@ -189,14 +188,7 @@ export class ReleaseService {
   ) {
     if (options.entityRefs && !options.entityRefs.length)
       return { totalItems: 0, items: [], totals: orderPortfolio([]).totals };
-    const { items: all } = await this.catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
-        },
-      },
-      { credentials },
-    );
+    const all = await governedEntities(this.catalog, credentials);
     const only = options.entityRefs;
     const entities = only
       ? all.filter(e => only.some(ref => sameEntityRef(ref, e)))

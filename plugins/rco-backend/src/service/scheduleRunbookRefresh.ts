@@ -5,10 +5,9 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { RunbookService } from './RunbookService';
+import { governedEntities } from '../lib/governedEntities';
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 30 },
@@ -38,14 +37,9 @@ export async function scheduleRunbookRefresh(options: {
     id: 'rco-runbook-refresh',
     ...(options.schedule ?? DEFAULT_SCHEDULE),
     fn: async () => {
-      const { items } = await catalog.getEntities(
-        {
-          filter: {
-            [`metadata.annotations.${RUNBOOK_ANNOTATION}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-        },
-        { credentials: await auth.getOwnServiceCredentials() },
+      const items = await governedEntities(
+        catalog,
+        await auth.getOwnServiceCredentials(),
       );
       let invalid = 0;
       for (const entity of items) {
