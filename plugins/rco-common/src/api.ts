@@ -168,8 +168,6 @@ export interface CollectionStatusResponse {
   health: CollectionHealthView[];
   /** Whether the caller may ask for a collection now (`POST …/collection/refresh`). */
   canRefresh: boolean;
-  /** When the next scheduled run is due, if known. */
-  nextRunAt?: string;
 }
 
 /** A person the page can name: their catalog ref and display name. @public */

@@ -874,10 +874,6 @@ export const spec = {
           "canRefresh": {
             "type": "boolean"
           },
-          "nextRunAt": {
-            "type": "string",
-            "format": "date-time"
-          },
           "run": {
             "type": "object",
             "description": "What the refresh wrote (POST only)",

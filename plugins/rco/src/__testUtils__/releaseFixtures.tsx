@@ -371,7 +371,6 @@ export function collection(
   return {
     configured: true,
     canRefresh: true,
-    nextRunAt: new Date(Date.now() + 4 * 60_000).toISOString(),
     health: [
       {
         collector: 'kubernetes',

@@ -247,12 +247,6 @@ export function CollectionHealth(props: { collection: Collection }) {
         >
           <Typography variant="body1" component="p">
             {collectionSummary(value.health)}.
-            {value.nextRunAt && (
-              <>
-                {' '}
-                Next scheduled collection <When iso={value.nextRunAt} />.
-              </>
-            )}
           </Typography>
           {value.canRefresh && collectNow ? (
             <Button

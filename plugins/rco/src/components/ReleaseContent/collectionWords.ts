@@ -89,10 +89,6 @@ export function collectionSummary(health: CollectionHealthView[]): string {
   return parts.join('; ');
 }
 
-/** Whether the console collected this evidence itself (a cluster or the monitoring stack). */
-export const isCollected = (e: GateEvidenceRef) =>
-  !!e.provenance || e.source === 'cluster' || e.source === 'monitoring';
-
 /** "PolicyReport rco-prod/polr-ns-rco-prod": what was read, as kubectl would name it. */
 export const objectName = (p: NonNullable<GateEvidenceRef['provenance']>) =>
   `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
