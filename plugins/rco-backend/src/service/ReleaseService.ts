@@ -1,9 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  ReleaseStatusResponse,
-} from '@helix-portal/plugin-rco-common';
+import { ReleaseStatusResponse } from '@helix-portal/plugin-rco-common';
 import { ownersOf } from './access';
 import { governedEntities } from '../lib/governedEntities';
 import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
@@ -17,7 +15,7 @@ import { RunbookService } from './RunbookService';
 import { groupFacts } from '../setupSummary';
 import { Clock, systemClock } from '../lib/clock';
 import { orderPortfolio, PortfolioSort } from './portfolioOrder';
-import type { SignatureVerifier } from '../evidence/sigstore';
+import { signingPolicyDigest, underSigningPolicy } from '../evidence/sigstore';
 
 /** What changed about an entity's release: the nudge the release channel carries. */
 export type ReleaseChange =
@@ -53,8 +51,6 @@ export class ReleaseService {
     private readonly deployEnvironments = 0,
     /** The time gates are judged at (the demo clock in the local portal). */
     readonly clock: Clock = systemClock,
-    /** The signing policy in force per entity: signatures verified under another do not count. */
-    private readonly signatures?: Pick<SignatureVerifier, 'policy'>,
   ) {
     this.groups = groupFacts(config);
   }
@@ -115,9 +111,12 @@ export class ReleaseService {
       entityRef,
       runbook,
       release,
-      evidence,
       // A Sigstore bundle verified under an earlier signing policy no longer counts (R2 M1).
-      signingPolicy: this.signatures?.policy(entityRef),
+      evidence: underSigningPolicy(
+        evidence,
+        this.config.sigstore &&
+          signingPolicyDigest(this.config.sigstore, entityRef),
+      ),
       signoffs,
       waivers,
       requester,
@@ -150,7 +149,6 @@ export class ReleaseService {
       groups,
       runbook,
       evidence: context.evidence,
-      signingPolicy: context.signingPolicy,
       environments,
     };
   }

@@ -40,8 +40,11 @@ export function fromSample(
     namespace?: string;
     labels?: Record<string, string>;
   },
+  /** Merged over the sample's spec (a Velero backup's includedNamespaces). */
+  spec?: Record<string, unknown>,
 ): Obj {
   const obj = sample(name);
+  if (spec) obj.spec = { ...(obj.spec as object), ...spec };
   const { uid, resourceVersion, selfLink, ...rest } = obj.metadata as any;
   void uid;
   void resourceVersion;

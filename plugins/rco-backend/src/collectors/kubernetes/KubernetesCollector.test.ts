@@ -29,11 +29,12 @@ function rcoObjects() {
       name: 'rco-must-have-owner',
       labels: app('rco'),
     }),
-    fromSample('veleroBackup', {
-      name: 'rco-daily',
-      namespace: 'velero',
-      labels: app('rco'),
-    }),
+    fromSample(
+      'veleroBackup',
+      { name: 'rco-daily', namespace: 'velero', labels: app('rco') },
+      // A backup counts for the places whose namespace it covers (placeScope.ts).
+      { includedNamespaces: ['rco'] },
+    ),
     fromSample('deployment', {
       name: 'rco',
       namespace: 'rco',
@@ -417,16 +418,20 @@ describe('KubernetesCollector against the HTTP peer', () => {
     peer = await KubeListPeer.start({
       token: TOKEN,
       objects: [
-        fromSample('veleroBackup', {
-          name: 'b1',
-          namespace: 'backups',
-          labels: { team: 'default', svc: 'rco' },
-        }),
-        fromSample('veleroBackup', {
-          name: 'b2',
-          namespace: 'velero',
-          labels: app('rco'),
-        }),
+        fromSample(
+          'veleroBackup',
+          {
+            name: 'b1',
+            namespace: 'backups',
+            labels: { team: 'default', svc: 'rco' },
+          },
+          { includedNamespaces: ['rco'] },
+        ),
+        fromSample(
+          'veleroBackup',
+          { name: 'b2', namespace: 'velero', labels: app('rco') },
+          { includedNamespaces: ['rco'] },
+        ),
         ...rcoObjects().filter(o => o.kind === 'Deployment'),
       ],
     });

@@ -70,7 +70,11 @@ function annotate(copy: Obj, namespace: string, unlisted = 0) {
   copy.metadata.annotations = annotations;
 }
 
-function narrowConstraint(copy: Obj, namespace: string, clusterScoped: boolean) {
+function narrowConstraint(
+  copy: Obj,
+  namespace: string,
+  clusterScoped: boolean,
+) {
   const status = copy.status;
   if (!isObj(status) || !Array.isArray(status.violations ?? [])) return;
   const listed: unknown[] = status.violations ?? [];

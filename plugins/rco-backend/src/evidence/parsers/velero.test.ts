@@ -41,6 +41,11 @@ describe('veleroBackupParser', () => {
       // The sample has one warning and no errors field (Velero omits zero).
       errors: undefined,
       warnings: 1,
+      // What the backup covers decides which place it may vouch for.
+      includedNamespaces: ['cluster-migrate-test-app'],
+      itemsBackedUp: 26,
+      totalItems: 26,
+      schedule: undefined,
     });
     expect(summary).toMatchObject({
       name: 'migrate-backup',
@@ -90,6 +95,9 @@ describe('veleroRestoreParser', () => {
       backupName: 'shop-daily-20240301',
       errors: 2,
       warnings: 5,
+      // The restore drill's namespaces: a drill of another namespace vouches for nothing here.
+      includedNamespaces: ['shop'],
+      schedule: undefined,
     });
   });
 

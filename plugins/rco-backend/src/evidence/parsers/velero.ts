@@ -30,7 +30,10 @@ function coverage(spec: Obj | undefined): Partial<VeleroSummary> {
     excludedNamespaces: names(spec, 'excludedNamespaces'),
     includeClusterResources: getBoolean(spec, 'includeClusterResources'),
   };
-  if (getObject(spec, 'labelSelector') || getArray(spec, 'orLabelSelectors')?.length)
+  if (
+    getObject(spec, 'labelSelector') ||
+    getArray(spec, 'orLabelSelectors')?.length
+  )
     out.labelSelector = true;
   return Object.fromEntries(
     Object.entries(out).filter(([, v]) => v !== undefined),
@@ -92,7 +95,10 @@ function veleroParser(
         }
         summary.backupName = backupName;
         summary.schedule = schedule;
-        const mapping = getStringMap(getObject(doc, 'spec'), 'namespaceMapping');
+        const mapping = getStringMap(
+          getObject(doc, 'spec'),
+          'namespaceMapping',
+        );
         if (Object.keys(mapping).length) summary.namespaceMapping = mapping;
       }
       return {
