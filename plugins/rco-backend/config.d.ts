@@ -98,6 +98,14 @@ export interface Config {
          * two namespaces hold entities of one name, add e.g. entity_namespace: '{entityNamespace}'.
          */
         alertLabels?: { [label: string]: string };
+        /**
+         * Globs of the rule files (as /api/v1/rules names them) that may hold a service's rules,
+         * templated like alertLabels, e.g. '**\/prometheus-*-rulefiles-*\/{namespace}-*.yaml'.
+         * Labels alone do not bind a rule: any tenant of a shared Prometheus can label its rules
+         * as another service's. Default: a file the prometheus-operator wrote counts only when
+         * named after the place's namespace; files outside its rulefiles directories count.
+         */
+        ruleFiles?: string[];
         /** Which Alertmanager receivers count as needing a human's acknowledgement. */
         ackReceivers?: {
           /** Integrations (the `<type>_configs` of a receiver) that page a human. Default pagerduty, opsgenie. */
@@ -128,6 +136,7 @@ export interface Config {
             };
             timeout?: string;
             alertLabels?: { [label: string]: string };
+            ruleFiles?: string[];
             ackReceivers?: {
               integrations?: string[];
               add?: string[];

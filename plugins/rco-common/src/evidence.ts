@@ -293,6 +293,11 @@ export interface AlertingStateSummary {
   alertmanagers?: { active: number; readIsActive: boolean };
   /** Prometheus relabels alerts before sending them (not evaluated by the console). */
   alertRelabeling?: boolean;
+  /**
+   * Alerts that carry the service's labels but come from rule files that are not the service's
+   * (another tenant's PrometheusRule): not counted for it.
+   */
+  notCounted?: string[];
   alerts: Array<{
     alert: string;
     /** The rule group it is loaded in. */

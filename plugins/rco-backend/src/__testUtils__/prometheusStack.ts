@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 /**
@@ -134,6 +134,11 @@ export interface PrometheusStack {
   alertmanagerUrl: string;
   /** Loads another set of rule files (examples/monitoring/<variant>/) and waits until every rule was evaluated. */
   useRules(variant: RuleVariant): Promise<void>;
+  /**
+   * Loads exactly these rule files (`<one of RULE_DIRS>/<file>.yaml` → content), for layouts
+   * such as the prometheus-operator's `prometheus-<name>-rulefiles-<n>/<namespace>-<rule>-<uid>.yaml`.
+   */
+  useRuleFiles(files: Record<string, string>): Promise<void>;
   /** Loads another Alertmanager configuration (examples/monitoring/<file>). */
   useAlertmanagerConfig(file: AlertmanagerVariant): Promise<void>;
   /** Drops (false) or restores (true) Prometheus's `alerting:` section: it sends to no Alertmanager. */
@@ -143,10 +148,18 @@ export interface PrometheusStack {
   stop(): Promise<void>;
 }
 
-/** The alert names a set of rule files defines. */
-function alertNames(dir: string, files: string[]): string[] {
-  return files
-    .flatMap(f => parse(readFileSync(join(dir, f), 'utf8')).groups)
+/** Directories of rule files (`*.yaml`) useRuleFiles can write to: Prometheus loads these. */
+export const RULE_DIRS = [
+  'prometheus-k8s-rulefiles-0',
+  'platform',
+  'copy',
+  'broken',
+];
+
+/** The alert names a set of rule files (their contents) defines. */
+function alertNames(contents: string[]): string[] {
+  return contents
+    .flatMap(content => parse(content).groups)
     .flatMap((g: any) => g.rules.map((r: any) => r.alert ?? r.record))
     .sort();
 }
@@ -193,14 +206,18 @@ export async function startPrometheusStack(
   const alertmanagerUrl = `http://127.0.0.1:${amPort}`;
   const amConfig = join(dir, 'alertmanager.yml');
 
+  const clearRules = () => {
+    for (const f of readdirSync(rulesDir))
+      rmSync(join(rulesDir, f), { recursive: true });
+  };
   const copyRules = (variant: RuleVariant) => {
-    for (const f of readdirSync(rulesDir)) rmSync(join(rulesDir, f));
+    clearRules();
     const files = readdirSync(join(MONITORING_DIR, variant)).filter(f =>
       f.endsWith('.yml'),
     );
     for (const f of files)
       copyFileSync(join(MONITORING_DIR, variant, f), join(rulesDir, f));
-    return alertNames(rulesDir, files);
+    return alertNames(files.map(f => readFileSync(join(rulesDir, f), 'utf8')));
   };
   let expected = copyRules(options.rules ?? 'rules');
   copyFileSync(
@@ -215,7 +232,11 @@ export async function startPrometheusStack(
   config.alerting.alertmanagers[0].static_configs[0].targets = [
     `127.0.0.1:${amPort}`,
   ];
-  config.rule_files = [join(rulesDir, '*.yml')];
+  // This Prometheus globs only a path's last element: useRuleFiles' directories are listed.
+  config.rule_files = [
+    join(rulesDir, '*.yml'),
+    ...RULE_DIRS.map(d => join(rulesDir, d, '*.yaml')),
+  ];
   const alerting = config.alerting;
   const writeConfig = (withAlerting: boolean) => {
     if (withAlerting) config.alerting = alerting;
@@ -264,6 +285,22 @@ export async function startPrometheusStack(
       await reload(prometheusUrl);
       await waitForRules(prometheusUrl, expected);
       // A reload restarts Prometheus's Alertmanager discovery: wait until it lists it again.
+      await waitForAlertmanagers(prometheusUrl, 1);
+    },
+    async useRuleFiles(files) {
+      const elsewhere = Object.keys(files).filter(
+        f => !RULE_DIRS.includes(dirname(f)) || !f.endsWith('.yaml'),
+      );
+      if (elsewhere.length)
+        throw new Error(`Not loaded: ${elsewhere.join(', ')}`);
+      clearRules();
+      for (const [path, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(rulesDir, path)), { recursive: true });
+        writeFileSync(join(rulesDir, path), content);
+      }
+      expected = alertNames(Object.values(files));
+      await reload(prometheusUrl);
+      await waitForRules(prometheusUrl, expected);
       await waitForAlertmanagers(prometheusUrl, 1);
     },
     async useAlertmanagerConfig(file) {

@@ -14,6 +14,7 @@ import {
 } from '../__testUtils__/operationsBackend';
 import { governedEntity } from '../__testUtils__/fixtures';
 import {
+  MONITORING_DIR,
   PrometheusStack,
   describeWithMonitoring,
   freePort,
@@ -448,5 +449,117 @@ describeWithMonitoring()(
         }
       },
     );
+
+    describe('rules another tenant labels as the service’s (a shared Prometheus)', () => {
+      // The prometheus-operator writes each PrometheusRule to <namespace>-<name>-<uid>.yaml;
+      // rco runs in staging's namespace, default.
+      const OPERATOR = 'prometheus-k8s-rulefiles-0';
+      const RCO_OWN = `${OPERATOR}/default-rco-slo-0f3a.yaml`;
+      const TENANT = `${OPERATOR}/tenant-x-whatever-9b1c.yaml`;
+      const example = (variant: string) =>
+        readFileSync(join(MONITORING_DIR, variant, 'rco-slo.yml'), 'utf8');
+      // rco's alerts, renamed group, never firing: what any tenant can load in its namespace.
+      const decoy = example('rules')
+        .replace('name: rco-slo', 'name: whatever')
+        .replace(/expr: .*/g, 'expr: vector(0) > 1');
+      afterAll(() => stack.useRules('rules'));
+
+      it('refuses: a never-firing copy in another namespace stands in for rco’s broken alerts', async () => {
+        await stack.useRuleFiles({
+          [RCO_OWN]: example('rules-broken'),
+          [TENANT]: decoy,
+        });
+        const app = await start('SQLITE_3');
+        await refresh(app);
+        const g = await gate(app, 'staging');
+        expect(g.status).toBe('fail');
+        const said = g.reasons.join('\n');
+        expect(said).toContain(
+          'latency: RCOLatencyP95High is loaded but fails to evaluate',
+        );
+        expect(said).toContain(
+          'Not counted: RCOAvailabilityBurnRate, RCOErrorRateHigh, RCOLatencyP95High, RCOWatchdog carry these labels',
+        );
+        // The other tenant's file is for the platform's log, not for rco's viewers.
+        expect(JSON.stringify(g)).not.toContain('tenant-x');
+      });
+
+      it('refuses: rco has no rules loaded, only another namespace’s copy', async () => {
+        await stack.useRuleFiles({ [TENANT]: decoy });
+        const app = await start('SQLITE_3');
+        await refresh(app);
+        const g = await gate(app, 'staging');
+        expect(g.status).toBe('fail');
+        expect(g.reasons.join('\n')).toContain(
+          'RCOLatencyP95High is declared in PrometheusRule rco-slo but not loaded',
+        );
+      });
+
+      it('passes on rco’s own sound rules beside the copy, which is not counted', async () => {
+        await stack.useRuleFiles({
+          [RCO_OWN]: example('rules'),
+          [TENANT]: decoy,
+        });
+        const app = await start('SQLITE_3');
+        await refresh(app);
+        const g = await gate(app, 'staging');
+        expect(g.status).toBe('pass');
+        expect(g.reasons.join('\n')).toContain('Not counted: ');
+      });
+
+      it('refuses: a healthy alert of the SLO does not outvote a broken one with the labels', async () => {
+        // Both in files the platform loads itself (outside the operator's directories): counted.
+        await stack.useRuleFiles({
+          'broken/rco-slo.yaml': example('rules-broken'),
+          'copy/whatever.yaml': decoy,
+        });
+        const app = await start('SQLITE_3');
+        await refresh(app);
+        const g = await gate(app, 'staging');
+        expect(g.status).toBe('fail');
+        expect(g.reasons.join('\n')).toContain(
+          'latency: RCOLatencyP95High is loaded but fails to evaluate',
+        );
+      });
+
+      it('counts only the files rco.collectors.prometheus.ruleFiles names, when set', async () => {
+        await stack.useRuleFiles({
+          'platform/rco-slo.yaml': example('rules'),
+          'copy/whatever.yaml': decoy,
+        });
+        const knex = await databases.init('SQLITE_3');
+        const { app } = await startOperationsBackend(knex, {
+          logLevel: 'none',
+          rco: {
+            collection: {
+              schedule: NO_SCHEDULED_RUN,
+              refreshCooldown: 'PT0S',
+              observationGranularity: 'PT0S',
+            },
+            collectors: {
+              prometheus: {
+                ruleFiles: ['**/copy/{name}-*.yaml'],
+                environments: {
+                  staging: {
+                    name: 'helix-staging',
+                    prometheus: { url: stack.prometheusUrl },
+                    alertmanager: { url: stack.alertmanagerUrl },
+                    ruleFiles: ['**/platform/{name}-slo.yaml'],
+                  },
+                },
+              },
+            },
+          },
+        });
+        await upload(app, CI, PROMETHEUS_RULE).expect(201);
+        await refresh(app);
+        const g = await gate(app, 'staging');
+        // The environment's globs replace the top-level ones: the platform file counts, the copy not.
+        expect(g.status).toBe('pass');
+        expect(g.reasons.join('\n')).toContain(
+          'Not counted: RCOAvailabilityBurnRate, RCOErrorRateHigh, RCOLatencyP95High',
+        );
+      });
+    });
   },
 );

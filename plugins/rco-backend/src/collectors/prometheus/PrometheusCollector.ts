@@ -9,6 +9,7 @@ import {
 import { canonicalJson, sha256 } from '../../lib/canonicalJson';
 import { alertingState, selectorFor, selects } from './alertingState';
 import { PrometheusCollectorConfig, PrometheusEnvironment } from './config';
+import { ruleFileCheck } from './ruleFiles';
 import { StackError, StackState, readStack } from './stackClient';
 
 export const PROMETHEUS_COLLECTOR_ID = 'prometheus';
@@ -27,13 +28,14 @@ function contestedRules(
   const selectors = places.map(({ env, place }) => ({
     entity: place.entityRef.toLowerCase(),
     selector: selectorFor(env, place),
+    ownFile: ruleFileCheck(env.ruleFiles, place),
   }));
   const contested = new Map<StackState['rules'][number], string[]>();
   for (const rule of stack.rules) {
     const entities = [
       ...new Set(
         selectors
-          .filter(s => selects(s.selector, rule.labels))
+          .filter(s => selects(s.selector, rule.labels) && s.ownFile(rule.file))
           .map(s => s.entity),
       ),
     ].sort();
@@ -41,6 +43,17 @@ function contestedRules(
   }
   return contested;
 }
+
+const notCountedFiles = (stack: StackState, names: string[]) =>
+  [
+    ...new Set(
+      stack.rules
+        .filter(r => names.includes(r.name))
+        .map(r => `${r.name} (${r.file || 'no file'})`),
+    ),
+  ]
+    .slice(0, 10)
+    .join(', ');
 
 /** Environments served by the same stack are read once per run. */
 const stackKey = (env: PrometheusEnvironment) =>
@@ -132,6 +145,16 @@ export class PrometheusCollector implements EvidenceCollector {
       for (const place of places) {
         const stackEnv = byEnvironment.get(place.environment)!;
         const document = alertingState(attributable, stackEnv, place);
+        if (document.spec.notCounted)
+          // The files are for the platform team's log, not for every viewer of the page.
+          request.logger.warn(
+            `Monitoring collection from ${env.name}: ${place.entityRef} in ${
+              place.environment
+            }: alerting rules with its labels from rule files not bound to it were not counted: ${notCountedFiles(
+              attributable,
+              document.spec.notCounted,
+            )}`,
+          );
         objects.push({
           entityRef: place.entityRef,
           environment: place.environment,

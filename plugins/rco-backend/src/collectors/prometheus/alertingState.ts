@@ -1,6 +1,7 @@
 import { CollectionPlace } from '@helix-portal/plugin-rco-node';
 import { PrometheusEnvironment, needsAck } from './config';
 import { matches } from './matchers';
+import { ruleFileCheck } from './ruleFiles';
 import { inhibitedBy, matchRoutes } from './routing';
 import { StackState } from './stackClient';
 
@@ -29,6 +30,11 @@ export interface AlertingStateDocument {
     alertmanagers: { active: number; readIsActive: boolean };
     /** Prometheus relabels alerts before sending (alert_relabel_configs): not evaluated. */
     alertRelabeling: boolean;
+    /**
+     * Alerts that carry the selector's labels but were loaded from a rule file that is not the
+     * place's (ruleFiles.ts): not counted, named so the page can say so (never the file).
+     */
+    notCounted?: string[];
     alerts: Array<{
       alert: string;
       group: string;
@@ -83,8 +89,13 @@ export function alertingState(
   place: CollectionPlace,
 ): AlertingStateDocument {
   const selector = selectorFor(env, place);
-  const alerts = stack.rules
-    .filter(rule => selects(selector, rule.labels))
+  const labelled = stack.rules.filter(rule => selects(selector, rule.labels));
+  const ownFile = ruleFileCheck(env.ruleFiles, place);
+  const notCounted = [
+    ...new Set(labelled.filter(r => !ownFile(r.file)).map(r => r.name)),
+  ].sort();
+  const alerts = labelled
+    .filter(rule => ownFile(rule.file))
     .map(rule => {
       // What Alertmanager receives: the rule's labels, its name and Prometheus's external labels.
       const labels = {
@@ -145,6 +156,7 @@ export function alertingState(
       selector,
       alertmanagers: stack.alertmanagers,
       alertRelabeling: stack.alertRelabeling,
+      ...(notCounted.length ? { notCounted } : {}),
       alerts,
     },
   };

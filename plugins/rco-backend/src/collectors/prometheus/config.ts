@@ -35,6 +35,12 @@ export interface PrometheusEnvironment {
   timeoutMs: number;
   /** Rule labels that select a service's alerts; values templated with {name}, {namespace}, {entityNamespace}, {environment}. */
   alertLabels: Record<string, string>;
+  /**
+   * Globs of the rule files that may hold a place's rules, templated like alertLabels
+   * (ruleFiles.ts). Unset: the operator's files named after the place's namespace, and the
+   * platform's own files.
+   */
+  ruleFiles?: string[];
   ack: AckPolicy;
 }
 
@@ -94,6 +100,13 @@ function readLabels(config: Config | undefined) {
   return Object.keys(out).length ? out : undefined;
 }
 
+function readRuleFiles(config: Config | undefined, at: string) {
+  const globs = config?.getOptionalStringArray('ruleFiles');
+  if (globs && (!globs.length || globs.some(g => !g.trim())))
+    throw new Error(`${at}.ruleFiles must list non-empty globs`);
+  return globs;
+}
+
 function readAck(config: Config | undefined, fallback: AckPolicy): AckPolicy {
   const c = config?.getOptionalConfig('ackReceivers');
   return {
@@ -111,6 +124,7 @@ export function readPrometheusCollectorConfig(
   const config = rco?.getOptionalConfig('collectors.prometheus');
   const timeoutMs = readTimeout(config, at) ?? 10_000;
   const alertLabels = readLabels(config) ?? DEFAULT_ALERT_LABELS;
+  const ruleFiles = readRuleFiles(config, at);
   const ack = readAck(config, {
     integrations: DEFAULT_ACK_INTEGRATIONS,
     add: [],
@@ -127,6 +141,7 @@ export function readPrometheusCollectorConfig(
       alertmanager: readEndpoint(e, 'alertmanager', where),
       timeoutMs: readTimeout(e, where) ?? timeoutMs,
       alertLabels: readLabels(e) ?? alertLabels,
+      ruleFiles: readRuleFiles(e, where) ?? ruleFiles,
       ack: readAck(e, ack),
     };
   });

@@ -15,6 +15,8 @@ export class StackError extends Error {}
 /** A loaded alerting rule as `/api/v1/rules` reports it. */
 export interface LoadedRule {
   group: string;
+  /** The rule file the group was loaded from ('' when Prometheus names none). */
+  file: string;
   name: string;
   query: string;
   labels: Record<string, string>;
@@ -201,6 +203,7 @@ export async function readStack(
       .filter((r: any) => r?.type === 'alerting' && typeof r.name === 'string')
       .map((r: any) => ({
         group: String(g.name ?? ''),
+        file: typeof g.file === 'string' ? g.file : '',
         name: r.name,
         query: String(r.query ?? ''),
         labels: strings(r.labels),

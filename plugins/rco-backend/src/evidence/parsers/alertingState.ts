@@ -34,6 +34,7 @@ const schema = z
           .strict()
           .optional(),
         alertRelabeling: z.boolean().optional(),
+        notCounted: z.array(z.string()).optional(),
         alerts: z.array(
           z
             .object({
@@ -88,6 +89,7 @@ export const alertingStateParser: EvidenceParser = {
       selector: spec.selector,
       ...(spec.alertmanagers ? { alertmanagers: spec.alertmanagers } : {}),
       ...(spec.alertRelabeling ? { alertRelabeling: true } : {}),
+      ...(spec.notCounted?.length ? { notCounted: spec.notCounted } : {}),
       alerts: spec.alerts.map(a => ({
         alert: a.alert,
         group: a.group,

@@ -124,7 +124,7 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
     expect(outcome.reasons.join('\n')).toContain(reason);
   });
 
-  it('passes when one alert of each SLO is sound although another of the same SLO is not', () => {
+  it('refuses: a sound alert of an SLO does not outvote a broken one carrying the service’s labels', () => {
     const outcome = monitoringAlerting(
       live([
         collected(
@@ -135,7 +135,10 @@ describe('monitoring-alerting where the console reads the monitoring stack', () 
         ),
       ]),
     );
-    expect(outcome.status).toBe('pass');
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons.join('\n')).toContain(
+      'RCOErrorBudgetSlow is loaded but fails to evaluate',
+    );
   });
 
   it('names what fires now (informational)', () => {

@@ -164,11 +164,13 @@ export function judgeLiveMonitoring(
       reasons.push(`No ${kind} alert loaded in ${where}`);
       continue;
     }
+    // Every alert that carries the service's labels must be sound: a broken one is not outvoted
+    // by a healthy one of the same SLO (which could be anyone's never-firing copy).
     const judged = found.map(a => ({ alert: a, problems: alertProblems(a) }));
-    const good = judged.filter(j => !j.problems.length).map(j => j.alert);
-    if (good.length) {
+    const broken = judged.filter(j => j.problems.length);
+    if (!broken.length) {
       reasons.push(
-        `${kind}: ${good
+        `${kind}: ${found
           .slice(0, 3)
           .map(
             a =>
@@ -184,9 +186,15 @@ export function judgeLiveMonitoring(
       continue;
     }
     ok = false;
-    for (const j of judged)
+    for (const j of broken)
       reasons.push(`${kind}: ${j.alert.alert} ${j.problems.join('; ')}`);
   }
+  if (summary.notCounted?.length)
+    reasons.push(
+      `Not counted: ${summary.notCounted.join(
+        ', ',
+      )} carry these labels but are loaded from rule files that are not this service's (another namespace's PrometheusRule, or outside rco.collectors.prometheus.ruleFiles)`,
+    );
   // Declared in a PrometheusRule but not running: the declaration is not the stack.
   const declared = newestPerObject(
     evidenceOf(ctx, ['prometheus-rule']),
