@@ -53,6 +53,23 @@ describe('rto-rpo-verification', () => {
     expect(outcome.reasons.join('\n')).toContain(reason);
   });
 
+  it('refuses: backups that completed with no items backed up are no recovery points', () => {
+    const r = backups();
+    const empty = r.map(b => ({
+      ...b,
+      summary: { ...(b.summary as object), itemsBackedUp: 0, totalItems: 0 },
+    })) as typeof r;
+    const outcome = rtoRpoVerification(context([...empty, ...restore()]));
+    expect(outcome.status).toBe('missing');
+    expect(outcome.reasons.join('\n')).toMatch(
+      /No completed Velero backup\nNot counted: .+ completed with no items backed up/,
+    );
+    // With items, the same backups count again.
+    expect(rtoRpoVerification(context([...r, ...restore()])).status).toBe(
+      'pass',
+    );
+  });
+
   it('the same backups judged an hour later are beyond an RPO of minutes', () => {
     const later = context([...backups(), ...restore()], {
       now: new Date(NOW.getTime() + HOUR),

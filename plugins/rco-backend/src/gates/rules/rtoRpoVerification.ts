@@ -12,7 +12,7 @@ export const rtoRpoVerification: Rule = ctx => {
   if (!ctx.runbook) return missing(['No valid runbook declares RTO and RPO']);
   const rpo = duration(ctx.runbook.targets.rpo).toMillis();
   const rto = duration(ctx.runbook.targets.rto).toMillis();
-  const backups = newestPerObject(
+  const completed = newestPerObject(
     evidenceOf(ctx, ['velero-backup']),
     r => summaryOf(r, 'velero')!.name,
   )
@@ -24,11 +24,30 @@ export const rtoRpoVerification: Rule = ctx => {
       b =>
         b.s.phase === 'Completed' &&
         Number.isFinite(Date.parse(b.s.completionTimestamp ?? '')),
-    )
+    );
+  // "Completed" with nothing backed up (a selector or namespace that matched nothing) restores
+  // nothing: it is no recovery point. Velero before 1.x reports no progress: counted.
+  const empty = completed.filter(b => b.s.itemsBackedUp === 0);
+  const backups = completed
+    .filter(b => b.s.itemsBackedUp !== 0)
     .sort((a, b) => b.at - a.at);
-  if (!backups.length) return missing(['No completed Velero backup']);
+  const emptyNote = empty.length
+    ? [
+        `Not counted: ${empty
+          .slice(0, 3)
+          .map(b => b.s.name)
+          .join(', ')}${
+          empty.length > 3 ? ` and ${empty.length - 3} more` : ''
+        } completed with no items backed up`,
+      ]
+    : [];
+  if (!backups.length)
+    return missing(
+      ['No completed Velero backup', ...emptyNote],
+      empty.map(b => b.r),
+    );
   const used = backups.map(b => b.r);
-  const reasons: string[] = [];
+  const reasons: string[] = [...emptyNote];
   let ok = true;
   const newest = backups[0].at;
   if (ctx.now.getTime() - newest > rpo) {
