@@ -55,6 +55,8 @@ const inPlace = (
   clusterScoped: boolean,
 ): boolean => {
   if (!isObj(ref)) return false;
+  // The place's own Namespace object (a missing label on it) is about the place.
+  if (ref.kind === 'Namespace' && ref.name === namespace) return true;
   const ns = typeof ref.namespace === 'string' ? ref.namespace : '';
   return ns === '' ? clusterScoped : ns === namespace;
 };
