@@ -9,7 +9,6 @@ import request from 'supertest';
 import { Knex } from 'knex';
 import { Entity } from '@backstage/catalog-model';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { governedEntity } from '../__testUtils__/fixtures';
 import { KubeListPeer } from '../__testUtils__/kubeListPeer/KubeListPeer';
 import { fromSample } from '../__testUtils__/kubeListPeer/objects';
 import {
