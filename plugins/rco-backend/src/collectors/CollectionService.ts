@@ -18,6 +18,7 @@ import {
   EvidenceCollector,
 } from '@helix-portal/plugin-rco-node';
 import {
+  CollectionHealthRow,
   CollectionHealthStore,
   EntityCount,
 } from '../database/CollectionHealthStore';
@@ -86,6 +87,8 @@ export class CollectionService {
       releases: { invalidate(entityRef: string, what?: 'evidence'): void };
       /** Secrets a collector's error could echo (the clusters' tokens): never shown. */
       secrets: string[];
+      /** kubernetes.clusterLocatorMethods' cluster names (a clusterless place reads none). */
+      kubernetesClusters?: ReadonlySet<string>;
       /** The local portal's simulated clusters (rco.demoClusters): labelled so on the page. */
       simulatedClusters?: ReadonlySet<string>;
       /** rco.collection.refreshCooldown: shortest time between two refreshes of one entity. */
@@ -255,7 +258,7 @@ export class CollectionService {
         entityRef,
         this.o.collectors.map(c => c.id),
         environments,
-        rows,
+        rows.filter(this.onItsClusters(places)),
         counts,
       ).map(v =>
         this.o.simulatedClusters?.has(v.cluster)
@@ -263,6 +266,30 @@ export class CollectionService {
           : v,
       ),
     };
+  }
+
+  /**
+   * Which health rows are about the clusters of these places (S1 L1): a cluster collector's row
+   * of another cluster in the same environment (a cluster-wide kind's failure, its notes) is not
+   * this entity's business. A monitoring collector reads one endpoint per environment, so the
+   * environment says it; a failure of a collector as a whole ('*') concerns everyone; a place
+   * without a cluster is read through the collector's own means, never a configured cluster.
+   */
+  private onItsClusters(places: CollectionPlace[]) {
+    const monitoring = new Set(
+      this.o.collectors.filter(c => c.source === 'monitoring').map(c => c.id),
+    );
+    const configured = this.o.kubernetesClusters ?? new Set<string>();
+    return (row: CollectionHealthRow) =>
+      row.cluster === '*' ||
+      monitoring.has(row.collector) ||
+      places.some(
+        p =>
+          p.environment === row.environment &&
+          (p.cluster
+            ? p.cluster.name === row.cluster
+            : !configured.has(row.cluster)),
+      );
   }
 
   /** `scope`: 'full' (every place) or the lowercase ref of the entity an owner refreshes. */
@@ -294,6 +321,11 @@ export class CollectionService {
     const at = this.o.clock.now();
     const environments = [...new Set(places.map(p => p.environment))];
     const entities = [...new Set(places.map(p => p.entityRef.toLowerCase()))];
+    // Entities a note may name: those of the run and those attributed against (S1 L1).
+    const known = [
+      ...entities,
+      ...(otherPlaces ?? []).map(p => p.entityRef.toLowerCase()),
+    ];
     for (const { collector, result, error } of outcomes) {
       let health: CollectionHealth[];
       let counts: EntityCount[] = [];
@@ -347,7 +379,7 @@ export class CollectionService {
         environments,
         entities,
         complete: !error && !!result,
-        outcomes: healthOutcomes(collector.id, health, this.o.secrets),
+        outcomes: healthOutcomes(collector.id, health, this.o.secrets, known),
         counts,
       });
     }

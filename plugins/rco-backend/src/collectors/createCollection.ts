@@ -116,6 +116,7 @@ export async function createCollection(deps: {
     maxConcurrentRefreshes: deps.rco.collection.maxConcurrentRefreshes,
     releases: deps.releases,
     secrets: collectionSecrets(deps.rootConfig, deps.rco),
+    kubernetesClusters: new Set(readClusters(deps.rootConfig).keys()),
     simulatedClusters: new Set((deps.rco.demoClusters ?? []).map(c => c.name)),
   });
   await service.schedule(deps.scheduler, deps.rco.collection.schedule);

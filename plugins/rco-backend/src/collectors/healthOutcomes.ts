@@ -68,22 +68,54 @@ export function entityCounts(
   return counts;
 }
 
+/** The ref stands in the text on its own (component:default/rco is not in …/rco-api). */
+function mentions(text: string, ref: string) {
+  for (let i = text.indexOf(ref); i >= 0; i = text.indexOf(ref, i + 1)) {
+    const after = text.slice(i + ref.length, i + ref.length + 2);
+    if (!/^([a-z0-9_-]|\.[a-z0-9])/.test(after)) return true;
+  }
+  return false;
+}
+
 /**
  * A collector's health as stored rows, one per environment: errors and notes are words for
- * people and go through the redaction (a collector may echo what a server sent back).
+ * people and go through the redaction (a collector may echo what a server sent back). A note
+ * about no one entity that names entities of the run (`known`: lowercase refs of its places and
+ * of the other places it attributed against) is theirs alone (S1 L1): it moves to one row per
+ * named entity, and the shared row keeps no note (a page shows rows about no entity to everyone
+ * in the environment).
  */
 export function healthOutcomes(
   collector: string,
   health: CollectionHealth[],
   secrets: string[],
+  known: Iterable<string> = [],
 ): HealthOutcome[] {
+  const refs = [...new Set(known)];
   return health.flatMap(h =>
-    (Array.isArray(h.environments) ? h.environments : []).map(environment => ({
-      ...healthKey(collector, h, environment),
-      ok: !!h.ok,
-      error: h.ok ? undefined : redactError(h.error ?? 'failed', secrets),
-      note: h.ok && h.note ? redactError(String(h.note), secrets) : undefined,
-      objects: typeof h.objects === 'number' ? h.objects : undefined,
-    })),
+    (Array.isArray(h.environments) ? h.environments : []).flatMap(
+      environment => {
+        const outcome: HealthOutcome = {
+          ...healthKey(collector, h, environment),
+          ok: !!h.ok,
+          error: h.ok ? undefined : redactError(h.error ?? 'failed', secrets),
+          note:
+            h.ok && h.note ? redactError(String(h.note), secrets) : undefined,
+          objects: typeof h.objects === 'number' ? h.objects : undefined,
+        };
+        if (!outcome.note || outcome.aboutEntity) return [outcome];
+        const text = outcome.note.toLowerCase();
+        const named = refs.filter(ref => mentions(text, ref));
+        if (!named.length) return [outcome];
+        return [
+          { ...outcome, note: undefined },
+          ...named.map(aboutEntity => ({
+            ...outcome,
+            aboutEntity,
+            objects: undefined,
+          })),
+        ];
+      },
+    ),
   );
 }
