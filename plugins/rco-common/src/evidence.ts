@@ -249,6 +249,8 @@ export interface VeleroSummary {
   /** Backup: `status.progress`. */
   itemsBackedUp?: number;
   totalItems?: number;
+  /** Restore: `status.progress.itemsRestored`. */
+  itemsRestored?: number;
   /** Backup: its schedule (label `velero.io/schedule-name`); Restore: `spec.scheduleName`. */
   schedule?: string;
   /** Restore: `spec.namespaceMapping` (from → to). */

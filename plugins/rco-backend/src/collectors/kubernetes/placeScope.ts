@@ -3,10 +3,12 @@
  * M2, L3). A Velero Backup sits in the platform's `velero` namespace but backs up the namespaces
  * its spec names: it belongs to a place only when it covers the place's namespace, whatever its
  * labels say. A cluster-scoped Gatekeeper constraint (or ClusterPolicyReport / ClusterReport)
- * lists violations from every tenant: a place keeps only those in its own namespace, so another
- * tenant's objects neither turn its gate red nor show their names on its page.
+ * lists violations from every tenant: a place keeps only those in its own namespace (and of
+ * cluster-scoped objects), so another tenant's objects do not show their names on its page;
+ * what the audit counted without listing stays counted (it may be the place's).
  */
 import type { CollectionPlace } from '@helix-portal/plugin-rco-node';
+import { minimatch } from 'minimatch';
 import type { KubeObject } from './clusterClient';
 import {
   NARROWED_NAMESPACE,
@@ -20,15 +22,18 @@ const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /**
- * Whether a Velero Backup (or Restore) covers `namespace`: included explicitly, by `*` or by
- * naming none (Velero's default: every namespace), and not excluded. Wildcard patterns other
- * than `*` are not read: they never count (a backup must name the place to count for it).
+ * Whether a Velero Backup covers `namespace` whole: included explicitly, by `*` or by naming
+ * none (Velero's default: every namespace), not excluded (Velero matches excludes as globs), and
+ * not narrowed to some objects (a label selector, some resource types): such a backup is no
+ * recovery point for the namespace. Include patterns other than `*` are not read: they never
+ * count (a backup must name the place to count for it).
  */
 export function coversNamespace(object: KubeObject, namespace: string) {
   const spec = isObj((object as Obj)?.spec) ? (object as Obj).spec : {};
   const included = strings(spec.includedNamespaces);
   const excluded = strings(spec.excludedNamespaces);
-  if (excluded.includes(namespace) || excluded.includes('*')) return false;
+  if (excluded.some(p => minimatch(namespace, p))) return false;
+  if (narrowed(spec)) return false;
   return (
     included.length === 0 ||
     included.includes('*') ||
@@ -36,7 +41,29 @@ export function coversNamespace(object: KubeObject, namespace: string) {
   );
 }
 
-const COVERAGE_KINDS = new Set(['velero-backup', 'velero-restore']);
+/** Some objects of the namespaces only: by labels or by resource type. */
+function narrowed(spec: Obj) {
+  const resources = strings(spec.includedResources);
+  return (
+    spec.labelSelector !== undefined ||
+    spec.orLabelSelectors !== undefined ||
+    (resources.length > 0 && !resources.includes('*'))
+  );
+}
+
+/**
+ * Whether a Velero Restore is a drill of `namespace`: it must name the namespace (a restore of
+ * "everything in the backup" is about whoever's backup it names) and restore it whole.
+ */
+export function restoresNamespace(object: KubeObject, namespace: string) {
+  const spec = isObj((object as Obj)?.spec) ? (object as Obj).spec : {};
+  const excluded = strings(spec.excludedNamespaces);
+  return (
+    strings(spec.includedNamespaces).includes(namespace) &&
+    !excluded.some(p => minimatch(namespace, p)) &&
+    !narrowed(spec)
+  );
+}
 
 /** Whether a place may own an object of this kind at all (besides its label selector). */
 export function admits(
@@ -44,21 +71,23 @@ export function admits(
   object: KubeObject,
   place: Pick<CollectionPlace, 'namespace'>,
 ): boolean {
-  if (!COVERAGE_KINDS.has(evidenceKind)) return true;
-  return coversNamespace(object, place.namespace);
+  if (evidenceKind === 'velero-backup')
+    return coversNamespace(object, place.namespace);
+  if (evidenceKind === 'velero-restore')
+    return restoresNamespace(object, place.namespace);
+  return true;
 }
 
-/** Whether a violation's or result resource's namespace is the place's (or, if opted in, none). */
-const inPlace = (
-  ref: unknown,
-  namespace: string,
-  clusterScoped: boolean,
-): boolean => {
+/**
+ * Whether a violation's or result resource is the place's: in its namespace, or cluster-scoped
+ * (only cluster administrators create those, and a place's ClusterRole violating a rule must not
+ * vanish). Another Namespace object is another tenant's.
+ */
+const inPlace = (ref: unknown, namespace: string): boolean => {
   if (!isObj(ref)) return false;
-  // The place's own Namespace object (a missing label on it) is about the place.
-  if (ref.kind === 'Namespace' && ref.name === namespace) return true;
+  if (ref.kind === 'Namespace') return ref.name === namespace;
   const ns = typeof ref.namespace === 'string' ? ref.namespace : '';
-  return ns === '' ? clusterScoped : ns === namespace;
+  return ns === '' || ns === namespace;
 };
 
 function annotate(copy: Obj, namespace: string, unlisted = 0) {
@@ -72,11 +101,7 @@ function annotate(copy: Obj, namespace: string, unlisted = 0) {
   copy.metadata.annotations = annotations;
 }
 
-function narrowConstraint(
-  copy: Obj,
-  namespace: string,
-  clusterScoped: boolean,
-) {
+function narrowConstraint(copy: Obj, namespace: string) {
   const status = copy.status;
   if (!isObj(status) || !Array.isArray(status.violations ?? [])) return;
   const listed: unknown[] = status.violations ?? [];
@@ -84,17 +109,29 @@ function narrowConstraint(
     typeof status.totalViolations === 'number'
       ? status.totalViolations
       : listed.length;
-  const mine = listed.filter(v => inPlace(v, namespace, clusterScoped));
+  const mine = listed.filter(v => inPlace(v, namespace));
+  // The audit counts every violation but lists only its first ones (20 by default): those it
+  // did not list may be ours, so they stay counted. Another tenant flooding the list turns the
+  // gate red, never green.
+  const unlisted = Math.max(0, total - listed.length);
   status.violations = mine;
-  status.totalViolations = mine.length;
-  // The audit counts every violation but lists only its first ones: the rest may be ours.
-  annotate(copy, namespace, Math.max(0, total - listed.length));
+  status.totalViolations = mine.length + unlisted;
+  annotate(copy, namespace, unlisted);
 }
 
 const RESULTS = ['pass', 'fail', 'warn', 'error', 'skip'];
 
-function narrowReport(copy: Obj, namespace: string, clusterScoped: boolean) {
-  const scopeOk = inPlace(copy.scope, namespace, clusterScoped);
+const countResults = (results: unknown[]) => {
+  const counts: Record<string, number> = {};
+  for (const k of RESULTS) counts[k] = 0;
+  for (const r of results)
+    if (isObj(r) && typeof r.result === 'string' && r.result in counts)
+      counts[r.result] += 1;
+  return counts;
+};
+
+function narrowReport(copy: Obj, namespace: string) {
+  const scopeOk = inPlace(copy.scope, namespace);
   if (copy.scope !== undefined && !scopeOk) delete copy.scope;
   const results: unknown[] = Array.isArray(copy.results) ? copy.results : [];
   const kept: Obj[] = [];
@@ -106,41 +143,42 @@ function narrowReport(copy: Obj, namespace: string, clusterScoped: boolean) {
       if (scopeOk) kept.push(r);
       continue;
     }
-    const mine = resources.filter(x => inPlace(x, namespace, clusterScoped));
+    const mine = resources.filter(x => inPlace(x, namespace));
     if (mine.length) kept.push({ ...r, resources: mine });
   }
-  copy.results = kept;
-  const summary: Record<string, number> = {};
-  for (const k of RESULTS) summary[k] = 0;
-  for (const r of kept) {
-    if (typeof r.result === 'string' && r.result in summary)
-      summary[r.result] += 1;
+  // The generator's summary counts results it may not list (it caps them): what it counted
+  // beyond what it listed may be ours and stays counted; the listed ones are recounted.
+  const original = isObj(copy.summary) ? copy.summary : {};
+  const listed = countResults(results);
+  const summary = countResults(kept);
+  for (const k of RESULTS) {
+    const said = typeof original[k] === 'number' ? original[k] : 0;
+    summary[k] += Math.max(0, said - listed[k]);
   }
-  // The generator's own counts are cluster-wide: recounted from what is kept.
+  copy.results = kept;
   copy.summary = summary;
   annotate(copy, namespace);
 }
 
 /**
  * The document as one place may keep it: a cluster-scoped constraint or report narrowed to the
- * place's namespace (cluster-scoped violations only when `clusterScoped` is configured). Other
- * objects are returned as they are. Never mutates the listed object (other places share it).
+ * place's namespace and cluster-scoped objects. Other objects are returned as they are. Never
+ * mutates the listed object (other places share it).
  */
 export function narrowToPlace(
   evidenceKind: string,
   object: KubeObject,
   namespace: string,
-  clusterScoped = false,
 ): KubeObject {
   if (object?.metadata?.namespace) return object;
   if (evidenceKind === 'gatekeeper-constraint') {
     const copy = structuredClone(object) as Obj;
-    narrowConstraint(copy, namespace, clusterScoped);
+    narrowConstraint(copy, namespace);
     return copy as KubeObject;
   }
   if (evidenceKind === 'policy-report') {
     const copy = structuredClone(object) as Obj;
-    narrowReport(copy, namespace, clusterScoped);
+    narrowReport(copy, namespace);
     return copy as KubeObject;
   }
   return object;

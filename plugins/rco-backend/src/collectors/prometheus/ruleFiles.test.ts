@@ -28,6 +28,20 @@ describe('ruleFileCheck', () => {
       );
     });
 
+    it("refuses other operators' rule directories of another namespace (ThanosRuler, VictoriaMetrics)", () => {
+      expect(
+        own(
+          '/etc/thanos/rules/thanos-ruler-main-rulefiles-0/tenant-x-fake-1.yaml',
+        ),
+      ).toBe(false);
+      expect(
+        own('/etc/vmalert/config/vm-main-rulefiles-0/tenant-x-fake.yaml'),
+      ).toBe(false);
+      expect(
+        own('/etc/thanos/rules/thanos-ruler-main-rulefiles-0/rco-slo-1.yaml'),
+      ).toBe(true);
+    });
+
     it("counts the platform's own rule files and groups that name no file", () => {
       expect(own('/etc/prometheus/rules.d/slo.yml')).toBe(true);
       expect(own('')).toBe(true);
@@ -59,9 +73,12 @@ describe('fillGlob', () => {
     expect(own('/rules/abc/x.yaml')).toBe(false);
   });
 
-  it('leaves unknown variables as written', () => {
+  it('leaves unknown variables as written, object built-ins included', () => {
     expect(fillGlob('/rules/{team}/{name}.yml', place('ns'))).toBe(
       '/rules/{team}/rco.yml',
+    );
+    expect(fillGlob('/rules/{constructor}/{__proto__}.yml', place('ns'))).toBe(
+      '/rules/{constructor}/{__proto__}.yml',
     );
   });
 });

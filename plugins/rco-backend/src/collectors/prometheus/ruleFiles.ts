@@ -22,12 +22,17 @@ const vars = (place: CollectionPlace): Record<string, string> => ({
 export function fillGlob(template: string, place: CollectionPlace): string {
   const values = vars(place);
   return template.replace(/\{(\w+)\}/g, (whole, v) =>
-    v in values ? values[v].replace(/[*?[\]{}()!+@\\]/g, c => `\\${c}`) : whole,
+    Object.hasOwn(values, v)
+      ? values[v].replace(/[*?[\]{}()!+@\\]/g, c => `\\${c}`)
+      : whole,
   );
 }
 
-/** The prometheus-operator's rule file directory (`prometheus-<name>-rulefiles-<n>`). */
-const OPERATOR_DIR = /(^|\/)prometheus-[^/]+-rulefiles-\d+\//;
+/**
+ * An operator's rule file directory: the prometheus-operator's `prometheus-<name>-rulefiles-<n>`,
+ * its ThanosRuler's `thanos-ruler-<name>-rulefiles-<n>`, VictoriaMetrics' `vm-<name>-rulefiles-<n>`.
+ */
+const OPERATOR_DIR = /(^|\/)[^/]+-rulefiles-\d+\//;
 
 export type RuleFileCheck = (file: string) => boolean;
 

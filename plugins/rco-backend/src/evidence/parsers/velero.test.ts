@@ -98,6 +98,7 @@ describe('veleroRestoreParser', () => {
       // The restore drill's namespaces: a drill of another namespace vouches for nothing here.
       includedNamespaces: ['shop'],
       schedule: undefined,
+      itemsRestored: 40,
     });
   });
 

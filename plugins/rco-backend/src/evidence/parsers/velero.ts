@@ -95,6 +95,11 @@ function veleroParser(
         }
         summary.backupName = backupName;
         summary.schedule = schedule;
+        summary.itemsRestored = optionalNumber(
+          getObject(status, 'progress') ?? {},
+          'itemsRestored',
+          `${what} status.progress`,
+        );
         const mapping = getStringMap(
           getObject(doc, 'spec'),
           'namespaceMapping',

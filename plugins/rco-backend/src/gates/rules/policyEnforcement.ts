@@ -49,7 +49,11 @@ export const policyEnforcement: Rule = ctx => {
               v.name ?? ''
             }`.trim(),
           )
-          .join('; ')}`,
+          .join('; ')}${
+          g.unlistedViolations
+            ? ` (${g.unlistedViolations} counted by the audit but not listed, so possibly this service's: raise Gatekeeper's --constraint-violations-limit)`
+            : ''
+        }`,
       );
     }
   }

@@ -70,6 +70,17 @@ describe('rto-rpo-verification', () => {
     );
   });
 
+  it('refuses: a restore drill that restored no items proves nothing', () => {
+    const [drill] = restore();
+    const empty = {
+      ...drill,
+      summary: { ...(drill.summary as object), itemsRestored: 0 },
+    } as typeof drill;
+    const outcome = rtoRpoVerification(context([...backups(), empty]));
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons.join('\n')).toContain('restored no items');
+  });
+
   it('the same backups judged an hour later are beyond an RPO of minutes', () => {
     const later = context([...backups(), ...restore()], {
       now: new Date(NOW.getTime() + HOUR),

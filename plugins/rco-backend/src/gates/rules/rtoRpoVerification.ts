@@ -98,6 +98,10 @@ export const rtoRpoVerification: Rule = ctx => {
     reasons.push(
       `Restore drill ${s.name} ended ${s.phase ?? 'without a phase'}`,
     );
+  } else if (s.itemsRestored === 0) {
+    // A drill that restored nothing (a backup without the namespace's objects) proves nothing.
+    ok = false;
+    reasons.push(`Restore drill ${s.name} restored no items`);
   } else if (!(took >= 0 && took <= rto)) {
     ok = false;
     reasons.push(

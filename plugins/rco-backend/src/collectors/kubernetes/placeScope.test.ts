@@ -1,0 +1,174 @@
+import { context, record } from '../../gates/__testUtils__/context';
+import { policyEnforcement } from '../../gates/rules/policyEnforcement';
+import { admits, narrowToPlace } from './placeScope';
+
+/**
+ * Kinds that do not live in the place's namespace (S1 M1/M2, and the second review's ways
+ * around the first fix): what a place may own, and what of a cluster-wide object it keeps.
+ */
+const place = { namespace: 'rco' };
+const velero = (kind: 'Backup' | 'Restore', spec: Record<string, unknown>) =>
+  ({
+    apiVersion: 'velero.io/v1',
+    kind,
+    metadata: { name: 'b', namespace: 'velero' },
+    spec,
+  } as any);
+const backup = (spec: Record<string, unknown>) =>
+  admits('velero-backup', velero('Backup', spec), place);
+const restore = (spec: Record<string, unknown>) =>
+  admits('velero-restore', velero('Restore', spec), place);
+
+describe('admits: Velero', () => {
+  it('counts a backup of the namespace, of every namespace, or of all but others', () => {
+    expect(backup({ includedNamespaces: ['rco'] })).toBe(true);
+    expect(backup({})).toBe(true);
+    expect(
+      backup({ includedNamespaces: ['*'], excludedNamespaces: ['x'] }),
+    ).toBe(true);
+  });
+
+  it('refuses: a backup of another namespace, or one excluding it by name or by glob', () => {
+    expect(backup({ includedNamespaces: ['tenant-x'] })).toBe(false);
+    expect(backup({ excludedNamespaces: ['rco'] })).toBe(false);
+    // Velero matches excludes as globs.
+    expect(
+      backup({ includedNamespaces: ['*'], excludedNamespaces: ['rc*'] }),
+    ).toBe(false);
+    // An include pattern other than * is not read: it never counts.
+    expect(backup({ includedNamespaces: ['rc?'] })).toBe(false);
+  });
+
+  it('refuses: a backup of some objects only (labels, resource types) is no recovery point', () => {
+    expect(backup({ labelSelector: { matchLabels: { app: 'tiny' } } })).toBe(
+      false,
+    );
+    expect(backup({ orLabelSelectors: [{ matchLabels: { a: 'b' } }] })).toBe(
+      false,
+    );
+    expect(
+      backup({
+        includedNamespaces: ['rco'],
+        includedResources: ['configmaps'],
+      }),
+    ).toBe(false);
+    expect(
+      backup({ includedNamespaces: ['rco'], includedResources: ['*'] }),
+    ).toBe(true);
+  });
+
+  it('refuses: a restore that does not name the namespace (everything of whoever’s backup)', () => {
+    expect(restore({ backupName: 'tenant-x-daily' })).toBe(false);
+    expect(restore({ backupName: 'b', includedNamespaces: ['*'] })).toBe(false);
+    expect(restore({ backupName: 'b', includedNamespaces: ['rco'] })).toBe(
+      true,
+    );
+    expect(
+      restore({
+        backupName: 'b',
+        includedNamespaces: ['rco'],
+        includedResources: ['secrets'],
+      }),
+    ).toBe(false);
+  });
+
+  it('admits every other kind on its labels alone', () => {
+    expect(admits('workload', velero('Backup', {}), place)).toBe(true);
+  });
+});
+
+const constraint = (violations: object[], total: number) =>
+  ({
+    apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+    kind: 'K8sRequiredLabels',
+    metadata: { name: 'must-have-owner', labels: { app: 'rco' } },
+    spec: { enforcementAction: 'deny' },
+    status: {
+      auditTimestamp: '2026-11-29T11:00:00Z',
+      totalViolations: total,
+      violations,
+    },
+  } as any);
+const violation = (namespace: string | undefined, i: number, kind = 'Pod') => ({
+  kind,
+  name: `obj-${i}`,
+  ...(namespace ? { namespace } : {}),
+  message: 'missing owner',
+});
+const judge = (kind: 'policy-report' | 'gatekeeper-constraint', doc: object) =>
+  policyEnforcement(context([record(kind, doc, { source: 'cluster' })]));
+
+describe('narrowToPlace: cluster-wide constraints and reports', () => {
+  it('keeps the place’s violations and cluster-scoped ones, never another tenant’s names', () => {
+    const doc = constraint(
+      [
+        violation('tenant-x', 1),
+        violation('rco', 2),
+        violation(undefined, 3, 'ClusterRole'),
+        { kind: 'Namespace', name: 'tenant-x', message: 'm' },
+        { kind: 'Namespace', name: 'rco', message: 'm' },
+      ],
+      5,
+    );
+    const narrowed = narrowToPlace('gatekeeper-constraint', doc, 'rco') as any;
+    expect(narrowed.status.violations.map((v: any) => v.name)).toEqual([
+      'obj-2',
+      'obj-3',
+      'rco',
+    ]);
+    expect(narrowed.status.totalViolations).toBe(3);
+    expect(JSON.stringify(narrowed)).not.toContain('tenant-x');
+    // The listed object is shared by every place: never changed.
+    expect(doc.status.violations).toHaveLength(5);
+  });
+
+  it('refuses: a tenant floods the listed violations and the place’s unlisted ones vanish', () => {
+    // Gatekeeper lists 20 by default and counts all: 3 unlisted may be rco's.
+    const flooded = constraint(
+      Array.from({ length: 20 }, (_, i) => violation('tenant-x', i)),
+      23,
+    );
+    const narrowed = narrowToPlace('gatekeeper-constraint', flooded, 'rco');
+    const outcome = judge('gatekeeper-constraint', narrowed);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.reasons.join('\n')).toContain(
+      '3 counted by the audit but not listed',
+    );
+    // Listing switched off (--constraint-violations-limit=0): all counted, none listed.
+    const none = narrowToPlace(
+      'gatekeeper-constraint',
+      constraint([], 5),
+      'rco',
+    );
+    expect(judge('gatekeeper-constraint', none).status).toBe('fail');
+  });
+
+  it('refuses: a policy report whose generator capped its results is recounted to zero', () => {
+    const report = {
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'ClusterPolicyReport',
+      metadata: { name: 'cpol-rco', labels: { app: 'rco' } },
+      summary: { pass: 1, fail: 7, warn: 0, error: 0, skip: 0 },
+      results: [
+        {
+          policy: 'require-owner',
+          result: 'pass',
+          resources: [{ kind: 'Pod', name: 'p', namespace: 'tenant-x' }],
+        },
+      ],
+    };
+    const narrowed = narrowToPlace(
+      'policy-report',
+      report as any,
+      'rco',
+    ) as any;
+    expect(narrowed.results).toEqual([]);
+    expect(narrowed.summary).toMatchObject({ pass: 0, fail: 7 });
+    expect(judge('policy-report', narrowed).status).toBe('fail');
+  });
+
+  it('returns a namespaced object as it is', () => {
+    const doc = { metadata: { name: 'r', namespace: 'rco' } } as any;
+    expect(narrowToPlace('policy-report', doc, 'rco')).toBe(doc);
+  });
+});
