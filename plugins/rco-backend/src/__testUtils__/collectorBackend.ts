@@ -52,6 +52,17 @@ const PEER_ENVIRONMENTS = [
   { name: 'production', driver: 'simulated', namespace: 'rco' },
 ];
 
+/** Staging alone, on the peer cluster, where both rco and payments may deploy. */
+export const SHARED_STAGING = [
+  {
+    name: 'staging',
+    driver: 'simulated',
+    cluster: 'peer',
+    namespace: 'rco',
+    allowedNamespaces: ['rco', 'payments'],
+  },
+];
+
 export type CollectorBackendOptions = Parameters<
   typeof startOperationsBackend
 >[1] & {

@@ -5,28 +5,18 @@
  */
 import { Entity } from '@backstage/catalog-model';
 import path from 'node:path';
-import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import {
-  collectorModule,
-  FakeCollector,
-  ok,
-} from '../__testUtils__/fakeCollector';
+import { FakeCollector, ok } from '../__testUtils__/fakeCollector';
 import { examplesDir, governedEntity } from '../__testUtils__/fixtures';
 import {
-  asUser,
-  RCO,
-  startOperationsBackend,
-} from '../__testUtils__/operationsBackend';
+  collection,
+  refresh,
+  startCollectorBackend,
+} from '../__testUtils__/collectorBackend';
 
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
-const NO_SCHEDULED_RUN = {
-  frequency: { hours: 1 },
-  timeout: { minutes: 1 },
-  initialDelay: { hours: 1 },
-};
 const LEDGER = '/api/rco/entities/component/default/ledger';
 const ledger: Entity = governedEntity(
   'ledger',
@@ -43,11 +33,11 @@ const cluster = (name: string, port: number) => ({
 });
 
 /** staging is on cluster east; a module collector also reads cluster west for staging. */
-async function start(knex: any, fake: FakeCollector) {
-  return startOperationsBackend(knex, {
+const start = (knex: any, fake: FakeCollector) =>
+  startCollectorBackend(knex, {
     logLevel: 'none',
     extraEntities: [ledger],
-    features: [collectorModule(fake)],
+    collectors: [fake],
     config: {
       kubernetes: {
         clusterLocatorMethods: [
@@ -58,30 +48,16 @@ async function start(knex: any, fake: FakeCollector) {
         ],
       },
     },
-    rco: {
-      collectors: { kubernetes: { enabled: false } },
-      collection: { schedule: NO_SCHEDULED_RUN },
-      environments: [
-        {
-          name: 'staging',
-          driver: 'simulated',
-          cluster: 'east',
-          namespace: 'rco',
-        },
-      ],
-    },
+    rco: { collectors: { kubernetes: { enabled: false } } },
+    environments: [
+      {
+        name: 'staging',
+        driver: 'simulated',
+        cluster: 'east',
+        namespace: 'rco',
+      },
+    ],
   });
-}
-
-const refresh = (app: any, at = RCO) =>
-  request(app)
-    .post(`${at}/collection/refresh`)
-    .set('Authorization', asUser('alice'));
-const status = (app: any, at = RCO) =>
-  request(app)
-    .get(`${at}/collection`)
-    .set('Authorization', asUser('alice'))
-    .expect(200);
 
 describe('S1 L1: collection health is shown by cluster, and entity-naming notes to those entities', () => {
   it.each(databases.eachSupportedId())(
@@ -104,7 +80,7 @@ describe('S1 L1: collection health is shown by cluster, and entity-naming notes 
       });
       const { app } = await start(knex, fake);
       await refresh(app).expect(200);
-      const health = (await status(app)).body.health;
+      const health = (await collection(app)).health;
       expect(health).toEqual([
         expect.objectContaining({ cluster: 'east', state: 'ok' }),
       ]);
@@ -126,7 +102,7 @@ describe('S1 L1: collection health is shown by cluster, and entity-naming notes 
       const { app } = await start(knex, fake);
       // rco's own refresh: ledger's place is known to it (attribution), the note names ledger.
       await refresh(app).expect(200);
-      const mine = (await status(app)).body.health;
+      const mine = (await collection(app)).health;
       expect(mine).toEqual([
         expect.objectContaining({ cluster: 'east', state: 'ok' }),
       ]);
@@ -134,7 +110,7 @@ describe('S1 L1: collection health is shown by cluster, and entity-naming notes 
         /ledger-report|component:default\/ledger/,
       );
       // The entity it names is shown it.
-      const theirs = (await status(app, LEDGER)).body.health;
+      const theirs = (await collection(app, LEDGER)).health;
       expect(theirs).toEqual([
         expect.objectContaining({ cluster: 'east', note }),
       ]);

@@ -11,21 +11,17 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { governedEntity } from '../__testUtils__/fixtures';
 import { KubeListPeer } from '../__testUtils__/kubeListPeer/KubeListPeer';
 import { fromSample } from '../__testUtils__/kubeListPeer/objects';
+import { asUser, RCO } from '../__testUtils__/operationsBackend';
 import {
-  asUser,
-  RCO,
-  startOperationsBackend,
-} from '../__testUtils__/operationsBackend';
+  evidence,
+  refresh,
+  startCollectorBackend,
+} from '../__testUtils__/collectorBackend';
 
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
 const TOKEN = 'sa-token-for-the-collector-3c9e';
-const NO_SCHEDULED_RUN = {
-  frequency: { hours: 1 },
-  timeout: { minutes: 1 },
-  initialDelay: { hours: 1 },
-};
 const app = { 'app.kubernetes.io/name': 'rco' };
 
 function objects() {
@@ -40,59 +36,12 @@ function objects() {
   ];
 }
 
-async function start(
+const start = (
   knex: Knex,
   peer: KubeListPeer,
   token = TOKEN,
   extraEntities: Entity[] = [],
-) {
-  return startOperationsBackend(knex, {
-    extraEntities,
-    logLevel: 'error',
-    rco: {
-      collection: { schedule: NO_SCHEDULED_RUN },
-      environments: [
-        {
-          name: 'staging',
-          driver: 'simulated',
-          cluster: 'peer',
-          namespace: 'rco',
-        },
-        { name: 'production', driver: 'simulated', namespace: 'rco' },
-      ],
-    },
-    config: {
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'peer',
-                url: peer.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: token,
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
-    },
-  });
-}
-
-const refresh = (a: any) =>
-  request(a)
-    .post(`${RCO}/collection/refresh`)
-    .set('Authorization', asUser('alice'));
-const evidence = async (a: any) =>
-  (
-    await request(a)
-      .get(`${RCO}/evidence`)
-      .set('Authorization', asUser('alice'))
-      .expect(200)
-  ).body.items as any[];
+) => startCollectorBackend(knex, { peer, token, extraEntities });
 
 describe('issue 13 point 2: the Kubernetes collector through the plugin', () => {
   let peer: KubeListPeer | undefined;

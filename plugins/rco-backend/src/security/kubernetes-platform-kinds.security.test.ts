@@ -7,25 +7,20 @@
  */
 import request from 'supertest';
 import { Knex } from 'knex';
-import { Entity } from '@backstage/catalog-model';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { KubeListPeer } from '../__testUtils__/kubeListPeer/KubeListPeer';
 import { fromSample } from '../__testUtils__/kubeListPeer/objects';
+import { asUser, RCO } from '../__testUtils__/operationsBackend';
 import {
-  asUser,
-  RCO,
-  startOperationsBackend,
-} from '../__testUtils__/operationsBackend';
+  evidence,
+  PEER_TOKEN,
+  refresh,
+  startCollectorBackend,
+} from '../__testUtils__/collectorBackend';
 
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
 
-const TOKEN = 'sa-token-for-the-collector-3c9e';
-const NO_SCHEDULED_RUN = {
-  frequency: { hours: 1 },
-  timeout: { minutes: 1 },
-  initialDelay: { hours: 1 },
-};
 const app = { 'app.kubernetes.io/name': 'rco' };
 
 const backup = (name: string, spec: Record<string, unknown>) =>
@@ -62,59 +57,8 @@ function constraint() {
   return c;
 }
 
-async function start(
-  knex: Knex,
-  peer: KubeListPeer,
-  token = TOKEN,
-  extraEntities: Entity[] = [],
-) {
-  return startOperationsBackend(knex, {
-    extraEntities,
-    logLevel: 'error',
-    rco: {
-      collection: { schedule: NO_SCHEDULED_RUN },
-      environments: [
-        {
-          name: 'staging',
-          driver: 'simulated',
-          cluster: 'peer',
-          namespace: 'rco',
-        },
-        { name: 'production', driver: 'simulated', namespace: 'rco' },
-      ],
-    },
-    config: {
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'peer',
-                url: peer.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: token,
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
-    },
-  });
-}
-
-const refresh = (a: any) =>
-  request(a)
-    .post(`${RCO}/collection/refresh`)
-    .set('Authorization', asUser('alice'));
-const evidence = async (a: any) =>
-  (
-    await request(a)
-      .get(`${RCO}/evidence`)
-      .set('Authorization', asUser('alice'))
-      .expect(200)
-  ).body.items as any[];
+const start = (knex: Knex, peer: KubeListPeer) =>
+  startCollectorBackend(knex, { peer });
 
 describe('S1: platform-namespace and cluster-scoped kinds through the plugin', () => {
   let peer: KubeListPeer | undefined;
@@ -128,7 +72,7 @@ describe('S1: platform-namespace and cluster-scoped kinds through the plugin', (
     async id => {
       const knex = await databases.init(id);
       peer = await KubeListPeer.start({
-        token: TOKEN,
+        token: PEER_TOKEN,
         objects: [
           backup('rco-5m-1', { includedNamespaces: ['rco'] }),
           backup('rco-5m-tenant', { includedNamespaces: ['tenant-x'] }),
@@ -152,7 +96,7 @@ describe('S1: platform-namespace and cluster-scoped kinds through the plugin', (
     async id => {
       const knex = await databases.init(id);
       peer = await KubeListPeer.start({
-        token: TOKEN,
+        token: PEER_TOKEN,
         objects: [constraint()],
       });
       const { app: a } = await start(knex, peer);

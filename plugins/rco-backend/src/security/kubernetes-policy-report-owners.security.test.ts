@@ -4,7 +4,6 @@
  * `scope` and ownerReferences. The collector attributes it through Pod → ReplicaSet →
  * Deployment to the entity whose selector matches the Deployment, and to no other entity.
  */
-import request from 'supertest';
 import { Knex } from 'knex';
 import { Entity } from '@backstage/catalog-model';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -17,10 +16,11 @@ import {
   sample,
 } from '../__testUtils__/kubeListPeer/objects';
 import {
-  asUser,
-  RCO,
-  startOperationsBackend,
-} from '../__testUtils__/operationsBackend';
+  evidence,
+  PAYMENTS,
+  refresh,
+  startCollectorBackend,
+} from '../__testUtils__/collectorBackend';
 
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
@@ -71,56 +71,8 @@ function objects() {
   ];
 }
 
-async function start(knex: Knex, peer: KubeListPeer, extra: Entity[] = []) {
-  return startOperationsBackend(knex, {
-    extraEntities: extra,
-    logLevel: 'error',
-    rco: {
-      collection: {
-        schedule: {
-          frequency: { hours: 1 },
-          timeout: { minutes: 1 },
-          initialDelay: { hours: 1 },
-        },
-      },
-      environments: [
-        {
-          name: 'staging',
-          driver: 'simulated',
-          cluster: 'peer',
-          namespace: 'rco',
-        },
-        { name: 'production', driver: 'simulated', namespace: 'rco' },
-      ],
-    },
-    config: {
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'peer',
-                url: peer.url,
-                authProvider: 'serviceAccount',
-                serviceAccountToken: TOKEN,
-                skipTLSVerify: true,
-              },
-            ],
-          },
-        ],
-      },
-    },
-  });
-}
-
-const evidenceOf = async (a: any, base: string) =>
-  (
-    await request(a)
-      .get(`${base}/evidence`)
-      .set('Authorization', asUser('alice'))
-      .expect(200)
-  ).body.items as any[];
+const start = (knex: Knex, peer: KubeListPeer, extraEntities: Entity[] = []) =>
+  startCollectorBackend(knex, { peer, token: TOKEN, extraEntities });
 
 describe("issue 13 point 2 (R1 M6): Kyverno's own report shape", () => {
   let peer: KubeListPeer | undefined;
@@ -139,11 +91,8 @@ describe("issue 13 point 2 (R1 M6): Kyverno's own report shape", () => {
           .labels,
       ).toEqual(sample('policyReport').metadata.labels);
       const { app: a } = await start(knex, peer);
-      await request(a)
-        .post(`${RCO}/collection/refresh`)
-        .set('Authorization', asUser('alice'))
-        .expect(200);
-      const reports = (await evidenceOf(a, RCO)).filter(
+      await refresh(a).expect(200);
+      const reports = (await evidence(a)).filter(
         i => i.kind === 'policy-report',
       );
       expect(reports).toHaveLength(1);
@@ -173,13 +122,9 @@ describe("issue 13 point 2 (R1 M6): Kyverno's own report shape", () => {
         },
       );
       const { app: a } = await start(knex, peer, [other]);
-      const PAYMENTS = '/api/rco/entities/component/default/payments';
-      await request(a)
-        .post(`${PAYMENTS}/collection/refresh`)
-        .set('Authorization', asUser('alice'))
-        .expect(200);
+      await refresh(a, PAYMENTS).expect(200);
       expect(
-        (await evidenceOf(a, PAYMENTS)).filter(i => i.kind === 'policy-report'),
+        (await evidence(a, PAYMENTS)).filter(i => i.kind === 'policy-report'),
       ).toEqual([]);
     },
   );
