@@ -2,6 +2,7 @@ import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import productionGuard, { productionConfigProblems } from './productionGuard';
@@ -81,6 +82,45 @@ describe('production guard', () => {
     await expect(start(data)).rejects.toThrow(
       /Refusing to start in production: .*app-config\.development\.yaml/,
     );
+  });
+
+  it('refuses the demo Sigstore root by its keys: renamed, or inline', async () => {
+    process.env.NODE_ENV = 'production';
+    const demo = fs.readFileSync(
+      path.join(root, 'examples/rco/sigstore/demo-trusted-root.json'),
+      'utf8',
+    );
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-guard-'));
+    try {
+      const renamed = path.join(dir, 'trusted_root.json');
+      fs.writeFileSync(renamed, demo);
+      for (const sigstore of [
+        { trustedRootFile: renamed },
+        { trustedRoot: demo },
+        { trustedRoot: JSON.parse(demo) },
+      ])
+        await expect(start({ rco: { sigstore } })).rejects.toThrow(
+          /rco\.sigstore is configured \(the demo Sigstore root/,
+        );
+      // A root with other keys starts.
+      const real = path.join(dir, 'real.json');
+      fs.writeFileSync(
+        real,
+        JSON.stringify({
+          mediaType:
+            'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+          certificateAuthorities: [
+            { certChain: { certificates: [{ rawBytes: 'MIIB+real' }] } },
+          ],
+          tlogs: [{ publicKey: { rawBytes: 'MFkwreal' } }],
+        }),
+      );
+      await (
+        await start({ rco: { sigstore: { trustedRootFile: real } } })
+      ).stop();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('starts in production without them, and in development with them', async () => {
