@@ -154,4 +154,18 @@ describe('CollectionService refresh limits', () => {
     await s.svc.refresh(s.entities[0]);
     expect(s.catalogReads.n).toBe(2);
   });
+
+  it('answers a refresh with the status of the places it collected, not worked out again', async () => {
+    const s = service();
+    const { report, places } = await s.svc.refresh(s.entities[0]);
+    expect(report.places).toBe(places.length);
+    const own = () => s.placeCalls.filter(c => c.bindings !== false).length;
+    const before = own();
+    const status = await s.svc.status(s.entities[0], true, places);
+    expect(own()).toBe(before);
+    expect(status.canRefresh).toBe(true);
+    // Without them, the status works them out itself.
+    await s.svc.status(s.entities[0], true);
+    expect(own()).toBe(before + 1);
+  });
 });

@@ -182,7 +182,9 @@ export class CollectionService {
    * reads the clusters and the catalog, and owners of many entities must not be able to keep
    * the clusters' API servers busy.
    */
-  async refresh(entity: Entity): Promise<RunReport> {
+  async refresh(
+    entity: Entity,
+  ): Promise<{ report: RunReport; places: CollectionPlace[] }> {
     if (!this.configured) {
       throw new ConflictError(
         'No evidence collector is configured in this portal',
@@ -220,9 +222,10 @@ export class CollectionService {
     const run = Promise.all([
       this.o.places.of(entity),
       this.otherPlaces(entityRef),
-    ]).then(([places, others]) =>
-      this.run(places, entityRef, undefined, others),
-    );
+    ]).then(async ([places, others]) => ({
+      report: await this.run(places, entityRef, undefined, others),
+      places,
+    }));
     this.inFlight.set(entityRef, run);
     try {
       return await run;
@@ -231,11 +234,13 @@ export class CollectionService {
     }
   }
 
+  /** `known`: the entity's places when the caller has them (a refresh just worked them out). */
   async status(
     entity: Entity,
     canRefresh: boolean,
+    known?: CollectionPlace[],
   ): Promise<CollectionStatusResponse> {
-    const places = await this.o.places.of(entity, false);
+    const places = known ?? (await this.o.places.of(entity, false));
     const environments = [...new Set(places.map(p => p.environment))];
     const entityRef = stringifyEntityRef(entity);
     const { rows, counts } = await this.o.health.list({

@@ -55,7 +55,7 @@ export function registerCollectionRoutes(
       const entity = await o.loadEntity(req);
       const creds = await credentials(req);
       await o.access.assertCanRefreshCollection(entity, creds);
-      const run = await audited(
+      const { report, places } = await audited(
         o.auditor,
         {
           eventId: 'collection-refresh',
@@ -63,7 +63,7 @@ export function registerCollectionRoutes(
           meta: { entityRef: stringifyEntityRef(entity) },
         },
         () => o.collection.refresh(entity),
-        r => ({ ...r }),
+        r => ({ ...r.report }),
       ).catch(e => {
         // The error handler sets the 429 from statusCode; the header says when to come back.
         if (e instanceof TooManyRequestsError)
@@ -71,8 +71,9 @@ export function registerCollectionRoutes(
         throw e;
       });
       res.json({
-        ...json(await o.collection.status(entity, true)),
-        run: { ...run },
+        // The places the refresh used: not worked out a second time.
+        ...json(await o.collection.status(entity, true, places)),
+        run: { ...report },
       });
     },
   );
