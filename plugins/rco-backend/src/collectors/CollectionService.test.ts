@@ -169,3 +169,56 @@ describe('CollectionService refresh limits', () => {
     expect(own()).toBe(before + 1);
   });
 });
+
+describe('CollectionService.status: rows by cluster (S1 L1)', () => {
+  const RCO = 'component:default/rco';
+  const rco = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'rco', namespace: 'default' },
+  } as Entity;
+  const place = {
+    entityRef: RCO,
+    name: 'rco',
+    entityNamespace: 'default',
+    environment: 'staging',
+    cluster: { name: 'east' },
+    namespace: 'rco',
+  };
+  const row = (over: object) => ({
+    collector: 'argo',
+    kind: 'Rollout',
+    environment: 'staging',
+    namespace: 'rco',
+    aboutEntity: '',
+    lastAttemptAt: new Date(),
+    lastError: 'the cluster answered 403 Forbidden',
+    errorScope: 'full',
+    ...over,
+  });
+  const statusOf = (rows: object[]) =>
+    new CollectionService({
+      collectors: [
+        {
+          id: 'argo',
+          source: 'cluster',
+          collect: async () => ({ objects: [], health: [] }),
+        },
+      ],
+      places: { of: async () => [place] },
+      health: { list: async () => ({ rows, counts: [] }) },
+      kubernetesClusters: new Set(['east', 'west']),
+    } as any).status(rco, true);
+
+  it('refuses: another cluster’s failure of the environment is shown to an entity not on it', async () => {
+    const status = await statusOf([row({ cluster: 'west' })]);
+    expect(status.health.some(v => v.state === 'failing')).toBe(false);
+  });
+
+  it('shows a row about the entity itself whatever the collector calls its cluster', async () => {
+    const status = await statusOf([row({ cluster: 'East', aboutEntity: RCO })]);
+    expect(status.health).toEqual([
+      expect.objectContaining({ collector: 'argo', state: 'failing' }),
+    ]);
+  });
+});

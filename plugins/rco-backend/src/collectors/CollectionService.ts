@@ -285,8 +285,11 @@ export class CollectionService {
       this.o.collectors.filter(c => c.source === 'monitoring').map(c => c.id),
     );
     const configured = this.o.kubernetesClusters ?? new Set<string>();
+    const own = places[0]?.entityRef.toLowerCase();
     return (row: CollectionHealthRow) =>
       row.cluster === '*' ||
+      // About this entity alone, whatever the collector calls the cluster.
+      (!!own && row.aboutEntity === own) ||
       monitoring.has(row.collector) ||
       places.some(
         p =>

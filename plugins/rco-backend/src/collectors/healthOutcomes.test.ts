@@ -76,3 +76,68 @@ describe('health outcomes', () => {
     expect(rows[2].note).toBe('seen with [redacted]');
   });
 });
+
+describe('health outcomes: notes that name entities (S1 L1)', () => {
+  const RCO = 'component:default/rco';
+  const X = 'component:default/x';
+  const row = (over: object) =>
+    ({
+      collector: 'kubernetes',
+      cluster: 'east',
+      kind: 'K8sRequiredLabels',
+      environments: ['staging'],
+      ok: true,
+      ...over,
+    } as any);
+
+  it('moves a note to rows about the entities it names; the shared row keeps none', () => {
+    const out = healthOutcomes(
+      'kubernetes',
+      [row({ note: `c1 matched ${X} and ${RCO}`, objects: 3 })],
+      [],
+      [RCO, X, 'component:default/other'],
+    );
+    expect(out.map(o => [o.aboutEntity, o.note])).toEqual([
+      ['', undefined],
+      [RCO, `c1 matched ${X} and ${RCO}`],
+      [X, `c1 matched ${X} and ${RCO}`],
+    ]);
+  });
+
+  it('refuses: a note’s row about an entity wipes that entity’s own failure of the same key', () => {
+    const out = healthOutcomes(
+      'kubernetes',
+      [
+        row({ entityRef: X, ok: false, error: `${X}: invalid selector` }),
+        row({ note: `c1 matched ${X} and ${RCO}` }),
+      ],
+      [],
+      [RCO, X],
+    );
+    const aboutX = out.filter(o => o.aboutEntity === X);
+    expect(aboutX).toEqual([expect.objectContaining({ ok: false })]);
+  });
+
+  it('refuses: a note cut at 500 characters inside …/rco-api goes to …/rco', () => {
+    const head = 'attributed to none: ';
+    const name = 'n'.repeat(497 - head.length - 1 - RCO.length);
+    const note = `${head}${name} ${RCO}-api in staging`;
+    const out = healthOutcomes(
+      'kubernetes',
+      [row({ note })],
+      [],
+      [RCO, `${RCO}-api`],
+    );
+    expect(out.map(o => o.aboutEntity).filter(Boolean)).toEqual([`${RCO}-api`]);
+  });
+
+  it('does not read api:default/x inside openapi:default/x', () => {
+    const out = healthOutcomes(
+      'kubernetes',
+      [row({ note: 'matched openapi:default/x' })],
+      [],
+      ['api:default/x'],
+    );
+    expect(out.map(o => o.aboutEntity)).toEqual(['']);
+  });
+});

@@ -68,14 +68,29 @@ export function entityCounts(
   return counts;
 }
 
-/** The ref stands in the text on its own (component:default/rco is not in …/rco-api). */
+/**
+ * The ref stands in the text on its own: component:default/rco is not in …/rco-api, nor
+ * api:default/x in openapi:default/x.
+ */
 function mentions(text: string, ref: string) {
   for (let i = text.indexOf(ref); i >= 0; i = text.indexOf(ref, i + 1)) {
+    const before = i > 0 ? text[i - 1] : '';
     const after = text.slice(i + ref.length, i + ref.length + 2);
-    if (!/^([a-z0-9_-]|\.[a-z0-9])/.test(after)) return true;
+    if (!/[a-z0-9_.-]/.test(before) && !/^([a-z0-9_-]|\.[a-z0-9])/.test(after))
+      return true;
   }
   return false;
 }
+
+/** Keys of the outcomes that failed: a note's row about an entity never stands over one. */
+const keyText = (o: HealthOutcome) =>
+  JSON.stringify([
+    o.cluster,
+    o.kind,
+    o.environment,
+    o.namespace,
+    o.aboutEntity,
+  ]);
 
 /**
  * A collector's health as stored rows, one per environment: errors and notes are words for
@@ -92,30 +107,36 @@ export function healthOutcomes(
   known: Iterable<string> = [],
 ): HealthOutcome[] {
   const refs = [...new Set(known)];
-  return health.flatMap(h =>
-    (Array.isArray(h.environments) ? h.environments : []).flatMap(
-      environment => {
-        const outcome: HealthOutcome = {
-          ...healthKey(collector, h, environment),
-          ok: !!h.ok,
-          error: h.ok ? undefined : redactError(h.error ?? 'failed', secrets),
-          note:
-            h.ok && h.note ? redactError(String(h.note), secrets) : undefined,
-          objects: typeof h.objects === 'number' ? h.objects : undefined,
-        };
-        if (!outcome.note || outcome.aboutEntity) return [outcome];
-        const text = outcome.note.toLowerCase();
-        const named = refs.filter(ref => mentions(text, ref));
-        if (!named.length) return [outcome];
-        return [
-          { ...outcome, note: undefined },
-          ...named.map(aboutEntity => ({
-            ...outcome,
-            aboutEntity,
-            objects: undefined,
-          })),
-        ];
-      },
-    ),
-  );
+  const outcomes: HealthOutcome[] = [];
+  const notes: HealthOutcome[] = [];
+  for (const h of health)
+    for (const environment of Array.isArray(h.environments)
+      ? h.environments
+      : []) {
+      const outcome: HealthOutcome = {
+        ...healthKey(collector, h, environment),
+        ok: !!h.ok,
+        error: h.ok ? undefined : redactError(h.error ?? 'failed', secrets),
+        note: h.ok && h.note ? redactError(String(h.note), secrets) : undefined,
+        objects: typeof h.objects === 'number' ? h.objects : undefined,
+      };
+      // Who it names is read in the whole note: the stored one is cut at 500 characters, and a
+      // cut inside component:default/rco-api would leave …/rco.
+      const text = String(h.note ?? '').toLowerCase();
+      const named =
+        outcome.note && !outcome.aboutEntity
+          ? refs.filter(ref => mentions(text, ref))
+          : [];
+      if (!named.length) {
+        outcomes.push(outcome);
+        continue;
+      }
+      outcomes.push({ ...outcome, note: undefined });
+      for (const aboutEntity of named)
+        notes.push({ ...outcome, aboutEntity, objects: undefined });
+    }
+  // A note's row about an entity may take the key of that entity's own failure in this run
+  // (the same cluster, kind and environment): the failure stays, the note gives way.
+  const failed = new Set(outcomes.filter(o => !o.ok).map(keyText));
+  return [...outcomes, ...notes.filter(o => !failed.has(keyText(o)))];
 }

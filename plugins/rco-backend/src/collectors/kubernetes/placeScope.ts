@@ -3,9 +3,9 @@
  * M2, L3). A Velero Backup sits in the platform's `velero` namespace but backs up the namespaces
  * its spec names: it belongs to a place only when it covers the place's namespace, whatever its
  * labels say. A cluster-scoped Gatekeeper constraint (or ClusterPolicyReport / ClusterReport)
- * lists violations from every tenant: a place keeps only those in its own namespace (and of
- * cluster-scoped objects), so another tenant's objects do not show their names on its page;
- * what the audit counted without listing stays counted (it may be the place's).
+ * lists violations from every tenant: a place keeps only those in its own namespace, so another
+ * tenant's objects do not show their names on its page; what the audit counted without listing
+ * is kept apart as undecided (it may be the place's).
  */
 import type { CollectionPlace } from '@helix-portal/plugin-rco-node';
 import { minimatch } from 'minimatch';
@@ -41,13 +41,23 @@ export function coversNamespace(object: KubeObject, namespace: string) {
   );
 }
 
+/** Leaving these out loses nothing a recovery needs (Velero's own docs exclude events). */
+const HARMLESS = new Set(['events', 'events.events.k8s.io']);
+
 /** Some objects of the namespaces only: by labels or by resource type. */
 function narrowed(spec: Obj) {
-  const resources = strings(spec.includedResources);
+  const onlySome = (v: unknown) => {
+    const resources = strings(v);
+    return resources.length > 0 && !resources.includes('*');
+  };
+  const leavesOut = (v: unknown) => strings(v).some(r => !HARMLESS.has(r));
   return (
     spec.labelSelector !== undefined ||
     spec.orLabelSelectors !== undefined ||
-    (resources.length > 0 && !resources.includes('*'))
+    onlySome(spec.includedResources) ||
+    onlySome(spec.includedNamespaceScopedResources) ||
+    leavesOut(spec.excludedResources) ||
+    leavesOut(spec.excludedNamespaceScopedResources)
   );
 }
 
@@ -79,15 +89,14 @@ export function admits(
 }
 
 /**
- * Whether a violation's or result resource is the place's: in its namespace, or cluster-scoped
- * (only cluster administrators create those, and a place's ClusterRole violating a rule must not
- * vanish). Another Namespace object is another tenant's.
+ * Whether a violation's or result resource is the place's: in its namespace, or the place's own
+ * Namespace object. Cluster-scoped objects are nobody's here: a tenant's PVC makes the
+ * provisioner create a PersistentVolume whose violation names the tenant's claim.
  */
 const inPlace = (ref: unknown, namespace: string): boolean => {
   if (!isObj(ref)) return false;
   if (ref.kind === 'Namespace') return ref.name === namespace;
-  const ns = typeof ref.namespace === 'string' ? ref.namespace : '';
-  return ns === '' || ns === namespace;
+  return typeof ref.namespace === 'string' && ref.namespace === namespace;
 };
 
 function annotate(copy: Obj, namespace: string, unlisted = 0) {
@@ -111,11 +120,11 @@ function narrowConstraint(copy: Obj, namespace: string) {
       : listed.length;
   const mine = listed.filter(v => inPlace(v, namespace));
   // The audit counts every violation but lists only its first ones (20 by default): those it
-  // did not list may be ours, so they stay counted. Another tenant flooding the list turns the
-  // gate red, never green.
+  // did not list may be ours. They are kept apart (policy-enforcement cannot decide on them):
+  // neither another tenant's own violations turn the place red nor its flood turns it green.
   const unlisted = Math.max(0, total - listed.length);
   status.violations = mine;
-  status.totalViolations = mine.length + unlisted;
+  status.totalViolations = mine.length;
   annotate(copy, namespace, unlisted);
 }
 
@@ -162,7 +171,7 @@ function narrowReport(copy: Obj, namespace: string) {
 
 /**
  * The document as one place may keep it: a cluster-scoped constraint or report narrowed to the
- * place's namespace and cluster-scoped objects. Other objects are returned as they are. Never
+ * place's namespace. Other objects are returned as they are. Never
  * mutates the listed object (other places share it).
  */
 export function narrowToPlace(

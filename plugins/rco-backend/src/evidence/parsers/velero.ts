@@ -72,11 +72,7 @@ function veleroParser(
       Object.assign(summary, coverage(getObject(doc, 'spec')));
       if (object === 'Backup') {
         const progress = getObject(status, 'progress');
-        summary.itemsBackedUp = optionalNumber(
-          progress ?? {},
-          'itemsBackedUp',
-          `${what} status.progress`,
-        );
+        summary.itemsBackedUp = itemCount(status, 'itemsBackedUp', what);
         summary.totalItems = optionalNumber(
           progress ?? {},
           'totalItems',
@@ -95,11 +91,7 @@ function veleroParser(
         }
         summary.backupName = backupName;
         summary.schedule = schedule;
-        summary.itemsRestored = optionalNumber(
-          getObject(status, 'progress') ?? {},
-          'itemsRestored',
-          `${what} status.progress`,
-        );
+        summary.itemsRestored = itemCount(status, 'itemsRestored', what);
         const mapping = getStringMap(
           getObject(doc, 'spec'),
           'namespaceMapping',
@@ -113,6 +105,16 @@ function veleroParser(
       };
     },
   };
+}
+
+/**
+ * A count of `status.progress`: Velero omits zero (`omitempty`), so a progress without it is 0;
+ * no progress at all (an older Velero) is unknown.
+ */
+function itemCount(status: Obj, key: string, what: string) {
+  const progress = getObject(status, 'progress');
+  if (!progress) return undefined;
+  return optionalNumber(progress, key, `${what} status.progress`) ?? 0;
 }
 
 export const veleroBackupParser = veleroParser('Backup', 'velero-backup');

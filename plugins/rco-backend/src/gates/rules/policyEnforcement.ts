@@ -20,6 +20,7 @@ export const policyEnforcement: Rule = ctx => {
     }),
   ];
   const reasons: string[] = [];
+  const undecided: string[] = [];
   for (const r of used) {
     const p = summaryOf(r, 'policy-report');
     if (p && p.counts.fail + p.counts.error > 0) {
@@ -38,6 +39,10 @@ export const policyEnforcement: Rule = ctx => {
       );
     }
     const g = summaryOf(r, 'gatekeeper-constraint');
+    if (g?.unlistedViolations && !g.totalViolations)
+      undecided.push(
+        `Gatekeeper ${g.constraintKind} ${g.name}: its audit counted ${g.unlistedViolations} violation(s) it did not list, so whether any is this service's cannot be told: raise Gatekeeper's --constraint-violations-limit`,
+      );
     if (g && g.totalViolations > 0) {
       reasons.push(
         `Gatekeeper ${g.constraintKind} ${g.name}: ${
@@ -58,7 +63,14 @@ export const policyEnforcement: Rule = ctx => {
     }
   }
   if (reasons.length)
-    return { status: 'fail', reasons, used, freshness: fresh(used) };
+    return {
+      status: 'fail',
+      reasons: [...reasons, ...undecided],
+      used,
+      freshness: fresh(used),
+    };
+  if (undecided.length)
+    return { ...missing(undecided, used), freshness: fresh(used) };
   return {
     status: 'pass',
     reasons: [

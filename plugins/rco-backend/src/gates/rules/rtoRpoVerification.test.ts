@@ -1,5 +1,10 @@
 import { context, DAY, HOUR, NOW, record } from '../__testUtils__/context';
 import { example } from '../__testUtils__/examples';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { examplesDir } from '../../__testUtils__/fixtures';
+import { veleroRestoreParser } from '../../evidence/parsers/velero';
 import { rtoRpoVerification } from './rtoRpoVerification';
 
 const backups = () =>
@@ -79,6 +84,25 @@ describe('rto-rpo-verification', () => {
     const outcome = rtoRpoVerification(context([...backups(), empty]));
     expect(outcome.status).toBe('fail');
     expect(outcome.reasons.join('\n')).toContain('restored no items');
+  });
+
+  it('refuses: Velero leaves out a zero count (omitempty): a restore with an empty progress restored nothing', () => {
+    const doc = parse(
+      readFileSync(
+        join(examplesDir, 'rco/evidence/velero-restore-drill.yaml'),
+        'utf8',
+      ),
+    );
+    doc.status.progress = {};
+    expect(veleroRestoreParser.parse(doc).summary).toMatchObject({
+      itemsRestored: 0,
+    });
+    // No progress at all (an older Velero): unknown, not zero.
+    delete doc.status.progress;
+    const { summary } = veleroRestoreParser.parse(doc);
+    expect(
+      (summary as { itemsRestored?: number }).itemsRestored,
+    ).toBeUndefined();
   });
 
   it('the same backups judged an hour later are beyond an RPO of minutes', () => {
