@@ -218,7 +218,6 @@ export const rcoPlugin = createBackendPlugin({
         });
         // Evidence the console collects itself (issue 13), on the scheduler.
         const collection = await createCollection({
-          rootConfig: deps.config,
           rco: config,
           logger: deps.logger,
           scheduler: deps.scheduler,

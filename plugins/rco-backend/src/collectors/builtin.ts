@@ -1,14 +1,19 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  LoggerService,
-  RootConfigService,
-} from '@backstage/backend-plugin-api';
-import { EvidenceCollector } from '@helix-portal/plugin-rco-node';
+  DeployCluster,
+  EvidenceCollector,
+} from '@helix-portal/plugin-rco-node';
+import { RcoConfig } from '../config';
 import { prometheusCollectorFromConfig } from './prometheus';
 import { kubernetesCollectorFromConfig } from './kubernetes';
 
-/** What a built-in collector may need to build itself from the portal's configuration. */
+/**
+ * What a built-in collector may need to build itself: the configuration as config.ts read it
+ * and the clusters Environments holds (read once at start-up, never again here).
+ */
 export interface BuiltinCollectorDeps {
-  rootConfig: RootConfigService;
+  rco: Pick<RcoConfig, 'prometheus' | 'kubernetesCollector'>;
+  clusters: ReadonlyMap<string, DeployCluster>;
   logger: LoggerService;
 }
 
@@ -21,11 +26,11 @@ export interface BuiltinCollectorDeps {
  * module collectors: the plugin refuses to start otherwise.
  */
 export function builtinCollectors(
-  _deps: BuiltinCollectorDeps,
+  deps: BuiltinCollectorDeps,
 ): EvidenceCollector[] {
   const collectors: Array<EvidenceCollector | undefined> = [
-    prometheusCollectorFromConfig(_deps.rootConfig),
-    kubernetesCollectorFromConfig(_deps.rootConfig),
+    prometheusCollectorFromConfig(deps.rco.prometheus),
+    kubernetesCollectorFromConfig(deps.rco.kubernetesCollector, deps.clusters),
   ];
   return collectors.filter((c): c is EvidenceCollector => !!c);
 }

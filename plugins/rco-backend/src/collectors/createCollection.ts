@@ -1,7 +1,6 @@
 import {
   AuthService,
   LoggerService,
-  RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -14,7 +13,8 @@ import { EvidenceStore } from '../database/EvidenceStore';
 import { Ledger } from '../database/Ledger';
 import { EvidenceService } from '../evidence/EvidenceService';
 import { Clock } from '../lib/clock';
-import { Environments, readClusters } from '../operations/environments';
+import { DeployCluster } from '@helix-portal/plugin-rco-node';
+import { Environments } from '../operations/environments';
 import { TargetBindings } from '../operations/targetBinding';
 import { builtinCollectors } from './builtin';
 import { CollectionPlaces } from './places';
@@ -50,14 +50,11 @@ export function uniqueCollectors(
  * config.ts read it). Cut out of every health error and note.
  */
 export function collectionSecrets(
-  rootConfig: RootConfigService,
+  clusters: ReadonlyMap<string, DeployCluster>,
   rco: Pick<RcoConfig, 'prometheus'>,
 ): string[] {
   const values = [
-    ...[...readClusters(rootConfig).values()].flatMap(c => [
-      c.serviceAccountToken,
-      c.caData,
-    ]),
+    ...[...clusters.values()].flatMap(c => [c.serviceAccountToken, c.caData]),
     ...rco.prometheus.environments.flatMap(e =>
       [e.prometheus, e.alertmanager].flatMap(endpoint => [
         endpoint.bearerToken,
@@ -70,7 +67,6 @@ export function collectionSecrets(
 
 /** Builds the collection side of the plugin and puts it on the scheduler. */
 export async function createCollection(deps: {
-  rootConfig: RootConfigService;
   rco: RcoConfig;
   logger: LoggerService;
   scheduler: SchedulerService;
@@ -87,7 +83,11 @@ export async function createCollection(deps: {
   extraCollectors: EvidenceCollector[];
 }) {
   const collectors = uniqueCollectors([
-    ...builtinCollectors({ rootConfig: deps.rootConfig, logger: deps.logger }),
+    ...builtinCollectors({
+      rco: deps.rco,
+      clusters: deps.environments.clusters,
+      logger: deps.logger,
+    }),
     ...deps.extraCollectors,
   ]);
   const service = new CollectionService({
@@ -115,8 +115,8 @@ export async function createCollection(deps: {
     refreshCooldownMs: deps.rco.collection.refreshCooldown.toMillis(),
     maxConcurrentRefreshes: deps.rco.collection.maxConcurrentRefreshes,
     releases: deps.releases,
-    secrets: collectionSecrets(deps.rootConfig, deps.rco),
-    kubernetesClusters: new Set(readClusters(deps.rootConfig).keys()),
+    secrets: collectionSecrets(deps.environments.clusters, deps.rco),
+    kubernetesClusters: new Set(deps.environments.clusters.keys()),
     simulatedClusters: new Set((deps.rco.demoClusters ?? []).map(c => c.name)),
   });
   await service.schedule(deps.scheduler, deps.rco.collection.schedule);

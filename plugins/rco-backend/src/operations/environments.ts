@@ -182,7 +182,8 @@ export class Environments {
 
   constructor(
     readonly list: EnvironmentConfig[],
-    private readonly clusters: Map<string, DeployCluster>,
+    /** kubernetes.clusterLocatorMethods' clusters, read once (collectors use them too). */
+    readonly clusters: Map<string, DeployCluster>,
   ) {
     for (const env of list) {
       if (env.cluster && !clusters.has(env.cluster)) {

@@ -1,7 +1,8 @@
-import { Config } from '@backstage/config';
-import { EvidenceCollector } from '@helix-portal/plugin-rco-node';
-import { readClusters } from '../../operations/environments';
-import { readKubernetesCollectorConfig } from './config';
+import {
+  DeployCluster,
+  EvidenceCollector,
+} from '@helix-portal/plugin-rco-node';
+import { KubernetesCollectorConfig } from './config';
 import { KubernetesCollector } from './KubernetesCollector';
 
 export {
@@ -16,11 +17,9 @@ export type { KubernetesCollectorConfig, KindSettings } from './config';
  * or the `kubernetes:` configuration names no cluster (then there is nothing to read).
  */
 export function kubernetesCollectorFromConfig(
-  rootConfig: Config,
+  config: KubernetesCollectorConfig,
+  clusters: ReadonlyMap<string, DeployCluster>,
 ): EvidenceCollector | undefined {
-  const config = readKubernetesCollectorConfig(
-    rootConfig.getOptionalConfig('rco'),
-  );
-  if (!config.enabled || readClusters(rootConfig).size === 0) return undefined;
+  if (!config.enabled || clusters.size === 0) return undefined;
   return new KubernetesCollector(config);
 }

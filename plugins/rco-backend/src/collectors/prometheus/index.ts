@@ -1,6 +1,5 @@
-import { Config } from '@backstage/config';
 import { EvidenceCollector } from '@helix-portal/plugin-rco-node';
-import { readPrometheusCollectorConfig } from './config';
+import { PrometheusCollectorConfig } from './config';
 import { PrometheusCollector } from './PrometheusCollector';
 
 export {
@@ -15,11 +14,8 @@ export type {
 
 /** The built-in monitoring collector, or none when no environment configures a stack. */
 export function prometheusCollectorFromConfig(
-  rootConfig: Config,
+  config: PrometheusCollectorConfig,
 ): EvidenceCollector | undefined {
-  const config = readPrometheusCollectorConfig(
-    rootConfig.getOptionalConfig('rco'),
-  );
   return config.environments.length
     ? new PrometheusCollector(config)
     : undefined;
