@@ -191,6 +191,11 @@ export interface PolicyReportSummary {
   scope?: string;
   /** Failures left out of `failures` to keep the summary small; `counts` stay exact. */
   failuresOmitted?: number;
+  /**
+   * A cluster-wide report narrowed to the service's namespace: fails and errors its generator
+   * counted but did not list, so whose they are is unknown.
+   */
+  unlistedFailures?: number;
 }
 
 /**

@@ -103,7 +103,7 @@ export class EvidenceService {
           hint as EvidenceKind | undefined,
           where,
         );
-        assertUploadable(parser.kind, options.source, where);
+        assertUploadable(parser.kind, options.source, where, masks[index].doc);
         // Readers always hand back a copy; it differs from the upload only where something was masked.
         const unchanged =
           !masks[index].masked &&

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { EvidenceKind } from '@helix-portal/plugin-rco-common';
 import { EvidenceSource } from '../database/EvidenceStore';
+import { collectorAnnotations } from './parsers/narrowing';
 
 /**
  * Evidence kinds that only the console's own collectors observe, and the source that observes
@@ -16,10 +17,19 @@ export function assertUploadable(
   kind: EvidenceKind,
   source: EvidenceSource,
   where: string,
+  doc?: unknown,
 ): void {
   const only = COLLECTED_ONLY[kind];
   if (only && only !== source)
     throw new InputError(
       `${where} is ${kind} evidence, which only the console's ${only} collector observes (from the stack itself); it cannot be uploaded`,
+    );
+  // What the collector writes when it narrows a cluster-wide object is its own word.
+  const carried = source === 'cluster' ? [] : collectorAnnotations(doc);
+  if (carried.length)
+    throw new InputError(
+      `${where} carries ${carried.join(
+        ', ',
+      )}, which only the console's Kubernetes collector writes; upload the object as the cluster holds it`,
     );
 }

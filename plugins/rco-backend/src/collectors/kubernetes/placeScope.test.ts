@@ -181,7 +181,40 @@ describe('narrowToPlace: cluster-wide constraints and reports', () => {
     expect(judge('gatekeeper-constraint', narrowed).status).toBe('pass');
   });
 
-  it('refuses: a policy report whose generator capped its results is recounted to zero', () => {
+  it('refuses: a constraint that cannot apply to the namespace keeps every place missing', () => {
+    const flooded = (match: object) => ({
+      ...constraint(
+        Array.from({ length: 20 }, (_, i) => violation('tenant-x', i)),
+        25,
+      ),
+      spec: { enforcementAction: 'deny', match },
+    });
+    for (const match of [
+      { namespaces: ['tenant-*'] },
+      { excludedNamespaces: ['rc*'] },
+    ]) {
+      const narrowed = narrowToPlace(
+        'gatekeeper-constraint',
+        flooded(match),
+        'rco',
+      );
+      expect(judge('gatekeeper-constraint', narrowed).status).toBe('pass');
+    }
+    // One that may apply (its match names rco, or only a namespaceSelector) stays undecided.
+    for (const match of [
+      { namespaces: ['rco'] },
+      { namespaceSelector: { matchLabels: { team: 'a' } } },
+    ]) {
+      const narrowed = narrowToPlace(
+        'gatekeeper-constraint',
+        flooded(match),
+        'rco',
+      );
+      expect(judge('gatekeeper-constraint', narrowed).status).toBe('missing');
+    }
+  });
+
+  it('refuses: a policy report’s fails counted but not listed turn every place red, or vanish', () => {
     const report = {
       apiVersion: 'wgpolicyk8s.io/v1alpha2',
       kind: 'ClusterPolicyReport',
@@ -190,7 +223,7 @@ describe('narrowToPlace: cluster-wide constraints and reports', () => {
       results: [
         {
           policy: 'require-owner',
-          result: 'pass',
+          result: 'fail',
           resources: [{ kind: 'Pod', name: 'p', namespace: 'tenant-x' }],
         },
       ],
@@ -201,8 +234,12 @@ describe('narrowToPlace: cluster-wide constraints and reports', () => {
       'rco',
     ) as any;
     expect(narrowed.results).toEqual([]);
-    expect(narrowed.summary).toMatchObject({ pass: 0, fail: 7 });
-    expect(judge('policy-report', narrowed).status).toBe('fail');
+    expect(narrowed.summary).toMatchObject({ pass: 0, fail: 0 });
+    const outcome = judge('policy-report', narrowed);
+    expect(outcome.status).toBe('missing');
+    expect(outcome.reasons.join('\n')).toContain(
+      'counted 6 fail/error result(s) it did not list',
+    );
   });
 
   it('returns a namespaced object as it is', () => {

@@ -110,6 +110,19 @@ function annotate(copy: Obj, namespace: string, unlisted = 0) {
   copy.metadata.annotations = annotations;
 }
 
+/**
+ * Whether a constraint can apply to objects of the namespace, by its `spec.match.namespaces` and
+ * `excludedNamespaces` (Gatekeeper's globs): one that cannot has no unlisted violation of ours.
+ * A namespaceSelector is not read (the Namespace's labels are not listed): it may apply.
+ */
+function applies(spec: unknown, namespace: string) {
+  const match = isObj(spec) && isObj(spec.match) ? spec.match : {};
+  const glob = (p: string) => minimatch(namespace, p);
+  const only = strings(match.namespaces);
+  if (only.length && !only.some(glob)) return false;
+  return !strings(match.excludedNamespaces).some(glob);
+}
+
 function narrowConstraint(copy: Obj, namespace: string) {
   const status = copy.status;
   if (!isObj(status) || !Array.isArray(status.violations ?? [])) return;
@@ -122,7 +135,9 @@ function narrowConstraint(copy: Obj, namespace: string) {
   // The audit counts every violation but lists only its first ones (20 by default): those it
   // did not list may be ours. They are kept apart (policy-enforcement cannot decide on them):
   // neither another tenant's own violations turn the place red nor its flood turns it green.
-  const unlisted = Math.max(0, total - listed.length);
+  const unlisted = applies(copy.spec, namespace)
+    ? Math.max(0, total - listed.length)
+    : 0;
   status.violations = mine;
   status.totalViolations = mine.length;
   annotate(copy, namespace, unlisted);
@@ -155,18 +170,19 @@ function narrowReport(copy: Obj, namespace: string) {
     const mine = resources.filter(x => inPlace(x, namespace));
     if (mine.length) kept.push({ ...r, resources: mine });
   }
-  // The generator's summary counts results it may not list (it caps them): what it counted
-  // beyond what it listed may be ours and stays counted; the listed ones are recounted.
+  // The generator's summary counts results it may not list (it caps them): fails and errors it
+  // counted beyond those it listed may be ours, and are kept apart as undecided, as a
+  // constraint's unlisted violations are; the listed ones are recounted.
   const original = isObj(copy.summary) ? copy.summary : {};
   const listed = countResults(results);
-  const summary = countResults(kept);
-  for (const k of RESULTS) {
-    const said = typeof original[k] === 'number' ? original[k] : 0;
-    summary[k] += Math.max(0, said - listed[k]);
-  }
+  const surplus = (k: string) =>
+    Math.max(
+      0,
+      (typeof original[k] === 'number' ? original[k] : 0) - listed[k],
+    );
   copy.results = kept;
-  copy.summary = summary;
-  annotate(copy, namespace);
+  copy.summary = countResults(kept);
+  annotate(copy, namespace, surplus('fail') + surplus('error'));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { GatekeeperConstraintSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
+import { narrowing } from './narrowing';
 import {
   Obj,
   getObject,
@@ -29,10 +30,7 @@ function detect(doc: unknown): doc is Obj {
   return group === GROUP && VERSIONS.includes(version);
 }
 
-/** The place namespace a collected cluster-scoped constraint was narrowed to. */
-export const NARROWED_NAMESPACE = 'rco.helix.dev/narrowed-to-namespace';
-/** How many violations its audit counted but did not list (their namespace is unknown). */
-export const UNLISTED_VIOLATIONS = 'rco.helix.dev/unlisted-violations';
+export { NARROWED_NAMESPACE, UNLISTED_VIOLATIONS } from './narrowing';
 
 type Violation = GatekeeperConstraintSummary['violations'][number];
 
@@ -87,15 +85,10 @@ export const gatekeeperParser: EvidenceParser = {
       auditTimestamp: getString(status, 'auditTimestamp'),
     };
     // Written by the Kubernetes collector when it narrowed a cluster-scoped constraint to one
-    // place's namespace (collectors/kubernetes/narrow.ts).
-    const annotations = getObject(getObject(doc, 'metadata'), 'annotations');
-    const narrowedTo = getString(annotations, NARROWED_NAMESPACE);
-    if (narrowedTo) {
-      summary.namespace = narrowedTo;
-      const unlisted = Number(getString(annotations, UNLISTED_VIOLATIONS));
-      if (Number.isInteger(unlisted) && unlisted > 0)
-        summary.unlistedViolations = unlisted;
-    }
+    // place's namespace (collectors/kubernetes/placeScope.ts).
+    const { namespace, unlisted } = narrowing(doc);
+    if (namespace) summary.namespace = namespace;
+    if (unlisted) summary.unlistedViolations = unlisted;
     return {
       summary,
       subject: subjectFromLabels(meta.labels),

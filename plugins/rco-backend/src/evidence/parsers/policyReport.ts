@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { PolicyReportSummary } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
+import { narrowing } from './narrowing';
 import {
   Obj,
   getArray,
@@ -135,6 +136,9 @@ export const policyReportParser: EvidenceParser = {
     if (failures.length > MAX_FAILURES) {
       result.failuresOmitted = failures.length - MAX_FAILURES;
     }
+    // Written by the Kubernetes collector when it narrowed a cluster-wide report to one place.
+    const { unlisted } = narrowing(doc);
+    if (unlisted) result.unlistedFailures = unlisted;
     return {
       summary: result,
       subject: subjectFromLabels(meta.labels),

@@ -80,6 +80,20 @@ describe('veleroBackupParser', () => {
   });
 });
 
+describe('Velero item counts', () => {
+  it('refuses negative or fractional counts and a progress that is not an object', () => {
+    for (const progress of [
+      { itemsRestored: -1 },
+      { itemsRestored: 1.5 },
+      'none',
+    ]) {
+      const doc = restore();
+      (doc.status as { progress: unknown }).progress = progress;
+      expect(() => veleroRestoreParser.parse(doc)).toThrow(/status\.progress/);
+    }
+  });
+});
+
 describe('veleroRestoreParser', () => {
   it('reads a Restore with the backup it restored', () => {
     const doc = restore();

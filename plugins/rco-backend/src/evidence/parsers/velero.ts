@@ -112,9 +112,16 @@ function veleroParser(
  * no progress at all (an older Velero) is unknown.
  */
 function itemCount(status: Obj, key: string, what: string) {
+  if (status.progress === undefined) return undefined;
   const progress = getObject(status, 'progress');
-  if (!progress) return undefined;
-  return optionalNumber(progress, key, `${what} status.progress`) ?? 0;
+  if (!progress)
+    throw new InputError(`${what} status.progress is not an object`);
+  const n = optionalNumber(progress, key, `${what} status.progress`) ?? 0;
+  if (!Number.isInteger(n) || n < 0)
+    throw new InputError(
+      `${what} status.progress.${key} is not a non-negative integer`,
+    );
+  return n;
 }
 
 export const veleroBackupParser = veleroParser('Backup', 'velero-backup');

@@ -23,6 +23,10 @@ export const policyEnforcement: Rule = ctx => {
   const undecided: string[] = [];
   for (const r of used) {
     const p = summaryOf(r, 'policy-report');
+    if (p?.unlistedFailures && !(p.counts.fail + p.counts.error))
+      undecided.push(
+        `Policy report ${p.name}: its generator counted ${p.unlistedFailures} fail/error result(s) it did not list, so whether any is this service's cannot be told`,
+      );
     if (p && p.counts.fail + p.counts.error > 0) {
       reasons.push(
         `Policy report ${p.name}: ${p.counts.fail} fail, ${
