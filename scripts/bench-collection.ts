@@ -47,11 +47,20 @@ const names = [
     (_, i) => `svc-${String(i).padStart(2, '0')}`,
   ),
 ];
-const KINDS: Array<{ sample: SampleName; namespace?: string }> = [
+const KINDS: Array<{
+  sample: SampleName;
+  namespace?: string;
+  spec?: Record<string, unknown>;
+}> = [
   { sample: 'deployment' },
   { sample: 'policyReport' },
   { sample: 'networkPolicy' },
-  { sample: 'veleroBackup', namespace: 'velero' },
+  // A backup counts only for the namespace it covers (the places' namespace, apps).
+  {
+    sample: 'veleroBackup',
+    namespace: 'velero',
+    spec: { includedNamespaces: ['apps'] },
+  },
   { sample: 'prometheusRule' },
 ];
 
@@ -63,11 +72,15 @@ function objectsOf(cluster: number): Obj[] {
   return Array.from({ length: count }, (_, i) => {
     const app = names[i % names.length];
     const kind = KINDS[Math.floor(i / names.length) % KINDS.length];
-    return fromSample(kind.sample, {
-      name: `${app}-${kind.sample.toLowerCase()}-${i}`,
-      namespace: kind.namespace ?? 'apps',
-      labels: { 'app.kubernetes.io/name': app },
-    });
+    return fromSample(
+      kind.sample,
+      {
+        name: `${app}-${kind.sample.toLowerCase()}-${i}`,
+        namespace: kind.namespace ?? 'apps',
+        labels: { 'app.kubernetes.io/name': app },
+      },
+      kind.spec,
+    );
   });
 }
 
