@@ -1,3 +1,4 @@
+import { passOrFail } from '../__testUtils__/collectorBackend';
 import {
   CollectedObject,
   CollectionPlace,
@@ -40,31 +41,7 @@ const NO_SCHEDULED_RUN = {
 const ALICE = asUser('alice');
 const CI = asService('external:ci-rco');
 
-/** A policy report object whose results all pass, or whose first one fails. */
-function report(
-  place: Pick<CollectionPlace, 'entityRef' | 'environment'>,
-  name: string,
-  v: { uid: string; rv: string; fail?: boolean },
-): CollectedObject {
-  const object = reportObject(place, name, {
-    uid: v.uid,
-    resourceVersion: v.rv,
-  });
-  const doc = object.document as any;
-  doc.results = doc.results.map((r: any, i: number) => ({
-    ...r,
-    result: v.fail && i === 0 ? 'fail' : 'pass',
-  }));
-  const fail = v.fail ? 1 : 0;
-  doc.summary = {
-    pass: doc.results.length - fail,
-    fail,
-    warn: 0,
-    error: 0,
-    skip: 0,
-  };
-  return object;
-}
+const report = passOrFail;
 
 /** What the fake cluster shows now, per object name: its uid, version and whether it fails. */
 type Shown = Record<string, { uid: string; rv: string; fail?: boolean }>;
