@@ -1,6 +1,6 @@
 import { context, record } from '../../gates/__testUtils__/context';
 import { policyEnforcement } from '../../gates/rules/policyEnforcement';
-import { admits, narrowToPlace } from './placeScope';
+import { admits, gatekeeperMatch, narrowToPlace } from './placeScope';
 
 /**
  * Kinds that do not live in the place's namespace (S1 M1/M2, and the second review's ways
@@ -245,5 +245,53 @@ describe('narrowToPlace: cluster-wide constraints and reports', () => {
   it('returns a namespaced object as it is', () => {
     const doc = { metadata: { name: 'r', namespace: 'rco' } } as any;
     expect(narrowToPlace('policy-report', doc, 'rco')).toBe(doc);
+  });
+});
+
+describe('gatekeeperMatch', () => {
+  it('reads Gatekeeper’s patterns as Gatekeeper does', () => {
+    expect(gatekeeperMatch('rco', 'rco')).toBe(true);
+    expect(gatekeeperMatch('rc*', 'rco')).toBe(true);
+    expect(gatekeeperMatch('*co', 'rco')).toBe(true);
+    expect(gatekeeperMatch('*c*', 'rco')).toBe(true);
+    expect(gatekeeperMatch('kube-*', 'rco')).toBe(false);
+  });
+
+  it('refuses: a pattern outside Gatekeeper’s syntax rules the namespace out (Gatekeeper reads it literally)', () => {
+    for (const p of [
+      '!kube-system',
+      '{rco,x}',
+      'r?o',
+      '[r]co',
+      'r*o',
+      '+(rco)',
+    ])
+      expect(gatekeeperMatch(p, 'rco')).toBeUndefined();
+    const flooded = {
+      ...constraint(
+        Array.from({ length: 20 }, (_, i) => violation('tenant-x', i)),
+        25,
+      ),
+      spec: { match: { excludedNamespaces: ['!kube-system'] } },
+    };
+    const narrowed = narrowToPlace('gatekeeper-constraint', flooded, 'rco');
+    expect(judge('gatekeeper-constraint', narrowed).status).toBe('missing');
+  });
+
+  it('refuses: a namespaced report a tenant writes carries the collector’s narrowing words', () => {
+    const doc = {
+      metadata: {
+        name: 'r',
+        namespace: 'rco',
+        annotations: {
+          'rco.helix.dev/narrowed-to-namespace': 'rco',
+          'rco.helix.dev/unlisted-violations': '9',
+          other: 'kept',
+        },
+      },
+    } as any;
+    const kept = narrowToPlace('policy-report', doc, 'rco') as any;
+    expect(kept.metadata.annotations).toEqual({ other: 'kept' });
+    expect(doc.metadata.annotations.other).toBe('kept');
   });
 });

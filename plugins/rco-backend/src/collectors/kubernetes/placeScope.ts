@@ -117,10 +117,32 @@ function annotate(copy: Obj, namespace: string, unlisted = 0) {
  */
 function applies(spec: unknown, namespace: string) {
   const match = isObj(spec) && isObj(spec.match) ? spec.match : {};
-  const glob = (p: string) => minimatch(namespace, p);
   const only = strings(match.namespaces);
-  if (only.length && !only.some(glob)) return false;
-  return !strings(match.excludedNamespaces).some(glob);
+  // A pattern Gatekeeper would not read the same way "may match" when including, and never
+  // excludes: only its own syntax can rule the namespace out.
+  if (only.length && !only.some(p => gatekeeperMatch(p, namespace) !== false))
+    return false;
+  return !strings(match.excludedNamespaces).some(
+    p => gatekeeperMatch(p, namespace) === true,
+  );
+}
+
+/** Gatekeeper's namespace patterns (its CRD): a name, with `*` (or `*-`) before and/or after. */
+const GATEKEEPER_PATTERN = /^(\*|\*-)?[a-z0-9]([-:a-z0-9]*[a-z0-9])?(\*|-\*)?$/;
+
+/** Gatekeeper's wildcard match (pkg/wildcard); undefined for a pattern outside its syntax. */
+export function gatekeeperMatch(
+  pattern: string,
+  namespace: string,
+): boolean | undefined {
+  if (!GATEKEEPER_PATTERN.test(pattern)) return undefined;
+  const lead = pattern.startsWith('*');
+  const trail = pattern.endsWith('*');
+  const core = pattern.slice(lead ? 1 : 0, trail ? -1 : undefined);
+  if (lead && trail) return namespace.includes(core);
+  if (lead) return namespace.endsWith(core);
+  if (trail) return namespace.startsWith(core);
+  return namespace === core;
 }
 
 function narrowConstraint(copy: Obj, namespace: string) {
@@ -185,6 +207,20 @@ function narrowReport(copy: Obj, namespace: string) {
   annotate(copy, namespace, surplus('fail') + surplus('error'));
 }
 
+/** A namespaced object (a tenant may write it) never carries the collector's narrowing words. */
+function withoutNarrowing(object: KubeObject): KubeObject {
+  const annotations = (object as Obj).metadata?.annotations;
+  if (
+    !isObj(annotations) ||
+    !(NARROWED_NAMESPACE in annotations || UNLISTED_VIOLATIONS in annotations)
+  )
+    return object;
+  const copy = structuredClone(object) as Obj;
+  delete copy.metadata.annotations[NARROWED_NAMESPACE];
+  delete copy.metadata.annotations[UNLISTED_VIOLATIONS];
+  return copy as KubeObject;
+}
+
 /**
  * The document as one place may keep it: a cluster-scoped constraint or report narrowed to the
  * place's namespace. Other objects are returned as they are. Never
@@ -195,7 +231,7 @@ export function narrowToPlace(
   object: KubeObject,
   namespace: string,
 ): KubeObject {
-  if (object?.metadata?.namespace) return object;
+  if (object?.metadata?.namespace) return withoutNarrowing(object);
   if (evidenceKind === 'gatekeeper-constraint') {
     const copy = structuredClone(object) as Obj;
     narrowConstraint(copy, namespace);
