@@ -24,6 +24,7 @@ import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
 import { sameEntityRef } from '../lib/entityRefs';
 import { handleBodyParserError } from './bodyParserErrors';
+import { unavailableErrorHandler } from './unavailable';
 import { DemoSide, registerDemoRoutes } from './demo/demoRoutes';
 import { ReleaseSignals } from './releaseSignals';
 import { registerCollectionRoutes } from './collectionRoutes';
@@ -265,5 +266,7 @@ export async function createRouter(options: RouterOptions) {
       loadEntityByRef,
     });
   }
+  // Last: a database that cannot be reached answers 503, never a 500 with the driver's words.
+  router.use(unavailableErrorHandler(options.logger));
   return router;
 }
