@@ -31,6 +31,12 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { normalizeServiceSubject, RcoConfig } from '../config';
 import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
 import { kindAllowed } from '../operations/targetBinding';
+import {
+  cachedForCaller,
+  callerKey,
+  LOOKUP_TTL_MS,
+  TtlCache,
+} from './requestCache';
 
 /** The operation actions a policy or a CI subject can be granted. */
 export type OperationAction = 'deploy' | 'rollback' | 'control';
@@ -77,11 +83,45 @@ export function ownersOf(entity: Entity): string[] {
  * The stored actor always comes from the credentials, never from a request body.
  */
 export class Access {
+  /** Decisions per caller, permission and resource, a few seconds (requestCache says why). */
+  private readonly decisions: TtlCache<AuthorizeResult>;
+  /** A user's ownership refs, per caller, as long. */
+  private readonly owners: TtlCache<string[]>;
+
   constructor(
     private readonly userInfo: UserInfoService,
     private readonly permissions: PermissionsService,
     private readonly config: RcoConfig,
-  ) {}
+    cache: { ttlMs: number; now?: () => number } = { ttlMs: LOOKUP_TTL_MS },
+  ) {
+    this.decisions = new TtlCache({ ...cache, maxEntries: 10_000 });
+    this.owners = new TtlCache({ ...cache, maxEntries: 2_000 });
+  }
+
+  /**
+   * The policy's decisions, in one round trip for those not cached. Definitive decisions only
+   * (authorize, never authorizeConditional), keyed by the caller: a few seconds' reuse is what a
+   * page's burst of requests needs, and a request ends well within it.
+   */
+  private async decide(
+    credentials: BackstageCredentials,
+    requests: Array<{ permission: Permission; resourceRef?: string }>,
+  ): Promise<boolean[]> {
+    const ask = (asked: typeof requests) =>
+      this.permissions
+        .authorize(asked as any, { credentials })
+        .then(ds => ds.map(d => d.result));
+    const caller = callerKey(credentials);
+    const results = caller
+      ? await this.decisions.getMany(
+          requests.map(r =>
+            JSON.stringify([caller, r.permission.name, r.resourceRef ?? null]),
+          ),
+          missing => ask(missing.map(i => requests[i])),
+        )
+      : await ask(requests);
+    return results.map(r => r === AuthorizeResult.ALLOW);
+  }
 
   private async authorize(
     credentials: BackstageCredentials,
@@ -89,13 +129,10 @@ export class Access {
     denied: string,
     resourceRef?: string,
   ) {
-    const [decision] = await this.permissions.authorize(
-      [resourceRef ? ({ permission, resourceRef } as any) : { permission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(denied);
-    }
+    const [allowed] = await this.decide(credentials, [
+      resourceRef ? { permission, resourceRef } : { permission },
+    ]);
+    if (!allowed) throw new NotAllowedError(denied);
   }
 
   /** A display name for the ledger and the records: a user's entity ref or `service:<subject>`. */
@@ -109,8 +146,16 @@ export class Access {
   private async ownership(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ) {
-    const info = await this.userInfo.getUserInfo(credentials);
-    return info.ownershipEntityRefs.map(r => r.toLowerCase());
+    // Once per request (the credentials object is the request's), then briefly per user.
+    return cachedForCaller(
+      this.owners,
+      { scope: credentials, credentials },
+      'ownership',
+      async () => {
+        const info = await this.userInfo.getUserInfo(credentials);
+        return info.ownershipEntityRefs.map(r => r.toLowerCase());
+      },
+    );
   }
 
   /** The rco.ci.subjects entry of a service principal, whichever way its subject is spelt. */
@@ -274,21 +319,16 @@ export class Access {
     // One round trip to the permission framework and one ownership lookup, not one per action.
     const entityRef = stringifyEntityRef(entity);
     const [decisions, ownership] = await Promise.all([
-      this.permissions.authorize(
-        [
-          { permission: rcoEvidenceCreatePermission, resourceRef: entityRef },
-          { permission: rcoReleaseRequestPermission, resourceRef: entityRef },
-          { permission: rcoSignoffCreatePermission },
-          { permission: rcoWaiverCreatePermission },
-          { permission: rcoSignoffRevokePermission },
-        ] as any,
-        { credentials },
-      ),
+      this.decide(credentials, [
+        { permission: rcoEvidenceCreatePermission, resourceRef: entityRef },
+        { permission: rcoReleaseRequestPermission, resourceRef: entityRef },
+        { permission: rcoSignoffCreatePermission },
+        { permission: rcoWaiverCreatePermission },
+        { permission: rcoSignoffRevokePermission },
+      ]),
       this.ownership(credentials),
     ]);
-    const [upload, request, signoff, waiver, revokeOthers] = decisions.map(
-      d => d.result === AuthorizeResult.ALLOW,
-    );
+    const [upload, request, signoff, waiver, revokeOthers] = decisions;
     // An unset group names nobody.
     const member = (group?: string) =>
       !!group && ownership.includes(group.toLowerCase());
@@ -383,6 +423,18 @@ export class Access {
         () => true,
         () => false,
       );
+    if (isUser(credentials)) {
+      // The four decisions in one round trip: the checks below, which hold the rules, then read
+      // them from the cache. A failure is not kept, and the checks then ask (and say no) alone.
+      const entityRef = stringifyEntityRef(entity);
+      await this.decide(credentials, [
+        ...Object.values(OPERATION_PERMISSIONS).map(permission => ({
+          permission,
+          resourceRef: entityRef,
+        })),
+        { permission: rcoOverrideCreatePermission },
+      ]).catch(() => undefined);
+    }
     const [deploy, rollback, control, breakGlass] = await Promise.all([
       can(() => this.assertCanOperate(entity, credentials, 'deploy')),
       can(() => this.assertCanOperate(entity, credentials, 'rollback')),
