@@ -29,6 +29,7 @@ import { DemoSide, registerDemoRoutes } from './demo/demoRoutes';
 import { ReleaseSignals } from './releaseSignals';
 import { registerCollectionRoutes } from './collectionRoutes';
 import { CollectionService } from '../collectors/CollectionService';
+import { cachedForCaller, LOOKUP_TTL_MS, TtlCache } from './requestCache';
 
 /** Ref equality that treats an unparsable ref as naming nothing (the catalog says 404 too). */
 const safeSame = (a: string, b: Parameters<typeof sameEntityRef>[1]) => {
@@ -38,6 +39,15 @@ const safeSame = (a: string, b: Parameters<typeof sameEntityRef>[1]) => {
     return false;
   }
 };
+
+/** One key for every spelling of a ref (the catalog compares refs case-insensitively). */
+const refKey = (
+  ref: string | { kind: string; namespace: string; name: string },
+) =>
+  (typeof ref === 'string'
+    ? ref
+    : `${ref.kind}:${ref.namespace}/${ref.name}`
+  ).toLowerCase();
 
 const errorView = (error?: RunbookReadError) =>
   error
@@ -124,6 +134,12 @@ export async function createRouter(options: RouterOptions) {
     ],
   });
 
+  // The catalog's answers per caller and entity, a few seconds (requestCache says why).
+  const entities = new TtlCache<Entity | undefined>({
+    ttlMs: LOOKUP_TTL_MS,
+    maxEntries: 2_000,
+  });
+
   // Reads follow catalog visibility: an entity the caller cannot see does not exist for them.
   // A service principal (a CI token restricted to this plugin, or another plugin) is asked
   // about with the plugin's own catalog credentials, which see everything, so it reaches only
@@ -144,7 +160,13 @@ export async function createRouter(options: RouterOptions) {
     const scope = options.access.serviceScope(caller);
     if (scope && !scope.some(e => safeSame(e, ref))) throw missing();
     const credentials = scope ? await auth.getOwnServiceCredentials() : caller;
-    const entity = await catalog.getEntityByRef(ref, { credentials });
+    // Once per request, and briefly per caller across requests (see requestCache).
+    const entity = await cachedForCaller(
+      entities,
+      { scope: req, credentials: caller },
+      `entity|${refKey(ref)}`,
+      () => catalog.getEntityByRef(ref, { credentials }),
+    );
     if (!entity) throw missing();
     try {
       options.access.assertServiceMayAccess(stringifyEntityRef(entity), caller);
