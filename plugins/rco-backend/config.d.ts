@@ -366,6 +366,25 @@ export interface Config {
        */
       predicateTypes?: string[];
     };
+    /** Stored verdicts (issue 14): each entity's newest release judged ahead of any read. */
+    verdicts?: {
+      /**
+       * Longest a stored verdict is kept without recomputing, even when no evidence ages out
+       * (ISO 8601; default PT1H): bounds what a change the console is not told of (an entity's
+       * catalog relations) takes to show. Between PT1M and P1D.
+       */
+      maxValidity?: string;
+      /** How often one backend (of all replicas) recomputes the verdicts that time has changed. Default every 15 s. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /** The Release readiness page (GET /portfolio). */
+    portfolio?: {
+      /**
+       * "Expires soon": a passing gate whose evidence ages out within this horizon (ISO 8601;
+       * default P3D), so owners refresh evidence before the gate goes stale.
+       */
+      expiresSoonHorizon?: string;
+    };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;
     /**

@@ -77,6 +77,15 @@ export interface RcoConfig {
   sigstore: SigstoreConfig;
   /** rco.collectors.kubernetes: where the Kubernetes collector looks (issue 13). */
   kubernetesCollector: KubernetesCollectorConfig;
+  /** Stored verdicts (issue 14): see src/service/verdicts/VerdictService.ts. */
+  verdicts: {
+    /** rco.verdicts.maxValidity: longest a verdict is kept without recomputing. Default PT1H. */
+    maxValidity: Duration;
+    /** rco.verdicts.schedule; default every 15 seconds. */
+    schedule?: SchedulerServiceTaskScheduleDefinition;
+  };
+  /** rco.portfolio.expiresSoonHorizon: what "expires soon" means on the portfolio. Default P3D. */
+  expiresSoonHorizon: Duration;
   /** Evidence collection (issue 13): see src/collectors/CollectionService.ts. */
   collection: {
     /** rco.collection.schedule; default every 5 minutes (DEFAULT_COLLECTION_SCHEDULE). */
@@ -269,6 +278,10 @@ export function readRcoConfig(root: Config): RcoConfig {
   }
   const granularity = readObservationGranularity(config, maxAge);
   return {
+    verdicts: readVerdicts(config),
+    expiresSoonHorizon: config
+      ? iso(config, 'portfolio.expiresSoonHorizon', 'P3D')
+      : Duration.fromISO('P3D'),
     ledger: {
       checkpointKey: readCheckpointKey(config),
       onDemandInterval: config
@@ -380,4 +393,24 @@ function readObservationGranularity(
     );
   }
   return granularity;
+}
+
+/** rco.verdicts: bounded, so a typo cannot leave verdicts unrecomputed for a year. */
+function readVerdicts(config: Config | undefined): RcoConfig['verdicts'] {
+  const maxValidity = config
+    ? iso(config, 'verdicts.maxValidity', 'PT1H')
+    : Duration.fromISO('PT1H');
+  const ms = maxValidity.toMillis();
+  if (ms < 60_000 || ms > 86_400_000)
+    throw new Error(
+      `rco.verdicts.maxValidity must be between PT1M and P1D, got ${maxValidity.toISO()}`,
+    );
+  return {
+    maxValidity,
+    schedule: config?.has('verdicts.schedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          config.getConfig('verdicts.schedule'),
+        )
+      : undefined,
+  };
 }

@@ -22,6 +22,9 @@ import { EvidenceService } from './evidence/EvidenceService';
 import { builtinParsers } from './evidence/parsers';
 import { Access } from './service/access';
 import { ReleaseService } from './service/ReleaseService';
+import { VerdictStore } from './database/VerdictStore';
+import { VerdictService } from './service/verdicts/VerdictService';
+import { PortfolioService } from './service/verdicts/PortfolioService';
 import { GateExplainer } from './service/GateExplainer';
 import { startDemoPortal } from './service/demo/demoPortal';
 import { ReleaseSignals } from './service/releaseSignals';
@@ -141,7 +144,6 @@ export const rcoPlugin = createBackendPlugin({
           ledger,
           runbooks,
           config,
-          deps.catalog,
           environments.list.length,
           clock,
         );
@@ -152,6 +154,28 @@ export const rcoPlugin = createBackendPlugin({
           logger: deps.logger,
         });
         releases.onChange = (ref, what) => releaseSignals.changed(ref, what);
+        // Verdicts are stored and recomputed on every write and as time passes (issue 14).
+        const verdictStore = new VerdictStore(db);
+        const verdicts = new VerdictService({
+          store: verdictStore,
+          releases,
+          evidence: evidenceStore,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger: deps.logger,
+          db,
+          config,
+          environments: environments.list.map(e => e.name),
+        });
+        releases.verdicts = verdicts;
+        await verdicts.schedule(deps.scheduler);
+        const portfolio = new PortfolioService({
+          store: verdictStore,
+          catalog: deps.catalog,
+          now: () => clock.now(),
+          horizonMs: config.expiresSoonHorizon.toMillis(),
+          nudge: ref => verdicts.recompute(ref),
+        });
         const scheduleConfigKey = 'rco.runbooks.schedule';
         await scheduleRunbookRefresh({
           scheduler: deps.scheduler,
@@ -251,6 +275,8 @@ export const rcoPlugin = createBackendPlugin({
             ledger,
             ledgerVerifier,
             releases,
+            verdicts,
+            portfolio,
             config,
             operations,
             releaseSignals,

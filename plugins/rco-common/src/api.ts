@@ -1,3 +1,4 @@
+import type { PortfolioTotals } from './portfolioOrder';
 import { Runbook } from './runbook/schema';
 import { RunbookProblem } from './runbook/parse';
 
@@ -459,5 +460,36 @@ export interface PortfolioItem {
   release: { version?: string; digest?: string };
   runbookVersion?: string;
   summary: ReleaseStatusResponse['summary'];
-  gates: Array<{ id: string; status: GateStatus }>;
+  gates: Array<{
+    id: string;
+    status: GateStatus;
+    /** When the gate's evidence ages out (ISO 8601); a passing gate turns stale then. */
+    validUntil?: string;
+  }>;
+  /** Passing gates whose evidence ages out within the portfolio's horizon. */
+  expiresSoon?: string[];
+  /** The earliest moment time alone changes this verdict (ISO 8601). */
+  validUntil?: string;
+  /** When the stored verdict was computed (ISO 8601). */
+  judgedAt?: string;
+}
+
+/** A gate column of the portfolio: its title and how many services have each status. @public */
+export interface PortfolioColumn {
+  id: string;
+  title: string;
+  counts: Record<GateStatus, number>;
+}
+
+/** GET /portfolio. @public */
+export interface PortfolioResponse {
+  totalItems: number;
+  items: PortfolioItem[];
+  totals: PortfolioTotals;
+  /** One per gate, in gate order; counts over every service the filters let through. */
+  columns: PortfolioColumn[];
+  /** What "expires soon" means (ISO 8601 duration, rco.portfolio.expiresSoonHorizon). */
+  horizon: string;
+  /** Governed services the caller can see that have no stored verdict yet (being judged). */
+  pending: number;
 }

@@ -2406,12 +2406,49 @@ export const spec = {
             "name": "sort",
             "in": "query",
             "required": false,
-            "description": "ref (default): by entity ref. risk: riskiest first (failing gates, then missing, then stale; ready last; ties by title), the Release readiness page's order.",
+            "description": "ref (default): by entity ref. risk: riskiest first (failing gates, then missing, then stale; ready last; ties by title), the Release readiness page's order. title: by title. expires: the soonest gate to age out first.",
             "schema": {
               "type": "string",
               "enum": [
                 "ref",
-                "risk"
+                "risk",
+                "title",
+                "expires"
+              ]
+            }
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          },
+          {
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Text matched case-insensitively against the entity ref and title.",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "expiring",
+            "in": "query",
+            "required": false,
+            "description": "true: only services with a passing gate whose evidence ages out within rco.portfolio.expiresSoonHorizon.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
               ]
             }
           }
@@ -2468,8 +2505,126 @@ export const spec = {
                           "type": "integer"
                         }
                       }
+                    },
+                    "columns": {
+                      "type": "array",
+                      "description": "One per gate, in gate order, with its title and a count per status over every entity the filters let through.",
+                      "items": {
+                        "type": "object"
+                      }
+                    },
+                    "horizon": {
+                      "type": "string",
+                      "description": "What expires soon means (ISO 8601 duration)."
+                    },
+                    "pending": {
+                      "type": "integer",
+                      "description": "Governed services the caller can see with no stored verdict yet."
                     }
                   }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/portfolio/export": {
+      "get": {
+        "operationId": "ExportPortfolio",
+        "description": "GET /portfolio's rows as CSV, every row the filters let through in the same order, one column per gate.",
+        "parameters": [
+          {
+            "name": "owner",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "gate",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "pass",
+                "fail",
+                "missing",
+                "stale",
+                "waived"
+              ]
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "required": false,
+            "description": "ref (default): by entity ref. risk: riskiest first (failing gates, then missing, then stale; ready last; ties by title), the Release readiness page's order. title: by title. expires: the soonest gate to age out first.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "ref",
+                "risk",
+                "title",
+                "expires"
+              ]
+            }
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          },
+          {
+            "name": "q",
+            "in": "query",
+            "required": false,
+            "description": "Text matched case-insensitively against the entity ref and title.",
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "expiring",
+            "in": "query",
+            "required": false,
+            "description": "true: only services with a passing gate whose evidence ages out within rco.portfolio.expiresSoonHorizon.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "CSV",
+            "content": {
+              "text/csv": {
+                "schema": {
+                  "type": "string"
                 }
               }
             }

@@ -1,10 +1,5 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ReleaseStatusResponse } from '@helix-portal/plugin-rco-common';
-import { ownersOf } from './access';
-import { governedEntities } from '../lib/governedEntities';
-import { normalizeEntityRef, sameEntityRef } from '../lib/entityRefs';
 import { DecisionStore } from '../database/DecisionStore';
 import { EvidenceStore } from '../database/EvidenceStore';
 import { Ledger } from '../database/Ledger';
@@ -14,7 +9,6 @@ import { RcoConfig } from '../config';
 import { RunbookService } from './RunbookService';
 import { groupFacts } from '../setupSummary';
 import { Clock, systemClock } from '../lib/clock';
-import { orderPortfolio, PortfolioSort } from './portfolioOrder';
 import { signingPolicyDigest, underSigningPolicy } from '../evidence/sigstore';
 
 /** What changed about an entity's release: the nudge the release channel carries. */
@@ -28,17 +22,12 @@ export type ReleaseChange =
   | 'operation';
 
 const LEDGER_CHECK_TTL_MS = 60_000;
-const STATUS_CACHE_TTL_MS = 60_000;
 /** The gates read the newest few documents of each kind; older ones cannot change a verdict. */
 const EVIDENCE_PER_KIND = 25;
 
 /** Judges releases from the stored evidence, sign-offs, waivers and the current runbook. */
 export class ReleaseService {
   private ledgerCheck?: { at: number; ok?: boolean };
-  private readonly statusCache = new Map<
-    string,
-    { at: number; status: ReleaseStatusResponse }
-  >();
 
   constructor(
     private readonly evidence: EvidenceStore,
@@ -46,7 +35,6 @@ export class ReleaseService {
     private readonly ledger: Ledger,
     private readonly runbooks: RunbookService,
     private readonly config: RcoConfig,
-    private readonly catalog: CatalogService,
     /** How many environments deploy through the console (for the human-first pillar). */
     private readonly deployEnvironments = 0,
     /** The time gates are judged at (the demo clock in the local portal). */
@@ -56,7 +44,15 @@ export class ReleaseService {
   }
 
   /** Which groups the configuration names; read once, as the configuration is. */
-  private readonly groups: ReturnType<typeof groupFacts>;
+  readonly groups: ReturnType<typeof groupFacts>;
+
+  /** The entity's current runbook (the status route explains stored verdicts with it). */
+  runbookOf(entity: Entity) {
+    return this.runbooks
+      .getCurrent(entity)
+      .then(r => r.runbook)
+      .catch(() => undefined);
+  }
 
   async status(
     entity: Entity,
@@ -82,9 +78,41 @@ export class ReleaseService {
      */
     options: { environments?: string[] } = {},
   ) {
+    const inputs = await this.readInputs(
+      entity,
+      release,
+      !!options.environments?.length,
+    );
+    return this.evaluate(entity, inputs, release, now, options.environments);
+  }
+
+  /**
+   * The release judged without an environment and in each of `environments`, every one in
+   * full, from one read of its inputs: what a stored verdict keeps (VerdictService).
+   */
+  async judgeEverywhere(
+    entity: Entity,
+    release: ReleaseRef,
+    environments: string[],
+    now = this.clock.now(),
+  ) {
+    const base = { ...release, environment: undefined };
+    const inputs = await this.readInputs(entity, base, true);
+    return {
+      base: this.evaluate(entity, inputs, base, now, environments),
+      perEnvironment: environments.map(environment =>
+        this.evaluate(entity, inputs, { ...release, environment }, now),
+      ),
+    };
+  }
+
+  /** Everything a verdict reads: the runbook, evidence, decisions and the ledger's state. */
+  private async readInputs(
+    entity: Entity,
+    release: ReleaseRef,
+    everywhere: boolean,
+  ) {
     const entityRef = stringifyEntityRef(entity);
-    const groups = this.groups;
-    const everywhere = !!options.environments?.length;
     const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] =
       await Promise.all([
         this.runbooks
@@ -107,10 +135,9 @@ export class ReleaseService {
         this.ledgerVerified(),
         this.decisions.getRequester(entityRef, release),
       ]);
-    const context = {
+    return {
       entityRef,
       runbook,
-      release,
       // A Sigstore bundle verified under an earlier signing policy no longer counts (R2 M1).
       evidence: underSigningPolicy(
         evidence,
@@ -120,6 +147,22 @@ export class ReleaseService {
       signoffs,
       waivers,
       requester,
+      ledgerVerified,
+    };
+  }
+
+  private evaluate(
+    entity: Entity,
+    inputs: Awaited<ReturnType<ReleaseService['readInputs']>>,
+    release: ReleaseRef,
+    now: Date,
+    environments?: string[],
+  ) {
+    const groups = this.groups;
+    const { ledgerVerified, ...read } = inputs;
+    const context = {
+      ...read,
+      release,
       groups,
       now,
       config: this.config.gates,
@@ -133,23 +176,23 @@ export class ReleaseService {
     };
     // The rules filter by environment themselves (matchesRelease), so one read serves all.
     const status = evaluateRelease(context, extras);
-    const environments = options.environments?.map(environment =>
-      environmentVerdict(
-        environment,
-        evaluateRelease(
-          { ...context, release: { ...release, environment } },
-          extras,
-        ),
-      ),
-    );
     return {
       status,
-      signoffs,
-      requester,
+      signoffs: inputs.signoffs,
+      requester: inputs.requester,
       groups,
-      runbook,
-      evidence: context.evidence,
-      environments,
+      runbook: inputs.runbook,
+      evidence: inputs.evidence,
+      waivers: inputs.waivers,
+      environments: environments?.map(environment =>
+        environmentVerdict(
+          environment,
+          evaluateRelease(
+            { ...context, release: { ...release, environment } },
+            extras,
+          ),
+        ),
+      ),
     };
   }
 
@@ -167,87 +210,23 @@ export class ReleaseService {
     return { version, digest };
   }
 
-  /**
-   * Every governed entity the caller can see, with the readiness of its newest release,
-   * filtered by owner and by a gate's status, paginated.
-   */
-  async portfolio(
-    credentials: BackstageCredentials,
-    options: {
-      /** Only these entities (a service principal's rco.ci.subjects entities). */
-      entityRefs?: string[];
-      owner?: string;
-      gate?: string;
-      status?: string;
-      offset: number;
-      limit: number;
-      sort?: PortfolioSort;
-    },
-  ) {
-    if (options.entityRefs && !options.entityRefs.length)
-      return { totalItems: 0, items: [], totals: orderPortfolio([]).totals };
-    const all = await governedEntities(this.catalog, credentials);
-    const only = options.entityRefs;
-    const entities = only
-      ? all.filter(e => only.some(ref => sameEntityRef(ref, e)))
-      : all;
-    const owner = options.owner?.toLowerCase();
-    const rows = [];
-    for (const entity of entities) {
-      const owners = ownersOf(entity);
-      if (owner && !owners.some(o => o === owner || o.endsWith(`/${owner}`)))
-        continue;
-      const status = await this.cachedStatus(entity);
-      if (options.gate || options.status) {
-        const matches = status.gates.some(
-          g =>
-            (!options.gate || g.id === options.gate) &&
-            (!options.status || g.status === options.status),
-        );
-        if (!matches) continue;
-      }
-      rows.push({
-        entityRef: status.entityRef,
-        title: entity.metadata.title ?? entity.metadata.name,
-        owners,
-        release: status.release,
-        runbookVersion: status.runbookVersion,
-        summary: status.summary,
-        gates: status.gates.map(g => ({ id: g.id, status: g.status })),
-      });
-    }
-    const { rows: ordered, totals } = orderPortfolio(rows, options.sort);
-    return {
-      totalItems: ordered.length,
-      items: ordered.slice(options.offset, options.offset + options.limit),
-      totals,
-    };
-  }
+  /** Keeps the stored verdicts (set once at start; see VerdictService). */
+  verdicts?: {
+    recompute(entityRef: string): Promise<void>;
+    recomputeAll(): Promise<void>;
+  };
 
-  /**
-   * The portfolio reads the newest release's status of every governed entity. Those are kept
-   * for a minute and dropped as soon as this instance records anything for the entity; another
-   * backend instance's writes show within the minute.
-   */
-  private async cachedStatus(entity: Entity): Promise<ReleaseStatusResponse> {
-    const entityRef = normalizeEntityRef(entity);
-    const hit = this.statusCache.get(entityRef);
-    if (hit && Date.now() - hit.at < STATUS_CACHE_TTL_MS) return hit.status;
-    const status = await this.status(entity, await this.latestRelease(entity));
-    this.statusCache.set(entityRef, { at: Date.now(), status });
-    return status;
-  }
-
+  /** Everything may have changed (the demo clock moved): every stored verdict is judged again. */
   invalidateAll() {
-    this.statusCache.clear();
+    this.verdicts?.recomputeAll();
   }
 
   /**
-   * Forgets what is cached about an entity after a write, and tells the listener (the release
+   * Judges an entity's stored verdict again after a write, and tells the listener (the release
    * signals channel: open pages re-read). Every write path calls this, so it is the one hook.
    */
   invalidate(entityRef: string, what?: ReleaseChange) {
-    this.statusCache.delete(normalizeEntityRef(entityRef));
+    this.verdicts?.recompute(entityRef);
     if (what) this.onChange?.(entityRef, what);
   }
 

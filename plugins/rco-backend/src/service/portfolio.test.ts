@@ -5,6 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { rcoPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { eventually } from '../__testUtils__/eventually';
 import { EXAMPLE_GROUPS } from '../__testUtils__/operationsBackend';
 import {
   examplesDir,
@@ -79,10 +80,17 @@ describe.each(databases.eachSupportedId())(
         .send(Buffer.from(grypeOf(DIGEST)))
         .expect(201);
 
-      const byRef = await request(app)
-        .get('/api/rco/portfolio')
-        .set('Authorization', ALICE)
-        .expect(200);
+      // Verdicts are stored after the write (issue 14): read once both are judged.
+      const byRef = await eventually(
+        () => request(app).get('/api/rco/portfolio').set('Authorization', ALICE),
+        res => {
+          expect(res.body.pending).toBe(0);
+          expect(
+            res.body.items.find((i: any) => i.entityRef.endsWith('/rco'))
+              ?.summary.blockedBy,
+          ).toContain('image-scanning');
+        },
+      );
       expect(byRef.body.items.map((i: any) => i.entityRef)).toEqual([
         'component:default/other',
         'component:default/rco',

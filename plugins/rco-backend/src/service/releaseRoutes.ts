@@ -25,6 +25,10 @@ import { ReleaseService } from './ReleaseService';
 import { assertPerson, ledgerViewFor } from './ledgerView';
 import { GateExplainer } from './GateExplainer';
 import { knownEnvironments } from '../gates/explain';
+import { VerdictService } from './verdicts/VerdictService';
+import { PortfolioService } from './verdicts/PortfolioService';
+import { portfolioCsv } from './verdicts/portfolioView';
+import { JudgedPayload, revivePayload } from './verdicts/storedVerdicts';
 
 /** The plugin's router, typed from its OpenAPI spec. */
 export type TypedRouter = ApiRouter<typeof spec>;
@@ -66,6 +70,10 @@ export interface ReleaseRouteOptions {
   explainer?: GateExplainer;
   /** The signals channel of an entity's release (nudges on every change; issue 12 point 2). */
   releaseChannel?: (entityRef: string) => Promise<string>;
+  /** Stored verdicts (issue 14): the status route serves them when current. */
+  verdicts?: VerdictService;
+  /** GET /portfolio from the stored verdicts. */
+  portfolio: PortfolioService;
   /** The local portal's demo clock (rco.demoEvidence only): the capabilities say it is demo data. */
   demoClock?: { offsetMs: number };
 }
@@ -104,6 +112,54 @@ export function registerReleaseRoutes(
   const releaseRequests = new ReleaseRequestService(o);
   const signoffs = new SignoffService(o);
   const waivers = new WaiverService(o);
+
+  /**
+   * The newest release's stored verdict (issue 14): served when the caller names no release and
+   * the verdict is current (VerdictService.current); the explanation is added per caller.
+   */
+  async function storedJudgement(
+    entity: Entity,
+    query: { version?: string; digest?: string; environment?: string },
+  ) {
+    if (!o.verdicts || query.version || query.digest) return undefined;
+    const rows = await o.verdicts.current(stringifyEntityRef(entity));
+    const row = rows?.find(r => r.environment === (query.environment ?? ''));
+    const base = rows?.find(r => r.environment === '');
+    if (!row || !base) return undefined;
+    const payload = revivePayload(row.judged as JudgedPayload);
+    return {
+      ...payload,
+      groups: o.releases.groups,
+      runbook: await o.releases.runbookOf(entity),
+      environments: (base.judged as { environments?: any[] }).environments,
+    };
+  }
+
+  /** Judges a release the caller names (or one whose stored verdict is not current) now. */
+  async function judgeNow(
+    entity: Entity,
+    query: { version?: string; digest?: string; environment?: string },
+    now: Date,
+  ) {
+    const named = { version: query.version, digest: query.digest };
+    const [release, evidenced] = await Promise.all([
+      named.version || named.digest ? named : o.releases.latestRelease(entity),
+      o.evidenceStore.environments(stringifyEntityRef(entity)),
+    ]);
+    return o.releases.judge(
+      entity,
+      { ...release, environment: query.environment },
+      now,
+      // The same release in every environment the picker lists (issue 12, point 4).
+      {
+        environments: knownEnvironments(
+          o.environments ?? [],
+          evidenced,
+          query.environment,
+        ),
+      },
+    );
+  }
 
   router.post('/entities/:kind/:namespace/:name/evidence', async (req, res) => {
     const entity = await o.loadEntity(req);
@@ -195,25 +251,10 @@ export function registerReleaseRoutes(
   router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
     const entity = await o.loadEntity(req);
     const creds = await credentials(req);
-    const named = { version: req.query.version, digest: req.query.digest };
-    const [release, evidenced] = await Promise.all([
-      named.version || named.digest ? named : o.releases.latestRelease(entity),
-      o.evidenceStore.environments(stringifyEntityRef(entity)),
-    ]);
     const now = o.releases.clock.now();
-    const judged = await o.releases.judge(
-      entity,
-      { ...release, environment: req.query.environment },
-      now,
-      // The same release in every environment the picker lists (issue 12, point 4).
-      {
-        environments: knownEnvironments(
-          o.environments ?? [],
-          evidenced,
-          req.query.environment,
-        ),
-      },
-    );
+    const judged =
+      (await storedJudgement(entity, req.query)) ??
+      (await judgeNow(entity, req.query, now));
     const { status, signoffs: recorded, requester, groups } = judged;
     // The page shows the backend's four-eyes verdict, judged for the caller as the one who
     // would confirm a deploy (their own approvals would not count then).
@@ -429,22 +470,52 @@ export function registerReleaseRoutes(
     res.json((await ledgerViewFor(result, creds, o.catalog)) as any);
   });
 
+  function portfolioQuery(req: any) {
+    return {
+      owner: req.query.owner,
+      gate: req.query.gate,
+      status: req.query.status,
+      q: req.query.q,
+      expiring: req.query.expiring === 'true',
+      sort: req.query.sort,
+      order: req.query.order,
+    };
+  }
+
   router.get('/portfolio', async (req, res) => {
     const { credentials: catalogCredentials, scope } = await o.catalogAccess(
       req,
     );
-    const { items, totalItems, totals } = await o.releases.portfolio(
+    const offset = Number(req.query.offset ?? 0);
+    const limit = Math.min(Number(req.query.limit ?? 50), 1000);
+    const { rows, totals, columns, pending } = await o.portfolio.view(
       catalogCredentials,
-      {
-        entityRefs: scope,
-        owner: req.query.owner,
-        gate: req.query.gate,
-        status: req.query.status,
-        offset: Number(req.query.offset ?? 0),
-        limit: Math.min(Number(req.query.limit ?? 50), 500),
-        sort: req.query.sort,
-      },
+      { ...portfolioQuery(req), entityRefs: scope },
     );
-    res.json({ items: items as any, totalItems, totals: { ...totals } });
+    res.json({
+      items: rows.slice(offset, offset + limit) as any,
+      totalItems: rows.length,
+      totals: { ...totals },
+      columns: columns as any,
+      horizon: o.config.expiresSoonHorizon.toISO()!,
+      pending,
+    });
+  });
+
+  // The same rows as a spreadsheet: every row the filters let through, in the page's order.
+  router.get('/portfolio/export', async (req, res) => {
+    const { credentials: catalogCredentials, scope } = await o.catalogAccess(
+      req,
+    );
+    const { rows } = await o.portfolio.view(catalogCredentials, {
+      ...portfolioQuery(req),
+      entityRefs: scope,
+    });
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      'attachment; filename="release-readiness.csv"',
+    );
+    res.send(portfolioCsv(rows) as any);
   });
 }

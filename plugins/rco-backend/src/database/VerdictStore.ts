@@ -1,0 +1,232 @@
+import { Knex } from 'knex';
+import { GateStatus } from '@helix-portal/plugin-rco-common';
+import { toDate } from '../lib/canonicalJson';
+
+/** One gate of a stored verdict, as the portfolio reads it. */
+export interface StoredGate {
+  id: string;
+  title: string;
+  status: GateStatus;
+  /** When the gate's evidence ages out (a passing gate turns stale then). */
+  expiresAt?: string;
+  /** When the waiver that holds the gate ends. */
+  waivedUntil?: string;
+}
+
+/** A stored verdict: one entity's newest release judged in one environment ('' = none). */
+export interface StoredVerdict {
+  entityRef: string;
+  environment: string;
+  release: { version?: string; digest?: string };
+  runbookVersion?: string;
+  ready: boolean;
+  gates: StoredGate[];
+  summary: {
+    passing: number;
+    total: number;
+    blockedBy: string[];
+    waived: string[];
+    ready: boolean;
+    text: string;
+  };
+  /** What the status route serves from (JSON; its dates are ISO strings). */
+  judged: unknown;
+  validUntil?: Date;
+  judgedAt: Date;
+  /** When the computation read its inputs, and the newest ledger entry of the chain it saw. */
+  readAt: Date;
+  basisSeq: number;
+  configDigest: string;
+  generation: number;
+}
+
+export type NewVerdict = Omit<StoredVerdict, 'generation'>;
+
+/** The row of rco_verdicts (migration 20261201000000). */
+interface VerdictRow {
+  entity_ref: string;
+  environment: string;
+  release_version: string | null;
+  release_digest: string | null;
+  runbook_version: string | null;
+  ready: boolean | number;
+  gates: string;
+  summary: string;
+  judged: string;
+  valid_until: Date | string | null;
+  judged_at: Date | string;
+  read_at: Date | string;
+  basis_seq: number | string;
+  config_digest: string;
+  generation: number | string;
+}
+
+const fromRow = (row: VerdictRow): StoredVerdict => ({
+  entityRef: row.entity_ref,
+  environment: row.environment,
+  release: {
+    version: row.release_version ?? undefined,
+    digest: row.release_digest ?? undefined,
+  },
+  runbookVersion: row.runbook_version ?? undefined,
+  ready: !!row.ready,
+  gates: JSON.parse(row.gates),
+  summary: JSON.parse(row.summary),
+  judged: JSON.parse(row.judged),
+  validUntil: row.valid_until ? toDate(row.valid_until) : undefined,
+  judgedAt: toDate(row.judged_at),
+  readAt: toDate(row.read_at),
+  basisSeq: Number(row.basis_seq),
+  configDigest: row.config_digest,
+  generation: Number(row.generation),
+});
+
+/** Columns the portfolio reads (everything but the status route's `judged`). */
+const PORTFOLIO_COLUMNS = [
+  'entity_ref',
+  'environment',
+  'release_version',
+  'release_digest',
+  'runbook_version',
+  'ready',
+  'gates',
+  'summary',
+  'valid_until',
+  'judged_at',
+  'read_at',
+  'basis_seq',
+  'config_digest',
+  'generation',
+];
+
+/** Persistence of stored verdicts. */
+export class VerdictStore {
+  constructor(private readonly db: Knex) {}
+
+  private get pg() {
+    return this.db.client.config.client === 'pg';
+  }
+
+  /**
+   * Replaces an entity's verdicts with these, unless what is stored was computed from newer
+   * inputs: a later ledger entry, or the same entries read later. Returns whether it stored.
+   * Environments the new set lacks are removed with it, so one entity's rows always come from
+   * one computation.
+   */
+  async replace(entityRef: string, verdicts: NewVerdict[]): Promise<boolean> {
+    if (!verdicts.length) return false;
+    const { basisSeq, readAt } = verdicts[0];
+    return this.db.transaction(async tx => {
+      // One entity's store is serialised (also its first, when there is no row to lock yet):
+      // two instances storing the same entity queue here; other entities do not wait. SQLite
+      // transactions are serial already.
+      if (this.pg)
+        await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+          `rco_verdicts:${entityRef}`,
+        ]);
+      const current = await tx('rco_verdicts')
+        .where({ entity_ref: entityRef })
+        .first('basis_seq', 'read_at');
+      if (current) {
+        const seq = Number(current.basis_seq);
+        const newer =
+          seq > basisSeq ||
+          (seq === basisSeq && toDate(current.read_at) > readAt);
+        if (newer) return false;
+      }
+      await tx('rco_verdicts').where({ entity_ref: entityRef }).delete();
+      const generation = await this.nextGeneration(tx);
+      await tx('rco_verdicts').insert(
+        verdicts.map(v => ({
+          entity_ref: entityRef,
+          environment: v.environment,
+          release_version: v.release.version ?? null,
+          release_digest: v.release.digest ?? null,
+          runbook_version: v.runbookVersion ?? null,
+          ready: v.ready,
+          gates: JSON.stringify(v.gates),
+          summary: JSON.stringify(v.summary),
+          judged: JSON.stringify(v.judged),
+          valid_until: v.validUntil ?? null,
+          judged_at: v.judgedAt,
+          read_at: v.readAt,
+          basis_seq: v.basisSeq,
+          config_digest: v.configDigest,
+          generation,
+        })),
+      );
+      return true;
+    });
+  }
+
+  private async nextGeneration(tx: Knex.Transaction): Promise<number> {
+    if (this.pg) {
+      const { rows } = await tx.raw(
+        "SELECT nextval('rco_verdicts_generation_seq') AS g",
+      );
+      return Number(rows[0].g);
+    }
+    const row = await tx('rco_verdicts').max('generation as g').first();
+    return Number(row?.g ?? 0) + 1;
+  }
+
+  /** An entity's stored verdicts, every environment. */
+  async forEntity(entityRef: string): Promise<StoredVerdict[]> {
+    const rows = await this.db('rco_verdicts').where({ entity_ref: entityRef });
+    return rows.map(fromRow);
+  }
+
+  /**
+   * The portfolio's rows ('' environment) changed after `generation`, without `judged`. An
+   * instance keeps them in memory and asks again only for what changed.
+   */
+  async changedSince(
+    generation: number,
+  ): Promise<Array<Omit<StoredVerdict, 'judged'>>> {
+    const rows = await this.db('rco_verdicts')
+      .where({ environment: '' })
+      .andWhere('generation', '>', generation)
+      .select(PORTFOLIO_COLUMNS);
+    return rows.map(r => {
+      const { judged: _j, ...rest } = fromRow({ ...r, judged: 'null' });
+      return rest;
+    });
+  }
+
+  /**
+   * Entities whose verdict time alone has changed (valid_until passed), or that were judged
+   * under another configuration: what the scheduled recomputation takes, oldest first.
+   */
+  async due(now: Date, configDigest: string, limit: number): Promise<string[]> {
+    const rows = await this.db('rco_verdicts')
+      .where('valid_until', '<=', now)
+      .orWhereNot('config_digest', configDigest)
+      .distinct('entity_ref')
+      .limit(limit);
+    return rows.map(r => r.entity_ref);
+  }
+
+  /** Every entity that has a stored verdict. */
+  async entities(): Promise<string[]> {
+    const rows = await this.db('rco_verdicts')
+      .where({ environment: '' })
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  async remove(entityRefs: string[]) {
+    for (let i = 0; i < entityRefs.length; i += 500)
+      await this.db('rco_verdicts')
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .delete();
+  }
+
+  /** The newest ledger entry of an entity's chain: the basis a computation reads from. */
+  async basisOf(db: Knex, entityRef: string): Promise<number> {
+    const row = await db('rco_ledger')
+      .where({ entity_ref: entityRef })
+      .max('seq as seq')
+      .first();
+    return Number(row?.seq ?? 0);
+  }
+}

@@ -1,0 +1,152 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  PortfolioItem,
+  RUNBOOK_ANNOTATION,
+} from '@helix-portal/plugin-rco-common';
+import { StoredVerdict, VerdictStore } from '../../database/VerdictStore';
+import { normalizeEntityRef } from '../../lib/entityRefs';
+import { ownersOf } from '../access';
+import {
+  portfolioItem,
+  PortfolioQuery,
+  ServiceFacts,
+  viewPortfolio,
+} from './portfolioView';
+
+/**
+ * A store's generations are handed out when a row is written, not when it commits: a row
+ * written just before a faster one can commit after it. Each look re-reads this far back, so
+ * such a row is read on a later look (a verdict store commits in milliseconds).
+ */
+const LOOKBACK_MS = 10_000;
+/**
+ * How long one caller's list of visible services is reused. The catalog decides what a caller
+ * sees; a page of the portfolio asking it again for every one of 10,000 services would cost more
+ * than every other part of the request. A change of ownership or visibility shows within this.
+ */
+const VISIBLE_TTL_MS = 15_000;
+const VISIBLE_CALLERS = 200;
+/** Services without a verdict one request asks to be judged (the scheduled backfill does all). */
+const NUDGE_PER_REQUEST = 50;
+
+type Row = Omit<StoredVerdict, 'judged'>;
+
+/**
+ * GET /portfolio from stored verdicts (issue 14, point 2): the rows are kept in memory and
+ * refreshed with what changed since the last look; the request filters, sorts and pages them.
+ * No verdict is computed here.
+ */
+export class PortfolioService {
+  private readonly rows = new Map<string, Row>();
+  private readonly looks: Array<{ at: number; generation: number }> = [];
+  private syncing?: Promise<void>;
+  private readonly visible = new Map<
+    string,
+    { at: number; facts: Promise<ServiceFacts[]> }
+  >();
+
+  constructor(
+    private readonly o: {
+      store: VerdictStore;
+      catalog: CatalogService;
+      now: () => Date;
+      horizonMs: number;
+      /** Asks for a service's verdict (a governed service that has none yet). */
+      nudge: (entityRef: string) => void;
+    },
+  ) {}
+
+  /** Reads the rows changed since the last look (single-flight: concurrent requests share it). */
+  sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      const now = Date.now();
+      const old = this.looks.filter(l => l.at <= now - LOOKBACK_MS);
+      const since = old.length ? old[old.length - 1].generation : 0;
+      const changed = await this.o.store.changedSince(since);
+      let max = this.looks.length
+        ? this.looks[this.looks.length - 1].generation
+        : 0;
+      for (const row of changed) {
+        const held = this.rows.get(row.entityRef);
+        if (!held || held.generation <= row.generation)
+          this.rows.set(row.entityRef, row);
+        max = Math.max(max, row.generation);
+      }
+      this.looks.push({ at: now, generation: max });
+      // Keep the newest look older than the window and everything after it.
+      while (this.looks.length > 1 && this.looks[1].at <= now - LOOKBACK_MS)
+        this.looks.shift();
+    })().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  private async servicesFor(
+    credentials: BackstageCredentials,
+  ): Promise<ServiceFacts[]> {
+    const p = credentials.principal as any;
+    const key = `${p.type}:${p.userEntityRef ?? p.subject ?? ''}`;
+    const hit = this.visible.get(key);
+    if (hit && Date.now() - hit.at < VISIBLE_TTL_MS) return hit.facts;
+    const facts = this.o.catalog
+      .getEntities(
+        {
+          filter: {
+            [`metadata.annotations.${RUNBOOK_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+            'spec.owner',
+            'relations',
+          ],
+        },
+        { credentials },
+      )
+      .then(({ items }) =>
+        items.map(e => ({
+          entityRef: stringifyEntityRef(e),
+          title: e.metadata.title ?? e.metadata.name,
+          owners: ownersOf(e),
+        })),
+      );
+    facts.catch(() => this.visible.delete(key));
+    if (this.visible.size >= VISIBLE_CALLERS)
+      this.visible.delete(this.visible.keys().next().value!);
+    this.visible.set(key, { at: Date.now(), facts });
+    return facts;
+  }
+
+  /** Every service the caller can see with its stored verdict, filtered and sorted. */
+  async view(
+    credentials: BackstageCredentials,
+    query: PortfolioQuery & { entityRefs?: string[] },
+  ) {
+    const [services] = await Promise.all([
+      this.servicesFor(credentials),
+      this.sync(),
+    ]);
+    const only = query.entityRefs && new Set(query.entityRefs);
+    const now = this.o.now().getTime();
+    const items: PortfolioItem[] = [];
+    let pending = 0;
+    for (const facts of services) {
+      const ref = normalizeEntityRef(facts.entityRef);
+      if (only && !only.has(ref)) continue;
+      const row = this.rows.get(ref);
+      if (!row) {
+        if (pending++ < NUDGE_PER_REQUEST) this.o.nudge(facts.entityRef);
+        continue;
+      }
+      items.push(portfolioItem(facts, row, now, this.o.horizonMs));
+    }
+    return { ...viewPortfolio(items, query), pending };
+  }
+}

@@ -1,0 +1,189 @@
+import {
+  compareByRisk,
+  GATES,
+  GateStatus,
+  PortfolioColumn,
+  PortfolioItem,
+  totalsOf,
+} from '@helix-portal/plugin-rco-common';
+import { stringify } from 'csv-stringify/sync';
+import { StoredVerdict } from '../../database/VerdictStore';
+
+export type PortfolioSort = 'ref' | 'risk' | 'title' | 'expires';
+
+/** What the portfolio knows of a service from the catalog, as the caller sees it. */
+export interface ServiceFacts {
+  entityRef: string;
+  title: string;
+  owners: string[];
+}
+
+export interface PortfolioQuery {
+  owner?: string;
+  gate?: string;
+  status?: GateStatus;
+  q?: string;
+  expiring?: boolean;
+  sort?: PortfolioSort;
+  order?: 'asc' | 'desc';
+}
+
+const STATUSES: GateStatus[] = ['pass', 'fail', 'missing', 'stale', 'waived'];
+const time = (iso?: string) =>
+  iso ? new Date(iso).getTime() : Number.POSITIVE_INFINITY;
+
+/**
+ * A stored verdict as the portfolio shows it at `now`. The verdict is recomputed when its valid
+ * until passes, but a read between that moment and the scheduled run must not show a gate
+ * passing on evidence that has aged out, nor held by a waiver that has ended: such gates read
+ * stale (evidence) or missing (waiver) until the recomputation says more.
+ */
+export function portfolioItem(
+  facts: ServiceFacts,
+  verdict: Omit<StoredVerdict, 'judged'>,
+  now: number,
+  horizonMs: number,
+): PortfolioItem {
+  const lapsed: string[] = [];
+  const gates = verdict.gates.map(g => {
+    let status = g.status;
+    if (status === 'waived' && time(g.waivedUntil) <= now) status = 'missing';
+    else if (
+      (status === 'pass' || status === 'fail') &&
+      time(g.expiresAt) <= now
+    )
+      status = 'stale';
+    if (status !== g.status) lapsed.push(g.id);
+    return {
+      id: g.id,
+      status,
+      ...(g.expiresAt ? { validUntil: g.expiresAt } : {}),
+    };
+  });
+  const summary = lapsed.length
+    ? {
+        ...verdict.summary,
+        ready: false,
+        passing: gates.filter(g => g.status === 'pass').length,
+        blockedBy: [...new Set([...verdict.summary.blockedBy, ...lapsed])],
+      }
+    : verdict.summary;
+  const expiresSoon = gates
+    .filter(
+      g =>
+        g.status === 'pass' &&
+        time(g.validUntil) > now &&
+        time(g.validUntil) <= now + horizonMs,
+    )
+    .map(g => g.id);
+  return {
+    ...facts,
+    release: verdict.release,
+    runbookVersion: verdict.runbookVersion,
+    summary,
+    gates,
+    expiresSoon,
+    validUntil: verdict.validUntil?.toISOString(),
+    judgedAt: verdict.judgedAt.toISOString(),
+  };
+}
+
+/** The filters of GET /portfolio, applied to every row before sorting and paging. */
+export function matches(item: PortfolioItem, q: PortfolioQuery): boolean {
+  const owner = q.owner?.toLowerCase();
+  if (owner && !item.owners.some(o => o === owner || o.endsWith(`/${owner}`)))
+    return false;
+  if (q.gate || q.status) {
+    const hit = item.gates.some(
+      g => (!q.gate || g.id === q.gate) && (!q.status || g.status === q.status),
+    );
+    if (!hit) return false;
+  }
+  if (q.expiring && !item.expiresSoon?.length) return false;
+  if (q.q) {
+    const text = q.q.toLowerCase();
+    if (
+      !item.entityRef.toLowerCase().includes(text) &&
+      !item.title.toLowerCase().includes(text)
+    )
+      return false;
+  }
+  return true;
+}
+
+const soonest = (i: PortfolioItem) =>
+  Math.min(...i.gates.map(g => time(g.validUntil)));
+
+const COMPARE: Record<
+  PortfolioSort,
+  (a: PortfolioItem, b: PortfolioItem) => number
+> = {
+  ref: (a, b) => a.entityRef.localeCompare(b.entityRef),
+  risk: compareByRisk,
+  title: (a, b) =>
+    a.title.localeCompare(b.title) || a.entityRef.localeCompare(b.entityRef),
+  expires: (a, b) =>
+    soonest(a) - soonest(b) || a.entityRef.localeCompare(b.entityRef),
+};
+
+/** Filters, sorts and counts every row; the caller pages the result. */
+export function viewPortfolio(items: PortfolioItem[], q: PortfolioQuery) {
+  const kept = items.filter(i => matches(i, q));
+  const compare = COMPARE[q.sort ?? 'ref'];
+  kept.sort(q.order === 'desc' ? (a, b) => compare(b, a) : compare);
+  return { rows: kept, totals: totalsOf(kept), columns: columnsOf(kept) };
+}
+
+/** One column per gate, in gate order, with its title and a count per status. */
+export function columnsOf(items: PortfolioItem[]): PortfolioColumn[] {
+  return GATES.map(def => {
+    const counts = Object.fromEntries(STATUSES.map(s => [s, 0])) as Record<
+      GateStatus,
+      number
+    >;
+    for (const item of items) {
+      const gate = item.gates.find(g => g.id === def.id);
+      if (gate) counts[gate.status]++;
+    }
+    return { id: def.id, title: def.title, counts };
+  });
+}
+
+/**
+ * A spreadsheet application runs a cell that starts with = + - @ (or a tab/CR before one) as a
+ * formula: titles and refs come from catalog files anyone may write, so such cells are quoted
+ * with a leading apostrophe (OWASP CSV injection).
+ */
+const cell = (value: string) =>
+  /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+
+/** The CSV export of the rows, one column per gate titled as on the page. */
+export function portfolioCsv(rows: PortfolioItem[]): string {
+  const header = [
+    'entityRef',
+    'title',
+    'owners',
+    'version',
+    'digest',
+    'ready',
+    'passing',
+    'total',
+    'blockedBy',
+    'expiresSoon',
+    ...GATES.map(g => g.title),
+  ];
+  const body = rows.map(r => [
+    r.entityRef,
+    r.title,
+    r.owners.join(' '),
+    r.release.version ?? '',
+    r.release.digest ?? '',
+    r.summary.ready ? 'yes' : 'no',
+    String(r.summary.passing),
+    String(r.summary.total),
+    r.summary.blockedBy.join(' '),
+    (r.expiresSoon ?? []).join(' '),
+    ...GATES.map(g => r.gates.find(x => x.id === g.id)?.status ?? ''),
+  ]);
+  return stringify([header, ...body.map(row => row.map(cell))]);
+}
