@@ -1,0 +1,60 @@
+// What every phase shares: the setup, the running backends, the tokens, and which services each
+// phase uses, so that "a different entity each request" holds across phases too.
+import type { Backend } from './backend';
+import type { BenchSetup } from './setup';
+import { serviceName } from './setup';
+
+export interface Ctx {
+  setup: BenchSetup;
+  connection: string;
+  pgCpu?: () => number;
+  backends: Backend[];
+  /** A guest user token (the portal's viewer; owner of the bench-team-0 services). */
+  guest: string;
+  /** Services no phase has used yet, in a shuffled order. */
+  fresh: number[];
+}
+
+/** A deterministic shuffle (the same services in the same order every run). */
+function shuffled(values: number[]) {
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const out = [...values];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/**
+ * Deploys need services the guest owns (bench-team-0: every fourth); they are taken from the
+ * front, the rest shuffled for the read and write phases.
+ */
+export function servicePlan(services: number, deploys: number) {
+  const owned = Array.from({ length: deploys }, (_, k) => 4 * k).filter(
+    i => i < services,
+  );
+  const rest = Array.from({ length: services }, (_, i) => i).filter(
+    i => !owned.includes(i),
+  );
+  return { owned, fresh: shuffled(rest) };
+}
+
+/** `n` services no phase has used; when there are not enough, used ones again (said so). */
+export function take(ctx: Ctx, n: number): { names: string[]; reused: boolean } {
+  const picked = ctx.fresh.splice(0, n);
+  const reused = picked.length < n;
+  for (let k = 0; picked.length < n; k++) picked.push(k % ctx.setup.services);
+  return { names: picked.map(serviceName), reused };
+}
+
+export const entityPath = (name: string) =>
+  `/api/rco/entities/component/default/${name}`;
+
+/** Round-robin over the running backends (request i goes to backend i mod count). */
+export const via = (ctx: Ctx, i: number) =>
+  ctx.backends[i % ctx.backends.length].baseUrl;

@@ -1,0 +1,63 @@
+/* eslint-disable no-console */
+// Reads the backend's V8 CPU profile (node --cpu-prof, BENCH_CPU_PROF=1) and prints where its
+// time went: the functions with the most self time, and the project's own files by total time.
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+const short = (url: string) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/.*node_modules\//, '')
+    .replace(/.*\/work\/main\//, '');
+
+export function summariseProfiles(dir: string, top = 25) {
+  const files = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter(f => f.endsWith('.cpuprofile'))
+    : [];
+  for (const file of files) {
+    const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const nodes = new Map<number, Node>(profile.nodes.map((n: Node) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of nodes.values()) for (const c of n.children ?? []) parent.set(c, n.id);
+    const self = new Map<number, number>();
+    const dt: number[] = profile.timeDeltas;
+    profile.samples.forEach((id: number, i: number) =>
+      self.set(id, (self.get(id) ?? 0) + (dt[i + 1] ?? 0) / 1000),
+    );
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    const bySelf = new Map<string, number>();
+    const byOwnFile = new Map<string, number>();
+    for (const [id, ms] of self) {
+      const frame = nodes.get(id)!.callFrame;
+      const key = `${frame.functionName || '(anonymous)'} ${short(frame.url)}:${frame.lineNumber + 1}`;
+      bySelf.set(key, (bySelf.get(key) ?? 0) + ms);
+      // Inclusive time of the project's files: each sample counted once per file on its stack.
+      const seen = new Set<string>();
+      for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+        const url = nodes.get(n)!.callFrame.url;
+        if (!/\/work\/main\/plugins\//.test(url) || url.includes('node_modules')) continue;
+        const f = short(url);
+        if (!seen.has(f)) {
+          seen.add(f);
+          byOwnFile.set(f, (byOwnFile.get(f) ?? 0) + ms);
+        }
+      }
+    }
+    const idle = bySelf.get('(idle) :0') ?? 0;
+    console.log(`\n== CPU profile ${file}: ${(total / 1000).toFixed(1)} s sampled, ${((total - idle) / 1000).toFixed(1)} s busy`);
+    console.log('  most self time:');
+    for (const [key, ms] of [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+      console.log(`    ${(ms / 1000).toFixed(2).padStart(7)} s  ${key}`);
+    }
+    console.log("  the project's files, inclusive time:");
+    for (const [key, ms] of [...byOwnFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+      console.log(`    ${(ms / 1000).toFixed(2).padStart(7)} s  ${key}`);
+    }
+  }
+}
