@@ -8,7 +8,8 @@ import {
   OperationResponse,
   OperationType,
   OverrideResponse,
-  PortfolioItem,
+  GateStatus,
+  PortfolioResponse,
   ReleasesResponse,
   ReleaseStatusResponse,
   SignoffView,
@@ -18,6 +19,28 @@ import {
   RunbookVersionResponse,
   RunbookVersionSummary,
 } from '@helix-portal/plugin-rco-common';
+
+/**
+ * The portfolio's filters, order and page, as GET /portfolio takes them.
+ *
+ * @public
+ */
+export interface RcoPortfolioQuery {
+  /** A group or user ref, or its name. */
+  owner?: string;
+  /** A gate id; with status, that gate has that status. */
+  gate?: string;
+  status?: GateStatus;
+  /** Matched case-insensitively against the entity ref and title. */
+  q?: string;
+  /** Only services with a gate whose evidence ages out within the horizon. */
+  expiring?: boolean;
+  sort?: 'ref' | 'risk' | 'title' | 'expires';
+  order?: 'asc' | 'desc';
+  offset?: number;
+  /** 50 by default, at most 1000. */
+  limit?: number;
+}
 
 /**
  * Client of the rco backend.
@@ -79,13 +102,13 @@ export interface RcoApi {
     },
   ): Promise<WaiverView>;
   revokeWaiver(id: string): Promise<WaiverView>;
-  getPortfolio(query?: {
-    owner?: string;
-    gate?: string;
-    status?: string;
-    offset?: number;
-    limit?: number;
-  }): Promise<{ items: PortfolioItem[]; totalItems: number }>;
+  /** One page of the governed services, filtered and sorted by the backend. */
+  getPortfolio(query?: RcoPortfolioQuery): Promise<PortfolioResponse>;
+  /**
+   * Every service the filters let through as CSV (the same filters and order as
+   * getPortfolio; paging ignored). Fetched with the user's token, for the page to save.
+   */
+  exportPortfolio(query?: RcoPortfolioQuery): Promise<Blob>;
 
   /** The configured environments, each with the revision it serves and any active operation. */
   listEnvironments(entity: CompoundEntityRef): Promise<EnvironmentView[]>;

@@ -8,7 +8,7 @@ import {
   EvidenceRecordView,
   OperationResponse,
   OverrideResponse,
-  PortfolioItem,
+  PortfolioResponse,
   ReleasesResponse,
   ReleaseStatusResponse,
   SignoffView,
@@ -18,14 +18,16 @@ import {
   RunbookVersionResponse,
   RunbookVersionSummary,
 } from '@helix-portal/plugin-rco-common';
-import { RcoApi } from './RcoApi';
+import { RcoApi, RcoPortfolioQuery } from './RcoApi';
 
 const entityPath = ({ kind, namespace, name }: CompoundEntityRef) =>
   `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
     namespace,
   )}/${encodeURIComponent(name)}`;
 
-const query = (params: Record<string, string | number | undefined>) => {
+const query = (
+  params: Record<string, string | number | boolean | undefined>,
+) => {
   const entries = Object.entries(params).filter(
     ([, v]) => v !== undefined && v !== '',
   );
@@ -183,10 +185,29 @@ export class RcoClient implements RcoApi {
     );
   }
 
-  getPortfolio(q: Parameters<RcoApi['getPortfolio']>[0] = {}) {
-    return this.request<{ items: PortfolioItem[]; totalItems: number }>(
-      `/portfolio${query(q)}`,
+  getPortfolio(q: RcoPortfolioQuery = {}) {
+    const { expiring, ...rest } = q;
+    return this.request<PortfolioResponse>(
+      `/portfolio${query({
+        ...rest,
+        expiring: expiring ? 'true' : undefined,
+      })}`,
     );
+  }
+
+  /** A blob, not a link: the download must carry the user's token like any other request. */
+  async exportPortfolio(q: RcoPortfolioQuery = {}) {
+    const { expiring, offset: _o, limit: _l, ...rest } = q;
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
+    const response = await this.options.fetchApi.fetch(
+      `${baseUrl}/portfolio/export${query({
+        ...rest,
+        expiring: expiring ? 'true' : undefined,
+      })}`,
+      { headers: { Accept: 'text/csv' } },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.blob();
   }
 
   async listEnvironments(entity: CompoundEntityRef) {

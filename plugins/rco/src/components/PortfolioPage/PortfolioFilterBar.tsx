@@ -1,9 +1,16 @@
 import { GATES } from '@helix-portal/plugin-rco-common';
-import { InputAdornment, MenuItem, TextField } from '@material-ui/core';
+import {
+  Checkbox,
+  FormControlLabel,
+  InputAdornment,
+  MenuItem,
+  TextField,
+} from '@material-ui/core';
+import Autocomplete from '@material-ui/lab/Autocomplete';
 import SearchIcon from '@material-ui/icons/Search';
-import { ReactNode, useEffect, useState } from 'react';
+import { ReactNode, useEffect, useRef, useState } from 'react';
 import { Person } from '../shared';
-import { PortfolioFilters } from './filters';
+import { PortfolioState } from './filters';
 
 const STATUSES: Array<[string, string]> = [
   ['fail', 'Fail'],
@@ -13,13 +20,23 @@ const STATUSES: Array<[string, string]> = [
   ['pass', 'Pass'],
 ];
 
-/** One labelled filter: a compact select with an "any" choice first. */
+const SORTS: Array<[string, string]> = [
+  ['risk', 'Riskiest first'],
+  ['title', 'Title'],
+  ['ref', 'Entity ref'],
+  ['expires', 'Expiring soonest'],
+];
+
+/** How long the search box waits for a pause in typing before the backend is asked. */
+const TYPING_PAUSE_MS = 250;
+
+/** One labelled filter: a compact select, with an "any" choice first when it has one. */
 function FilterSelect(props: {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
-  any: string;
+  any?: string;
   options: ReadonlyArray<[string, ReactNode]>;
   minWidth: number;
 }) {
@@ -35,7 +52,7 @@ function FilterSelect(props: {
       margin="dense"
       style={{ minWidth: props.minWidth }}
     >
-      <MenuItem value="">{props.any}</MenuItem>
+      {props.any !== undefined && <MenuItem value="">{props.any}</MenuItem>}
       {props.options.map(([value, label]) => (
         <MenuItem key={value} value={value}>
           {label}
@@ -46,38 +63,58 @@ function FilterSelect(props: {
 }
 
 /**
- * The portfolio's filters: owners by name, gates by title, statuses in words, and a search. The
- * search is typed into local state (the query string follows each keystroke without a new
- * history entry) so typing stays smooth.
+ * The portfolio's filters and order: owner (any name or ref; the owners seen so far are
+ * offered), gates by title, statuses in words, "expires soon", a search and the order. Every
+ * one is applied by the backend; the search waits for a pause in typing so each keystroke does
+ * not ask it again.
  */
 export function PortfolioFilterBar(props: {
-  filters: PortfolioFilters;
+  state: PortfolioState;
   owners: string[];
-  onChange: (key: keyof PortfolioFilters, value: string) => void;
+  onChange: (key: keyof PortfolioState, value: string) => void;
 }) {
-  const { filters, onChange } = props;
-  const [q, setQ] = useState(filters.q);
+  const { state, onChange } = props;
+  const [q, setQ] = useState(state.q);
   // A link or the back button changes the query string: the box follows.
-  useEffect(() => setQ(filters.q), [filters.q]);
+  useEffect(() => setQ(state.q), [state.q]);
+  const typing = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(typing.current), []);
   return (
     <div
       role="group"
       aria-label="Filter services"
-      style={{ display: 'flex', gap: 12, flexWrap: 'wrap', marginBottom: 4 }}
+      style={{
+        display: 'flex',
+        gap: 12,
+        flexWrap: 'wrap',
+        alignItems: 'center',
+        marginBottom: 4,
+      }}
     >
-      <FilterSelect
+      <Autocomplete
         id="rco-portfolio-owner"
-        label="Owner"
-        value={filters.owner}
-        onChange={v => onChange('owner', v)}
-        any="All owners"
-        options={props.owners.map(o => [o, <Person actor={o} />])}
-        minWidth={170}
+        freeSolo
+        autoSelect
+        options={props.owners}
+        value={state.owner || null}
+        onChange={(_e, value) => onChange('owner', value ?? '')}
+        renderOption={o => <Person actor={o} />}
+        style={{ minWidth: 200 }}
+        renderInput={params => (
+          <TextField
+            {...params}
+            label="Owner"
+            placeholder="All owners"
+            variant="outlined"
+            size="small"
+            margin="dense"
+          />
+        )}
       />
       <FilterSelect
         id="rco-portfolio-gate"
         label="Gate"
-        value={filters.gate}
+        value={state.gate}
         onChange={v => onChange('gate', v)}
         any="Any gate"
         options={GATES.map(g => [g.id, g.title])}
@@ -86,7 +123,7 @@ export function PortfolioFilterBar(props: {
       <FilterSelect
         id="rco-portfolio-status"
         label="Gate status"
-        value={filters.status}
+        value={state.status}
         onChange={v => onChange('status', v)}
         any="Any status"
         options={STATUSES}
@@ -101,8 +138,13 @@ export function PortfolioFilterBar(props: {
         margin="dense"
         value={q}
         onChange={e => {
-          setQ(e.target.value);
-          onChange('q', e.target.value);
+          const value = e.target.value;
+          setQ(value);
+          clearTimeout(typing.current);
+          typing.current = setTimeout(
+            () => onChange('q', value),
+            TYPING_PAUSE_MS,
+          );
         }}
         InputProps={{
           startAdornment: (
@@ -112,6 +154,24 @@ export function PortfolioFilterBar(props: {
           ),
         }}
         style={{ minWidth: 200 }}
+      />
+      <FilterSelect
+        id="rco-portfolio-sort"
+        label="Order"
+        value={state.sort}
+        onChange={v => onChange('sort', v)}
+        options={SORTS}
+        minWidth={150}
+      />
+      <FormControlLabel
+        control={
+          <Checkbox
+            size="small"
+            checked={state.expiring === 'true'}
+            onChange={e => onChange('expiring', e.target.checked ? 'true' : '')}
+          />
+        }
+        label="Expires soon"
       />
     </div>
   );

@@ -1,282 +1,413 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { GATE_IDS, PortfolioItem } from '@helix-portal/plugin-rco-common';
-import { screen, within } from '@testing-library/react';
+import {
+  GATES,
+  GATE_IDS,
+  GateStatus,
+  PortfolioItem,
+  PortfolioResponse,
+} from '@helix-portal/plugin-rco-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLocation } from 'react-router-dom';
-import { RcoApi, rcoApiRef } from '../../api/RcoApi';
+import { RcoApi, rcoApiRef, RcoPortfolioQuery } from '../../api/RcoApi';
 import { PortfolioPage } from './PortfolioPage';
 
 jest.setTimeout(60_000);
 const slow = { timeout: 20_000 };
 
-const failing: Record<string, 'fail' | 'missing'> = {
+const FAILING: Record<string, GateStatus> = {
   'image-scanning': 'fail',
   'dpo-signoff': 'missing',
 };
 
-const item = (i: number): PortfolioItem => ({
-  entityRef: `component:default/svc-${String(i).padStart(4, '0')}`,
-  title: `Service ${String(i).padStart(4, '0')}`,
-  owners: [`group:default/team-${i % 3}`],
-  release: { version: `1.${i}.0` },
-  summary: {
-    passing: i % 2 ? 10 : 8,
-    total: 10,
-    blockedBy: i % 2 ? [] : ['image-scanning', 'dpo-signoff'],
-    waived: [],
-    ready: i % 2 === 1,
-    text: '',
-  },
-  gates: GATE_IDS.map(id => ({
-    id,
-    // Every other service fails image scanning and misses the DPO sign-off.
-    status: (i % 2 === 0 && failing[id]) || 'pass',
-  })),
-});
-
-/** A service with the given gates not passing (the rest pass). */
-const svc = (
-  name: string,
-  notPassing: Record<string, 'fail' | 'missing' | 'stale'>,
-  owner = 'group:default/team-a',
-): PortfolioItem => {
-  const blockedBy = Object.keys(notPassing);
+/** Service i: every other one fails image scanning and misses the DPO sign-off. */
+const item = (i: number): PortfolioItem => {
+  const failing = i % 2 === 0;
+  const status = (id: string): GateStatus => (failing && FAILING[id]) || 'pass';
   return {
-    entityRef: `component:default/${name.toLowerCase()}`,
-    title: name,
-    owners: [owner],
-    release: { version: '1.0.0' },
+    entityRef: `component:default/svc-${String(i).padStart(4, '0')}`,
+    title: `Service ${String(i).padStart(4, '0')}`,
+    owners: [`group:default/team-${i % 3}`],
+    release: { version: `1.${i}.0` },
     summary: {
-      passing: 10 - blockedBy.length,
+      passing: failing ? 8 : 10,
       total: 10,
-      blockedBy,
+      blockedBy: failing ? ['image-scanning', 'dpo-signoff'] : [],
       waived: [],
-      ready: blockedBy.length === 0,
+      ready: !failing,
       text: '',
     },
-    gates: GATE_IDS.map(id => ({ id, status: notPassing[id] ?? 'pass' })),
+    gates: GATE_IDS.map(id => ({
+      id,
+      status: status(id),
+      validUntil:
+        id === 'secret-hygiene' && i % 5 === 0
+          ? '2026-12-01T10:00:00Z'
+          : undefined,
+    })),
+    expiresSoon: i % 5 === 0 ? ['secret-hygiene'] : [],
+    judgedAt: '2026-11-30T08:00:00Z',
   };
 };
 
-/** Shows the page's query string, as the address bar would. */
-function Address() {
-  return <output aria-label="address">{useLocation().search}</output>;
+/** A backend in miniature: filters by status and expiring, pages, counts per gate. */
+function backend(all: PortfolioItem[]) {
+  return jest.fn(
+    async (q: RcoPortfolioQuery = {}): Promise<PortfolioResponse> => {
+      const rows = all.filter(
+        i =>
+          (!q.status || i.gates.some(g => g.status === q.status)) &&
+          (!q.expiring || (i.expiresSoon ?? []).length > 0),
+      );
+      const count = (id: string, s: GateStatus) =>
+        rows.filter(r => r.gates.some(g => g.id === id && g.status === s))
+          .length;
+      const offset = q.offset ?? 0;
+      return {
+        totalItems: rows.length,
+        items: rows.slice(offset, offset + (q.limit ?? 50)),
+        totals: {
+          services: rows.length,
+          ready: rows.filter(r => r.summary.ready).length,
+          blocked: rows.filter(r => !r.summary.ready).length,
+          failing: rows.filter(r => r.gates.some(g => g.status === 'fail'))
+            .length,
+          missing: rows.filter(r => r.gates.some(g => g.status === 'missing'))
+            .length,
+          stale: 0,
+        },
+        columns: GATES.map(g => ({
+          id: g.id,
+          title: g.title,
+          counts: {
+            pass: count(g.id, 'pass'),
+            fail: count(g.id, 'fail'),
+            missing: count(g.id, 'missing'),
+            stale: 0,
+            waived: 0,
+          },
+        })),
+        horizon: 'P3D',
+        pending: 0,
+      };
+    },
+  );
 }
 
-const render = (items: PortfolioItem[], url = '/release-readiness') => {
-  const api = {
-    getPortfolio: jest.fn(async () => ({ items, totalItems: items.length })),
-  } as unknown as RcoApi;
-  return renderInTestApp(
-    <TestApiProvider apis={[[rcoApiRef, api]]}>
-      <PortfolioPage />
+/** Shows the page's query string, as the address bar would. */
+function Address() {
+  return <div aria-label="address">{useLocation().search}</div>;
+}
+
+const render = (
+  api: Partial<RcoApi>,
+  url = '/release-readiness',
+  header?: boolean,
+) =>
+  renderInTestApp(
+    <TestApiProvider apis={[[rcoApiRef, api as RcoApi]]}>
+      <PortfolioPage header={header} />
       <Address />
     </TestApiProvider>,
     { routeEntries: [url] },
   );
-};
 
-const serviceLinks = () =>
-  screen.getAllByRole('link', { name: /^(Service \d{4}|[A-Z][a-z]+)$/ });
+const lastQuery = (fn: jest.Mock) => fn.mock.calls[fn.mock.calls.length - 1][0];
+
+beforeEach(() => {
+  // jsdom lays nothing out: the heat map's scroll box gets the height of 20 rows.
+  jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(560);
+});
+afterEach(() => jest.restoreAllMocks());
 
 describe('PortfolioPage', () => {
-  it('loads 1,000 services in pages from the backend and shows one table page of them', async () => {
-    const all = Array.from({ length: 1000 }, (_, i) => item(i));
-    const getPortfolio = jest.fn(async ({ offset = 0, limit = 500 } = {}) => ({
-      items: all.slice(offset, offset + limit),
-      totalItems: all.length,
-    }));
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[[rcoApiRef, { getPortfolio } as unknown as RcoApi]]}
-      >
-        <PortfolioPage />
-      </TestApiProvider>,
+  it('opens on the heat map: gate titles with counts, one labelled cell per gate', async () => {
+    const getPortfolio = backend(Array.from({ length: 6 }, (_, i) => item(i)));
+    await render({ getPortfolio });
+    const map = await screen.findByRole(
+      'region',
+      { name: 'Heat map of services by gate' },
+      slow,
     );
+    expect(screen.getByText('Governed services (6)')).toBeInTheDocument();
+    // Column headers are gate titles with counts over every filtered service.
+    const header = within(map).getByRole('columnheader', {
+      name: /Image & Dependency Scanning/,
+    });
+    expect(header).toHaveTextContent('3 fail · 3 pass');
+    expect(within(map).queryByText('image-scanning')).toBeNull();
+    // A row per service: its title links to its Release tab; each cell says its status in
+    // words, with gate title and status as its name.
+    const row = within(map)
+      .getByRole('link', { name: 'Service 0000' })
+      .closest('tr')!;
     expect(
-      await screen.findByText('Governed services (1000)', {}, slow),
+      within(map).getByRole('link', { name: 'Service 0000' }),
+    ).toHaveAttribute('href', '/catalog/default/component/svc-0000/release');
+    const fail = within(row).getByRole('cell', {
+      name: 'Image & Dependency Scanning: fail',
+    });
+    expect(fail).toHaveTextContent('fail');
+    expect(fail).toHaveAttribute('title', 'Image & Dependency Scanning: fail');
+    expect(
+      within(row).getByRole('cell', { name: 'DPO Sign-off: missing' }),
+    ).toHaveTextContent('missing');
+    // Evidence ageing out soon is said in the cell's name.
+    expect(
+      within(row).getByRole('cell', {
+        name: /^Secret Hygiene: pass, expires soon/,
+      }),
     ).toBeInTheDocument();
-    expect(getPortfolio).toHaveBeenCalledTimes(2);
-    // 20 rows rendered, not 1,000: paging keeps the page light.
-    expect(
-      screen.getAllByRole('link', { name: /^Service \d{4}$/ }),
-    ).toHaveLength(20);
+    // The heat map asks for big pages; the totals come from the backend.
+    expect(getPortfolio).toHaveBeenCalledWith(
+      expect.objectContaining({ offset: 0, limit: 500, sort: 'risk' }),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent(
+      '3 ready, 3 blocked, 3 services with failing gates',
+    );
   });
 
-  it('sorts by risk by default: failing gates first, then missing, then stale, ready last', async () => {
-    await render([
-      svc('Ready', {}),
-      svc('Stale', { 'monitoring-alerting': 'stale' }),
-      svc('Missing', { 'dpo-signoff': 'missing', 'secret-hygiene': 'missing' }),
-      svc('Failing', { 'image-scanning': 'fail' }),
-      svc('Both', { 'image-scanning': 'fail', 'dpo-signoff': 'missing' }),
-    ]);
-    await screen.findByText('Governed services (5)', {}, slow);
-    expect(serviceLinks().map(l => l.textContent)).toEqual([
-      'Both',
-      'Failing',
-      'Missing',
-      'Stale',
-      'Ready',
-    ]);
-  });
-
-  it('gives totals per status in words', async () => {
-    await render([
-      svc('Ready', {}),
-      svc('Missing', { 'dpo-signoff': 'missing' }),
-      svc('Failing', { 'image-scanning': 'fail', 'dpo-signoff': 'missing' }),
-    ]);
-    expect(
-      await screen.findByText(
-        '1 ready, 2 blocked, 1 service with failing gates, 2 services with missing evidence, 0 services with stale evidence',
-        {},
-        slow,
+  it('renders only the rows in view and loads further pages as the heat map scrolls', async () => {
+    const getPortfolio = backend(
+      Array.from({ length: 2000 }, (_, i) => item(i)),
+    );
+    await render({ getPortfolio });
+    const map = await screen.findByRole(
+      'region',
+      { name: 'Heat map of services by gate' },
+      slow,
+    );
+    await within(map).findByRole('link', { name: 'Service 0000' });
+    expect(within(map).getAllByRole('row').length).toBeLessThan(60);
+    expect(getPortfolio).toHaveBeenCalledTimes(1);
+    map.scrollTop = 28 * 1200;
+    fireEvent.scroll(map);
+    await waitFor(() =>
+      expect(getPortfolio).toHaveBeenCalledWith(
+        expect.objectContaining({ offset: 1000, limit: 500 }),
       ),
-    ).toHaveAttribute('role', 'status');
-  });
-
-  it('tells Fail from Missing by icon and word, not colour alone, with gate titles', async () => {
-    await render([
-      svc('Both', { 'image-scanning': 'fail', 'dpo-signoff': 'missing' }),
-    ]);
-    const row = (
-      await screen.findByRole('link', { name: 'Both' }, slow)
-    ).closest('tr') as HTMLElement;
-    // The chip is the label's parent; its icon the svg beside the label.
-    const icon = (word: string) =>
-      within(row).getByText(word).parentElement?.querySelector('svg')
-        ?.innerHTML;
-    const fail = icon('Fail');
-    const missing = icon('Missing');
-    expect(fail).toBeTruthy();
-    expect(missing).toBeTruthy();
-    expect(fail).not.toEqual(missing);
-    // Gate titles, not ids; counts in words.
-    expect(row).toHaveTextContent('Image & Dependency Scanning');
-    expect(row).toHaveTextContent('DPO Sign-off');
-    expect(row).not.toHaveTextContent('image-scanning');
-    expect(row).toHaveTextContent('2 of 10 gates unmet');
-  });
-
-  it('counts waived gates apart from unmet ones (issue 12 review, point 5)', async () => {
-    const waived = svc('Waived', { 'image-scanning': 'fail' });
-    waived.summary = {
-      ...waived.summary,
-      passing: 7,
-      blockedBy: ['image-scanning'],
-      waived: ['dpo-signoff', 'migration-controls'],
-    };
-    await render([waived]);
-    const row = (
-      await screen.findByRole('link', { name: 'Waived' }, slow)
-    ).closest('tr')!;
-    expect(row).toHaveTextContent('1 of 10 gates unmet, 2 waived');
-    expect(row).not.toHaveTextContent('3 of 10 gates unmet');
-  });
-
-  it('shows owners by name, with the ref on hover', async () => {
-    await render([svc('Pay', {}, 'group:default/payments-team')]);
-    const row = (
-      await screen.findByRole('link', { name: 'Pay' }, slow)
-    ).closest('tr') as HTMLElement;
-    expect(row).not.toHaveTextContent('group:default/payments-team');
-    expect(row).toHaveTextContent('payments-team');
-  });
-
-  it('keeps its filters in the query string: a shared link opens the same view', async () => {
-    await render(
-      Array.from({ length: 6 }, (_, i) => item(i)),
-      '/release-readiness?status=fail&owner=group%3Adefault%2Fteam-0',
     );
-    // Services 0, 2 and 4 fail; of those only 0 is team-0's.
     expect(
-      await screen.findByText('Governed services (1)', {}, slow),
+      await within(map).findByRole('link', { name: 'Service 1200' }),
     ).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'Service 0000' })).toHaveAttribute(
-      'href',
-      '/catalog/default/component/svc-0000/release',
-    );
+    expect(
+      within(map).queryByRole('link', { name: 'Service 0000' }),
+    ).toBeNull();
   });
 
-  it('writes each filter change to the query string', async () => {
-    await render(Array.from({ length: 6 }, (_, i) => item(i)));
-    await screen.findByText('Governed services (6)', {}, slow);
+  it('switches between heat map and table, keeping the choice in the query string', async () => {
+    const getPortfolio = backend(Array.from({ length: 6 }, (_, i) => item(i)));
+    await render({ getPortfolio });
+    await screen.findByRole('region', { name: /Heat map/ }, slow);
+    expect(screen.getByRole('button', { name: 'Heat map' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Table' }));
+    expect(screen.getByLabelText('address')).toHaveTextContent('?view=table');
+    const table = await screen.findByRole('table', {}, slow);
+    expect(
+      within(table).getByRole('columnheader', { name: 'Readiness' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: /Heat map/ })).toBeNull();
+    // The table asks for one page of 50.
+    expect(lastQuery(getPortfolio)).toMatchObject({ offset: 0, limit: 50 });
+    await userEvent.click(screen.getByRole('button', { name: 'Heat map' }));
+    expect(screen.getByLabelText('address')).toHaveTextContent(/^$/);
+    expect(
+      await screen.findByRole('region', { name: /Heat map/ }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the table from a shared link, with readiness, expiring gates by title and the filters applied by the backend', async () => {
+    const getPortfolio = backend(Array.from({ length: 12 }, (_, i) => item(i)));
+    await render(
+      { getPortfolio },
+      '/release-readiness?view=table&status=fail&owner=group%3Adefault%2Fteam-0',
+    );
+    const link = await screen.findByRole(
+      'link',
+      { name: 'Service 0000' },
+      slow,
+    );
+    expect(getPortfolio).toHaveBeenCalledWith({
+      owner: 'group:default/team-0',
+      gate: undefined,
+      status: 'fail',
+      q: undefined,
+      expiring: undefined,
+      sort: 'risk',
+      order: 'asc',
+      offset: 0,
+      limit: 50,
+    });
+    const row = link.closest('tr')!;
+    expect(row).toHaveTextContent('2 of 10 gates unmet');
+    expect(row).toHaveTextContent('Image & Dependency Scanning');
+    expect(row).toHaveTextContent('⌛ Secret Hygiene');
+    expect(row).not.toHaveTextContent('image-scanning');
+    expect(row).not.toHaveTextContent('group:default/team-0');
+  });
+
+  it('sends each filter, order and page to the backend and writes them to the query string', async () => {
+    const getPortfolio = backend(
+      Array.from({ length: 240 }, (_, i) => item(i)),
+    );
+    await render({ getPortfolio }, '/release-readiness?view=table');
+    await screen.findByText('Governed services (240)', {}, slow);
+
     await userEvent.click(screen.getByLabelText('Gate status'));
     await userEvent.click(
       within(screen.getByRole('listbox')).getByText('Fail'),
     );
     expect(
-      await screen.findByText('Governed services (3)'),
+      await screen.findByText('Governed services (120)', {}, slow),
     ).toBeInTheDocument();
-    expect(screen.getByLabelText('address')).toHaveTextContent('?status=fail');
-
-    await userEvent.click(screen.getByLabelText('Gate'));
-    await userEvent.click(
-      within(screen.getByRole('listbox')).getByText(
-        'Image & Dependency Scanning',
-      ),
-    );
     expect(screen.getByLabelText('address')).toHaveTextContent(
-      '?gate=image-scanning&status=fail',
+      '?status=fail&view=table',
     );
-
-    await userEvent.click(screen.getByLabelText('Owner'));
-    await userEvent.click(
-      within(screen.getByRole('listbox')).getByText('team-0'),
-    );
-    expect(
-      await screen.findByText('Governed services (1)'),
-    ).toBeInTheDocument();
-
-    await userEvent.type(screen.getByLabelText('Search'), '0000');
-    expect(screen.getByLabelText('address')).toHaveTextContent('q=0000');
-    expect(screen.getByText('Governed services (1)')).toBeInTheDocument();
-  });
-
-  it('searches by service title', async () => {
-    await render(
-      Array.from({ length: 6 }, (_, i) => item(i)),
-      '/release-readiness?q=Service%200003',
-    );
-    expect(
-      await screen.findByText('Governed services (1)', {}, slow),
-    ).toBeInTheDocument();
-    expect(screen.getByLabelText('Search')).toHaveValue('Service 0003');
-  });
-
-  it('has a skip link to the services table', async () => {
-    await render(Array.from({ length: 3 }, (_, i) => item(i)));
-    await screen.findByText('Governed services (3)', {}, slow);
-    await userEvent.tab();
-    const skip = screen.getByRole('link', {
-      name: 'Skip to the services table',
+    expect(lastQuery(getPortfolio)).toMatchObject({
+      status: 'fail',
+      offset: 0,
     });
-    expect(skip).toHaveFocus();
+
+    await userEvent.click(screen.getByLabelText('Expires soon'));
+    await screen.findByText('Governed services (24)', {}, slow);
+    expect(lastQuery(getPortfolio)).toMatchObject({
+      status: 'fail',
+      expiring: true,
+    });
+    await userEvent.click(screen.getByLabelText('Expires soon'));
+    await screen.findByText('Governed services (120)', {}, slow);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Service' }));
+    await waitFor(() =>
+      expect(lastQuery(getPortfolio)).toMatchObject({
+        sort: 'title',
+        order: 'asc',
+      }),
+    );
+    expect(screen.getByLabelText('address')).toHaveTextContent('sort=title');
+    await userEvent.click(screen.getByRole('button', { name: 'Service' }));
+    await waitFor(() =>
+      expect(lastQuery(getPortfolio)).toMatchObject({ order: 'desc' }),
+    );
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Next page' }, slow),
+    );
+    await waitFor(() =>
+      expect(lastQuery(getPortfolio)).toMatchObject({
+        offset: 50,
+        limit: 50,
+        status: 'fail',
+        sort: 'title',
+        order: 'desc',
+      }),
+    );
+
+    await userEvent.type(screen.getByLabelText('Search'), 'pay');
+    await waitFor(() =>
+      expect(lastQuery(getPortfolio)).toMatchObject({ q: 'pay', offset: 0 }),
+    );
+    expect(screen.getByLabelText('address')).toHaveTextContent('q=pay');
+    // The search waits for a pause: one request for the word, not one per key.
+    expect(
+      getPortfolio.mock.calls.filter(([q]) => q?.q !== undefined),
+    ).toHaveLength(1);
+  });
+
+  it('exports the CSV with the filters shown, fetched and saved as a file', async () => {
+    const getPortfolio = backend([item(0)]);
+    const exportPortfolio = jest.fn(
+      async () => new Blob(['entityRef\n'], { type: 'text/csv' }),
+    );
+    const createObjectURL = jest.fn(() => 'blob:csv');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function saved(this: HTMLAnchorElement) {
+        expect(this.download).toBe('release-readiness.csv');
+        expect(this.href).toBe('blob:csv');
+      });
+    await render(
+      { getPortfolio, exportPortfolio },
+      '/release-readiness?gate=image-scanning&status=fail&sort=title',
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Export CSV' }, slow),
+    );
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    expect(exportPortfolio).toHaveBeenCalledWith(
+      expect.objectContaining({
+        gate: 'image-scanning',
+        status: 'fail',
+        sort: 'title',
+        order: 'asc',
+      }),
+    );
+  });
+
+  it('says when the export fails', async () => {
+    await render({
+      getPortfolio: backend([item(0)]),
+      exportPortfolio: jest.fn(async () => {
+        throw new Error('forbidden');
+      }),
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Export CSV' }, slow),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Export failed: forbidden',
+    );
+  });
+
+  it('shows an error panel when the portfolio cannot be read, and tries again', async () => {
+    const getPortfolio = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('backend down'))
+      .mockImplementation(backend([item(1)]));
+    await render({ getPortfolio });
+    expect(
+      (await screen.findAllByText(/backend down/, {}, slow)).length,
+    ).toBeGreaterThan(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(
+      await screen.findByRole('link', { name: 'Service 0001' }, slow),
+    ).toBeInTheDocument();
+  });
+
+  it('says so when there is no governed service, and when no service matches', async () => {
+    const getPortfolio = backend([]);
+    const { unmount } = await render({ getPortfolio });
+    expect(
+      await screen.findByText('No governed services yet.', {}, slow),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Governed services (0)')).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('No services');
+    unmount();
+    await render({ getPortfolio }, '/release-readiness?status=stale');
+    expect(
+      await screen.findByText('No services match these filters.', {}, slow),
+    ).toBeInTheDocument();
+  });
+
+  it('has a skip link to the services', async () => {
+    await render({ getPortfolio: backend([item(0), item(1)]) });
+    await screen.findByText('Governed services (2)', {}, slow);
+    await userEvent.tab();
+    expect(
+      screen.getByRole('link', { name: 'Skip to the services' }),
+    ).toHaveFocus();
     await userEvent.keyboard('{Enter}');
     expect(
       screen.getByRole('region', { name: /Governed services/ }),
     ).toHaveFocus();
-    // The next Tab lands in the table, not back in the filters.
-    await userEvent.tab();
-    expect(document.activeElement?.closest('table')).not.toBeNull();
   });
 
   it('shows no header of its own inside the new frontend system (the app frame has one)', async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [
-            rcoApiRef,
-            {
-              getPortfolio: async () => ({ items: [], totalItems: 0 }),
-            } as unknown as RcoApi,
-          ],
-        ]}
-      >
-        <PortfolioPage header={false} />
-      </TestApiProvider>,
-    );
+    await render({ getPortfolio: backend([]) }, '/release-readiness', false);
     await screen.findByText('Governed services (0)', {}, slow);
     expect(
       screen.queryByRole('heading', { name: 'Release readiness' }),

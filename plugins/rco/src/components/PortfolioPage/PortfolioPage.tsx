@@ -1,67 +1,35 @@
 import {
   Content,
   Header,
-  Link,
   Page,
+  Progress,
   ResponseErrorPanel,
-  Table,
-  TableColumn,
 } from '@backstage/core-components';
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
-import {
-  compareByRisk,
-  GateStatus,
-  PortfolioItem,
-  totalsOf,
-} from '@helix-portal/plugin-rco-common';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { Box, Button, makeStyles, Typography } from '@material-ui/core';
-import { memo, ReactNode, useMemo, useRef } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
+import { useMemo, useRef, useState } from 'react';
 import { rcoApiRef } from '../../api/RcoApi';
-import { StatusChip } from '../ReleaseContent/StatusChip';
-import { countOf, Person } from '../shared';
-import { applyFilters, filtersFrom, gateTitle, queryOf } from './filters';
+import { columnsOf } from './columns';
+import {
+  hasFilters,
+  PortfolioState,
+  PortfolioView,
+  queryOf,
+  serverQuery,
+  stateFrom,
+} from './filters';
 import { PortfolioFilterBar } from './PortfolioFilterBar';
+import { PortfolioHeatMap } from './PortfolioHeatMap';
+import { PortfolioTable } from './PortfolioTable';
 import { PortfolioTotalsLine } from './PortfolioTotals';
+import { saveBlob } from './saveBlob';
+import { usePortfolioPages } from './usePortfolioPages';
 
-const PAGE = 500;
+/** Services per request while the heat map scrolls (the backend allows 1000). */
+const HEAT_MAP_PAGE = 500;
 
-type Row = PortfolioItem & { id: string };
-
-// Static classes, not <Box>: every MUI v4 Box attaches a style sheet of its own; a page of 100
-// services with their failing gates made hundreds (2.4 s main-thread tasks on a filter change).
-// One line per service (no wrapping, ellipsis with the full text on hover), so 20 services fit
-// on a 1366×768 laptop screen.
 const useStyles = makeStyles(theme => ({
-  line: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: 4,
-    whiteSpace: 'nowrap',
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-  },
-  clip: { overflow: 'hidden', textOverflow: 'ellipsis' },
-  // Each status group shrinks its gate titles (ellipsis), never its chip, so every status of a
-  // row stays visible however many gates it names.
-  group: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: 4,
-    minWidth: 0,
-    flex: '0 1 auto',
-    marginRight: 8,
-    // The Backstage theme gives every chip a bottom and right margin: here it would add 8px
-    // to every row.
-    '& .MuiChip-root': { margin: 0, flexShrink: 0 },
-  },
-  titles: {
-    minWidth: 0,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  },
   skip: {
     position: 'absolute',
     left: -10000,
@@ -78,186 +46,101 @@ const useStyles = makeStyles(theme => ({
     columnGap: theme.spacing(3),
   },
   heading: { whiteSpace: 'nowrap' },
-  table: {
+  status: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+  },
+  view: {
     marginTop: theme.spacing(0.5),
     '&:focus:not(:focus-visible)': { outline: 'none' },
-    '& th': { paddingTop: 4, paddingBottom: 4 },
   },
 }));
 
-// Every cell on one line, cut with an ellipsis (the full text is on hover).
-// Rows of 27 px (a small status chip and a pixel above and below) fit 20 services on a laptop.
-const ONE_LINE = {
-  whiteSpace: 'nowrap',
-  overflow: 'hidden',
-  textOverflow: 'ellipsis',
-  paddingTop: 1,
-  paddingBottom: 1,
-  height: 26,
-} as const;
-
-const NOT_PASSING: GateStatus[] = ['fail', 'missing', 'stale', 'waived'];
-
-/**
- * A service's gates that do not pass, grouped by status: the status chip (icon and word, so Fail
- * and Missing differ by more than colour) and the gate titles. Memoised on the gates array, which
- * the table keeps when it re-renders a row, so a filter change does not re-render every chip.
- */
-const NotPassing = memo(function NotPassingGates(props: {
-  gates: PortfolioItem['gates'];
-}) {
-  const classes = useStyles();
-  const groups = NOT_PASSING.map(status => ({
-    status,
-    titles: props.gates
-      .filter(g => g.status === status)
-      .map(g => gateTitle(g.id)),
-  })).filter(g => g.titles.length > 0);
-  if (groups.length === 0) return <>—</>;
-  const all = groups.map(g => `${g.status}: ${g.titles.join(', ')}`).join('; ');
+/** Export as CSV: the same filters and order, every row, saved under the page's name. */
+function ExportButton(props: { onExport: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
   return (
-    <div className={classes.line} title={all}>
-      {groups.map(g => (
-        <span key={g.status} className={classes.group}>
-          <StatusChip status={g.status} />
-          <span className={classes.titles}>{g.titles.join(', ')}</span>
-        </span>
-      ))}
-    </div>
+    <>
+      <Button
+        size="small"
+        variant="outlined"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(undefined);
+          try {
+            await props.onExport();
+          } catch (e) {
+            setError(`Export failed: ${(e as Error).message}`);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? 'Exporting…' : 'Export CSV'}
+      </Button>
+      {error && (
+        <Typography role="alert" color="error" variant="body2">
+          {error}
+        </Typography>
+      )}
+    </>
   );
-});
-
-const Owners = memo(function OwnerNames(props: { owners: string[] }) {
-  const classes = useStyles();
-  return (
-    <div className={classes.line}>
-      {props.owners.length === 0
-        ? '—'
-        : props.owners.map((o, n) => (
-            <span key={o}>
-              {n > 0 && ', '}
-              <Person actor={o} />
-            </span>
-          ))}
-    </div>
-  );
-});
+}
 
 /**
- * "Ready", "Ready, 1 waived", "3 of 10 gates unmet" or "1 of 10 gates unmet, 2 waived". Unmet
- * counts the gates that block (a waived gate lets the release through), waived ones are said
- * apart.
- */
-const readiness = (i: PortfolioItem) => {
-  const waived = i.summary.waived.length;
-  const state = i.summary.ready
-    ? 'Ready'
-    : countOf(i.summary.blockedBy.length, i.summary.total, 'gates', 'unmet');
-  return waived ? `${state}, ${waived} waived` : state;
-};
-
-/**
- * Every governed service with its readiness, riskiest first, filterable by owner, gate, status
- * and text; the filters live in the query string, so a view can be shared and survives a reload.
+ * Every governed service with its readiness, as a heat map (services by gates, the default) or
+ * a table, filterable by owner, gate, status, "expires soon" and text. The backend filters,
+ * sorts, pages and counts; the page shows what is in view. The filters, the order and the view
+ * live in the query string, so a view can be shared and survives a reload.
  * `header={false}` when the app frame already shows the page's title (the new frontend system).
  */
 export function PortfolioPage(props: { header?: boolean } = {}) {
   const api = useApi(rcoApiRef);
   const classes = useStyles();
   const [params, setParams] = useAppSearchParams();
-  const filters = filtersFrom(params);
-  const tableRef = useRef<HTMLElement>(null);
-  // The backend pages by 500; the page loads them all and orders, counts and filters here, so
-  // the risk order and the totals are over every service, not one backend page. Each row carries
-  // an `id` (its entity ref): without one the table remounts every row on a filter change.
-  const portfolio = useAsyncRetry(async () => {
-    const items: Row[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await api.getPortfolio({ offset, limit: PAGE });
-      items.push(...page.items.map(i => ({ ...i, id: i.entityRef })));
-      if (items.length >= page.totalItems || page.items.length === 0)
-        return items.sort(compareByRisk);
-    }
-  }, [api]);
-  const owners = useMemo(
-    () => [...new Set((portfolio.value ?? []).flatMap(i => i.owners))].sort(),
-    [portfolio.value],
-  );
-  const { owner, gate, status, q } = filters;
-  const rows = useMemo(
-    () => applyFilters(portfolio.value ?? [], { owner, gate, status, q }),
-    [portfolio.value, owner, gate, status, q],
-  );
-  const totals = useMemo(() => totalsOf(rows), [rows]);
+  const state = stateFrom(params);
+  // The search box reports after a pause: it must change the filters as they are then.
+  const latest = useRef(state);
+  latest.current = state;
+  const query = serverQuery(state);
+  const queryKey = JSON.stringify(query);
 
-  // Stable columns: new render functions on every render make the table rebuild its column
-  // state on each filter change.
-  const columns = useMemo<TableColumn<Row>[]>(
-    () => [
-      {
-        title: 'Service',
-        field: 'title',
-        width: '240px',
-        cellStyle: ONE_LINE,
-        render: i => {
-          const ref = parseEntityRef(i.entityRef);
-          return (
-            <div className={classes.clip} title={i.entityRef}>
-              <Link
-                to={`/catalog/${ref.namespace}/${ref.kind}/${ref.name}/release`}
-              >
-                {i.title}
-              </Link>
-            </div>
-          );
-        },
-      },
-      {
-        title: 'Owner',
-        field: 'owners',
-        width: '150px',
-        cellStyle: ONE_LINE,
-        render: i => <Owners owners={i.owners} />,
-      },
-      {
-        title: 'Release',
-        width: '90px',
-        cellStyle: ONE_LINE,
-        render: i => (i.release.version ? `v${i.release.version}` : '—'),
-        customSort: (a, b) =>
-          (a.release.version ?? '').localeCompare(b.release.version ?? ''),
-      },
-      {
-        title: 'Readiness',
-        width: '190px',
-        cellStyle: ONE_LINE,
-        // Sorting this column sorts by risk (the page's default order), not by the words.
-        customSort: (a, b) => compareByRisk(a, b),
-        render: i => readiness(i),
-      },
-      {
-        title: 'Not passing',
-        sorting: false,
-        cellStyle: ONE_LINE,
-        render: i => <NotPassing gates={i.gates} />,
-      },
-    ],
-    [classes],
-  );
+  const [tablePage, setTablePage] = useState({ key: '', page: 0, size: 50 });
+  // A new filter or order starts again at the first page.
+  const page = tablePage.key === queryKey ? tablePage.page : 0;
+  const pageSize = state.view === 'table' ? tablePage.size : HEAT_MAP_PAGE;
+  const stableQuery = useMemo(() => query, [queryKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const pages = usePortfolioPages(api, stableQuery, pageSize);
+  const { meta } = pages;
 
-  const setFilter = (key: keyof typeof filters, value: string) =>
-    setParams(queryOf({ ...filters, [key]: value }), { replace: true });
+  // The owners offered by the owner filter: everyone seen in this session's answers.
+  const seen = useRef(new Set<string>());
+  const first = pages.pageAt(0);
+  first?.forEach(i => i.owners.forEach(o => seen.current.add(o)));
+  if (state.owner) seen.current.add(state.owner);
+  const owners = [...seen.current].sort();
 
-  const skipToTable = (e: React.MouseEvent) => {
+  const setState = (key: keyof PortfolioState, value: string) =>
+    setParams(queryOf({ ...latest.current, [key]: value }), { replace: true });
+  const setView = (view: PortfolioView) =>
+    setParams(queryOf({ ...latest.current, view }), { replace: true });
+
+  const viewRef = useRef<HTMLElement>(null);
+  const skipToView = (e: React.MouseEvent) => {
     e.preventDefault();
-    tableRef.current?.focus();
-    tableRef.current?.scrollIntoView?.({ block: 'start' });
+    viewRef.current?.focus();
+    viewRef.current?.scrollIntoView?.({ block: 'start' });
   };
 
-  const body: ReactNode = portfolio.error ? (
+  const total = meta?.totalItems ?? 0;
+  const body = pages.error ? (
     <Box>
-      <ResponseErrorPanel error={portfolio.error} />
-      <Button variant="outlined" onClick={portfolio.retry}>
+      <ResponseErrorPanel error={pages.error} />
+      <Button variant="outlined" onClick={pages.retry}>
         Try again
       </Button>
     </Box>
@@ -266,11 +149,10 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
       <a
         href="#rco-portfolio-services"
         className={classes.skip}
-        onClick={skipToTable}
+        onClick={skipToView}
       >
-        Skip to the services table
+        Skip to the services
       </a>
-      {/* One line for the heading and the filters, one for the totals: the rows get the room. */}
       <div className={classes.toolbar}>
         <Typography
           variant="h6"
@@ -278,40 +160,69 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
           id="rco-portfolio-heading"
           className={classes.heading}
         >
-          Governed services ({rows.length})
+          Governed services{meta ? ` (${total})` : ''}
         </Typography>
-        <PortfolioFilterBar
-          filters={filters}
-          owners={owners}
-          onChange={setFilter}
-        />
+        <PortfolioFilterBar state={state} owners={owners} onChange={setState} />
       </div>
-      {!portfolio.loading && <PortfolioTotalsLine totals={totals} />}
+      <div className={classes.status}>
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          value={state.view}
+          onChange={(_e, v) => v && setView(v)}
+          aria-label="View"
+        >
+          <ToggleButton value="heatmap">Heat map</ToggleButton>
+          <ToggleButton value="table">Table</ToggleButton>
+        </ToggleButtonGroup>
+        <ExportButton
+          onExport={async () =>
+            saveBlob(await api.exportPortfolio(query), 'release-readiness.csv')
+          }
+        />
+        {meta?.totals && (
+          <PortfolioTotalsLine totals={meta.totals} pending={meta.pending} />
+        )}
+      </div>
       <section
         id="rco-portfolio-services"
         aria-labelledby="rco-portfolio-heading"
         tabIndex={-1}
-        ref={tableRef}
-        className={classes.table}
+        ref={viewRef}
+        className={classes.view}
       >
-        <Table
-          isLoading={portfolio.loading}
-          options={{
-            toolbar: false,
-            paging: true,
-            pageSize: 20,
-            pageSizeOptions: [20, 50, 100],
-            search: false,
-            padding: 'dense',
-            tableLayout: 'fixed',
-            // No drag handles (a nameless tab stop around every header) and no blank
-            // filler rows on a short last page.
-            draggable: false,
-            emptyRowsWhenPaging: false,
-          }}
-          columns={columns}
-          data={rows}
-        />
+        {!meta && <Progress />}
+        {meta && total === 0 && (
+          <Typography variant="body2">
+            {hasFilters(state)
+              ? 'No services match these filters.'
+              : 'No governed services yet.'}
+          </Typography>
+        )}
+        {meta && total > 0 && state.view === 'heatmap' && (
+          <PortfolioHeatMap
+            pages={pages}
+            total={total}
+            columns={columnsOf(meta)}
+            queryKey={queryKey}
+          />
+        )}
+        {meta && total > 0 && state.view === 'table' && (
+          <PortfolioTable
+            pages={pages}
+            total={total}
+            page={page}
+            pageSize={pageSize}
+            onPage={(p, size) => setTablePage({ key: queryKey, page: p, size })}
+            sort={state.sort}
+            order={state.order}
+            onSort={(sort, order) =>
+              setParams(queryOf({ ...latest.current, sort, order }), {
+                replace: true,
+              })
+            }
+          />
+        )}
       </section>
     </>
   );

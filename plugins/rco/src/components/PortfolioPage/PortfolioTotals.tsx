@@ -15,11 +15,22 @@ export function totalsInWords(t: PortfolioTotals): string {
   return parts.join(', ');
 }
 
-/** The totals line above the table: a status region, so a filter change is announced. */
-export function PortfolioTotalsLine(props: { totals: PortfolioTotals }) {
+/**
+ * The totals line above the view, over every service the filters let through (the backend
+ * counts them, not the page shown): a status region, so a filter change is announced. Services
+ * whose verdict is still being computed are said apart.
+ */
+export function PortfolioTotalsLine(props: {
+  totals: PortfolioTotals;
+  pending?: number;
+}) {
+  const pending = props.pending
+    ? `; ${plural(props.pending, 'service')} being judged`
+    : '';
   return (
     <Typography variant="body2" role="status">
       {totalsInWords(props.totals)}
+      {pending}
     </Typography>
   );
 }

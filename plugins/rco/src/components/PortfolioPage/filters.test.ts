@@ -1,64 +1,76 @@
-import { PortfolioItem } from '@helix-portal/plugin-rco-common';
-import { applyFilters, filtersFrom, gateTitle, queryOf } from './filters';
+import {
+  gateTitle,
+  hasFilters,
+  queryOf,
+  serverQuery,
+  stateFrom,
+} from './filters';
 
-const item = (
-  name: string,
-  owner: string,
-  gates: PortfolioItem['gates'],
-): PortfolioItem => ({
-  entityRef: `component:default/${name}`,
-  title: name.toUpperCase(),
-  owners: [owner],
-  release: { version: '1.2.3' },
-  summary: {
-    passing: 0,
-    total: gates.length,
-    blockedBy: [],
-    waived: [],
-    ready: false,
-    text: '',
-  },
-  gates,
-});
+const state = (query: string) => stateFrom(new URLSearchParams(query));
 
-const items = [
-  item('pay', 'group:default/payments', [
-    { id: 'image-scanning', status: 'fail' },
-    { id: 'dpo-signoff', status: 'missing' },
-  ]),
-  item('ship', 'group:default/logistics', [
-    { id: 'image-scanning', status: 'missing' },
-    { id: 'dpo-signoff', status: 'pass' },
-  ]),
-];
-const none = { owner: '', gate: '', status: '', q: '' };
-const names = (f: typeof none) => applyFilters(items, f).map(i => i.title);
-
-describe('portfolio filters', () => {
-  it('round-trips through the query string, leaving out empty filters', () => {
-    const f = { ...none, owner: 'group:default/payments', status: 'fail' };
-    const query = queryOf(f);
-    expect(query).toEqual({ owner: 'group:default/payments', status: 'fail' });
-    expect(filtersFrom(new URLSearchParams(query))).toEqual(f);
+describe('portfolio query string', () => {
+  it('opens on the heat map, riskiest first, with no filter', () => {
+    expect(state('')).toEqual({
+      owner: '',
+      gate: '',
+      status: '',
+      q: '',
+      expiring: '',
+      view: 'heatmap',
+      sort: 'risk',
+      order: 'asc',
+    });
+    expect(queryOf(state(''))).toEqual({});
+    expect(hasFilters(state(''))).toBe(false);
   });
 
-  it('matches gate and status together', () => {
-    expect(names({ ...none, gate: 'image-scanning', status: 'fail' })).toEqual([
-      'PAY',
-    ]);
-    expect(names({ ...none, status: 'missing' })).toEqual(['PAY', 'SHIP']);
-    expect(names({ ...none, gate: 'dpo-signoff', status: 'missing' })).toEqual([
-      'PAY',
-    ]);
+  it('round-trips filters, view and order, leaving out empty filters and defaults', () => {
+    const s = {
+      ...state(''),
+      owner: 'group:default/payments',
+      status: 'fail',
+      expiring: 'true',
+      view: 'table' as const,
+      sort: 'expires' as const,
+    };
+    const query = queryOf(s);
+    expect(query).toEqual({
+      owner: 'group:default/payments',
+      status: 'fail',
+      expiring: 'true',
+      view: 'table',
+      sort: 'expires',
+    });
+    expect(stateFrom(new URLSearchParams(query))).toEqual(s);
+    expect(hasFilters(s)).toBe(true);
   });
 
-  it('filters by owner and searches titles, owners and the titles of gates not passing', () => {
-    expect(names({ ...none, owner: 'group:default/logistics' })).toEqual([
-      'SHIP',
-    ]);
-    expect(names({ ...none, q: 'ship' })).toEqual(['SHIP']);
-    expect(names({ ...none, q: 'payments' })).toEqual(['PAY']);
-    expect(names({ ...none, q: 'DPO Sign' })).toEqual(['PAY']);
+  it('reads a hand-edited link with unknown values as the defaults', () => {
+    const s = state(
+      'view=pie&sort=drop%20table&order=up&status=bad&expiring=1',
+    );
+    expect(s).toMatchObject({
+      view: 'heatmap',
+      sort: 'risk',
+      order: 'asc',
+      status: '',
+      expiring: '',
+    });
+  });
+
+  it('asks the backend only for the filters set, with the order', () => {
+    expect(serverQuery(state('q=%20pay%20&gate=image-scanning'))).toEqual({
+      owner: undefined,
+      gate: 'image-scanning',
+      status: undefined,
+      q: 'pay',
+      expiring: undefined,
+      sort: 'risk',
+      order: 'asc',
+    });
+    expect(
+      serverQuery(state('expiring=true&sort=title&order=desc')),
+    ).toMatchObject({ expiring: true, sort: 'title', order: 'desc' });
   });
 
   it('names gates by title, and an unknown gate by its id', () => {

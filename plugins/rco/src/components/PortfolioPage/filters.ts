@@ -1,4 +1,5 @@
-import { GATES, PortfolioItem } from '@helix-portal/plugin-rco-common';
+import { GATES, GateStatus } from '@helix-portal/plugin-rco-common';
+import { RcoPortfolioQuery } from '../../api/RcoApi';
 
 /** The portfolio's filters, as they stand in the page's query string (a view can be shared). */
 export interface PortfolioFilters {
@@ -6,59 +7,87 @@ export interface PortfolioFilters {
   gate: string;
   status: string;
   q: string;
+  /** 'true' when only services with evidence ageing out soon show. */
+  expiring: string;
 }
 
-export const FILTER_KEYS = ['owner', 'gate', 'status', 'q'] as const;
+export type PortfolioView = 'heatmap' | 'table';
+export type PortfolioSort = NonNullable<RcoPortfolioQuery['sort']>;
+export type PortfolioOrder = NonNullable<RcoPortfolioQuery['order']>;
 
-/** The filters in a query string; anything absent is "any". */
-export function filtersFrom(params: URLSearchParams): PortfolioFilters {
+/** Everything the query string holds: the filters, the view and the order. */
+export interface PortfolioState extends PortfolioFilters {
+  view: PortfolioView;
+  sort: PortfolioSort;
+  order: PortfolioOrder;
+}
+
+export const FILTER_KEYS = [
+  'owner',
+  'gate',
+  'status',
+  'q',
+  'expiring',
+] as const;
+
+const SORTS: PortfolioSort[] = ['risk', 'title', 'ref', 'expires'];
+const STATUSES: string[] = ['pass', 'fail', 'missing', 'stale', 'waived'];
+
+/** The defaults, left out of the query string so a plain link opens the usual view. */
+export const DEFAULTS = {
+  view: 'heatmap',
+  sort: 'risk',
+  order: 'asc',
+} as const;
+
+/**
+ * The state in a query string; anything absent or unknown is the default (a hand-edited link
+ * never sends the backend a sort or status it refuses).
+ */
+export function stateFrom(params: URLSearchParams): PortfolioState {
+  const sort = params.get('sort') as PortfolioSort;
+  const status = params.get('status') ?? '';
   return {
     owner: params.get('owner') ?? '',
     gate: params.get('gate') ?? '',
-    status: params.get('status') ?? '',
+    status: STATUSES.includes(status) ? status : '',
     q: params.get('q') ?? '',
+    expiring: params.get('expiring') === 'true' ? 'true' : '',
+    view: params.get('view') === 'table' ? 'table' : 'heatmap',
+    sort: SORTS.includes(sort) ? sort : DEFAULTS.sort,
+    order: params.get('order') === 'desc' ? 'desc' : 'asc',
   };
 }
 
-/** The query string of some filters, without the empty ones (short links). */
-export function queryOf(filters: PortfolioFilters): Record<string, string> {
-  return Object.fromEntries(
-    FILTER_KEYS.filter(k => filters[k].trim() !== '').map(k => [k, filters[k]]),
-  );
+/** The query string of a state, without the empty filters and the defaults (short links). */
+export function queryOf(state: PortfolioState): Record<string, string> {
+  const entries: Array<[string, string]> = FILTER_KEYS.filter(
+    k => state[k].trim() !== '',
+  ).map(k => [k, state[k]]);
+  for (const k of ['view', 'sort', 'order'] as const) {
+    if (state[k] !== DEFAULTS[k]) entries.push([k, state[k]]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** Whether any filter narrows the services (an empty answer then means "no match"). */
+export const hasFilters = (state: PortfolioFilters) =>
+  FILTER_KEYS.some(k => state[k].trim() !== '');
+
+/** What the backend is asked: the filters and the order, without the page. */
+export function serverQuery(state: PortfolioState): RcoPortfolioQuery {
+  return {
+    owner: state.owner.trim() || undefined,
+    gate: state.gate || undefined,
+    status: (state.status || undefined) as GateStatus | undefined,
+    q: state.q.trim() || undefined,
+    expiring: state.expiring === 'true' || undefined,
+    sort: state.sort,
+    order: state.order,
+  };
 }
 
 const GATE_TITLE = new Map<string, string>(GATES.map(g => [g.id, g.title]));
 
 /** A gate's title ("Image & Dependency Scanning"), or its id when the catalogue has none. */
 export const gateTitle = (id: string) => GATE_TITLE.get(id) ?? id;
-
-/**
- * The services the filters let through. Gate and status go together: with both, a service shows
- * when that gate has that status; with one, when any gate matches it. The search looks at the
- * service's title and ref, its owners, its version and the titles of its gates that do not pass.
- */
-export function applyFilters<T extends PortfolioItem>(
-  items: readonly T[],
-  f: PortfolioFilters,
-): T[] {
-  const q = f.q.trim().toLowerCase();
-  return items.filter(
-    i =>
-      (!f.owner || i.owners.includes(f.owner)) &&
-      (!f.gate && !f.status
-        ? true
-        : i.gates.some(
-            g =>
-              (!f.gate || g.id === f.gate) &&
-              (!f.status || g.status === f.status),
-          )) &&
-      (!q ||
-        [
-          i.title,
-          i.entityRef,
-          ...i.owners,
-          i.release.version ?? '',
-          ...i.gates.filter(g => g.status !== 'pass').map(g => gateTitle(g.id)),
-        ].some(text => text.toLowerCase().includes(q))),
-  );
-}

@@ -1,0 +1,241 @@
+import { Link, Progress } from '@backstage/core-components';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
+import {
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TablePagination,
+  TableRow,
+  TableSortLabel,
+} from '@material-ui/core';
+import { memo, useEffect } from 'react';
+import { StatusChip } from '../ReleaseContent/StatusChip';
+import { countOf, Person } from '../shared';
+import { gateTitle, PortfolioOrder, PortfolioSort } from './filters';
+import { PortfolioPages } from './usePortfolioPages';
+
+// Static classes, not <Box>: every MUI v4 Box attaches a style sheet of its own. One line per
+// service (ellipsis, the full text on hover), so 20 services fit on a 1366×768 laptop screen.
+const useStyles = makeStyles(() => ({
+  table: {
+    tableLayout: 'fixed',
+    '& td, & th': {
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+      textOverflow: 'ellipsis',
+      paddingTop: 1,
+      paddingBottom: 1,
+      height: 26,
+    },
+  },
+  line: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: 4,
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+  },
+  // Each status group shrinks its gate titles (ellipsis), never its chip.
+  group: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: 4,
+    minWidth: 0,
+    flex: '0 1 auto',
+    marginRight: 8,
+    '& .MuiChip-root': { margin: 0, flexShrink: 0 },
+  },
+  titles: { minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
+}));
+
+type Classes = ReturnType<typeof useStyles>;
+
+const NOT_PASSING: GateStatus[] = ['fail', 'missing', 'stale', 'waived'];
+
+/**
+ * "Ready", "Ready, 1 waived", "3 of 10 gates unmet" or "1 of 10 gates unmet, 2 waived". Unmet
+ * counts the gates that block (a waived gate lets the release through), waived ones apart.
+ */
+export const readiness = (i: PortfolioItem) => {
+  const waived = i.summary.waived.length;
+  const state = i.summary.ready
+    ? 'Ready'
+    : countOf(i.summary.blockedBy.length, i.summary.total, 'gates', 'unmet');
+  return waived ? `${state}, ${waived} waived` : state;
+};
+
+/** The gates not passing, grouped by status: a chip (icon and word) and the gate titles. */
+function NotPassing(props: { item: PortfolioItem; classes: Classes }) {
+  const { classes } = props;
+  const groups = NOT_PASSING.map(status => ({
+    status,
+    titles: props.item.gates
+      .filter(g => g.status === status)
+      .map(g => gateTitle(g.id)),
+  })).filter(g => g.titles.length > 0);
+  if (groups.length === 0) return <>—</>;
+  const all = groups.map(g => `${g.status}: ${g.titles.join(', ')}`).join('; ');
+  return (
+    <div className={classes.line} title={all}>
+      {groups.map(g => (
+        <span key={g.status} className={classes.group}>
+          <StatusChip status={g.status} />
+          <span className={classes.titles}>{g.titles.join(', ')}</span>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** The gates whose evidence ages out within the horizon, by title, with when on hover. */
+function ExpiresSoon(props: { item: PortfolioItem }) {
+  const ids = props.item.expiresSoon ?? [];
+  if (ids.length === 0) return <>—</>;
+  const when = (id: string) => {
+    const until = props.item.gates.find(g => g.id === id)?.validUntil;
+    return until ? ` until ${new Date(until).toLocaleString()}` : '';
+  };
+  return (
+    <span title={ids.map(id => `${gateTitle(id)}${when(id)}`).join('; ')}>
+      ⌛ {ids.map(gateTitle).join(', ')}
+    </span>
+  );
+}
+
+const Row = memo(function PortfolioRow(props: {
+  item: PortfolioItem;
+  classes: Classes;
+}) {
+  const { item, classes } = props;
+  const ref = parseEntityRef(item.entityRef);
+  return (
+    <TableRow>
+      <TableCell title={item.entityRef}>
+        <Link to={`/catalog/${ref.namespace}/${ref.kind}/${ref.name}/release`}>
+          {item.title}
+        </Link>
+      </TableCell>
+      <TableCell>
+        <div className={classes.line}>
+          {item.owners.length === 0
+            ? '—'
+            : item.owners.map((o, n) => (
+                <span key={o}>
+                  {n > 0 && ', '}
+                  <Person actor={o} />
+                </span>
+              ))}
+        </div>
+      </TableCell>
+      <TableCell>
+        {item.release.version ? `v${item.release.version}` : '—'}
+      </TableCell>
+      <TableCell>{readiness(item)}</TableCell>
+      <TableCell>
+        <NotPassing item={item} classes={classes} />
+      </TableCell>
+      <TableCell>
+        <ExpiresSoon item={item} />
+      </TableCell>
+    </TableRow>
+  );
+});
+
+const HEADERS: Array<{ title: string; width?: number; sort?: PortfolioSort }> =
+  [
+    { title: 'Service', width: 220, sort: 'title' },
+    { title: 'Owner', width: 150 },
+    { title: 'Release', width: 90 },
+    // Sorting by readiness is sorting by risk, the page's default order.
+    { title: 'Readiness', width: 180, sort: 'risk' },
+    { title: 'Not passing' },
+    { title: 'Expires soon', width: 200, sort: 'expires' },
+  ];
+
+/**
+ * The table view: one page of services as the backend filtered, sorted and paged them. The
+ * column headers sort on the backend (the order is over every service, not the page shown).
+ */
+export function PortfolioTable(props: {
+  pages: PortfolioPages;
+  total: number;
+  page: number;
+  pageSize: number;
+  onPage: (page: number, pageSize: number) => void;
+  sort: PortfolioSort;
+  order: PortfolioOrder;
+  onSort: (sort: PortfolioSort, order: PortfolioOrder) => void;
+}) {
+  const classes = useStyles();
+  const { pages, page, pageSize, total } = props;
+  const { ensure } = pages;
+  useEffect(
+    () => ensure(page * pageSize, (page + 1) * pageSize),
+    [ensure, page, pageSize],
+  );
+  const rows = pages.pageAt(page);
+  return (
+    <>
+      <Table size="small" className={classes.table}>
+        <TableHead>
+          <TableRow>
+            {HEADERS.map(h => (
+              <TableCell
+                key={h.title}
+                style={{ width: h.width }}
+                sortDirection={
+                  h.sort && h.sort === props.sort ? props.order : false
+                }
+              >
+                {h.sort ? (
+                  <TableSortLabel
+                    active={h.sort === props.sort}
+                    direction={h.sort === props.sort ? props.order : 'asc'}
+                    onClick={() =>
+                      props.onSort(
+                        h.sort!,
+                        h.sort === props.sort && props.order === 'asc'
+                          ? 'desc'
+                          : 'asc',
+                      )
+                    }
+                  >
+                    {h.title}
+                  </TableSortLabel>
+                ) : (
+                  h.title
+                )}
+              </TableCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {rows?.map(item => (
+            <Row key={item.entityRef} item={item} classes={classes} />
+          ))}
+          {rows && rows.length === 0 && (
+            <TableRow>
+              <TableCell colSpan={HEADERS.length}>
+                No services match these filters.
+              </TableCell>
+            </TableRow>
+          )}
+        </TableBody>
+      </Table>
+      {!rows && <Progress />}
+      <TablePagination
+        component="div"
+        count={total}
+        page={total === 0 ? 0 : page}
+        rowsPerPage={pageSize}
+        rowsPerPageOptions={[20, 50, 100]}
+        onPageChange={(_e, p) => props.onPage(p, pageSize)}
+        onRowsPerPageChange={e => props.onPage(0, Number(e.target.value))}
+      />
+    </>
+  );
+}

@@ -1,0 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  PortfolioItem,
+  PortfolioResponse,
+} from '@helix-portal/plugin-rco-common';
+import { RcoApi, RcoPortfolioQuery } from '../../api/RcoApi';
+
+/** What every answer carries about all the filtered services, not only its page. */
+export type PortfolioMeta = Omit<PortfolioResponse, 'items'>;
+
+interface Loaded {
+  key: string;
+  pages: Map<number, PortfolioItem[]>;
+  meta?: PortfolioMeta;
+  error?: Error;
+}
+
+export interface PortfolioPages {
+  /** The latest answer's totals, columns and count for the current query; undefined while loading. */
+  meta?: PortfolioMeta;
+  error?: Error;
+  /** The service at a position of the filtered, sorted list, or undefined until its page loads. */
+  rowAt(index: number): PortfolioItem | undefined;
+  /** A whole page, or undefined until it loads. */
+  pageAt(page: number): PortfolioItem[] | undefined;
+  /** Asks for the pages holding positions [from, to) that are neither loaded nor on their way. */
+  ensure(from: number, to: number): void;
+  retry(): void;
+}
+
+/**
+ * The portfolio as the backend pages it: pages of `pageSize` services for one query, loaded on
+ * demand (the table asks for the page it shows, the heat map for the rows scrolled into view)
+ * and kept until the query changes. Answers for an earlier query are dropped, so a slow answer
+ * never paints over a newer filter.
+ */
+export function usePortfolioPages(
+  api: RcoApi,
+  query: RcoPortfolioQuery,
+  pageSize: number,
+): PortfolioPages {
+  const [attempt, setAttempt] = useState(0);
+  const key = JSON.stringify([query, pageSize, attempt]);
+  const [loaded, setLoaded] = useState<Loaded>({ key, pages: new Map() });
+  const current = useRef(key);
+  current.current = key;
+  // The pages asked for under the current query; a query left and come back to asks again
+  // (its pages were dropped when it was left).
+  const requested = useRef({ key, pages: new Set<number>() });
+  const state: Loaded = loaded.key === key ? loaded : { key, pages: new Map() };
+
+  const load = useCallback(
+    (page: number) => {
+      if (requested.current.key !== key) {
+        requested.current = { key, pages: new Set() };
+      }
+      if (requested.current.pages.has(page)) return;
+      requested.current.pages.add(page);
+      api
+        .getPortfolio({ ...query, offset: page * pageSize, limit: pageSize })
+        .then(
+          ({ items, ...meta }) =>
+            setLoaded(prev => {
+              if (current.current !== key) return prev;
+              const base: Loaded =
+                prev.key === key ? prev : { key, pages: new Map() };
+              const pages = new Map(base.pages).set(page, items);
+              return { key, pages, meta, error: base.error };
+            }),
+          (error: Error) =>
+            setLoaded(prev =>
+              current.current === key
+                ? {
+                    ...(prev.key === key ? prev : { pages: new Map() }),
+                    key,
+                    error,
+                  }
+                : prev,
+            ),
+        );
+    },
+    // `key` stands for `query` and `pageSize`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, key],
+  );
+
+  // The first page comes with the totals and the column counts: always asked for.
+  useEffect(() => load(0), [load]);
+
+  const ensure = useCallback(
+    (from: number, to: number) => {
+      const last = Math.max(from, to - 1);
+      for (
+        let page = Math.floor(Math.max(0, from) / pageSize);
+        page <= Math.floor(last / pageSize);
+        page++
+      ) {
+        load(page);
+      }
+    },
+    [load, pageSize],
+  );
+
+  const { pages } = state;
+  const rowAt = useCallback(
+    (index: number) =>
+      pages.get(Math.floor(index / pageSize))?.[index % pageSize],
+    [pages, pageSize],
+  );
+
+  const pageAt = useCallback((page: number) => pages.get(page), [pages]);
+
+  const retry = useCallback(() => {
+    setAttempt(a => a + 1);
+  }, []);
+
+  return {
+    meta: state.meta,
+    error: state.error,
+    rowAt,
+    pageAt,
+    ensure,
+    retry,
+  };
+}
