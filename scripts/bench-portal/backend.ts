@@ -45,7 +45,9 @@ export function processCpuMs(pid: number): number {
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       ns += Number(
-        fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0],
+        fs
+          .readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')
+          .split(' ')[0],
       );
     } catch {
       // the thread ended meanwhile
@@ -85,13 +87,17 @@ export async function startBackend(options: {
     stdio: ['ignore', out, out],
   });
   running.add(child);
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<void>(resolve =>
+    child.once('exit', () => resolve()),
+  );
   const baseUrl = `http://127.0.0.1:${options.port}`;
   const deadline = started + (options.timeoutMs ?? 300_000);
   for (;;) {
     if (child.exitCode !== null) {
       throw new Error(
-        `backend on ${options.port} exited with ${child.exitCode}; see ${log}:\n${tail(log)}`,
+        `backend on ${options.port} exited with ${
+          child.exitCode
+        }; see ${log}:\n${tail(log)}`,
       );
     }
     if (Date.now() > deadline) {

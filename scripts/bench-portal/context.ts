@@ -45,7 +45,10 @@ export function servicePlan(services: number, deploys: number) {
 }
 
 /** `n` services no phase has used; when there are not enough, used ones again (said so). */
-export function take(ctx: Ctx, n: number): { names: string[]; reused: boolean } {
+export function take(
+  ctx: Ctx,
+  n: number,
+): { names: string[]; reused: boolean } {
   const picked = ctx.fresh.splice(0, n);
   const reused = picked.length < n;
   for (let k = 0; picked.length < n; k++) picked.push(k % ctx.setup.services);

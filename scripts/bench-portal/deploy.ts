@@ -10,7 +10,10 @@ import { fmt, ok, pct, personToken } from './http';
 import { figure, note } from './report';
 import { PEOPLE, serviceName } from './setup';
 
-const RELEASE = { version: '9.0.0', digest: `sha256:${sha256('bench-deploy')}` };
+const RELEASE = {
+  version: '9.0.0',
+  digest: `sha256:${sha256('bench-deploy')}`,
+};
 const WARM_UP = 2;
 const ALONE = Number(process.env.BENCH_DEPLOYS_ALONE ?? 10);
 const BURST = Number(process.env.BENCH_DEPLOYS_BURST ?? 20);
@@ -21,30 +24,50 @@ async function prepare(ctx: Ctx, name: string, tokens: Record<string, string>) {
   const base = `${ctx.backends[0].baseUrl}${entityPath(name)}`;
   const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
   for (const gate of GATE_IDS.filter(g => g !== 'dpo-signoff')) {
-    await ok(`${base}/waivers`, {
-      method: 'POST',
-      token: tokens.security,
-      body: JSON.stringify({ gate, justification: 'Bench release: judged by hand', expiresAt }),
-    }, 201);
+    await ok(
+      `${base}/waivers`,
+      {
+        method: 'POST',
+        token: tokens.security,
+        body: JSON.stringify({
+          gate,
+          justification: 'Bench release: judged by hand',
+          expiresAt,
+        }),
+      },
+      201,
+    );
   }
-  await ok(`${base}/releases`, { method: 'POST', token: ctx.guest, body: JSON.stringify(RELEASE) }, 201);
-  await ok(`${base}/signoffs`, {
-    method: 'POST',
-    token: tokens.dpo,
-    body: JSON.stringify({ role: 'dpo', release: RELEASE, comment: 'ok' }),
-  }, 201);
+  await ok(
+    `${base}/releases`,
+    { method: 'POST', token: ctx.guest, body: JSON.stringify(RELEASE) },
+    201,
+  );
+  await ok(
+    `${base}/signoffs`,
+    {
+      method: 'POST',
+      token: tokens.dpo,
+      body: JSON.stringify({ role: 'dpo', release: RELEASE, comment: 'ok' }),
+    },
+    201,
+  );
   const caps = await ok(`${base}/capabilities`, { token: ctx.guest });
   return caps.body.operations.channel as string;
 }
 
 /** One WebSocket to the signals backend, as the portal's frontend keeps. */
 async function signals(baseUrl: string, token: string) {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/signals`, token);
+  const ws = new WebSocket(
+    `${baseUrl.replace(/^http/, 'ws')}/api/signals`,
+    token,
+  );
   await new Promise((resolve, reject) => {
     ws.onopen = resolve;
     ws.onerror = () => reject(new Error('signals WebSocket refused'));
   });
-  const waiting: Array<{ until: (m: any) => boolean; resolve: () => void }> = [];
+  const waiting: Array<{ until: (m: any) => boolean; resolve: () => void }> =
+    [];
   ws.onmessage = event => {
     const { message } = JSON.parse(String(event.data));
     for (const w of [...waiting]) {
@@ -55,7 +78,8 @@ async function signals(baseUrl: string, token: string) {
     }
   };
   return {
-    subscribe: (channel: string) => ws.send(JSON.stringify({ action: 'subscribe', channel })),
+    subscribe: (channel: string) =>
+      ws.send(JSON.stringify({ action: 'subscribe', channel })),
     next: (until: (m: any) => boolean) =>
       new Promise<void>(resolve => waiting.push({ until, resolve })),
     close: () => ws.close(),
@@ -66,26 +90,44 @@ type Signals = Awaited<ReturnType<typeof signals>>;
 
 async function deploy(ctx: Ctx, name: string, sig: Signals) {
   const base = ctx.backends[0].baseUrl;
-  const created = await ok(`${base}${entityPath(name)}/operations`, {
-    method: 'POST',
-    token: ctx.guest,
-    body: JSON.stringify({ type: 'deploy', environment: 'staging', release: RELEASE }),
-    headers: { 'Idempotency-Key': `bench-${name}` },
-  }, 202);
+  const created = await ok(
+    `${base}${entityPath(name)}/operations`,
+    {
+      method: 'POST',
+      token: ctx.guest,
+      body: JSON.stringify({
+        type: 'deploy',
+        environment: 'staging',
+        release: RELEASE,
+      }),
+      headers: { 'Idempotency-Key': `bench-${name}` },
+    },
+    202,
+  );
   const id = created.body.id;
   const waitFor = async (until: (op: any) => boolean) => {
     const seen = sig.next(m => m.id === id && until(m));
-    const now = (await ok(`${base}/api/rco/operations/${id}`, { token: ctx.guest })).body;
+    const now = (
+      await ok(`${base}/api/rco/operations/${id}`, { token: ctx.guest })
+    ).body;
     if (until(now)) return now;
     await seen;
-    return (await ok(`${base}/api/rco/operations/${id}`, { token: ctx.guest })).body;
+    return (await ok(`${base}/api/rco/operations/${id}`, { token: ctx.guest }))
+      .body;
   };
   await ok(`${base}/api/rco/operations/${id}/confirm`, {
-    method: 'POST', token: ctx.guest, body: JSON.stringify({ confirmation: name }),
+    method: 'POST',
+    token: ctx.guest,
+    body: JSON.stringify({ confirmation: name }),
   });
   await waitFor(op => (op.phase ?? op.progress?.phase) === 'paused');
-  await ok(`${base}/api/rco/operations/${id}/promote`, { method: 'POST', token: ctx.guest });
-  const done = await waitFor(op => !['running', 'awaiting-confirmation'].includes(op.state));
+  await ok(`${base}/api/rco/operations/${id}/promote`, {
+    method: 'POST',
+    token: ctx.guest,
+  });
+  const done = await waitFor(
+    op => !['running', 'awaiting-confirmation'].includes(op.state),
+  );
   return done.state as string;
 }
 
@@ -127,15 +169,21 @@ export async function deployFigure(ctx: Ctx, owned: number[]) {
     'control-plane CPU per deploy, PostgreSQL (backend + database)',
     `${fmt(perDeploy)} per deploy in a burst of ${burst.length} (backend ${fmt(
       (b1.be - b0.be) / burst.length,
-    )} + PostgreSQL ${fmt((b1.db - b0.db) / burst.length)}; wall ${fmt(wall)}); one at a time median ${fmt(
-      pct(alone, 50),
-    )}, of which idle ${fmt(pct(aloneIdle, 50))}`,
+    )} + PostgreSQL ${fmt((b1.db - b0.db) / burst.length)}; wall ${fmt(
+      wall,
+    )}); one at a time median ${fmt(pct(alone, 50))}, of which idle ${fmt(
+      pct(aloneIdle, 50),
+    )}`,
     'median <= 15 ms',
     perDeploy <= 15,
   );
   note(
-    `states: ${states.filter(s => s === 'succeeded').length}/${states.length} succeeded${
-      states.some(s => s !== 'succeeded') ? ` (${[...new Set(states)].join(', ')})` : ''
+    `states: ${states.filter(s => s === 'succeeded').length}/${
+      states.length
+    } succeeded${
+      states.some(s => s !== 'succeeded')
+        ? ` (${[...new Set(states)].join(', ')})`
+        : ''
     }; simulated driver, canary with one pause, stepDelay PT0.2S`,
   );
 }

@@ -73,7 +73,10 @@ export async function personToken(
 ): Promise<string> {
   const res = await ok(`${baseUrl}/api/auth/demoUsers/refresh`, {
     method: 'POST',
-    headers: { 'X-Requested-With': 'XMLHttpRequest', 'x-rco-demo-user': person },
+    headers: {
+      'X-Requested-With': 'XMLHttpRequest',
+      'x-rco-demo-user': person,
+    },
   });
   return res.body.backstageIdentity.token;
 }
@@ -82,7 +85,10 @@ export const pct = (values: number[], p: number) => {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+    Math.min(
+      sorted.length - 1,
+      Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
+    )
   ];
 };
 export const median = (values: number[]) => pct(values, 50);

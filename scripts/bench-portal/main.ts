@@ -19,7 +19,12 @@ import { DEPLOYS, deployFigure } from './deploy';
 import { guestToken, ok } from './http';
 import { postgresCpuReader } from './postgresCpu';
 import { summariseProfiles } from './profile';
-import { catalogFloor, portfolioFirst, portfolioPages, statusFigure } from './reads';
+import {
+  catalogFloor,
+  portfolioFirst,
+  portfolioPages,
+  statusFigure,
+} from './reads';
 import { figure, heading, note, summary } from './report';
 import { seedEvidence } from './seed';
 import { secondInstanceConfig, writeSetup } from './setup';
@@ -29,7 +34,10 @@ import { uploadFigures, verdictFigure } from './writes';
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const EVIDENCE = Number(process.env.BENCH_EVIDENCE ?? 100_000);
 const PHASES = new Set(
-  (process.env.BENCH_PHASES ?? 'catalog,status,portfolio,uploads,deploy,verdict,two').split(','),
+  (
+    process.env.BENCH_PHASES ??
+    'catalog,status,portfolio,uploads,deploy,verdict,two'
+  ).split(','),
 );
 const PORTS = [7101, 7102];
 const repo = path.resolve(__dirname, '../..');
@@ -37,7 +45,8 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function waitForCatalog(backend: Backend, services: number) {
   const started = Date.now();
-  const filter = 'filter=kind=component,metadata.annotations.rco.helix.dev/runbook';
+  const filter =
+    'filter=kind=component,metadata.annotations.rco.helix.dev/runbook';
   for (let last = -1; ; ) {
     // A guest token before the guest's User entity is in the catalog has no group: ask again.
     const token = await guestToken(backend.baseUrl);
@@ -51,33 +60,55 @@ async function waitForCatalog(backend: Backend, services: number) {
     ).then(r => (r.ok ? r.json() : undefined));
     const member = guest?.relations?.some((r: any) => r.type === 'memberOf');
     if (res.body.totalItems >= services && member) {
-      return { ms: Date.now() - started, token: await guestToken(backend.baseUrl) };
+      return {
+        ms: Date.now() - started,
+        token: await guestToken(backend.baseUrl),
+      };
     }
     if (res.body.totalItems !== last) {
       last = res.body.totalItems;
-      console.log(`  catalog holds ${last}/${services} services after ${s(Date.now() - started)}`);
+      console.log(
+        `  catalog holds ${last}/${services} services after ${s(
+          Date.now() - started,
+        )}`,
+      );
     }
-    if (Date.now() - started > 30 * 60_000) throw new Error('catalog never held every service');
+    if (Date.now() - started > 30 * 60_000)
+      throw new Error('catalog never held every service');
     await new Promise(r => setTimeout(r, 2000));
   }
 }
 
 async function main() {
-  const connection = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING;
-  if (!connection) throw new Error('run through scripts/with-postgres.mjs (yarn bench:portal)');
+  const connection =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING;
+  if (!connection)
+    throw new Error(
+      'run through scripts/with-postgres.mjs (yarn bench:portal)',
+    );
   const began = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-bench-portal-'));
-  const profileDir = process.env.BENCH_CPU_PROF === '1' ? path.join(dir, 'profiles') : undefined;
-  const setup = writeSetup({ dir, services: SERVICES, databaseConnection: connection });
+  const profileDir =
+    process.env.BENCH_CPU_PROF === '1' ? path.join(dir, 'profiles') : undefined;
+  const setup = writeSetup({
+    dir,
+    services: SERVICES,
+    databaseConnection: connection,
+  });
   const plan = servicePlan(SERVICES, DEPLOYS);
   const configFiles = [path.join(repo, 'app-config.yaml'), setup.configFile];
   console.log(
-    `Portal benchmark: ${SERVICES} governed services, ${EVIDENCE} evidence records, phases ${[...PHASES].join(',')}; work dir ${dir}`,
+    `Portal benchmark: ${SERVICES} governed services, ${EVIDENCE} evidence records, phases ${[
+      ...PHASES,
+    ].join(',')}; work dir ${dir}`,
   );
   const start = (port: number, profile = false) =>
     startBackend({
       port,
-      configFiles: port === PORTS[0] ? configFiles : [...configFiles, secondInstanceConfig(setup, port)],
+      configFiles:
+        port === PORTS[0]
+          ? configFiles
+          : [...configFiles, secondInstanceConfig(setup, port)],
       logDir: dir,
       cpuProfileDir: profile ? profileDir : undefined,
     });
@@ -86,7 +117,10 @@ async function main() {
   let a = await start(PORTS[0]);
   console.log(`  backend started (first start, migrations) in ${s(a.startMs)}`);
   const caught = await waitForCatalog(a, SERVICES);
-  figure('catalog holds every service', `${s(caught.ms)} after the backend was ready`);
+  figure(
+    'catalog holds every service',
+    `${s(caught.ms)} after the backend was ready`,
+  );
   const ctx: Ctx = {
     setup,
     connection,
@@ -95,7 +129,8 @@ async function main() {
     guest: caught.token,
     fresh: plan.fresh,
   };
-  if (!ctx.pgCpu) note('PostgreSQL CPU cannot be read here (/proc): database CPU left out');
+  if (!ctx.pgCpu)
+    note('PostgreSQL CPU cannot be read here (/proc): database CPU left out');
 
   if (EVIDENCE > 0) {
     heading('Evidence');
@@ -109,7 +144,11 @@ async function main() {
     });
     figure(
       'evidence records',
-      `${seeded.inTable} in rco_evidence (${seeded.written} written by direct SQL with their ledger entries in ${s(seeded.ms)}; kinds ${[...new Set(seeded.kinds)].join(', ')})`,
+      `${seeded.inTable} in rco_evidence (${
+        seeded.written
+      } written by direct SQL with their ledger entries in ${s(
+        seeded.ms,
+      )}; kinds ${[...new Set(seeded.kinds)].join(', ')})`,
     );
   }
 
@@ -118,7 +157,11 @@ async function main() {
   await a.stop();
   a = await start(PORTS[0], !!profileDir);
   ctx.backends = [a];
-  console.log(`  backend restarted in ${s(a.startMs)}${profileDir ? ' (with --cpu-prof)' : ''}`);
+  console.log(
+    `  backend restarted in ${s(a.startMs)}${
+      profileDir ? ' (with --cpu-prof)' : ''
+    }`,
+  );
   if (PHASES.has('portfolio')) await portfolioFirst(ctx, SERVICES);
 
   heading('Reads');
@@ -141,7 +184,8 @@ async function main() {
   if (profileDir) summariseProfiles(profileDir);
   summary();
   console.log(`\nRun time ${s(Date.now() - began)}`);
-  if (process.env.BENCH_KEEP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP !== '1')
+    fs.rmSync(dir, { recursive: true, force: true });
 }
 
 main().then(

@@ -22,9 +22,12 @@ export function summariseProfiles(dir: string, top = 25) {
     : [];
   for (const file of files) {
     const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    const nodes = new Map<number, Node>(profile.nodes.map((n: Node) => [n.id, n]));
+    const nodes = new Map<number, Node>(
+      profile.nodes.map((n: Node) => [n.id, n]),
+    );
     const parent = new Map<number, number>();
-    for (const n of nodes.values()) for (const c of n.children ?? []) parent.set(c, n.id);
+    for (const n of nodes.values())
+      for (const c of n.children ?? []) parent.set(c, n.id);
     const self = new Map<number, number>();
     const dt: number[] = profile.timeDeltas;
     profile.samples.forEach((id: number, i: number) =>
@@ -35,13 +38,19 @@ export function summariseProfiles(dir: string, top = 25) {
     const byOwnFile = new Map<string, number>();
     for (const [id, ms] of self) {
       const frame = nodes.get(id)!.callFrame;
-      const key = `${frame.functionName || '(anonymous)'} ${short(frame.url)}:${frame.lineNumber + 1}`;
+      const key = `${frame.functionName || '(anonymous)'} ${short(frame.url)}:${
+        frame.lineNumber + 1
+      }`;
       bySelf.set(key, (bySelf.get(key) ?? 0) + ms);
       // Inclusive time of the project's files: each sample counted once per file on its stack.
       const seen = new Set<string>();
       for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
         const url = nodes.get(n)!.callFrame.url;
-        if (!/\/work\/main\/plugins\//.test(url) || url.includes('node_modules')) continue;
+        if (
+          !/\/work\/main\/plugins\//.test(url) ||
+          url.includes('node_modules')
+        )
+          continue;
         const f = short(url);
         if (!seen.has(f)) {
           seen.add(f);
@@ -50,13 +59,22 @@ export function summariseProfiles(dir: string, top = 25) {
       }
     }
     const idle = bySelf.get('(idle) :0') ?? 0;
-    console.log(`\n== CPU profile ${file}: ${(total / 1000).toFixed(1)} s sampled, ${((total - idle) / 1000).toFixed(1)} s busy`);
+    console.log(
+      `\n== CPU profile ${file}: ${(total / 1000).toFixed(1)} s sampled, ${(
+        (total - idle) /
+        1000
+      ).toFixed(1)} s busy`,
+    );
     console.log('  most self time:');
-    for (const [key, ms] of [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    for (const [key, ms] of [...bySelf]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)) {
       console.log(`    ${(ms / 1000).toFixed(2).padStart(7)} s  ${key}`);
     }
     console.log("  the project's files, inclusive time:");
-    for (const [key, ms] of [...byOwnFile].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    for (const [key, ms] of [...byOwnFile]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)) {
       console.log(`    ${(ms / 1000).toFixed(2).padStart(7)} s  ${key}`);
     }
   }

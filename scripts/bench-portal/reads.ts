@@ -47,7 +47,8 @@ export async function statusFigure(ctx: Ctx, label = '') {
     'p95 <= 15 ms',
     pct(ms, 95) <= 15,
   );
-  if (reused) note('(fewer services than requests: some entities were read twice)');
+  if (reused)
+    note('(fewer services than requests: some entities were read twice)');
   // The same entity again, for comparison with the earlier figures ("same entity repeated").
   const again = await timedEach(
     ctx,
@@ -61,10 +62,14 @@ const portfolio = (query: string) => `/api/rco/portfolio?${query}`;
 
 /** The first portfolio page right after a start (call it before anything else reads). */
 export async function portfolioFirst(ctx: Ctx, services: number, label = '') {
-  const res = await call(`${ctx.backends[0].baseUrl}${portfolio('offset=0&limit=50')}`, {
-    token: ctx.guest,
-  });
-  if (res.status !== 200) throw new Error(`portfolio: ${res.status} ${res.text}`);
+  const res = await call(
+    `${ctx.backends[0].baseUrl}${portfolio('offset=0&limit=50')}`,
+    {
+      token: ctx.guest,
+    },
+  );
+  if (res.status !== 200)
+    throw new Error(`portfolio: ${res.status} ${res.text}`);
   const target = services >= 10_000 ? 3000 : 1000;
   figure(
     `portfolio, ${services} services, first request after start${label}`,
@@ -86,9 +91,12 @@ export async function portfolioPages(ctx: Ctx, services: number, label = '') {
     const ms: number[] = [];
     let total = 0;
     for (let p = 0; p < pages; p++) {
-      const res = await ok(`${via(ctx, p)}${portfolio(`offset=${p * 50}&limit=50`)}`, {
-        token: ctx.guest,
-      });
+      const res = await ok(
+        `${via(ctx, p)}${portfolio(`offset=${p * 50}&limit=50`)}`,
+        {
+          token: ctx.guest,
+        },
+      );
       total += res.body.items.length;
       ms.push(res.ms);
     }
@@ -105,7 +113,11 @@ export async function portfolioPages(ctx: Ctx, services: number, label = '') {
     `<= ${target} ms every page`,
     Math.max(...warm.ms) <= target,
   );
-  note(`first pass over the pages: max ${fmt(Math.max(...first.ms))}; rows ${warm.total}`);
+  note(
+    `first pass over the pages: max ${fmt(Math.max(...first.ms))}; rows ${
+      warm.total
+    }`,
+  );
   // Context: the whole portfolio in one request, and a sorted / filtered page.
   for (const query of [
     `offset=0&limit=1000`,

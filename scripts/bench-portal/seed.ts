@@ -7,9 +7,15 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory from 'knex';
-import { canonicalJson, sha256 } from '../../plugins/rco-backend/src/lib/canonicalJson';
+import {
+  canonicalJson,
+  sha256,
+} from '../../plugins/rco-backend/src/lib/canonicalJson';
 import { findingRank } from '../../plugins/rco-backend/src/evidence/findingRank';
-import { entryHash, GENESIS } from '../../plugins/rco-backend/src/database/Ledger';
+import {
+  entryHash,
+  GENESIS,
+} from '../../plugins/rco-backend/src/database/Ledger';
 import { ledgerMac } from '../../plugins/rco-backend/src/database/LedgerMac';
 import { ok } from './http';
 import { serviceRef } from './setup';
@@ -155,7 +161,9 @@ export async function seedEvidence(options: {
           id: row.id,
           kind: t.kind,
           sha256: t.sha256,
-          subject: t.environment ? { ...subject, environment: t.environment } : subject,
+          subject: t.environment
+            ? { ...subject, environment: t.environment }
+            : subject,
           source: t.source,
           submitter: t.submitter,
           collectedAt: collectedAt.toISOString(),
@@ -190,7 +198,9 @@ export async function seedEvidence(options: {
       }
     }
     await flush();
-    const [{ count }] = (await db.raw('SELECT count(*)::int AS count FROM rco_evidence')).rows;
+    const [{ count }] = (
+      await db.raw('SELECT count(*)::int AS count FROM rco_evidence')
+    ).rows;
     await db.raw('ANALYZE rco_evidence; ANALYZE rco_ledger');
     return {
       written,

@@ -20,8 +20,7 @@ export const PEOPLE = {
 
 export const serviceName = (i: number) =>
   `bench-svc-${String(i).padStart(5, '0')}`;
-export const serviceRef = (i: number) =>
-  `component:default/${serviceName(i)}`;
+export const serviceRef = (i: number) => `component:default/${serviceName(i)}`;
 
 export interface BenchSetup {
   dir: string;
@@ -93,10 +92,7 @@ export function writeSetup(options: {
     path.join(repo, 'examples/rco/runbook/rco-runbook.yaml'),
     path.join(catalogDir, 'runbook/bench-runbook.yaml'),
   );
-  fs.writeFileSync(
-    path.join(catalogDir, 'org.yaml'),
-    yamlDocs(organisation()),
-  );
+  fs.writeFileSync(path.join(catalogDir, 'org.yaml'), yamlDocs(organisation()));
   fs.writeFileSync(
     path.join(catalogDir, 'services.yaml'),
     yamlDocs(Array.from({ length: services }, (_, i) => service(i))),
@@ -142,9 +138,7 @@ export function writeSetup(options: {
         subjects: [
           {
             subject: CI_SUBJECT,
-            entities: Array.from({ length: services }, (_, i) =>
-              serviceRef(i),
-            ),
+            entities: Array.from({ length: services }, (_, i) => serviceRef(i)),
           },
         ],
       },
