@@ -4,6 +4,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   FourEyesView,
   GateResult,
+  PersonView,
   ReleaseStatusResponse,
   Runbook,
 } from '@helix-portal/plugin-rco-common';
@@ -13,6 +14,7 @@ import { explainGates } from '../gates/explain';
 import { groupsNamed, signoffSteps } from '../gates/nextSteps';
 import { SIGNOFF_ROLES } from '../gates/fourEyes';
 import { People } from './People';
+import { LOOKUP_TTL_MS, TtlCache } from './requestCache';
 
 /**
  * Adds to a judged release what the status route serves beside the verdicts: each gate's
@@ -21,6 +23,12 @@ import { People } from './People';
  * one the caller can see (loadEntity), so naming its signers tells them nothing about another.
  */
 export class GateExplainer {
+  /** Group members per caller: every status request names the same few groups. */
+  private readonly members = new TtlCache<PersonView[] | undefined>({
+    ttlMs: LOOKUP_TTL_MS,
+    maxEntries: 2_000,
+  });
+
   constructor(
     private readonly o: {
       catalog: CatalogService;
@@ -56,7 +64,7 @@ export class GateExplainer {
     );
     const [baseUrl, people] = await Promise.all([
       this.o.externalBaseUrl(),
-      new People(this.o.catalog, credentials).resolve(
+      new People(this.o.catalog, credentials, this.members).resolve(
         groupsNamed(status.gates, groups, openRoles),
       ),
     ]);

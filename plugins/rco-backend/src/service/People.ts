@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PersonView } from '@helix-portal/plugin-rco-common';
+import { cachedForCaller, TtlCache } from './requestCache';
 
 /** The most people one step names (a group of hundreds helps nobody pick a signer). */
 const MAX_PEOPLE = 25;
@@ -29,6 +30,8 @@ export class People {
   constructor(
     private readonly catalog: CatalogService,
     private readonly credentials: BackstageCredentials,
+    /** Shared with the same caller's next requests for a few seconds (see requestCache). */
+    private readonly shared?: TtlCache<PersonView[] | undefined>,
   ) {}
 
   /** Members of a group (or the user a setting names), undefined when the caller cannot see it. */
@@ -36,7 +39,16 @@ export class People {
     const key = ref.toLowerCase();
     let hit = this.cache.get(key);
     if (!hit) {
-      hit = this.read(ref).catch(() => undefined);
+      hit = (
+        this.shared
+          ? cachedForCaller(
+              this.shared,
+              { scope: this, credentials: this.credentials },
+              `members|${key}`,
+              () => this.read(ref),
+            )
+          : this.read(ref)
+      ).catch(() => undefined);
       this.cache.set(key, hit);
     }
     return hit;

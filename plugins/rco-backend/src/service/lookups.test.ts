@@ -29,19 +29,31 @@ const PAGE = [
   '/runbook',
 ];
 
+/** The groups the next steps name signers and waivers from (EXAMPLE_GROUPS). */
+const GROUPS = ['product-owners', 'dpo', 'security'].map(name => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+}));
+
 async function start(knex: any) {
   const asked: string[] = [];
+  const groupsAsked: string[] = [];
   // Bob's team cannot see RCO in the catalog; every lookup of RCO as a person is counted.
   const visible = (entity: any, credentials: any) => {
     const who = credentials?.principal?.userEntityRef;
     if (entity.metadata.name === 'rco') asked.push(who);
+    if (entity.kind === 'Group')
+      groupsAsked.push(`${who} ${entity.metadata.name}`);
     return who !== 'user:default/bob' || entity.metadata.name !== 'rco';
   };
   const started = await startOperationsBackend(knex, {
     visible,
     logLevel: 'none',
+    extraEntities: GROUPS as any,
   });
-  return { ...started, asked };
+  return { ...started, asked, groupsAsked };
 }
 
 describe('the catalog is asked once per caller and entity', () => {
@@ -70,6 +82,32 @@ describe('the catalog is asked once per caller and entity', () => {
         .get(`${RCO}/evidence`)
         .set('Authorization', asService('external:someone-else'));
       expect(stranger.status).toBe(404);
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "refuses: every status request reads the signers' groups from the catalog again (%s)",
+    async databaseId => {
+      const { app, backend, groupsAsked } = await start(
+        await databases.init(databaseId),
+      );
+      const status = (who: string) =>
+        request(app)
+          .get(`${RCO}/status?environment=production`)
+          .set('Authorization', asUser(who))
+          .expect(200);
+      await status('alice');
+      const once = [...groupsAsked];
+      expect(once.length).toBeGreaterThan(0);
+      expect(new Set(once).size).toBe(once.length);
+      await status('alice');
+      expect(groupsAsked).toEqual(once);
+      // Another person reads them with their own view.
+      await status('paula');
+      expect(
+        groupsAsked.filter(g => g.startsWith('user:default/paula')),
+      ).toHaveLength(once.length);
       await backend.stop();
     },
   );
