@@ -18,6 +18,7 @@ import { RollbackOutcome } from './rollbackOutcome';
 import { pinnedTarget, TargetMovedError } from './pinnedTarget';
 import { TargetBindings } from './targetBinding';
 import { revisionWords, versionOfRevision } from './wording';
+import { databaseUnavailableReason } from '../service/unavailable';
 
 /** What the runner tells the outside world: live progress, finished operations, evidence. */
 export interface OperationEvents {
@@ -462,6 +463,16 @@ export class OperationRunner {
         progress,
       );
     } catch (error) {
+      // The database, not the tool, failed: the deploy goes on without us. Let the lease run
+      // out so the reconciler adopts it once the database answers, instead of recording a
+      // failure that did not happen (with knex's message, which quotes the SQL).
+      const unavailable = databaseUnavailableReason(error);
+      if (unavailable) {
+        this.o.logger.warn(
+          `Operation ${op.id}: the database is unavailable (${unavailable}); left to the reconciler`,
+        );
+        return;
+      }
       if (!signal.aborted) {
         mark(op.type, 'failed');
         await finish('failed', [

@@ -1,0 +1,152 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { OperationRecord, OperationStore } from '../database/OperationStore';
+import {
+  ServiceState,
+  SimulatedDriver,
+} from '../drivers/simulated/SimulatedDriver';
+import { Environments } from '../operations/environments';
+import { OperationRunner } from '../operations/OperationRunner';
+import { TargetBindings } from '../operations/targetBinding';
+import { waitUntil } from './__testUtils__/burst';
+
+// A database outage while a deploy runs is no failure of the deploy: the tool carries on without
+// the console. The runner must leave the operation to its lease (the reconciler adopts it once
+// the database answers), not record "failed" with the driver's error, which quotes the SQL.
+
+const ENTITY = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'svc', namespace: 'default' },
+  spec: { owner: 'group:default/team' },
+};
+const TARGET = {
+  entityRef: 'component:default/svc',
+  environment: 'staging',
+  driver: 'simulated',
+  namespace: 'default',
+  timeoutMs: 60_000,
+} as any;
+
+/** knex's words for a query whose connection was cut: the statement first, bindings included. */
+const cut = () =>
+  new Error(
+    `update "rco_operations" set "progress" = '{"phase":"progressing"}' where "id" = 'op-1' - Connection terminated unexpectedly`,
+  );
+
+/** An operation store in memory whose writes fail while `down` says so. */
+function fakeStore(op: OperationRecord, down: () => boolean) {
+  const transitions: Array<{ to: string; reasons?: string[] }> = [];
+  let current = op;
+  const store = {
+    transitions,
+    current: () => current,
+    claimLease: async () => true,
+    reportProgress: async (
+      _id: string,
+      _owner: string,
+      _ms: number,
+      p: any,
+    ) => {
+      if (down()) throw cut();
+      current = { ...current, ...p };
+    },
+    transition: async (_id: string, t: any) => {
+      if (down()) throw cut();
+      transitions.push({ to: t.to, reasons: t.reasons });
+      current = { ...current, state: t.to, reasons: t.reasons ?? [] };
+      return current;
+    },
+    list: async () => [],
+    listOrphans: async () => (current.state === 'running' ? [current] : []),
+    listUnconfirmed: async () => [],
+  };
+  return store;
+}
+
+it.each([
+  ['a connection cut under one write (the next one works)', 1],
+  ['the database away for a while', 1_000_000],
+])(
+  'leaves a deploy to the reconciler on %s, and finishes it once it is back',
+  async (_what, writes) => {
+    // How many writes fail from the moment the database goes away.
+    let failing = 0;
+    const down = () => failing > 0 && failing-- > 0;
+    const op = {
+      id: 'op-1',
+      entityRef: TARGET.entityRef,
+      environment: 'staging',
+      type: 'deploy',
+      driver: 'simulated',
+      state: 'running',
+      release: { version: '2.0.0', digest: `sha256:${'d'.repeat(64)}` },
+      steps: [{ id: 'deploy', title: 'Deploy', status: 'pending' }],
+      reasons: [],
+      lockKey: 'simulated|component:default/svc|staging',
+      baselineRevision: '2',
+    } as unknown as OperationRecord;
+    const store = fakeStore(op, down);
+    const cluster = new Map<string, ServiceState>();
+    const driver = new SimulatedDriver({ stepDelayMs: 20, cluster });
+    const logger = mockServices.logger.mock();
+    const runner = new OperationRunner({
+      store: store as unknown as OperationStore,
+      environments: {
+        target: () => TARGET,
+        lockKey: () => op.lockKey,
+        legacyLockKey: () => op.lockKey,
+        imageFor: () => 'registry.example/svc@sha256:d',
+      } as unknown as Environments,
+      drivers: new Map([['simulated', driver]]),
+      loadEntity: async () => ENTITY,
+      events: {
+        changed: async () => {},
+        finished: async () => {},
+        dryRunRecorded: async () => {},
+      },
+      logger,
+      instanceId: 'one',
+      leaseMs: 1_000,
+      pollMs: 10,
+      confirmationTimeoutMs: 60_000,
+      bindings: { decide: async () => 'held' } as unknown as TargetBindings,
+    });
+
+    runner.start(op);
+    // The canary starts; then the database goes away while the runner writes its progress.
+    await waitUntil(
+      'the canary to start',
+      () => !!store.current().progress,
+      5_000,
+    );
+    failing = writes;
+    await waitUntil(
+      'the runner to let go',
+      () => runner.activeCount === 0,
+      5_000,
+    );
+    expect(store.transitions).toEqual([]);
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(
+      'rco_operations',
+    );
+
+    // Back: the reconciler adopts it, reads what the cluster did meanwhile and follows it on.
+    failing = 0;
+    await runner.reconcile();
+    await waitUntil(
+      'the adopted canary to pause for promotion',
+      () => store.current().progress?.phase === 'paused',
+      5_000,
+    );
+    await driver.promote(TARGET);
+    await waitUntil(
+      'the deploy to end',
+      () => store.transitions.length > 0,
+      5_000,
+    );
+    expect(store.transitions).toEqual([
+      expect.objectContaining({ to: 'succeeded' }),
+    ]);
+    await runner.stop();
+  },
+);
