@@ -58,6 +58,26 @@ export function take(
 export const entityPath = (name: string) =>
   `/api/rco/entities/component/default/${name}`;
 
+/**
+ * Starts counting the CPU the backends and PostgreSQL spend; the returned function says how much
+ * per request since. On a shared machine latencies depend on the others' load; this does not.
+ */
+export function cpuMeter(ctx: Ctx) {
+  const read = () => ({
+    backend: ctx.backends.reduce((sum, b) => sum + b.cpuMs(), 0),
+    db: ctx.pgCpu?.() ?? 0,
+  });
+  const before = read();
+  return (requests: number) => {
+    const after = read();
+    const backend = (after.backend - before.backend) / requests;
+    const db = (after.db - before.db) / requests;
+    return `CPU per request: backend ${backend.toFixed(
+      1,
+    )} ms + PostgreSQL ${db.toFixed(1)} ms`;
+  };
+}
+
 /** Round-robin over the running backends (request i goes to backend i mod count). */
 export const via = (ctx: Ctx, i: number) =>
   ctx.backends[i % ctx.backends.length].baseUrl;

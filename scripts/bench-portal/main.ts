@@ -191,7 +191,13 @@ async function main() {
 main().then(
   () => process.exit(0),
   error => {
-    console.error(error);
+    // Knex errors quote the whole statement: the start and the reason are enough.
+    const text = String(error?.stack ?? error);
+    console.error(
+      text.length > 3000
+        ? `${text.slice(0, 1500)} … ${text.slice(-1500)}`
+        : text,
+    );
     process.exit(1);
   },
 );

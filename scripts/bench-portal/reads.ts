@@ -1,7 +1,7 @@
 // What a portal's readers pay: the catalog's by-name floor, one entity's status (a different
 // entity each request), and the portfolio (first request after start, then every page warm).
 // Requests are sequential, as one person's browser sends them.
-import { Ctx, entityPath, take, via } from './context';
+import { cpuMeter, Ctx, entityPath, take, via } from './context';
 import { call, fmt, ok, pct } from './http';
 import { figure, latencies, note } from './report';
 
@@ -30,8 +30,10 @@ export async function catalogFloor(ctx: Ctx, label = '') {
   const byName = (n: string) =>
     `/api/catalog/entities/by-name/component/default/${n}`;
   await timedEach(ctx, names.slice(0, WARM_UP), byName);
+  const cpu = cpuMeter(ctx);
   const ms = await timedEach(ctx, names.slice(WARM_UP), byName);
   figure(`catalog by-name floor${label}`, latencies(ms, pct));
+  note(cpu(ms.length));
   return ms;
 }
 
@@ -40,13 +42,16 @@ export async function statusFigure(ctx: Ctx, label = '') {
   const { names, reused } = take(ctx, WARM_UP + REQUESTS);
   const status = (n: string) => `${entityPath(n)}/status`;
   await timedEach(ctx, names.slice(0, WARM_UP), status);
+  const cpu = cpuMeter(ctx);
   const ms = await timedEach(ctx, names.slice(WARM_UP), status);
+  const used = cpu(ms.length);
   figure(
     `status of one entity, a different entity each request${label}`,
     latencies(ms, pct),
     'p95 <= 15 ms',
     pct(ms, 95) <= 15,
   );
+  note(used);
   if (reused)
     note('(fewer services than requests: some entities were read twice)');
   // The same entity again, for comparison with the earlier figures ("same entity repeated").
@@ -82,6 +87,24 @@ export async function portfolioFirst(ctx: Ctx, services: number, label = '') {
       res.body.pending !== undefined ? `, pending ${res.body.pending}` : ''
     }`,
   );
+  // Stored verdicts: services not judged yet are pending; how long until every one is.
+  if (res.body.pending > 0) {
+    const started = performance.now() - res.ms;
+    let last = res.body;
+    while (last.pending > 0 && performance.now() - started < 600_000) {
+      await new Promise(r => setTimeout(r, 500));
+      last = (
+        await ok(`${ctx.backends[0].baseUrl}${portfolio('offset=0&limit=1')}`, {
+          token: ctx.guest,
+        })
+      ).body;
+    }
+    note(
+      `every service judged (pending 0) ${fmt(
+        performance.now() - started,
+      )} after the first request; totalItems ${last.totalItems}`,
+    );
+  }
 }
 
 /** Every page of 50, twice over (the second pass is the figure), round-robin over backends. */
@@ -103,7 +126,9 @@ export async function portfolioPages(ctx: Ctx, services: number, label = '') {
     return { ms, total };
   };
   const first = await pass();
+  const cpu = cpuMeter(ctx);
   const warm = await pass();
+  const used = cpu(pages);
   const target = services >= 10_000 ? 100 : 300;
   figure(
     `portfolio, ${services} services, every page warm${label}`,
@@ -114,9 +139,9 @@ export async function portfolioPages(ctx: Ctx, services: number, label = '') {
     Math.max(...warm.ms) <= target,
   );
   note(
-    `first pass over the pages: max ${fmt(Math.max(...first.ms))}; rows ${
-      warm.total
-    }`,
+    `${used}; first pass over the pages: max ${fmt(
+      Math.max(...first.ms),
+    )}; rows ${warm.total}`,
   );
   // Context: the whole portfolio in one request, and a sorted / filtered page.
   for (const query of [

@@ -153,6 +153,8 @@ export async function seedEvidence(options: {
               null,
               t.environment ?? null,
               t.source,
+              // Repeated scans of one release: each stored as its own record.
+              `bench-${j}`,
             ]),
           ),
           finding_rank: findingRank(t.summary as any),

@@ -1,6 +1,6 @@
 // What CI pays: evidence uploads with the static CI token (a real Trivy report), sequential
 // and from 50 pipelines at once; and how soon a reader sees the verdict an upload changes.
-import { Ctx, entityPath, take, via } from './context';
+import { cpuMeter, Ctx, entityPath, take, via } from './context';
 import { call, fmt, ok, pct, Timed } from './http';
 import { figure, latencies, note } from './report';
 import { sampleBody } from './seed';
@@ -35,6 +35,7 @@ export async function upload(
 export async function uploadFigures(ctx: Ctx, label = '') {
   const { names } = take(ctx, UPLOADS + PIPELINES * ROUNDS + 5);
   for (let i = 0; i < 5; i++) await upload(ctx, via(ctx, i), names.pop()!);
+  const cpu = cpuMeter(ctx);
   const started = performance.now();
   const sequential: number[] = [];
   for (let i = 0; i < UPLOADS; i++) {
@@ -49,6 +50,8 @@ export async function uploadFigures(ctx: Ctx, label = '') {
     '>= 400/s',
     perSecond >= 400,
   );
+  note(cpu(UPLOADS));
+  const cpu2 = cpuMeter(ctx);
   const concurrent: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const round = names.slice(
@@ -70,6 +73,7 @@ export async function uploadFigures(ctx: Ctx, label = '') {
     '<= 250 ms',
     pct(concurrent, 95) <= 250,
   );
+  note(cpu2(concurrent.length));
 }
 
 /** What a reader sees of a verdict: the release judged and each gate's status. */
