@@ -7,6 +7,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { rcoPermissions } from '@helix-portal/plugin-rco-common';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
+import { applyMigrations } from './database/migrations';
 import { createRouter } from './service/router';
 import { RunbookReader } from './service/RunbookReader';
 import { RunbookService } from './service/RunbookService';
@@ -87,11 +88,12 @@ export const rcoPlugin = createBackendPlugin({
       async init(deps) {
         const config = readRcoConfig(deps.config);
         deps.permissionsRegistry.addPermissions(rcoPermissions);
-        const store = await DatabaseRunbookStore.create({
-          database: deps.database,
+        // The schema is brought up to date once, here, before any store is built.
+        const db = await applyMigrations(deps.database);
+        const store = DatabaseRunbookStore.create({
+          db,
           ledgerKey: config.ledger.checkpointKey,
         });
-        const db = await deps.database.getClient();
         // The key authenticates every entry written (ADR 0004).
         const ledger = new Ledger(db, config.ledger.checkpointKey);
         const evidenceStore = new DatabaseEvidenceStore(db, ledger);

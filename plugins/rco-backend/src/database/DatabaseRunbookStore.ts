@@ -1,7 +1,3 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
 import { Runbook } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { Knex } from 'knex';
@@ -26,11 +22,6 @@ const VERSION_COLUMNS = [
   'first_seen_at',
   'last_seen_at',
 ];
-
-const migrationsDir = resolvePackagePath(
-  '@helix-portal/plugin-rco-backend',
-  'migrations',
-);
 
 type VersionRow = {
   entity_ref: string;
@@ -66,19 +57,15 @@ function toVersion(row: VersionRow): StoredRunbookVersion {
 
 /** {@link RunbookStore} on the plugin's own database (SQLite or PostgreSQL). */
 export class DatabaseRunbookStore implements RunbookStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
+  /** The store on a migrated database (applyMigrations, called once from plugin.ts). */
+  static create(options: {
+    db: Knex;
     /** The ledger key (rco.ledger.checkpointKey): the entries this store writes carry its mac. */
     ledgerKey?: Buffer;
-  }): Promise<DatabaseRunbookStore> {
-    const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
+  }): DatabaseRunbookStore {
     return new DatabaseRunbookStore(
-      client,
-      new Ledger(client, options.ledgerKey),
+      options.db,
+      new Ledger(options.db, options.ledgerKey),
     );
   }
 

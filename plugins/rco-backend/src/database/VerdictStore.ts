@@ -134,8 +134,9 @@ export class VerdictStore {
           (seq === basisSeq && toDate(current.read_at) > readAt);
         if (newer) return false;
       }
-      await tx('rco_verdicts').where({ entity_ref: entityRef }).delete();
+      // Before the delete: on SQLite the next generation is read from the rows themselves.
       const generation = await this.nextGeneration(tx);
+      await tx('rco_verdicts').where({ entity_ref: entityRef }).delete();
       await tx('rco_verdicts').insert(
         verdicts.map(v => ({
           entity_ref: entityRef,

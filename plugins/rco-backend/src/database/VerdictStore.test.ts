@@ -1,0 +1,109 @@
+import { createTestDatabases } from '../__testUtils__/databases';
+import { NewVerdict, VerdictStore } from './VerdictStore';
+import { migrateToLatest } from './migrations';
+
+const databases = createTestDatabases();
+const REF = 'component:default/rco';
+
+const verdict = (
+  over: Partial<NewVerdict> & { basisSeq: number; readAt: Date },
+): NewVerdict => ({
+  entityRef: REF,
+  environment: '',
+  release: { version: '1.0.0' },
+  ready: false,
+  gates: [{ id: 'image-scanning', title: 'Scan', status: 'fail' }],
+  summary: {
+    passing: 0,
+    total: 1,
+    blockedBy: ['image-scanning'],
+    waived: [],
+    ready: false,
+    text: '',
+  },
+  judged: { note: 'x' },
+  judgedAt: over.readAt,
+  configDigest: 'digest-1',
+  ...over,
+});
+
+describe.each(databases.eachSupportedId())('VerdictStore on %s', databaseId => {
+  async function store() {
+    const knex = await databases.init(databaseId);
+    await migrateToLatest(knex);
+    return { knex, store: new VerdictStore(knex) };
+  }
+
+  it('keeps the verdict computed from the newest inputs, whichever is stored last', async () => {
+    const { store: s } = await store();
+    const t = (ms: number) => new Date(Date.UTC(2026, 10, 30, 12, 0, 0, ms));
+    expect(await s.replace(REF, [verdict({ basisSeq: 5, readAt: t(0) })])).toBe(
+      true,
+    );
+    // A computation that saw an older ledger (started before the write) loses.
+    expect(
+      await s.replace(REF, [
+        verdict({ basisSeq: 4, readAt: t(500), judged: { note: 'old' } }),
+      ]),
+    ).toBe(false);
+    // Same ledger, read earlier: loses; read later: wins.
+    expect(
+      await s.replace(REF, [verdict({ basisSeq: 5, readAt: t(-1) })]),
+    ).toBe(false);
+    expect(
+      await s.replace(REF, [
+        verdict({ basisSeq: 5, readAt: t(1), judged: { note: 'newer' } }),
+      ]),
+    ).toBe(true);
+    const [row] = await s.forEntity(REF);
+    expect(row.judged).toEqual({ note: 'newer' });
+    expect(row.basisSeq).toBe(5);
+  });
+
+  it('replaces every environment of an entity at once and raises the generation', async () => {
+    const { store: s } = await store();
+    const at = new Date();
+    await s.replace(REF, [
+      verdict({ basisSeq: 1, readAt: at }),
+      verdict({ basisSeq: 1, readAt: at, environment: 'staging' }),
+    ]);
+    const first = await s.changedSince(0);
+    expect(first.map(r => r.environment)).toEqual(['']);
+    await s.replace(REF, [
+      verdict({ basisSeq: 2, readAt: at, environment: '' }),
+    ]);
+    expect((await s.forEntity(REF)).map(r => r.environment)).toEqual(['']);
+    const changed = await s.changedSince(first[0].generation);
+    expect(changed).toHaveLength(1);
+    expect(changed[0].generation).toBeGreaterThan(first[0].generation);
+    expect(await s.changedSince(changed[0].generation)).toEqual([]);
+  });
+
+  it('names the verdicts time or another configuration has made due', async () => {
+    const { store: s } = await store();
+    const now = new Date();
+    await s.replace('component:default/expired', [
+      verdict({
+        entityRef: 'component:default/expired',
+        basisSeq: 0,
+        readAt: now,
+        validUntil: new Date(now.getTime() - 1),
+      }),
+    ]);
+    await s.replace('component:default/current', [
+      verdict({
+        entityRef: 'component:default/current',
+        basisSeq: 0,
+        readAt: now,
+        validUntil: new Date(now.getTime() + 60_000),
+      }),
+    ]);
+    expect(await s.due(now, 'digest-1', 10)).toEqual([
+      'component:default/expired',
+    ]);
+    expect((await s.due(now, 'digest-2', 10)).sort()).toEqual([
+      'component:default/current',
+      'component:default/expired',
+    ]);
+  });
+});
