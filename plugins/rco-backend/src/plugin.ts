@@ -170,6 +170,7 @@ export const rcoPlugin = createBackendPlugin({
           environments: environments.list.map(e => e.name),
         });
         releases.verdicts = verdicts;
+        ledgerVerifier.onOutcome = ok => releases.ledgerOutcome(ok);
         await verdicts.schedule(deps.scheduler);
         const portfolio = new PortfolioService({
           store: verdictStore,

@@ -82,6 +82,12 @@ export class LedgerVerifier {
     private readonly fullWalkIntervalMs: number,
   ) {}
 
+  /**
+   * Told each run's outcome (set once at start): the release pillars read whether the ledger
+   * verifies, so the stored verdicts are judged again when that changes (ADR 0011).
+   */
+  onOutcome?: (ok: boolean) => void;
+
   /** Registers the scheduled run. */
   async schedule(
     scheduler: SchedulerService,
@@ -227,6 +233,7 @@ export class LedgerVerifier {
       cannotDetect: this.limits(),
     };
     await this.ledger.recordVerification({ startedAt, ok: result.ok, result });
+    this.onOutcome?.(result.ok);
     if (!result.ok) {
       this.logger.error(
         `Ledger verification found ${problems.length} problem(s): ${problems

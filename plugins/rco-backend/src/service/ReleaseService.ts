@@ -222,6 +222,16 @@ export class ReleaseService {
   }
 
   /**
+   * A verification run's outcome: when it differs from what the verdicts were judged with, the
+   * pillars change, so every stored verdict is judged again with it.
+   */
+  ledgerOutcome(ok: boolean) {
+    const before = this.ledgerCheck?.ok;
+    this.ledgerCheck = { at: Date.now(), ok };
+    if (before !== ok) this.invalidateAll();
+  }
+
+  /**
    * Judges an entity's stored verdict again after a write, and tells the listener (the release
    * signals channel: open pages re-read). Every write path calls this, so it is the one hook.
    */
