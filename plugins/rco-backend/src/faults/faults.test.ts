@@ -32,16 +32,26 @@ import { FaultyPostgres, StopMode } from './__testUtils__/faultyPostgres';
 // then one of two backend instances stopped under one.
 jest.setTimeout(120_000);
 
+// Quiet: a database going away is what the drivers' loggers would otherwise shout about.
+const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
+
 let server: FaultyPostgres | undefined;
 let admin: Knex | undefined;
 const bursts: Burst[] = [];
 const instances: Array<{ knex: Knex; backend: { stop(): Promise<void> } }> = [];
 
 beforeAll(async () => {
+  const t0 = Date.now();
   const started = await FaultyPostgres.start();
+  // eslint-disable-next-line no-console
+  console.log(`PostgreSQL of the fault tests ready in ${Date.now() - t0} ms`);
   if (started instanceof FaultyPostgres) {
     server = started;
-    admin = knexFactory({ client: 'pg', connection: server.connection() });
+    admin = knexFactory({
+      client: 'pg',
+      connection: server.connection(),
+      log: quiet,
+    });
   } else {
     // The only reason to skip: this machine cannot run the embedded PostgreSQL at all.
     // eslint-disable-next-line no-console
@@ -63,9 +73,6 @@ afterAll(async () => {
 });
 
 beforeEach(() => resetSimulatedCluster());
-
-// Quiet: a database going away is what the drivers' loggers would otherwise shout about.
-const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
 
 /** A database of its own on the test's server, for one scenario. */
 async function database(name: string) {
@@ -106,23 +113,23 @@ async function startInstance(name: string, db: string, services: string[]) {
 const services = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
 
-/** The services every scenario deploys: two before the fault, the others in the burst. */
+/** The services every scenario deploys: one canary started before the burst, three in it. */
 function plan() {
   const deploys: Record<Phase, string[]> = {
     before: services('early', 1),
-    fault: services('during', 2),
+    fault: services('during', 1),
     after: services('late', 1),
   };
   return {
     deploys,
-    all: [...services('running', 2), ...Object.values(deploys).flat()],
+    all: ['running-1', ...Object.values(deploys).flat()],
   };
 }
 
 /**
  * What every scenario starts from: the gates of every service lifted (so deploys pass
- * preflight), the release of `rco` requested, and a canary of each `running-*` service started
- * before the fault and paused for promotion.
+ * preflight), the release of `rco` requested, and the canary of `running-1` started before the
+ * fault and paused for promotion.
  */
 async function prepare(app: any, all: string[]) {
   await Promise.all(all.map(s => waiveAllGates(app, serviceBase(s))));
@@ -190,8 +197,8 @@ describe('faults survived, nothing lost', () => {
     const after = (since: number, kind: Outcome['kind']) =>
       burst.count(o => o.kind === kind && o.startedAt > since && ok(o));
     await waitUntil('20 answers', () => burst.outcomes.length >= 20, 30_000);
-    // The canaries started before the fault move on now: their runner is writing progress
-    // when the database goes away.
+    // The canary started before the fault moves on now: its runner is writing progress when
+    // the database goes away.
     for (const id of running) {
       await request(app)
         .post(`/api/rco/operations/${id}/promote`)
@@ -241,9 +248,8 @@ describe('faults survived, nothing lost', () => {
     const stored = await assertNothingLost(knex, burst.outcomes);
     const ops = await assertOperationsSettle(knex, target, 30_000);
     time.mark('settled');
-    // The canaries that were moving when the database went away carried on to the end.
+    // The canary that was moving when the database went away carried on to the end.
     expect(ops.filter(o => running.includes(o.id)).map(o => o.state)).toEqual([
-      'succeeded',
       'succeeded',
     ]);
     // eslint-disable-next-line no-console
@@ -266,11 +272,11 @@ describe('faults survived, nothing lost', () => {
     const a = await startInstance('a', db, all);
     const b = await startInstance('b', db, all);
     time.mark('started');
-    // The canaries paused before the fault are A's: A's runner holds their leases.
+    // The canary paused before the fault is A's: A's runner holds its lease.
     const running = await prepare(a.app, all);
     const leases = await a.knex('rco_operations').whereIn('id', running);
     const ownerA = leases[0].lease_owner;
-    expect(leases.map(l => l.lease_owner)).toEqual([ownerA, ownerA]);
+    expect(ownerA).toBeTruthy();
     time.mark('prepared');
 
     const burst = new Burst(() => [a.target, b.target], deploys);
@@ -295,7 +301,7 @@ describe('faults survived, nothing lost', () => {
       30_000,
       stopped,
     );
-    // B adopts A's canaries once their leases run out (1 s here).
+    // B adopts A's canary once its lease runs out (1 s here).
     await waitUntil(
       "the survivor to adopt the stopped instance's operations",
       async () =>
@@ -329,7 +335,6 @@ describe('faults survived, nothing lost', () => {
     const ops = await assertOperationsSettle(b.knex, b.target, 30_000);
     time.mark('settled');
     expect(ops.filter(o => running.includes(o.id)).map(o => o.state)).toEqual([
-      'succeeded',
       'succeeded',
     ]);
     // eslint-disable-next-line no-console

@@ -505,7 +505,7 @@ export class OperationRunner {
         from: ['requested', 'preflight'],
         to: 'failed',
         reasons: [
-          'Interrupted during preflight by a backend restart; nothing was deployed. Request it again.',
+          'Interrupted during preflight (a backend restart or a database outage); nothing was deployed. Request it again.',
         ],
         actor: 'rco:reconciler',
       });

@@ -28,8 +28,13 @@ export function assertCleanAnswers(
   }
   const all = outcomes.map(x => x.text).join('\n');
   for (const secret of o.secrets) expect(all).not.toContain(secret);
+  // Nothing of the driver's words in a refusal: no statement, no address, no stack.
+  const refusals = outcomes
+    .filter(x => x.status >= 300)
+    .map(x => x.text)
+    .join('\n');
   for (const leak of ['insert into', 'select ', 'ECONNREFUSED', '"stack"']) {
-    expect(all).not.toContain(leak);
+    expect(refusals.toLowerCase()).not.toContain(leak.toLowerCase());
   }
 }
 
