@@ -55,9 +55,9 @@ const upload = (entityRef: string, n: number): NewEvidence => ({
 
 // Without PostgreSQL (a local run without scripts/with-postgres.mjs) there is nothing to test;
 // CI refuses to run without it (createTestDatabases).
-const pg = databases.supports('POSTGRES_17') ? ['POSTGRES_17'] : ['SKIPPED'];
+const onPostgres = databases.supports('POSTGRES_17') ? describe : describe.skip;
 
-describe.each(pg)('ledger writers of different chains on %s', id => {
+onPostgres('ledger writers of different chains on PostgreSQL', () => {
   let knex: Knex;
   let open: Knex.Transaction | undefined;
   afterEach(async () => {
