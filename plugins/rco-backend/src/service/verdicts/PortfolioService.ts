@@ -28,6 +28,12 @@ const LOOKBACK_MS = 10_000;
  * than every other part of the request. A change of ownership or visibility shows within this.
  */
 const VISIBLE_TTL_MS = 15_000;
+/**
+ * After the TTL, a list up to this old is still served while a fresh one is read in the
+ * background, so no request of a warm portfolio waits for the catalog's full list (seconds at
+ * 10,000 services). Visibility changes show within this at worst.
+ */
+const VISIBLE_STALE_MS = 60_000;
 const VISIBLE_CALLERS = 200;
 /** Services without a verdict one request asks to be judged (the scheduled backfill does all). */
 const NUDGE_PER_REQUEST = 50;
@@ -45,7 +51,11 @@ export class PortfolioService {
   private syncing?: Promise<void>;
   private readonly visible = new Map<
     string,
-    { at: number; facts: Promise<ServiceFacts[]> }
+    {
+      at: number;
+      facts: Promise<ServiceFacts[]>;
+      refreshing?: Promise<void>;
+    }
   >();
 
   constructor(
@@ -91,37 +101,57 @@ export class PortfolioService {
     const p = credentials.principal as any;
     const key = `${p.type}:${p.userEntityRef ?? p.subject ?? ''}`;
     const hit = this.visible.get(key);
-    if (hit && Date.now() - hit.at < VISIBLE_TTL_MS) return hit.facts;
-    const facts = this.o.catalog
-      .getEntities(
-        {
-          filter: {
-            [`metadata.annotations.${RUNBOOK_ANNOTATION}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-          fields: [
-            'kind',
-            'metadata.name',
-            'metadata.namespace',
-            'metadata.title',
-            'spec.owner',
-            'relations',
-          ],
-        },
-        { credentials },
-      )
-      .then(({ items }) =>
-        items.map(e => ({
-          entityRef: stringifyEntityRef(e),
-          title: e.metadata.title ?? e.metadata.name,
-          owners: ownersOf(e),
-        })),
-      );
-    facts.catch(() => this.visible.delete(key));
-    if (this.visible.size >= VISIBLE_CALLERS)
+    const age = hit ? Date.now() - hit.at : Infinity;
+    if (hit && age < VISIBLE_TTL_MS) return hit.facts;
+    if (hit && age < VISIBLE_STALE_MS) {
+      // Served from the last list while a new one is read (once); it replaces it when read.
+      hit.refreshing ??= this.readServices(credentials)
+        .then(facts => {
+          this.visible.set(key, {
+            at: Date.now(),
+            facts: Promise.resolve(facts),
+          });
+        })
+        .catch(() => {
+          hit.refreshing = undefined;
+        });
+      return hit.facts;
+    }
+    const facts = this.readServices(credentials);
+    const entry = { at: Date.now(), facts };
+    facts.catch(() => {
+      if (this.visible.get(key) === entry) this.visible.delete(key);
+    });
+    if (this.visible.size >= VISIBLE_CALLERS && !hit)
       this.visible.delete(this.visible.keys().next().value!);
-    this.visible.set(key, { at: Date.now(), facts });
+    this.visible.set(key, entry);
     return facts;
+  }
+
+  private async readServices(
+    credentials: BackstageCredentials,
+  ): Promise<ServiceFacts[]> {
+    const { items } = await this.o.catalog.getEntities(
+      {
+        filter: {
+          [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+        },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'spec.owner',
+          'relations',
+        ],
+      },
+      { credentials },
+    );
+    return items.map(e => ({
+      entityRef: stringifyEntityRef(e),
+      title: e.metadata.title ?? e.metadata.name,
+      owners: ownersOf(e),
+    }));
   }
 
   /** Every service the caller can see with its stored verdict, filtered and sorted. */
