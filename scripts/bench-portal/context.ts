@@ -55,6 +55,13 @@ export function take(
   return { names: picked.map(serviceName), reused };
 }
 
+/** `n` services, used or not (the catalog floor and uploads need no first reads). */
+export function any(ctx: Ctx, n: number): string[] {
+  return Array.from({ length: n }, (_, k) =>
+    serviceName((k * 7919) % ctx.setup.services),
+  );
+}
+
 export const entityPath = (name: string) =>
   `/api/rco/entities/component/default/${name}`;
 

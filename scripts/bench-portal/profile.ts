@@ -71,6 +71,42 @@ export function summariseProfiles(dir: string, top = 25) {
       .slice(0, top)) {
       console.log(`    ${(ms / 1000).toFixed(2).padStart(7)} s  ${key}`);
     }
+    // Who calls the project's costliest functions (their self time, by calling frame).
+    const own = [...bySelf]
+      .filter(([key]) => key.includes('plugins/'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([key]) => key);
+    for (const key of own) {
+      const callers = new Map<string, number>();
+      for (const [id, ms] of self) {
+        const frame = nodes.get(id)!.callFrame;
+        const k = `${frame.functionName || '(anonymous)'} ${short(frame.url)}:${
+          frame.lineNumber + 1
+        }`;
+        if (k !== key) continue;
+        // The nearest caller that is not the function itself.
+        let p = parent.get(id);
+        while (
+          p !== undefined &&
+          nodes.get(p)!.callFrame.functionName === frame.functionName
+        )
+          p = parent.get(p);
+        const c = p === undefined ? undefined : nodes.get(p)!.callFrame;
+        const ck = c
+          ? `${c.functionName || '(anonymous)'} ${short(c.url)}:${
+              c.lineNumber + 1
+            }`
+          : '(root)';
+        callers.set(ck, (callers.get(ck) ?? 0) + ms);
+      }
+      console.log(`  callers of ${key}:`);
+      for (const [ck, ms] of [...callers]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)) {
+        console.log(`    ${(ms / 1000).toFixed(2).padStart(7)} s  ${ck}`);
+      }
+    }
     console.log("  the project's files, inclusive time:");
     for (const [key, ms] of [...byOwnFile]
       .sort((a, b) => b[1] - a[1])

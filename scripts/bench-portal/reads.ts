@@ -1,7 +1,7 @@
 // What a portal's readers pay: the catalog's by-name floor, one entity's status (a different
 // entity each request), and the portfolio (first request after start, then every page warm).
 // Requests are sequential, as one person's browser sends them.
-import { cpuMeter, Ctx, entityPath, take, via } from './context';
+import { any, cpuMeter, Ctx, entityPath, take, via } from './context';
 import { call, fmt, ok, pct } from './http';
 import { figure, latencies, note } from './report';
 
@@ -26,7 +26,7 @@ async function timedEach(
 
 /** GET /api/catalog/entities/by-name/…, a different entity each request. */
 export async function catalogFloor(ctx: Ctx, label = '') {
-  const { names } = take(ctx, WARM_UP + REQUESTS);
+  const names = any(ctx, WARM_UP + REQUESTS);
   const byName = (n: string) =>
     `/api/catalog/entities/by-name/component/default/${n}`;
   await timedEach(ctx, names.slice(0, WARM_UP), byName);
