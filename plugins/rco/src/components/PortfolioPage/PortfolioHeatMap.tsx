@@ -1,26 +1,22 @@
-import { Link } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
 import { makeStyles, Theme } from '@material-ui/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef } from 'react';
-import { chipTone } from '../ReleaseContent/StatusChip';
+import { Link } from 'react-router-dom';
 import { PortfolioColumn } from './columns';
+import { dateTime, GLYPH, useStatusStyles } from './statusStyles';
 import { PortfolioPages } from './usePortfolioPages';
 
 const ROW = 28;
 
 /**
- * A glyph beside each word, so a status reads by shape and word as well as colour. Plain text,
- * not an icon component: thousands of cells pass through while scrolling.
+ * Rows are keyed by their slot in the window, not by service: a row scrolled out is reused for
+ * the one scrolled in (its cells updated in place) instead of being destroyed and built anew,
+ * which keeps the garbage, and the collector's pauses, small. More slots than rows in a window.
  */
-const GLYPH: Record<GateStatus, string> = {
-  pass: '✓',
-  fail: '✕',
-  missing: '?',
-  stale: '◷',
-  waived: '‖',
-};
+const SLOTS = 256;
+
 const ORDER: GateStatus[] = ['fail', 'missing', 'stale', 'waived', 'pass'];
 
 const useStyles = makeStyles((theme: Theme) => ({
@@ -76,17 +72,12 @@ const useStyles = makeStyles((theme: Theme) => ({
     color: theme.palette.text.secondary,
     marginTop: 2,
   },
-  pass: chipTone(theme, theme.palette.success.main),
-  fail: chipTone(theme, theme.palette.error.main),
-  missing: chipTone(theme, theme.palette.grey[700]),
-  stale: chipTone(theme, theme.palette.warning.main),
-  waived: chipTone(theme, theme.palette.info.main),
   none: { color: theme.palette.text.secondary },
-  glyph: { display: 'inline-block', width: 14 },
   pending: { color: theme.palette.text.secondary, fontStyle: 'italic' },
 }));
 
-type Classes = ReturnType<typeof useStyles>;
+type Classes = ReturnType<typeof useStyles> &
+  ReturnType<typeof useStatusStyles>;
 
 const entityLink = (entityRef: string) => {
   const ref = parseEntityRef(entityRef);
@@ -105,7 +96,9 @@ const HeatRow = memo(function HeatMapRow(props: {
   return (
     <tr aria-rowindex={props.index + 2}>
       <th scope="row" title={item.entityRef}>
-        <Link to={entityLink(item.entityRef)}>{item.title}</Link>
+        <Link className={classes.link} to={entityLink(item.entityRef)}>
+          {item.title}
+        </Link>
       </th>
       {columns.map(c => {
         const gate = item.gates.find(g => g.id === c.id);
@@ -125,9 +118,7 @@ const HeatRow = memo(function HeatMapRow(props: {
         const label = `${c.title}: ${gate.status}${
           expiring
             ? `, expires soon${
-                gate.validUntil
-                  ? ` (${new Date(gate.validUntil).toLocaleString()})`
-                  : ''
+                gate.validUntil ? ` (until ${dateTime(gate.validUntil)})` : ''
               }`
             : ''
         }`;
@@ -171,7 +162,9 @@ export function PortfolioHeatMap(props: {
   queryKey: string;
 }) {
   const { pages, total } = props;
-  const classes = useStyles();
+  const own = useStyles();
+  const status = useStatusStyles();
+  const classes = useMemo(() => ({ ...own, ...status }), [own, status]);
   // The rows see the gates' ids and titles only, the same array while they stay the same: a
   // page arriving with new counts re-renders the header, not every row in view.
   const gatesKey = JSON.stringify(props.columns.map(c => [c.id, c.title]));
@@ -186,7 +179,7 @@ export function PortfolioHeatMap(props: {
     count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW,
-    overscan: 15,
+    overscan: 10,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -236,7 +229,7 @@ export function PortfolioHeatMap(props: {
         </thead>
         <tbody>
           {top > 0 && (
-            <tr aria-hidden style={{ height: top }}>
+            <tr key="top" aria-hidden style={{ height: top }}>
               <td colSpan={span} />
             </tr>
           )}
@@ -244,14 +237,14 @@ export function PortfolioHeatMap(props: {
             const item = pages.rowAt(v.index);
             return item ? (
               <HeatRow
-                key={item.entityRef}
+                key={v.index % SLOTS}
                 item={item}
                 index={v.index}
                 columns={rowColumns}
                 classes={classes}
               />
             ) : (
-              <tr key={`pending-${v.index}`} aria-rowindex={v.index + 2}>
+              <tr key={v.index % SLOTS} aria-rowindex={v.index + 2}>
                 <th scope="row" className={classes.pending}>
                   Loading…
                 </th>
@@ -260,7 +253,7 @@ export function PortfolioHeatMap(props: {
             );
           })}
           {bottom > 0 && (
-            <tr aria-hidden style={{ height: bottom }}>
+            <tr key="bottom" aria-hidden style={{ height: bottom }}>
               <td colSpan={span} />
             </tr>
           )}

@@ -190,6 +190,7 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
         tabIndex={-1}
         ref={viewRef}
         className={classes.view}
+        aria-busy={pages.loading}
       >
         {!meta && <Progress />}
         {meta && total === 0 && (

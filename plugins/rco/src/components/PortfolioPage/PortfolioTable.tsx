@@ -1,4 +1,4 @@
-import { Link, Progress } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
 import {
@@ -11,10 +11,11 @@ import {
   TableRow,
   TableSortLabel,
 } from '@material-ui/core';
-import { memo, useEffect } from 'react';
-import { StatusChip } from '../ReleaseContent/StatusChip';
-import { countOf, Person } from '../shared';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { Link } from 'react-router-dom';
+import { countOf, usePersonName } from '../shared';
 import { gateTitle, PortfolioOrder, PortfolioSort } from './filters';
+import { dateTime, GLYPH, useStatusStyles } from './statusStyles';
 import { PortfolioPages } from './usePortfolioPages';
 
 // Static classes, not <Box>: every MUI v4 Box attaches a style sheet of its own. One line per
@@ -47,12 +48,12 @@ const useStyles = makeStyles(() => ({
     minWidth: 0,
     flex: '0 1 auto',
     marginRight: 8,
-    '& .MuiChip-root': { margin: 0, flexShrink: 0 },
   },
   titles: { minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
 }));
 
-type Classes = ReturnType<typeof useStyles>;
+type Classes = ReturnType<typeof useStyles> &
+  ReturnType<typeof useStatusStyles>;
 
 const NOT_PASSING: GateStatus[] = ['fail', 'missing', 'stale', 'waived'];
 
@@ -68,7 +69,36 @@ export const readiness = (i: PortfolioItem) => {
   return waived ? `${state}, ${waived} waived` : state;
 };
 
-/** The gates not passing, grouped by status: a chip (icon and word) and the gate titles. */
+const WORD: Record<GateStatus, string> = {
+  pass: 'Pass',
+  fail: 'Fail',
+  missing: 'Missing',
+  stale: 'Stale',
+  waived: 'Waived',
+};
+
+/** A status as a coloured badge with a glyph and a word, so colour is never the only signal. */
+function StatusBadge(props: { status: GateStatus; classes: Classes }) {
+  const { status, classes } = props;
+  return (
+    <span className={`${classes.badge} ${classes[status]}`}>
+      <span aria-hidden className={classes.glyph}>
+        {GLYPH[status]}
+      </span>
+      {WORD[status]}
+    </span>
+  );
+}
+
+/**
+ * An owner by display name, the ref on hover: the catalog's name without EntityDisplayName's
+ * Box and Tooltip, which cost more than the rest of a row.
+ */
+function OwnerName(props: { actor: string }) {
+  return <span title={props.actor}>{usePersonName(props.actor)}</span>;
+}
+
+/** The gates not passing, grouped by status: a badge (glyph and word) and the gate titles. */
 function NotPassing(props: { item: PortfolioItem; classes: Classes }) {
   const { classes } = props;
   const groups = NOT_PASSING.map(status => ({
@@ -83,7 +113,7 @@ function NotPassing(props: { item: PortfolioItem; classes: Classes }) {
     <div className={classes.line} title={all}>
       {groups.map(g => (
         <span key={g.status} className={classes.group}>
-          <StatusChip status={g.status} />
+          <StatusBadge status={g.status} classes={classes} />
           <span className={classes.titles}>{g.titles.join(', ')}</span>
         </span>
       ))}
@@ -97,7 +127,7 @@ function ExpiresSoon(props: { item: PortfolioItem }) {
   if (ids.length === 0) return <>—</>;
   const when = (id: string) => {
     const until = props.item.gates.find(g => g.id === id)?.validUntil;
-    return until ? ` until ${new Date(until).toLocaleString()}` : '';
+    return until ? ` until ${dateTime(until)}` : '';
   };
   return (
     <span title={ids.map(id => `${gateTitle(id)}${when(id)}`).join('; ')}>
@@ -115,7 +145,10 @@ const Row = memo(function PortfolioRow(props: {
   return (
     <TableRow>
       <TableCell title={item.entityRef}>
-        <Link to={`/catalog/${ref.namespace}/${ref.kind}/${ref.name}/release`}>
+        <Link
+          className={classes.link}
+          to={`/catalog/${ref.namespace}/${ref.kind}/${ref.name}/release`}
+        >
           {item.title}
         </Link>
       </TableCell>
@@ -126,7 +159,7 @@ const Row = memo(function PortfolioRow(props: {
             : item.owners.map((o, n) => (
                 <span key={o}>
                   {n > 0 && ', '}
-                  <Person actor={o} />
+                  <OwnerName actor={o} />
                 </span>
               ))}
         </div>
@@ -170,14 +203,20 @@ export function PortfolioTable(props: {
   order: PortfolioOrder;
   onSort: (sort: PortfolioSort, order: PortfolioOrder) => void;
 }) {
-  const classes = useStyles();
+  const own = useStyles();
+  const status = useStatusStyles();
+  const classes = useMemo(() => ({ ...own, ...status }), [own, status]);
   const { pages, page, pageSize, total } = props;
   const { ensure } = pages;
   useEffect(
     () => ensure(page * pageSize, (page + 1) * pageSize),
     [ensure, page, pageSize],
   );
-  const rows = pages.pageAt(page);
+  // The rows shown stay until the next page is in: the table changes once, not twice.
+  const shown = useRef<PortfolioItem[]>();
+  const loadedRows = pages.pageAt(page);
+  if (loadedRows) shown.current = loadedRows;
+  const rows = shown.current;
   return (
     <>
       <Table size="small" className={classes.table}>
@@ -226,7 +265,7 @@ export function PortfolioTable(props: {
           )}
         </TableBody>
       </Table>
-      {!rows && <Progress />}
+      {(!loadedRows || pages.loading) && <Progress />}
       <TablePagination
         component="div"
         count={total}

@@ -10,14 +10,23 @@ export type PortfolioMeta = Omit<PortfolioResponse, 'items'>;
 
 interface Loaded {
   key: string;
+  /** The page size these pages were asked with. */
+  size: number;
   pages: Map<number, PortfolioItem[]>;
   meta?: PortfolioMeta;
   error?: Error;
 }
 
 export interface PortfolioPages {
-  /** The latest answer's totals, columns and count for the current query; undefined while loading. */
+  /**
+   * The totals, columns and count of the latest answer. While a new query loads, those of the
+   * previous one (with its rows), so the view changes once, when the answer is in, instead of
+   * emptying and filling again; undefined before the first answer.
+   */
   meta?: PortfolioMeta;
+  /** True until the current query's first page is in. */
+  loading: boolean;
+  /** The current query's failure. */
   error?: Error;
   /** The service at a position of the filtered, sorted list, or undefined until its page loads. */
   rowAt(index: number): PortfolioItem | undefined;
@@ -41,13 +50,17 @@ export function usePortfolioPages(
 ): PortfolioPages {
   const [attempt, setAttempt] = useState(0);
   const key = JSON.stringify([query, pageSize, attempt]);
-  const [loaded, setLoaded] = useState<Loaded>({ key, pages: new Map() });
+  const [loaded, setLoaded] = useState<Loaded>({
+    key,
+    size: pageSize,
+    pages: new Map(),
+  });
   const current = useRef(key);
   current.current = key;
   // The pages asked for under the current query; a query left and come back to asks again
   // (its pages were dropped when it was left).
   const requested = useRef({ key, pages: new Set<number>() });
-  const state: Loaded = loaded.key === key ? loaded : { key, pages: new Map() };
+  const isCurrent = loaded.key === key;
 
   const load = useCallback(
     (page: number) => {
@@ -63,15 +76,19 @@ export function usePortfolioPages(
             setLoaded(prev => {
               if (current.current !== key) return prev;
               const base: Loaded =
-                prev.key === key ? prev : { key, pages: new Map() };
+                prev.key === key
+                  ? prev
+                  : { key, size: pageSize, pages: new Map() };
               const pages = new Map(base.pages).set(page, items);
-              return { key, pages, meta, error: base.error };
+              return { ...base, pages, meta };
             }),
           (error: Error) =>
             setLoaded(prev =>
               current.current === key
                 ? {
-                    ...(prev.key === key ? prev : { pages: new Map() }),
+                    ...(prev.key === key
+                      ? prev
+                      : { size: pageSize, pages: new Map() }),
                     key,
                     error,
                   }
@@ -101,22 +118,26 @@ export function usePortfolioPages(
     [load, pageSize],
   );
 
-  const { pages } = state;
+  const { pages, size } = loaded;
   const rowAt = useCallback(
-    (index: number) =>
-      pages.get(Math.floor(index / pageSize))?.[index % pageSize],
-    [pages, pageSize],
+    (index: number) => pages.get(Math.floor(index / size))?.[index % size],
+    [pages, size],
   );
 
-  const pageAt = useCallback((page: number) => pages.get(page), [pages]);
+  // A page of the size asked for now: the previous query's pages may have another size.
+  const pageAt = useCallback(
+    (page: number) => (size === pageSize ? pages.get(page) : undefined),
+    [pages, size, pageSize],
+  );
 
   const retry = useCallback(() => {
     setAttempt(a => a + 1);
   }, []);
 
   return {
-    meta: state.meta,
-    error: state.error,
+    meta: loaded.meta,
+    loading: !isCurrent || !loaded.meta,
+    error: isCurrent ? loaded.error : undefined,
     rowAt,
     pageAt,
     ensure,
