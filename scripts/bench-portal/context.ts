@@ -85,6 +85,26 @@ export function cpuMeter(ctx: Ctx) {
   };
 }
 
+/**
+ * Waits until the backends are about idle (under 15 % of a core over 2 s; at most 120 s), so
+ * that start-up work (catalog processing, judging, schedules) does not count as a request's.
+ * Returns how long it waited and the last idle rate.
+ */
+export async function settle(ctx: Ctx) {
+  const started = performance.now();
+  let rate = Infinity;
+  while (performance.now() - started < 120_000) {
+    const before = ctx.backends.reduce((sum, b) => sum + b.cpuMs(), 0);
+    await new Promise(r => setTimeout(r, 2000));
+    rate =
+      (ctx.backends.reduce((sum, b) => sum + b.cpuMs(), 0) - before) / 2000;
+    if (rate < 0.15) break;
+  }
+  return `settled after ${((performance.now() - started) / 1000).toFixed(
+    0,
+  )} s (backend CPU ${(rate * 100).toFixed(0)} % of a core)`;
+}
+
 /** Round-robin over the running backends (request i goes to backend i mod count). */
 export const via = (ctx: Ctx, i: number) =>
   ctx.backends[i % ctx.backends.length].baseUrl;

@@ -14,13 +14,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Backend, startBackend } from './backend';
-import { Ctx, servicePlan } from './context';
+import { Ctx, servicePlan, settle } from './context';
 import { DEPLOYS, deployFigure } from './deploy';
 import { guestToken, ok } from './http';
 import { postgresCpuReader } from './postgresCpu';
 import { summariseProfiles } from './profile';
 import {
   catalogFloor,
+  judgeEverything,
   portfolioFirst,
   portfolioPages,
   statusFigure,
@@ -152,7 +153,9 @@ async function main() {
     );
   }
 
-  // The portfolio's "first request after start" is a restart of a portal that holds everything.
+  // The portfolio's "first request after start" is a restart of a portal that holds everything:
+  // every service judged before it stops.
+  if (PHASES.has('portfolio')) await judgeEverything(ctx, SERVICES);
   heading('Restart');
   await a.stop();
   a = await start(PORTS[0], !!profileDir);
@@ -165,6 +168,7 @@ async function main() {
   if (PHASES.has('portfolio')) await portfolioFirst(ctx, SERVICES);
 
   heading('Reads');
+  note(await settle(ctx));
   if (PHASES.has('catalog')) await catalogFloor(ctx);
   if (PHASES.has('status')) await statusFigure(ctx);
   if (PHASES.has('portfolio')) await portfolioPages(ctx, SERVICES);

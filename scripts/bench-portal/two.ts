@@ -1,7 +1,7 @@
 // Two backend instances behind one PostgreSQL: the second instance's first portfolio request,
 // the read and upload figures round-robin over both, and writes through one seen by the other.
 import type { Backend } from './backend';
-import { Ctx, take } from './context';
+import { Ctx, settle, take } from './context';
 import { fmt, pct } from './http';
 import { portfolioFirst, portfolioPages, statusFigure } from './reads';
 import { figure, note } from './report';
@@ -24,6 +24,7 @@ export async function twoInstances(
     await portfolioFirst(ctx, services, ' (second instance)');
   }
   ctx.backends = [a, b];
+  note(await settle(ctx));
   const label = ' (two instances, round-robin)';
   if (phases.has('status')) await statusFigure(ctx, label);
   if (phases.has('portfolio')) await portfolioPages(ctx, services, label);

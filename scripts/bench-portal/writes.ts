@@ -4,6 +4,7 @@ import { any, cpuMeter, Ctx, entityPath, take, via } from './context';
 import { call, fmt, ok, pct, Timed } from './http';
 import { figure, latencies, note } from './report';
 import { sampleBody } from './seed';
+import { sha256 } from '../../plugins/rco-backend/src/lib/canonicalJson';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 300);
 const PIPELINES = 50;
@@ -107,10 +108,11 @@ async function until(
 }
 
 /**
- * Upload a Gitleaks report for the release a reader sees through `writer` (a clean one where its
- * secret-hygiene gate fails, the sample with findings otherwise), then read through `reader`
- * until the verdict differs from before. The time from the 201 to the first response that shows
- * it, for the status (the Release tab's default view: the newest release) and the portfolio row.
+ * Upload a Gitleaks report (with findings) for a new release (version and digest of its own)
+ * through `writer`, then read through `reader` until the verdict differs from before: the newest
+ * release is now that one, its secret-hygiene gate failing. The time from the 201 to the first
+ * response that shows it, for the status (the Release tab's default view: the newest release)
+ * and the portfolio row.
  */
 export async function verdictVisible(
   ctx: Ctx,
@@ -120,27 +122,16 @@ export async function verdictVisible(
   n: number,
 ) {
   const statusUrl = `${reader}${entityPath(name)}/status`;
-  const read = async () => (await ok(statusUrl, { token: ctx.guest })).body;
-  const status = async () => verdictOf(await read());
+  const status = async () =>
+    verdictOf((await ok(statusUrl, { token: ctx.guest })).body);
   const row = async () => verdictOf(await portfolioRow(ctx, reader, name));
-  const current = await read();
-  const [statusBefore, rowBefore] = [verdictOf(current), await row()];
-  const failing = current.gates?.some(
-    (g: any) => g.id === 'secret-hygiene' && g.status === 'fail',
-  );
-  const release = current.release?.digest
-    ? `version=${current.release.version ?? ''}&digest=${
-        current.release.digest
-      }`
-    : `version=7.0.${n}`;
+  const [statusBefore, rowBefore] = [await status(), await row()];
+  const release = `version=7.0.${n}&digest=sha256:${sha256(
+    `verdict-${name}-${n}`,
+  )}`;
   await ok(
-    `${writer}${entityPath(name)}/evidence?kind=gitleaks&${release}`,
-    {
-      method: 'POST',
-      token: ctx.setup.ciToken,
-      // `[]` is what Gitleaks writes for a clean scan.
-      body: failing ? Buffer.from('[]') : gitleaks,
-    },
+    `${writer}${entityPath(name)}/evidence?${release}`,
+    { method: 'POST', token: ctx.setup.ciToken, body: gitleaks },
     201,
   );
   const since = performance.now();
