@@ -70,7 +70,10 @@ export class Burst {
     for (const o of this.outcomes.filter(where)) {
       const key = `${o.kind} ${o.status || o.transport}${
         o.status >= 300
-          ? ` ${o.body?.error?.message ?? o.text}`.slice(0, 160)
+          ? ` ${o.body?.error?.message ?? o.text}`
+              // One line per kind of answer, not per log id.
+              .replace(/logId=\w+/, 'logId=…')
+              .slice(0, 160)
           : ''
       }`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
