@@ -1,6 +1,7 @@
 import { createTestDatabases } from '../__testUtils__/databases';
 import { NewVerdict, VerdictStore } from './VerdictStore';
 import { migrateToLatest } from './migrations';
+import { Ledger } from './Ledger';
 
 const databases = createTestDatabases();
 const REF = 'component:default/rco';
@@ -105,5 +106,37 @@ describe.each(databases.eachSupportedId())('VerdictStore on %s', databaseId => {
       'component:default/current',
       'component:default/expired',
     ]);
+  });
+
+  it('names a verdict behind its entity’s ledger (its recomputation was lost with an instance)', async () => {
+    const { knex, store: s } = await store();
+    const ledger = new Ledger(knex);
+    const now = new Date();
+    const entry = (entityRef: string) =>
+      knex.transaction(tx =>
+        ledger.append(tx, {
+          entryType: 'test',
+          entityRef,
+          actor: 'user:default/alice',
+          payload: {},
+        }),
+      );
+    const { seq } = await entry('component:default/Behind');
+    await s.replace('component:default/Behind', [
+      verdict({
+        entityRef: 'component:default/Behind',
+        basisSeq: seq,
+        readAt: now,
+        validUntil: new Date(now.getTime() + 60_000),
+      }),
+    ]);
+    expect(await s.due(now, 'digest-1', 10)).toEqual([]);
+    await entry('component:default/Behind');
+    expect(await s.due(now, 'digest-1', 10)).toEqual([
+      'component:default/Behind',
+    ]);
+    // Removed however the ref is spelled.
+    await s.remove(['component:default/behind']);
+    expect(await s.forEntity('component:default/Behind')).toEqual([]);
   });
 });

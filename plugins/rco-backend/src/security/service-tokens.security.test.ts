@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import { eventually } from '../__testUtils__/eventually';
 import { parse as parseYaml } from 'yaml';
 import { createTestDatabases } from '../__testUtils__/databases';
 import {
@@ -236,6 +237,7 @@ const NOT_ABOUT_AN_ENTITY = [
   'get /ledger/verify',
   'post /ledger/verify',
   'get /portfolio',
+  'get /portfolio/export',
   // The local portal's demo clock (404 without rco.demoEvidence; a token may not move it:
   // service/demo/demoPortal.test.ts).
   'get /demo/clock',
@@ -317,19 +319,35 @@ describe('point 7: service tokens see only their own entities on every route', (
     async databaseId => {
       const { app, backend } = await start(databaseId);
       await seedOther(app);
-      const portfolio = await request(app)
-        .get('/api/rco/portfolio')
-        .set('Authorization', asService('ci-rco'));
-      expect(portfolio.status).toBe(200);
-      expect(portfolio.body.items.map((i: any) => i.entityRef).sort()).toEqual([
-        'component:default/mixedcase',
-        'component:default/rco',
-      ]);
+      // Stored verdicts (issue 14): read once every service is judged.
+      await eventually(
+        () =>
+          request(app)
+            .get('/api/rco/portfolio')
+            .set('Authorization', asService('ci-rco')),
+        portfolio => {
+          expect(portfolio.status).toBe(200);
+          expect(portfolio.body.pending).toBe(0);
+          expect(
+            portfolio.body.items.map((i: any) => i.entityRef).sort(),
+          ).toEqual(['component:default/mixedcase', 'component:default/rco']);
+        },
+      );
+      // The export lists the same services, no others.
+      const csv = await request(app)
+        .get('/api/rco/portfolio/export')
+        .set('Authorization', asService('ci-rco'))
+        .expect(200);
+      expect(csv.text).toMatch(/component:default\/rco/);
+      expect(csv.text).not.toMatch(/component:default\/other/);
       // People still see what the catalog shows them.
-      const people = await request(app)
-        .get('/api/rco/portfolio')
-        .set('Authorization', asUser('alice'));
-      expect(people.body.totalItems).toBe(3);
+      await eventually(
+        () =>
+          request(app)
+            .get('/api/rco/portfolio')
+            .set('Authorization', asUser('alice')),
+        people => expect(people.body.totalItems).toBe(3),
+      );
       await backend.stop();
     },
   );
@@ -358,10 +376,22 @@ describe('point 7: service tokens see only their own entities on every route', (
         const portfolio = await request(app)
           .get('/api/rco/portfolio')
           .set('Authorization', token);
-        // Nothing listed and nothing counted: the totals (issue 12, point 8) are all zero.
-        const { totals, ...listed } = portfolio.body;
-        expect(listed).toEqual({ items: [], totalItems: 0 });
+        // Nothing listed and nothing counted: the totals (issue 12, point 8), the columns'
+        // counts and the pending services are all zero.
+        const { totals, columns, pending, items, totalItems } = portfolio.body;
+        expect({ items, totalItems, pending }).toEqual({
+          items: [],
+          totalItems: 0,
+          pending: 0,
+        });
         expect(Object.values(totals).every(n => n === 0)).toBe(true);
+        for (const column of columns)
+          expect(Object.values(column.counts).every(n => n === 0)).toBe(true);
+        const csv = await request(app)
+          .get('/api/rco/portfolio/export')
+          .set('Authorization', token)
+          .expect(200);
+        expect(csv.text.trim().split('\n')).toHaveLength(1);
       }
       await backend.stop();
     },

@@ -15,6 +15,7 @@ import {
 
 /** Issue 12, point 8: GET /portfolio orders by risk before paging and gives totals. */
 const databases = createTestDatabases();
+jest.setTimeout(60_000);
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const ALICE = `Bearer mock-user-token:${JSON.stringify({
   sub: 'user:default/alice',

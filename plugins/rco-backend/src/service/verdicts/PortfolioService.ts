@@ -80,9 +80,9 @@ export class PortfolioService {
         ? this.looks[this.looks.length - 1].generation
         : 0;
       for (const row of changed) {
-        const held = this.rows.get(row.entityRef);
-        if (!held || held.generation <= row.generation)
-          this.rows.set(row.entityRef, row);
+        const key = normalizeEntityRef(row.entityRef);
+        const held = this.rows.get(key);
+        if (!held || held.generation <= row.generation) this.rows.set(key, row);
         max = Math.max(max, row.generation);
       }
       this.looks.push({ at: now, generation: max });

@@ -137,9 +137,10 @@ export class VerdictService {
         now.getTime() + this.o.config.verdicts.maxValidity.toMillis(),
       ),
     });
+    // Stored under the ref as the ledger spells it, so the scheduled run can compare the two.
     return this.o.store.replace(
-      normalizeEntityRef(entityRef),
-      rows.map(r => ({ ...r, entityRef: normalizeEntityRef(entityRef) })),
+      entityRef,
+      rows.map(r => ({ ...r, entityRef })),
     );
   }
 
@@ -150,7 +151,7 @@ export class VerdictService {
    */
   async current(entityRef: string): Promise<StoredVerdict[] | undefined> {
     const [rows, basis] = await Promise.all([
-      this.o.store.forEntity(normalizeEntityRef(entityRef)),
+      this.o.store.forEntity(entityRef),
       this.o.store.basisOf(this.o.db, entityRef),
     ]);
     const now = this.now().getTime();
@@ -182,7 +183,7 @@ export class VerdictService {
       governedEntities(this.o.catalog, credentials),
       this.o.store.entities(),
     ]);
-    const have = new Set(stored);
+    const have = new Set(stored.map(r => normalizeEntityRef(r)));
     const refs = new Set(governed.map(e => normalizeEntityRef(e)));
     const missing = governed.filter(e => !have.has(normalizeEntityRef(e)));
     for (let i = 0; i < missing.length; i += CONCURRENCY)
@@ -197,7 +198,9 @@ export class VerdictService {
             ),
           ),
       );
-    await this.o.store.remove(stored.filter(r => !refs.has(r)));
+    await this.o.store.remove(
+      stored.filter(r => !refs.has(normalizeEntityRef(r))),
+    );
     return { recomputed: due.length, added: missing.length };
   }
 
