@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { DeployDriver } from '@helix-portal/plugin-rco-node';
 import { OperationRecord, OperationStore } from '../database/OperationStore';
 import {
   ServiceState,
@@ -63,6 +64,48 @@ function fakeStore(op: OperationRecord, down: () => boolean) {
   return store;
 }
 
+const OP = {
+  id: 'op-1',
+  entityRef: TARGET.entityRef,
+  environment: 'staging',
+  type: 'deploy',
+  driver: 'simulated',
+  state: 'running',
+  release: { version: '2.0.0', digest: `sha256:${'d'.repeat(64)}` },
+  steps: [{ id: 'deploy', title: 'Deploy', status: 'pending' }],
+  reasons: [],
+  lockKey: 'simulated|component:default/svc|staging',
+  baselineRevision: '2',
+} as unknown as OperationRecord;
+
+/** The runner with fakes around it, driving through `driver`. */
+function runnerOf(store: ReturnType<typeof fakeStore>, driver: DeployDriver) {
+  const logger = mockServices.logger.mock();
+  const runner = new OperationRunner({
+    store: store as unknown as OperationStore,
+    environments: {
+      target: () => TARGET,
+      lockKey: () => OP.lockKey,
+      legacyLockKey: () => OP.lockKey,
+      imageFor: () => 'registry.example/svc@sha256:d',
+    } as unknown as Environments,
+    drivers: new Map([['simulated', driver]]),
+    loadEntity: async () => ENTITY,
+    events: {
+      changed: async () => {},
+      finished: async () => {},
+      dryRunRecorded: async () => {},
+    },
+    logger,
+    instanceId: 'one',
+    leaseMs: 1_000,
+    pollMs: 10,
+    confirmationTimeoutMs: 60_000,
+    bindings: { decide: async () => 'held' } as unknown as TargetBindings,
+  });
+  return { runner, logger };
+}
+
 it.each([
   ['a connection cut under one write (the next one works)', 1],
   ['the database away for a while', 1_000_000],
@@ -72,45 +115,11 @@ it.each([
     // How many writes fail from the moment the database goes away.
     let failing = 0;
     const down = () => failing > 0 && failing-- > 0;
-    const op = {
-      id: 'op-1',
-      entityRef: TARGET.entityRef,
-      environment: 'staging',
-      type: 'deploy',
-      driver: 'simulated',
-      state: 'running',
-      release: { version: '2.0.0', digest: `sha256:${'d'.repeat(64)}` },
-      steps: [{ id: 'deploy', title: 'Deploy', status: 'pending' }],
-      reasons: [],
-      lockKey: 'simulated|component:default/svc|staging',
-      baselineRevision: '2',
-    } as unknown as OperationRecord;
+    const op = OP;
     const store = fakeStore(op, down);
     const cluster = new Map<string, ServiceState>();
     const driver = new SimulatedDriver({ stepDelayMs: 20, cluster });
-    const logger = mockServices.logger.mock();
-    const runner = new OperationRunner({
-      store: store as unknown as OperationStore,
-      environments: {
-        target: () => TARGET,
-        lockKey: () => op.lockKey,
-        legacyLockKey: () => op.lockKey,
-        imageFor: () => 'registry.example/svc@sha256:d',
-      } as unknown as Environments,
-      drivers: new Map([['simulated', driver]]),
-      loadEntity: async () => ENTITY,
-      events: {
-        changed: async () => {},
-        finished: async () => {},
-        dryRunRecorded: async () => {},
-      },
-      logger,
-      instanceId: 'one',
-      leaseMs: 1_000,
-      pollMs: 10,
-      confirmationTimeoutMs: 60_000,
-      bindings: { decide: async () => 'held' } as unknown as TargetBindings,
-    });
+    const { runner, logger } = runnerOf(store, driver);
 
     runner.start(op);
     // The canary starts; then the database goes away while the runner writes its progress.
@@ -150,3 +159,40 @@ it.each([
     await runner.stop();
   },
 );
+
+it('still records a failure the driver reports in socket words: the cluster, not the database, is out of reach', async () => {
+  const store = fakeStore(OP, () => false);
+  const simulated = new SimulatedDriver({
+    stepDelayMs: 20,
+    cluster: new Map(),
+  });
+  const refused = Object.assign(
+    new Error('connect ECONNREFUSED 10.0.0.9:6443'),
+    {
+      code: 'ECONNREFUSED',
+    },
+  );
+  const driver = Object.assign(Object.create(simulated), {
+    observe: async () => {
+      throw refused;
+    },
+  }) as DeployDriver;
+  const { runner } = runnerOf(store, driver);
+  // Adopted: the runner observes what the tool did, and the tool cannot be reached.
+  runner.start(
+    { ...OP, progress: { phase: 'progressing' } } as OperationRecord,
+    true,
+  );
+  await waitUntil(
+    'the deploy to end',
+    () => store.transitions.length > 0,
+    5_000,
+  );
+  expect(store.transitions).toEqual([
+    {
+      to: 'failed',
+      reasons: ['Simulated cluster failed: connect ECONNREFUSED 10.0.0.9:6443'],
+    },
+  ]);
+  await runner.stop();
+});

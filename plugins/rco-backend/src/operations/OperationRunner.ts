@@ -168,10 +168,16 @@ export class OperationRunner {
     if (!(await store.claimLease(op.id, instanceId, leaseMs))) return;
     const started = Date.now();
     let driverMs = 0;
+    // What the driver threw is the tool's failure, whatever its words (a driver's own socket
+    // error must not read as the database's and leave the operation to be adopted forever).
+    const driverErrors = new WeakSet<object>();
     const timed = async <T>(fn: () => Promise<T>) => {
       const t = Date.now();
       try {
         return await fn();
+      } catch (error) {
+        if (error && typeof error === 'object') driverErrors.add(error);
+        throw error;
       } finally {
         driverMs += Date.now() - t;
       }
@@ -466,7 +472,8 @@ export class OperationRunner {
       // The database, not the tool, failed: the deploy goes on without us. Let the lease run
       // out so the reconciler adopts it once the database answers, instead of recording a
       // failure that did not happen (with knex's message, which quotes the SQL).
-      const unavailable = databaseUnavailableReason(error);
+      const unavailable =
+        !driverErrors.has(error as object) && databaseUnavailableReason(error);
       if (unavailable) {
         this.o.logger.warn(
           `Operation ${op.id}: the database is unavailable (${unavailable}); left to the reconciler`,

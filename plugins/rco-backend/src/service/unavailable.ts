@@ -43,31 +43,33 @@ type Inspected = {
   name?: unknown;
   code?: unknown;
   message?: unknown;
-  cause?: unknown;
   errors?: unknown;
 };
 
 /**
  * Why `error` means the database cannot be reached (a short, secret-free reason such as
- * `ECONNREFUSED` or `57P01` for the log), or undefined if it is any other error. Follows
- * `cause` and an AggregateError's `errors` (Node's connection attempts to several addresses).
+ * `ECONNREFUSED` or `57P01` for the log), or undefined if it is any other error.
+ *
+ * Only what the database client itself throws counts: knex hands on node-postgres' errors and
+ * Node's socket errors as they are (several addresses tried give an AggregateError of them). A
+ * `cause` is not followed, and neither is a fetch error: a cluster, the catalog or a collector
+ * that cannot be reached wraps the same socket codes, and must not read as "the database".
  */
-export function databaseUnavailableReason(
-  error: unknown,
-  depth = 0,
-): string | undefined {
-  if (!error || typeof error !== 'object' || depth > 5) return undefined;
+export function databaseUnavailableReason(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
   const e = error as Inspected;
+  if (e.name === 'FetchError') return undefined;
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code && (NETWORK_CODES.has(code) || SQLSTATE.test(code))) return code;
   if (e.name === 'KnexTimeoutError') return 'KnexTimeoutError';
   const message = typeof e.message === 'string' ? e.message : '';
   const known = MESSAGES.find(m => message.includes(m));
   if (known) return known;
-  const inner = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
-  for (const cause of inner) {
-    const reason = databaseUnavailableReason(cause, depth + 1);
-    if (reason) return reason;
+  if (e.name === 'AggregateError' && Array.isArray(e.errors)) {
+    for (const inner of e.errors) {
+      const reason = databaseUnavailableReason(inner);
+      if (reason) return reason;
+    }
   }
   return undefined;
 }
