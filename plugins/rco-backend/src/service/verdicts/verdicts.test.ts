@@ -148,7 +148,7 @@ describe.each(databases.eachSupportedId())(
             .first(),
         row =>
           expect(
-            JSON.parse(row.gates).find((g: any) => g.id === 'image-scanning')
+            JSON.parse(row!.gates).find((g: any) => g.id === 'image-scanning')
               .status,
           ).toBe('stale'),
       );
@@ -201,11 +201,11 @@ describe.each(databases.eachSupportedId())(
           const stored = await knex('rco_verdicts')
             .where({ entity_ref: REF, environment: '' })
             .first();
-          const head = await knex('rco_ledger')
+          const head: any = await knex('rco_ledger')
             .where({ entity_ref: REF })
-            .max('seq as seq')
+            .max({ seq: 'seq' })
             .first();
-          return [Number(stored.basis_seq), Number(head!.seq)];
+          return [Number(stored?.basis_seq), Number(head?.seq)];
         },
         ([basis, head]) => expect(basis).toBe(head),
       );
