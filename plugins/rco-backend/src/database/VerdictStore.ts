@@ -120,10 +120,15 @@ export class VerdictStore {
       // One entity's store is serialised (also its first, when there is no row to lock yet):
       // two instances storing the same entity queue here; other entities do not wait. SQLite
       // transactions are serial already.
-      if (this.pg)
+      if (this.pg) {
         await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
-          `rco_verdicts:${entityRef}`,
+          `rco_verdicts:${entityRef.toLowerCase()}`,
         ]);
+        // A verdict is derived: one lost in a crash is found behind its entity's ledger head by
+        // the next scheduled run (due) and judged again, so its commit need not wait for the
+        // disk (the write it follows did).
+        await tx.raw('SET LOCAL synchronous_commit TO OFF');
+      }
       const current = await tx('rco_verdicts')
         .where({ entity_ref: entityRef })
         .first('basis_seq', 'read_at');
@@ -195,14 +200,25 @@ export class VerdictStore {
   }
 
   /**
-   * Entities whose verdict time alone has changed (valid_until passed), or that were judged
-   * under another configuration: what the scheduled recomputation takes, oldest first.
+   * Entities whose verdict time alone has changed (valid_until passed), that were judged under
+   * another configuration, or whose ledger has an entry after the verdict's basis (a write whose
+   * recomputation was lost with its instance): what the scheduled recomputation takes.
    */
   async due(now: Date, configDigest: string, limit: number): Promise<string[]> {
-    const rows = await this.db('rco_verdicts')
-      .where('valid_until', '<=', now)
-      .orWhereNot('config_digest', configDigest)
-      .distinct('entity_ref')
+    const rows = await this.db('rco_verdicts as v')
+      .where('v.environment', '')
+      .andWhere(q =>
+        q
+          .where('v.valid_until', '<=', now)
+          .orWhereNot('v.config_digest', configDigest)
+          .orWhereExists(function behind() {
+            this.select(1)
+              .from('rco_ledger as l')
+              .whereRaw('l.entity_ref = v.entity_ref')
+              .andWhereRaw('l.seq > v.basis_seq');
+          }),
+      )
+      .select('v.entity_ref')
       .limit(limit);
     return rows.map(r => r.entity_ref);
   }
@@ -215,11 +231,18 @@ export class VerdictStore {
     return rows.map(r => r.entity_ref);
   }
 
+  /** Removes these entities' verdicts, however their refs are spelled. */
   async remove(entityRefs: string[]) {
-    for (let i = 0; i < entityRefs.length; i += 500)
+    const lower = entityRefs.map(r => r.toLowerCase());
+    for (let i = 0; i < lower.length; i += 500) {
+      const chunk = lower.slice(i, i + 500);
       await this.db('rco_verdicts')
-        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .whereRaw(
+          `lower(entity_ref) in (${chunk.map(() => '?').join(', ')})`,
+          chunk,
+        )
         .delete();
+    }
   }
 
   /** The newest ledger entry of an entity's chain: the basis a computation reads from. */
