@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
+import { EvidenceRow } from './tables';
 
 /** One collected object in one version, as the diff asks about it. */
 export interface ObjectVersion {
@@ -89,6 +90,29 @@ export interface CollectedEvidenceStore {
   ): Promise<number>;
 }
 
+/**
+ * A row of a collector: its provenance columns are written together (provenanceColumns), so
+ * the queries below, which all name a collector, read a uid and resourceVersion on every row.
+ */
+type CollectedRow = Omit<
+  EvidenceRow,
+  'origin_uid' | 'origin_resource_version'
+> & { origin_uid: string; origin_resource_version: string };
+
+/** The columns `known` reads. */
+type KnownRow = Pick<
+  CollectedRow,
+  | 'id'
+  | 'entity_ref'
+  | 'environment'
+  | 'kind'
+  | 'origin_uid'
+  | 'origin_resource_version'
+  | 'observed_at'
+  | 'collected_at'
+  | 'gone_at'
+>;
+
 /** SQLite allows 999 bound variables per statement; PostgreSQL many more. */
 const CHUNK = 500;
 
@@ -106,10 +130,10 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
   async known(collector: string, cluster: string, objects: ObjectVersion[]) {
     const found = new Map<string, KnownVersion>();
     const uids = [...new Set(objects.map(o => o.uid))];
-    const rows: any[] = [];
+    const rows: KnownRow[] = [];
     for (const part of chunks(uids)) {
       rows.push(
-        ...(await this.db('rco_evidence')
+        ...((await this.db('rco_evidence')
           .select(
             'id',
             'entity_ref',
@@ -122,16 +146,16 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
             'gone_at',
           )
           .where({ collector, origin_cluster: cluster })
-          .whereIn('origin_uid', part)),
+          .whereIn('origin_uid', part)) as KnownRow[]),
       );
     }
     // The current version of each object (entity, environment, kind, uid): as listForRelease.
-    const objectKey = (row: any) =>
+    const objectKey = (row: KnownRow) =>
       [row.entity_ref, row.environment ?? '', row.kind, row.origin_uid].join(
         '\u0000',
       );
-    const time = (row: any) => toDate(row.observed_at ?? row.collected_at);
-    const newest = new Map<string, any>();
+    const time = (row: KnownRow) => toDate(row.observed_at ?? row.collected_at);
+    const newest = new Map<string, KnownRow>();
     for (const row of rows) {
       const best = newest.get(objectKey(row));
       if (
@@ -179,7 +203,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
           .andWhere(q =>
             q.whereNull('observed_at').orWhere('observed_at', '<', at),
           );
-        const these = rows.map(r => r.id as string);
+        const these = rows.map(r => r.id);
         if (!these.length) continue;
         // Seen: an object marked gone exists again (the entry's split clears it alike).
         await tx('rco_evidence')
@@ -221,7 +245,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
         : key(scope.entityRef, scope.environment, scope.kind);
       byPlace.set(k, [...(byPlace.get(k) ?? []), scope]);
     }
-    const rows = await this.db('rco_evidence')
+    const rows = (await this.db('rco_evidence')
       .select(
         'id',
         'entity_ref',
@@ -233,7 +257,18 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
       )
       .where({ collector, origin_cluster: cluster })
       .whereNull('gone_at')
-      .where(listedBefore(at));
+      .where(listedBefore(at))) as Array<
+      Pick<
+        CollectedRow,
+        | 'id'
+        | 'entity_ref'
+        | 'environment'
+        | 'origin_kind'
+        | 'origin_namespace'
+        | 'origin_uid'
+        | 'kind'
+      >
+    >;
     const candidates = rows
       .filter(row =>
         [
@@ -254,7 +289,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
             !seen.get(scope)!.has(row.origin_uid),
         ),
       )
-      .map(row => row.id as string);
+      .map(row => row.id);
     if (!candidates.length) return 0;
     return this.db.transaction(async tx => {
       await this.ledger.lock(tx, undefined);
@@ -267,7 +302,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
           .whereIn('id', part)
           .whereNull('gone_at')
           .where(listedBefore(at));
-        const ids = still.map(r => r.id as string);
+        const ids = still.map(r => r.id);
         if (!ids.length) continue;
         await tx('rco_evidence').whereIn('id', ids).update({ gone_at: at });
         marked.push(...ids);

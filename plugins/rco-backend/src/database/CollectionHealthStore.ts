@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import { toDate } from '../lib/canonicalJson';
+import { CollectionHealthTableRow } from './tables';
 
 /** What one health row is about: '' namespace (or aboutEntity) when the collector named none. */
 export interface HealthKey {
@@ -109,7 +110,17 @@ const columns = (k: HealthKey) => ({
   namespace: k.namespace,
   about_entity: k.aboutEntity,
 });
-const keyFields = (row: any): HealthKey => ({
+const keyFields = (
+  row: Pick<
+    CollectionHealthTableRow,
+    | 'collector'
+    | 'cluster'
+    | 'kind'
+    | 'environment'
+    | 'namespace'
+    | 'about_entity'
+  >,
+): HealthKey => ({
   collector: row.collector,
   cluster: row.cluster,
   kind: row.kind,
@@ -125,7 +136,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-const fromRow = (row: any): CollectionHealthRow => ({
+const fromRow = (row: CollectionHealthTableRow): CollectionHealthRow => ({
   ...keyFields(row),
   lastAttemptAt: toDate(row.last_attempt_at),
   lastSuccessAt: row.last_success_at ? toDate(row.last_success_at) : undefined,
@@ -179,7 +190,7 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
         .merge(['last_attempt_at', 'last_error', 'error_scope']);
     }
     for (const part of chunks(ok)) {
-      await this.db(HEALTH)
+      const upsert = this.db(HEALTH)
         .insert(
           part.map(o => ({
             ...columns(o),
@@ -191,21 +202,24 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
             objects: o.objects ?? null,
           })),
         )
-        .onConflict(KEY)
-        .merge(
-          full
-            ? ['last_attempt_at', 'last_success_at', 'note', 'objects']
-            : {
-                last_attempt_at: at,
-                last_success_at: at,
-                objects: this.db.raw('excluded.objects'),
-                // A refresh lists a namespace whole, but only some of a row about no namespace:
-                // its narrower note does not replace the scheduled run's.
-                note: this.db.raw(
-                  `CASE WHEN ${HEALTH}.namespace = '' THEN COALESCE(${HEALTH}.note, excluded.note) ELSE excluded.note END`,
-                ),
-              },
-        );
+        .onConflict(KEY);
+      await (full
+        ? upsert.merge([
+            'last_attempt_at',
+            'last_success_at',
+            'note',
+            'objects',
+          ])
+        : upsert.merge({
+            last_attempt_at: at,
+            last_success_at: at,
+            objects: this.db.raw('excluded.objects'),
+            // A refresh lists a namespace whole, but only some of a row about no namespace:
+            // its narrower note does not replace the scheduled run's.
+            note: this.db.raw(
+              `CASE WHEN ${HEALTH}.namespace = '' THEN COALESCE(${HEALTH}.note, excluded.note) ELSE excluded.note END`,
+            ),
+          }));
       // Which errors this success clears: see the interface's rules.
       const clears = full ? part : part.filter(o => o.namespace !== '');
       if (clears.length)
@@ -236,7 +250,7 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
         await this.db(HEALTH)
           .where({ collector: run.collector })
           .whereIn('environment', envs)
-          .select(KEY)
+          .select(...KEY)
       )
         .map(keyFields)
         .filter(r => !reported.has(keyOf(r)));
@@ -260,7 +274,7 @@ export class DatabaseCollectionHealthStore implements CollectionHealthStore {
           .where({ collector: run.collector })
           .whereIn('environment', envs)
           .whereIn('about_entity', entities.length ? entities : ['\u0000'])
-          .select(KEY)
+          .select(...KEY)
       )
         .map(keyFields)
         .filter(r => !reported.has(keyOf(r)));

@@ -5,6 +5,7 @@ import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { EvidenceRecord, EvidenceStore, NewEvidence } from './EvidenceStore';
 import { findingRank } from '../evidence/findingRank';
 import { Ledger } from './Ledger';
+import { EvidenceRow, Timestamp } from './tables';
 
 /** Provenance of collected evidence (empty for uploads): see the collected_evidence migration. */
 export const PROVENANCE_COLUMNS = [
@@ -18,10 +19,22 @@ export const PROVENANCE_COLUMNS = [
   'origin_resource_version',
   'observed_at',
   'gone_at',
-];
+] as const;
+
+/** The provenance columns of a row (all null for an upload). */
+type ProvenanceRow = Pick<EvidenceRow, (typeof PROVENANCE_COLUMNS)[number]>;
+
+/**
+ * A collected row's provenance columns are written together (provenanceColumns): where
+ * `collector` is set, cluster, kind, name, uid and resourceVersion are too.
+ */
+const written = (value: string | null) => value as string;
 
 /** A row's provenance columns, as written (null for uploads). */
-export function provenanceColumns(p: NewEvidence['provenance'], at: Date) {
+export function provenanceColumns(
+  p: NewEvidence['provenance'],
+  at: Date,
+): ProvenanceRow {
   return {
     collector: p?.collector ?? null,
     origin_cluster: p?.cluster ?? null,
@@ -37,7 +50,7 @@ export function provenanceColumns(p: NewEvidence['provenance'], at: Date) {
 }
 
 /** The provenance of a row as its ledger entry carries it (ledgerRecords compares the two). */
-export function provenancePayload(row: any) {
+export function provenancePayload(row: ProvenanceRow) {
   if (!row.collector) return null;
   return {
     collector: row.collector,
@@ -52,17 +65,19 @@ export function provenancePayload(row: any) {
 }
 
 /** The provenance of a row, or undefined for an upload. */
-function provenanceOf(row: any): EvidenceRecord['provenance'] {
+function provenanceOf(
+  row: ProvenanceRow & Pick<EvidenceRow, 'collected_at'>,
+): EvidenceRecord['provenance'] {
   if (!row.collector) return undefined;
   return {
     collector: row.collector,
-    cluster: row.origin_cluster,
+    cluster: written(row.origin_cluster),
     namespace: row.origin_namespace ?? undefined,
-    kind: row.origin_kind,
+    kind: written(row.origin_kind),
     apiVersion: row.origin_api_version ?? undefined,
-    name: row.origin_name,
-    uid: row.origin_uid,
-    resourceVersion: row.origin_resource_version,
+    name: written(row.origin_name),
+    uid: written(row.origin_uid),
+    resourceVersion: written(row.origin_resource_version),
     firstObservedAt: toDate(row.collected_at),
     observedAt: toDate(row.observed_at ?? row.collected_at),
   };
@@ -85,9 +100,15 @@ export const EVIDENCE_COLUMNS = [
   'raw_size',
   // Collected evidence (issue 13): where it was read and when last seen unchanged.
   ...PROVENANCE_COLUMNS,
-];
+] as const;
 
-function toRecord(row: any): EvidenceRecord {
+/** A row as EVIDENCE_COLUMNS reads it. */
+export type EvidenceListRow = Pick<
+  EvidenceRow,
+  (typeof EVIDENCE_COLUMNS)[number]
+>;
+
+function toRecord(row: EvidenceListRow): EvidenceRecord {
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -223,8 +244,9 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       if (inserted.length === 0) {
         const existing = await tx('rco_evidence')
           .where({ dedupe_key: key })
-          .first(EVIDENCE_COLUMNS);
-        results.push({ record: toRecord(existing), created: false });
+          .first(...EVIDENCE_COLUMNS);
+        // The insert was ignored because this row exists (same transaction).
+        results.push({ record: toRecord(existing!), created: false });
         continue;
       }
       await this.ledger.append(tx, {
@@ -263,7 +285,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     options: { kinds?: NewEvidence['kind'][]; limit?: number } = {},
   ): Promise<EvidenceRecord[]> {
     const query = this.db('rco_evidence')
-      .select(EVIDENCE_COLUMNS)
+      .select(...EVIDENCE_COLUMNS)
       .where({ entity_ref: entityRef })
       .orderBy([
         { column: 'collected_at', order: 'desc' },
@@ -306,7 +328,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     release: Parameters<EvidenceStore['listForRelease']>[1],
   ): Promise<EvidenceRecord[]> {
     const versions = this.db('rco_evidence')
-      .select(EVIDENCE_COLUMNS)
+      .select(...EVIDENCE_COLUMNS)
       .select(
         this.db.raw(
           'row_number() over (partition by collector, origin_cluster, origin_uid, kind, environment order by observed_at desc, collected_at desc, id desc) as rn',
@@ -345,7 +367,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     // one, which the rules then weigh within the gate's maximum age (see findingRank for why
     // ranks, not a flag); one busy environment never pushes out another's.
     const matching = this.db('rco_evidence')
-      .select(EVIDENCE_COLUMNS)
+      .select(...EVIDENCE_COLUMNS)
       .select(
         this.db.raw(
           'row_number() over (partition by kind, source, finding_rank, environment order by collected_at desc, id desc) as rn',
@@ -382,7 +404,8 @@ export class DatabaseEvidenceStore implements EvidenceStore {
    * digest (a commit's secret scan, cluster state) name no release of their own.
    */
   async releases(entityRef: string) {
-    const rows: any[] = await this.db('rco_evidence')
+    // max() types its alias loosely; whereNotNull makes the digest a string.
+    const rows = (await this.db('rco_evidence')
       .select('subject_digest')
       .max({ last: 'collected_at' })
       .where({ entity_ref: entityRef })
@@ -392,16 +415,20 @@ export class DatabaseEvidenceStore implements EvidenceStore {
         { column: 'last', order: 'desc' },
         { column: 'subject_digest', order: 'asc' },
       ])
-      .limit(100);
-    const digests = rows.map(r => r.subject_digest as string);
-    const labels: any[] = digests.length
-      ? await this.db('rco_evidence')
+      .limit(100)) as Array<{ subject_digest: string; last: Timestamp }>;
+    const digests = rows.map(r => r.subject_digest);
+    const labels = digests.length
+      ? ((await this.db('rco_evidence')
           .select('subject_digest', 'subject_version')
           .max({ last: 'collected_at' })
           .where({ entity_ref: entityRef })
           .whereIn('subject_digest', digests)
           .whereNotNull('subject_version')
-          .groupBy('subject_digest', 'subject_version')
+          .groupBy('subject_digest', 'subject_version')) as Array<{
+          subject_digest: string;
+          subject_version: string;
+          last: Timestamp;
+        }>)
       : [];
     const versionOf = new Map<string, { version: string; at: number }>();
     for (const l of labels) {
@@ -412,7 +439,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
     }
     return {
       items: rows.map(r => ({
-        digest: r.subject_digest as string,
+        digest: r.subject_digest,
         version: versionOf.get(r.subject_digest)?.version,
         lastEvidenceAt: toDate(r.last),
       })),
@@ -425,7 +452,7 @@ export class DatabaseEvidenceStore implements EvidenceStore {
    * pipeline reported to last must not be pushed out by old (or junk) names that sort first.
    */
   async environments(entityRef: string) {
-    const envs: any[] = await this.db('rco_evidence')
+    const envs = (await this.db('rco_evidence')
       .select('environment')
       .max({ last: 'collected_at' })
       .where({ entity_ref: entityRef })
@@ -434,8 +461,8 @@ export class DatabaseEvidenceStore implements EvidenceStore {
       .orderBy([
         { column: 'last', order: 'desc' },
         { column: 'environment', order: 'asc' },
-      ]);
-    return envs.map(e => e.environment as string);
+      ])) as Array<{ environment: string; last: Timestamp }>;
+    return envs.map(e => e.environment);
   }
 
   async get(id: string) {

@@ -2,6 +2,7 @@ import { Runbook } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { Knex } from 'knex';
 import { Ledger } from './Ledger';
+import { RunbookStateRow, RunbookVersionRow } from './tables';
 import {
   RunbookReadError,
   RunbookState,
@@ -21,20 +22,9 @@ const VERSION_COLUMNS = [
   'source',
   'first_seen_at',
   'last_seen_at',
-];
+] as const;
 
-type VersionRow = {
-  entity_ref: string;
-  version: string;
-  content_hash: string;
-  title: string;
-  status: string;
-  document_date: string;
-  document?: string;
-  source: string;
-  first_seen_at: Date | string;
-  last_seen_at: Date | string;
-};
+type VersionRow = Pick<RunbookVersionRow, (typeof VERSION_COLUMNS)[number]>;
 
 /** sha256 of a runbook's canonical JSON. */
 export function hashRunbook(runbook: Runbook): string {
@@ -115,7 +105,7 @@ export class DatabaseRunbookStore implements RunbookStore {
         .where({ entity_ref: entityRef, content_hash: hash })
         .update({ last_seen_at: seenAt, source });
       if (updated > 0) return;
-      await tx<VersionRow>('rco_runbook_versions').insert({
+      await tx('rco_runbook_versions').insert({
         entity_ref: entityRef,
         version: runbook.metadata.version,
         content_hash: hash,
@@ -150,7 +140,9 @@ export class DatabaseRunbookStore implements RunbookStore {
     error?: RunbookReadError;
   }): Promise<void> {
     const { entityRef, currentHash, refreshedAt, error } = options;
-    const row: Record<string, unknown> = {
+    const row: Omit<RunbookStateRow, 'current_hash' | 'current_source'> & {
+      current_hash?: string;
+    } = {
       entity_ref: entityRef,
       refreshed_at: refreshedAt,
       last_error: error
@@ -179,7 +171,8 @@ export class DatabaseRunbookStore implements RunbookStore {
     if (row.last_error) {
       const parsed = JSON.parse(row.last_error);
       lastError = {
-        at: toDate(row.last_error_at),
+        // Written with the error (saveState), so set whenever last_error is.
+        at: toDate(row.last_error_at!),
         source: parsed.source,
         problems: parsed.problems,
       };
@@ -193,7 +186,7 @@ export class DatabaseRunbookStore implements RunbookStore {
   }
 
   async listVersions(entityRef: string): Promise<StoredRunbookVersion[]> {
-    const rows = await this.db<VersionRow>('rco_runbook_versions')
+    const rows = await this.db('rco_runbook_versions')
       .select(...VERSION_COLUMNS)
       .where({ entity_ref: entityRef })
       .orderBy([
@@ -208,7 +201,7 @@ export class DatabaseRunbookStore implements RunbookStore {
     entityRef: string,
     selector: { hash: string } | { version: string },
   ): Promise<StoredRunbook | undefined> {
-    const query = this.db<VersionRow>('rco_runbook_versions').where({
+    const query = this.db('rco_runbook_versions').where({
       entity_ref: entityRef,
     });
     if ('hash' in selector) {
@@ -230,7 +223,8 @@ export class DatabaseRunbookStore implements RunbookStore {
       const doc = await this.db('rco_runbook_versions')
         .where({ entity_ref: entityRef, content_hash: row.content_hash })
         .first('document');
-      return doc.document;
+      // The version was just read, and versions are never deleted.
+      return doc!.document;
     });
     return { ...toVersion(row), runbook };
   }

@@ -1,4 +1,3 @@
-import { GateId } from '@helix-portal/plugin-rco-common';
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +5,7 @@ import { toDate } from '../lib/canonicalJson';
 import { SignoffRecord, WaiverRecord } from '../gates/types';
 import { Ledger } from './Ledger';
 import { Clock, systemClock } from '../lib/clock';
+import { WaiverRow } from './tables';
 
 /**
  * Human decisions: sign-offs bound to a release and waivers of a gate. Nothing is updated in
@@ -111,7 +111,7 @@ export class DecisionStore {
         .first();
       if (existing)
         return {
-          requester: existing.requester as string,
+          requester: existing.requester,
           createdAt: toDate(existing.created_at),
           created: false,
         };
@@ -163,7 +163,7 @@ export class DecisionStore {
     });
     if (release.version) query.andWhere({ release_version: release.version });
     if (release.digest) query.andWhere({ release_digest: release.digest });
-    return (await query.select('requester')).map(r => r.requester as string);
+    return (await query.select('requester')).map(r => r.requester);
   }
 
   async addWaiver(
@@ -250,10 +250,10 @@ export class DecisionStore {
     return rows.map(row => this.toWaiver(row));
   }
 
-  private toWaiver(row: any): WaiverRecord {
+  private toWaiver(row: WaiverRow): WaiverRecord {
     return {
       id: row.id,
-      gate: row.gate as GateId,
+      gate: row.gate,
       environment: row.environment ?? undefined,
       releaseVersion: row.release_version ?? undefined,
       justification: row.justification,

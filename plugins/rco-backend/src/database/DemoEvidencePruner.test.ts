@@ -52,9 +52,9 @@ describe('DemoEvidencePruner', () => {
       ).toBe(1);
       const left = (await knex('rco_evidence').select('id')).map(r => r.id);
       expect(left.sort()).toEqual([demo2, ci3, ci4].sort());
-      const entry = await knex('rco_ledger')
+      const entry = (await knex('rco_ledger')
         .where({ entry_type: 'evidence-prune' })
-        .first();
+        .first())!;
       expect(JSON.parse(entry.payload)).toEqual({
         id: demo1,
         reason: 'superseded by a newer list',

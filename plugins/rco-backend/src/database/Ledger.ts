@@ -1,4 +1,6 @@
 import { Knex } from 'knex';
+import { Tables } from 'knex/types/tables';
+import { LedgerRow } from './tables';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { ledgerMac, ledgerMacMatches } from './LedgerMac';
 import { LedgerVerifications, StoredVerification } from './LedgerVerifications';
@@ -58,7 +60,7 @@ export interface ChainWalk {
   firstBroken?: { seq: number; reason: string };
 }
 
-const fromRow = (row: any): LedgerEntry => ({
+const fromRow = (row: LedgerRow): LedgerEntry => ({
   seq: Number(row.seq),
   entryType: row.entry_type,
   entityRef: row.entity_ref ?? undefined,
@@ -71,6 +73,13 @@ const fromRow = (row: any): LedgerEntry => ({
 });
 
 const MAC_PURPOSE = 'entry';
+
+/** Tables whose rows have an id and the entity_ref of their ledger chain. */
+type ChainedTable = {
+  [T in keyof Tables]: Tables[T] extends { id: string; entity_ref: string }
+    ? T
+    : never;
+}[keyof Tables];
 
 /** Why an entry does not continue its chain from `prevHash`, or undefined if it does. */
 const brokenBecause = (prevHash: string, entry: LedgerEntry) => {
@@ -127,13 +136,16 @@ export class Ledger {
    * names, in one statement on PostgreSQL. The row is as it was when the statement began: a
    * writer that held the lock meanwhile may have changed it since.
    */
-  async readLocked(
+  async readLocked<T extends ChainedTable>(
     tx: Knex.Transaction,
-    table: string,
+    table: T,
     id: string,
-  ): Promise<Record<string, any> | undefined> {
+  ): Promise<Tables[T] | undefined> {
     if (tx.client.config.client !== 'pg') {
-      const row = await tx(table).where({ id }).first();
+      // Knex cannot resolve a row type for a table name that is itself generic: the row is T's.
+      const row: Tables[T] | undefined = await tx(table as string)
+        .where({ id })
+        .first();
       if (row) await this.lock(tx, row.entity_ref);
       return row;
     }
@@ -211,7 +223,7 @@ export class Ledger {
       return this.db.transaction(tx => fn(tx), {
         isolationLevel: 'repeatable read',
         readOnly: true,
-      } as any);
+      });
     }
     return this.db.transaction(tx => fn(tx));
   }

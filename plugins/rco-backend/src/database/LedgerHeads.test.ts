@@ -75,7 +75,7 @@ describe.each(databases.eachSupportedId())(
       const heads = new LedgerHeads(KEY);
       expect(await heads.read(knex)).toBeUndefined();
       await heads.write(knex, { [RCO]: { seq: 3, hash: 'a'.repeat(64) } }, 2);
-      const older = await knex('rco_ledger_heads').first();
+      const older = (await knex('rco_ledger_heads').first())!;
       await heads.write(
         knex,
         {
@@ -95,7 +95,7 @@ describe.each(databases.eachSupportedId())(
         },
       });
       // Edited without the key.
-      const current = await knex('rco_ledger_heads').first();
+      const current = (await knex('rco_ledger_heads').first())!;
       await knex('rco_ledger_heads').update({
         heads: JSON.stringify({ [RCO]: { seq: 3, hash: 'a'.repeat(64) } }),
       });
@@ -103,7 +103,7 @@ describe.each(databases.eachSupportedId())(
       // A forged record is never signed over.
       await heads.write(knex, { x: { seq: 5, hash: 'd'.repeat(64) } }, 0);
       expect(
-        JSON.parse((await knex('rco_ledger_heads').first()).heads),
+        JSON.parse((await knex('rco_ledger_heads').first())!.heads),
       ).toEqual({ [RCO]: { seq: 3, hash: 'a'.repeat(64) } });
       // An older genuine copy: found by an instance that saw the newer one...
       await knex('rco_ledger_heads').delete();
@@ -137,9 +137,9 @@ describe.each(databases.eachSupportedId())(
         result: { ok: true, problems: [] },
       });
       expect(await verifications.latest()).toMatchObject({ ok: true });
-      const genuine = await knex('rco_ledger_verifications')
+      const genuine = (await knex('rco_ledger_verifications')
         .orderBy('id', 'desc')
-        .first();
+        .first())!;
       // A genuine row copied as a newer one: its signature names its old id.
       const { id: _id, ...copy } = genuine;
       await knex('rco_ledger_verifications').insert(copy);

@@ -2,6 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { ActiveOperationError, OperationStore } from './OperationStore';
 import { Ledger } from './Ledger';
+import { OperationRow } from './tables';
 
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
@@ -154,7 +155,7 @@ describe.each(
    * Holds the entity's ledger lock in another transaction, lets a transition start (it reads
    * the row and waits for the lock), moves the row to `meanwhile`, and lets go.
    */
-  async function raced(meanwhile: string) {
+  async function raced(meanwhile: OperationRow['state']) {
     const { knex, store: s, ledger } = await store(databaseId);
     const created = await s.create(op());
     const holder = await knex.transaction();

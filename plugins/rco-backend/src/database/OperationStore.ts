@@ -12,6 +12,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
+import { OperationRow, Timestamp } from './tables';
 import {
   assertTransitionAllowed,
   TransitionField,
@@ -96,7 +97,7 @@ export class ActiveOperationError extends ConflictError {
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 const parse = (v: string | null) => (v ? JSON.parse(v) : undefined);
-const iso = (v: unknown) => (v ? toDate(v as any).toISOString() : undefined);
+const iso = (v: Timestamp | null) => (v ? toDate(v).toISOString() : undefined);
 
 const isTerminal = (state: OperationState) =>
   TERMINAL_OPERATION_STATES.includes(state);
@@ -119,7 +120,7 @@ const FIELDS: readonly TransitionField[] = [
 const fieldsOf = (change: OperationTransition) =>
   FIELDS.filter(f => change[f] !== undefined);
 
-function fromRow(row: any): OperationRecord {
+function fromRow(row: OperationRow): OperationRecord {
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -181,7 +182,7 @@ export class OperationStore {
   async create(op: NewOperation): Promise<OperationRecord> {
     const now = new Date();
     const id = randomUUID();
-    let row: any;
+    let row: OperationRow | undefined;
     try {
       await this.db.transaction(async tx => {
         await this.ledger.lock(tx, op.entityRef);
@@ -196,7 +197,7 @@ export class OperationStore {
             release_digest: op.release.digest ?? null,
             target_revision: op.targetRevision ?? null,
             state: 'requested',
-            steps: json(op.steps),
+            steps: JSON.stringify(op.steps),
             reasons: '[]',
             requested_by: op.requestedBy,
             active_key: op.lockKey,
@@ -234,7 +235,8 @@ export class OperationStore {
       }
       throw error;
     }
-    return fromRow(row);
+    // Set by the transaction, which committed.
+    return fromRow(row!);
   }
 
   async get(id: string): Promise<OperationRecord | undefined> {
@@ -323,15 +325,15 @@ export class OperationStore {
   /** The row as `change` leaves it, written only if it is still in the state `row` has. */
   private async write(
     tx: Knex.Transaction,
-    row: any,
+    row: OperationRow,
     change: OperationTransition,
     now: Date,
   ) {
     const to: OperationState = change.to ?? row.state;
-    const update: Record<string, unknown> = { state: to, updated_at: now };
-    if (change.steps) update.steps = json(change.steps);
+    const update: Partial<OperationRow> = { state: to, updated_at: now };
+    if (change.steps) update.steps = JSON.stringify(change.steps);
     if (change.progress !== undefined) update.progress = json(change.progress);
-    if (change.reasons) update.reasons = json(change.reasons);
+    if (change.reasons) update.reasons = JSON.stringify(change.reasons);
     if (change.confirmedBy) update.confirmed_by = change.confirmedBy;
     if (change.awaiting !== undefined) update.awaiting = change.awaiting;
     if (change.gateSnapshot) update.gate_snapshot = json(change.gateSnapshot);
@@ -357,7 +359,7 @@ export class OperationStore {
       .where({ id: row.id, state: row.state })
       .update(update)
       .returning('*');
-    return written as Record<string, any> | undefined;
+    return written;
   }
 
   /**
@@ -395,7 +397,7 @@ export class OperationStore {
       .whereNotNull('active_key')
       .update({
         ...(update.progress ? { progress: json(update.progress) } : {}),
-        ...(update.steps ? { steps: json(update.steps) } : {}),
+        ...(update.steps ? { steps: JSON.stringify(update.steps) } : {}),
         lease_expires_at: new Date(now.getTime() + leaseMs),
         updated_at: now,
       });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
 import { Clock, systemClock } from '../lib/clock';
+import { OverrideRow } from './tables';
 
 /** A break-glass override as stored. */
 export interface OverrideRecord {
@@ -19,7 +20,7 @@ export interface OverrideRecord {
   revokedBy?: string;
 }
 
-const fromRow = (row: any): OverrideRecord => ({
+const fromRow = (row: OverrideRow): OverrideRecord => ({
   id: row.id,
   entityRef: row.entity_ref,
   environment: row.environment,

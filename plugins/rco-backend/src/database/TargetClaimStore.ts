@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
+import { TargetClaimTableRow } from './tables';
 
 /** One claimed deploy target, as stored in `rco_target_claims`. */
 export interface TargetClaimRow {
@@ -34,7 +35,7 @@ export interface TargetClaimStore {
   ): Promise<{ claim: TargetClaimRow; won: boolean }>;
 }
 
-const fromRow = (row: any): TargetClaimRow => ({
+const fromRow = (row: TargetClaimTableRow): TargetClaimRow => ({
   targetKey: row.target_key,
   entityRef: row.entity_ref,
   environment: row.environment,

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { GateStatus } from '@helix-portal/plugin-rco-common';
 import { toDate } from '../lib/canonicalJson';
+import { VerdictRow } from './tables';
 
 /** One gate of a stored verdict, as the portfolio reads it. */
 export interface StoredGate {
@@ -42,25 +43,6 @@ export interface StoredVerdict {
 
 export type NewVerdict = Omit<StoredVerdict, 'generation'>;
 
-/** The row of rco_verdicts (migration 20261201000000). */
-interface VerdictRow {
-  entity_ref: string;
-  environment: string;
-  release_version: string | null;
-  release_digest: string | null;
-  runbook_version: string | null;
-  ready: boolean | number;
-  gates: string;
-  summary: string;
-  judged: string;
-  valid_until: Date | string | null;
-  judged_at: Date | string;
-  read_at: Date | string;
-  basis_seq: number | string;
-  config_digest: string;
-  generation: number | string;
-}
-
 const fromRow = (row: VerdictRow): StoredVerdict => ({
   entityRef: row.entity_ref,
   environment: row.environment,
@@ -97,7 +79,7 @@ const PORTFOLIO_COLUMNS = [
   'basis_seq',
   'config_digest',
   'generation',
-];
+] as const;
 
 /** Persistence of stored verdicts. */
 export class VerdictStore {
@@ -172,7 +154,7 @@ export class VerdictStore {
       );
       return Number(rows[0].g);
     }
-    const row = await tx('rco_verdicts').max('generation as g').first();
+    const row = await tx('rco_verdicts').max({ g: 'generation' }).first();
     return Number(row?.g ?? 0) + 1;
   }
 
@@ -192,7 +174,7 @@ export class VerdictStore {
     const rows = await this.db('rco_verdicts')
       .where({ environment: '' })
       .andWhere('generation', '>', generation)
-      .select(PORTFOLIO_COLUMNS);
+      .select(...PORTFOLIO_COLUMNS);
     return rows.map(r => {
       const { judged: _j, ...rest } = fromRow({ ...r, judged: 'null' });
       return rest;
@@ -249,7 +231,7 @@ export class VerdictStore {
   async basisOf(db: Knex, entityRef: string): Promise<number> {
     const row = await db('rco_ledger')
       .where({ entity_ref: entityRef })
-      .max('seq as seq')
+      .max({ seq: 'seq' })
       .first();
     return Number(row?.seq ?? 0);
   }

@@ -1,6 +1,19 @@
 import { findingRank } from '../evidence/findingRank';
-import { EVIDENCE_COLUMNS, provenancePayload } from './DatabaseEvidenceStore';
+import {
+  EVIDENCE_COLUMNS,
+  EvidenceListRow,
+  provenancePayload,
+} from './DatabaseEvidenceStore';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
+import {
+  EvidenceRow,
+  OverrideRow,
+  ReleaseRequestRow,
+  RunbookVersionRow,
+  SignoffRow,
+  TargetClaimTableRow,
+  WaiverRow,
+} from './tables';
 
 type Row = Record<string, any>;
 type Payload = Record<string, any>;
@@ -41,7 +54,10 @@ export interface LedgerTable {
   removes?: string[];
   /** The identity of a record (the same for the row and its entry). */
   key(record: Payload, entityRef: string | null): string;
-  /** The payload a row was written with. */
+  /**
+   * The payload a row was written with. Each table's entry below takes its own row type (of
+   * the columns it reads); a method's parameter accepts that.
+   */
   fromRow(row: Row): Payload;
   /** The payload as compared (the evidence summary becomes its digest). */
   fromEntry?(payload: Payload): Payload;
@@ -55,7 +71,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
     primaryKey: 'id',
     creates: ['signoff', 'signoff-revoke'],
     key: byId,
-    fromRow: row => ({
+    fromRow: (row: SignoffRow) => ({
       id: row.id,
       role: row.role,
       decision: row.decision,
@@ -73,7 +89,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
     // The first request of a release stands: entity, version and digest are unique.
     key: (record, entityRef) =>
       `${entityRef} ${record.release?.version}@${record.release?.digest}`,
-    fromRow: row => ({
+    fromRow: (row: ReleaseRequestRow) => ({
       release: { version: row.release_version, digest: row.release_digest },
       requester: row.requester,
       createdAt: iso(row.created_at),
@@ -85,7 +101,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
     creates: ['waiver'],
     changes: ['waiver-revoke'],
     key: byId,
-    fromRow: row => ({
+    fromRow: (row: WaiverRow) => ({
       id: row.id,
       gate: row.gate,
       environment: row.environment,
@@ -103,7 +119,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
     creates: ['break-glass'],
     changes: ['break-glass-revoke'],
     key: byId,
-    fromRow: row => ({
+    fromRow: (row: OverrideRow) => ({
       id: row.id,
       environment: row.environment,
       release: { version: row.release_version, digest: row.release_digest },
@@ -134,7 +150,9 @@ export const LEDGER_TABLES: LedgerTable[] = [
       ),
     removes: ['evidence-prune'],
     key: byId,
-    fromRow: row => ({
+    fromRow: (
+      row: EvidenceListRow & Pick<EvidenceRow, 'raw_format' | 'finding_rank'>,
+    ) => ({
       id: row.id,
       kind: row.kind,
       sha256: row.sha256,
@@ -172,7 +190,7 @@ export const LEDGER_TABLES: LedgerTable[] = [
     primaryKey: 'target_key',
     creates: ['target-claim'],
     key: record => String(record.targetKey),
-    fromRow: row => ({
+    fromRow: (row: TargetClaimTableRow) => ({
       targetKey: row.target_key,
       entityRef: row.entity_ref,
       environment: row.environment,
@@ -202,7 +220,17 @@ export const LEDGER_TABLES: LedgerTable[] = [
     ],
     creates: ['runbook-version'],
     key: (record, entityRef) => `${entityRef} ${record.contentHash}`,
-    fromRow: row => ({
+    fromRow: (
+      row: Pick<
+        RunbookVersionRow,
+        | 'version'
+        | 'content_hash'
+        | 'title'
+        | 'status'
+        | 'document_date'
+        | 'document'
+      >,
+    ) => ({
       version: row.version,
       contentHash: row.content_hash,
       title: row.title,

@@ -3,6 +3,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { DeployDriver } from '@helix-portal/plugin-rco-node';
 import { Knex } from 'knex';
 import { TargetClaimStore } from '../database/TargetClaimStore';
+import { TargetClaimBackfillRow } from '../database/tables';
 import { Environments } from './environments';
 import { TargetBindings, targetParts } from './targetBinding';
 
@@ -26,12 +27,7 @@ export interface ClaimBackfillDeps {
   logger: LoggerService;
 }
 
-interface PendingRow {
-  entity_ref: string;
-  environment: string;
-  operation_id: string;
-  requested_by: string;
-}
+type PendingRow = TargetClaimBackfillRow;
 
 /** The actor of a backfilled claim: nobody asked for it now; the operation it comes from did. */
 export const backfillActor = (operationId: string) =>

@@ -432,7 +432,7 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
     );
     await waitFor(first.app, op.id, o => o.progress?.phase === 'paused');
     await first.backend.stop();
-    const row = await knex('rco_operations').where({ id: op.id }).first();
+    const row = (await knex('rco_operations').where({ id: op.id }).first())!;
     expect(row.state).toBe('running');
 
     const second = await startOperationsBackend(knex);
@@ -537,9 +537,9 @@ describe.each(databases.eachSupportedId())('operations on %s', databaseId => {
         }),
       }),
     );
-    const ledger = await knex('rco_ledger')
+    const ledger = (await knex('rco_ledger')
       .where({ entry_type: 'break-glass' })
-      .first();
+      .first())!;
     expect(JSON.parse(ledger.payload)).toMatchObject({
       justification: body.justification,
     });

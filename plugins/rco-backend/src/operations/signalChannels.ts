@@ -44,9 +44,7 @@ export class SignalChannels {
 
   private async readOrCreate(): Promise<Buffer> {
     const read = async () =>
-      (await this.db('rco_keys').where({ name: KEY_NAME }).first())?.value as
-        | string
-        | undefined;
+      (await this.db('rco_keys').where({ name: KEY_NAME }).first())?.value;
     let value = await read();
     if (!value) {
       // Replicas starting together: the first insert wins and everybody reads it back.

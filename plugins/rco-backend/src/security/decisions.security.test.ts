@@ -153,9 +153,9 @@ describe('point 2: a sign-off is revoked only by the person who gave it', () => 
         revokes: approval.id,
       });
       expect((await dpoGate(app)).status).toBe('missing');
-      const entry = await knex('rco_ledger')
+      const entry = (await knex('rco_ledger')
         .where({ entry_type: 'signoff-revoke' })
-        .first();
+        .first())!;
       expect(entry.actor).toBe('user:default/ada');
       await backend.stop();
     },

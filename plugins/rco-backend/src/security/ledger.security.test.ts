@@ -97,7 +97,7 @@ async function rewriteAndRehash(
   seq: number,
   payload: (p: any) => any,
 ) {
-  const target = await knex('rco_ledger').where({ seq }).first();
+  const target = (await knex('rco_ledger').where({ seq }).first())!;
   const chain = await knex('rco_ledger')
     .where({ entity_ref: target.entity_ref })
     .andWhere('seq', '>=', seq)
@@ -111,7 +111,7 @@ async function rewriteAndRehash(
   for (const row of chain) {
     const entry = {
       entryType: row.entry_type,
-      entityRef: row.entity_ref,
+      entityRef: row.entity_ref ?? undefined,
       actor: row.actor,
       payload:
         row.seq === target.seq
@@ -210,7 +210,7 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
         .send(Buffer.from(leaks))
         .expect(201);
       const id = res.body.items[0].id;
-      const before = await knex('rco_evidence').where({ id }).first();
+      const before = (await knex('rco_evidence').where({ id }).first())!;
       expect(Number(before.finding_rank)).toBeGreaterThan(0);
       expect((await verifyNow(app)).ok).toBe(true);
       await knex('rco_evidence').where({ id }).update({ finding_rank: 0 });
@@ -279,10 +279,10 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
       const { app, knex } = await start(databaseId);
       await history(app);
       expect((await verifyNow(app)).ok).toBe(true); // checkpoints signed here
-      const rejected = await knex('rco_ledger')
+      const rejected = (await knex('rco_ledger')
         .where({ entry_type: 'signoff' })
         .orderBy('seq', 'asc')
-        .first();
+        .first())!;
       // The writer turns the entry and its row into something else, consistently.
       await rewriteAndRehash(knex, Number(rejected.seq), p => ({
         ...p,
@@ -311,15 +311,15 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
       const { app, knex } = await start(databaseId);
       await history(app);
       await verifyNow(app);
-      const first = await knex('rco_ledger').orderBy('seq', 'asc').first();
+      const first = (await knex('rco_ledger').orderBy('seq', 'asc').first())!;
       await rewriteAndRehash(knex, Number(first.seq), p => ({
         ...p,
         sha256: 'f'.repeat(64),
       }));
-      const head = await knex('rco_ledger')
+      const head = (await knex('rco_ledger')
         .where({ entity_ref: first.entity_ref })
         .orderBy('seq', 'desc')
-        .first();
+        .first())!;
       // Re-signed with a key of the writer's own (the database does not hold the real one).
       const createdAt = new Date();
       const signature = createHmac('sha256', 'a key of the writer')
@@ -333,7 +333,7 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
         )
         .digest('hex');
       await knex('rco_ledger_checkpoints')
-        .where({ chain: head.entity_ref })
+        .where({ chain: head.entity_ref! })
         .update({
           hash: head.hash,
           seq: head.seq,
@@ -357,7 +357,7 @@ describe('point 6: the ledger is the source of truth, and tampering by a databas
       const { app, knex } = await start(databaseId);
       await history(app);
       await verifyNow(app);
-      const first = await knex('rco_ledger').orderBy('seq', 'asc').first();
+      const first = (await knex('rco_ledger').orderBy('seq', 'asc').first())!;
       await rewriteAndRehash(knex, Number(first.seq), p => ({
         ...p,
         submitter: 'user:default/mallory',
@@ -537,10 +537,10 @@ describe('point 6: a forged entry appended at the end of a chain', () => {
       await history(app);
       expect((await verifyNow(app)).ok).toBe(true);
       const entityRef = 'component:default/rco';
-      const head = await knex('rco_ledger')
+      const head = (await knex('rco_ledger')
         .where({ entity_ref: entityRef })
         .orderBy('seq', 'desc')
-        .first();
+        .first())!;
       const createdAt = new Date();
       const payload = {
         id: '00000000-0000-4000-8000-000000000002',
@@ -580,7 +580,7 @@ describe('point 6: a forged entry appended at the end of a chain', () => {
         hash: entryHash(head.hash, entry),
         created_at: createdAt,
       });
-      const forged = await knex('rco_ledger').orderBy('seq', 'desc').first();
+      const forged = (await knex('rco_ledger').orderBy('seq', 'desc').first())!;
       const result = await verifyNow(app);
       expect(result.ok).toBe(false);
       expect(result.problems).toContainEqual({
@@ -590,9 +590,9 @@ describe('point 6: a forged entry appended at the end of a chain', () => {
           'entry not authenticated: its mac was not written with the key',
       });
       // Never signed into a checkpoint: the next run reports it again.
-      const checkpoint = await knex('rco_ledger_checkpoints')
+      const checkpoint = (await knex('rco_ledger_checkpoints')
         .where({ chain: entityRef })
-        .first();
+        .first())!;
       expect(Number(checkpoint.seq)).toBeLessThan(Number(forged.seq));
       expect((await verifyNow(app)).problems).toEqual(result.problems);
     },
@@ -606,7 +606,7 @@ describe('point 6: a rewritten chain behind an unsigned or deleted checkpoint', 
       const { app, knex } = await start(databaseId);
       await history(app);
       expect((await verifyNow(app)).ok).toBe(true);
-      const first = await knex('rco_ledger').orderBy('seq', 'asc').first();
+      const first = (await knex('rco_ledger').orderBy('seq', 'asc').first())!;
       await rewriteAndRehash(knex, Number(first.seq), p => ({
         ...p,
         submitter: 'user:default/mallory',
@@ -615,12 +615,12 @@ describe('point 6: a rewritten chain behind an unsigned or deleted checkpoint', 
         .where({ id: JSON.parse(first.payload).id })
         .update({ submitter: 'user:default/mallory' });
       // The checkpoint moved to the rewritten head, its signature dropped.
-      const head = await knex('rco_ledger')
+      const head = (await knex('rco_ledger')
         .where({ entity_ref: first.entity_ref })
         .orderBy('seq', 'desc')
-        .first();
+        .first())!;
       await knex('rco_ledger_checkpoints')
-        .where({ chain: first.entity_ref })
+        .where({ chain: first.entity_ref! })
         .update({ hash: head.hash, seq: head.seq, signature: null });
       const result = await verifyNow(app);
       expect(result.ok).toBe(false);
@@ -631,9 +631,9 @@ describe('point 6: a rewritten chain behind an unsigned or deleted checkpoint', 
       });
       // Never silently re-signed: the next run says the same.
       expect((await verifyNow(app)).ok).toBe(false);
-      const after = await knex('rco_ledger_checkpoints')
-        .where({ chain: first.entity_ref })
-        .first();
+      const after = (await knex('rco_ledger_checkpoints')
+        .where({ chain: first.entity_ref! })
+        .first())!;
       expect(after.signature).toBeNull();
     },
   );
@@ -645,7 +645,7 @@ describe('point 6: a rewritten chain behind an unsigned or deleted checkpoint', 
       await history(app);
       expect((await verifyNow(app)).ok).toBe(true);
       await backend.stop();
-      const first = await knex('rco_ledger').orderBy('seq', 'asc').first();
+      const first = (await knex('rco_ledger').orderBy('seq', 'asc').first())!;
       await rewriteAndRehash(knex, Number(first.seq), p => ({
         ...p,
         submitter: 'user:default/mallory',
@@ -687,7 +687,7 @@ describe('point 6: a rewritten chain behind an unsigned or deleted checkpoint', 
       expect((await verifyNow(app)).ok).toBe(true);
       await backend.stop();
       // The writer removes the new waiver and its entry and restores the older checkpoint.
-      const newest = await knex('rco_ledger').orderBy('seq', 'desc').first();
+      const newest = (await knex('rco_ledger').orderBy('seq', 'desc').first())!;
       await knex('rco_ledger').where({ seq: newest.seq }).delete();
       await knex('rco_waivers')
         .where({ id: JSON.parse(newest.payload).id })
