@@ -1,39 +1,26 @@
 import knexFactory, { Knex } from 'knex';
-import path from 'node:path';
-import { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { examplesDir, governedEntity } from '../__testUtils__/fixtures';
-import {
-  asUser,
-  RCO,
-  RELEASE,
-  startOperationsBackend,
-  waitFor,
-  waiveAllGates,
-} from '../__testUtils__/operationsBackend';
+import { asUser } from '../__testUtils__/operationsBackend';
 import { resetSimulatedCluster } from '../drivers/simulated/SimulatedDriver';
-import {
-  Burst,
-  GITLEAKS,
-  Outcome,
-  Phase,
-  serviceBase,
-  Target,
-  waitUntil,
-} from './__testUtils__/burst';
+import { Burst, GITLEAKS, Outcome, waitUntil } from './__testUtils__/burst';
 import {
   assertCleanAnswers,
   assertNothingLost,
   assertOperationsSettle,
 } from './__testUtils__/checks';
+import {
+  plan,
+  prepare,
+  quiet,
+  startInstance,
+  stopwatch,
+  tally,
+} from './__testUtils__/faultBackend';
 import { FaultyPostgres, StopMode } from './__testUtils__/faultyPostgres';
 
 // Issue 14 point 5: faults survived, nothing lost. PostgreSQL restarted under a burst of writes,
 // then one of two backend instances stopped under one.
 jest.setTimeout(120_000);
-
-// Quiet: a database going away is what the drivers' loggers would otherwise shout about.
-const quiet = { warn() {}, error() {}, debug() {}, deprecate() {} };
 
 let server: FaultyPostgres | undefined;
 let admin: Knex | undefined;
@@ -74,6 +61,15 @@ afterAll(async () => {
 
 beforeEach(() => resetSimulatedCluster());
 
+/** A backend instance on the test's server, stopped after the test. */
+async function instance(name: string, db: string, services: string[]) {
+  const started = await startInstance(server!, name, db, services);
+  instances.push(started);
+  return started;
+}
+
+const ok = (o: Outcome) => o.status >= 200 && o.status < 300;
+
 /** A database of its own on the test's server, for one scenario. */
 async function database(name: string) {
   await admin!.raw(`DROP DATABASE IF EXISTS ??`, [name]);
@@ -81,108 +77,12 @@ async function database(name: string) {
   return name;
 }
 
-/** One backend instance with a connection pool of its own, as a separate process would have. */
-async function startInstance(name: string, db: string, services: string[]) {
-  const knex = knexFactory({
-    client: 'pg',
-    connection: server!.connection(db),
-    pool: { min: 0, max: 10 },
-    acquireConnectionTimeout: 10_000,
-    log: quiet,
-  });
-  const { app, backend } = await startOperationsBackend(knex, {
-    extraEntities: services.map(s =>
-      governedEntity(
-        s,
-        `file:${path.join(examplesDir, 'rco/catalog-info.yaml')}`,
-        {
-          'rco.helix.dev/runbook': './runbook/rco-runbook.yaml',
-        },
-      ),
-    ),
-    logLevel: 'none',
-  });
-  instances.push({ knex, backend });
-  const target: Target = {
-    name,
-    url: `http://127.0.0.1:${(app.address() as AddressInfo).port}`,
-  };
-  return { knex, app, backend, target };
-}
-
-const services = (prefix: string, n: number) =>
-  Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
-
-/** The services every scenario deploys: one canary started before the burst, three in it. */
-function plan() {
-  const deploys: Record<Phase, string[]> = {
-    before: services('early', 1),
-    fault: services('during', 1),
-    after: services('late', 1),
-  };
-  return {
-    deploys,
-    all: ['running-1', ...Object.values(deploys).flat()],
-  };
-}
-
-/**
- * What every scenario starts from: the gates of every service lifted (so deploys pass
- * preflight), the release of `rco` requested, and the canary of `running-1` started before the
- * fault and paused for promotion.
- */
-async function prepare(app: any, all: string[]) {
-  await Promise.all(all.map(s => waiveAllGates(app, serviceBase(s))));
-  await request(app)
-    .post(`${RCO}/releases`)
-    .set('Authorization', asUser('alice'))
-    .send(RELEASE)
-    .expect(201);
-  const running: string[] = [];
-  for (const s of all.filter(x => x.startsWith('running-'))) {
-    const op = await request(app)
-      .post(`${serviceBase(s)}/operations`)
-      .set('Authorization', asUser('alice'))
-      .send({ type: 'deploy', environment: 'staging', release: RELEASE })
-      .expect(202);
-    await request(app)
-      .post(`/api/rco/operations/${op.body.id}/confirm`)
-      .set('Authorization', asUser('alice'))
-      .send({ confirmation: s })
-      .expect(200);
-    await waitFor(app, op.body.id, o => o.progress?.phase === 'paused');
-    running.push(op.body.id);
-  }
-  return running;
-}
-
-const ok = (o: Outcome) => o.status >= 200 && o.status < 300;
-
-/** Counts of each state, for the log line. */
-const tally = (rows: Array<{ state: string }>) =>
-  JSON.stringify(
-    rows.reduce<Record<string, number>>(
-      (n, o) => ({ ...n, [o.state]: (n[o.state] ?? 0) + 1 }),
-      {},
-    ),
-  );
-
-/** Elapsed time per step, printed with the figures (a slow machine shows where it went). */
-function stopwatch() {
-  const t0 = Date.now();
-  const marks: string[] = [];
-  return {
-    mark: (what: string) => marks.push(`${what} ${Date.now() - t0} ms`),
-    toString: () => marks.join(', '),
-  };
-}
-
 describe('faults survived, nothing lost', () => {
   it('PostgreSQL stopped (fast, then immediate) and started again under a burst: 2xx or 503, nothing half written, the backend recovers', async () => {
     if (!server) return;
     const time = stopwatch();
     const { deploys, all } = plan();
-    const { knex, app, target } = await startInstance(
+    const { knex, app, target } = await instance(
       'one',
       await database('fault_restart'),
       all,
@@ -271,8 +171,8 @@ describe('faults survived, nothing lost', () => {
     const time = stopwatch();
     const { deploys, all } = plan();
     const db = await database('fault_instances');
-    const a = await startInstance('a', db, all);
-    const b = await startInstance('b', db, all);
+    const a = await instance('a', db, all);
+    const b = await instance('b', db, all);
     time.mark('started');
     // The canary paused before the fault is A's: A's runner holds its lease.
     const running = await prepare(a.app, all);

@@ -55,6 +55,8 @@ export class Burst {
   private stopped = false;
   private seq = 0;
   private readonly workers: Promise<void>[] = [];
+  /** Requests sent and not answered yet, with when they were sent. */
+  private readonly inFlight = new Set<{ what: string; startedAt: number }>();
   /** Where the fault is: deploys are spread over before, during and after it. */
   phase: Phase = 'before';
 
@@ -78,7 +80,12 @@ export class Burst {
       }`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    return [...counts].map(([k, n]) => `${k}: ${n}`).join('\n');
+    const waiting = [...this.inFlight].map(
+      p => `${p.what}: no answer for ${Date.now() - p.startedAt} ms`,
+    );
+    return [...[...counts].map(([k, n]) => `${k}: ${n}`), ...waiting].join(
+      '\n',
+    );
   }
 
   /**
@@ -132,6 +139,8 @@ export class Burst {
     build: (agent: ReturnType<typeof request>) => request.Test,
   ): Promise<Outcome> {
     const startedAt = Date.now();
+    const pending = { what: `${kind} on ${target.name}`, startedAt };
+    this.inFlight.add(pending);
     let outcome: Outcome;
     try {
       const res = await build(request(target.url)).timeout(DEADLINE_MS);
@@ -156,6 +165,7 @@ export class Burst {
         transport: error?.code ?? error?.name ?? 'unknown',
       };
     }
+    this.inFlight.delete(pending);
     this.outcomes.push(outcome);
     return outcome;
   }
