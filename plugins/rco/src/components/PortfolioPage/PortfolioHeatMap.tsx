@@ -2,7 +2,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { GateStatus, PortfolioItem } from '@helix-portal/plugin-rco-common';
 import { makeStyles, Theme } from '@material-ui/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { PortfolioColumn } from './columns';
 import { dateTime, GLYPH, useStatusStyles } from './statusStyles';
@@ -181,7 +181,10 @@ export function PortfolioHeatMap(props: {
     estimateSize: () => ROW,
     overscan: 10,
   });
-  const items = virtualizer.getVirtualItems();
+  // The rows follow the scroll position at a lower priority: React renders them in slices that
+  // give the main thread back between them, so a fast flick never blocks it for long (the
+  // overscan rows cover the gap until the slice is in).
+  const items = useDeferredValue(virtualizer.getVirtualItems());
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
 

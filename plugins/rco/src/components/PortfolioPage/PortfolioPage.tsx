@@ -8,7 +8,7 @@ import {
 import { useApi, useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { Box, Button, makeStyles, Typography } from '@material-ui/core';
 import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
-import { useMemo, useRef, useState } from 'react';
+import { startTransition, useMemo, useRef, useState } from 'react';
 import { rcoApiRef } from '../../api/RcoApi';
 import { columnsOf } from './columns';
 import {
@@ -124,10 +124,15 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
   if (state.owner) seen.current.add(state.owner);
   const owners = [...seen.current].sort();
 
+  // Every change of filter, order, view or page re-renders the page at transition priority:
+  // React renders it in slices that give the main thread back between them.
+  const update = (change: Partial<PortfolioState>) =>
+    startTransition(() =>
+      setParams(queryOf({ ...latest.current, ...change }), { replace: true }),
+    );
   const setState = (key: keyof PortfolioState, value: string) =>
-    setParams(queryOf({ ...latest.current, [key]: value }), { replace: true });
-  const setView = (view: PortfolioView) =>
-    setParams(queryOf({ ...latest.current, view }), { replace: true });
+    update({ [key]: value });
+  const setView = (view: PortfolioView) => update({ view });
 
   const viewRef = useRef<HTMLElement>(null);
   const skipToView = (e: React.MouseEvent) => {
@@ -214,14 +219,14 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
             total={total}
             page={page}
             pageSize={pageSize}
-            onPage={(p, size) => setTablePage({ key: queryKey, page: p, size })}
+            onPage={(p, size) =>
+              startTransition(() =>
+                setTablePage({ key: queryKey, page: p, size }),
+              )
+            }
             sort={state.sort}
             order={state.order}
-            onSort={(sort, order) =>
-              setParams(queryOf({ ...latest.current, sort, order }), {
-                replace: true,
-              })
-            }
+            onSort={(sort, order) => update({ sort, order })}
           />
         )}
       </section>

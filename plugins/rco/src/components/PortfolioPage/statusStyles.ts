@@ -39,9 +39,13 @@ export const useStatusStyles = makeStyles((theme: Theme) => ({
   },
 }));
 
-/** A date and time in the reader's locale; one formatter, as Date#toLocaleString builds one per call. */
-const DATE_TIME = new Intl.DateTimeFormat(undefined, {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-});
-export const dateTime = (iso: string) => DATE_TIME.format(new Date(iso));
+/**
+ * A moment as "2026-12-01 10:00 UTC": unambiguous in every locale, and cheap. Intl's formatters
+ * cost more than the rest of a heat map row together, paid for every row scrolled into view.
+ */
+export const dateTime = (iso: string) => {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+};

@@ -1,4 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  startTransition,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import {
   PortfolioItem,
   PortfolioResponse,
@@ -73,15 +79,18 @@ export function usePortfolioPages(
         .getPortfolio({ ...query, offset: page * pageSize, limit: pageSize })
         .then(
           ({ items, ...meta }) =>
-            setLoaded(prev => {
-              if (current.current !== key) return prev;
-              const base: Loaded =
-                prev.key === key
-                  ? prev
-                  : { key, size: pageSize, pages: new Map() };
-              const pages = new Map(base.pages).set(page, items);
-              return { ...base, pages, meta };
-            }),
+            // An answer re-renders the view at transition priority (in slices, see the page).
+            startTransition(() =>
+              setLoaded(prev => {
+                if (current.current !== key) return prev;
+                const base: Loaded =
+                  prev.key === key
+                    ? prev
+                    : { key, size: pageSize, pages: new Map() };
+                const pages = new Map(base.pages).set(page, items);
+                return { ...base, pages, meta };
+              }),
+            ),
           (error: Error) =>
             setLoaded(prev =>
               current.current === key
