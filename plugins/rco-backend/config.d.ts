@@ -403,7 +403,10 @@ export interface Config {
       /** Resources answered with 403 Forbidden, as <resource>.<group> (restores.velero.io). */
       forbid?: string[];
     }>;
-    /** Folder holding demo-evidence.yaml, relative to the backend's working directory. */
+    /**
+     * Folder holding demo-evidence.yaml, relative to the backend's working directory. Required
+     * with demoEvidence: the backend does not start without it.
+     */
     demoEvidenceDir?: string;
     /**
      * How often (real time) the local portal keeps its demo evidence current: each run asks

@@ -20,6 +20,7 @@ import {
   KubernetesCollectorConfig,
   readKubernetesCollectorConfig,
 } from './collectors/kubernetes/config';
+import { EnvironmentConfig, readEnvironments } from './operations/environments';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
 export interface RcoConfig {
@@ -31,7 +32,11 @@ export interface RcoConfig {
     onDemandInterval: Duration;
     /** How often a backend re-hashes every chain from its start. Default P1D. */
     fullVerificationInterval: Duration;
+    /** rco.ledger.schedule: when to verify and checkpoint; LedgerVerifier's default when unset. */
+    schedule?: SchedulerServiceTaskScheduleDefinition;
   };
+  /** rco.runbooks.schedule: when to re-read every runbook; scheduleRunbookRefresh's default when unset. */
+  runbookSchedule?: SchedulerServiceTaskScheduleDefinition;
   gates: GateConfig;
   maxUploadBytes: number;
   /**
@@ -67,6 +72,24 @@ export interface RcoConfig {
   demoEvidenceSchedule?: SchedulerServiceTaskScheduleDefinition;
   /** The local portal's simulated clusters (rco.demoClusters; only with demoEvidence). */
   demoClusters: DemoClusterConfig[];
+  /**
+   * rco.demoEvidenceDir: the folder holding demo-evidence.yaml, relative to the backend's
+   * working directory. The plugin does not start with demoEvidence on and this unset.
+   */
+  demoEvidenceDir?: string;
+  /** rco.environments: where releases are deployed (operations/environments.ts reads each). */
+  environments: EnvironmentConfig[];
+  /** Timing of deploys and rollbacks (operations/OperationRunner.ts). */
+  operations: {
+    /** rco.operations.leaseDuration: how long an instance holds an operation without a heartbeat. Default PT30S. */
+    leaseDuration: Duration;
+    /** rco.operations.pollInterval: how often a running operation asks its driver. Default PT2S. */
+    pollInterval: Duration;
+    /** rco.operations.confirmationTimeout: operations nobody confirms within this are aborted. Default PT1H. */
+    confirmationTimeout: Duration;
+  };
+  /** rco.simulated.stepDelay: time between the simulated driver's canary steps. Default PT1S. */
+  simulatedStepDelay: Duration;
   /** Entity kinds that may deploy, roll back and see targets (ADR 0007). Default Component. */
   operationEntityKinds: string[];
   /** How long a target's revision history read is shared by viewers. Default PT10S. */
@@ -104,16 +127,59 @@ export interface RcoConfig {
   };
 }
 
-const iso = (config: Config, key: string, fallback: string) => {
-  const value = config.getOptionalString(key) ?? fallback;
-  const duration = Duration.fromISO(value);
-  if (!duration.isValid) {
+/** An ISO 8601 duration (`PT30S`, `P7D`), or undefined when the text is not one. */
+export function parseDuration(text: string): Duration | undefined {
+  const duration = Duration.fromISO(text);
+  return duration.isValid ? duration : undefined;
+}
+
+/**
+ * The one reader of a duration setting: `key` (ISO 8601) of `config`, or `fallback` when it is
+ * unset. `config` is the `rco` section unless `at` names where it sits (an environment of
+ * rco.environments, a collector's section), so the error names the full key and stops the start.
+ * `positive` refuses zero too (a timeout of nothing).
+ */
+export function readDuration(
+  config: Config | undefined,
+  key: string,
+  fallback: string,
+  options: { at?: string; positive?: boolean } = {},
+): Duration {
+  const value = config?.getOptionalString(key) ?? fallback;
+  const duration = parseDuration(value);
+  if (!duration || (options.positive && duration.toMillis() <= 0)) {
     throw new Error(
-      `${key} must be an ISO 8601 duration such as P7D, got "${value}"`,
+      `${options.at ?? 'rco'}.${key} must be a${
+        options.positive ? ' positive' : 'n'
+      } ISO 8601 duration such as ${fallback}, got "${value}"`,
     );
   }
   return duration;
-};
+}
+
+/**
+ * rco.demoEvidenceDir, which the demo needs: with rco.demoEvidence on and no folder set the
+ * backend does not start (asked only when the demo starts, so readRcoConfig stays usable alone).
+ */
+export function requireDemoEvidenceDir(config: RcoConfig): string {
+  if (!config.demoEvidenceDir)
+    throw new Error(
+      'rco.demoEvidenceDir is required with rco.demoEvidence: the folder holding demo-evidence.yaml',
+    );
+  return config.demoEvidenceDir;
+}
+
+/** A scheduler setting (`rco.<key>`), or undefined for the task's own default. */
+function readSchedule(
+  config: Config | undefined,
+  key: string,
+): SchedulerServiceTaskScheduleDefinition | undefined {
+  return config?.has(key)
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig(key),
+      )
+    : undefined;
+}
 
 /**
  * The subject a service principal is known by here. Backstage gives a static external-access
@@ -272,25 +338,33 @@ export function readRcoConfig(root: Config): RcoConfig {
   const prometheus = readPrometheusCollectorConfig(config);
   const maxAge: Partial<Record<GateId, string>> = {};
   for (const gate of GATE_IDS) {
-    const value = config?.getOptionalString(`gates.${gate}.maxAge`);
-    if (value)
-      maxAge[gate] = iso(config!, `gates.${gate}.maxAge`, value).toISO()!;
+    // Set or not at all (P7D is only the example an error shows).
+    if (config?.getOptionalString(`gates.${gate}.maxAge`))
+      maxAge[gate] = readDuration(
+        config,
+        `gates.${gate}.maxAge`,
+        'P7D',
+      ).toISO()!;
   }
   const granularity = readObservationGranularity(config, maxAge);
   return {
     verdicts: readVerdicts(config),
-    expiresSoonHorizon: config
-      ? iso(config, 'portfolio.expiresSoonHorizon', 'P3D')
-      : Duration.fromISO('P3D'),
+    expiresSoonHorizon: readDuration(
+      config,
+      'portfolio.expiresSoonHorizon',
+      'P3D',
+    ),
     ledger: {
       checkpointKey: readCheckpointKey(config),
-      onDemandInterval: config
-        ? iso(config, 'ledger.onDemandInterval', 'PT1M')
-        : Duration.fromISO('PT1M'),
-      fullVerificationInterval: config
-        ? iso(config, 'ledger.fullVerificationInterval', 'P1D')
-        : Duration.fromISO('P1D'),
+      onDemandInterval: readDuration(config, 'ledger.onDemandInterval', 'PT1M'),
+      fullVerificationInterval: readDuration(
+        config,
+        'ledger.fullVerificationInterval',
+        'P1D',
+      ),
+      schedule: readSchedule(config, 'ledger.schedule'),
     },
+    runbookSchedule: readSchedule(config, 'runbooks.schedule'),
     gates: {
       maxAge,
       blockingSeverities: config?.getOptionalStringArray(
@@ -317,42 +391,48 @@ export function readRcoConfig(root: Config): RcoConfig {
     },
     signoffRevokeGroup: readRcoGroupRef(config, 'signoffs.revokeGroup'),
     waiverGroup: readRcoGroupRef(config, 'waivers.group'),
-    waiverMaxDuration: config
-      ? iso(config, 'waivers.maxDuration', 'P7D')
-      : Duration.fromISO('P7D'),
+    waiverMaxDuration: readDuration(config, 'waivers.maxDuration', 'P7D'),
     ciSubjects: readCiSubjects(config),
     demoEvidence: readDemoEvidence(config),
     demoClusters: readDemoClusters(config),
-    demoEvidenceSchedule: config?.has('demoEvidenceSchedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          config.getConfig('demoEvidenceSchedule'),
-        )
-      : undefined,
+    demoEvidenceSchedule: readSchedule(config, 'demoEvidenceSchedule'),
+    demoEvidenceDir: config?.getOptionalString('demoEvidenceDir'),
     breakGlassGroup: readRcoGroupRef(config, 'breakGlass.group'),
-    breakGlassMaxDuration: config
-      ? iso(config, 'breakGlass.maxDuration', 'PT4H')
-      : Duration.fromISO('PT4H'),
+    breakGlassMaxDuration: readDuration(
+      config,
+      'breakGlass.maxDuration',
+      'PT4H',
+    ),
     operationEntityKinds: config?.getOptionalStringArray(
       'operations.entityKinds',
     ) ?? ['Component'],
-    historyCacheTtl: config
-      ? iso(config, 'operations.historyCacheTtl', 'PT10S')
-      : Duration.fromISO('PT10S'),
+    historyCacheTtl: readDuration(
+      config,
+      'operations.historyCacheTtl',
+      'PT10S',
+    ),
+    environments: readEnvironments(config),
+    operations: {
+      leaseDuration: readDuration(config, 'operations.leaseDuration', 'PT30S'),
+      pollInterval: readDuration(config, 'operations.pollInterval', 'PT2S'),
+      confirmationTimeout: readDuration(
+        config,
+        'operations.confirmationTimeout',
+        'PT1H',
+      ),
+    },
+    simulatedStepDelay: readDuration(config, 'simulated.stepDelay', 'PT1S'),
     prometheus,
     sigstore: readSigstoreConfig(config),
     kubernetesCollector: readKubernetesCollectorConfig(config),
     collection: {
-      schedule: config?.has('collection.schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-            config.getConfig('collection.schedule'),
-          )
-        : undefined,
-      timeout: config
-        ? iso(config, 'collection.timeout', 'PT2M')
-        : Duration.fromISO('PT2M'),
-      refreshCooldown: config
-        ? iso(config, 'collection.refreshCooldown', 'PT30S')
-        : Duration.fromISO('PT30S'),
+      schedule: readSchedule(config, 'collection.schedule'),
+      timeout: readDuration(config, 'collection.timeout', 'PT2M'),
+      refreshCooldown: readDuration(
+        config,
+        'collection.refreshCooldown',
+        'PT30S',
+      ),
       maxConcurrentRefreshes: (() => {
         const n =
           config?.getOptionalNumber('collection.maxConcurrentRefreshes') ?? 2;
@@ -376,9 +456,11 @@ function readObservationGranularity(
   config: Config | undefined,
   maxAge: Partial<Record<GateId, string>>,
 ): Duration {
-  const granularity = config
-    ? iso(config, 'collection.observationGranularity', 'PT1H')
-    : Duration.fromISO('PT1H');
+  const granularity = readDuration(
+    config,
+    'collection.observationGranularity',
+    'PT1H',
+  );
   const shortest = Math.min(
     Duration.fromISO('P1D').toMillis(),
     ...Object.values(maxAge).map(v => Duration.fromISO(v!).toMillis()),
@@ -397,9 +479,7 @@ function readObservationGranularity(
 
 /** rco.verdicts: bounded, so a typo cannot leave verdicts unrecomputed for a year. */
 function readVerdicts(config: Config | undefined): RcoConfig['verdicts'] {
-  const maxValidity = config
-    ? iso(config, 'verdicts.maxValidity', 'PT1H')
-    : Duration.fromISO('PT1H');
+  const maxValidity = readDuration(config, 'verdicts.maxValidity', 'PT1H');
   const ms = maxValidity.toMillis();
   if (ms < 60_000 || ms > 86_400_000)
     throw new Error(
@@ -407,10 +487,6 @@ function readVerdicts(config: Config | undefined): RcoConfig['verdicts'] {
     );
   return {
     maxValidity,
-    schedule: config?.has('verdicts.schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          config.getConfig('verdicts.schedule'),
-        )
-      : undefined,
+    schedule: readSchedule(config, 'verdicts.schedule'),
   };
 }

@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -12,7 +11,7 @@ import { createRouter } from './service/router';
 import { RunbookReader } from './service/RunbookReader';
 import { RunbookService } from './service/RunbookService';
 import { scheduleRunbookRefresh } from './service/scheduleRunbookRefresh';
-import { readRcoConfig } from './config';
+import { readRcoConfig, requireDemoEvidenceDir } from './config';
 import { SigstoreVerifier } from './evidence/sigstore';
 import { DatabaseEvidenceStore } from './database/DatabaseEvidenceStore';
 import { DecisionStore } from './database/DecisionStore';
@@ -41,7 +40,7 @@ import {
 } from '@helix-portal/plugin-rco-node';
 import { createCollection } from './collectors/createCollection';
 import { createOperations } from './operations/createOperations';
-import { Environments } from './operations/environments';
+import { Environments, readClusters } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
 import { describeMissingSetup, groupFacts } from './setupSummary';
 
@@ -118,19 +117,17 @@ export const rcoPlugin = createBackendPlugin({
           config.ledger.onDemandInterval.toMillis(),
           config.ledger.fullVerificationInterval.toMillis(),
         );
-        const ledgerScheduleKey = 'rco.ledger.schedule';
         await ledgerVerifier.schedule(
           deps.scheduler,
-          deps.config.has(ledgerScheduleKey)
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                deps.config.getConfig(ledgerScheduleKey),
-              )
-            : undefined,
+          config.ledger.schedule,
           // The start-up line below says it, with whatever else is missing.
           false,
         );
         // Read once: the gates' pillars need to know whether deploys go through the console.
-        const environments = Environments.fromConfig(deps.config);
+        const environments = new Environments(
+          config.environments,
+          readClusters(deps.config),
+        );
         const missing = describeMissingSetup({
           environments: environments.list.length,
           ciSubjects: config.ciSubjects.length,
@@ -179,14 +176,9 @@ export const rcoPlugin = createBackendPlugin({
           horizonMs: config.expiresSoonHorizon.toMillis(),
           nudge: ref => verdicts.recompute(ref),
         });
-        const scheduleConfigKey = 'rco.runbooks.schedule';
         await scheduleRunbookRefresh({
           scheduler: deps.scheduler,
-          schedule: deps.config.has(scheduleConfigKey)
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                deps.config.getConfig(scheduleConfigKey),
-              )
-            : undefined,
+          schedule: config.runbookSchedule,
           catalog: deps.catalog,
           auth: deps.auth,
           runbooks,
@@ -211,7 +203,7 @@ export const rcoPlugin = createBackendPlugin({
         const demo = demoClock
           ? await startDemoPortal({
               clock: demoClock,
-              dir: deps.config.getString('rco.demoEvidenceDir'),
+              dir: requireDemoEvidenceDir(config),
               schedule: config.demoEvidenceSchedule,
               scheduler: deps.scheduler,
               logger: deps.logger,
@@ -228,7 +220,6 @@ export const rcoPlugin = createBackendPlugin({
             })
           : undefined;
         const operations = await createOperations({
-          rootConfig: deps.config,
           rco: config,
           logger: deps.logger,
           lifecycle: deps.lifecycle,

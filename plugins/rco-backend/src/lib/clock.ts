@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { Duration } from 'luxon';
+import { parseDuration } from '../config';
 
 /**
  * The time the gates judge by. Production reads the system clock; the local portal's demo
@@ -48,8 +49,7 @@ export function parseStep(iso: unknown): number {
       'advance must be an ISO 8601 duration such as PT10M, PT1H or P1D',
     );
   }
-  const d = Duration.fromISO(iso);
-  const ms = d.isValid ? d.toMillis() : NaN;
+  const ms = parseDuration(iso)?.toMillis() ?? NaN;
   if (!Number.isFinite(ms) || ms <= 0) {
     throw new InputError(
       `advance must be a positive ISO 8601 duration such as PT10M, PT1H or P1D, got "${iso.slice(

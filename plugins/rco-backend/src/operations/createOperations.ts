@@ -1,7 +1,6 @@
 import {
   AuthService,
   LoggerService,
-  RootConfigService,
   LifecycleService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -9,7 +8,6 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { DeployDriver } from '@helix-portal/plugin-rco-node';
 import { Knex } from 'knex';
-import { Duration } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { RcoConfig } from '../config';
 import { Ledger } from '../database/Ledger';
@@ -30,20 +28,11 @@ import { TargetBindings } from './targetBinding';
 import { runClaimBackfill } from './claimBackfill';
 import { OperationService } from './OperationService';
 
-const ms = (config: RootConfigService, key: string, fallback: string) => {
-  const value = config.getOptionalString(key) ?? fallback;
-  const d = Duration.fromISO(value);
-  if (!d.isValid)
-    throw new Error(`${key} must be an ISO 8601 duration, got "${value}"`);
-  return d.toMillis();
-};
-
 /**
  * Builds the deploy side of the plugin: drivers (built in plus modules'), environments, the
  * stores, the runner with its lease reconciliation, and the service the routes call.
  */
 export async function createOperations(deps: {
-  rootConfig: RootConfigService;
   rco: RcoConfig;
   logger: LoggerService;
   lifecycle: LifecycleService;
@@ -58,9 +47,9 @@ export async function createOperations(deps: {
   environments: Environments;
   extraDrivers: DeployDriver[];
 }) {
-  const root = deps.rootConfig;
+  const rcoConfig = deps.rco;
   const simulated = new SimulatedDriver({
-    stepDelayMs: ms(root, 'rco.simulated.stepDelay', 'PT1S'),
+    stepDelayMs: rcoConfig.simulatedStepDelay.toMillis(),
   });
   const drivers = new Map<string, DeployDriver>();
   for (const driver of [
@@ -96,7 +85,6 @@ export async function createOperations(deps: {
     deps.ledger,
     deps.releases.clock,
   );
-  const rcoConfig = deps.rco;
   const notifier = new OperationNotifier({
     signals: deps.signals,
     notifications: deps.notifications,
@@ -133,7 +121,7 @@ export async function createOperations(deps: {
       notifier.dryRunRecorded(op, result, from),
   };
   const instanceId = randomUUID();
-  const leaseMs = ms(root, 'rco.operations.leaseDuration', 'PT30S');
+  const leaseMs = rcoConfig.operations.leaseDuration.toMillis();
   const runner = new OperationRunner({
     store,
     environments,
@@ -146,12 +134,8 @@ export async function createOperations(deps: {
     logger: deps.logger,
     instanceId,
     leaseMs,
-    pollMs: ms(root, 'rco.operations.pollInterval', 'PT2S'),
-    confirmationTimeoutMs: ms(
-      root,
-      'rco.operations.confirmationTimeout',
-      'PT1H',
-    ),
+    pollMs: rcoConfig.operations.pollInterval.toMillis(),
+    confirmationTimeoutMs: rcoConfig.operations.confirmationTimeout.toMillis(),
     bindings,
   });
   const operations = new OperationService({

@@ -6,9 +6,9 @@ import {
 } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import { DeployCluster, DeployTarget } from '@helix-portal/plugin-rco-node';
-import { Duration } from 'luxon';
 import { legacyTargetKey, targetKey, targetParts } from './targetBinding';
 import { TargetClaimRow } from '../database/TargetClaimStore';
+import { readDuration } from '../config';
 
 type Role = 'po' | 'dpo' | 'security';
 
@@ -68,20 +68,12 @@ export const DEPLOY_ANNOTATION_KEYS = [
 
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-function duration(config: Config, key: string, fallback: string) {
-  const value = config.getOptionalString(key) ?? fallback;
-  const d = Duration.fromISO(value);
-  if (!d.isValid) {
-    throw new Error(
-      `${key} must be an ISO 8601 duration such as PT10M, got "${value}"`,
-    );
-  }
-  return d.toMillis();
-}
-
-/** Reads `rco.environments`; an empty list means the Release tab has no deploy buttons. */
-export function readEnvironments(root: Config): EnvironmentConfig[] {
-  const list = root.getOptionalConfigArray('rco.environments') ?? [];
+/**
+ * Reads `rco.environments` of the `rco` section (readRcoConfig calls it); an empty list means
+ * the Release tab has no deploy buttons.
+ */
+export function readEnvironments(rco: Config | undefined): EnvironmentConfig[] {
+  const list = rco?.getOptionalConfigArray('environments') ?? [];
   const seen = new Set<string>();
   return list.map(c => {
     const name = c.getString('name');
@@ -138,7 +130,9 @@ export function readEnvironments(root: Config): EnvironmentConfig[] {
             container: c.getOptionalString('rollout.container'),
           }
         : undefined,
-      timeoutMs: duration(c, 'timeout', 'PT10M'),
+      timeoutMs: readDuration(c, 'timeout', 'PT10M', {
+        at: `rco.environments[${name}]`,
+      }).toMillis(),
       requiredSignoffs: roles as Role[],
       imageRepository: c.getOptionalString('imageRepository'),
       allowedNamespaces: c.getOptionalStringArray('allowedNamespaces') ?? [
@@ -223,8 +217,12 @@ export class Environments {
     }
   }
 
+  /** From the root configuration (tests; the plugin builds it from readRcoConfig's list). */
   static fromConfig(root: Config) {
-    return new Environments(readEnvironments(root), readClusters(root));
+    return new Environments(
+      readEnvironments(root.getOptionalConfig('rco')),
+      readClusters(root),
+    );
   }
 
   /**

@@ -4,7 +4,7 @@
  * the key named, never at collection time.
  */
 import { Config } from '@backstage/config';
-import { Duration } from 'luxon';
+import { readDuration } from '../../config';
 import {
   COLLECTED_EVIDENCE_KINDS,
   COLLECTED_KINDS,
@@ -87,13 +87,10 @@ export function readKubernetesCollectorConfig(
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10000) {
     throw new Error(`${at}.pageSize must be an integer from 1 to 10000`);
   }
-  const timeoutText = config?.getOptionalString('timeout') ?? 'PT30S';
-  const timeout = Duration.fromISO(timeoutText);
-  if (!timeout.isValid || timeout.toMillis() <= 0) {
-    throw new Error(
-      `${at}.timeout must be an ISO 8601 duration such as PT30S, not "${timeoutText}"`,
-    );
-  }
+  const timeout = readDuration(config, 'timeout', 'PT30S', {
+    at,
+    positive: true,
+  });
   const concurrency = config?.getOptionalNumber('concurrency') ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
     throw new Error(`${at}.concurrency must be an integer from 1 to 32`);

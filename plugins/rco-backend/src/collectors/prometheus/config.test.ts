@@ -92,7 +92,7 @@ describe('readPrometheusCollectorConfig', () => {
     ],
     [
       { ...stack, timeout: '10s' },
-      'timeout must be an ISO 8601 duration such as PT10S, not "10s"',
+      'rco.collectors.prometheus.environments.production.timeout must be a positive ISO 8601 duration such as PT10S, got "10s"',
     ],
     [{ prometheus: stack.prometheus }, 'alertmanager'],
   ])('refuses %j at start-up', (production, message) => {

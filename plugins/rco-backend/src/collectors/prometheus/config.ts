@@ -5,7 +5,7 @@
  * the start with the key named. Tokens and headers are secrets: never logged, never echoed.
  */
 import { Config } from '@backstage/config';
-import { Duration } from 'luxon';
+import { readDuration } from '../../config';
 
 export interface HttpEndpoint {
   /** Base URL (the API paths are appended). */
@@ -80,15 +80,9 @@ function readEndpoint(config: Config, key: string, at: string): HttpEndpoint {
   };
 }
 
-function readTimeout(config: Config | undefined, at: string) {
-  const text = config?.getOptionalString('timeout');
-  if (text === undefined) return undefined;
-  const timeout = Duration.fromISO(text);
-  if (!timeout.isValid || timeout.toMillis() <= 0)
-    throw new Error(
-      `${at}.timeout must be an ISO 8601 duration such as PT10S, not "${text}"`,
-    );
-  return timeout.toMillis();
+/** A timeout of `config`, else `fallback` (the default, or the section above's). */
+function readTimeout(config: Config | undefined, at: string, fallback: string) {
+  return readDuration(config, 'timeout', fallback, { at, positive: true });
 }
 
 function readLabels(config: Config | undefined) {
@@ -122,7 +116,7 @@ export function readPrometheusCollectorConfig(
 ): PrometheusCollectorConfig {
   const at = 'rco.collectors.prometheus';
   const config = rco?.getOptionalConfig('collectors.prometheus');
-  const timeoutMs = readTimeout(config, at) ?? 10_000;
+  const timeout = readTimeout(config, at, 'PT10S');
   const alertLabels = readLabels(config) ?? DEFAULT_ALERT_LABELS;
   const ruleFiles = readRuleFiles(config, at);
   const ack = readAck(config, {
@@ -139,7 +133,7 @@ export function readPrometheusCollectorConfig(
       name: e.getOptionalString('name') ?? `prometheus-${environment}`,
       prometheus: readEndpoint(e, 'prometheus', where),
       alertmanager: readEndpoint(e, 'alertmanager', where),
-      timeoutMs: readTimeout(e, where) ?? timeoutMs,
+      timeoutMs: readTimeout(e, where, timeout.toISO()!).toMillis(),
       alertLabels: readLabels(e) ?? alertLabels,
       ruleFiles: readRuleFiles(e, where) ?? ruleFiles,
       ack: readAck(e, ack),
