@@ -39,11 +39,14 @@ const portfolioRow = async (app: any, entityRef: string) => {
 const gateOf = (r: any, id: string) =>
   r?.gates.find((g: any) => g.id === id)?.status;
 /** The stored verdict's gate, once a recomputation has shown `status`. */
-const gateBecomes = (app: any, ref: string, gate: string, status: string) =>
-  eventually(
+function gateBecomes(app: any, ref: string, gate: string, status: string) {
+  return eventually(
     () => portfolioRow(app, ref),
-    r => expect(gateOf(r, gate)).toBe(status),
+    r => {
+      expect(gateOf(r, gate)).toBe(status);
+    },
   );
+}
 const row = portfolioRow;
 
 /** A Trivy report of the release's image with one critical finding: image-scanning fails. */
