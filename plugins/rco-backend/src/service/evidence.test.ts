@@ -24,6 +24,7 @@ import {
 } from '../__testUtils__/fixtures';
 
 const databases = createTestDatabases();
+jest.setTimeout(60_000);
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const OTHER_DIGEST = `sha256:${'b'.repeat(64)}`;
