@@ -204,7 +204,9 @@ describe('PortfolioPage', () => {
       'true',
     );
     await userEvent.click(screen.getByRole('button', { name: 'Table' }));
-    expect(screen.getByLabelText('address')).toHaveTextContent('?view=table');
+    await waitFor(() =>
+      expect(screen.getByLabelText('address')).toHaveTextContent('?view=table'),
+    );
     const table = await screen.findByRole('table', {}, slow);
     expect(
       within(table).getByRole('columnheader', { name: 'Readiness' }),
@@ -213,7 +215,9 @@ describe('PortfolioPage', () => {
     // The table asks for one page of 50.
     expect(lastQuery(getPortfolio)).toMatchObject({ offset: 0, limit: 50 });
     await userEvent.click(screen.getByRole('button', { name: 'Heat map' }));
-    expect(screen.getByLabelText('address')).toHaveTextContent(/^$/);
+    await waitFor(() =>
+      expect(screen.getByLabelText('address')).toHaveTextContent(/^$/),
+    );
     expect(
       await screen.findByRole('region', { name: /Heat map/ }),
     ).toBeInTheDocument();

@@ -124,11 +124,16 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
   if (state.owner) seen.current.add(state.owner);
   const owners = [...seen.current].sort();
 
-  // Every change of filter, order, view or page re-renders the page at transition priority:
-  // React renders it in slices that give the main thread back between them.
+  // A change of filter, order or view is written to the query string in a task of its own, at
+  // transition priority: the control's own work (a closing menu) and the app's re-render on a
+  // new location do not add up in one task, and React renders the page in slices.
   const update = (change: Partial<PortfolioState>) =>
-    startTransition(() =>
-      setParams(queryOf({ ...latest.current, ...change }), { replace: true }),
+    setTimeout(() =>
+      startTransition(() =>
+        setParams(queryOf({ ...latest.current, ...change }), {
+          replace: true,
+        }),
+      ),
     );
   const setState = (key: keyof PortfolioState, value: string) =>
     update({ [key]: value });
