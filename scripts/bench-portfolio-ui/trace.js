@@ -27,6 +27,13 @@ function longestTask(trace) {
   const longest = tasks.reduce((a, b) => (b.dur > a.dur ? b : a));
   const cpu = Math.max(...tasks.map(e => e.tdur ?? 0));
   if (process.env.BENCH_DEBUG) {
+    const byCpu = tasks.find(e => (e.tdur ?? 0) === cpu);
+    const before = traceEvents
+      .filter(e => e.cat?.includes('blink.user_timing') && e.ts <= byCpu.ts)
+      .sort((a, b) => b.ts - a.ts)[0]?.name;
+    console.error(`longest by CPU ${cpu / 1000} ms, after the action: ${before}`);
+  }
+  if (process.env.BENCH_DEBUG) {
     // What the longest task did: the events inside it on the same thread, longest first.
     const inside = traceEvents
       .filter(
