@@ -96,7 +96,7 @@ export class Burst {
     await waitUntil(what, until, ms).catch(error => {
       throw new Error(
         `${error.message}; answers since then:\n${this.summary(
-          o => o.startedAt > since,
+          o => o.startedAt >= since,
         )}`,
       );
     });
