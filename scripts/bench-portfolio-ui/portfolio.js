@@ -1,17 +1,18 @@
 // The bench's stand-in for GET /portfolio: N generated services, and the contract's filtering,
 // sorting, paging, totals and per-gate counts over them (done in the bench's process, so the
 // page's figures are its own).
+// The ten gates of the runbook's checklist (rco-common's catalogue), in its order.
 const GATES = [
-  ['runbook-completeness', 'Runbook Completeness'],
-  ['image-scanning', 'Image & Dependency Scanning'],
+  ['acronym-clarity', 'Acronym Clarity'],
   ['secret-hygiene', 'Secret Hygiene'],
-  ['sbom-provenance', 'SBOM & Provenance'],
-  ['monitoring-alerting', 'Monitoring & Alerting'],
-  ['backup-restore', 'Backup & Restore'],
   ['migration-controls', 'Migration Controls'],
-  ['policy-compliance', 'Policy Compliance'],
+  ['image-scanning', 'Image & Dependency Scanning'],
+  ['progressive-delivery', 'Progressive Delivery Validation'],
+  ['policy-enforcement', 'Policy Enforcement'],
+  ['monitoring-alerting', 'Monitoring & Alerting'],
+  ['documentation-completeness', 'Documentation Completeness'],
+  ['rto-rpo-verification', 'RTO/RPO Verification'],
   ['dpo-signoff', 'DPO Sign-off'],
-  ['four-eyes', 'Four Eyes'],
 ];
 const STATUSES = ['pass', 'fail', 'missing', 'stale', 'waived'];
 

@@ -24,6 +24,9 @@ const useStyles = makeStyles((theme: Theme) => ({
     height: 'calc(100vh - 260px)',
     minHeight: 320,
     overflow: 'auto',
+    // The box's size never depends on its rows: a scroll step lays out and paints the rows
+    // inside, never the page around them.
+    contain: 'strict',
     marginTop: theme.spacing(0.5),
     border: `1px solid ${theme.palette.divider}`,
   },
@@ -71,6 +74,14 @@ const useStyles = makeStyles((theme: Theme) => ({
     fontWeight: 'normal',
     color: theme.palette.text.secondary,
     marginTop: 2,
+  },
+  srOnly: {
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
   },
   none: { color: theme.palette.text.secondary },
   pending: { color: theme.palette.text.secondary, fontStyle: 'italic' },
@@ -141,12 +152,25 @@ const HeatRow = memo(function HeatMapRow(props: {
   );
 });
 
-/** The per-status counts of a gate over every filtered service, non-zero ones only. */
-function Counts(props: { column: PortfolioColumn; className: string }) {
+/**
+ * The per-status counts of a gate over every filtered service, non-zero ones only: glyphs and
+ * numbers on screen (one or two lines under the title), the words for screen readers and on
+ * hover.
+ */
+function Counts(props: { column: PortfolioColumn; classes: Classes }) {
   const { counts } = props.column;
+  const { classes } = props;
   if (!counts) return null;
-  const parts = ORDER.filter(s => counts[s] > 0).map(s => `${counts[s]} ${s}`);
-  return <div className={props.className}>{parts.join(' · ') || '—'}</div>;
+  const shown = ORDER.filter(s => counts[s] > 0);
+  const words = shown.map(s => `${counts[s]} ${s}`).join(', ') || 'none';
+  return (
+    <div className={classes.counts} title={words}>
+      <span aria-hidden>
+        {shown.map(s => `${GLYPH[s]}${counts[s]}`).join(' ')}
+      </span>
+      <span className={classes.srOnly}>{words}</span>
+    </div>
+  );
 }
 
 /**
@@ -225,7 +249,7 @@ export function PortfolioHeatMap(props: {
             {columns.map(c => (
               <th key={c.id} scope="col" className={classes.gate}>
                 {c.title}
-                <Counts column={c} className={classes.counts} />
+                <Counts column={c} classes={classes} />
               </th>
             ))}
           </tr>

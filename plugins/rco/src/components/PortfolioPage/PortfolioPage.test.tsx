@@ -134,7 +134,8 @@ describe('PortfolioPage', () => {
     const header = within(map).getByRole('columnheader', {
       name: /Image & Dependency Scanning/,
     });
-    expect(header).toHaveTextContent('3 fail · 3 pass');
+    expect(header).toHaveTextContent('3 fail, 3 pass');
+    expect(header).toHaveTextContent('✕3 ✓3');
     expect(within(map).queryByText('image-scanning')).toBeNull();
     // A row per service: its title links to its Release tab; each cell says its status in
     // words, with gate title and status as its name.

@@ -221,6 +221,7 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
         {meta && total > 0 && state.view === 'table' && (
           <PortfolioTable
             pages={pages}
+            columns={columnsOf(meta)}
             total={total}
             page={page}
             pageSize={pageSize}

@@ -11,9 +11,10 @@ import {
   TableRow,
   TableSortLabel,
 } from '@material-ui/core';
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { Fragment, memo, useEffect, useMemo, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import { countOf, usePersonName } from '../shared';
+import { PortfolioColumn } from './columns';
 import { gateTitle, PortfolioOrder, PortfolioSort } from './filters';
 import { dateTime, GLYPH, useStatusStyles } from './statusStyles';
 import { PortfolioPages } from './usePortfolioPages';
@@ -40,20 +41,22 @@ const useStyles = makeStyles(() => ({
     overflow: 'hidden',
     textOverflow: 'ellipsis',
   },
-  // Each status group shrinks its gate titles (ellipsis), never its chip.
-  group: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: 4,
+  // The gate titles shrink (ellipsis, all of them on hover), never the badges: every status of a
+  // row stays visible however many gates it names.
+  titles: {
     minWidth: 0,
     flex: '0 1 auto',
-    marginRight: 8,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    marginRight: 6,
   },
-  titles: { minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' },
 }));
 
 type Classes = ReturnType<typeof useStyles> &
   ReturnType<typeof useStatusStyles>;
+
+/** A gate's title by id. */
+type TitleOf = (id: string) => string;
 
 const NOT_PASSING: GateStatus[] = ['fail', 'missing', 'stale', 'waived'];
 
@@ -99,30 +102,35 @@ function OwnerName(props: { actor: string }) {
 }
 
 /** The gates not passing, grouped by status: a badge (glyph and word) and the gate titles. */
-function NotPassing(props: { item: PortfolioItem; classes: Classes }) {
-  const { classes } = props;
+function NotPassing(props: {
+  item: PortfolioItem;
+  titleOf: TitleOf;
+  classes: Classes;
+}) {
+  const { classes, titleOf } = props;
   const groups = NOT_PASSING.map(status => ({
     status,
     titles: props.item.gates
       .filter(g => g.status === status)
-      .map(g => gateTitle(g.id)),
+      .map(g => titleOf(g.id)),
   })).filter(g => g.titles.length > 0);
   if (groups.length === 0) return <>—</>;
   const all = groups.map(g => `${g.status}: ${g.titles.join(', ')}`).join('; ');
   return (
     <div className={classes.line} title={all}>
       {groups.map(g => (
-        <span key={g.status} className={classes.group}>
+        <Fragment key={g.status}>
           <StatusBadge status={g.status} classes={classes} />
           <span className={classes.titles}>{g.titles.join(', ')}</span>
-        </span>
+        </Fragment>
       ))}
     </div>
   );
 }
 
 /** The gates whose evidence ages out within the horizon, by title, with when on hover. */
-function ExpiresSoon(props: { item: PortfolioItem }) {
+function ExpiresSoon(props: { item: PortfolioItem; titleOf: TitleOf }) {
+  const { titleOf } = props;
   const ids = props.item.expiresSoon ?? [];
   if (ids.length === 0) return <>—</>;
   const when = (id: string) => {
@@ -130,17 +138,18 @@ function ExpiresSoon(props: { item: PortfolioItem }) {
     return until ? ` until ${dateTime(until)}` : '';
   };
   return (
-    <span title={ids.map(id => `${gateTitle(id)}${when(id)}`).join('; ')}>
-      ⌛ {ids.map(gateTitle).join(', ')}
+    <span title={ids.map(id => `${titleOf(id)}${when(id)}`).join('; ')}>
+      ⌛ {ids.map(titleOf).join(', ')}
     </span>
   );
 }
 
 const Row = memo(function PortfolioRow(props: {
   item: PortfolioItem;
+  titleOf: TitleOf;
   classes: Classes;
 }) {
-  const { item, classes } = props;
+  const { item, titleOf, classes } = props;
   const ref = parseEntityRef(item.entityRef);
   return (
     <TableRow>
@@ -167,12 +176,12 @@ const Row = memo(function PortfolioRow(props: {
       <TableCell>
         {item.release.version ? `v${item.release.version}` : '—'}
       </TableCell>
-      <TableCell>{readiness(item)}</TableCell>
+      <TableCell title={readiness(item)}>{readiness(item)}</TableCell>
       <TableCell>
-        <NotPassing item={item} classes={classes} />
+        <NotPassing item={item} titleOf={titleOf} classes={classes} />
       </TableCell>
       <TableCell>
-        <ExpiresSoon item={item} />
+        <ExpiresSoon item={item} titleOf={titleOf} />
       </TableCell>
     </TableRow>
   );
@@ -195,6 +204,8 @@ const HEADERS: Array<{ title: string; width?: number; sort?: PortfolioSort }> =
  */
 export function PortfolioTable(props: {
   pages: PortfolioPages;
+  /** The gates as the backend names them (a gate outside the catalogue keeps its title). */
+  columns: PortfolioColumn[];
   total: number;
   page: number;
   pageSize: number;
@@ -207,6 +218,13 @@ export function PortfolioTable(props: {
   const status = useStatusStyles();
   const classes = useMemo(() => ({ ...own, ...status }), [own, status]);
   const { pages, page, pageSize, total } = props;
+  // The same function while the gates stay the same, so the rows stay memoised.
+  const titlesKey = JSON.stringify(props.columns.map(c => [c.id, c.title]));
+  const titleOf = useMemo(() => {
+    const titles = new Map(props.columns.map(c => [c.id, c.title]));
+    return (id: string) => titles.get(id) ?? gateTitle(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [titlesKey]);
   const { ensure } = pages;
   useEffect(
     () => ensure(page * pageSize, (page + 1) * pageSize),
@@ -254,7 +272,12 @@ export function PortfolioTable(props: {
         </TableHead>
         <TableBody>
           {rows?.map(item => (
-            <Row key={item.entityRef} item={item} classes={classes} />
+            <Row
+              key={item.entityRef}
+              item={item}
+              titleOf={titleOf}
+              classes={classes}
+            />
           ))}
           {rows && rows.length === 0 && (
             <TableRow>
