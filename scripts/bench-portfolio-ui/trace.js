@@ -31,7 +31,9 @@ function longestTask(trace) {
     const before = traceEvents
       .filter(e => e.cat?.includes('blink.user_timing') && e.ts <= byCpu.ts)
       .sort((a, b) => b.ts - a.ts)[0]?.name;
-    console.error(`longest by CPU ${cpu / 1000} ms, after the action: ${before}`);
+    console.error(
+      `longest by CPU ${cpu / 1000} ms, after the action: ${before}`,
+    );
   }
   if (process.env.BENCH_DEBUG) {
     // What the longest task did: the events inside it on the same thread, longest first.

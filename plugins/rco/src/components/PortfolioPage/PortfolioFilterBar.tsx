@@ -73,10 +73,18 @@ export function PortfolioFilterBar(props: {
   owners: string[];
   onChange: (key: keyof PortfolioState, value: string) => void;
 }) {
-  const { state, onChange } = props;
-  const [q, setQ] = useState(state.q);
+  // The page writes a change to the query string a moment later (in a task of its own): each
+  // control shows its new value at once, until the query string has it.
+  const [chosen, setChosen] = useState<Partial<PortfolioState>>({});
+  useEffect(() => setChosen({}), [props.state]);
+  const state = { ...props.state, ...chosen } as PortfolioState;
+  const onChange = (key: keyof PortfolioState, value: string) => {
+    if (key !== 'q') setChosen(c => ({ ...c, [key]: value }));
+    props.onChange(key, value);
+  };
+  const [q, setQ] = useState(props.state.q);
   // A link or the back button changes the query string: the box follows.
-  useEffect(() => setQ(state.q), [state.q]);
+  useEffect(() => setQ(props.state.q), [props.state.q]);
   const typing = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(typing.current), []);
   return (

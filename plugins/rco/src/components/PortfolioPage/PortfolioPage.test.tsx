@@ -277,6 +277,8 @@ describe('PortfolioPage', () => {
     });
 
     await userEvent.click(screen.getByLabelText('Expires soon'));
+    // The box shows the click at once, before the query string and the answer follow.
+    expect(screen.getByLabelText('Expires soon')).toBeChecked();
     await screen.findByText('Governed services (24)', {}, slow);
     expect(lastQuery(getPortfolio)).toMatchObject({
       status: 'fail',

@@ -102,7 +102,9 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
   const api = useApi(rcoApiRef);
   const classes = useStyles();
   const [params, setParams] = useAppSearchParams();
-  const state = stateFrom(params);
+  // The same object while the query string stays the same (the filter bar watches it).
+  const search = params.toString();
+  const state = useMemo(() => stateFrom(new URLSearchParams(search)), [search]);
   // The search box reports after a pause: it must change the filters as they are then.
   const latest = useRef(state);
   latest.current = state;
