@@ -8,6 +8,7 @@ import {
 } from '@material-ui/core';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import SearchIcon from '@material-ui/icons/Search';
+import { Duration } from 'luxon';
 import { ReactNode, useEffect, useRef, useState } from 'react';
 import { Person } from '../shared';
 import { PortfolioState } from './filters';
@@ -26,6 +27,12 @@ const SORTS: Array<[string, string]> = [
   ['ref', 'Entity ref'],
   ['expires', 'Expiring soonest'],
 ];
+
+/** "3 days" for P3D; the default horizon when the backend does not say. */
+export function horizonWords(horizon = 'P3D'): string {
+  const duration = Duration.fromISO(horizon);
+  return duration.isValid ? duration.toHuman() : horizon;
+}
 
 /** How long the search box waits for a pause in typing before the backend is asked. */
 const TYPING_PAUSE_MS = 250;
@@ -71,6 +78,8 @@ function FilterSelect(props: {
 export function PortfolioFilterBar(props: {
   state: PortfolioState;
   owners: string[];
+  /** What "expires soon" means, an ISO 8601 duration (the backend's horizon). */
+  horizon?: string;
   onChange: (key: keyof PortfolioState, value: string) => void;
 }) {
   // The page writes a change to the query string a moment later (in a task of its own): each
@@ -172,6 +181,9 @@ export function PortfolioFilterBar(props: {
         minWidth={150}
       />
       <FormControlLabel
+        title={`Only services with a gate whose evidence ages out within ${horizonWords(
+          props.horizon,
+        )}`}
         control={
           <Checkbox
             size="small"

@@ -174,7 +174,12 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
         >
           Governed services{meta ? ` (${total})` : ''}
         </Typography>
-        <PortfolioFilterBar state={state} owners={owners} onChange={setState} />
+        <PortfolioFilterBar
+          state={state}
+          owners={owners}
+          horizon={meta?.horizon}
+          onChange={setState}
+        />
       </div>
       <div className={classes.status}>
         <ToggleButtonGroup

@@ -5,6 +5,7 @@ import {
   serverQuery,
   stateFrom,
 } from './filters';
+import { horizonWords } from './PortfolioFilterBar';
 
 const state = (query: string) => stateFrom(new URLSearchParams(query));
 
@@ -71,6 +72,13 @@ describe('portfolio query string', () => {
     expect(
       serverQuery(state('expiring=true&sort=title&order=desc')),
     ).toMatchObject({ expiring: true, sort: 'title', order: 'desc' });
+  });
+
+  it('says the horizon of "expires soon" in words', () => {
+    expect(horizonWords('P3D')).toBe('3 days');
+    expect(horizonWords('PT12H')).toBe('12 hours');
+    expect(horizonWords(undefined)).toBe('3 days');
+    expect(horizonWords('soon')).toBe('soon');
   });
 
   it('names gates by title, and an unknown gate by its id', () => {
