@@ -5,7 +5,7 @@
 // threads) plus the PostgreSQL server's, during a burst, per deploy; and per deploy one at a time.
 import { GATE_IDS } from '@helix-portal/plugin-rco-common';
 import { sha256 } from '../../plugins/rco-backend/src/lib/canonicalJson';
-import { Ctx, entityPath } from './context';
+import { Ctx, entityPath, settle } from './context';
 import { fmt, ok, pct, personToken } from './http';
 import { figure, note } from './report';
 import { PEOPLE, serviceName } from './setup';
@@ -143,6 +143,8 @@ export async function deployFigure(ctx: Ctx, owned: number[]) {
   const cpu = () => backend.cpuMs() + (ctx.pgCpu?.() ?? 0);
   const split = () => ({ be: backend.cpuMs(), db: ctx.pgCpu?.() ?? 0 });
   for (const name of names.slice(0, WARM_UP)) await deploy(ctx, name, sig);
+  // The writes before (uploads) leave work behind (verdicts, portfolio): let it finish.
+  note(await settle(ctx));
   // What the backend and database use doing nothing (scheduler, reconciler, timers).
   const idle0 = cpu();
   await new Promise(r => setTimeout(r, 5000));
