@@ -1,5 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { DeployDriver } from '@helix-portal/plugin-rco-node';
+import { DeployDriver, DriverContext } from '@helix-portal/plugin-rco-node';
 import { OperationRecord, OperationStore } from '../database/OperationStore';
 import {
   ServiceState,
@@ -194,5 +194,130 @@ it('still records a failure the driver reports in socket words: the cluster, not
       reasons: ['Simulated cluster failed: connect ECONNREFUSED 10.0.0.9:6443'],
     },
   ]);
+  await runner.stop();
+});
+
+it("leaves a deploy to the reconciler when the database is cut under the driver's own ctx.report", async () => {
+  let writes = 0;
+  // #1 the runner's step write, #2 the driver's report.
+  const store = fakeStore(OP, () => ++writes === 2);
+  const simulated = new SimulatedDriver({
+    stepDelayMs: 20,
+    cluster: new Map(),
+  });
+  const driver = Object.assign(Object.create(simulated), {
+    deploy: async (_t: any, _r: any, ctx: DriverContext) => {
+      await ctx.report({ phase: 'progressing', message: 'x' });
+      return { phase: 'progressing', message: 'x' };
+    },
+    observe: async () => ({ phase: 'progressing', message: 'x' }),
+  }) as DeployDriver;
+  const { runner, logger } = runnerOf(store, driver);
+  runner.start(OP);
+  await waitUntil(
+    'the runner to let go',
+    () => runner.activeCount === 0 || store.transitions.length > 0,
+    5_000,
+  );
+  expect(store.transitions).toEqual([]);
+  expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(
+    'rco_operations',
+  );
+  await runner.stop();
+});
+
+/** A driver whose deploy reports once, then hands the report's error on as `wrap` words it. */
+function reportingDriver(wrap: (error: Error) => Error) {
+  const simulated = new SimulatedDriver({
+    stepDelayMs: 20,
+    cluster: new Map(),
+  });
+  return Object.assign(Object.create(simulated), {
+    deploy: async (_t: any, _r: any, ctx: DriverContext) => {
+      try {
+        await ctx.report({ phase: 'progressing', message: 'x' });
+      } catch (error) {
+        throw wrap(error as Error);
+      }
+      return { phase: 'progressing', message: 'x' };
+    },
+  }) as DeployDriver;
+}
+
+it('takes a report error the driver wrapped as its cause for the console, not the tool', async () => {
+  let writes = 0;
+  const store = fakeStore(OP, () => ++writes === 2);
+  const driver = reportingDriver(
+    error => new Error('Following the Rollout failed', { cause: error }),
+  );
+  const { runner } = runnerOf(store, driver);
+  runner.start(OP);
+  await waitUntil(
+    'the runner to let go',
+    () => runner.activeCount === 0 || store.transitions.length > 0,
+    5_000,
+  );
+  expect(store.transitions).toEqual([]);
+  await runner.stop();
+});
+
+it('quotes no SQL when a driver words a report error as its own', async () => {
+  let writes = 0;
+  const store = fakeStore(OP, () => ++writes === 2);
+  const driver = reportingDriver(
+    error => new Error(`Following the Rollout failed: ${error.message}`),
+  );
+  const { runner } = runnerOf(store, driver);
+  runner.start(OP);
+  await waitUntil(
+    'the deploy to end',
+    () => store.transitions.length > 0,
+    5_000,
+  );
+  // Without a cause the runner cannot tell: the tool's failure, but in the console's words.
+  expect(store.transitions).toEqual([
+    {
+      to: 'failed',
+      reasons: [
+        'Simulated cluster failed: Following the Rollout failed: The console could not record the progress (Connection terminated)',
+      ],
+    },
+  ]);
+  await runner.stop();
+});
+
+it("names, never quotes, the console's own store error that is no outage", async () => {
+  let writes = 0;
+  const deadlock = Object.assign(
+    new Error(
+      `update "rco_operations" set "steps" = '[]' where "id" = 'op-1' - deadlock detected`,
+    ),
+    { name: 'error', code: '40P01', severity: 'ERROR' },
+  );
+  const store = fakeStore(OP, () => false);
+  const reportProgress = store.reportProgress;
+  store.reportProgress = async (...args) => {
+    if (++writes === 1) throw deadlock; // the runner's own step write
+    return reportProgress(...args);
+  };
+  const { runner, logger } = runnerOf(
+    store,
+    new SimulatedDriver({ stepDelayMs: 20, cluster: new Map() }),
+  );
+  runner.start(OP);
+  await waitUntil(
+    'the deploy to end',
+    () => store.transitions.length > 0,
+    5_000,
+  );
+  expect(store.transitions).toEqual([
+    {
+      to: 'failed',
+      reasons: ['The console could not follow it (error 40P01)'],
+    },
+  ]);
+  expect(JSON.stringify(logger.error.mock.calls)).not.toContain(
+    'rco_operations',
+  );
   await runner.stop();
 });

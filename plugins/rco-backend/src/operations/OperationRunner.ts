@@ -19,6 +19,7 @@ import { pinnedTarget, TargetMovedError } from './pinnedTarget';
 import { TargetBindings } from './targetBinding';
 import { revisionWords, versionOfRevision } from './wording';
 import { databaseUnavailableReason } from '../service/unavailable';
+import { CustomErrorBase } from '@backstage/errors';
 
 /** What the runner tells the outside world: live progress, finished operations, evidence. */
 export interface OperationEvents {
@@ -58,6 +59,39 @@ const view = (p: DriverProgress): OperationProgress => ({
   canaryWeight: p.canaryWeight,
   metrics: p.metrics,
 });
+
+/** A short, secret-free name of an error for reasons and logs: never its message (knex's has SQL). */
+function errorName(error: unknown) {
+  const e = (error ?? {}) as { name?: unknown; code?: unknown };
+  const name = typeof e.name === 'string' ? e.name : 'error';
+  const code =
+    typeof e.code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(e.code)
+      ? ` ${e.code}`
+      : '';
+  return `${name}${code}`;
+}
+
+/**
+ * The console's own store failed under a driver's `ctx.report`: the console's trouble, not the
+ * tool's, whatever the driver does with it. Its message is ours (no SQL), so a driver that quotes
+ * it in its own error quotes nothing of the statement either.
+ */
+class ConsoleReportError extends Error {
+  readonly name = 'ConsoleReportError';
+  constructor(readonly reason: string) {
+    super(`The console could not record the progress (${reason})`);
+  }
+}
+
+/** The ConsoleReportError behind `error`: itself, or a cause a driver wrapped it in. */
+function consoleReportError(error: unknown): ConsoleReportError | undefined {
+  let e = error;
+  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
+    if (e instanceof ConsoleReportError) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
 
 /**
  * Drives running operations through their driver while holding a lease with heartbeats, and
@@ -195,7 +229,19 @@ export class OperationRunner {
     }, Math.max(50, leaseMs / 3));
     heartbeat.unref?.();
     const signal = AbortSignal.any([controller.signal, this.stopping.signal]);
-    const ctx = this.context(op, this.stopping.signal);
+    const bound = this.context(op, this.stopping.signal);
+    const ctx: DriverContext = {
+      ...bound,
+      report: async progress => {
+        try {
+          await bound.report(progress);
+        } catch (error) {
+          throw new ConsoleReportError(
+            databaseUnavailableReason(error) ?? errorName(error),
+          );
+        }
+      },
+    };
     const driver = this.o.drivers.get(op.driver);
     const entity = await this.o.loadEntity(op.entityRef);
     let steps: OperationStep[] = op.steps;
@@ -472,19 +518,33 @@ export class OperationRunner {
       // The database, not the tool, failed: the deploy goes on without us. Let the lease run
       // out so the reconciler adopts it once the database answers, instead of recording a
       // failure that did not happen (with knex's message, which quotes the SQL).
+      // The same for the console's store failing under the driver's own ctx.report (the
+      // Rollouts driver reports on every poll), whatever the driver wrapped it in.
+      const own = consoleReportError(error);
+      const fromDriver = !own && driverErrors.has(error as object);
       const unavailable =
-        !driverErrors.has(error as object) && databaseUnavailableReason(error);
+        own?.reason ?? (!fromDriver && databaseUnavailableReason(error));
       if (unavailable) {
         this.o.logger.warn(
-          `Operation ${op.id}: the database is unavailable (${unavailable}); left to the reconciler`,
+          `Operation ${op.id}: ${
+            own
+              ? 'the console could not record its progress'
+              : 'the database is unavailable'
+          } (${unavailable}); left to the reconciler`,
         );
         return;
       }
       if (!signal.aborted) {
         mark(op.type, 'failed');
-        await finish('failed', [
-          `${driver?.label ?? op.driver} failed: ${(error as Error).message}`,
-        ]);
+        // The tool's words are the tool's; the console's own errors are named, not quoted
+        // (a store's error carries knex's statement and its values).
+        const quoted = fromDriver || error instanceof CustomErrorBase;
+        if (!quoted)
+          this.o.logger.error(`Operation ${op.id}: ${errorName(error)}`);
+        const reason = quoted
+          ? `${driver?.label ?? op.driver} failed: ${(error as Error).message}`
+          : `The console could not follow it (${errorName(error)})`;
+        await finish('failed', [reason]);
       }
     } finally {
       clearInterval(heartbeat);
