@@ -7,9 +7,10 @@
  * compute them.
  *
  * Last write wins by what the verdict was computed from, not by who stored it last: `basis_seq`
- * is the newest ledger entry of the entity's chain that the computation saw and `read_at` when
- * it read its inputs, so a computation that started before another write cannot overwrite the
- * verdict computed after it. `generation` rises on every store, so an instance's in-memory
+ * is the newest ledger entry of the entity's chain that the computation saw, `read_seq` the order
+ * in which it read its inputs and `judged_changes` the count of writes outside that chain it saw,
+ * so a computation that started before another write cannot overwrite the verdict computed after
+ * it. `generation` rises on every store, so an instance's in-memory
  * portfolio reads only rows changed since its last look.
  *
  * @param {import('knex').Knex} knex
@@ -43,6 +44,25 @@ exports.up = async function up(knex) {
     table.timestamp('judged_at', { useTz: true }).notNullable();
     table.timestamp('read_at', { useTz: true }).notNullable();
     table.bigInteger('basis_seq').notNullable().defaultTo(0);
+    table
+      .bigInteger('read_seq')
+      .notNullable()
+      .defaultTo(0)
+      .comment(
+        'order of reading (the generation sequence): breaks ties of basis_seq across instances without their clocks',
+      );
+    table
+      .bigInteger('changes')
+      .notNullable()
+      .defaultTo(0)
+      .comment(
+        'bumped in the transaction of a write that changes the verdict without an entry on the entity ledger chain (collected evidence observed or gone)',
+      );
+    table
+      .bigInteger('judged_changes')
+      .notNullable()
+      .defaultTo(0)
+      .comment('the changes count the stored verdict was computed after');
     table
       .string('config_digest', 64)
       .notNullable()

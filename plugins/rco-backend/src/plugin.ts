@@ -174,6 +174,7 @@ export const rcoPlugin = createBackendPlugin({
           catalog: deps.catalog,
           now: () => clock.now(),
           horizonMs: config.expiresSoonHorizon.toMillis(),
+          configDigest: verdicts.digest,
           nudge: ref => verdicts.recompute(ref),
         });
         await scheduleRunbookRefresh({

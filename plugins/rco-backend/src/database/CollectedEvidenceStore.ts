@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
+import { markVerdictsChanged } from './VerdictStore';
 import { EvidenceRow } from './tables';
 
 /** One collected object in one version, as the diff asks about it. */
@@ -212,6 +213,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
         moved.push(...these);
       }
       if (!moved.length) return 0;
+      await markVerdictsChanged(tx, moved);
       await this.ledger.append(tx, {
         entryType: 'evidence-observed',
         actor: `collector:${collector}`,
@@ -308,6 +310,7 @@ export class DatabaseCollectedEvidenceStore implements CollectedEvidenceStore {
         marked.push(...ids);
       }
       if (!marked.length) return 0;
+      await markVerdictsChanged(tx, marked);
       await this.ledger.append(tx, {
         entryType: 'evidence-gone',
         actor: `collector:${collector}`,

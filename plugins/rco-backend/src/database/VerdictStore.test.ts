@@ -1,5 +1,5 @@
 import { createTestDatabases } from '../__testUtils__/databases';
-import { NewVerdict, VerdictStore } from './VerdictStore';
+import { markVerdictsChanged, NewVerdict, VerdictStore } from './VerdictStore';
 import { migrateToLatest } from './migrations';
 import { Ledger } from './Ledger';
 
@@ -24,6 +24,8 @@ const verdict = (
   },
   judged: { note: 'x' },
   judgedAt: over.readAt,
+  readSeq: over.readAt.getTime(),
+  judgedChanges: 0,
   configDigest: 'digest-1',
   ...over,
 });
@@ -59,6 +61,60 @@ describe.each(databases.eachSupportedId())('VerdictStore on %s', databaseId => {
     const [row] = await s.forEntity(REF);
     expect(row.judged).toEqual({ note: 'newer' });
     expect(row.basisSeq).toBe(5);
+  });
+
+  it('refuses a verdict computed before a write outside the ledger chain (collected evidence gone), whichever stores last', async () => {
+    const { knex, store: s } = await store();
+    await s.replace(REF, [
+      verdict({ basisSeq: 0, readAt: new Date(1000), readSeq: 0 }),
+    ]);
+    const before = await s.mark(REF);
+    // A collector marks the entity's evidence gone, in its own transaction.
+    await knex('rco_evidence').insert({
+      id: 'e1',
+      entity_ref: REF,
+      kind: 'trivy',
+      sha256: 'x',
+      source: 'cluster',
+      submitter: 'collector:k',
+      collected_at: new Date(),
+      summary: '{}',
+      raw: '{}',
+      raw_format: 'json',
+      raw_size: 2,
+      dedupe_key: 'k1',
+    } as any);
+    await knex.transaction(tx => markVerdictsChanged(tx, ['e1']));
+    const after = await s.mark(REF);
+    expect(after.changes).toBe(before.changes + 1);
+    // Not current any more, and due for the scheduled run.
+    const [row] = await s.forEntity(REF);
+    expect(row.changes).not.toBe(row.judgedChanges);
+    expect(await s.due(new Date(0), 'digest-1', 10)).toEqual([REF]);
+    // The computation that marked before the write loses; the one after it wins.
+    expect(
+      await s.replace(REF, [
+        verdict({
+          basisSeq: before.basisSeq,
+          readAt: new Date(5000),
+          readSeq: before.readSeq,
+          judgedChanges: before.changes,
+        }),
+      ]),
+    ).toBe(false);
+    expect(
+      await s.replace(REF, [
+        verdict({
+          basisSeq: after.basisSeq,
+          readAt: new Date(2000),
+          readSeq: after.readSeq,
+          judgedChanges: after.changes,
+        }),
+      ]),
+    ).toBe(true);
+    const [current] = await s.forEntity(REF);
+    expect(current.changes).toBe(current.judgedChanges);
+    expect(await s.due(new Date(0), 'digest-1', 10)).toEqual([]);
   });
 
   it('replaces every environment of an entity at once and raises the generation', async () => {

@@ -37,11 +37,23 @@ export interface StoredVerdict {
   /** When the computation read its inputs, and the newest ledger entry of the chain it saw. */
   readAt: Date;
   basisSeq: number;
+  /** Order in which computations read their inputs (ties of basisSeq; no instance's clock). */
+  readSeq: number;
+  /** Writes outside the entity's ledger chain: counted, and the count this verdict saw. */
+  changes: number;
+  judgedChanges: number;
   configDigest: string;
   generation: number;
 }
 
-export type NewVerdict = Omit<StoredVerdict, 'generation'>;
+export type NewVerdict = Omit<StoredVerdict, 'generation' | 'changes'>;
+
+/** What a computation notes before reading its inputs (VerdictStore.mark). */
+export interface VerdictMark {
+  basisSeq: number;
+  readSeq: number;
+  changes: number;
+}
 
 const fromRow = (row: VerdictRow): StoredVerdict => ({
   entityRef: row.entity_ref,
@@ -59,6 +71,9 @@ const fromRow = (row: VerdictRow): StoredVerdict => ({
   judgedAt: toDate(row.judged_at),
   readAt: toDate(row.read_at),
   basisSeq: Number(row.basis_seq),
+  readSeq: Number(row.read_seq),
+  changes: Number(row.changes),
+  judgedChanges: Number(row.judged_changes),
   configDigest: row.config_digest,
   generation: Number(row.generation),
 });
@@ -77,6 +92,9 @@ const PORTFOLIO_COLUMNS = [
   'judged_at',
   'read_at',
   'basis_seq',
+  'read_seq',
+  'changes',
+  'judged_changes',
   'config_digest',
   'generation',
 ] as const;
@@ -91,13 +109,13 @@ export class VerdictStore {
 
   /**
    * Replaces an entity's verdicts with these, unless what is stored was computed from newer
-   * inputs: a later ledger entry, or the same entries read later. Returns whether it stored.
-   * Environments the new set lacks are removed with it, so one entity's rows always come from
-   * one computation.
+   * inputs: a later ledger entry, the same entries read later, or a write outside the chain
+   * (markChanged) after this computation's mark. Returns whether it stored. Environments the new
+   * set lacks are removed with it, so one entity's rows always come from one computation.
    */
   async replace(entityRef: string, verdicts: NewVerdict[]): Promise<boolean> {
     if (!verdicts.length) return false;
-    const { basisSeq, readAt } = verdicts[0];
+    const { basisSeq, readSeq, judgedChanges } = verdicts[0];
     return this.db.transaction(async tx => {
       // One entity's store is serialised (also its first, when there is no row to lock yet):
       // two instances storing the same entity queue here; other entities do not wait. SQLite
@@ -106,19 +124,21 @@ export class VerdictStore {
         await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
           `rco_verdicts:${entityRef.toLowerCase()}`,
         ]);
-        // A verdict is derived: one lost in a crash is found behind its entity's ledger head by
-        // the next scheduled run (due) and judged again, so its commit need not wait for the
-        // disk (the write it follows did).
+        // A verdict is derived: one lost in a crash is found behind its entity's ledger head or
+        // change count by the next scheduled run (due) and judged again, so its commit need not
+        // wait for the disk (the write it follows did).
         await tx.raw('SET LOCAL synchronous_commit TO OFF');
       }
       const current = await tx('rco_verdicts')
-        .where({ entity_ref: entityRef })
-        .first('basis_seq', 'read_at');
+        .where({ entity_ref: entityRef, environment: '' })
+        .first('basis_seq', 'read_seq', 'changes');
+      const changes = Number(current?.changes ?? 0);
       if (current) {
         const seq = Number(current.basis_seq);
         const newer =
           seq > basisSeq ||
-          (seq === basisSeq && toDate(current.read_at) > readAt);
+          (seq === basisSeq && Number(current.read_seq) > readSeq) ||
+          changes > judgedChanges;
         if (newer) return false;
       }
       // Before the delete: on SQLite the next generation is read from the rows themselves.
@@ -139,6 +159,9 @@ export class VerdictStore {
           judged_at: v.judgedAt,
           read_at: v.readAt,
           basis_seq: v.basisSeq,
+          read_seq: v.readSeq,
+          changes,
+          judged_changes: v.judgedChanges,
           config_digest: v.configDigest,
           generation,
         })),
@@ -146,6 +169,29 @@ export class VerdictStore {
       return true;
     });
   }
+
+  /**
+   * Noted by a computation before it reads its inputs: the entity's ledger head, its place in
+   * the order of reads (from the database, not this instance's clock) and the count of writes
+   * outside the chain.
+   */
+  async mark(entityRef: string): Promise<VerdictMark> {
+    const [basisSeq, readSeq, row] = await Promise.all([
+      this.basisOf(this.db, entityRef),
+      this.pg
+        ? this.db
+            .raw("SELECT nextval('rco_verdicts_generation_seq') AS s")
+            .then(r => Number(r.rows[0].s))
+        : // One SQLite database has one writer process: its clock and a counter order reads.
+          Promise.resolve(Date.now() * 1000 + (this.reads++ % 1000)),
+      this.db('rco_verdicts')
+        .where({ entity_ref: entityRef, environment: '' })
+        .first('changes'),
+    ]);
+    return { basisSeq, readSeq, changes: Number(row?.changes ?? 0) };
+  }
+
+  private reads = 0;
 
   private async nextGeneration(tx: Knex.Transaction): Promise<number> {
     if (this.pg) {
@@ -183,7 +229,7 @@ export class VerdictStore {
 
   /**
    * Entities whose verdict time alone has changed (valid_until passed), that were judged under
-   * another configuration, or whose ledger has an entry after the verdict's basis (a write whose
+   * another configuration, or that had a write after the verdict's basis or mark (a write whose
    * recomputation was lost with its instance): what the scheduled recomputation takes.
    */
   async due(now: Date, configDigest: string, limit: number): Promise<string[]> {
@@ -193,6 +239,7 @@ export class VerdictStore {
         q
           .where('v.valid_until', '<=', now)
           .orWhereNot('v.config_digest', configDigest)
+          .orWhereRaw('v.changes <> v.judged_changes')
           .orWhereExists(function behind() {
             this.select(1)
               .from('rco_ledger as l')
@@ -201,6 +248,8 @@ export class VerdictStore {
           }),
       )
       .select('v.entity_ref')
+      // Oldest first, so rows that keep coming back cannot crowd out the others.
+      .orderBy('v.valid_until', 'asc')
       .limit(limit);
     return rows.map(r => r.entity_ref);
   }
@@ -234,5 +283,25 @@ export class VerdictStore {
       .max({ seq: 'seq' })
       .first();
     return Number(row?.seq ?? 0);
+  }
+}
+
+/**
+ * Called in the transaction of a write that changes verdicts without an entry on the entities'
+ * own ledger chains (a collector's observation moved, objects gone): their stored verdicts are
+ * no longer current (VerdictService.current) and are due, even if this instance dies before it
+ * recomputes them.
+ */
+export async function markVerdictsChanged(
+  tx: Knex.Transaction,
+  evidenceIds: string[],
+) {
+  for (let i = 0; i < evidenceIds.length; i += 500) {
+    const refs = tx('rco_evidence')
+      .distinct('entity_ref')
+      .whereIn('id', evidenceIds.slice(i, i + 500));
+    await tx('rco_verdicts')
+      .whereIn('entity_ref', refs)
+      .increment('changes', 1);
   }
 }

@@ -310,6 +310,9 @@ export interface VerdictRow {
   judged_at: Timestamp;
   read_at: Timestamp;
   basis_seq: BigIntColumn;
+  read_seq: BigIntColumn;
+  changes: BigIntColumn;
+  judged_changes: BigIntColumn;
   config_digest: string;
   generation: BigIntColumn;
 }

@@ -251,7 +251,11 @@ export class ReleaseService {
     const now = Date.now();
     if (!this.ledgerCheck || now - this.ledgerCheck.at > LEDGER_CHECK_TTL_MS) {
       const stored = await this.ledger.latestVerification();
+      const before = this.ledgerCheck;
       this.ledgerCheck = { at: now, ok: stored?.ok };
+      // Another instance's run changed the outcome: this instance's verdicts may have been
+      // judged with the old one meanwhile, so every verdict is judged again (within a minute).
+      if (before && before.ok !== stored?.ok) this.invalidateAll();
     }
     return this.ledgerCheck.ok;
   }

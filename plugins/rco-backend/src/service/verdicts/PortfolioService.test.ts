@@ -25,6 +25,9 @@ const row = (name: string, generation: number, status = 'fail') => ({
   judgedAt: new Date(),
   readAt: new Date(),
   basisSeq: 0,
+  readSeq: 0,
+  changes: 0,
+  judgedChanges: 0,
   configDigest: 'd',
   generation,
 });
@@ -54,6 +57,7 @@ function setup() {
     catalog: catalog as any,
     now: () => new Date(now),
     horizonMs: 0,
+    configDigest: 'd',
     nudge,
   });
   return {
@@ -78,6 +82,20 @@ describe('PortfolioService', () => {
     const bob = await service.view(user('user:default/bob'), {});
     expect(alice.rows.map(r => r.title)).toEqual(['A', 'B']);
     expect(bob.rows.map(r => r.title)).toEqual(['B']);
+  });
+
+  it('counts a verdict judged under another configuration or overtaken by a write as pending, never shown', async () => {
+    const { service, rows } = setup();
+    rows.push(
+      { ...row('a', 1), configDigest: 'old' },
+      {
+        ...row('b', 2),
+        changes: 1,
+      },
+    );
+    const view = await service.view(user('user:default/alice'), {});
+    expect(view.rows).toEqual([]);
+    expect(view.pending).toBe(2);
   });
 
   it('counts services without a stored verdict as pending and asks for them', async () => {

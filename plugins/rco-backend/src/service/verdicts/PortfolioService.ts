@@ -64,6 +64,8 @@ export class PortfolioService {
       catalog: CatalogService;
       now: () => Date;
       horizonMs: number;
+      /** The configuration verdicts must have been judged under (VerdictService.digest). */
+      configDigest: string;
       /** Asks for a service's verdict (a governed service that has none yet). */
       nudge: (entityRef: string) => void;
     },
@@ -171,7 +173,13 @@ export class PortfolioService {
       const ref = normalizeEntityRef(facts.entityRef);
       if (only && !only.has(ref)) continue;
       const row = this.rows.get(ref);
-      if (!row) {
+      // A verdict judged under another configuration (a tighter maxAge, say) is not shown as if
+      // it held; nor one a write outside the ledger chain has overtaken. Both are being judged.
+      if (
+        !row ||
+        row.configDigest !== this.o.configDigest ||
+        row.changes !== row.judgedChanges
+      ) {
         if (pending++ < NUDGE_PER_REQUEST) this.o.nudge(facts.entityRef);
         continue;
       }

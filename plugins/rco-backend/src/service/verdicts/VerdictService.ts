@@ -101,7 +101,8 @@ export class VerdictService {
   private async computeRef(ref: string) {
     const credentials = await this.o.auth.getOwnServiceCredentials();
     const entity = await this.o.catalog.getEntityByRef(ref, { credentials });
-    if (!entity?.metadata.annotations?.[RUNBOOK_ANNOTATION]) {
+    // Governed as the portfolio and the backfill select (the annotation exists, even empty).
+    if (entity?.metadata.annotations?.[RUNBOOK_ANNOTATION] === undefined) {
       // Gone from the catalog, or no longer governed: nothing to show.
       await this.o.store.remove([ref]);
       return;
@@ -112,10 +113,11 @@ export class VerdictService {
   /** Judges an entity's newest release everywhere and stores it, unless a newer one is stored. */
   async compute(entity: Entity): Promise<boolean> {
     const entityRef = stringifyEntityRef(entity);
-    // The basis is read before the inputs: a write after it gets a later basis, or the same
-    // basis read later, and its own recomputation wins (VerdictStore.replace).
+    // The mark is read before the inputs: a write after it gets a later basis, or the same
+    // basis read later, or a higher change count, and its own recomputation wins
+    // (VerdictStore.replace).
     const readAt = new Date();
-    const basisSeq = await this.o.store.basisOf(this.o.db, entityRef);
+    const mark = await this.o.store.mark(entityRef);
     const [release, evidenced] = await Promise.all([
       this.o.releases.latestRelease(entity),
       this.o.evidence.environments(entityRef),
@@ -130,7 +132,9 @@ export class VerdictService {
     );
     const rows = verdictRows(computed as any, environments, {
       readAt,
-      basisSeq,
+      basisSeq: mark.basisSeq,
+      readSeq: mark.readSeq,
+      judgedChanges: mark.changes,
       configDigest: this.digest,
       now,
       cap: new Date(
@@ -146,8 +150,9 @@ export class VerdictService {
 
   /**
    * An entity's stored verdicts if they can be served as they are: judged under this
-   * configuration, not past `valid until`, and not older than the entity's newest ledger entry
-   * (a write this or another replica has not recomputed yet). Undefined otherwise.
+   * configuration, not past `valid until`, not older than the entity's newest ledger entry nor
+   * its last write outside the chain (a write this or another replica has not recomputed yet).
+   * Undefined otherwise.
    */
   async current(entityRef: string): Promise<StoredVerdict[] | undefined> {
     const [rows, basis] = await Promise.all([
@@ -161,6 +166,7 @@ export class VerdictService {
         r =>
           r.configDigest === this.digest &&
           r.basisSeq >= basis &&
+          r.changes === r.judgedChanges &&
           (!r.validUntil || r.validUntil.getTime() > now),
       );
     if (!fresh) {

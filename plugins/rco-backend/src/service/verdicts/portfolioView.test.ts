@@ -37,6 +37,9 @@ function verdict(
     judgedAt: new Date(NOW - HOUR),
     readAt: new Date(NOW - HOUR),
     basisSeq: 1,
+    readSeq: 1,
+    changes: 0,
+    judgedChanges: 0,
     configDigest: 'd',
     generation: 1,
   };

@@ -133,6 +133,8 @@ export function verdictRows(
   meta: {
     readAt: Date;
     basisSeq: number;
+    readSeq: number;
+    judgedChanges: number;
     configDigest: string;
     now: Date;
     cap: Date;
@@ -159,6 +161,8 @@ export function verdictRows(
     judgedAt: meta.now,
     readAt: meta.readAt,
     basisSeq: meta.basisSeq,
+    readSeq: meta.readSeq,
+    judgedChanges: meta.judgedChanges,
     configDigest: meta.configDigest,
   });
   return [
