@@ -139,6 +139,34 @@ describe('PortfolioService', () => {
     expect(catalog.getEntities).toHaveBeenCalledTimes(3);
   });
 
+  it('serves the same view again from memory, yet never past a gate ageing out or a row changing', async () => {
+    const { service, rows, store, advance } = setup();
+    rows.push({
+      ...row('a', 1, 'pass'),
+      gates: [
+        {
+          id: 'image-scanning',
+          title: 'Scan',
+          status: 'pass',
+          expiresAt: new Date(1_000_000 + 5_000).toISOString(),
+        },
+      ],
+    });
+    const alice = user('user:default/alice');
+    const first = await service.view(alice, { sort: 'risk' });
+    expect(first.rows[0].gates[0].status).toBe('pass');
+    expect(await service.view(alice, { sort: 'risk' })).toBe(first);
+    advance(6_000);
+    const aged = await service.view(alice, { sort: 'risk' });
+    expect(aged).not.toBe(first);
+    expect(aged.rows[0].gates[0].status).toBe('stale');
+    // A new stored verdict is read on the next look and replaces the view.
+    rows.push({ ...row('a', 2, 'fail') });
+    const changed = await service.view(alice, { sort: 'risk' });
+    expect(changed.rows[0].gates[0].status).toBe('fail');
+    expect(store.changedSince).toHaveBeenCalled();
+  });
+
   it('does not keep a failed catalog read: the next request asks again', async () => {
     const { service, rows, catalog } = setup();
     rows.push(row('a', 1));

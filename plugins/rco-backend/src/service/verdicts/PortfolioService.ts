@@ -10,6 +10,7 @@ import { StoredVerdict, VerdictStore } from '../../database/VerdictStore';
 import { normalizeEntityRef } from '../../lib/entityRefs';
 import { ownersOf } from '../access';
 import {
+  itemChangesAt,
   portfolioItem,
   PortfolioQuery,
   ServiceFacts,
@@ -39,6 +40,10 @@ const VISIBLE_CALLERS = 200;
 const NUDGE_PER_REQUEST = 50;
 
 type Row = Omit<StoredVerdict, 'judged'>;
+type Facts = ServiceFacts & { key: string };
+type Result = ReturnType<typeof viewPortfolio> & { pending: number };
+/** Views (filters, order, scope) kept per instance; a page of the same view reads from one. */
+const RESULTS = 50;
 
 /**
  * GET /portfolio from stored verdicts (issue 14, point 2): the rows are kept in memory and
@@ -47,13 +52,23 @@ type Row = Omit<StoredVerdict, 'judged'>;
  */
 export class PortfolioService {
   private readonly rows = new Map<string, Row>();
+  /** Rises whenever a look brings a changed row: cached views older than it are rebuilt. */
+  private version = 0;
+  private readonly items = new Map<
+    string,
+    { row: Row; facts: Facts; item: PortfolioItem; until: number }
+  >();
+  private readonly results = new Map<
+    string,
+    { version: number; services: Facts[]; until: number; result: Result }
+  >();
   private readonly looks: Array<{ at: number; generation: number }> = [];
   private syncing?: Promise<void>;
   private readonly visible = new Map<
     string,
     {
       at: number;
-      facts: Promise<ServiceFacts[]>;
+      facts: Promise<Facts[]>;
       refreshing?: Promise<void>;
     }
   >();
@@ -84,7 +99,10 @@ export class PortfolioService {
       for (const row of changed) {
         const key = normalizeEntityRef(row.entityRef);
         const held = this.rows.get(key);
-        if (!held || held.generation <= row.generation) this.rows.set(key, row);
+        if (!held || held.generation < row.generation) {
+          this.rows.set(key, row);
+          this.version++;
+        }
         max = Math.max(max, row.generation);
       }
       this.looks.push({ at: now, generation: max });
@@ -99,7 +117,7 @@ export class PortfolioService {
 
   private async servicesFor(
     credentials: BackstageCredentials,
-  ): Promise<ServiceFacts[]> {
+  ): Promise<Facts[]> {
     const p = credentials.principal as any;
     const key = `${p.type}:${p.userEntityRef ?? p.subject ?? ''}`;
     const hit = this.visible.get(key);
@@ -132,7 +150,7 @@ export class PortfolioService {
 
   private async readServices(
     credentials: BackstageCredentials,
-  ): Promise<ServiceFacts[]> {
+  ): Promise<Facts[]> {
     const { items } = await this.o.catalog.getEntities(
       {
         filter: {
@@ -149,30 +167,45 @@ export class PortfolioService {
       },
       { credentials },
     );
-    return items.map(e => ({
-      entityRef: stringifyEntityRef(e),
-      title: e.metadata.title ?? e.metadata.name,
-      owners: ownersOf(e),
-    }));
+    return items.map(e => {
+      const entityRef = stringifyEntityRef(e);
+      return {
+        entityRef,
+        key: normalizeEntityRef(entityRef),
+        title: e.metadata.title ?? e.metadata.name,
+        owners: ownersOf(e),
+      };
+    });
   }
 
   /** Every service the caller can see with its stored verdict, filtered and sorted. */
   async view(
     credentials: BackstageCredentials,
     query: PortfolioQuery & { entityRefs?: string[] },
-  ) {
+  ): Promise<Result> {
     const [services] = await Promise.all([
       this.servicesFor(credentials),
       this.sync(),
     ]);
-    const only = query.entityRefs && new Set(query.entityRefs);
     const now = this.o.now().getTime();
+    // The same view of the same list and rows (the next page, say) is served as it was built,
+    // until a row changes or time alone changes an item.
+    const key = JSON.stringify(query);
+    const cached = this.results.get(key);
+    if (
+      cached &&
+      cached.version === this.version &&
+      cached.services === services &&
+      now < cached.until
+    )
+      return cached.result;
+    const only = query.entityRefs && new Set(query.entityRefs);
     const items: PortfolioItem[] = [];
     let pending = 0;
+    let until = Number.POSITIVE_INFINITY;
     for (const facts of services) {
-      const ref = normalizeEntityRef(facts.entityRef);
-      if (only && !only.has(ref)) continue;
-      const row = this.rows.get(ref);
+      if (only && !only.has(facts.key)) continue;
+      const row = this.rows.get(facts.key);
       // A verdict judged under another configuration (a tighter maxAge, say) is not shown as if
       // it held; nor one a write outside the ledger chain has overtaken. Both are being judged.
       if (
@@ -183,8 +216,29 @@ export class PortfolioService {
         if (pending++ < NUDGE_PER_REQUEST) this.o.nudge(facts.entityRef);
         continue;
       }
-      items.push(portfolioItem(facts, row, now, this.o.horizonMs));
+      const built = this.itemOf(facts, row, now);
+      until = Math.min(until, built.until);
+      items.push(built.item);
     }
-    return { ...viewPortfolio(items, query), pending };
+    const result = { ...viewPortfolio(items, query), pending };
+    if (this.results.size >= RESULTS)
+      this.results.delete(this.results.keys().next().value!);
+    this.results.set(key, { version: this.version, services, until, result });
+    return result;
+  }
+
+  /** A service's item, rebuilt only when its row, its catalog facts or time change it. */
+  private itemOf(facts: Facts, row: Row, now: number) {
+    const held = this.items.get(facts.key);
+    if (held && held.row === row && held.facts === facts && now < held.until)
+      return held;
+    const built = {
+      row,
+      facts,
+      item: portfolioItem(facts, row, now, this.o.horizonMs),
+      until: itemChangesAt(row, now, this.o.horizonMs),
+    };
+    this.items.set(facts.key, built);
+    return built;
   }
 }

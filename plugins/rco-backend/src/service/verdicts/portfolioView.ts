@@ -77,7 +77,9 @@ export function portfolioItem(
     )
     .map(g => g.id);
   return {
-    ...facts,
+    entityRef: facts.entityRef,
+    title: facts.title,
+    owners: facts.owners,
     release: verdict.release,
     runbookVersion: verdict.runbookVersion,
     summary,
@@ -134,19 +136,47 @@ export function viewPortfolio(items: PortfolioItem[], q: PortfolioQuery) {
   return { rows: kept, totals: totalsOf(kept), columns: columnsOf(kept) };
 }
 
-/** One column per gate, in gate order, with its title and a count per status. */
+/** One column per gate, in gate order, with its title and a count per status (one pass). */
 export function columnsOf(items: PortfolioItem[]): PortfolioColumn[] {
-  return GATES.map(def => {
-    const counts = Object.fromEntries(STATUSES.map(s => [s, 0])) as Record<
-      GateStatus,
-      number
-    >;
-    for (const item of items) {
-      const gate = item.gates.find(g => g.id === def.id);
-      if (gate) counts[gate.status]++;
+  const byId = new Map(
+    GATES.map(def => [
+      def.id as string,
+      Object.fromEntries(STATUSES.map(s => [s, 0])) as Record<
+        GateStatus,
+        number
+      >,
+    ]),
+  );
+  for (const item of items)
+    for (const gate of item.gates) {
+      const counts = byId.get(gate.id);
+      if (counts) counts[gate.status]++;
     }
-    return { id: def.id, title: def.title, counts };
-  });
+  return GATES.map(def => ({
+    id: def.id,
+    title: def.title,
+    counts: byId.get(def.id)!,
+  }));
+}
+
+/**
+ * When a portfolio item built at `now` may read differently by time alone: a gate's evidence
+ * ageing out or entering the expires-soon horizon, a waiver ending.
+ */
+export function itemChangesAt(
+  verdict: Pick<StoredVerdict, 'gates'>,
+  now: number,
+  horizonMs: number,
+): number {
+  let at = Number.POSITIVE_INFINITY;
+  for (const g of verdict.gates)
+    for (const t of [
+      time(g.expiresAt),
+      time(g.expiresAt) - horizonMs,
+      time(g.waivedUntil),
+    ])
+      if (t > now && t < at) at = t;
+  return at;
 }
 
 /**
