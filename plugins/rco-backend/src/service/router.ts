@@ -22,7 +22,6 @@ import {
 import express from 'express';
 import { RunbookService } from './RunbookService';
 import { RunbookReadError } from '../database/RunbookStore';
-import { sameEntityRef } from '../lib/entityRefs';
 import { handleBodyParserError } from './bodyParserErrors';
 import { unavailableErrorHandler } from './unavailable';
 import { DemoSide, registerDemoRoutes } from './demo/demoRoutes';
@@ -30,15 +29,6 @@ import { ReleaseSignals } from './releaseSignals';
 import { registerCollectionRoutes } from './collectionRoutes';
 import { CollectionService } from '../collectors/CollectionService';
 import { cachedForCaller, LOOKUP_TTL_MS, TtlCache } from './requestCache';
-
-/** Ref equality that treats an unparsable ref as naming nothing (the catalog says 404 too). */
-const safeSame = (a: string, b: Parameters<typeof sameEntityRef>[1]) => {
-  try {
-    return sameEntityRef(a, b);
-  } catch {
-    return false;
-  }
-};
 
 /** One key for every spelling of a ref (the catalog compares refs case-insensitively). */
 const refKey = (
@@ -158,7 +148,7 @@ export async function createRouter(options: RouterOptions) {
         : `${ref.kind}:${ref.namespace}/${ref.name}`;
     const missing = () => new NotFoundError(notFound ?? `No entity ${shown}`);
     const scope = options.access.serviceScope(caller);
-    if (scope && !scope.some(e => safeSame(e, ref))) throw missing();
+    if (scope && !options.access.scopeReaches(caller, ref)) throw missing();
     const credentials = scope ? await auth.getOwnServiceCredentials() : caller;
     // Once per request, and briefly per caller across requests (see requestCache).
     const entity = await cachedForCaller(
