@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { rcoPermissions } from '@helix-portal/plugin-rco-common';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { applyMigrations } from './database/migrations';
+import { watchDatabaseErrors } from './service/unavailable';
 import { createRouter } from './service/router';
 import { RunbookReader } from './service/RunbookReader';
 import { RunbookService } from './service/RunbookService';
@@ -89,6 +90,8 @@ export const rcoPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(rcoPermissions);
         // The schema is brought up to date once, here, before any store is built.
         const db = await applyMigrations(deps.database);
+        // Its errors are told apart from other services' (a 503 only for the database's).
+        watchDatabaseErrors(db);
         const store = DatabaseRunbookStore.create({
           db,
           ledgerKey: config.ledger.checkpointKey,

@@ -8,6 +8,7 @@ import {
 import { Environments } from '../operations/environments';
 import { OperationRunner } from '../operations/OperationRunner';
 import { TargetBindings } from '../operations/targetBinding';
+import { markDatabaseClientError } from '../service/unavailable';
 import { waitUntil } from './__testUtils__/burst';
 
 // A database outage while a deploy runs is no failure of the deploy: the tool carries on without
@@ -28,11 +29,17 @@ const TARGET = {
   timeoutMs: 60_000,
 } as any;
 
-/** knex's words for a query whose connection was cut: the statement first, bindings included. */
-const cut = () =>
-  new Error(
+/**
+ * knex's words for a query whose connection was cut: the statement first, bindings included;
+ * marked as the plugin's watched knex marks what it throws (watchDatabaseErrors).
+ */
+const cut = () => {
+  const error = new Error(
     `update "rco_operations" set "progress" = '{"phase":"progressing"}' where "id" = 'op-1' - Connection terminated unexpectedly`,
   );
+  markDatabaseClientError(error);
+  return error;
+};
 
 /** An operation store in memory whose writes fail while `down` says so. */
 function fakeStore(op: OperationRecord, down: () => boolean) {
@@ -279,7 +286,7 @@ it('quotes no SQL when a driver words a report error as its own', async () => {
     {
       to: 'failed',
       reasons: [
-        'Simulated cluster failed: Following the Rollout failed: The console could not record the progress (Connection terminated)',
+        'Simulated cluster failed: Following the Rollout failed: The console could not record the progress (Connection terminated unexpectedly)',
       ],
     },
   ]);

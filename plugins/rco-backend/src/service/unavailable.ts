@@ -1,6 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
+import { CustomErrorBase, ServiceUnavailableError } from '@backstage/errors';
+import { EventEmitter } from 'events';
 import { ErrorRequestHandler } from 'express';
+import { Knex } from 'knex';
 
 /** Socket errors of a database connection that could not be made or was cut. */
 const NETWORK_CODES = new Set([
@@ -23,55 +25,106 @@ const NETWORK_CODES = new Set([
 const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
 
 /**
- * What the drivers say when there is no code to read: node-postgres on a cut connection, knex
- * when its pool cannot hand one out (a server that does not answer, or a pool being destroyed
- * while the backend stops). Matched anywhere: knex puts the SQL in front of the driver's message.
+ * node-postgres' words for a connection that was cut or never made: plain `Error`s without a
+ * code (pg/lib/client.js). knex puts the statement in front (`<sql> - <message>`).
  */
-const MESSAGES = [
+const PG_MESSAGES = [
+  'Connection terminated unexpectedly',
   'Connection terminated',
-  'Connection ended unexpectedly',
-  'is not queryable',
-  'Timeout acquiring a connection',
-  'Unable to acquire a connection',
-  'terminating connection due to administrator command',
-  'the database system is starting up',
-  'the database system is shutting down',
-  'the database system is in recovery mode',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'timeout expired',
 ];
+
+/** knex's own plain Error when its pool is gone (a backend stopping): thrown as it is. */
+const NO_POOL = 'Unable to acquire a connection';
+
+/**
+ * Errors the plugin's database client threw, as knex reported them ({@link watchDatabaseErrors}):
+ * the only way to tell a socket error of the database from one of a cluster or a collector.
+ */
+const fromDatabaseClient = new WeakSet<object>();
+
+/** Marks `error` as thrown by the database client (the watch below, or a store's stand-in). */
+export function markDatabaseClientError(error: unknown) {
+  if (error && typeof error === 'object') fromDatabaseClient.add(error);
+}
+
+/**
+ * Watches the plugin's knex for the errors it throws: a failed query ('query-error', the same
+ * object the query rejects with, transactions included) and a connection the pool could not make
+ * (tarn's 'createFail', the same object the acquire rejects with: knex passes it on).
+ */
+export function watchDatabaseErrors(db: Knex) {
+  db.on('query-error', markDatabaseClientError);
+  const pool = (db.client as { pool?: Partial<EventEmitter> }).pool;
+  pool?.on?.('createFail', (_id: unknown, error: unknown) =>
+    markDatabaseClientError(error),
+  );
+}
 
 type Inspected = {
   name?: unknown;
   code?: unknown;
+  severity?: unknown;
   message?: unknown;
   errors?: unknown;
 };
+
+/** A plain `Error`, not a subclass: what node-postgres and knex throw for these. */
+const isPlainError = (error: object) =>
+  Object.getPrototypeOf(error) === Error.prototype;
+
+/** node-postgres' message, alone or behind knex's statement. */
+function pgMessage(message: string) {
+  return PG_MESSAGES.find(m => message === m || message.endsWith(` - ${m}`));
+}
+
+/** A socket error (or several addresses' AggregateError of them): its code. */
+function socketCode(e: Inspected): string | undefined {
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return e.code;
+  if (Array.isArray(e.errors)) {
+    for (const inner of e.errors) {
+      const code = inner && socketCode(inner as Inspected);
+      if (code) return code;
+    }
+  }
+  return undefined;
+}
 
 /**
  * Why `error` means the database cannot be reached (a short, secret-free reason such as
  * `ECONNREFUSED` or `57P01` for the log), or undefined if it is any other error.
  *
- * Only what the database client itself throws counts: knex hands on node-postgres' errors and
- * Node's socket errors as they are (several addresses tried give an AggregateError of them). A
- * `cause` is not followed, and neither is a fetch error: a cluster, the catalog or a collector
- * that cannot be reached wraps the same socket codes, and must not read as "the database".
+ * Only what the database client itself throws counts, by its shape, never by words found
+ * anywhere in a message:
+ * - PostgreSQL's own errors (node-postgres' DatabaseError: a `severity` and a SQLSTATE `code`)
+ *   of the server-side classes above;
+ * - knex's KnexTimeoutError (no connection from the pool in time), and its plain Error when the
+ *   pool is gone;
+ * - socket errors and node-postgres' plain "Connection terminated…" errors only when knex threw
+ *   them ({@link watchDatabaseErrors}): a cluster, the catalog or a collector out of reach throws
+ *   the same socket codes, and must not read as "the database" (a 500 is the honest answer).
+ * Errors of @backstage/errors (a NotFoundError naming an entity called "Connection terminated")
+ * are the route's own answer, and a `cause` is never followed.
  */
 export function databaseUnavailableReason(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
+  if (error instanceof CustomErrorBase) return undefined;
   const e = error as Inspected;
-  if (e.name === 'FetchError') return undefined;
   const code = typeof e.code === 'string' ? e.code : undefined;
-  if (code && (NETWORK_CODES.has(code) || SQLSTATE.test(code))) return code;
-  if (e.name === 'KnexTimeoutError') return 'KnexTimeoutError';
-  const message = typeof e.message === 'string' ? e.message : '';
-  const known = MESSAGES.find(m => message.includes(m));
-  if (known) return known;
-  if (e.name === 'AggregateError' && Array.isArray(e.errors)) {
-    for (const inner of e.errors) {
-      const reason = databaseUnavailableReason(inner);
-      if (reason) return reason;
-    }
+  if (code && typeof e.severity === 'string' && SQLSTATE.test(code)) {
+    return code;
   }
-  return undefined;
+  if (e.name === 'KnexTimeoutError' && error instanceof Error) {
+    return 'KnexTimeoutError';
+  }
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (isPlainError(error) && message === NO_POOL) return NO_POOL;
+  if (!fromDatabaseClient.has(error)) return undefined;
+  const socket = socketCode(e);
+  if (socket) return socket;
+  return isPlainError(error) ? pgMessage(message) : undefined;
 }
 
 export const isDatabaseUnavailable = (error: unknown) =>
