@@ -400,6 +400,88 @@ describe('PortfolioPage', () => {
     ).toBeInTheDocument();
   });
 
+  /** A backend still judging 3 of `all`'s services until `judge()` is called. */
+  function judging(all: PortfolioItem[]) {
+    const judged = backend(all);
+    const partial = backend(all.slice(0, all.length - 3));
+    let done = false;
+    const getPortfolio = jest.fn(async (q?: RcoPortfolioQuery) =>
+      done ? judged(q) : { ...(await partial(q)), pending: 3 },
+    );
+    return { getPortfolio, judge: () => (done = true) };
+  }
+  const refreshed = { timeout: 10_000 };
+
+  it('says how many services are being judged and fills in by itself, on the page the user is on', async () => {
+    const { getPortfolio, judge } = judging(
+      Array.from({ length: 100 }, (_, i) => item(i)),
+    );
+    await render({ getPortfolio }, '/release-readiness?view=table');
+    await screen.findByText('Governed services (97)', {}, slow);
+    expect(screen.getByRole('status')).toHaveTextContent(
+      '3 services are being judged…',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('51-97 of 97', {}, slow)).toBeVisible();
+    // Asked again while they are pending, the page shown (offset 50) and not the first.
+    const asked = getPortfolio.mock.calls.length;
+    await waitFor(
+      () => expect(getPortfolio.mock.calls.length).toBeGreaterThan(asked),
+      refreshed,
+    );
+    expect(lastQuery(getPortfolio)).toMatchObject({ offset: 50, limit: 50 });
+    expect(screen.getByText('Governed services (97)')).toBeInTheDocument();
+
+    judge();
+    expect(
+      await screen.findByText('Governed services (100)', {}, refreshed),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('51-100 of 100')).toBeVisible();
+    expect(
+      screen.getByRole('link', { name: 'Service 0099' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('status')).not.toHaveTextContent(/being judged/);
+    expect(screen.getByLabelText('address')).toHaveTextContent('?view=table');
+    // Nothing pending: no more asking.
+    const settled = getPortfolio.mock.calls.length;
+    await new Promise(r => setTimeout(r, 2_500));
+    expect(getPortfolio).toHaveBeenCalledTimes(settled);
+  });
+
+  it('fills the heat map in where it is scrolled to, without going back to the top', async () => {
+    const { getPortfolio, judge } = judging(
+      Array.from({ length: 400 }, (_, i) => item(i)),
+    );
+    await render({ getPortfolio });
+    const map = await screen.findByRole(
+      'region',
+      { name: 'Heat map of services by gate' },
+      slow,
+    );
+    await screen.findByText('Governed services (397)', {}, slow);
+    map.scrollTop = 28 * 380;
+    fireEvent.scroll(map);
+    await within(map).findByRole('link', { name: 'Service 0390' }, slow);
+    judge();
+    expect(
+      await within(map).findByRole('link', { name: 'Service 0399' }, refreshed),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Governed services (400)')).toBeInTheDocument();
+    expect(map.scrollTop).toBe(28 * 380);
+  });
+
+  it('says when no service has been judged yet instead of "no governed services"', async () => {
+    const { getPortfolio } = judging([item(0), item(1), item(2)]);
+    await render({ getPortfolio });
+    expect(
+      await screen.findByText('No service has been judged yet.', {}, slow),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent(
+      'No services3 services are being judged…',
+    );
+    expect(screen.queryByText('No governed services yet.')).toBeNull();
+  });
+
   it('has a skip link to the services', async () => {
     await render({ getPortfolio: backend([item(0), item(1)]) });
     await screen.findByText('Governed services (2)', {}, slow);

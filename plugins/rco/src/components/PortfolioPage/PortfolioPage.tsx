@@ -24,6 +24,7 @@ import { PortfolioHeatMap } from './PortfolioHeatMap';
 import { PortfolioTable } from './PortfolioTable';
 import { PortfolioTotalsLine } from './PortfolioTotals';
 import { saveBlob } from './saveBlob';
+import { usePendingRefresh } from './usePendingRefresh';
 import { usePortfolioPages } from './usePortfolioPages';
 
 /** Services per request while the heat map scrolls (the backend allows 1000). */
@@ -57,6 +58,15 @@ const useStyles = makeStyles(theme => ({
     '&:focus:not(:focus-visible)': { outline: 'none' },
   },
 }));
+
+/** What an empty answer means: services still being judged may yet fill it. */
+const emptyText = (filtered: boolean, pending: boolean) => {
+  if (filtered)
+    return `No services match these filters${pending ? ' yet' : ''}.`;
+  return pending
+    ? 'No service has been judged yet.'
+    : 'No governed services yet.';
+};
 
 /** Export as CSV: the same filters and order, every row, saved under the page's name. */
 function ExportButton(props: { onExport: () => Promise<void> }) {
@@ -118,6 +128,14 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
   const stableQuery = useMemo(() => query, [queryKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const pages = usePortfolioPages(api, stableQuery, pageSize);
   const { meta } = pages;
+  // Services not judged yet are not in the answer: the view in sight is asked again until they
+  // are (the totals line says how many are missing meanwhile).
+  const pending = usePendingRefresh({
+    pending: meta?.pending,
+    answer: meta,
+    queryKey,
+    refresh: pages.refresh,
+  });
 
   // The owners offered by the owner filter: everyone seen in this session's answers.
   const seen = useRef(new Set<string>());
@@ -198,7 +216,12 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
           }
         />
         {meta?.totals && (
-          <PortfolioTotalsLine totals={meta.totals} pending={meta.pending} />
+          <PortfolioTotalsLine
+            totals={meta.totals}
+            pending={meta.pending}
+            refresh={pending.state}
+            onCheckAgain={pending.checkAgain}
+          />
         )}
       </div>
       <section
@@ -212,9 +235,7 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
         {!meta && <Progress />}
         {meta && total === 0 && (
           <Typography variant="body2">
-            {hasFilters(state)
-              ? 'No services match these filters.'
-              : 'No governed services yet.'}
+            {emptyText(hasFilters(state), meta.pending > 0)}
           </Typography>
         )}
         {meta && total > 0 && state.view === 'heatmap' && (

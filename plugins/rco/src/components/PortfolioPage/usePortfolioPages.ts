@@ -41,6 +41,11 @@ export interface PortfolioPages {
   /** Asks for the pages holding positions [from, to) that are neither loaded nor on their way. */
   ensure(from: number, to: number): void;
   retry(): void;
+  /**
+   * Asks again for the pages last ensured (the view in sight), keeping what is shown until the
+   * answers are in; any other page is asked again when it next comes into view.
+   */
+  refresh(): void;
 }
 
 /**
@@ -66,6 +71,8 @@ export function usePortfolioPages(
   // The pages asked for under the current query; a query left and come back to asks again
   // (its pages were dropped when it was left).
   const requested = useRef({ key, pages: new Set<number>() });
+  // The positions the view last asked for (the first page until it asks).
+  const inView = useRef({ key, from: 0, to: 1 });
   const isCurrent = loaded.key === key;
 
   const load = useCallback(
@@ -92,17 +99,23 @@ export function usePortfolioPages(
               }),
             ),
           (error: Error) =>
-            setLoaded(prev =>
-              current.current === key
-                ? {
-                    ...(prev.key === key
-                      ? prev
-                      : { size: pageSize, pages: new Map() }),
-                    key,
-                    error,
-                  }
-                : prev,
-            ),
+            setLoaded(prev => {
+              if (current.current !== key) return prev;
+              // A page asked again (a refresh) that fails keeps what it showed: the next
+              // refresh asks again, and the view is not swapped for an error panel.
+              if (prev.key === key && prev.pages.has(page)) {
+                if (requested.current.key === key)
+                  requested.current.pages.delete(page);
+                return prev;
+              }
+              return {
+                ...(prev.key === key
+                  ? prev
+                  : { size: pageSize, pages: new Map() }),
+                key,
+                error,
+              };
+            }),
         );
     },
     // `key` stands for `query` and `pageSize`.
@@ -115,6 +128,7 @@ export function usePortfolioPages(
 
   const ensure = useCallback(
     (from: number, to: number) => {
+      inView.current = { key, from, to };
       const last = Math.max(from, to - 1);
       for (
         let page = Math.floor(Math.max(0, from) / pageSize);
@@ -124,7 +138,7 @@ export function usePortfolioPages(
         load(page);
       }
     },
-    [load, pageSize],
+    [key, load, pageSize],
   );
 
   const { pages, size } = loaded;
@@ -143,6 +157,14 @@ export function usePortfolioPages(
     setAttempt(a => a + 1);
   }, []);
 
+  const refresh = useCallback(() => {
+    // Forgetting what was asked lets every page be asked again; the loaded ones stay shown.
+    requested.current = { key, pages: new Set() };
+    const { from, to } =
+      inView.current.key === key ? inView.current : { from: 0, to: 1 };
+    ensure(from, to);
+  }, [key, ensure]);
+
   return {
     meta: loaded.meta,
     loading: !isCurrent || !loaded.meta,
@@ -151,5 +173,6 @@ export function usePortfolioPages(
     pageAt,
     ensure,
     retry,
+    refresh,
   };
 }
