@@ -911,7 +911,8 @@ describe.each(databases.eachSupportedId())(
       ).expect(201);
       // Stored verdicts (issue 14): read once both services are judged.
       const all = await eventually(
-        () => request(app).get('/api/rco/portfolio').set('Authorization', ALICE),
+        () =>
+          request(app).get('/api/rco/portfolio').set('Authorization', ALICE),
         res => {
           expect(res.status).toBe(200);
           expect(res.body.totalItems).toBe(2);

@@ -83,7 +83,8 @@ describe.each(databases.eachSupportedId())(
 
       // Verdicts are stored after the write (issue 14): read once both are judged.
       const byRef = await eventually(
-        () => request(app).get('/api/rco/portfolio').set('Authorization', ALICE),
+        () =>
+          request(app).get('/api/rco/portfolio').set('Authorization', ALICE),
         res => {
           expect(res.body.pending).toBe(0);
           expect(
