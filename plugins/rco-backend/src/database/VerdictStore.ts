@@ -1,5 +1,8 @@
 import { Knex } from 'knex';
-import { GateStatus } from '@helix-portal/plugin-rco-common';
+import {
+  GateStatus,
+  ReleaseStatusResponse,
+} from '@helix-portal/plugin-rco-common';
 import { toDate } from '../lib/canonicalJson';
 import { VerdictRow } from './tables';
 
@@ -22,14 +25,7 @@ export interface StoredVerdict {
   runbookVersion?: string;
   ready: boolean;
   gates: StoredGate[];
-  summary: {
-    passing: number;
-    total: number;
-    blockedBy: string[];
-    waived: string[];
-    ready: boolean;
-    text: string;
-  };
+  summary: ReleaseStatusResponse['summary'];
   /** What the status route serves from (JSON; its dates are ISO strings). */
   judged: unknown;
   validUntil?: Date;
