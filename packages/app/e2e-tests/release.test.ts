@@ -120,16 +120,44 @@ test('a Trivy report must be about the release image, and a later clean scan doe
 test('the portfolio lists RCO and RCOT', async ({ page }) => {
   await signIn(page);
   await page.goto('/release-readiness');
+  // A backend just started judges its services in the background: the page says how many are
+  // pending and fills in by itself (it asks again every 2 s), so the rows come without a reload.
+  const map = page.getByRole('region', {
+    name: 'Heat map of services by gate',
+  });
+  const judged = { timeout: 110_000 };
+  const rco = map.getByRole('link', { name: 'RCO – Remote-Call Orchestrator' });
+  const rcot = map.getByRole('link', {
+    name: 'RCOT – Remote-Call Orchestrator Telemetry',
+  });
+  await expect(rco).toBeVisible(judged);
+  await expect(rcot).toBeVisible(judged);
+  await expect(page.getByText(/being judged/)).toHaveCount(0, judged);
   await expect(
-    page.getByRole('link', { name: 'RCO – Remote-Call Orchestrator' }),
+    page.getByRole('heading', { name: /^Governed services \(\d+\)$/ }),
   ).toBeVisible();
+  // RCO's gates are cells labelled with the gate's title and status in words.
+  const rcoRow = map.getByRole('row').filter({
+    has: page.getByRole('link', { name: 'RCO – Remote-Call Orchestrator' }),
+  });
   await expect(
-    page.getByRole('link', {
-      name: 'RCOT – Remote-Call Orchestrator Telemetry',
+    rcoRow.getByRole('cell', {
+      name: /^Policy Enforcement: (pass|fail|missing|stale|waived)/,
     }),
   ).toBeVisible();
   await page.screenshot({
     path: `${SCREENSHOTS}/portfolio.png`,
     fullPage: true,
   });
+
+  // The table lists them too, with their readiness.
+  await page.getByRole('button', { name: 'Table', exact: true }).click();
+  await expect(page).toHaveURL(/\?view=table$/);
+  const table = page.getByRole('table');
+  await expect(
+    table.getByRole('link', { name: 'RCO – Remote-Call Orchestrator' }),
+  ).toBeVisible();
+  await expect(
+    table.getByRole('row').filter({ hasText: 'RCOT – Remote-Call' }),
+  ).toContainText(/Ready|gates unmet/);
 });
