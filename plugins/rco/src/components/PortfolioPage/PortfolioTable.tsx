@@ -295,6 +295,12 @@ export function PortfolioTable(props: {
         page={total === 0 ? 0 : page}
         rowsPerPage={pageSize}
         rowsPerPageOptions={[20, 50, 100]}
+        // A native select: MUI v4's menu for it could stay in the page, invisible, after it
+        // closed and take every click (seen in the e2e run; mui/material-ui#32286).
+        SelectProps={{
+          native: true,
+          inputProps: { 'aria-label': 'Rows per page' },
+        }}
         onPageChange={(_e, p) => props.onPage(p, pageSize)}
         onRowsPerPageChange={e => props.onPage(0, Number(e.target.value))}
       />
