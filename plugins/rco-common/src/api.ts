@@ -251,6 +251,8 @@ export interface GateResult {
   evaluatedAt: string;
   /** When the newest evidence ages out (absent when it never does). */
   expiresAt?: string;
+  /** When time alone changes the verdict by a deadline of the rule's own (the RPO), ISO 8601. */
+  changesAt?: string;
   /** The maximum evidence age in force (ISO 8601). */
   maxAge?: string;
   waiver?: {

@@ -15,6 +15,8 @@ export interface StoredGate {
   expiresAt?: string;
   /** When the waiver that holds the gate ends. */
   waivedUntil?: string;
+  /** When the rule's own deadline (the RPO) changes it. */
+  changesAt?: string;
 }
 
 /** A stored verdict: one entity's newest release judged in one environment ('' = none). */

@@ -156,6 +156,7 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
     })),
     evaluatedAt: ctx.now.toISOString(),
     expiresAt: expiresAt?.toISOString(),
+    changesAt: outcome.changesAt?.toISOString(),
     maxAge,
     waiver:
       waiver && status === 'waived'

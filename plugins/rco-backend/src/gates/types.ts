@@ -83,4 +83,9 @@ export interface RuleOutcome {
   used: EvidenceRecord[];
   /** When the conclusion stops holding (the oldest evidence used ages out). */
   freshness?: Array<{ what: string; at: Date; collected?: boolean }>;
+  /**
+   * When time alone changes the conclusion by a deadline of the rule's own (the RPO after the
+   * newest backup), besides its evidence ageing out: stored verdicts are judged again then.
+   */
+  changesAt?: Date;
 }

@@ -105,6 +105,24 @@ describe('rto-rpo-verification', () => {
     ).toBeUndefined();
   });
 
+  it('says when time alone fails it: the newest backup plus the RPO, judged again then (stored verdicts)', () => {
+    const passing = rtoRpoVerification(context([...backups(), ...restore()]));
+    expect(passing.status).toBe('pass');
+    const deadline = passing.changesAt!.getTime();
+    expect(deadline).toBeGreaterThan(NOW.getTime());
+    // Judged at that moment it fails, a millisecond before it still passes.
+    expect(
+      rtoRpoVerification(
+        context([...backups(), ...restore()], { now: new Date(deadline + 1) }),
+      ).status,
+    ).toBe('fail');
+    expect(
+      rtoRpoVerification(
+        context([...backups(), ...restore()], { now: new Date(deadline - 1) }),
+      ).status,
+    ).toBe('pass');
+  });
+
   it('the same backups judged an hour later are beyond an RPO of minutes', () => {
     const later = context([...backups(), ...restore()], {
       now: new Date(NOW.getTime() + HOUR),

@@ -3,6 +3,7 @@ import { GATES } from '@helix-portal/plugin-rco-common';
 import { StoredVerdict } from '../../database/VerdictStore';
 import {
   columnsOf,
+  itemChangesAt,
   portfolioCsv,
   portfolioItem,
   viewPortfolio,
@@ -197,5 +198,22 @@ describe('portfolioCsv', () => {
           ]),
         )[1][1],
       ).toBe(`'${bad}`);
+  });
+});
+
+describe('a rule deadline of its own (the RPO)', () => {
+  it('reads a passing gate past its changesAt as not passing, and says when that comes', () => {
+    const v = verdict('a', [
+      {
+        id: 'rto-rpo-verification',
+        expiresAt: iso(NOW + 24 * HOUR),
+        changesAt: iso(NOW + 60_000),
+      },
+    ]);
+    expect(portfolioItem(facts('a'), v, NOW, 0).gates[0].status).toBe('pass');
+    expect(itemChangesAt(v, NOW, 0)).toBe(NOW + 60_000);
+    expect(portfolioItem(facts('a'), v, NOW + 60_000, 0).gates[0].status).toBe(
+      'stale',
+    );
   });
 });

@@ -50,8 +50,12 @@ export function portfolioItem(
     if (status === 'waived' && time(g.waivedUntil) <= now) status = 'missing';
     else if (
       (status === 'pass' || status === 'fail') &&
-      time(g.expiresAt) <= now
+      Math.min(
+        time(g.expiresAt),
+        status === 'pass' ? time(g.changesAt) : Infinity,
+      ) <= now
     )
+      // Aged out, or past the rule's own deadline (the RPO): not passing any more.
       status = 'stale';
     if (status !== g.status) lapsed.push(g.id);
     return {
@@ -174,6 +178,7 @@ export function itemChangesAt(
       time(g.expiresAt),
       time(g.expiresAt) - horizonMs,
       time(g.waivedUntil),
+      time(g.changesAt),
     ])
       if (t > now && t < at) at = t;
   return at;

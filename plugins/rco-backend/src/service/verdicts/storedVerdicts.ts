@@ -64,6 +64,7 @@ export function validUntilOf(judged: Judged[], now: Date, cap: Date): Date {
   for (const j of judged) {
     for (const gate of j.status.gates) {
       consider(gate.expiresAt);
+      consider(gate.changesAt);
       consider(gate.waiver?.expiresAt);
     }
     for (const w of j.waivers) if (!w.revokedAt) consider(w.expiresAt);
@@ -77,6 +78,7 @@ const gateView = (g: GateResult): StoredGate => ({
   status: g.status,
   ...(g.expiresAt ? { expiresAt: g.expiresAt } : {}),
   ...(g.waiver ? { waivedUntil: g.waiver.expiresAt } : {}),
+  ...(g.changesAt ? { changesAt: g.changesAt } : {}),
 });
 
 /** A judgement as the status route will read it back: only the evidence its gates used. */
