@@ -2,6 +2,7 @@ import { Runbook } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import { Knex } from 'knex';
 import { Ledger } from './Ledger';
+import { markEntitiesChanged } from './VerdictStore';
 import { RunbookStateRow, RunbookVersionRow } from './tables';
 import {
   RunbookReadError,
@@ -154,10 +155,19 @@ export class DatabaseRunbookStore implements RunbookStore {
     if (currentHash) {
       row.current_hash = currentHash;
     }
-    await this.db('rco_runbook_state')
-      .insert(row)
-      .onConflict('entity_ref')
-      .merge();
+    await this.db.transaction(async tx => {
+      const before = await tx('rco_runbook_state')
+        .where({ entity_ref: entityRef })
+        .first('current_hash');
+      await tx('rco_runbook_state')
+        .insert(row)
+        .onConflict('entity_ref')
+        .merge();
+      // Going back to a version already stored writes no ledger entry: the entity's stored
+      // verdict is marked changed in this transaction, so it is neither served nor kept.
+      if (currentHash && before?.current_hash !== currentHash)
+        await markEntitiesChanged(tx, [entityRef]);
+    });
   }
 
   async getState(entityRef: string): Promise<RunbookState | undefined> {

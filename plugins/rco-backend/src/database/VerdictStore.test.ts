@@ -2,6 +2,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { markVerdictsChanged, NewVerdict, VerdictStore } from './VerdictStore';
 import { migrateToLatest } from './migrations';
 import { Ledger } from './Ledger';
+import { DatabaseRunbookStore } from './DatabaseRunbookStore';
 
 const databases = createTestDatabases();
 const REF = 'component:default/rco';
@@ -115,6 +116,31 @@ describe.each(databases.eachSupportedId())('VerdictStore on %s', databaseId => {
     const [current] = await s.forEntity(REF);
     expect(current.changes).toBe(current.judgedChanges);
     expect(await s.due(new Date(0), 'digest-1', 10)).toEqual([]);
+  });
+
+  it('marks the verdict changed when another runbook version is made current (no ledger entry when it was stored before)', async () => {
+    const { knex, store: s } = await store();
+    await s.replace(REF, [
+      verdict({ basisSeq: 0, readAt: new Date(), readSeq: 0 }),
+    ]);
+    const runbooks = DatabaseRunbookStore.create({ db: knex });
+    const state = (currentHash: string) =>
+      runbooks.saveState({
+        entityRef: REF,
+        currentHash,
+        refreshedAt: new Date(),
+      });
+    await state('hash-1');
+    const [first] = await s.forEntity(REF);
+    expect(first.changes).toBe(1);
+    // The same version again changes nothing; a refresh that failed keeps it.
+    await state('hash-1');
+    await runbooks.saveState({ entityRef: REF, refreshedAt: new Date() });
+    expect((await s.forEntity(REF))[0].changes).toBe(1);
+    await state('hash-0');
+    const [after] = await s.forEntity(REF);
+    expect(after.changes).toBe(2);
+    expect(await s.due(new Date(0), 'digest-1', 10)).toEqual([REF]);
   });
 
   it('replaces every environment of an entity at once and raises the generation', async () => {

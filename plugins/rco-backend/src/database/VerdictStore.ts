@@ -294,23 +294,33 @@ export async function markVerdictsChanged(
   tx: Knex.Transaction,
   evidenceIds: string[],
 ) {
-  const pg = tx.client.config.client === 'pg';
   for (let i = 0; i < evidenceIds.length; i += 500) {
     const rows = await tx('rco_evidence')
       .distinct('entity_ref')
       .whereIn('id', evidenceIds.slice(i, i + 500));
-    const refs = rows.map(r => r.entity_ref).sort();
-    // Under each entity's verdict lock (VerdictStore.replace holds it while it compares and
-    // rewrites the rows), so an increment is never lost to a replace in between; in sorted
-    // order, so two of these cannot deadlock.
-    if (pg)
-      for (const ref of refs)
-        await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
-          `rco_verdicts:${ref.toLowerCase()}`,
-        ]);
-    if (refs.length)
-      await tx('rco_verdicts')
-        .whereIn('entity_ref', refs)
-        .increment('changes', 1);
+    await markEntitiesChanged(
+      tx,
+      rows.map(r => r.entity_ref),
+    );
   }
+}
+
+/** The same for entities named directly (a runbook version made current again). */
+export async function markEntitiesChanged(
+  tx: Knex.Transaction,
+  entityRefs: string[],
+) {
+  const refs = [...new Set(entityRefs)].sort();
+  // Under each entity's verdict lock (VerdictStore.replace holds it while it compares and
+  // rewrites the rows), so an increment is never lost to a replace in between; in sorted
+  // order, so two of these cannot deadlock.
+  if (tx.client.config.client === 'pg')
+    for (const ref of refs)
+      await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+        `rco_verdicts:${ref.toLowerCase()}`,
+      ]);
+  if (refs.length)
+    await tx('rco_verdicts')
+      .whereIn('entity_ref', refs)
+      .increment('changes', 1);
 }
