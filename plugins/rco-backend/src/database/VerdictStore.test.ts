@@ -70,6 +70,7 @@ describe.each(databases.eachSupportedId())('VerdictStore on %s', databaseId => {
       verdict({ basisSeq: 0, readAt: new Date(1000), readSeq: 0 }),
     ]);
     const before = await s.mark(REF);
+    const [prior] = await s.changedSince(0);
     // A collector marks the entity's evidence gone, in its own transaction.
     await knex('rco_evidence').insert({
       id: 'e1',
@@ -88,6 +89,11 @@ describe.each(databases.eachSupportedId())('VerdictStore on %s', databaseId => {
     await knex.transaction(tx => markVerdictsChanged(tx, ['e1']));
     const after = await s.mark(REF);
     expect(after.changes).toBe(before.changes + 1);
+    // The portfolio's next look reads the row again (a new generation) and finds it overtaken.
+    const [seen] = await s.changedSince(0);
+    expect(seen.changes).toBe(seen.judgedChanges + 1);
+    expect(seen.generation).toBeGreaterThan(prior.generation);
+    expect(await s.changedSince(seen.generation)).toEqual([]);
     // Not current any more, and due for the scheduled run.
     const [row] = await s.forEntity(REF);
     expect(row.changes).not.toBe(row.judgedChanges);
