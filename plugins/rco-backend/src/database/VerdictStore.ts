@@ -319,8 +319,14 @@ export async function markEntitiesChanged(
       await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
         `rco_verdicts:${ref.toLowerCase()}`,
       ]);
-  if (refs.length)
-    await tx('rco_verdicts')
-      .whereIn('entity_ref', refs)
-      .increment('changes', 1);
+  if (!refs.length) return;
+  // A new generation too: the portfolio reads changed rows by generation, and must see that
+  // these are no longer current (it counts them pending until judged again).
+  const generation =
+    tx.client.config.client === 'pg'
+      ? tx.raw("nextval('rco_verdicts_generation_seq')")
+      : tx.raw('(SELECT coalesce(max(generation), 0) + 1 FROM rco_verdicts)');
+  await tx('rco_verdicts')
+    .whereIn('entity_ref', refs)
+    .update({ changes: tx.raw('changes + 1'), generation } as any);
 }
