@@ -117,8 +117,16 @@ export function matches(item: PortfolioItem, q: PortfolioQuery): boolean {
   return true;
 }
 
-const soonest = (i: PortfolioItem) =>
-  Math.min(...i.gates.map(g => time(g.validUntil)));
+/** Each item's soonest expiry, computed once per item rather than per comparison. */
+const soonestOf = new WeakMap<PortfolioItem, number>();
+const soonest = (i: PortfolioItem) => {
+  let at = soonestOf.get(i);
+  if (at === undefined) {
+    at = Math.min(...i.gates.map(g => time(g.validUntil)));
+    soonestOf.set(i, at);
+  }
+  return at;
+};
 
 const COMPARE: Record<
   PortfolioSort,
