@@ -86,14 +86,14 @@ export function payloadOf(judged: Judged): JudgedPayload {
   const used = new Set(
     judged.status.gates.flatMap(g => g.evidence.map(e => e.id)),
   );
-  return JSON.parse(
-    JSON.stringify({
-      status: judged.status,
-      signoffs: judged.signoffs,
-      requester: judged.requester,
-      evidence: judged.evidence.filter(r => used.has(r.id)),
-    }),
-  );
+  // Its dates become ISO strings once, when VerdictStore.replace writes it as JSON (it was
+  // serialised twice per environment before: 0.4 s of a deploy burst's profile).
+  return {
+    status: judged.status,
+    signoffs: judged.signoffs,
+    requester: judged.requester,
+    evidence: judged.evidence.filter(r => used.has(r.id)),
+  } as unknown as JudgedPayload;
 }
 
 /** Dates back from the JSON a payload is stored as. */
