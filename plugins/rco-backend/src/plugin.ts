@@ -178,7 +178,7 @@ export const rcoPlugin = createBackendPlugin({
           now: () => clock.now(),
           horizonMs: config.expiresSoonHorizon.toMillis(),
           configDigest: verdicts.digest,
-          nudge: ref => verdicts.recompute(ref),
+          nudge: ref => verdicts.nudge(ref),
         });
         await scheduleRunbookRefresh({
           scheduler: deps.scheduler,

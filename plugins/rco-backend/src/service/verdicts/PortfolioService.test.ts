@@ -167,6 +167,14 @@ describe('PortfolioService', () => {
     expect(store.changedSince).toHaveBeenCalled();
   });
 
+  it('serves one view for every spelling of the same text search', async () => {
+    const { service, rows } = setup();
+    rows.push(row('a', 1), row('b', 2));
+    const alice = user('user:default/alice');
+    const lower = await service.view(alice, { q: 'a' });
+    expect(await service.view(alice, { q: 'A' })).toBe(lower);
+  });
+
   it('does not keep a failed catalog read: the next request asks again', async () => {
     const { service, rows, catalog } = setup();
     rows.push(row('a', 1));

@@ -142,6 +142,9 @@ export class PortfolioService {
     facts.catch(() => {
       if (this.visible.get(key) === entry) this.visible.delete(key);
     });
+    // Lists past their stale limit are never served again: dropped, then the oldest if full.
+    for (const [k, v] of this.visible)
+      if (Date.now() - v.at >= VISIBLE_STALE_MS) this.visible.delete(k);
     if (this.visible.size >= VISIBLE_CALLERS && !hit)
       this.visible.delete(this.visible.keys().next().value!);
     this.visible.set(key, entry);
@@ -190,7 +193,9 @@ export class PortfolioService {
     const now = this.o.now().getTime();
     // The same view of the same list and rows (the next page, say) is served as it was built,
     // until a row changes or time alone changes an item.
-    const key = JSON.stringify(query);
+    // Text is matched whatever its case: one key per meaning, so spelling `q` differently cannot
+    // make every request a new view (a full filter and sort) and push out other callers' views.
+    const key = JSON.stringify({ ...query, q: query.q?.toLowerCase() });
     const cached = this.results.get(key);
     if (
       cached &&

@@ -77,6 +77,17 @@ export class VerdictService {
     });
   }
 
+  /**
+   * Asks for a verdict nobody waits for (a portfolio request naming a service without one):
+   * nothing is added for a service already queued or being judged, so repeated requests cannot
+   * grow the queue or keep the workers re-judging it.
+   */
+  nudge(entityRef: string) {
+    const ref = normalizeEntityRef(entityRef);
+    if (this.queued.has(ref) || this.running.has(ref)) return;
+    void this.recompute(ref);
+  }
+
   private pump() {
     while (this.active < CONCURRENCY) {
       const next = [...this.queued.keys()].find(r => !this.running.has(r));
