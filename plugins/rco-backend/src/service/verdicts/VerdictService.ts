@@ -127,6 +127,9 @@ export class VerdictService {
     // The mark is read before the inputs: a write after it gets a later basis, or the same
     // basis read later, or a higher change count, and its own recomputation wins
     // (VerdictStore.replace).
+    // The runbook is read (and, the first time, stored with its ledger entry) before the mark:
+    // a computation must not leave its own verdict behind the ledger it wrote to.
+    await this.o.releases.runbookOf(entity);
     const readAt = new Date();
     const mark = await this.o.store.mark(entityRef);
     const [release, evidenced] = await Promise.all([
