@@ -14,3 +14,4 @@ export * from './permissions';
 export * from './operations';
 export * from './portfolioOrder';
 export * from './canarySteps';
+export * from './dossier';
