@@ -14,4 +14,5 @@ export * from './permissions';
 export * from './operations';
 export * from './portfolioOrder';
 export * from './canarySteps';
+export * from './windows';
 export * from './dossier';
