@@ -15,4 +15,5 @@ export * from './operations';
 export * from './portfolioOrder';
 export * from './canarySteps';
 export * from './windows';
+export * from './windows';
 export * from './dossier';

@@ -6,7 +6,11 @@ export type DeployWindowRole = 'po' | 'dpo' | 'security';
  * proposer or an owner; expired: its end passed while proposed or accepted.
  * @public
  */
-export type DeployWindowState = 'proposed' | 'accepted' | 'cancelled' | 'expired';
+export type DeployWindowState =
+  | 'proposed'
+  | 'accepted'
+  | 'cancelled'
+  | 'expired';
 
 /** A deployment window an owner proposed for an environment and a release. @public */
 export interface DeployWindowView {
