@@ -14,6 +14,7 @@ export * from './permissions';
 export * from './operations';
 export * from './portfolioOrder';
 export * from './canarySteps';
-export * from './windows';
+export * from './reviews';
 export * from './windows';
 export * from './dossier';
+export * from './road';
