@@ -27,9 +27,18 @@ const VERSION_COLUMNS = [
 
 type VersionRow = Pick<RunbookVersionRow, (typeof VERSION_COLUMNS)[number]>;
 
+// The refresh hands the same parsed object (RunbookService's parse memo) for every service that
+// shares a document: its canonical form is hashed once.
+const hashes = new WeakMap<Runbook, string>();
+
 /** sha256 of a runbook's canonical JSON. */
 export function hashRunbook(runbook: Runbook): string {
-  return sha256(canonicalJson(runbook));
+  let hash = hashes.get(runbook);
+  if (!hash) {
+    hash = sha256(canonicalJson(runbook));
+    hashes.set(runbook, hash);
+  }
+  return hash;
 }
 
 function toVersion(row: VersionRow): StoredRunbookVersion {

@@ -1,7 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { parseRunbook, RunbookProblem } from '@helix-portal/plugin-rco-common';
+import {
+  parseRunbook,
+  RunbookParseResult,
+  RunbookProblem,
+} from '@helix-portal/plugin-rco-common';
+import { sha256 } from '../lib/canonicalJson';
 import {
   RunbookReadError,
   RunbookStore,
@@ -29,6 +34,9 @@ function problemsOf(error: unknown): RunbookProblem[] {
   return [{ path: '(document)', message: (error as Error).message }];
 }
 
+/** How many distinct documents the parse memo keeps (a portal shares a few runbooks widely). */
+const PARSED_DOCUMENTS = 256;
+
 /**
  * Reads, validates and keeps the runbooks of governed entities, and answers questions about
  * their versions. A broken document never replaces the last good version.
@@ -40,6 +48,28 @@ export class RunbookService {
     private readonly logger: LoggerService,
   ) {}
 
+  // Many services share one runbook document (a platform's template, or the same URL): the
+  // scheduled refresh parsed it once per service, 22 s a run at 1,000 services. Parsing is a
+  // pure function of the text, so the result is kept by the text's digest. The parsed object
+  // only goes to saveVersion, which serialises it: nothing entity-specific is attached to it.
+  private readonly parsed = new Map<string, RunbookParseResult>();
+
+  private parse(text: string): RunbookParseResult {
+    const key = sha256(text);
+    const known = this.parsed.get(key);
+    if (known) {
+      // Most recently used last, so the oldest is the one dropped.
+      this.parsed.delete(key);
+      this.parsed.set(key, known);
+      return known;
+    }
+    const result = parseRunbook(text);
+    this.parsed.set(key, result);
+    if (this.parsed.size > PARSED_DOCUMENTS)
+      this.parsed.delete(this.parsed.keys().next().value!);
+    return result;
+  }
+
   async refresh(entity: Entity): Promise<RefreshOutcome> {
     const entityRef = stringifyEntityRef(entity);
     const targets = getRunbookTargets(entity);
@@ -49,7 +79,7 @@ export class RunbookService {
     for (const target of targets.history) {
       try {
         const doc = await this.reader.read(entity, target);
-        const parsed = parseRunbook(doc.text);
+        const parsed = this.parse(doc.text);
         if (parsed.ok) {
           await this.store.saveVersion({
             entityRef,
@@ -77,7 +107,7 @@ export class RunbookService {
     try {
       const doc = await this.reader.read(entity, targets.current);
       source = doc.source;
-      const parsed = parseRunbook(doc.text);
+      const parsed = this.parse(doc.text);
       if (parsed.ok) {
         currentHash = await this.store.saveVersion({
           entityRef,
