@@ -18,7 +18,7 @@ import { Ctx, servicePlan, settle } from './context';
 import { DEPLOYS, deployFigure } from './deploy';
 import { guestToken, ok } from './http';
 import { postgresCpuReader } from './postgresCpu';
-import { summariseProfiles } from './profile';
+import { profiled, summarisePhases, summariseProfiles } from './profile';
 import {
   catalogFloor,
   judgeEverything,
@@ -165,18 +165,23 @@ async function main() {
       profileDir ? ' (with --cpu-prof)' : ''
     }`,
   );
-  if (PHASES.has('portfolio')) await portfolioFirst(ctx, SERVICES);
+  if (PHASES.has('portfolio'))
+    await profiled('portfolio first', () => portfolioFirst(ctx, SERVICES));
 
   heading('Reads');
   note(await settle(ctx));
-  if (PHASES.has('catalog')) await catalogFloor(ctx);
-  if (PHASES.has('status')) await statusFigure(ctx);
-  if (PHASES.has('portfolio')) await portfolioPages(ctx, SERVICES);
+  if (PHASES.has('catalog')) await profiled('catalog', () => catalogFloor(ctx));
+  if (PHASES.has('status')) await profiled('status', () => statusFigure(ctx));
+  if (PHASES.has('portfolio'))
+    await profiled('portfolio pages', () => portfolioPages(ctx, SERVICES));
 
   heading('Writes');
-  if (PHASES.has('uploads')) await uploadFigures(ctx);
-  if (PHASES.has('verdict')) await verdictFigure(ctx);
-  if (PHASES.has('deploy')) await deployFigure(ctx, plan.owned);
+  if (PHASES.has('uploads'))
+    await profiled('uploads', () => uploadFigures(ctx));
+  if (PHASES.has('verdict'))
+    await profiled('verdict', () => verdictFigure(ctx));
+  if (PHASES.has('deploy'))
+    await profiled('deploy', () => deployFigure(ctx, plan.owned));
 
   if (PHASES.has('two')) {
     heading('Two backend instances on one PostgreSQL');
@@ -185,7 +190,10 @@ async function main() {
   }
 
   for (const backend of ctx.backends) await backend.stop();
-  if (profileDir) summariseProfiles(profileDir);
+  if (profileDir) {
+    summariseProfiles(profileDir);
+    summarisePhases(profileDir);
+  }
   summary();
   console.log(`\nRun time ${s(Date.now() - began)}`);
   if (process.env.BENCH_KEEP !== '1')

@@ -115,3 +115,104 @@ export function summariseProfiles(dir: string, top = 25) {
     }
   }
 }
+
+/** The phases measured, as spans of the monotonic clock V8's profiles also use (µs). */
+const spans: { name: string; from: number; to: number }[] = [];
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Runs one measured phase and remembers when it ran, to read the profile for it alone. */
+export async function profiled<T>(name: string, run: () => Promise<T>) {
+  const from = nowUs();
+  try {
+    return await run();
+  } finally {
+    spans.push({ name, from, to: nowUs() });
+  }
+}
+
+/** Who a frame belongs to: a package, one of the project's plugins, Node itself, or V8. */
+function owner(frame: Node['callFrame']): string {
+  const url = frame.url;
+  if (!url) return frame.functionName || '(unknown)';
+  const inModules = url.lastIndexOf('node_modules/');
+  if (inModules >= 0) {
+    const parts = url.slice(inModules + 'node_modules/'.length).split('/');
+    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  const plugin = /\/work\/main\/(plugins|packages)\/([^/]+)\//.exec(url);
+  if (plugin) return `${plugin[1]}/${plugin[2]}`;
+  if (url.startsWith('node:')) return 'node (core)';
+  return 'other';
+}
+
+/**
+ * For each measured phase: how much CPU the backend used, and which packages were on the stack
+ * (inclusive: a sample counts once for every package on its stack, so the catalog's share
+ * includes the database driver it called). This is what limits a figure, phase by phase; the
+ * whole-run summary above also holds start-up and background work.
+ */
+export function summarisePhases(dir: string, top = 14) {
+  const files = fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter(f => f.endsWith('.cpuprofile'))
+    : [];
+  for (const file of files) {
+    const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+    const nodes = new Map<number, Node>(
+      profile.nodes.map((n: Node) => [n.id, n]),
+    );
+    const parent = new Map<number, number>();
+    for (const n of nodes.values())
+      for (const c of n.children ?? []) parent.set(c, n.id);
+    const dt: number[] = profile.timeDeltas;
+    const at: number[] = [];
+    let t = profile.startTime;
+    for (let i = 0; i < dt.length; i++) at.push((t += dt[i]));
+    for (const span of spans) {
+      let busy = 0;
+      let sampled = 0;
+      const byOwner = new Map<string, number>();
+      const bySelf = new Map<string, number>();
+      profile.samples.forEach((id: number, i: number) => {
+        if (at[i] < span.from || at[i] > span.to) return;
+        const ms = (dt[i + 1] ?? 0) / 1000;
+        sampled += ms;
+        const leaf = nodes.get(id)!.callFrame;
+        if (leaf.functionName === '(idle)') return;
+        busy += ms;
+        const key = `${leaf.functionName || '(anonymous)'} ${short(leaf.url)}`;
+        bySelf.set(key, (bySelf.get(key) ?? 0) + ms);
+        const seen = new Set<string>();
+        for (
+          let n: number | undefined = id;
+          n !== undefined;
+          n = parent.get(n)
+        ) {
+          const o = owner(nodes.get(n)!.callFrame);
+          if (o === '(root)' || seen.has(o)) continue;
+          seen.add(o);
+          byOwner.set(o, (byOwner.get(o) ?? 0) + ms);
+        }
+      });
+      console.log(
+        `\n== CPU of phase "${span.name}" (${file}): ${(busy / 1000).toFixed(
+          2,
+        )} s busy of ${(sampled / 1000).toFixed(1)} s`,
+      );
+      const share = (ms: number) =>
+        `${(ms / 1000).toFixed(2).padStart(6)} s ${(
+          (100 * ms) /
+          Math.max(busy, 1)
+        )
+          .toFixed(0)
+          .padStart(3)} %`;
+      console.log('  on the stack (inclusive), by package:');
+      for (const [o, ms] of [...byOwner]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top))
+        console.log(`    ${share(ms)}  ${o}`);
+      console.log('  most self time:');
+      for (const [k, ms] of [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, 8))
+        console.log(`    ${share(ms)}  ${k}`);
+    }
+  }
+}
