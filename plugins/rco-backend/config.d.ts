@@ -385,6 +385,19 @@ export interface Config {
        */
       expiresSoonHorizon?: string;
     };
+    /** Reviews after production deploys and rollbacks (issue 15). */
+    reviews?: {
+      /**
+       * The environments whose finished deploys and rollbacks are reviewed. Ignored when
+       * rco.promotion.order is set: then its last environment is production. Default [production].
+       */
+      environments?: string[];
+    };
+    /** Runbook review cadence (metadata.reviewEvery and metadata.lastReviewed of the runbook). */
+    runbookReview?: {
+      /** true: an overdue review fails documentation-completeness. Default false. */
+      enforce?: boolean;
+    };
     /** Seed the demo evidence (the embedded local portal only). */
     demoEvidence?: boolean;
     /**

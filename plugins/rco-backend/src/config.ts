@@ -109,6 +109,12 @@ export interface RcoConfig {
   };
   /** rco.portfolio.expiresSoonHorizon: what "expires soon" means on the portfolio. Default P3D. */
   expiresSoonHorizon: Duration;
+  /**
+   * Reviews after the deploy (issue 15): the environments whose deploys and rollbacks are
+   * reviewed. The last of rco.promotion.order when configured, else rco.reviews.environments
+   * (default production).
+   */
+  reviewEnvironments: string[];
   /** Evidence collection (issue 13): see src/collectors/CollectionService.ts. */
   collection: {
     /** rco.collection.schedule; default every 5 minutes (DEFAULT_COLLECTION_SCHEDULE). */
@@ -354,6 +360,7 @@ export function readRcoConfig(root: Config): RcoConfig {
       'portfolio.expiresSoonHorizon',
       'P3D',
     ),
+    reviewEnvironments: readReviewEnvironments(config),
     ledger: {
       checkpointKey: readCheckpointKey(config),
       onDemandInterval: readDuration(config, 'ledger.onDemandInterval', 'PT1M'),
@@ -380,6 +387,9 @@ export function readRcoConfig(root: Config): RcoConfig {
       monitoredEnvironments: Object.fromEntries(
         prometheus.environments.map(e => [e.environment, e.name]),
       ),
+      // Issue 15: an overdue runbook review fails documentation-completeness only when asked.
+      runbookReviewEnforce:
+        config?.getOptionalBoolean('runbookReview.enforce') ?? false,
     },
     maxUploadBytes:
       config?.getOptionalNumber('evidence.maxUploadBytes') ?? 10 * 1024 * 1024,
@@ -489,4 +499,19 @@ function readVerdicts(config: Config | undefined): RcoConfig['verdicts'] {
     maxValidity,
     schedule: readSchedule(config, 'verdicts.schedule'),
   };
+}
+
+/**
+ * The environments whose deploys are reviewed afterwards: production is the end of the road when
+ * a promotion order is configured (the road helper validates the order itself).
+ */
+function readReviewEnvironments(config: Config | undefined): string[] {
+  const order = config?.getOptionalStringArray('promotion.order') ?? [];
+  if (order.length) return [order[order.length - 1]];
+  const named = config?.getOptionalStringArray('reviews.environments');
+  if (named && !named.length)
+    throw new Error(
+      'rco.reviews.environments must name at least one environment (or be left out: production)',
+    );
+  return named ?? ['production'];
 }

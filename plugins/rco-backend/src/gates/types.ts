@@ -55,6 +55,8 @@ export interface GateConfig {
    * true last observation may lag the observedAt stored for it (helpers.ts observationSlack).
    */
   observationGranularity?: string;
+  /** rco.runbookReview.enforce: an overdue runbook review fails documentation-completeness. */
+  runbookReviewEnforce?: boolean;
 }
 
 /** Everything a gate evaluation reads. */

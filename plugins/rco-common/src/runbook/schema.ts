@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Duration } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import { GATE_IDS, PILLAR_IDS, REQUIRED_SECTIONS } from '../catalogue';
 
 /** An ISO 8601 duration such as `PT15M` or `P30D`, checked with luxon. */
@@ -100,6 +100,20 @@ export const runbookSchema = z
         status: z.enum(['draft', 'in-review', 'approved', 'superseded']),
         scope: z.string().min(1),
         repository: z.string().url().optional(),
+        /**
+         * How often the runbook must be reviewed, even when nothing changed (ISO 8601 duration
+         * such as P90D), and the date it last was: together they say when the next review is due.
+         */
+        reviewEvery: isoDuration
+          .refine(value => Duration.fromISO(value).toMillis() > 0, {
+            message: 'must be a duration longer than zero',
+          })
+          .optional(),
+        lastReviewed: isoDate
+          .refine(value => DateTime.fromISO(value, { zone: 'utc' }).isValid, {
+            message: 'must be a real calendar date',
+          })
+          .optional(),
       })
       .strict(),
     targets: z

@@ -41,3 +41,69 @@ describe('documentation-completeness', () => {
     expect(outcome.reasons.join('\n')).toContain(reason);
   });
 });
+
+describe('documentation-completeness and the runbook review cadence (issue 15)', () => {
+  // NOW is 2026-11-29T12:00Z; the example runbook declares P90D from 2025-10-09.
+  const withCadence = (reviewEvery?: string, lastReviewed?: string) => {
+    const r = runbook();
+    r.metadata.reviewEvery = reviewEvery;
+    r.metadata.lastReviewed = lastReviewed;
+    return r;
+  };
+  const judge = (
+    rb: ReturnType<typeof runbook>,
+    enforce: boolean | undefined,
+    now?: Date,
+  ) => {
+    const ctx = context([], { runbook: rb, ...(now ? { now } : {}) });
+    return documentationCompleteness({
+      ...ctx,
+      config: { ...ctx.config, runbookReviewEnforce: enforce },
+    });
+  };
+
+  it.each([
+    {
+      name: 'overdue, enforced: fail naming the due date',
+      rb: () => runbook(),
+      enforce: true,
+      status: 'fail',
+      reason: "periodic review was due 2026-01-07 (every P90D, last reviewed 2025-10-09)",
+    },
+    {
+      name: 'overdue, not enforced (the default): pass',
+      rb: () => runbook(),
+      enforce: undefined,
+      status: 'pass',
+      reason: 'glossary of',
+    },
+    {
+      name: 'not yet due, enforced: pass',
+      rb: () => withCadence('P1Y', '2026-06-01'),
+      enforce: true,
+      status: 'pass',
+      reason: 'glossary of',
+    },
+    {
+      name: 'no cadence declared, enforced: pass (nothing to be overdue)',
+      rb: () => withCadence(undefined, undefined),
+      enforce: true,
+      status: 'pass',
+      reason: 'glossary of',
+    },
+  ])('$name', ({ rb, enforce, status, reason }) => {
+    const outcome = judge(rb(), enforce);
+    expect(outcome.status).toBe(status);
+    expect(outcome.reasons.join('\n')).toContain(reason);
+  });
+
+  it('a passing gate under enforcement changes at the due instant, and fails from it on', () => {
+    const rb = withCadence('P1D', '2026-11-29');
+    const before = judge(rb, true, new Date('2026-11-29T23:59:59.999Z'));
+    expect(before.status).toBe('pass');
+    expect(before.changesAt?.toISOString()).toBe('2026-11-30T00:00:00.000Z');
+    const at = judge(rb, true, new Date('2026-11-30T00:00:00.000Z'));
+    expect(at.status).toBe('fail');
+    expect(at.reasons.join('\n')).toContain('was due 2026-11-30');
+  });
+});

@@ -1,3 +1,7 @@
+import {
+  overdueReason,
+  runbookReviewCadence,
+} from '../../service/reviews/cadence';
 import { missing, Rule } from './shared';
 
 export const documentationCompleteness: Rule = ctx => {
@@ -16,6 +20,17 @@ export const documentationCompleteness: Rule = ctx => {
       }): ${repo || 'no repository'}`,
     );
   }
+  // The periodic review (issue 15): judged only when rco.runbookReview.enforce asks for it.
+  const cadence = runbookReviewCadence(runbook.metadata, ctx.now);
+  const overdue = ctx.config.runbookReviewEnforce
+    ? overdueReason(cadence)
+    : undefined;
+  if (overdue) reasons.push(overdue);
+  // A passing gate turns at the due instant: stored verdicts are judged again then.
+  const changesAt =
+    ctx.config.runbookReviewEnforce && cadence.dueAt && !cadence.overdue
+      ? new Date(cadence.dueAt)
+      : undefined;
   return reasons.length
     ? { status: 'fail', reasons, used: [] }
     : {
@@ -24,5 +39,6 @@ export const documentationCompleteness: Rule = ctx => {
           `All ${runbook.sections.length} sections present, glossary of ${runbook.glossary.length} terms, artefacts in ${repo}`,
         ],
         used: [],
+        ...(changesAt ? { changesAt } : {}),
       };
 };
