@@ -73,7 +73,9 @@ export type TimelineEventType =
   | 'canary-step'
   | 'review'
   | 'runbook'
-  | 'request';
+  | 'request'
+  /** A ledger entry of a kind this version does not know, shown by its type name. */
+  | 'other';
 
 /** @public One event of a release's story. */
 export interface TimelineEvent {
