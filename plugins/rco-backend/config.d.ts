@@ -291,6 +291,21 @@ export interface Config {
       /** Time between canary steps, ISO 8601. Default PT1S. */
       stepDelay?: string;
     };
+    /**
+     * Release attestations (issue 15, point 4): the key that signs each release's SLSA
+     * Verification Summary Attestation (an in-toto statement in a DSSE envelope). Without it no
+     * attestation is made (the dossier has none, GET …/releases/attestation answers 404).
+     */
+    attestation?: {
+      /**
+       * ECDSA P-256 private key in PEM (PKCS#8 or SEC1), e.g. `${RCO_ATTESTATION_KEY}` or
+       * `$file: /secrets/attestation-key.pem`. A key that does not read stops the start.
+       * @visibility secret
+       */
+      privateKey?: string;
+      /** Key id written in each signature (`keyid`), so verifiers can pick the key. */
+      keyId?: string;
+    };
     /** The ledger's checkpoints and verification (ADR 0004). */
     ledger?: {
       /**

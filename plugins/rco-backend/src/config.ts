@@ -21,6 +21,7 @@ import {
   readKubernetesCollectorConfig,
 } from './collectors/kubernetes/config';
 import { EnvironmentConfig, readEnvironments } from './operations/environments';
+import { AttestationKey, readAttestationKey } from './service/dossier/dsse';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
 export interface RcoConfig {
@@ -109,6 +110,11 @@ export interface RcoConfig {
   };
   /** rco.portfolio.expiresSoonHorizon: what "expires soon" means on the portfolio. Default P3D. */
   expiresSoonHorizon: Duration;
+  /**
+   * rco.attestation (issue 15, point 4): the key that signs release attestations (absent: none
+   * are made) and the verifier's id they carry (app.baseUrl, else backend.baseUrl).
+   */
+  attestation: { key?: AttestationKey; verifierId: string };
   /**
    * Reviews after the deploy (issue 15): the environments whose deploys and rollbacks are
    * reviewed. The last of rco.promotion.order when configured, else rco.reviews.environments
@@ -262,6 +268,23 @@ function readCheckpointKey(config: Config | undefined): Buffer | undefined {
   return key;
 }
 
+/**
+ * rco.attestation: an ECDSA P-256 private key in PEM and its key id. A key that does not read
+ * stops the start with a message naming the setting (never the key).
+ */
+function readAttestation(root: Config): RcoConfig['attestation'] {
+  const pem = root.getOptionalString('rco.attestation.privateKey');
+  const keyId = root.getOptionalString('rco.attestation.keyId');
+  return {
+    key: pem ? readAttestationKey(pem, keyId) : undefined,
+    verifierId: (
+      root.getOptionalString('app.baseUrl') ??
+      root.getOptionalString('backend.baseUrl') ??
+      'urn:helix-portal:rco'
+    ).replace(/\/+$/, ''),
+  };
+}
+
 /** rco.gates.<gate>.sources: which evidence sources may satisfy each gate (sourcePolicy.ts has the defaults). */
 function readGateSources(config: Config | undefined) {
   const sources: Partial<Record<GateId, EvidenceSource[]>> = {};
@@ -360,6 +383,7 @@ export function readRcoConfig(root: Config): RcoConfig {
       'portfolio.expiresSoonHorizon',
       'P3D',
     ),
+    attestation: readAttestation(root),
     reviewEnvironments: readReviewEnvironments(config),
     ledger: {
       checkpointKey: readCheckpointKey(config),

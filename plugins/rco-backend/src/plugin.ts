@@ -44,6 +44,8 @@ import { createOperations } from './operations/createOperations';
 import { Environments, readClusters } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
 import { describeMissingSetup, groupFacts } from './setupSummary';
+import { DossierService } from './service/dossier/DossierService';
+import { ephemeralDemoKey } from './service/dossier/dsse';
 
 /**
  * The RCO Release Console backend plugin.
@@ -257,8 +259,29 @@ export const rcoPlugin = createBackendPlugin({
         });
         // The demo clock moved: the simulated clusters are seen again at the new time.
         if (demo) demo.collect = () => collection.runAll();
+        // Release dossiers and their attestation (issue 15, point 4). The local portal signs with
+        // a key made at start when none is configured (rco.demoEvidence: refused in production).
+        const dossiers = new DossierService({
+          releases,
+          evidenceStore,
+          ledger,
+          storedVerdicts: verdictStore,
+          configDigest: verdicts.digest,
+          operations: operations.store,
+          environments: environments.list,
+          key:
+            config.attestation.key ??
+            (config.demoEvidence ? ephemeralDemoKey() : undefined),
+          verifierId: config.attestation.verifierId,
+        });
+        // Verifiers fetch the public key without a Backstage token.
+        deps.httpRouter.addAuthPolicy({
+          path: '/attestation/public-key',
+          allow: 'unauthenticated',
+        });
         deps.httpRouter.use(
           await createRouter({
+            dossiers,
             collection,
             httpAuth: deps.httpAuth,
             auth: deps.auth,

@@ -2632,6 +2632,162 @@ export const spec = {
         }
       }
     },
+    "/entities/{kind}/{namespace}/{name}/releases/dossier": {
+      "get": {
+        "operationId": "DownloadReleaseDossier",
+        "description": "One zip per release (default: the newest with evidence): every piece of evidence it was judged on (raw and normalised), its verdicts (judged now, and stored), the ledger entries about it (sign-offs, waivers, overrides, requests, operations, windows, reviews), the operations with their steps and preflight snapshots, manifest.json (sha256, size and ledger seq of every file) and attestation.dsse.json (the signed SLSA VSA, whose subjects are the image and manifest.json) when rco.attestation is configured. 404 for a release without evidence.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "version",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 128
+            }
+          },
+          {
+            "name": "digest",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 128
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The dossier",
+            "content": {
+              "application/zip": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/releases/attestation": {
+      "get": {
+        "operationId": "GetReleaseAttestation",
+        "description": "The release's SLSA Verification Summary Attestation (in-toto Statement v1, predicate https://slsa.dev/verification_summary/v1) in a DSSE envelope signed with rco.attestation.privateKey (ECDSA P-256, SHA-256). 404 without a key, for a release without evidence or without an image digest.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "version",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 128
+            }
+          },
+          {
+            "name": "digest",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 128
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The DSSE envelope",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "payloadType",
+                    "payload",
+                    "signatures"
+                  ],
+                  "properties": {
+                    "payloadType": {
+                      "type": "string"
+                    },
+                    "payload": {
+                      "type": "string"
+                    },
+                    "signatures": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "sig"
+                        ],
+                        "properties": {
+                          "keyid": {
+                            "type": "string"
+                          },
+                          "sig": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/attestation/public-key": {
+      "get": {
+        "operationId": "GetAttestationPublicKey",
+        "description": "The public key (PEM, SPKI) release attestations verify with; no token needed. 404 without a key.",
+        "responses": {
+          "200": {
+            "description": "PEM",
+            "content": {
+              "application/x-pem-file": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
     "/entities/{kind}/{namespace}/{name}/environments": {
       "get": {
         "operationId": "ListEnvironments",

@@ -29,6 +29,8 @@ import { ReleaseSignals } from './releaseSignals';
 import { registerCollectionRoutes } from './collectionRoutes';
 import { CollectionService } from '../collectors/CollectionService';
 import { cachedForCaller, LOOKUP_TTL_MS, TtlCache } from './requestCache';
+import { DossierService } from './dossier/DossierService';
+import { registerDossierRoutes } from './dossier/dossierRoutes';
 
 /** One key for every spelling of a ref (the catalog compares refs case-insensitively). */
 const refKey = (
@@ -84,6 +86,8 @@ export interface RouterOptions
   demo?: DemoSide;
   /** Evidence collection (issue 13); absent in tests of other routes. */
   collection?: CollectionService;
+  /** Release dossiers and attestations (issue 15, point 4). */
+  dossiers?: DossierService;
 }
 
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
@@ -255,6 +259,8 @@ export async function createRouter(options: RouterOptions) {
     demoClock: options.demo?.clock,
   };
   registerReleaseRoutes(router, releaseOptions);
+  if (options.dossiers)
+    registerDossierRoutes(router, { dossiers: options.dossiers, loadEntity });
   registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });
   if (options.collection) {
     registerCollectionRoutes(router, {
