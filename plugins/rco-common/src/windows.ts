@@ -50,5 +50,6 @@ export interface ProposeDeployWindowRequest {
   digest?: string;
   start: string;
   end: string;
-  timeZone: string;
+  /** IANA time zone of start and end; default UTC. */
+  timeZone?: string;
 }
