@@ -256,10 +256,53 @@ export interface Config {
       /** Sign-offs of the release a deploy here needs (production: po, dpo, security). */
       requiredSignoffs?: Array<'po' | 'dpo' | 'security'>;
       /**
+       * How long a release must run here, succeeded and without a failed analysis or rollback,
+       * before the next environment of rco.promotion.order may take it, ISO 8601 (issue 15).
+       * Default: rco.promotion.soak.
+       */
+      soak?: string;
+      /**
        * Image repository the release digest is appended to (repo@sha256:…); `{name}` stands for
        * the entity's name. Required for the helm driver.
        */
       imageRepository?: string;
+    }>;
+    /**
+     * Promotion between environments (issue 15). A deploy of a release (by digest, else version)
+     * to an environment of `order` needs it to have succeeded in the one before, with a green
+     * canary analysis and no failed deploy, failed analysis or rollback since, and to have soaked
+     * there; a release that failed or was rolled back in an environment is refused there and
+     * further down the order. Absent: no promotion rule.
+     */
+    promotion?: {
+      /** Environment names of rco.environments, first to last (e.g. [staging, production]). */
+      order?: string[];
+      /** How long a release must run in an environment before the next may take it, ISO 8601. Default PT0S. */
+      soak?: string;
+    };
+    /**
+     * Freeze periods: deploys (not rollbacks) are refused while one holds, naming it and when
+     * deploying resumes; a break-glass override lifts it. Either recurring (rrule, dtstart,
+     * duration) or one-off (start, end); local times are in timeZone.
+     */
+    freezes?: Array<{
+      name: string;
+      /** RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=SA;BYHOUR=0;BYMINUTE=0;BYSECOND=0. */
+      rrule?: string;
+      /** First occurrence, local time in timeZone, e.g. 2026-01-03T00:00:00. */
+      dtstart?: string;
+      /** How long each occurrence lasts, ISO 8601 (P2D), added in local time. */
+      duration?: string;
+      /** One-off start, local time in timeZone. */
+      start?: string;
+      /** One-off end (after start), local time in timeZone. */
+      end?: string;
+      /** IANA time zone, e.g. Europe/Berlin. */
+      timeZone: string;
+      /** Environments it holds; absent: every environment. */
+      environments?: string[];
+      /** Entity refs it holds; absent: every entity. */
+      entities?: string[];
     }>;
     operations?: {
       /** How long a backend holds an operation without a heartbeat before another adopts it. Default PT30S. */

@@ -21,6 +21,7 @@ import {
   readKubernetesCollectorConfig,
 } from './collectors/kubernetes/config';
 import { EnvironmentConfig, readEnvironments } from './operations/environments';
+import { compileFreeze, FreezeRule } from './service/road/freezes';
 import { AttestationKey, readAttestationKey } from './service/dossier/dsse';
 
 /** The plugin's configuration, read once at start (see config.d.ts). */
@@ -80,6 +81,15 @@ export interface RcoConfig {
   demoEvidenceDir?: string;
   /** rco.environments: where releases are deployed (operations/environments.ts reads each). */
   environments: EnvironmentConfig[];
+  /** The road to production (issue 15): see src/service/road/. */
+  promotion: {
+    /** rco.promotion.order: environment names; empty = no promotion rule. */
+    order: string[];
+    /** rco.promotion.soak: ISO duration an environment needs before the next may take a release. Default PT0S. */
+    soak: string;
+  };
+  /** rco.freezes: periods when deploys are refused (service/road/freezes.ts). */
+  freezes: FreezeRule[];
   /** Timing of deploys and rollbacks (operations/OperationRunner.ts). */
   operations: {
     /** rco.operations.leaseDuration: how long an instance holds an operation without a heartbeat. Default PT30S. */
@@ -446,6 +456,7 @@ export function readRcoConfig(root: Config): RcoConfig {
       'PT10S',
     ),
     environments: readEnvironments(config),
+    ...readRoad(config),
     operations: {
       leaseDuration: readDuration(config, 'operations.leaseDuration', 'PT30S'),
       pollInterval: readDuration(config, 'operations.pollInterval', 'PT2S'),
@@ -538,4 +549,80 @@ function readReviewEnvironments(config: Config | undefined): string[] {
       'rco.reviews.environments must name at least one environment (or be left out: production)',
     );
   return named ?? ['production'];
+}
+
+/**
+ * rco.promotion and rco.freezes (issue 15). Every environment they name must be one of
+ * rco.environments, and every freeze must compute (time zone, RRULE, end after start): a typo
+ * would otherwise leave production unguarded without a word.
+ */
+function readRoad(
+  config: Config | undefined,
+): Pick<RcoConfig, 'promotion' | 'freezes'> {
+  const known = (config?.getOptionalConfigArray('environments') ?? []).map(c =>
+    c.getString('name'),
+  );
+  const order = config?.getOptionalStringArray('promotion.order') ?? [];
+  for (const name of order) {
+    if (!known.includes(name))
+      throw new Error(
+        `rco.promotion.order names "${name}", which is not one of rco.environments (${
+          known.join(', ') || 'none'
+        })`,
+      );
+  }
+  if (new Set(order).size !== order.length)
+    throw new Error('rco.promotion.order names an environment twice');
+  const soak = readDuration(config, 'promotion.soak', 'PT0S');
+  if (soak.toMillis() < 0)
+    throw new Error(
+      `rco.promotion.soak must not be negative, got ${soak.toISO()}`,
+    );
+  const names = new Set<string>();
+  const freezes = (config?.getOptionalConfigArray('freezes') ?? []).map(c => {
+    const name = c.getString('name');
+    if (names.has(name))
+      throw new Error(`rco.freezes: "${name}" is declared twice`);
+    names.add(name);
+    const at = `rco.freezes[${name}]`;
+    const environments = c.getOptionalStringArray('environments');
+    for (const env of environments ?? []) {
+      if (!known.includes(env))
+        throw new Error(
+          `${at}.environments names "${env}", which is not one of rco.environments`,
+        );
+    }
+    const entities = c.getOptionalStringArray('entities')?.map(e => {
+      try {
+        return normalizeEntityRef(e);
+      } catch {
+        throw new Error(
+          `${at}.entities: "${e}" is not an entity ref such as component:default/rco`,
+        );
+      }
+    });
+    const rrule = c.getOptionalString('rrule');
+    return compileFreeze({
+      name,
+      timeZone: c.getString('timeZone'),
+      ...(environments ? { environments } : {}),
+      ...(entities ? { entities } : {}),
+      ...(rrule !== undefined ||
+      c.has('dtstart') ||
+      c.has('duration') ||
+      !c.has('start')
+        ? {
+            recurring: {
+              rrule: rrule ?? '',
+              dtstart: c.getString('dtstart'),
+              duration: c.getString('duration'),
+            },
+          }
+        : {}),
+      ...(c.has('start') || c.has('end')
+        ? { once: { start: c.getString('start'), end: c.getString('end') } }
+        : {}),
+    });
+  });
+  return { promotion: { order, soak: soak.toISO()! }, freezes };
 }

@@ -44,6 +44,7 @@ import { createOperations } from './operations/createOperations';
 import { Environments, readClusters } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
 import { describeMissingSetup, groupFacts } from './setupSummary';
+import { RoadService } from './service/road/RoadService';
 import { DossierService } from './service/dossier/DossierService';
 import { ephemeralDemoKey } from './service/dossier/dsse';
 
@@ -240,6 +241,17 @@ export const rcoPlugin = createBackendPlugin({
           environments,
           extraDrivers,
         });
+        // The road to production (issue 15): promotion, soak, marks, windows and freezes; its
+        // blockers hold deploys in the deploy gate like failing gates.
+        const road = new RoadService({
+          operations: operations.store,
+          environments: environments.list,
+          promotion: config.promotion,
+          freezes: config.freezes,
+          clock,
+          latestRelease: entity => releases.latestRelease(entity),
+        });
+        operations.operations.road = road;
         // Evidence the console collects itself (issue 13), on the scheduler.
         const collection = await createCollection({
           rco: config,
@@ -282,6 +294,7 @@ export const rcoPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             dossiers,
+            road,
             collection,
             httpAuth: deps.httpAuth,
             auth: deps.auth,

@@ -23,6 +23,7 @@ import { NOT_BOUND_MESSAGE, TargetBindings } from './targetBinding';
 import { pinnedTarget } from './pinnedTarget';
 import { preflight } from './preflight';
 import { OperationRunner } from './OperationRunner';
+import type { RoadService } from '../service/road/RoadService';
 
 /** 422: an idempotency key reused with a different request. */
 export class IdempotencyConflictError extends CustomErrorBase {
@@ -64,6 +65,12 @@ export class OperationService {
       historyCache: HistoryCache;
     },
   ) {}
+
+  /**
+   * The road to production (issue 15): its blockers hold deploys like failing gates. Set once at
+   * start (plugin.ts); unset, deploys are judged by gates and sign-offs alone.
+   */
+  road?: Pick<RoadService, 'blockers'>;
 
   driverFor(environment: string): DeployDriver {
     const env = this.o.environments.get(environment);
@@ -303,7 +310,9 @@ export class OperationService {
    * The gates of this release in this environment (evidence from another environment's cluster
    * does not count), the environment's sign-offs and an active break-glass override. The
    * four-eyes rule judges the sign-offs with whoever confirms: the operation's requester (only
-   * they confirm), so a deployer's own approvals never count.
+   * they confirm), so a deployer's own approvals never count. The road's blockers (promotion,
+   * soak, analysis, marks, window, freeze) are asked at the same instant, every time: at
+   * preflight, at confirmation and before a canary's promotion.
    */
   private async judge(
     entity: Entity,
@@ -311,7 +320,8 @@ export class OperationService {
     confirmer = op.requestedBy,
   ) {
     const env = this.o.environments.get(op.environment);
-    const [{ status, signoffs, requester, groups }, override] =
+    const now = this.o.releases.clock.now();
+    const [{ status, signoffs, requester, groups }, override, road] =
       await Promise.all([
         this.o.releases.judge(entity, {
           ...op.release,
@@ -321,8 +331,10 @@ export class OperationService {
           op.entityRef,
           op.environment,
           op.release,
-          this.o.releases.clock.now(),
+          now,
         ),
+        this.road?.blockers(op.entityRef, op.environment, op.release, now) ??
+          [],
       ]);
     return preflight({
       status,
@@ -332,8 +344,9 @@ export class OperationService {
       groups,
       requiredSignoffs: env.requiredSignoffs,
       override,
+      road,
       // The gates' clock (the local portal's demo clock can be ahead of the system's).
-      now: this.o.releases.clock.now(),
+      now,
     });
   }
 

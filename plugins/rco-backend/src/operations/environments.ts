@@ -41,6 +41,11 @@ export interface EnvironmentConfig {
    * take it.
    */
   bindings: TargetBindingConfig[];
+  /**
+   * rco.environments[].soak: how long a release must run here before the next environment of
+   * rco.promotion.order may take it; unset: rco.promotion.soak (issue 15).
+   */
+  soak?: string;
 }
 
 /** One `rco.environments[].bindings` entry. */
@@ -134,6 +139,13 @@ export function readEnvironments(rco: Config | undefined): EnvironmentConfig[] {
         at: `rco.environments[${name}]`,
       }).toMillis(),
       requiredSignoffs: roles as Role[],
+      ...(c.has('soak')
+        ? {
+            soak: readDuration(c, 'soak', 'PT24H', {
+              at: `rco.environments[${name}]`,
+            }).toISO()!,
+          }
+        : {}),
       imageRepository: c.getOptionalString('imageRepository'),
       allowedNamespaces: c.getOptionalStringArray('allowedNamespaces') ?? [
         c.getOptionalString('namespace') ?? 'default',

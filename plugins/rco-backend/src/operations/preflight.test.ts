@@ -308,3 +308,96 @@ describe('preflight', () => {
     expect(asSam.snapshot.hash).not.toBe(one.snapshot.hash);
   });
 });
+
+describe('preflight: the road (issue 15)', () => {
+  const freeze = {
+    kind: 'freeze' as const,
+    message:
+      'Freeze weekend-freeze holds deploys to production: deploying to production resumes at 2026-01-04T23:00:00.000Z',
+    until: '2026-01-04T23:00:00.000Z',
+  };
+  const soak = {
+    kind: 'soak' as const,
+    message: '1.5.0 has soaked in staging for 2 hours of PT24H',
+  };
+  const base = {
+    status: status(),
+    signoffs: all(),
+    requester: ALICE,
+    requiredSignoffs: [] as Array<'po' | 'dpo' | 'security'>,
+    groups: groupsWithout(),
+    now: NOW,
+  };
+
+  it.each([
+    ['no road blockers: allowed, nothing said', [], undefined, true, []],
+    [
+      'a freeze refuses, with its sentence',
+      [freeze],
+      undefined,
+      false,
+      [freeze.message],
+    ],
+    [
+      'a freeze and a soak: both said',
+      [freeze, soak],
+      undefined,
+      false,
+      [freeze.message, soak.message],
+    ],
+    [
+      'a break-glass override lifts them, saying which',
+      [freeze, soak],
+      override(),
+      true,
+      [
+        /^Road blockers lifted by break-glass override o1 of user:default\/mei: Freeze weekend-freeze .*; 1\.5\.0 has soaked/,
+      ],
+    ],
+    [
+      'an override recorded by the requester lifts nothing',
+      [freeze],
+      override(ALICE),
+      false,
+      [
+        /recorded by user:default\/alice, who requested the release: it does not count/,
+        freeze.message,
+      ],
+    ],
+  ] as const)('%s', (_what, road, o, allowed, reasons) => {
+    const result = preflight({ ...base, road: [...road], override: o });
+    expect(result.allowed).toBe(allowed);
+    expect(result.reasons).toHaveLength(reasons.length);
+    reasons.forEach((r, i) =>
+      typeof r === 'string'
+        ? expect(result.reasons[i]).toBe(r)
+        : expect(result.reasons[i]).toMatch(r),
+    );
+  });
+
+  it('marks lifted blockers with the override and records the override on the operation', () => {
+    const result = preflight({ ...base, road: [freeze], override: override() });
+    expect(result.road).toEqual([{ ...freeze, overriddenBy: 'o1' }]);
+    expect(result.override?.id).toBe('o1');
+  });
+
+  it('keeps the snapshot hash of a deploy the road does not hold, and changes it when it does', () => {
+    const without = preflight(base);
+    const empty = preflight({ ...base, road: [] });
+    const held = preflight({ ...base, road: [freeze], override: override() });
+    expect(empty.snapshot.hash).toBe(without.snapshot.hash);
+    expect(held.snapshot.hash).not.toBe(without.snapshot.hash);
+  });
+
+  it('still refuses for missing sign-offs when an override lifts the road', () => {
+    const result = preflight({
+      ...base,
+      signoffs: [],
+      requiredSignoffs: ['po'],
+      road: [freeze],
+      override: override(),
+    });
+    expect(result.allowed).toBe(false);
+    expect(result.missingSignoffs).toEqual(['po']);
+  });
+});

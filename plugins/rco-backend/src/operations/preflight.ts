@@ -1,6 +1,7 @@
 import {
   GateSnapshot,
   ReleaseStatusResponse,
+  RoadBlocker,
 } from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
@@ -26,6 +27,11 @@ export interface PreflightResult {
   reasons: string[];
   snapshot: GateSnapshot;
   override?: OverrideRecord;
+  /**
+   * The road's blockers of this deploy (promotion, soak, analysis, marked, window, freeze);
+   * `overriddenBy` set on those a break-glass override lifted.
+   */
+  road: RoadBlocker[];
 }
 
 /**
@@ -34,6 +40,9 @@ export interface PreflightResult {
  * never count. A failing gate blocks unless a break-glass override for this environment and
  * release is active, and an override recorded by the release's requester is no override (four
  * eyes); missing sign-offs block even then (an override lifts gates, not people's approval).
+ * The road's blockers (issue 15: promotion, soak, analysis, marks, window, freeze) block like a
+ * failing gate, and the same override lifts them: break-glass is the one audited way past the
+ * road, and its reasons name every blocker it lifted.
  */
 export function preflight(options: {
   status: ReleaseStatusResponse;
@@ -45,6 +54,8 @@ export function preflight(options: {
   override?: OverrideRecord;
   /** The configured groups (ReleaseService.judge): decisions under an unset one do not count. */
   groups?: DecisionGroups;
+  /** What the road holds this deploy by (RoadService.blockers); none when absent. */
+  road?: RoadBlocker[];
   now: Date;
 }): PreflightResult {
   const { status, requester, groups } = options;
@@ -109,6 +120,19 @@ export function preflight(options: {
           }: ${detail}`,
     );
   }
+  const roadBlockers = options.road ?? [];
+  const road = override
+    ? roadBlockers.map(b => ({ ...b, overriddenBy: override.id }))
+    : roadBlockers;
+  if (roadBlockers.length && override) {
+    reasons.push(
+      `Road blockers lifted by break-glass override ${override.id} of ${
+        override.createdBy
+      }: ${roadBlockers.map(b => b.message).join('; ')}`,
+    );
+  } else {
+    reasons.push(...roadBlockers.map(b => b.message));
+  }
   if (judged.some((g, i) => g !== status.gates[i])) {
     reasons.push(verdict.roles.dpo.reason ?? '');
   }
@@ -139,15 +163,22 @@ export function preflight(options: {
     gates,
     signoffs: approvals,
     overrideId: override?.id ?? null,
+    // Only when the road held it: earlier snapshots keep their hashes.
+    ...(road.length
+      ? { road: road.map(b => ({ kind: b.kind, message: b.message })) }
+      : {}),
   };
   return {
     allowed:
       (blockingGates.length === 0 || !!override) &&
+      (roadBlockers.length === 0 || !!override) &&
       missingSignoffs.length === 0,
     blockingGates,
     missingSignoffs,
     reasons: [...new Set(reasons)],
-    override: blockingGates.length ? override : undefined,
+    override:
+      blockingGates.length || roadBlockers.length ? override : undefined,
+    road,
     snapshot: {
       hash: sha256(canonicalJson(snapshotBody)),
       evaluatedAt: options.now.toISOString(),

@@ -935,6 +935,77 @@ export const spec = {
           }
         }
       },
+      "RoadBlocker": {
+        "description": "What keeps a release from entering an environment now (issue 15).",
+        "type": "object",
+        "required": [
+          "kind",
+          "message"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "promotion",
+              "soak",
+              "analysis",
+              "marked",
+              "window",
+              "freeze"
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "until": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "overriddenBy": {
+            "type": "string"
+          }
+        }
+      },
+      "FreezeView": {
+        "description": "An occurrence of a configured freeze (rco.freezes), active now or next.",
+        "type": "object",
+        "required": [
+          "name",
+          "source",
+          "from",
+          "until",
+          "active",
+          "timeZone"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "config"
+            ]
+          },
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "until": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "active": {
+            "type": "boolean"
+          },
+          "rule": {
+            "type": "string"
+          },
+          "timeZone": {
+            "type": "string"
+          }
+        }
+      },
       "Operation": {
         "type": "object",
         "required": [
@@ -3433,6 +3504,256 @@ export const spec = {
                 }
               }
             }
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/road": {
+      "get": {
+        "operationId": "GetRoad",
+        "description": "Each environment of rco.promotion.order (then the others) with the release running there (its last succeeded deploy), how long it has soaked, its canary analysis, and what blocks the release asked about (default: the newest with evidence) from entering it now: promotion, soak, analysis, marked, window and freeze blockers. `marked` lists releases that failed or were rolled back anywhere.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "version",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 128
+            }
+          },
+          {
+            "name": "digest",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 128
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The road (RoadResponse of rco-common)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "entityRef",
+                    "release",
+                    "stages",
+                    "marked"
+                  ],
+                  "properties": {
+                    "entityRef": {
+                      "type": "string"
+                    },
+                    "release": {
+                      "type": "object",
+                      "properties": {
+                        "version": {
+                          "type": "string"
+                        },
+                        "digest": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    "stages": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "environment",
+                          "position",
+                          "state",
+                          "soakRequired",
+                          "analysis",
+                          "blockers",
+                          "freezes"
+                        ],
+                        "properties": {
+                          "environment": {
+                            "type": "string"
+                          },
+                          "position": {
+                            "type": "integer"
+                          },
+                          "release": {
+                            "type": "object",
+                            "properties": {
+                              "version": {
+                                "type": "string"
+                              },
+                              "digest": {
+                                "type": "string"
+                              }
+                            }
+                          },
+                          "deployedAt": {
+                            "type": "string",
+                            "format": "date-time"
+                          },
+                          "state": {
+                            "type": "string",
+                            "enum": [
+                              "empty",
+                              "deploying",
+                              "soaking",
+                              "soaked",
+                              "failed",
+                              "rolled-back"
+                            ]
+                          },
+                          "soakRequired": {
+                            "type": "string"
+                          },
+                          "soakedFor": {
+                            "type": "string"
+                          },
+                          "soakEndsAt": {
+                            "type": "string",
+                            "format": "date-time"
+                          },
+                          "analysis": {
+                            "type": "string",
+                            "enum": [
+                              "green",
+                              "failed",
+                              "none"
+                            ]
+                          },
+                          "blockers": {
+                            "type": "array",
+                            "items": {
+                              "$ref": "#/components/schemas/RoadBlocker"
+                            }
+                          },
+                          "window": {
+                            "type": "object"
+                          },
+                          "freezes": {
+                            "type": "array",
+                            "items": {
+                              "$ref": "#/components/schemas/FreezeView"
+                            }
+                          }
+                        }
+                      }
+                    },
+                    "marked": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "environment",
+                          "reason",
+                          "operationId",
+                          "at"
+                        ],
+                        "properties": {
+                          "version": {
+                            "type": "string"
+                          },
+                          "digest": {
+                            "type": "string"
+                          },
+                          "environment": {
+                            "type": "string"
+                          },
+                          "reason": {
+                            "type": "string",
+                            "enum": [
+                              "failed",
+                              "rolled-back",
+                              "analysis-failed"
+                            ]
+                          },
+                          "operationId": {
+                            "type": "string"
+                          },
+                          "at": {
+                            "type": "string",
+                            "format": "date-time"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/freezes": {
+      "get": {
+        "operationId": "ListFreezes",
+        "description": "Freezes (rco.freezes) that hold the entity's deploys to the environment (or to any), active now or starting within 7 days, soonest first.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "environment",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z0-9-]{1,64}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The freezes",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/FreezeView"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
           }
         }
       }

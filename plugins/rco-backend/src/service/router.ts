@@ -31,6 +31,8 @@ import { CollectionService } from '../collectors/CollectionService';
 import { cachedForCaller, LOOKUP_TTL_MS, TtlCache } from './requestCache';
 import { DossierService } from './dossier/DossierService';
 import { registerDossierRoutes } from './dossier/dossierRoutes';
+import { RoadService } from './road/RoadService';
+import { registerRoadRoutes } from './road/roadRoutes';
 
 /** One key for every spelling of a ref (the catalog compares refs case-insensitively). */
 const refKey = (
@@ -88,6 +90,8 @@ export interface RouterOptions
   collection?: CollectionService;
   /** Release dossiers and attestations (issue 15, point 4). */
   dossiers?: DossierService;
+  /** The road to production: promotion, soak and freezes (issue 15). */
+  road?: RoadService;
 }
 
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
@@ -261,6 +265,8 @@ export async function createRouter(options: RouterOptions) {
   registerReleaseRoutes(router, releaseOptions);
   if (options.dossiers)
     registerDossierRoutes(router, { dossiers: options.dossiers, loadEntity });
+  if (options.road)
+    registerRoadRoutes(router, { road: options.road, loadEntity });
   registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });
   if (options.collection) {
     registerCollectionRoutes(router, {
