@@ -255,6 +255,16 @@ export interface Config {
       timeout?: string;
       /** Sign-offs of the release a deploy here needs (production: po, dpo, security). */
       requiredSignoffs?: Array<'po' | 'dpo' | 'security'>;
+      /** Deployment windows scheduled with stakeholders (issue 15). */
+      window?: {
+        /** true: deploys (not rollbacks) run only inside an accepted window. Default false. */
+        required?: boolean;
+        /**
+         * Roles (their rco.signoffs.groups) whose acceptance makes a proposed window accepted;
+         * the proposer's own acceptance never counts. Default: requiredSignoffs.
+         */
+        acceptedBy?: Array<'po' | 'dpo' | 'security'>;
+      };
       /**
        * How long a release must run here, succeeded and without a failed analysis or rollback,
        * before the next environment of rco.promotion.order may take it, ISO 8601 (issue 15).
@@ -322,6 +332,11 @@ export interface Config {
        * viewer, ISO 8601. Default PT10S. Preflight and the runner always read fresh.
        */
       historyCacheTtl?: string;
+    };
+    /** Deployment windows (rco.environments[].window). */
+    windows?: {
+      /** Longest window an owner may propose, ISO 8601. Default P1D. */
+      maxDuration?: string;
     };
     breakGlass?: {
       /** Group whose members may record break-glass overrides. No default: unset, nobody breaks glass and no override counts. */

@@ -65,6 +65,8 @@ export interface RcoConfig {
   breakGlassGroup?: string;
   /** Longest break-glass override. */
   breakGlassMaxDuration: Duration;
+  /** rco.windows.maxDuration: longest deployment window (issue 15). Default P1D. */
+  windowMaxDuration: Duration;
   /** Load demo evidence into the embedded default portal. */
   demoEvidence: boolean;
   /**
@@ -442,6 +444,7 @@ export function readRcoConfig(root: Config): RcoConfig {
     demoEvidenceSchedule: readSchedule(config, 'demoEvidenceSchedule'),
     demoEvidenceDir: config?.getOptionalString('demoEvidenceDir'),
     breakGlassGroup: readRcoGroupRef(config, 'breakGlass.group'),
+    windowMaxDuration: readDuration(config, 'windows.maxDuration', 'P1D'),
     breakGlassMaxDuration: readDuration(
       config,
       'breakGlass.maxDuration',

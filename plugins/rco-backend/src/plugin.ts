@@ -44,6 +44,7 @@ import { createOperations } from './operations/createOperations';
 import { Environments, readClusters } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
 import { describeMissingSetup, groupFacts } from './setupSummary';
+import { createWindows } from './service/road/windows/createWindows';
 import { RoadService } from './service/road/RoadService';
 import { DossierService } from './service/dossier/DossierService';
 import { ephemeralDemoKey } from './service/dossier/dsse';
@@ -226,6 +227,18 @@ export const rcoPlugin = createBackendPlugin({
               return undefined;
             })
           : undefined;
+        const access = new Access(deps.userInfo, deps.permissions, config);
+        // Deployment windows (issue 15): the routes and the deploy gate share them.
+        const windows = createWindows({
+          db,
+          ledger,
+          access,
+          environments,
+          config,
+          releases,
+          notifications: deps.notifications,
+          logger: deps.logger,
+        });
         const operations = await createOperations({
           rco: config,
           logger: deps.logger,
@@ -302,7 +315,8 @@ export const rcoPlugin = createBackendPlugin({
             catalog: deps.catalog,
             runbooks,
             logger: deps.logger,
-            access: new Access(deps.userInfo, deps.permissions, config),
+            access,
+            windows,
             evidenceService,
             evidenceStore,
             decisions,

@@ -6,6 +6,8 @@ import {
 } from './DatabaseEvidenceStore';
 import { canonicalJson, sha256, toDate } from '../lib/canonicalJson';
 import {
+  DeployWindowAcceptanceRow,
+  DeployWindowRow,
   EvidenceRow,
   OverrideRow,
   ReleaseRequestRow,
@@ -239,6 +241,42 @@ export const LEDGER_TABLES: LedgerTable[] = [
       documentHash: documentDigest(row.document),
     }),
     fromEntry: payload => ({ ...payload, documentHash: payload.contentHash }),
+  },
+  {
+    // Deployment windows (issue 15): the deploy gate reads them, so a row edited in the
+    // database (a later end, a cleared cancellation) differs from its entries.
+    table: 'rco_deploy_windows',
+    primaryKey: 'id',
+    creates: ['deploy-window-propose'],
+    changes: ['deploy-window-cancel'],
+    key: byId,
+    fromRow: (row: DeployWindowRow) => ({
+      id: row.id,
+      environment: row.environment,
+      release: { version: row.release_version, digest: row.release_digest },
+      start: iso(row.start_at),
+      end: iso(row.end_at),
+      timeZone: row.time_zone,
+      requiredRoles: JSON.parse(row.required_roles),
+      proposedBy: row.proposed_by,
+      proposedAt: iso(row.proposed_at),
+      cancelledAt: iso(row.cancelled_at),
+      cancelledBy: row.cancelled_by,
+    }),
+  },
+  {
+    // An acceptance inserted in the database without its entry is found here.
+    table: 'rco_deploy_window_acceptances',
+    primaryKey: 'id',
+    creates: ['deploy-window-accept'],
+    key: byId,
+    fromRow: (row: DeployWindowAcceptanceRow) => ({
+      id: row.id,
+      windowId: row.window_id,
+      role: row.role,
+      acceptedBy: row.accepted_by,
+      acceptedAt: iso(row.accepted_at),
+    }),
   },
 ];
 

@@ -317,6 +317,35 @@ export interface VerdictRow {
   generation: BigIntColumn;
 }
 
+/** rco_deploy_windows: deployment windows (migration 20261210000000); state is derived. */
+export interface DeployWindowRow {
+  id: string;
+  entity_ref: string;
+  environment: string;
+  release_version: string | null;
+  release_digest: string | null;
+  start_at: Timestamp;
+  /** Exclusive. */
+  end_at: Timestamp;
+  time_zone: string;
+  /** ('po' | 'dpo' | 'security')[], fixed at proposal. */
+  required_roles: JsonText;
+  proposed_by: string;
+  proposed_at: Timestamp;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+}
+
+/** rco_deploy_window_acceptances: one per window and role (migration 20261210000000). */
+export interface DeployWindowAcceptanceRow {
+  id: string;
+  window_id: string;
+  entity_ref: string;
+  role: 'po' | 'dpo' | 'security';
+  accepted_by: string;
+  accepted_at: Timestamp;
+}
+
 // Knex's documented table typing: `db('rco_evidence')` is a query of EvidenceRow everywhere.
 declare module 'knex/types/tables' {
   interface Tables {
@@ -338,5 +367,7 @@ declare module 'knex/types/tables' {
     rco_collection_health: CollectionHealthTableRow;
     rco_collection_counts: CollectionCountRow;
     rco_verdicts: VerdictRow;
+    rco_deploy_windows: DeployWindowRow;
+    rco_deploy_window_acceptances: DeployWindowAcceptanceRow;
   }
 }

@@ -42,6 +42,12 @@ export interface EnvironmentConfig {
    */
   bindings: TargetBindingConfig[];
   /**
+   * rco.environments[].window (issue 15): deploys here run only inside an accepted deployment
+   * window when required; acceptedBy are the roles whose acceptance makes a window accepted
+   * (default requiredSignoffs).
+   */
+  window?: { required: boolean; acceptedBy: Role[] };
+  /**
    * rco.environments[].soak: how long a release must run here before the next environment of
    * rco.promotion.order may take it; unset: rco.promotion.soak (issue 15).
    */
@@ -139,6 +145,7 @@ export function readEnvironments(rco: Config | undefined): EnvironmentConfig[] {
         at: `rco.environments[${name}]`,
       }).toMillis(),
       requiredSignoffs: roles as Role[],
+      window: readWindow(c, name, roles as Role[]),
       ...(c.has('soak')
         ? {
             soak: readDuration(c, 'soak', 'PT24H', {
@@ -152,6 +159,27 @@ export function readEnvironments(rco: Config | undefined): EnvironmentConfig[] {
       ],
     };
   });
+}
+
+/** rco.environments[].window: a required window must name who accepts it. */
+function readWindow(c: Config, name: string, requiredSignoffs: Role[]) {
+  const acceptedBy =
+    c.getOptionalStringArray('window.acceptedBy') ?? requiredSignoffs;
+  for (const role of acceptedBy) {
+    if (!ROLES.includes(role as Role)) {
+      throw new Error(
+        `rco.environments[${name}].window.acceptedBy: "${role}" is not one of po, dpo, security`,
+      );
+    }
+  }
+  const required = c.getOptionalBoolean('window.required') ?? false;
+  // Nobody to accept would let an owner open a window alone.
+  if (required && !acceptedBy.length) {
+    throw new Error(
+      `rco.environments[${name}].window.required needs window.acceptedBy or requiredSignoffs to name a role`,
+    );
+  }
+  return { required, acceptedBy: [...new Set(acceptedBy)] as Role[] };
 }
 
 /**

@@ -19,7 +19,8 @@ export type ReleaseChange =
   | 'override'
   | 'request'
   | 'runbook'
-  | 'operation';
+  | 'operation'
+  | 'window';
 
 const LEDGER_CHECK_TTL_MS = 60_000;
 /** The gates read the newest few documents of each kind; older ones cannot change a verdict. */

@@ -29,6 +29,8 @@ import { ReleaseSignals } from './releaseSignals';
 import { registerCollectionRoutes } from './collectionRoutes';
 import { CollectionService } from '../collectors/CollectionService';
 import { cachedForCaller, LOOKUP_TTL_MS, TtlCache } from './requestCache';
+import { WindowService } from './road/windows/WindowService';
+import { registerWindowRoutes } from './road/windows/windowRoutes';
 import { DossierService } from './dossier/DossierService';
 import { registerDossierRoutes } from './dossier/dossierRoutes';
 import { RoadService } from './road/RoadService';
@@ -88,6 +90,8 @@ export interface RouterOptions
   demo?: DemoSide;
   /** Evidence collection (issue 13); absent in tests of other routes. */
   collection?: CollectionService;
+  /** Deployment windows (issue 15, point 2); absent in tests of other routes. */
+  windows?: WindowService;
   /** Release dossiers and attestations (issue 15, point 4). */
   dossiers?: DossierService;
   /** The road to production: promotion, soak and freezes (issue 15). */
@@ -268,6 +272,11 @@ export async function createRouter(options: RouterOptions) {
   if (options.road)
     registerRoadRoutes(router, { road: options.road, loadEntity });
   registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });
+  if (options.windows)
+    registerWindowRoutes(router, {
+      ...releaseOptions,
+      windows: options.windows,
+    });
   if (options.collection) {
     registerCollectionRoutes(router, {
       collection: options.collection,
