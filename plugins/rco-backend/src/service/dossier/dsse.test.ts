@@ -1,10 +1,5 @@
-import { p256 } from '@noble/curves/p256';
-import { bundleFromJSON } from '@sigstore/bundle';
-import { dsse as sigstoreDsse } from '@sigstore/core';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,98 +10,19 @@ import {
   signEnvelope,
 } from './dsse';
 import { verificationSummary } from './vsa';
+import {
+  nobleVerifies,
+  sigstoreVerifies,
+  specPae,
+} from './__testUtils__/independentVerify';
 
 /**
- * The signature is checked by code that did not make it: the PAE bytes are rebuilt here from
- * the DSSE spec (and by @sigstore/core), and verified by @noble/curves, by Sigstore's own
- * verifier and by openssl.
+ * The signature is checked by code that did not make it (__testUtils__/independentVerify): the
+ * PAE bytes rebuilt from the DSSE spec and verified by @noble/curves, the envelope verified by
+ * Sigstore's own verifier (@sigstore/verify, which computes the PAE itself), and openssl.
  */
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
-
-/** DSSE v1 PAE, written from the spec (github.com/secure-systems-lab/dsse, protocol.md). */
-function specPae(payloadType: string, payload: Buffer): Buffer {
-  const t = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([
-    Buffer.from('DSSEv1', 'ascii'),
-    Buffer.from(' ', 'ascii'),
-    Buffer.from(String(t.length), 'ascii'),
-    Buffer.from(' ', 'ascii'),
-    t,
-    Buffer.from(' ', 'ascii'),
-    Buffer.from(String(payload.length), 'ascii'),
-    Buffer.from(' ', 'ascii'),
-    payload,
-  ]);
-}
-
-/** The uncompressed SEC1 point of a PEM public key, as @noble/curves takes it. */
-function rawPoint(publicKeyPem: string): Uint8Array {
-  const jwk = createPublicKey(publicKeyPem).export({ format: 'jwk' });
-  return Buffer.concat([
-    Buffer.from([4]),
-    Buffer.from(jwk.x!, 'base64url'),
-    Buffer.from(jwk.y!, 'base64url'),
-  ]);
-}
-
-/** Verifies an envelope with @noble/curves: sha256 over the PAE, DER signature, low S only. */
-function nobleVerifies(envelope: DsseEnvelope, publicKeyPem: string) {
-  const pae = specPae(
-    envelope.payloadType,
-    Buffer.from(envelope.payload, 'base64'),
-  );
-  return p256.verify(
-    Buffer.from(envelope.signatures[0].sig, 'base64'),
-    pae,
-    rawPoint(publicKeyPem),
-    { prehash: true, format: 'der', lowS: true },
-  );
-}
-
-/** Verifies an envelope as a Sigstore bundle (v0.3, public key, no log) with @sigstore/verify. */
-function sigstoreVerifies(envelope: DsseEnvelope, publicKeyPem: string) {
-  const bundle = bundleFromJSON({
-    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: {
-      publicKey: { hint: 'portal' },
-      tlogEntries: [],
-      timestampVerificationData: { rfc3161Timestamps: [] },
-    },
-    dsseEnvelope: {
-      payload: envelope.payload,
-      payloadType: envelope.payloadType,
-      signatures: [{ keyid: '', sig: envelope.signatures[0].sig }],
-    },
-  });
-  const trust = toTrustMaterial(
-    TrustedRoot.fromJSON({
-      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: [],
-      certificateAuthorities: [],
-      ctlogs: [],
-      timestampAuthorities: [],
-    }),
-    hint => {
-      if (hint !== 'portal') throw new Error(`unknown key ${hint}`);
-      return {
-        publicKey: createPublicKey(publicKeyPem),
-        validFor: () => true,
-      };
-    },
-  );
-  const verifier = new Verifier(trust, {
-    tlogThreshold: 0,
-    ctlogThreshold: 0,
-    timestampThreshold: 0,
-  });
-  try {
-    verifier.verify(toSignedEntity(bundle));
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function statement(ready = true) {
   return Buffer.from(
@@ -152,15 +68,18 @@ describe('DSSE signing of the VSA', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-dsse-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('computes the PAE the DSSE spec and Sigstore compute', () => {
+  it('computes the PAE as the DSSE spec defines it (lengths in bytes, not characters)', () => {
     const payload = statement();
     const envelope = signEnvelope(ephemeralDemoKey(), payload);
     expect(envelope.payloadType).toBe('application/vnd.in-toto+json');
+    expect(Buffer.from(envelope.payload, 'base64').equals(payload)).toBe(true);
+    // The spec's own example: DSSEv1 SP 29 SP http://example.com/HelloWorld SP 11 SP hello world
     expect(
-      sigstoreDsse
-        .preAuthEncoding(envelope.payloadType, payload)
-        .equals(specPae(envelope.payloadType, payload)),
-    ).toBe(true);
+      specPae(
+        'http://example.com/HelloWorld',
+        Buffer.from('hello world'),
+      ).toString(),
+    ).toBe('DSSEv1 29 http://example.com/HelloWorld 11 hello world');
     expect(specPae('a', Buffer.from('héllo')).toString('latin1')).toBe(
       'DSSEv1 1 a 6 h\u00c3\u00a9llo',
     );

@@ -1,0 +1,470 @@
+import { generateKeyPairSync, createHash } from 'node:crypto';
+import request from 'supertest';
+import yauzl from 'yauzl';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import {
+  asService,
+  asUser,
+  DIGEST,
+  RCO,
+  RELEASE,
+  startOperationsBackend,
+  waitFor,
+  waiveAllGates,
+} from '../../__testUtils__/operationsBackend';
+import { readSample } from '../../__testUtils__/fixtures';
+import { resetSimulatedCluster } from '../../drivers/simulated/SimulatedDriver';
+import { Ledger } from '../../database/Ledger';
+import { canonicalJson } from '../../lib/canonicalJson';
+import {
+  nobleVerifies,
+  sigstoreVerifies,
+} from './__testUtils__/independentVerify';
+
+const databases = createTestDatabases();
+jest.setTimeout(90_000);
+beforeEach(() => resetSimulatedCluster());
+
+const OTHER_DIGEST = `sha256:${'9'.repeat(64)}`;
+const CI = asService('external:ci-rco');
+const sha256 = (data: Buffer | string) =>
+  createHash('sha256').update(data).digest('hex');
+
+function newKeyPem() {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+}
+
+const upload = (app: any, body: string, query: string) =>
+  request(app)
+    .post(`${RCO}/evidence${query}`)
+    .set('Authorization', CI)
+    .set('Content-Type', 'application/octet-stream')
+    .send(Buffer.from(body))
+    .expect(201);
+
+const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+const download = (app: any, query = '', auth = asUser('alice')) =>
+  request(app)
+    .get(`${RCO}/releases/dossier${query}`)
+    .set('Authorization', auth)
+    .buffer(true)
+    .parse(binary);
+
+/** Every file of a zip, read with yauzl (not the library that wrote it). */
+function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    const files = new Map<string, Buffer>();
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, zipfile) => {
+      if (error || !zipfile) return reject(error);
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        zipfile.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', c => chunks.push(c));
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks));
+            zipfile.readEntry();
+          });
+          return undefined;
+        });
+      });
+      zipfile.on('end', () => resolve(files));
+      zipfile.on('error', reject);
+      zipfile.readEntry();
+      return undefined;
+    });
+  });
+}
+
+/** The Trivy sample scans the image it names: the entity's repository is that one here. */
+const REPOSITORY = 'ghcr.io/aquasecurity/trivy-test-images';
+const ENVIRONMENTS = [
+  { name: 'staging', driver: 'simulated', imageRepository: REPOSITORY },
+  {
+    name: 'production',
+    driver: 'simulated',
+    requiredSignoffs: ['po', 'dpo', 'security'],
+  },
+];
+
+/** The uploads of the release (real tool output) and one of another image. */
+const TRIVY = readSample('trivy-image-alpine310.json');
+const SBOM = readSample('cyclonedx-1.7-trivy-pom-with-vulns.json');
+const VELERO = readSample('velero-backup-completed.yaml');
+
+describe.each(databases.eachSupportedId())(
+  'release dossier on %s',
+  databaseId => {
+    it('holds what the release was judged on, byte for byte, matching the ledger, with a VSA verified independently', async () => {
+      const knex = await databases.init(databaseId);
+      const privateKey = newKeyPem();
+      const { app, backend } = await startOperationsBackend(knex, {
+        rco: {
+          environments: ENVIRONMENTS,
+          attestation: { privateKey, keyId: 'portal-test' },
+        },
+        config: { app: { baseUrl: 'https://portal.example/' } },
+      });
+      const trivy = await upload(app, TRIVY, `?digest=${DIGEST}&version=1.5.0`);
+      const sbom = await upload(app, SBOM, `?digest=${DIGEST}`);
+      const velero = await upload(app, VELERO, '?environment=production');
+      // Another image's scan and sign-off: not this release's.
+      const other = await upload(
+        app,
+        TRIVY,
+        `?digest=${OTHER_DIGEST}&version=1.6.0`,
+      );
+      await waiveAllGates(app);
+      await request(app)
+        .post(`${RCO}/signoffs`)
+        .set('Authorization', asUser('paula'))
+        .send({
+          role: 'po',
+          release: { version: '1.6.0', digest: OTHER_DIGEST },
+        })
+        .expect(201);
+      // A deploy to staging, through confirmation to the canary's pause.
+      const op = (
+        await request(app)
+          .post(`${RCO}/operations`)
+          .set('Authorization', asUser('alice'))
+          .send({ type: 'deploy', environment: 'staging', release: RELEASE })
+          .expect(202)
+      ).body;
+      await request(app)
+        .post(`/api/rco/operations/${op.id}/confirm`)
+        .set('Authorization', asUser('alice'))
+        .send({ confirmation: 'rco' })
+        .expect(200);
+      await waitFor(app, op.id, o => o.progress?.phase === 'paused');
+      // A waiver revoked while the canary waits: its revocation joins it.
+      const waivers = await request(app)
+        .get(`${RCO}/waivers`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      const revoked = waivers.body.items.find(
+        (w: any) => w.gate === 'rto-rpo-verification',
+      );
+      await request(app)
+        .post(`/api/rco/waivers/${revoked.id}/revoke`)
+        .set('Authorization', asUser('sam'))
+        .send({})
+        .expect(200);
+      // A record of a kind this code does not know (a review, say), naming the operation.
+      const review = await knex.transaction(tx =>
+        new Ledger(knex).append(tx, {
+          entryType: 'release-review',
+          entityRef: 'component:default/rco',
+          actor: 'user:default/alice',
+          payload: { id: 'review-1', operationId: op.id, result: 'as-planned' },
+        }),
+      );
+
+      const res = await download(app, `?version=1.5.0&digest=${DIGEST}`).expect(
+        200,
+      );
+      expect(res.headers['content-type']).toBe('application/zip');
+      expect(res.headers['content-disposition']).toBe(
+        'attachment; filename="rco-1.5.0-dossier.zip"',
+      );
+      // Streamed, not sent as one buffer of known length.
+      expect(res.headers['content-length']).toBeUndefined();
+      const files = await unzip(res.body);
+      const manifest = JSON.parse(files.get('manifest.json')!.toString());
+      expect(manifest).toMatchObject({
+        entityRef: 'component:default/rco',
+        release: { version: '1.5.0', digest: DIGEST },
+      });
+
+      // Every file is in the manifest with its digest and size, and every manifest entry is a file.
+      const listed = new Set(manifest.entries.map((e: any) => e.path));
+      expect([...files.keys()].filter(p => !listed.has(p)).sort()).toEqual([
+        'attestation.dsse.json',
+        'manifest.json',
+      ]);
+      for (const entry of manifest.entries) {
+        const data = files.get(entry.path);
+        expect({
+          path: entry.path,
+          sha256: data && sha256(data),
+          bytes: data?.length,
+        }).toEqual({
+          path: entry.path,
+          sha256: entry.sha256,
+          bytes: entry.bytes,
+        });
+      }
+
+      // The raw evidence is what was uploaded, byte for byte, and its digest is the ledger's.
+      const rows = await knex('rco_ledger').orderBy('seq');
+      const bySeq = new Map(rows.map(r => [Number(r.seq), r]));
+      const uploads = rows
+        .filter(r => r.entry_type === 'evidence-upload')
+        .map(r => JSON.parse(r.payload));
+      for (const [item, text, ext] of [
+        [trivy, TRIVY, 'json'],
+        [sbom, SBOM, 'json'],
+        [velero, VELERO, 'yaml'],
+      ] as const) {
+        const record = item.body.items[0];
+        const raw = files.get(
+          `evidence/${record.kind}-${record.id}/raw.${ext}`,
+        );
+        expect(raw?.equals(Buffer.from(text))).toBe(true);
+        expect(uploads.find(u => u.id === record.id).rawSha256).toBe(
+          sha256(raw!),
+        );
+        const normalised = JSON.parse(
+          files
+            .get(`evidence/${record.kind}-${record.id}/record.json`)!
+            .toString(),
+        );
+        expect(normalised).toMatchObject({
+          id: record.id,
+          sha256: record.sha256,
+        });
+      }
+      expect(
+        [...files.keys()].some(p => p.includes(other.body.items[0].id)),
+      ).toBe(false);
+
+      // Every ledger record is the stored entry: same hash, and its content hashes to it.
+      const ledgerFiles = manifest.entries.filter(
+        (e: any) => e.ledgerSeq !== undefined,
+      );
+      expect(ledgerFiles.length).toBeGreaterThan(10);
+      for (const entry of ledgerFiles) {
+        const file = JSON.parse(files.get(entry.path)!.toString());
+        const row = bySeq.get(entry.ledgerSeq)!;
+        expect(file.seq).toBe(entry.ledgerSeq);
+        expect(file.hash).toBe(row.hash);
+        expect(file.prevHash).toBe(row.prev_hash);
+        expect(canonicalJson(file.payload)).toBe(row.payload);
+        const content = canonicalJson({
+          entryType: file.entryType,
+          entityRef: file.entityRef,
+          actor: file.actor,
+          payload: file.payload,
+          createdAt: file.createdAt,
+        });
+        expect(sha256(file.prevHash + content)).toBe(file.hash);
+      }
+      const types = ledgerFiles.map(
+        (e: any) => JSON.parse(files.get(e.path)!.toString()).entryType,
+      );
+      for (const type of [
+        'evidence-upload',
+        'waiver',
+        'waiver-revoke',
+        'release-request',
+        'signoff',
+        'operation-requested',
+        'operation-state',
+        'release-review',
+      ]) {
+        expect(types).toContain(type);
+      }
+      expect(ledgerFiles.map((e: any) => e.ledgerSeq)).toContain(review.seq);
+      const signoffs = ledgerFiles
+        .map((e: any) => JSON.parse(files.get(e.path)!.toString()))
+        .filter((e: any) => e.entryType === 'signoff');
+      expect(signoffs.map((s: any) => s.payload.release.digest)).toEqual([
+        DIGEST,
+      ]);
+      expect(
+        uploads.filter(u => u.subject?.digest === OTHER_DIGEST),
+      ).toHaveLength(1);
+
+      // The operation with its steps and preflight snapshot.
+      const operation = JSON.parse(
+        files.get(`operations/${op.id}.json`)!.toString(),
+      );
+      expect(operation.steps.length).toBeGreaterThan(0);
+      expect(operation.gateSnapshot.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(operation).not.toHaveProperty('leaseOwner');
+      // The verdicts: judged now, and as stored (when the store has judged this release).
+      const status = JSON.parse(files.get('verdicts/status.json')!.toString());
+      expect(status.gates).toHaveLength(10);
+      const stored = JSON.parse(files.get('verdicts/stored.json')!.toString());
+      expect(Array.isArray(stored)).toBe(true);
+
+      // The attestation: signed with the configured key, verified by code that did not sign it.
+      const publicKey = await request(app)
+        .get('/api/rco/attestation/public-key')
+        .expect(200);
+      expect(publicKey.headers['x-key-id']).toBe('portal-test');
+      const envelope = JSON.parse(
+        files.get('attestation.dsse.json')!.toString(),
+      );
+      expect(envelope.signatures[0].keyid).toBe('portal-test');
+      expect(nobleVerifies(envelope, publicKey.text)).toBe(true);
+      expect(sigstoreVerifies(envelope, publicKey.text)).toBe(true);
+      const statement = JSON.parse(
+        Buffer.from(envelope.payload, 'base64').toString(),
+      );
+      const configDigest = (await knex('rco_verdicts').first('config_digest'))
+        ?.config_digest;
+      expect(statement).toMatchObject({
+        _type: 'https://in-toto.io/Statement/v1',
+        predicateType: 'https://slsa.dev/verification_summary/v1',
+        subject: [
+          { name: REPOSITORY, digest: { sha256: 'c'.repeat(64) } },
+          {
+            name: 'manifest.json',
+            digest: { sha256: sha256(files.get('manifest.json')!) },
+          },
+        ],
+        predicate: {
+          verifier: { id: 'https://portal.example' },
+          resourceUri: `oci://${REPOSITORY}@${DIGEST}`,
+          verificationResult: status.summary.ready ? 'PASSED' : 'FAILED',
+          dependencyLevels: {},
+        },
+      });
+      if (configDigest)
+        expect(statement.predicate.policy.digest.sha256).toBe(configDigest);
+      expect(
+        statement.predicate.inputAttestations
+          .map((i: any) => i.digest.sha256)
+          .sort(),
+      ).toEqual(
+        manifest.entries
+          .filter((e: any) => /^evidence\/.*\/raw\./.test(e.path))
+          .map((e: any) => e.sha256)
+          .sort(),
+      );
+      // A payload changed after signing, or a manifest changed after signing, fails verification.
+      const text = Buffer.from(envelope.payload, 'base64').toString();
+      const tampered = {
+        ...envelope,
+        payload: Buffer.from(
+          text.includes('"PASSED"')
+            ? text.replace('"PASSED"', '"FAILED"')
+            : text.replace('"FAILED"', '"PASSED"'),
+        ).toString('base64'),
+      };
+      expect(nobleVerifies(tampered, publicKey.text)).toBe(false);
+      expect(sigstoreVerifies(tampered, publicKey.text)).toBe(false);
+      const editedManifest = Buffer.from(
+        files
+          .get('manifest.json')!
+          .toString()
+          .replace(manifest.entries[0].sha256, '0'.repeat(64)),
+      );
+      const subjects = statement.subject.map((s: any) => s.digest.sha256);
+      expect(subjects).not.toContain(sha256(editedManifest));
+
+      // The attestation alone: the same release, the same key, no manifest subject.
+      const alone = await request(app)
+        .get(`${RCO}/releases/attestation?version=1.5.0&digest=${DIGEST}`)
+        .set('Authorization', asUser('alice'))
+        .expect(200);
+      expect(nobleVerifies(alone.body, publicKey.text)).toBe(true);
+      const aloneStatement = JSON.parse(
+        Buffer.from(alone.body.payload, 'base64').toString(),
+      );
+      expect(aloneStatement.subject).toEqual([statement.subject[0]]);
+      expect(aloneStatement.predicate.inputAttestations).toEqual(
+        statement.predicate.inputAttestations,
+      );
+      await backend.stop();
+    });
+
+    it('answers 404 to callers who may not see the entity, and for a release without evidence', async () => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startOperationsBackend(knex, {
+        rco: {
+          environments: ENVIRONMENTS,
+          attestation: { privateKey: newKeyPem() },
+        },
+        visible: (_entity, credentials) =>
+          credentials?.principal?.userEntityRef !== 'user:default/bob',
+      });
+      await upload(app, TRIVY, `?digest=${DIGEST}&version=1.5.0`);
+      // The pipeline of the entity reaches it; other tokens and people who cannot see it do not.
+      const own = await download(app, '', CI).expect(200);
+      expect(own.headers['content-disposition']).toBe(
+        'attachment; filename="rco-1.5.0-dossier.zip"',
+      );
+      for (const auth of [asUser('bob'), asService('external:ci-other')]) {
+        for (const route of ['dossier', 'attestation']) {
+          const res = await request(app)
+            .get(`${RCO}/releases/${route}`)
+            .set('Authorization', auth);
+          expect(res.status).toBe(404);
+          expect(res.body.error.message).toBe(
+            'No entity component:default/rco',
+          );
+        }
+      }
+      const none = await request(app)
+        .get(`${RCO}/releases/dossier?version=9.9.9`)
+        .set('Authorization', asUser('alice'));
+      expect(none.status).toBe(404);
+      expect(none.body.error.message).toBe(
+        'No evidence for release 9.9.9 of component:default/rco: a dossier holds what a release was judged on, and nothing was',
+      );
+      // A release named only by its version: the dossier, but no image to attest.
+      const versionOnly = await request(app)
+        .get(`${RCO}/releases/attestation?version=1.5.0`)
+        .set('Authorization', asUser('alice'));
+      expect(versionOnly.status).toBe(404);
+      expect(versionOnly.body.error.message).toMatch(/names no image digest/);
+      await backend.stop();
+    });
+
+    it('makes no attestation without a key: the dossier has none, the routes answer 404', async () => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await startOperationsBackend(knex, {
+        rco: { environments: ENVIRONMENTS },
+      });
+      await upload(app, TRIVY, `?digest=${DIGEST}&version=1.5.0`);
+      const files = await unzip(
+        (
+          await download(app, `?digest=${DIGEST}`).expect(200)
+        ).body,
+      );
+      expect(files.has('manifest.json')).toBe(true);
+      expect(files.has('attestation.dsse.json')).toBe(false);
+      const short = await download(app, `?digest=${DIGEST}`);
+      expect(short.headers['content-disposition']).toBe(
+        'attachment; filename="rco-cccccccccccc-dossier.zip"',
+      );
+      const attestation = await request(app)
+        .get(`${RCO}/releases/attestation?digest=${DIGEST}`)
+        .set('Authorization', asUser('alice'));
+      expect(attestation.status).toBe(404);
+      expect(attestation.body.error.message).toMatch(
+        /rco\.attestation\.privateKey/,
+      );
+      await request(app).get('/api/rco/attestation/public-key').expect(404);
+      await backend.stop();
+    });
+
+    it('refuses to start with a key that is not a P-256 private key, without echoing it', async () => {
+      const knex = await databases.init(databaseId);
+      const secret = 'not-a-key-but-a-secret-all-the-same';
+      let error: Error | undefined;
+      try {
+        const { backend } = await startOperationsBackend(knex, {
+          rco: { attestation: { privateKey: secret } },
+          logLevel: 'none',
+        });
+        await backend.stop();
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(String(error)).toMatch(
+        /rco\.attestation\.privateKey is not a PEM private key/,
+      );
+      expect(String(error)).not.toContain(secret);
+    });
+  },
+);
