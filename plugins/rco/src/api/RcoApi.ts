@@ -18,7 +18,19 @@ import {
   RunbookRefreshResponse,
   RunbookVersionResponse,
   RunbookVersionSummary,
+  RoadResponse,
+  FreezeView,
+  DeployWindowView,
+  ProposeDeployWindowRequest,
+  ReviewsResponse,
+  ReleaseReviewView,
+  ReviewResult,
+  RunbookProposal,
+  TimelineResponse,
 } from '@helix-portal/plugin-rco-common';
+
+/** A release as the road, timeline and dossier routes take it. @public */
+export type RcoReleaseRef = { version?: string; digest?: string };
 
 /**
  * The portfolio's filters, order and page, as GET /portfolio takes them.
@@ -172,6 +184,63 @@ export interface RcoApi {
   refreshCollection?(
     entity: CompoundEntityRef,
   ): Promise<CollectionStatusResponse>;
+
+  // The road to production (issue 15). Optional like getCollection: a client without them shows
+  // no road, windows, reviews, timeline or dossier, and the rest of the page works as before.
+
+  /** Each environment in promotion order with what blocks the release from entering it. */
+  getRoad?(
+    entity: CompoundEntityRef,
+    release: RcoReleaseRef,
+  ): Promise<RoadResponse>;
+  /** Freezes active now or starting soon (of one environment, or all). */
+  listFreezes?(
+    entity: CompoundEntityRef,
+    query?: { environment?: string },
+  ): Promise<FreezeView[]>;
+  listWindows?(entity: CompoundEntityRef): Promise<DeployWindowView[]>;
+  /** An owner proposes a window; start and end are local times in timeZone. */
+  proposeWindow?(
+    entity: CompoundEntityRef,
+    body: ProposeDeployWindowRequest,
+  ): Promise<DeployWindowView>;
+  /** Accepts for the caller's required role(s); never the proposer's own window. */
+  acceptWindow?(id: string): Promise<DeployWindowView>;
+  /** The proposer or an owner cancels. */
+  cancelWindow?(id: string): Promise<DeployWindowView>;
+  /** Recorded reviews and the finished production operations still without one. */
+  listReviews?(entity: CompoundEntityRef): Promise<ReviewsResponse>;
+  /** Once per finished production deploy or rollback (409 after); markdown texts. */
+  writeReview?(
+    operationId: string,
+    body: {
+      result: ReviewResult;
+      summary: string;
+      deviations: string;
+      lessons: string;
+    },
+  ): Promise<ReleaseReviewView>;
+  /** A changelog entry and a YAML patch derived from a review; nothing is written. */
+  getRunbookProposal?(reviewId: string): Promise<RunbookProposal>;
+  getTimeline?(
+    entity: CompoundEntityRef,
+    release: RcoReleaseRef,
+  ): Promise<TimelineResponse>;
+  /** The release dossier (zip), fetched with the user's token for the page to save. */
+  downloadDossier?(
+    entity: CompoundEntityRef,
+    release: RcoReleaseRef,
+  ): Promise<Blob>;
+  /** The signed verification summary (DSSE envelope JSON); 404 when the portal has no key. */
+  downloadAttestation?(
+    entity: CompoundEntityRef,
+    release: RcoReleaseRef,
+  ): Promise<Blob>;
+  /**
+   * A record a timeline event links to, by its API path (`/operations/…`). Only paths under the
+   * plugin's base URL: anything else is refused before a request carries the user's token.
+   */
+  getRecord?(href: string): Promise<unknown>;
 }
 
 /** @public */

@@ -17,8 +17,17 @@ import {
   RunbookRefreshResponse,
   RunbookVersionResponse,
   RunbookVersionSummary,
+  RoadResponse,
+  FreezesResponse,
+  DeployWindowsResponse,
+  DeployWindowView,
+  ProposeDeployWindowRequest,
+  ReviewsResponse,
+  ReleaseReviewView,
+  RunbookProposal,
+  TimelineResponse,
 } from '@helix-portal/plugin-rco-common';
-import { RcoApi, RcoPortfolioQuery } from './RcoApi';
+import { RcoApi, RcoPortfolioQuery, RcoReleaseRef } from './RcoApi';
 
 const entityPath = ({ kind, namespace, name }: CompoundEntityRef) =>
   `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
@@ -326,6 +335,121 @@ export class RcoClient implements RcoApi {
     return Array.isArray(body.health)
       ? (body as CollectionStatusResponse)
       : this.getCollection(entity);
+  }
+
+  getRoad(entity: CompoundEntityRef, release: RcoReleaseRef) {
+    return this.request<RoadResponse>(
+      `${entityPath(entity)}/road${query(release)}`,
+    );
+  }
+
+  async listFreezes(
+    entity: CompoundEntityRef,
+    q: { environment?: string } = {},
+  ) {
+    const body = await this.request<FreezesResponse>(
+      `${entityPath(entity)}/freezes${query(q)}`,
+    );
+    return body.items;
+  }
+
+  async listWindows(entity: CompoundEntityRef) {
+    const body = await this.request<DeployWindowsResponse>(
+      `${entityPath(entity)}/windows`,
+    );
+    return body.items;
+  }
+
+  proposeWindow(entity: CompoundEntityRef, body: ProposeDeployWindowRequest) {
+    return this.request<DeployWindowView>(
+      `${entityPath(entity)}/windows`,
+      json(body),
+    );
+  }
+
+  acceptWindow(id: string) {
+    return this.request<DeployWindowView>(
+      `/windows/${encodeURIComponent(id)}/accept`,
+      json({}),
+    );
+  }
+
+  cancelWindow(id: string) {
+    return this.request<DeployWindowView>(
+      `/windows/${encodeURIComponent(id)}/cancel`,
+      json({}),
+    );
+  }
+
+  listReviews(entity: CompoundEntityRef) {
+    return this.request<ReviewsResponse>(`${entityPath(entity)}/reviews`);
+  }
+
+  writeReview(
+    operationId: string,
+    body: Parameters<RcoApi['writeReview'] & {}>[1],
+  ) {
+    return this.request<ReleaseReviewView>(
+      `/operations/${encodeURIComponent(operationId)}/review`,
+      json(body),
+    );
+  }
+
+  getRunbookProposal(reviewId: string) {
+    return this.request<RunbookProposal>(
+      `/reviews/${encodeURIComponent(reviewId)}/runbook-proposal`,
+    );
+  }
+
+  getTimeline(entity: CompoundEntityRef, release: RcoReleaseRef) {
+    return this.request<TimelineResponse>(
+      `${entityPath(entity)}/releases/timeline${query(release)}`,
+    );
+  }
+
+  downloadDossier(entity: CompoundEntityRef, release: RcoReleaseRef) {
+    return this.blob(
+      `${entityPath(entity)}/releases/dossier${query(release)}`,
+      'application/zip',
+    );
+  }
+
+  downloadAttestation(entity: CompoundEntityRef, release: RcoReleaseRef) {
+    return this.blob(
+      `${entityPath(entity)}/releases/attestation${query(release)}`,
+      'application/json',
+    );
+  }
+
+  async getRecord(href: string) {
+    // The href comes from a response, but it is fetched with the user's token: only a path that
+    // stays inside the plugin once the URL is resolved ("..", "%2e%2e", "//host" all leave it).
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
+    const base = new URL(baseUrl);
+    const target =
+      href.startsWith('/') && !href.startsWith('//')
+        ? new URL(`${baseUrl}${href}`)
+        : undefined;
+    if (
+      !target ||
+      // Dot segments, also percent-encoded (not every URL parser resolves "%2e%2e").
+      /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(target.pathname) ||
+      target.origin !== base.origin ||
+      !target.pathname.startsWith(`${base.pathname.replace(/\/$/, '')}/`)
+    ) {
+      throw new Error(`Not a record of the release console: ${href}`);
+    }
+    return this.request<unknown>(href);
+  }
+
+  /** A blob, not a link: the download must carry the user's token like any other request. */
+  private async blob(path: string, accept: string) {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('rco');
+    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
+      headers: { Accept: accept },
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.blob();
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -5,11 +5,13 @@ import {
   OperationResponse,
   OverrideResponse,
   ReleaseStatusResponse,
+  RoadStage,
 } from '@helix-portal/plugin-rco-common';
 import { Box, Button, TextField, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
+import { roadDeployBlockers } from '../Road/format';
 import { capitalised, RichText, When } from '../shared';
 import { ConfirmDialog, PlanStep } from './ConfirmDialog';
 import {
@@ -39,6 +41,8 @@ export function deployBlockers(o: {
   override?: OverrideResponse;
   /** describeOperation with the service's title (an active operation is named, not its id). */
   describe?: (op: OperationResponse) => string;
+  /** The environment's stage on the road to production, read for this release. */
+  road?: RoadStage;
 }): string[] {
   if (!o.capabilities) return ['Your permissions are not known yet.'];
   if (!o.capabilities.operations?.deploy) {
@@ -95,6 +99,9 @@ export function deployBlockers(o: {
       `Sign-off missing for ${o.environment.name}: ${ROLE_TITLE[role]}${why}`,
     );
   }
+  // Promotion, soak, window, freeze, a marked release: each with when it lifts by itself (the
+  // list shows that instant in the viewer's time); break-glass lifts what the backend lifts.
+  reasons.push(...roadDeployBlockers(o.road, !!o.override));
   return reasons;
 }
 

@@ -10,11 +10,13 @@ import {
   CapabilitiesResponse,
   OperationResponse,
   ReleaseStatusResponse,
+  RoadResponse,
   SignoffView,
 } from '@helix-portal/plugin-rco-common';
 import { Box, Button, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import { rcoApiRef } from '../../api/RcoApi';
+import { roadStageFor } from '../Road/format';
 import { BreakGlassDialog, OverrideBanner } from './BreakGlass';
 import { ConfirmOperationDialog } from './ConfirmOperationDialog';
 import { DeployControls, deployBlockers } from './DeployControls';
@@ -56,6 +58,8 @@ export interface OperationsPanelProps {
   onOperationFinished?: () => void;
   /** Changes when the tab re-read (a nudge, a poll): the deploy side re-reads its lists too. */
   refreshToken?: unknown;
+  /** The road to production for the release: its blockers in an environment block Deploy. */
+  road?: RoadResponse;
 }
 
 /**
@@ -248,6 +252,7 @@ function DeploySide(props: OperationsPanelProps) {
                   activeOperation: active,
                   override,
                   describe: op => describeOperation(op, { title, versions }),
+                  road: roadStageFor(props.road, target.name, release),
                 })}
                 onCreated={data.track}
                 onConfirmed={confirmed}

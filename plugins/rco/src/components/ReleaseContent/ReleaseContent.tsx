@@ -40,6 +40,10 @@ import { OperationsPanel } from '../Operations';
 import { LastUpdated, useReleaseUpdates } from '../live';
 import { DemoBanner, useDemoClock } from '../demo';
 import { ClockProvider } from '../shared';
+import { RoadSection, useRcoRead } from '../Road';
+import { ReviewsPanel } from '../Reviews';
+import { TimelineSection } from '../Timeline';
+import { RunbookReviewBanner, reviewCadenceOf } from '../RunbookReview';
 
 /**
  * The Release tab: a release and environment picker, the verdict, the ten gates, the seven
@@ -84,6 +88,39 @@ export function ReleaseContent() {
   const collection = useCollection(api, entityRef, reads.rereads, rereadAll);
   const withClock = (page: ReactNode) => (
     <ClockProvider offsetMs={demoClock.offsetMs}>{page}</ClockProvider>
+  );
+
+  // The road to production (issue 15): read for the release on screen, again with the page.
+  const releaseKey = `${entityRef.kind}:${entityRef.namespace}/${
+    entityRef.name
+  }|${release.version ?? ''}|${release.digest ?? ''}`;
+  const bound = !!release.version || !!release.digest;
+  const road = useRcoRead(
+    api.getRoad && bound ? () => api.getRoad!(entityRef, release) : undefined,
+    releaseKey,
+    reads.rereads,
+  );
+  const windows = useRcoRead(
+    api.listWindows ? () => api.listWindows!(entityRef) : undefined,
+    releaseKey,
+    reads.rereads,
+  );
+  const reviews = useRcoRead(
+    api.listReviews ? () => api.listReviews!(entityRef) : undefined,
+    releaseKey,
+    reads.rereads,
+  );
+  const timeline = useRcoRead(
+    api.getTimeline && bound
+      ? () => api.getTimeline!(entityRef, release)
+      : undefined,
+    releaseKey,
+    reads.rereads,
+  );
+  // Only for the overdue review banner; a failed read shows no banner (the Runbook tab says why).
+  const runbook = useRcoRead(
+    () => api.getCurrentRunbook(entityRef).then(reviewCadenceOf),
+    releaseKey.split('|')[0],
   );
 
   const gateActions = useGateActions({
@@ -165,6 +202,14 @@ export function ReleaseContent() {
       <Grid item xs={12}>
         <SkipLinks />
       </Grid>
+      {runbook.value?.overdue && (
+        <Grid item xs={12}>
+          <RunbookReviewBanner
+            review={runbook.value}
+            runbookPath={runbookPath}
+          />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <InfoCard
           title={
@@ -295,6 +340,20 @@ export function ReleaseContent() {
           </Box>
         </InfoCard>
       </Grid>
+      {road.supported && (
+        <Grid item xs={12}>
+          <RoadSection
+            api={api}
+            entityRef={entityRef}
+            release={release}
+            environment={environment}
+            environments={releases.value.environments}
+            capabilities={capabilities.value}
+            road={road}
+            windows={windows}
+          />
+        </Grid>
+      )}
       <Grid item xs={12}>
         {/* The skip link's target: focusable by script only, so Tab continues inside it. */}
         <div
@@ -335,10 +394,29 @@ export function ReleaseContent() {
             refreshToken={reads.rereads}
             signoffs={signoffs.value ?? []}
             capabilities={capabilities.value}
-            onOperationFinished={status.retry}
+            onOperationFinished={() => {
+              status.retry();
+              road.reload();
+              reviews.reload();
+            }}
+            road={road.value}
           />
         </div>
       </Grid>
+      {reviews.supported && (
+        <Grid item xs={12}>
+          <ReviewsPanel
+            api={api}
+            capabilities={capabilities.value}
+            reviews={reviews.value}
+            error={reviews.error}
+            onChanged={() => {
+              reviews.reload();
+              timeline.reload();
+            }}
+          />
+        </Grid>
+      )}
       <Grid item xs={12} lg={8}>
         <Typography variant="h5" component="h2" gutterBottom>
           Helix Core Ethos pillars
@@ -358,6 +436,17 @@ export function ReleaseContent() {
           }}
         />
       </Grid>
+      {(timeline.supported || api.downloadDossier) && (
+        <Grid item xs={12}>
+          <TimelineSection
+            api={api}
+            entityRef={entityRef}
+            release={release}
+            timeline={timeline}
+            onOpenEvidence={setEvidenceId}
+          />
+        </Grid>
+      )}
       <EvidenceDrawer
         id={evidenceId}
         onClose={() => setEvidenceId(undefined)}

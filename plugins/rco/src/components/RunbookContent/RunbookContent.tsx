@@ -21,6 +21,7 @@ import { RunbookHeader, VersionPicker } from './RunbookHeader';
 import { RunbookSections } from './RunbookSections';
 import { RunbookToc } from './RunbookToc';
 import { useReleaseChannel, useReleaseUpdates } from '../live';
+import { RunbookReviewBanner, reviewCadenceOf } from '../RunbookReview';
 
 /**
  * The Runbook tab: the entity's runbook with a table of contents, a version picker, the
@@ -112,6 +113,7 @@ export function RunbookContent() {
   };
   const [compareFrom, compareTo] = (compare ?? '').split('..');
   const previous = allVersions.find(v => v.version !== current.version);
+  const review = reviewCadenceOf(current);
 
   const refresh = async () => {
     setRefreshing(true);
@@ -145,6 +147,11 @@ export function RunbookContent() {
               .map(p => `${p.path}: ${p.message}`)
               .join('; ')}
           </Alert>
+        </Grid>
+      )}
+      {review?.overdue && (
+        <Grid item xs={12}>
+          <RunbookReviewBanner review={review} />
         </Grid>
       )}
       <Grid item xs={12}>

@@ -1,0 +1,1 @@
+export { DossierActions } from './DossierActions';

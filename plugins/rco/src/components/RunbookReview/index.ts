@@ -1,0 +1,1 @@
+export { RunbookReviewBanner, reviewCadenceOf } from './RunbookReviewBanner';

@@ -1,0 +1,2 @@
+export { ReleaseTimeline } from './ReleaseTimeline';
+export { TimelineSection } from './TimelineSection';

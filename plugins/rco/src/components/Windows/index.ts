@@ -1,0 +1,1 @@
+export { WindowsPanel } from './WindowsPanel';
