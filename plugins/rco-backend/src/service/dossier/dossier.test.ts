@@ -18,8 +18,13 @@ import { Ledger } from '../../database/Ledger';
 import { canonicalJson } from '../../lib/canonicalJson';
 import {
   nobleVerifies,
+  sigstoreBundleVerifies,
   sigstoreVerifies,
 } from './__testUtils__/independentVerify';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const databases = createTestDatabases();
 jest.setTimeout(90_000);
@@ -187,6 +192,7 @@ describe.each(databases.eachSupportedId())(
       const listed = new Set(manifest.entries.map((e: any) => e.path));
       expect([...files.keys()].filter(p => !listed.has(p)).sort()).toEqual([
         'attestation.dsse.json',
+        'attestation.sigstore.json',
         'manifest.json',
       ]);
       for (const entry of manifest.entries) {
@@ -360,6 +366,90 @@ describe.each(databases.eachSupportedId())(
       );
       const subjects = statement.subject.map((s: any) => s.digest.sha256);
       expect(subjects).not.toContain(sha256(editedManifest));
+
+      // The same envelope as a Sigstore bundle, for cosign 3 and the Sigstore clients.
+      const bundle = JSON.parse(
+        files.get('attestation.sigstore.json')!.toString(),
+      );
+      expect(bundle.dsseEnvelope).toEqual(envelope);
+      expect(sigstoreBundleVerifies(bundle, publicKey.text)).toBe(true);
+
+      // The README's commands (verify-dossier.sh: openssl, jq, sha256sum) on the unzipped dossier.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-dossier-'));
+      try {
+        for (const [name, data] of files) {
+          fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+          fs.writeFileSync(path.join(dir, name), data);
+        }
+        fs.writeFileSync(path.join(dir, 'key.pub'), publicKey.text);
+        const verify = () => {
+          try {
+            const out = execFileSync(
+              'sh',
+              [
+                path.join(__dirname, 'verify-dossier.sh'),
+                dir,
+                path.join(dir, 'key.pub'),
+              ],
+              { stdio: 'pipe' },
+            ).toString();
+            return { ok: true, out };
+          } catch (error: any) {
+            return { ok: false, out: `${error.stdout}${error.stderr}` };
+          }
+        };
+        const good = verify();
+        expect(good.out).toContain('Verified OK');
+        expect(good.out).toContain(
+          `${statement.predicate.verificationResult} ${REPOSITORY}@${DIGEST}`,
+        );
+        expect(good.ok).toBe(true);
+        // A raw document edited: its digest no longer matches the manifest.
+        const rawPath = manifest.entries.find((e: any) =>
+          /^evidence\/.*\/raw\.json$/.test(e.path),
+        ).path;
+        const original = files.get(rawPath)!;
+        fs.writeFileSync(
+          path.join(dir, rawPath),
+          Buffer.concat([original, Buffer.from(' ')]),
+        );
+        expect(verify()).toMatchObject({
+          ok: false,
+          out: expect.stringMatching(/FAILED/),
+        });
+        // ...and the manifest edited to match: no longer the manifest the attestation signed.
+        const edited = files
+          .get('manifest.json')!
+          .toString()
+          .replace(
+            sha256(original),
+            sha256(Buffer.concat([original, Buffer.from(' ')])),
+          );
+        fs.writeFileSync(path.join(dir, 'manifest.json'), edited);
+        expect(verify()).toMatchObject({
+          ok: false,
+          out: expect.stringMatching(/not the one the attestation signed/),
+        });
+        // ...and the statement edited to name that manifest: the signature fails.
+        const forged = {
+          ...envelope,
+          payload: Buffer.from(
+            Buffer.from(envelope.payload, 'base64')
+              .toString()
+              .replace(sha256(files.get('manifest.json')!), sha256(edited)),
+          ).toString('base64'),
+        };
+        fs.writeFileSync(
+          path.join(dir, 'attestation.dsse.json'),
+          JSON.stringify(forged),
+        );
+        expect(verify()).toMatchObject({
+          ok: false,
+          out: expect.stringMatching(/Verification failure/),
+        });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
 
       // The attestation alone: the same release, the same key, no manifest subject.
       const alone = await request(app)

@@ -129,3 +129,20 @@ export function signEnvelope(
     ],
   };
 }
+
+/**
+ * The envelope as a Sigstore bundle (v0.3) naming the key by hint, without a log entry: what
+ * `cosign verify-blob-attestation --bundle` (its default format from cosign 3) and the Sigstore
+ * clients read. The signature is the envelope's.
+ */
+export function sigstoreBundle(envelope: DsseEnvelope, keyHint?: string) {
+  return {
+    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    verificationMaterial: {
+      publicKey: { hint: keyHint ?? '' },
+      tlogEntries: [],
+      timestampVerificationData: { rfc3161Timestamps: [] },
+    },
+    dsseEnvelope: envelope,
+  };
+}

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { DossierManifest } from '@helix-portal/plugin-rco-common';
 import { sha256 } from '../../lib/canonicalJson';
-import { DsseEnvelope } from './dsse';
+import { DsseEnvelope, sigstoreBundle } from './dsse';
 import { ReleaseDossier } from './DossierService';
 import { ResourceDescriptor } from './vsa';
 
@@ -17,6 +17,7 @@ const createArchive: (
 
 export const MANIFEST_PATH = 'manifest.json';
 export const ATTESTATION_PATH = 'attestation.dsse.json';
+export const BUNDLE_PATH = 'attestation.sigstore.json';
 
 /** Adds one file and waits until the archive has taken it (one document in memory at a time). */
 async function append(
@@ -32,9 +33,10 @@ async function append(
 
 /**
  * Streams the dossier as a zip to `out`: each file, then manifest.json (every file's sha256,
- * size and ledger seq), then attestation.dsse.json, signed last so that it can cover the
- * manifest (a subject of the statement). The manifest does not list itself nor the
- * attestation. Waits for `out` when it is slow: the whole dossier is never held in memory.
+ * size and ledger seq), then attestation.dsse.json (and the same envelope as a Sigstore
+ * bundle, attestation.sigstore.json), signed last so that it can cover the manifest (a subject
+ * of the statement). The manifest does not list itself nor the attestation files. Waits for
+ * `out` when it is slow: the whole dossier is never held in memory.
  */
 export async function writeDossierZip(
   out: Writable,
@@ -91,9 +93,12 @@ export async function writeDossierZip(
     digest: { sha256: sha256(manifestBytes) },
   });
   if (envelope) {
+    const text = (v: unknown) =>
+      Buffer.from(`${JSON.stringify(v, null, 2)}\n`, 'utf8');
+    await write(ATTESTATION_PATH, text(envelope));
     await write(
-      ATTESTATION_PATH,
-      Buffer.from(`${JSON.stringify(envelope, null, 2)}\n`, 'utf8'),
+      BUNDLE_PATH,
+      text(sigstoreBundle(envelope, envelope.signatures[0].keyid)),
     );
   }
   const done = once(out, 'finish');

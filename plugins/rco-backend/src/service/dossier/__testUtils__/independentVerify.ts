@@ -57,21 +57,10 @@ export function nobleVerifies(envelope: Envelope, publicKeyPem: string) {
   );
 }
 
-/** Verifies an envelope as a Sigstore bundle (v0.3, public key, no log) with @sigstore/verify. */
-export function sigstoreVerifies(envelope: Envelope, publicKeyPem: string) {
-  const bundle = bundleFromJSON({
-    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: {
-      publicKey: { hint: 'portal' },
-      tlogEntries: [],
-      timestampVerificationData: { rfc3161Timestamps: [] },
-    },
-    dsseEnvelope: {
-      payload: envelope.payload,
-      payloadType: envelope.payloadType,
-      signatures: [{ keyid: '', sig: envelope.signatures[0].sig }],
-    },
-  });
+/** Verifies a Sigstore bundle (public key named by hint, no log) with @sigstore/verify. */
+export function sigstoreBundleVerifies(json: unknown, publicKeyPem: string) {
+  const bundle = bundleFromJSON(json);
+  const hint = (json as any).verificationMaterial?.publicKey?.hint;
   const trust = toTrustMaterial(
     TrustedRoot.fromJSON({
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
@@ -80,8 +69,8 @@ export function sigstoreVerifies(envelope: Envelope, publicKeyPem: string) {
       ctlogs: [],
       timestampAuthorities: [],
     }),
-    hint => {
-      if (hint !== 'portal') throw new Error(`unknown key ${hint}`);
+    asked => {
+      if (asked !== hint) throw new Error(`unknown key ${asked}`);
       return {
         publicKey: createPublicKey(publicKeyPem),
         validFor: () => true,
@@ -99,4 +88,24 @@ export function sigstoreVerifies(envelope: Envelope, publicKeyPem: string) {
   } catch {
     return false;
   }
+}
+
+/** Verifies an envelope as a Sigstore bundle (v0.3, public key, no log) with @sigstore/verify. */
+export function sigstoreVerifies(envelope: Envelope, publicKeyPem: string) {
+  return sigstoreBundleVerifies(
+    {
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      verificationMaterial: {
+        publicKey: { hint: 'portal' },
+        tlogEntries: [],
+        timestampVerificationData: { rfc3161Timestamps: [] },
+      },
+      dsseEnvelope: {
+        payload: envelope.payload,
+        payloadType: envelope.payloadType,
+        signatures: [{ keyid: '', sig: envelope.signatures[0].sig }],
+      },
+    },
+    publicKeyPem,
+  );
 }
