@@ -89,14 +89,19 @@ export class RoadService {
   /** GET …/road: every stage for the release asked about (default: the newest). */
   async road(entity: Entity, asked: RoadRelease = {}): Promise<RoadResponse> {
     const entityRef = stringifyEntityRef(entity);
-    const release =
-      asked.version || asked.digest
-        ? { version: asked.version, digest: asked.digest }
-        : await this.o.latestRelease(entity);
     const now = this.o.clock.now();
     const operations = await this.o.operations.list(entityRef, {
       limit: HISTORY,
     });
+    let release: RoadRelease =
+      asked.version || asked.digest
+        ? { version: asked.version, digest: asked.digest }
+        : await this.o.latestRelease(entity);
+    // No evidence names a newest release: the newest one deployed anywhere is the one asked about.
+    if (!release.version && !release.digest)
+      release =
+        operations.find(o => o.type === 'deploy' && o.release.digest)
+          ?.release ?? release;
     const { stages, marked } = promotionRoad({
       order: this.o.promotion.order,
       environments: this.o.environments,
