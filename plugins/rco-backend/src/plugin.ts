@@ -263,6 +263,7 @@ export const rcoPlugin = createBackendPlugin({
           freezes: config.freezes,
           clock,
           latestRelease: entity => releases.latestRelease(entity),
+          windows,
         });
         operations.operations.road = road;
         // Evidence the console collects itself (issue 13), on the scheduler.

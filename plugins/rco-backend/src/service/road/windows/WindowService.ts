@@ -245,9 +245,10 @@ export class WindowService {
     release: Release,
     at: Date,
   ): Promise<DeployWindowView | undefined> {
-    const open = (
-      await this.candidates(entityRef, environment, release, at)
-    ).filter(w => w.start.getTime() <= at.getTime());
+    // Of overlapping windows, the one that stays open longest: the deploy has the most time.
+    const open = (await this.candidates(entityRef, environment, release, at))
+      .filter(w => w.start.getTime() <= at.getTime())
+      .sort((a, b) => b.end.getTime() - a.end.getTime());
     return open.length ? toWindowView(open[0], at) : undefined;
   }
 
