@@ -44,6 +44,8 @@ import { createOperations } from './operations/createOperations';
 import { Environments, readClusters } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
 import { describeMissingSetup, groupFacts } from './setupSummary';
+import { ReviewService } from './service/reviews/ReviewService';
+import { DatabaseReviewStore } from './service/reviews/ReviewStore';
 import { createWindows } from './service/road/windows/createWindows';
 import { RoadService } from './service/road/RoadService';
 import { DossierService } from './service/dossier/DossierService';
@@ -305,8 +307,19 @@ export const rcoPlugin = createBackendPlugin({
           path: '/attestation/public-key',
           allow: 'unauthenticated',
         });
+        // Reviews after production deploys and the release timeline (issue 15).
+        const reviews = new ReviewService({
+          store: new DatabaseReviewStore(db, ledger),
+          ledger,
+          operations: operations.store,
+          runbooks,
+          clock,
+          environments: config.reviewEnvironments,
+          externalBaseUrl: () => deps.discovery.getExternalBaseUrl('rco'),
+        });
         deps.httpRouter.use(
           await createRouter({
+            reviews,
             dossiers,
             road,
             collection,

@@ -346,6 +346,25 @@ export interface DeployWindowAcceptanceRow {
   accepted_at: Timestamp;
 }
 
+/** rco_release_reviews: reviews after production deploys and rollbacks (migration 20261211000000). */
+export interface ReleaseReviewRow {
+  id: string;
+  entity_ref: string;
+  operation_id: string;
+  operation_type: 'deploy' | 'rollback';
+  environment: string;
+  release_version: string | null;
+  release_digest: string | null;
+  result: 'as-planned' | 'with-deviations' | 'failed';
+  /** Markdown, secrets masked. */
+  summary: string;
+  deviations: string;
+  lessons: string;
+  author: string;
+  created_at: Timestamp;
+  ledger_seq: BigIntColumn;
+}
+
 // Knex's documented table typing: `db('rco_evidence')` is a query of EvidenceRow everywhere.
 declare module 'knex/types/tables' {
   interface Tables {
@@ -367,6 +386,7 @@ declare module 'knex/types/tables' {
     rco_collection_health: CollectionHealthTableRow;
     rco_collection_counts: CollectionCountRow;
     rco_verdicts: VerdictRow;
+    rco_release_reviews: ReleaseReviewRow;
     rco_deploy_windows: DeployWindowRow;
     rco_deploy_window_acceptances: DeployWindowAcceptanceRow;
   }

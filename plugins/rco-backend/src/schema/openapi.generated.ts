@@ -169,6 +169,282 @@ export const spec = {
           }
         }
       },
+      "ReleaseRef": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "version": {
+            "type": "string"
+          },
+          "digest": {
+            "type": "string"
+          }
+        }
+      },
+      "ReleaseReview": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "entityRef",
+          "operationId",
+          "operationType",
+          "environment",
+          "release",
+          "result",
+          "summary",
+          "deviations",
+          "lessons",
+          "author",
+          "createdAt",
+          "ledgerSeq"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "operationId": {
+            "type": "string"
+          },
+          "operationType": {
+            "type": "string",
+            "enum": [
+              "deploy",
+              "rollback"
+            ]
+          },
+          "environment": {
+            "type": "string"
+          },
+          "release": {
+            "$ref": "#/components/schemas/ReleaseRef"
+          },
+          "result": {
+            "type": "string",
+            "enum": [
+              "as-planned",
+              "with-deviations",
+              "failed"
+            ]
+          },
+          "summary": {
+            "type": "string"
+          },
+          "deviations": {
+            "type": "string"
+          },
+          "lessons": {
+            "type": "string"
+          },
+          "author": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "ledgerSeq": {
+            "type": "integer"
+          }
+        }
+      },
+      "OpenReview": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "operationId",
+          "operationType",
+          "environment",
+          "release",
+          "finishedAt",
+          "state"
+        ],
+        "properties": {
+          "operationId": {
+            "type": "string"
+          },
+          "operationType": {
+            "type": "string",
+            "enum": [
+              "deploy",
+              "rollback"
+            ]
+          },
+          "environment": {
+            "type": "string"
+          },
+          "release": {
+            "$ref": "#/components/schemas/ReleaseRef"
+          },
+          "finishedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "state": {
+            "type": "string"
+          }
+        }
+      },
+      "ReviewsResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "items",
+          "open"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ReleaseReview"
+            }
+          },
+          "open": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/OpenReview"
+            }
+          }
+        }
+      },
+      "RunbookProposal": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "changelogEntry",
+          "patch",
+          "baseVersion",
+          "nextVersion"
+        ],
+        "properties": {
+          "changelogEntry": {
+            "type": "string",
+            "description": "YAML of the changelog entry"
+          },
+          "patch": {
+            "type": "string",
+            "description": "YAML to merge into the runbook"
+          },
+          "baseVersion": {
+            "type": "string"
+          },
+          "nextVersion": {
+            "type": "string"
+          }
+        }
+      },
+      "RunbookReviewCadence": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "overdue"
+        ],
+        "properties": {
+          "reviewEvery": {
+            "type": "string"
+          },
+          "lastReviewed": {
+            "type": "string"
+          },
+          "dueAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "overdue": {
+            "type": "boolean"
+          }
+        }
+      },
+      "TimelineEvent": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "at",
+          "type",
+          "title"
+        ],
+        "properties": {
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "evidence",
+              "gate",
+              "signoff",
+              "waiver",
+              "override",
+              "window",
+              "operation",
+              "canary-step",
+              "review",
+              "runbook",
+              "request",
+              "other"
+            ]
+          },
+          "title": {
+            "type": "string"
+          },
+          "detail": {
+            "type": "string"
+          },
+          "actor": {
+            "type": "string"
+          },
+          "ledgerSeq": {
+            "type": "integer"
+          },
+          "link": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "kind",
+              "id"
+            ],
+            "properties": {
+              "kind": {
+                "type": "string"
+              },
+              "id": {
+                "type": "string"
+              },
+              "href": {
+                "type": "string",
+                "description": "API path under the plugin's base URL"
+              }
+            }
+          }
+        }
+      },
+      "TimelineResponse": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "entityRef",
+          "release",
+          "events"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "release": {
+            "$ref": "#/components/schemas/ReleaseRef"
+          },
+          "events": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TimelineEvent"
+            }
+          }
+        }
+      },
       "RunbookVersion": {
         "type": "object",
         "additionalProperties": false,
@@ -223,6 +499,10 @@ export const spec = {
           },
           "lastError": {
             "$ref": "#/components/schemas/RunbookError"
+          },
+          "review": {
+            "description": "The current runbook only - when its periodic review is due (issue 15)",
+            "$ref": "#/components/schemas/RunbookReviewCadence"
           }
         }
       },
@@ -4101,6 +4381,239 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/reviews": {
+      "get": {
+        "operationId": "ListReleaseReviews",
+        "description": "The entity's reviews, newest first, and its finished production deploys and rollbacks still without one (open).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Reviews and open reviews",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReviewsResponse"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/operations/{id}/review": {
+      "post": {
+        "operationId": "ReviewOperation",
+        "description": "An owner (who may deploy or roll back the entity) records what actually happened in a production deploy or rollback that ran and finished: the result, a summary, deviations from the runbook and lessons learned, in markdown (secrets masked). Once per operation (409 after); bound to the operation and appended to the entity's ledger.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 64
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "result",
+                  "summary"
+                ],
+                "properties": {
+                  "result": {
+                    "type": "string",
+                    "enum": [
+                      "as-planned",
+                      "with-deviations",
+                      "failed"
+                    ]
+                  },
+                  "summary": {
+                    "type": "string",
+                    "maxLength": 20000
+                  },
+                  "deviations": {
+                    "type": "string",
+                    "maxLength": 20000
+                  },
+                  "lessons": {
+                    "type": "string",
+                    "maxLength": 20000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The review",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReleaseReview"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "409": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/reviews/{id}": {
+      "get": {
+        "operationId": "GetReleaseReview",
+        "description": "One review, for whoever can see its entity (404 otherwise).",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 64
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The review",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReleaseReview"
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/reviews/{id}/runbook-proposal": {
+      "get": {
+        "operationId": "GetRunbookProposal",
+        "description": "The runbook change a review proposes against the entity's current runbook: the next patch version, a changelog entry and the edited sections as a YAML patch to merge in the runbook's repository. Nothing is written.",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 64
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The proposal",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RunbookProposal"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/releases/timeline": {
+      "get": {
+        "operationId": "GetReleaseTimeline",
+        "description": "A release's story from the entity's ledger, oldest first: evidence arriving, requests, sign-offs, waivers, overrides, windows, operations with their steps and the gates at their preflight, canary promotions, the review. Each event links to its record.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "name": "version",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128
+            }
+          },
+          {
+            "name": "digest",
+            "in": "query",
+            "required": false,
+            "allowReserved": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^sha256:[0-9a-f]{64}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The timeline",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TimelineResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
             "$ref": "#/components/responses/ErrorResponse"
           }
         }

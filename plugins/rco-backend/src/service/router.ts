@@ -29,6 +29,9 @@ import { ReleaseSignals } from './releaseSignals';
 import { registerCollectionRoutes } from './collectionRoutes';
 import { CollectionService } from '../collectors/CollectionService';
 import { cachedForCaller, LOOKUP_TTL_MS, TtlCache } from './requestCache';
+import { ReviewService } from './reviews/ReviewService';
+import { registerReviewRoutes } from './reviews/reviewRoutes';
+import { runbookReviewCadence } from './reviews/cadence';
 import { WindowService } from './road/windows/WindowService';
 import { registerWindowRoutes } from './road/windows/windowRoutes';
 import { DossierService } from './dossier/DossierService';
@@ -90,6 +93,8 @@ export interface RouterOptions
   demo?: DemoSide;
   /** Evidence collection (issue 13); absent in tests of other routes. */
   collection?: CollectionService;
+  /** Reviews after the deploy and the release timeline (issue 15); needs `operations`. */
+  reviews?: ReviewService;
   /** Deployment windows (issue 15, point 2); absent in tests of other routes. */
   windows?: WindowService;
   /** Release dossiers and attestations (issue 15, point 4). */
@@ -192,6 +197,11 @@ export async function createRouter(options: RouterOptions) {
       ...dates(current),
       runbook: current.runbook,
       lastError: errorView(current.lastError),
+      // When the periodic review is due, by the gates' clock (issue 15, point 5).
+      review: runbookReviewCadence(
+        current.runbook.metadata,
+        options.releases.clock.now(),
+      ),
     });
   });
 
@@ -295,6 +305,17 @@ export async function createRouter(options: RouterOptions) {
       config: options.config,
       decisions: options.decisions,
       releases: options.releases,
+      loadEntity,
+      loadEntityByRef,
+    });
+  }
+  if (options.reviews && options.operations) {
+    registerReviewRoutes(router, {
+      reviews: options.reviews,
+      operations: options.operations.store,
+      httpAuth,
+      auditor,
+      access: options.access,
       loadEntity,
       loadEntityByRef,
     });

@@ -14,7 +14,7 @@ describe('runbook review cadence fields (metadata.reviewEvery, metadata.lastRevi
     const result = parseRunbook(v13);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.runbook.metadata).toMatchObject({
-      reviewEvery: 'P90D',
+      reviewEvery: 'P6M',
       lastReviewed: '2025-10-09',
     });
   });
@@ -29,7 +29,11 @@ describe('runbook review cadence fields (metadata.reviewEvery, metadata.lastRevi
     ['  reviewEvery: quarterly\n', 'metadata.reviewEvery', 'ISO 8601 duration'],
     ['  reviewEvery: P0D\n', 'metadata.reviewEvery', 'longer than zero'],
     ['  lastReviewed: "09.10.2025"\n', 'metadata.lastReviewed', 'YYYY-MM-DD'],
-    ['  lastReviewed: "2025-02-30"\n', 'metadata.lastReviewed', 'real calendar date'],
+    [
+      '  lastReviewed: "2025-02-30"\n',
+      'metadata.lastReviewed',
+      'real calendar date',
+    ],
   ])('rejects %j, naming the field', (lines, field, message) => {
     const result = parseRunbook(withMetadata(lines));
     expect(result.ok).toBe(false);

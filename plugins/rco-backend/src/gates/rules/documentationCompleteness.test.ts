@@ -43,7 +43,8 @@ describe('documentation-completeness', () => {
 });
 
 describe('documentation-completeness and the runbook review cadence (issue 15)', () => {
-  // NOW is 2026-11-29T12:00Z; the example runbook declares P90D from 2025-10-09.
+  // NOW is 2026-11-29T12:00Z; the example runbook declares P6M (its section 13: at least every
+  // six months) from 2025-10-09.
   const withCadence = (reviewEvery?: string, lastReviewed?: string) => {
     const r = runbook();
     r.metadata.reviewEvery = reviewEvery;
@@ -68,7 +69,8 @@ describe('documentation-completeness and the runbook review cadence (issue 15)',
       rb: () => runbook(),
       enforce: true,
       status: 'fail',
-      reason: "periodic review was due 2026-01-07 (every P90D, last reviewed 2025-10-09)",
+      reason:
+        'periodic review was due 2026-04-09 (every P6M, last reviewed 2025-10-09)',
     },
     {
       name: 'overdue, not enforced (the default): pass',

@@ -32,7 +32,9 @@ export function runbookReviewCadence(
 }
 
 /** The sentence a failing documentation-completeness gate gives for an overdue review. */
-export function overdueReason(cadence: RunbookReviewCadence): string | undefined {
+export function overdueReason(
+  cadence: RunbookReviewCadence,
+): string | undefined {
   if (!cadence.overdue || !cadence.dueAt) return undefined;
   return `The runbook's periodic review was due ${cadence.dueAt.slice(
     0,
