@@ -368,11 +368,8 @@ describe('preflight: the road (issue 15)', () => {
     const result = preflight({ ...base, road: [...road], override: o });
     expect(result.allowed).toBe(allowed);
     expect(result.reasons).toHaveLength(reasons.length);
-    reasons.forEach((r, i) =>
-      typeof r === 'string'
-        ? expect(result.reasons[i]).toBe(r)
-        : expect(result.reasons[i]).toMatch(r),
-    );
+    // Each sentence as said, or matching its pattern.
+    reasons.forEach((r, i) => expect(result.reasons[i]).toMatch(r));
   });
 
   it('marks lifted blockers with the override and records the override on the operation', () => {

@@ -48,6 +48,14 @@ export interface RoadEnvironment {
   window?: { required: boolean };
 }
 
+const strip = (r: RoadRelease): RoadRelease => ({
+  ...(r.version ? { version: r.version } : {}),
+  ...(r.digest ? { digest: r.digest } : {}),
+});
+
+const local = (iso: string, zone: string) =>
+  `${DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy HH:mm')} ${zone}`;
+
 /** How many of an entity's operations the road reads: enough for months of deploys. */
 const HISTORY = 500;
 
@@ -236,11 +244,3 @@ export class RoadService {
     return { blockers, ...(window ? { window } : {}) };
   }
 }
-
-const strip = (r: RoadRelease): RoadRelease => ({
-  ...(r.version ? { version: r.version } : {}),
-  ...(r.digest ? { digest: r.digest } : {}),
-});
-
-const local = (iso: string, zone: string) =>
-  `${DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy HH:mm')} ${zone}`;

@@ -75,7 +75,10 @@ function ruleOf(rule: FreezeRule, key = `rco.freezes[${rule.name}]`): RRule {
       `${key}.rrule: give DTSTART and TZID as dtstart and timeZone, not inside the rule`,
     );
   const weekdays = options.byweekday;
-  if (Array.isArray(weekdays) && weekdays.some(w => w == null))
+  if (
+    Array.isArray(weekdays) &&
+    weekdays.some(w => w === null || w === undefined)
+  )
     throw new Error(`${key}.rrule has an unknown BYDAY day`);
   return new RRule({
     ...options,
@@ -177,24 +180,25 @@ export interface ActiveFreeze {
   resumesAt?: Date;
 }
 
+/** The occurrences holding at `at`, the one ending last first. */
+const holdingAt = (rules: FreezeRule[], at: Date) =>
+  rules
+    .flatMap(r => occurrences(r, at, new Date(at.getTime() + 1)))
+    .filter(o => o.from <= at && o.until > at)
+    .sort((a, b) => b.until.getTime() - a.until.getTime());
+
 /** The freeze active at `at` for these rules (already narrowed by freezesFor), if any. */
 export function activeFreeze(
   rules: FreezeRule[],
   at: Date,
 ): ActiveFreeze | undefined {
-  const active = rules
-    .flatMap(r => occurrences(r, at, new Date(at.getTime() + 1)))
-    .filter(o => o.from <= at && o.until > at)
-    .sort((a, b) => b.until.getTime() - a.until.getTime());
+  const active = holdingAt(rules, at);
   if (!active.length) return undefined;
   let end = active[0].until;
   const limit = at.getTime() + CHAIN_LIMIT_MS;
   // Back-to-back or overlapping freezes: deploying resumes only when none holds.
   for (;;) {
-    const next = rules
-      .flatMap(r => occurrences(r, end, new Date(end.getTime() + 1)))
-      .filter(o => o.from <= end && o.until > end)
-      .sort((a, b) => b.until.getTime() - a.until.getTime())[0];
+    const next = holdingAt(rules, end)[0];
     if (!next) return { active, resumesAt: end };
     end = next.until;
     if (end.getTime() > limit) return { active, resumesAt: undefined };

@@ -11,6 +11,8 @@ const D2 = `sha256:${'2'.repeat(64)}`;
 const R1 = { version: '1.5.0', digest: D1 };
 const R2 = { version: '1.6.0', digest: D2 };
 
+const NOW = new Date('2026-06-10T12:00:00Z');
+
 let seq = 0;
 /** An operation that ended `hoursAgo` hours before NOW (created a minute earlier). */
 function op(
@@ -45,7 +47,6 @@ const failedAnalysis = (env: string, hoursAgo: number, release = R1) =>
     reasons: ['metric "sr" assessed Failed'],
   });
 
-const NOW = new Date('2026-06-10T12:00:00Z');
 const road = (operations: any[], over: Partial<PromotionInput> = {}) =>
   promotionRoad({
     order: ['staging', 'production'],

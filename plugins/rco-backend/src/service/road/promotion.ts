@@ -155,14 +155,12 @@ function stageOf(
     .sort((a, b) => b.finishedAt!.localeCompare(a.finishedAt!))[0];
   const lastDeploy = here.find(o => o.type === 'deploy' && changed(o));
   let state: RoadStageState = 'empty';
-  if (last?.type === 'deploy')
-    state =
-      last.state === 'succeeded'
-        ? 'soaking'
-        : last.state === 'rolled-back'
-        ? 'rolled-back'
-        : 'failed';
-  else if (last) state = last.state === 'succeeded' ? 'rolled-back' : 'failed';
+  if (last?.type === 'deploy' && last.state === 'succeeded') state = 'soaking';
+  else if (last?.type === 'deploy' && last.state === 'rolled-back')
+    state = 'rolled-back';
+  else if (last?.type === 'rollback' && last.state === 'succeeded')
+    state = 'rolled-back';
+  else if (last) state = 'failed';
   const stage: PromotionStage = {
     environment,
     position,
