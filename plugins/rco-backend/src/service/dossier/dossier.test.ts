@@ -13,6 +13,7 @@ import {
   waiveAllGates,
 } from '../../__testUtils__/operationsBackend';
 import { readSample } from '../../__testUtils__/fixtures';
+import { eventually } from '../../__testUtils__/eventually';
 import { resetSimulatedCluster } from '../../drivers/simulated/SimulatedDriver';
 import { Ledger } from '../../database/Ledger';
 import { canonicalJson } from '../../lib/canonicalJson';
@@ -315,8 +316,13 @@ describe.each(databases.eachSupportedId())(
       const statement = JSON.parse(
         Buffer.from(envelope.payload, 'base64').toString(),
       );
-      const configDigest = (await knex('rco_verdicts').first('config_digest'))
-        ?.config_digest;
+      // The gate configuration's digest, as the stored verdicts record it.
+      const configDigest = (
+        await eventually(
+          () => knex('rco_verdicts').first('config_digest'),
+          row => expect(row?.config_digest).toMatch(/^[0-9a-f]{64}$/),
+        )
+      )?.config_digest;
       expect(statement).toMatchObject({
         _type: 'https://in-toto.io/Statement/v1',
         predicateType: 'https://slsa.dev/verification_summary/v1',
@@ -334,8 +340,10 @@ describe.each(databases.eachSupportedId())(
           dependencyLevels: {},
         },
       });
-      if (configDigest)
-        expect(statement.predicate.policy.digest.sha256).toBe(configDigest);
+      expect(statement.predicate.policy).toEqual({
+        uri: 'urn:helix-portal:rco:gate-configuration',
+        digest: { sha256: configDigest },
+      });
       expect(
         statement.predicate.inputAttestations
           .map((i: any) => i.digest.sha256)
