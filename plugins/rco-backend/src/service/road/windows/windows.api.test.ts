@@ -336,7 +336,9 @@ describe.each(databases.eachSupportedId())(
         .body;
       const byOwner = await act(app, ci.id, 'cancel', 'alice');
       expect(byOwner.body.state).toBe('cancelled');
-      expect((await ledgerTypes(knex)).map(e => e.type)).toEqual([
+      expect(
+        (await ledgerTypes(knex)).map((e: { type: string }) => e.type),
+      ).toEqual([
         'deploy-window-propose',
         'deploy-window-cancel',
         'deploy-window-propose',
