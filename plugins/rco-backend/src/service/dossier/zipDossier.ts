@@ -95,7 +95,11 @@ export async function writeDossierZip(
   if (envelope) {
     const text = (v: unknown) =>
       Buffer.from(`${JSON.stringify(v, null, 2)}\n`, 'utf8');
-    await write(ATTESTATION_PATH, text(envelope));
+    // One line: `cosign attach attestation` also reads envelopes as JSON Lines.
+    await write(
+      ATTESTATION_PATH,
+      Buffer.from(`${JSON.stringify(envelope)}\n`, 'utf8'),
+    );
     await write(
       BUNDLE_PATH,
       text(sigstoreBundle(envelope, envelope.signatures[0].keyid)),
