@@ -3096,7 +3096,7 @@ export const spec = {
     "/entities/{kind}/{namespace}/{name}/releases/dossier": {
       "get": {
         "operationId": "DownloadReleaseDossier",
-        "description": "One zip per release (default: the newest with evidence): every piece of evidence it was judged on (raw and normalised), its verdicts (judged now, and stored), the ledger entries about it (sign-offs, waivers, overrides, requests, operations, windows, reviews), the operations with their steps and preflight snapshots, manifest.json (sha256, size and ledger seq of every file) and attestation.dsse.json (the signed SLSA VSA, whose subjects are the image and manifest.json) when rco.attestation is configured. 404 for a release without evidence.",
+        "description": "One zip per release (default: the newest with evidence): every piece of evidence it was judged on (raw and normalised), its verdicts (judged now, and stored), the ledger entries about it (sign-offs, waivers, overrides, requests, operations, windows, reviews), the operations with their steps and preflight snapshots, manifest.json (sha256, size and ledger seq of every file) and, when rco.attestation is configured, attestation.dsse.json (the signed SLSA VSA, whose subjects are the image and manifest.json) with the same envelope as a Sigstore bundle, attestation.sigstore.json. 404 for a release without evidence.",
         "parameters": [
           {
             "$ref": "#/components/parameters/kind"
