@@ -40,10 +40,9 @@ const REVIEW = {
   summary:
     'Deployed 1.5.0 to production; the canary needed one manual promote.',
   deviations: 'The canary paused at 20 % longer than the runbook says.',
-  lessons:
-    'Give the pause a duration. Token ghp_' +
-    'a'.repeat(36) +
-    ' was pasted here.',
+  lessons: `Give the pause a duration. Token ghp_${'a'.repeat(
+    36,
+  )} was pasted here.`,
 };
 const review = (app: any, id: string, who = 'alice', body: object = REVIEW) =>
   request(app)
@@ -210,7 +209,7 @@ describe.each(databases.eachSupportedId())('reviews on %s', databaseId => {
       entity_ref: ENTITY,
       actor: 'user:default/alice',
     });
-    expect(JSON.parse(entry.payload)).toMatchObject({
+    expect(JSON.parse(entry!.payload)).toMatchObject({
       id: res.body.id,
       operationId: id,
       result: 'with-deviations',
