@@ -278,7 +278,11 @@ export async function createRouter(options: RouterOptions) {
   };
   registerReleaseRoutes(router, releaseOptions);
   if (options.dossiers)
-    registerDossierRoutes(router, { dossiers: options.dossiers, loadEntity });
+    registerDossierRoutes(router, {
+      dossiers: options.dossiers,
+      loadEntity,
+      auditor,
+    });
   if (options.road)
     registerRoadRoutes(router, { road: options.road, loadEntity });
   registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });

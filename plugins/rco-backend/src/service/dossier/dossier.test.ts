@@ -23,6 +23,10 @@ import {
   sigstoreVerifies,
 } from './__testUtils__/independentVerify';
 import { execFileSync } from 'node:child_process';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -477,7 +481,29 @@ describe.each(databases.eachSupportedId())(
 
     it('answers 404 to callers who may not see the entity, and for a release without evidence', async () => {
       const knex = await databases.init(databaseId);
+      const audit: Array<{ eventId: string; meta: any; outcome?: string }> = [];
       const { app, backend } = await startOperationsBackend(knex, {
+        features: [
+          createServiceFactory({
+            service: coreServices.auditor,
+            deps: {},
+            factory: () =>
+              ({
+                createEvent: async ({ eventId, meta }: any) => {
+                  const event = { eventId, meta } as (typeof audit)[number];
+                  audit.push(event);
+                  return {
+                    success: async () => {
+                      event.outcome = 'success';
+                    },
+                    fail: async () => {
+                      event.outcome = 'fail';
+                    },
+                  };
+                },
+              } as any),
+          }),
+        ],
         rco: {
           environments: ENVIRONMENTS,
           attestation: { privateKey: newKeyPem() },
@@ -509,6 +535,28 @@ describe.each(databases.eachSupportedId())(
       expect(none.body.error.message).toBe(
         'No evidence for release 9.9.9 of component:default/rco: a dossier holds what a release was judged on, and nothing was',
       );
+      // Downloads and signatures are audited: who asked for which release, and how it ended.
+      const dossierEvents = audit.filter(e => e.eventId === 'release-dossier');
+      expect(dossierEvents).toEqual([
+        {
+          eventId: 'release-dossier',
+          meta: {
+            entityRef: 'component:default/rco',
+            version: null,
+            digest: null,
+          },
+          outcome: 'success',
+        },
+        {
+          eventId: 'release-dossier',
+          meta: {
+            entityRef: 'component:default/rco',
+            version: '9.9.9',
+            digest: null,
+          },
+          outcome: 'fail',
+        },
+      ]);
       // A release named only by its version: the dossier, but no image to attest.
       const versionOnly = await request(app)
         .get(`${RCO}/releases/attestation?version=1.5.0`)

@@ -1,6 +1,8 @@
-import { Entity } from '@backstage/catalog-model';
+import { AuditorService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { Request } from 'express';
+import { audited } from '../audited';
 import { TypedRouter } from '../releaseRoutes';
 import { DossierService } from './DossierService';
 import { writeDossierZip } from './zipDossier';
@@ -10,7 +12,18 @@ export interface DossierRouteOptions {
   dossiers: DossierService;
   /** The entity as the caller may see it (catalog visibility, a CI token's own entities). */
   loadEntity: (req: Request<any>) => Promise<Entity>;
+  auditor: AuditorService;
 }
+
+/** What the audit log says of a request: the entity and the release asked for. */
+const auditMeta = (
+  entity: Entity,
+  query: { version?: string; digest?: string },
+) => ({
+  entityRef: stringifyEntityRef(entity),
+  version: query.version ?? null,
+  digest: query.digest ?? null,
+});
 
 /** `<name>-<version or short digest>-dossier.zip`, in characters every file system accepts. */
 export function dossierFileName(
@@ -34,8 +47,22 @@ export function registerDossierRoutes(
     '/entities/:kind/:namespace/:name/releases/dossier',
     async (req, res) => {
       const entity = await o.loadEntity(req);
-      // Everything is read first: a release without evidence is a 404, not a broken zip.
-      const dossier = await o.dossiers.collect(entity, req.query);
+      // Everything is read first: a release without evidence is a 404, not a broken zip. The
+      // export of a release's whole record is audited, like the decisions in it.
+      const dossier = await audited(
+        o.auditor,
+        {
+          eventId: 'release-dossier',
+          request: req,
+          meta: auditMeta(entity, req.query),
+        },
+        () => o.dossiers.collect(entity, req.query),
+        d => ({
+          version: d.release.version ?? null,
+          digest: d.release.digest ?? null,
+          files: d.files.length,
+        }),
+      );
       res.setHeader('Content-Type', 'application/zip');
       res.setHeader(
         'Content-Disposition',
@@ -56,7 +83,17 @@ export function registerDossierRoutes(
     '/entities/:kind/:namespace/:name/releases/attestation',
     async (req, res) => {
       const entity = await o.loadEntity(req);
-      res.json((await o.dossiers.attestation(entity, req.query)) as any);
+      // Each envelope is a signature by the portal's key: who had one made is audited.
+      const envelope = await audited(
+        o.auditor,
+        {
+          eventId: 'release-attestation',
+          request: req,
+          meta: auditMeta(entity, req.query),
+        },
+        () => o.dossiers.attestation(entity, req.query),
+      );
+      res.json(envelope as any);
     },
   );
 
