@@ -98,7 +98,13 @@ export function gateCondition(
       return `PrometheusRules carry availability, latency and error-rate alerts, each kind with at least one alert that has a severity and a runbook_url, and at least one alert of severity critical or page (routed for human acknowledgement)${age}.${stack}${sources}`;
     }
     case 'documentation-completeness':
-      return `A valid runbook whose sections are all non-empty, with a glossary, and whose artefact repository is in ${ctx.config.helixCoreRepository}.`;
+      return `A valid runbook whose sections are all non-empty, with a glossary, and whose artefact repository is in ${
+        ctx.config.helixCoreRepository
+      }.${
+        ctx.config.runbookReviewEnforce
+          ? ' Its periodic review (metadata.reviewEvery after metadata.lastReviewed) is not overdue (rco.runbookReview.enforce).'
+          : ''
+      }`;
     case 'rto-rpo-verification':
       return `Completed Velero backups no more than ${rpo} apart, the newest younger than ${rpo}, and the newest restore drill completed within ${rto}${age}.${sources}`;
     case 'dpo-signoff': {

@@ -1,4 +1,5 @@
 import { context, runbook } from '../__testUtils__/context';
+import { gateCondition } from '../conditions';
 import { documentationCompleteness } from './documentationCompleteness';
 
 describe('documentation-completeness', () => {
@@ -107,5 +108,20 @@ describe('documentation-completeness and the runbook review cadence (issue 15)',
     const at = judge(rb, true, new Date('2026-11-30T00:00:00.000Z'));
     expect(at.status).toBe('fail');
     expect(at.reasons.join('\n')).toContain('was due 2026-11-30');
+  });
+});
+
+describe('the condition of documentation-completeness in words', () => {
+  const words = (enforce: boolean) =>
+    gateCondition('documentation-completeness', 'P7D', {
+      runbook: runbook(),
+      config: { ...context([]).config, runbookReviewEnforce: enforce },
+      entityName: 'rco',
+      signoffGroups: { po: undefined, dpo: undefined, security: undefined },
+      release: {},
+    });
+  it('names the periodic review only when it is enforced', () => {
+    expect(words(true)).toMatch(/periodic review .* is not overdue/);
+    expect(words(false)).not.toMatch(/periodic review/);
   });
 });
