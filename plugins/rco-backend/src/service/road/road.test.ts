@@ -88,9 +88,10 @@ async function deployThrough(app: any, environment: string) {
   expect(created.status).toBe(202);
   const id = created.body.id;
   await post(app, `${id}/confirm`, { confirmation: 'rco' }).expect(200);
-  await waitFor(app, id, o => o.progress?.phase === 'paused');
+  // Generous: two cores are shared with other suites.
+  await waitFor(app, id, o => o.progress?.phase === 'paused', 45_000);
   await post(app, `${id}/promote`).expect(200);
-  return waitFor(app, id, o => o.state !== 'running');
+  return waitFor(app, id, o => o.state !== 'running', 45_000);
 }
 
 /** A rollback dry-run, then the rollback itself, in `environment`. */
@@ -318,10 +319,80 @@ describe.each(databases.eachSupportedId())('the road on %s', databaseId => {
         `Road blockers lifted by break-glass override ${override.body.id} of user:default/mei: Freeze release-freeze holds deploys to production`,
       ),
     );
-    // Judged again at confirmation: still lifted, so it runs.
-    await post(app, `${allowed.body.id}/confirm`, {
-      confirmation: 'rco',
-    }).expect(200);
+    // Judged again at confirmation and at the canary's promotion: still lifted, so it runs.
+    const id = allowed.body.id;
+    await post(app, `${id}/confirm`, { confirmation: 'rco' }).expect(200);
+    await waitFor(app, id, o => o.progress?.phase === 'paused', 45_000);
+    await post(app, `${id}/promote`).expect(200);
+    expect(
+      (await waitFor(app, id, o => o.state !== 'running', 45_000)).state,
+    ).toBe('succeeded');
+    await backend.stop();
+  });
+
+  it('holds a production deploy outside an accepted window, says when it opens, and lets it through inside', async () => {
+    const knex = await databases.init(databaseId);
+    const { app, backend } = await startOperationsBackend(knex, {
+      rco: {
+        environments: [
+          ROAD.environments[0],
+          {
+            name: 'production',
+            driver: 'simulated',
+            window: { required: true, acceptedBy: ['po', 'security'] },
+          },
+        ],
+      },
+    });
+    const clock = fakeDate();
+    await waiveAllGates(app);
+    const none = await deploy(app, 'production');
+    expect(none.status).toBe(409);
+    expect(none.body.error.message).toMatch(
+      /Deploys to production run only inside an accepted window, and 1\.5\.0 has none/,
+    );
+    // Staging needs none: behaviour there is unchanged.
+    expect((await deployThrough(app, 'staging')).state).toBe('succeeded');
+
+    const start = new Date(Date.now() + HOUR).toISOString();
+    const proposed = await request(app)
+      .post(`${RCO}/windows`)
+      .set('Authorization', alice)
+      .send({
+        environment: 'production',
+        version: RELEASE.version,
+        digest: RELEASE.digest,
+        start,
+        end: new Date(Date.now() + 3 * HOUR).toISOString(),
+        timeZone: 'Europe/Berlin',
+      })
+      .expect(201);
+    // Not accepted yet: still none.
+    expect((await deploy(app, 'production')).body.error.message).toMatch(
+      /has none/,
+    );
+    for (const who of ['paula', 'sam'])
+      await request(app)
+        .post(`/api/rco/windows/${proposed.body.id}/accept`)
+        .set('Authorization', asUser(who))
+        .send({})
+        .expect(200);
+    const early = await deploy(app, 'production');
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toContain(
+      `Deploys to production run only inside an accepted window: the next one for 1.5.0 opens at ${start}`,
+    );
+    const view = (await road(app).expect(200)).body;
+    expect(view.stages[1].window).toMatchObject({
+      id: proposed.body.id,
+      state: 'accepted',
+    });
+    expect(view.stages[1].blockers).toEqual([
+      expect.objectContaining({ kind: 'window', until: start }),
+    ]);
+
+    clock.advance(HOUR + 60_000);
+    expect((await deployThrough(app, 'production')).state).toBe('succeeded');
     await backend.stop();
   });
 
