@@ -21,8 +21,11 @@ describe('runbook review cadence fields (metadata.reviewEvery, metadata.lastRevi
 
   it('accepts a runbook without them (both are optional)', () => {
     const result = parseRunbook(withMetadata(''));
-    expect(result.ok).toBe(true);
-    if (result.ok) expect(result.runbook.metadata.reviewEvery).toBeUndefined();
+    expect(result).toMatchObject({ ok: true });
+    const metadata = result.ok ? result.runbook.metadata : undefined;
+    expect(metadata).toBeDefined();
+    expect(metadata?.reviewEvery).toBeUndefined();
+    expect(metadata?.lastReviewed).toBeUndefined();
   });
 
   it.each([
