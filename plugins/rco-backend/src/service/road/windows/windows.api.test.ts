@@ -7,12 +7,17 @@ import {
   DIGEST,
   people,
   RCO,
+  RELEASE,
   startOperationsBackend,
+  waitFor,
+  waiveAllGates,
 } from '../../../__testUtils__/operationsBackend';
+import { resetSimulatedCluster } from '../../../drivers/simulated/SimulatedDriver';
 import { reconcileLedger } from '../../../database/LedgerReconciler';
 
 const databases = createTestDatabases();
 jest.setTimeout(60_000);
+beforeEach(() => resetSimulatedCluster());
 
 // Beside the harness's people: an owner who is also a product owner (proposes, then tries to
 // accept), a person holding both roles a window needs, and one who cannot see the entity.
@@ -354,6 +359,67 @@ describe.each(databases.eachSupportedId())(
           )
         ).status,
       ).toBe(404);
+      await backend.stop();
+    });
+
+    it('the deploy gate: a production deploy waits for an accepted window that is open, then runs', async () => {
+      const knex = await databases.init(databaseId);
+      const { app, backend } = await start(knex);
+      await waiveAllGates(app);
+      // Production needs the PO and Security sign-offs too (the DPO signed in waiveAllGates).
+      for (const [role, who] of [
+        ['po', 'paula'],
+        ['security', 'sam'],
+      ]) {
+        await request(app)
+          .post(`${RCO}/signoffs`)
+          .set('Authorization', asUser(who))
+          .send({ role, release: RELEASE, comment: 'ok' })
+          .expect(201);
+      }
+      const deploy = () =>
+        request(app)
+          .post(`${RCO}/operations`)
+          .set('Authorization', asUser('alice'))
+          .send({
+            type: 'deploy',
+            environment: 'production',
+            release: RELEASE,
+          });
+      const none = await deploy();
+      expect(none.status).toBe(409);
+      expect(none.body.error.message).toMatch(
+        /run only inside an accepted window, and 1\.5\.0 has none/,
+      );
+      // Open from now, but only proposed: still refused.
+      const w = (
+        await propose(app, asUser('alice'), {
+          start: inHours(-0.1),
+          end: inHours(2),
+          timeZone: 'UTC',
+        }).expect(201)
+      ).body;
+      const proposed = await deploy();
+      expect(proposed.status).toBe(409);
+      expect(proposed.body.error.message).toMatch(/has none: propose one/);
+      await act(app, w.id, 'accept', 'paula').expect(200);
+      const half = await deploy();
+      expect(half.status).toBe(409);
+      expect(half.body.error.message).toMatch(/inside an accepted window/);
+      const accepted = await act(app, w.id, 'accept', 'sam');
+      expect(accepted.body).toMatchObject({
+        state: 'accepted',
+        openNow: true,
+      });
+      const ok = await deploy();
+      expect([ok.status, ok.body.error?.message]).toEqual([202, undefined]);
+      // Past preflight: the gate let it through; it waits for the plan to be confirmed.
+      const op = await waitFor(
+        app,
+        ok.body.id,
+        o => o.steps[0]?.status === 'done',
+      );
+      expect(op.reasons).toEqual([]);
       await backend.stop();
     });
   },
