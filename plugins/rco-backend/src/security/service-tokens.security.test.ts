@@ -113,6 +113,18 @@ async function seedOther(app: any) {
       })
       .expect(201)
   ).body.id;
+  ids.window = (
+    await request(app)
+      .post(`${OTHER}/windows`)
+      .set('Authorization', asUser('alice'))
+      .send({
+        environment: 'production',
+        start: later(3_600_000),
+        end: later(7_200_000),
+        timeZone: 'UTC',
+      })
+      .expect(201)
+  ).body.id;
   const op = await request(app)
     .post(`${OTHER}/operations`)
     .set('Authorization', asUser('alice'))
@@ -212,6 +224,16 @@ const CALLS: Call[] = [
     expiresAt: later(3_600_000),
   }),
   idCall('post', '/overrides/{id}/revoke', 'override'),
+  // Issue 15: deployment windows.
+  entityCall('get', '/windows'),
+  entityCall('post', '/windows', {
+    environment: 'staging',
+    start: later(3_600_000),
+    end: later(7_200_000),
+    timeZone: 'UTC',
+  }),
+  idCall('post', '/windows/{id}/accept', 'window'),
+  idCall('post', '/windows/{id}/cancel', 'window'),
   // Issue 13: collection health and an owner's (or the entity's CI token's) refresh.
   entityCall('get', '/collection'),
   entityCall('post', '/collection/refresh'),
