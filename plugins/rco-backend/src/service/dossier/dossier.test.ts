@@ -429,6 +429,24 @@ describe.each(databases.eachSupportedId())(
           ok: false,
           out: expect.stringMatching(/FAILED/),
         });
+        fs.writeFileSync(path.join(dir, rawPath), original);
+        // A ledger entry edited: its content no longer hashes to its hash.
+        const ledgerPath = ledgerFiles[0].path;
+        const entryText = files.get(ledgerPath)!.toString();
+        fs.writeFileSync(
+          path.join(dir, ledgerPath),
+          entryText.replace('"actor": "', '"actor": "x'),
+        );
+        expect(verify()).toMatchObject({
+          ok: false,
+          out: expect.stringContaining(`${ledgerPath} does not match its hash`),
+        });
+        fs.writeFileSync(path.join(dir, ledgerPath), entryText);
+        expect(verify().ok).toBe(true);
+        fs.writeFileSync(
+          path.join(dir, rawPath),
+          Buffer.concat([original, Buffer.from(' ')]),
+        );
         // ...and the manifest edited to match: no longer the manifest the attestation signed.
         const edited = files
           .get('manifest.json')!

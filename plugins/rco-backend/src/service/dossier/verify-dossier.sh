@@ -1,7 +1,8 @@
 #!/bin/sh
 # Verifies an unzipped release dossier with standard tools (openssl, jq, sha256sum, base64):
 # the DSSE signature of attestation.dsse.json over its PAE bytes, that the signed statement is
-# a SLSA VSA naming this manifest.json as a subject, and that every file matches the manifest.
+# a SLSA VSA naming this manifest.json as a subject, that every file matches the manifest, and
+# that every ledger entry's content matches its hash.
 # The README shows these commands; dossier.test.ts runs this file on a downloaded dossier.
 #
 #   usage: verify-dossier.sh <unzipped dossier> <public key PEM (GET /api/rco/attestation/public-key)>
@@ -29,7 +30,17 @@ manifest=$(sha256sum manifest.json | cut -d' ' -f1)
 jq -e --arg d "$manifest" 'any(.subject[]; .digest.sha256 == $d)' "$tmp/payload.json" > /dev/null \
   || { echo "manifest.json is not the one the attestation signed" >&2; exit 1; }
 
-# 3. Every file is the one the manifest names.
+# 3. Every ledger entry's content hashes to its hash: sha256(prevHash || canonical JSON of
+#    {entryType, entityRef, actor, payload, createdAt}), keys sorted, no spaces. Compare each
+#    hash with the portal's ledger (GET /api/rco/ledger/verify checks the chains themselves).
+for f in ledger/*.json; do
+  [ -e "$f" ] || continue
+  got=$( { jq -j .prevHash "$f"; jq -cjS '{entryType, entityRef, actor, payload, createdAt}' "$f"; } \
+    | sha256sum | cut -d' ' -f1)
+  [ "$got" = "$(jq -r .hash "$f")" ] || { echo "$f does not match its hash" >&2; exit 1; }
+done
+
+# 4. Every file is the one the manifest names.
 jq -r '.entries[] | "\(.sha256)  \(.path)"' manifest.json | sha256sum -c --quiet -
 
 # The verdict and the image it is about.
