@@ -14,7 +14,7 @@ const short = (url: string) =>
   url
     .replace(/^file:\/\//, '')
     .replace(/.*node_modules\//, '')
-    .replace(/.*\/work\/main\//, '');
+    .replace(/.*\/(plugins|packages)\//, '$1/');
 
 export function summariseProfiles(dir: string, top = 25) {
   const files = fs.existsSync(dir)
@@ -47,7 +47,7 @@ export function summariseProfiles(dir: string, top = 25) {
       for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
         const url = nodes.get(n)!.callFrame.url;
         if (
-          !/\/work\/main\/plugins\//.test(url) ||
+          !/\/plugins\/[^/]+\/src\//.test(url) ||
           url.includes('node_modules')
         )
           continue;
@@ -139,7 +139,8 @@ function owner(frame: Node['callFrame']): string {
     const parts = url.slice(inModules + 'node_modules/'.length).split('/');
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
-  const plugin = /\/work\/main\/(plugins|packages)\/([^/]+)\//.exec(url);
+  // Any checkout of the repository (the benchmark may run from another worktree).
+  const plugin = /\/(plugins|packages)\/([^/]+)\/src\//.exec(url);
   if (plugin) return `${plugin[1]}/${plugin[2]}`;
   if (url.startsWith('node:')) return 'node (core)';
   return 'other';
