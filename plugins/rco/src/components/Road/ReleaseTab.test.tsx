@@ -128,7 +128,7 @@ describe('the road on the Release tab', () => {
 
   it('keeps the page working when the road cannot be read, saying so', async () => {
     const api = tabApi();
-    api.getRoad!.mockRejectedValue(new Error('road down'));
+    (api.getRoad as jest.Mock).mockRejectedValue(new Error('road down'));
     await render(api, {
       routeEntries: [
         `/?version=1.3.2&digest=${RELEASE.digest}&environment=production`,

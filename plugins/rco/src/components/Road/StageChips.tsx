@@ -46,12 +46,9 @@ export function StageStateChip(props: { state: RoadStageState }) {
 
 export function AnalysisChip(props: { analysis: RoadStage['analysis'] }) {
   const classes = useStyles();
-  const tone =
-    props.analysis === 'green'
-      ? 'good'
-      : props.analysis === 'failed'
-      ? 'bad'
-      : 'none';
+  const tone = ({ green: 'good', failed: 'bad', none: 'none' } as const)[
+    props.analysis
+  ];
   return (
     <Chip
       size="small"

@@ -14,6 +14,12 @@ export function reviewCadenceOf(
   return (doc as { review?: RunbookReviewCadence } | undefined)?.review;
 }
 
+/** "The runbook asks for a review every 90 days; it was last reviewed on 2026-08-03. " */
+function cadence(every: string, last?: string) {
+  const asks = `The runbook asks for a review every ${durationWords(every)}`;
+  return last ? `${asks}; it was last reviewed on ${last}. ` : `${asks}. `;
+}
+
 /**
  * Says so when the runbook's periodic review is overdue: when it was due, how often it must be
  * reviewed and when it last was. Nothing when it is not overdue (or the runbook declares none).
@@ -35,15 +41,7 @@ export function RunbookReviewBanner(props: {
       ) : (
         'It has never been reviewed. '
       )}
-      {review.reviewEvery &&
-        `The runbook asks for a review every ${durationWords(
-          review.reviewEvery,
-        )}`}
-      {review.reviewEvery && review.lastReviewed
-        ? `; it was last reviewed on ${review.lastReviewed}. `
-        : review.reviewEvery
-        ? '. '
-        : ''}
+      {review.reviewEvery && cadence(review.reviewEvery, review.lastReviewed)}
       Review it and update metadata.lastReviewed in the runbook's repository.
       {props.runbookPath && (
         <>

@@ -1,7 +1,7 @@
 /** The browser's IANA time zone ("Europe/Berlin"); UTC when the browser does not say. */
 export function browserTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    return new Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   } catch {
     return 'UTC';
   }
