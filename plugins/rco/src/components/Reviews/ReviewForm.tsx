@@ -47,11 +47,12 @@ export function ReviewForm(props: {
   const [lessons, setLessons] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const needsDeviations = result !== 'as-planned' && !deviations.trim();
+  // The backend refuses "with deviations" without them: said here before it is sent.
+  const needsDeviations = result === 'with-deviations' && !deviations.trim();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!summary.trim()) return;
+    if (!summary.trim() || needsDeviations) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -120,9 +121,10 @@ export function ReviewForm(props: {
             label="Deviations from the runbook"
             value={deviations}
             onChange={setDeviations}
+            required={result === 'with-deviations'}
             helperText={
               needsDeviations
-                ? 'Say what deviated from the runbook (markdown).'
+                ? 'Say what deviated from the runbook (markdown): required with this result.'
                 : 'Markdown'
             }
           />
@@ -142,7 +144,7 @@ export function ReviewForm(props: {
             type="submit"
             color="primary"
             variant="contained"
-            disabled={busy || !summary.trim()}
+            disabled={busy || !summary.trim() || needsDeviations}
           >
             {busy ? 'Recording…' : 'Record the review'}
           </Button>

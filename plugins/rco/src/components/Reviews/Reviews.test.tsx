@@ -93,8 +93,13 @@ describe('ReviewsPanel', () => {
         target: { value: 'Went out in **two** steps' },
       },
     );
+    // With deviations, the deviations are required (as the backend requires them).
+    expect(record).toBeDisabled();
+    expect(dialog).toHaveTextContent('required with this result');
     fireEvent.change(
-      within(dialog).getByLabelText('Deviations from the runbook'),
+      within(dialog).getByRole('textbox', {
+        name: /^Deviations from the runbook/,
+      }),
       {
         target: { value: '- Paused 10 minutes longer' },
       },
