@@ -19,6 +19,19 @@ export const MANIFEST_PATH = 'manifest.json';
 export const ATTESTATION_PATH = 'attestation.dsse.json';
 export const BUNDLE_PATH = 'attestation.sigstore.json';
 
+/** Resolves when `out` drains or closes (listeners removed: this runs once per file). */
+function drained(out: Writable): Promise<void> {
+  return new Promise(resolve => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
 /** Adds one file and waits until the archive has taken it (one document in memory at a time). */
 async function append(
   archive: Archiver,
@@ -60,7 +73,7 @@ export async function writeDossierZip(
     ]);
     // The client reads slower than the database answers: wait for it.
     while ((out as any).writableNeedDrain && !out.destroyed) {
-      await Promise.race([once(out, 'drain'), once(out, 'close'), failed]);
+      await Promise.race([drained(out), failed]);
     }
     if (out.destroyed) throw new Error('The client went away');
   };
