@@ -3,7 +3,7 @@ import { Box, makeStyles, Paper, Typography } from '@material-ui/core';
 import Block from '@material-ui/icons/Block';
 import CheckCircleOutline from '@material-ui/icons/CheckCircleOutline';
 import { durationWords } from '../shared/RichText';
-import { When } from '../shared';
+import { RichText, When } from '../shared';
 import { releaseWords, sameRelease, UNTIL_WORDS, windowWords } from './format';
 import { AnalysisChip, StageStateChip } from './StageChips';
 
@@ -134,7 +134,7 @@ export function StageCard(props: {
               {stage.blockers.map(b => (
                 <li key={`${b.kind}|${b.message}`}>
                   <Typography variant="body2">
-                    {b.message}
+                    <RichText text={b.message} />
                     {b.until && !b.message.includes(b.until) && (
                       <>
                         {' '}

@@ -40,14 +40,6 @@ export const UNTIL_WORDS: Record<RoadBlocker['kind'], string> = {
   marked: 'Lifts at',
 };
 
-/** Blockers a break-glass override lifts (as the backend's preflight does). */
-const LIFTED_BY_OVERRIDE = new Set<RoadBlocker['kind']>([
-  'promotion',
-  'soak',
-  'window',
-  'freeze',
-]);
-
 /** "v1.3.2 (sha256:3f3f3f3f3f3f…)", "v1.3.2", or the short digest. */
 export function releaseWords(release?: Release): string {
   if (!release || (!release.version && !release.digest)) return 'no release';
@@ -75,8 +67,8 @@ export function blockerSentence(blocker: RoadBlocker): string {
 /**
  * Why Deploy must wait on the road to production: every blocker of the environment's stage that
  * no break-glass override lifts. `overridden`: an active override for this environment and
- * release is on screen (it lifts promotion, soak, window and freeze, never a marked release or a
- * failed analysis). The backend judges again on every request.
+ * release is on screen; the backend's preflight lets it lift every road blocker (its reasons
+ * name them), so the page does too. The backend judges again on every request.
  */
 export function roadDeployBlockers(
   stage: RoadStage | undefined,
@@ -85,7 +77,7 @@ export function roadDeployBlockers(
   if (!stage) return [];
   return stage.blockers
     .filter(b => !b.overriddenBy)
-    .filter(b => !(overridden && LIFTED_BY_OVERRIDE.has(b.kind)))
+    .filter(() => !overridden)
     .map(blockerSentence);
 }
 
