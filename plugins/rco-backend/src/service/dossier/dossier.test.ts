@@ -1,9 +1,8 @@
-import { generateKeyPairSync, createHash } from 'node:crypto';
 import request from 'supertest';
-import yauzl from 'yauzl';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import {
-  asService,
   asUser,
   DIGEST,
   RCO,
@@ -12,7 +11,6 @@ import {
   waitFor,
   waiveAllGates,
 } from '../../__testUtils__/operationsBackend';
-import { readSample } from '../../__testUtils__/fixtures';
 import { eventually } from '../../__testUtils__/eventually';
 import { resetSimulatedCluster } from '../../drivers/simulated/SimulatedDriver';
 import { Ledger } from '../../database/Ledger';
@@ -22,92 +20,25 @@ import {
   sigstoreBundleVerifies,
   sigstoreVerifies,
 } from './__testUtils__/independentVerify';
-import { execFileSync } from 'node:child_process';
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+  download,
+  ENVIRONMENTS,
+  newKeyPem,
+  REPOSITORY,
+  runVerifyScript,
+  SBOM,
+  sha256,
+  TRIVY,
+  unzip,
+  upload,
+  VELERO,
+} from './__testUtils__/dossierApi';
 
 const databases = createTestDatabases();
 jest.setTimeout(90_000);
 beforeEach(() => resetSimulatedCluster());
 
 const OTHER_DIGEST = `sha256:${'9'.repeat(64)}`;
-const CI = asService('external:ci-rco');
-const sha256 = (data: Buffer | string) =>
-  createHash('sha256').update(data).digest('hex');
-
-function newKeyPem() {
-  return generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    .privateKey.export({ type: 'pkcs8', format: 'pem' })
-    .toString();
-}
-
-const upload = (app: any, body: string, query: string) =>
-  request(app)
-    .post(`${RCO}/evidence${query}`)
-    .set('Authorization', CI)
-    .set('Content-Type', 'application/octet-stream')
-    .send(Buffer.from(body))
-    .expect(201);
-
-const binary = (res: any, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
-const download = (app: any, query = '', auth = asUser('alice')) =>
-  request(app)
-    .get(`${RCO}/releases/dossier${query}`)
-    .set('Authorization', auth)
-    .buffer(true)
-    .parse(binary);
-
-/** Every file of a zip, read with yauzl (not the library that wrote it). */
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    const files = new Map<string, Buffer>();
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, zipfile) => {
-      if (error || !zipfile) return reject(error);
-      zipfile.on('entry', (entry: yauzl.Entry) => {
-        zipfile.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
-          const chunks: Buffer[] = [];
-          stream.on('data', c => chunks.push(c));
-          stream.on('end', () => {
-            files.set(entry.fileName, Buffer.concat(chunks));
-            zipfile.readEntry();
-          });
-          return undefined;
-        });
-      });
-      zipfile.on('end', () => resolve(files));
-      zipfile.on('error', reject);
-      zipfile.readEntry();
-      return undefined;
-    });
-  });
-}
-
-/** The Trivy sample scans the image it names: the entity's repository is that one here. */
-const REPOSITORY = 'ghcr.io/aquasecurity/trivy-test-images';
-const ENVIRONMENTS = [
-  { name: 'staging', driver: 'simulated', imageRepository: REPOSITORY },
-  {
-    name: 'production',
-    driver: 'simulated',
-    requiredSignoffs: ['po', 'dpo', 'security'],
-  },
-];
-
-/** The uploads of the release (real tool output) and one of another image. */
-const TRIVY = readSample('trivy-image-alpine310.json');
-const SBOM = readSample('cyclonedx-1.7-trivy-pom-with-vulns.json');
-const VELERO = readSample('velero-backup-completed.yaml');
 
 describe.each(databases.eachSupportedId())(
   'release dossier on %s',
@@ -387,29 +318,9 @@ describe.each(databases.eachSupportedId())(
       expect(sigstoreBundleVerifies(bundle, publicKey.text)).toBe(true);
 
       // The README's commands (verify-dossier.sh: openssl, jq, sha256sum) on the unzipped dossier.
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-dossier-'));
+      const script = runVerifyScript(files, publicKey.text);
+      const { dir, verify } = script;
       try {
-        for (const [name, data] of files) {
-          fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-          fs.writeFileSync(path.join(dir, name), data);
-        }
-        fs.writeFileSync(path.join(dir, 'key.pub'), publicKey.text);
-        const verify = () => {
-          try {
-            const out = execFileSync(
-              'sh',
-              [
-                path.join(__dirname, 'verify-dossier.sh'),
-                dir,
-                path.join(dir, 'key.pub'),
-              ],
-              { stdio: 'pipe' },
-            ).toString();
-            return { ok: true, out };
-          } catch (error: any) {
-            return { ok: false, out: `${error.stdout}${error.stderr}` };
-          }
-        };
         const good = verify();
         expect(good.out).toContain('Verified OK');
         expect(good.out).toContain(
@@ -478,7 +389,7 @@ describe.each(databases.eachSupportedId())(
           out: expect.stringMatching(/Verification failure/),
         });
       } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        script.cleanup();
       }
 
       // The attestation alone: the same release, the same key, no manifest subject.
@@ -495,140 +406,6 @@ describe.each(databases.eachSupportedId())(
         statement.predicate.inputAttestations,
       );
       await backend.stop();
-    });
-
-    it('answers 404 to callers who may not see the entity, and for a release without evidence', async () => {
-      const knex = await databases.init(databaseId);
-      const audit: Array<{ eventId: string; meta: any; outcome?: string }> = [];
-      const { app, backend } = await startOperationsBackend(knex, {
-        features: [
-          createServiceFactory({
-            service: coreServices.auditor,
-            deps: {},
-            factory: () =>
-              ({
-                createEvent: async ({ eventId, meta }: any) => {
-                  const event = { eventId, meta } as (typeof audit)[number];
-                  audit.push(event);
-                  return {
-                    success: async () => {
-                      event.outcome = 'success';
-                    },
-                    fail: async () => {
-                      event.outcome = 'fail';
-                    },
-                  };
-                },
-              } as any),
-          }),
-        ],
-        rco: {
-          environments: ENVIRONMENTS,
-          attestation: { privateKey: newKeyPem() },
-        },
-        visible: (_entity, credentials) =>
-          credentials?.principal?.userEntityRef !== 'user:default/bob',
-      });
-      await upload(app, TRIVY, `?digest=${DIGEST}&version=1.5.0`);
-      // The pipeline of the entity reaches it; other tokens and people who cannot see it do not.
-      const own = await download(app, '', CI).expect(200);
-      expect(own.headers['content-disposition']).toBe(
-        'attachment; filename="rco-1.5.0-dossier.zip"',
-      );
-      for (const auth of [asUser('bob'), asService('external:ci-other')]) {
-        for (const route of ['dossier', 'attestation']) {
-          const res = await request(app)
-            .get(`${RCO}/releases/${route}`)
-            .set('Authorization', auth);
-          expect(res.status).toBe(404);
-          expect(res.body.error.message).toBe(
-            'No entity component:default/rco',
-          );
-        }
-      }
-      const none = await request(app)
-        .get(`${RCO}/releases/dossier?version=9.9.9`)
-        .set('Authorization', asUser('alice'));
-      expect(none.status).toBe(404);
-      expect(none.body.error.message).toBe(
-        'No evidence for release 9.9.9 of component:default/rco: a dossier holds what a release was judged on, and nothing was',
-      );
-      // Downloads and signatures are audited: who asked for which release, and how it ended.
-      const dossierEvents = audit.filter(e => e.eventId === 'release-dossier');
-      expect(dossierEvents).toEqual([
-        {
-          eventId: 'release-dossier',
-          meta: {
-            entityRef: 'component:default/rco',
-            version: null,
-            digest: null,
-          },
-          outcome: 'success',
-        },
-        {
-          eventId: 'release-dossier',
-          meta: {
-            entityRef: 'component:default/rco',
-            version: '9.9.9',
-            digest: null,
-          },
-          outcome: 'fail',
-        },
-      ]);
-      // A release named only by its version: the dossier, but no image to attest.
-      const versionOnly = await request(app)
-        .get(`${RCO}/releases/attestation?version=1.5.0`)
-        .set('Authorization', asUser('alice'));
-      expect(versionOnly.status).toBe(404);
-      expect(versionOnly.body.error.message).toMatch(/names no image digest/);
-      await backend.stop();
-    });
-
-    it('makes no attestation without a key: the dossier has none, the routes answer 404', async () => {
-      const knex = await databases.init(databaseId);
-      const { app, backend } = await startOperationsBackend(knex, {
-        rco: { environments: ENVIRONMENTS },
-      });
-      await upload(app, TRIVY, `?digest=${DIGEST}&version=1.5.0`);
-      const files = await unzip(
-        (
-          await download(app, `?digest=${DIGEST}`).expect(200)
-        ).body,
-      );
-      expect(files.has('manifest.json')).toBe(true);
-      expect(files.has('attestation.dsse.json')).toBe(false);
-      const short = await download(app, `?digest=${DIGEST}`);
-      expect(short.headers['content-disposition']).toBe(
-        'attachment; filename="rco-cccccccccccc-dossier.zip"',
-      );
-      const attestation = await request(app)
-        .get(`${RCO}/releases/attestation?digest=${DIGEST}`)
-        .set('Authorization', asUser('alice'));
-      expect(attestation.status).toBe(404);
-      expect(attestation.body.error.message).toMatch(
-        /rco\.attestation\.privateKey/,
-      );
-      await request(app).get('/api/rco/attestation/public-key').expect(404);
-      await backend.stop();
-    });
-
-    it('refuses to start with a key that is not a P-256 private key, without echoing it', async () => {
-      const knex = await databases.init(databaseId);
-      const secret = 'not-a-key-but-a-secret-all-the-same';
-      let error: Error | undefined;
-      try {
-        const { backend } = await startOperationsBackend(knex, {
-          rco: { attestation: { privateKey: secret } },
-          logLevel: 'none',
-        });
-        await backend.stop();
-      } catch (e) {
-        error = e as Error;
-      }
-      expect(String(error)).toMatch(
-        /rco\.attestation\.privateKey is not a PEM private key/,
-      );
-      expect(String(error)).not.toContain(secret);
     });
   },
 );
