@@ -44,9 +44,9 @@ import { createOperations } from './operations/createOperations';
 import { Environments, readClusters } from './operations/environments';
 import { entityRepositories } from './evidence/imageIdentity';
 import { describeMissingSetup, groupFacts } from './setupSummary';
+import { createWindows } from './service/road/windows/createWindows';
 import { ReviewService } from './service/reviews/ReviewService';
 import { DatabaseReviewStore } from './service/reviews/ReviewStore';
-import { createWindows } from './service/road/windows/createWindows';
 import { RoadService } from './service/road/RoadService';
 import { DossierService } from './service/dossier/DossierService';
 import { ephemeralDemoKey } from './service/dossier/dsse';
@@ -185,6 +185,8 @@ export const rcoPlugin = createBackendPlugin({
           horizonMs: config.expiresSoonHorizon.toMillis(),
           configDigest: verdicts.digest,
           nudge: ref => verdicts.nudge(ref),
+          // Called per request, after start: `reviews` is made below with the routes.
+          openReviews: () => reviews.openReviewCounts(),
         });
         await scheduleRunbookRefresh({
           scheduler: deps.scheduler,

@@ -474,6 +474,8 @@ export interface PortfolioItem {
   validUntil?: string;
   /** When the stored verdict was computed (ISO 8601). */
   judgedAt?: string;
+  /** Finished production deploys and rollbacks without their review (issue 15). */
+  openReviews?: number;
 }
 
 /** A gate column of the portfolio: its title and how many services have each status. @public */

@@ -493,7 +493,9 @@ export function registerReleaseRoutes(
       { ...portfolioQuery(req), entityRefs: scope },
     );
     res.json({
-      items: rows.slice(offset, offset + limit) as any,
+      items: (await o.portfolio.withOpenReviews(
+        rows.slice(offset, offset + limit),
+      )) as any,
       totalItems: rows.length,
       totals: { ...totals },
       columns: columns as any,
@@ -516,6 +518,6 @@ export function registerReleaseRoutes(
       'Content-Disposition',
       'attachment; filename="release-readiness.csv"',
     );
-    res.send(portfolioCsv(rows) as any);
+    res.send(portfolioCsv(await o.portfolio.withOpenReviews(rows)) as any);
   });
 }

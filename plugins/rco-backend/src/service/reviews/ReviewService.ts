@@ -98,9 +98,12 @@ export class ReviewService {
     return { items, open };
   }
 
-  /** Open reviews per entity, for the portfolio (entities without any are left out). */
+  /**
+   * Open reviews per entity, for the portfolio (entities without any are left out): of these
+   * entities, or of every entity when none are named.
+   */
   openReviewCounts(
-    entityRefs: readonly string[],
+    entityRefs?: readonly string[],
   ): Promise<Map<string, number>> {
     return this.o.store.openCounts(entityRefs, this.o.environments);
   }

@@ -34,8 +34,9 @@ export interface ReviewStore {
     environments: readonly string[],
   ): Promise<OpenReviewView[]>;
   /** How many each entity has (entities without any are left out). */
+  /** Open reviews per entity: of these entities, or of every entity when none are named. */
   openCounts(
-    entityRefs: readonly string[],
+    entityRefs: readonly string[] | undefined,
     environments: readonly string[],
   ): Promise<Map<string, number>>;
 }
@@ -196,13 +197,19 @@ export class DatabaseReviewStore implements ReviewStore {
   }
 
   async openCounts(
-    entityRefs: readonly string[],
+    entityRefs: readonly string[] | undefined,
     environments: readonly string[],
   ) {
     const counts = new Map<string, number>();
-    for (let i = 0; i < entityRefs.length; i += CHUNK) {
-      const rows = await this.unreviewed(environments)
-        .whereIn('o.entity_ref', entityRefs.slice(i, i + CHUNK))
+    const chunks = entityRefs
+      ? Array.from({ length: Math.ceil(entityRefs.length / CHUNK) }, (_, i) =>
+          entityRefs.slice(i * CHUNK, (i + 1) * CHUNK),
+        )
+      : [undefined];
+    for (const chunk of chunks) {
+      const query = this.unreviewed(environments);
+      if (chunk) query.whereIn('o.entity_ref', chunk);
+      const rows = await query
         .groupBy('o.entity_ref')
         .select('o.entity_ref')
         .count({ n: '*' });

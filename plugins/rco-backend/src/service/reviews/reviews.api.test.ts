@@ -21,6 +21,7 @@ import { reconcileLedger } from '../../database/LedgerReconciler';
 import { OperationStore } from '../../database/OperationStore';
 import { resetSimulatedCluster } from '../../drivers/simulated/SimulatedDriver';
 import { DatabaseReviewStore } from './ReviewStore';
+import { eventually } from '../../__testUtils__/eventually';
 import { applyRunbookPatch, readPatch } from './runbookProposal';
 
 const databases = createTestDatabases();
@@ -355,6 +356,21 @@ describe.each(databases.eachSupportedId())('reviews on %s', databaseId => {
         ['production'],
       ),
     ).toEqual(new Map([[ENTITY, 2]]));
+    // Every entity's count, for the portfolio, which shows it on the service's row.
+    expect(await store.openCounts(undefined, ['production'])).toEqual(
+      new Map([[ENTITY, 2]]),
+    );
+    const row = await eventually(
+      async () =>
+        (
+          await get(app, '/api/rco/portfolio').expect(200)
+        ).body.items.find((i: any) => i.entityRef === ENTITY),
+      item => expect(item?.openReviews).toBe(2),
+    );
+    expect(row.title).toBeTruthy();
+    const csv = (await get(app, '/api/rco/portfolio/export').expect(200)).text;
+    const [header, line] = csv.trim().split('\n');
+    expect(line.split(',')[header.split(',').indexOf('openReviews')]).toBe('2');
     // The rule and its query agree: every open one may be reviewed.
     expect(
       (await review(app, failed!.id, 'alice', { ...REVIEW, result: 'failed' }))

@@ -36,6 +36,8 @@ const VISIBLE_TTL_MS = 15_000;
  */
 const VISIBLE_STALE_MS = 60_000;
 const VISIBLE_CALLERS = 200;
+/** How long one read of the open reviews serves every portfolio request. */
+const REVIEWS_TTL_MS = 5_000;
 /** Services without a verdict one request asks to be judged (the scheduled backfill does all). */
 const NUDGE_PER_REQUEST = 50;
 
@@ -83,8 +85,39 @@ export class PortfolioService {
       configDigest: string;
       /** Asks for a service's verdict (a governed service that has none yet). */
       nudge: (entityRef: string) => void;
+      /** Open reviews after production deploys, per entity (ReviewService.openReviewCounts). */
+      openReviews?: () => Promise<Map<string, number>>;
     },
   ) {}
+
+  private reviews?: { at: number; counts: Promise<Map<string, number>> };
+
+  /**
+   * Each item with its open reviews (issue 15). Read apart from the stored verdicts, once per
+   * REVIEWS_TTL_MS for every caller: a review recorded changes no verdict, and one grouped query
+   * over the operations answers for every service.
+   */
+  async withOpenReviews(items: PortfolioItem[]): Promise<PortfolioItem[]> {
+    if (!this.o.openReviews) return items;
+    if (!this.reviews || Date.now() - this.reviews.at >= REVIEWS_TTL_MS) {
+      const counts = this.o
+        .openReviews()
+        .then(
+          m => new Map([...m].map(([ref, n]) => [normalizeEntityRef(ref), n])),
+        );
+      const entry = { at: Date.now(), counts };
+      // A failed read is not kept: the next request asks again.
+      counts.catch(() => {
+        if (this.reviews === entry) this.reviews = undefined;
+      });
+      this.reviews = entry;
+    }
+    const counts = await this.reviews.counts;
+    return items.map(item => {
+      const open = counts.get(normalizeEntityRef(item.entityRef));
+      return open ? { ...item, openReviews: open } : item;
+    });
+  }
 
   /** Reads the rows changed since the last look (single-flight: concurrent requests share it). */
   sync(): Promise<void> {

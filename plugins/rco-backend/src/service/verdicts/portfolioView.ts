@@ -213,6 +213,7 @@ export function portfolioCsv(rows: PortfolioItem[]): string {
     'total',
     'blockedBy',
     'expiresSoon',
+    'openReviews',
     ...GATES.map(g => g.title),
   ];
   const body = rows.map(r => [
@@ -226,6 +227,7 @@ export function portfolioCsv(rows: PortfolioItem[]): string {
     String(r.summary.total),
     r.summary.blockedBy.join(' '),
     (r.expiresSoon ?? []).join(' '),
+    String(r.openReviews ?? 0),
     ...GATES.map(g => r.gates.find(x => x.id === g.id)?.status ?? ''),
   ]);
   return stringify([header, ...body.map(row => row.map(cell))]);
