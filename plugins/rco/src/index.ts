@@ -13,5 +13,5 @@ export {
 } from './plugin';
 export { isRcoAvailable } from './conditions';
 export { rcoApiRef } from './api/RcoApi';
-export type { RcoApi, RcoPortfolioQuery } from './api/RcoApi';
+export type { RcoApi, RcoPortfolioQuery, RcoReleaseRef } from './api/RcoApi';
 export { RcoClient } from './api/RcoClient';

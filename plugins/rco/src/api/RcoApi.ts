@@ -198,6 +198,7 @@ export interface RcoApi {
     entity: CompoundEntityRef,
     query?: { environment?: string },
   ): Promise<FreezeView[]>;
+  /** Deployment windows of the entity (every state), for every environment and release. */
   listWindows?(entity: CompoundEntityRef): Promise<DeployWindowView[]>;
   /** An owner proposes a window; start and end are local times in timeZone. */
   proposeWindow?(
@@ -222,6 +223,7 @@ export interface RcoApi {
   ): Promise<ReleaseReviewView>;
   /** A changelog entry and a YAML patch derived from a review; nothing is written. */
   getRunbookProposal?(reviewId: string): Promise<RunbookProposal>;
+  /** The release's story from the ledger, each event with a link to its record. */
   getTimeline?(
     entity: CompoundEntityRef,
     release: RcoReleaseRef,
