@@ -7,6 +7,7 @@ import { Link } from 'react-router-dom';
 import { PortfolioColumn } from './columns';
 import { dateTime, GLYPH, useStatusStyles } from './statusStyles';
 import { PortfolioPages } from './usePortfolioPages';
+import { OpenReviews } from './OpenReviews';
 
 const ROW = 28;
 
@@ -110,6 +111,7 @@ const HeatRow = memo(function HeatMapRow(props: {
         <Link className={classes.link} to={entityLink(item.entityRef)}>
           {item.title}
         </Link>
+        <OpenReviews count={item.openReviews} inline />
       </th>
       {columns.map(c => {
         const gate = item.gates.find(g => g.id === c.id);

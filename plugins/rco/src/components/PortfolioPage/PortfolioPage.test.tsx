@@ -47,6 +47,8 @@ const item = (i: number): PortfolioItem => {
     })),
     expiresSoon: i % 5 === 0 ? ['secret-hygiene'] : [],
     judgedAt: '2026-11-30T08:00:00Z',
+    // Service 0003 was deployed to production twice without its review written.
+    ...(i === 3 ? { openReviews: 2 } : {}),
   };
 };
 
@@ -252,6 +254,27 @@ describe('PortfolioPage', () => {
     expect(row).toHaveTextContent('⌛ Secret Hygiene');
     expect(row).not.toHaveTextContent('image-scanning');
     expect(row).not.toHaveTextContent('group:default/team-0');
+    expect(row).not.toHaveTextContent('open');
+  });
+
+  it('names the open reviews after production deploys on the service row of the table', async () => {
+    const getPortfolio = backend(Array.from({ length: 6 }, (_, i) => item(i)));
+    await render({ getPortfolio }, '/release-readiness?view=table');
+    const link = await screen.findByRole(
+      'link',
+      { name: 'Service 0003' },
+      slow,
+    );
+    expect(
+      within(link.closest('tr')!).getByLabelText(
+        '2 reviews after a production deploy open',
+      ),
+    ).toHaveTextContent('2 reviews open');
+    expect(
+      within(
+        screen.getByRole('link', { name: 'Service 0001' }).closest('tr')!,
+      ).queryByLabelText(/reviews? after a production deploy open/),
+    ).toBeNull();
   });
 
   it('sends each filter, order and page to the backend and writes them to the query string', async () => {

@@ -18,6 +18,7 @@ import { PortfolioColumn } from './columns';
 import { gateTitle, PortfolioOrder, PortfolioSort } from './filters';
 import { dateTime, GLYPH, useStatusStyles } from './statusStyles';
 import { PortfolioPages } from './usePortfolioPages';
+import { OpenReviews } from './OpenReviews';
 
 // Static classes, not <Box>: every MUI v4 Box attaches a style sheet of its own. One line per
 // service (ellipsis, the full text on hover), so 20 services fit on a 1366×768 laptop screen.
@@ -160,6 +161,7 @@ const Row = memo(function PortfolioRow(props: {
         >
           {item.title}
         </Link>
+        <OpenReviews count={item.openReviews} />
       </TableCell>
       <TableCell>
         <div className={classes.line}>
