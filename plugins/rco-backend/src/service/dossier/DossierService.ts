@@ -4,7 +4,7 @@ import { EvidenceStore } from '../../database/EvidenceStore';
 import { Ledger, LedgerEntry } from '../../database/Ledger';
 import { OperationRecord } from '../../database/OperationStore';
 import { StoredVerdict } from '../../database/VerdictStore';
-import { sha256 } from '../../lib/canonicalJson';
+import { canonicalJson, sha256 } from '../../lib/canonicalJson';
 import { knownEnvironments } from '../../gates/explain';
 import { ReleaseService } from '../ReleaseService';
 import { evidenceView } from '../releaseRoutes';
@@ -123,11 +123,21 @@ export class DossierService {
       );
     }
     const evidenceIds = new Set(judged.evidence.map(e => e.id));
-    const entries = releaseEntries(
-      await this.o.ledger.list({ entityRef }),
-      release,
-      evidenceIds,
-    );
+    const chain = await this.o.ledger.list({ entityRef });
+    const entries = releaseEntries(chain, release, evidenceIds);
+    // The runbook the gates read, with the entry that stored that exact document (its hash).
+    const runbookHash = judged.runbook && sha256(canonicalJson(judged.runbook));
+    const runbookEntry = chain
+      .filter(
+        e =>
+          e.entryType === 'runbook-version' &&
+          e.payload.contentHash === runbookHash,
+      )
+      .pop();
+    if (runbookEntry) {
+      entries.push(runbookEntry);
+      entries.sort((a, b) => a.seq - b.seq);
+    }
     const stored = (
       (await this.o.storedVerdicts?.forEntity(entityRef)) ?? []
     ).filter(v => sameRelease(v.release, release));
@@ -145,6 +155,9 @@ export class DossierService {
         summary: judged.status.summary,
       }),
     );
+    if (judged.runbook) {
+      add('runbook.json', async () => json(judged.runbook));
+    }
     add('verdicts/status.json', async () =>
       json({ ...judged.status, environments: judged.environments }),
     );

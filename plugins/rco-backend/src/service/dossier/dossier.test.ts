@@ -202,6 +202,7 @@ describe.each(databases.eachSupportedId())(
         (e: any) => JSON.parse(files.get(e.path)!.toString()).entryType,
       );
       for (const type of [
+        'runbook-version',
         'evidence-upload',
         'waiver',
         'waiver-revoke',
@@ -224,6 +225,18 @@ describe.each(databases.eachSupportedId())(
         uploads.filter(u => u.subject?.digest === OTHER_DIGEST),
       ).toHaveLength(1);
 
+      // The runbook the gates read, and the ledger entry that stored that very document.
+      const runbook = JSON.parse(files.get('runbook.json')!.toString());
+      expect(runbook.metadata.version).toBe(
+        JSON.parse(files.get('verdicts/status.json')!.toString())
+          .runbookVersion,
+      );
+      const runbookEntries = ledgerFiles
+        .map((e: any) => JSON.parse(files.get(e.path)!.toString()))
+        .filter((e: any) => e.entryType === 'runbook-version');
+      expect(runbookEntries.map((e: any) => e.payload.contentHash)).toEqual([
+        sha256(canonicalJson(runbook)),
+      ]);
       // The operation with its steps and preflight snapshot.
       const operation = JSON.parse(
         files.get(`operations/${op.id}.json`)!.toString(),
