@@ -10,7 +10,7 @@ import { AnalysisChip, StageStateChip } from './StageChips';
 type Release = { version?: string; digest?: string };
 
 const useStyles = makeStyles(theme => ({
-  card: { padding: theme.spacing(2), height: '100%' },
+  card: { padding: theme.spacing(2), flex: 1, minWidth: 0 },
   list: { margin: theme.spacing(0.5, 0, 0), paddingLeft: theme.spacing(2.5) },
   marked: {
     borderLeft: `4px solid ${theme.palette.error.main}`,
