@@ -53,6 +53,17 @@ describe('RcoClient: the road to production (issue 15)', () => {
     expect(fetch.mock.calls[0][0]).toBe(url);
   });
 
+  it('names only version and digest: the release the status gives also names its environment, which these routes refuse', async () => {
+    const { fetch, rco } = client(() => json({ ok: true }));
+    const shown = { ...RELEASE, environment: 'production' } as any;
+    await rco.getRoad(ENTITY, shown);
+    await rco.getTimeline(ENTITY, shown);
+    for (const [url] of fetch.mock.calls) {
+      expect(url).toContain(Q);
+      expect(url).not.toContain('environment');
+    }
+  });
+
   it('lists windows and freezes as their items', async () => {
     const { fetch, rco } = client(() => json({ items: [{ id: 'w1' }] }));
     await expect(rco.listWindows(ENTITY)).resolves.toEqual([{ id: 'w1' }]);

@@ -34,6 +34,15 @@ const entityPath = ({ kind, namespace, name }: CompoundEntityRef) =>
     namespace,
   )}/${encodeURIComponent(name)}`;
 
+/**
+ * A release as the road, timeline and dossier routes take it: version and digest only (the
+ * status's release also names its environment, which those routes refuse as unknown).
+ */
+const releaseOnly = (r: { version?: string; digest?: string }) => ({
+  version: r.version,
+  digest: r.digest,
+});
+
 const query = (
   params: Record<string, string | number | boolean | undefined>,
 ) => {
@@ -339,7 +348,7 @@ export class RcoClient implements RcoApi {
 
   getRoad(entity: CompoundEntityRef, release: RcoReleaseRef) {
     return this.request<RoadResponse>(
-      `${entityPath(entity)}/road${query(release)}`,
+      `${entityPath(entity)}/road${query(releaseOnly(release))}`,
     );
   }
 
@@ -403,20 +412,20 @@ export class RcoClient implements RcoApi {
 
   getTimeline(entity: CompoundEntityRef, release: RcoReleaseRef) {
     return this.request<TimelineResponse>(
-      `${entityPath(entity)}/releases/timeline${query(release)}`,
+      `${entityPath(entity)}/releases/timeline${query(releaseOnly(release))}`,
     );
   }
 
   downloadDossier(entity: CompoundEntityRef, release: RcoReleaseRef) {
     return this.blob(
-      `${entityPath(entity)}/releases/dossier${query(release)}`,
+      `${entityPath(entity)}/releases/dossier${query(releaseOnly(release))}`,
       'application/zip',
     );
   }
 
   downloadAttestation(entity: CompoundEntityRef, release: RcoReleaseRef) {
     return this.blob(
-      `${entityPath(entity)}/releases/attestation${query(release)}`,
+      `${entityPath(entity)}/releases/attestation${query(releaseOnly(release))}`,
       'application/json',
     );
   }
