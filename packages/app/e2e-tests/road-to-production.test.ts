@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CI_TOKEN } from './api';
+import { BACKEND, CI_TOKEN } from './api';
 import { portalNow, produce } from './cluster';
 import { openRelease, row, verdict, whatToDo } from './releasePage';
+import { advanceClock, blockersInto, passFreezes, utcLocal } from './road';
 import { signIn, signInAs } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
@@ -228,6 +229,79 @@ test('a new owner follows the page from blocked to staging', async ({
   await shot(page, '3-deployed-to-staging');
 });
 
+/** The owner proposes a window in production from now for eight hours, in UTC. */
+async function proposeWindow(page: Page, now: number) {
+  await page.getByRole('button', { name: 'Propose a window' }).click();
+  const dialog = page.getByRole('dialog', {
+    name: 'Propose a deployment window',
+  });
+  await dialog.getByLabel('Environment').selectOption('production');
+  await dialog.getByLabel('Time zone').selectOption('UTC');
+  await dialog.getByLabel('Start').fill(utcLocal(now - 60_000));
+  await dialog.getByLabel('End').fill(utcLocal(now + 8 * 3_600_000));
+  await dialog.getByRole('button', { name: 'Propose window' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** A person of a role the window needs accepts it, signed in as themselves. */
+async function acceptWindowAs(browser: Browser, name: string) {
+  const page = await signInAs(browser, name);
+  await openRelease(page, 'production');
+  const accept = page.getByRole('button', { name: /^Accept .* as / }).first();
+  await accept.click();
+  await expect(accept).toBeHidden();
+  await page.context().close();
+}
+
+async function writeReview(page: Page) {
+  await page
+    .getByRole('button', { name: /^Write the review of the production deploy/ })
+    .first()
+    .click();
+  const dialog = page.getByRole('dialog');
+  await dialog
+    .getByRole('textbox', { name: 'Summary' })
+    .fill('Deployed 1.3 in the accepted window; canary green at every step.');
+  await dialog
+    .getByRole('textbox', { name: 'Lessons learned' })
+    .fill('The staging soak caught nothing: keep it at a day.');
+  await dialog.getByRole('button', { name: 'Record the review' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText('Result: As planned').first()).toBeVisible();
+}
+
+async function verifyDossier(page: Page) {
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download dossier' }).click();
+  const zip = await (await downloading).path();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-dossier-'));
+  execFileSync('unzip', ['-q', zip!, '-d', dir]);
+  const key = await page.request.get(
+    `${BACKEND}/api/rco/attestation/public-key`,
+  );
+  expect(key.status()).toBe(200);
+  const keyFile = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'rco-key-')),
+    'portal.pub',
+  );
+  fs.writeFileSync(keyFile, await key.body());
+  const out = execFileSync(
+    'sh',
+    [
+      path.resolve(
+        __dirname,
+        '../../../plugins/rco-backend/src/service/dossier/verify-dossier.sh',
+      ),
+      dir,
+      keyFile,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(out).toContain('Verified OK');
+  // The gates' outcome and the image the attestation is about.
+  expect(out).toMatch(/(PASSED|FAILED) \S*@sha256:[0-9a-f]{64}/);
+}
+
 async function deployAndConfirm(page: Page, operations: Locator) {
   const deploy = operations.getByRole('button', {
     name: 'Deploy',
@@ -275,6 +349,30 @@ test('then to production, with the sign-offs production requires', async ({
     /^Verdict: Blocked in production/,
   );
   await shot(page, '4-blocked-in-production');
+
+  // The road (issue 15): production takes the release only once it soaked a day in staging,
+  // inside a deployment window the PO and Security accepted.
+  const road = page.getByRole('list', {
+    name: 'What blocks the release in production',
+  });
+  await expect(road).toContainText(/soak/i);
+  let now = await advanceClock(page.request, 'PT24H1M');
+  now = await passFreezes(page.request, 'production', now);
+  expect(
+    (await blockersInto(page.request, 'production')).map(b => b.kind),
+  ).toEqual(['window']);
+  await openRelease(page, 'production');
+  await expect(road).toContainText(/window/i);
+  await proposeWindow(page, now);
+  for (const name of ['Priya Raman', 'Samir Haddad'])
+    await acceptWindowAs(browser, name);
+  await expect
+    .poll(async () => (await blockersInto(page.request, 'production')).length)
+    .toBe(0);
+  await openRelease(page, 'production');
+  await expect(road).toBeHidden();
+  await shot(page, '4b-window-accepted');
+
   await followThePage(page, browser, 'production');
   await expect(verdict(page)).toHaveAccessibleName(
     /^Verdict: Ready for production/,
@@ -288,6 +386,11 @@ test('then to production, with the sign-offs production requires', async ({
     progress.getByText('Succeeded', { exact: true }).first(),
   ).toBeVisible({ timeout: 60_000 });
   await shot(page, '5-deployed-to-production');
+
+  // The review after the deploy, bound to its operation, then the release's dossier: its
+  // attestation and every file checked with standard tools (the README's commands).
+  await writeReview(page);
+  await verifyDossier(page);
   expect(
     signalFrames.some(
       f =>

@@ -1,7 +1,8 @@
 // Runs after road-to-production.test.ts (files run in name order), which takes the demo release
 // from blocked to production by following the page.
-import { expect, Page, test } from '@playwright/test';
-import { demoRelease, failNextAnalysis } from './api';
+import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { demoRelease, failNextAnalysis, RCO_API, tokenFor } from './api';
+import { portalNow } from './cluster';
 import { signIn } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
@@ -51,10 +52,32 @@ async function deployAndConfirm(
   return operations.getByRole('region', { name: 'Operation progress' });
 }
 
+/**
+ * The journey before this file rolled the demo release back in production, which marks it
+ * (issue 15): taking it there again is break-glass, recorded by the break-glass group.
+ */
+async function breakGlassInProduction(request: APIRequestContext) {
+  const token = await tokenFor(request, 'mei.tanaka');
+  const res = await request.post(`${RCO_API}/overrides`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: {
+      environment: 'production',
+      release: demoRelease,
+      justification:
+        'Game day: the canary analysis must roll a bad release back',
+      expiresAt: new Date(
+        (await portalNow(request)) + 2 * 3_600_000,
+      ).toISOString(),
+    },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+}
+
 test('a deploy whose canary analysis fails is rolled back, with the metric and its threshold', async ({
   page,
   request,
 }) => {
+  await breakGlassInProduction(request);
   await failNextAnalysis(request, 'production');
   const operations = await openProduction(page);
   const progress = await deployAndConfirm(page, operations);
