@@ -57,11 +57,12 @@ const CI_SUBJECTS = [
 
 async function start(databaseId: any) {
   const knex = await databases.init(databaseId);
-  return startOperationsBackend(knex, {
+  const started = await startOperationsBackend(knex, {
     extraEntities: [governed('other'), governed('MixedCase')],
     rco: { ci: { subjects: CI_SUBJECTS } },
     logLevel: 'none',
   });
+  return { ...started, knex };
 }
 
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
@@ -132,6 +133,31 @@ async function seedOther(app: any) {
   expect(op.status).toBeLessThan(300);
   ids.operation = op.body.id;
   return ids;
+}
+
+/**
+ * A review of `other` (issue 15). Reviews follow a finished production deploy, which this
+ * backend does not run: the row is written as the review store writes it, so the routes that
+ * read a review by id have one of `other` to refuse.
+ */
+async function seedReview(knex: any, ids: Record<string, string>) {
+  ids.review = '11111111-1111-4111-8111-111111111111';
+  await knex('rco_release_reviews').insert({
+    id: ids.review,
+    entity_ref: 'component:default/other',
+    operation_id: ids.operation,
+    operation_type: 'deploy',
+    environment: 'production',
+    release_version: '1.5.0',
+    release_digest: RELEASE.digest,
+    result: 'as-planned',
+    summary: 'Went as the runbook says',
+    deviations: '',
+    lessons: '',
+    author: 'user:default/alice',
+    created_at: new Date(),
+    ledger_seq: 0,
+  });
 }
 
 type Call = {
@@ -234,6 +260,24 @@ const CALLS: Call[] = [
   }),
   idCall('post', '/windows/{id}/accept', 'window'),
   idCall('post', '/windows/{id}/cancel', 'window'),
+  // Issue 15: the road, reviews, the timeline and the dossier.
+  entityCall('get', '/road'),
+  entityCall('get', '/freezes'),
+  entityCall('get', '/reviews'),
+  idCall('post', '/operations/{id}/review', 'operation', {
+    result: 'as-planned',
+    summary: 'Went as the runbook says',
+    deviations: '',
+    lessons: '',
+  }),
+  idCall('get', '/reviews/{id}', 'review'),
+  idCall('get', '/reviews/{id}/runbook-proposal', 'review'),
+  entityCall('get', `/releases/timeline?version=1.5.0`),
+  entityCall('get', `/releases/dossier?version=1.5.0&digest=${RELEASE.digest}`),
+  entityCall(
+    'get',
+    `/releases/attestation?version=1.5.0&digest=${RELEASE.digest}`,
+  ),
   // Issue 13: collection health and an owner's (or the entity's CI token's) refresh.
   entityCall('get', '/collection'),
   entityCall('post', '/collection/refresh'),
@@ -264,6 +308,8 @@ const NOT_ABOUT_AN_ENTITY = [
   // service/demo/demoPortal.test.ts).
   'get /demo/clock',
   'post /demo/clock',
+  // The portal's attestation public key: the same for every entity, read by verifiers.
+  'get /attestation/public-key',
 ];
 
 function send(app: any, call: Call, url: string, token: string, ghost = false) {
@@ -303,8 +349,9 @@ describe('point 7: service tokens see only their own entities on every route', (
   it.each(databases.eachSupportedId())(
     "refuses: a CI token for rco reads or changes other's data by any route, and learns nothing (%s)",
     async databaseId => {
-      const { app, backend } = await start(databaseId);
+      const { app, backend, knex } = await start(databaseId);
       const ids = await seedOther(app);
+      await seedReview(knex, ids);
       const failures: string[] = [];
       // Both spellings of the subject (a static token's and a JWKS token's) are the same token.
       for (const token of [asService('external:ci-rco'), asService('ci-rco')]) {
