@@ -122,6 +122,16 @@ export class DossierService {
         `No evidence for release ${named} of ${entityRef}: a dossier holds what a release was judged on, and nothing was`,
       );
     }
+    // PASSED is what an admission controller admits on: the release must pass without an
+    // environment (where evidence about any place counts) and in every configured environment
+    // it may be deployed to (where only that place's evidence and waivers count).
+    const ready =
+      judged.status.summary.ready &&
+      this.o.environments.every(
+        env =>
+          judged.environments?.find(v => v.environment === env.name)?.ready ===
+          true,
+      );
     const evidenceIds = new Set(judged.evidence.map(e => e.id));
     const chain = await this.o.ledger.list({ entityRef });
     const entries = releaseEntries(chain, release, evidenceIds);
@@ -151,8 +161,9 @@ export class DossierService {
         release,
         judgedAt: now.toISOString(),
         configDigest: this.o.configDigest,
-        ready: judged.status.summary.ready,
+        ready,
         summary: judged.status.summary,
+        environments: judged.environments,
       }),
     );
     if (judged.runbook) {
@@ -215,7 +226,7 @@ export class DossierService {
       entityRef,
       release,
       createdAt: now,
-      ready: judged.status.summary.ready,
+      ready,
       files,
       evidencePaths,
     };
