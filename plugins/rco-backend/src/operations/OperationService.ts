@@ -333,8 +333,14 @@ export class OperationService {
           op.release,
           now,
         ),
-        this.road?.blockers(op.entityRef, op.environment, op.release, now) ??
-          [],
+        // Who confirms deploys: their own acceptance of its window does not count.
+        this.road?.blockers(
+          op.entityRef,
+          op.environment,
+          op.release,
+          now,
+          confirmer,
+        ) ?? [],
       ]);
     return preflight({
       status,

@@ -25,19 +25,21 @@ import { promotionRoad, releaseName } from './promotion';
  * declared here so the road can be tested without it).
  */
 export interface WindowLookup {
-  /** The accepted window for the release open at `at`, if any. */
+  /** The accepted window for the release open at `at`, if any (`notBy`'s acceptances aside). */
   acceptedWindowAt(
     entityRef: string,
     environment: string,
     release: RoadRelease,
     at: Date,
+    notBy?: readonly string[],
   ): Promise<DeployWindowView | undefined>;
-  /** The accepted window open at `at`, else the next accepted one. */
+  /** The accepted window open at `at`, else the next accepted one (`notBy`'s acceptances aside). */
   nextWindow(
     entityRef: string,
     environment: string,
     release: RoadRelease,
     at: Date,
+    notBy?: readonly string[],
   ): Promise<DeployWindowView | undefined>;
 }
 
@@ -166,12 +168,15 @@ export class RoadService {
   /**
    * Every road blocker of a deploy of `release` to `environment` at `at` (the deploy gate's
    * question): promotion, soak, analysis, marks, window and freeze. Empty when none holds.
+   * `deployer` (who requests and confirms the deploy) cannot be the one who accepted its window:
+   * their acceptances do not count, as their own sign-offs do not (four eyes).
    */
   async blockers(
     entityRef: string,
     environment: string,
     release: RoadRelease,
     at = this.o.clock.now(),
+    deployer?: string,
   ): Promise<RoadBlocker[]> {
     const blockers: RoadBlocker[] = [];
     if (this.o.promotion.order.length) {
@@ -190,7 +195,13 @@ export class RoadService {
         ...(stages.find(s => s.environment === environment)?.blockers ?? []),
       );
     }
-    const place = await this.placeBlockers(entityRef, environment, release, at);
+    const place = await this.placeBlockers(
+      entityRef,
+      environment,
+      release,
+      at,
+      deployer,
+    );
     return [...blockers, ...place.blockers];
   }
 
@@ -204,17 +215,31 @@ export class RoadService {
     environment: string,
     release: RoadRelease,
     at: Date,
+    deployer?: string,
   ): Promise<{ blockers: RoadBlocker[]; window?: DeployWindowView }> {
     const blockers: RoadBlocker[] = [];
     const env = this.o.environments.find(e => e.name === environment);
     const windows = this.o.windows;
+    const notBy = deployer ? [deployer] : [];
     const window = windows
-      ? await windows.nextWindow(entityRef, environment, release, at)
+      ? await windows.nextWindow(entityRef, environment, release, at, notBy)
       : undefined;
     if (env?.window?.required) {
       const open =
         window && Date.parse(window.start) <= at.getTime() ? window : undefined;
-      if (!open) {
+      // Open and accepted, but only by the deployer's own acceptance: said so, not "none".
+      const own =
+        !open && deployer && windows
+          ? await windows.acceptedWindowAt(entityRef, environment, release, at)
+          : undefined;
+      if (own) {
+        blockers.push({
+          kind: 'window',
+          message: `Deployment window ${own.id} for ${releaseName(
+            release,
+          )} in ${environment} was accepted by ${deployer}, who deploys: their own acceptance does not count (four eyes); someone else in its roles accepts a window, or another owner deploys`,
+        });
+      } else if (!open) {
         const name = releaseName(release);
         if (window)
           blockers.push({

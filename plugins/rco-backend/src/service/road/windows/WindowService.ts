@@ -238,15 +238,19 @@ export class WindowService {
   /**
    * The accepted window for this release (or for any release, when the window names none) whose
    * [start, end) contains `at`; the deploy gate's question. `openNow` is judged at `at`.
+   * Acceptances by `notBy` (the deployer, at the gate) do not count.
    */
   async acceptedWindowAt(
     entityRef: string,
     environment: string,
     release: Release,
     at: Date,
+    notBy: readonly string[] = [],
   ): Promise<DeployWindowView | undefined> {
     // Of overlapping windows, the one that stays open longest: the deploy has the most time.
-    const open = (await this.candidates(entityRef, environment, release, at))
+    const open = (
+      await this.candidates(entityRef, environment, release, at, notBy)
+    )
       .filter(w => w.start.getTime() <= at.getTime())
       .sort((a, b) => b.end.getTime() - a.end.getTime());
     return open.length ? toWindowView(open[0], at) : undefined;
@@ -261,15 +265,23 @@ export class WindowService {
     environment: string,
     release: Release,
     at: Date,
+    notBy: readonly string[] = [],
   ): Promise<DeployWindowView | undefined> {
     const open = await this.acceptedWindowAt(
       entityRef,
       environment,
       release,
       at,
+      notBy,
     );
     if (open) return open;
-    const ahead = await this.candidates(entityRef, environment, release, at);
+    const ahead = await this.candidates(
+      entityRef,
+      environment,
+      release,
+      at,
+      notBy,
+    );
     const next = ahead
       .filter(w => w.start.getTime() > at.getTime())
       .sort((a, b) => a.start.getTime() - b.start.getTime())[0];
@@ -282,6 +294,7 @@ export class WindowService {
     environment: string,
     release: Release,
     at: Date,
+    notBy: readonly string[],
   ) {
     const windows = await this.o.store.list(entityRef, {
       environment,
@@ -289,7 +302,9 @@ export class WindowService {
       limit: 500,
     });
     return windows.filter(
-      w => windowState(w, at) === 'accepted' && windowCoversRelease(w, release),
+      w =>
+        windowState(w, at, notBy) === 'accepted' &&
+        windowCoversRelease(w, release),
     );
   }
 }

@@ -122,26 +122,39 @@ export function checkWindowSpan(
   }
 }
 
-/** Acceptances that count: of a required role, never the proposer's (four eyes). */
-export function countedAcceptances(w: DeployWindowRecord) {
+/**
+ * Acceptances that count: of a required role, never the proposer's (four eyes), nor, at the
+ * deploy gate, those of `notBy` (whoever deploys: their own acceptance is no one else's).
+ */
+export function countedAcceptances(
+  w: DeployWindowRecord,
+  notBy: readonly string[] = [],
+) {
   return w.acceptances.filter(
-    a => w.requiredRoles.includes(a.role) && !sameActor(a.by, w.proposedBy),
+    a =>
+      w.requiredRoles.includes(a.role) &&
+      !sameActor(a.by, w.proposedBy) &&
+      !notBy.some(actor => sameActor(a.by, actor)),
   );
 }
 
 /** The required roles nobody has accepted for yet (in a way that counts). */
-export function missingRoles(w: DeployWindowRecord): DeployWindowRole[] {
-  const counted = new Set(countedAcceptances(w).map(a => a.role));
+export function missingRoles(
+  w: DeployWindowRecord,
+  notBy: readonly string[] = [],
+): DeployWindowRole[] {
+  const counted = new Set(countedAcceptances(w, notBy).map(a => a.role));
   return w.requiredRoles.filter(r => !counted.has(r));
 }
 
 export function windowState(
   w: DeployWindowRecord,
   now: Date,
+  notBy: readonly string[] = [],
 ): DeployWindowState {
   if (w.cancelledAt) return 'cancelled';
   if (w.end.getTime() <= now.getTime()) return 'expired';
-  return missingRoles(w).length ? 'proposed' : 'accepted';
+  return missingRoles(w, notBy).length ? 'proposed' : 'accepted';
 }
 
 /**
