@@ -21,7 +21,10 @@ type Op = Pick<
   | 'confirmedBy'
   | 'createdAt'
   | 'finishedAt'
->;
+> & {
+  /** Set by the runner when a running operation ends: an aborted one with timings ran. */
+  timings?: unknown;
+};
 
 /** A stage before RoadService adds the window and freezes. */
 export type PromotionStage = Omit<RoadStage, 'window' | 'freezes'>;
@@ -59,14 +62,21 @@ const isoDuration = (millis: number) =>
     .shiftTo('hours', 'minutes', 'seconds')
     .toISO()!;
 
-/** A deploy that ran (was confirmed) and ended, or a rollback that ended: it changed the place. */
+/** A canary aborted while it ran: traffic went back to the stable release (a rollback). */
+const abortedWhileRunning = (o: Op) => o.state === 'aborted' && !!o.timings;
+
+/**
+ * A deploy that ran (was confirmed) and ended, also by an abort while it ran, or a rollback
+ * that ended: it changed the place.
+ */
 const changed = (o: Op) =>
   !!o.finishedAt &&
   ((o.type === 'deploy' &&
     !!o.confirmedBy &&
-    ['succeeded', 'failed', 'rolled-back', 'needs-attention'].includes(
+    (['succeeded', 'failed', 'rolled-back', 'needs-attention'].includes(
       o.state,
-    )) ||
+    ) ||
+      abortedWhileRunning(o))) ||
     (o.type === 'rollback' &&
       ['succeeded', 'failed', 'rolled-back', 'needs-attention'].includes(
         o.state,
@@ -119,7 +129,8 @@ export function markedReleases(ops: Op[]): MarkedRelease[] {
             marks.splice(i, 1);
       } else if (analysisOf(op) === 'failed')
         mark(op.release, 'analysis-failed');
-      else if (op.state === 'rolled-back') mark(op.release, 'rolled-back');
+      else if (op.state === 'rolled-back' || abortedWhileRunning(op))
+        mark(op.release, 'rolled-back');
       else mark(op.release, 'failed');
     } else if (op.state === 'succeeded') {
       const away = running.get(op.environment);
@@ -156,7 +167,10 @@ function stageOf(
   const lastDeploy = here.find(o => o.type === 'deploy' && changed(o));
   let state: RoadStageState = 'empty';
   if (last?.type === 'deploy' && last.state === 'succeeded') state = 'soaking';
-  else if (last?.type === 'deploy' && last.state === 'rolled-back')
+  else if (
+    last?.type === 'deploy' &&
+    (last.state === 'rolled-back' || abortedWhileRunning(last))
+  )
     state = 'rolled-back';
   else if (last?.type === 'rollback' && last.state === 'succeeded')
     state = 'rolled-back';
