@@ -241,6 +241,16 @@ export class OperationService {
         'A deploy needs the release: its version and its image digest',
       );
     }
+    // The release timeline, dossier and reviews pick operations by the release they name: a
+    // label on a rollback would put it into the story of a release it never touched.
+    if (
+      request.type !== 'deploy' &&
+      (request.release?.version || request.release?.digest)
+    ) {
+      throw new InputError(
+        `A ${request.type} returns to a revision: it names no release (give targetRevision)`,
+      );
+    }
     const env = this.o.environments.get(request.environment);
     const driver = this.driverFor(request.environment);
     const target = this.o.environments.target(entity, env.name);
