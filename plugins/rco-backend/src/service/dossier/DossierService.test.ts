@@ -33,13 +33,16 @@ const verdict = (environment: string, ready: boolean) => ({
   text: ready ? 'ready' : 'blocked by rto-rpo-verification',
 });
 
-function service(environments: Array<{ environment: string; ready: boolean }>) {
+function service(
+  environments: Array<{ environment: string; ready: boolean }>,
+  subject: object = { version: '1.5.0', digest: DIGEST },
+) {
   const record = {
     id: 'ev-1',
     entityRef: 'component:default/rco',
     kind: 'trivy-report',
     sha256: 'a'.repeat(64),
-    subject: { version: '1.5.0', digest: DIGEST },
+    subject,
     source: 'ci',
     submitter: 'service:ci',
     collectedAt: new Date('2026-11-30T10:00:00Z'),
@@ -102,5 +105,34 @@ describe('the VSA verdict of a release', () => {
       service([{ environment: 'staging', ready: true }]),
     );
     expect(predicate.verificationResult).toBe('FAILED');
+  });
+});
+
+describe('an attestation for an image the entity has no evidence of', () => {
+  const everywhere = [
+    { environment: 'staging', ready: true },
+    { environment: 'production', ready: true },
+  ];
+
+  it('is refused: only evidence about the place (a backup) names no image, and a digest never seen is not attested', async () => {
+    const dossiers = service(everywhere, { environment: 'production' });
+    await expect(
+      dossiers.attestation(entity, {
+        version: '1.5.0',
+        digest: `sha256:${'0'.repeat(64)}`,
+      }),
+    ).rejects.toThrow(/No evidence of .* names image sha256:0{64}/);
+    // The dossier is still made (it is what the release was judged on), without a signature.
+    const dossier = await dossiers.collect(entity, {
+      version: '1.5.0',
+      digest: `sha256:${'0'.repeat(64)}`,
+    });
+    expect(dossiers.attest(dossier, entity, new Map())).toBeUndefined();
+  });
+
+  it('is made once evidence names the image', async () => {
+    await expect(resultOf(service(everywhere))).resolves.toMatchObject({
+      verificationResult: 'PASSED',
+    });
   });
 });

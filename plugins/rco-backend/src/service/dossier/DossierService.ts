@@ -47,6 +47,11 @@ export interface ReleaseDossier {
   files: DossierFile[];
   /** The raw evidence files: their digests are the attestation's inputs. */
   evidencePaths: string[];
+  /**
+   * Whether evidence the release was judged on names its image digest: without any, the digest
+   * is only what the caller typed (evidence about the place names no image) and is not attested.
+   */
+  imageKnown?: boolean;
 }
 
 const RAW_EXT: Record<string, string> = { yaml: 'yaml', ndjson: 'ndjson' };
@@ -229,6 +234,9 @@ export class DossierService {
       ready,
       files,
       evidencePaths,
+      imageKnown:
+        !!release.digest &&
+        judged.evidence.some(e => e.subject.digest === release.digest),
     };
   }
 
@@ -244,7 +252,8 @@ export class DossierService {
   ): DsseEnvelope | undefined {
     const key = this.o.key;
     const digest = dossier.release.digest;
-    if (!key || !sha256Hex(digest)) return undefined;
+    // The portal's key signs only about images it holds evidence of, never any digest asked.
+    if (!key || !sha256Hex(digest) || !dossier.imageKnown) return undefined;
     const template = this.o.environments.find(
       e => e.imageRepository,
     )?.imageRepository;
@@ -281,6 +290,11 @@ export class DossierService {
     if (!sha256Hex(dossier.release.digest)) {
       throw new NotFoundError(
         `Release ${dossier.release.version} of ${dossier.entityRef} names no image digest: there is no image to attest`,
+      );
+    }
+    if (!dossier.imageKnown) {
+      throw new NotFoundError(
+        `No evidence of ${dossier.entityRef} names image ${dossier.release.digest}: there is no image to attest`,
       );
     }
     const digests = new Map<string, string>();
