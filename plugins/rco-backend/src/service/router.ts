@@ -284,7 +284,7 @@ export async function createRouter(options: RouterOptions) {
       auditor,
     });
   if (options.road)
-    registerRoadRoutes(router, { road: options.road, loadEntity });
+    registerRoadRoutes(router, { road: options.road, loadEntity, httpAuth });
   registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });
   if (options.windows)
     registerWindowRoutes(router, {

@@ -96,8 +96,15 @@ export class RoadService {
       );
   }
 
-  /** GET …/road: every stage for the release asked about (default: the newest). */
-  async road(entity: Entity, asked: RoadRelease = {}): Promise<RoadResponse> {
+  /**
+   * GET …/road: every stage for the release asked about (default: the newest), judged for
+   * `viewer` as the one who would deploy (their own window acceptances do not count).
+   */
+  async road(
+    entity: Entity,
+    asked: RoadRelease = {},
+    viewer?: string,
+  ): Promise<RoadResponse> {
     const entityRef = stringifyEntityRef(entity);
     const now = this.o.clock.now();
     const operations = await this.o.operations.list(entityRef, {
@@ -127,6 +134,7 @@ export class RoadService {
           stage.environment,
           release,
           now,
+          viewer,
         );
         return {
           ...stage,

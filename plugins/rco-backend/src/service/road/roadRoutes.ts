@@ -1,3 +1,4 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { Request } from 'express';
 import { TypedRouter } from '../releaseRoutes';
@@ -8,6 +9,22 @@ export interface RoadRouteOptions {
   road: RoadService;
   /** The entity as the caller may see it (catalog visibility, a CI token's own entities). */
   loadEntity: (req: Request<any>) => Promise<Entity>;
+  /** Who reads the road (the page judges it for them as the one who would deploy). */
+  httpAuth?: HttpAuthService;
+}
+
+/** The caller as an actor ref, as Access.actorOf spells it; undefined when not known. */
+async function viewerOf(o: RoadRouteOptions, req: Request<any>) {
+  if (!o.httpAuth) return undefined;
+  const { principal } = await o.httpAuth.credentials(req);
+  const p = principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (p.type === 'user') return p.userEntityRef;
+  if (p.type === 'service') return `service:${p.subject}`;
+  return undefined;
 }
 
 /**
@@ -17,10 +34,11 @@ export interface RoadRouteOptions {
 export function registerRoadRoutes(router: TypedRouter, o: RoadRouteOptions) {
   router.get('/entities/:kind/:namespace/:name/road', async (req, res) => {
     const entity = await o.loadEntity(req);
-    const road = await o.road.road(entity, {
-      version: req.query.version,
-      digest: req.query.digest,
-    });
+    const road = await o.road.road(
+      entity,
+      { version: req.query.version, digest: req.query.digest },
+      await viewerOf(o, req),
+    );
     // The generated types want an index signature the rco-common interfaces do not declare.
     res.json(road as any);
   });

@@ -93,6 +93,22 @@ describe.each(databases.eachSupportedId())(
             environment: 'production',
             release: RELEASE,
           });
+      // The page says so before anyone presses Deploy: the road is judged for whoever reads it.
+      const roadAs = async (who: string) =>
+        (
+          await request(app)
+            .get(`${RCO}/road?version=1.5.0&digest=${DIGEST}`)
+            .set('Authorization', asUser(who))
+            .expect(200)
+        ).body.stages
+          .find((st: any) => st.environment === 'production')
+          .blockers.filter((b: any) => b.kind === 'window');
+      expect(await roadAs('ivy')).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/their own acceptance does not count/),
+        }),
+      ]);
+      expect(await roadAs('alice')).toEqual([]);
       const own = await deploy('ivy');
       expect(own.status).toBe(409);
       expect(own.body.error.message).toMatch(
