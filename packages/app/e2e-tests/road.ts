@@ -41,8 +41,9 @@ export async function blockersInto(
 export async function passFreezes(
   request: APIRequestContext,
   environment: string,
-  now: number,
+  from: number,
 ) {
+  let now = from;
   for (let i = 0; i < 3; i++) {
     const freeze = (await blockersInto(request, environment)).find(
       b => b.kind === 'freeze' && b.until,

@@ -178,6 +178,9 @@ export const rcoPlugin = createBackendPlugin({
         releases.verdicts = verdicts;
         ledgerVerifier.onOutcome = ok => releases.ledgerOutcome(ok);
         await verdicts.schedule(deps.scheduler);
+        const openReviews = {
+          counts: async () => new Map<string, number>(),
+        };
         const portfolio = new PortfolioService({
           store: verdictStore,
           catalog: deps.catalog,
@@ -185,8 +188,8 @@ export const rcoPlugin = createBackendPlugin({
           horizonMs: config.expiresSoonHorizon.toMillis(),
           configDigest: verdicts.digest,
           nudge: ref => verdicts.nudge(ref),
-          // Called per request, after start: `reviews` is made below with the routes.
-          openReviews: () => reviews.openReviewCounts(),
+          // Asked per request, after start; the review service is made below with the routes.
+          openReviews: () => openReviews.counts(),
         });
         await scheduleRunbookRefresh({
           scheduler: deps.scheduler,
@@ -319,6 +322,7 @@ export const rcoPlugin = createBackendPlugin({
           environments: config.reviewEnvironments,
           externalBaseUrl: () => deps.discovery.getExternalBaseUrl('rco'),
         });
+        openReviews.counts = () => reviews.openReviewCounts();
         deps.httpRouter.use(
           await createRouter({
             reviews,

@@ -68,7 +68,7 @@ describe('RunbookService refresh', () => {
     expect(new Set(saved.map(s => s.hash)).size).toBe(1);
 
     // An edited document is parsed again: the memo is keyed by the text itself.
-    text = runbookText.replace(/^  title: .*$/m, '  title: Edited runbook');
+    text = runbookText.replace(/^ {2}title: .*$/m, '  title: Edited runbook');
     await service.refresh(entity('a') as any);
     expect(common.parseRunbook).toHaveBeenCalledTimes(2);
     expect(saved[3].hash).not.toBe(saved[0].hash);

@@ -425,7 +425,9 @@ export class RcoClient implements RcoApi {
 
   downloadAttestation(entity: CompoundEntityRef, release: RcoReleaseRef) {
     return this.blob(
-      `${entityPath(entity)}/releases/attestation${query(releaseOnly(release))}`,
+      `${entityPath(entity)}/releases/attestation${query(
+        releaseOnly(release),
+      )}`,
       'application/json',
     );
   }
