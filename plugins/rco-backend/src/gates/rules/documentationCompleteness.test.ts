@@ -88,11 +88,32 @@ describe('documentation-completeness and the runbook review cadence (issue 15)',
       reason: 'glossary of',
     },
     {
-      name: 'no cadence declared, enforced: pass (nothing to be overdue)',
+      name: 'no cadence declared, enforced: fail (leaving it out must not walk around the rule)',
       rb: () => withCadence(undefined, undefined),
       enforce: true,
+      status: 'fail',
+      reason: 'The runbook declares no periodic review',
+    },
+    {
+      name: 'no cadence declared, not enforced: pass',
+      rb: () => withCadence(undefined, undefined),
+      enforce: false,
       status: 'pass',
       reason: 'glossary of',
+    },
+    {
+      name: 'only the interval declared, enforced: fail',
+      rb: () => withCadence('P6M', undefined),
+      enforce: true,
+      status: 'fail',
+      reason: 'The runbook declares no periodic review',
+    },
+    {
+      name: 'last reviewed after today, enforced: fail',
+      rb: () => withCadence('P1Y', '2099-01-01'),
+      enforce: true,
+      status: 'fail',
+      reason: 'metadata.lastReviewed (2099-01-01) is after today',
     },
   ])('$name', ({ rb, enforce, status, reason }) => {
     const outcome = judge(rb(), enforce);

@@ -26,6 +26,21 @@ export const documentationCompleteness: Rule = ctx => {
     ? overdueReason(cadence)
     : undefined;
   if (overdue) reasons.push(overdue);
+  // Enforced, a runbook cannot leave the cadence out (or date its last review ahead) to never be
+  // overdue: removing the fields would walk around the rule.
+  if (ctx.config.runbookReviewEnforce && !cadence.dueAt)
+    reasons.push(
+      'The runbook declares no periodic review: set metadata.reviewEvery (an ISO 8601 duration) and metadata.lastReviewed (a date)',
+    );
+  const { lastReviewed } = runbook.metadata;
+  if (
+    ctx.config.runbookReviewEnforce &&
+    lastReviewed &&
+    Date.parse(lastReviewed) > ctx.now.getTime()
+  )
+    reasons.push(
+      `metadata.lastReviewed (${lastReviewed}) is after today: a review cannot have happened yet`,
+    );
   // A passing gate turns at the due instant: stored verdicts are judged again then.
   const changesAt =
     ctx.config.runbookReviewEnforce && cadence.dueAt && !cadence.overdue
