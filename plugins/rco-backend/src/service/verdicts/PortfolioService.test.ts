@@ -186,3 +186,50 @@ describe('PortfolioService', () => {
     expect(view.rows).toHaveLength(1);
   });
 });
+
+describe('PortfolioService kept views', () => {
+  it('brings a kept view up to date with the rows that changed, as a fresh instance would build it', async () => {
+    const kept = setup();
+    const alice = user('user:default/alice');
+    kept.rows.push(row('a', 1, 'fail'), row('b', 2, 'pass'));
+    const first = await kept.service.view(alice, { sort: 'risk' });
+    expect(first.rows.map(r => r.entityRef)).toEqual([
+      'component:default/a',
+      'component:default/b',
+    ]);
+    // b fails now, a passes: the order, the totals and the column counts move with them.
+    kept.rows.splice(0, 2, row('a', 3, 'pass'), row('b', 4, 'fail'));
+    kept.advance(11_000);
+    const patched = await kept.service.view(alice, { sort: 'risk' });
+
+    const fresh = setup();
+    fresh.rows.push(row('a', 3, 'pass'), row('b', 4, 'fail'));
+    const built = await fresh.service.view(alice, { sort: 'risk' });
+    expect(patched).toEqual(built);
+    expect(patched.rows.map(r => r.entityRef)).toEqual([
+      'component:default/b',
+      'component:default/a',
+    ]);
+    expect(patched.totals.failing).toBe(1);
+    // The view served before is left as it was (a request may still be paging it).
+    expect(first.rows.map(r => r.gates[0].status)).toEqual(['fail', 'pass']);
+  });
+
+  it('takes a service out of a filtered view when its row stops matching, and counts pending', async () => {
+    const kept = setup();
+    const alice = user('user:default/alice');
+    kept.rows.push(row('a', 1, 'fail'), row('b', 2, 'fail'));
+    expect(
+      (await kept.service.view(alice, { status: 'fail' })).rows,
+    ).toHaveLength(2);
+    kept.rows.splice(0, 2, row('a', 3, 'pass'), {
+      ...row('b', 4, 'fail'),
+      configDigest: 'other',
+    });
+    kept.advance(11_000);
+    const view = await kept.service.view(alice, { status: 'fail' });
+    expect(view.rows).toEqual([]);
+    expect(view.pending).toBe(1);
+    expect(kept.nudge).toHaveBeenCalledWith('component:default/b');
+  });
+});

@@ -16,6 +16,7 @@ import {
   ServiceFacts,
   viewPortfolio,
 } from './portfolioView';
+import { KeptView, patchView } from './viewPatch';
 
 /**
  * A store's generations are handed out when a row is written, not when it commits: a row
@@ -46,6 +47,22 @@ type Facts = ServiceFacts & { key: string };
 type Result = ReturnType<typeof viewPortfolio> & { pending: number };
 /** Views (filters, order, scope) kept per instance; a page of the same view reads from one. */
 const RESULTS = 50;
+/** Above this many changed services a kept view is rebuilt rather than patched. */
+const PATCH_LIMIT = 1_000;
+/** Row changes remembered for patching kept views. */
+const LOG_LIMIT = 20_000;
+/** When each item built may read differently by time alone (PortfolioService.itemOf). */
+const itemUntil = new WeakMap<PortfolioItem, number>();
+/** Each visible-services list as a map by key, built once per list. */
+const byKey = new WeakMap<Facts[], Map<string, Facts>>();
+const factsByKey = (services: Facts[]) => {
+  let map = byKey.get(services);
+  if (!map) {
+    map = new Map(services.map(f => [f.key, f]));
+    byKey.set(services, map);
+  }
+  return map;
+};
 
 /**
  * GET /portfolio from stored verdicts (issue 14, point 2): the rows are kept in memory and
@@ -56,13 +73,25 @@ export class PortfolioService {
   private readonly rows = new Map<string, Row>();
   /** Rises whenever a look brings a changed row: cached views older than it are rebuilt. */
   private version = 0;
+  /** Which service each version rise was for, so kept views can be patched (viewPatch). */
+  private readonly log: Array<{ version: number; key: string }> = [];
+  /** Views built at or after this version can be patched from the log. */
+  private logFloor = 0;
+  /** Nudges asked for by the request being served (at most NUDGE_PER_REQUEST). */
+  private nudged = 0;
   private readonly items = new Map<
     string,
     { row: Row; facts: Facts; item: PortfolioItem; until: number }
   >();
   private readonly results = new Map<
     string,
-    { version: number; services: Facts[]; until: number; result: Result }
+    {
+      version: number;
+      services: Facts[];
+      until: number;
+      result: Result;
+      view: KeptView;
+    }
   >();
   private readonly looks: Array<{ at: number; generation: number }> = [];
   private syncing?: Promise<void>;
@@ -135,10 +164,15 @@ export class PortfolioService {
         if (!held || held.generation < row.generation) {
           this.rows.set(key, row);
           this.version++;
+          this.log.push({ version: this.version, key });
         }
         max = Math.max(max, row.generation);
       }
       this.looks.push({ at: now, generation: max });
+      if (this.log.length > LOG_LIMIT) {
+        const dropped = this.log.splice(0, this.log.length - LOG_LIMIT);
+        this.logFloor = dropped[dropped.length - 1].version;
+      }
       // Keep the newest look older than the window and everything after it.
       while (this.looks.length > 1 && this.looks[1].at <= now - LOOKBACK_MS)
         this.looks.shift();
@@ -224,45 +258,107 @@ export class PortfolioService {
       this.sync(),
     ]);
     const now = this.o.now().getTime();
+    this.nudged = 0;
     // The same view of the same list and rows (the next page, say) is served as it was built,
     // until a row changes or time alone changes an item.
     // Text is matched whatever its case: one key per meaning, so spelling `q` differently cannot
     // make every request a new view (a full filter and sort) and push out other callers' views.
     const key = JSON.stringify({ ...query, q: query.q?.toLowerCase() });
     const cached = this.results.get(key);
-    if (
-      cached &&
-      cached.version === this.version &&
-      cached.services === services &&
-      now < cached.until
-    )
-      return cached.result;
+    if (cached && cached.services === services) {
+      if (cached.version === this.version && now < cached.until)
+        return cached.result;
+      // Brought up to date by the services that changed, when few did (see viewPatch).
+      const changed = this.changedSince(cached, now);
+      if (changed) {
+        const view = patchView(
+          cached.view,
+          changed.map(k => ({ key: k, item: this.stateOf(services, k, now) })),
+          query,
+        );
+        return this.keep(key, services, view);
+      }
+    }
     const only = query.entityRefs && new Set(query.entityRefs);
     const items: PortfolioItem[] = [];
-    let pending = 0;
-    let until = Number.POSITIVE_INFINITY;
+    const state = new Map<string, PortfolioItem | null>();
     for (const facts of services) {
       if (only && !only.has(facts.key)) continue;
-      const row = this.rows.get(facts.key);
-      // A verdict judged under another configuration (a tighter maxAge, say) is not shown as if
-      // it held; nor one a write outside the ledger chain has overtaken. Both are being judged.
-      if (
-        !row ||
-        row.configDigest !== this.o.configDigest ||
-        row.changes !== row.judgedChanges
-      ) {
-        if (pending++ < NUDGE_PER_REQUEST) this.o.nudge(facts.entityRef);
-        continue;
-      }
-      const built = this.itemOf(facts, row, now);
-      until = Math.min(until, built.until);
-      items.push(built.item);
+      const item = this.stateOf(services, facts.key, now);
+      state.set(facts.key, item);
+      if (item) items.push(item);
     }
-    const result = { ...viewPortfolio(items, query), pending };
+    const built = viewPortfolio(items, query);
+    let pending = 0;
+    for (const item of state.values()) if (!item) pending++;
+    return this.keep(key, services, { ...built, pending, state });
+  }
+
+  /** Keeps a view (the oldest one out when full) and answers with it. */
+  private keep(key: string, services: Facts[], view: KeptView): Result {
+    let until = Number.POSITIVE_INFINITY;
+    for (const item of view.state.values())
+      if (item) until = Math.min(until, itemUntil.get(item) ?? until);
+    const result = {
+      rows: view.rows,
+      totals: view.totals,
+      columns: view.columns,
+      pending: view.pending,
+    };
+    this.results.delete(key);
     if (this.results.size >= RESULTS)
       this.results.delete(this.results.keys().next().value!);
-    this.results.set(key, { version: this.version, services, until, result });
+    this.results.set(key, {
+      version: this.version,
+      services,
+      until,
+      result,
+      view,
+    });
     return result;
+  }
+
+  /**
+   * The services of a kept view whose item may read differently now: rows changed since it was
+   * built, and items whose time came. Undefined when the change log no longer reaches back to
+   * the view, or so many changed that a full rebuild is as cheap.
+   */
+  private changedSince(
+    cached: { version: number; until: number; view: KeptView },
+    now: number,
+  ): string[] | undefined {
+    if (cached.version < this.logFloor) return undefined;
+    const keys = new Set<string>();
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      const entry = this.log[i];
+      if (entry.version <= cached.version) break;
+      if (cached.view.state.has(entry.key)) keys.add(entry.key);
+    }
+    if (now >= cached.until)
+      for (const [k, item] of cached.view.state)
+        if (item && (itemUntil.get(item) ?? Infinity) <= now) keys.add(k);
+    return keys.size <= PATCH_LIMIT ? [...keys] : undefined;
+  }
+
+  /** A service's item at `now`, or null while its verdict is pending (being judged). */
+  private stateOf(
+    services: Facts[],
+    key: string,
+    now: number,
+  ): PortfolioItem | null {
+    const facts = factsByKey(services).get(key)!;
+    const row = this.rows.get(key);
+    // A verdict judged under another configuration (a tighter maxAge, say) is not shown as if
+    // it held; nor one a write outside the ledger chain has overtaken. Both are being judged.
+    if (
+      !row ||
+      row.configDigest !== this.o.configDigest ||
+      row.changes !== row.judgedChanges
+    ) {
+      if (this.nudged++ < NUDGE_PER_REQUEST) this.o.nudge(facts.entityRef);
+      return null;
+    }
+    return this.itemOf(facts, row, now).item;
   }
 
   /** A service's item, rebuilt only when its row, its catalog facts or time change it. */
@@ -277,6 +373,7 @@ export class PortfolioService {
       until: itemChangesAt(row, now, this.o.horizonMs),
     };
     this.items.set(facts.key, built);
+    itemUntil.set(built.item, built.until);
     return built;
   }
 }

@@ -140,11 +140,18 @@ const COMPARE: Record<
     soonest(a) - soonest(b) || a.entityRef.localeCompare(b.entityRef),
 };
 
+/** The order of a view: a total order (every comparison ends on the unique entity ref). */
+export function compareFor(q: PortfolioQuery) {
+  const compare = COMPARE[q.sort ?? 'ref'];
+  return q.order === 'desc'
+    ? (a: PortfolioItem, b: PortfolioItem) => compare(b, a)
+    : compare;
+}
+
 /** Filters, sorts and counts every row; the caller pages the result. */
 export function viewPortfolio(items: PortfolioItem[], q: PortfolioQuery) {
   const kept = items.filter(i => matches(i, q));
-  const compare = COMPARE[q.sort ?? 'ref'];
-  kept.sort(q.order === 'desc' ? (a, b) => compare(b, a) : compare);
+  kept.sort(compareFor(q));
   return { rows: kept, totals: totalsOf(kept), columns: columnsOf(kept) };
 }
 
