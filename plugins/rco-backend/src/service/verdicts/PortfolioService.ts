@@ -1,22 +1,16 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  PortfolioItem,
-  RUNBOOK_ANNOTATION,
-} from '@helix-portal/plugin-rco-common';
+import { PortfolioItem } from '@helix-portal/plugin-rco-common';
 import { StoredVerdict, VerdictStore } from '../../database/VerdictStore';
 import { normalizeEntityRef } from '../../lib/entityRefs';
-import { ownersOf } from '../access';
 import {
   itemChangesAt,
   portfolioItem,
   PortfolioQuery,
-  ServiceFacts,
   viewPortfolio,
 } from './portfolioView';
 import { KeptView, patchView } from './viewPatch';
+import { Facts, VisibleServices } from './visibleServices';
 
 /**
  * A store's generations are handed out when a row is written, not when it commits: a row
@@ -24,26 +18,12 @@ import { KeptView, patchView } from './viewPatch';
  * such a row is read on a later look (a verdict store commits in milliseconds).
  */
 const LOOKBACK_MS = 10_000;
-/**
- * How long one caller's list of visible services is reused. The catalog decides what a caller
- * sees; a page of the portfolio asking it again for every one of 10,000 services would cost more
- * than every other part of the request. A change of ownership or visibility shows within this.
- */
-const VISIBLE_TTL_MS = 15_000;
-/**
- * After the TTL, a list up to this old is still served while a fresh one is read in the
- * background, so no request of a warm portfolio waits for the catalog's full list (seconds at
- * 10,000 services). Visibility changes show within this at worst.
- */
-const VISIBLE_STALE_MS = 60_000;
-const VISIBLE_CALLERS = 200;
 /** How long one read of the open reviews serves every portfolio request. */
 const REVIEWS_TTL_MS = 5_000;
 /** Services without a verdict one request asks to be judged (the scheduled backfill does all). */
 const NUDGE_PER_REQUEST = 50;
 
 type Row = Omit<StoredVerdict, 'judged'>;
-type Facts = ServiceFacts & { key: string };
 type Result = ReturnType<typeof viewPortfolio> & { pending: number };
 /** Views (filters, order, scope) kept per instance; a page of the same view reads from one. */
 const RESULTS = 50;
@@ -71,6 +51,7 @@ const factsByKey = (services: Facts[]) => {
  */
 export class PortfolioService {
   private readonly rows = new Map<string, Row>();
+  private readonly visible: VisibleServices;
   /** Rises whenever a look brings a changed row: cached views older than it are rebuilt. */
   private version = 0;
   /** Which service each version rise was for, so kept views can be patched (viewPatch). */
@@ -95,14 +76,6 @@ export class PortfolioService {
   >();
   private readonly looks: Array<{ at: number; generation: number }> = [];
   private syncing?: Promise<void>;
-  private readonly visible = new Map<
-    string,
-    {
-      at: number;
-      facts: Promise<Facts[]>;
-      refreshing?: Promise<void>;
-    }
-  >();
 
   constructor(
     private readonly o: {
@@ -117,7 +90,9 @@ export class PortfolioService {
       /** Open reviews after production deploys, per entity (ReviewService.openReviewCounts). */
       openReviews?: () => Promise<Map<string, number>>;
     },
-  ) {}
+  ) {
+    this.visible = new VisibleServices(o.catalog);
+  }
 
   private reviews?: { at: number; counts: Promise<Map<string, number>> };
 
@@ -182,79 +157,13 @@ export class PortfolioService {
     return this.syncing;
   }
 
-  private async servicesFor(
-    credentials: BackstageCredentials,
-  ): Promise<Facts[]> {
-    const p = credentials.principal as any;
-    const key = `${p.type}:${p.userEntityRef ?? p.subject ?? ''}`;
-    const hit = this.visible.get(key);
-    const age = hit ? Date.now() - hit.at : Infinity;
-    if (hit && age < VISIBLE_TTL_MS) return hit.facts;
-    if (hit && age < VISIBLE_STALE_MS) {
-      // Served from the last list while a new one is read (once); it replaces it when read.
-      hit.refreshing ??= this.readServices(credentials)
-        .then(facts => {
-          this.visible.set(key, {
-            at: Date.now(),
-            facts: Promise.resolve(facts),
-          });
-        })
-        .catch(() => {
-          hit.refreshing = undefined;
-        });
-      return hit.facts;
-    }
-    const facts = this.readServices(credentials);
-    const entry = { at: Date.now(), facts };
-    facts.catch(() => {
-      if (this.visible.get(key) === entry) this.visible.delete(key);
-    });
-    // Lists past their stale limit are never served again: dropped, then the oldest if full.
-    for (const [k, v] of this.visible)
-      if (Date.now() - v.at >= VISIBLE_STALE_MS) this.visible.delete(k);
-    if (this.visible.size >= VISIBLE_CALLERS && !hit)
-      this.visible.delete(this.visible.keys().next().value!);
-    this.visible.set(key, entry);
-    return facts;
-  }
-
-  private async readServices(
-    credentials: BackstageCredentials,
-  ): Promise<Facts[]> {
-    const { items } = await this.o.catalog.getEntities(
-      {
-        filter: {
-          [`metadata.annotations.${RUNBOOK_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
-        },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.title',
-          'spec.owner',
-          'relations',
-        ],
-      },
-      { credentials },
-    );
-    return items.map(e => {
-      const entityRef = stringifyEntityRef(e);
-      return {
-        entityRef,
-        key: normalizeEntityRef(entityRef),
-        title: e.metadata.title ?? e.metadata.name,
-        owners: ownersOf(e),
-      };
-    });
-  }
-
   /** Every service the caller can see with its stored verdict, filtered and sorted. */
   async view(
     credentials: BackstageCredentials,
     query: PortfolioQuery & { entityRefs?: string[] },
   ): Promise<Result> {
     const [services] = await Promise.all([
-      this.servicesFor(credentials),
+      this.visible.forCaller(credentials),
       this.sync(),
     ]);
     const now = this.o.now().getTime();
