@@ -16,11 +16,12 @@ const short = (url: string) =>
     .replace(/.*node_modules\//, '')
     .replace(/.*\/(plugins|packages)\//, '$1/');
 
-export function summariseProfiles(dir: string, top = 25) {
+/** Each profile in `dir` with its nodes by id and each node's parent. */
+function readProfiles(dir: string) {
   const files = fs.existsSync(dir)
     ? fs.readdirSync(dir).filter(f => f.endsWith('.cpuprofile'))
     : [];
-  for (const file of files) {
+  return files.map(file => {
     const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
     const nodes = new Map<number, Node>(
       profile.nodes.map((n: Node) => [n.id, n]),
@@ -28,6 +29,12 @@ export function summariseProfiles(dir: string, top = 25) {
     const parent = new Map<number, number>();
     for (const n of nodes.values())
       for (const c of n.children ?? []) parent.set(c, n.id);
+    return { file, profile, nodes, parent };
+  });
+}
+
+export function summariseProfiles(dir: string, top = 25) {
+  for (const { file, profile, nodes, parent } of readProfiles(dir)) {
     const self = new Map<number, number>();
     const dt: number[] = profile.timeDeltas;
     profile.samples.forEach((id: number, i: number) =>
@@ -153,17 +160,7 @@ function owner(frame: Node['callFrame']): string {
  * whole-run summary above also holds start-up and background work.
  */
 export function summarisePhases(dir: string, top = 14) {
-  const files = fs.existsSync(dir)
-    ? fs.readdirSync(dir).filter(f => f.endsWith('.cpuprofile'))
-    : [];
-  for (const file of files) {
-    const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-    const nodes = new Map<number, Node>(
-      profile.nodes.map((n: Node) => [n.id, n]),
-    );
-    const parent = new Map<number, number>();
-    for (const n of nodes.values())
-      for (const c of n.children ?? []) parent.set(c, n.id);
+  for (const { file, profile, nodes, parent } of readProfiles(dir)) {
     const dt: number[] = profile.timeDeltas;
     const at: number[] = [];
     let t = profile.startTime;
