@@ -152,6 +152,10 @@ export function writeSetup(options: {
           timeout: 'PT10M',
         },
       ],
+      // One environment: the demo's road (staging → production, its production freeze) does
+      // not apply; deploys here measure the control plane, not the road's waiting.
+      promotion: { order: [] },
+      freezes: [],
       signoffs: {
         groups: {
           po: 'group:default/bench-po',
