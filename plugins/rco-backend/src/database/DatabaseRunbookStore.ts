@@ -148,7 +148,7 @@ export class DatabaseRunbookStore implements RunbookStore {
     currentHash?: string;
     refreshedAt: Date;
     error?: RunbookReadError;
-  }): Promise<void> {
+  }): Promise<boolean> {
     const { entityRef, currentHash, refreshedAt, error } = options;
     const row: Omit<RunbookStateRow, 'current_hash' | 'current_source'> & {
       current_hash?: string;
@@ -164,10 +164,10 @@ export class DatabaseRunbookStore implements RunbookStore {
     if (currentHash) {
       row.current_hash = currentHash;
     }
-    await this.db.transaction(async tx => {
+    return this.db.transaction(async tx => {
       const before = await tx('rco_runbook_state')
         .where({ entity_ref: entityRef })
-        .first('current_hash');
+        .first('current_hash', 'last_error');
       await tx('rco_runbook_state')
         .insert(row)
         .onConflict('entity_ref')
@@ -176,6 +176,11 @@ export class DatabaseRunbookStore implements RunbookStore {
       // verdict is marked changed in this transaction, so it is neither served nor kept.
       if (currentHash && before?.current_hash !== currentHash)
         await markEntitiesChanged(tx, [entityRef]);
+      return (
+        !before ||
+        (!!currentHash && before.current_hash !== currentHash) ||
+        (before.last_error ?? null) !== row.last_error
+      );
     });
   }
 

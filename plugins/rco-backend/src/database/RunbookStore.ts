@@ -45,13 +45,17 @@ export interface RunbookStore {
     source: string;
     seenAt: Date;
   }): Promise<string>;
-  /** Records the outcome of a refresh: the current version, or the error beside the last good one. */
+  /**
+   * Records the outcome of a refresh: the current version, or the error beside the last good one.
+   * True when that changed what was stored (another current version, another error, the first
+   * state): only then can a verdict judged on the stored runbook be out of date.
+   */
   saveState(options: {
     entityRef: string;
     currentHash?: string;
     refreshedAt: Date;
     error?: RunbookReadError;
-  }): Promise<void>;
+  }): Promise<boolean>;
   getState(entityRef: string): Promise<RunbookState | undefined>;
   /** All versions of an entity, newest document first. */
   listVersions(entityRef: string): Promise<StoredRunbookVersion[]>;

@@ -136,14 +136,31 @@ describe.each(databases.eachSupportedId())('VerdictStore on %s', databaseId => {
         currentHash,
         refreshedAt: new Date(),
       });
-    await state('hash-1');
+    // saveState says whether it changed the stored state (the scheduled refresh re-judges a
+    // verdict only then).
+    expect(await state('hash-1')).toBe(true);
     const [first] = await s.forEntity(REF);
     expect(first.changes).toBe(1);
     // The same version again changes nothing; a refresh that failed keeps it.
-    await state('hash-1');
-    await runbooks.saveState({ entityRef: REF, refreshedAt: new Date() });
+    expect(await state('hash-1')).toBe(false);
+    expect(
+      await runbooks.saveState({ entityRef: REF, refreshedAt: new Date() }),
+    ).toBe(false);
     expect((await s.forEntity(REF))[0].changes).toBe(1);
-    await state('hash-0');
+    const broken = {
+      entityRef: REF,
+      refreshedAt: new Date(),
+      error: {
+        at: new Date(),
+        source: 'runbook.yaml',
+        problems: [{ path: 'metadata', message: 'is required' }],
+      },
+    };
+    expect(await runbooks.saveState(broken)).toBe(true);
+    expect(
+      await runbooks.saveState({ ...broken, refreshedAt: new Date() }),
+    ).toBe(false);
+    expect(await state('hash-0')).toBe(true);
     const [after] = await s.forEntity(REF);
     expect(after.changes).toBe(2);
     expect(await s.due(new Date(0), 'digest-1', 10)).toEqual([REF]);

@@ -35,7 +35,7 @@ function memoryStore() {
       saved.push({ entityRef, hash, runbook });
       return hash;
     }),
-    saveState: jest.fn(async () => {}),
+    saveState: jest.fn(async () => true),
     getState: jest.fn(async () => undefined),
     listVersions: jest.fn(async () => []),
   };

@@ -28,6 +28,8 @@ export interface RefreshOutcome {
   versions: number;
   current?: string;
   lastError?: RunbookReadError;
+  /** Whether this refresh changed the stored runbook state (see RunbookStore.saveState). */
+  changed: boolean;
 }
 
 function problemsOf(error: unknown): RunbookProblem[] {
@@ -130,7 +132,7 @@ export class RunbookService {
           .join('; ')}`,
       );
     }
-    await this.store.saveState({
+    const changed = await this.store.saveState({
       entityRef,
       currentHash,
       refreshedAt: now,
@@ -145,6 +147,7 @@ export class RunbookService {
       versions: versions.length,
       current: current?.version,
       lastError: error,
+      changed,
     };
   }
 

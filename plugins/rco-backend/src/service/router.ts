@@ -221,7 +221,8 @@ export async function createRouter(options: RouterOptions) {
       );
       // The gates read the current runbook: the portfolio must not keep the old verdict.
       options.releases.invalidate(outcome.entityRef, 'runbook');
-      res.json({ ...outcome, lastError: errorView(outcome.lastError) });
+      const { changed: _changed, ...shown } = outcome;
+      res.json({ ...shown, lastError: errorView(outcome.lastError) });
     },
   );
 

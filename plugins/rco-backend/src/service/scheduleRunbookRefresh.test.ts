@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { scheduleRunbookRefresh } from './scheduleRunbookRefresh';
 
 describe('scheduleRunbookRefresh', () => {
-  it('drops the cached verdict on every read, and nudges open pages only when the runbook changed', async () => {
+  it('asks for a verdict to be judged again only when a read changed the stored runbook state', async () => {
     let fn: () => Promise<void> = async () => {};
     const scheduler = {
       scheduleTask: jest.fn(async (task: any) => {
@@ -15,13 +15,14 @@ describe('scheduleRunbookRefresh', () => {
       metadata: { name: 'rco', namespace: 'default' },
     };
     const catalog = { getEntities: jest.fn(async () => ({ items: [entity] })) };
-    let current = '1.3';
+    let changed = true;
     const runbooks = {
       refresh: jest.fn(async () => ({
         entityRef: 'component:default/rco',
         status: 'ok',
         versions: 2,
-        current,
+        current: '1.3',
+        changed,
       })),
     };
     const invalidate = jest.fn();
@@ -33,13 +34,15 @@ describe('scheduleRunbookRefresh', () => {
       logger: mockServices.logger.mock(),
       releases: { invalidate },
     });
-    await fn(); // the first read after a start: nothing to compare with
-    await fn(); // the same document again
-    current = '1.4';
+    await fn(); // the first read stores the state
+    changed = false;
+    await fn(); // the same document again: the stored verdict still holds
+    await fn(); // and again (a restart reads it again too: nothing to judge)
+    changed = true;
     await fn(); // a new version merged
+    expect(runbooks.refresh).toHaveBeenCalledTimes(4);
     expect(invalidate.mock.calls).toEqual([
-      ['component:default/rco', undefined],
-      ['component:default/rco', undefined],
+      ['component:default/rco', 'runbook'],
       ['component:default/rco', 'runbook'],
     ]);
   });

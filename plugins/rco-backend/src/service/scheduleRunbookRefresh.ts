@@ -26,13 +26,10 @@ export async function scheduleRunbookRefresh(options: {
   auth: AuthService;
   runbooks: RunbookService;
   logger: LoggerService;
-  /** Told about every entity whose runbook was re-read (the release verdict cache). */
+  /** Told about every entity whose stored runbook state a refresh changed. */
   releases: { invalidate(entityRef: string, what?: 'runbook'): void };
 }) {
   const { scheduler, catalog, auth, runbooks, logger } = options;
-  // What each entity's last refresh found: open pages are nudged only when that changes (a
-  // re-read of the same document every 30 minutes is not news).
-  const seen = new Map<string, string>();
   await scheduler.scheduleTask({
     id: 'rco-runbook-refresh',
     ...(options.schedule ?? DEFAULT_SCHEDULE),
@@ -45,20 +42,12 @@ export async function scheduleRunbookRefresh(options: {
       for (const entity of items) {
         try {
           const outcome = await runbooks.refresh(entity);
-          // A new current version (or a new error) can change every gate's verdict; dropping
-          // an entity's cached verdict costs one re-evaluation, so it is dropped on every read.
-          const found = JSON.stringify([
-            outcome.status,
-            outcome.versions,
-            outcome.current,
-            outcome.lastError?.problems,
-          ]);
-          const before = seen.get(outcome.entityRef);
-          seen.set(outcome.entityRef, found);
-          options.releases.invalidate(
-            outcome.entityRef,
-            before !== undefined && before !== found ? 'runbook' : undefined,
-          );
+          // A new current version (or a new error) can change every gate's verdict: only then
+          // is the entity's stored verdict judged again and its open pages nudged. Asking on
+          // every read re-judged every governed service on every run and after every start
+          // (10,000 recomputations a run at 10,000 services), for documents that had not changed.
+          if (outcome.changed)
+            options.releases.invalidate(outcome.entityRef, 'runbook');
           if (outcome.status === 'invalid') invalid++;
         } catch (e) {
           invalid++;
