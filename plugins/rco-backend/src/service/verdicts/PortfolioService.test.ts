@@ -198,12 +198,14 @@ describe('PortfolioService kept views', () => {
       'component:default/b',
     ]);
     // b fails now, a passes: the order, the totals and the column counts move with them.
-    kept.rows.splice(0, 2, row('a', 3, 'pass'), row('b', 4, 'fail'));
+    // (The same row objects for both instances: row() stamps the time it is made.)
+    const changed = [row('a', 3, 'pass'), row('b', 4, 'fail')];
+    kept.rows.splice(0, 2, ...changed);
     kept.advance(11_000);
     const patched = await kept.service.view(alice, { sort: 'risk' });
 
     const fresh = setup();
-    fresh.rows.push(row('a', 3, 'pass'), row('b', 4, 'fail'));
+    fresh.rows.push(...changed);
     const built = await fresh.service.view(alice, { sort: 'risk' });
     expect(patched).toEqual(built);
     expect(patched.rows.map(r => r.entityRef)).toEqual([
