@@ -1,0 +1,6 @@
+/**
+ * The rco command-line tool for CI pipelines.
+ *
+ * @packageDocumentation
+ */
+export {};
