@@ -208,6 +208,8 @@ export interface GateNextStep {
   environment?: string;
   /** upload: the exact command CI runs, entity, version, digest and environment filled in. */
   command?: string;
+  /** upload: the same upload with the `rco` CLI (`rco evidence push`; RCO_URL and RCO_TOKEN set). */
+  cliCommand?: string;
   /** signoff: the role to sign. */
   role?: 'po' | 'dpo' | 'security';
   /** signoff/waive: who may decide, by name, from the configured catalog group. */

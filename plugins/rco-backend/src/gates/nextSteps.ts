@@ -97,7 +97,7 @@ function upload(
   const producer = PRODUCERS[kind];
   const perEnvironment = evidenceScope(kind) === 'environment';
   return (perEnvironment ? environmentsFor(ctx) : [undefined]).map(env => {
-    const { command, scope } = uploadCommand(kind, ctx, env);
+    const { command, cliCommand, scope } = uploadCommand(kind, ctx, env);
     return {
       action,
       kind,
@@ -109,6 +109,7 @@ function upload(
         perEnvironment ? ' (cluster state counts per environment)' : ''
       }`,
       command,
+      cliCommand,
     };
   });
 }

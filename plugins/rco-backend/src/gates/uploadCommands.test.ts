@@ -52,6 +52,60 @@ describe('uploadCommand', () => {
     expect(new URL(argv[5]).searchParams.get('commit')).toBe('abc123');
   });
 
+  /** What a POSIX shell makes of the rco command's words. */
+  const cliWords = (command: string) =>
+    execFileSync('sh', ['-c', `printf '%s\\0' ${command}`], {
+      env: { GIT_SHA: 'abc123', PATH: process.env.PATH },
+    })
+      .toString()
+      .split('\0')
+      .slice(0, -1);
+
+  it.each([
+    '1.0;rm -rf /',
+    "1.0' ; touch /tmp/pwned; echo '",
+    '1.0"$(id)"`id`',
+    '1.0\n--entity component:default/other',
+  ])('keeps the version %j one word of the rco command too', version => {
+    const argv = cliWords(uploadCommand('trivy', target(version)).cliCommand);
+    expect(argv).toEqual([
+      'rco',
+      'evidence',
+      'push',
+      'trivy.json',
+      '--entity',
+      'component:default/rco',
+      '--digest',
+      `sha256:${'a'.repeat(64)}`,
+      '--version',
+      version,
+    ]);
+  });
+
+  it('names the kind, the commit and the environment where the scope needs them', () => {
+    expect(
+      cliWords(uploadCommand('gitleaks', target('1.3.2')).cliCommand),
+    ).toEqual([
+      'rco',
+      'evidence',
+      'push',
+      'gitleaks.json',
+      '--entity',
+      'component:default/rco',
+      '--kind',
+      'gitleaks',
+      '--version',
+      '1.3.2',
+      '--commit',
+      'abc123',
+    ]);
+    const argv = cliWords(
+      uploadCommand('policy-report', target('1'), "prod';id").cliCommand,
+    );
+    expect(argv.slice(-2)).toEqual(['--environment', "prod';id"]);
+    expect(argv).not.toContain('--digest');
+  });
+
   it('shellQuote closes and reopens around a quote', () =>
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`));
 });

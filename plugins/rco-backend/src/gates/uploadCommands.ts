@@ -165,7 +165,7 @@ export function uploadCommand(
   kind: EvidenceKind,
   target: UploadTarget,
   environment?: string,
-): { command: string; scope: EvidenceScope } {
+): { command: string; cliCommand: string; scope: EvidenceScope } {
   const scope = evidenceScope(kind);
   const producer = PRODUCERS[kind];
   const { entity, release } = target;
@@ -204,5 +204,42 @@ export function uploadCommand(
   return {
     scope,
     command: `curl -fsS -H "Authorization: Bearer $RCO_CI_TOKEN" --data-binary @${producer.file} ${quotedUrl}`,
+    cliCommand: rcoPushCommand(kind, target, environment),
   };
+}
+
+/**
+ * The same upload with the rco CLI (issue 16): every value shell-quoted, like the curl command's
+ * URL, so no version an uploader chose can run in the shell; the CLI reads RCO_URL and RCO_TOKEN
+ * from the pipeline's environment, so neither appears here.
+ */
+export function rcoPushCommand(
+  kind: EvidenceKind,
+  target: UploadTarget,
+  environment?: string,
+): string {
+  const scope = evidenceScope(kind);
+  const { entity, release } = target;
+  const ref = `${entity.kind.toLocaleLowerCase('en-US')}:${entity.namespace}/${
+    entity.name
+  }`;
+  const words = [
+    'rco evidence push',
+    PRODUCERS[kind].file,
+    '--entity',
+    shellQuote(ref),
+  ];
+  if (PRODUCERS[kind].forceKind) words.push('--kind', kind);
+  if (scope === 'image' && release.digest)
+    words.push('--digest', shellQuote(release.digest));
+  if ((scope === 'image' || scope === 'commit') && release.version)
+    words.push('--version', shellQuote(release.version));
+  if (scope === 'commit')
+    words.push(
+      '--commit',
+      release.commit ? shellQuote(release.commit) : '"$GIT_SHA"',
+    );
+  if (scope === 'environment' && environment)
+    words.push('--environment', shellQuote(environment));
+  return words.join(' ');
 }

@@ -15,7 +15,7 @@ import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { RcoApi } from '../../api/RcoApi';
 import { shortDigest } from '../ReleaseContent/format';
-import { Person, When } from '../shared';
+import { HumanOnly, Person, When } from '../shared';
 import { messageOf } from './errors';
 import { humanDuration } from './model';
 
@@ -137,6 +137,7 @@ export function BreakGlassDialog(props: {
           in the ledger and Security is notified at once. Sign-offs are still
           required.
         </Typography>
+        <HumanOnly what="Breaking glass" />
         <TextField
           id="rco-break-glass-justification"
           label="Justification"

@@ -259,6 +259,17 @@ const fourEyes = (
 });
 
 describe('OperationsPanel', () => {
+  it('says that deploying and its steps are human-only (issue 16)', async () => {
+    await render(mockApi(), { environment: 'production' });
+    expect(
+      await screen.findByText(
+        /Deploy, confirm, promote, abort and break-glass are human-only: assistants connected to the portal through MCP/,
+        undefined,
+        slow,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('disables Deploy and lists the blocking gates and the missing sign-offs', async () => {
     await render(mockApi(), {
       environment: 'production',

@@ -34,6 +34,7 @@ import { revisionVersions } from './revisions';
 import { RollbackControls } from './RollbackControls';
 import { useOperations } from './useOperations';
 import { WordingProvider } from './wording';
+import { HumanOnly } from '../shared';
 
 /** @public */
 export interface OperationsPanelProps {
@@ -179,6 +180,12 @@ function DeploySide(props: OperationsPanelProps) {
         title="Deploy"
         subheader="Deploys go through the gates above; rollbacks dry-run first."
       >
+        <Box mb={2}>
+          <HumanOnly
+            what="Deploy, confirm, promote, abort and break-glass"
+            verb="are"
+          />
+        </Box>
         {(environments.error || data.overrides.error) && (
           <Box mb={2} display="flex" alignItems="center" style={{ gap: 8 }}>
             <Typography variant="caption" color="textSecondary" role="status">

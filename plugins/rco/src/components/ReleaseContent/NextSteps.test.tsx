@@ -4,6 +4,7 @@ import {
   caps,
   mockApi,
   NEXT,
+  PUSH_TRIVY,
   render,
   slow,
   status,
@@ -44,9 +45,29 @@ describe('Issue 12, point 1: every gate that does not pass says what would make 
       }),
     );
     expect(writeText).toHaveBeenCalledWith(UPLOAD_TRIVY);
-    expect(within(steps).getByRole('status')).toHaveTextContent(
-      'Copied to the clipboard',
+    expect(
+      within(steps)
+        .getAllByRole('status')
+        .map(s => s.textContent),
+    ).toContain('Copied to the clipboard');
+  });
+
+  it('offers the same upload as an rco CLI command, copied whole (issue 16)', async () => {
+    const writeText = jest.fn(async () => {});
+    Object.assign(navigator, { clipboard: { writeText } });
+    await render(mockApi());
+    const steps = await whatToDo('Image & Dependency Scanning');
+    expect(within(steps).getByText(PUSH_TRIVY)).toBeInTheDocument();
+    await userEvent.click(
+      within(steps).getByRole('button', {
+        name: 'Copy the rco CLI command for Image & Dependency Scanning',
+      }),
     );
+    expect(writeText).toHaveBeenCalledWith(PUSH_TRIVY);
+    // Steps without one (every other fixture step) show no second block.
+    expect(
+      screen.getAllByRole('button', { name: /rco CLI command/ }),
+    ).toHaveLength(1);
   });
 
   it('says that per-environment evidence counts only in the environment the command names', async () => {

@@ -135,6 +135,19 @@ function Step(props: {
               }${step.environment ? ` in ${step.environment}` : ''}`}
             />
           )}
+          {step.cliCommand && (
+            <>
+              <Typography variant="caption" display="block">
+                or with the rco CLI (RCO_URL and RCO_TOKEN set):
+              </Typography>
+              <CopyCommand
+                command={step.cliCommand}
+                label={`Copy the rco CLI command for ${gate.title}${
+                  step.environment ? ` in ${step.environment}` : ''
+                }`}
+              />
+            </>
+          )}
         </>
       );
     case 'rollback-dry-run': {

@@ -20,7 +20,14 @@ import {
 import { Alert } from '@material-ui/lab';
 import { useRef, useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { Person, Refusal, RichText, usePersonName, When } from '../shared';
+import {
+  HumanOnly,
+  Person,
+  Refusal,
+  RichText,
+  usePersonName,
+  When,
+} from '../shared';
 import { Deciders } from './NextSteps';
 
 /** Revoke, named after whose decision it ends, by display name. */
@@ -161,6 +168,9 @@ export function SignoffPanel(props: {
           : 'Pick a release with a version and digest to sign it'
       }
     >
+      <Box mb={2}>
+        <HumanOnly what="Signing off" />
+      </Box>
       {refusal?.where === 'panel' && (
         <Box mb={2}>
           <Refusal title={refusal.title} error={refusal.error} />

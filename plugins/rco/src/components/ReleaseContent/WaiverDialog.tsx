@@ -12,7 +12,7 @@ import {
 import { DateTime } from 'luxon';
 import { useRef, useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { Refusal } from '../shared';
+import { HumanOnly, Refusal } from '../shared';
 
 /** The backend names the request's fields; people read the form's labels. */
 const FIELD_WORDS: Array<[RegExp, string]> = [
@@ -90,6 +90,7 @@ export function WaiverDialog(props: {
     >
       <DialogTitle id="rco-waiver-title">Waive a gate</DialogTitle>
       <DialogContent>
+        <HumanOnly what="Granting a waiver" />
         {/* Each field has an id: it is what ties the label (and the helper text) to the input. */}
         <TextField
           id="rco-waiver-gate"
