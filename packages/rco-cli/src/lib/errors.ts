@@ -1,0 +1,140 @@
+/**
+ * Errors the CLI prints as one sentence (never a stack): each says what happened and what to
+ * do. `exitCode` is what the process ends with.
+ */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** The backend answered with an error status; `message` is its JSON error message, if any. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly backendMessage: string | undefined,
+  ) {
+    super(`HTTP ${status}${backendMessage ? `: ${backendMessage}` : ''}`);
+    this.name = 'HttpError';
+  }
+}
+
+/** The backend could not be reached (refused, unknown host, reset, timed out). */
+export class NetworkError extends Error {
+  constructor(readonly code: string) {
+    super(`network error ${code}`);
+    this.name = 'NetworkError';
+  }
+}
+
+/** The connection-level code of a failed fetch (undici wraps it in `cause`). */
+export function networkCode(error: unknown): string | undefined {
+  const e = error as any;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'TIMEOUT';
+  const code = e?.cause?.code ?? e?.code ?? e?.cause?.cause?.code;
+  if (typeof code === 'string') return code;
+  if (e instanceof TypeError && /fetch failed/.test(e.message)) {
+    return 'FETCH_FAILED';
+  }
+  return undefined;
+}
+
+/** The `error.message` of Backstage's JSON error body, or undefined when there is none. */
+export function backendMessage(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body);
+    const message = parsed?.error?.message ?? parsed?.message;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the request was for, so a sentence can name it. */
+export interface RequestContext {
+  /** The backend base URL (no token in it). */
+  url: string;
+  /** `component:default/rco`. */
+  entity?: string;
+  /** "upload evidence for", "read the status of". */
+  action: string;
+  /** The file being uploaded, if any. */
+  file?: string;
+  attempts?: number;
+}
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (nothing listens there)',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved right now',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  TIMEOUT: 'it did not answer in time',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    "the server's TLS certificate is not trusted",
+};
+
+/** The sentence for an error the CLI met while talking to the backend. */
+export function describeError(error: unknown, ctx: RequestContext): string {
+  const tries =
+    ctx.attempts && ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
+  const what = ctx.file ? `${ctx.file}: ` : '';
+  const entity = ctx.entity ?? 'the entity';
+  if (error instanceof NetworkError) {
+    const why =
+      NETWORK_WORDS[error.code] ?? `the request failed (${error.code})`;
+    return `${what}Cannot reach the backend at ${ctx.url}${tries}: ${why}. Check --url (or RCO_URL) and that the backend is running and reachable from this machine.`;
+  }
+  if (!(error instanceof HttpError)) {
+    return `${what}${(error as Error)?.message ?? String(error)}`;
+  }
+  const said = error.backendMessage
+    ? ` The backend says: ${error.backendMessage}`
+    : '';
+  const end = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+  switch (error.status) {
+    case 401:
+      return `${what}The backend did not accept the token (401 Unauthorized). Check that --token (or RCO_TOKEN) holds a valid, unexpired Backstage token for ${ctx.url}.`;
+    case 403:
+      return end(
+        `${what}The token may not ${ctx.action} ${entity} (403 Forbidden). Use a token whose subject is listed for ${entity} in rco.ci.subjects (CI), or a person of the owning team.${said}`,
+      );
+    case 404:
+      return end(
+        `${what}Not found (404): check that ${entity} exists in the catalog and that this token may see it, and that the RCO plugin is served at ${ctx.url}/api/rco.${said}`,
+      );
+    case 413:
+      return end(
+        `${what}The file is larger than the backend accepts (413 Payload Too Large). Upload a smaller file (one document per file), or ask an admin to raise rco.evidence.maxUploadBytes.${said}`,
+      );
+    case 400:
+    case 422:
+      return end(
+        `${what}The backend refused the request (${error.status}): ${
+          error.backendMessage ?? 'no reason given'
+        }. Fix the file or the options and run the command again`,
+      );
+    default:
+      if (error.status >= 500) {
+        return end(
+          `${what}The backend failed (${error.status})${tries}. Try again later; the backend's logs say why.${said}`,
+        );
+      }
+      return end(
+        `${what}The backend answered ${error.status}.${
+          said || ' No reason given.'
+        }`,
+      );
+  }
+}
+
+/** Never let a token reach the terminal or a CI log, whatever a message contains. */
+export function redact(text: string, token: string | undefined): string {
+  return token && token.length >= 4 ? text.split(token).join('***') : text;
+}
