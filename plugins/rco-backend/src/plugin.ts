@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { rcoPermissions } from '@helix-portal/plugin-rco-common';
 import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
@@ -50,6 +51,7 @@ import { DatabaseReviewStore } from './service/reviews/ReviewStore';
 import { RoadService } from './service/road/RoadService';
 import { DossierService } from './service/dossier/DossierService';
 import { ephemeralDemoKey } from './service/dossier/dsse';
+import { registerRcoActions } from './actions/registerActions';
 
 /**
  * The RCO Release Console backend plugin.
@@ -90,6 +92,7 @@ export const rcoPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         signals: signalsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const config = readRcoConfig(deps.config);
@@ -323,6 +326,15 @@ export const rcoPlugin = createBackendPlugin({
           externalBaseUrl: () => deps.discovery.getExternalBaseUrl('rco'),
         });
         openReviews.counts = () => reviews.openReviewCounts();
+        // MCP actions (issue 16): each calls the routes below for its caller.
+        registerRcoActions({
+          actionsRegistry: deps.actionsRegistry,
+          auth: deps.auth,
+          discovery: deps.discovery,
+          appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
+          waiverMaxDuration: config.waiverMaxDuration,
+          waiverGroup: config.waiverGroup,
+        });
         deps.httpRouter.use(
           await createRouter({
             reviews,

@@ -1,0 +1,147 @@
+import {
+  EvidenceKind,
+  evidenceScope,
+  GateNextStep,
+  ReleaseStatusResponse,
+  Runbook,
+} from '@helix-portal/plugin-rco-common';
+import { PRODUCERS, shellQuote } from '../gates/uploadCommands';
+import { EntityName, PageLinks } from './links';
+
+/**
+ * The `rco` command an agent is told to run to send evidence for a gate, as the issue 16
+ * contract spells it: `rco evidence push <file> --entity <ref> --digest <digest> --kind <kind>`,
+ * then `--environment` when the evidence is about a place and `--version` when known. Every value
+ * is shell-quoted, so nothing an uploader chose as a version runs in the shell; a digest the
+ * release does not name yet is the pipeline's `$DIGEST`, a commit its `$GIT_SHA`. RCO_URL and
+ * RCO_TOKEN come from the environment: no token is ever part of the command.
+ */
+export function rcoEvidenceCommand(
+  kind: string,
+  entity: EntityName,
+  release: { version?: string; digest?: string },
+  environment?: string,
+): string {
+  const producer = PRODUCERS[kind as EvidenceKind];
+  const scope = evidenceScope(kind);
+  const ref = `${entity.kind.toLocaleLowerCase('en-US')}:${entity.namespace}/${
+    entity.name
+  }`;
+  const words = [
+    'rco evidence push',
+    producer?.file ?? `${kind}.json`,
+    '--entity',
+    shellQuote(ref),
+    '--digest',
+    release.digest ? shellQuote(release.digest) : '"$DIGEST"',
+    '--kind',
+    shellQuote(kind),
+  ];
+  if (scope === 'environment' && environment)
+    words.push('--environment', shellQuote(environment));
+  if (release.version) words.push('--version', shellQuote(release.version));
+  if (scope === 'commit') words.push('--commit', '"$GIT_SHA"');
+  return words.join(' ');
+}
+
+export type BlockerStep = {
+  action: GateNextStep['action'];
+  text: string;
+  kind?: string;
+  environment?: string;
+  /** How CI produces the document the command sends. */
+  produce?: string;
+  /** upload/fix: the `rco evidence push` command. */
+  command?: string;
+  /** signoff/waive: who may decide (as the caller sees the catalog). */
+  people?: string[];
+  group?: string;
+};
+
+export type Blocker = {
+  gate: string;
+  title: string;
+  status: string;
+  why: string[];
+  condition?: string;
+  runbookSection?: { id: string; number?: number; title?: string; url: string };
+  fix: BlockerStep[];
+};
+
+function step(
+  s: GateNextStep,
+  entity: EntityName,
+  release: ReleaseStatusResponse['release'],
+): BlockerStep {
+  const environment = s.environment ?? release.environment;
+  const sendsEvidence = (s.action === 'upload' || s.action === 'fix') && s.kind;
+  return {
+    action: s.action,
+    text: s.text,
+    ...(s.kind ? { kind: s.kind } : {}),
+    ...(s.environment ? { environment: s.environment } : {}),
+    ...(sendsEvidence && PRODUCERS[s.kind as EvidenceKind]
+      ? { produce: PRODUCERS[s.kind as EvidenceKind].tool }
+      : {}),
+    ...(sendsEvidence
+      ? { command: rcoEvidenceCommand(s.kind!, entity, release, environment) }
+      : {}),
+    ...(s.people ? { people: s.people.map(p => `${p.name} (${p.ref})`) } : {}),
+    ...(s.group ? { group: s.group } : {}),
+  };
+}
+
+/**
+ * What keeps a release from going out, gate by gate: each gate that is not passing or waived,
+ * why (the status route's reasons and condition), the runbook section that describes it, and
+ * what would fix it with the exact command; then each sign-off role still open.
+ */
+export function explainBlockers(
+  status: ReleaseStatusResponse,
+  runbook: Runbook | undefined,
+  entity: EntityName,
+  links: PageLinks,
+) {
+  const sections = new Map((runbook?.sections ?? []).map(s => [s.id, s]));
+  const blockers: Blocker[] = status.gates
+    .filter(g => g.status !== 'pass' && g.status !== 'waived')
+    .map(g => {
+      const section = g.section ? sections.get(g.section) : undefined;
+      return {
+        gate: g.id,
+        title: g.title,
+        status: g.status,
+        why: g.reasons,
+        ...(g.condition ? { condition: g.condition } : {}),
+        ...(g.section
+          ? {
+              runbookSection: {
+                id: g.section,
+                ...(section
+                  ? { number: section.number, title: section.title }
+                  : {}),
+                url: links.runbookSection(entity, g.section),
+              },
+            }
+          : {}),
+        fix: (g.next ?? []).map(s => step(s, entity, status.release)),
+      };
+    });
+  const signoffs = Object.entries(status.fourEyes?.roles ?? {})
+    .filter(([, r]) => r.status !== 'approved')
+    .map(([role, r]) => ({
+      role,
+      status: r.status,
+      ...(r.reason ? { why: r.reason } : {}),
+      fix: (r.next ?? []).map(s => step(s, entity, status.release)),
+    }));
+  return {
+    entityRef: status.entityRef,
+    release: status.release,
+    ready: status.summary.ready,
+    summary: status.summary.text,
+    blockers,
+    signoffs,
+    page: links.release(entity),
+  };
+}
