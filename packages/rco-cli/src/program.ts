@@ -165,7 +165,8 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not failures; commander already printed its message.
-      return error.exitCode === 0 ? 0 : isWait ? WAIT_EXIT.error : 1;
+      if (error.exitCode === 0) return 0;
+      return isWait ? WAIT_EXIT.error : 1;
     }
     if (error instanceof CliError) {
       err(`rco: ${error.message}`);

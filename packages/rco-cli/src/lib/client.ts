@@ -1,7 +1,7 @@
 import { backOff } from 'exponential-backoff';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { HttpError, NetworkError, backendMessage, networkCode } from './errors';
+import { HttpError, NetworkError, errorMessageOf, networkCode } from './errors';
 
 /** How the CLI reaches the backend. */
 export interface ClientOptions {
@@ -86,7 +86,7 @@ export class RcoClient {
       throw new NetworkError(networkCode(error) ?? 'ECONNRESET');
     }
     if (!res.ok) {
-      throw new HttpError(res.status, backendMessage(text));
+      throw new HttpError(res.status, errorMessageOf(text));
     }
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }

@@ -41,7 +41,7 @@ export function networkCode(error: unknown): string | undefined {
 }
 
 /** The `error.message` of Backstage's JSON error body, or undefined when there is none. */
-export function backendMessage(body: string): string | undefined {
+export function errorMessageOf(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body);
     const message = parsed?.error?.message ?? parsed?.message;

@@ -15,15 +15,10 @@ import { builtinParsers } from '../evidence/parsers';
  * takes (or send what it refuses).
  */
 function files(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap(e =>
-      e.isDirectory()
-        ? files(path.join(dir, e.name))
-        : /\.(json|ya?ml)$/.test(e.name)
-        ? [path.join(dir, e.name)]
-        : [],
-    );
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    if (e.isDirectory()) return files(path.join(dir, e.name));
+    return /\.(json|ya?ml)$/.test(e.name) ? [path.join(dir, e.name)] : [];
+  });
 }
 
 const documents = [

@@ -16,7 +16,13 @@ import {
   RCO,
   startOperationsBackend,
 } from '../__testUtils__/operationsBackend';
-import { buildCli, closedPort, flakyProxy, rco, startRco } from './cliProcess';
+import {
+  buildCli,
+  closedPort,
+  flakyProxy,
+  rco,
+  startRco,
+} from './__testUtils__/cliProcess';
 
 /**
  * The built rco CLI run as a process, as a pipeline runs it, against a backend with the real
@@ -120,7 +126,7 @@ describe('rco runbook validate', () => {
         '\n  - version: "1.3.0"\n    date: "2025-02-31"',
       )
       .replace(
-        /gateChecklist:\n(  - gate: acronym-clarity\n(?: {4}.*\n)+)/,
+        /gateChecklist:\n( {2}- gate: acronym-clarity\n(?: {4}.*\n)+)/,
         'gateChecklist:\n',
       );
     const file = write('broken-runbook.yaml', broken);

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 /** The repository root and the rco CLI package in it. */
-export const repoRoot = path.resolve(__dirname, '../../../..');
+export const repoRoot = path.resolve(__dirname, '../../../../..');
 const cliDir = path.join(repoRoot, 'packages/rco-cli');
 const bin = path.join(cliDir, 'bin/rco');
 

@@ -1,0 +1,93 @@
+import { CliError } from './errors';
+import {
+  connection,
+  durationOption,
+  formatEntityRef,
+  parseEntityRef,
+} from './options';
+
+describe('parseEntityRef', () => {
+  it.each([
+    [undefined, 'component:default/rco'],
+    ['rco', 'component:default/rco'],
+    ['default/rcot', 'component:default/rcot'],
+    ['Component:default/rco', 'component:default/rco'],
+    ['resource:platform/db', 'resource:platform/db'],
+  ])('%s → %s', (text, ref) => {
+    expect(formatEntityRef(parseEntityRef(text))).toBe(ref);
+  });
+
+  it.each(['component:', 'a:b/c/d', 'a b', ''])('refuses %j', text => {
+    expect(() => parseEntityRef(text)).toThrow(
+      /is not an entity ref: write kind:namespace\/name/,
+    );
+  });
+});
+
+describe('connection', () => {
+  it('takes flags before the environment', () => {
+    expect(
+      connection(
+        { url: 'https://flag.example', token: 'flag-token' },
+        { RCO_URL: 'https://env.example', RCO_TOKEN: 'env-token' },
+      ),
+    ).toEqual({ url: 'https://flag.example', token: 'flag-token', retries: 4 });
+    expect(
+      connection(
+        {},
+        { RCO_URL: 'https://env.example', RCO_TOKEN: 'env', RCO_RETRIES: '0' },
+      ),
+    ).toEqual({
+      url: 'https://env.example',
+      token: 'env',
+      retries: 0,
+    });
+  });
+
+  it.each([
+    [{}, {}, /^No backend URL: pass --url or set RCO_URL/],
+    [
+      {},
+      { RCO_URL: 'https://b.example' },
+      /^No token: pass --token or set RCO_TOKEN/,
+    ],
+    [{}, { RCO_URL: 'https://b.example', RCO_TOKEN: '  ' }, /^No token/],
+    [
+      { url: 'backstage.example.com' },
+      { RCO_TOKEN: 't' },
+      /is not an http\(s\) URL/,
+    ],
+    [
+      { retries: '-1' },
+      { RCO_URL: 'https://b.example', RCO_TOKEN: 't' },
+      /--retries must be a whole number/,
+    ],
+    [
+      { retries: 'many' },
+      { RCO_URL: 'https://b.example', RCO_TOKEN: 't' },
+      /--retries must be a whole number/,
+    ],
+  ])('%j %j says what is missing', (flags, env, sentence) => {
+    expect(() => connection(flags, env)).toThrow(sentence);
+    expect(() => connection(flags, env)).toThrow(CliError);
+  });
+});
+
+describe('durationOption', () => {
+  it('reads the option, or falls back', () => {
+    expect(durationOption('--timeout', '10m')).toBe(600_000);
+    expect(durationOption('--interval', undefined, 5000)).toBe(5000);
+  });
+
+  it('names the option it cannot read', () => {
+    expect(() => durationOption('--timeout', 'soon')).toThrow(
+      '--timeout "soon" is not a duration: write 90s, 10m, 1h or ISO 8601 like PT10M.',
+    );
+    expect(() => durationOption('--timeout', '0s')).toThrow(
+      /is not a duration/,
+    );
+    expect(() => durationOption('--timeout', undefined)).toThrow(
+      '--timeout is required',
+    );
+  });
+});
