@@ -160,7 +160,11 @@ export async function startOperationsBackend(
       mockServices.rootConfig.factory({
         data: {
           ...options.config,
-          backend: { baseUrl: 'http://localhost:7007' },
+          // More backend keys (backend.actions for the MCP actions test) beside the base URL.
+          backend: {
+            ...(options.config?.backend as object | undefined),
+            baseUrl: 'http://localhost:7007',
+          },
           rco: {
             ...EXAMPLE_GROUPS,
             environments: [
