@@ -65,11 +65,23 @@ describe('run', () => {
     expect(res.err).not.toContain(secret);
   });
 
-  it('refuses an unknown evidence kind', async () => {
-    const res = await rco(['evidence', 'push', 'x.json', '--kind', 'nessus'], {
+  it('has no default entity: evidence must not land on the wrong service', async () => {
+    const res = await rco(['evidence', 'push', 'x.json'], {
       RCO_URL: 'http://127.0.0.1:1',
       RCO_TOKEN: 't',
     });
+    expect(res.code).toBe(1);
+    expect(res.err).toMatch(/^rco: No entity: pass --entity/);
+  });
+
+  it('refuses an unknown evidence kind', async () => {
+    const res = await rco(
+      ['evidence', 'push', 'x.json', '--kind', 'nessus', '--entity', 'rco'],
+      {
+        RCO_URL: 'http://127.0.0.1:1',
+        RCO_TOKEN: 't',
+      },
+    );
     expect(res.code).toBe(1);
     expect(res.err).toMatch(
       /^rco: --kind "nessus" is not an evidence kind\. Accepted kinds: trivy, grype/,

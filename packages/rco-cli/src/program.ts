@@ -72,8 +72,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     cmd
       .option(
         '--entity <ref>',
-        'entity ref kind:namespace/name',
-        'component:default/rco',
+        'entity ref kind:namespace/name, e.g. component:default/rco (env RCO_ENTITY)',
       )
       .option('--digest <digest>', 'image digest sha256:…')
       .option('--version <version>', 'release version')
@@ -109,7 +108,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       exitCode = await runPush(
         client,
         url,
-        parseEntityRef(opts.entity),
+        parseEntityRef(opts.entity ?? io.env.RCO_ENTITY),
         files,
         opts,
         out,
@@ -134,7 +133,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       exitCode = await runWait(
         client,
         url,
-        parseEntityRef(opts.entity),
+        parseEntityRef(opts.entity ?? io.env.RCO_ENTITY),
         opts,
         { timeoutMs, intervalMs },
         out,
@@ -150,7 +149,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       exitCode = await runStatus(
         client,
         url,
-        parseEntityRef(opts.entity),
+        parseEntityRef(opts.entity ?? io.env.RCO_ENTITY),
         opts,
         out,
       );

@@ -8,7 +8,6 @@ import {
 
 describe('parseEntityRef', () => {
   it.each([
-    [undefined, 'component:default/rco'],
     ['rco', 'component:default/rco'],
     ['default/rcot', 'component:default/rcot'],
     ['Component:default/rco', 'component:default/rco'],
@@ -17,7 +16,16 @@ describe('parseEntityRef', () => {
     expect(formatEntityRef(parseEntityRef(text))).toBe(ref);
   });
 
-  it.each(['component:', 'a:b/c/d', 'a b', ''])('refuses %j', text => {
+  it.each([undefined, '', ' '])(
+    'asks for an entity when there is none (%j)',
+    text => {
+      expect(() => parseEntityRef(text)).toThrow(
+        'No entity: pass --entity kind:namespace/name (for example component:default/rco), or set RCO_ENTITY.',
+      );
+    },
+  );
+
+  it.each(['component:', 'a:b/c/d', 'a b'])('refuses %j', text => {
     expect(() => parseEntityRef(text)).toThrow(
       /is not an entity ref: write kind:namespace\/name/,
     );

@@ -16,10 +16,16 @@ export interface EntityRef {
 
 /**
  * `kind:namespace/name`; the kind defaults to component and the namespace to default, as in
- * the catalog (`rco` is `component:default/rco`).
+ * the catalog (`rco` is `component:default/rco`). There is no default entity: evidence filed
+ * under the wrong service would count for it.
  */
 export function parseEntityRef(text: string | undefined): EntityRef {
-  const ref = (text ?? 'component:default/rco').trim();
+  if (text === undefined || text.trim() === '') {
+    throw new CliError(
+      'No entity: pass --entity kind:namespace/name (for example component:default/rco), or set RCO_ENTITY.',
+    );
+  }
+  const ref = text.trim();
   const match = /^(?:([^:/\s]+):)?(?:([^:/\s]+)\/)?([^:/\s]+)$/.exec(ref);
   if (!match) {
     throw new CliError(

@@ -47,8 +47,11 @@ let tmp: string;
 const env = (extra: Record<string, string | undefined> = {}) => ({
   RCO_URL: url,
   RCO_TOKEN: CI_TOKEN,
+  RCO_ENTITY: 'component:default/rco',
   ...extra,
 });
+/** How the README's pipelines name the entity: a flag, the bare name meaning component:default/…. */
+const ENTITY = ['--entity', 'rco'];
 const write = (name: string, text: string) => {
   const file = path.join(tmp, name);
   fs.writeFileSync(file, text);
@@ -185,6 +188,14 @@ describe('rco errors', () => {
     expect(noToken.stderr).not.toMatch(/\n\s+at /); // no stack
     const noUrl = await rco(['status'], { RCO_TOKEN: CI_TOKEN });
     expect(noUrl.stderr).toMatch(/No backend URL: pass --url or set RCO_URL/);
+    const noEntity = await rco(
+      ['evidence', 'push', sample('helm-v3-history.json')],
+      env({ RCO_ENTITY: undefined }),
+    );
+    expect(noEntity.code).toBe(1);
+    expect(noEntity.stderr).toContain(
+      'No entity: pass --entity kind:namespace/name (for example component:default/rco), or set RCO_ENTITY.',
+    );
   });
 
   it('refuses a wrong token (401) without echoing it', async () => {
@@ -385,8 +396,9 @@ describe('rco gates wait', () => {
         '60s',
         '--interval',
         '250ms',
+        ...ENTITY,
       ],
-      env(),
+      env({ RCO_ENTITY: undefined }),
     );
     const until = Date.now() + 30_000;
     while (!wait.output().includes('waiting for acronym-clarity (missing)')) {
@@ -498,8 +510,8 @@ describe('rco evidence push', () => {
     'records %s as %s, and an identical re-upload as the existing record',
     async (file, kind, flags) => {
       const first = await rco(
-        ['evidence', 'push', sample(file), ...flags],
-        env(),
+        ['evidence', 'push', sample(file), ...flags, ...ENTITY],
+        env({ RCO_ENTITY: undefined }),
       );
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
