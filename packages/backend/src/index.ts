@@ -30,6 +30,8 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@helix-portal/plugin-rco-backend'));
+// The rco actions to AI clients over MCP (backend.actions.pluginSources), with the caller's token.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // A backend whose startup failed (the production guard refusing demo configuration, a plugin that
 // could not boot) must stop, not keep serving the plugins that did start.

@@ -109,7 +109,10 @@ describe('explainBlockers', () => {
       }),
       gate('policy-enforcement', 'missing', {
         section: 'unknown-section',
-        next: [{ action: 'upload', text: 'Upload', kind: 'policy-report' }],
+        next: [
+          { action: 'upload', text: 'Upload', kind: 'policy-report' },
+          { action: 'waive', text: 'Or Security waives it' },
+        ],
       }),
       gate('dpo-signoff', 'missing', {
         next: [
@@ -184,10 +187,17 @@ describe('explainBlockers', () => {
     expect(scan.fix[0].produce).toMatch(/^trivy image/);
     // Cluster evidence: the release's environment fills --environment.
     expect(policy.fix[0].command).toContain("--environment 'staging'");
+    // What an agent may do itself names its tool: a waiver it may only propose.
+    expect(policy.fix[1]).toEqual({
+      action: 'waive',
+      text: 'Or Security waives it',
+      tool: 'rco.propose-waiver',
+    });
     expect(policy.runbookSection).toEqual({
       id: 'unknown-section',
       url: 'http://localhost:3000/catalog/default/component/rco/runbook#section-unknown-section',
     });
+    expect(scan.fix[0].tool).toBeUndefined();
     expect(dpo.fix[0]).toEqual({
       action: 'signoff',
       text: 'The DPO signs',

@@ -47,6 +47,8 @@ export function rcoEvidenceCommand(
 export type BlockerStep = {
   action: GateNextStep['action'];
   text: string;
+  /** The MCP action that does this step for the caller, where an agent may do it. */
+  tool?: string;
   kind?: string;
   environment?: string;
   /** How CI produces the document the command sends. */
@@ -68,6 +70,13 @@ export type Blocker = {
   fix: BlockerStep[];
 };
 
+/** Steps an agent can take itself (as the caller); the others are for people or for CI. */
+const AGENT_TOOLS: Partial<Record<GateNextStep['action'], string>> = {
+  'rollback-dry-run': 'rco.start-rollback-dry-run',
+  'request-release': 'rco.request-release',
+  waive: 'rco.propose-waiver',
+};
+
 function step(
   s: GateNextStep,
   entity: EntityName,
@@ -78,6 +87,7 @@ function step(
   return {
     action: s.action,
     text: s.text,
+    ...(AGENT_TOOLS[s.action] ? { tool: AGENT_TOOLS[s.action] } : {}),
     ...(s.kind ? { kind: s.kind } : {}),
     ...(s.environment ? { environment: s.environment } : {}),
     ...(sendsEvidence && PRODUCERS[s.kind as EvidenceKind]

@@ -127,6 +127,13 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
     expect(found.sections[0].url).toMatch(/runbook#section-/);
     const ledger = await call(alice, 'get-release-ledger', RELEASE);
     expect(ledger).toMatchObject({ entityRef: REF, events: [] });
+    // Without a release named, the newest one's.
+    expect(await call(alice, 'get-release-ledger', { entityRef: REF })).toEqual(
+      {
+        error:
+          'NotFoundError: component:default/rco has no release yet (no evidence names one)',
+      },
+    );
     // The portfolio serves stored verdicts, judged just after start.
     const portfolio = await eventually(
       () => call(alice, 'list-portfolio', { q: 'rco' }),

@@ -1,4 +1,5 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { NotFoundError } from '@backstage/errors';
 import {
   PortfolioResponse,
   ReleaseStatusResponse,
@@ -320,9 +321,18 @@ export function registerReadActions(
     ],
     action: async ({ input, credentials }) => {
       const entity = entityOf(input.entityRef);
+      // The timeline route needs the release named: without one, the newest (the status's).
+      const release =
+        input.version || input.digest
+          ? { version: input.version, digest: input.digest }
+          : (await status(credentials, input)).body.release;
+      if (!release.version && !release.digest)
+        throw new NotFoundError(
+          `${input.entityRef} has no release yet (no evidence names one)`,
+        );
       const body = await client.request(credentials, 'GET', TIMELINE, {
         params: entityParams(entity),
-        query: { version: input.version, digest: input.digest },
+        query: { version: release.version, digest: release.digest },
       });
       return { output: { ...body, page: links.release(entity) } };
     },
