@@ -110,13 +110,17 @@ describe('RcoClient', () => {
   it('gives up after the configured retries, counting the attempts', async () => {
     const backend = await server([[500, error('broken')]]);
     try {
+      const retried: number[] = [];
       const client = new RcoClient({
         url: backend.url,
         token: 't',
         retries: 2,
         retryDelayMs: 1,
+        onRetry: (_e, made) => retried.push(made),
       });
       const failure: any = await client.get('/x').catch((e: any) => e);
+      // Told of the two retries only, never of a third that does not come.
+      expect(retried).toEqual([1, 2]);
       expect(failure).toBeInstanceOf(AttemptsError);
       expect(failure.attempts).toBe(3);
       expect(failure.cause).toMatchObject({

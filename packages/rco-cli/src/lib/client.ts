@@ -77,7 +77,12 @@ export class RcoClient {
         signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 120_000),
       });
     } catch (error) {
-      throw new NetworkError(networkCode(error) ?? 'UNKNOWN');
+      // undici says "fetch failed" and puts the reason in `cause` (a refused port, bad port…).
+      const cause = (error as any)?.cause?.message;
+      throw new NetworkError(
+        networkCode(error) ?? 'UNKNOWN',
+        typeof cause === 'string' ? cause : undefined,
+      );
     }
     let text: string;
     try {
@@ -106,9 +111,11 @@ export class RcoClient {
           timeMultiple: 2,
           maxDelay: 30_000,
           jitter: 'full',
-          retry: (error, next) => {
-            if (!isRetryable(error)) return false;
-            this.options.onRetry?.(error, next);
+          // `made` is the number of attempts so far; the library asks even after the last one.
+          retry: (error, made) => {
+            if (!isRetryable(error) || made > this.options.retries)
+              return false;
+            this.options.onRetry?.(error, made);
             return true;
           },
         },

@@ -20,10 +20,27 @@ export class HttpError extends Error {
   }
 }
 
+/** Connection failures in words. */
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (nothing listens there)',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved right now',
+  ECONNRESET: 'the connection was reset',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  TIMEOUT: 'it did not answer in time',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    "the server's TLS certificate is not trusted",
+};
+
 /** The backend could not be reached (refused, unknown host, reset, timed out). */
 export class NetworkError extends Error {
-  constructor(readonly code: string) {
-    super(`network error ${code}`);
+  constructor(readonly code: string, readonly detail?: string) {
+    super(`cannot connect: ${NETWORK_WORDS[code] ?? detail ?? code}`);
     this.name = 'NetworkError';
   }
 }
@@ -64,22 +81,6 @@ export interface RequestContext {
   attempts?: number;
 }
 
-const NETWORK_WORDS: Record<string, string> = {
-  ECONNREFUSED: 'the connection was refused (nothing listens there)',
-  ENOTFOUND: 'the host name does not resolve',
-  EAI_AGAIN: 'the host name could not be resolved right now',
-  ECONNRESET: 'the connection was reset',
-  ETIMEDOUT: 'the connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
-  TIMEOUT: 'it did not answer in time',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
-  DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed",
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    "the server's TLS certificate is not trusted",
-};
-
 /** The sentence for an error the CLI met while talking to the backend. */
 export function describeError(error: unknown, ctx: RequestContext): string {
   const tries =
@@ -88,7 +89,8 @@ export function describeError(error: unknown, ctx: RequestContext): string {
   const entity = ctx.entity ?? 'the entity';
   if (error instanceof NetworkError) {
     const why =
-      NETWORK_WORDS[error.code] ?? `the request failed (${error.code})`;
+      NETWORK_WORDS[error.code] ??
+      `the request failed (${error.detail ?? error.code})`;
     return `${what}Cannot reach the backend at ${ctx.url}${tries}: ${why}. Check --url (or RCO_URL) and that the backend is running and reachable from this machine.`;
   }
   if (!(error instanceof HttpError)) {

@@ -257,7 +257,7 @@ describe('rco errors', () => {
   it('refuses a file larger than the backend accepts (413)', async () => {
     const big = write(
       'big-naming-report.yaml',
-      `${namingReport()}\n  # ${'x'.repeat(MAX_UPLOAD)}\n`,
+      `${namingReport()}\n  # ${'x'.repeat(16 * MAX_UPLOAD)}\n`,
     );
     const res = await rco(
       ['evidence', 'push', big, '--digest', digest('f')],
