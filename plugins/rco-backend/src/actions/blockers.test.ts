@@ -1,81 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { ReleaseStatusResponse } from '@helix-portal/plugin-rco-common';
-import { explainBlockers, rcoEvidenceCommand } from './blockers';
+import { rcoPushCommand } from '../gates/uploadCommands';
+import { explainBlockers } from './blockers';
 import { pageLinks } from './links';
 
 const ENTITY = { kind: 'component', namespace: 'default', name: 'rco' };
 const DIGEST = `sha256:${'a'.repeat(64)}`;
-
-/** What a POSIX shell makes of the command's words (NUL-separated: a word may hold a newline). */
-const argv = (command: string) =>
-  execFileSync(
-    'sh',
-    ['-c', command.replace(/^rco evidence push /, "printf '%s\\0' ")],
-    {
-      env: { DIGEST: 'sha256:env', GIT_SHA: 'abc123', PATH: process.env.PATH },
-    },
-  )
-    .toString()
-    .split('\0')
-    .slice(0, -1);
-
-describe('rcoEvidenceCommand', () => {
-  it('names the file, entity, digest and kind, then the version (image evidence)', () => {
-    expect(
-      rcoEvidenceCommand('trivy', ENTITY, { version: '1.5.0', digest: DIGEST }),
-    ).toBe(
-      `rco evidence push trivy.json --entity 'component:default/rco' --digest '${DIGEST}' --kind 'trivy' --version '1.5.0'`,
-    );
-  });
-
-  it('adds the environment for evidence about a place', () => {
-    expect(
-      rcoEvidenceCommand(
-        'policy-report',
-        ENTITY,
-        { digest: DIGEST },
-        'staging',
-      ),
-    ).toBe(
-      `rco evidence push policyreports.json --entity 'component:default/rco' --digest '${DIGEST}' --kind 'policy-report' --environment 'staging'`,
-    );
-  });
-
-  it("uses the pipeline's $DIGEST and $GIT_SHA when the release does not name them", () => {
-    const command = rcoEvidenceCommand('gitleaks', ENTITY, {
-      version: '2.0.0',
-    });
-    expect(command).toBe(
-      `rco evidence push gitleaks.json --entity 'component:default/rco' --digest "$DIGEST" --kind 'gitleaks' --version '2.0.0' --commit "$GIT_SHA"`,
-    );
-    expect(argv(command)).toEqual([
-      'gitleaks.json',
-      '--entity',
-      'component:default/rco',
-      '--digest',
-      'sha256:env',
-      '--kind',
-      'gitleaks',
-      '--version',
-      '2.0.0',
-      '--commit',
-      'abc123',
-    ]);
-  });
-
-  it.each([
-    '1.0;rm -rf /',
-    "1.0' ; touch /tmp/pwned; echo '",
-    '1.0"$(id)"`id`',
-    '1.0\n--output /etc/passwd',
-  ])('keeps the version %j one word', version => {
-    const words = argv(
-      rcoEvidenceCommand('trivy', ENTITY, { version, digest: DIGEST }),
-    );
-    expect(words).toHaveLength(9);
-    expect(words[8]).toBe(version);
-  });
-});
+const TARGET = {
+  baseUrl: 'http://localhost:7007/api/rco',
+  entity: ENTITY,
+  release: { version: '1.5.0', digest: DIGEST },
+};
+const TRIVY_CLI = rcoPushCommand('trivy', TARGET);
+const POLICY_CLI = rcoPushCommand('policy-report', TARGET, 'staging');
 
 const gate = (id: string, status: string, extra: object = {}) =>
   ({
@@ -104,13 +40,21 @@ describe('explainBlockers', () => {
             action: 'fix',
             text: 'Fix the criticals, then upload again',
             kind: 'trivy',
+            command: 'curl -fsS -H "Authorization: Bearer $RCO_CI_TOKEN" …',
+            cliCommand: TRIVY_CLI,
           },
         ],
       }),
       gate('policy-enforcement', 'missing', {
         section: 'unknown-section',
         next: [
-          { action: 'upload', text: 'Upload', kind: 'policy-report' },
+          {
+            action: 'upload',
+            text: 'Upload',
+            kind: 'policy-report',
+            environment: 'staging',
+            cliCommand: POLICY_CLI,
+          },
           { action: 'waive', text: 'Or Security waives it' },
         ],
       }),
@@ -181,12 +125,18 @@ describe('explainBlockers', () => {
         url: 'http://localhost:3000/catalog/default/component/rco/runbook#section-image-scanning',
       },
     });
-    expect(scan.fix[0].command).toBe(
-      `rco evidence push trivy.json --entity 'component:default/rco' --digest '${DIGEST}' --kind 'trivy' --version '1.5.0'`,
+    // The status route's rco command, not the curl one (which names the CI token variable).
+    expect(scan.fix[0].command).toBe(TRIVY_CLI);
+    expect(TRIVY_CLI).toBe(
+      `rco evidence push trivy.json --entity 'component:default/rco' --digest '${DIGEST}' --version '1.5.0'`,
     );
+    expect(JSON.stringify(out)).not.toContain('RCO_CI_TOKEN');
     expect(scan.fix[0].produce).toMatch(/^trivy image/);
-    // Cluster evidence: the release's environment fills --environment.
-    expect(policy.fix[0].command).toContain("--environment 'staging'");
+    expect(policy.fix[0]).toMatchObject({
+      environment: 'staging',
+      command: POLICY_CLI,
+    });
+    expect(POLICY_CLI).toContain("--environment 'staging'");
     // What an agent may do itself names its tool: a waiver it may only propose.
     expect(policy.fix[1]).toEqual({
       action: 'waive',

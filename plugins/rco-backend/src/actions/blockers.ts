@@ -1,48 +1,11 @@
 import {
   EvidenceKind,
-  evidenceScope,
   GateNextStep,
   ReleaseStatusResponse,
   Runbook,
 } from '@helix-portal/plugin-rco-common';
-import { PRODUCERS, shellQuote } from '../gates/uploadCommands';
+import { PRODUCERS } from '../gates/uploadCommands';
 import { EntityName, PageLinks } from './links';
-
-/**
- * The `rco` command an agent is told to run to send evidence for a gate, as the issue 16
- * contract spells it: `rco evidence push <file> --entity <ref> --digest <digest> --kind <kind>`,
- * then `--environment` when the evidence is about a place and `--version` when known. Every value
- * is shell-quoted, so nothing an uploader chose as a version runs in the shell; a digest the
- * release does not name yet is the pipeline's `$DIGEST`, a commit its `$GIT_SHA`. RCO_URL and
- * RCO_TOKEN come from the environment: no token is ever part of the command.
- */
-export function rcoEvidenceCommand(
-  kind: string,
-  entity: EntityName,
-  release: { version?: string; digest?: string },
-  environment?: string,
-): string {
-  const producer = PRODUCERS[kind as EvidenceKind];
-  const scope = evidenceScope(kind);
-  const ref = `${entity.kind.toLocaleLowerCase('en-US')}:${entity.namespace}/${
-    entity.name
-  }`;
-  const words = [
-    'rco evidence push',
-    producer?.file ?? `${kind}.json`,
-    '--entity',
-    shellQuote(ref),
-    '--digest',
-    release.digest ? shellQuote(release.digest) : '"$DIGEST"',
-    '--kind',
-    shellQuote(kind),
-  ];
-  if (scope === 'environment' && environment)
-    words.push('--environment', shellQuote(environment));
-  if (release.version) words.push('--version', shellQuote(release.version));
-  if (scope === 'commit') words.push('--commit', '"$GIT_SHA"');
-  return words.join(' ');
-}
 
 export type BlockerStep = {
   action: GateNextStep['action'];
@@ -53,7 +16,10 @@ export type BlockerStep = {
   environment?: string;
   /** How CI produces the document the command sends. */
   produce?: string;
-  /** upload/fix: the `rco evidence push` command. */
+  /**
+   * upload/fix: the `rco evidence push` command, as the status route builds it (rcoPushCommand:
+   * every value shell-quoted; RCO_URL and RCO_TOKEN come from the pipeline's environment).
+   */
   command?: string;
   /** signoff/waive: who may decide (as the caller sees the catalog). */
   people?: string[];
@@ -77,25 +43,16 @@ const AGENT_TOOLS: Partial<Record<GateNextStep['action'], string>> = {
   waive: 'rco.propose-waiver',
 };
 
-function step(
-  s: GateNextStep,
-  entity: EntityName,
-  release: ReleaseStatusResponse['release'],
-): BlockerStep {
-  const environment = s.environment ?? release.environment;
-  const sendsEvidence = (s.action === 'upload' || s.action === 'fix') && s.kind;
+function step(s: GateNextStep): BlockerStep {
+  const producer = s.kind ? PRODUCERS[s.kind as EvidenceKind] : undefined;
   return {
     action: s.action,
     text: s.text,
     ...(AGENT_TOOLS[s.action] ? { tool: AGENT_TOOLS[s.action] } : {}),
     ...(s.kind ? { kind: s.kind } : {}),
     ...(s.environment ? { environment: s.environment } : {}),
-    ...(sendsEvidence && PRODUCERS[s.kind as EvidenceKind]
-      ? { produce: PRODUCERS[s.kind as EvidenceKind].tool }
-      : {}),
-    ...(sendsEvidence
-      ? { command: rcoEvidenceCommand(s.kind!, entity, release, environment) }
-      : {}),
+    ...(s.cliCommand && producer ? { produce: producer.tool } : {}),
+    ...(s.cliCommand ? { command: s.cliCommand } : {}),
     ...(s.people ? { people: s.people.map(p => `${p.name} (${p.ref})`) } : {}),
     ...(s.group ? { group: s.group } : {}),
   };
@@ -104,7 +61,7 @@ function step(
 /**
  * What keeps a release from going out, gate by gate: each gate that is not passing or waived,
  * why (the status route's reasons and condition), the runbook section that describes it, and
- * what would fix it with the exact command; then each sign-off role still open.
+ * what would fix it with the exact `rco evidence push` command; then each sign-off role still open.
  */
 export function explainBlockers(
   status: ReleaseStatusResponse,
@@ -134,7 +91,7 @@ export function explainBlockers(
               },
             }
           : {}),
-        fix: (g.next ?? []).map(s => step(s, entity, status.release)),
+        fix: (g.next ?? []).map(step),
       };
     });
   const signoffs = Object.entries(status.fourEyes?.roles ?? {})
@@ -143,7 +100,7 @@ export function explainBlockers(
       role,
       status: r.status,
       ...(r.reason ? { why: r.reason } : {}),
-      fix: (r.next ?? []).map(s => step(s, entity, status.release)),
+      fix: (r.next ?? []).map(step),
     }));
   return {
     entityRef: status.entityRef,
