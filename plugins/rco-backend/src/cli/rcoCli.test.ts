@@ -625,3 +625,122 @@ describe('rco status and a failing gate', () => {
     );
   });
 });
+
+describe("the README's pipeline", () => {
+  it('validates the runbook, pushes the scans, SBOM, signature and a clean gitleaks report, and stops before the deploy', async () => {
+    // One image: the samples rewritten to name it (each names its own elsewhere).
+    const image = digest('7');
+    const grype = JSON.parse(
+      fs.readFileSync(sample('grype-json-image.json'), 'utf8'),
+    );
+    grype.source.target.manifestDigest = image;
+    const cosign = JSON.parse(
+      fs.readFileSync(sample('cosign-verify-key-based.json'), 'utf8'),
+    );
+    cosign[0].critical.image['docker-manifest-digest'] = image;
+    fs.copyFileSync(
+      sample('trivy-image-alpine310.json'),
+      path.join(tmp, 'trivy.json'),
+    );
+    write('grype.json', JSON.stringify(grype));
+    fs.copyFileSync(
+      sample('cyclonedx-1.7-trivy-pom-with-vulns.json'),
+      path.join(tmp, 'sbom.cdx.json'),
+    );
+    write('cosign.json', JSON.stringify(cosign));
+    write('gitleaks.json', '[]\n');
+    const pipeline = env({ RCO_ENTITY: 'component:default/rco' });
+    const inTmp = (f: string) => path.join(tmp, f);
+
+    const validate = await rco(
+      [
+        'runbook',
+        'validate',
+        '--format',
+        'github',
+        'examples/rco/runbook/rco-runbook.yaml',
+      ],
+      pipeline,
+    );
+    expect(validate.code).toBe(0);
+
+    const scans = await rco(
+      [
+        'evidence',
+        'push',
+        ...['trivy.json', 'grype.json', 'sbom.cdx.json', 'cosign.json'].map(
+          inTmp,
+        ),
+        '--digest',
+        image,
+        '--version',
+        '4.0.0',
+      ],
+      pipeline,
+    );
+    expect(scans.stderr).toBe('');
+    expect(scans.code).toBe(0);
+    expect(
+      scans.stdout
+        .trim()
+        .split('\n')
+        .map(l => l.split(' ')[1]),
+    ).toEqual(['trivy', 'grype', 'cyclonedx', 'cosign']);
+
+    // A clean gitleaks report is `[]`: only --kind says what it is.
+    const clean = await rco(
+      [
+        'evidence',
+        'push',
+        inTmp('gitleaks.json'),
+        '--commit',
+        'abcdef1',
+        '--version',
+        '4.0.0',
+      ],
+      pipeline,
+    );
+    expect(clean.code).toBe(1);
+    expect(clean.stderr).toContain('say which with --kind');
+    const secrets = await rco(
+      [
+        'evidence',
+        'push',
+        inTmp('gitleaks.json'),
+        '--kind',
+        'gitleaks',
+        '--commit',
+        'abcdef1',
+        '--version',
+        '4.0.0',
+      ],
+      pipeline,
+    );
+    expect(secrets.stdout).toMatch(
+      /gitleaks\.json: gitleaks \S+ created – gitleaks: 0 findings/,
+    );
+
+    // The Grype sample's HIGH findings fail image scanning: the job stops before helm upgrade.
+    const wait = await rco(
+      [
+        'gates',
+        'wait',
+        '--digest',
+        image,
+        '--version',
+        '4.0.0',
+        '--environment',
+        'production',
+        '--timeout',
+        '10s',
+        '--interval',
+        '500ms',
+      ],
+      pipeline,
+    );
+    expect(wait.code).toBe(1);
+    expect(wait.stderr).toMatch(
+      /✗ image-scanning \(Image & Dependency Scanning\) fail: .*\[runbook section security-baselines\]/,
+    );
+  });
+});
