@@ -1,158 +1,27 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
-import {
-  PortfolioResponse,
-  ReleaseStatusResponse,
-  Runbook,
-} from '@helix-portal/plugin-rco-common';
-import { explainBlockers } from './blockers';
+import { PortfolioResponse, Runbook } from '@helix-portal/plugin-rco-common';
 import {
   ActionDeps,
   digestField,
   entityOf,
   entityRefField,
-  environmentField,
   versionField,
 } from './common';
 import { entityParams } from './RcoApiClient';
 import { searchRunbook } from './runbookSearch';
+import { fetchStatus } from './statusActions';
 
-const STATUS = '/entities/:kind/:namespace/:name/status';
 const RUNBOOK = '/entities/:kind/:namespace/:name/runbook';
 const TIMELINE = '/entities/:kind/:namespace/:name/releases/timeline';
 
 const EXAMPLE_REF = 'component:default/rco';
 
-/** The five read-only actions: each one GET of the plugin's API, as the caller. */
+/** The runbook, portfolio and ledger reads: GETs of the plugin's API, as the caller. */
 export function registerReadActions(
   registry: ActionsRegistryService,
   { client, links }: ActionDeps,
 ) {
-  const status = (credentials: any, input: any) => {
-    const entity = entityOf(input.entityRef);
-    return client
-      .request<ReleaseStatusResponse>(credentials, 'GET', STATUS, {
-        params: entityParams(entity),
-        query: {
-          version: input.version,
-          digest: input.digest,
-          environment: input.environment,
-        },
-      })
-      .then(body => ({ entity, body }));
-  };
-
-  registry.register({
-    name: 'get-release-status',
-    title: 'Release status',
-    description:
-      "The verdict on one release of a service: each of the ten gates (pass, fail, missing, stale or waived) with its reasons, the summary, the four-eyes sign-off state and the same release in every environment. Without version or digest: the service's newest release. Use explain-blockers to learn what would make a failing gate pass.",
-    attributes: { readOnly: true, destructive: false, idempotent: true },
-    schema: {
-      input: z =>
-        z.object({
-          entityRef: entityRefField(z),
-          version: versionField(z).optional(),
-          digest: digestField(z).optional(),
-          environment: environmentField(z)
-            .optional()
-            .describe('Judge the release for this environment'),
-        }),
-      output: z =>
-        z
-          .object({
-            entityRef: z.string(),
-            release: z.object({}).passthrough(),
-            summary: z.object({}).passthrough(),
-            gates: z.array(z.object({}).passthrough()),
-            page: z.string(),
-          })
-          .passthrough(),
-    },
-    examples: [
-      {
-        title: 'Is release 1.5.0 ready for production?',
-        input: {
-          entityRef: EXAMPLE_REF,
-          version: '1.5.0',
-          environment: 'production',
-        },
-      },
-    ],
-    action: async ({ input, credentials }) => {
-      const { entity, body } = await status(credentials, input);
-      return {
-        output: {
-          entityRef: body.entityRef,
-          release: body.release,
-          runbookVersion: body.runbookVersion,
-          summary: body.summary,
-          // The steps are explain-blockers' answer; here the verdicts only.
-          gates: body.gates.map(({ next: _next, ...gate }) => gate),
-          fourEyes: body.fourEyes
-            ? Object.fromEntries(
-                Object.entries(body.fourEyes.roles).map(([role, r]) => [
-                  role,
-                  { status: r.status, reason: r.reason },
-                ]),
-              )
-            : undefined,
-          environments: body.environments,
-          evaluatedAt: body.evaluatedAt,
-          page: links.release(entity),
-        },
-      };
-    },
-  });
-
-  registry.register({
-    name: 'explain-blockers',
-    title: 'Explain release blockers',
-    description:
-      'What keeps a release from going out: each gate that fails, is missing or is stale, why, the runbook section that describes it, what evidence or decision would fix it and the exact `rco evidence push` command a pipeline runs to send that evidence (RCO_URL and RCO_TOKEN set in its environment); then each sign-off role still open and who may sign. Sign-offs, waivers and deploys are decided by people on the page it links to.',
-    attributes: { readOnly: true, destructive: false, idempotent: true },
-    schema: {
-      input: z =>
-        z.object({
-          entityRef: entityRefField(z),
-          version: versionField(z).optional(),
-          digest: digestField(z).optional(),
-          environment: environmentField(z).optional(),
-        }),
-      output: z =>
-        z
-          .object({
-            entityRef: z.string(),
-            ready: z.boolean(),
-            blockers: z.array(z.object({}).passthrough()),
-            signoffs: z.array(z.object({}).passthrough()),
-            page: z.string(),
-          })
-          .passthrough(),
-    },
-    examples: [
-      {
-        title: 'Why can release 1.5.0 not go to staging?',
-        input: {
-          entityRef: EXAMPLE_REF,
-          version: '1.5.0',
-          environment: 'staging',
-        },
-      },
-    ],
-    action: async ({ input, credentials }) => {
-      const { entity, body } = await status(credentials, input);
-      // The runbook names each gate's section; a service without one still gets its blockers.
-      const runbook = await client
-        .request<{ runbook: Runbook }>(credentials, 'GET', RUNBOOK, {
-          params: entityParams(entity),
-        })
-        .then(r => r.runbook)
-        .catch(() => undefined);
-      return { output: explainBlockers(body, runbook, entity, links) };
-    },
-  });
-
   registry.register({
     name: 'search-runbook',
     title: 'Search the runbook',
@@ -325,7 +194,7 @@ export function registerReadActions(
       const release =
         input.version || input.digest
           ? { version: input.version, digest: input.digest }
-          : (await status(credentials, input)).body.release;
+          : (await fetchStatus(client, credentials, input)).body.release;
       if (!release.version && !release.digest)
         throw new NotFoundError(
           `${input.entityRef} has no release yet (no evidence names one)`,

@@ -4,6 +4,7 @@ import { Duration } from 'luxon';
 import { pageLinks } from './links';
 import { RcoApiClient } from './RcoApiClient';
 import { registerReadActions } from './readActions';
+import { registerStatusActions } from './statusActions';
 import { registerWriteActions } from './writeActions';
 
 /**
@@ -31,6 +32,7 @@ export function registerRcoActions(o: {
     }),
     links: pageLinks(o.appBaseUrl),
   };
+  registerStatusActions(o.actionsRegistry, deps);
   registerReadActions(o.actionsRegistry, deps);
   registerWriteActions(o.actionsRegistry, deps, {
     waiverMaxDuration: o.waiverMaxDuration,
