@@ -10,6 +10,7 @@ import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { applyMigrations } from './database/migrations';
 import { watchDatabaseErrors } from './service/unavailable';
 import { createRouter } from './service/router';
+import { waiverProposalNotifier } from './service/decisions/waiverProposalNotice';
 import { RunbookReader } from './service/RunbookReader';
 import { RunbookService } from './service/RunbookService';
 import { scheduleRunbookRefresh } from './service/scheduleRunbookRefresh';
@@ -361,6 +362,12 @@ export const rcoPlugin = createBackendPlugin({
             operations,
             releaseSignals,
             demo,
+            // Issue 16: waiver proposals reach the waiver group (nobody without one).
+            notifyWaiverProposal: waiverProposalNotifier({
+              notifications: deps.notifications,
+              logger: deps.logger,
+              group: config.waiverGroup,
+            }),
             // Issue 12: every environment in the picker, and each gate's next steps.
             environments: environments.list.map(e => e.name),
             explainer: new GateExplainer({

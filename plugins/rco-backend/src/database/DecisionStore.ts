@@ -7,6 +7,19 @@ import { Ledger } from './Ledger';
 import { Clock, systemClock } from '../lib/clock';
 import { WaiverRow } from './tables';
 
+/** A proposed waiver, as its ledger entry records it (see DecisionStore.proposeWaiver). */
+export interface WaiverProposalRecord {
+  id: string;
+  ledgerSeq: number;
+  gate: string;
+  environment?: string;
+  releaseVersion?: string;
+  justification: string;
+  expiresAt: Date;
+  proposedBy: string;
+  proposedAt: Date;
+}
+
 /**
  * Human decisions: sign-offs bound to a release and waivers of a gate. Nothing is updated in
  * place except a waiver's revocation time; every decision is also a ledger entry written in the
@@ -205,6 +218,38 @@ export class DecisionStore {
       });
     });
     return record;
+  }
+
+  /**
+   * A waiver someone asks the waiver group for. Only a ledger entry, like the deploy side's
+   * operation-state entries: no table row, so no gate reads it (it lifts nothing) and the
+   * reconciler has no row to compare it with.
+   */
+  async proposeWaiver(
+    entityRef: string,
+    proposal: Omit<WaiverProposalRecord, 'id' | 'ledgerSeq' | 'proposedAt'>,
+  ): Promise<WaiverProposalRecord> {
+    const id = randomUUID();
+    const proposedAt = this.clock.now();
+    const entry = await this.db.transaction(async tx => {
+      await this.ledger.lock(tx, entityRef);
+      return this.ledger.append(tx, {
+        entryType: 'waiver-proposed',
+        entityRef,
+        actor: proposal.proposedBy,
+        payload: {
+          id,
+          gate: proposal.gate,
+          environment: proposal.environment ?? null,
+          releaseVersion: proposal.releaseVersion ?? null,
+          justification: proposal.justification,
+          expiresAt: proposal.expiresAt.toISOString(),
+          proposedBy: proposal.proposedBy,
+          proposedAt: proposedAt.toISOString(),
+        },
+      });
+    });
+    return { ...proposal, id, ledgerSeq: entry.seq, proposedAt };
   }
 
   async getWaiver(

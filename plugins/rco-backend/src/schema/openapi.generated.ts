@@ -1079,6 +1079,55 @@ export const spec = {
           }
         }
       },
+      "WaiverProposal": {
+        "description": "A waiver someone asked the waiver group for (an entry of the entity's ledger chain). It grants nothing: a member of the waiver group grants the waiver with POST .../waivers.",
+        "type": "object",
+        "required": [
+          "id",
+          "ledgerSeq",
+          "entityRef",
+          "gate",
+          "justification",
+          "expiresAt",
+          "proposedBy",
+          "proposedAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "ledgerSeq": {
+            "type": "integer",
+            "description": "The ledger entry that records it"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "gate": {
+            "type": "string"
+          },
+          "environment": {
+            "type": "string"
+          },
+          "releaseVersion": {
+            "type": "string"
+          },
+          "justification": {
+            "type": "string"
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "proposedBy": {
+            "type": "string"
+          },
+          "proposedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
       "CollectionHealth": {
         "type": "object",
         "required": [
@@ -2441,6 +2490,97 @@ export const spec = {
             "$ref": "#/components/responses/ErrorResponse"
           },
           "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/waivers/proposals": {
+      "post": {
+        "operationId": "ProposeWaiver",
+        "description": "A person who may request a release of the entity proposes a waiver of a gate, checked as a grant would be (a known gate, not a sign-off gate, an expiry in the future and within rco.waivers.maxDuration). It is recorded in the ledger and audited, and the waiver group (rco.waivers.group) is notified; it grants nothing, so the gate stays as it was until a member of the group grants the waiver. Service principals cannot propose.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "gate",
+                  "justification",
+                  "expiresAt"
+                ],
+                "properties": {
+                  "gate": {
+                    "type": "string"
+                  },
+                  "justification": {
+                    "type": "string",
+                    "minLength": 10,
+                    "maxLength": 2000
+                  },
+                  "expiresAt": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "environment": {
+                    "type": "string",
+                    "pattern": "^[a-z0-9-]{1,64}$"
+                  },
+                  "releaseVersion": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 128
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The proposal as recorded, and who may grant it",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "proposal",
+                    "grantableBy"
+                  ],
+                  "properties": {
+                    "proposal": {
+                      "$ref": "#/components/schemas/WaiverProposal"
+                    },
+                    "grantableBy": {
+                      "type": "string",
+                      "nullable": true,
+                      "description": "The waiver group whose members may grant it; null when rco.waivers.group is not configured (nobody can grant it then)"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "403": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
             "$ref": "#/components/responses/ErrorResponse"
           }
         }

@@ -228,6 +228,12 @@ const CALLS: Call[] = [
     expiresAt: later(3_600_000),
   }),
   idCall('post', '/waivers/{id}/revoke', 'waiver'),
+  // Issue 16: a waiver proposal (people only; the grant route above stays the waiver group's).
+  entityCall('post', '/waivers/proposals', {
+    gate: 'image-scanning',
+    justification: 'Scanner down, judged by hand',
+    expiresAt: later(3_600_000),
+  }),
   entityCall('get', '/capabilities'),
   entityCall('get', '/environments'),
   entityCall('get', '/operations'),

@@ -21,6 +21,7 @@ import { audited } from './audited';
 import { ReleaseRequestService } from './decisions/ReleaseRequestService';
 import { SignoffService } from './decisions/SignoffService';
 import { WaiverService } from './decisions/WaiverService';
+import { NotifyWaiverProposal } from './decisions/waiverProposalNotice';
 import { ReleaseService } from './ReleaseService';
 import { assertPerson, ledgerViewFor } from './ledgerView';
 import { GateExplainer } from './GateExplainer';
@@ -76,6 +77,8 @@ export interface ReleaseRouteOptions {
   portfolio: PortfolioService;
   /** The local portal's demo clock (rco.demoEvidence only): the capabilities say it is demo data. */
   demoClock?: { offsetMs: number };
+  /** Tells the waiver group of a waiver proposal (issue 16); absent without rco.waivers.group. */
+  notifyWaiverProposal?: NotifyWaiverProposal;
 }
 
 export const evidenceView = (record: EvidenceRecord, created?: boolean) => ({
@@ -434,6 +437,26 @@ export function registerReleaseRoutes(
     );
     res.status(201).json(iso(record) as any);
   });
+
+  // Anyone who may request a release asks the waiver group; it grants nothing (issue 16).
+  router.post(
+    '/entities/:kind/:namespace/:name/waivers/proposals',
+    async (req, res) => {
+      const entity = await o.loadEntity(req);
+      const entityRef = stringifyEntityRef(entity);
+      const { proposal, grantableBy } = await audited(
+        o.auditor,
+        {
+          eventId: 'waiver-proposal',
+          request: req,
+          meta: { entityRef, gate: req.body.gate },
+        },
+        async () => waivers.propose(entity, await credentials(req), req.body),
+        r => ({ proposal: r.proposal.id, ledgerSeq: r.proposal.ledgerSeq }),
+      );
+      res.status(201).json({ proposal: iso(proposal), grantableBy });
+    },
+  );
 
   router.post('/waivers/:id/revoke', async (req, res) => {
     const waiver = await waivers.get(req.params.id);

@@ -1,6 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { GATE_IDS, GateId } from '@helix-portal/plugin-rco-common';
 import { RcoConfig } from '../../config';
 import { DecisionStore } from '../../database/DecisionStore';
@@ -9,6 +9,16 @@ import { WaiverRecord } from '../../gates/types';
 import { Access } from '../access';
 import { ReleaseService } from '../ReleaseService';
 import { withoutSecrets } from './freeText';
+import { NotifyWaiverProposal } from './waiverProposalNotice';
+
+/** A waiver as asked for: the grant and the proposal routes take the same body. */
+export interface WaiverInput {
+  gate: string;
+  justification: string;
+  expiresAt: string;
+  environment?: string;
+  releaseVersion?: string;
+}
 
 /** Why a waiver cannot be granted for the gate, or undefined when it can. */
 export function waiverRefusal(
@@ -31,7 +41,10 @@ export function waiverRefusal(
   return undefined;
 }
 
-/** Waivers of a gate: the waiver group grants and revokes them, within the maximum duration. */
+/**
+ * Waivers of a gate: the waiver group grants and revokes them, within the maximum duration; those
+ * who may request a release propose them (a ledger entry and a notification, nothing granted).
+ */
 export class WaiverService {
   constructor(
     private readonly o: {
@@ -39,8 +52,21 @@ export class WaiverService {
       access: Access;
       releases: ReleaseService;
       config: RcoConfig;
+      /** Tells the waiver group of a proposal; absent when rco.waivers.group is not set. */
+      notifyWaiverProposal?: NotifyWaiverProposal;
     },
   ) {}
+
+  private refuse(input: WaiverInput) {
+    const refusal = waiverRefusal(
+      input.gate,
+      new Date(input.expiresAt),
+      this.o.releases.clock.now(),
+      this.o.config.waiverMaxDuration.toMillis(),
+      this.o.config.waiverMaxDuration.toISO()!,
+    );
+    if (refusal) throw new InputError(refusal);
+  }
 
   async get(id: string) {
     const waiver = await this.o.decisions.getWaiver(id);
@@ -51,35 +77,62 @@ export class WaiverService {
   async grant(
     entity: Entity,
     credentials: BackstageCredentials,
-    input: {
-      gate: string;
-      justification: string;
-      expiresAt: string;
-      environment?: string;
-      releaseVersion?: string;
-    },
+    input: WaiverInput,
   ) {
     const entityRef = stringifyEntityRef(entity);
     const grantedBy = await this.o.access.assertCanWaive(credentials);
-    const expiry = new Date(input.expiresAt);
-    const refusal = waiverRefusal(
-      input.gate,
-      expiry,
-      this.o.releases.clock.now(),
-      this.o.config.waiverMaxDuration.toMillis(),
-      this.o.config.waiverMaxDuration.toISO()!,
-    );
-    if (refusal) throw new InputError(refusal);
+    this.refuse(input);
     const record = await this.o.decisions.addWaiver(entityRef, {
       gate: input.gate as GateId,
       justification: await withoutSecrets(input.justification),
-      expiresAt: expiry,
+      expiresAt: new Date(input.expiresAt),
       environment: input.environment,
       releaseVersion: input.releaseVersion,
       grantedBy,
     });
     this.o.releases.invalidate(entityRef, 'waiver');
     return record;
+  }
+
+  /**
+   * A person who may request a release of the entity asks the waiver group for a waiver: checked
+   * as a grant would be, recorded in the ledger, the group notified. No waiver row is written and
+   * nothing is invalidated: every gate reads as it did (an agent can propose through MCP, never
+   * grant).
+   */
+  async propose(
+    entity: Entity,
+    credentials: BackstageCredentials,
+    input: WaiverInput,
+  ) {
+    const entityRef = stringifyEntityRef(entity);
+    if ((credentials.principal as { type?: string }).type !== 'user')
+      throw new NotAllowedError(
+        'Waivers are proposed by people: service principals cannot propose one',
+      );
+    const proposedBy = await this.o.access
+      .assertOwner(entity, credentials)
+      .catch(error => {
+        throw error instanceof NotAllowedError
+          ? new NotAllowedError(
+              `Only those who may request a release of ${entityRef} may propose a waiver of its gates`,
+            )
+          : error;
+      });
+    this.refuse(input);
+    const proposal = {
+      ...(await this.o.decisions.proposeWaiver(entityRef, {
+        gate: input.gate,
+        justification: await withoutSecrets(input.justification),
+        expiresAt: new Date(input.expiresAt),
+        environment: input.environment,
+        releaseVersion: input.releaseVersion,
+        proposedBy,
+      })),
+      entityRef,
+    };
+    await this.o.notifyWaiverProposal?.(proposal, entity);
+    return { proposal, grantableBy: this.o.config.waiverGroup ?? null };
   }
 
   async revoke(
