@@ -334,7 +334,6 @@ export const rcoPlugin = createBackendPlugin({
           discovery: deps.discovery,
           appBaseUrl: deps.config.getOptionalString('app.baseUrl'),
           waiverMaxDuration: config.waiverMaxDuration,
-          waiverGroup: config.waiverGroup,
         });
         deps.httpRouter.use(
           await createRouter({

@@ -47,15 +47,35 @@ const HUMAN_ONLY: Array<[string, string]> = [
 ];
 
 describe('RcoApiClient allow-list', () => {
-  it('holds the five reads and the two writes, and none of the human-only routes', () => {
+  it('holds the reads and the three writes, and none of the human-only routes', () => {
     expect(ALLOWED_ROUTES.map(r => `${r.method} ${r.template}`)).toEqual([
       'GET /entities/:kind/:namespace/:name/status',
       'GET /entities/:kind/:namespace/:name/runbook',
       'GET /entities/:kind/:namespace/:name/releases/timeline',
       'GET /portfolio',
       'POST /entities/:kind/:namespace/:name/releases',
+      'POST /entities/:kind/:namespace/:name/waivers/proposals',
       'POST /entities/:kind/:namespace/:name/operations',
     ]);
+  });
+
+  it('reaches the waiver proposals, never the grant, whatever the name says', async () => {
+    const { c } = client();
+    const proposals = '/entities/:kind/:namespace/:name/waivers/proposals';
+    const params = { kind: 'component', namespace: 'default' };
+    // The name cannot climb out of its segment to the grant route (…/waivers).
+    for (const name of ['rco/waivers/..', 'rco/..', '../rco/waivers', 'rco'])
+      expect(
+        new URL(await c.url('POST', proposals, { ...params, name })).pathname,
+      ).toMatch(
+        /^\/api\/rco\/entities\/component\/default\/[^/]+\/waivers\/proposals$/,
+      );
+    await expect(
+      c.url('POST', '/entities/:kind/:namespace/:name/waivers', {
+        ...params,
+        name: 'rco',
+      }),
+    ).rejects.toThrow(/is not available to agents/);
   });
 
   it.each(HUMAN_ONLY)('refuses %s %s without a request', async (m, t) => {

@@ -23,9 +23,10 @@ export interface AllowedRoute {
 }
 
 /**
- * Every request an MCP action can make: the reads, and the two writes an agent may do. Deploy,
- * confirm, promote, abort, sign-off, waiver grant, break-glass, window accept and reviews are not
- * here, so no action can reach them whatever its input says.
+ * Every request an MCP action can make: the reads, and the three writes an agent may do (a
+ * release request, a waiver proposal, a rollback dry-run). Deploy, confirm, promote, abort,
+ * sign-off, waiver grant (POST …/waivers), break-glass, window accept and reviews are not here, so
+ * no action can reach them whatever its input says.
  */
 export const ALLOWED_ROUTES: readonly AllowedRoute[] = [
   {
@@ -55,6 +56,11 @@ export const ALLOWED_ROUTES: readonly AllowedRoute[] = [
     ],
   },
   { method: 'POST', template: '/entities/:kind/:namespace/:name/releases' },
+  // A proposal only: recorded and sent to the waiver group, it waives nothing.
+  {
+    method: 'POST',
+    template: '/entities/:kind/:namespace/:name/waivers/proposals',
+  },
   {
     method: 'POST',
     template: '/entities/:kind/:namespace/:name/operations',

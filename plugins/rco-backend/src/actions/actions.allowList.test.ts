@@ -162,6 +162,19 @@ describe('the actions reach only the allow-list', () => {
     expect(new Set(operations.map(r => r.body.type))).toEqual(
       new Set(['rollback-dry-run']),
     );
+    // Waivers are only ever proposed: no request reaches the grant route (POST …/waivers).
+    const waiverPosts = requests.filter(
+      r => r.method === 'POST' && /\/waivers(\/|$)/.test(r.url.pathname),
+    );
+    expect(waiverPosts.length).toBeGreaterThan(0);
+    expect(
+      waiverPosts.filter(
+        r =>
+          !/^\/api\/rco\/entities\/[^/]+\/[^/]+\/[^/]+\/waivers\/proposals$/.test(
+            r.url.pathname,
+          ),
+      ),
+    ).toEqual([]);
     expect(answers.join('\n')).not.toContain(TOKEN);
   });
 

@@ -55,15 +55,16 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
       'search-runbook',
       'start-rollback-dry-run',
     ]);
-    for (const name of READS.map(([n]) => n).concat(
-      'list-portfolio',
-      'propose-waiver',
-    ))
+    for (const name of READS.map(([n]) => n).concat('list-portfolio'))
       expect(byName[name].annotations).toMatchObject({
         readOnlyHint: true,
         destructiveHint: false,
       });
-    for (const name of ['request-release', 'start-rollback-dry-run'])
+    for (const name of [
+      'request-release',
+      'propose-waiver',
+      'start-rollback-dry-run',
+    ])
       expect(byName[name].annotations).toMatchObject({
         readOnlyHint: false,
         destructiveHint: false,
@@ -78,8 +79,11 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
       'targetRevision',
     ]);
     expect(byName['propose-waiver'].description).toMatch(
-      /a person of the waiver group must grant it/,
+      /It grants nothing: .* until a person of the waiver group grants the waiver/,
     );
+    expect(
+      Object.keys((byName['propose-waiver'].inputSchema as any).properties),
+    ).not.toContain('grantedBy');
     for (const tool of tools) {
       expect(tool.name).not.toMatch(HUMAN_ONLY);
       expect(tool.description!.length).toBeGreaterThan(80);
@@ -226,25 +230,37 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
     await portal.stop();
   });
 
-  it('proposes waivers without granting them, even for a member of the waiver group', async () => {
+  it('proposes waivers as the caller: recorded naming them, sent to the waiver group, nothing granted', async () => {
     const portal = await startBackend(databaseId);
+    const [alice, paula, sam, bob] = [
+      await portal.mcp(asUser('alice')),
+      await portal.mcp(asUser('paula')),
+      await portal.mcp(asUser('sam')),
+      await portal.mcp(asUser('bob')),
+    ];
     const proposal = {
       entityRef: REF,
       gate: 'image-scanning',
       justification:
         'The scanner is down; the change only touches documentation',
       version: '1.5.0',
-      digest: DIGEST,
     };
-    for (const who of ['alice', 'sam']) {
-      const client = await portal.mcp(asUser(who));
-      expect(await call(client, 'propose-waiver', proposal)).toMatchObject({
-        recorded: false,
-        proposal: { gate: 'image-scanning', gateStatus: 'missing' },
-        grantedBy: expect.stringContaining('group:default/security'),
+    const scanning = async () =>
+      (await call(alice, 'get-release-status', RELEASE)).gates.find(
+        (g: any) => g.id === 'image-scanning',
+      ).status;
+    expect(await scanning()).toBe('missing');
+
+    // Bob cannot see rco; Paula sees it but may not request its release; Sam grants waivers
+    // on the page but owns nothing here, so he proposes nothing either.
+    expect(await call(bob, 'propose-waiver', proposal)).toEqual({
+      error: 'NotFoundError: No entity component:default/rco',
+    });
+    for (const client of [paula, sam])
+      expect(await call(client, 'propose-waiver', proposal)).toEqual({
+        error:
+          'NotAllowedError: Only those who may request a release of component:default/rco may propose a waiver of its gates',
       });
-    }
-    const alice = await portal.mcp(asUser('alice'));
     expect(
       (
         await call(alice, 'propose-waiver', {
@@ -253,16 +269,71 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
         })
       ).error,
     ).toMatch(/^InputError: dpo-signoff cannot be waived/);
-    const bob = await portal.mcp(asUser('bob'));
-    expect(await call(bob, 'propose-waiver', proposal)).toEqual({
-      error: 'NotFoundError: No entity component:default/rco',
+    expect(portal.sent.notifications).toEqual([]);
+
+    const answer = await call(alice, 'propose-waiver', proposal);
+    expect(answer).toMatchObject({
+      recorded: true,
+      granted: false,
+      proposal: {
+        entityRef: REF,
+        gate: 'image-scanning',
+        releaseVersion: '1.5.0',
+        proposedBy: 'user:default/alice',
+        ledgerSeq: expect.any(Number),
+      },
+      grantableBy: 'group:default/security',
+      nextStep: expect.stringContaining('group:default/security must grant it'),
+      page: '/catalog/default/component/rco/release',
     });
+    // Without an expiry, the longest a grant allows (rco.waivers.maxDuration, P7D).
+    const days =
+      (Date.parse(answer.proposal.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.99);
+    expect(days).toBeLessThanOrEqual(7);
+
+    // In the release's ledger, as Alice's; audited as hers. Bob's call ended at the entity he
+    // cannot see, before any audit (as for every entity route).
+    const ledger = await call(alice, 'get-release-ledger', RELEASE);
+    expect(
+      ledger.events.map((e: any) => [e.title, e.actor, e.ledgerSeq]),
+    ).toContainEqual([
+      'Waiver proposed',
+      'user:default/alice',
+      answer.proposal.ledgerSeq,
+    ]);
+    expect(
+      portal.audit
+        .filter(e => e.plugin === 'rco' && e.eventId === 'waiver-proposal')
+        .map(e => [e.actor, e.outcome]),
+    ).toEqual([
+      ['user:default/paula', 'fail'],
+      ['user:default/sam', 'fail'],
+      ['user:default/alice', 'fail'],
+      ['user:default/alice', 'success'],
+    ]);
+    // The waiver group hears of it, with the release page to grant it on.
+    expect(portal.sent.notifications).toEqual([
+      {
+        recipients: {
+          type: 'entity',
+          entityRef: 'group:default/security',
+          excludeEntityRef: 'user:default/alice',
+        },
+        payload: expect.objectContaining({
+          title: expect.stringMatching(/^Waiver proposed: image-scanning/),
+          link: '/catalog/default/component/rco/release',
+        }),
+      },
+    ]);
+    // Nothing was granted: no waiver, no grant audited, the gate still not passing.
     const waivers = await request(portal.app)
       .get(`${RCO}/waivers`)
       .set('Authorization', asUser('sam'))
       .expect(200);
     expect(waivers.body.items).toEqual([]);
     expect(portal.audit.filter(e => e.eventId === 'waiver')).toEqual([]);
+    expect(await scanning()).toBe('missing');
     await portal.stop();
   });
 
@@ -279,6 +350,14 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
       ...READS,
       ['list-portfolio', {}],
       ['request-release', RELEASE],
+      [
+        'propose-waiver',
+        {
+          entityRef: REF,
+          gate: 'image-scanning',
+          justification: 'The scanner is down; judged by hand',
+        },
+      ],
       ['start-rollback-dry-run', { entityRef: REF, environment: 'staging' }],
     ] as Array<[string, Record<string, unknown>]>)
       expect(await call(ci, name, args)).toEqual({
@@ -287,9 +366,12 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
       });
     expect(
       portal.audit.filter(
-        e => e.plugin === 'rco' && e.eventId === 'release-request',
+        e =>
+          e.plugin === 'rco' &&
+          ['release-request', 'waiver-proposal'].includes(e.eventId),
       ),
     ).toEqual([]);
+    expect(portal.sent.notifications).toEqual([]);
     await portal.stop();
   });
 });

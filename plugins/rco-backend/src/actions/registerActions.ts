@@ -19,8 +19,8 @@ export function registerRcoActions(o: {
   discovery: DiscoveryService;
   /** The app's base URL (app.baseUrl), for links to the pages. */
   appBaseUrl?: string;
+  /** rco.waivers.maxDuration: a proposal without an expiry asks for this long. */
   waiverMaxDuration: Duration;
-  waiverGroup?: string;
   /** Tests count the requests made. */
   fetch?: typeof fetch;
 }) {
@@ -36,6 +36,5 @@ export function registerRcoActions(o: {
   registerReadActions(o.actionsRegistry, deps);
   registerWriteActions(o.actionsRegistry, deps, {
     waiverMaxDuration: o.waiverMaxDuration,
-    waiverGroup: o.waiverGroup,
   });
 }

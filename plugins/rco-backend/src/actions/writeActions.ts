@@ -1,8 +1,5 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { InputError } from '@backstage/errors';
-import { ReleaseStatusResponse } from '@helix-portal/plugin-rco-common';
 import { Duration } from 'luxon';
-import { waiverRefusal } from '../service/decisions/WaiverService';
 import {
   ActionDeps,
   digestField,
@@ -24,7 +21,7 @@ const EXAMPLE_REF = 'component:default/rco';
 export function registerWriteActions(
   registry: ActionsRegistryService,
   { client, links }: ActionDeps,
-  options: { waiverMaxDuration: Duration; waiverGroup?: string },
+  options: { waiverMaxDuration: Duration },
 ) {
   registry.register({
     name: 'request-release',
@@ -77,13 +74,17 @@ export function registerWriteActions(
     name: 'propose-waiver',
     title: 'Propose a waiver',
     description:
-      'Drafts a waiver of a gate that blocks a release and checks it as the waiver route would (the gate exists, is not passing, may be waived, and the expiry is within the maximum). It grants nothing and records nothing: a person of the waiver group must grant it on the linked release page. The answer names who may grant it and the justification to give them.',
-    attributes: { readOnly: true, destructive: false, idempotent: true },
+      'Proposes a waiver of a gate that blocks a release, as the caller (those who may request a release of the service only). It is checked as a grant would be (a known gate, not a sign-off gate, an expiry within the maximum), recorded in the ledger naming the caller, audited, and sent to the waiver group. It grants nothing: the gate stays as it is until a person of the waiver group grants the waiver on the linked release page. The answer names that group.',
+    attributes: { readOnly: false, destructive: false, idempotent: false },
     schema: {
       input: z =>
         z.object({
           entityRef: entityRefField(z),
-          gate: z.string().min(1).max(64).describe('The gate id (vuln-scan)'),
+          gate: z
+            .string()
+            .min(1)
+            .max(64)
+            .describe('The gate id (image-scanning)'),
           justification: z
             .string()
             .min(10)
@@ -94,85 +95,69 @@ export function registerWriteActions(
             .datetime({ offset: true })
             .optional()
             .describe(
-              'When the waiver ends (ISO 8601); default: the maximum allowed',
+              'When the waiver would end (ISO 8601); default: the maximum allowed',
             ),
-          environment: environmentField(z).optional(),
-          version: versionField(z).optional(),
-          digest: digestField(z).optional(),
+          environment: environmentField(z)
+            .optional()
+            .describe('The environment it is for; default: every environment'),
+          version: versionField(z)
+            .optional()
+            .describe('The release version it is for; default: every release'),
         }),
       output: z =>
         z
           .object({
-            recorded: z.literal(false),
+            recorded: z.literal(true),
+            granted: z.literal(false),
             proposal: z.object({}).passthrough(),
-            grantedBy: z.string(),
+            grantableBy: z.string().nullable(),
+            nextStep: z.string(),
             page: z.string(),
           })
           .passthrough(),
     },
     examples: [
       {
-        title: 'Propose waiving the DAST gate for a week',
+        title: 'Propose waiving the image scanning gate for a week',
         input: {
           entityRef: EXAMPLE_REF,
-          gate: 'dast',
+          gate: 'image-scanning',
           justification:
-            'The DAST environment is down; the change touches no endpoint',
+            'The scanner is down until Monday; the change touches no dependency',
         },
       },
     ],
     action: async ({ input, credentials }) => {
       const entity = entityOf(input.entityRef);
-      // As the caller: an entity they cannot see answers 404, as the waiver route would.
-      const status = await client.request<ReleaseStatusResponse>(
-        credentials,
-        'GET',
-        `${ENTITY}/status`,
-        {
-          params: entityParams(entity),
-          query: {
-            version: input.version,
-            digest: input.digest,
-            environment: input.environment,
-          },
+      const expiresAt =
+        input.expiresAt ??
+        new Date(
+          Date.now() + options.waiverMaxDuration.toMillis(),
+        ).toISOString();
+      // As the caller: the route checks who may propose (an entity they cannot see answers 404)
+      // and the grant's rules, records it and tells the waiver group.
+      const body = await client.request<{
+        proposal: Record<string, unknown>;
+        grantableBy: string | null;
+      }>(credentials, 'POST', `${ENTITY}/waivers/proposals`, {
+        params: entityParams(entity),
+        body: {
+          gate: input.gate,
+          justification: input.justification,
+          expiresAt,
+          ...(input.environment ? { environment: input.environment } : {}),
+          ...(input.version ? { releaseVersion: input.version } : {}),
         },
-      );
-      const gate = status.gates.find(g => g.id === input.gate);
-      const now = new Date();
-      const expiresAt = input.expiresAt
-        ? new Date(input.expiresAt)
-        : new Date(now.getTime() + options.waiverMaxDuration.toMillis());
-      const refusal = waiverRefusal(
-        input.gate,
-        expiresAt,
-        now,
-        options.waiverMaxDuration.toMillis(),
-        options.waiverMaxDuration.toISO()!,
-      );
-      if (refusal) throw new InputError(refusal);
-      if (gate && (gate.status === 'pass' || gate.status === 'waived'))
-        throw new InputError(
-          `${input.gate} is ${gate.status} for this release: there is nothing to waive`,
-        );
-      const waive = gate?.next?.find(s => s.action === 'waive');
+      });
       return {
         output: {
-          recorded: false as const,
-          proposal: {
-            entityRef: status.entityRef,
-            gate: input.gate,
-            gateStatus: gate?.status,
-            justification: input.justification,
-            expiresAt: expiresAt.toISOString(),
-            environment: input.environment,
-            releaseVersion: input.version ?? status.release.version,
-          },
-          grantedBy: `Nobody yet: a member of ${
-            waive?.group ??
-            options.waiverGroup ??
-            'the waiver group (rco.waivers.group)'
-          } must grant it on the release page`,
-          whoMayGrant: waive?.people?.map(p => `${p.name} (${p.ref})`) ?? [],
+          recorded: true as const,
+          granted: false as const,
+          proposal: body.proposal,
+          grantableBy: body.grantableBy,
+          nextStep: body.grantableBy
+            ? `A member of ${body.grantableBy} must grant it on the release page; until then the gate stays as it is`
+            : 'Nobody can grant it: rco.waivers.group is not configured',
           page: links.release(entity),
         },
       };
