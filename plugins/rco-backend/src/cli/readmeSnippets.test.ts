@@ -36,7 +36,7 @@ let url: string;
 let tmp: string;
 
 /** The yaml block that follows `<!-- ci-snippet: <name> -->` in the README. */
-export function readmeSnippet(readme: string, name: string) {
+function readmeSnippet(readme: string, name: string) {
   const at = readme.indexOf(`<!-- ci-snippet: ${name} -->`);
   if (at < 0) throw new Error(`README has no ci-snippet ${name}`);
   const block = /```yaml\n([\s\S]*?)```/.exec(readme.slice(at));
