@@ -128,7 +128,7 @@ describe('explainBlockers', () => {
     // The status route's rco command, not the curl one (which names the CI token variable).
     expect(scan.fix[0].command).toBe(TRIVY_CLI);
     expect(TRIVY_CLI).toBe(
-      `rco evidence push trivy.json --entity 'component:default/rco' --digest '${DIGEST}' --version '1.5.0'`,
+      `rco evidence push trivy.json --entity='component:default/rco' --digest='${DIGEST}' --version='1.5.0'`,
     );
     expect(JSON.stringify(out)).not.toContain('RCO_CI_TOKEN');
     expect(scan.fix[0].produce).toMatch(/^trivy image/);
@@ -136,7 +136,7 @@ describe('explainBlockers', () => {
       environment: 'staging',
       command: POLICY_CLI,
     });
-    expect(POLICY_CLI).toContain("--environment 'staging'");
+    expect(POLICY_CLI).toContain("--environment='staging'");
     // What an agent may do itself names its tool: a waiver it may only propose.
     expect(policy.fix[1]).toEqual({
       action: 'waive',

@@ -121,7 +121,7 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
       /^\/catalog\/default\/component\/rco\/runbook#section-/,
     );
     expect(scan.fix.map((s: any) => s.command)).toContain(
-      `rco evidence push trivy.json --entity 'component:default/rco' --digest '${DIGEST}' --version '1.5.0'`,
+      `rco evidence push trivy.json --entity='component:default/rco' --digest='${DIGEST}' --version='1.5.0'`,
     );
     const found = await call(alice, 'search-runbook', {
       entityRef: REF,

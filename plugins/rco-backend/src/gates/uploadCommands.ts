@@ -223,23 +223,26 @@ export function rcoPushCommand(
   const ref = `${entity.kind.toLocaleLowerCase('en-US')}:${entity.namespace}/${
     entity.name
   }`;
+  // `--flag=value`: a value that starts with `--` (a version is any text) stays the flag's value.
+  const flag = (name: string, value: string) => `--${name}=${value}`;
   const words = [
     'rco evidence push',
     PRODUCERS[kind].file,
-    '--entity',
-    shellQuote(ref),
+    flag('entity', shellQuote(ref)),
   ];
-  if (PRODUCERS[kind].forceKind) words.push('--kind', kind);
+  if (PRODUCERS[kind].forceKind) words.push(flag('kind', kind));
   if (scope === 'image' && release.digest)
-    words.push('--digest', shellQuote(release.digest));
+    words.push(flag('digest', shellQuote(release.digest)));
   if ((scope === 'image' || scope === 'commit') && release.version)
-    words.push('--version', shellQuote(release.version));
+    words.push(flag('version', shellQuote(release.version)));
   if (scope === 'commit')
     words.push(
-      '--commit',
-      release.commit ? shellQuote(release.commit) : '"$GIT_SHA"',
+      flag(
+        'commit',
+        release.commit ? shellQuote(release.commit) : '"$GIT_SHA"',
+      ),
     );
   if (scope === 'environment' && environment)
-    words.push('--environment', shellQuote(environment));
+    words.push(flag('environment', shellQuote(environment)));
   return words.join(' ');
 }

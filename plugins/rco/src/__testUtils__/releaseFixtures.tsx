@@ -66,7 +66,7 @@ export const NAMES: Record<string, string> = {
 };
 
 export const UPLOAD_TRIVY = `trivy image --format json "$IMAGE" | curl -fsS -H "Authorization: Bearer $RCO_CI_TOKEN" --data-binary @- "$BACKSTAGE/api/rco/entities/component/default/rco/evidence?digest=${DIGEST}&version=1.3.2"`;
-export const PUSH_TRIVY = `rco evidence push trivy.json --entity 'component:default/rco' --digest '${DIGEST}' --version '1.3.2'`;
+export const PUSH_TRIVY = `rco evidence push trivy.json --entity='component:default/rco' --digest='${DIGEST}' --version='1.3.2'`;
 export const UPLOAD_KYVERNO = `kubectl get policyreport -A -o json | curl -fsS -H "Authorization: Bearer $RCO_CI_TOKEN" --data-binary @- "$BACKSTAGE/api/rco/entities/component/default/rco/evidence?digest=${DIGEST}&version=1.3.2&environment=production"`;
 
 /** What the backend would say to do about each gate that does not pass (by gate id). */
