@@ -395,6 +395,28 @@ export interface WaiverView {
   revokedAt?: string;
 }
 
+/**
+ * A waiver someone proposed (issue 16: people who may request a release, or their assistant
+ * through MCP), and what became of it: `open` until a member of the waiver group grants a waiver
+ * of the same gate and environment after it (`granted`), or the expiry it asked for passes.
+ *
+ * @public
+ */
+export interface WaiverProposalView {
+  id: string;
+  ledgerSeq: number;
+  gate: string;
+  environment?: string;
+  releaseVersion?: string;
+  justification: string;
+  expiresAt: string;
+  proposedBy: string;
+  proposedAt: string;
+  state: 'open' | 'granted' | 'expired';
+  /** granted: the waiver that answered it. */
+  waiverId?: string;
+}
+
 /** @public */
 export interface CapabilitiesResponse {
   actor: string;

@@ -203,11 +203,17 @@ export class Ledger {
   }
 
   async list(
-    options: { entityRef?: string; limit?: number; afterSeq?: number } = {},
+    options: {
+      entityRef?: string;
+      limit?: number;
+      afterSeq?: number;
+      entryType?: string;
+    } = {},
     db: Knex = this.db,
   ): Promise<LedgerEntry[]> {
     const query = db('rco_ledger').orderBy('seq', 'asc');
     if (options.entityRef) query.where({ entity_ref: options.entityRef });
+    if (options.entryType) query.where({ entry_type: options.entryType });
     if (options.afterSeq) query.where('seq', '>', options.afterSeq);
     if (options.limit) query.limit(options.limit);
     return (await query).map(fromRow);

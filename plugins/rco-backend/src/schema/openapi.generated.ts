@@ -2496,6 +2496,70 @@ export const spec = {
       }
     },
     "/entities/{kind}/{namespace}/{name}/waivers/proposals": {
+      "get": {
+        "operationId": "ListWaiverProposals",
+        "description": "The entity's waiver proposals, newest first, each with what became of it: open, granted (a waiver of the same gate and environment was recorded after it) or expired (the expiry it asked for passed). Anyone who may see the entity may read them, as its waivers.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The proposals",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "allOf": [
+                          {
+                            "$ref": "#/components/schemas/WaiverProposal"
+                          },
+                          {
+                            "type": "object",
+                            "required": [
+                              "state"
+                            ],
+                            "properties": {
+                              "state": {
+                                "type": "string",
+                                "enum": [
+                                  "open",
+                                  "granted",
+                                  "expired"
+                                ]
+                              },
+                              "waiverId": {
+                                "type": "string"
+                              }
+                            }
+                          }
+                        ]
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      },
       "post": {
         "operationId": "ProposeWaiver",
         "description": "A person who may request a release of the entity proposes a waiver of a gate, checked as a grant would be (a known gate, not a sign-off gate, an expiry in the future and within rco.waivers.maxDuration). It is recorded in the ledger and audited, and the waiver group (rco.waivers.group) is notified; it grants nothing, so the gate stays as it was until a member of the group grants the waiver. Service principals cannot propose.",

@@ -234,6 +234,7 @@ const CALLS: Call[] = [
     justification: 'Scanner down, judged by hand',
     expiresAt: later(3_600_000),
   }),
+  entityCall('get', '/waivers/proposals'),
   entityCall('get', '/capabilities'),
   entityCall('get', '/environments'),
   entityCall('get', '/operations'),

@@ -438,6 +438,21 @@ export function registerReleaseRoutes(
     res.status(201).json(iso(record) as any);
   });
 
+  // Whoever may see the entity sees its proposals, like its waivers.
+  router.get(
+    '/entities/:kind/:namespace/:name/waivers/proposals',
+    async (req, res) => {
+      const entity = await o.loadEntity(req);
+      const entityRef = stringifyEntityRef(entity);
+      res.json({
+        items: (await waivers.proposals(entity)).map(p => ({
+          ...iso(p),
+          entityRef,
+        })),
+      });
+    },
+  );
+
   // Anyone who may request a release asks the waiver group; it grants nothing (issue 16).
   router.post(
     '/entities/:kind/:namespace/:name/waivers/proposals',

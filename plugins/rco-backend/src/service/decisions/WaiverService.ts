@@ -10,6 +10,8 @@ import { Access } from '../access';
 import { ReleaseService } from '../ReleaseService';
 import { withoutSecrets } from './freeText';
 import { NotifyWaiverProposal } from './waiverProposalNotice';
+import { Ledger } from '../../database/Ledger';
+import { proposalOf, proposalStates } from './waiverProposals';
 
 /** A waiver as asked for: the grant and the proposal routes take the same body. */
 export interface WaiverInput {
@@ -49,6 +51,7 @@ export class WaiverService {
   constructor(
     private readonly o: {
       decisions: DecisionStore;
+      ledger: Ledger;
       access: Access;
       releases: ReleaseService;
       config: RcoConfig;
@@ -133,6 +136,20 @@ export class WaiverService {
     };
     await this.o.notifyWaiverProposal?.(proposal, entity);
     return { proposal, grantableBy: this.o.config.waiverGroup ?? null };
+  }
+
+  /** The entity's proposals with what became of each (waiverProposals.ts), newest first. */
+  async proposals(entity: Entity) {
+    const entityRef = stringifyEntityRef(entity);
+    const [entries, waivers] = await Promise.all([
+      this.o.ledger.list({ entityRef, entryType: 'waiver-proposed' }),
+      this.o.decisions.listWaivers(entityRef),
+    ]);
+    return proposalStates(
+      entries.map(proposalOf),
+      waivers,
+      this.o.releases.clock.now(),
+    );
   }
 
   async revoke(

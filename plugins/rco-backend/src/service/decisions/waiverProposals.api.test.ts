@@ -140,6 +140,48 @@ describe.each(databases.eachSupportedId())(
       await backend.stop();
     });
 
+    it('lists the proposals with what became of them, to whoever sees the entity', async () => {
+      const knex = await databases.init(databaseId);
+      const { app } = await start(knex);
+      const list = (auth: string) =>
+        request(app).get(`${RCO}/waivers/proposals`).set('Authorization', auth);
+      expect((await list(asUser('paula'))).body).toEqual({ items: [] });
+      const first = (await propose(app, asUser('alice'))).body.proposal;
+      const second = (
+        await propose(app, asUser('alice'), {
+          ...PROPOSAL,
+          gate: 'policy-enforcement',
+        })
+      ).body.proposal;
+      // Sam of the waiver group grants the first; the second stays open.
+      const granted = await request(app)
+        .post(`${RCO}/waivers`)
+        .set('Authorization', asUser('sam'))
+        .send({
+          gate: 'image-scanning',
+          justification: 'Granted as proposed by Alice',
+          expiresAt: inHours(24),
+          environment: 'staging',
+        });
+      expect(granted.status).toBe(201);
+      const res = await list(asUser('paula'));
+      expect(res.status).toBe(200);
+      expect(
+        res.body.items.map((p: any) => [p.id, p.gate, p.state, p.waiverId]),
+      ).toEqual([
+        [second.id, 'policy-enforcement', 'open', undefined],
+        [first.id, 'image-scanning', 'granted', granted.body.id],
+      ]);
+      expect(res.body.items[1]).toMatchObject({
+        entityRef: 'component:default/rco',
+        proposedBy: 'user:default/alice',
+        justification: expect.stringContaining('REDACTED'),
+      });
+      expect(JSON.stringify(res.body)).not.toContain(TOKEN);
+      // Bob cannot see rco: no list either.
+      expect((await list(asUser('bob'))).status).toBe(404);
+    });
+
     it('refuses who may not propose, and what could not be granted, recording nothing', async () => {
       const knex = await databases.init(databaseId);
       const { app, backend, sent } = await start(knex);
