@@ -4,9 +4,10 @@ import { runStatus } from './commands/status';
 import { runValidate } from './commands/validate';
 import { runWait, WAIT_EXIT } from './commands/wait';
 import { RcoClient } from './lib/client';
-import { CliError, redact } from './lib/errors';
+import { CliError, neutralise, oneLine, redact } from './lib/errors';
 import {
   connection,
+  digestOption,
   durationOption,
   GlobalOptions,
   parseEntityRef,
@@ -24,15 +25,43 @@ const defaultIo: Io = {
   env: process.env,
 };
 
+/** Tokens the arguments and environment carry, known before any parsing (for redaction). */
+function tokensIn(argv: string[], env: NodeJS.ProcessEnv): string[] {
+  const found = [env.RCO_TOKEN ?? ''];
+  argv.forEach((arg, i) => {
+    if (arg === '--token') found.push(argv[i + 1] ?? '');
+    else if (arg.startsWith('--token=')) found.push(arg.slice(8));
+  });
+  return found.map(t => t.trim()).filter(t => t.length >= 4);
+}
+
+/**
+ * Commander quotes what it could not place (an unknown command or option, a value outside the
+ * choices). A value typed by the caller is echoed only when it looks like a word, so a token
+ * passed in the wrong place never reaches a CI log.
+ */
+function quietCommanderError(message: string, argv: string[]): string {
+  return message.replace(/'([^']*)'/g, (quoted, value: string) =>
+    argv.includes(value) && !/^-{0,2}[A-Za-z][\w-]{0,29}$/.test(value)
+      ? "'…'"
+      : quoted,
+  );
+}
+
 /**
  * Runs the rco command line and resolves to the exit code. Errors are printed as sentences on
  * stderr, never as stacks, and never with the token in them.
  */
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   let exitCode = 0;
-  let token: string | undefined;
-  const err = (line: string) => io.err(redact(line, token));
-  const out = (line: string) => io.out(redact(line, token));
+  const tokens = tokensIn(argv, io.env);
+  const hide = (text: string) =>
+    tokens.reduce((t, token) => redact(t, token), text);
+  // No printed line may start a CI workflow command but the CLI's own annotations.
+  // Messages on stderr are one line each, whatever a file name or an answer held.
+  const err = (line: string) => io.err(neutralise(hide(oneLine(line))));
+  const out = (line: string) => io.out(neutralise(hide(line)));
+  const annotate = (line: string) => io.out(hide(line));
 
   const program = new Command('rco')
     .description(
@@ -46,15 +75,29 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     )
     .exitOverride()
     .configureOutput({
-      writeOut: s => io.out(s.replace(/\n$/, '')),
-      writeErr: s => io.err(s.replace(/\n$/, '')),
+      writeOut: s => out(s.replace(/\n$/, '')),
+      writeErr: s => io.err(neutralise(hide(s.replace(/\n$/, '')))),
+      outputError: (s, write) => write(quietCommanderError(s, argv)),
+    })
+    // An empty value ("--digest ''" from an unset CI variable) would ask about something
+    // else, so it is refused rather than dropped.
+    .hook('preAction', (root, action) => {
+      for (const cmd of [root, action]) {
+        for (const option of cmd.options) {
+          if (cmd.getOptionValue(option.attributeName()) === '') {
+            throw new CliError(
+              `${option.long} is empty: give it a value, or leave the option out.`,
+            );
+          }
+        }
+      }
     });
 
   /** The client for a command, from the global options and the environment. */
   const connect = () => {
     const globals = program.opts<GlobalOptions>();
     const conn = connection(globals, io.env);
-    token = conn.token;
+    tokens.push(conn.token);
     const client = new RcoClient({
       ...conn,
       retryDelayMs: Number(io.env.RCO_RETRY_DELAY_MS ?? 500),
@@ -89,7 +132,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
         .default('text'),
     )
     .action((files: string[], opts) => {
-      exitCode = runValidate(files, opts, out, err);
+      exitCode = runValidate(files, opts, out, err, annotate);
     });
 
   const evidence = program
@@ -104,6 +147,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .option('--kind <kind>', 'evidence kind, when detection cannot tell')
     .option('--json', 'print the stored records as JSON')
     .action(async (files: string[], opts) => {
+      digestOption(opts.digest, false);
       const { client, url } = connect();
       exitCode = await runPush(
         client,
@@ -129,6 +173,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .action(async opts => {
       const timeoutMs = durationOption('--timeout', opts.timeout);
       const intervalMs = durationOption('--interval', opts.interval);
+      digestOption(opts.digest, true);
       const { client, url } = connect();
       exitCode = await runWait(
         client,
@@ -145,6 +190,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .description("The release's gate verdict as a table (or --json)")
     .option('--json', 'print the backend response as JSON')
     .action(async opts => {
+      digestOption(opts.digest, false);
       const { client, url } = connect();
       exitCode = await runStatus(
         client,
@@ -172,10 +218,11 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       return isWait && error.exitCode === 1 ? WAIT_EXIT.error : error.exitCode;
     }
     err(
-      `rco: unexpected error: ${
-        (error as Error)?.message ?? String(error)
-      }. Please report it with the command you ran.`,
+      `rco: unexpected error: ${oneLine(
+        (error as Error)?.message ?? String(error),
+      )}. Please report it with the command you ran.`,
     );
-    return 1;
+    // `gates wait` did not learn the verdict: "could not ask", never "a gate failed".
+    return isWait ? WAIT_EXIT.error : 1;
   }
 }

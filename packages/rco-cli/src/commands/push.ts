@@ -112,7 +112,15 @@ export async function runPush(
             file,
           ),
       );
-      const items: any[] = res.body?.items ?? [];
+      const items: unknown = res.body?.items;
+      if (!Array.isArray(items) || items.length === 0) {
+        // A 2xx without records is not the evidence route answering (a proxy, a wrong URL).
+        err(
+          `${file}: the backend answered ${res.status} but recorded nothing (no items in the answer): check --url points at the Backstage backend, and run the command again.`,
+        );
+        refused++;
+        continue;
+      }
       for (const item of items) {
         records.push({ file, ...item });
         if (!options.json) out(formatRecord(file, item));

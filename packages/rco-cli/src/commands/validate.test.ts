@@ -93,6 +93,23 @@ describe('formatProblem', () => {
     );
   });
 
+  it('keeps the text line on one line whatever the file name and message hold', () => {
+    const [text, annotation] = formatProblem(
+      {
+        ...problem,
+        file: 'x\n::notice::f.yaml',
+        message: 'm\r\n::warning::y',
+      },
+      'github',
+    );
+    expect(text).toBe(
+      'x\\n::notice::f.yaml:7: sections[2].body m\\r\\n::warning::y',
+    );
+    expect(annotation).toBe(
+      '::error file=x%0A%3A%3Anotice%3A%3Af.yaml,line=7,title=rco runbook validate::sections[2].body m%0D%0A::warning::y',
+    );
+  });
+
   it('does not repeat where a syntax error is', () => {
     expect(
       formatProblem(

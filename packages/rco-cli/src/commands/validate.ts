@@ -4,6 +4,7 @@ import {
   RunbookProblem,
 } from '@helix-portal/plugin-rco-common';
 import fs from 'node:fs';
+import { oneLine } from '../lib/errors';
 import { createLocator } from '../lib/locate';
 
 export interface LocatedProblem extends RunbookProblem {
@@ -32,7 +33,8 @@ export function formatProblem(
   const message = p.path.startsWith('line ')
     ? p.message.replace(/:\s*$/, '')
     : `${p.path} ${p.message}`;
-  const lines = [`${p.file}:${p.line}: ${message}`];
+  // The text line is one line whatever the file name or message hold (see neutralise).
+  const lines = [`${oneLine(p.file)}:${p.line}: ${oneLine(message)}`];
   if (format === 'github') {
     // Workflow commands end at a newline and treat % specially: both are escaped.
     const escape = (s: string) =>
@@ -54,6 +56,8 @@ export function runValidate(
   options: { format?: string },
   out: (line: string) => void,
   err: (line: string) => void,
+  /** Where the `::error` annotations go: the one channel allowed to start a workflow command. */
+  annotate: (line: string) => void = out,
 ): number {
   const format = options.format === 'github' ? 'github' : 'text';
   let failed = 0;
@@ -76,7 +80,11 @@ export function runValidate(
       continue;
     }
     failed++;
-    for (const p of problems) formatProblem(p, format).forEach(l => out(l));
+    for (const p of problems) {
+      const [line, ...annotations] = formatProblem(p, format);
+      out(line);
+      annotations.forEach(annotate);
+    }
   }
   if (failed > 0) {
     err(

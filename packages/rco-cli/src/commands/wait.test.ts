@@ -33,31 +33,51 @@ describe('judge', () => {
   });
 });
 
-/** A status route that answers each poll with the next verdict (the last repeats). */
-async function statusServer(verdicts: Array<GateResult[] | number>) {
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const OTHER = `sha256:${'b'.repeat(64)}`;
+
+/** What one poll gets: a verdict (about the digest asked for, or `digest`), a status, or silence. */
+type Answer =
+  | GateResult[]
+  | number
+  | 'hang'
+  | 'html'
+  | { gates: GateResult[]; digest: string };
+
+/** A status route that answers each poll with the next answer (the last repeats). */
+async function statusServer(answers: Answer[]) {
   let polls = 0;
-  const srv = http.createServer((_req, res) => {
-    const next = verdicts[Math.min(polls++, verdicts.length - 1)];
+  const srv = http.createServer((req, res) => {
+    const next = answers[Math.min(polls++, answers.length - 1)];
+    if (next === 'hang') return; // never answers
+    if (next === 'html') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<!DOCTYPE html><html>Sign in</html>');
+      return;
+    }
     if (typeof next === 'number') {
       res.writeHead(next, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'nope' } }));
       return;
     }
-    const passing = next.filter(g => g.status === 'pass').length;
+    const asked = new URL(req.url!, 'http://x').searchParams.get('digest');
+    const list = Array.isArray(next) ? next : next.gates;
+    const digest = Array.isArray(next) ? asked : next.digest;
+    const passing = list.filter(g => g.status === 'pass').length;
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(
       JSON.stringify({
         entityRef: 'component:default/rco',
-        release: {},
-        gates: next,
+        release: { version: '1.3.2', digest },
+        gates: list,
         pillars: [],
         summary: {
           passing,
-          total: next.length,
+          total: list.length,
           blockedBy: [],
           waived: [],
           ready: false,
-          text: `${passing} of ${next.length} gates pass`,
+          text: `${passing} of ${list.length} gates pass`,
         },
         evaluatedAt: '2026-01-01T00:00:00Z',
       }),
@@ -68,39 +88,64 @@ async function statusServer(verdicts: Array<GateResult[] | number>) {
   return {
     url,
     polls: () => polls,
-    close: () => new Promise<void>(r => srv.close(() => r())),
+    close: () =>
+      new Promise<void>(r => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      }),
   };
 }
 
-async function wait(
-  verdicts: Array<GateResult[] | number>,
-  timeoutMs = 10_000,
-) {
-  const backend = await statusServer(verdicts);
-  const out: string[] = [];
-  const err: string[] = [];
+/** A clock that only moves when the wait sleeps, so minutes pass at once. */
+const fakeClock = () => {
   let now = 0;
-  const clock = {
+  return {
     now: () => now,
     sleep: async (ms: number) => void (now += ms),
   };
+};
+const realClock = () => ({
+  now: Date.now,
+  sleep: (ms: number) => new Promise<void>(r => setTimeout(r, ms)),
+});
+
+async function wait(
+  answers: Answer[],
+  timeoutMs = 10_000,
+  clock: {
+    now: () => number;
+    sleep: (ms: number) => Promise<void>;
+  } = fakeClock(),
+) {
+  const backend = await statusServer(answers);
+  const out: string[] = [];
+  const err: string[] = [];
+  const started = clock.now();
   try {
-    const client = new RcoClient({ url: backend.url, token: 't', retries: 0 });
+    const client = new RcoClient({ url: backend.url, token: 't', retries: 4 });
     const code = await runWait(
       client,
       backend.url,
       { kind: 'component', namespace: 'default', name: 'rco' },
-      { digest: 'sha256:ab' },
+      { digest: DIGEST },
       { timeoutMs, intervalMs: 1000 },
       l => out.push(l),
       l => err.push(l),
       clock,
     ).catch((e: any) => e);
-    return { code, out, err, polls: backend.polls(), waited: now };
+    return {
+      code,
+      out,
+      err,
+      polls: backend.polls(),
+      waited: clock.now() - started,
+    };
   } finally {
     await backend.close();
   }
 }
+
+const release = `component:default/rco version 1.3.2, ${DIGEST}`;
 
 describe('runWait', () => {
   it('exits 0 when the missing gate turns green, printing each change once', async () => {
@@ -111,20 +156,20 @@ describe('runWait', () => {
     ]);
     expect(res.code).toBe(WAIT_EXIT.pass);
     expect(res.out).toEqual([
-      '1/2 gates pass; waiting for secret-hygiene (missing)',
-      'All 2 gates pass (secret-hygiene waived): 1 of 2 gates pass',
+      `1/2 gates pass for ${release}; waiting for secret-hygiene (missing)`,
+      `All 2 gates pass for ${release} (secret-hygiene waived): 1 of 2 gates pass`,
     ]);
     expect(res.polls).toBe(3);
   });
 
-  it('exits 1 as soon as a gate fails, naming gate, reasons and section', async () => {
+  it('exits 1 as soon as a gate fails, naming the release, gate, reasons and section', async () => {
     const res = await wait([
       gates('missing', 'pass'),
       gates('fail', 'missing'),
     ]);
     expect(res.code).toBe(WAIT_EXIT.fail);
     expect(res.err).toEqual([
-      '1 gate failing for component:default/rco:',
+      `1 gate failing for ${release}:`,
       '  ✗ acronym-clarity (Acronym Clarity) fail: reason of acronym-clarity [runbook section security-baselines]',
     ]);
   });
@@ -140,10 +185,85 @@ describe('runWait', () => {
     ]);
   });
 
-  it('ends with exit 3 when the backend refuses to answer', async () => {
-    const res = await wait([gates('missing'), 403]);
+  it('never passes on the verdict of another release: it waits for the one asked for', async () => {
+    const other = { gates: gates('pass', 'pass'), digest: OTHER };
+    const never = await wait([other], 3000);
+    expect(never.code).toBe(WAIT_EXIT.timeout);
+    expect(never.out).toEqual([]);
+    expect(never.err[0]).toBe(
+      `The backend judged component:default/rco version 1.3.2, ${OTHER}, not ${DIGEST}: waiting until it judges the release asked for.`,
+    );
+    expect(never.err[1]).toMatch(
+      /^Timed out after 3s; the last poll gave no verdict on the release: The backend judged/,
+    );
+    const later = await wait([other, other, gates('pass', 'pass')]);
+    expect(later.code).toBe(WAIT_EXIT.pass);
+    expect(later.out).toEqual([
+      `All 2 gates pass for ${release}: 2 of 2 gates pass`,
+    ]);
+  });
+
+  it('keeps polling through a backend restart (503, 502) until the verdict comes', async () => {
+    const res = await wait([503, 502, 503, gates('pass')], 60_000);
+    expect(res.code).toBe(WAIT_EXIT.pass);
+    expect(res.polls).toBe(4);
+    expect(res.err).toHaveLength(3);
+    expect(res.err[0]).toBe(
+      "Poll 1 got no verdict: The backend failed (503). Try again later; the backend's logs say why. The backend says: nope. Still waiting (1m left).",
+    );
+    expect(res.err.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2, not 3, when the backend is down until the deadline', async () => {
+    const res = await wait([503], 5000);
+    expect(res.code).toBe(WAIT_EXIT.timeout);
+    expect(res.err[res.err.length - 1]).toMatch(
+      /^Timed out after 5s; the last poll gave no verdict on the release: The backend failed \(503\)/,
+    );
+  });
+
+  it('stops at the deadline when the backend never answers', async () => {
+    const started = Date.now();
+    const res = await wait(['hang'], 1500, realClock());
+    expect(res.code).toBe(WAIT_EXIT.timeout);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(res.err.join('\n')).toContain('it did not answer in time');
+  });
+
+  it.each([
+    [403, '(403 Forbidden)'],
+    [404, 'Not found (404)'],
+    [401, '(401 Unauthorized)'],
+    [400, 'The backend refused the request (400)'],
+  ])(
+    'ends with exit 3 at once when the backend answers %d',
+    async (status, says) => {
+      const res = await wait([gates('missing'), status]);
+      expect(res.code).toBeInstanceOf(CliError);
+      expect(res.code.exitCode).toBe(WAIT_EXIT.error);
+      expect(res.code.message).toContain(says);
+      expect(res.polls).toBe(2);
+    },
+  );
+
+  it('ends with exit 3 when the answer is a web page, saying to check --url', async () => {
+    const res = await wait(['html']);
     expect(res.code).toBeInstanceOf(CliError);
     expect(res.code.exitCode).toBe(WAIT_EXIT.error);
-    expect(res.code.message).toContain('(403 Forbidden)');
+    expect(res.code.message).toMatch(
+      /answered 200, but the answer was not JSON: check --url points at the Backstage backend/,
+    );
+  });
+
+  it('prints a reason that holds a line break and a workflow command on one line', async () => {
+    const evil = {
+      ...gate('fail'),
+      reasons: ['bad\n::warning file=x::injected\r\n::add-mask::x'],
+    };
+    const res = await wait([[evil]]);
+    expect(res.code).toBe(WAIT_EXIT.fail);
+    expect(res.err[1]).toBe(
+      '  ✗ acronym-clarity (Acronym Clarity) fail: bad\\n::warning file=x::injected\\r\\n::add-mask::x [runbook section security-baselines]',
+    );
   });
 });

@@ -2,11 +2,17 @@ import type {
   GateResult,
   ReleaseStatusResponse,
 } from '@helix-portal/plugin-rco-common';
-import { RcoClient } from '../lib/client';
+import {
+  AttemptsError,
+  entityPath,
+  isRetryable,
+  RcoClient,
+} from '../lib/client';
 import { formatDuration } from '../lib/duration';
+import { CliError, describeError, oneLine } from '../lib/errors';
 import { describeGate } from '../lib/format';
-import { EntityRef } from '../lib/options';
-import { fetchStatus, ReleaseQuery } from './status';
+import { EntityRef, formatEntityRef } from '../lib/options';
+import { ReleaseQuery } from './status';
 
 /** Exit codes of `rco gates wait`. */
 export const WAIT_EXIT = { pass: 0, fail: 1, timeout: 2, error: 3 } as const;
@@ -31,7 +37,50 @@ export function judge(gates: GateResult[]): WaitOutcome {
 const pending = (gates: GateResult[]) =>
   gates.filter(g => g.status === 'missing' || g.status === 'stale');
 
-/** `rco gates wait`: polls the status route until the verdict is known or the time is up. */
+/** How long one poll may take at most; the deadline may cut it shorter. */
+export const POLL_TIMEOUT_MS = 120_000;
+
+/** `component:default/rco version 1.4.0, sha256:…`: the release a verdict is about. */
+function judgedRelease(status: ReleaseStatusResponse): string {
+  const r = status.release ?? {};
+  const about = [
+    r.version && `version ${r.version}`,
+    r.digest ?? 'no digest',
+    r.environment && `in ${r.environment}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return oneLine(`${status.entityRef} ${about}`);
+}
+
+/**
+ * Why a verdict is not about the release asked for, or undefined when it is. A backend that
+ * does not know the digest yet (or a proxy that dropped the query) judges another release;
+ * its verdict must not open the deploy.
+ */
+function otherRelease(
+  status: ReleaseStatusResponse,
+  query: ReleaseQuery,
+): string | undefined {
+  const r = status.release ?? {};
+  const digestDiffers = r.digest !== query.digest;
+  const versionDiffers =
+    query.version !== undefined &&
+    r.version !== undefined &&
+    r.version !== query.version;
+  if (!digestDiffers && !versionDiffers) return undefined;
+  return `The backend judged ${judgedRelease(status)}, not ${query.digest}${
+    query.version ? ` version ${query.version}` : ''
+  }: waiting until it judges the release asked for.`;
+}
+
+/**
+ * `rco gates wait`: polls the status route until the verdict is known or the time is up.
+ * Each poll is one attempt bounded by the deadline; a failure that may pass (5xx, no
+ * connection, no answer in time) is reported and the next poll tries again, so a backend
+ * restart does not end a long wait. An answer that will not change (400/401/403/404) ends it
+ * with exit 3; the deadline ends it with exit 2, whatever the last poll met.
+ */
 export async function runWait(
   client: RcoClient,
   url: string,
@@ -46,50 +95,100 @@ export async function runWait(
   },
 ): Promise<number> {
   const deadline = clock.now() + timing.timeoutMs;
+  const ctx = {
+    url,
+    entity: formatEntityRef(entity),
+    action: 'read the status of',
+  };
   let last = '';
-  let status: ReleaseStatusResponse | undefined;
+  let waiting: GateResult[] = [];
+  let polls = 0;
+  /** Why the latest poll gave no verdict on the release asked for. */
+  let problem: string | undefined;
   for (;;) {
-    // Each poll retries 5xx and connection errors itself; what is left (4xx, the backend
-    // still down after the retries) ends the wait with exit 3: the verdict is unknown.
-    status = await fetchStatus(client, url, entity, query, WAIT_EXIT.error);
-    const outcome = judge(status.gates);
-    if (outcome === 'pass') {
-      const waived = status.gates.filter(g => g.status === 'waived');
-      out(
-        `All ${status.gates.length} gates pass${
-          waived.length ? ` (${waived.map(g => g.id).join(', ')} waived)` : ''
-        }: ${status.summary.text}`,
+    polls++;
+    let status: ReleaseStatusResponse | undefined;
+    try {
+      status = await client.get<ReleaseStatusResponse>(
+        `${entityPath(entity)}/status`,
+        {
+          digest: query.digest,
+          version: query.version,
+          environment: query.environment,
+        },
+        {
+          retries: 0,
+          requestTimeoutMs: Math.min(POLL_TIMEOUT_MS, deadline - clock.now()),
+        },
       );
-      return WAIT_EXIT.pass;
-    }
-    if (outcome === 'fail') {
-      const failing = status.gates.filter(g => g.status === 'fail');
+    } catch (error) {
+      if (error instanceof CliError) {
+        throw new CliError(error.message, WAIT_EXIT.error);
+      }
+      const cause = error instanceof AttemptsError ? error.cause : error;
+      const sentence = describeError(cause, ctx);
+      if (!isRetryable(cause)) throw new CliError(sentence, WAIT_EXIT.error);
+      problem = sentence;
+      const left = Math.max(0, deadline - clock.now());
       err(
-        `${failing.length} gate${failing.length === 1 ? '' : 's'} failing for ${
-          status.entityRef
-        }:`,
+        `Poll ${polls} got no verdict: ${sentence} Still waiting (${formatDuration(
+          left,
+        )} left).`,
       );
-      failing.forEach(g => err(`  ✗ ${describeGate(g)}`));
-      return WAIT_EXIT.fail;
     }
-    const waiting = pending(status.gates);
-    const line = `${status.summary.passing}/${
-      status.summary.total
-    } gates pass; waiting for ${waiting
-      .map(g => `${g.id} (${g.status})`)
-      .join(', ')}`;
-    if (line !== last) out(line);
-    last = line;
+    if (status) {
+      const elsewhere = otherRelease(status, query);
+      problem = elsewhere;
+      if (elsewhere) {
+        if (elsewhere !== last) err(elsewhere);
+        last = elsewhere;
+      } else {
+        const outcome = judge(status.gates);
+        const release = judgedRelease(status);
+        if (outcome === 'pass') {
+          const waived = status.gates.filter(g => g.status === 'waived');
+          out(
+            `All ${status.gates.length} gates pass for ${release}${
+              waived.length
+                ? ` (${waived.map(g => g.id).join(', ')} waived)`
+                : ''
+            }: ${oneLine(status.summary.text)}`,
+          );
+          return WAIT_EXIT.pass;
+        }
+        if (outcome === 'fail') {
+          const failing = status.gates.filter(g => g.status === 'fail');
+          err(
+            `${failing.length} gate${
+              failing.length === 1 ? '' : 's'
+            } failing for ${release}:`,
+          );
+          failing.forEach(g => err(`  ✗ ${describeGate(g)}`));
+          return WAIT_EXIT.fail;
+        }
+        waiting = pending(status.gates);
+        const line = `${status.summary.passing}/${
+          status.summary.total
+        } gates pass for ${release}; waiting for ${waiting
+          .map(g => `${g.id} (${g.status})`)
+          .join(', ')}`;
+        if (line !== last) out(oneLine(line));
+        last = line;
+      }
+    }
+    // Nothing is asked past the deadline: a poll that would start there could not finish.
     const left = deadline - clock.now();
-    if (left <= 0) {
+    if (left > 0) await clock.sleep(Math.min(timing.intervalMs, left));
+    if (deadline - clock.now() <= 0) {
       err(
-        `Timed out after ${formatDuration(
-          timing.timeoutMs,
-        )}; still not passing:`,
+        `Timed out after ${formatDuration(timing.timeoutMs)}; ${
+          problem
+            ? `the last poll gave no verdict on the release: ${problem}`
+            : 'still not passing:'
+        }`,
       );
       waiting.forEach(g => err(`  … ${describeGate(g)}`));
       return WAIT_EXIT.timeout;
     }
-    await clock.sleep(Math.min(timing.intervalMs, left));
   }
 }

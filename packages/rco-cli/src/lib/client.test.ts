@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AttemptsError, entityPath, isRetryable, RcoClient } from './client';
-import { HttpError, NetworkError } from './errors';
+import { CliError, HttpError, NetworkError, NotJsonError } from './errors';
 
 describe('isRetryable', () => {
   it.each([
@@ -32,6 +32,15 @@ describe('entityPath', () => {
     expect(
       entityPath({ kind: 'component', namespace: 'default', name: 'a b/c' }),
     ).toBe('/entities/component/default/a%20b%2Fc');
+  });
+
+  it.each([
+    { kind: 'component', namespace: 'default', name: '..' },
+    { kind: 'component', namespace: '.', name: 'x' },
+    { kind: '..', namespace: 'default', name: 'x' },
+    { kind: 'component', namespace: 'default', name: '' },
+  ])('refuses %j: fetch would resolve it out of the route', ref => {
+    expect(() => entityPath(ref)).toThrow(CliError);
   });
 });
 
@@ -147,6 +156,67 @@ describe('RcoClient', () => {
       expect(backend.seen).toHaveLength(1);
     } finally {
       await backend.close();
+    }
+  });
+
+  it('refuses an empty query value instead of dropping it', async () => {
+    const backend = await server([[200, {}]]);
+    try {
+      const client = new RcoClient({
+        url: backend.url,
+        token: 't',
+        retries: 0,
+      });
+      await expect(client.get('/x', { digest: '' })).rejects.toThrow(
+        '--digest is empty',
+      );
+      expect(backend.seen).toHaveLength(0);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('says a 2xx answer is not JSON, and does not retry it', async () => {
+    const srv = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end('<html>login</html>');
+    });
+    await new Promise<void>(r => srv.listen(0, '127.0.0.1', r));
+    try {
+      const client = new RcoClient({
+        url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+        token: 't',
+        retries: 3,
+        retryDelayMs: 1,
+      });
+      const failure: any = await client.get('/x').catch((e: any) => e);
+      expect(failure.cause).toBeInstanceOf(NotJsonError);
+      expect(failure.attempts).toBe(1);
+    } finally {
+      await new Promise<void>(r => srv.close(() => r()));
+    }
+  });
+
+  it('bounds one call by its own timeout and retries', async () => {
+    const srv = http.createServer(() => {}); // never answers
+    await new Promise<void>(r => srv.listen(0, '127.0.0.1', r));
+    try {
+      const client = new RcoClient({
+        url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+        token: 't',
+        retries: 4,
+        retryDelayMs: 1,
+      });
+      const started = Date.now();
+      const failure: any = await client
+        .get('/x', {}, { retries: 0, requestTimeoutMs: 200 })
+        .catch((e: any) => e);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(failure.attempts).toBe(1);
+      expect(failure.cause).toMatchObject({ code: 'TIMEOUT' });
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>(r => srv.close(() => r()));
     }
   });
 

@@ -1,7 +1,14 @@
 import { backOff } from 'exponential-backoff';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { HttpError, NetworkError, errorMessageOf, networkCode } from './errors';
+import {
+  CliError,
+  HttpError,
+  NetworkError,
+  NotJsonError,
+  errorMessageOf,
+  networkCode,
+} from './errors';
 
 /** How the CLI reaches the backend. */
 export interface ClientOptions {
@@ -36,12 +43,34 @@ export class AttemptsError extends Error {
 
 export type Query = Record<string, string | undefined>;
 
+/** What one call may override: `gates wait` retries by polling and bounds each attempt itself. */
+export interface CallOptions {
+  retries?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * A path segment that would move the request elsewhere: `.` and `..` survive
+ * encodeURIComponent, and fetch resolves them, so `component:default/..` would send the token to
+ * a route outside the entity's (or outside /api/rco).
+ */
+export function assertSegment(segment: string, what: string) {
+  if (segment === '.' || segment === '..' || segment === '') {
+    throw new CliError(
+      `The entity ${what} "${segment}" is not a name: an entity ref's kind, namespace and name cannot be empty, "." or "..".`,
+    );
+  }
+}
+
 /** `kind:namespace/name` as the API's path segments. */
 export function entityPath(ref: {
   kind: string;
   namespace: string;
   name: string;
 }) {
+  assertSegment(ref.kind, 'kind');
+  assertSegment(ref.namespace, 'namespace');
+  assertSegment(ref.name, 'name');
   return `/entities/${[ref.kind, ref.namespace, ref.name]
     .map(encodeURIComponent)
     .join('/')}`;
@@ -57,14 +86,25 @@ export class RcoClient {
   private url(path: string, query: Query = {}) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, value);
+      if (value === undefined) continue;
+      // An empty value would ask about something else (no digest = the newest release).
+      if (value === '') {
+        throw new CliError(
+          `--${key} is empty: give it a value or leave the option out.`,
+        );
+      }
+      params.set(key, value);
     }
     const search = params.toString();
     return `${this.baseUrl}${path}${search ? `?${search}` : ''}`;
   }
 
   /** One attempt: the answer's status and body, or an HttpError / NetworkError. */
-  private async once(url: string, init: RequestInit) {
+  private async once(
+    url: string,
+    init: RequestInit,
+    requestTimeoutMs = this.options.requestTimeoutMs ?? 120_000,
+  ) {
     let res: Response;
     try {
       res = await fetch(url, {
@@ -74,7 +114,7 @@ export class RcoClient {
           Authorization: `Bearer ${this.options.token}`,
           Accept: 'application/json',
         },
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 120_000),
+        signal: AbortSignal.timeout(Math.max(1, requestTimeoutMs)),
       });
     } catch (error) {
       // undici says "fetch failed" and puts the reason in `cause` (a refused port, bad port…).
@@ -93,11 +133,20 @@ export class RcoClient {
     if (!res.ok) {
       throw new HttpError(res.status, errorMessageOf(text));
     }
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      throw new NotJsonError(res.status);
+    }
+    return { status: res.status, body: body as any };
   }
 
   /** Runs `attempt` with exponential backoff on retryable errors. */
-  private async withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(
+    attempt: () => Promise<T>,
+    retries = this.options.retries,
+  ): Promise<T> {
     let attempts = 0;
     try {
       return await backOff(
@@ -106,15 +155,14 @@ export class RcoClient {
           return attempt();
         },
         {
-          numOfAttempts: this.options.retries + 1,
+          numOfAttempts: retries + 1,
           startingDelay: this.options.retryDelayMs ?? 500,
           timeMultiple: 2,
           maxDelay: 30_000,
           jitter: 'full',
           // `made` is the number of attempts so far; the library asks even after the last one.
           retry: (error, made) => {
-            if (!isRetryable(error) || made > this.options.retries)
-              return false;
+            if (!isRetryable(error) || made > retries) return false;
             this.options.onRetry?.(error, made);
             return true;
           },
@@ -125,10 +173,18 @@ export class RcoClient {
     }
   }
 
-  async get<T>(path: string, query?: Query): Promise<T> {
+  async get<T>(
+    path: string,
+    query?: Query,
+    call: CallOptions = {},
+  ): Promise<T> {
     const url = this.url(path, query);
-    return (await this.withRetries(() => this.once(url, { method: 'GET' })))
-      .body as T;
+    return (
+      await this.withRetries(
+        () => this.once(url, { method: 'GET' }, call.requestTimeoutMs),
+        call.retries,
+      )
+    ).body as T;
   }
 
   /**

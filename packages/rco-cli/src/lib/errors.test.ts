@@ -1,4 +1,6 @@
 import {
+  neutralise,
+  oneLine,
   errorMessageOf,
   describeError,
   HttpError,
@@ -124,5 +126,24 @@ describe('redact', () => {
   it('leaves text alone without a token (or with one too short to be one)', () => {
     expect(redact('abc', undefined)).toBe('abc');
     expect(redact('abc', 'a')).toBe('abc');
+  });
+});
+
+describe('oneLine and neutralise', () => {
+  it('writes line breaks literally', () => {
+    expect(oneLine('a\r\n::warning::x\nb')).toBe('a\\r\\n::warning::x\\nb');
+  });
+  it('defuses a workflow command at the start of any line', () => {
+    expect(
+      neutralise('ok\n::add-mask::x\r\n  ::error::y\r##[group]z\nnot :: here'),
+    ).toBe('ok\n: :add-mask::x\r\n  : :error::y\r# #[group]z\nnot :: here');
+  });
+  it('puts a backend message with line breaks on one line', () => {
+    expect(
+      describeError(new HttpError(400, 'bad\n::warning::x'), {
+        url: 'https://b',
+        action: 'read',
+      }),
+    ).toContain('bad\\n::warning::x');
   });
 });

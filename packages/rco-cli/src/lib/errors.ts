@@ -20,6 +20,35 @@ export class HttpError extends Error {
   }
 }
 
+/** A 2xx answer whose body is not JSON: a web page, a proxy's login page, the wrong URL. */
+export class NotJsonError extends Error {
+  constructor(readonly status: number) {
+    super(`the answer (${status}) was not JSON`);
+    this.name = 'NotJsonError';
+  }
+}
+
+/**
+ * A message on one line: CR and LF written as `\r` and `\n`, so text from a file, the backend or
+ * an argument cannot start a line of its own (a CI log reads each line as a possible command).
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}
+
+/**
+ * Every line of `text` with a leading GitHub workflow command (`::cmd` or the older `##[cmd]`)
+ * defused, so only the CLI's own annotations can start one.
+ */
+export function neutralise(text: string): string {
+  return text
+    .split(/(\r\n|\r|\n)/)
+    .map(part =>
+      part.replace(/^(\s*):(?=:)/, '$1: ').replace(/^(\s*)#(?=#\[)/, '$1# '),
+    )
+    .join('');
+}
+
 /** Connection failures in words. */
 const NETWORK_WORDS: Record<string, string> = {
   ECONNREFUSED: 'the connection was refused (nothing listens there)',
@@ -93,11 +122,14 @@ export function describeError(error: unknown, ctx: RequestContext): string {
       `the request failed (${error.detail ?? error.code})`;
     return `${what}Cannot reach the backend at ${ctx.url}${tries}: ${why}. Check --url (or RCO_URL) and that the backend is running and reachable from this machine.`;
   }
+  if (error instanceof NotJsonError) {
+    return `${what}The backend at ${ctx.url} answered ${error.status}, but the answer was not JSON: check --url points at the Backstage backend (not a web page or a proxy in front of it).`;
+  }
   if (!(error instanceof HttpError)) {
-    return `${what}${(error as Error)?.message ?? String(error)}`;
+    return `${what}${oneLine((error as Error)?.message ?? String(error))}`;
   }
   const said = error.backendMessage
-    ? ` The backend says: ${error.backendMessage}`
+    ? ` The backend says: ${oneLine(error.backendMessage)}`
     : '';
   const end = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
   switch (error.status) {
@@ -119,7 +151,9 @@ export function describeError(error: unknown, ctx: RequestContext): string {
     case 422:
       return end(
         `${what}The backend refused the request (${error.status}): ${
-          error.backendMessage ?? 'no reason given'
+          error.backendMessage
+            ? oneLine(error.backendMessage)
+            : 'no reason given'
         }. Fix the file or the options and run the command again`,
       );
     default:

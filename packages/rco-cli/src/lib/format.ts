@@ -3,6 +3,7 @@ import type {
   ReleaseStatusResponse,
 } from '@helix-portal/plugin-rco-common';
 import Table from 'cli-table3';
+import { oneLine } from './errors';
 
 /** One line about what an evidence summary says, whatever its type. */
 export function summarize(summary: any): string {
@@ -53,9 +54,11 @@ export function formatRecord(file: string, record: any): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `${file}: ${record.kind} ${record.id} ${state} – ${summarize(
-    record.summary,
-  )}${about ? ` (${about})` : ''}`;
+  return oneLine(
+    `${file}: ${record.kind} ${record.id} ${state} – ${summarize(
+      record.summary,
+    )}${about ? ` (${about})` : ''}`,
+  );
 }
 
 const section = (g: GateResult) =>
@@ -64,7 +67,10 @@ const section = (g: GateResult) =>
 /** A failing (or waiting) gate in one line: id, title, reasons and runbook section. */
 export function describeGate(g: GateResult): string {
   const reasons = g.reasons?.length ? g.reasons.join('; ') : 'no reason given';
-  return `${g.id} (${g.title}) ${g.status}: ${reasons} [${section(g)}]`;
+  // Reasons quote evidence and runbooks: one line each, whatever they hold.
+  return oneLine(
+    `${g.id} (${g.title}) ${g.status}: ${reasons} [${section(g)}]`,
+  );
 }
 
 /** The verdict as a table for people. */

@@ -1,6 +1,7 @@
 import { CliError } from './errors';
 import {
   connection,
+  digestOption,
   durationOption,
   formatEntityRef,
   parseEntityRef,
@@ -22,6 +23,13 @@ describe('parseEntityRef', () => {
       expect(() => parseEntityRef(text)).toThrow(
         'No entity: pass --entity kind:namespace/name (for example component:default/rco), or set RCO_ENTITY.',
       );
+    },
+  );
+
+  it.each(['..', '.', 'component:default/..', 'component:./x', '..:default/x'])(
+    'refuses the path segment in %j (it would leave the entity route)',
+    text => {
+      expect(() => parseEntityRef(text)).toThrow(/cannot be "\." or "\.\."/);
     },
   );
 
@@ -78,6 +86,47 @@ describe('connection', () => {
   ])('%j %j says what is missing', (flags, env, sentence) => {
     expect(() => connection(flags, env)).toThrow(sentence);
     expect(() => connection(flags, env)).toThrow(CliError);
+  });
+});
+
+describe('connection, continued', () => {
+  const base = { RCO_URL: 'https://b.example', RCO_TOKEN: 't0ken' };
+  it('reads an empty RCO_RETRIES as the default, not as 0', () => {
+    expect(connection({}, { ...base, RCO_RETRIES: '' }).retries).toBe(4);
+  });
+  it.each(['a\nb', 'a\rb', 'a\u0000b', 'tök✓n', 'a\u007fb'])(
+    'refuses the token %j without quoting it',
+    token => {
+      expect(() => connection({ token }, base)).toThrow(
+        /^The token contains a line break, a control character or a character outside Latin-1/,
+      );
+    },
+  );
+  it('accepts a Latin-1 token (fetch can send it)', () => {
+    expect(connection({ token: 'abc-é.ü_1' }, base).token).toBe('abc-é.ü_1');
+  });
+});
+
+describe('digestOption', () => {
+  const good = `sha256:${'0123456789abcdef'.repeat(4)}`;
+  it('passes a digest, and an absent optional one', () => {
+    expect(digestOption(good, true)).toBe(good);
+    expect(digestOption(undefined, false)).toBeUndefined();
+  });
+  it.each([
+    '',
+    'sha256:',
+    'sha256:AB',
+    `${good}0`,
+    good.toUpperCase(),
+    'latest',
+  ])('refuses %j', value => {
+    expect(() => digestOption(value, false)).toThrow(/is not an image digest/);
+  });
+  it('requires one when asked to', () => {
+    expect(() => digestOption(undefined, true)).toThrow(
+      /^--digest is required/,
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { CliError } from './errors';
+import { CliError, oneLine } from './errors';
 import { parseDuration } from './duration';
 
 /** The options every command that talks to the backend takes. */
@@ -32,11 +32,40 @@ export function parseEntityRef(text: string | undefined): EntityRef {
       `--entity "${ref}" is not an entity ref: write kind:namespace/name, for example component:default/rco.`,
     );
   }
+  if ([match[1], match[2], match[3]].some(p => p === '.' || p === '..')) {
+    throw new CliError(
+      `--entity "${ref}" is not an entity ref: a kind, namespace or name cannot be "." or "..".`,
+    );
+  }
   return {
     kind: (match[1] ?? 'component').toLocaleLowerCase('en-US'),
     namespace: match[2] ?? 'default',
     name: match[3],
   };
+}
+
+/** How the backend names an image: `sha256:` and 64 lowercase hex digits. */
+export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+/** `--digest`, checked before anything is asked: a wrong one would judge another release. */
+export function digestOption(
+  value: string | undefined,
+  required: boolean,
+): string | undefined {
+  if (value === undefined) {
+    if (!required) return undefined;
+    throw new CliError(
+      '--digest is required: name the image the gates are for, as sha256:<64 hex digits> (for example from docker buildx --metadata-file or crane digest).',
+    );
+  }
+  if (!DIGEST_PATTERN.test(value)) {
+    throw new CliError(
+      `--digest "${oneLine(
+        value.slice(0, 80),
+      )}" is not an image digest: write sha256: followed by 64 lowercase hex digits.`,
+    );
+  }
+  return value;
 }
 
 export const formatEntityRef = (ref: EntityRef) =>
@@ -64,7 +93,17 @@ export function connection(
       'No token: pass --token or set RCO_TOKEN to a Backstage token (a static external-access token for CI, configured in backend.auth.externalAccess and listed in rco.ci.subjects).',
     );
   }
-  const retries = Number(options.retries ?? env.RCO_RETRIES ?? 4);
+  // fetch cannot send a header with a line break or a character beyond Latin-1: say so here,
+  // rather than fail every attempt as an unknown network error. The token is never quoted.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]|[^\u0000-\u00ff]/.test(token)) {
+    throw new CliError(
+      'The token contains a line break, a control character or a character outside Latin-1: check that --token (or RCO_TOKEN) holds only the token, copied whole, without quotes or line breaks.',
+    );
+  }
+  // An empty RCO_RETRIES (a CI variable defined but not set) means the default.
+  const retriesText = options.retries ?? (env.RCO_RETRIES || undefined);
+  const retries = Number(retriesText ?? 4);
   if (!Number.isInteger(retries) || retries < 0 || retries > 20) {
     throw new CliError('--retries must be a whole number from 0 to 20.');
   }
