@@ -230,6 +230,19 @@ describe('runWait', () => {
     expect(res.err.join('\n')).toContain('it did not answer in time');
   });
 
+  it('reports the last verdict when the deadline cuts a slow poll short', async () => {
+    const res = await wait(
+      [gates('pass', 'missing'), 'hang'],
+      2000,
+      realClock(),
+    );
+    expect(res.code).toBe(WAIT_EXIT.timeout);
+    expect(res.err).toEqual([
+      'Timed out after 2s; still not passing:',
+      '  … secret-hygiene (Secret Hygiene) missing: reason of secret-hygiene [runbook section security-baselines]',
+    ]);
+  });
+
   it.each([
     [403, '(403 Forbidden)'],
     [404, 'Not found (404)'],

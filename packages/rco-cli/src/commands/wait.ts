@@ -9,7 +9,7 @@ import {
   RcoClient,
 } from '../lib/client';
 import { formatDuration } from '../lib/duration';
-import { CliError, describeError, oneLine } from '../lib/errors';
+import { CliError, describeError, NetworkError, oneLine } from '../lib/errors';
 import { describeGate } from '../lib/format';
 import { EntityRef, formatEntityRef } from '../lib/options';
 import { ReleaseQuery } from './status';
@@ -105,6 +105,8 @@ export async function runWait(
   let polls = 0;
   /** Why the latest poll gave no verdict on the release asked for. */
   let problem: string | undefined;
+  /** Whether the latest verdict was about the release asked for. */
+  let judged = false;
   for (;;) {
     polls++;
     let status: ReleaseStatusResponse | undefined;
@@ -128,17 +130,23 @@ export async function runWait(
       const cause = error instanceof AttemptsError ? error.cause : error;
       const sentence = describeError(cause, ctx);
       if (!isRetryable(cause)) throw new CliError(sentence, WAIT_EXIT.error);
-      problem = sentence;
       const left = Math.max(0, deadline - clock.now());
-      err(
-        `Poll ${polls} got no verdict: ${sentence} Still waiting (${formatDuration(
-          left,
-        )} left).`,
-      );
+      const cutByDeadline =
+        left === 0 && cause instanceof NetworkError && cause.code === 'TIMEOUT';
+      // A poll the deadline cut short says nothing new when an earlier one gave a verdict.
+      if (!cutByDeadline || !judged) {
+        problem = sentence;
+        err(
+          `Poll ${polls} got no verdict: ${sentence}${
+            left > 0 ? ` Still waiting (${formatDuration(left)} left).` : ''
+          }`,
+        );
+      }
     }
     if (status) {
       const elsewhere = otherRelease(status, query);
       problem = elsewhere;
+      judged = !elsewhere;
       if (elsewhere) {
         if (elsewhere !== last) err(elsewhere);
         last = elsewhere;

@@ -287,6 +287,8 @@ describe('rco errors', () => {
     expect(push.stderr).toContain(
       `Cannot reach the backend at ${down} after 3 attempts: the connection was refused`,
     );
+    // A wait keeps asking until its deadline (the backend may be restarting), then times out.
+    const started = Date.now();
     const wait = await rco(
       [
         'gates',
@@ -294,14 +296,23 @@ describe('rco errors', () => {
         '--digest',
         digest('f'),
         '--timeout',
-        '5s',
-        '--retries',
-        '0',
+        '2s',
+        '--interval',
+        '500ms',
       ],
       env({ RCO_URL: down }),
     );
-    expect(wait.code).toBe(3);
-    expect(wait.stderr).toContain(`Cannot reach the backend at ${down}`);
+    expect(wait.code).toBe(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(wait.stderr).toMatch(
+      new RegExp(
+        `^Poll 1 got no verdict: Cannot reach the backend at ${down}: the connection was refused`,
+      ),
+    );
+    expect(wait.stderr).toContain(
+      'Timed out after 2s; the last poll gave no verdict on the release: Cannot reach the backend',
+    );
+    expect(wait.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('retries an upload the backend answered with 503 and reports what it then recorded', async () => {
@@ -351,7 +362,28 @@ describe('rco gates wait', () => {
     expect(res.stderr).toMatch(
       /image-scanning \(Image & Dependency Scanning\) missing: .*\[runbook section security-baselines\]/,
     );
+    // The release the backend judged is the one asked for, and the CLI says which.
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `^\\d+/\\d+ gates pass for component:default/rco version 2\\.0\\.0, ${digest(
+          '1',
+        )}; waiting for `,
+      ),
+    );
     expect(res.code).toBe(2);
+  });
+
+  it('refuses an empty or malformed --digest before asking (exit 3)', async () => {
+    for (const value of ['', 'sha256:1234']) {
+      const res = await rco(
+        ['gates', 'wait', '--digest', value, '--timeout', '5s'],
+        env(),
+      );
+      expect(res.code).toBe(3);
+      expect(res.stderr).toMatch(
+        /^rco: --digest (is empty|"sha256:1234" is not an image digest)/,
+      );
+    }
   });
 
   it('exits 0 once the last missing gate turns green while it waits', async () => {
@@ -422,7 +454,11 @@ describe('rco gates wait', () => {
       /naming-report\.yaml: naming-report \S+ created – naming-report: succeeded/,
     );
     const res = await wait.done;
-    expect(res.stdout).toMatch(/All 10 gates pass \(.*waived\)/);
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `All 10 gates pass for component:default/rco version 1\\.5\\.0, ${release.digest} \\(.*waived\\)`,
+      ),
+    );
     expect(res.code).toBe(0);
   });
 });
@@ -623,6 +659,43 @@ describe('rco status and a failing gate', () => {
     expect(res.stderr).toMatch(
       /✗ policy-enforcement \(Policy Enforcement\) fail: .*violations.*\[runbook section policy-enforcement\]/,
     );
+  });
+  it('keeps waiting through a backend restart (503) and then gives the verdict', async () => {
+    const proxy = await flakyProxy(url, 3);
+    try {
+      const res = await rco(
+        [
+          'gates',
+          'wait',
+          '--digest',
+          digest('2'),
+          '--version',
+          '3.0.0',
+          '--environment',
+          'staging',
+          '--timeout',
+          '30s',
+          '--interval',
+          '200ms',
+        ],
+        env({ RCO_URL: proxy.url }),
+      );
+      expect(res.code).toBe(1);
+      expect(
+        res.stderr.split('\n').filter(l => l.includes('got no verdict')),
+      ).toHaveLength(3);
+      expect(res.stderr).toContain(
+        "Poll 1 got no verdict: The backend failed (503). Try again later; the backend's logs say why. The backend says: restarting.",
+      );
+      expect(res.stderr).toContain(
+        `gates failing for component:default/rco version 3.0.0, ${digest(
+          '2',
+        )}, in staging:`,
+      );
+      expect(proxy.seen).toHaveLength(4);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
