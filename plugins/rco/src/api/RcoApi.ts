@@ -27,6 +27,7 @@ import {
   ReviewResult,
   RunbookProposal,
   TimelineResponse,
+  WaiverProposalView,
 } from '@helix-portal/plugin-rco-common';
 
 /** A release as the road, timeline and dossier routes take it. @public */
@@ -104,6 +105,13 @@ export interface RcoApi {
     release: { version: string; digest: string },
   ): Promise<{ requester: string; createdAt: string; created?: boolean }>;
   listWaivers(entity: CompoundEntityRef): Promise<WaiverView[]>;
+  /**
+   * Waiver proposals with what became of each (issue 16; people or their assistants propose,
+   * the waiver group grants). Optional: the page shows none without it.
+   */
+  listWaiverProposals?(
+    entity: CompoundEntityRef,
+  ): Promise<WaiverProposalView[]>;
   createWaiver(
     entity: CompoundEntityRef,
     body: {

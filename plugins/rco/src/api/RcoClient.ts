@@ -26,6 +26,7 @@ import {
   ReleaseReviewView,
   RunbookProposal,
   TimelineResponse,
+  WaiverProposalView,
 } from '@helix-portal/plugin-rco-common';
 import { RcoApi, RcoPortfolioQuery, RcoReleaseRef } from './RcoApi';
 
@@ -182,6 +183,13 @@ export class RcoClient implements RcoApi {
   async listWaivers(entity: CompoundEntityRef) {
     const body = await this.request<{ items: WaiverView[] }>(
       `${entityPath(entity)}/waivers`,
+    );
+    return body.items;
+  }
+
+  async listWaiverProposals(entity: CompoundEntityRef) {
+    const body = await this.request<{ items: WaiverProposalView[] }>(
+      `${entityPath(entity)}/waivers/proposals`,
     );
     return body.items;
   }

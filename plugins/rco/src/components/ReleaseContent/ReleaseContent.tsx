@@ -16,6 +16,7 @@ import {
   Select,
   Typography,
 } from '@material-ui/core';
+import { WaiverProposalView } from '@helix-portal/plugin-rco-common';
 import { ReactNode, useMemo, useState } from 'react';
 import { useLocation } from 'react-router-dom';
 import { rcoApiRef } from '../../api/RcoApi';
@@ -36,6 +37,7 @@ import { PillarCards } from './PillarCards';
 import { SignoffPanel } from './SignoffPanel';
 import { VerdictChip } from './StatusChip';
 import { WaiverDialog } from './WaiverDialog';
+import { WaiverProposals } from './WaiverProposals';
 import { OperationsPanel } from '../Operations';
 import { LastUpdated, useReleaseUpdates } from '../live';
 import { DemoBanner, useDemoClock } from '../demo';
@@ -54,8 +56,11 @@ export function ReleaseContent() {
   const api = useApi(rcoApiRef);
   const location = useLocation();
   const [evidenceId, setEvidenceId] = useState<string>();
-  // true: the waiver dialog with its first gate; a gate id: opened from that gate's next step.
-  const [waiving, setWaiving] = useState<boolean | string>(false);
+  // true: the waiver dialog with its first gate; a gate id: opened from that gate's next step;
+  // a proposal: opened to review it, filled in as proposed.
+  const [waiving, setWaiving] = useState<boolean | string | WaiverProposalView>(
+    false,
+  );
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const runbookPath = location.pathname.replace(/\/release\/?$/, '/runbook');
 
@@ -108,6 +113,13 @@ export function ReleaseContent() {
   const reviews = useRcoRead(
     api.listReviews ? () => api.listReviews!(entityRef) : undefined,
     releaseKey,
+    reads.rereads,
+  );
+  const proposals = useRcoRead(
+    api.listWaiverProposals
+      ? () => api.listWaiverProposals!(entityRef)
+      : undefined,
+    releaseKey.split('|')[0],
     reads.rereads,
   );
   const timeline = useRcoRead(
@@ -338,6 +350,13 @@ export function ReleaseContent() {
               </Typography>
             )}
           </Box>
+          <WaiverProposals
+            proposals={proposals.value ?? []}
+            gates={current.gates}
+            environment={environment}
+            canWaive={!!capabilities.value?.waive}
+            onReview={setWaiving}
+          />
         </InfoCard>
       </Grid>
       {road.supported && (
@@ -461,11 +480,26 @@ export function ReleaseContent() {
           entityRef={entityRef}
           gates={current.gates}
           environment={environment}
-          initialGate={typeof waiving === 'string' ? waiving : undefined}
+          initialGate={
+            typeof waiving === 'string'
+              ? waiving
+              : typeof waiving === 'object'
+              ? waiving.gate
+              : undefined
+          }
+          initialJustification={
+            typeof waiving === 'object' ? waiving.justification : undefined
+          }
+          initialExpiresAt={
+            typeof waiving === 'object' ? waiving.expiresAt : undefined
+          }
           open={!!waiving}
           onClose={changed => {
             setWaiving(false);
-            if (changed) status.retry();
+            if (changed) {
+              status.retry();
+              proposals.reload();
+            }
           }}
         />
       )}

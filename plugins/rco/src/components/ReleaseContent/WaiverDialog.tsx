@@ -31,6 +31,9 @@ export function WaiverDialog(props: {
   environment?: string;
   /** The gate to waive, when the dialog opens from that gate's next step. */
   initialGate?: string;
+  /** A proposal under review (issue 16): its justification and expiry fill the form. */
+  initialJustification?: string;
+  initialExpiresAt?: string;
   open: boolean;
   onClose: (changed: boolean) => void;
 }) {
@@ -43,9 +46,14 @@ export function WaiverDialog(props: {
   const [gate, setGate] = useState(
     blocking.find(g => g.id === props.initialGate)?.id ?? blocking[0]?.id ?? '',
   );
-  const [justification, setJustification] = useState('');
+  const [justification, setJustification] = useState(
+    props.initialJustification ?? '',
+  );
   const [expires, setExpires] = useState(
-    DateTime.now().plus({ days: 3 }).toFormat("yyyy-LL-dd'T'HH:mm"),
+    (props.initialExpiresAt
+      ? DateTime.fromISO(props.initialExpiresAt)
+      : DateTime.now().plus({ days: 3 })
+    ).toFormat("yyyy-LL-dd'T'HH:mm"),
   );
   const tooShort = justification.trim().length < 10;
   // One waiver per click burst; a refusal is said in the dialog, in words.

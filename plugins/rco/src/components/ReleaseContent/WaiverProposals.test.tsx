@@ -1,0 +1,103 @@
+import { WaiverProposalView } from '@helix-portal/plugin-rco-common';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { DateTime } from 'luxon';
+import {
+  caps,
+  mockApi,
+  render,
+  slow,
+} from '../../__testUtils__/releaseFixtures';
+
+jest.setTimeout(30_000);
+
+const EXPIRES = DateTime.now().plus({ days: 2 }).startOf('minute');
+const proposal = (o: Partial<WaiverProposalView> = {}): WaiverProposalView => ({
+  id: 'p1',
+  ledgerSeq: 7,
+  gate: 'image-scanning',
+  environment: 'production',
+  justification: 'CVE-2024-34156 is not reachable from the gateway',
+  expiresAt: EXPIRES.toUTC().toISO()!,
+  proposedBy: 'user:default/guest',
+  proposedAt: new Date().toISOString(),
+  state: 'open',
+  ...o,
+});
+
+/** Issue 16: a proposed waiver (from a person or their assistant) reaches the waiver group here. */
+describe('waiver proposals on the Release tab', () => {
+  it('lets a member of the waiver group grant a proposal as proposed', async () => {
+    const api = mockApi({
+      getCapabilities: jest.fn(async () => caps({ waive: true })),
+      listWaiverProposals: jest.fn(async () => [
+        proposal(),
+        proposal({ id: 'p0', gate: 'policy-enforcement', state: 'granted' }),
+      ]),
+      createWaiver: jest.fn(async () => ({} as any)),
+    });
+    await render(api);
+    const section = await screen.findByRole(
+      'region',
+      { name: 'Waiver proposals' },
+      slow,
+    );
+    // Only the open one: a granted proposal is history (the timeline has it).
+    expect(section).toHaveTextContent(
+      'Guest User proposes waiving Image & Dependency Scanning in production until',
+    );
+    expect(section).toHaveTextContent('not reachable from the gateway');
+    expect(section).not.toHaveTextContent('Policy Enforcement');
+    await userEvent.click(
+      within(section).getByRole('button', { name: /Review and grant/ }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Waive a gate' });
+    expect(within(dialog).getByLabelText(/Justification/)).toHaveValue(
+      'CVE-2024-34156 is not reachable from the gateway',
+    );
+    expect(within(dialog).getByLabelText(/Expires/)).toHaveValue(
+      EXPIRES.toFormat("yyyy-LL-dd'T'HH:mm"),
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Waive/ }),
+    );
+    expect(api.createWaiver).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'rco' }),
+      {
+        gate: 'image-scanning',
+        justification: 'CVE-2024-34156 is not reachable from the gateway',
+        expiresAt: EXPIRES.toUTC().toISO(),
+        environment: 'production',
+      },
+    );
+  });
+
+  it('tells everyone else that the proposal waits for the waiver group, with no grant button', async () => {
+    await render(
+      mockApi({ listWaiverProposals: jest.fn(async () => [proposal()]) }),
+    );
+    const section = await screen.findByRole(
+      'region',
+      { name: 'Waiver proposals' },
+      slow,
+    );
+    expect(section).toHaveTextContent(
+      'Waits for a member of the waiver group: nothing is waived until one grants it.',
+    );
+    expect(within(section).queryByRole('button')).toBeNull();
+  });
+
+  it('shows nothing when no proposal is open', async () => {
+    await render(
+      mockApi({
+        listWaiverProposals: jest.fn(async () => [
+          proposal({ state: 'expired' }),
+        ]),
+      }),
+    );
+    await screen.findAllByText(/Image & Dependency Scanning/, undefined, slow);
+    expect(
+      screen.queryByRole('region', { name: 'Waiver proposals' }),
+    ).toBeNull();
+  });
+});

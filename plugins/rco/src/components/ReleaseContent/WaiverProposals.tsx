@@ -1,0 +1,79 @@
+import {
+  GateResult,
+  WaiverProposalView,
+} from '@helix-portal/plugin-rco-common';
+import { Box, Button, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { Person, RichText, When } from '../shared';
+
+/**
+ * Open waiver proposals (issue 16): someone who may request the release, or their assistant
+ * through MCP, asked the waiver group to waive a gate. The group's members review each one here
+ * and grant it in the waiver dialog, filled in as proposed; everyone else sees that it waits.
+ * A proposal for another environment is granted from that environment's view, where its gate is
+ * judged.
+ */
+export function WaiverProposals(props: {
+  proposals: WaiverProposalView[];
+  gates: GateResult[];
+  environment?: string;
+  canWaive: boolean;
+  onReview: (proposal: WaiverProposalView) => void;
+}) {
+  const open = props.proposals.filter(p => p.state === 'open');
+  if (!open.length) return null;
+  const title = (gate: string) =>
+    props.gates.find(g => g.id === gate)?.title ?? gate;
+  return (
+    <Box
+      component="section"
+      aria-label="Waiver proposals"
+      display="flex"
+      flexDirection="column"
+      style={{ gap: 8 }}
+      mt={2}
+    >
+      {open.map(p => {
+        const here = (p.environment ?? undefined) === props.environment;
+        return (
+          <Alert
+            key={p.id}
+            severity="info"
+            aria-label={`Waiver of ${title(p.gate)} proposed`}
+            action={
+              props.canWaive && here ? (
+                <Button
+                  size="small"
+                  variant="outlined"
+                  onClick={() => props.onReview(p)}
+                  aria-label={`Review and grant the waiver of ${title(
+                    p.gate,
+                  )} proposed by ${p.proposedBy}`}
+                >
+                  Review and grant
+                </Button>
+              ) : undefined
+            }
+          >
+            <Person actor={p.proposedBy} /> proposes waiving {title(p.gate)}
+            {p.environment
+              ? ` in ${p.environment}`
+              : ' in every environment'}{' '}
+            until <When iso={p.expiresAt} local />:{' '}
+            <RichText text={p.justification} /> (proposed{' '}
+            <When iso={p.proposedAt} />)
+            <Typography variant="caption" display="block">
+              {props.canWaive
+                ? here
+                  ? 'Nothing is waived until you grant it.'
+                  : `Pick ${
+                      p.environment ?? 'no environment'
+                    } above to review it.`
+                : 'Waits for a member of the waiver group: nothing is waived until one grants it.'}
+            </Typography>
+          </Alert>
+        );
+      })}
+    </Box>
+  );
+}
