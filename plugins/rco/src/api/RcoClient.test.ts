@@ -45,6 +45,15 @@ describe('RcoClient operations', () => {
     expect(JSON.parse(String(init?.body))).toEqual(body);
   });
 
+  it('reads the waiver proposals of an entity (issue 16)', async () => {
+    const items = [{ id: 'p1', gate: 'image-scanning', state: 'open' }];
+    const { fetch, rco } = client(() => json({ items }));
+    await expect(rco.listWaiverProposals(ENTITY)).resolves.toEqual(items);
+    expect(fetch.mock.calls[0][0]).toBe(
+      'http://backstage/api/rco/entities/Component/default/rco/waivers/proposals',
+    );
+  });
+
   it("rejects with a ResponseError that keeps the server's message", async () => {
     const message =
       'Blocked by 2 gates: image-scanning (fail), secret-hygiene (missing). Recorded as operation op-2';
