@@ -3,6 +3,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DETECT_LIMIT_BYTES } from './commands/push';
 import { run } from './program';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -209,6 +210,29 @@ describe('run', () => {
       expect(push.err).toContain(
         'answered 200, but the answer was not JSON: check --url points at the Backstage backend',
       );
+    } finally {
+      await backend.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file too large to recognise before reading or sending it', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-program-'));
+    const file = path.join(tmp, 'huge.json');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, DETECT_LIMIT_BYTES + 1); // sparse: nothing is written
+    const backend = await stub(201, '{"items":[]}');
+    try {
+      const res = await rco(['evidence', 'push', file], {
+        RCO_URL: backend.url,
+        RCO_TOKEN: 't0ken',
+        RCO_ENTITY: 'rco',
+      });
+      expect(res.code).toBe(1);
+      expect(res.err).toContain(
+        `${file} is 64 MiB, more than the 64 MiB the CLI reads to recognise a format, so nothing was uploaded. The backend accepts files up to rco.evidence.maxUploadBytes`,
+      );
+      expect(backend.seen).toEqual([]);
     } finally {
       await backend.close();
       fs.rmSync(tmp, { recursive: true, force: true });

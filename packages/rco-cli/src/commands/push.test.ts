@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { localRefusal } from './push';
+import os from 'node:os';
+import { checkFile, localRefusal } from './push';
 
 /** The shared real tool outputs, read where they are (never copied in). */
 const samples = path.resolve(__dirname, '../../../../../shared/samples');
@@ -65,5 +66,32 @@ describe('localRefusal', () => {
       Raw: 'x',
     });
     expect(localRefusal('th.json', `${line}\n${line}\n`)).toBeUndefined();
+  });
+});
+
+describe('checkFile', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rco-push-'));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('does not read a file above the bound: refused without --kind, left to the backend with it', () => {
+    const file = path.join(tmp, 'big.json');
+    fs.writeFileSync(file, `{"not": "closed" ${' '.repeat(3000)}`);
+    expect(checkFile(file, undefined, 2 * 1024 * 1024)).toMatch(
+      /is not valid JSON/,
+    );
+    expect(checkFile(file, undefined, 1024)).toBe(
+      `${file} is 3017 bytes, more than the 1024 bytes the CLI reads to recognise a format, so nothing was uploaded. The backend accepts files up to rco.evidence.maxUploadBytes (10 MiB unless an admin raised it): split the output, or name its kind with --kind to upload it unread.`,
+    );
+    // Unread: its broken JSON is the backend's to refuse (or its size, with 413).
+    expect(checkFile(file, 'trivy', 1024)).toBeUndefined();
+  });
+
+  it('throws the file system error for a missing file', () => {
+    expect(() =>
+      checkFile(path.join(tmp, 'none.json'), undefined, 1024),
+    ).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 });

@@ -48,6 +48,37 @@ export function localRefusal(
   )}. If it is one of them, say which with --kind.`;
 }
 
+/**
+ * The largest file read whole to recognise its format (recognition parses every document, so
+ * it needs the file in memory). The backend's own limit (rco.evidence.maxUploadBytes, 10 MiB by
+ * default) is usually far lower; a larger file goes unread only when --kind names it.
+ */
+export const DETECT_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Why `file` is refused before upload, or undefined to upload it. A file above `limit` is not
+ * read: with --kind it is streamed for the backend to judge (413 when it is too large), without
+ * it is refused. Throws the file system's error when the file cannot be read.
+ */
+export function checkFile(
+  file: string,
+  kind: string | undefined,
+  limit: number,
+): string | undefined {
+  const { size } = fs.statSync(file);
+  if (size > limit) {
+    if (kind) return undefined;
+    const mib = (n: number) =>
+      n < 1024 * 1024
+        ? `${n} bytes`
+        : `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+    return `${file} is ${mib(size)}, more than the ${mib(
+      limit,
+    )} the CLI reads to recognise a format, so nothing was uploaded. The backend accepts files up to rco.evidence.maxUploadBytes (10 MiB unless an admin raised it): split the output, or name its kind with --kind to upload it unread.`;
+  }
+  return localRefusal(file, fs.readFileSync(file, 'utf8'), kind);
+}
+
 /** `rco evidence push <file>…`: exit 0 when every file was recorded, 1 when any was refused. */
 export async function runPush(
   client: RcoClient,
@@ -57,6 +88,7 @@ export async function runPush(
   options: PushOptions,
   out: (line: string) => void,
   err: (line: string) => void,
+  detectLimitBytes = DETECT_LIMIT_BYTES,
 ): Promise<number> {
   if (
     options.kind &&
@@ -73,9 +105,9 @@ export async function runPush(
   let refused = 0;
   const records: unknown[] = [];
   for (const file of files) {
-    let text: string;
+    let refusal: string | undefined;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      refusal = checkFile(file, options.kind, detectLimitBytes);
     } catch (error) {
       err(
         `${file} cannot be read (${
@@ -85,7 +117,6 @@ export async function runPush(
       refused++;
       continue;
     }
-    const refusal = localRefusal(file, text, options.kind);
     if (refusal) {
       err(refusal);
       refused++;
