@@ -38,6 +38,12 @@ import { SignoffPanel } from './SignoffPanel';
 import { VerdictChip } from './StatusChip';
 import { WaiverDialog } from './WaiverDialog';
 import { WaiverProposals } from './WaiverProposals';
+
+/** The gate the waiver dialog opens on: a next step's, a proposal's, or the first. */
+const initialGateOf = (waiving: boolean | string | WaiverProposalView) => {
+  if (typeof waiving === 'string') return waiving;
+  return typeof waiving === 'object' ? waiving.gate : undefined;
+};
 import { OperationsPanel } from '../Operations';
 import { LastUpdated, useReleaseUpdates } from '../live';
 import { DemoBanner, useDemoClock } from '../demo';
@@ -480,13 +486,7 @@ export function ReleaseContent() {
           entityRef={entityRef}
           gates={current.gates}
           environment={environment}
-          initialGate={
-            typeof waiving === 'string'
-              ? waiving
-              : typeof waiving === 'object'
-              ? waiving.gate
-              : undefined
-          }
+          initialGate={initialGateOf(waiving)}
           initialJustification={
             typeof waiving === 'object' ? waiving.justification : undefined
           }

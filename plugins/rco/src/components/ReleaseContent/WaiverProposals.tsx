@@ -13,6 +13,14 @@ import { Person, RichText, When } from '../shared';
  * A proposal for another environment is granted from that environment's view, where its gate is
  * judged.
  */
+const waitsFor = (canWaive: boolean, here: boolean, environment?: string) => {
+  if (!canWaive)
+    return 'Waits for a member of the waiver group: nothing is waived until one grants it.';
+  return here
+    ? 'Nothing is waived until you grant it.'
+    : `Pick ${environment ?? 'no environment'} above to review it.`;
+};
+
 export function WaiverProposals(props: {
   proposals: WaiverProposalView[];
   gates: GateResult[];
@@ -63,13 +71,7 @@ export function WaiverProposals(props: {
             <RichText text={p.justification} /> (proposed{' '}
             <When iso={p.proposedAt} />)
             <Typography variant="caption" display="block">
-              {props.canWaive
-                ? here
-                  ? 'Nothing is waived until you grant it.'
-                  : `Pick ${
-                      p.environment ?? 'no environment'
-                    } above to review it.`
-                : 'Waits for a member of the waiver group: nothing is waived until one grants it.'}
+              {waitsFor(props.canWaive, here, p.environment)}
             </Typography>
           </Alert>
         );
