@@ -95,7 +95,7 @@ export function registerWriteActions(
             .datetime({ offset: true })
             .optional()
             .describe(
-              'When the waiver would end (ISO 8601); default: the maximum allowed',
+              `When the waiver would end (ISO 8601); default: the longest allowed (${options.waiverMaxDuration.toISO()}), on the console's clock`,
             ),
           environment: environmentField(z)
             .optional()
@@ -129,11 +129,6 @@ export function registerWriteActions(
     ],
     action: async ({ input, credentials }) => {
       const entity = entityOf(input.entityRef);
-      const expiresAt =
-        input.expiresAt ??
-        new Date(
-          Date.now() + options.waiverMaxDuration.toMillis(),
-        ).toISOString();
       // As the caller: the route checks who may propose (an entity they cannot see answers 404)
       // and the grant's rules, records it and tells the waiver group.
       const body = await client.request<{
@@ -144,7 +139,8 @@ export function registerWriteActions(
         body: {
           gate: input.gate,
           justification: input.justification,
-          expiresAt,
+          // Without one the route sets the longest allowed, on the console's clock.
+          ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
           ...(input.environment ? { environment: input.environment } : {}),
           ...(input.version ? { releaseVersion: input.version } : {}),
         },

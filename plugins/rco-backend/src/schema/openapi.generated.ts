@@ -2583,8 +2583,7 @@ export const spec = {
                 "additionalProperties": false,
                 "required": [
                   "gate",
-                  "justification",
-                  "expiresAt"
+                  "justification"
                 ],
                 "properties": {
                   "gate": {
@@ -2597,7 +2596,8 @@ export const spec = {
                   },
                   "expiresAt": {
                     "type": "string",
-                    "format": "date-time"
+                    "format": "date-time",
+                    "description": "Default: the longest a waiver may last (rco.waivers.maxDuration), on the console's clock"
                   },
                   "environment": {
                     "type": "string",
@@ -2614,6 +2614,35 @@ export const spec = {
           }
         },
         "responses": {
+          "200": {
+            "description": "The caller's open proposal of the same waiver, already recorded",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "proposal",
+                    "grantableBy",
+                    "created"
+                  ],
+                  "properties": {
+                    "created": {
+                      "type": "boolean",
+                      "description": "false (status 200) when the same person's proposal of the same waiver was still open: that one is answered and nobody is notified again"
+                    },
+                    "proposal": {
+                      "$ref": "#/components/schemas/WaiverProposal"
+                    },
+                    "grantableBy": {
+                      "type": "string",
+                      "nullable": true,
+                      "description": "The waiver group whose members may grant it; null when rco.waivers.group is not configured (nobody can grant it then)"
+                    }
+                  }
+                }
+              }
+            }
+          },
           "201": {
             "description": "The proposal as recorded, and who may grant it",
             "content": {
@@ -2622,9 +2651,14 @@ export const spec = {
                   "type": "object",
                   "required": [
                     "proposal",
-                    "grantableBy"
+                    "grantableBy",
+                    "created"
                   ],
                   "properties": {
+                    "created": {
+                      "type": "boolean",
+                      "description": "false (status 200) when the same person's proposal of the same waiver was still open: that one is answered and nobody is notified again"
+                    },
                     "proposal": {
                       "$ref": "#/components/schemas/WaiverProposal"
                     },

@@ -459,7 +459,7 @@ export function registerReleaseRoutes(
     async (req, res) => {
       const entity = await o.loadEntity(req);
       const entityRef = stringifyEntityRef(entity);
-      const { proposal, grantableBy } = await audited(
+      const { proposal, grantableBy, created } = await audited(
         o.auditor,
         {
           eventId: 'waiver-proposal',
@@ -469,7 +469,10 @@ export function registerReleaseRoutes(
         async () => waivers.propose(entity, await credentials(req), req.body),
         r => ({ proposal: r.proposal.id, ledgerSeq: r.proposal.ledgerSeq }),
       );
-      res.status(201).json({ proposal: iso(proposal), grantableBy });
+      // 200 with the open one when the same person already asked for the same waiver.
+      res
+        .status(created ? 201 : 200)
+        .json({ proposal: iso(proposal), grantableBy, created });
     },
   );
 

@@ -106,7 +106,7 @@ export class WaiverService {
   async propose(
     entity: Entity,
     credentials: BackstageCredentials,
-    input: WaiverInput,
+    asked: Omit<WaiverInput, 'expiresAt'> & { expiresAt?: string },
   ) {
     const entityRef = stringifyEntityRef(entity);
     if ((credentials.principal as { type?: string }).type !== 'user')
@@ -122,7 +122,36 @@ export class WaiverService {
             )
           : error;
       });
+    // Without an expiry, the longest a waiver may last, on the console's clock (the demo clock
+    // can be days ahead of the caller's).
+    const input: WaiverInput = {
+      ...asked,
+      expiresAt:
+        asked.expiresAt ??
+        new Date(
+          this.o.releases.clock.now().getTime() +
+            this.o.config.waiverMaxDuration.toMillis(),
+        ).toISOString(),
+    };
     this.refuse(input);
+    // The same person asking again for the same waiver while theirs is open (an assistant in a
+    // loop, a double click) gets the open one back: the group is notified once.
+    const open = (await this.proposals(entity)).find(
+      p =>
+        p.state === 'open' &&
+        p.proposedBy === proposedBy &&
+        p.gate === input.gate &&
+        (p.environment ?? null) === (input.environment ?? null) &&
+        (p.releaseVersion ?? null) === (input.releaseVersion ?? null),
+    );
+    if (open) {
+      const { state: _s, waiverId: _w, ...proposal } = open;
+      return {
+        proposal: { ...proposal, entityRef },
+        grantableBy: this.o.config.waiverGroup ?? null,
+        created: false,
+      };
+    }
     const proposal = {
       ...(await this.o.decisions.proposeWaiver(entityRef, {
         gate: input.gate,
@@ -135,7 +164,11 @@ export class WaiverService {
       entityRef,
     };
     await this.o.notifyWaiverProposal?.(proposal, entity);
-    return { proposal, grantableBy: this.o.config.waiverGroup ?? null };
+    return {
+      proposal,
+      grantableBy: this.o.config.waiverGroup ?? null,
+      created: true,
+    };
   }
 
   /** The entity's proposals with what became of each (waiverProposals.ts), newest first. */

@@ -78,6 +78,7 @@ describe.each(databases.eachSupportedId())(
           proposedAt: expect.any(String),
         },
         grantableBy: 'group:default/security',
+        created: true,
       });
       expect(res.body.proposal.justification).not.toContain(TOKEN);
 
@@ -138,6 +139,33 @@ describe.each(databases.eachSupportedId())(
         timeline.body.events.map((e: any) => [e.title, e.actor]),
       ).toContainEqual(['Waiver proposed', 'user:default/alice']);
       await backend.stop();
+    });
+
+    it('answers the same person asking again for the same waiver with the open one, telling the group once; the expiry defaults on the console clock', async () => {
+      const knex = await databases.init(databaseId);
+      const { app, sent } = await start(knex);
+      const { expiresAt: _, ...withoutExpiry } = PROPOSAL;
+      const first = await propose(app, asUser('alice'), withoutExpiry);
+      expect(first.status).toBe(201);
+      // rco.waivers.maxDuration (P7D by default) from now.
+      const expiry = Date.parse(first.body.proposal.expiresAt);
+      expect(Math.abs(expiry - (Date.now() + 7 * 24 * HOUR))).toBeLessThan(
+        60_000,
+      );
+      const again = await propose(app, asUser('alice'), withoutExpiry);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({
+        created: false,
+        proposal: { id: first.body.proposal.id },
+      });
+      // Another release is another waiver: a new proposal.
+      const other = await propose(app, asUser('alice'), {
+        ...withoutExpiry,
+        releaseVersion: '1.6.0',
+      });
+      expect(other.status).toBe(201);
+      expect(await proposalsIn(knex)).toHaveLength(2);
+      expect(sent.notifications).toHaveLength(2);
     });
 
     it('lists the proposals with what became of them, to whoever sees the entity', async () => {

@@ -12,6 +12,7 @@ const proposal = (
   expiresAt: at('2026-12-03T00:00:00Z'),
   proposedBy: 'user:default/alice',
   proposedAt: at('2026-12-01T10:00:00Z'),
+  releaseVersion: '1.4.0' as string | undefined,
   ...o,
 });
 const waiver = (o: Partial<Parameters<typeof proposalStates>[1][0]> = {}) => ({
@@ -22,6 +23,8 @@ const waiver = (o: Partial<Parameters<typeof proposalStates>[1][0]> = {}) => ({
   grantedBy: 'user:default/sam',
   createdAt: at('2026-12-01T11:00:00Z'),
   expiresAt: at('2026-12-02T00:00:00Z'),
+  releaseVersion: '1.4.0' as string | undefined,
+  revokedAt: undefined as Date | undefined,
   ...o,
 });
 const NOW = at('2026-12-01T12:00:00Z');
@@ -44,8 +47,22 @@ describe('proposalStates', () => {
       'w1',
     ],
     [
-      'a waiver of it that was later revoked (it was granted)',
+      'a waiver of it that was later revoked (what was asked is not in force)',
       [waiver({ revokedAt: NOW })],
+      NOW,
+      'open',
+      undefined,
+    ],
+    [
+      'a waiver for another release',
+      [waiver({ releaseVersion: '1.5.0' })],
+      NOW,
+      'open',
+      undefined,
+    ],
+    [
+      'a waiver for every release',
+      [waiver({ releaseVersion: undefined })],
       NOW,
       'granted',
       'w1',
@@ -72,11 +89,11 @@ describe('proposalStates', () => {
       undefined,
     ],
     [
-      'a waiver in every environment (none named)',
+      'a waiver for every environment',
       [waiver({ environment: undefined })],
       NOW,
-      'open',
-      undefined,
+      'granted',
+      'w1',
     ],
     [
       'no waiver, past the expiry it asked for',
@@ -98,7 +115,13 @@ describe('proposalStates', () => {
     expect(p.waiverId).toBe(waiverId);
   });
 
-  it('answers a proposal for every environment only with a waiver for every environment', () => {
+  it('answers a proposal for every environment or release only with a waiver as wide', () => {
+    const [release] = proposalStates(
+      [proposal({ releaseVersion: undefined })],
+      [waiver()],
+      NOW,
+    );
+    expect(release.state).toBe('open');
     const [p] = proposalStates(
       [proposal({ environment: undefined })],
       [waiver(), waiver({ id: 'w2', environment: undefined })],

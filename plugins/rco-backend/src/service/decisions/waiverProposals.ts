@@ -24,10 +24,23 @@ export type ProposalState = WaiverProposalRecord & {
 };
 
 /**
+ * Whether a waiver gives what the proposal asked for: the same gate, granted at or after the
+ * proposal, not revoked, and at least as wide: a waiver for every environment (or every release)
+ * covers a proposal for one, never the reverse. A waiver that covers something else, or that was
+ * revoked, leaves the proposal waiting for the group.
+ */
+const answers = (w: WaiverRecord, p: WaiverProposalRecord) =>
+  w.gate === p.gate &&
+  !w.revokedAt &&
+  (!w.environment || w.environment === p.environment) &&
+  (!w.releaseVersion || w.releaseVersion === p.releaseVersion) &&
+  w.createdAt.getTime() >= p.proposedAt.getTime();
+
+/**
  * What became of each proposal. Proposals are ledger entries and never change, so their state is
- * derived: granted when a waiver of the same gate and environment was recorded at or after the
- * proposal (by whoever of the waiver group, with whatever expiry: the group decides), expired
- * when the expiry it asked for has passed without one, open otherwise. Newest first.
+ * derived: granted when a waiver that answers it was recorded (by whoever of the waiver group,
+ * with whatever expiry: the group decides), expired when the expiry it asked for has passed
+ * without one, open otherwise. Newest first.
  */
 export function proposalStates(
   proposals: WaiverProposalRecord[],
@@ -37,12 +50,7 @@ export function proposalStates(
   return proposals
     .map(p => {
       const answer = waivers
-        .filter(
-          w =>
-            w.gate === p.gate &&
-            (w.environment ?? null) === (p.environment ?? null) &&
-            w.createdAt.getTime() >= p.proposedAt.getTime(),
-        )
+        .filter(w => answers(w, p))
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())[0];
       if (answer)
         return { ...p, state: 'granted' as const, waiverId: answer.id };
