@@ -50,7 +50,22 @@ describe('run', () => {
   it('exits 1 on an unknown command', async () => {
     const res = await rco(['deploy']);
     expect(res.code).toBe(1);
-    expect(res.err).toContain("unknown command 'deploy'");
+    expect(res.err).toBe('error: unknown command; run rco --help');
+  });
+
+  it('never echoes an unknown command, even one that looks like a word (second review, finding 2)', async () => {
+    for (const args of [
+      ['--url', 'http://127.0.0.1:9', 'wordtok1234', 'status'],
+      ['wordtok1234'],
+      ['gates', 'wordtok1234'],
+      ['status', 'wordtok1234'],
+      ['runbook', 'validate', 'x.yaml', '--format', 'wordtok1234'],
+    ]) {
+      const res = await rco(args);
+      expect(res.code).toBe(1);
+      expect(res.err).not.toContain('wordtok');
+      expect(res.err).not.toBe('');
+    }
   });
 
   it("never echoes a token in commander's own errors", async () => {
@@ -401,5 +416,59 @@ describe('run', () => {
     expect(res.err).toMatch(
       /^rco: --kind "nessus" is not an evidence kind\. Accepted kinds: trivy, grype/,
     );
+  });
+
+  it('refuses credentials in the URL without printing them or retrying (second review, finding 1)', async () => {
+    const env = {
+      RCO_URL: 'https://ciuser:s3cretPass@127.0.0.1:9',
+      RCO_TOKEN: 't0ken',
+      RCO_RETRY_DELAY_MS: '1',
+    };
+    const started = Date.now();
+    const wait = await rco(
+      [
+        'gates',
+        'wait',
+        '--entity',
+        'rco',
+        '--digest',
+        DIGEST,
+        '--timeout',
+        '30s',
+      ],
+      env,
+    );
+    expect(wait.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const fs_ = fs;
+    const dir = fs_.mkdtempSync(path.join(os.tmpdir(), 'rco-url-'));
+    try {
+      const file = path.join(dir, 'g.json');
+      fs_.writeFileSync(file, '[]');
+      const push = await rco(
+        ['evidence', 'push', file, '--kind', 'gitleaks', '--entity', 'rco'],
+        env,
+      );
+      const status = await rco(['status', '--entity', 'rco'], env);
+      const flag = await rco([
+        '--url',
+        env.RCO_URL,
+        '--token',
+        't0ken',
+        'status',
+        '--entity',
+        'rco',
+      ]);
+      for (const res of [wait, push, status, flag]) {
+        expect(res.err).toContain(
+          'rco: The backend URL carries a user name or password',
+        );
+        expect(`${res.out}${res.err}`).not.toMatch(/ciuser|s3cretPass/);
+        expect(res.err).not.toContain('Retrying');
+      }
+      expect([push.code, status.code, flag.code]).toEqual([1, 1, 1]);
+    } finally {
+      fs_.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -36,16 +36,33 @@ function tokensIn(argv: string[], env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * Commander quotes what it could not place (an unknown command or option, a value outside the
- * choices). A value typed by the caller is echoed only when it looks like a word, so a token
- * passed in the wrong place never reaches a CI log.
+ * Commander quotes what it could not place (an unknown command or argument, a value outside the
+ * choices). A value typed by the caller is never echoed, whatever it looks like: a token passed
+ * in the wrong place must not reach a CI log. Only the CLI's own command names and option names
+ * (`--tokn`) are quoted back.
  */
-function quietCommanderError(message: string, argv: string[]): string {
+function quietCommanderError(
+  message: string,
+  argv: string[],
+  names: Set<string>,
+): string {
+  if (/^error: unknown command\b/.test(message)) {
+    return 'error: unknown command; run rco --help';
+  }
   return message.replace(/'([^']*)'/g, (quoted, value: string) =>
-    argv.includes(value) && !/^-{0,2}[A-Za-z][\w-]{0,29}$/.test(value)
+    argv.includes(value) &&
+    !names.has(value) &&
+    !/^-{1,2}[A-Za-z][\w-]{0,29}$/.test(value)
       ? "'…'"
       : quoted,
   );
+}
+
+/** The names of a command and all its subcommands. */
+function commandNames(cmd: Command, into = new Set<string>()): Set<string> {
+  into.add(cmd.name());
+  cmd.commands.forEach(c => commandNames(c, into));
+  return into;
 }
 
 /**
@@ -77,7 +94,8 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .configureOutput({
       writeOut: s => out(s.replace(/\n$/, '')),
       writeErr: s => io.err(neutralise(hide(s.replace(/\n$/, '')))),
-      outputError: (s, write) => write(quietCommanderError(s, argv)),
+      outputError: (s, write) =>
+        write(quietCommanderError(s, argv, commandNames(program))),
     })
     // An empty value ("--digest ''" from an unset CI variable) would ask about something
     // else, so it is refused rather than dropped.

@@ -42,7 +42,8 @@ type Answer =
   | number
   | 'hang'
   | 'html'
-  | { gates: GateResult[]; digest: string };
+  | { gates: GateResult[]; digest?: string; environment?: string }
+  | { status: number; retryAfter: string };
 
 /** A status route that answers each poll with the next answer (the last repeats). */
 async function statusServer(answers: Answer[]) {
@@ -55,20 +56,34 @@ async function statusServer(answers: Answer[]) {
       res.end('<!DOCTYPE html><html>Sign in</html>');
       return;
     }
+    if (typeof next === 'object' && 'status' in next) {
+      res.writeHead(next.status, {
+        'Content-Type': 'application/json',
+        'Retry-After': next.retryAfter,
+      });
+      res.end(JSON.stringify({ error: { message: 'slow down' } }));
+      return;
+    }
     if (typeof next === 'number') {
       res.writeHead(next, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'nope' } }));
       return;
     }
-    const asked = new URL(req.url!, 'http://x').searchParams.get('digest');
+    const params = new URL(req.url!, 'http://x').searchParams;
     const list = Array.isArray(next) ? next : next.gates;
-    const digest = Array.isArray(next) ? asked : next.digest;
+    // The backend judges the release and environment asked for, unless the answer says otherwise.
+    const digest =
+      (!Array.isArray(next) && next.digest) || params.get('digest');
+    const environment =
+      !Array.isArray(next) && 'environment' in next
+        ? next.environment
+        : params.get('environment') ?? undefined;
     const passing = list.filter(g => g.status === 'pass').length;
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(
       JSON.stringify({
         entityRef: 'component:default/rco',
-        release: { version: '1.3.2', digest },
+        release: { version: '1.3.2', digest, environment },
         gates: list,
         pillars: [],
         summary: {
@@ -116,6 +131,7 @@ async function wait(
     now: () => number;
     sleep: (ms: number) => Promise<void>;
   } = fakeClock(),
+  environment?: string,
 ) {
   const backend = await statusServer(answers);
   const out: string[] = [];
@@ -127,7 +143,7 @@ async function wait(
       client,
       backend.url,
       { kind: 'component', namespace: 'default', name: 'rco' },
-      { digest: DIGEST },
+      { digest: DIGEST, environment },
       { timeoutMs, intervalMs: 1000 },
       l => out.push(l),
       l => err.push(l),
@@ -278,5 +294,58 @@ describe('runWait', () => {
     expect(res.err[1]).toBe(
       '  ✗ acronym-clarity (Acronym Clarity) fail: bad\\n::warning file=x::injected\\r\\n::add-mask::x [runbook section security-baselines]',
     );
+  });
+
+  it('never passes on a verdict judged for another environment (second review, finding 3)', async () => {
+    const staging = { gates: gates('pass', 'pass'), environment: 'staging' };
+    const never = await wait([staging], 3000, fakeClock(), 'production');
+    expect(never.code).toBe(WAIT_EXIT.timeout);
+    expect(never.out).toEqual([]);
+    expect(never.err[0]).toBe(
+      `The backend judged component:default/rco version 1.3.2, ${DIGEST}, in staging, not ${DIGEST} in production: waiting until it judges the release asked for.`,
+    );
+    // Judged with no environment at all (a proxy dropped the query): not production's verdict.
+    const none = { gates: gates('pass'), environment: undefined };
+    const dropped = await wait([none], 3000, fakeClock(), 'production');
+    expect(dropped.code).toBe(WAIT_EXIT.timeout);
+    expect(dropped.err[0]).toContain('no environment');
+    // Asked for none, judged for one: not taken either.
+    const unasked = await wait([staging], 3000);
+    expect(unasked.code).toBe(WAIT_EXIT.timeout);
+    expect(unasked.err[0]).toContain(
+      `in staging, not ${DIGEST} (no environment):`,
+    );
+    // The right environment's verdict ends the wait.
+    const later = await wait(
+      [staging, gates('pass', 'pass')],
+      10_000,
+      fakeClock(),
+      'production',
+    );
+    expect(later.code).toBe(WAIT_EXIT.pass);
+    expect(later.out).toEqual([
+      `All 2 gates pass for ${release}, in production: 2 of 2 gates pass`,
+    ]);
+  });
+
+  it('keeps polling through 429, waiting as long as Retry-After asks (second review, finding 4)', async () => {
+    const res = await wait(
+      [{ status: 429, retryAfter: '30' }, 429, gates('pass')],
+      60_000,
+    );
+    expect(res.code).toBe(WAIT_EXIT.pass);
+    expect(res.polls).toBe(3);
+    // 30 s as asked, then the 1 s interval (a 429 without Retry-After).
+    expect(res.waited).toBe(31_000);
+    expect(res.err[0]).toMatch(
+      /^Poll 1 got no verdict: .*\(429 Too Many Requests\).*Still waiting/,
+    );
+  });
+
+  it('does not sleep past the deadline for a long Retry-After: exit 2', async () => {
+    const res = await wait([{ status: 429, retryAfter: '3600' }], 5000);
+    expect(res.code).toBe(WAIT_EXIT.timeout);
+    expect(res.waited).toBe(5000);
+    expect(res.polls).toBe(1);
   });
 });

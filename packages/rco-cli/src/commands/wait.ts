@@ -9,7 +9,13 @@ import {
   RcoClient,
 } from '../lib/client';
 import { formatDuration } from '../lib/duration';
-import { CliError, describeError, NetworkError, oneLine } from '../lib/errors';
+import {
+  CliError,
+  describeError,
+  HttpError,
+  NetworkError,
+  oneLine,
+} from '../lib/errors';
 import { describeGate } from '../lib/format';
 import { EntityRef, formatEntityRef } from '../lib/options';
 import { ReleaseQuery } from './status';
@@ -68,18 +74,33 @@ function otherRelease(
     query.version !== undefined &&
     r.version !== undefined &&
     r.version !== query.version;
-  if (!digestDiffers && !versionDiffers) return undefined;
-  return `The backend judged ${judgedRelease(status)}, not ${query.digest}${
+  // Gates judge evidence by environment (cluster state, approvals): a verdict for staging, or
+  // for no environment at all (a proxy dropped the query), says nothing about production.
+  const environmentDiffers =
+    (r.environment ?? '') !== (query.environment ?? '');
+  if (!digestDiffers && !versionDiffers && !environmentDiffers) {
+    return undefined;
+  }
+  let where = '';
+  if (query.environment) where = ` in ${query.environment}`;
+  else if (r.environment) where = ' (no environment)';
+  const judgedWhere =
+    query.environment && !r.environment ? ' (no environment)' : '';
+  return `The backend judged ${judgedRelease(status)}${judgedWhere}, not ${
+    query.digest
+  }${
     query.version ? ` version ${query.version}` : ''
-  }: waiting until it judges the release asked for.`;
+  }${where}: waiting until it judges the release asked for.`;
 }
 
 /**
  * `rco gates wait`: polls the status route until the verdict is known or the time is up.
  * Each poll is one attempt bounded by the deadline; a failure that may pass (5xx, no
  * connection, no answer in time) is reported and the next poll tries again, so a backend
- * restart does not end a long wait. An answer that will not change (400/401/403/404) ends it
- * with exit 3; the deadline ends it with exit 2, whatever the last poll met.
+ * restart does not end a long wait; a 429 (a proxy or the backend limiting requests) too, and
+ * the next poll waits as long as its Retry-After asks, within the deadline. An answer that will
+ * not change (400/401/403/404) ends it with exit 3; the deadline ends it with exit 2, whatever
+ * the last poll met.
  */
 export async function runWait(
   client: RcoClient,
@@ -110,6 +131,8 @@ export async function runWait(
   for (;;) {
     polls++;
     let status: ReleaseStatusResponse | undefined;
+    /** How long a 429 or 503 asked the next poll to wait (Retry-After). */
+    let retryAfter = 0;
     try {
       status = await client.get<ReleaseStatusResponse>(
         `${entityPath(entity)}/status`,
@@ -130,6 +153,7 @@ export async function runWait(
       const cause = error instanceof AttemptsError ? error.cause : error;
       const sentence = describeError(cause, ctx);
       if (!isRetryable(cause)) throw new CliError(sentence, WAIT_EXIT.error);
+      if (cause instanceof HttpError) retryAfter = cause.retryAfterMs ?? 0;
       const left = Math.max(0, deadline - clock.now());
       const cutByDeadline =
         left === 0 && cause instanceof NetworkError && cause.code === 'TIMEOUT';
@@ -186,7 +210,11 @@ export async function runWait(
     }
     // Nothing is asked past the deadline: a poll that would start there could not finish.
     const left = deadline - clock.now();
-    if (left > 0) await clock.sleep(Math.min(timing.intervalMs, left));
+    if (left > 0) {
+      await clock.sleep(
+        Math.min(Math.max(timing.intervalMs, retryAfter), left),
+      );
+    }
     if (deadline - clock.now() <= 0) {
       err(
         `Timed out after ${formatDuration(timing.timeoutMs)}; ${

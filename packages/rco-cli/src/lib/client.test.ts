@@ -4,7 +4,13 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { AttemptsError, entityPath, isRetryable, RcoClient } from './client';
+import {
+  AttemptsError,
+  entityPath,
+  isRetryable,
+  RcoClient,
+  retryAfterMs,
+} from './client';
 import { CliError, HttpError, NetworkError, NotJsonError } from './errors';
 
 describe('isRetryable', () => {
@@ -20,7 +26,7 @@ describe('isRetryable', () => {
     [new HttpError(404, undefined), false],
     [new HttpError(413, undefined), false],
     [new HttpError(422, undefined), false],
-    [new HttpError(429, undefined), false],
+    [new HttpError(429, undefined), true],
     [new Error('a bug of ours'), false],
   ])('%s → %s', (error, retry) => {
     expect(isRetryable(error)).toBe(retry);
@@ -275,5 +281,78 @@ describe('RcoClient', () => {
     } finally {
       await backend.close();
     }
+  });
+});
+
+describe('RcoClient: a request fetch refuses to make (second review, finding 1)', () => {
+  it('is not retried as a network error, and its sentence has no credentials', async () => {
+    const retried: number[] = [];
+    const client = new RcoClient({
+      // connection() refuses this; the client must not retry it if one gets here anyway.
+      url: 'https://ciuser:s3cretPass@127.0.0.1:9',
+      token: 't',
+      retries: 3,
+      retryDelayMs: 1,
+      onRetry: (_e, made) => retried.push(made),
+    });
+    const failure: any = await client.get('/x').catch((e: any) => e);
+    expect(retried).toEqual([]);
+    expect(failure.attempts).toBe(1);
+    expect(failure.cause).not.toBeInstanceOf(NetworkError);
+    expect(isRetryable(failure.cause)).toBe(false);
+    expect(String(failure.cause.message)).not.toMatch(/ciuser|s3cretPass/);
+  });
+});
+
+describe('RcoClient: 429 (second review, finding 4)', () => {
+  it('retries a 429 and reads its Retry-After', async () => {
+    let calls = 0;
+    const srv = http.createServer((req, res) => {
+      req.resume();
+      calls++;
+      if (calls === 1) {
+        res.writeHead(429, {
+          'Content-Type': 'application/json',
+          'Retry-After': '0',
+        });
+        res.end(JSON.stringify(error('slow down')));
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>(r => srv.listen(0, '127.0.0.1', r));
+    const seen: unknown[] = [];
+    try {
+      const client = new RcoClient({
+        url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+        token: 't',
+        retries: 2,
+        retryDelayMs: 1,
+        onRetry: e => seen.push(e),
+      });
+      await expect(client.get('/x')).resolves.toEqual({ ok: true });
+      expect(calls).toBe(2);
+      expect(seen[0]).toBeInstanceOf(HttpError);
+      expect((seen[0] as HttpError).status).toBe(429);
+      expect((seen[0] as HttpError).retryAfterMs).toBe(0);
+    } finally {
+      await new Promise<void>(r => srv.close(() => r()));
+    }
+  });
+
+  it.each([
+    ['120', 120_000],
+    ['0', 0],
+    ['soon', undefined],
+    [undefined, undefined],
+  ])('reads Retry-After %j as %j ms', (header, ms) => {
+    expect(retryAfterMs(header ?? null, 0)).toBe(ms);
+  });
+
+  it('reads an HTTP-date Retry-After against the clock', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
   });
 });

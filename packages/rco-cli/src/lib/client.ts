@@ -6,6 +6,7 @@ import {
   HttpError,
   NetworkError,
   NotJsonError,
+  RequestError,
   errorMessageOf,
   networkCode,
 } from './errors';
@@ -26,12 +27,32 @@ export interface ClientOptions {
 }
 
 /**
- * Whether an attempt may be repeated: connection errors and 5xx answers are, because an identical
- * re-upload returns the record already stored; a 4xx answer would only be refused again.
+ * Whether an attempt may be repeated: connection errors, 429 (a proxy or the backend limiting
+ * requests) and 5xx answers are, because an identical re-upload returns the record already
+ * stored; any other 4xx answer would only be refused again, and so would a request fetch
+ * refuses to make (RequestError).
  */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof NetworkError) return true;
-  return error instanceof HttpError && error.status >= 500;
+  return (
+    error instanceof HttpError && (error.status === 429 || error.status >= 500)
+  );
+}
+
+/** The longest Retry-After the push retries honour; `gates wait` is bounded by its deadline. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** A Retry-After header (seconds, or an HTTP date) in milliseconds from `now`; undefined if none. */
+export function retryAfterMs(
+  header: string | null,
+  now = Date.now(),
+): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  if (Number.isNaN(at) || !/[a-z]/i.test(text)) return undefined;
+  return Math.max(0, at - now);
 }
 
 /** The number of attempts a request made, carried with the error it ended on. */
@@ -117,10 +138,17 @@ export class RcoClient {
         signal: AbortSignal.timeout(Math.max(1, requestTimeoutMs)),
       });
     } catch (error) {
+      const code = networkCode(error);
+      // fetch refuses to build some requests (a URL with credentials, a bad header) with a
+      // TypeError and no connection code: trying again would only be refused again.
+      // (By name: fetch's TypeError may come from another realm than this module's.)
+      if (code === undefined && (error as Error)?.name === 'TypeError') {
+        throw new RequestError(String((error as Error).message));
+      }
       // undici says "fetch failed" and puts the reason in `cause` (a refused port, bad port…).
       const cause = (error as any)?.cause?.message;
       throw new NetworkError(
-        networkCode(error) ?? 'UNKNOWN',
+        code ?? 'UNKNOWN',
         typeof cause === 'string' ? cause : undefined,
       );
     }
@@ -131,7 +159,11 @@ export class RcoClient {
       throw new NetworkError(networkCode(error) ?? 'ECONNRESET');
     }
     if (!res.ok) {
-      throw new HttpError(res.status, errorMessageOf(text));
+      throw new HttpError(
+        res.status,
+        errorMessageOf(text),
+        retryAfterMs(res.headers.get('retry-after')),
+      );
     }
     let body: unknown;
     try {
@@ -161,9 +193,17 @@ export class RcoClient {
           maxDelay: 30_000,
           jitter: 'full',
           // `made` is the number of attempts so far; the library asks even after the last one.
-          retry: (error, made) => {
+          retry: async (error, made) => {
             if (!isRetryable(error) || made > retries) return false;
             this.options.onRetry?.(error, made);
+            // A 429 or 503 that says when to come back is taken at its word (up to a minute),
+            // on top of the backoff.
+            const asked = error instanceof HttpError ? error.retryAfterMs : 0;
+            if (asked) {
+              await new Promise(r =>
+                setTimeout(r, Math.min(asked, MAX_RETRY_AFTER_MS)),
+              );
+            }
             return true;
           },
         },

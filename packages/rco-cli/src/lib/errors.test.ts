@@ -7,7 +7,10 @@ import {
   NetworkError,
   networkCode,
   redact,
+  RequestError,
+  withoutCredentials,
 } from './errors';
+import vm from 'node:vm';
 
 const ctx = {
   url: 'https://backstage.example.com',
@@ -103,6 +106,35 @@ describe('networkCode', () => {
 
   it('has no code for an ordinary error', () => {
     expect(networkCode(new Error('boom'))).toBeUndefined();
+  });
+});
+
+describe('a request fetch refuses to make (second review, finding 1)', () => {
+  it('still calls "fetch failed" from another realm a network failure', () => {
+    const foreign = vm.runInNewContext('new TypeError("fetch failed")');
+    expect(foreign instanceof TypeError).toBe(false);
+    expect(networkCode(foreign)).toBe('FETCH_FAILED');
+  });
+
+  it('never carries credentials into a sentence', () => {
+    const detail =
+      'Request cannot be constructed from a URL that includes credentials: https://ciuser:s3cretPass@127.0.0.1:9/api';
+    expect(withoutCredentials(detail)).toBe(
+      'Request cannot be constructed from a URL that includes credentials: https://127.0.0.1:9/api',
+    );
+    for (const error of [
+      new RequestError(detail),
+      new NetworkError('UNKNOWN', detail),
+      new Error(detail),
+    ]) {
+      expect(describeError(error, ctx)).not.toMatch(/ciuser|s3cretPass/);
+    }
+  });
+
+  it('says a 429 is a limit to wait out', () => {
+    expect(describeError(new HttpError(429, undefined), ctx)).toBe(
+      'The backend, or a proxy in front of it, is limiting requests (429 Too Many Requests). Try again later.',
+    );
   });
 });
 

@@ -14,6 +14,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly backendMessage: string | undefined,
+    /** How long the answer's Retry-After asks to wait, if it has one. */
+    readonly retryAfterMs?: number,
   ) {
     super(`HTTP ${status}${backendMessage ? `: ${backendMessage}` : ''}`);
     this.name = 'HttpError';
@@ -49,6 +51,22 @@ export function neutralise(text: string): string {
     .join('');
 }
 
+/** Removes `user:password@` from any URL in `text`, so a message never carries credentials. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1');
+}
+
+/**
+ * fetch refused to make the request (a TypeError without a connection code: a URL with
+ * credentials, a header it cannot send). Not retried: it would be refused again.
+ */
+export class RequestError extends Error {
+  constructor(detail: string) {
+    super(`the request could not be made: ${withoutCredentials(detail)}`);
+    this.name = 'RequestError';
+  }
+}
+
 /** Connection failures in words. */
 const NETWORK_WORDS: Record<string, string> = {
   ECONNREFUSED: 'the connection was refused (nothing listens there)',
@@ -68,9 +86,12 @@ const NETWORK_WORDS: Record<string, string> = {
 
 /** The backend could not be reached (refused, unknown host, reset, timed out). */
 export class NetworkError extends Error {
-  constructor(readonly code: string, readonly detail?: string) {
-    super(`cannot connect: ${NETWORK_WORDS[code] ?? detail ?? code}`);
+  readonly detail?: string;
+  constructor(readonly code: string, detail?: string) {
+    const clean = detail === undefined ? undefined : withoutCredentials(detail);
+    super(`cannot connect: ${NETWORK_WORDS[code] ?? clean ?? code}`);
     this.name = 'NetworkError';
+    this.detail = clean;
   }
 }
 
@@ -80,7 +101,8 @@ export function networkCode(error: unknown): string | undefined {
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return 'TIMEOUT';
   const code = e?.cause?.code ?? e?.code ?? e?.cause?.cause?.code;
   if (typeof code === 'string') return code;
-  if (e instanceof TypeError && /fetch failed/.test(e.message)) {
+  // By name: fetch's TypeError may come from another realm (a test runner's globals).
+  if (e?.name === 'TypeError' && /fetch failed/.test(String(e.message))) {
     return 'FETCH_FAILED';
   }
   return undefined;
@@ -122,11 +144,20 @@ export function describeError(error: unknown, ctx: RequestContext): string {
       `the request failed (${error.detail ?? error.code})`;
     return `${what}Cannot reach the backend at ${ctx.url}${tries}: ${why}. Check --url (or RCO_URL) and that the backend is running and reachable from this machine.`;
   }
+  if (error instanceof RequestError) {
+    return `${what}The CLI could not send a request to the backend at ${
+      ctx.url
+    }: ${oneLine(
+      error.message,
+    )}. Check --url (or RCO_URL) and --token (or RCO_TOKEN).`;
+  }
   if (error instanceof NotJsonError) {
     return `${what}The backend at ${ctx.url} answered ${error.status}, but the answer was not JSON: check --url points at the Backstage backend (not a web page or a proxy in front of it).`;
   }
   if (!(error instanceof HttpError)) {
-    return `${what}${oneLine((error as Error)?.message ?? String(error))}`;
+    return `${what}${oneLine(
+      withoutCredentials((error as Error)?.message ?? String(error)),
+    )}`;
   }
   const said = error.backendMessage
     ? ` The backend says: ${oneLine(error.backendMessage)}`
@@ -142,6 +173,10 @@ export function describeError(error: unknown, ctx: RequestContext): string {
     case 404:
       return end(
         `${what}Not found (404): check that ${entity} exists in the catalog and that this token may see it, and that the RCO plugin is served at ${ctx.url}/api/rco.${said}`,
+      );
+    case 429:
+      return end(
+        `${what}The backend, or a proxy in front of it, is limiting requests (429 Too Many Requests)${tries}. Try again later.${said}`,
       );
     case 413:
       return end(

@@ -148,3 +148,56 @@ describe('durationOption', () => {
     );
   });
 });
+
+describe('connection: the URL (second review, finding 1)', () => {
+  const token = { RCO_TOKEN: 't0ken' };
+  it.each([
+    'https://ciuser:s3cretPass@127.0.0.1:9',
+    'https://ciuser@backstage.example',
+    'https://:s3cretPass@backstage.example/base',
+  ])('refuses credentials in %s without quoting them', url => {
+    for (const [flags, env] of [
+      [{ url }, token],
+      [{}, { ...token, RCO_URL: url }],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        connection(flags, env);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(CliError);
+      const message = (thrown as Error).message;
+      expect(message).toMatch(
+        /^The backend URL carries a user name or password/,
+      );
+      expect(message).not.toMatch(/ciuser|s3cretPass/);
+    }
+  });
+
+  it.each([
+    ['ciuser:s3cretPass@backstage.example', /is not an http\(s\) URL/],
+    ['ftp://ciuser:s3cretPass@backstage.example', /is not an http\(s\) URL/],
+    ['https://backstage.example/?key=s3cretPass', /query or a fragment/],
+    ['https://backstage.example/#s3cretPass', /query or a fragment/],
+  ])('refuses %s without quoting it', (url, sentence) => {
+    let thrown: unknown;
+    try {
+      connection({ url }, token);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CliError);
+    expect((thrown as Error).message).toMatch(sentence);
+    expect((thrown as Error).message).not.toMatch(/ciuser|s3cretPass/);
+  });
+
+  it('keeps only the origin and path', () => {
+    expect(
+      connection({ url: 'HTTPS://Backstage.Example:443/base/' }, token).url,
+    ).toBe('https://backstage.example/base');
+    expect(connection({ url: 'http://127.0.0.1:7007' }, token).url).toBe(
+      'http://127.0.0.1:7007',
+    );
+  });
+});

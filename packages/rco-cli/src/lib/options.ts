@@ -71,6 +71,36 @@ export function digestOption(
 export const formatEntityRef = (ref: EntityRef) =>
   `${ref.kind}:${ref.namespace}/${ref.name}`;
 
+/**
+ * The backend base URL as the CLI uses and prints it: origin and path only. The URL as given is
+ * never quoted back, because it may hold what must not reach a CI log: credentials
+ * (`https://user:pass@host`, which fetch refuses anyway) or a query carrying a key.
+ */
+export function backendUrl(text: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = /^https?:\/\//i.test(text) ? new URL(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+    throw new CliError(
+      'The backend URL (--url or RCO_URL) is not an http(s) URL: set it to something like https://backstage.example.com.',
+    );
+  }
+  if (parsed.username || parsed.password) {
+    throw new CliError(
+      'The backend URL carries a user name or password (user:password@host): remove them from --url (or RCO_URL). The CLI authenticates with --token (or RCO_TOKEN) only.',
+    );
+  }
+  if (parsed.search || parsed.hash || /[?#]/.test(text)) {
+    throw new CliError(
+      'The backend URL (--url or RCO_URL) has a query or a fragment (?… or #…): give the Backstage backend base URL only, like https://backstage.example.com.',
+    );
+  }
+  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
+}
+
 /** The backend URL and token from the flags, else RCO_URL and RCO_TOKEN. */
 export function connection(
   options: GlobalOptions,
@@ -83,11 +113,7 @@ export function connection(
       'No backend URL: pass --url or set RCO_URL to the Backstage backend base URL (for example https://backstage.example.com).',
     );
   }
-  if (!/^https?:\/\/[^\s]+$/.test(url)) {
-    throw new CliError(
-      `The backend URL "${url}" is not an http(s) URL: pass --url or set RCO_URL to something like https://backstage.example.com.`,
-    );
-  }
+  const base = backendUrl(url);
   if (!token) {
     throw new CliError(
       'No token: pass --token or set RCO_TOKEN to a Backstage token (a static external-access token for CI, configured in backend.auth.externalAccess and listed in rco.ci.subjects).',
@@ -107,7 +133,7 @@ export function connection(
   if (!Number.isInteger(retries) || retries < 0 || retries > 20) {
     throw new CliError('--retries must be a whole number from 0 to 20.');
   }
-  return { url, token, retries };
+  return { url: base, token, retries };
 }
 
 /** A duration option, or a sentence naming the option. */
