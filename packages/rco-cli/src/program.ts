@@ -88,7 +88,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     .option('--token <token>', 'Backstage token (env RCO_TOKEN)')
     .option(
       '--retries <n>',
-      'retries on 5xx answers and connection errors (env RCO_RETRIES, default 4)',
+      'retries on 5xx and 429 answers and connection errors (env RCO_RETRIES, default 4)',
     )
     .exitOverride()
     .configureOutput({
