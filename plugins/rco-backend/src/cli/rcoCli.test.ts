@@ -315,6 +315,29 @@ describe('rco errors', () => {
     expect(wait.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses credentials in RCO_URL without printing them: wait exits 3 at once, push is not retried', async () => {
+    const withCredentials = url.replace('://', '://ciuser:s3cretPass@');
+    const started = Date.now();
+    const wait = await rco(
+      ['gates', 'wait', '--digest', digest('f'), '--timeout', '60s'],
+      env({ RCO_URL: withCredentials }),
+    );
+    expect(wait.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const push = await rco(
+      ['evidence', 'push', sample('trivy-image-alpine310.json')],
+      env({ RCO_URL: withCredentials }),
+    );
+    expect(push.code).toBe(1);
+    for (const res of [wait, push]) {
+      expect(res.stderr).toContain(
+        'The backend URL carries a user name or password',
+      );
+      expect(res.stdout + res.stderr).not.toMatch(/ciuser|s3cretPass/);
+      expect(res.stderr).not.toContain('Retrying');
+    }
+  });
+
   it('retries an upload the backend answered with 503 and reports what it then recorded', async () => {
     const proxy = await flakyProxy(url, 1);
     try {
