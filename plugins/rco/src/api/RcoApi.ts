@@ -119,6 +119,8 @@ export interface RcoApi {
       justification: string;
       expiresAt: string;
       environment?: string;
+      /** Only this release (a proposal's); every release when absent. */
+      releaseVersion?: string;
     },
   ): Promise<WaiverView>;
   revokeWaiver(id: string): Promise<WaiverView>;

@@ -487,12 +487,7 @@ export function ReleaseContent() {
           gates={current.gates}
           environment={environment}
           initialGate={initialGateOf(waiving)}
-          initialJustification={
-            typeof waiving === 'object' ? waiving.justification : undefined
-          }
-          initialExpiresAt={
-            typeof waiving === 'object' ? waiving.expiresAt : undefined
-          }
+          proposal={typeof waiving === 'object' ? waiving : undefined}
           open={!!waiving}
           onClose={changed => {
             setWaiving(false);

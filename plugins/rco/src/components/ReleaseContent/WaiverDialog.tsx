@@ -1,5 +1,8 @@
 import { alertApiRef, useApi } from '@backstage/frontend-plugin-api';
-import { GateResult } from '@helix-portal/plugin-rco-common';
+import {
+  GateResult,
+  WaiverProposalView,
+} from '@helix-portal/plugin-rco-common';
 import {
   Button,
   Dialog,
@@ -8,11 +11,13 @@ import {
   DialogTitle,
   MenuItem,
   TextField,
+  Typography,
 } from '@material-ui/core';
 import { DateTime } from 'luxon';
 import { useRef, useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
-import { HumanOnly, Refusal } from '../shared';
+import { HumanOnly, Person, Refusal } from '../shared';
+import { proposalScope } from './WaiverProposals';
 
 /** The backend names the request's fields; people read the form's labels. */
 const FIELD_WORDS: Array<[RegExp, string]> = [
@@ -31,27 +36,40 @@ export function WaiverDialog(props: {
   environment?: string;
   /** The gate to waive, when the dialog opens from that gate's next step. */
   initialGate?: string;
-  /** A proposal under review (issue 16): its justification and expiry fill the form. */
-  initialJustification?: string;
-  initialExpiresAt?: string;
+  /**
+   * A proposal under review (issue 16): its gate, environment and release are what is granted
+   * (fixed: granting from a proposal never waives something else); its justification and expiry
+   * fill the form, for the reviewer to change.
+   */
+  proposal?: WaiverProposalView;
   open: boolean;
   onClose: (changed: boolean) => void;
 }) {
-  const { api, entityRef, gates, environment, open, onClose } = props;
+  const { api, entityRef, gates, open, onClose, proposal } = props;
+  // What a grant from a proposal covers is the proposal's, not the page's current view.
+  const environment = proposal ? proposal.environment : props.environment;
   const alertApi = useApi(alertApiRef);
   // The sign-off gate is passed by people signing, never waived (the backend refuses it).
+  // A proposal's gate is offered whatever its status here (extending a waiver in force).
   const blocking = gates.filter(
-    g => g.status !== 'pass' && g.status !== 'waived' && g.id !== 'dpo-signoff',
+    g =>
+      g.id !== 'dpo-signoff' &&
+      ((g.status !== 'pass' && g.status !== 'waived') ||
+        g.id === proposal?.gate),
   );
   const [gate, setGate] = useState(
-    blocking.find(g => g.id === props.initialGate)?.id ?? blocking[0]?.id ?? '',
+    proposal
+      ? proposal.gate
+      : blocking.find(g => g.id === props.initialGate)?.id ??
+          blocking[0]?.id ??
+          '',
   );
   const [justification, setJustification] = useState(
-    props.initialJustification ?? '',
+    proposal?.justification ?? '',
   );
   const [expires, setExpires] = useState(
-    (props.initialExpiresAt
-      ? DateTime.fromISO(props.initialExpiresAt)
+    (proposal
+      ? DateTime.fromISO(proposal.expiresAt)
       : DateTime.now().plus({ days: 3 })
     ).toFormat("yyyy-LL-dd'T'HH:mm"),
   );
@@ -72,6 +90,9 @@ export function WaiverDialog(props: {
         justification: justification.trim(),
         expiresAt: DateTime.fromISO(expires).toUTC().toISO()!,
         environment,
+        ...(proposal?.releaseVersion
+          ? { releaseVersion: proposal.releaseVersion }
+          : {}),
       });
       alertApi.post({
         message: `${gates.find(g => g.id === gate)?.title ?? gate} waived${
@@ -99,6 +120,12 @@ export function WaiverDialog(props: {
       <DialogTitle id="rco-waiver-title">Waive a gate</DialogTitle>
       <DialogContent>
         <HumanOnly what="Granting a waiver" />
+        {proposal && (
+          <Typography variant="body2" style={{ marginTop: 8 }}>
+            As <Person actor={proposal.proposedBy} /> proposed:{' '}
+            {proposalScope(proposal)}.
+          </Typography>
+        )}
         {/* Each field has an id: it is what ties the label (and the helper text) to the input. */}
         <TextField
           id="rco-waiver-gate"
@@ -107,6 +134,7 @@ export function WaiverDialog(props: {
           label="Gate"
           value={gate}
           onChange={e => setGate(e.target.value)}
+          disabled={!!proposal}
           margin="normal"
         >
           {blocking.map(g => (

@@ -44,7 +44,7 @@ describe('waiver proposals on the Release tab', () => {
     );
     // Only the open one: a granted proposal is history (the timeline has it).
     expect(section).toHaveTextContent(
-      'Guest User proposes waiving Image & Dependency Scanning in production until',
+      'Guest User proposes waiving Image & Dependency Scanning (every release, production) until',
     );
     expect(section).toHaveTextContent('not reachable from the gateway');
     expect(section).not.toHaveTextContent('Policy Enforcement');
@@ -70,6 +70,77 @@ describe('waiver proposals on the Release tab', () => {
         environment: 'production',
       },
     );
+  });
+
+  const grantFrom = async (p: WaiverProposalView) => {
+    const api = mockApi({
+      getCapabilities: jest.fn(async () => caps({ waive: true })),
+      listWaiverProposals: jest.fn(async () => [p]),
+      createWaiver: jest.fn(async () => ({} as any)),
+    });
+    await render(api);
+    const section = await screen.findByRole(
+      'region',
+      { name: 'Waiver proposals' },
+      slow,
+    );
+    await userEvent.click(
+      within(section).getByRole('button', { name: /Review and grant/ }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Waive a gate' });
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: /Waive/ }),
+    );
+    return { api, dialog, section };
+  };
+
+  it('grants the gate and release proposed, even a gate waived here (an extension), never another', async () => {
+    const { api, dialog, section } = await grantFrom(
+      proposal({ gate: 'progressive-delivery', releaseVersion: '1.4.0' }),
+    );
+    expect(section).toHaveTextContent('(v1.4.0, production)');
+    expect(dialog).toHaveTextContent(
+      'As Guest User proposed: v1.4.0, production.',
+    );
+    expect(api.createWaiver).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'rco' }),
+      expect.objectContaining({
+        gate: 'progressive-delivery',
+        environment: 'production',
+        releaseVersion: '1.4.0',
+      }),
+    );
+  });
+
+  it('reviews a proposal for every environment from any and grants it for every environment', async () => {
+    const { api, section } = await grantFrom(
+      proposal({ environment: undefined }),
+    );
+    expect(section).toHaveTextContent('(every release, every environment)');
+    const [, body] = api.createWaiver.mock.calls[0];
+    expect(body).toMatchObject({ gate: 'image-scanning' });
+    expect(body.environment).toBeUndefined();
+    expect(body.releaseVersion).toBeUndefined();
+  });
+
+  it('sends the waiver group to the environment a proposal is for', async () => {
+    await render(
+      mockApi({
+        getCapabilities: jest.fn(async () => caps({ waive: true })),
+        listWaiverProposals: jest.fn(async () => [
+          proposal({ environment: 'staging' }),
+        ]),
+      }),
+    );
+    const section = await screen.findByRole(
+      'region',
+      { name: 'Waiver proposals' },
+      slow,
+    );
+    expect(section).toHaveTextContent(
+      'Pick staging above to review it: its gate is judged there.',
+    );
+    expect(within(section).queryByRole('button')).toBeNull();
   });
 
   it('tells everyone else that the proposal waits for the waiver group, with no grant button', async () => {

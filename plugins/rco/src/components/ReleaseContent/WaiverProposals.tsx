@@ -13,12 +13,18 @@ import { Person, RichText, When } from '../shared';
  * A proposal for another environment is granted from that environment's view, where its gate is
  * judged.
  */
+/** What a proposal asks to cover: a release or every one, an environment or every one. */
+export const proposalScope = (p: WaiverProposalView) =>
+  `${p.releaseVersion ? `v${p.releaseVersion}` : 'every release'}, ${
+    p.environment ? p.environment : 'every environment'
+  }`;
+
 const waitsFor = (canWaive: boolean, here: boolean, environment?: string) => {
   if (!canWaive)
     return 'Waits for a member of the waiver group: nothing is waived until one grants it.';
   return here
     ? 'Nothing is waived until you grant it.'
-    : `Pick ${environment ?? 'no environment'} above to review it.`;
+    : `Pick ${environment} above to review it: its gate is judged there.`;
 };
 
 export function WaiverProposals(props: {
@@ -42,7 +48,8 @@ export function WaiverProposals(props: {
       mt={2}
     >
       {open.map(p => {
-        const here = (p.environment ?? undefined) === props.environment;
+        // A proposal for every environment is reviewed from any; one for an environment there.
+        const here = !p.environment || p.environment === props.environment;
         return (
           <Alert
             key={p.id}
@@ -63,11 +70,8 @@ export function WaiverProposals(props: {
               ) : undefined
             }
           >
-            <Person actor={p.proposedBy} /> proposes waiving {title(p.gate)}
-            {p.environment
-              ? ` in ${p.environment}`
-              : ' in every environment'}{' '}
-            until <When iso={p.expiresAt} local />:{' '}
+            <Person actor={p.proposedBy} /> proposes waiving {title(p.gate)} (
+            {proposalScope(p)}) until <When iso={p.expiresAt} local />:{' '}
             <RichText text={p.justification} /> (proposed{' '}
             <When iso={p.proposedAt} />)
             <Typography variant="caption" display="block">
