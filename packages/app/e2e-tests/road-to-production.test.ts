@@ -23,6 +23,19 @@ const shot = (page: Page, name: string) =>
     fullPage: true,
   });
 
+/** A directory with `rco` in it, as `npm install -g @helix-portal/rco-cli` would leave it. */
+function rcoOnPath() {
+  const bin = path.join(os.tmpdir(), 'rco-journey-bin');
+  fs.mkdirSync(bin, { recursive: true });
+  const cli = path.resolve(__dirname, '../../rco-cli/bin/rco');
+  fs.writeFileSync(
+    path.join(bin, 'rco'),
+    `#!/usr/bin/env bash\nexec "${process.execPath}" "${cli}" "$@"\n`,
+    { mode: 0o755 },
+  );
+  return bin;
+}
+
 /** Runs every upload command the page shows, as CI would, from a directory holding the files. */
 async function runUploadCommands(page: Page, environment: string) {
   const commands = await whatToDo(page).locator('pre code').allInnerTexts();
@@ -38,7 +51,11 @@ async function runUploadCommands(page: Page, environment: string) {
             { timeout: 10_000 },
           )
         : undefined;
-    const file = /--data-binary @([\w.-]+)/.exec(command)?.[1];
+    // Each step shows the curl upload and the same upload with the rco CLI (issue 16): both
+    // run as shown (the second is an identical re-upload, answered with the stored record).
+    const file =
+      /--data-binary @([\w.-]+)/.exec(command)?.[1] ??
+      /^rco evidence push ([\w.-]+) /.exec(command)?.[1];
     expect(
       file,
       `the command names the file it uploads: ${command}`,
@@ -47,7 +64,13 @@ async function runUploadCommands(page: Page, environment: string) {
     const started = Date.now();
     execFileSync('bash', ['-c', command], {
       cwd: dir,
-      env: { ...process.env, RCO_CI_TOKEN: CI_TOKEN },
+      env: {
+        ...process.env,
+        RCO_CI_TOKEN: CI_TOKEN,
+        RCO_URL: BACKEND,
+        RCO_TOKEN: CI_TOKEN,
+        PATH: `${rcoOnPath()}:${process.env.PATH}`,
+      },
       stdio: 'pipe',
     });
     if (reread) {
@@ -147,9 +170,13 @@ async function followThePage(
   // Evidence: the commands as shown. The page follows the uploads live (signals), no reload.
   const commands = await runUploadCommands(page, environment);
   for (const command of commands) {
-    expect(command).toContain('$RCO_CI_TOKEN');
+    // curl names the token variable; the rco CLI reads RCO_TOKEN itself: neither shows its value.
+    if (!command.startsWith('rco ')) expect(command).toContain('$RCO_CI_TOKEN');
     expect(command).not.toContain(CI_TOKEN);
   }
+  expect(commands.some(c => c.startsWith('rco evidence push '))).toBe(
+    commands.length > 0,
+  );
   // The rollback dry-run, from the Migration Controls gate.
   const dryRun = page.getByRole('button', {
     name: `Run a rollback dry-run in ${environment}`,
