@@ -36,6 +36,14 @@ export const EVIDENCE_KINDS = [
 /** @public */
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
+/**
+ * How an image digest is written everywhere in the console (uploads, the API, the CLI, MCP
+ * actions): `sha256:` and 64 lower-case hex digits.
+ *
+ * @public
+ */
+export const IMAGE_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
 /** @public */
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNKNOWN';
 

@@ -1,3 +1,4 @@
+import { IMAGE_DIGEST_PATTERN } from '@helix-portal/plugin-rco-common';
 import { CliError, oneLine } from './errors';
 import { parseDuration } from './duration';
 
@@ -44,9 +45,6 @@ export function parseEntityRef(text: string | undefined): EntityRef {
   };
 }
 
-/** How the backend names an image: `sha256:` and 64 lowercase hex digits. */
-export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
-
 /** `--digest`, checked before anything is asked: a wrong one would judge another release. */
 export function digestOption(
   value: string | undefined,
@@ -58,7 +56,7 @@ export function digestOption(
       '--digest is required: name the image the gates are for, as sha256:<64 hex digits> (for example from docker buildx --metadata-file or crane digest).',
     );
   }
-  if (!DIGEST_PATTERN.test(value)) {
+  if (!IMAGE_DIGEST_PATTERN.test(value)) {
     throw new CliError(
       `--digest "${oneLine(
         value.slice(0, 80),

@@ -1,6 +1,7 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
+import { IMAGE_DIGEST_PATTERN } from '@helix-portal/plugin-rco-common';
 import { RcoApiClient } from './RcoApiClient';
 import { EntityName, PageLinks } from './links';
 
@@ -16,7 +17,6 @@ export type Zod = Parameters<
 >[0];
 type ZodString = ReturnType<Zod['string']>;
 
-export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 /** The names rco.environments allows (the status route's pattern). */
 export const ENVIRONMENT_PATTERN = /^[a-z0-9-]{1,64}$/;
 
@@ -37,13 +37,26 @@ export const versionField = (z: Zod): ZodString =>
 export const digestField = (z: Zod): ZodString =>
   z
     .string()
-    .regex(DIGEST_PATTERN, 'must be sha256: and 64 lower-case hex digits')
+    .regex(IMAGE_DIGEST_PATTERN, 'must be sha256: and 64 lower-case hex digits')
     .describe('The image digest of the release, sha256:<64 hex>');
 export const environmentField = (z: Zod): ZodString =>
   z
     .string()
     .regex(ENVIRONMENT_PATTERN, 'must be an environment name (staging)')
     .describe('A configured environment (staging, production)');
+
+/** A release of an entity, as the read actions name it: by version or digest, else the newest. */
+export const releaseFields = (
+  z: Zod,
+): {
+  entityRef: ZodString;
+  version: ReturnType<ZodString['optional']>;
+  digest: ReturnType<ZodString['optional']>;
+} => ({
+  entityRef: entityRefField(z),
+  version: versionField(z).optional(),
+  digest: digestField(z).optional(),
+});
 
 /** The entity an input names, as the page and the routes spell it. */
 export function entityOf(ref: string): EntityName {

@@ -1,13 +1,7 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { NotFoundError } from '@backstage/errors';
 import { PortfolioResponse, Runbook } from '@helix-portal/plugin-rco-common';
-import {
-  ActionDeps,
-  digestField,
-  entityOf,
-  entityRefField,
-  versionField,
-} from './common';
+import { ActionDeps, entityOf, entityRefField, releaseFields } from './common';
 import { entityParams } from './RcoApiClient';
 import { searchRunbook } from './runbookSearch';
 import { fetchStatus } from './statusActions';
@@ -167,12 +161,7 @@ export function registerReadActions(
       "A release's story from the service's tamper-evident ledger, oldest first: evidence arriving, the release request, sign-offs, waivers, overrides, deployment windows, operations with their steps and the gates at preflight, canary promotions and the review. Without version or digest: the newest release.",
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
-      input: z =>
-        z.object({
-          entityRef: entityRefField(z),
-          version: versionField(z).optional(),
-          digest: digestField(z).optional(),
-        }),
+      input: z => z.object(releaseFields(z)),
       output: z =>
         z
           .object({

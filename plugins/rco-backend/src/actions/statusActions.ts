@@ -7,11 +7,9 @@ import {
 import { explainBlockers } from './blockers';
 import {
   ActionDeps,
-  digestField,
   entityOf,
-  entityRefField,
   environmentField,
-  versionField,
+  releaseFields,
 } from './common';
 import { entityParams, RcoApiClient } from './RcoApiClient';
 
@@ -64,9 +62,7 @@ export function registerStatusActions(
     schema: {
       input: z =>
         z.object({
-          entityRef: entityRefField(z),
-          version: versionField(z).optional(),
-          digest: digestField(z).optional(),
+          ...releaseFields(z),
           environment: environmentField(z)
             .optional()
             .describe('Judge the release for this environment'),
@@ -127,9 +123,7 @@ export function registerStatusActions(
     schema: {
       input: z =>
         z.object({
-          entityRef: entityRefField(z),
-          version: versionField(z).optional(),
-          digest: digestField(z).optional(),
+          ...releaseFields(z),
           environment: environmentField(z).optional(),
         }),
       output: z =>

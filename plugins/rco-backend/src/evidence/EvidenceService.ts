@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { EVIDENCE_KINDS, EvidenceKind } from '@helix-portal/plugin-rco-common';
+import {
+  EVIDENCE_KINDS,
+  EvidenceKind,
+  IMAGE_DIGEST_PATTERN,
+} from '@helix-portal/plugin-rco-common';
 import { canonicalJson, sha256 } from '../lib/canonicalJson';
 import {
   EvidenceRecord,
@@ -29,8 +33,6 @@ export interface UploadOptions {
   submitter: string;
   now?: Date;
 }
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * Turns uploaded documents into stored evidence: decode, recognise the format, normalise,
@@ -76,7 +78,10 @@ export class EvidenceService {
     }
     if (hint !== undefined)
       assertUploadable(hint as EvidenceKind, options.source, 'The upload');
-    if (options.digest !== undefined && !DIGEST.test(options.digest)) {
+    if (
+      options.digest !== undefined &&
+      !IMAGE_DIGEST_PATTERN.test(options.digest)
+    ) {
       throw new InputError('digest must look like sha256:<64 hex characters>');
     }
     const documents = decodeEvidenceBody(options.body);
