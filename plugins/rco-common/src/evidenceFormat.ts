@@ -48,159 +48,143 @@ const isHelmHistoryEntry = (entry: unknown) =>
   typeof entry.chart === 'string';
 
 /**
- * How each kind is recognised from the document alone, in the order the backend tries its
- * readers (plugins/rco-backend/src/evidence/parsers/index.ts). The backend keeps its own
- * `detect` beside each reader; a test there proves both agree on every sample and example.
+ * How a document of each evidence kind is recognised from the document alone (no query
+ * parameter). The one home of detection: the rco CLI checks files with it before uploading, and
+ * each backend reader's `detect` is the detector of its kind, so both always agree.
+ *
+ * @public
  */
-const DETECTORS: Array<[EvidenceKind, (doc: unknown) => boolean]> = [
-  [
-    'trivy',
-    d =>
-      isObject(d) &&
-      d.SchemaVersion === 2 &&
-      ('Results' in d || typeof d.ArtifactName === 'string'),
-  ],
-  [
-    'grype',
-    d =>
-      isObject(d) &&
-      'matches' in d &&
-      ((isObject(d.descriptor) && d.descriptor.name === 'grype') ||
-        (isObject(d.source) &&
-          'target' in d.source &&
-          typeof d.source.type === 'string')),
-  ],
-  ['cyclonedx', d => isObject(d) && d.bomFormat === 'CycloneDX'],
-  [
-    'spdx',
-    d =>
-      isObject(d) &&
-      typeof d.spdxVersion === 'string' &&
-      d.spdxVersion.startsWith('SPDX-') &&
-      (d.SPDXID === 'SPDXRef-DOCUMENT' ||
-        'dataLicense' in d ||
-        'packages' in d),
-  ],
-  [
-    'cosign',
-    d =>
-      Array.isArray(d) &&
-      d.length > 0 &&
-      isObject(d[0]) &&
-      isObject(d[0].critical) &&
-      typeof d[0].critical.type === 'string' &&
-      d[0].critical.type.toLowerCase() === 'cosign container image signature',
-  ],
-  [
-    'sigstore-bundle',
-    d =>
-      isObject(d) &&
-      typeof d.mediaType === 'string' &&
-      d.mediaType.startsWith('application/vnd.dev.sigstore.bundle'),
-  ],
-  [
-    'gitleaks',
-    d => Array.isArray(d) && d.length > 0 && isGitleaksFinding(d[0]),
-  ],
-  [
-    'trufflehog',
-    d => {
-      const items = Array.isArray(d) ? d : [d];
-      return (
-        items.some(isTrufflehogFinding) &&
-        items.every(i => isTrufflehogFinding(i) || isTrufflehogLog(i))
-      );
-    },
-  ],
-  [
-    'policy-report',
-    d =>
-      isKind(
-        d,
-        'wgpolicyk8s.io',
-        ['v1alpha1', 'v1alpha2', 'v1beta1'],
-        ['PolicyReport', 'ClusterPolicyReport'],
-      ) ||
-      isKind(d, 'openreports.io', ['v1alpha1'], ['Report', 'ClusterReport']),
-  ],
-  [
-    'gatekeeper-constraint',
-    d => {
-      if (!isObject(d) || typeof d.kind !== 'string' || d.kind === '') {
-        return false;
-      }
-      if (typeof d.apiVersion !== 'string') return false;
-      const [group, version] = d.apiVersion.split('/');
-      return (
-        group === 'constraints.gatekeeper.sh' &&
-        ['v1alpha1', 'v1beta1', 'v1'].includes(version)
-      );
-    },
-  ],
-  ['velero-backup', d => isKind(d, 'velero.io', ['v1'], ['Backup'])],
-  ['velero-restore', d => isKind(d, 'velero.io', ['v1'], ['Restore'])],
-  [
-    'prometheus-rule',
-    d => isKind(d, 'monitoring.coreos.com', ['v1'], ['PrometheusRule']),
-  ],
-  ['argo-rollout', d => isKind(d, 'argoproj.io', ['v1alpha1'], ['Rollout'])],
-  [
-    'argo-analysis-template',
-    d =>
-      isKind(
-        d,
-        'argoproj.io',
-        ['v1alpha1'],
-        ['AnalysisTemplate', 'ClusterAnalysisTemplate'],
-      ),
-  ],
-  [
-    'argo-analysis-run',
-    d => isKind(d, 'argoproj.io', ['v1alpha1'], ['AnalysisRun']),
-  ],
-  [
-    'helm-history',
-    d => Array.isArray(d) && d.length > 0 && d.every(isHelmHistoryEntry),
-  ],
-  [
-    'helm-status',
-    d =>
-      isObject(d) &&
-      !('apiVersion' in d) &&
-      typeof d.name === 'string' &&
-      isObject(d.info) &&
-      typeof d.info.status === 'string',
-  ],
-  [
-    'workload',
-    d =>
-      isKind(
-        d,
-        'apps',
-        ['v1'],
-        ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
-      ) ||
-      isKind(d, '', ['v1'], ['Pod']) ||
-      isKind(d, 'batch', ['v1'], ['Job', 'CronJob']),
-  ],
-  [
-    'network-policy',
-    d => isKind(d, 'networking.k8s.io', ['v1'], ['NetworkPolicy']),
-  ],
-  [
-    'vault-attestation',
-    d => isKind(d, 'rco.helix.dev', ['v1'], ['VaultPolicyAttestation']),
-  ],
-  [
-    'rollback-dry-run',
-    d => isKind(d, 'rco.helix.dev', ['v1'], ['RollbackDryRun']),
-  ],
-  ['naming-report', d => isKind(d, 'rco.helix.dev', ['v1'], ['NamingReport'])],
-  [
-    'alerting-state',
-    d => isKind(d, 'rco.helix.dev', ['v1'], ['AlertingState']),
-  ],
-];
+export const evidenceDetectors: Readonly<
+  Record<EvidenceKind, (doc: unknown) => boolean>
+> = Object.freeze({
+  trivy: d =>
+    isObject(d) &&
+    d.SchemaVersion === 2 &&
+    ('Results' in d || typeof d.ArtifactName === 'string'),
+  grype: d =>
+    isObject(d) &&
+    'matches' in d &&
+    ((isObject(d.descriptor) && d.descriptor.name === 'grype') ||
+      (isObject(d.source) &&
+        'target' in d.source &&
+        typeof d.source.type === 'string')),
+  cyclonedx: d => isObject(d) && d.bomFormat === 'CycloneDX',
+  spdx: d =>
+    isObject(d) &&
+    typeof d.spdxVersion === 'string' &&
+    d.spdxVersion.startsWith('SPDX-') &&
+    (d.SPDXID === 'SPDXRef-DOCUMENT' || 'dataLicense' in d || 'packages' in d),
+  cosign: d =>
+    Array.isArray(d) &&
+    d.length > 0 &&
+    isObject(d[0]) &&
+    isObject(d[0].critical) &&
+    typeof d[0].critical.type === 'string' &&
+    d[0].critical.type.toLowerCase() === 'cosign container image signature',
+  'sigstore-bundle': d =>
+    isObject(d) &&
+    typeof d.mediaType === 'string' &&
+    d.mediaType.startsWith('application/vnd.dev.sigstore.bundle'),
+  gitleaks: d => Array.isArray(d) && d.length > 0 && isGitleaksFinding(d[0]),
+  trufflehog: d => {
+    const items = Array.isArray(d) ? d : [d];
+    return (
+      items.some(isTrufflehogFinding) &&
+      items.every(i => isTrufflehogFinding(i) || isTrufflehogLog(i))
+    );
+  },
+  'policy-report': d =>
+    isKind(
+      d,
+      'wgpolicyk8s.io',
+      ['v1alpha1', 'v1alpha2', 'v1beta1'],
+      ['PolicyReport', 'ClusterPolicyReport'],
+    ) || isKind(d, 'openreports.io', ['v1alpha1'], ['Report', 'ClusterReport']),
+  'gatekeeper-constraint': d => {
+    if (!isObject(d) || typeof d.kind !== 'string' || d.kind === '') {
+      return false;
+    }
+    if (typeof d.apiVersion !== 'string') return false;
+    const [group, version] = d.apiVersion.split('/');
+    return (
+      group === 'constraints.gatekeeper.sh' &&
+      ['v1alpha1', 'v1beta1', 'v1'].includes(version)
+    );
+  },
+  'velero-backup': d => isKind(d, 'velero.io', ['v1'], ['Backup']),
+  'velero-restore': d => isKind(d, 'velero.io', ['v1'], ['Restore']),
+  'prometheus-rule': d =>
+    isKind(d, 'monitoring.coreos.com', ['v1'], ['PrometheusRule']),
+  'argo-rollout': d => isKind(d, 'argoproj.io', ['v1alpha1'], ['Rollout']),
+  'argo-analysis-template': d =>
+    isKind(
+      d,
+      'argoproj.io',
+      ['v1alpha1'],
+      ['AnalysisTemplate', 'ClusterAnalysisTemplate'],
+    ),
+  'argo-analysis-run': d =>
+    isKind(d, 'argoproj.io', ['v1alpha1'], ['AnalysisRun']),
+  'helm-history': d =>
+    Array.isArray(d) && d.length > 0 && d.every(isHelmHistoryEntry),
+  'helm-status': d =>
+    isObject(d) &&
+    !('apiVersion' in d) &&
+    typeof d.name === 'string' &&
+    isObject(d.info) &&
+    typeof d.info.status === 'string',
+  workload: d =>
+    isKind(
+      d,
+      'apps',
+      ['v1'],
+      ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+    ) ||
+    isKind(d, '', ['v1'], ['Pod']) ||
+    isKind(d, 'batch', ['v1'], ['Job', 'CronJob']),
+  'network-policy': d =>
+    isKind(d, 'networking.k8s.io', ['v1'], ['NetworkPolicy']),
+  'vault-attestation': d =>
+    isKind(d, 'rco.helix.dev', ['v1'], ['VaultPolicyAttestation']),
+  'rollback-dry-run': d =>
+    isKind(d, 'rco.helix.dev', ['v1'], ['RollbackDryRun']),
+  'naming-report': d => isKind(d, 'rco.helix.dev', ['v1'], ['NamingReport']),
+  'alerting-state': d => isKind(d, 'rco.helix.dev', ['v1'], ['AlertingState']),
+});
+
+/**
+ * The order in which kinds are tried when a document names none: the first detector that
+ * claims it wins. The backend's readers (rco-backend evidence/parsers/index.ts) are listed in
+ * this order; a test there proves it.
+ *
+ * @public
+ */
+export const EVIDENCE_DETECTION_ORDER: readonly EvidenceKind[] = Object.freeze([
+  'trivy',
+  'grype',
+  'cyclonedx',
+  'spdx',
+  'cosign',
+  'sigstore-bundle',
+  'gitleaks',
+  'trufflehog',
+  'policy-report',
+  'gatekeeper-constraint',
+  'velero-backup',
+  'velero-restore',
+  'prometheus-rule',
+  'argo-rollout',
+  'argo-analysis-template',
+  'argo-analysis-run',
+  'helm-history',
+  'helm-status',
+  'workload',
+  'network-policy',
+  'vault-attestation',
+  'rollback-dry-run',
+  'naming-report',
+  'alerting-state',
+]);
 
 /**
  * The evidence kind the backend would read a document as when no kind is given, or undefined
@@ -209,7 +193,7 @@ const DETECTORS: Array<[EvidenceKind, (doc: unknown) => boolean]> = [
  * @public
  */
 export function detectEvidenceKind(doc: unknown): EvidenceKind | undefined {
-  return DETECTORS.find(([, detect]) => detect(doc))?.[0];
+  return EVIDENCE_DETECTION_ORDER.find(kind => evidenceDetectors[kind](doc));
 }
 
 /** Kubernetes `List`s (and `kubectl get -o json` lists) stand for their items. */

@@ -2,11 +2,12 @@ import { InputError } from '@backstage/errors';
 import {
   AlertingStateSummary,
   describeZodError,
+  evidenceDetectors,
 } from '@helix-portal/plugin-rco-common';
 import { z } from 'zod';
 import { sloKindsOf } from '../../gates/rules/sloAlerts';
 import { EvidenceParser } from './types';
-import { isKubernetesKind, stripNoise } from './k8s';
+import { stripNoise } from './k8s';
 
 /**
  * The monitoring collector's `AlertingState` (rco.helix.dev/v1): what one environment's
@@ -66,14 +67,11 @@ const schema = z
   })
   .strict();
 
-const detect = (doc: unknown) =>
-  isKubernetesKind(doc, 'rco.helix.dev', ['v1'], ['AlertingState']);
-
 const HEALTH = ['ok', 'err', 'unknown'] as const;
 
 export const alertingStateParser: EvidenceParser = {
   kind: 'alerting-state',
-  detect,
+  detect: evidenceDetectors['alerting-state'],
   parse(doc) {
     const result = schema.safeParse(doc);
     if (!result.success) {

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   AnalysisRunSummary,
   AnalysisTemplateSummary,
+  evidenceDetectors,
   EvidenceSubject,
   RolloutSummary,
 } from '@helix-portal/plugin-rco-common';
@@ -15,7 +16,6 @@ import {
   getPath,
   getString,
   imageDigest,
-  isKubernetesKind,
   isObject,
   optionalNumber,
   requireMetadata,
@@ -24,11 +24,13 @@ import {
   subjectFromLabels,
 } from './k8s';
 
-/** Argo Rollouts (argoproj.io/v1alpha1): Rollout, AnalysisTemplate, AnalysisRun. */
-const GROUP = 'argoproj.io';
-const VERSIONS = ['v1alpha1'];
-const isArgo = (doc: unknown, kinds: string[]): doc is Obj =>
-  isKubernetesKind(doc, GROUP, VERSIONS, kinds);
+// Argo Rollouts (argoproj.io/v1alpha1): Rollout, AnalysisTemplate, AnalysisRun. Type guards over the shared detectors, so parse() reads the document as an object.
+const isRollout = (doc: unknown): doc is Obj =>
+  evidenceDetectors['argo-rollout'](doc);
+const isTemplate = (doc: unknown): doc is Obj =>
+  evidenceDetectors['argo-analysis-template'](doc);
+const isRun = (doc: unknown): doc is Obj =>
+  evidenceDetectors['argo-analysis-run'](doc);
 
 /** `templateName`s of an analysis block (`{ templates: [{ templateName }] }`). */
 function templateNames(analysis: Obj | undefined): string[] {
@@ -92,10 +94,10 @@ function rolloutSubject(
 
 export const argoRolloutParser: EvidenceParser = {
   kind: 'argo-rollout',
-  detect: doc => isArgo(doc, ['Rollout']),
+  detect: isRollout,
 
   parse(doc) {
-    if (!isArgo(doc, ['Rollout'])) throw new InputError('Not an Argo Rollout');
+    if (!isRollout(doc)) throw new InputError('Not an Argo Rollout');
     const meta = requireMetadata(doc, 'Argo Rollout');
     const what = 'Argo Rollout'; // no name from the document: messages never echo input
     const strategy = getObject(requireObject(doc, 'spec', what), 'strategy');
@@ -170,14 +172,12 @@ function readMetrics(spec: Obj, what: string): TemplateMetric[] {
   });
 }
 
-const TEMPLATE_KINDS = ['AnalysisTemplate', 'ClusterAnalysisTemplate'];
-
 export const argoAnalysisTemplateParser: EvidenceParser = {
   kind: 'argo-analysis-template',
-  detect: doc => isArgo(doc, TEMPLATE_KINDS),
+  detect: isTemplate,
 
   parse(doc) {
-    if (!isArgo(doc, TEMPLATE_KINDS)) {
+    if (!isTemplate(doc)) {
       throw new InputError('Not an Argo AnalysisTemplate');
     }
     const meta = requireMetadata(doc, `Argo ${doc.kind}`);
@@ -221,10 +221,10 @@ function readResult(result: unknown, at: string): RunMetric {
 
 export const argoAnalysisRunParser: EvidenceParser = {
   kind: 'argo-analysis-run',
-  detect: doc => isArgo(doc, ['AnalysisRun']),
+  detect: isRun,
 
   parse(doc) {
-    if (!isArgo(doc, ['AnalysisRun'])) {
+    if (!isRun(doc)) {
       throw new InputError('Not an Argo AnalysisRun');
     }
     const meta = requireMetadata(doc, 'Argo AnalysisRun');

@@ -1,12 +1,13 @@
 import { InputError } from '@backstage/errors';
 import {
   AttestationSummary,
-  EvidenceKind,
   describeZodError,
+  evidenceDetectors,
+  EvidenceKind,
 } from '@helix-portal/plugin-rco-common';
 import { z } from 'zod';
 import { EvidenceParser } from './types';
-import { isKubernetesKind, stripNoise } from './k8s';
+import { stripNoise } from './k8s';
 
 /**
  * Helix's own attestation documents (`apiVersion: rco.helix.dev/v1`). We define the format, so
@@ -82,11 +83,9 @@ function attestationParser<S extends z.ZodTypeAny>(
   schema: S,
   outcome: (doc: z.infer<S>) => Outcome,
 ): EvidenceParser {
-  const detect = (doc: unknown) =>
-    isKubernetesKind(doc, GROUP, ['v1'], [docKind]);
   return {
     kind,
-    detect,
+    detect: evidenceDetectors[kind],
     parse(doc) {
       const result = schema.safeParse(doc);
       if (!result.success) {

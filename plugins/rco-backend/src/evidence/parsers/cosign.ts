@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { SignatureSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  SignatureSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { namedImage } from '../imageIdentity';
 import { CLAIM_REASON } from '../sigstore/signatureState';
@@ -19,11 +22,6 @@ function isCosignSignature(item: unknown): item is JsonRecord {
     typeof item.critical.type === 'string' &&
     item.critical.type.toLowerCase() === SIGNATURE_TYPE
   );
-}
-
-/** `cosign verify` prints a JSON array of the simple-signing payloads it verified. */
-function isCosignOutput(doc: unknown): doc is unknown[] {
-  return Array.isArray(doc) && doc.length > 0 && isCosignSignature(doc[0]);
 }
 
 type Identity = SignatureSummary['identities'][number];
@@ -50,7 +48,8 @@ function identityOf(optional: unknown): Identity | undefined {
 /** Output of `cosign verify` (key-based or keyless): the signatures that verified. */
 export const cosignParser: EvidenceParser = {
   kind: 'cosign',
-  detect: isCosignOutput,
+  // `cosign verify` prints a JSON array of the simple-signing payloads it verified.
+  detect: evidenceDetectors.cosign,
   parse(doc) {
     if (!Array.isArray(doc)) {
       throw new InputError(

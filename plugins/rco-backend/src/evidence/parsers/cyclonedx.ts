@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceSubject, SbomSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  EvidenceSubject,
+  SbomSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { namedImage, purlImage } from '../imageIdentity';
 import {
@@ -12,9 +16,8 @@ import {
   str,
 } from './mask';
 
-function isCycloneDx(doc: unknown): doc is JsonRecord {
-  return isRecord(doc) && doc.bomFormat === 'CycloneDX';
-}
+const isCycloneDx = (doc: unknown): doc is JsonRecord =>
+  evidenceDetectors.cyclonedx(doc);
 
 /** Components nest (`components[].components`): an SBOM's size is all of them. */
 function countComponents(value: unknown, what: string): number {

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { GatekeeperConstraintSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  GatekeeperConstraintSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { narrowing } from './narrowing';
 import {
@@ -17,18 +20,8 @@ import {
  * Gatekeeper constraints. Every ConstraintTemplate creates its own kind in this group
  * (`K8sRequiredLabels`, …), so any kind counts; the group alone is Gatekeeper's.
  */
-const GROUP = 'constraints.gatekeeper.sh';
-const VERSIONS = ['v1alpha1', 'v1beta1', 'v1'];
-
-function detect(doc: unknown): doc is Obj {
-  if (!isObject(doc) || typeof doc.kind !== 'string' || doc.kind === '') {
-    return false;
-  }
-  const apiVersion = doc.apiVersion;
-  if (typeof apiVersion !== 'string') return false;
-  const [group, version] = apiVersion.split('/');
-  return group === GROUP && VERSIONS.includes(version);
-}
+const detect = (doc: unknown): doc is Obj =>
+  evidenceDetectors['gatekeeper-constraint'](doc);
 
 export { NARROWED_NAMESPACE, UNLISTED_VIOLATIONS } from './narrowing';
 

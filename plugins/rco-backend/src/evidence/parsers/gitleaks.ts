@@ -1,10 +1,11 @@
 import { InputError } from '@backstage/errors';
 import {
+  evidenceDetectors,
   SecretFinding,
   SecretScanSummary,
 } from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
-import { deepClone, isRecord, maskKeys, num, recordArray, str } from './mask';
+import { deepClone, maskKeys, num, recordArray, str } from './mask';
 
 /**
  * Fields of a gitleaks finding that hold the secret: `Secret` itself, `Match` (the matched text
@@ -18,19 +19,9 @@ const SECRET_KEYS = ['Secret', 'Match', 'Line'];
  * given explicitly. `File` and `StartLine` tell a gitleaks finding from a Trivy secret (no
  * `File`) and from trufflehog (`DetectorName`).
  */
-function isGitleaksFinding(item: unknown): boolean {
-  return (
-    isRecord(item) &&
-    typeof item.RuleID === 'string' &&
-    'File' in item &&
-    'StartLine' in item
-  );
-}
-
 export const gitleaksParser: EvidenceParser = {
   kind: 'gitleaks',
-  detect: doc =>
-    Array.isArray(doc) && doc.length > 0 && isGitleaksFinding(doc[0]),
+  detect: evidenceDetectors.gitleaks,
   parse(doc) {
     if (!Array.isArray(doc)) {
       throw new InputError('gitleaks report is not a JSON array of findings');

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { VulnerabilityScanSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  VulnerabilityScanSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { inputReference, namedImage } from '../imageIdentity';
 import {
@@ -21,15 +24,8 @@ import {
  * A Grype report names itself in `descriptor.name`; `source.target` is the fallback for reports
  * trimmed of their descriptor. `matches` alone is too generic a key to claim a document.
  */
-function isGrypeReport(doc: unknown): doc is JsonRecord {
-  if (!isRecord(doc) || !('matches' in doc)) return false;
-  const descriptor = doc.descriptor;
-  const source = doc.source;
-  return (
-    (isRecord(descriptor) && descriptor.name === 'grype') ||
-    (isRecord(source) && 'target' in source && typeof source.type === 'string')
-  );
-}
+const isGrypeReport = (doc: unknown): doc is JsonRecord =>
+  evidenceDetectors.grype(doc);
 
 /** Grype lists every version that fixes the vulnerability; all of them are useful to a reader. */
 function fixedVersion(vulnerability: JsonRecord): string | undefined {

@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceSubject, HelmSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  EvidenceSubject,
+  HelmSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,
@@ -39,8 +43,7 @@ const isHistoryEntry = (entry: unknown): entry is HistoryEntry =>
 export const helmHistoryParser: EvidenceParser = {
   kind: 'helm-history',
   // An empty list could be anything; every entry must look like a Helm release record.
-  detect: doc =>
-    Array.isArray(doc) && doc.length > 0 && doc.every(isHistoryEntry),
+  detect: evidenceDetectors['helm-history'],
 
   parse(doc) {
     if (!Array.isArray(doc)) {
@@ -81,12 +84,9 @@ export const helmHistoryParser: EvidenceParser = {
 
 type StatusDoc = Obj & { name: string; info: Obj & { status: string } };
 
+// Kubernetes objects also have a name-ish shape; a Helm release never has apiVersion.
 const isStatus = (doc: unknown): doc is StatusDoc =>
-  isObject(doc) &&
-  // Kubernetes objects also have a name-ish shape; a Helm release never has apiVersion.
-  !('apiVersion' in doc) &&
-  typeof doc.name === 'string' &&
-  typeof getObject(doc, 'info')?.status === 'string';
+  evidenceDetectors['helm-status'](doc);
 
 /**
  * `helm status -o json` prints the whole release record except the chart: user-supplied

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { NetworkPolicySummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  NetworkPolicySummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,
@@ -7,7 +10,6 @@ import {
   getObject,
   getString,
   getStringMap,
-  isKubernetesKind,
   isObject,
   requireMetadata,
   requireObject,
@@ -17,7 +19,7 @@ import {
 
 /** Kubernetes NetworkPolicy (networking.k8s.io/v1). */
 const detect = (doc: unknown): doc is Obj =>
-  isKubernetesKind(doc, 'networking.k8s.io', ['v1'], ['NetworkPolicy']);
+  evidenceDetectors['network-policy'](doc);
 
 type Expression = NonNullable<
   NetworkPolicySummary['podSelectorExpressions']

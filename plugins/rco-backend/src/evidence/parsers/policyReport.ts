@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { PolicyReportSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  PolicyReportSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { narrowing } from './narrowing';
 import {
@@ -7,7 +10,6 @@ import {
   getArray,
   getObject,
   getString,
-  isKubernetesKind,
   isObject,
   requireMetadata,
   stripNoise,
@@ -18,14 +20,6 @@ import {
  * Kyverno / wg-policy `PolicyReport` and `ClusterPolicyReport`, and their successor OpenReports
  * `Report` / `ClusterReport`: the same shape under a new group.
  */
-const WG_POLICY = {
-  group: 'wgpolicyk8s.io',
-  versions: ['v1alpha1', 'v1alpha2', 'v1beta1'],
-};
-const WG_POLICY_KINDS = ['PolicyReport', 'ClusterPolicyReport'];
-const OPEN_REPORTS = { group: 'openreports.io', versions: ['v1alpha1'] };
-const OPEN_REPORTS_KINDS = ['Report', 'ClusterReport'];
-
 const RESULTS = ['pass', 'fail', 'warn', 'error', 'skip'] as const;
 type Result = (typeof RESULTS)[number];
 type Counts = PolicyReportSummary['counts'];
@@ -62,14 +56,9 @@ function readCounts(summary: Obj, what: string): Counts {
   return counts;
 }
 
+// Type guard over the shared detector (rco-common), so parse() reads the document as an object.
 const detect = (doc: unknown): doc is Obj =>
-  isKubernetesKind(doc, WG_POLICY.group, WG_POLICY.versions, WG_POLICY_KINDS) ||
-  isKubernetesKind(
-    doc,
-    OPEN_REPORTS.group,
-    OPEN_REPORTS.versions,
-    OPEN_REPORTS_KINDS,
-  );
+  evidenceDetectors['policy-report'](doc);
 
 export const policyReportParser: EvidenceParser = {
   kind: 'policy-report',

@@ -1,11 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { PrometheusRuleSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  PrometheusRuleSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   Obj,
   getObject,
   getString,
-  isKubernetesKind,
   isObject,
   requireMetadata,
   requireObject,
@@ -15,7 +17,7 @@ import {
 
 /** Prometheus Operator `PrometheusRule` (monitoring.coreos.com/v1). */
 const detect = (doc: unknown): doc is Obj =>
-  isKubernetesKind(doc, 'monitoring.coreos.com', ['v1'], ['PrometheusRule']);
+  evidenceDetectors['prometheus-rule'](doc);
 
 type Alert = PrometheusRuleSummary['alerts'][number];
 

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { SignatureSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  SignatureSummary,
+} from '@helix-portal/plugin-rco-common';
 import { X509Certificate } from 'node:crypto';
 import { EvidenceParser } from './types';
 import { namedImage } from '../imageIdentity';
@@ -33,13 +36,8 @@ function messageDigest(value: unknown): string[] {
 const ISSUER_V2_OID = Buffer.from('060a2b0601040183bf300108', 'hex');
 const ISSUER_V1_OID = Buffer.from('060a2b0601040183bf300101', 'hex');
 
-function isBundle(doc: unknown): doc is JsonRecord {
-  return (
-    isRecord(doc) &&
-    typeof doc.mediaType === 'string' &&
-    doc.mediaType.startsWith(MEDIA_TYPE_PREFIX)
-  );
-}
+const isBundle = (doc: unknown): doc is JsonRecord =>
+  evidenceDetectors['sigstore-bundle'](doc);
 
 /** The content of the DER element at `pos` (tag, then short or long form length). */
 function derContent(der: Buffer, pos: number): Buffer | undefined {

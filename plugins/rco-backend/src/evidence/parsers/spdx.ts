@@ -1,8 +1,11 @@
 import { InputError } from '@backstage/errors';
-import { SbomSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  SbomSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import { namedImage, purlImage } from '../imageIdentity';
-import { deepClone, isRecord, JsonRecord, recordArray, str } from './mask';
+import { deepClone, JsonRecord, recordArray, str } from './mask';
 import { sbomSubject } from './cyclonedx';
 
 const DOCUMENT_ID = 'SPDXRef-DOCUMENT';
@@ -12,14 +15,7 @@ const DOCUMENT_ID = 'SPDXRef-DOCUMENT';
  * `SPDXID` or `dataLicense` confirms it is the document and not some object quoting a version.
  * SPDX 3 (JSON-LD, `@context`) is a different format and is not claimed.
  */
-function isSpdx(doc: unknown): doc is JsonRecord {
-  return (
-    isRecord(doc) &&
-    typeof doc.spdxVersion === 'string' &&
-    doc.spdxVersion.startsWith('SPDX-') &&
-    (doc.SPDXID === DOCUMENT_ID || 'dataLicense' in doc || 'packages' in doc)
-  );
-}
+const isSpdx = (doc: unknown): doc is JsonRecord => evidenceDetectors.spdx(doc);
 
 /** The SPDX ids the document describes: `documentDescribes` and DESCRIBES relationships. */
 function describedIds(doc: JsonRecord): Set<string> {

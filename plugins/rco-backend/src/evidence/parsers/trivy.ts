@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  evidenceDetectors,
   SecretFinding,
   Severity,
   VulnerabilityScanSummary,
@@ -74,13 +75,8 @@ function maskTrivySecret(secret: JsonRecord, what: string): void {
   }
 }
 
-function isTrivyReport(doc: unknown): doc is JsonRecord {
-  return (
-    isRecord(doc) &&
-    doc.SchemaVersion === 2 &&
-    ('Results' in doc || typeof doc.ArtifactName === 'string')
-  );
-}
+const isTrivyReport = (doc: unknown): doc is JsonRecord =>
+  evidenceDetectors.trivy(doc);
 
 /** Trivy `--format json` reports (SchemaVersion 2): image, filesystem, repository or config scans. */
 export const trivyParser: EvidenceParser = {

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  evidenceDetectors,
   SecretFinding,
   SecretScanSummary,
 } from '@helix-portal/plugin-rco-common';
@@ -43,14 +44,6 @@ function lines(doc: unknown): unknown[] {
   return Array.isArray(doc) ? doc : [doc];
 }
 
-function isTrufflehogOutput(doc: unknown): boolean {
-  const items = lines(doc);
-  return (
-    items.some(isFinding) &&
-    items.every(item => isFinding(item) || isLogLine(item))
-  );
-}
-
 /**
  * Where a result was found. `SourceMetadata.Data` has one key naming the source (`Git`,
  * `Github`, `Filesystem`, `Docker`, …); most sources use `file` and `line`.
@@ -66,7 +59,7 @@ function location(finding: JsonRecord): { file?: string; line?: number } {
 
 export const trufflehogParser: EvidenceParser = {
   kind: 'trufflehog',
-  detect: isTrufflehogOutput,
+  detect: evidenceDetectors.trufflehog,
   parse(doc) {
     // Masked on a copy: the caller's document still holds the secrets and must stay as it is.
     const sanitized = deepClone(doc);

@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { EvidenceKind, VeleroSummary } from '@helix-portal/plugin-rco-common';
+import {
+  evidenceDetectors,
+  EvidenceKind,
+  VeleroSummary,
+} from '@helix-portal/plugin-rco-common';
 import { EvidenceParser } from './types';
 import {
   getArray,
@@ -45,11 +49,9 @@ function veleroParser(
   object: VeleroSummary['object'],
   kind: EvidenceKind,
 ): EvidenceParser {
-  const detect = (doc: unknown) =>
-    isKubernetesKind(doc, 'velero.io', ['v1'], [object]);
   return {
     kind,
-    detect,
+    detect: evidenceDetectors[kind],
     parse(doc) {
       if (!isKubernetesKind(doc, 'velero.io', ['v1'], [object])) {
         throw new InputError(`Not a Velero ${object}`);

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import {
+  evidenceDetectors,
   EvidenceSubject,
   WorkloadSummary,
 } from '@helix-portal/plugin-rco-common';
@@ -13,21 +14,14 @@ import {
   getString,
   getStringMap,
   imageDigest,
-  isKubernetesKind,
   isObject,
   requireMetadata,
   subjectFromLabels,
   stripNoise,
 } from './k8s';
 
-/** Workloads whose pod spec the security gates read. */
-const APPS_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
-const BATCH_KINDS = ['Job', 'CronJob'];
-
-const detect = (doc: unknown): doc is Obj =>
-  isKubernetesKind(doc, 'apps', ['v1'], APPS_KINDS) ||
-  isKubernetesKind(doc, '', ['v1'], ['Pod']) ||
-  isKubernetesKind(doc, 'batch', ['v1'], BATCH_KINDS);
+/** Workloads whose pod spec the security gates read (apps/v1, v1 Pod, batch/v1 Job/CronJob). */
+const detect = (doc: unknown): doc is Obj => evidenceDetectors.workload(doc);
 
 /** Where each kind keeps its PodSpec, as a path for error messages. */
 function podSpecPath(kind: string): string[] {
