@@ -232,6 +232,22 @@ describe.each(databases.eachSupportedId())('MCP actions on %s', databaseId => {
 
   it('proposes waivers as the caller: recorded naming them, sent to the waiver group, nothing granted', async () => {
     const portal = await startBackend(databaseId);
+    // Release 1.5.0 exists (a proposal may name only a release the entity has): CI scanned it.
+    const image = `registry.example/rco@${DIGEST}`;
+    await request(portal.app)
+      .post(`${RCO}/evidence?digest=${DIGEST}&version=1.5.0`)
+      .set('Authorization', asService('external:ci-rco'))
+      .set('Content-Type', 'application/json')
+      .send(
+        JSON.stringify({
+          SchemaVersion: 2,
+          ArtifactName: image,
+          ArtifactType: 'container_image',
+          Metadata: { RepoDigests: [image] },
+          Results: [],
+        }),
+      )
+      .expect(201);
     const [alice, paula, sam, bob] = [
       await portal.mcp(asUser('alice')),
       await portal.mcp(asUser('paula')),

@@ -228,12 +228,20 @@ export class DecisionStore {
   async proposeWaiver(
     entityRef: string,
     proposal: Omit<WaiverProposalRecord, 'id' | 'ledgerSeq' | 'proposedAt'>,
-  ): Promise<WaiverProposalRecord> {
+    /**
+     * Asked under the entity's ledger lock, before anything is written: an open proposal that
+     * already answers this one (returned instead), or a throw when it must not be recorded.
+     * Under the lock, so that proposals sent at once are judged one after the other.
+     */
+    answeredBy?: (db: Knex) => Promise<WaiverProposalRecord | undefined>,
+  ): Promise<{ record: WaiverProposalRecord; created: boolean }> {
     const id = randomUUID();
     const proposedAt = this.clock.now();
-    const entry = await this.db.transaction(async tx => {
+    return this.db.transaction(async tx => {
       await this.ledger.lock(tx, entityRef);
-      return this.ledger.append(tx, {
+      const existing = await answeredBy?.(tx);
+      if (existing) return { record: existing, created: false };
+      const entry = await this.ledger.append(tx, {
         entryType: 'waiver-proposed',
         entityRef,
         actor: proposal.proposedBy,
@@ -248,8 +256,11 @@ export class DecisionStore {
           proposedAt: proposedAt.toISOString(),
         },
       });
+      return {
+        record: { ...proposal, id, ledgerSeq: entry.seq, proposedAt },
+        created: true,
+      };
     });
-    return { ...proposal, id, ledgerSeq: entry.seq, proposedAt };
   }
 
   async getWaiver(
@@ -288,8 +299,11 @@ export class DecisionStore {
     });
   }
 
-  async listWaivers(entityRef: string): Promise<WaiverRecord[]> {
-    const rows = await this.db('rco_waivers')
+  async listWaivers(
+    entityRef: string,
+    db: Knex = this.db,
+  ): Promise<WaiverRecord[]> {
+    const rows = await db('rco_waivers')
       .where({ entity_ref: entityRef })
       .orderBy('created_at', 'desc');
     return rows.map(row => this.toWaiver(row));

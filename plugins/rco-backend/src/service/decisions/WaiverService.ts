@@ -1,6 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { GATE_IDS, GateId } from '@helix-portal/plugin-rco-common';
 import { RcoConfig } from '../../config';
 import { DecisionStore } from '../../database/DecisionStore';
@@ -11,7 +16,12 @@ import { ReleaseService } from '../ReleaseService';
 import { withoutSecrets } from './freeText';
 import { NotifyWaiverProposal } from './waiverProposalNotice';
 import { Ledger } from '../../database/Ledger';
-import { proposalOf, proposalStates } from './waiverProposals';
+import { proposalOf, proposalStates, ProposalState } from './waiverProposals';
+import { EvidenceStore } from '../../database/EvidenceStore';
+import { Knex } from 'knex';
+
+/** Open proposals one person may have for one entity at a time. */
+const MAX_OPEN_PROPOSALS = 5;
 
 /** A waiver as asked for: the grant and the proposal routes take the same body. */
 export interface WaiverInput {
@@ -52,6 +62,7 @@ export class WaiverService {
     private readonly o: {
       decisions: DecisionStore;
       ledger: Ledger;
+      evidenceStore: Pick<EvidenceStore, 'releases'>;
       access: Access;
       releases: ReleaseService;
       config: RcoConfig;
@@ -134,35 +145,46 @@ export class WaiverService {
         ).toISOString(),
     };
     this.refuse(input);
-    // The same person asking again for the same waiver while theirs is open (an assistant in a
-    // loop, a double click) gets the open one back: the group is notified once.
-    const open = (await this.proposals(entity)).find(
-      p =>
-        p.state === 'open' &&
-        p.proposedBy === proposedBy &&
-        p.gate === input.gate &&
-        (p.environment ?? null) === (input.environment ?? null) &&
-        (p.releaseVersion ?? null) === (input.releaseVersion ?? null),
-    );
-    if (open) {
-      const { state: _s, waiverId: _w, ...proposal } = open;
-      return {
-        proposal: { ...proposal, entityRef },
-        grantableBy: this.o.config.waiverGroup ?? null,
-        created: false,
-      };
-    }
-    const proposal = {
-      ...(await this.o.decisions.proposeWaiver(entityRef, {
+    await this.refuseScope(entityRef, input);
+    // Under the ledger lock: the same person asking again for the same waiver while theirs is
+    // open (an assistant in a loop, calls sent at once) gets the open one back, and nobody keeps
+    // more than MAX_OPEN_PROPOSALS open: the group is not flooded.
+    const { record, created } = await this.o.decisions.proposeWaiver(
+      entityRef,
+      {
         gate: input.gate,
         justification: await withoutSecrets(input.justification),
         expiresAt: new Date(input.expiresAt),
         environment: input.environment,
         releaseVersion: input.releaseVersion,
         proposedBy,
-      })),
-      entityRef,
-    };
+      },
+      async db => {
+        const mine = (await this.proposalsOf(entityRef, db)).filter(
+          p => p.state === 'open' && p.proposedBy === proposedBy,
+        );
+        const same = mine.find(
+          p =>
+            p.gate === input.gate &&
+            (p.environment ?? null) === (input.environment ?? null) &&
+            (p.releaseVersion ?? null) === (input.releaseVersion ?? null),
+        );
+        if (same) return same;
+        if (mine.length >= MAX_OPEN_PROPOSALS)
+          throw new ConflictError(
+            `${proposedBy} has ${mine.length} open waiver proposals for ${entityRef}: wait for the waiver group to answer them, or for them to expire, before proposing another`,
+          );
+        return undefined;
+      },
+    );
+    const { state: _s, waiverId: _w, ...fields } = record as ProposalState;
+    const proposal = { ...fields, entityRef };
+    if (!created)
+      return {
+        proposal,
+        grantableBy: this.o.config.waiverGroup ?? null,
+        created,
+      };
     await this.o.notifyWaiverProposal?.(proposal, entity);
     return {
       proposal,
@@ -171,12 +193,42 @@ export class WaiverService {
     };
   }
 
+  /**
+   * A proposal names only what exists: a configured environment and a release the entity has (by
+   * its version label). Otherwise every invented name would be one more proposal, and one more
+   * notification, that nobody could ever grant.
+   */
+  private async refuseScope(entityRef: string, input: WaiverInput) {
+    const { environment, releaseVersion } = input;
+    if (
+      environment &&
+      !this.o.config.environments.some(e => e.name === environment)
+    )
+      throw new InputError(
+        `Unknown environment ${JSON.stringify(
+          environment,
+        )}: name one of rco.environments, or none for every environment`,
+      );
+    if (releaseVersion) {
+      const { items } = await this.o.evidenceStore.releases(entityRef);
+      if (!items.some(r => r.version === releaseVersion))
+        throw new InputError(
+          `${entityRef} has no release ${JSON.stringify(
+            releaseVersion,
+          )}: name a version its evidence names, or none for every release`,
+        );
+    }
+  }
+
   /** The entity's proposals with what became of each (waiverProposals.ts), newest first. */
   async proposals(entity: Entity) {
-    const entityRef = stringifyEntityRef(entity);
+    return this.proposalsOf(stringifyEntityRef(entity));
+  }
+
+  private async proposalsOf(entityRef: string, db?: Knex) {
     const [entries, waivers] = await Promise.all([
-      this.o.ledger.list({ entityRef, entryType: 'waiver-proposed' }),
-      this.o.decisions.listWaivers(entityRef),
+      this.o.ledger.list({ entityRef, entryType: 'waiver-proposed' }, db),
+      this.o.decisions.listWaivers(entityRef, db),
     ]);
     return proposalStates(
       entries.map(proposalOf),

@@ -3,6 +3,7 @@ import { createTestDatabases } from '../../__testUtils__/databases';
 import {
   asService,
   asUser,
+  DIGEST,
   RCO,
   startOperationsBackend,
 } from '../../__testUtils__/operationsBackend';
@@ -29,12 +30,30 @@ const PROPOSAL = {
   releaseVersion: '1.5.0',
 };
 
-const start = (knex: any, rco?: Record<string, unknown>) =>
-  startOperationsBackend(knex, {
+/** A backend whose rco has release 1.5.0 (a proposal may name only a release that exists). */
+async function start(knex: any, rco?: Record<string, unknown>) {
+  const started = await startOperationsBackend(knex, {
     rco,
     visible: (_entity, credentials) =>
       credentials?.principal?.userEntityRef !== 'user:default/bob',
   });
+  const image = `registry.example/rco@${DIGEST}`;
+  await request(started.app)
+    .post(`${RCO}/evidence?digest=${DIGEST}&version=1.5.0`)
+    .set('Authorization', asService('external:ci-rco'))
+    .set('Content-Type', 'application/json')
+    .send(
+      JSON.stringify({
+        SchemaVersion: 2,
+        ArtifactName: image,
+        ArtifactType: 'container_image',
+        Metadata: { RepoDigests: [image] },
+        Results: [],
+      }),
+    )
+    .expect(201);
+  return started;
+}
 
 const propose = (app: any, auth: string, body: object = PROPOSAL) =>
   request(app)
@@ -158,14 +177,67 @@ describe.each(databases.eachSupportedId())(
         created: false,
         proposal: { id: first.body.proposal.id },
       });
-      // Another release is another waiver: a new proposal.
-      const other = await propose(app, asUser('alice'), {
-        ...withoutExpiry,
-        releaseVersion: '1.6.0',
-      });
+      // Every release is another waiver than one release's: a new proposal.
+      const { releaseVersion: _v, ...everyRelease } = withoutExpiry;
+      const other = await propose(app, asUser('alice'), everyRelease);
       expect(other.status).toBe(201);
       expect(await proposalsIn(knex)).toHaveLength(2);
       expect(sent.notifications).toHaveLength(2);
+    });
+
+    it('records one proposal and tells the group once when the same one is sent many times at once', async () => {
+      const knex = await databases.init(databaseId);
+      const { app, sent } = await start(knex);
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => propose(app, asUser('alice'))),
+      );
+      expect(answers.filter(a => a.status === 201)).toHaveLength(1);
+      expect(answers.filter(a => a.status === 200)).toHaveLength(7);
+      expect(new Set(answers.map(a => a.body.proposal.id)).size).toBe(1);
+      expect(await proposalsIn(knex)).toHaveLength(1);
+      expect(sent.notifications).toHaveLength(1);
+    });
+
+    it('refuses what nobody could ever grant, and more than five open proposals of one person', async () => {
+      const knex = await databases.init(databaseId);
+      const { app, sent } = await start(knex);
+      const invented = await propose(app, asUser('alice'), {
+        ...PROPOSAL,
+        releaseVersion: 'no-such-release',
+      });
+      expect(invented.status).toBe(400);
+      expect(invented.body.error.message).toContain(
+        'component:default/rco has no release "no-such-release"',
+      );
+      const nowhere = await propose(app, asUser('alice'), {
+        ...PROPOSAL,
+        environment: 'no-such-env',
+      });
+      expect(nowhere.status).toBe(400);
+      expect(nowhere.body.error.message).toContain(
+        'Unknown environment "no-such-env"',
+      );
+      expect(await proposalsIn(knex)).toHaveLength(0);
+      // Five different open proposals are kept; the sixth waits for the group.
+      const gates = [
+        'image-scanning',
+        'policy-enforcement',
+        'secret-hygiene',
+        'migration-controls',
+        'monitoring-alerting',
+      ];
+      for (const gate of gates)
+        expect(
+          (await propose(app, asUser('alice'), { ...PROPOSAL, gate })).status,
+        ).toBe(201);
+      const sixth = await propose(app, asUser('alice'), {
+        ...PROPOSAL,
+        gate: 'acronym-clarity',
+      });
+      expect(sixth.status).toBe(409);
+      expect(sixth.body.error.message).toContain('5 open waiver proposals');
+      expect(await proposalsIn(knex)).toHaveLength(5);
+      expect(sent.notifications).toHaveLength(5);
     });
 
     it('lists the proposals with what became of them, to whoever sees the entity', async () => {
