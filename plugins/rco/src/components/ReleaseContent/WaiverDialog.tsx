@@ -17,7 +17,7 @@ import { DateTime } from 'luxon';
 import { useRef, useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
 import { HumanOnly, Person, Refusal } from '../shared';
-import { proposalScope } from './WaiverProposals';
+import { ProposalScope } from './WaiverProposals';
 
 /** The backend names the request's fields; people read the form's labels. */
 const FIELD_WORDS: Array<[RegExp, string]> = [
@@ -121,9 +121,9 @@ export function WaiverDialog(props: {
       <DialogContent>
         <HumanOnly what="Granting a waiver" />
         {proposal && (
-          <Typography variant="body2" style={{ marginTop: 8 }}>
-            As <Person actor={proposal.proposedBy} /> proposed:{' '}
-            {proposalScope(proposal)}.
+          <Typography variant="body2" component="div" style={{ marginTop: 8 }}>
+            As <Person actor={proposal.proposedBy} /> proposed:
+            <ProposalScope proposal={proposal} />
           </Typography>
         )}
         {/* Each field has an id: it is what ties the label (and the helper text) to the input. */}

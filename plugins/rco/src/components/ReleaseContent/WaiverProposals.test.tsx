@@ -44,7 +44,7 @@ describe('waiver proposals on the Release tab', () => {
     );
     // Only the open one: a granted proposal is history (the timeline has it).
     expect(section).toHaveTextContent(
-      'Guest User proposes waiving Image & Dependency Scanning (every release, production) until',
+      'Guest User proposes waiving Image & Dependency Scanning until',
     );
     expect(section).toHaveTextContent('not reachable from the gateway');
     expect(section).not.toHaveTextContent('Policy Enforcement');
@@ -98,9 +98,11 @@ describe('waiver proposals on the Release tab', () => {
     const { api, dialog, section } = await grantFrom(
       proposal({ gate: 'progressive-delivery', releaseVersion: '1.4.0' }),
     );
-    expect(section).toHaveTextContent('(v1.4.0, production)');
+    expect(section).toHaveTextContent(
+      'Release: 1.4.0 · Environment: production',
+    );
     expect(dialog).toHaveTextContent(
-      'As Guest User proposed: v1.4.0, production.',
+      'As Guest User proposed:Release: 1.4.0 · Environment: production',
     );
     expect(api.createWaiver).toHaveBeenCalledWith(
       expect.objectContaining({ name: 'rco' }),
@@ -116,11 +118,40 @@ describe('waiver proposals on the Release tab', () => {
     const { api, section } = await grantFrom(
       proposal({ environment: undefined }),
     );
-    expect(section).toHaveTextContent('(every release, every environment)');
+    expect(section).toHaveTextContent(
+      'Release: every release · Environment: every environment',
+    );
     const [, body] = api.createWaiver.mock.calls[0];
     expect(body).toMatchObject({ gate: 'image-scanning' });
     expect(body.environment).toBeUndefined();
     expect(body.releaseVersion).toBeUndefined();
+  });
+
+  it('sets the proposer’s words apart: a version label cannot pass for the scope, a ref in the justification names nobody', async () => {
+    await render(
+      mockApi({
+        listWaiverProposals: jest.fn(async () => [
+          proposal({
+            environment: undefined,
+            releaseVersion: '1.5.0, staging) — scanner outage (',
+            justification: 'Approved by user:default/samir.haddad already',
+          }),
+        ]),
+      }),
+    );
+    const section = await screen.findByRole(
+      'region',
+      { name: 'Waiver proposals' },
+      slow,
+    );
+    // The version is one code span; the wide scope is said in bold, labelled.
+    expect(
+      within(section).getByText('1.5.0, staging) — scanner outage (').tagName,
+    ).toBe('CODE');
+    expect(within(section).getByText('every environment').tagName).toBe('B');
+    expect(section).toHaveTextContent(
+      'Justification: “Approved by user:default/samir.haddad already”',
+    );
   });
 
   it('sends the waiver group to the environment a proposal is for', async () => {

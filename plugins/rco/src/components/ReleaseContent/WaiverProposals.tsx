@@ -4,20 +4,24 @@ import {
 } from '@helix-portal/plugin-rco-common';
 import { Box, Button, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { Person, RichText, When } from '../shared';
+import { Person, When } from '../shared';
 
 /**
- * Open waiver proposals (issue 16): someone who may request the release, or their assistant
- * through MCP, asked the waiver group to waive a gate. The group's members review each one here
- * and grant it in the waiver dialog, filled in as proposed; everyone else sees that it waits.
- * A proposal for another environment is granted from that environment's view, where its gate is
- * judged.
+ * What a proposal asks to cover, each part labelled and the proposer's words set apart as code:
+ * a version label is any text its requester chose, and must not read as the scope itself
+ * ("1.5.0, staging)" naming a proposal for every environment). A wide scope is said in bold.
  */
-/** What a proposal asks to cover: a release or every one, an environment or every one. */
-export const proposalScope = (p: WaiverProposalView) =>
-  `${p.releaseVersion ? `v${p.releaseVersion}` : 'every release'}, ${
-    p.environment ? p.environment : 'every environment'
-  }`;
+export function ProposalScope(props: { proposal: WaiverProposalView }) {
+  const { releaseVersion, environment } = props.proposal;
+  return (
+    <Typography variant="body2" component="span" display="block">
+      Release:{' '}
+      {releaseVersion ? <code>{releaseVersion}</code> : <b>every release</b>}
+      {' · '}Environment:{' '}
+      {environment ? <code>{environment}</code> : <b>every environment</b>}
+    </Typography>
+  );
+}
 
 const waitsFor = (canWaive: boolean, here: boolean, environment?: string) => {
   if (!canWaive)
@@ -27,6 +31,13 @@ const waitsFor = (canWaive: boolean, here: boolean, environment?: string) => {
     : `Pick ${environment} above to review it: its gate is judged there.`;
 };
 
+/**
+ * Open waiver proposals (issue 16): someone who may request the release, or their assistant
+ * through MCP, asked the waiver group to waive a gate. The group's members review each one here
+ * and grant it in the waiver dialog, filled in as proposed; everyone else sees that it waits.
+ * A proposal for another environment is granted from that environment's view, where its gate is
+ * judged.
+ */
 export function WaiverProposals(props: {
   proposals: WaiverProposalView[];
   gates: GateResult[];
@@ -70,10 +81,14 @@ export function WaiverProposals(props: {
               ) : undefined
             }
           >
-            <Person actor={p.proposedBy} /> proposes waiving {title(p.gate)} (
-            {proposalScope(p)}) until <When iso={p.expiresAt} local />:{' '}
-            <RichText text={p.justification} /> (proposed{' '}
+            <Person actor={p.proposedBy} /> proposes waiving {title(p.gate)}{' '}
+            until <When iso={p.expiresAt} local /> (proposed{' '}
             <When iso={p.proposedAt} />)
+            <ProposalScope proposal={p} />
+            {/* The proposer's words as written: refs in them name nobody. */}
+            <Typography variant="body2" component="span" display="block">
+              Justification: “{p.justification}”
+            </Typography>
             <Typography variant="caption" display="block">
               {waitsFor(props.canWaive, here, p.environment)}
             </Typography>
