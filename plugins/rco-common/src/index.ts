@@ -20,3 +20,4 @@ export * from './reviews';
 export * from './windows';
 export * from './dossier';
 export * from './road';
+export * from './metrics';
