@@ -13,5 +13,10 @@ export {
 } from './plugin';
 export { isRcoAvailable } from './conditions';
 export { rcoApiRef } from './api/RcoApi';
-export type { RcoApi, RcoPortfolioQuery, RcoReleaseRef } from './api/RcoApi';
+export type {
+  RcoApi,
+  RcoMetricsQuery,
+  RcoPortfolioQuery,
+  RcoReleaseRef,
+} from './api/RcoApi';
 export { RcoClient } from './api/RcoClient';

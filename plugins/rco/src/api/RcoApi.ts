@@ -28,6 +28,10 @@ import {
   RunbookProposal,
   TimelineResponse,
   WaiverProposalView,
+  GatePolicyResponse,
+  MetricsResponse,
+  ReplayRequest,
+  ReplayResponse,
 } from '@helix-portal/plugin-rco-common';
 
 /** A release as the road, timeline and dossier routes take it. @public */
@@ -53,6 +57,21 @@ export interface RcoPortfolioQuery {
   offset?: number;
   /** 50 by default, at most 1000. */
   limit?: number;
+}
+
+/**
+ * The scope of GET …/metrics: every field optional (the backend defaults to production, the
+ * last 90 days and UTC).
+ *
+ * @public
+ */
+export interface RcoMetricsQuery {
+  environment?: string;
+  /** ISO 8601 instants. */
+  from?: string;
+  to?: string;
+  /** IANA time zone the weeks are cut in. */
+  tz?: string;
 }
 
 /**
@@ -253,6 +272,25 @@ export interface RcoApi {
    * plugin's base URL: anything else is refused before a request carries the user's token.
    */
   getRecord?(href: string): Promise<unknown>;
+
+  // Delivery metrics, gate effectiveness and the what-if replay (issue 17). Optional like the
+  // road: a client without them shows no metrics, history or replay.
+
+  /** One entity's metrics, or the portfolio's (every service the caller can see) without one. */
+  getMetrics?(
+    entity: CompoundEntityRef | undefined,
+    query?: RcoMetricsQuery,
+  ): Promise<MetricsResponse>;
+  /**
+   * A proposed change replayed over the stored judgements; nothing is written. An entity's
+   * replay may propose a waiver; the catalog's a threshold (maxAge, blockingSeverities).
+   */
+  replay?(
+    entity: CompoundEntityRef | undefined,
+    request: ReplayRequest,
+  ): Promise<ReplayResponse>;
+  /** The gate thresholds in force (app-config), which the Gate policy page replays changes of. */
+  getGatePolicy?(): Promise<GatePolicyResponse>;
 }
 
 /** @public */

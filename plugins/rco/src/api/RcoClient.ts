@@ -27,8 +27,17 @@ import {
   RunbookProposal,
   TimelineResponse,
   WaiverProposalView,
+  GatePolicyResponse,
+  MetricsResponse,
+  ReplayRequest,
+  ReplayResponse,
 } from '@helix-portal/plugin-rco-common';
-import { RcoApi, RcoPortfolioQuery, RcoReleaseRef } from './RcoApi';
+import {
+  RcoApi,
+  RcoMetricsQuery,
+  RcoPortfolioQuery,
+  RcoReleaseRef,
+} from './RcoApi';
 
 const entityPath = ({ kind, namespace, name }: CompoundEntityRef) =>
   `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
@@ -459,6 +468,20 @@ export class RcoClient implements RcoApi {
       throw new Error(`Not a record of the release console: ${href}`);
     }
     return this.request<unknown>(href);
+  }
+
+  getMetrics(entity: CompoundEntityRef | undefined, q: RcoMetricsQuery = {}) {
+    const scope = entity ? entityPath(entity) : '';
+    return this.request<MetricsResponse>(`${scope}/metrics${query({ ...q })}`);
+  }
+
+  replay(entity: CompoundEntityRef | undefined, request: ReplayRequest) {
+    const scope = entity ? entityPath(entity) : '';
+    return this.request<ReplayResponse>(`${scope}/replay`, json(request));
+  }
+
+  getGatePolicy() {
+    return this.request<GatePolicyResponse>('/gates/policy');
   }
 
   /** A blob, not a link: the download must carry the user's token like any other request. */

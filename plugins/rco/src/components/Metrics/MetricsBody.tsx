@@ -1,0 +1,94 @@
+import { MetricsResponse } from '@helix-portal/plugin-rco-common';
+import { Box, Grid, Typography } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
+import { EscapesTable, GateEffectivenessTable } from './EffectivenessTables';
+import { instant } from './format';
+import { GateHeatMap } from './GateHeatMap';
+import { Histogram } from './Histogram';
+import { MetricCards } from './MetricCards';
+import { OverrideHistory } from './OverrideHistory';
+import { TrendChart } from './TrendChart';
+
+export const DEMO_LABEL = 'Demo data: generated history of the local portal';
+
+/** The scope in words: what the figures cover. */
+export function scopeWords(m: MetricsResponse) {
+  const s = m.scope;
+  const who = s.entityRef ?? `${s.services} services`;
+  return `${who} in ${s.environment}, ${instant(s.from)} to ${instant(s.to)}`;
+}
+
+/** Everything one metrics answer holds: the cards, the charts and the tables. */
+export function MetricsBody(props: { metrics: MetricsResponse }) {
+  const m = props.metrics;
+  const scope = scopeWords(m);
+  const titles = Object.fromEntries(
+    m.effectiveness.gates.map(g => [g.gate, g.title]),
+  );
+  return (
+    <Box>
+      {m.demo && (
+        <Box mb={2}>
+          <Alert severity="info" data-testid="rco-metrics-demo">
+            {DEMO_LABEL}. Some of these figures come from it, not from real
+            deploys.
+          </Alert>
+        </Box>
+      )}
+      <Typography variant="body2" color="textSecondary" paragraph>
+        {m.scope.entityRef ? '' : `${m.scope.services} services. `}
+        {scope}; weeks start Monday in {m.scope.timeZone}. A change counts as
+        failed when a rollback or failure follows within {m.scope.failureWindow}
+        . Computed {instant(m.computedAt)}.
+      </Typography>
+      <Typography variant="h6" component="h3" gutterBottom>
+        Delivery metrics
+      </Typography>
+      <MetricCards metrics={m.delivery.metrics} />
+      <Box mt={3}>
+        <TrendChart weeks={m.delivery.weeks} timeZone={m.scope.timeZone} />
+        <GateHeatMap
+          cells={m.effectiveness.cells}
+          titles={titles}
+          timeZone={m.scope.timeZone}
+        />
+      </Box>
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={6}>
+          <Histogram
+            name="lead-time"
+            title="Lead time distribution"
+            counted="Deploys"
+            values={m.delivery.leadTimes.map(l => l.hours)}
+            caption={`Deploys by lead time (first evidence to deploy), ${scope}`}
+          />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <Histogram
+            name="evidence-age"
+            title="Evidence age at deploy"
+            counted="Gate judgements"
+            values={m.effectiveness.evidenceAges.map(e => e.hours)}
+            caption={`Age of the evidence gates used at deploys, ${scope}`}
+          />
+        </Grid>
+      </Grid>
+      <GateEffectivenessTable gates={m.effectiveness.gates} scope={scope} />
+      <EscapesTable
+        escapes={m.effectiveness.escapes}
+        titles={titles}
+        scope={scope}
+      />
+      <Box component="section" aria-labelledby="rco-overrides-title">
+        <Typography variant="h6" component="h3" id="rco-overrides-title">
+          Waivers and break-glass overrides
+        </Typography>
+        <OverrideHistory
+          overrides={m.effectiveness.overrides}
+          caption={`Waivers and break-glass overrides with how each ended, ${scope}`}
+          titles={titles}
+        />
+      </Box>
+    </Box>
+  );
+}

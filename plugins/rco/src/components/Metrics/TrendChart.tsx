@@ -1,0 +1,104 @@
+import { DeliveryWeek } from '@helix-portal/plugin-rco-common';
+import {
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { ChartFrame } from './ChartFrame';
+import { SizedChart } from './ChartSize';
+import { chartChrome, useChartColors } from './chartTheme';
+import { Column, tableOf } from './csv';
+import { num } from './format';
+
+const COLUMNS: Column<DeliveryWeek>[] = [
+  { title: 'Week (from Monday)', cell: w => w.week },
+  { title: 'Deploys', cell: w => String(w.deploys) },
+  { title: 'Failures', cell: w => String(w.failures) },
+  { title: 'Lead time, median (hours)', cell: w => num(w.leadTimeHours) },
+  { title: 'Time to restore, median (hours)', cell: w => num(w.restoreHours) },
+];
+
+/**
+ * Week by week: deploys and failures on the left axis (counts), the median lead time and time to
+ * restore on the right (hours). A week without a median leaves a gap, never a zero.
+ */
+export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
+  const colors = useChartColors();
+  const chrome = chartChrome(colors);
+  const table = tableOf(
+    `Deploys, failures, lead time and time to restore per week (weeks start Monday, ${props.timeZone})`,
+    COLUMNS,
+    props.weeks,
+  );
+  const deploys = props.weeks.reduce((n, w) => n + w.deploys, 0);
+  const failures = props.weeks.reduce((n, w) => n + w.failures, 0);
+  return (
+    <ChartFrame
+      name="trend"
+      title="Week by week"
+      summary={`Line chart over ${props.weeks.length} weeks: ${deploys} deploys and ${failures} failures in all, with the weekly median lead time and time to restore in hours. The table below holds the numbers.`}
+      table={table}
+    >
+      <SizedChart height={280}>
+        {size => (
+          <ComposedChart
+            {...size}
+            data={props.weeks}
+            margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+            aria-hidden
+          >
+            <CartesianGrid stroke={colors.grid} strokeDasharray="3 3" />
+            <XAxis dataKey="week" {...chrome.axis} />
+            <YAxis yAxisId="count" allowDecimals={false} {...chrome.axis} />
+            <YAxis
+              yAxisId="hours"
+              orientation="right"
+              unit=" h"
+              {...chrome.axis}
+            />
+            <Tooltip {...chrome.tooltip} />
+            <Legend {...chrome.legend} />
+            <Line
+              yAxisId="count"
+              dataKey="deploys"
+              name="Deploys"
+              stroke={colors.deploys}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="count"
+              dataKey="failures"
+              name="Failures"
+              stroke={colors.failures}
+              strokeWidth={2}
+              strokeDasharray="6 3"
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="hours"
+              dataKey="leadTimeHours"
+              name="Lead time (h)"
+              stroke={colors.leadTime}
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
+            <Line
+              yAxisId="hours"
+              dataKey="restoreHours"
+              name="Time to restore (h)"
+              stroke={colors.restore}
+              strokeWidth={2}
+              strokeDasharray="2 2"
+              isAnimationActive={false}
+            />
+          </ComposedChart>
+        )}
+      </SizedChart>
+    </ChartFrame>
+  );
+}

@@ -1,0 +1,5 @@
+export { MetricsSection } from './MetricsSection';
+export { OverrideHistory, OUTCOME } from './OverrideHistory';
+export { ReplayTables } from './ReplayTables';
+export { csvOf, csvField, tableOf } from './csv';
+export type { TableData, Column } from './csv';
