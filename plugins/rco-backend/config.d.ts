@@ -458,6 +458,14 @@ export interface Config {
        */
       expiresSoonHorizon?: string;
     };
+    /** Delivery metrics and gate effectiveness (issue 17). */
+    metrics?: {
+      /**
+       * A deploy followed within this (ISO 8601; default P1D), before the service's next deploy,
+       * by a rollback, a break-glass override or a failed analysis counts as a failed change.
+       */
+      failureWindow?: string;
+    };
     /** Reviews after production deploys and rollbacks (issue 15). */
     reviews?: {
       /**

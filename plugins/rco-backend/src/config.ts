@@ -123,6 +123,11 @@ export interface RcoConfig {
   /** rco.portfolio.expiresSoonHorizon: what "expires soon" means on the portfolio. Default P3D. */
   expiresSoonHorizon: Duration;
   /**
+   * rco.metrics.failureWindow (issue 17): a deploy followed within this by a rollback, a
+   * break-glass override or a failed analysis counts as a failed change. Default P1D.
+   */
+  failureWindow: Duration;
+  /**
    * rco.attestation (issue 15, point 4): the key that signs release attestations (absent: none
    * are made) and the verifier's id they carry (app.baseUrl, else backend.baseUrl).
    */
@@ -395,6 +400,7 @@ export function readRcoConfig(root: Config): RcoConfig {
       'portfolio.expiresSoonHorizon',
       'P3D',
     ),
+    failureWindow: readDuration(config, 'metrics.failureWindow', 'P1D'),
     attestation: readAttestation(root),
     reviewEnvironments: readReviewEnvironments(config),
     ledger: {

@@ -10,6 +10,7 @@ import { DatabaseRunbookStore } from './database/DatabaseRunbookStore';
 import { applyMigrations } from './database/migrations';
 import { watchDatabaseErrors } from './service/unavailable';
 import { createRouter } from './service/router';
+import { createMetrics } from './metrics/createMetrics';
 import { waiverProposalNotifier } from './service/decisions/waiverProposalNotice';
 import { RunbookReader } from './service/RunbookReader';
 import { RunbookService } from './service/RunbookService';
@@ -277,6 +278,20 @@ export const rcoPlugin = createBackendPlugin({
           windows,
         });
         operations.operations.road = road;
+        // Delivery metrics, gate effectiveness and the replay (issue 17): every deploy decision
+        // is recorded with its inputs.
+        const metrics = createMetrics({
+          db,
+          config,
+          environments: environments.list.map(e => e.name),
+          clock,
+          catalog: deps.catalog,
+          logger: deps.logger,
+          policy: { config: config.gates, groups: releases.groups },
+          configDigest: verdicts.digest,
+          demo: () => !!demo?.history,
+        });
+        operations.operations.judgements = metrics.recorder;
         // Evidence the console collects itself (issue 13), on the scheduler.
         const collection = await createCollection({
           rco: config,
@@ -340,6 +355,7 @@ export const rcoPlugin = createBackendPlugin({
             reviews,
             dossiers,
             road,
+            metrics,
             collection,
             httpAuth: deps.httpAuth,
             auth: deps.auth,

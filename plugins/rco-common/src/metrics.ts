@@ -1,4 +1,5 @@
-import type { GateId, GateStatus } from './api';
+import type { GateStatus } from './api';
+import type { GateId } from './catalogue';
 
 /**
  * Delivery metrics, gate effectiveness and the what-if replay (issue 17). Everything here is

@@ -108,7 +108,8 @@ export type EvidenceListRow = Pick<
   (typeof EVIDENCE_COLUMNS)[number]
 >;
 
-function toRecord(row: EvidenceListRow): EvidenceRecord {
+/** A row as a record (the replay reads rows by id, issue 17). */
+export function toRecord(row: EvidenceListRow): EvidenceRecord {
   return {
     id: row.id,
     entityRef: row.entity_ref,

@@ -5,7 +5,7 @@ import { toDate } from '../lib/canonicalJson';
 import { SignoffRecord, WaiverRecord } from '../gates/types';
 import { Ledger } from './Ledger';
 import { Clock, systemClock } from '../lib/clock';
-import { WaiverRow } from './tables';
+import { SignoffRow, WaiverRow } from './tables';
 
 /** A proposed waiver, as its ledger entry records it (see DecisionStore.proposeWaiver). */
 export interface WaiverProposalRecord {
@@ -84,16 +84,7 @@ export class DecisionStore {
       .orderBy('created_at', 'asc');
     if (release?.version) query.andWhere({ release_version: release.version });
     if (release?.digest) query.andWhere({ release_digest: release.digest });
-    return (await query).map(row => ({
-      id: row.id,
-      role: row.role,
-      decision: row.decision,
-      release: { version: row.release_version, digest: row.release_digest },
-      signer: row.signer,
-      comment: row.comment ?? undefined,
-      revokes: row.revokes ?? undefined,
-      createdAt: toDate(row.created_at),
-    }));
+    return (await query).map(signoffOf);
   }
 
   async getSignoff(
@@ -310,16 +301,35 @@ export class DecisionStore {
   }
 
   private toWaiver(row: WaiverRow): WaiverRecord {
-    return {
-      id: row.id,
-      gate: row.gate,
-      environment: row.environment ?? undefined,
-      releaseVersion: row.release_version ?? undefined,
-      justification: row.justification,
-      grantedBy: row.granted_by,
-      createdAt: toDate(row.created_at),
-      expiresAt: toDate(row.expires_at),
-      revokedAt: row.revoked_at ? toDate(row.revoked_at) : undefined,
-    };
+    return waiverOf(row);
   }
+}
+
+/** A sign-off row as the gates read it. */
+export function signoffOf(row: SignoffRow): SignoffRecord {
+  return {
+    id: row.id,
+    role: row.role,
+    decision: row.decision,
+    release: { version: row.release_version, digest: row.release_digest },
+    signer: row.signer,
+    comment: row.comment ?? undefined,
+    revokes: row.revokes ?? undefined,
+    createdAt: toDate(row.created_at),
+  };
+}
+
+/** A waiver row as the gates read it. */
+export function waiverOf(row: WaiverRow): WaiverRecord {
+  return {
+    id: row.id,
+    gate: row.gate,
+    environment: row.environment ?? undefined,
+    releaseVersion: row.release_version ?? undefined,
+    justification: row.justification,
+    grantedBy: row.granted_by,
+    createdAt: toDate(row.created_at),
+    expiresAt: toDate(row.expires_at),
+    revokedAt: row.revoked_at ? toDate(row.revoked_at) : undefined,
+  };
 }

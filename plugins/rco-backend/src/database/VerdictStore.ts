@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import type { JudgementInputs } from '../metrics/inputs';
 import {
   GateStatus,
   ReleaseStatusResponse,
@@ -44,7 +45,10 @@ export interface StoredVerdict {
   generation: number;
 }
 
-export type NewVerdict = Omit<StoredVerdict, 'generation' | 'changes'>;
+export type NewVerdict = Omit<StoredVerdict, 'generation' | 'changes'> & {
+  /** What it read, by reference (the '' row only): the replay judges it again (issue 17). */
+  inputs?: JudgementInputs;
+};
 
 /** What a computation notes before reading its inputs (VerdictStore.mark). */
 export interface VerdictMark {
@@ -153,6 +157,7 @@ export class VerdictStore {
           gates: JSON.stringify(v.gates),
           summary: JSON.stringify(v.summary),
           judged: JSON.stringify(v.judged),
+          inputs: v.inputs ? JSON.stringify(v.inputs) : null,
           valid_until: v.validUntil ?? null,
           judged_at: v.judgedAt,
           read_at: v.readAt,

@@ -59,7 +59,24 @@ const IMAGE_KINDS: string[] = [
 const imageNamed = (r: GateContext['evidence'][number]) =>
   'image' in r.summary && !!r.summary.image;
 
-function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
+/**
+ * The waiver of a gate in force for the release judged: the first that covers it (the metrics
+ * attribute a waived gate to this one too).
+ */
+export function activeWaiver(ctx: GateContext, gate: GateId) {
+  return ctx.waivers.find(
+    w =>
+      w.gate === gate &&
+      !isSignoffGate(gate) &&
+      !w.revokedAt &&
+      w.expiresAt > ctx.now &&
+      (!w.environment || w.environment === ctx.release.environment) &&
+      (!w.releaseVersion || w.releaseVersion === ctx.release.version),
+  );
+}
+
+/** Judges one gate (the replay of one gate's change judges only that gate). */
+export function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   const definition = GATES.find(g => g.id === gate)!;
   const checklist = ctx.runbook?.gateChecklist.find(i => i.gate === gate);
   // Each gate judges only the evidence of the sources it accepts (issue 10, point 4).
@@ -96,15 +113,7 @@ function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   }
   // A sign-off gate is passed by people signing: a waiver of it (one written to the table
   // directly, say; the API refuses them) is ignored.
-  const found = ctx.waivers.find(
-    w =>
-      w.gate === gate &&
-      !isSignoffGate(gate) &&
-      !w.revokedAt &&
-      w.expiresAt > ctx.now &&
-      (!w.environment || w.environment === ctx.release.environment) &&
-      (!w.releaseVersion || w.releaseVersion === ctx.release.version),
-  );
+  const found = activeWaiver(ctx, gate);
   // A waiver counts only while rco.waivers.group names who may grant one.
   const waiverCounts = !ctx.groups || ctx.groups.waiverGroup;
   const waiver = waiverCounts ? found : undefined;

@@ -27,8 +27,11 @@ export const DEFAULT_SOURCES: Record<GateId, EvidenceSource[]> = {
   'dpo-signoff': ['human'],
 };
 
-/** The evidence each gate reads, so that what it ignores can be named in its reasons. */
-const GATE_KINDS: Record<GateId, EvidenceKind[]> = {
+/**
+ * The evidence each gate reads, so that what it ignores can be named in its reasons (and the
+ * replay of one gate loads only these: its baseline proves the list complete).
+ */
+export const GATE_KINDS: Record<GateId, EvidenceKind[]> = {
   'acronym-clarity': ['naming-report', 'workload'],
   'secret-hygiene': ['gitleaks', 'trufflehog', 'trivy', 'vault-attestation'],
   'migration-controls': ['rollback-dry-run'],

@@ -24,6 +24,7 @@ import { pinnedTarget } from './pinnedTarget';
 import { preflight } from './preflight';
 import { OperationRunner } from './OperationRunner';
 import type { RoadService } from '../service/road/RoadService';
+import { judgementOf, JudgementRecorder } from '../metrics/recordJudgement';
 
 /** 422: an idempotency key reused with a different request. */
 export class IdempotencyConflictError extends CustomErrorBase {
@@ -71,6 +72,12 @@ export class OperationService {
    * start (plugin.ts); unset, deploys are judged by gates and sign-offs alone.
    */
   road?: Pick<RoadService, 'blockers'>;
+
+  /**
+   * Where each deploy decision is recorded with its inputs (issue 17: metrics and replay). Set
+   * once at start (plugin.ts); unset, nothing is recorded.
+   */
+  judgements?: JudgementRecorder;
 
   driverFor(environment: string): DeployDriver {
     const env = this.o.environments.get(environment);
@@ -327,11 +334,12 @@ export class OperationService {
   private async judge(
     entity: Entity,
     op: OperationRecord,
+    occasion: 'preflight' | 'confirm' | 'promote',
     confirmer = op.requestedBy,
   ) {
     const env = this.o.environments.get(op.environment);
     const now = this.o.releases.clock.now();
-    const [{ status, signoffs, requester, groups }, override, road] =
+    const [judged, override, road] =
       await Promise.all([
         this.o.releases.judge(entity, {
           ...op.release,
@@ -352,7 +360,8 @@ export class OperationService {
           confirmer,
         ) ?? [],
       ]);
-    return preflight({
+    const { status, signoffs, requester, groups } = judged;
+    const result = preflight({
       status,
       signoffs,
       requester,
@@ -364,6 +373,10 @@ export class OperationService {
       // The gates' clock (the local portal's demo clock can be ahead of the system's).
       now,
     });
+    await this.judgements?.record(
+      judgementOf({ op, occasion, judged, result, now }),
+    );
+    return result;
   }
 
   private async runPreflight(entity: Entity, op: OperationRecord) {
@@ -432,7 +445,7 @@ export class OperationService {
     let overrideId: string | undefined;
     const reasons: string[] = [];
     if (op.type === 'deploy') {
-      const result = await this.judge(entity, op);
+      const result = await this.judge(entity, op, 'preflight');
       gateSnapshot = result.snapshot;
       if (!result.allowed) {
         const blocked = await fail(result.reasons, 'blocked', { gateSnapshot });
@@ -575,7 +588,7 @@ export class OperationService {
     // plan was made must stop the deploy.
     let again: Awaited<ReturnType<OperationService['judge']>> | undefined;
     if (op.type === 'deploy') {
-      again = await this.judge(entity, op, actor);
+      again = await this.judge(entity, op, 'confirm', actor);
       if (!again.allowed) {
         const blocked = await this.o.store.transition(op.id, {
           from: ['awaiting-confirmation'],
@@ -640,7 +653,7 @@ export class OperationService {
     // failing evidence) while the canary waited must not carry it to full traffic. The canary
     // stays paused; its owner can abort it or clear what blocks it.
     if (op.type === 'deploy') {
-      const again = await this.judge(entity, op, op.confirmedBy);
+      const again = await this.judge(entity, op, 'promote', op.confirmedBy);
       if (!again.allowed) {
         throw new PreflightBlockedError(
           `Not promoted: since the deploy was confirmed, ${again.reasons.join(

@@ -18,6 +18,46 @@ export const spec = {
   ],
   "components": {
     "parameters": {
+      "metricsEnvironment": {
+        "name": "environment",
+        "in": "query",
+        "required": false,
+        "description": "A configured environment (default production).",
+        "schema": {
+          "type": "string",
+          "maxLength": 255
+        }
+      },
+      "metricsFrom": {
+        "name": "from",
+        "in": "query",
+        "required": false,
+        "description": "Start of the period (ISO 8601; a date is midnight in tz). Default 90 days before to.",
+        "schema": {
+          "type": "string",
+          "maxLength": 64
+        }
+      },
+      "metricsTo": {
+        "name": "to",
+        "in": "query",
+        "required": false,
+        "description": "End of the period, excluded (ISO 8601). Default now.",
+        "schema": {
+          "type": "string",
+          "maxLength": 64
+        }
+      },
+      "metricsTimeZone": {
+        "name": "tz",
+        "in": "query",
+        "required": false,
+        "description": "IANA time zone weeks and dates are counted in (default UTC).",
+        "schema": {
+          "type": "string",
+          "maxLength": 64
+        }
+      },
       "kind": {
         "name": "kind",
         "in": "path",
@@ -1552,6 +1592,314 @@ export const spec = {
           "finishedAt": {
             "type": "string",
             "format": "date-time"
+          }
+        }
+      },
+      "MetricsResponse": {
+        "type": "object",
+        "required": [
+          "scope",
+          "delivery",
+          "effectiveness",
+          "demo",
+          "computedAt"
+        ],
+        "properties": {
+          "scope": {
+            "type": "object",
+            "required": [
+              "environment",
+              "from",
+              "to",
+              "timeZone",
+              "services",
+              "failureWindow"
+            ],
+            "properties": {
+              "entityRef": {
+                "type": "string"
+              },
+              "environment": {
+                "type": "string"
+              },
+              "from": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "to": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "timeZone": {
+                "type": "string"
+              },
+              "services": {
+                "type": "integer"
+              },
+              "failureWindow": {
+                "type": "string"
+              }
+            }
+          },
+          "delivery": {
+            "type": "object",
+            "required": [
+              "metrics",
+              "weeks",
+              "leadTimes",
+              "failures"
+            ],
+            "properties": {
+              "metrics": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "id",
+                    "title",
+                    "value",
+                    "unit",
+                    "sample",
+                    "definition",
+                    "operations"
+                  ],
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "title": {
+                      "type": "string"
+                    },
+                    "value": {
+                      "type": [
+                        "number",
+                        "null"
+                      ]
+                    },
+                    "p90": {
+                      "type": [
+                        "number",
+                        "null"
+                      ]
+                    },
+                    "unit": {
+                      "type": "string",
+                      "enum": [
+                        "per-day",
+                        "hours",
+                        "ratio"
+                      ]
+                    },
+                    "sample": {
+                      "type": "integer"
+                    },
+                    "definition": {
+                      "type": "string"
+                    },
+                    "operations": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              },
+              "weeks": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "leadTimes": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "failures": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "effectiveness": {
+            "type": "object",
+            "required": [
+              "gates",
+              "cells",
+              "blocks",
+              "escapes",
+              "overrides",
+              "evidenceAges"
+            ],
+            "properties": {
+              "gates": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "cells": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "blocks": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "escapes": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "overrides": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "evidenceAges": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "demo": {
+            "type": "boolean"
+          },
+          "computedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "ReplayRequest": {
+        "type": "object",
+        "required": [
+          "change"
+        ],
+        "properties": {
+          "change": {
+            "type": "object",
+            "required": [
+              "gate"
+            ],
+            "properties": {
+              "gate": {
+                "type": "string"
+              },
+              "maxAge": {
+                "type": "string",
+                "maxLength": 64
+              },
+              "blockingSeverities": {
+                "type": "array",
+                "maxItems": 5,
+                "items": {
+                  "type": "string",
+                  "maxLength": 16
+                }
+              },
+              "waiver": {
+                "type": "object",
+                "properties": {
+                  "environment": {
+                    "type": "string",
+                    "maxLength": 255
+                  },
+                  "releaseVersion": {
+                    "type": "string",
+                    "maxLength": 128
+                  },
+                  "duration": {
+                    "type": "string",
+                    "maxLength": 64
+                  }
+                }
+              }
+            }
+          },
+          "from": {
+            "type": "string",
+            "maxLength": 64
+          },
+          "to": {
+            "type": "string",
+            "maxLength": 64
+          }
+        }
+      },
+      "ReplayResponse": {
+        "type": "object",
+        "required": [
+          "change",
+          "scope",
+          "baseline",
+          "past",
+          "inFlight",
+          "inFlightJudged",
+          "durationMs"
+        ],
+        "properties": {
+          "change": {
+            "type": "object"
+          },
+          "scope": {
+            "type": "object"
+          },
+          "baseline": {
+            "type": "object",
+            "required": [
+              "replayed",
+              "matched",
+              "mismatched",
+              "unreplayable"
+            ],
+            "properties": {
+              "replayed": {
+                "type": "integer"
+              },
+              "matched": {
+                "type": "integer"
+              },
+              "mismatched": {
+                "type": "array",
+                "items": {
+                  "type": "object"
+                }
+              },
+              "unreplayable": {
+                "type": "integer"
+              }
+            }
+          },
+          "past": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          },
+          "inFlight": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          },
+          "inFlightJudged": {
+            "type": "integer"
+          },
+          "durationMs": {
+            "type": "integer"
           }
         }
       }
@@ -4853,6 +5201,235 @@ export const spec = {
           },
           "404": {
             "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/metrics": {
+      "get": {
+        "operationId": "GetEntityMetrics",
+        "description": "The entity's delivery metrics (deployment frequency, lead time, change failure rate, time to restore) and gate effectiveness (blocks, what turned them green, evidence age at deploy, escapes, waivers and break-glass with their outcomes) over a period of one environment, computed from its operations and their recorded deploy decisions.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          },
+          {
+            "$ref": "#/components/parameters/metricsEnvironment"
+          },
+          {
+            "$ref": "#/components/parameters/metricsFrom"
+          },
+          {
+            "$ref": "#/components/parameters/metricsTo"
+          },
+          {
+            "$ref": "#/components/parameters/metricsTimeZone"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The metrics (MetricsResponse of rco-common)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MetricsResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "GetPortfolioMetrics",
+        "description": "The same over every governed service the caller can see (the catalog decides).",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/metricsEnvironment"
+          },
+          {
+            "$ref": "#/components/parameters/metricsFrom"
+          },
+          {
+            "$ref": "#/components/parameters/metricsTo"
+          },
+          {
+            "$ref": "#/components/parameters/metricsTimeZone"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The metrics (MetricsResponse of rco-common)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MetricsResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/replay": {
+      "post": {
+        "operationId": "ReplayEntity",
+        "description": "What a change of one gate (its maxAge, its blocking severities, or a waiver as the waiver dialog would grant it) would have decided for the entity: its recorded deploy decisions of the period judged again from the evidence they read, and its release in flight judged now. Writes nothing.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/kind"
+          },
+          {
+            "$ref": "#/components/parameters/namespace"
+          },
+          {
+            "$ref": "#/components/parameters/name"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReplayRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The replay (ReplayResponse of rco-common)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReplayResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "404": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "429": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/replay": {
+      "post": {
+        "operationId": "ReplayCatalog",
+        "description": "The same over every governed service the caller can see: which past deploy decisions and which releases in flight a change of a gate's threshold or maximum age would change. A waiver is replayed per entity only. Writes nothing.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReplayRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The replay (ReplayResponse of rco-common)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReplayResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ErrorResponse"
+          },
+          "429": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/gates/policy": {
+      "get": {
+        "operationId": "GetGatePolicy",
+        "description": "The thresholds in force (each gate's maxAge, image-scanning's blocking severities), the environments and the failure window: what the Gate policy page proposes changes to.",
+        "responses": {
+          "200": {
+            "description": "The policy (GatePolicyResponse of rco-common)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "gates",
+                    "environments",
+                    "failureWindow"
+                  ],
+                  "properties": {
+                    "gates": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "gate",
+                          "title",
+                          "signoff"
+                        ],
+                        "properties": {
+                          "gate": {
+                            "type": "string"
+                          },
+                          "title": {
+                            "type": "string"
+                          },
+                          "maxAge": {
+                            "type": "string"
+                          },
+                          "blockingSeverities": {
+                            "type": "array",
+                            "items": {
+                              "type": "string"
+                            }
+                          },
+                          "signoff": {
+                            "type": "boolean"
+                          }
+                        }
+                      }
+                    },
+                    "environments": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    "failureWindow": {
+                      "type": "string"
+                    }
+                  }
+                }
+              }
+            }
           }
         }
       }

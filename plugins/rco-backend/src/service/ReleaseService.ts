@@ -114,12 +114,9 @@ export class ReleaseService {
     everywhere: boolean,
   ) {
     const entityRef = stringifyEntityRef(entity);
-    const [runbook, evidence, signoffs, waivers, ledgerVerified, requester] =
+    const [current, evidence, signoffs, waivers, ledgerVerified, requester] =
       await Promise.all([
-        this.runbooks
-          .getCurrent(entity)
-          .then(r => r.runbook)
-          .catch(() => undefined),
+        this.runbooks.getCurrent(entity).catch(() => undefined),
         this.evidence.listForRelease(
           entityRef,
           everywhere ? { ...release, environment: undefined } : release,
@@ -138,7 +135,9 @@ export class ReleaseService {
       ]);
     return {
       entityRef,
-      runbook,
+      runbook: current?.runbook,
+      // Which version it was, so a judgement can be replayed with it (issue 17).
+      runbookHash: current?.runbook ? current.hash : undefined,
       // A Sigstore bundle verified under an earlier signing policy no longer counts (R2 M1).
       evidence: underSigningPolicy(
         evidence,
@@ -160,7 +159,7 @@ export class ReleaseService {
     environments?: string[],
   ) {
     const groups = this.groups;
-    const { ledgerVerified, ...read } = inputs;
+    const { ledgerVerified, runbookHash, ...read } = inputs;
     const context = {
       ...read,
       release,
@@ -183,6 +182,7 @@ export class ReleaseService {
       requester: inputs.requester,
       groups,
       runbook: inputs.runbook,
+      runbookHash,
       evidence: inputs.evidence,
       waivers: inputs.waivers,
       environments: environments?.map(environment =>

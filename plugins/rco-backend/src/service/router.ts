@@ -38,6 +38,8 @@ import { DossierService } from './dossier/DossierService';
 import { registerDossierRoutes } from './dossier/dossierRoutes';
 import { RoadService } from './road/RoadService';
 import { registerRoadRoutes } from './road/roadRoutes';
+import type { MetricsSide } from '../metrics/createMetrics';
+import { registerMetricsRoutes } from '../metrics/metricsRoutes';
 
 /** One key for every spelling of a ref (the catalog compares refs case-insensitively). */
 const refKey = (
@@ -101,6 +103,8 @@ export interface RouterOptions
   dossiers?: DossierService;
   /** The road to production: promotion, soak and freezes (issue 15). */
   road?: RoadService;
+  /** Delivery metrics, gate effectiveness and the replay (issue 17). */
+  metrics?: MetricsSide;
 }
 
 /** The plugin's HTTP API, validated against `src/schema/openapi.yaml`. */
@@ -287,6 +291,12 @@ export async function createRouter(options: RouterOptions) {
   if (options.road)
     registerRoadRoutes(router, { road: options.road, loadEntity, httpAuth });
   registerDemoRoutes(router, { demo: options.demo, httpAuth, auditor });
+  if (options.metrics)
+    registerMetricsRoutes(router, {
+      ...options.metrics,
+      loadEntity,
+      catalogAccess,
+    });
   if (options.windows)
     registerWindowRoutes(router, {
       ...releaseOptions,

@@ -14,6 +14,11 @@ export interface DemoSide {
    * moves, the cluster's objects are seen again at the new time, as the next scheduled run would.
    */
   collect?: () => Promise<unknown>;
+  /**
+   * The generated 90-day history of the demo services (issue 17), once written: the metrics
+   * label every answer over it as demo data.
+   */
+  history?: { from: string; to: string; entities: string[] };
 }
 
 const view = (clock: DemoClock) => ({

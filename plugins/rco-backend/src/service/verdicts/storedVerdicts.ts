@@ -6,6 +6,7 @@ import {
 import { EvidenceRecord } from '../../database/EvidenceStore';
 import { NewVerdict, StoredGate } from '../../database/VerdictStore';
 import { RcoConfig } from '../../config';
+import { captureInputs } from '../../metrics/inputs';
 
 /** What one environment's judgement keeps for the status route (JSON-safe). */
 export interface JudgedPayload {
@@ -18,10 +19,11 @@ export interface JudgedPayload {
 
 interface Judged {
   status: ReleaseStatusResponse;
-  signoffs: Array<{ createdAt: Date } & Record<string, any>>;
+  signoffs: Array<{ id: string; createdAt: Date } & Record<string, any>>;
   requester?: string;
   evidence: EvidenceRecord[];
-  waivers: Array<{ expiresAt: Date; revokedAt?: Date | null }>;
+  waivers: Array<{ id: string; expiresAt: Date; revokedAt?: Date | null }>;
+  runbookHash?: string;
   environments?: ReturnType<typeof Object>[];
 }
 
@@ -168,7 +170,11 @@ export function verdictRows(
     configDigest: meta.configDigest,
   });
   return [
-    row('', computed.base, { environments: computed.base.environments }),
+    {
+      ...row('', computed.base, { environments: computed.base.environments }),
+      // Every environment's row was judged from these (one read): kept once, for the replay.
+      inputs: captureInputs(computed.base),
+    },
     ...environments.map((env, i) => row(env, computed.perEnvironment[i])),
   ];
 }

@@ -1,0 +1,184 @@
+import { Knex } from 'knex';
+import { JudgementStore } from '../database/JudgementStore';
+import { OperationRow, OverrideRow, WaiverRow } from '../database/tables';
+import { toDate } from '../lib/canonicalJson';
+import { normalizeEntityRef } from '../lib/entityRefs';
+import { AnalysisFailureFact, MetricsFacts, OperationFact } from './facts';
+
+/** The span of history a period's metrics read: before it (open blocks) and after (failures). */
+export interface ReadRange {
+  from: Date;
+  to: Date;
+  environment: string;
+}
+
+/** At most this many refs go into one `IN` list (SQLite allows 999 bound values). */
+const IN_LIST = 500;
+
+const optional = (value: string | null) => value ?? undefined;
+
+/**
+ * Reads the facts of the metrics from the plugin's tables: operations and overrides (each row
+ * written with its ledger entry), the deploy decisions, and the evidence that dates a digest or
+ * reports a failed analysis. Only the columns the metrics use; never the raw documents.
+ */
+export class MetricsReader {
+  constructor(
+    private readonly db: Knex,
+    private readonly judgements: JudgementStore,
+  ) {}
+
+  /** A number that changes whenever anything the metrics read does. */
+  async marker(): Promise<string> {
+    const [ledger, judged] = await Promise.all([
+      this.db('rco_ledger').max({ seq: 'seq' }).first(),
+      this.db('rco_judgements').count({ n: '*' }).first(),
+    ]);
+    return `${ledger?.seq ?? 0}/${judged?.n ?? 0}`;
+  }
+
+  async read(range: ReadRange, entityRefs?: string[]): Promise<MetricsFacts> {
+    const few =
+      entityRefs && entityRefs.length <= IN_LIST ? entityRefs : undefined;
+    const scoped = <T extends Knex.QueryBuilder>(q: T) =>
+      few ? q.whereIn('entity_ref', few) : q;
+    const [ops, judgements, waivers, overrides, analyses, first] =
+      await Promise.all([
+        scoped(
+          this.db('rco_operations')
+            .select(
+              'id',
+              'entity_ref',
+              'environment',
+              'type',
+              'state',
+              'release_version',
+              'release_digest',
+              'created_at',
+              'finished_at',
+              'confirmed_by',
+              'override_id',
+            )
+            .where({ environment: range.environment })
+            .andWhere('created_at', '>=', range.from)
+            .andWhere('created_at', '<', range.to),
+        ) as Promise<OperationRow[]>,
+        this.judgements.list({ ...range, entityRefs: few }),
+        scoped(
+          this.db('rco_waivers')
+            .select('*')
+            .where('created_at', '<', range.to)
+            .andWhere('expires_at', '>=', range.from),
+        ) as Promise<Array<WaiverRow & { entity_ref: string }>>,
+        scoped(
+          this.db('rco_overrides')
+            .select('*')
+            .where({ environment: range.environment })
+            .andWhere('created_at', '<', range.to)
+            .andWhere('expires_at', '>=', range.from),
+        ) as Promise<Array<OverrideRow & { entity_ref: string }>>,
+        scoped(
+          this.db('rco_evidence')
+            .select(
+              'id',
+              'entity_ref',
+              'environment',
+              'collected_at',
+              'summary',
+            )
+            .where({
+              kind: 'argo-analysis-run',
+              environment: range.environment,
+            })
+            .andWhere('collected_at', '>=', range.from)
+            .andWhere('collected_at', '<', range.to),
+        ),
+        scoped(
+          this.db('rco_evidence')
+            .select('entity_ref', 'subject_digest')
+            .min({ first: 'collected_at' })
+            .whereNotNull('subject_digest')
+            .groupBy('entity_ref', 'subject_digest'),
+        ),
+      ]);
+    const keep = entityRefs
+      ? (() => {
+          const set = new Set(entityRefs.map(r => normalizeEntityRef(r)));
+          return (ref: string) => set.has(normalizeEntityRef(ref));
+        })()
+      : () => true;
+    return {
+      operations: ops.filter(r => keep(r.entity_ref)).map(operationFact),
+      judgements: judgements.filter(j => keep(j.entityRef)),
+      overrides: [
+        ...waivers
+          .filter(w => keep(w.entity_ref))
+          .map(w => ({
+            kind: 'waiver' as const,
+            id: w.id,
+            entityRef: w.entity_ref,
+            gate: w.gate,
+            environment: optional(w.environment),
+            releaseVersion: optional(w.release_version),
+            grantedBy: w.granted_by,
+            justification: w.justification,
+            createdAt: toDate(w.created_at),
+            expiresAt: toDate(w.expires_at),
+            revokedAt: w.revoked_at ? toDate(w.revoked_at) : undefined,
+          })),
+        ...overrides
+          .filter(o => keep(o.entity_ref))
+          .map(o => ({
+            kind: 'break-glass' as const,
+            id: o.id,
+            entityRef: o.entity_ref,
+            environment: o.environment,
+            releaseVersion: optional(o.release_version),
+            grantedBy: o.created_by,
+            justification: o.justification,
+            createdAt: toDate(o.created_at),
+            expiresAt: toDate(o.expires_at),
+            revokedAt: o.revoked_at ? toDate(o.revoked_at) : undefined,
+          })),
+      ],
+      analysisFailures: (analyses as any[])
+        .filter(a => keep(a.entity_ref))
+        .flatMap((a): AnalysisFailureFact[] => {
+          const phase = String(JSON.parse(a.summary)?.phase ?? '');
+          return ['Failed', 'Error'].includes(phase)
+            ? [
+                {
+                  id: a.id,
+                  entityRef: a.entity_ref,
+                  environment: a.environment,
+                  at: toDate(a.collected_at),
+                },
+              ]
+            : [];
+        }),
+      firstEvidence: new Map(
+        (first as any[])
+          .filter(f => keep(f.entity_ref))
+          .map(f => [`${f.entity_ref} ${f.subject_digest}`, toDate(f.first)]),
+      ),
+    };
+  }
+}
+
+function operationFact(row: OperationRow): OperationFact {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    environment: row.environment,
+    type: row.type as OperationFact['type'],
+    state: row.state,
+    release: {
+      version: optional(row.release_version),
+      digest: optional(row.release_digest),
+    },
+    createdAt: toDate(row.created_at),
+    finishedAt: row.finished_at ? toDate(row.finished_at) : undefined,
+    confirmed: !!row.confirmed_by,
+    overrideId: optional(row.override_id),
+  };
+}

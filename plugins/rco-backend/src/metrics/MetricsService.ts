@@ -1,0 +1,146 @@
+import { InputError } from '@backstage/errors';
+import { MetricsResponse } from '@helix-portal/plugin-rco-common';
+import { Duration } from 'luxon';
+import { Clock } from '../lib/clock';
+import { deliveryMetrics } from './delivery';
+import { gateEffectiveness } from './effectiveness';
+import { MetricsFacts } from './facts';
+import { MetricsReader } from './MetricsReader';
+import { parsePeriod, Period } from './periods';
+
+/** The history read before a period: blocks still open at its start, deploys just before it. */
+const LOOK_BACK_MS = 30 * 86_400_000;
+/** Answers kept per instance (a page asks a few periods; the portfolio one per environment). */
+const KEPT = 64;
+
+export interface MetricsQuery {
+  environment?: unknown;
+  from?: unknown;
+  to?: unknown;
+  tz?: unknown;
+}
+
+/**
+ * Delivery metrics and gate effectiveness of an entity or of the services a caller can see.
+ * Every answer is computed from the facts (MetricsReader) by the pure rules of delivery.ts and
+ * effectiveness.ts, and kept until anything they read changes (the ledger's newest entry or a
+ * new judgement): a warm page pays one small query. Periods given as "the last 90 days" are
+ * rounded to the minute so a reload finds its answer.
+ */
+export class MetricsService {
+  private readonly kept = new Map<string, MetricsResponse>();
+
+  constructor(
+    private readonly o: {
+      reader: MetricsReader;
+      clock: Clock;
+      environments: string[];
+      failureWindow: Duration;
+      /** Whether the local portal's generated demo history is in the database. */
+      demo?: () => boolean;
+    },
+  ) {}
+
+  /** The environment asked for: a configured one; default production, else the last. */
+  environmentOf(value: unknown): string {
+    const environments = this.o.environments;
+    if (value === undefined || value === '') {
+      return environments.includes('production')
+        ? 'production'
+        : environments[environments.length - 1] ?? 'production';
+    }
+    if (typeof value !== 'string' || !environments.includes(value)) {
+      throw new InputError(
+        `environment must be one of ${
+          environments.join(', ') || '(none configured)'
+        }`,
+      );
+    }
+    return value;
+  }
+
+  period(query: MetricsQuery): Period {
+    const now = new Date(
+      Math.floor(this.o.clock.now().getTime() / 60_000) * 60_000,
+    );
+    return parsePeriod(query, now);
+  }
+
+  /**
+   * The metrics of these services (`scope.entityRef` names one entity; otherwise the refs are
+   * the caller's visible services).
+   */
+  async metrics(
+    query: MetricsQuery,
+    scope: { entityRef?: string; entityRefs: string[] },
+  ): Promise<MetricsResponse> {
+    const environment = this.environmentOf(query.environment);
+    const period = this.period(query);
+    const marker = await this.o.reader.marker();
+    const refs = [...scope.entityRefs].sort();
+    const key = JSON.stringify([
+      marker,
+      environment,
+      period.from,
+      period.to,
+      period.timeZone,
+      scope.entityRef ?? refs,
+    ]);
+    const hit = this.kept.get(key);
+    if (hit) return hit;
+    const windowMs = this.o.failureWindow.toMillis();
+    const facts = await this.o.reader.read(
+      {
+        environment,
+        from: new Date(period.from.getTime() - LOOK_BACK_MS),
+        to: new Date(period.to.getTime() + windowMs),
+      },
+      refs,
+    );
+    const response = this.compute(
+      facts,
+      period,
+      environment,
+      scope,
+      refs.length,
+    );
+    if (this.kept.size >= KEPT)
+      this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(key, response);
+    return response;
+  }
+
+  private compute(
+    facts: MetricsFacts,
+    period: Period,
+    environment: string,
+    scope: { entityRef?: string },
+    services: number,
+  ): MetricsResponse {
+    const failureWindow = this.o.failureWindow.toISO()!;
+    const window = { ms: this.o.failureWindow.toMillis(), iso: failureWindow };
+    const delivery = deliveryMetrics(facts, period, environment, window);
+    const effectiveness = gateEffectiveness(
+      facts,
+      delivery.failures,
+      period,
+      environment,
+      this.o.clock.now(),
+    );
+    return {
+      scope: {
+        ...(scope.entityRef ? { entityRef: scope.entityRef } : {}),
+        environment,
+        from: period.from.toISOString(),
+        to: period.to.toISOString(),
+        timeZone: period.timeZone,
+        services,
+        failureWindow,
+      },
+      delivery,
+      effectiveness,
+      demo: this.o.demo?.() ?? false,
+      computedAt: this.o.clock.now().toISOString(),
+    };
+  }
+}

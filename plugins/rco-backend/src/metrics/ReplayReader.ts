@@ -1,0 +1,154 @@
+import { EvidenceKind, Runbook } from '@helix-portal/plugin-rco-common';
+import { Knex } from 'knex';
+import { EVIDENCE_COLUMNS, toRecord } from '../database/DatabaseEvidenceStore';
+import { signoffOf, waiverOf } from '../database/DecisionStore';
+import { SignoffRow, WaiverRow } from '../database/tables';
+import { normalizeEntityRef } from '../lib/entityRefs';
+import { JudgementInputs, LoadedRecords } from './inputs';
+
+/** Bound values per query: SQLite allows 999. */
+const CHUNK = 900;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK)
+    out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/** A release in flight: an entity's stored verdicts and what they were judged from. */
+export interface InFlight {
+  entityRef: string;
+  release: { version?: string; digest?: string };
+  /** environment ('' = none) → the gate statuses and blocking gates stored. */
+  rows: Array<{
+    environment: string;
+    gates: Array<{ id: string; status: string }>;
+    blockedBy: string[];
+  }>;
+  inputs: JudgementInputs;
+  configDigest: string;
+}
+
+/**
+ * Reads what the replay judges again: the records judgements refer to (only the evidence kinds
+ * the replayed gate reads), and the releases in flight (the stored verdicts with their inputs).
+ * Reads only; the replay writes nothing.
+ */
+export class ReplayReader {
+  constructor(private readonly db: Knex) {}
+
+  async records(
+    judgements: Array<{ entityRef: string; inputs: JudgementInputs }>,
+    kinds?: ReadonlySet<EvidenceKind>,
+  ): Promise<LoadedRecords> {
+    const evidenceIds = new Set<string>();
+    const signoffIds = new Set<string>();
+    const waiverIds = new Set<string>();
+    const runbooks = new Set<string>();
+    for (const j of judgements) {
+      for (const [id, , kind] of j.inputs.evidence)
+        if (!kinds || kinds.has(kind)) evidenceIds.add(id);
+      j.inputs.signoffs.forEach(id => signoffIds.add(id));
+      j.inputs.waivers.forEach(id => waiverIds.add(id));
+      if (j.inputs.runbookHash) runbooks.add(j.inputs.runbookHash);
+    }
+    const byIds = async <T>(
+      table: string,
+      ids: Set<string>,
+      columns: readonly string[] = ['*'],
+    ) =>
+      (
+        await Promise.all(
+          chunks([...ids]).map(
+            c =>
+              this.db(table)
+                .select(...columns)
+                .whereIn('id', c) as Promise<T[]>,
+          ),
+        )
+      ).flat();
+    const [evidence, signoffs, waivers, documents] = await Promise.all([
+      byIds<any>('rco_evidence', evidenceIds, EVIDENCE_COLUMNS),
+      byIds<SignoffRow>('rco_signoffs', signoffIds),
+      byIds<WaiverRow>('rco_waivers', waiverIds),
+      this.runbooks([...runbooks]),
+    ]);
+    return {
+      evidence: new Map(evidence.map(r => [r.id, toRecord(r)])),
+      signoffs: new Map(signoffs.map(r => [r.id, signoffOf(r)])),
+      waivers: new Map(waivers.map(r => [r.id, waiverOf(r)])),
+      runbooks: documents,
+    };
+  }
+
+  /** Runbook versions by `${entityRef} ${hash}`; each document parsed once. */
+  private async runbooks(hashes: string[]) {
+    const parsed = new Map<string, Runbook>();
+    const found = new Map<string, Runbook | undefined>();
+    for (const c of chunks(hashes)) {
+      const rows = await this.db('rco_runbook_versions')
+        .select('entity_ref', 'content_hash')
+        .whereIn('content_hash', c);
+      const missing = c.filter(h => !parsed.has(h));
+      for (const m of chunks(missing)) {
+        // One document per hash: the hash is of the content.
+        const docs = await this.db('rco_runbook_versions')
+          .select('content_hash')
+          .min({ document: 'document' })
+          .whereIn('content_hash', m)
+          .groupBy('content_hash');
+        for (const d of docs)
+          parsed.set(
+            d.content_hash as string,
+            JSON.parse(d.document as string),
+          );
+      }
+      for (const r of rows)
+        found.set(
+          `${r.entity_ref} ${r.content_hash}`,
+          parsed.get(r.content_hash),
+        );
+    }
+    return found;
+  }
+
+  /** The stored verdicts of these entities (all when absent) that carry their inputs. */
+  async inFlight(entityRefs?: string[]): Promise<InFlight[]> {
+    const rows = await this.db('rco_verdicts').select(
+      'entity_ref',
+      'environment',
+      'release_version',
+      'release_digest',
+      'gates',
+      'summary',
+      'inputs',
+      'config_digest',
+    );
+    const keep = entityRefs
+      ? new Set(entityRefs.map(r => normalizeEntityRef(r)))
+      : undefined;
+    const byEntity = new Map<string, InFlight>();
+    for (const row of rows) {
+      if (keep && !keep.has(normalizeEntityRef(row.entity_ref))) continue;
+      const entry: InFlight = byEntity.get(row.entity_ref) ?? {
+        entityRef: row.entity_ref,
+        release: {
+          version: row.release_version ?? undefined,
+          digest: row.release_digest ?? undefined,
+        },
+        rows: [],
+        inputs: undefined as unknown as JudgementInputs,
+        configDigest: row.config_digest,
+      };
+      if (row.inputs) entry.inputs = JSON.parse(row.inputs);
+      entry.rows.push({
+        environment: row.environment,
+        gates: JSON.parse(row.gates),
+        blockedBy: JSON.parse(row.summary).blockedBy ?? [],
+      });
+      byEntity.set(row.entity_ref, entry);
+    }
+    return [...byEntity.values()].filter(e => e.inputs);
+  }
+}

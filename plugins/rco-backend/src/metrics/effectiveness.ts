@@ -1,0 +1,246 @@
+import {
+  ChangeFailure,
+  GATES,
+  GateBlock,
+  GateEffectiveness,
+  GateEscape,
+  GateId,
+  GateStatus,
+  OverrideOutcome,
+} from '@helix-portal/plugin-rco-common';
+import { Judgement } from '../database/JudgementStore';
+import { MetricsFacts, ran } from './facts';
+import { hoursBetween, inPeriod, Period, spread, weekOf } from './periods';
+
+const BLOCKING: GateStatus[] = ['fail', 'missing', 'stale'];
+export const blocking = (status: GateStatus) => BLOCKING.includes(status);
+
+/** How a judgement let a release past a gate, or undefined when the gate held it. */
+function passedBy(j: Judgement, gate: GateId): GateEscape['via'] | undefined {
+  const status = j.gates.find(g => g.id === gate)?.status;
+  if (status === 'pass') return 'pass';
+  if (status === 'waived') return 'waiver';
+  return j.allowed && j.overrideId ? 'break-glass' : undefined;
+}
+
+/**
+ * Per operation: its first judgement (preflight: what the gates said when it was asked for) and
+ * the last that allowed it (what it ran on), for those that ran.
+ */
+function decisionsOf(facts: MetricsFacts) {
+  const ranIds = new Set(facts.operations.filter(ran).map(o => o.id));
+  const first = new Map<string, Judgement>();
+  const decided = new Map<string, Judgement>();
+  for (const j of facts.judgements) {
+    if (!j.operationId) continue;
+    if (!first.has(j.operationId)) first.set(j.operationId, j);
+    if (j.allowed && ranIds.has(j.operationId)) decided.set(j.operationId, j);
+  }
+  return { first, decided };
+}
+
+/** Each release's blocks by a gate, and what ended them (judgements oldest first). */
+function blocksOf(judgements: Judgement[], gate: GateId): GateBlock[] {
+  const open = new Map<string, GateBlock>();
+  const blocks: GateBlock[] = [];
+  for (const j of judgements) {
+    const key = `${j.entityRef} ${j.environment} ${
+      j.release.digest ?? j.release.version
+    }`;
+    const status = j.gates.find(g => g.id === gate)?.status;
+    if (!status) continue;
+    let block = open.get(key);
+    if (!block && blocking(status)) {
+      block = {
+        gate,
+        entityRef: j.entityRef,
+        environment: j.environment,
+        release: j.release,
+        blockedAt: j.judgedAt.toISOString(),
+        operationId: j.operationId ?? '',
+        status,
+      };
+      open.set(key, block);
+      blocks.push(block);
+    }
+    const via = block && passedBy(j, gate);
+    if (block && via) {
+      block.greenAt = j.judgedAt.toISOString();
+      block.greenBy = via === 'pass' ? 'evidence' : via;
+      block.greenOperationId = j.operationId;
+      block.hours = hoursBetween(new Date(block.blockedAt), j.judgedAt);
+      open.delete(key);
+    }
+  }
+  return blocks;
+}
+
+/** Gate effectiveness of one environment over a period (definitions: README). */
+export function gateEffectiveness(
+  facts: MetricsFacts,
+  failures: ChangeFailure[],
+  period: Period,
+  environment: string,
+  now: Date,
+): GateEffectiveness {
+  const judgements = facts.judgements.filter(
+    j => j.environment === environment,
+  );
+  const { first, decided } = decisionsOf({ ...facts, judgements });
+  const asked = [...first.values()].filter(j => inPeriod(j.judgedAt, period));
+  const ranInPeriod = [...decided.values()].filter(j =>
+    inPeriod(j.judgedAt, period),
+  );
+  const escapes: GateEscape[] = failures.flatMap(f => {
+    const j = decided.get(f.operationId);
+    if (!j) return [];
+    return GATES.flatMap(g => {
+      const via = passedBy(j, g.id);
+      return via
+        ? [
+            {
+              gate: g.id,
+              via,
+              operationId: f.operationId,
+              entityRef: f.entityRef,
+              environment: f.environment,
+              release: f.release,
+              failure: f.signal,
+              failedAt: f.signalAt,
+            },
+          ]
+        : [];
+    });
+  });
+  const evidenceAges = ranInPeriod.flatMap(j =>
+    j.gates
+      .filter(g => g.oldest)
+      .map(g => ({
+        gate: g.id,
+        operationId: j.operationId!,
+        hours: hoursBetween(new Date(g.oldest!), j.judgedAt),
+      })),
+  );
+  const allBlocks = GATES.flatMap(g => blocksOf(judgements, g.id)).filter(b =>
+    inPeriod(new Date(b.blockedAt), period),
+  );
+  const gates = GATES.map(g => {
+    const blocks = allBlocks.filter(b => b.gate === g.id);
+    const green = blocks.filter(b => b.greenBy);
+    const ages = evidenceAges.filter(a => a.gate === g.id).map(a => a.hours);
+    const mine = escapes.filter(e => e.gate === g.id);
+    return {
+      gate: g.id,
+      title: g.title,
+      judged: asked.length,
+      blocked: asked.filter(j =>
+        blocking(j.gates.find(x => x.id === g.id)?.status ?? 'pass'),
+      ).length,
+      blockedReleases: blocks.length,
+      turnedGreen: {
+        evidence: green.filter(b => b.greenBy === 'evidence').length,
+        waiver: green.filter(b => b.greenBy === 'waiver').length,
+        'break-glass': green.filter(b => b.greenBy === 'break-glass').length,
+      },
+      blockedToGreenHours: spread(green.map(b => b.hours!)),
+      evidenceAgeHours: { ...spread(ages), samples: ages.length },
+      escapes: {
+        pass: mine.filter(e => e.via === 'pass').length,
+        waiver: mine.filter(e => e.via === 'waiver').length,
+        'break-glass': mine.filter(e => e.via === 'break-glass').length,
+      },
+    };
+  });
+  const weekCache = new Map<number, string>();
+  const weekAt = (at: Date) => {
+    let week = weekCache.get(at.getTime());
+    if (!week) {
+      week = weekOf(at, period.timeZone);
+      weekCache.set(at.getTime(), week);
+    }
+    return week;
+  };
+  const cellMap = new Map<string, { judged: number; blocked: number }>();
+  for (const j of asked) {
+    const week = weekAt(j.judgedAt);
+    for (const g of j.gates) {
+      const key = `${g.id} ${week}`;
+      const cell = cellMap.get(key) ?? { judged: 0, blocked: 0 };
+      cell.judged += 1;
+      if (blocking(g.status)) cell.blocked += 1;
+      cellMap.set(key, cell);
+    }
+  }
+  const cells = [...cellMap].map(([key, c]) => {
+    const [gate, week] = key.split(' ');
+    return { gate: gate as GateId, week, ...c };
+  });
+  return {
+    gates,
+    cells,
+    blocks: allBlocks,
+    escapes,
+    overrides: overrideOutcomes(
+      facts,
+      decided,
+      failures,
+      period,
+      environment,
+      now,
+    ),
+    evidenceAges,
+  };
+}
+
+/** The waivers and break-glass overrides of the period, and how each ended. */
+function overrideOutcomes(
+  facts: MetricsFacts,
+  decided: Map<string, Judgement>,
+  failures: ChangeFailure[],
+  period: Period,
+  environment: string,
+  now: Date,
+): OverrideOutcome[] {
+  const failed = new Set(failures.map(f => f.operationId));
+  // Which deploys went through each waiver or override, indexed once.
+  const uses = new Map<string, string[]>();
+  const use = (id: string, op: string) =>
+    uses.set(id, [...(uses.get(id) ?? []), op]);
+  for (const j of decided.values()) {
+    for (const g of j.gates) if (g.waiver) use(g.waiver, j.operationId!);
+    if (j.overrideId) use(j.overrideId, j.operationId!);
+  }
+  return facts.overrides
+    .filter(
+      o =>
+        o.createdAt < period.to &&
+        (o.revokedAt ?? o.expiresAt) >= period.from &&
+        (o.kind === 'waiver'
+          ? !o.environment || o.environment === environment
+          : o.environment === environment),
+    )
+    .map(o => {
+      const through = [...new Set(uses.get(o.id) ?? [])];
+      let outcome: OverrideOutcome['outcome'];
+      if (through.some(id => failed.has(id))) outcome = 'failed';
+      else if (through.length) outcome = 'healthy';
+      else if (!o.revokedAt && o.expiresAt > now) outcome = 'active';
+      else outcome = 'unused';
+      return {
+        kind: o.kind,
+        id: o.id,
+        entityRef: o.entityRef,
+        ...(o.gate ? { gate: o.gate } : {}),
+        ...(o.environment ? { environment: o.environment } : {}),
+        ...(o.releaseVersion ? { releaseVersion: o.releaseVersion } : {}),
+        grantedBy: o.grantedBy,
+        justification: o.justification,
+        createdAt: o.createdAt.toISOString(),
+        expiresAt: o.expiresAt.toISOString(),
+        ...(o.revokedAt ? { revokedAt: o.revokedAt.toISOString() } : {}),
+        operations: through,
+        outcome,
+      };
+    })
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}

@@ -1,0 +1,132 @@
+import { EvidenceKind, Runbook } from '@helix-portal/plugin-rco-common';
+import { EvidenceRecord } from '../database/EvidenceStore';
+import { GateContext, SignoffRecord, WaiverRecord } from '../gates/types';
+
+/**
+ * What a judgement read, by reference: enough to judge it again exactly (issue 17's replay)
+ * without copying the evidence. Evidence rows never change but for a collected object's last
+ * observation, which moves, so that time is kept beside its id; waivers change only by being
+ * revoked, which the replay undoes for a judgement made before the revocation.
+ */
+export interface JudgementInputs {
+  /**
+   * Evidence ids in the order the gates read them, with a collected object's observedAt and the
+   * kind (a replay of one gate loads only the kinds that gate reads).
+   */
+  evidence: Array<[id: string, observedAt: string | null, kind: EvidenceKind]>;
+  signoffs: string[];
+  waivers: string[];
+  requester?: string;
+  /** content_hash of the runbook version current then (rco_runbook_versions). */
+  runbookHash?: string;
+}
+
+/** What ReleaseService.judge returns, as far as the inputs go. */
+export interface JudgedInputs {
+  evidence: EvidenceRecord[];
+  signoffs: Array<Pick<SignoffRecord, 'id'>>;
+  waivers: Array<Pick<WaiverRecord, 'id'>>;
+  requester?: string;
+  runbookHash?: string;
+}
+
+/** The inputs of one judgement, by reference. */
+export function captureInputs(judged: JudgedInputs): JudgementInputs {
+  return {
+    evidence: judged.evidence.map(r => [
+      r.id,
+      r.provenance ? r.provenance.observedAt.toISOString() : null,
+      r.kind,
+    ]),
+    signoffs: judged.signoffs.map(s => s.id),
+    waivers: judged.waivers.map(w => w.id),
+    ...(judged.requester ? { requester: judged.requester } : {}),
+    ...(judged.runbookHash ? { runbookHash: judged.runbookHash } : {}),
+  };
+}
+
+/** The stored records a set of judgements refers to, loaded once for all of them. */
+export interface LoadedRecords {
+  evidence: Map<string, EvidenceRecord>;
+  signoffs: Map<string, SignoffRecord>;
+  waivers: Map<string, WaiverRecord>;
+  /** By `${entityRef} ${contentHash}`. */
+  runbooks: Map<string, Runbook | undefined>;
+}
+
+/** Why a judgement cannot be replayed, or undefined. */
+export function missingInput(
+  entityRef: string,
+  inputs: JudgementInputs,
+  loaded: LoadedRecords,
+  kinds?: ReadonlySet<EvidenceKind>,
+): string | undefined {
+  const gone = inputs.evidence.find(
+    ([id, , kind]) => (!kinds || kinds.has(kind)) && !loaded.evidence.has(id),
+  );
+  if (gone) return `evidence ${gone[0]} is no longer stored`;
+  const signoff = inputs.signoffs.find(id => !loaded.signoffs.has(id));
+  if (signoff) return `sign-off ${signoff} is no longer stored`;
+  const waiver = inputs.waivers.find(id => !loaded.waivers.has(id));
+  if (waiver) return `waiver ${waiver} is no longer stored`;
+  if (
+    inputs.runbookHash &&
+    !loaded.runbooks.has(`${entityRef} ${inputs.runbookHash}`)
+  )
+    return `runbook ${inputs.runbookHash.slice(0, 12)} is no longer stored`;
+  return undefined;
+}
+
+/**
+ * The context a judgement made at `at` read, rebuilt from its inputs: the same evidence in the
+ * same order (a collected object as last observed then), the sign-offs, and the waivers as they
+ * stood then (one revoked later was in force). `config` and `groups` are the caller's: the
+ * policy being replayed.
+ */
+export function restoreContext(
+  judgement: {
+    entityRef: string;
+    release: GateContext['release'];
+    at: Date;
+    inputs: JudgementInputs;
+  },
+  loaded: LoadedRecords,
+  policy: Pick<GateContext, 'config' | 'groups'>,
+  /** Only evidence of these kinds (what the gate replayed reads); all when absent. */
+  kinds?: ReadonlySet<EvidenceKind>,
+): GateContext {
+  const { inputs, at } = judgement;
+  const read = kinds
+    ? inputs.evidence.filter(([, , kind]) => kinds.has(kind))
+    : inputs.evidence;
+  const evidence = read.map(([id, observedAt]) => {
+    const record = loaded.evidence.get(id)!;
+    return record.provenance && observedAt
+      ? {
+          ...record,
+          provenance: {
+            ...record.provenance,
+            observedAt: new Date(observedAt),
+          },
+        }
+      : record;
+  });
+  const waivers = inputs.waivers.map(id => {
+    const w = loaded.waivers.get(id)!;
+    return w.revokedAt && w.revokedAt > at ? { ...w, revokedAt: undefined } : w;
+  });
+  return {
+    entityRef: judgement.entityRef,
+    runbook: inputs.runbookHash
+      ? loaded.runbooks.get(`${judgement.entityRef} ${inputs.runbookHash}`)
+      : undefined,
+    release: judgement.release,
+    evidence,
+    signoffs: inputs.signoffs.map(id => loaded.signoffs.get(id)!),
+    waivers,
+    requester: inputs.requester,
+    groups: policy.groups,
+    now: at,
+    config: policy.config,
+  };
+}

@@ -1,0 +1,101 @@
+import { InputError } from '@backstage/errors';
+import { DateTime, IANAZone } from 'luxon';
+
+/** A period of the metrics: [from, to), weeks counted in a time zone. */
+export interface Period {
+  from: Date;
+  to: Date;
+  timeZone: string;
+}
+
+const DAY_MS = 86_400_000;
+/** The longest period asked for: a year (the replay of a longer one is not a page's job). */
+const MAX_DAYS = 366;
+
+function instant(value: unknown, name: string): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new InputError(`${name} must be a date`);
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  if (!parsed.isValid) {
+    throw new InputError(
+      `${name} must be an ISO 8601 date or time, got "${value.slice(0, 40)}"`,
+    );
+  }
+  return parsed.toJSDate();
+}
+
+/**
+ * The period a request asks for: `from`/`to` as ISO 8601 (default the 90 days before now) and
+ * `tz` an IANA zone (default UTC). A date without a time starts at midnight in that zone.
+ */
+export function parsePeriod(
+  query: { from?: unknown; to?: unknown; tz?: unknown },
+  now: Date,
+): Period {
+  const timeZone =
+    query.tz === undefined || query.tz === '' ? 'UTC' : String(query.tz);
+  if (!IANAZone.isValidZone(timeZone)) {
+    throw new InputError(
+      `tz must be an IANA time zone such as Europe/Berlin, got "${timeZone.slice(
+        0,
+        40,
+      )}"`,
+    );
+  }
+  const zoned = (value: unknown, name: string) =>
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? DateTime.fromISO(value, { zone: timeZone }).toJSDate()
+      : instant(value, name);
+  const to = zoned(query.to, 'to') ?? now;
+  const from =
+    zoned(query.from, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
+  if (from >= to) throw new InputError('from must be before to');
+  if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) {
+    throw new InputError(`A period is at most ${MAX_DAYS} days`);
+  }
+  return { from, to, timeZone };
+}
+
+/** The first day (yyyy-MM-dd) of the week holding `at`, weeks starting Monday in the zone. */
+export function weekOf(at: Date, timeZone: string): string {
+  return DateTime.fromJSDate(at, { zone: timeZone })
+    .startOf('week')
+    .toISODate()!;
+}
+
+/** Every week the period touches, in order. */
+export function weeksOf(period: Period): string[] {
+  const weeks: string[] = [];
+  let cursor = DateTime.fromJSDate(period.from, {
+    zone: period.timeZone,
+  }).startOf('week');
+  const end = period.to.getTime();
+  while (cursor.toMillis() < end) {
+    weeks.push(cursor.toISODate()!);
+    cursor = cursor.plus({ weeks: 1 });
+  }
+  return weeks;
+}
+
+export const inPeriod = (at: Date | undefined, period: Period) =>
+  !!at && at >= period.from && at < period.to;
+
+export const hoursBetween = (a: Date, b: Date) =>
+  Math.round(((b.getTime() - a.getTime()) / 3_600_000) * 100) / 100;
+
+export const daysOf = (period: Period) =>
+  (period.to.getTime() - period.from.getTime()) / DAY_MS;
+
+/** The median and 90th percentile (nearest rank) of some numbers; null for none. */
+export function spread(values: number[]) {
+  if (!values.length) return { median: null, p90: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+  const mid = sorted.length / 2;
+  const median =
+    sorted.length % 2
+      ? sorted[Math.floor(mid)]
+      : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median: Math.round(median * 100) / 100, p90: rank(0.9) };
+}
