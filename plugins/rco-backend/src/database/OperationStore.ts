@@ -12,6 +12,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
 import { Ledger } from './Ledger';
+import { Clock, systemClock } from '../lib/clock';
 import { OperationRow, Timestamp } from './tables';
 import {
   assertTransitionAllowed,
@@ -176,11 +177,21 @@ const violated = (error: unknown, index: string) => {
  * ledger entry in one transaction.
  */
 export class OperationStore {
-  constructor(private readonly db: Knex, private readonly ledger: Ledger) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly ledger: Ledger,
+    /**
+     * When an operation is recorded as created, changed and finished: the system clock, but for
+     * the local portal's generated demo history (issue 17), which is written with past times.
+     * Leases always run on the system clock.
+     */
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Creates the operation in `requested`, or throws ActiveOperationError. */
   async create(op: NewOperation): Promise<OperationRecord> {
     const now = new Date();
+    const at = this.clock.now();
     const id = randomUUID();
     let row: OperationRow | undefined;
     try {
@@ -205,8 +216,8 @@ export class OperationStore {
             request_hash: op.requestHash,
             lease_owner: op.lease.owner,
             lease_expires_at: new Date(now.getTime() + op.lease.ms),
-            created_at: now,
-            updated_at: now,
+            created_at: at,
+            updated_at: at,
           })
           .returning('*');
         await this.ledger.append(tx, {
@@ -293,13 +304,13 @@ export class OperationStore {
       // wait for each other in opposite orders; here the read takes it (one round trip).
       let row = await this.ledger.readLocked(tx, 'rco_operations', id);
       if (!row || !change.from.includes(row.state)) return undefined;
-      let written = await this.write(tx, row, change, now);
+      let written = await this.write(tx, row, change, now, this.clock.now());
       if (!written) {
         // Another change committed between the read and the lock: judge this one again on
         // the state it left (the lock keeps it still now).
         row = await tx('rco_operations').where({ id }).first();
         if (!row || !change.from.includes(row.state)) return undefined;
-        written = await this.write(tx, row, change, now);
+        written = await this.write(tx, row, change, now, this.clock.now());
         if (!written) return undefined;
       }
       await this.ledger.append(tx, {
@@ -328,9 +339,11 @@ export class OperationStore {
     row: OperationRow,
     change: OperationTransition,
     now: Date,
+    /** The recorded time of the change (the clock's; `now` runs leases). */
+    at: Date,
   ) {
     const to: OperationState = change.to ?? row.state;
-    const update: Partial<OperationRow> = { state: to, updated_at: now };
+    const update: Partial<OperationRow> = { state: to, updated_at: at };
     if (change.steps) update.steps = JSON.stringify(change.steps);
     if (change.progress !== undefined) update.progress = json(change.progress);
     if (change.reasons) update.reasons = JSON.stringify(change.reasons);
@@ -351,7 +364,7 @@ export class OperationStore {
     if (change.timings) update.timings = json(change.timings);
     if (isTerminal(to)) {
       update.active_key = null;
-      update.finished_at = now;
+      update.finished_at = at;
       update.lease_owner = null;
       update.lease_expires_at = null;
     }
