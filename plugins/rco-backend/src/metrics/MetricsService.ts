@@ -61,7 +61,8 @@ export class MetricsService {
 
   period(query: MetricsQuery): Period {
     const now = new Date(
-      Math.floor(this.o.clock.now().getTime() / 60_000) * 60_000,
+      // The end of the current minute: what happened seconds ago is in "the last 90 days".
+      Math.ceil((this.o.clock.now().getTime() + 1) / 60_000) * 60_000,
     );
     return parsePeriod(query, now);
   }

@@ -18,6 +18,7 @@ export const blocking = (status: GateStatus) => BLOCKING.includes(status);
 /** How a judgement let a release past a gate, or undefined when the gate held it. */
 function passedBy(j: Judgement, gate: GateId): GateEscape['via'] | undefined {
   const status = j.gates.find(g => g.id === gate)?.status;
+  if (!status) return undefined;
   if (status === 'pass') return 'pass';
   if (status === 'waived') return 'waiver';
   return j.allowed && j.overrideId ? 'break-glass' : undefined;

@@ -1,0 +1,142 @@
+import { deliveryMetrics } from './delivery';
+import { gateEffectiveness } from './effectiveness';
+import { history, now, period, window } from './__testUtils__/history';
+
+const failures = deliveryMetrics(
+  history,
+  period,
+  'production',
+  window,
+).failures;
+const e = gateEffectiveness(history, failures, period, 'production', now);
+const row = (gate: string) => e.gates.find(g => g.gate === gate)!;
+
+describe('gate effectiveness (hand-checked history)', () => {
+  it('counts each deploy once, by its preflight, and the blocks of each gate', () => {
+    // Judged: D1, D2a, D2, D3, D4 in the period (E1's is on the 18th: in it too).
+    expect(row('image-scanning')).toMatchObject({
+      judged: 6,
+      blocked: 2,
+      blockedReleases: 2,
+    });
+    expect(row('secret-hygiene')).toMatchObject({
+      judged: 6,
+      blocked: 0,
+      blockedReleases: 0,
+    });
+  });
+
+  it('says what turned a block green and how long it took', () => {
+    expect(
+      e.blocks.map(b => [
+        b.gate,
+        b.operationId,
+        b.greenBy,
+        b.greenOperationId,
+        b.hours,
+      ]),
+    ).toEqual([
+      ['image-scanning', 'D2a', 'evidence', 'D2', 24],
+      ['image-scanning', 'D4', 'break-glass', 'D4', 0],
+    ]);
+    expect(row('image-scanning').turnedGreen).toEqual({
+      evidence: 1,
+      waiver: 0,
+      'break-glass': 1,
+    });
+    expect(row('image-scanning').blockedToGreenHours).toEqual({
+      median: 12,
+      p90: 24,
+    });
+  });
+
+  it('measures the age of the oldest evidence a gate used at the deploys that ran', () => {
+    // D1 23.5 h, D2 1.5 h, D3 24 h, D4 24 h (E1 recorded none; D2a did not run).
+    expect(row('image-scanning').evidenceAgeHours).toEqual({
+      median: 23.75,
+      p90: 24,
+      samples: 4,
+    });
+  });
+
+  it('finds escapes: releases past the gate by passing, a waiver or break-glass that then failed', () => {
+    expect(row('image-scanning').escapes).toEqual({
+      pass: 1,
+      waiver: 1,
+      'break-glass': 1,
+    });
+    expect(row('secret-hygiene').escapes).toEqual({
+      pass: 3,
+      waiver: 0,
+      'break-glass': 0,
+    });
+    // A gate the judgements do not name was not passed by anything.
+    expect(row('progressive-delivery').escapes).toEqual({
+      pass: 0,
+      waiver: 0,
+      'break-glass': 0,
+    });
+    expect(
+      e.escapes
+        .filter(x => x.gate === 'image-scanning')
+        .map(x => [x.operationId, x.via, x.failure]),
+    ).toEqual([
+      ['D2', 'pass', 'rollback'],
+      ['D3', 'waiver', 'rolled-back'],
+      ['D4', 'break-glass', 'break-glass'],
+    ]);
+  });
+
+  it('says how each waiver and break-glass override ended', () => {
+    expect(
+      e.overrides.map(o => [o.id, o.kind, o.outcome, o.operations]),
+    ).toEqual([
+      ['W3', 'waiver', 'unused', []],
+      ['W2', 'waiver', 'active', []],
+      ['O2', 'break-glass', 'unused', []],
+      ['O1', 'break-glass', 'failed', ['D4']],
+      ['W1', 'waiver', 'failed', ['D3']],
+    ]);
+  });
+
+  it('fills the gate × week heat map from the preflights', () => {
+    const cell = (week: string) =>
+      e.cells.find(c => c.gate === 'image-scanning' && c.week === week);
+    expect(cell('2026-01-05')).toEqual({
+      gate: 'image-scanning',
+      week: '2026-01-05',
+      judged: 4,
+      blocked: 1,
+    });
+    expect(cell('2026-01-12')).toEqual({
+      gate: 'image-scanning',
+      week: '2026-01-12',
+      judged: 2,
+      blocked: 1,
+    });
+  });
+
+  it('a healthy deploy through a waiver reads healthy', () => {
+    const healthy = gateEffectiveness(
+      history,
+      failures.filter(f => f.operationId !== 'D3'),
+      period,
+      'production',
+      now,
+    );
+    expect(healthy.overrides.find(o => o.id === 'W1')?.outcome).toBe('healthy');
+  });
+
+  it('is empty without judgements', () => {
+    const none = gateEffectiveness(
+      { ...history, judgements: [] },
+      [],
+      period,
+      'production',
+      now,
+    );
+    expect(none.gates.every(g => g.judged === 0 && g.blocked === 0)).toBe(true);
+    expect(none.blocks).toEqual([]);
+    expect(none.escapes).toEqual([]);
+  });
+});
