@@ -132,6 +132,17 @@ describe.each(databases.eachSupportedId())(
         .get(`${RCO}/metrics`)
         .set('Authorization', asUser('bob'))
         .expect(404);
+      // A CI token reaches only its own entities (rco.ci.subjects), here rco; another's none.
+      const ci = await request(app)
+        .get('/api/rco/metrics?environment=staging')
+        .set('Authorization', asService('external:ci-rco'))
+        .expect(200);
+      expect(ci.body.scope.services).toBe(1);
+      const stranger = await request(app)
+        .get('/api/rco/metrics?environment=staging')
+        .set('Authorization', asService('external:ci-other'))
+        .expect(200);
+      expect(stranger.body.effectiveness.gates[0].judged).toBe(0);
       for (const bad of ['environment=moon', 'tz=Mars/Base', 'from=soon']) {
         const r = await request(app)
           .get(`${RCO}/metrics?${bad}`)

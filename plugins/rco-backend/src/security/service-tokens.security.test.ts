@@ -267,6 +267,9 @@ const CALLS: Call[] = [
   }),
   idCall('post', '/windows/{id}/accept', 'window'),
   idCall('post', '/windows/{id}/cancel', 'window'),
+  // Issue 17: metrics and the replay (the replay writes nothing; it reads decisions).
+  entityCall('get', '/metrics'),
+  entityCall('post', '/replay', { change: { gate: 'image-scanning' } }),
   // Issue 15: the road, reviews, the timeline and the dossier.
   entityCall('get', '/road'),
   entityCall('get', '/freezes'),
@@ -317,6 +320,11 @@ const NOT_ABOUT_AN_ENTITY = [
   'post /demo/clock',
   // The portal's attestation public key: the same for every entity, read by verifiers.
   'get /attestation/public-key',
+  // Issue 17: over the services the caller sees, a token's own only (metrics.api.test.ts);
+  // the gate policy is the configuration's, no entity's.
+  'get /metrics',
+  'post /replay',
+  'get /gates/policy',
 ];
 
 function send(app: any, call: Call, url: string, token: string, ghost = false) {
