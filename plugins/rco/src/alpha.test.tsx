@@ -4,7 +4,12 @@ import {
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
-import rcoPlugin, { rcoPortfolioPage, rcoPortfolioRouteRef } from './alpha';
+import rcoPlugin, {
+  rcoGatePolicyPage,
+  rcoGatePolicyRouteRef,
+  rcoPortfolioPage,
+  rcoPortfolioRouteRef,
+} from './alpha';
 
 jest.setTimeout(30_000);
 
@@ -24,5 +29,21 @@ describe('Release readiness page in the new frontend system', () => {
       name: /Release readiness/,
     });
     expect(entry).toHaveAttribute('href', '/release-readiness');
+  });
+});
+
+/** Issue 17, point 7: the Gate policy page, reached from the portfolio, not the sidebar. */
+describe('Gate policy page in the new frontend system', () => {
+  it('is a page at /rco/gate-policy with a route ref the portfolio links with', () => {
+    const tester = createExtensionTester(rcoGatePolicyPage);
+    expect(tester.get(coreExtensionData.routeRef)).toBe(rcoGatePolicyRouteRef);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/rco/gate-policy');
+    expect(rcoPlugin.routes.gatePolicy).toBe(rcoGatePolicyRouteRef);
+  });
+
+  it('has no sidebar entry of its own (no icon), beside the portfolio’s', async () => {
+    renderTestApp({ features: [rcoPlugin] });
+    await screen.findByRole('link', { name: /Release readiness/ });
+    expect(screen.queryByRole('link', { name: /Gate policy/ })).toBeNull();
   });
 });

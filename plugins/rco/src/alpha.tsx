@@ -8,7 +8,11 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { createRouteRef, PageBlueprint } from '@backstage/frontend-plugin-api';
+import {
+  createRouteRef,
+  PageBlueprint,
+  useRouteRef,
+} from '@backstage/frontend-plugin-api';
 import PlaylistAddCheck from '@material-ui/icons/PlaylistAddCheck';
 import { RUNBOOK_ANNOTATION } from '@helix-portal/plugin-rco-common';
 import { rcoApiRef } from './api/RcoApi';
@@ -87,6 +91,14 @@ export const rcoReleaseOverviewCard = EntityCardBlueprint.make({
 export const rcoPortfolioRouteRef = createRouteRef();
 
 /**
+ * The Gate policy page's route. The page has no icon, so the app nav lists no entry for it
+ * (platform leads reach it from the portfolio page's link).
+ *
+ * @alpha
+ */
+export const rcoGatePolicyRouteRef = createRouteRef();
+
+/**
  * The portfolio page, with its sidebar entry.
  *
  * @alpha
@@ -99,8 +111,33 @@ export const rcoPortfolioPage = PageBlueprint.make({
     icon: <PlaylistAddCheck />,
     loader: () =>
       // The app frame shows the page's title (PageLayout): no second header inside it.
-      import('./components/PortfolioPage').then(m => (
-        <m.PortfolioPage header={false} />
+      import('./components/PortfolioPage').then(m => {
+        const Portfolio = () => (
+          <m.PortfolioPage
+            header={false}
+            gatePolicyLink={useRouteRef(rcoGatePolicyRouteRef)?.()}
+          />
+        );
+        return <Portfolio />;
+      }),
+  },
+});
+
+/**
+ * The Gate policy page: the gate thresholds in force and a what-if replay of a change of one.
+ * It changes nothing (the thresholds live in app-config).
+ *
+ * @alpha
+ */
+export const rcoGatePolicyPage = PageBlueprint.make({
+  name: 'gate-policy',
+  params: {
+    path: '/rco/gate-policy',
+    routeRef: rcoGatePolicyRouteRef,
+    title: 'Gate policy',
+    loader: () =>
+      import('./components/GatePolicy').then(m => (
+        <m.GatePolicyPage header={false} />
       )),
   },
 });
@@ -113,12 +150,16 @@ export const rcoPortfolioPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'rco',
   info: { packageJson: () => import('../package.json') },
-  routes: { portfolio: rcoPortfolioRouteRef },
+  routes: {
+    portfolio: rcoPortfolioRouteRef,
+    gatePolicy: rcoGatePolicyRouteRef,
+  },
   extensions: [
     rcoApi,
     rcoRunbookEntityContent,
     rcoReleaseEntityContent,
     rcoReleaseOverviewCard,
     rcoPortfolioPage,
+    rcoGatePolicyPage,
   ],
 });

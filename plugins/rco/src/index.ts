@@ -10,6 +10,7 @@ export {
   EntityRcoReleaseContent,
   EntityRcoReleaseOverviewCard,
   RcoPortfolioPage,
+  RcoGatePolicyPage,
 } from './plugin';
 export { isRcoAvailable } from './conditions';
 export { rcoApiRef } from './api/RcoApi';

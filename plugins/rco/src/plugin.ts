@@ -5,10 +5,17 @@ import {
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
+  useRouteRef,
 } from '@backstage/core-plugin-api';
+import { ComponentType, createElement } from 'react';
 import { rcoApiRef } from './api/RcoApi';
 import { RcoClient } from './api/RcoClient';
-import { portfolioRouteRef, releaseRouteRef, rootRouteRef } from './routes';
+import {
+  gatePolicyRouteRef,
+  portfolioRouteRef,
+  releaseRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /**
  * The RCO Release Console frontend plugin, for apps on the legacy frontend system. Apps on the
@@ -29,8 +36,21 @@ export const rcoPlugin = createPlugin({
     root: rootRouteRef,
     release: releaseRouteRef,
     portfolio: portfolioRouteRef,
+    gatePolicy: gatePolicyRouteRef,
   },
 });
+
+/**
+ * The Gate policy page's link where the app mounts it, else none. useRouteRef throws for a
+ * route the app does not mount (after running its own hooks, so catching keeps their order).
+ */
+function useGatePolicyLink(): string | undefined {
+  try {
+    return useRouteRef(gatePolicyRouteRef)?.();
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The Runbook tab for the entity page (legacy frontend system): mount it in an
@@ -88,7 +108,32 @@ export const RcoPortfolioPage: () => JSX.Element = rcoPlugin.provide(
   createRoutableExtension({
     name: 'RcoPortfolioPage',
     component: () =>
-      import('./components/PortfolioPage').then(m => m.PortfolioPage),
+      import('./components/PortfolioPage').then(
+        m =>
+          function Portfolio() {
+            const Page: ComponentType<{ gatePolicyLink?: string }> =
+              m.PortfolioPage;
+            return createElement(Page, {
+              gatePolicyLink: useGatePolicyLink(),
+            });
+          },
+      ),
     mountPoint: portfolioRouteRef,
+  }),
+);
+
+/**
+ * The Gate policy page (legacy frontend system): the gate thresholds in force and a what-if
+ * replay of a change, for platform leads. Mount it on a route of the app; the portfolio page
+ * links to it.
+ *
+ * @public
+ */
+export const RcoGatePolicyPage: () => JSX.Element = rcoPlugin.provide(
+  createRoutableExtension({
+    name: 'RcoGatePolicyPage',
+    component: () =>
+      import('./components/GatePolicy').then(m => m.GatePolicyPage),
+    mountPoint: gatePolicyRouteRef,
   }),
 );

@@ -8,3 +8,6 @@ export const releaseRouteRef = createRouteRef({ id: 'rco-release' });
 
 /** @public */
 export const portfolioRouteRef = createRouteRef({ id: 'rco-portfolio' });
+
+/** @public */
+export const gatePolicyRouteRef = createRouteRef({ id: 'rco-gate-policy' });

@@ -29,7 +29,7 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
     <Box>
       {m.demo && (
         <Box mb={2}>
-          <Alert severity="info" data-testid="rco-metrics-demo">
+          <Alert severity="info" role="note" data-testid="rco-metrics-demo">
             {DEMO_LABEL}. Some of these figures come from it, not from real
             deploys.
           </Alert>

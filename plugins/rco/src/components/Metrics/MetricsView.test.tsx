@@ -6,7 +6,6 @@ import { RcoApi, rcoApiRef } from '../../api/RcoApi';
 import { captureSaves } from '../../__testUtils__/roadFixtures';
 import { presentation } from '../../__testUtils__/releaseFixtures';
 import { ChartWidth } from './ChartSize';
-import { csvOf } from './csv';
 import { MetricsBody } from './MetricsBody';
 import MetricsView from './MetricsView';
 import { ENTITY, metrics } from './testFixtures';

@@ -1,4 +1,4 @@
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApiHolder } from '@backstage/frontend-plugin-api';
 import { Box, Button, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import { rcoApiRef } from '../../api/RcoApi';
@@ -12,7 +12,8 @@ const FIRST = 8;
  * rest on request.
  */
 export function OperationLinks(props: { ids: string[]; label: string }) {
-  const api = useApi(rcoApiRef);
+  // Optional: a dialog rendered outside the plugin's API still lists the ids.
+  const api = useApiHolder().get(rcoApiRef);
   const [all, setAll] = useState(false);
   const [open, setOpen] = useState<string>();
   if (!props.ids.length) return null;
@@ -20,7 +21,7 @@ export function OperationLinks(props: { ids: string[]; label: string }) {
   return (
     <Box component="span" display="inline">
       {shown.map(id =>
-        api.getRecord ? (
+        api?.getRecord ? (
           <Button
             key={id}
             size="small"
@@ -42,7 +43,7 @@ export function OperationLinks(props: { ids: string[]; label: string }) {
           {all ? 'Fewer' : `All ${props.ids.length}`}
         </Button>
       )}
-      {open && (
+      {open && api && (
         <RecordDialog
           api={api}
           title={`Operation ${open}`}

@@ -18,6 +18,7 @@ import { shortDigest } from '../ReleaseContent/format';
 import { HumanOnly, Person, When } from '../shared';
 import { messageOf } from './errors';
 import { humanDuration } from './model';
+import { OverridePast } from '../Metrics/OverrideInsight';
 
 const MIN_JUSTIFICATION = 20;
 const LOCAL = "yyyy-LL-dd'T'HH:mm";
@@ -173,6 +174,14 @@ export function BreakGlassDialog(props: {
             {messageOf(error)}
           </Alert>
         )}
+        {/* Issue 17: how earlier break-glass overrides here ended (read only). */}
+        <OverridePast
+          api={api}
+          entityRef={entityRef}
+          environment={environment}
+          kind="break-glass"
+          title={`Past break-glass overrides in ${environment}`}
+        />
       </DialogContent>
       <DialogActions>
         <Button onClick={() => props.onClose()} disabled={busy}>

@@ -1,6 +1,7 @@
 import {
   Content,
   Header,
+  Link,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -10,6 +11,7 @@ import { Box, Button, makeStyles, Typography } from '@material-ui/core';
 import { ToggleButton, ToggleButtonGroup } from '@material-ui/lab';
 import { startTransition, useMemo, useRef, useState } from 'react';
 import { rcoApiRef } from '../../api/RcoApi';
+import { MetricsSection } from '../Metrics';
 import { columnsOf } from './columns';
 import {
   hasFilters,
@@ -108,7 +110,13 @@ function ExportButton(props: { onExport: () => Promise<void> }) {
  * live in the query string, so a view can be shared and survives a reload.
  * `header={false}` when the app frame already shows the page's title (the new frontend system).
  */
-export function PortfolioPage(props: { header?: boolean } = {}) {
+export function PortfolioPage(
+  props: {
+    header?: boolean;
+    /** Where the app mounts the Gate policy page; no link without it. */
+    gatePolicyLink?: string;
+  } = {},
+) {
   const api = useApi(rcoApiRef);
   const classes = useStyles();
   const [params, setParams] = useAppSearchParams();
@@ -215,6 +223,11 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
             saveBlob(await api.exportPortfolio(query), 'release-readiness.csv')
           }
         />
+        {props.gatePolicyLink && (
+          <Link to={props.gatePolicyLink}>
+            Gate policy: what if a threshold changed
+          </Link>
+        )}
         {meta?.totals && (
           <PortfolioTotalsLine
             totals={meta.totals}
@@ -264,6 +277,12 @@ export function PortfolioPage(props: { header?: boolean } = {}) {
           />
         )}
       </section>
+      {/* Issue 17: the portfolio's delivery metrics and gate effectiveness, read when opened. */}
+      {api.getMetrics && (
+        <Box mt={3}>
+          <MetricsSection />
+        </Box>
+      )}
     </>
   );
 

@@ -52,6 +52,7 @@ import { RoadSection, useRcoRead } from '../Road';
 import { ReviewsPanel } from '../Reviews';
 import { TimelineSection } from '../Timeline';
 import { RunbookReviewBanner, reviewCadenceOf } from '../RunbookReview';
+import { MetricsSection } from '../Metrics';
 
 /**
  * The Release tab: a release and environment picker, the verdict, the ten gates, the seven
@@ -469,6 +470,16 @@ export function ReleaseContent() {
             release={release}
             timeline={timeline}
             onOpenEvidence={setEvidenceId}
+          />
+        </Grid>
+      )}
+      {api.getMetrics && (
+        <Grid item xs={12}>
+          {/* Issue 17: the service's delivery history; read only when opened. */}
+          <MetricsSection
+            entityRef={entityRef}
+            environments={releases.value.environments}
+            environment={environment}
           />
         </Grid>
       )}

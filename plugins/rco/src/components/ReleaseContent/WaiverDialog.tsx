@@ -18,6 +18,7 @@ import { useRef, useState } from 'react';
 import { RcoApi } from '../../api/RcoApi';
 import { HumanOnly, Person, Refusal } from '../shared';
 import { ProposalScope } from './WaiverProposals';
+import { OverridePast, WaiverWhatIf } from '../Metrics/OverrideInsight';
 
 /** The backend names the request's fields; people read the form's labels. */
 const FIELD_WORDS: Array<[RegExp, string]> = [
@@ -172,6 +173,24 @@ export function WaiverDialog(props: {
           onChange={e => setExpires(e.target.value)}
           InputLabelProps={{ shrink: true }}
           helperText="At most seven days from now"
+        />
+        {/* Issue 17: what this waiver would change, and how this gate's waivers ended before.
+            Both only read; when they fail the dialog says so and still grants. */}
+        <WaiverWhatIf
+          api={api}
+          entityRef={entityRef}
+          gate={gate}
+          environment={environment}
+          releaseVersion={proposal?.releaseVersion}
+          expires={expires}
+        />
+        <OverridePast
+          api={api}
+          entityRef={entityRef}
+          environment={environment}
+          kind="waiver"
+          gate={gate}
+          title="This gate's past waivers"
         />
         {refusal !== undefined && (
           <Refusal

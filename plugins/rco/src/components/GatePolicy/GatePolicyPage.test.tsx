@@ -1,0 +1,107 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { captureSaves, renderWith } from '../../__testUtils__/roadFixtures';
+import { policy, replayResult } from '../Metrics/testFixtures';
+import { GatePolicyPage } from './GatePolicyPage';
+import { durationWords } from './PolicyTable';
+
+jest.setTimeout(30_000);
+
+function api(replay = jest.fn(async () => replayResult())) {
+  return { getGatePolicy: jest.fn(async () => policy()), replay } as any;
+}
+
+/** Issue 17: the Gate policy page replays a proposed threshold and changes nothing. */
+describe('Gate policy page', () => {
+  it('lists the thresholds in force and says it changes nothing', async () => {
+    await renderWith(<GatePolicyPage header={false} />, api());
+    const table = await screen.findByTestId('rco-gate-policy-table');
+    const rows = within(table).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent('Image scanning');
+    expect(rows[1]).toHaveTextContent('P7D (1 week)');
+    expect(rows[1]).toHaveTextContent('CRITICAL, HIGH');
+    expect(rows[3]).toHaveTextContent('Passed by people signing');
+    expect(within(rows[3]).queryByRole('button')).toBeNull();
+    expect(
+      screen.getByTestId('rco-gate-policy-changes-nothing'),
+    ).toHaveTextContent('This page changes nothing');
+  });
+
+  it('sends only the edited change, then shows the replay’s counts, baseline and tables with CSV', async () => {
+    const saved = captureSaves();
+    const replay = jest.fn(async () => replayResult());
+    await renderWith(<GatePolicyPage header={false} />, api(replay));
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Try a change of Image scanning',
+      }),
+    );
+    const age = screen.getByLabelText(/Maximum evidence age/);
+    const replayButton = screen.getByRole('button', { name: 'Replay' });
+    expect(replayButton).toBeDisabled();
+    fireEvent.change(age, { target: { value: 'seven days' } });
+    expect(screen.getByText(/Not a duration/)).toBeInTheDocument();
+    expect(replayButton).toBeDisabled();
+    fireEvent.change(age, { target: { value: 'P3D' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'HIGH' }));
+    fireEvent.click(replayButton);
+    await waitFor(() => expect(replay).toHaveBeenCalledTimes(1));
+    expect(replay).toHaveBeenCalledWith(undefined, {
+      change: {
+        gate: 'image-scanning',
+        maxAge: 'P3D',
+        blockingSeverities: ['CRITICAL'],
+      },
+    });
+    const result = await screen.findByTestId('rco-replay-policy');
+    expect(result).toHaveTextContent(
+      '1 past judgements would change (1 allowed deploys would have been blocked, 0 blocked ones allowed); 1 of 14 releases in flight would change.',
+    );
+    expect(result).toHaveTextContent('reproduces 118 of 120 stored judgements');
+    expect(result).toHaveTextContent(
+      'op-mm-1 (image-scanning: stored pass, replayed stale)',
+    );
+    const past = screen.getByTestId('rco-chart-table-policy-past');
+    expect(within(past).getAllByRole('row')[1]).toHaveTextContent('op-past-1');
+    const inFlight = screen.getByTestId('rco-chart-table-policy-in-flight');
+    expect(within(inFlight).getAllByRole('row')[1]).toHaveTextContent(
+      'component:default/billing',
+    );
+    fireEvent.click(
+      within(screen.getByTestId('rco-chart-policy-past')).getByRole('button', {
+        name: /Download CSV/,
+      }),
+    );
+    const csv = await saved[0].blob.text();
+    expect(csv.split('\r\n')[1]).toBe(
+      '2026-11-10 10:00 UTC,component:default/rco,production,v1.2.9,pass,stale,allowed,blocked,op-past-1',
+    );
+  });
+
+  it('says a failed replay in words and keeps the form', async () => {
+    const replay = jest.fn(async () => {
+      throw new Error('replay refused: maxAge too long');
+    });
+    await renderWith(<GatePolicyPage header={false} />, api(replay));
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Try a change of RTO/RPO verification',
+      }),
+    );
+    fireEvent.change(screen.getByLabelText(/Maximum evidence age/), {
+      target: { value: 'PT12H' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'The replay failed: replay refused: maxAge too long',
+    );
+    expect(replay).toHaveBeenCalledWith(undefined, {
+      change: { gate: 'rto-rpo-verification', maxAge: 'PT12H' },
+    });
+    expect(screen.getByRole('button', { name: 'Replay' })).toBeEnabled();
+  });
+
+  it('words durations', () => {
+    expect(durationWords('PT12H')).toBe('PT12H (12 hours)');
+    expect(durationWords(undefined)).toBe('none');
+  });
+});

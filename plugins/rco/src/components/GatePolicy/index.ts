@@ -1,0 +1,1 @@
+export { GatePolicyPage } from './GatePolicyPage';

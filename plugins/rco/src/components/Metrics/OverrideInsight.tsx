@@ -1,0 +1,140 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { OverrideOutcome, ReplayChange } from '@helix-portal/plugin-rco-common';
+import { Box, Button, Typography } from '@material-ui/core';
+import { DateTime, Duration } from 'luxon';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { RcoApi } from '../../api/RcoApi';
+import { refusalOf } from '../shared';
+import { OverrideHistory } from './OverrideHistory';
+import { ReplayTables } from './ReplayTables';
+
+/**
+ * The entity's past overrides of one kind in one environment (the metrics route's, over its
+ * default period), with how each ended. A failed read is said in words; the dialog around it
+ * stays usable.
+ */
+export function OverridePast(props: {
+  api: RcoApi;
+  entityRef: CompoundEntityRef;
+  /** The metrics have no "every environment": the dialog's, or production. */
+  environment?: string;
+  kind: OverrideOutcome['kind'];
+  /** Only this gate's (waivers). */
+  gate?: string;
+  title: string;
+}) {
+  const { api, entityRef, kind, gate } = props;
+  const environment = props.environment || 'production';
+  const key = `${entityRef.kind}:${entityRef.namespace}/${entityRef.name}|${environment}`;
+  const read = useAsync(
+    async () => api.getMetrics?.(entityRef, { environment }),
+    [api, key],
+  );
+  if (!api.getMetrics) return null;
+  const overrides = (read.value?.effectiveness.overrides ?? []).filter(
+    o =>
+      o.kind === kind &&
+      (!gate || o.gate === gate) &&
+      (!o.environment || o.environment === environment),
+  );
+  return (
+    <Box mt={2} component="section" aria-label={props.title}>
+      <Typography variant="subtitle2" component="h3">
+        {props.title}
+      </Typography>
+      {read.loading && (
+        <Typography variant="body2" color="textSecondary">
+          Reading the history…
+        </Typography>
+      )}
+      {read.error && (
+        <Typography variant="body2" color="error">
+          The history could not be read: {refusalOf(read.error)}
+        </Typography>
+      )}
+      {read.value && (
+        <OverrideHistory
+          overrides={overrides}
+          caption={`Past ${
+            kind === 'waiver' ? 'waivers of this gate' : 'break-glass overrides'
+          } in ${environment}`}
+          kind={false}
+        />
+      )}
+    </Box>
+  );
+}
+
+/** From now to the expiry as an ISO 8601 duration (whole minutes, at least one). */
+export function durationUntil(expires: string, now = DateTime.now()) {
+  const minutes = Math.max(
+    1,
+    Math.round(DateTime.fromISO(expires).diff(now).as('minutes')),
+  );
+  return Duration.fromObject({ minutes })
+    .shiftTo('days', 'hours', 'minutes')
+    .toISO()!;
+}
+
+/**
+ * What if this waiver were granted: the past deploys it would have let through (or not) and the
+ * releases in flight it would change, replayed with no writes. Asked on request, with the
+ * dialog's values as they are then.
+ */
+export function WaiverWhatIf(props: {
+  api: RcoApi;
+  entityRef: CompoundEntityRef;
+  gate: string;
+  environment?: string;
+  releaseVersion?: string;
+  expires: string;
+}) {
+  const { api, entityRef, gate, environment, releaseVersion, expires } = props;
+  const [replayed, replay] = useAsyncFn(
+    async () =>
+      api.replay!(entityRef, {
+        change: {
+          gate: gate as ReplayChange['gate'],
+          waiver: {
+            ...(environment ? { environment } : {}),
+            ...(releaseVersion ? { releaseVersion } : {}),
+            duration: durationUntil(expires),
+          },
+        },
+      }),
+    [api, entityRef, gate, environment, releaseVersion, expires],
+  );
+  if (!api.replay) return null;
+  return (
+    <Box mt={2} component="section" aria-label="What if">
+      <Typography variant="subtitle2" component="h3">
+        What if
+      </Typography>
+      <Typography variant="body2" color="textSecondary">
+        Replays this waiver over the recorded deploy judgements and the releases
+        in flight. Nothing is written.
+      </Typography>
+      <Button
+        size="small"
+        variant="outlined"
+        disabled={!gate || replayed.loading}
+        onClick={replay}
+        style={{ marginTop: 8 }}
+      >
+        {replayed.loading ? 'Replaying…' : 'Replay this waiver'}
+      </Button>
+      {replayed.error && (
+        <Typography variant="body2" color="error" role="alert">
+          The replay failed: {refusalOf(replayed.error)}. You can still grant
+          the waiver.
+        </Typography>
+      )}
+      {replayed.value && !replayed.loading && (
+        <Box mt={1}>
+          <ReplayTables result={replayed.value} name="waiver" />
+        </Box>
+      )}
+    </Box>
+  );
+}
