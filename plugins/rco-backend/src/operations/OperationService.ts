@@ -339,27 +339,26 @@ export class OperationService {
   ) {
     const env = this.o.environments.get(op.environment);
     const now = this.o.releases.clock.now();
-    const [judged, override, road] =
-      await Promise.all([
-        this.o.releases.judge(entity, {
-          ...op.release,
-          environment: op.environment,
-        }),
-        this.o.overrides.findActive(
-          op.entityRef,
-          op.environment,
-          op.release,
-          now,
-        ),
-        // Who confirms deploys: their own acceptance of its window does not count.
-        this.road?.blockers(
-          op.entityRef,
-          op.environment,
-          op.release,
-          now,
-          confirmer,
-        ) ?? [],
-      ]);
+    const [judged, override, road] = await Promise.all([
+      this.o.releases.judge(entity, {
+        ...op.release,
+        environment: op.environment,
+      }),
+      this.o.overrides.findActive(
+        op.entityRef,
+        op.environment,
+        op.release,
+        now,
+      ),
+      // Who confirms deploys: their own acceptance of its window does not count.
+      this.road?.blockers(
+        op.entityRef,
+        op.environment,
+        op.release,
+        now,
+        confirmer,
+      ) ?? [],
+    ]);
     const { status, signoffs, requester, groups } = judged;
     const result = preflight({
       status,
