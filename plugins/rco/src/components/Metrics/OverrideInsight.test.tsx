@@ -123,7 +123,7 @@ describe('Waiver dialog history and what-if', () => {
   });
 
   it('words the waiver’s length as an ISO duration from now', () => {
-    const now = DateTime.fromISO('2026-11-30T10:00:00');
+    const now = DateTime.fromISO('2026-11-30T10:00:00') as DateTime<true>;
     expect(durationUntil('2026-12-03T12:30', now)).toBe('P3DT2H30M');
   });
 });

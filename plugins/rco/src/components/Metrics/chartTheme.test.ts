@@ -1,14 +1,27 @@
 import { createTheme } from '@material-ui/core/styles';
 import { getContrastRatio } from '@material-ui/core/styles';
-import { chartColors, heatCell, MIN_CONTRAST } from './chartTheme';
+import {
+  chartColors,
+  heatCell,
+  MIN_CONTRAST,
+  MIN_GRAPHIC_CONTRAST,
+} from './chartTheme';
 import { histogram } from './histogram';
 
-const light = createTheme({ palette: { type: 'light' } });
+// The palettes of Backstage's light and dark themes (@backstage/theme), what the app runs with.
+const light = createTheme({
+  palette: {
+    type: 'light',
+    background: { paper: '#FFFFFF', default: '#F8F8F8' },
+    primary: { main: '#1F5493' },
+  },
+});
 const dark = createTheme({
   palette: {
     type: 'dark',
     background: { paper: '#424242', default: '#333333' },
-    error: { main: '#E22134' },
+    primary: { main: '#9CC9FF', dark: '#82BAFD' },
+    secondary: { main: '#FF88B2' },
   },
 });
 
@@ -18,8 +31,30 @@ describe('chart colours', () => {
     expect(chartColors(dark).axis).toBe(dark.palette.text.secondary);
     expect(chartColors(dark).grid).toBe(dark.palette.divider);
     expect(chartColors(dark).paper).toBe('#424242');
-    expect(chartColors(dark).failures).toBe('#E22134');
   });
+
+  it.each([
+    ['light', light],
+    ['dark', dark],
+  ])(
+    'draws every series at 3:1 or more on the %s theme’s paper',
+    (_name, theme) => {
+      const colors = chartColors(theme);
+      for (const key of [
+        'deploys',
+        'failures',
+        'leadTime',
+        'restore',
+        'bars',
+      ] as const) {
+        expect(
+          getContrastRatio(colors[key], theme.palette.background.paper),
+        ).toBeGreaterThanOrEqual(MIN_GRAPHIC_CONTRAST);
+      }
+      // The theme's own colour where it reads: primary in both Backstage themes.
+      expect(colors.deploys).toBe(theme.palette.primary.main);
+    },
+  );
 
   it.each([
     ['light', light],

@@ -4,6 +4,7 @@ import {
   Theme,
   useTheme,
 } from '@material-ui/core/styles';
+import { createElement } from 'react';
 
 /**
  * Every colour a chart uses, from the app's theme: the same chart reads in the light and the
@@ -12,17 +13,36 @@ import {
  */
 export function chartColors(theme: Theme) {
   const { palette } = theme;
+  const paper = palette.background.paper;
+  // The darker shade on a light paper, the lighter on a dark one.
+  const shade = (c: { main: string; light: string; dark: string }) => [
+    c.main,
+    palette.type === 'dark' ? c.light : c.dark,
+  ];
+  const series = (...candidates: string[]) =>
+    readableOn(paper, [...candidates, palette.text.primary]);
   return {
     text: palette.text.primary,
     axis: palette.text.secondary,
     grid: palette.divider,
-    paper: palette.background.paper,
-    deploys: palette.primary.main,
-    failures: palette.error.main,
-    leadTime: palette.secondary.main,
-    restore: palette.warning.main,
-    bars: palette.primary.main,
+    paper,
+    deploys: series(...shade(palette.primary)),
+    failures: series(...shade(palette.error)),
+    leadTime: series(...shade(palette.secondary)),
+    restore: series(...shade(palette.warning)),
+    bars: series(...shade(palette.primary)),
   };
+}
+
+/** WCAG 1.4.11: lines and bars need 3:1 against what they are drawn on. */
+export const MIN_GRAPHIC_CONTRAST = 3;
+
+/** The first colour that reads on the paper at 3:1 (the last one is the text colour). */
+export function readableOn(paper: string, candidates: string[]) {
+  return (
+    candidates.find(c => getContrastRatio(c, paper) >= MIN_GRAPHIC_CONTRAST) ??
+    candidates[candidates.length - 1]
+  );
 }
 
 export function useChartColors() {
@@ -45,7 +65,12 @@ export function chartChrome(colors: ReturnType<typeof chartColors>) {
       labelStyle: { color: colors.text },
       itemStyle: { color: colors.text },
     },
-    legend: { wrapperStyle: { color: colors.text } },
+    // Legend words in the text colour (recharts paints them in the series' colour, which
+    // only has to reach 3:1, not the 4.5:1 of text).
+    legend: {
+      formatter: (value: string) =>
+        createElement('span', { style: { color: colors.text } }, value),
+    },
   };
 }
 

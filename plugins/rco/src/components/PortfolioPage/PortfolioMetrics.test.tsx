@@ -20,7 +20,7 @@ const empty = async () => ({
 /** Issue 17, points 2 and 7: the portfolio's metrics and its link to the Gate policy page. */
 describe('PortfolioPage metrics', () => {
   it('links to the Gate policy page and reads the portfolio’s metrics only when opened', async () => {
-    const getMetrics = jest.fn(async () =>
+    const getMetrics = jest.fn(async (..._args: unknown[]) =>
       metrics({
         demo: true,
         scope: { ...metrics().scope, entityRef: undefined, services: 12 },
