@@ -30,7 +30,15 @@ exports.up = async function up(knex) {
       .boolean('held_otherwise')
       .notNullable()
       .comment('sign-offs or the road held it, whatever the gates said');
-    table.string('override_id', 36).nullable();
+    table
+      .string('override_id', 36)
+      .nullable()
+      .comment('the break-glass override preflight let it through with');
+    table
+      .boolean('override_available')
+      .notNullable()
+      .defaultTo(false)
+      .comment('an override that counts was active, needed or not');
     table
       .text('gates')
       .notNullable()

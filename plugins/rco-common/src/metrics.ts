@@ -51,7 +51,12 @@ export interface ChangeFailure {
   release: { version?: string; digest?: string };
   deployedAt: string;
   /** What made it a failure. */
-  signal: 'rolled-back' | 'failed-analysis' | 'rollback' | 'break-glass';
+  signal:
+    | 'rolled-back'
+    | 'needs-attention'
+    | 'failed-analysis'
+    | 'rollback'
+    | 'break-glass';
   /** The operation, override or evidence id of the signal. */
   signalId: string;
   signalAt: string;
@@ -76,8 +81,12 @@ export interface LeadTimeSample {
 export interface DeliveryMetrics {
   metrics: DeliveryMetric[];
   weeks: DeliveryWeek[];
+  /** The newest 2,000 (the figures are over all: `counts`). */
   leadTimes: LeadTimeSample[];
+  /** The newest 500. */
   failures: ChangeFailure[];
+  /** How many there were in all, when the lists above were cut. */
+  counts?: { leadTimes: number; failures: number };
 }
 
 /** How a blocked gate turned green. @public */
@@ -174,8 +183,15 @@ export interface GateEffectiveness {
   blocks: GateBlock[];
   escapes: GateEscape[];
   overrides: OverrideOutcome[];
-  /** Evidence ages at deploy, hours, per gate (the distribution chart). */
+  /** Evidence ages at deploy, hours, per gate (the distribution chart): the newest 2,000. */
   evidenceAges: Array<{ gate: GateId; operationId: string; hours: number }>;
+  /** How many there were in all (blocks, escapes, overrides: the newest 500 are listed). */
+  counts?: {
+    blocks: number;
+    escapes: number;
+    overrides: number;
+    evidenceAges: number;
+  };
 }
 
 /** GET …/metrics and GET /metrics. @public */
@@ -267,8 +283,12 @@ export interface ReplayResponse {
     /** Judgements that cannot be replayed (evidence pruned, recorded before issue 17). */
     unreplayable: number;
   };
+  /** The first 500 (oldest first); `pastCount` says how many in all. */
   past: ReplayedJudgement[];
+  pastCount?: number;
+  /** The first 500; `inFlightCount` says how many in all. */
   inFlight: ReplayedVerdict[];
+  inFlightCount?: number;
   /** Stored verdicts judged again (the releases in flight). */
   inFlightJudged: number;
   durationMs: number;

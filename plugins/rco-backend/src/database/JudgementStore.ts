@@ -28,7 +28,10 @@ export interface Judgement {
   allowed: boolean;
   /** Sign-offs or the road held it, whatever the gates said. */
   heldOtherwise: boolean;
+  /** The override preflight let it through with (a gate or the road held it). */
   overrideId?: string;
+  /** An override that counts was active, needed or not (a stricter policy would meet it). */
+  overrideAvailable?: boolean;
   gates: JudgedGate[];
   configDigest: string;
 }
@@ -48,6 +51,7 @@ export interface JudgementRow {
   allowed: BooleanColumn;
   held_otherwise: BooleanColumn;
   override_id: string | null;
+  override_available: BooleanColumn;
   gates: JsonText;
   inputs: JsonText;
   config_digest: string;
@@ -68,6 +72,7 @@ const COLUMNS = [
   'allowed',
   'held_otherwise',
   'override_id',
+  'override_available',
   'gates',
   'config_digest',
 ] as const;
@@ -87,6 +92,7 @@ function fromRow(row: Omit<JudgementRow, 'inputs' | 'created_at'>): Judgement {
     allowed: !!row.allowed,
     heldOtherwise: !!row.held_otherwise,
     overrideId: row.override_id ?? undefined,
+    overrideAvailable: !!row.override_available,
     gates: JSON.parse(row.gates),
     configDigest: row.config_digest,
   };
@@ -118,6 +124,7 @@ export class JudgementStore {
       allowed: judgement.allowed,
       held_otherwise: judgement.heldOtherwise,
       override_id: judgement.overrideId ?? null,
+      override_available: !!judgement.overrideAvailable,
       gates: JSON.stringify(judgement.gates),
       inputs: JSON.stringify(judgement.inputs),
       config_digest: judgement.configDigest,

@@ -58,6 +58,10 @@ export class MetricsReader {
               'finished_at',
               'confirmed_by',
               'override_id',
+              // Whether the driver started (a failure before it changed nothing).
+              this.db.raw(
+                'case when progress is null then 0 else 1 end as started',
+              ),
             )
             .where({ environment: range.environment })
             .andWhere('created_at', '>=', range.from)
@@ -83,6 +87,7 @@ export class MetricsReader {
               'id',
               'entity_ref',
               'environment',
+              'subject_digest',
               'collected_at',
               'summary',
             )
@@ -151,6 +156,7 @@ export class MetricsReader {
                   id: a.id,
                   entityRef: a.entity_ref,
                   environment: a.environment,
+                  digest: a.subject_digest ?? undefined,
                   at: toDate(a.collected_at),
                 },
               ]
@@ -179,6 +185,7 @@ function operationFact(row: OperationRow): OperationFact {
     createdAt: toDate(row.created_at),
     finishedAt: row.finished_at ? toDate(row.finished_at) : undefined,
     confirmed: !!row.confirmed_by,
+    started: Number((row as OperationRow & { started: unknown }).started) === 1,
     overrideId: optional(row.override_id),
   };
 }

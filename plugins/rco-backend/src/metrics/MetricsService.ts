@@ -11,7 +11,21 @@ import { parsePeriod, Period } from './periods';
 /** The history read before a period: blocks still open at its start, deploys just before it. */
 const LOOK_BACK_MS = 30 * 86_400_000;
 /** Answers kept per instance (a page asks a few periods; the portfolio one per environment). */
-const KEPT = 64;
+const KEPT = 16;
+/**
+ * How long an answer is kept at most: outcomes depend on the time (an override `active` until
+ * it expires), and on PostgreSQL a write can commit below the ledger's newest seq, which the
+ * marker does not see; a minute bounds both.
+ */
+const KEPT_MS = 60_000;
+/** Samples of a distribution sent to draw it; lists of records sent to read them. */
+const SAMPLES = 2000;
+const LISTED = 500;
+
+/** The newest `max` items by a time (ISO strings compare as times), newest first. */
+function newest<T>(items: T[], at: (item: T) => string, max: number) {
+  return [...items].sort((a, b) => (at(a) < at(b) ? 1 : -1)).slice(0, max);
+}
 
 export interface MetricsQuery {
   environment?: unknown;
@@ -28,7 +42,10 @@ export interface MetricsQuery {
  * rounded to the minute so a reload finds its answer.
  */
 export class MetricsService {
-  private readonly kept = new Map<string, MetricsResponse>();
+  private readonly kept = new Map<
+    string,
+    { at: number; response: MetricsResponse }
+  >();
 
   constructor(
     private readonly o: {
@@ -88,7 +105,8 @@ export class MetricsService {
       scope.entityRef ?? refs,
     ]);
     const hit = this.kept.get(key);
-    if (hit) return hit;
+    if (hit && Date.now() - hit.at < KEPT_MS) return hit.response;
+    this.kept.delete(key);
     const windowMs = this.o.failureWindow.toMillis();
     const facts = await this.o.reader.read(
       {
@@ -138,8 +156,30 @@ export class MetricsService {
         services,
         failureWindow,
       },
-      delivery,
-      effectiveness,
+      // The figures are over everything; the lists are the newest few, so an answer stays
+      // small at thousands of services (review: 142 MB before).
+      delivery: {
+        ...delivery,
+        leadTimes: newest(delivery.leadTimes, l => l.deployedAt, SAMPLES),
+        failures: newest(delivery.failures, f => f.deployedAt, LISTED),
+        counts: {
+          leadTimes: delivery.leadTimes.length,
+          failures: delivery.failures.length,
+        },
+      },
+      effectiveness: {
+        ...effectiveness,
+        blocks: newest(effectiveness.blocks, b => b.blockedAt, LISTED),
+        escapes: newest(effectiveness.escapes, e => e.failedAt, LISTED),
+        overrides: effectiveness.overrides.slice(0, LISTED),
+        evidenceAges: effectiveness.evidenceAges.slice(-SAMPLES),
+        counts: {
+          blocks: effectiveness.blocks.length,
+          escapes: effectiveness.escapes.length,
+          overrides: effectiveness.overrides.length,
+          evidenceAges: effectiveness.evidenceAges.length,
+        },
+      },
       demo: this.o.demo?.() ?? false,
       computedAt: this.o.clock.now().toISOString(),
     };

@@ -115,7 +115,11 @@ export class ReplayReader {
 
   /** The stored verdicts of these entities (all when absent) that carry their inputs. */
   async inFlight(entityRefs?: string[]): Promise<InFlight[]> {
-    const rows = await this.db('rco_verdicts').select(
+    const query = this.db('rco_verdicts');
+    // A few entities (an entity's replay) are asked for by ref; a long list filtered below.
+    if (entityRefs && entityRefs.length <= CHUNK)
+      query.whereIn('entity_ref', entityRefs);
+    const rows = await query.select(
       'entity_ref',
       'environment',
       'release_version',

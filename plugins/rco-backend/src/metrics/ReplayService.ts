@@ -21,6 +21,8 @@ import {
 
 /** Replays at once per instance: each reads and judges a period of history. */
 const AT_ONCE = 2;
+/** Judgements and verdicts listed per answer. */
+const LISTED = 500;
 
 /**
  * What a proposed change of a gate (its maximum age, its blocking severities, a waiver) would
@@ -174,6 +176,11 @@ export class ReplayService {
     }
     return {
       change,
+      // The first 500 of each (a wide change over the catalog can flip thousands).
+      past: past.slice(0, LISTED),
+      pastCount: past.length,
+      inFlight: changedNow.slice(0, LISTED),
+      inFlightCount: changedNow.length,
       scope: {
         ...(scope.entityRef ? { entityRef: scope.entityRef } : {}),
         from: period.from.toISOString(),
@@ -181,8 +188,6 @@ export class ReplayService {
         services: scope.entityRefs.length,
       },
       baseline,
-      past,
-      inFlight: changedNow,
       inFlightJudged,
       durationMs: Math.round(performance.now() - started),
     };

@@ -13,6 +13,7 @@ import { judgementRecorder } from './recordJudgement';
 import { ReplayReader } from './ReplayReader';
 import { ReplayService } from './ReplayService';
 import { Policy } from './replay';
+import { signingPolicyDigest } from '../evidence/sigstore';
 
 /** The thresholds in force, as the Gate policy page shows them. */
 export function gatePolicy(
@@ -71,7 +72,12 @@ export function createMetrics(o: {
       judgements,
       reader: new ReplayReader(o.db),
       clock: o.clock,
-      policy: o.policy,
+      policy: {
+        ...o.policy,
+        signing: entityRef =>
+          o.config.sigstore &&
+          signingPolicyDigest(o.config.sigstore, entityRef),
+      },
       configDigest: o.configDigest,
     }),
     policy: gatePolicy(o.config, o.environments),

@@ -1,5 +1,12 @@
 import { deliveryMetrics, changeFailures } from './delivery';
-import { history, period, window } from './__testUtils__/history';
+import {
+  history,
+  operations,
+  period,
+  t,
+  window,
+} from './__testUtils__/history';
+import { OperationFact } from './facts';
 import { parsePeriod } from './periods';
 
 const value = (m: ReturnType<typeof deliveryMetrics>, id: string) =>
@@ -125,6 +132,99 @@ describe('delivery metrics (hand-checked history)', () => {
   });
 });
 
+describe('what counts as a change and a failure (review R1)', () => {
+  const base = operations.find(o => o.id === 'D1')!;
+  const deploy = (id: string, o: Partial<OperationFact>): OperationFact => ({
+    ...base,
+    id,
+    ...o,
+  });
+  const with_ = (...ops: OperationFact[]) => ({
+    ...history,
+    operations: ops,
+    analysisFailures: [],
+  });
+
+  it('a deploy left needing attention failed and is not restored by itself', () => {
+    const m = deliveryMetrics(
+      with_(deploy('N', { state: 'needs-attention' })),
+      period,
+      'production',
+      window,
+    );
+    expect(m.failures.map(f => [f.signal, f.restoredAt ?? null])).toEqual([
+      ['needs-attention', null],
+    ]);
+    expect(value(m, 'time-to-restore').sample).toBe(0);
+  });
+
+  it('a confirmed deploy that failed before its driver started changed nothing: not a change', () => {
+    const m = deliveryMetrics(
+      with_(deploy('F', { state: 'failed', started: false })),
+      period,
+      'production',
+      window,
+    );
+    expect(value(m, 'change-failure-rate')).toMatchObject({
+      value: null,
+      sample: 0,
+    });
+  });
+
+  it('a canary aborted while running failed, and its analysis is not blamed on the deploy before', () => {
+    const facts = {
+      ...with_(
+        deploy('OK', {}),
+        deploy('AB', {
+          state: 'aborted',
+          createdAt: t('05T12:00'),
+          finishedAt: t('05T12:30'),
+          release: { version: '2', digest: 'dA2' },
+        }),
+      ),
+      analysisFailures: [
+        {
+          id: 'run',
+          entityRef: base.entityRef,
+          environment: 'production',
+          digest: 'dA2',
+          at: t('05T12:20'),
+        },
+      ],
+    };
+    const m = deliveryMetrics(facts, period, 'production', window);
+    expect(m.failures.map(f => [f.operationId, f.signal])).toEqual([
+      ['AB', 'rolled-back'],
+    ]);
+    expect(value(m, 'change-failure-rate')).toMatchObject({
+      value: 0.5,
+      sample: 2,
+    });
+  });
+
+  it('a failed analysis counts only for the image it names', () => {
+    const run = (digest?: string) => ({
+      ...with_(deploy('D', {})),
+      analysisFailures: [
+        {
+          id: 'run',
+          entityRef: base.entityRef,
+          environment: 'production',
+          digest,
+          at: t('05T12:00'),
+        },
+      ],
+    });
+    const signal = (digest?: string) =>
+      deliveryMetrics(run(digest), period, 'production', window).failures.map(
+        f => f.signal,
+      );
+    expect(signal('dA1')).toEqual(['failed-analysis']);
+    expect(signal('dOld')).toEqual([]);
+    expect(signal(undefined)).toEqual([]);
+  });
+});
+
 describe('periods', () => {
   const now = new Date('2026-03-01T12:00:00Z');
 
@@ -144,6 +244,14 @@ describe('periods', () => {
     );
     expect(p.from.toISOString()).toBe('2026-01-05T08:00:00.000Z');
     expect(p.to.toISOString()).toBe('2026-01-19T08:00:00.000Z');
+  });
+
+  it('reads a time without an offset in the zone, not the server’s', () => {
+    const p = parsePeriod(
+      { from: '2026-01-05T00:00', to: '2026-01-06T00:00', tz: 'Europe/Berlin' },
+      now,
+    );
+    expect(p.from.toISOString()).toBe('2026-01-04T23:00:00.000Z');
   });
 
   it.each([

@@ -99,15 +99,23 @@ function failureOf(
     release: d.release,
   };
   if (failedItself(d)) {
+    // Rolled back, aborted or failed after the driver started: the previous release is what
+    // runs when it ends (helm --atomic, Argo's abort). Needing attention: nobody knows what runs,
+    // so it is not restored by itself.
+    const stuck = d.state === 'needs-attention';
     return {
       ...base,
       deployedAt: iso(d.createdAt),
-      signal: 'rolled-back',
+      signal: stuck ? 'needs-attention' : 'rolled-back',
       signalId: d.id,
       signalAt: iso(d.finishedAt!),
-      restoredAt: iso(d.finishedAt!),
-      restoredBy: d.id,
-      restoreHours: hoursBetween(d.createdAt, d.finishedAt!),
+      ...(stuck
+        ? {}
+        : {
+            restoredAt: iso(d.finishedAt!),
+            restoredBy: d.id,
+            restoreHours: hoursBetween(d.createdAt, d.finishedAt!),
+          }),
     };
   }
   const live = d.finishedAt!;
@@ -127,8 +135,10 @@ function failureOf(
         id: b.id,
         at: b.createdAt,
       })),
+    // A failed run about this release's image (a run naming none, or another image, is not
+    // this deploy's: an old report uploaded again must not fail the current deploy).
     ...o.analyses
-      .filter(a => within(a.at))
+      .filter(a => within(a.at) && !!a.digest && a.digest === d.release.digest)
       .map(a => ({ signal: 'failed-analysis' as const, id: a.id, at: a.at })),
   ].sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   if (!first) return undefined;

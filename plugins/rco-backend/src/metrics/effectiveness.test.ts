@@ -12,18 +12,36 @@ const e = gateEffectiveness(history, failures, period, 'production', now);
 const row = (gate: string) => e.gates.find(g => g.gate === gate)!;
 
 describe('gate effectiveness (hand-checked history)', () => {
-  it('counts each deploy once, by its preflight, and the blocks of each gate', () => {
-    // Judged: D1, D2a, D2, D3, D4 in the period (E1's is on the 18th: in it too).
+  it('counts each release once, by its preflights in the period, and the releases each gate blocked', () => {
+    // Releases judged: dA1, dA2 (asked twice: D2a, D2), dA3, dA4, dB1.
     expect(row('image-scanning')).toMatchObject({
-      judged: 6,
+      judged: 5,
       blocked: 2,
       blockedReleases: 2,
     });
     expect(row('secret-hygiene')).toMatchObject({
-      judged: 6,
+      judged: 5,
       blocked: 0,
       blockedReleases: 0,
     });
+  });
+
+  it('asking again for a blocked release is not another block (review: 20 requests read as 20)', () => {
+    const again = Array.from({ length: 20 }, (_, i) => ({
+      ...history.judgements[1],
+      id: `again-${i}`,
+      operationId: `again-${i}`,
+    }));
+    const inflated = gateEffectiveness(
+      { ...history, judgements: [...history.judgements, ...again] },
+      failures,
+      period,
+      'production',
+      now,
+    );
+    expect(inflated.gates.find(g => g.gate === 'image-scanning')).toMatchObject(
+      { judged: 5, blocked: 2 },
+    );
   });
 
   it('says what turned a block green and how long it took', () => {
@@ -105,7 +123,7 @@ describe('gate effectiveness (hand-checked history)', () => {
     expect(cell('2026-01-05')).toEqual({
       gate: 'image-scanning',
       week: '2026-01-05',
-      judged: 4,
+      judged: 3,
       blocked: 1,
     });
     expect(cell('2026-01-12')).toEqual({

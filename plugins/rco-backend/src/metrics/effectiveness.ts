@@ -40,14 +40,16 @@ function decisionsOf(facts: MetricsFacts) {
   return { first, decided };
 }
 
+/** A release as the metrics count it: the entity, the environment and the image. */
+const releaseKey = (j: Judgement) =>
+  `${j.entityRef} ${j.environment} ${j.release.digest ?? j.release.version}`;
+
 /** Each release's blocks by a gate, and what ended them (judgements oldest first). */
 function blocksOf(judgements: Judgement[], gate: GateId): GateBlock[] {
   const open = new Map<string, GateBlock>();
   const blocks: GateBlock[] = [];
   for (const j of judgements) {
-    const key = `${j.entityRef} ${j.environment} ${
-      j.release.digest ?? j.release.version
-    }`;
+    const key = releaseKey(j);
     const status = j.gates.find(g => g.id === gate)?.status;
     if (!status) continue;
     let block = open.get(key);
@@ -88,7 +90,20 @@ export function gateEffectiveness(
     j => j.environment === environment,
   );
   const { first, decided } = decisionsOf({ ...facts, judgements });
+  // Each release once: asking again for a blocked release is not another block (review: 20
+  // requests read as 20 blocks). The first preflight of each release in the period, and
+  // whether the gate blocked any of its preflights there.
   const asked = [...first.values()].filter(j => inPeriod(j.judgedAt, period));
+  const releases = new Map<
+    string,
+    { first: Judgement; blocking: Set<GateId> }
+  >();
+  for (const j of asked) {
+    const key = releaseKey(j);
+    const seen = releases.get(key) ?? { first: j, blocking: new Set<GateId>() };
+    for (const g of j.gates) if (blocking(g.status)) seen.blocking.add(g.id);
+    releases.set(key, seen);
+  }
   const ranInPeriod = [...decided.values()].filter(j =>
     inPeriod(j.judgedAt, period),
   );
@@ -125,18 +140,20 @@ export function gateEffectiveness(
   const allBlocks = GATES.flatMap(g => blocksOf(judgements, g.id)).filter(b =>
     inPeriod(new Date(b.blockedAt), period),
   );
+  const agesOf = new Map<GateId, number[]>();
+  for (const a of evidenceAges)
+    agesOf.set(a.gate, [...(agesOf.get(a.gate) ?? []), a.hours]);
+  const judgedReleases = [...releases.values()];
   const gates = GATES.map(g => {
     const blocks = allBlocks.filter(b => b.gate === g.id);
     const green = blocks.filter(b => b.greenBy);
-    const ages = evidenceAges.filter(a => a.gate === g.id).map(a => a.hours);
+    const ages = agesOf.get(g.id) ?? [];
     const mine = escapes.filter(e => e.gate === g.id);
     return {
       gate: g.id,
       title: g.title,
-      judged: asked.length,
-      blocked: asked.filter(j =>
-        blocking(j.gates.find(x => x.id === g.id)?.status ?? 'pass'),
-      ).length,
+      judged: judgedReleases.length,
+      blocked: judgedReleases.filter(r => r.blocking.has(g.id)).length,
       blockedReleases: blocks.length,
       turnedGreen: {
         evidence: green.filter(b => b.greenBy === 'evidence').length,
@@ -161,15 +178,23 @@ export function gateEffectiveness(
     }
     return week;
   };
-  const cellMap = new Map<string, { judged: number; blocked: number }>();
+  // Each release once per week it was asked for in, blocked if any of its preflights then were.
+  const perWeek = new Map<string, Map<GateId, boolean>>();
   for (const j of asked) {
-    const week = weekAt(j.judgedAt);
-    for (const g of j.gates) {
-      const key = `${g.id} ${week}`;
-      const cell = cellMap.get(key) ?? { judged: 0, blocked: 0 };
+    const key = `${weekAt(j.judgedAt)} ${releaseKey(j)}`;
+    const gates = perWeek.get(key) ?? new Map<GateId, boolean>();
+    for (const g of j.gates)
+      gates.set(g.id, (gates.get(g.id) ?? false) || blocking(g.status));
+    perWeek.set(key, gates);
+  }
+  const cellMap = new Map<string, { judged: number; blocked: number }>();
+  for (const [key, gates] of perWeek) {
+    const week = key.split(' ')[0];
+    for (const [gate, blocked] of gates) {
+      const cell = cellMap.get(`${gate} ${week}`) ?? { judged: 0, blocked: 0 };
       cell.judged += 1;
-      if (blocking(g.status)) cell.blocked += 1;
-      cellMap.set(key, cell);
+      if (blocked) cell.blocked += 1;
+      cellMap.set(`${gate} ${week}`, cell);
     }
   }
   const cells = [...cellMap].map(([key, c]) => {

@@ -17,6 +17,8 @@ export interface OperationFact {
   finishedAt?: Date;
   /** A person confirmed it: it ran (preflight alone changes nothing). */
   confirmed: boolean;
+  /** The driver reported progress: it changed something (an operation that failed before did not). */
+  started: boolean;
   overrideId?: string;
 }
 
@@ -35,11 +37,12 @@ export interface OverrideFact {
   revokedAt?: Date;
 }
 
-/** An AnalysisRun that failed, as the console read it. */
+/** An AnalysisRun that failed, as the console read it: about the image digest it names. */
 export interface AnalysisFailureFact {
   id: string;
   entityRef: string;
   environment: string;
+  digest?: string;
   at: Date;
 }
 
@@ -52,18 +55,25 @@ export interface MetricsFacts {
   firstEvidence: Map<string, Date>;
 }
 
-/** Ended states of an operation that ran and left its change in place or not. */
-const RAN_STATES: OperationState[] = [
-  'succeeded',
-  'failed',
-  'rolled-back',
-  'needs-attention',
-];
-
-/** A deploy or rollback that ran: confirmed, and ended in a state that says how it went. */
+/**
+ * A deploy or rollback that ran: a person confirmed it and it ended having changed something
+ * (succeeded, or the driver had started when it failed, rolled back, was aborted or needed a
+ * person). A confirmed operation that failed before its driver started changed nothing.
+ */
 export const ran = (op: OperationFact) =>
-  op.confirmed && RAN_STATES.includes(op.state) && !!op.finishedAt;
+  op.confirmed &&
+  !!op.finishedAt &&
+  (op.state === 'succeeded' ||
+    (op.started &&
+      (
+        [
+          'failed',
+          'rolled-back',
+          'aborted',
+          'needs-attention',
+        ] as OperationState[]
+      ).includes(op.state)));
 
-/** A change that failed by itself: its analysis or the atomic upgrade rolled it back. */
+/** A change that failed by itself: rolled back (analysis, atomic upgrade), aborted or stuck. */
 export const failedItself = (op: OperationFact) =>
   ran(op) && op.state !== 'succeeded';

@@ -12,10 +12,11 @@ const DAY_MS = 86_400_000;
 /** The longest period asked for: a year (the replay of a longer one is not a page's job). */
 const MAX_DAYS = 366;
 
-function instant(value: unknown, name: string): Date | undefined {
+function instant(value: unknown, name: string, zone: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw new InputError(`${name} must be a date`);
-  const parsed = DateTime.fromISO(value, { setZone: true });
+  // A time without an offset is a time in the asked zone, never the server's.
+  const parsed = DateTime.fromISO(value, { zone });
   if (!parsed.isValid) {
     throw new InputError(
       `${name} must be an ISO 8601 date or time, got "${value.slice(0, 40)}"`,
@@ -45,7 +46,7 @@ export function parsePeriod(
   const zoned = (value: unknown, name: string) =>
     typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
       ? DateTime.fromISO(value, { zone: timeZone }).toJSDate()
-      : instant(value, name);
+      : instant(value, name, timeZone);
   const to = zoned(query.to, 'to') ?? now;
   const from =
     zoned(query.from, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);

@@ -64,10 +64,14 @@ export function judgementOf(o: {
     release: { version: op.release.version, digest: op.release.digest },
     judgedAt: o.now,
     allowed: result.allowed,
+    // What held it besides the gates as evaluated: sign-offs, the road, and the DPO gate
+    // judged again with the confirmer (which the replay does not redo).
     heldOtherwise:
       result.missingSignoffs.length > 0 ||
+      result.signoffGateHeld ||
       (result.road.length > 0 && !result.override),
     overrideId: result.override?.id,
+    overrideAvailable: !!result.available,
     gates: judgedGates(judged.status, judged.waivers, o.now),
     inputs: captureInputs(judged),
   };

@@ -9,6 +9,7 @@ import {
 } from '@helix-portal/plugin-rco-common';
 import { parseDuration } from '../config';
 import { evaluateGate } from '../gates/evaluate';
+import { underSigningPolicy } from '../evidence/sigstore';
 import { isSignoffGate } from '../gates/fourEyes';
 import { GATE_KINDS } from '../gates/sourcePolicy';
 import { GateConfig, GateContext, WaiverRecord } from '../gates/types';
@@ -17,8 +18,14 @@ import { LoadedRecords, restoreContext, JudgementInputs } from './inputs';
 
 const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
-/** The policy a judgement is replayed under: the gate configuration and the groups. */
-export type Policy = Pick<GateContext, 'config' | 'groups'>;
+/**
+ * The policy a judgement is replayed under: the gate configuration, the groups, and the signing
+ * policy's digest per entity (a bundle verified under an earlier one no longer counts, as
+ * ReleaseService.readInputs applies it).
+ */
+export type Policy = Pick<GateContext, 'config' | 'groups'> & {
+  signing?: (entityRef: string) => string | undefined;
+};
 
 /** A change as asked for, checked: a known gate with a threshold, and values that parse. */
 export function parseChange(
@@ -166,7 +173,14 @@ export function replayOne(
       environment: judgement.environment || undefined,
     },
   };
-  const ctx = restoreContext(ref, loaded, policy.base, kinds);
+  const restored = restoreContext(ref, loaded, policy.base, kinds);
+  const ctx = {
+    ...restored,
+    evidence: underSigningPolicy(
+      restored.evidence,
+      policy.base.signing?.(judgement.entityRef),
+    ),
+  };
   const before = new Map(
     gatesOf(policy.change).map(g => [g, evaluateGate(ctx, g).status]),
   );
@@ -186,6 +200,7 @@ export function decisionAfter(
     allowed: boolean;
     heldOtherwise: boolean;
     overrideId?: string;
+    overrideAvailable?: boolean;
     gates: Array<{ id: GateId; status: GateStatus }>;
   },
   gate: GateId,
@@ -198,7 +213,9 @@ export function decisionAfter(
     return j.allowed ? 'allowed' : 'blocked';
   const others = j.gates.filter(g => g.id !== gate && blocking(g.status));
   const gatesHold = others.length > 0 || blocking(after);
-  return !j.heldOtherwise && (!gatesHold || !!j.overrideId)
+  // An override active then (used or not) lifts gates; nothing lifts what held it otherwise.
+  return !j.heldOtherwise &&
+    (!gatesHold || !!j.overrideId || !!j.overrideAvailable)
     ? 'allowed'
     : 'blocked';
 }

@@ -32,6 +32,13 @@ export interface PreflightResult {
    * `overriddenBy` set on those a break-glass override lifted.
    */
   road: RoadBlocker[];
+  /**
+   * The active override that counts (four eyes, a configured group), even when nothing needed it
+   * (`override` is then unset): what a stricter policy would have met (the replay, issue 17).
+   */
+  available?: OverrideRecord;
+  /** The DPO sign-off, judged again with the confirmer, holds the deploy though the gate passed. */
+  signoffGateHeld: boolean;
 }
 
 /**
@@ -178,6 +185,10 @@ export function preflight(options: {
     reasons: [...new Set(reasons)],
     override:
       blockingGates.length || roadBlockers.length ? override : undefined,
+    available: override,
+    signoffGateHeld: judged.some(
+      (g, i) => g !== status.gates[i] && g.status !== 'pass',
+    ),
     road,
     snapshot: {
       hash: sha256(canonicalJson(snapshotBody)),

@@ -24,6 +24,7 @@ function op(
     state: 'succeeded',
     release: {},
     confirmed: true,
+    started: true,
     createdAt: t(o.created),
     finishedAt: o.finished ? t(o.finished) : undefined,
     ...o,

@@ -1,0 +1,304 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { Knex } from 'knex';
+import path from 'node:path';
+import { readRcoConfig } from '../../config';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import { examplesDir } from '../../__testUtils__/fixtures';
+import { DatabaseEvidenceStore } from '../../database/DatabaseEvidenceStore';
+import { DatabaseRunbookStore } from '../../database/DatabaseRunbookStore';
+import { DecisionStore } from '../../database/DecisionStore';
+import { Ledger } from '../../database/Ledger';
+import { LedgerCheckpoints } from '../../database/LedgerCheckpoints';
+import { EvidenceService } from '../../evidence/EvidenceService';
+import { entityRepositories } from '../../evidence/imageIdentity';
+import { builtinParsers } from '../../evidence/parsers';
+import { createMetrics } from '../../metrics/createMetrics';
+import { LedgerVerifier } from '../LedgerVerifier';
+import { ReleaseService } from '../ReleaseService';
+import { RunbookReader } from '../RunbookReader';
+import { RunbookService } from '../RunbookService';
+import { SigstoreVerifier } from '../../evidence/sigstore';
+import { generateDemoHistory } from './demoHistory';
+import {
+  GITHUB,
+  testSigstore,
+  workflow,
+} from './history/__testUtils__/signing';
+
+/**
+ * Issue 17: the local portal's 90-day demo history is written through the product's own stores
+ * and decision path, so the metrics and the replay computed over it are real.
+ */
+const databases = createTestDatabases();
+jest.setTimeout(180_000);
+
+const migrations = resolvePackagePath(
+  '@helix-portal/plugin-rco-backend',
+  'migrations',
+);
+const NOW = new Date('2026-11-30T12:00:00.000Z');
+const RCO = 'component:default/rco';
+const RCOT = 'component:default/rcot';
+
+/** The local portal's settings that decide gates and sign-offs (app-config.yaml). */
+const configOf = (trustedRoot: object) =>
+  readRcoConfig(
+    new ConfigReader({
+      rco: {
+        // A throwaway Sigstore in place of the demo's (whose CA keys are gone): CI signs each image.
+        sigstore: {
+          trustedRoot,
+          identities: ['rco', 'rcot'].map(service => ({
+            entity: `component:default/${service}`,
+            issuer: GITHUB,
+            subject: workflow(service),
+          })),
+        },
+        demoEvidence: true,
+        demoEvidenceDir: path.join(examplesDir, 'rco/evidence'),
+        environments: [
+          {
+            name: 'staging',
+            driver: 'simulated',
+            imageRepository: 'registry.helix.example/rco',
+            soak: 'PT24H',
+          },
+          {
+            name: 'production',
+            driver: 'simulated',
+            imageRepository: 'registry.helix.example/rco',
+            requiredSignoffs: ['po', 'dpo', 'security'],
+          },
+        ],
+        signoffs: {
+          groups: {
+            po: 'group:default/product-owners',
+            dpo: 'group:default/dpo',
+            security: 'group:default/security',
+          },
+        },
+        waivers: { group: 'group:default/security' },
+        breakGlass: { group: 'group:default/break-glass' },
+        ledger: { checkpointKey: 'demo-history-test-key-not-a-secret' },
+      },
+    }),
+  );
+
+let sigstore: Awaited<ReturnType<typeof testSigstore>>;
+let rcoConfig: ReturnType<typeof readRcoConfig>;
+const signed = new Map<string, string>();
+/** CI's `cosign sign` of each image (memoised: both runs sign the same images). */
+const sign = async (entityRef: string, release: { digest: string }) => {
+  if (!signed.has(release.digest))
+    signed.set(
+      release.digest,
+      await sigstore.sign(
+        entityRef.split('/').pop()!,
+        'registry.helix.example/rco',
+        release.digest,
+      ),
+    );
+  return signed.get(release.digest);
+};
+beforeAll(async () => {
+  sigstore = await testSigstore();
+  rcoConfig = configOf(sigstore.trustedRoot);
+});
+afterAll(() => sigstore?.close());
+
+/** The stores and services plugin.ts builds, over one database. */
+async function portal(knex: Knex) {
+  await knex.migrate.latest({ directory: migrations });
+  const clock = { now: () => NOW };
+  const logger = mockServices.logger.mock();
+  const key = rcoConfig.ledger.checkpointKey;
+  const ledger = new Ledger(knex, key);
+  const evidenceStore = new DatabaseEvidenceStore(knex, ledger);
+  const runbooks = new RunbookService(
+    DatabaseRunbookStore.create({ db: knex, ledgerKey: key }),
+    new RunbookReader(
+      mockServices.urlReader.mock(),
+      ScmIntegrations.fromConfig(new ConfigReader({})),
+    ),
+    logger,
+  );
+  const releases = new ReleaseService(
+    evidenceStore,
+    new DecisionStore(knex, ledger, clock),
+    ledger,
+    runbooks,
+    rcoConfig,
+    2,
+    clock,
+  );
+  const evidenceService = new EvidenceService(
+    evidenceStore,
+    builtinParsers,
+    ref =>
+      entityRepositories(
+        rcoConfig.environments.map(e => e.imageRepository),
+        ref.split('/').pop()!,
+      ),
+    clock,
+    new SigstoreVerifier(rcoConfig.sigstore),
+  );
+  const metrics = createMetrics({
+    db: knex,
+    config: rcoConfig,
+    environments: ['staging', 'production'],
+    clock,
+    catalog: {} as any,
+    logger,
+    policy: { config: rcoConfig.gates, groups: releases.groups },
+    configDigest: 'config-digest',
+    demo: () => true,
+  });
+  const verifier = new LedgerVerifier(
+    knex,
+    ledger,
+    new LedgerCheckpoints(key),
+    logger,
+    0,
+    0,
+  );
+  const generate = async () => {
+    const started = performance.now();
+    const history = await generateDemoHistory({
+      dir: path.join(examplesDir, 'rco/evidence'),
+      now: NOW,
+      db: knex,
+      ledger,
+      evidenceService,
+      releases,
+      config: rcoConfig,
+      configDigest: 'config-digest',
+      sign,
+    });
+    return { history, ms: performance.now() - started };
+  };
+  return { generate, metrics, verifier, knex };
+}
+
+const period = {
+  from: new Date(NOW.getTime() - 90 * 86_400_000).toISOString(),
+  to: NOW.toISOString(),
+};
+const figures = (m: any) =>
+  Object.fromEntries(
+    m.delivery.metrics.map((x: any) => [x.id, [x.value, x.sample]]),
+  );
+
+describe('the demo history (issue 17)', () => {
+  it.each(databases.eachSupportedId())(
+    'is 90 days of real deploys, blocks, waivers, break-glass and rollbacks, verified, replayable and the same every time (%s)',
+    async databaseId => {
+      const one = await portal(await databases.init(databaseId));
+      const { history } = await one.generate();
+      // A second portal writes the same history (its images signed already: the timed run).
+      const two = await portal(await databases.init(databaseId));
+      const { ms } = await two.generate();
+      // eslint-disable-next-line no-console
+      console.log(
+        `demo history written in ${Math.round(ms)} ms`,
+        JSON.stringify(require('./history/HistoryWriter').PROF, null, 1),
+      );
+      expect(history.entities).toEqual([RCO, RCOT]);
+      expect(history.to).toBe(NOW.toISOString());
+
+      const ops = await one
+        .knex('rco_operations')
+        .select('state', 'environment', 'reasons', 'entity_ref');
+      // eslint-disable-next-line no-console
+      console.log(
+        JSON.stringify(
+          [
+            ...new Set(
+              ops
+                .filter(o => o.state === 'blocked')
+                .map(o => `${o.entity_ref} ${o.environment} ${o.reasons}`),
+            ),
+          ],
+          null,
+          1,
+        ),
+      );
+      const production = await one.metrics.metrics.metrics(
+        { environment: 'production', ...period },
+        { entityRef: RCO, entityRefs: [RCO] },
+      );
+      // eslint-disable-next-line no-console
+      console.log(JSON.stringify(figures(production)));
+      const m = figures(production);
+      expect(production.demo).toBe(true);
+      expect(m['deployment-frequency'][1]).toBeGreaterThan(10);
+      expect(m['lead-time'][0]).toBeGreaterThan(0);
+      expect(m['change-failure-rate'][0]).toBeGreaterThan(0);
+      expect(m['change-failure-rate'][0]).toBeLessThan(0.3);
+      expect(m['time-to-restore'][0]).toBeGreaterThan(0);
+
+      const rcot = await one.metrics.metrics.metrics(
+        { environment: 'production', ...period },
+        { entityRef: RCOT, entityRefs: [RCOT] },
+      );
+      expect(figures(rcot)['deployment-frequency'][1]).toBeGreaterThan(10);
+
+      const both = [RCO, RCOT];
+      const scan = (env: string) =>
+        one.metrics.metrics
+          .metrics({ environment: env, ...period }, { entityRefs: both })
+          .then(r => ({
+            r,
+            gate: r.effectiveness.gates.find(g => g.gate === 'image-scanning')!,
+          }));
+      const staging = await scan('staging');
+      const prod = await scan('production');
+      // Blocks by the image scan turned green by a new scan and by a waiver (in staging), and
+      // by break-glass (in production).
+      expect(staging.gate.turnedGreen.evidence).toBeGreaterThanOrEqual(1);
+      expect(staging.gate.turnedGreen.waiver).toBeGreaterThanOrEqual(1);
+      expect(prod.gate.turnedGreen['break-glass']).toBe(1);
+      // The waived release failed in production: an escape through the waiver.
+      expect(prod.gate.escapes.waiver).toBeGreaterThanOrEqual(1);
+      const breakGlass = prod.r.effectiveness.overrides.filter(
+        o => o.kind === 'break-glass',
+      );
+      expect(breakGlass).toHaveLength(1);
+      expect(breakGlass[0].operations).toHaveLength(1);
+      expect(['healthy', 'failed']).toContain(breakGlass[0].outcome);
+      expect(breakGlass[0].justification).toMatch(/^demo history: /);
+
+      // The history is on the ledger without breaking it.
+      const verified = await one.verifier.run();
+      expect((verified as any).problems ?? []).toEqual([]);
+      expect(verified.ok).toBe(true);
+
+      // Every recorded decision is reproduced by the replay under the policy in force.
+      for (const environment of ['staging', 'production']) {
+        const replay = await one.metrics.replay.replay(
+          { gate: 'image-scanning' },
+          { from: new Date(period.from), to: NOW, timeZone: 'UTC' },
+          { entityRefs: both },
+        );
+        expect({ environment, mismatched: replay.baseline.mismatched }).toEqual(
+          {
+            environment,
+            mismatched: [],
+          },
+        );
+        expect(replay.baseline.replayed).toBeGreaterThan(100);
+        expect(replay.baseline.matched).toBe(replay.baseline.replayed);
+      }
+
+      // Deterministic: a second portal writes a history with the same metrics.
+      const again = await two.metrics.metrics.metrics(
+        { environment: 'production', ...period },
+        { entityRef: RCO, entityRefs: [RCO] },
+      );
+      expect(figures(again)).toEqual(figures(production));
+      expect(again.effectiveness.gates).toEqual(production.effectiveness.gates);
+    },
+  );
+});

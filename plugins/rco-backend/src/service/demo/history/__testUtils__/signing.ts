@@ -1,0 +1,139 @@
+/* eslint-disable @backstage/no-undeclared-imports */
+import {
+  fulcioHandler,
+  initializeCA,
+  initializeCTLog,
+  initializeTLog,
+  rekorHandler,
+} from '@sigstore/mock';
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign';
+import { bundleToJSON } from '@sigstore/bundle';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** Who signs the test history's images: a release workflow per service. */
+export const GITHUB = 'https://token.actions.githubusercontent.com';
+export const workflow = (service: string) =>
+  `https://github.com/helix/${service}/.github/workflows/release.yml@refs/heads/main`;
+
+const keyPair = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const b64 = (buf: any) => Buffer.from(buf).toString('base64');
+const sha256 = (buf: any) => crypto.createHash('sha256').update(buf).digest();
+
+/** An unsigned JWT: the mock Fulcio reads its claims without checking a signature. */
+function token(iss: string, sub: string) {
+  const part = (o: object) =>
+    Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({
+    iss,
+    sub,
+    aud: 'sigstore',
+    exp: Math.floor(Date.now() / 1000) + 600,
+  })}.`;
+}
+
+/**
+ * A throwaway Sigstore (Fulcio CA, CT log, Rekor) on a loopback port, as generate.js builds for
+ * the fixtures: signs images the way `cosign sign` does, and gives the trusted root that verifies
+ * them. Test-only: the local portal trusts only examples/rco/sigstore's root.
+ */
+export async function testSigstore() {
+  const start = new Date(Date.now() - 60_000);
+  const ctKeys = keyPair();
+  const ctLog = await initializeCTLog(ctKeys as any);
+  const ca = await initializeCA(keyPair() as any, ctLog);
+  const tlogKeys = keyPair();
+  const handlers: Record<string, any> = {};
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', c => (body += c));
+    req.on('end', async () => {
+      const handler = handlers[req.url ?? ''];
+      if (!handler) {
+        res.writeHead(404).end();
+        return;
+      }
+      const r = await handler.fn(body);
+      res
+        .writeHead(r.statusCode, {
+          'Content-Type': r.contentType || 'application/json',
+        })
+        .end(r.response);
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tlog = await initializeTLog(base, tlogKeys as any);
+  const fulcio = fulcioHandler(ca);
+  const rekor = rekorHandler(tlog);
+  handlers[fulcio.path] = fulcio;
+  handlers[rekor.path] = rekor;
+  const validFor = { start: start.toISOString() };
+  const trustedRoot = {
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [
+      {
+        baseUrl: base,
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: b64(tlog.publicKey),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor,
+        },
+        logId: { keyId: b64(sha256(tlog.publicKey)) },
+      },
+    ],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'rco-test', commonName: 'rco-test' },
+        uri: base,
+        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
+        validFor,
+      },
+    ],
+    ctlogs: [
+      {
+        baseUrl: 'https://ctfe.rco-test.invalid',
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: b64(ctLog.publicKey),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor,
+        },
+        logId: { keyId: b64(ctLog.logID) },
+      },
+    ],
+    timestampAuthorities: [],
+  };
+  /** A `cosign sign` bundle of `digest`, signed by `service`'s release workflow. */
+  const sign = async (service: string, image: string, digest: string) => {
+    const statement = Buffer.from(
+      JSON.stringify({
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [
+          { name: image, digest: { sha256: digest.slice('sha256:'.length) } },
+        ],
+        predicateType: 'https://sigstore.dev/cosign/sign/v1',
+        predicate: {},
+      }),
+    );
+    const bundle = await new DSSEBundleBuilder({
+      signer: new FulcioSigner({
+        fulcioBaseURL: base,
+        identityProvider: {
+          getToken: async () => token(GITHUB, workflow(service)),
+        },
+      }),
+      witnesses: [
+        new RekorWitness({ rekorBaseURL: base, entryType: 'intoto' }),
+      ],
+    }).create({ data: statement, type: 'application/vnd.in-toto+json' });
+    return JSON.stringify(bundleToJSON(bundle));
+  };
+  return {
+    trustedRoot,
+    sign,
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
+}
