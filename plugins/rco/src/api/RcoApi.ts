@@ -66,9 +66,11 @@ export interface RcoPortfolioQuery {
  * @public
  */
 export interface RcoMetricsQuery {
+  /** A configured environment; production when absent. */
   environment?: string;
-  /** ISO 8601 instants. */
+  /** The period's start, ISO 8601 (a date is midnight in `tz`); 90 days before `to` when absent. */
   from?: string;
+  /** The period's end (excluded), ISO 8601; now when absent. */
   to?: string;
   /** IANA time zone the weeks are cut in. */
   tz?: string;
