@@ -100,6 +100,31 @@ describe('Gate policy page', () => {
     expect(screen.getByRole('button', { name: 'Replay' })).toBeEnabled();
   });
 
+  it('says when the backend listed only the first of many changed judgements', async () => {
+    const replay = jest.fn(async () =>
+      replayResult({ pastCount: 812, inFlightCount: 3 }),
+    );
+    await renderWith(<GatePolicyPage header={false} />, api(replay));
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Try a change of Image scanning',
+      }),
+    );
+    fireEvent.change(screen.getByLabelText(/Maximum evidence age/), {
+      target: { value: 'P1D' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    const result = await screen.findByTestId('rco-replay-policy');
+    expect(result).toHaveTextContent(
+      '812 past judgements would change (1 allowed deploys would have been blocked, 0 blocked ones allowed among the first 1); 3 of 14 releases in flight would change.',
+    );
+    expect(
+      screen
+        .getByTestId('rco-chart-table-policy-past')
+        .querySelector('caption'),
+    ).toHaveTextContent('(the first 1 of 812)');
+  });
+
   it('words durations', () => {
     expect(durationWords('PT12H')).toBe('PT12H (12 hours)');
     expect(durationWords(undefined)).toBe('none');

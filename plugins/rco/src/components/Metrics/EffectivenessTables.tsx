@@ -78,7 +78,13 @@ export function EscapesTable(props: {
   escapes: GateEscape[];
   titles: Record<string, string>;
   scope: string;
+  /** How many there were in all, when only the newest were sent. */
+  total?: number;
 }) {
+  const cut =
+    props.total !== undefined && props.total > props.escapes.length
+      ? ` (the newest ${props.escapes.length} of ${props.total})`
+      : '';
   const columns: Column<GateEscape>[] = [
     { title: 'Gate', cell: e => props.titles[e.gate] ?? e.gate },
     { title: 'Got past by', cell: e => VIA[e.via] ?? e.via },
@@ -93,7 +99,7 @@ export function EscapesTable(props: {
     <TableSection
       name="escapes"
       title="Escapes"
-      data={tableOf(`Escapes, ${props.scope}`, columns, props.escapes)}
+      data={tableOf(`Escapes, ${props.scope}${cut}`, columns, props.escapes)}
       empty="No deploy that got past a gate failed in this period."
     />
   );

@@ -19,6 +19,8 @@ export function Histogram(props: {
   counted: string;
   values: number[];
   caption: string;
+  /** How many there were in all, when the backend sent only the newest. */
+  total?: number;
 }) {
   const colors = useChartColors();
   const chrome = chartChrome(colors);
@@ -31,7 +33,11 @@ export function Histogram(props: {
     },
     { title: props.counted, cell: b => String(b.count) },
   ];
-  const table = tableOf(props.caption, columns, bins);
+  const cut =
+    props.total !== undefined && props.total > props.values.length
+      ? ` (the newest ${props.values.length} of ${props.total})`
+      : '';
+  const table = tableOf(`${props.caption}${cut}`, columns, bins);
   return (
     <ChartFrame
       name={props.name}

@@ -11,6 +11,12 @@ import { TrendChart } from './TrendChart';
 
 export const DEMO_LABEL = 'Demo data: generated history of the local portal';
 
+/** ", the newest 500 of 812" when the backend cut a list; nothing when it sent every one. */
+export const newestOf = (listed: number, total?: number) =>
+  total !== undefined && total > listed
+    ? ` (the newest ${listed} of ${total})`
+    : '';
+
 /** The scope in words: what the figures cover. */
 export function scopeWords(m: MetricsResponse) {
   const s = m.scope;
@@ -60,6 +66,7 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
             title="Lead time distribution"
             counted="Deploys"
             values={m.delivery.leadTimes.map(l => l.hours)}
+            total={m.delivery.counts?.leadTimes}
             caption={`Deploys by lead time (first evidence to deploy), ${scope}`}
           />
         </Grid>
@@ -69,6 +76,7 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
             title="Evidence age at deploy"
             counted="Gate judgements"
             values={m.effectiveness.evidenceAges.map(e => e.hours)}
+            total={m.effectiveness.counts?.evidenceAges}
             caption={`Age of the evidence gates used at deploys, ${scope}`}
           />
         </Grid>
@@ -76,6 +84,7 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
       <GateEffectivenessTable gates={m.effectiveness.gates} scope={scope} />
       <EscapesTable
         escapes={m.effectiveness.escapes}
+        total={m.effectiveness.counts?.escapes}
         titles={titles}
         scope={scope}
       />
@@ -85,7 +94,10 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
         </Typography>
         <OverrideHistory
           overrides={m.effectiveness.overrides}
-          caption={`Waivers and break-glass overrides with how each ended, ${scope}`}
+          caption={`Waivers and break-glass overrides with how each ended, ${scope}${newestOf(
+            m.effectiveness.overrides.length,
+            m.effectiveness.counts?.overrides,
+          )}`}
           titles={titles}
         />
       </Box>

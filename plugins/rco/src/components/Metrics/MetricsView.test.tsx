@@ -59,6 +59,20 @@ describe('Metrics view (issue 17)', () => {
     expect(screen.queryByText(/Demo data/)).not.toBeInTheDocument();
   });
 
+  it('says when a distribution holds only the newest of its samples', async () => {
+    const m = metrics();
+    m.delivery.counts = { leadTimes: 2500, failures: 0 };
+    await renderBody(m);
+    expect(
+      screen.getByTestId('rco-chart-table-lead-time').querySelector('caption'),
+    ).toHaveTextContent('(the newest 4 of 2500)');
+    expect(
+      screen
+        .getByTestId('rco-chart-table-evidence-age')
+        .querySelector('caption')?.textContent,
+    ).not.toContain('newest');
+  });
+
   it('labels demo data', async () => {
     await renderBody(metrics({ demo: true }));
     expect(screen.getByTestId('rco-metrics-demo')).toHaveTextContent(

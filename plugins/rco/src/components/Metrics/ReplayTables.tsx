@@ -30,6 +30,11 @@ const IN_FLIGHT: Column<ReplayedVerdict>[] = [
   { title: 'Ready with the change', cell: v => (v.readyAfter ? 'yes' : 'no') },
 ];
 
+const firstOf = (listed: number, total?: number) =>
+  total !== undefined && total > listed
+    ? ` (the first ${listed} of ${total})`
+    : '';
+
 /** The replay's counts in one sentence, and the baseline's honesty check. */
 export function replaySummary(r: ReplayResponse) {
   const allowed = r.past.filter(
@@ -38,9 +43,14 @@ export function replaySummary(r: ReplayResponse) {
   const blocked = r.past.filter(
     p => p.decisionBefore === 'allowed' && p.decisionAfter === 'blocked',
   ).length;
+  const past = r.pastCount ?? r.past.length;
+  const inFlight = r.inFlightCount ?? r.inFlight.length;
+  // The split is over the listed judgements; said so when the list is cut.
+  const listed =
+    past > r.past.length ? ` among the first ${r.past.length}` : '';
   return (
-    `${r.past.length} past judgements would change (${blocked} allowed deploys would have been blocked, ` +
-    `${allowed} blocked ones allowed); ${r.inFlight.length} of ${r.inFlightJudged} releases in flight would change.`
+    `${past} past judgements would change (${blocked} allowed deploys would have been blocked, ` +
+    `${allowed} blocked ones allowed${listed}); ${inFlight} of ${r.inFlightJudged} releases in flight would change.`
   );
 }
 
@@ -82,7 +92,10 @@ export function ReplayTables(props: { result: ReplayResponse; name: string }) {
         name={`${props.name}-past`}
         title="Past judgements that would change"
         data={tableOf(
-          'Past deploy judgements the change would decide differently',
+          `Past deploy judgements the change would decide differently${firstOf(
+            r.past.length,
+            r.pastCount,
+          )}`,
           PAST,
           r.past,
         )}
@@ -92,7 +105,10 @@ export function ReplayTables(props: { result: ReplayResponse; name: string }) {
         name={`${props.name}-in-flight`}
         title="Releases in flight that would change"
         data={tableOf(
-          'Releases in flight whose state the change would alter now',
+          `Releases in flight whose state the change would alter now${firstOf(
+            r.inFlight.length,
+            r.inFlightCount,
+          )}`,
           IN_FLIGHT,
           r.inFlight,
         )}
