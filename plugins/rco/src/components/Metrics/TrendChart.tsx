@@ -29,6 +29,8 @@ const COLUMNS: Column<DeliveryWeek>[] = [
 export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
   const colors = useChartColors();
   const chrome = chartChrome(colors);
+  // Recharts fills its dots white: on the dark theme's paper they would glare.
+  const dot = { fill: colors.paper };
   const table = tableOf(
     `Deploys, failures, lead time and time to restore per week (weeks start Monday, ${props.timeZone})`,
     COLUMNS,
@@ -69,6 +71,7 @@ export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
               stroke={colors.deploys}
               strokeWidth={2}
               isAnimationActive={false}
+              dot={dot}
             />
             <Line
               yAxisId="count"
@@ -78,6 +81,7 @@ export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
               strokeWidth={2}
               strokeDasharray="6 3"
               isAnimationActive={false}
+              dot={dot}
             />
             <Line
               yAxisId="hours"
@@ -86,6 +90,7 @@ export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
               stroke={colors.leadTime}
               strokeWidth={2}
               isAnimationActive={false}
+              dot={dot}
             />
             <Line
               yAxisId="hours"
@@ -95,6 +100,7 @@ export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
               strokeWidth={2}
               strokeDasharray="2 2"
               isAnimationActive={false}
+              dot={dot}
             />
           </ComposedChart>
         )}
