@@ -10,6 +10,7 @@ import rcoPlugin, {
   rcoPortfolioPage,
   rcoPortfolioRouteRef,
 } from './alpha';
+import { RcoApi, rcoApiRef } from './api/RcoApi';
 
 jest.setTimeout(30_000);
 
@@ -39,6 +40,29 @@ describe('Gate policy page in the new frontend system', () => {
     expect(tester.get(coreExtensionData.routeRef)).toBe(rcoGatePolicyRouteRef);
     expect(tester.get(coreExtensionData.routePath)).toBe('/rco/gate-policy');
     expect(rcoPlugin.routes.gatePolicy).toBe(rcoGatePolicyRouteRef);
+  });
+
+  it('is linked from the portfolio page where the app mounts it', async () => {
+    renderTestApp({
+      features: [rcoPlugin],
+      initialRouteEntries: ['/release-readiness'],
+      apis: [
+        [
+          rcoApiRef,
+          {
+            getPortfolio: async () => ({
+              totalItems: 0,
+              items: [],
+              columns: [],
+              pending: 0,
+            }),
+          } as unknown as RcoApi,
+        ],
+      ],
+    });
+    expect(
+      await screen.findByRole('link', { name: /Gate policy/ }),
+    ).toHaveAttribute('href', '/rco/gate-policy');
   });
 
   it('has no sidebar entry of its own (no icon), beside the portfolio’s', async () => {

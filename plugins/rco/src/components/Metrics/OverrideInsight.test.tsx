@@ -91,6 +91,13 @@ describe('Waiver dialog history and what-if', () => {
         screen.getByTestId('rco-chart-table-waiver-in-flight'),
       ).getAllByRole('row')[1],
     ).toHaveTextContent('component:default/billing');
+    // Another expiry is another waiver: the result asked for the old one goes.
+    fireEvent.change(screen.getByLabelText(/Expires/), {
+      target: {
+        value: DateTime.now().plus({ days: 1 }).toFormat("yyyy-LL-dd'T'HH:mm"),
+      },
+    });
+    expect(screen.queryByTestId('rco-replay-waiver')).toBeNull();
   });
 
   it('stays usable when the replay and the history fail: says why, still grants', async () => {

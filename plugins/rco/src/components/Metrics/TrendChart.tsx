@@ -62,7 +62,7 @@ export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
               unit=" h"
               {...chrome.axis}
             />
-            <Tooltip {...chrome.tooltip} />
+            <Tooltip {...chrome.tooltip} cursor={{ stroke: colors.grid }} />
             <Legend {...chrome.legend} />
             <Line
               yAxisId="count"

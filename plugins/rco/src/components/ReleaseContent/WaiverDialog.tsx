@@ -176,7 +176,9 @@ export function WaiverDialog(props: {
         />
         {/* Issue 17: what this waiver would change, and how this gate's waivers ended before.
             Both only read; when they fail the dialog says so and still grants. */}
+        {/* Keyed by what it replays: a result never stands beside values it was not asked for. */}
         <WaiverWhatIf
+          key={`${gate}|${expires}`}
           api={api}
           entityRef={entityRef}
           gate={gate}
