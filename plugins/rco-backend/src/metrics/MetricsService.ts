@@ -125,7 +125,7 @@ export class MetricsService {
     );
     if (this.kept.size >= KEPT)
       this.kept.delete(this.kept.keys().next().value!);
-    this.kept.set(key, response);
+    this.kept.set(key, { at: Date.now(), response });
     return response;
   }
 

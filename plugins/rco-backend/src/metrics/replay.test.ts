@@ -82,7 +82,7 @@ describe('replayOne', () => {
     const ctx = context([
       record('trivy', trivy([{ id: 'CVE-1', severity: 'HIGH' }]), {
         subject: { digest: DIGEST },
-        collectedAt: new Date(Date.parse('2026-11-29T12:00:00Z') - 2 * DAY),
+        age: 2 * DAY,
       }),
     ]);
     expect(ctx.runbook).toEqual(runbook());
