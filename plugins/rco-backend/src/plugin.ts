@@ -234,6 +234,8 @@ export const rcoPlugin = createBackendPlugin({
               releases,
               clusters: config.demoClusters,
               onShutdown: hook => deps.lifecycle.addShutdownHook(hook),
+              // Issue 17: the demo history is judged under the configuration verdicts use.
+              history: { config, configDigest: verdicts.digest },
             }).catch(error => {
               deps.logger.error(`Demo evidence not loaded: ${error}`);
               return undefined;

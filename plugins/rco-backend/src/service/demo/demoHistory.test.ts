@@ -110,7 +110,7 @@ beforeAll(async () => {
 afterAll(() => sigstore?.close());
 
 /** The stores and services plugin.ts builds, over one database. */
-async function portal(knex: Knex) {
+async function portal(knex: Knex, signer = sign) {
   await knex.migrate.latest({ directory: migrations });
   const clock = { now: () => NOW };
   const logger = mockServices.logger.mock();
@@ -175,7 +175,7 @@ async function portal(knex: Knex) {
       releases,
       config: rcoConfig,
       configDigest: 'config-digest',
-      sign,
+      sign: signer,
     });
     return { history, ms: performance.now() - started };
   };
@@ -201,30 +201,10 @@ describe('the demo history (issue 17)', () => {
       const two = await portal(await databases.init(databaseId));
       const { ms } = await two.generate();
       // eslint-disable-next-line no-console
-      console.log(
-        `demo history written in ${Math.round(ms)} ms`,
-        JSON.stringify(require('./history/HistoryWriter').PROF, null, 1),
-      );
+      console.log(`demo history written in ${Math.round(ms)} ms`);
       expect(history.entities).toEqual([RCO, RCOT]);
       expect(history.to).toBe(NOW.toISOString());
 
-      const ops = await one
-        .knex('rco_operations')
-        .select('state', 'environment', 'reasons', 'entity_ref');
-      // eslint-disable-next-line no-console
-      console.log(
-        JSON.stringify(
-          [
-            ...new Set(
-              ops
-                .filter(o => o.state === 'blocked')
-                .map(o => `${o.entity_ref} ${o.environment} ${o.reasons}`),
-            ),
-          ],
-          null,
-          1,
-        ),
-      );
       const production = await one.metrics.metrics.metrics(
         { environment: 'production', ...period },
         { entityRef: RCO, entityRefs: [RCO] },
@@ -246,29 +226,49 @@ describe('the demo history (issue 17)', () => {
       expect(figures(rcot)['deployment-frequency'][1]).toBeGreaterThan(10);
 
       const both = [RCO, RCOT];
-      const scan = (env: string) =>
+      const gates = (env: string) =>
         one.metrics.metrics
           .metrics({ environment: env, ...period }, { entityRefs: both })
           .then(r => ({
             r,
-            gate: r.effectiveness.gates.find(g => g.gate === 'image-scanning')!,
+            gate: (id: string) =>
+              r.effectiveness.gates.find(g => g.gate === id)!,
           }));
-      const staging = await scan('staging');
-      const prod = await scan('production');
-      // Blocks by the image scan turned green by a new scan and by a waiver (in staging), and
-      // by break-glass (in production).
-      expect(staging.gate.turnedGreen.evidence).toBeGreaterThanOrEqual(1);
-      expect(staging.gate.turnedGreen.waiver).toBeGreaterThanOrEqual(1);
-      expect(prod.gate.turnedGreen['break-glass']).toBe(1);
+      const staging = await gates('staging');
+      const prod = await gates('production');
+      // Blocks turned green: staging's policy report by a new report after the fix (a later
+      // clean image scan never erases a finding), the image scan by Security's waiver, and in
+      // production by break-glass.
+      expect(
+        staging.gate('policy-enforcement').turnedGreen.evidence,
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        staging.gate('image-scanning').turnedGreen.waiver,
+      ).toBeGreaterThanOrEqual(1);
+      // One production block per service lifted by break-glass after it held a deploy. (The
+      // confirmation of the deploy that went through, judged failing and overridden again, is
+      // counted as a second block opened and lifted at once: effectiveness.ts's reading.)
+      const lifted = prod.r.effectiveness.blocks.filter(
+        b =>
+          b.greenBy === 'break-glass' && b.greenOperationId !== b.operationId,
+      );
+      expect(lifted.map(b => b.entityRef).sort()).toEqual(both);
+      expect(lifted.every(b => b.hours! > 0)).toBe(true);
       // The waived release failed in production: an escape through the waiver.
-      expect(prod.gate.escapes.waiver).toBeGreaterThanOrEqual(1);
+      expect(prod.gate('image-scanning').escapes.waiver).toBeGreaterThanOrEqual(
+        1,
+      );
       const breakGlass = prod.r.effectiveness.overrides.filter(
         o => o.kind === 'break-glass',
       );
-      expect(breakGlass).toHaveLength(1);
-      expect(breakGlass[0].operations).toHaveLength(1);
-      expect(['healthy', 'failed']).toContain(breakGlass[0].outcome);
-      expect(breakGlass[0].justification).toMatch(/^demo history: /);
+      // One per service, each the way one deploy went through.
+      expect(breakGlass).toHaveLength(2);
+      for (const o of breakGlass) {
+        expect(o.operations).toHaveLength(1);
+        expect(o.outcome).toBe('healthy');
+        expect(o.justification).toMatch(/^demo history: /);
+        expect(o.grantedBy).toBe('user:default/mei.tanaka');
+      }
 
       // The history is on the ledger without breaking it.
       const verified = await one.verifier.run();
@@ -276,21 +276,15 @@ describe('the demo history (issue 17)', () => {
       expect(verified.ok).toBe(true);
 
       // Every recorded decision is reproduced by the replay under the policy in force.
-      for (const environment of ['staging', 'production']) {
-        const replay = await one.metrics.replay.replay(
-          { gate: 'image-scanning' },
-          { from: new Date(period.from), to: NOW, timeZone: 'UTC' },
-          { entityRefs: both },
-        );
-        expect({ environment, mismatched: replay.baseline.mismatched }).toEqual(
-          {
-            environment,
-            mismatched: [],
-          },
-        );
-        expect(replay.baseline.replayed).toBeGreaterThan(100);
-        expect(replay.baseline.matched).toBe(replay.baseline.replayed);
-      }
+      const replay = await one.metrics.replay.replay(
+        { gate: 'image-scanning' },
+        { from: new Date(period.from), to: NOW, timeZone: 'UTC' },
+        { entityRefs: both },
+      );
+      expect(replay.baseline.mismatched).toEqual([]);
+      expect(replay.baseline.unreplayable).toBe(0);
+      expect(replay.baseline.replayed).toBeGreaterThan(100);
+      expect(replay.baseline.matched).toBe(replay.baseline.replayed);
 
       // Deterministic: a second portal writes a history with the same metrics.
       const again = await two.metrics.metrics.metrics(
@@ -299,6 +293,20 @@ describe('the demo history (issue 17)', () => {
       );
       expect(figures(again)).toEqual(figures(production));
       expect(again.effectiveness.gates).toEqual(production.effectiveness.gates);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'is not written without signatures the console verifies: image-scanning would hold every release (%s)',
+    async databaseId => {
+      const unsigned = await portal(
+        await databases.init(databaseId),
+        async () => undefined,
+      );
+      await expect(unsigned.generate()).rejects.toThrow(/no Sigstore bundle/);
+      expect(await unsigned.knex('rco_ledger').count({ n: '*' })).toEqual([
+        { n: 0 },
+      ]);
     },
   );
 });

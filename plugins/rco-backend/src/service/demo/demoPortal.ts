@@ -14,6 +14,12 @@ import { DEMO_SUBMITTER, demoEntity, seedDemoEvidence } from '../demoEvidence';
 import { DemoEvidenceKeeper } from './DemoEvidenceKeeper';
 import { DemoSide } from './demoRoutes';
 import { DemoClusterConfig, startDemoClusters } from './demoClusters';
+import {
+  DemoHistory,
+  generateDemoHistory,
+  isHistoryRecord,
+} from './demoHistory';
+import { RcoConfig } from '../../config';
 
 /** Real time between two runs of the keeper; a run asks what is due at the portal clock's now. */
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -41,6 +47,11 @@ export async function startDemoPortal(deps: {
   clusters?: DemoClusterConfig[];
   /** Closes the simulated clusters when the backend stops. */
   onShutdown?: (hook: () => Promise<void>) => void;
+  /**
+   * Issue 17: write the 90-day demo history of the examples (RCO and RCOT) first, judged under
+   * the configuration verdicts use (its digest is what the judgements record).
+   */
+  history?: { config: Pick<RcoConfig, 'environments'>; configDigest: string };
 }): Promise<DemoSide> {
   const { clock, logger, releases } = deps;
   // Up before the collector's first run, so it never sees them unreachable at start.
@@ -52,18 +63,33 @@ export async function startDemoPortal(deps: {
   deps.onShutdown?.(async () => {
     await Promise.all(clusters.servers.map(s => s.close()));
   });
+  const entityRef = await demoEntity(deps.dir);
+  // Only into a database without the demo's evidence (the local portal's is in memory, so every
+  // start): a kept database keeps the history it has.
+  const fresh = !(await deps.evidenceStore.list(entityRef, { limit: 1 }))
+    .length;
+  const history =
+    deps.history && fresh
+      ? await writeHistory(deps, deps.history).catch(error => {
+          logger.error(`Demo history not written: ${error}`);
+          return undefined;
+        })
+      : undefined;
   await seedDemoEvidence({
     evidenceService: deps.evidenceService,
-    evidenceStore: deps.evidenceStore,
+    // The seed skips an entity that has evidence: the history's, just written, is not the demo's.
+    evidenceStore: history
+      ? withoutHistory(deps.evidenceStore)
+      : deps.evidenceStore,
     logger,
     dir: deps.dir,
     now: clock.now(),
   });
-  const entityRef = await demoEntity(deps.dir);
   const keeper = new DemoEvidenceKeeper({
     entityRef,
     evidenceService: deps.evidenceService,
-    evidenceStore: deps.evidenceStore,
+    // The history's releases are history: their scans are not re-run nightly.
+    evidenceStore: withoutHistory(deps.evidenceStore),
     pruner: new DemoEvidencePruner(deps.db, deps.ledger, DEMO_SUBMITTER),
     clock,
     logger,
@@ -71,6 +97,7 @@ export async function startDemoPortal(deps: {
   });
   const side: DemoSide = {
     clock,
+    history,
     catchUp: async () => {
       clusters.tick(clock.now());
       await keeper.tick();
@@ -95,4 +122,37 @@ export async function startDemoPortal(deps: {
     },
   });
   return side;
+}
+
+/** Writes the demo history, logging how long it took (the local portal waits for it). */
+async function writeHistory(
+  deps: Parameters<typeof startDemoPortal>[0],
+  o: NonNullable<Parameters<typeof startDemoPortal>[0]['history']>,
+): Promise<DemoHistory> {
+  const started = Date.now();
+  const history = await generateDemoHistory({
+    dir: deps.dir,
+    now: deps.clock.now(),
+    db: deps.db,
+    ledger: deps.ledger,
+    evidenceService: deps.evidenceService,
+    releases: deps.releases,
+    config: o.config,
+    configDigest: o.configDigest,
+    logger: deps.logger,
+  });
+  deps.logger.info(
+    `Demo history of ${history.entities.join(', ')} from ${history.from} to ${
+      history.to
+    } written in ${Date.now() - started} ms`,
+  );
+  return history;
+}
+
+/** The store as the demo's seed and keeper read it: without the history's records. */
+function withoutHistory(store: EvidenceStore): EvidenceStore {
+  return Object.assign(Object.create(store), {
+    list: async (...args: Parameters<EvidenceStore['list']>) =>
+      (await store.list(...args)).filter(r => !isHistoryRecord(r)),
+  });
 }

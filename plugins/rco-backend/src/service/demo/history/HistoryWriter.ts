@@ -45,15 +45,6 @@ const step = (id: string, title: string): OperationStep => ({
  * calls, in the same order, that OperationService makes (create, preflight with a recorded
  * judgement, confirmation judged again, the run's end), at the times the history's clock says.
  */
-export const PROF: Record<string, number> = {};
-const timed = async <T>(k: string, f: () => Promise<T>): Promise<T> => {
-  const t = performance.now();
-  try {
-    return await f();
-  } finally {
-    PROF[k] = (PROF[k] ?? 0) + performance.now() - t;
-  }
-};
 export class HistoryWriter {
   readonly entityRef: string;
   private revision = new Map<string, number>();
@@ -88,27 +79,28 @@ export class HistoryWriter {
 
   async upload(docs: HistoryDocument[]) {
     for (const doc of docs) {
-      await timed(
-        'upload:' + (doc.kind ?? doc.body.slice(0, 30).replace(/\s+/g, ' ')),
-        () =>
-          this.o.evidence.upload({
-            entityRef: this.entityRef,
-            body: Buffer.from(doc.body),
-            kind: doc.kind,
-            version: doc.version,
-            digest: doc.digest,
-            commit: doc.commit,
-            environment: doc.environment,
-            source: 'ci',
-            submitter: this.o.submitter,
-            now: this.o.clock.now(),
-          }),
-      );
+      await this.o.evidence.upload({
+        entityRef: this.entityRef,
+        body: Buffer.from(doc.body),
+        kind: doc.kind,
+        version: doc.version,
+        digest: doc.digest,
+        commit: doc.commit,
+        environment: doc.environment,
+        source: 'ci',
+        submitter: this.o.submitter,
+        now: this.o.clock.now(),
+      });
     }
   }
 
   requestRelease(release: HistoryRelease, requester: string) {
-    return this.o.decisions.requestRelease(this.entityRef, release, requester);
+    // Exactly what the route records: the ledger entry is compared with the row.
+    return this.o.decisions.requestRelease(
+      this.entityRef,
+      { version: release.version, digest: release.digest },
+      requester,
+    );
   }
 
   signoff(
@@ -165,21 +157,19 @@ export class HistoryWriter {
     confirmer = op.requestedBy,
   ) {
     const now = this.o.clock.now();
-    const [judged, override] = await timed('judge', () =>
-      Promise.all([
-        this.o.releases.judge(
-          this.o.entity,
-          { ...op.release, environment: op.environment },
-          now,
-        ),
-        this.o.overrides.findActive(
-          op.entityRef,
-          op.environment,
-          op.release,
-          now,
-        ),
-      ]),
-    );
+    const [judged, override] = await Promise.all([
+      this.o.releases.judge(
+        this.o.entity,
+        { ...op.release, environment: op.environment },
+        now,
+      ),
+      this.o.overrides.findActive(
+        op.entityRef,
+        op.environment,
+        op.release,
+        now,
+      ),
+    ]);
     const result = preflight({
       status: judged.status,
       signoffs: judged.signoffs,
@@ -191,12 +181,10 @@ export class HistoryWriter {
       road: [],
       now,
     });
-    await timed('record', () =>
-      this.o.judgements.record({
-        ...judgementOf({ op, occasion, judged, result, now }),
-        configDigest: this.o.configDigest,
-      }),
-    );
+    await this.o.judgements.record({
+      ...judgementOf({ op, occasion, judged, result, now }),
+      configDigest: this.o.configDigest,
+    });
     return result;
   }
 
@@ -212,12 +200,13 @@ export class HistoryWriter {
       environment,
       ...(type === 'deploy' ? { release } : { targetRevision }),
     };
-    const action =
-      type === 'deploy'
-        ? step('deploy', 'Deploy to the simulated cluster')
-        : type === 'rollback'
-        ? step('rollback', `Roll back to revision ${targetRevision}`)
-        : step('rollback-dry-run', 'Rollback dry-run (nothing changes)');
+    const action = {
+      deploy: () => step('deploy', 'Deploy to the simulated cluster'),
+      rollback: () =>
+        step('rollback', `Roll back to revision ${targetRevision}`),
+      'rollback-dry-run': () =>
+        step('rollback-dry-run', 'Rollback dry-run (nothing changes)'),
+    }[type]();
     return this.o.operations.create({
       entityRef: this.entityRef,
       environment,

@@ -44,6 +44,13 @@ const CLUSTER_FILES = new Set([
   'deployment-rco.yaml',
   'networkpolicy-rco.yaml',
 ]);
+/** Objects the release's chart renders, whose samples carry no time (see versionLabelled). */
+const CHART_OBJECTS = new Set([
+  'rollout-rco.yaml',
+  'analysistemplate-rco-canary-slo.yaml',
+  'prometheusrule-rco-slo.yaml',
+  'networkpolicy-rco.yaml',
+]);
 /**
  * Not re-targetable: the Sigstore bundle is signed for the demo release's digest only (the
  * cosign verification output stands for the signature in the history). The analysis run is
@@ -102,7 +109,7 @@ export class HistoryEvidence {
 
   private render(file: string, release: HistoryRelease, at: Date) {
     const text = renderTimes(this.retarget(this.texts.get(file)!, release), at);
-    return file.endsWith('.yaml') ? versionLabelled(text, release) : text;
+    return CHART_OBJECTS.has(file) ? versionLabelled(text, release) : text;
   }
 
   private upload(
