@@ -89,3 +89,12 @@ export const bodyLuminance = (page: Page) =>
     });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   });
+
+/** Settings → Theme → Dark, as a user does it (the app theme API keeps it in localStorage). */
+export async function chooseDarkTheme(page: Page) {
+  await page.goto('/settings');
+  await page.getByRole('button', { name: 'Dark', exact: true }).click();
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('theme')))
+    .toBe('dark');
+}

@@ -1,6 +1,12 @@
 /* eslint-disable no-console */ // The test prints the figures it measures (contrast ratios).
 import { expect, Page, test } from '@playwright/test';
-import { bodyLuminance, contrastOf, holdsFocus, tabTo } from './a11y';
+import {
+  bodyLuminance,
+  chooseDarkTheme,
+  contrastOf,
+  holdsFocus,
+  tabTo,
+} from './a11y';
 import { signIn } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
@@ -113,12 +119,7 @@ test('the Release tab in the dark theme: a dark page, status chips in words at 4
   page,
 }) => {
   await signIn(page);
-  // As a user does it: Settings → Theme → Dark (the app theme API keeps it in localStorage).
-  await page.goto('/settings');
-  await page.getByRole('button', { name: 'Dark', exact: true }).click();
-  await expect
-    .poll(() => page.evaluate(() => localStorage.getItem('theme')))
-    .toBe('dark');
+  await chooseDarkTheme(page);
   await page.goto('/catalog/default/component/rco/release');
   await expect(page.getByLabel(/^Verdict:/)).toBeVisible();
 
