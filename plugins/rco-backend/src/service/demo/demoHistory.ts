@@ -220,7 +220,7 @@ async function historyBundles(dir: string) {
  * How often the history's pipelines and clusters report a sample again (by file): within the
  * gates' maximum ages (policy and restore drills a day, service reports a week, the dry-run a
  * month), never more often than a deploy needs. Unlisted samples (image scans, SBOM, signatures,
- * the objects the release's chart renders, Velero's backups) go with every build or deploy. Fewer uploads keep the whole history within seconds.
+ * the release's Deployment, Velero's backups) go with every build or deploy. Fewer uploads keep the whole history within seconds.
  */
 const REPORT_AGAIN_AFTER: Record<string, number> = {
   'policyreport-rco-prod.yaml': 20 * HOUR,
@@ -229,6 +229,10 @@ const REPORT_AGAIN_AFTER: Record<string, number> = {
   'naming-report.yaml': 2 * DAY,
   'vault-attestation.yaml': 2 * DAY,
   'rollback-dry-run.yaml': 10 * DAY,
+  'rollout-rco.yaml': 10 * DAY,
+  'analysistemplate-rco-canary-slo.yaml': 10 * DAY,
+  'prometheusrule-rco-slo.yaml': 10 * DAY,
+  'networkpolicy-rco.yaml': 5 * DAY,
 };
 
 /** What of `docs` is due at `at`, by REPORT_AGAIN_AFTER; remembers what it lets through. */

@@ -44,8 +44,8 @@ const CLUSTER_FILES = new Set([
   'deployment-rco.yaml',
   'networkpolicy-rco.yaml',
 ]);
-/** Objects the release's chart renders, whose samples carry no time (see versionLabelled). */
-const CHART_OBJECTS = new Set([
+/** Kubernetes objects whose samples carry no time (see reportedAt). */
+const TIMELESS = new Set([
   'rollout-rco.yaml',
   'analysistemplate-rco-canary-slo.yaml',
   'prometheusrule-rco-slo.yaml',
@@ -109,7 +109,7 @@ export class HistoryEvidence {
 
   private render(file: string, release: HistoryRelease, at: Date) {
     const text = renderTimes(this.retarget(this.texts.get(file)!, release), at);
-    return CHART_OBJECTS.has(file) ? versionLabelled(text, release) : text;
+    return TIMELESS.has(file) ? reportedAt(text, at) : text;
   }
 
   private upload(
@@ -226,16 +226,16 @@ export class HistoryEvidence {
 }
 
 /**
- * A Kubernetes object as the release's chart renders it: labelled with the release's version,
- * as Helm charts label what they install. Objects whose sample carries no time would otherwise
- * be identical from release to release, and an identical report is not stored again.
+ * A Kubernetes object annotated with when CI reported it. Without a time in it, a report is
+ * identical every time and not stored again, so it would age past the gates' maximum age; a
+ * version label would tie it to one release (the parsers read app.kubernetes.io/version).
  */
-function versionLabelled(text: string, release: HistoryRelease): string {
+function reportedAt(text: string, at: Date): string {
   const doc = parse(text);
   if (!doc?.metadata || doc.kind === 'List') return text;
-  doc.metadata.labels = {
-    ...doc.metadata.labels,
-    'app.kubernetes.io/version': release.version,
+  doc.metadata.annotations = {
+    ...doc.metadata.annotations,
+    'rco.helix.dev/reported-at': at.toISOString(),
   };
   return stringify(doc);
 }
