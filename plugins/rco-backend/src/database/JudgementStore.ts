@@ -2,7 +2,7 @@ import { GateId, GateStatus } from '@helix-portal/plugin-rco-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { toDate } from '../lib/canonicalJson';
-import { normalizeEntityRef } from '../lib/entityRefs';
+import { keeper } from '../lib/entityRefs';
 import { JudgementInputs } from '../metrics/inputs';
 import { BooleanColumn, JsonText, Timestamp } from './tables';
 
@@ -146,9 +146,8 @@ export class JudgementStore {
 
   private keep(q: JudgementQuery) {
     if (!q.entityRefs) return () => true;
-    const refs = new Set(q.entityRefs.map(r => normalizeEntityRef(r)));
-    return (row: { entity_ref: string }) =>
-      refs.has(normalizeEntityRef(row.entity_ref));
+    const keep = keeper(q.entityRefs);
+    return (row: { entity_ref: string }) => keep(row.entity_ref);
   }
 
   /** The judgements of a period, oldest first, without their inputs. */

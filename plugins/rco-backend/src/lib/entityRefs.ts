@@ -30,3 +30,20 @@ export function sameEntityRef(
 ): boolean {
   return normalizeEntityRef(a) === normalizeEntityRef(b);
 }
+
+/**
+ * Whether a row's entity is one of `entityRefs`: each stored spelling normalised once (parsing
+ * a ref for each of 100,000 rows cost more than reading them).
+ */
+export function keeper(entityRefs: string[]) {
+  const wanted = new Set(entityRefs.map(r => normalizeEntityRef(r)));
+  const seen = new Map<string, boolean>();
+  return (ref: string) => {
+    let kept = seen.get(ref);
+    if (kept === undefined) {
+      kept = wanted.has(normalizeEntityRef(ref));
+      seen.set(ref, kept);
+    }
+    return kept;
+  };
+}

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { JudgementStore } from '../database/JudgementStore';
 import { OperationRow, OverrideRow, WaiverRow } from '../database/tables';
 import { toDate } from '../lib/canonicalJson';
-import { normalizeEntityRef } from '../lib/entityRefs';
+import { keeper } from '../lib/entityRefs';
 import { AnalysisFailureFact, MetricsFacts, OperationFact } from './facts';
 
 /** The span of history a period's metrics read: before it (open blocks) and after (failures). */
@@ -70,13 +70,34 @@ export class MetricsReader {
         this.judgements.list({ ...range, entityRefs: few }),
         scoped(
           this.db('rco_waivers')
-            .select('*')
+            .select(
+              'id',
+              'entity_ref',
+              'gate',
+              'environment',
+              'release_version',
+              'granted_by',
+              'justification',
+              'created_at',
+              'expires_at',
+              'revoked_at',
+            )
             .where('created_at', '<', range.to)
             .andWhere('expires_at', '>=', range.from),
         ) as Promise<Array<WaiverRow & { entity_ref: string }>>,
         scoped(
           this.db('rco_overrides')
-            .select('*')
+            .select(
+              'id',
+              'entity_ref',
+              'environment',
+              'release_version',
+              'created_by',
+              'justification',
+              'created_at',
+              'expires_at',
+              'revoked_at',
+            )
             .where({ environment: range.environment })
             .andWhere('created_at', '<', range.to)
             .andWhere('expires_at', '>=', range.from),
@@ -106,12 +127,7 @@ export class MetricsReader {
             .groupBy('entity_ref', 'subject_digest'),
         ),
       ]);
-    const keep = entityRefs
-      ? (() => {
-          const set = new Set(entityRefs.map(r => normalizeEntityRef(r)));
-          return (ref: string) => set.has(normalizeEntityRef(ref));
-        })()
-      : () => true;
+    const keep = entityRefs ? keeper(entityRefs) : () => true;
     return {
       operations: ops.filter(r => keep(r.entity_ref)).map(operationFact),
       judgements: judgements.filter(j => keep(j.entityRef)),

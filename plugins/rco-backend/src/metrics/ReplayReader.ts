@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { EVIDENCE_COLUMNS, toRecord } from '../database/DatabaseEvidenceStore';
 import { signoffOf, waiverOf } from '../database/DecisionStore';
 import { SignoffRow, WaiverRow } from '../database/tables';
-import { normalizeEntityRef } from '../lib/entityRefs';
+import { keeper } from '../lib/entityRefs';
 import { JudgementInputs, LoadedRecords } from './inputs';
 
 /** Bound values per query: SQLite allows 999. */
@@ -53,12 +53,19 @@ export class ReplayReader {
       j.inputs.waivers.forEach(id => waiverIds.add(id));
       if (j.inputs.runbookHash) runbooks.add(j.inputs.runbookHash);
     }
+    const pg = this.db.client.config.client === 'pg';
+    // PostgreSQL takes every id in one array parameter; SQLite binds at most 999 values.
     const byIds = async <T>(
       table: string,
       ids: Set<string>,
       columns: readonly string[] = ['*'],
-    ) =>
-      (
+    ): Promise<T[]> => {
+      if (!ids.size) return [];
+      if (pg)
+        return this.db(table)
+          .select(...columns)
+          .whereRaw('id = ANY(?)', [[...ids]]) as Promise<T[]>;
+      return (
         await Promise.all(
           chunks([...ids]).map(
             c =>
@@ -68,6 +75,7 @@ export class ReplayReader {
           ),
         )
       ).flat();
+    };
     const [evidence, signoffs, waivers, documents] = await Promise.all([
       byIds<any>('rco_evidence', evidenceIds, EVIDENCE_COLUMNS),
       byIds<SignoffRow>('rco_signoffs', signoffIds),
@@ -129,12 +137,10 @@ export class ReplayReader {
       'inputs',
       'config_digest',
     );
-    const keep = entityRefs
-      ? new Set(entityRefs.map(r => normalizeEntityRef(r)))
-      : undefined;
+    const keep = entityRefs ? keeper(entityRefs) : undefined;
     const byEntity = new Map<string, InFlight>();
     for (const row of rows) {
-      if (keep && !keep.has(normalizeEntityRef(row.entity_ref))) continue;
+      if (keep && !keep(row.entity_ref)) continue;
       const entry: InFlight = byEntity.get(row.entity_ref) ?? {
         entityRef: row.entity_ref,
         release: {

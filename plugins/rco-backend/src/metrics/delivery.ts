@@ -278,19 +278,31 @@ export function deliveryMetrics(
     }
     return week;
   };
-  const weeks = weeksOf(period).map(week => {
-    const inWeek = (at: string | Date) => weekAt(at) === week;
-    return {
-      week,
-      deploys: succeeded.filter(o => inWeek(o.finishedAt!)).length,
-      failures: failures.filter(f => inWeek(f.deployedAt)).length,
-      leadTimeHours: spread(
-        leadTimes.filter(l => inWeek(l.deployedAt)).map(l => l.hours),
-      ).median,
-      restoreHours: spread(
-        restored.filter(f => inWeek(f.deployedAt)).map(f => f.restoreHours!),
-      ).median,
-    };
+  // Each item into its week once, then each week's figures from its own items.
+  const bucket = () => ({
+    deploys: 0,
+    failures: 0,
+    lead: [] as number[],
+    restore: [] as number[],
   });
+  const byWeek = new Map(weeksOf(period).map(w => [w, bucket()]));
+  const into = (at: string | Date) => byWeek.get(weekAt(at));
+  for (const o of succeeded) {
+    const b = into(o.finishedAt!);
+    if (b) b.deploys += 1;
+  }
+  for (const f of failures) {
+    const b = into(f.deployedAt);
+    if (b) b.failures += 1;
+  }
+  for (const l of leadTimes) into(l.deployedAt)?.lead.push(l.hours);
+  for (const f of restored) into(f.deployedAt)?.restore.push(f.restoreHours!);
+  const weeks = [...byWeek].map(([week, b]) => ({
+    week,
+    deploys: b.deploys,
+    failures: b.failures,
+    leadTimeHours: spread(b.lead).median,
+    restoreHours: spread(b.restore).median,
+  }));
   return { metrics, weeks, leadTimes, failures };
 }

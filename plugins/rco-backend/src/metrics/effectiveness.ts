@@ -18,10 +18,7 @@ export const blocking = (status: GateStatus) => BLOCKING.includes(status);
 /** How a judgement let a release past a gate, or undefined when the gate held it. */
 function passedBy(j: Judgement, gate: GateId): GateEscape['via'] | undefined {
   const status = j.gates.find(g => g.id === gate)?.status;
-  if (!status) return undefined;
-  if (status === 'pass') return 'pass';
-  if (status === 'waived') return 'waiver';
-  return j.allowed && j.overrideId ? 'break-glass' : undefined;
+  return status ? viaOf(j, status) : undefined;
 }
 
 /**
@@ -40,39 +37,65 @@ function decisionsOf(facts: MetricsFacts) {
   return { first, decided };
 }
 
+function groupBy<T>(items: T[], key: (item: T) => string) {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /** A release as the metrics count it: the entity, the environment and the image. */
 const releaseKey = (j: Judgement) =>
   `${j.entityRef} ${j.environment} ${j.release.digest ?? j.release.version}`;
 
-/** Each release's blocks by a gate, and what ended them (judgements oldest first). */
-function blocksOf(judgements: Judgement[], gate: GateId): GateBlock[] {
+/** How a judgement let a release past a gate with this status, or undefined when it held it. */
+function viaOf(
+  j: Judgement,
+  status: GateStatus,
+): GateEscape['via'] | undefined {
+  if (status === 'pass') return 'pass';
+  if (status === 'waived') return 'waiver';
+  return j.allowed && j.overrideId ? 'break-glass' : undefined;
+}
+
+/**
+ * Each release's blocks by each gate, and what ended them, in one pass over the judgements
+ * (oldest first): a block opens at the first judgement the gate held and closes at the first
+ * that got past it.
+ */
+function blocksOf(judgements: Judgement[]): GateBlock[] {
   const open = new Map<string, GateBlock>();
   const blocks: GateBlock[] = [];
   for (const j of judgements) {
-    const key = releaseKey(j);
-    const status = j.gates.find(g => g.id === gate)?.status;
-    if (!status) continue;
-    let block = open.get(key);
-    if (!block && blocking(status)) {
-      block = {
-        gate,
-        entityRef: j.entityRef,
-        environment: j.environment,
-        release: j.release,
-        blockedAt: j.judgedAt.toISOString(),
-        operationId: j.operationId ?? '',
-        status,
-      };
-      open.set(key, block);
-      blocks.push(block);
-    }
-    const via = block && passedBy(j, gate);
-    if (block && via) {
-      block.greenAt = j.judgedAt.toISOString();
-      block.greenBy = via === 'pass' ? 'evidence' : via;
-      block.greenOperationId = j.operationId;
-      block.hours = hoursBetween(new Date(block.blockedAt), j.judgedAt);
-      open.delete(key);
+    const release = releaseKey(j);
+    for (const { id: gate, status } of j.gates) {
+      const key = `${gate} ${release}`;
+      let block = open.get(key);
+      if (!block && blocking(status)) {
+        block = {
+          gate,
+          entityRef: j.entityRef,
+          environment: j.environment,
+          release: j.release,
+          blockedAt: j.judgedAt.toISOString(),
+          operationId: j.operationId ?? '',
+          status,
+        };
+        open.set(key, block);
+        blocks.push(block);
+      }
+      const via = block && viaOf(j, status);
+      if (block && via) {
+        block.greenAt = j.judgedAt.toISOString();
+        block.greenBy = via === 'pass' ? 'evidence' : via;
+        block.greenOperationId = j.operationId;
+        block.hours = hoursBetween(new Date(block.blockedAt), j.judgedAt);
+        open.delete(key);
+      }
     }
   }
   return blocks;
@@ -137,18 +160,23 @@ export function gateEffectiveness(
         hours: hoursBetween(new Date(g.oldest!), j.judgedAt),
       })),
   );
-  const allBlocks = GATES.flatMap(g => blocksOf(judgements, g.id)).filter(b =>
+  const allBlocks = blocksOf(judgements).filter(b =>
     inPeriod(new Date(b.blockedAt), period),
   );
   const agesOf = new Map<GateId, number[]>();
-  for (const a of evidenceAges)
-    agesOf.set(a.gate, [...(agesOf.get(a.gate) ?? []), a.hours]);
+  for (const a of evidenceAges) {
+    const ages = agesOf.get(a.gate);
+    if (ages) ages.push(a.hours);
+    else agesOf.set(a.gate, [a.hours]);
+  }
   const judgedReleases = [...releases.values()];
+  const blocksBy = groupBy(allBlocks, b => b.gate);
+  const escapesBy = groupBy(escapes, e => e.gate);
   const gates = GATES.map(g => {
-    const blocks = allBlocks.filter(b => b.gate === g.id);
+    const blocks = blocksBy.get(g.id) ?? [];
     const green = blocks.filter(b => b.greenBy);
     const ages = agesOf.get(g.id) ?? [];
-    const mine = escapes.filter(e => e.gate === g.id);
+    const mine = escapesBy.get(g.id) ?? [];
     return {
       gate: g.id,
       title: g.title,
@@ -182,15 +210,15 @@ export function gateEffectiveness(
   const perWeek = new Map<string, Map<GateId, boolean>>();
   for (const j of asked) {
     const key = `${weekAt(j.judgedAt)} ${releaseKey(j)}`;
-    const gates = perWeek.get(key) ?? new Map<GateId, boolean>();
+    const held = perWeek.get(key) ?? new Map<GateId, boolean>();
     for (const g of j.gates)
-      gates.set(g.id, (gates.get(g.id) ?? false) || blocking(g.status));
-    perWeek.set(key, gates);
+      held.set(g.id, (held.get(g.id) ?? false) || blocking(g.status));
+    perWeek.set(key, held);
   }
   const cellMap = new Map<string, { judged: number; blocked: number }>();
-  for (const [key, gates] of perWeek) {
+  for (const [key, held] of perWeek) {
     const week = key.split(' ')[0];
-    for (const [gate, blocked] of gates) {
+    for (const [gate, blocked] of held) {
       const cell = cellMap.get(`${gate} ${week}`) ?? { judged: 0, blocked: 0 };
       cell.judged += 1;
       if (blocked) cell.blocked += 1;
@@ -230,8 +258,11 @@ function overrideOutcomes(
   const failed = new Set(failures.map(f => f.operationId));
   // Which deploys went through each waiver or override, indexed once.
   const uses = new Map<string, string[]>();
-  const use = (id: string, op: string) =>
-    uses.set(id, [...(uses.get(id) ?? []), op]);
+  const use = (id: string, op: string) => {
+    const ops = uses.get(id);
+    if (ops) ops.push(op);
+    else uses.set(id, [op]);
+  };
   for (const j of decided.values()) {
     for (const g of j.gates) if (g.waiver) use(g.waiver, j.operationId!);
     if (j.overrideId) use(j.overrideId, j.operationId!);

@@ -25,13 +25,17 @@ export interface JudgementInputs {
 export interface JudgedInputs {
   evidence: EvidenceRecord[];
   signoffs: Array<Pick<SignoffRecord, 'id'>>;
-  waivers: Array<Pick<WaiverRecord, 'id'>>;
+  waivers: Array<{ id: string; expiresAt: Date; revokedAt?: Date | null }>;
   requester?: string;
   runbookHash?: string;
 }
 
-/** The inputs of one judgement, by reference. */
-export function captureInputs(judged: JudgedInputs): JudgementInputs {
+/**
+ * The inputs of one judgement at `at`, by reference. Only waivers in force then are kept: one
+ * revoked or expired before cannot waive anything at `at` (nor when replayed at a later time),
+ * and a service's whole waiver history in every record made the replay's reads grow with it.
+ */
+export function captureInputs(judged: JudgedInputs, at: Date): JudgementInputs {
   return {
     evidence: judged.evidence.map(r => [
       r.id,
@@ -39,7 +43,9 @@ export function captureInputs(judged: JudgedInputs): JudgementInputs {
       r.kind,
     ]),
     signoffs: judged.signoffs.map(s => s.id),
-    waivers: judged.waivers.map(w => w.id),
+    waivers: judged.waivers
+      .filter(w => w.expiresAt > at && (!w.revokedAt || w.revokedAt > at))
+      .map(w => w.id),
     ...(judged.requester ? { requester: judged.requester } : {}),
     ...(judged.runbookHash ? { runbookHash: judged.runbookHash } : {}),
   };

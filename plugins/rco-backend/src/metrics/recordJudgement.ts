@@ -73,7 +73,7 @@ export function judgementOf(o: {
     overrideId: result.override?.id,
     overrideAvailable: !!result.available,
     gates: judgedGates(judged.status, judged.waivers, o.now),
-    inputs: captureInputs(judged),
+    inputs: captureInputs(judged, o.now),
   };
 }
 

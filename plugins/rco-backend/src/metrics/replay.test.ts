@@ -15,7 +15,7 @@ import { changedConfig, decisionAfter, parseChange, replayOne } from './replay';
 
 /** A judgement as recorded from a context, and the records the replay loads for it (raw rows). */
 function recorded(ctx: ReturnType<typeof context>, raw = ctx.evidence) {
-  const inputs = captureInputs({ ...ctx, runbookHash: 'h' });
+  const inputs = captureInputs({ ...ctx, runbookHash: 'h' }, ctx.now);
   const loaded: LoadedRecords = {
     evidence: new Map(raw.map(r => [r.id, r])),
     signoffs: new Map(ctx.signoffs.map(s => [s.id, s])),

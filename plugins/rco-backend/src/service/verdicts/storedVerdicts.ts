@@ -173,7 +173,7 @@ export function verdictRows(
     {
       ...row('', computed.base, { environments: computed.base.environments }),
       // Every environment's row was judged from these (one read): kept once, for the replay.
-      inputs: captureInputs(computed.base),
+      inputs: captureInputs(computed.base, meta.now),
     },
     ...environments.map((env, i) => row(env, computed.perEnvironment[i])),
   ];
