@@ -304,9 +304,8 @@ describe('the demo history (issue 17)', () => {
         async () => undefined,
       );
       await expect(unsigned.generate()).rejects.toThrow(/no Sigstore bundle/);
-      expect(await unsigned.knex('rco_ledger').count({ n: '*' })).toEqual([
-        { n: 0 },
-      ]);
+      const [{ n }] = await unsigned.knex('rco_ledger').count({ n: '*' });
+      expect(Number(n)).toBe(0);
     },
   );
 });
