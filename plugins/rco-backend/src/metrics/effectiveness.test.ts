@@ -134,6 +134,24 @@ describe('gate effectiveness (hand-checked history)', () => {
     });
   });
 
+  it('the confirmation of a deploy let through by break-glass is not a second block', () => {
+    const confirm = {
+      ...history.judgements.find(j => j.id === 'J4')!,
+      id: 'J4c',
+      occasion: 'confirm' as const,
+    };
+    const twice = gateEffectiveness(
+      { ...history, judgements: [...history.judgements, confirm] },
+      failures,
+      period,
+      'production',
+      now,
+    );
+    expect(
+      twice.gates.find(g => g.gate === 'image-scanning')!.turnedGreen,
+    ).toEqual({ evidence: 1, waiver: 0, 'break-glass': 1 });
+  });
+
   it('a healthy deploy through a waiver reads healthy', () => {
     const healthy = gateEffectiveness(
       history,

@@ -75,7 +75,9 @@ function blocksOf(judgements: Judgement[]): GateBlock[] {
     for (const { id: gate, status } of j.gates) {
       const key = `${gate} ${release}`;
       let block = open.get(key);
-      if (!block && blocking(status)) {
+      // A block opens when a deploy is asked for (preflight); a confirmation or promotion of a
+      // deploy already let through only closes one (break-glass would count twice otherwise).
+      if (!block && blocking(status) && j.occasion === 'preflight') {
         block = {
           gate,
           entityRef: j.entityRef,
