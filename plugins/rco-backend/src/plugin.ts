@@ -291,7 +291,10 @@ export const rcoPlugin = createBackendPlugin({
           logger: deps.logger,
           policy: { config: config.gates, groups: releases.groups },
           configDigest: verdicts.digest,
-          demo: () => !!demo?.history,
+          // The local portal (rco.demoEvidence, refused in production) is demo data, its
+          // generated history included (kept across the dev server's restarts, which keep the
+          // in-memory database and do not write it again).
+          demo: () => !!demo,
         });
         operations.operations.judgements = metrics.recorder;
         // Evidence the console collects itself (issue 13), on the scheduler.
