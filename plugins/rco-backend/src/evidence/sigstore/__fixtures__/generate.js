@@ -235,6 +235,31 @@ async function main() {
       'registry.helix.example/rco',
     ),
   );
+  // The local portal's generated 90-day history (issue 17, service/demo/demoHistory.ts): each
+  // release image of RCO and RCOT (digest: sha256 of "<service> <version>") signed by that
+  // service's release workflow, so image-scanning judges the history as it judges the demo.
+  const history = {};
+  const services = [
+    ['rco', i => `1.${Math.floor(i / 10)}.${i % 10}`],
+    ['rcot', i => `0.${8 + Math.floor(i / 10)}.${i % 10}`],
+  ];
+  for (const [name, version] of services) {
+    const workflow = `https://github.com/helix/${name}/.github/workflows/release.yml@refs/heads/main`;
+    for (let i = 0; i < 40; i++) {
+      const digest = `sha256:${crypto
+        .createHash('sha256')
+        .update(`${name} ${version(i)}`)
+        .digest('hex')}`;
+      history[digest] = await dsse(
+        FULCIO,
+        GITHUB,
+        workflow,
+        digest,
+        'registry.helix.example/rco',
+      );
+    }
+  }
+  write(path.join(EXAMPLES, 'sigstore', 'demo-history-bundles.json'), history);
   console.log(`manifest digest: sha256:${sha256(manifest).toString('hex')}`);
 }
 
