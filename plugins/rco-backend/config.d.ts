@@ -503,6 +503,11 @@ export interface Config {
      */
     demoEvidenceDir?: string;
     /**
+     * Issue 17: with demoEvidence on, write the examples' generated 90-day history of RCO and RCOT
+     * at start, labelled as demo data (default true).
+     */
+    demoHistory?: boolean;
+    /**
      * How often (real time) the local portal keeps its demo evidence current: each run asks
      * what is due at the demo clock's now (Velero's five-minute backups, nightly scans, daily
      * reports). Default: every 30 seconds. Only read when demoEvidence is true.

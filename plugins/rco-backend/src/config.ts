@@ -81,6 +81,11 @@ export interface RcoConfig {
    * working directory. The plugin does not start with demoEvidence on and this unset.
    */
   demoEvidenceDir?: string;
+  /**
+   * rco.demoHistory (issue 17): with the demo on, write the examples' generated 90-day history at
+   * start (default true). Off where a test follows the demo's own story alone.
+   */
+  demoHistory: boolean;
   /** rco.environments: where releases are deployed (operations/environments.ts reads each). */
   environments: EnvironmentConfig[];
   /** The road to production (issue 15): see src/service/road/. */
@@ -449,6 +454,7 @@ export function readRcoConfig(root: Config): RcoConfig {
     demoClusters: readDemoClusters(config),
     demoEvidenceSchedule: readSchedule(config, 'demoEvidenceSchedule'),
     demoEvidenceDir: config?.getOptionalString('demoEvidenceDir'),
+    demoHistory: config?.getOptionalBoolean('demoHistory') ?? true,
     breakGlassGroup: readRcoGroupRef(config, 'breakGlass.group'),
     windowMaxDuration: readDuration(config, 'windows.maxDuration', 'P1D'),
     breakGlassMaxDuration: readDuration(

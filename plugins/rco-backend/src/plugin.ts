@@ -235,7 +235,9 @@ export const rcoPlugin = createBackendPlugin({
               clusters: config.demoClusters,
               onShutdown: hook => deps.lifecycle.addShutdownHook(hook),
               // Issue 17: the demo history is judged under the configuration verdicts use.
-              history: { config, configDigest: verdicts.digest },
+              history: config.demoHistory
+                ? { config, configDigest: verdicts.digest }
+                : undefined,
             }).catch(error => {
               deps.logger.error(`Demo evidence not loaded: ${error}`);
               return undefined;

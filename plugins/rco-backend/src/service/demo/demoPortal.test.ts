@@ -28,6 +28,8 @@ const DEMO_RELEASE =
 /** The local portal's rco settings, as app-config.yaml has them. */
 const demoConfig = {
   demoEvidence: true,
+  // The demo's own story: the generated history (demoHistory.test.ts) would add its evidence.
+  demoHistory: false,
   demoEvidenceDir: path.join(examplesDir, 'rco/evidence'),
   // The test moves the clock itself; the scheduled run would only add noise.
   demoEvidenceSchedule: {

@@ -122,7 +122,9 @@ export class HistoryEvidence {
       file: doc.file,
       body,
       kind: doc.kind,
-      version: doc.version ? release.version : undefined,
+      // Every history document names its release's version: unlabelled cluster state would
+      // count for every release, the demo's own (1.3.2) included, and change its story.
+      version: release.version,
       digest: doc.digest ? release.digest : undefined,
       commit: doc.commit ? release.commit : undefined,
       environment,
@@ -209,6 +211,7 @@ export class HistoryEvidence {
       file: 'velero-backups.yaml',
       body: this.render('velero-backups.yaml', release, at),
       environment,
+      version: release.version,
     };
   }
 

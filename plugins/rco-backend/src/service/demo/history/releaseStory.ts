@@ -50,7 +50,8 @@ export function reportCadence() {
     docs.filter(d => {
       const every = d.file ? REPORT_AGAIN_AFTER[d.file] : undefined;
       if (every === undefined) return true;
-      const key = `${d.environment ?? ''}|${d.file}`;
+      // Per release: each release's documents name it, so one's report does not count for another.
+      const key = `${d.version ?? ''}|${d.environment ?? ''}|${d.file}`;
       const before = last.get(key);
       if (before && at - before.at < every && !force?.(d)) return false;
       last.set(key, { at, body: d.body });
