@@ -15,6 +15,7 @@ import { EvidenceService } from '../../evidence/EvidenceService';
 import { sha256 } from '../../lib/canonicalJson';
 import { ReleaseService } from '../ReleaseService';
 import { HistoryEvidence, HistoryRelease } from './history/historyEvidence';
+import { DatabaseReviewStore } from '../reviews/ReviewStore';
 import { PEOPLE, reportCadence, writeRelease } from './history/releaseStory';
 import { planReleases, seeded, TIME } from './history/historyStory';
 import {
@@ -146,6 +147,7 @@ export async function generateDemoHistory(deps: {
       configDigest: deps.configDigest,
       requiredSignoffs: required,
       submitter: `service:ci-${name} (${HISTORY_LABEL})`,
+      reviews: new DatabaseReviewStore(deps.db, deps.ledger),
     });
     const rand = seeded(service.seed * 7919);
     const plan = planReleases(from, to, service.seed);

@@ -1,6 +1,7 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { OperationStep } from '@helix-portal/plugin-rco-common';
 import { DecisionStore } from '../../../database/DecisionStore';
+import type { ReviewStore } from '../../reviews/ReviewStore';
 import { JudgementStore } from '../../../database/JudgementStore';
 import {
   OperationRecord,
@@ -64,6 +65,11 @@ export class HistoryOperations {
         environment: string,
       ) => Array<'po' | 'dpo' | 'security'>;
       submitter: string;
+      /**
+       * Where the owners' reviews of production deploys and rollbacks go (issue 15): the team
+       * wrote them, as teams do, so the portal opens with no review owed for the history.
+       */
+      reviews?: ReviewStore;
     },
   ) {
     this.entityRef = stringifyEntityRef(o.entity);
@@ -264,7 +270,7 @@ export class HistoryOperations {
     const next = resultRevision ?? baseline + 1;
     if (outcome === 'succeeded') this.revision.set(op.environment, next);
     const last = op.steps[op.steps.length - 1].id;
-    return (await this.o.operations.transition(op.id, {
+    const ended = (await this.o.operations.transition(op.id, {
       from: ['running'],
       to: outcome,
       steps: this.done(op.steps, last),
@@ -280,6 +286,23 @@ export class HistoryOperations {
         driverMs: at - this.o.clock.now().getTime() || 1,
       },
     }))!;
+    if (this.o.reviews && op.environment === 'production') {
+      const smooth = outcome === 'succeeded' && op.type === 'deploy';
+      await this.o.reviews.record({
+        operation: ended,
+        author: op.requestedBy,
+        createdAt: new Date(at + 2 * 3_600_000),
+        result: smooth ? 'as-planned' : 'with-deviations',
+        summary: `Went ${
+          smooth ? 'as the runbook says' : 'back to the last good revision'
+        } (${HISTORY_LABEL})`,
+        deviations: smooth
+          ? ''
+          : `The ${op.type} did not end as planned: ${outcome}`,
+        lessons: '',
+      });
+    }
+    return ended;
   }
 
   /** The revision live in an environment (the simulated cluster's, as the history left it). */
