@@ -853,6 +853,8 @@ describe.each(databases.eachSupportedId())(
       const { app } = await start(databaseId, {
         demoEvidence: true,
         demoEvidenceDir: path.join(examplesDir, 'rco/evidence'),
+        // The demo's own story (the generated history is demoHistory.test.ts's).
+        demoHistory: false,
       });
       const manifest = parseYaml(
         readExample('rco/evidence/demo-evidence.yaml'),
