@@ -25,16 +25,15 @@ const row = (page: Page, gate: string) =>
   page.getByRole('row').filter({ hasText: gate });
 
 test('the Release tab works from the keyboard alone', async ({ page }) => {
+  test.setTimeout(240_000);
   await openRelease(page);
 
-  // Every control has a name a screen reader can say; headers that do not sort are no buttons.
-  for (const control of await page
-    .getByRole('main')
-    .getByRole('button')
-    .or(page.getByRole('main').getByRole('link'))
-    .all()) {
-    await expect(control).toHaveAccessibleName(/\S/);
-  }
+  // Every control has a name a screen reader can say (read from the accessibility tree at
+  // once: a page with a long deploy history has hundreds); headers that do not sort are no
+  // buttons.
+  const tree = await page.getByRole('main').ariaSnapshot();
+  expect(tree).toMatch(/- button "/);
+  expect(tree).not.toMatch(/^\s*- (button|link)(?: \[[^\]]*\])?:?\s*$/m);
   for (const header of ['Reasons', 'Evidence']) {
     await expect(
       page.getByRole('columnheader', { name: header }).getByRole('button'),
