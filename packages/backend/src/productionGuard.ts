@@ -29,9 +29,14 @@ const DEMO_ROOT = /(^|[\\/])demo-trusted-root\.json$/;
 
 /**
  * sha256 of the demo root's CA certificate and its Rekor and CT log keys (the base64 rawBytes as
- * written): a copy of the root under another name, or inline, is still the demo root.
+ * written): a copy of the root under another name, or inline, is still the demo root. The
+ * fixtures' generator makes new keys each run: the current root's first, then earlier ones
+ * (a copy of an earlier demo root is a demo root too).
  */
 const DEMO_ROOT_KEYS = new Set([
+  '231132d49055a5f25c3f7f0085afd3036e6a0745c090fb2e5d2ff19f9b48df90',
+  'f96ad5f24920c0379080aef87a9a4d4e6e4454df493d753e7f33a6ba5cf268a5',
+  '8267a65ced6d075ecc73cfc86c222adb2e2db0d2eaea345fb0898f70dae0069a',
   '9da7c332d90f0e5e8995070a4734eb637421d24f7e536e1fb264db07658144e1',
   '7aa6e1630e9c16d75840ce94a2ed4c4013915c3b6330cd22ebaee8c117d2f4ec',
   '9feb4cef41e8637d0e12abfb9c0f32503a37b6a1423bee4f6ca6906b3d15a4f2',

@@ -3,7 +3,9 @@
 // signing library (@sigstore/sign) against @sigstore/mock's Fulcio CA, CT log and Rekor, reached
 // through nock's HTTP interception: nothing leaves the machine. Run from the repository root:
 //   node plugins/rco-backend/src/evidence/sigstore/__fixtures__/generate.js
-// It rewrites every fixture (new keys each run) and the demo's trusted root and bundle.
+// It rewrites every fixture (new keys each run) and the demo's trusted root and bundle, and the
+// demo history's bundles; then add the new demo root's key hashes to the production guard
+// (packages/backend/src/productionGuard.ts DEMO_ROOT_KEYS: its test fails until then).
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
