@@ -221,6 +221,8 @@ test('a new owner follows the page from blocked to staging', async ({
   page,
   browser,
 }) => {
+  // Every step re-reads a Release tab that holds the demo's 90-day history (issue 17).
+  test.setTimeout(480_000);
   await signIn(page);
   await openRelease(page, 'staging');
   await expect(verdict(page)).toHaveAccessibleName(
