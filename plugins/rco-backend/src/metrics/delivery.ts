@@ -7,6 +7,7 @@ import {
 import { failedItself, MetricsFacts, OperationFact, ran } from './facts';
 import {
   daysOf,
+  groupBy,
   hoursBetween,
   inPeriod,
   Period,
@@ -68,17 +69,6 @@ export function changeFailures(
     }
   }
   return failures;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string) {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 /** Whether one deploy failed, given its service's operations and signals in the environment. */

@@ -10,7 +10,14 @@ import {
 } from '@helix-portal/plugin-rco-common';
 import { Judgement } from '../database/JudgementStore';
 import { MetricsFacts, ran } from './facts';
-import { hoursBetween, inPeriod, Period, spread, weekOf } from './periods';
+import {
+  groupBy,
+  hoursBetween,
+  inPeriod,
+  Period,
+  spread,
+  weekOf,
+} from './periods';
 
 const BLOCKING: GateStatus[] = ['fail', 'missing', 'stale'];
 export const blocking = (status: GateStatus) => BLOCKING.includes(status);
@@ -35,17 +42,6 @@ function decisionsOf(facts: MetricsFacts) {
     if (j.allowed && ranIds.has(j.operationId)) decided.set(j.operationId, j);
   }
   return { first, decided };
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string) {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 /** A release as the metrics count it: the entity, the environment and the image. */

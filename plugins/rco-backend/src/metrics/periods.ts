@@ -100,3 +100,18 @@ export function spread(values: number[]) {
       : (sorted[mid - 1] + sorted[mid]) / 2;
   return { median: Math.round(median * 100) / 100, p90: rank(0.9) };
 }
+
+/**
+ * The items by a key, each group in the order given (delivery groups facts by service,
+ * effectiveness blocks and escapes by gate; one helper so both count the same way).
+ */
+export function groupBy<T>(items: T[], key: (item: T) => string) {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
