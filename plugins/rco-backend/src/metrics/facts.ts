@@ -1,4 +1,7 @@
-import { GateId, OperationState } from '@helix-portal/plugin-rco-common';
+import {
+  OperationState,
+  OverrideOutcome,
+} from '@helix-portal/plugin-rco-common';
 import { Judgement } from '../database/JudgementStore';
 
 /**
@@ -22,16 +25,15 @@ export interface OperationFact {
   overrideId?: string;
 }
 
-/** A waiver or a break-glass override. */
-export interface OverrideFact {
-  kind: 'waiver' | 'break-glass';
-  id: string;
-  entityRef: string;
-  gate?: GateId;
-  environment?: string;
-  releaseVersion?: string;
-  grantedBy: string;
-  justification: string;
+/**
+ * A waiver or a break-glass override: the fields of the reported `OverrideOutcome` it is read
+ * into, with its times as dates and without what the metrics work out (its deploys, its outcome).
+ */
+export interface OverrideFact
+  extends Omit<
+    OverrideOutcome,
+    'createdAt' | 'expiresAt' | 'revokedAt' | 'operations' | 'outcome'
+  > {
   createdAt: Date;
   expiresAt: Date;
   revokedAt?: Date;
