@@ -1,174 +1,21 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { OperationStep } from '@helix-portal/plugin-rco-common';
-import { DecisionStore } from '../../../database/DecisionStore';
-import type { ReviewStore } from '../../reviews/ReviewStore';
-import { JudgementStore } from '../../../database/JudgementStore';
-import {
-  OperationRecord,
-  OperationStore,
-} from '../../../database/OperationStore';
-import { OverrideStore } from '../../../database/OverrideStore';
-import { EvidenceService } from '../../../evidence/EvidenceService';
-import { canonicalJson, sha256 } from '../../../lib/canonicalJson';
-import { Clock } from '../../../lib/clock';
-import { judgementOf } from '../../../metrics/recordJudgement';
-import { preflight } from '../../../operations/preflight';
-import { ReleaseService } from '../../ReleaseService';
 import { HistoryRelease } from './historyEvidence';
+import {
+  DRIVER_ACTOR,
+  HistoryRecords,
+  HISTORY_LABEL,
+  LEASE,
+} from './HistoryRecords';
 
-/** The history's clock: set as the story walks forward through the 90 days. */
-export class HistoryClock implements Clock {
-  private at = new Date(0);
-
-  now() {
-    return new Date(this.at);
-  }
-
-  set(t: Date | number) {
-    this.at = new Date(t);
-  }
-}
-
-/** Labels what the history's machinery wrote, so a reader of the ledger can tell. */
-export const HISTORY_LABEL = 'demo history';
-/** The simulated driver as the runner names it, labelled. */
-const DRIVER_ACTOR = `rco:simulated (${HISTORY_LABEL})`;
-const LEASE = { owner: `rco-${HISTORY_LABEL.replace(' ', '-')}`, ms: 60_000 };
-
-const step = (id: string, title: string): OperationStep => ({
-  id,
-  title,
-  status: 'pending',
-});
+export { HistoryClock, HISTORY_LABEL } from './HistoryRecords';
 
 /**
  * The operations of one service's history, through the product's own store and decision path:
  * the same calls, in the same order, that OperationService makes (create, preflight with a
  * recorded judgement, confirmation judged again, the run's end), at the history clock's times.
+ * Only the order lives here; each write is HistoryRecords', kept apart so it is checked against
+ * what OperationService and the runner write in one place.
  */
-export class HistoryOperations {
-  readonly entityRef: string;
-  protected revision = new Map<string, number>();
-
-  constructor(
-    protected readonly o: {
-      entity: Entity;
-      clock: HistoryClock;
-      operations: OperationStore;
-      decisions: DecisionStore;
-      overrides: OverrideStore;
-      judgements: JudgementStore;
-      evidence: EvidenceService;
-      releases: ReleaseService;
-      configDigest: string;
-      requiredSignoffs: (
-        environment: string,
-      ) => Array<'po' | 'dpo' | 'security'>;
-      submitter: string;
-      /**
-       * Where the owners' reviews of production deploys and rollbacks go (issue 15): the team
-       * wrote them, as teams do, so the portal opens with no review owed for the history.
-       */
-      reviews?: ReviewStore;
-    },
-  ) {
-    this.entityRef = stringifyEntityRef(o.entity);
-  }
-
-  at(t: Date | number) {
-    this.o.clock.set(t);
-  }
-
-  now() {
-    return this.o.clock.now().getTime();
-  }
-
-  /** OperationService.judge, with no road (the history keeps to working days and soaks). */
-  private async judge(
-    op: OperationRecord,
-    occasion: 'preflight' | 'confirm',
-    confirmer = op.requestedBy,
-  ) {
-    const now = this.o.clock.now();
-    const [judged, override] = await Promise.all([
-      this.o.releases.judge(
-        this.o.entity,
-        { ...op.release, environment: op.environment },
-        now,
-      ),
-      this.o.overrides.findActive(
-        op.entityRef,
-        op.environment,
-        op.release,
-        now,
-      ),
-    ]);
-    const result = preflight({
-      status: judged.status,
-      signoffs: judged.signoffs,
-      requester: judged.requester,
-      confirmer,
-      groups: judged.groups,
-      requiredSignoffs: this.o.requiredSignoffs(op.environment),
-      override,
-      road: [],
-      now,
-    });
-    await this.o.judgements.record({
-      ...judgementOf({ op, occasion, judged, result, now }),
-      configDigest: this.o.configDigest,
-    });
-    return result;
-  }
-
-  private async create(
-    environment: string,
-    type: 'deploy' | 'rollback' | 'rollback-dry-run',
-    requestedBy: string,
-    release: { version?: string; digest?: string },
-    targetRevision?: string,
-  ) {
-    const request = {
-      type,
-      environment,
-      ...(type === 'deploy' ? { release } : { targetRevision }),
-    };
-    const action = {
-      deploy: () => step('deploy', 'Deploy to the simulated cluster'),
-      rollback: () =>
-        step('rollback', `Roll back to revision ${targetRevision}`),
-      'rollback-dry-run': () =>
-        step('rollback-dry-run', 'Rollback dry-run (nothing changes)'),
-    }[type]();
-    return this.o.operations.create({
-      entityRef: this.entityRef,
-      environment,
-      type,
-      driver: 'simulated',
-      simulated: true,
-      release: type === 'deploy' ? release : {},
-      targetRevision,
-      steps: [step('preflight', 'Preflight: gates and sign-offs'), action],
-      requestedBy,
-      requestHash: sha256(
-        canonicalJson({ entityRef: this.entityRef, request }),
-      ),
-      // Never the lock of the portal's own deploys: a history left unfinished holds nothing.
-      lockKey: `${HISTORY_LABEL}:${this.entityRef}:${environment}`,
-      lease: LEASE,
-    });
-  }
-
-  private done(steps: OperationStep[], upTo: string) {
-    const at = this.o.clock.now().toISOString();
-    let reached = false;
-    return steps.map(s => {
-      if (reached) return s;
-      if (s.id === upTo) reached = true;
-      return { ...s, status: 'done' as const, finishedAt: at };
-    });
-  }
-
+export class HistoryOperations extends HistoryRecords {
   /**
    * A deploy as OperationService runs it: preflight (blocked, or awaiting confirmation), the
    * requester's confirmation judged again, then the run. Returns the operation as it ended.
@@ -257,57 +104,6 @@ export class HistoryOperations {
       outcome,
       baseline,
     );
-  }
-
-  private async finish(
-    op: OperationRecord,
-    at: number,
-    outcome: 'succeeded' | 'rolled-back',
-    baseline: number,
-    resultRevision?: number,
-  ) {
-    this.at(at);
-    const next = resultRevision ?? baseline + 1;
-    if (outcome === 'succeeded') this.revision.set(op.environment, next);
-    const last = op.steps[op.steps.length - 1].id;
-    const ended = (await this.o.operations.transition(op.id, {
-      from: ['running'],
-      to: outcome,
-      steps: this.done(op.steps, last),
-      reasons: [
-        outcome === 'succeeded'
-          ? `Revision ${next} is live (${HISTORY_LABEL})`
-          : `The canary analysis failed: revision ${baseline} serves again (${HISTORY_LABEL})`,
-      ],
-      resultRevision: String(outcome === 'succeeded' ? next : baseline),
-      actor: DRIVER_ACTOR,
-      timings: {
-        controlPlaneMs: 40,
-        driverMs: at - this.o.clock.now().getTime() || 1,
-      },
-    }))!;
-    if (this.o.reviews && op.environment === 'production') {
-      const smooth = outcome === 'succeeded' && op.type === 'deploy';
-      await this.o.reviews.record({
-        operation: ended,
-        author: op.requestedBy,
-        createdAt: new Date(at + 2 * 3_600_000),
-        result: smooth ? 'as-planned' : 'with-deviations',
-        summary: `Went ${
-          smooth ? 'as the runbook says' : 'back to the last good revision'
-        } (${HISTORY_LABEL})`,
-        deviations: smooth
-          ? ''
-          : `The ${op.type} did not end as planned: ${outcome}`,
-        lessons: '',
-      });
-    }
-    return ended;
-  }
-
-  /** The revision live in an environment (the simulated cluster's, as the history left it). */
-  live(environment: string) {
-    return this.revision.get(environment) ?? 40;
   }
 
   /**
