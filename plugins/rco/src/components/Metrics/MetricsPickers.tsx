@@ -16,6 +16,46 @@ export const PERIODS = [
   { days: 365, label: 'Last 365 days' },
 ];
 
+/**
+ * One of the scope's pickers: a labelled select (its id ties label and input). `native` gives the
+ * browser's own select, which types ahead and scrolls natively (for the hundreds of zones).
+ */
+function Picker(props: {
+  id: string;
+  label: string;
+  value: string | number;
+  options: Array<{ value: string | number; label: string }>;
+  onChange: (value: string) => void;
+  minWidth: number;
+  native?: boolean;
+}) {
+  return (
+    <TextField
+      id={props.id}
+      select
+      variant="outlined"
+      size="small"
+      label={props.label}
+      value={props.value}
+      onChange={e => props.onChange(e.target.value)}
+      SelectProps={props.native ? { native: true } : undefined}
+      style={{ minWidth: props.minWidth }}
+    >
+      {props.options.map(o =>
+        props.native ? (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ) : (
+          <MenuItem key={o.value} value={o.value}>
+            {o.label}
+          </MenuItem>
+        ),
+      )}
+    </TextField>
+  );
+}
+
 /** The scope's pickers, each with its own label (and id, which ties label and input). */
 export function MetricsPickers(props: {
   scope: MetricsScope;
@@ -24,62 +64,40 @@ export function MetricsPickers(props: {
   idPrefix: string;
 }) {
   const { scope, onChange } = props;
-  const zones = useMemo(() => timeZones(), []);
+  const zones = useMemo(
+    () => timeZones().map(z => ({ value: z, label: z })),
+    [],
+  );
   const environments = props.environments.includes(scope.environment)
     ? props.environments
     : [scope.environment, ...props.environments];
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
-      <TextField
+      <Picker
         id={`${props.idPrefix}-environment`}
-        select
-        variant="outlined"
-        size="small"
         label="Environment"
         value={scope.environment}
-        onChange={e => onChange({ ...scope, environment: e.target.value })}
-        style={{ minWidth: 180 }}
-      >
-        {environments.map(env => (
-          <MenuItem key={env} value={env}>
-            {env}
-          </MenuItem>
-        ))}
-      </TextField>
-      <TextField
+        options={environments.map(env => ({ value: env, label: env }))}
+        onChange={environment => onChange({ ...scope, environment })}
+        minWidth={180}
+      />
+      <Picker
         id={`${props.idPrefix}-period`}
-        select
-        variant="outlined"
-        size="small"
         label="Period"
         value={scope.days}
-        onChange={e => onChange({ ...scope, days: Number(e.target.value) })}
-        style={{ minWidth: 180 }}
-      >
-        {PERIODS.map(p => (
-          <MenuItem key={p.days} value={p.days}>
-            {p.label}
-          </MenuItem>
-        ))}
-      </TextField>
-      {/* Hundreds of zones: the browser's own select, which types ahead and scrolls natively. */}
-      <TextField
+        options={PERIODS.map(p => ({ value: p.days, label: p.label }))}
+        onChange={days => onChange({ ...scope, days: Number(days) })}
+        minWidth={180}
+      />
+      <Picker
         id={`${props.idPrefix}-tz`}
-        select
-        variant="outlined"
-        size="small"
         label="Time zone of the weeks"
         value={scope.timeZone}
-        onChange={e => onChange({ ...scope, timeZone: e.target.value })}
-        SelectProps={{ native: true }}
-        style={{ minWidth: 240 }}
-      >
-        {zones.map(z => (
-          <option key={z} value={z}>
-            {z}
-          </option>
-        ))}
-      </TextField>
+        options={zones}
+        onChange={timeZone => onChange({ ...scope, timeZone })}
+        minWidth={240}
+        native
+      />
     </Box>
   );
 }
