@@ -1,6 +1,7 @@
 import { MetricsResponse } from '@helix-portal/plugin-rco-common';
 import { Box, Grid, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
+import { ComponentProps } from 'react';
 import { EscapesTable, GateEffectivenessTable } from './EffectivenessTables';
 import { instant } from './format';
 import { GateHeatMap } from './GateHeatMap';
@@ -31,6 +32,25 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
   const titles = Object.fromEntries(
     m.effectiveness.gates.map(g => [g.gate, g.title]),
   );
+  // The two distributions, side by side on a wide screen.
+  const histograms: ComponentProps<typeof Histogram>[] = [
+    {
+      name: 'lead-time',
+      title: 'Lead time distribution',
+      counted: 'Deploys',
+      values: m.delivery.leadTimes.map(l => l.hours),
+      total: m.delivery.counts?.leadTimes,
+      caption: `Deploys by lead time (first evidence to deploy), ${scope}`,
+    },
+    {
+      name: 'evidence-age',
+      title: 'Evidence age at deploy',
+      counted: 'Gate judgements',
+      values: m.effectiveness.evidenceAges.map(e => e.hours),
+      total: m.effectiveness.counts?.evidenceAges,
+      caption: `Age of the evidence gates used at deploys, ${scope}`,
+    },
+  ];
   return (
     <Box>
       {m.demo && (
@@ -60,26 +80,11 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
         />
       </Box>
       <Grid container spacing={3}>
-        <Grid item xs={12} md={6}>
-          <Histogram
-            name="lead-time"
-            title="Lead time distribution"
-            counted="Deploys"
-            values={m.delivery.leadTimes.map(l => l.hours)}
-            total={m.delivery.counts?.leadTimes}
-            caption={`Deploys by lead time (first evidence to deploy), ${scope}`}
-          />
-        </Grid>
-        <Grid item xs={12} md={6}>
-          <Histogram
-            name="evidence-age"
-            title="Evidence age at deploy"
-            counted="Gate judgements"
-            values={m.effectiveness.evidenceAges.map(e => e.hours)}
-            total={m.effectiveness.counts?.evidenceAges}
-            caption={`Age of the evidence gates used at deploys, ${scope}`}
-          />
-        </Grid>
+        {histograms.map(h => (
+          <Grid item xs={12} md={6} key={h.name}>
+            <Histogram {...h} />
+          </Grid>
+        ))}
       </Grid>
       <GateEffectivenessTable gates={m.effectiveness.gates} scope={scope} />
       <EscapesTable
