@@ -9,9 +9,10 @@ import {
   TableRow,
 } from '@material-ui/core';
 import { Duration } from 'luxon';
+import { tableCaption } from '../Metrics';
 
 const useStyles = makeStyles(theme => ({
-  caption: { captionSide: 'top', color: theme.palette.text.secondary },
+  caption: tableCaption(theme),
 }));
 
 /** "P7D (7 days)": the configured text and what it means. */

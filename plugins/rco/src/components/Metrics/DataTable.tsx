@@ -7,17 +7,23 @@ import {
   TableCell,
   TableHead,
   TableRow,
+  Theme,
   Typography,
 } from '@material-ui/core';
 import { saveBlob } from '../PortfolioPage/saveBlob';
 import { csvOf, TableData } from './csv';
 
+/**
+ * The caption of the console's tables: above the table, in the secondary text colour. One style
+ * for every captioned table (metrics, overrides, gate policy), so they read alike.
+ */
+export const tableCaption = (theme: Theme) => ({
+  captionSide: 'top' as const,
+  color: theme.palette.text.secondary,
+});
+
 const useStyles = makeStyles(theme => ({
-  caption: {
-    captionSide: 'top',
-    color: theme.palette.text.secondary,
-    padding: theme.spacing(0.5, 0),
-  },
+  caption: { ...tableCaption(theme), padding: theme.spacing(0.5, 0) },
   // Read by screen readers, out of sight (the chart above shows the same numbers).
   srOnly: {
     position: 'absolute',

@@ -10,6 +10,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Person } from '../shared';
+import { tableCaption } from './DataTable';
 import { instant } from './format';
 import { OperationLinks } from './OperationLinks';
 
@@ -22,7 +23,7 @@ export const OUTCOME: Record<OverrideOutcome['outcome'], string> = {
 };
 
 const useStyles = makeStyles(theme => ({
-  caption: { captionSide: 'top', color: theme.palette.text.secondary },
+  caption: tableCaption(theme),
   failed: { borderColor: theme.palette.error.main },
   healthy: { borderColor: theme.palette.success.main },
 }));
