@@ -24,6 +24,7 @@ const {
   RekorWitness,
 } = require('@sigstore/sign');
 const { bundleToJSON } = require('@sigstore/bundle');
+const { trustedRootOf } = require('./trustedRoot');
 
 const HERE = __dirname;
 const EXAMPLES = path.resolve(HERE, '../../../../../../examples/rco');
@@ -46,7 +47,6 @@ const PAYMENTS_WORKFLOW =
 
 const keyPair = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const der = key => key.export({ format: 'der', type: 'spki' });
-const b64 = buf => Buffer.from(buf).toString('base64');
 const sha256 = buf => crypto.createHash('sha256').update(buf).digest();
 
 /** An unsigned JWT: the mock Fulcio reads its claims without checking a signature. */
@@ -123,43 +123,14 @@ async function main() {
       }),
     );
 
-  const validFor = { start: start.toISOString() };
-  const trustedRoot = {
-    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [
-      {
-        baseUrl: REKOR,
-        hashAlgorithm: 'SHA2_256',
-        publicKey: {
-          rawBytes: b64(tlog.publicKey),
-          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-          validFor,
-        },
-        logId: { keyId: b64(sha256(tlog.publicKey)) },
-      },
-    ],
-    certificateAuthorities: [
-      {
-        subject: { organization: 'rco-test', commonName: 'rco-test' },
-        uri: FULCIO,
-        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
-        validFor,
-      },
-    ],
-    ctlogs: [
-      {
-        baseUrl: 'https://ctfe.rco-test.invalid',
-        hashAlgorithm: 'SHA2_256',
-        publicKey: {
-          rawBytes: b64(ctLog.publicKey),
-          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-          validFor,
-        },
-        logId: { keyId: b64(ctLog.logID) },
-      },
-    ],
-    timestampAuthorities: [],
-  };
+  const trustedRoot = trustedRootOf({
+    start,
+    rekorUrl: REKOR,
+    fulcioUrl: FULCIO,
+    tlog,
+    ca,
+    ctLog,
+  });
 
   const write = (file, doc) =>
     fs.writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);

@@ -11,6 +11,7 @@ import { bundleToJSON } from '@sigstore/bundle';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { trustedRootOf } from '../../../../evidence/sigstore/__fixtures__/trustedRoot';
 
 /** Who signs the test history's images: a release workflow per service. */
 export const GITHUB = 'https://token.actions.githubusercontent.com';
@@ -18,8 +19,6 @@ export const workflow = (service: string) =>
   `https://github.com/helix/${service}/.github/workflows/release.yml@refs/heads/main`;
 
 const keyPair = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const b64 = (buf: any) => Buffer.from(buf).toString('base64');
-const sha256 = (buf: any) => crypto.createHash('sha256').update(buf).digest();
 
 /** An unsigned JWT: the mock Fulcio reads its claims without checking a signature. */
 function token(iss: string, sub: string) {
@@ -69,43 +68,14 @@ export async function testSigstore() {
   const rekor = rekorHandler(tlog);
   handlers[fulcio.path] = fulcio;
   handlers[rekor.path] = rekor;
-  const validFor = { start: start.toISOString() };
-  const trustedRoot = {
-    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [
-      {
-        baseUrl: base,
-        hashAlgorithm: 'SHA2_256',
-        publicKey: {
-          rawBytes: b64(tlog.publicKey),
-          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-          validFor,
-        },
-        logId: { keyId: b64(sha256(tlog.publicKey)) },
-      },
-    ],
-    certificateAuthorities: [
-      {
-        subject: { organization: 'rco-test', commonName: 'rco-test' },
-        uri: base,
-        certChain: { certificates: [{ rawBytes: b64(ca.rootCertificate) }] },
-        validFor,
-      },
-    ],
-    ctlogs: [
-      {
-        baseUrl: 'https://ctfe.rco-test.invalid',
-        hashAlgorithm: 'SHA2_256',
-        publicKey: {
-          rawBytes: b64(ctLog.publicKey),
-          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
-          validFor,
-        },
-        logId: { keyId: b64(ctLog.logID) },
-      },
-    ],
-    timestampAuthorities: [],
-  };
+  const trustedRoot = trustedRootOf({
+    start,
+    rekorUrl: base,
+    fulcioUrl: base,
+    tlog,
+    ca,
+    ctLog,
+  });
   /** A `cosign sign` bundle of `digest`, signed by `service`'s release workflow. */
   const sign = async (service: string, image: string, digest: string) => {
     const statement = Buffer.from(
