@@ -4,7 +4,7 @@ import { EVIDENCE_COLUMNS, toRecord } from '../database/DatabaseEvidenceStore';
 import { signoffOf, waiverOf } from '../database/DecisionStore';
 import { SignoffRow, WaiverRow } from '../database/tables';
 import { keeper } from '../lib/entityRefs';
-import { JudgementInputs, LoadedRecords } from './inputs';
+import { JudgementInputs, LoadedRecords, readsInput } from './inputs';
 
 /** Bound values per query: SQLite allows 999. */
 const CHUNK = 900;
@@ -32,7 +32,7 @@ export interface InFlight {
 
 /**
  * Reads what the replay judges again: the records judgements refer to (only the evidence kinds
- * the replayed gate reads), and the releases in flight (the stored verdicts with their inputs).
+ * the replayed gate reads, and collected objects: readsInput), and the releases in flight (the stored verdicts with their inputs).
  * Reads only; the replay writes nothing.
  */
 export class ReplayReader {
@@ -46,9 +46,10 @@ export class ReplayReader {
     const signoffIds = new Set<string>();
     const waiverIds = new Set<string>();
     const runbooks = new Set<string>();
+    const reads = readsInput(kinds);
     for (const j of judgements) {
-      for (const [id, , kind] of j.inputs.evidence)
-        if (!kinds || kinds.has(kind)) evidenceIds.add(id);
+      for (const input of j.inputs.evidence)
+        if (reads(input)) evidenceIds.add(input[0]);
       j.inputs.signoffs.forEach(id => signoffIds.add(id));
       j.inputs.waivers.forEach(id => waiverIds.add(id));
       if (j.inputs.runbookHash) runbooks.add(j.inputs.runbookHash);

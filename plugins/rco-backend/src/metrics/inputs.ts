@@ -51,6 +51,16 @@ export function captureInputs(judged: JudgedInputs, at: Date): JudgementInputs {
   };
 }
 
+/**
+ * Whether a replay limited to `kinds` reads this input: one of those kinds, or any collected
+ * object (observedAt set), since a gate's source policy reads collected objects of every kind
+ * (what the cluster runs sets a CI upload aside) and the replay must see what the gate saw.
+ */
+export const readsInput =
+  (kinds?: ReadonlySet<EvidenceKind>) =>
+  ([, observedAt, kind]: JudgementInputs['evidence'][number]) =>
+    !kinds || kinds.has(kind) || observedAt !== null;
+
 /** The stored records a set of judgements refers to, loaded once for all of them. */
 export interface LoadedRecords {
   evidence: Map<string, EvidenceRecord>;
@@ -67,8 +77,9 @@ export function missingInput(
   loaded: LoadedRecords,
   kinds?: ReadonlySet<EvidenceKind>,
 ): string | undefined {
+  const reads = readsInput(kinds);
   const gone = inputs.evidence.find(
-    ([id, , kind]) => (!kinds || kinds.has(kind)) && !loaded.evidence.has(id),
+    input => reads(input) && !loaded.evidence.has(input[0]),
   );
   if (gone) return `evidence ${gone[0]} is no longer stored`;
   const signoff = inputs.signoffs.find(id => !loaded.signoffs.has(id));
@@ -98,13 +109,11 @@ export function restoreContext(
   },
   loaded: LoadedRecords,
   policy: Pick<GateContext, 'config' | 'groups'>,
-  /** Only evidence of these kinds (what the gate replayed reads); all when absent. */
+  /** Only evidence of these kinds, and collected objects (readsInput); all when absent. */
   kinds?: ReadonlySet<EvidenceKind>,
 ): GateContext {
   const { inputs, at } = judgement;
-  const read = kinds
-    ? inputs.evidence.filter(([, , kind]) => kinds.has(kind))
-    : inputs.evidence;
+  const read = inputs.evidence.filter(readsInput(kinds));
   const evidence = read.map(([id, observedAt]) => {
     const record = loaded.evidence.get(id)!;
     return record.provenance && observedAt
