@@ -340,10 +340,12 @@ export class OperationService {
     const env = this.o.environments.get(op.environment);
     const now = this.o.releases.clock.now();
     const [judged, override, road] = await Promise.all([
-      this.o.releases.judge(entity, {
-        ...op.release,
-        environment: op.environment,
-      }),
+      // The same instant as the judgement records (judgedAt): the replay judges at judgedAt.
+      this.o.releases.judge(
+        entity,
+        { ...op.release, environment: op.environment },
+        now,
+      ),
       this.o.overrides.findActive(
         op.entityRef,
         op.environment,
