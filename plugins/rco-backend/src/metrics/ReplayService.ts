@@ -96,6 +96,7 @@ export class ReplayService {
       unreplayable: 0,
     };
     const past: ReplayedJudgement[] = [];
+    const decisive = decisiveJudgements(judgements);
     for (const j of judgements) {
       if (
         j.configDigest !== this.o.configDigest ||
@@ -126,7 +127,8 @@ export class ReplayService {
       }
       if (matched) baseline.matched += 1;
       const was = before.get(change.gate)!;
-      if (after && after !== was) {
+      // A deploy is listed once, from the judgement that decided it (every one is replayed).
+      if (after && after !== was && decisive.has(j.id)) {
         past.push({
           operationId: j.operationId ?? j.id,
           entityRef: j.entityRef,
@@ -192,4 +194,16 @@ export class ReplayService {
       durationMs: Math.round(performance.now() - started),
     };
   }
+}
+
+/**
+ * The judgement that decided each operation: its last (preflight, confirmation, promotion are
+ * judged in turn; listWithInputs orders them by time). One without an operation is its own.
+ */
+function decisiveJudgements(
+  judgements: Array<{ id: string; operationId?: string }>,
+): Set<string> {
+  const last = new Map<string, string>();
+  for (const j of judgements) last.set(j.operationId ?? j.id, j.id);
+  return new Set(last.values());
 }
