@@ -24,7 +24,7 @@ const {
   RekorWitness,
 } = require('@sigstore/sign');
 const { bundleToJSON } = require('@sigstore/bundle');
-const { trustedRootOf } = require('./trustedRoot');
+const { token, trustedRootOf } = require('./mockSigstore');
 
 const HERE = __dirname;
 const EXAMPLES = path.resolve(HERE, '../../../../../../examples/rco');
@@ -48,17 +48,6 @@ const PAYMENTS_WORKFLOW =
 const keyPair = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const der = key => key.export({ format: 'der', type: 'spki' });
 const sha256 = buf => crypto.createHash('sha256').update(buf).digest();
-
-/** An unsigned JWT: the mock Fulcio reads its claims without checking a signature. */
-function token(iss, sub) {
-  const part = o => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'none' })}.${part({
-    iss,
-    sub,
-    aud: 'sigstore',
-    exp: Math.floor(Date.now() / 1000) + 600,
-  })}.`;
-}
 
 // What `cosign sign` (v3, new bundle format) signs for an image.
 const SIGN = 'https://sigstore.dev/cosign/sign/v1';

@@ -11,7 +11,10 @@ import { bundleToJSON } from '@sigstore/bundle';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { trustedRootOf } from '../../../../evidence/sigstore/__fixtures__/trustedRoot';
+import {
+  token,
+  trustedRootOf,
+} from '../../../../evidence/sigstore/__fixtures__/mockSigstore';
 
 /** Who signs the test history's images: a release workflow per service. */
 export const GITHUB = 'https://token.actions.githubusercontent.com';
@@ -19,18 +22,6 @@ export const workflow = (service: string) =>
   `https://github.com/helix/${service}/.github/workflows/release.yml@refs/heads/main`;
 
 const keyPair = () => crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-
-/** An unsigned JWT: the mock Fulcio reads its claims without checking a signature. */
-function token(iss: string, sub: string) {
-  const part = (o: object) =>
-    Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'none' })}.${part({
-    iss,
-    sub,
-    aud: 'sigstore',
-    exp: Math.floor(Date.now() / 1000) + 600,
-  })}.`;
-}
 
 /**
  * A throwaway Sigstore (Fulcio CA, CT log, Rekor) on a loopback port, as generate.js builds for

@@ -1,11 +1,28 @@
-// The trusted root of a throwaway Sigstore (its Rekor key, Fulcio CA and CT log key; no TSA), in
-// one place for the fixtures generate.js writes and for the demo history tests' own Sigstore
-// (service/demo/history/__testUtils__/signing.ts): both verify with the same shape of root.
+// What signing against a throwaway Sigstore (@sigstore/mock's Fulcio CA, CT log and Rekor) needs
+// besides the mock: the OIDC token its Fulcio reads and the trusted root that verifies what it
+// signed. In one place for the fixtures generate.js writes and for the demo history tests' own
+// Sigstore (service/demo/history/__testUtils__/signing.ts), so both sign and verify alike.
 // Plain CommonJS without side effects, so `node generate.js` requires it as it is.
 const crypto = require('node:crypto');
 
 const b64 = buf => Buffer.from(buf).toString('base64');
 const sha256 = buf => crypto.createHash('sha256').update(buf).digest();
+
+/**
+ * An unsigned JWT: the mock Fulcio reads its claims without checking a signature.
+ *
+ * @param {string} iss
+ * @param {string} sub
+ */
+function token(iss, sub) {
+  const part = o => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({
+    iss,
+    sub,
+    aud: 'sigstore',
+    exp: Math.floor(Date.now() / 1000) + 600,
+  })}.`;
+}
 
 /**
  * The trusted root of @sigstore/mock's logs and CA, valid from `start`.
@@ -59,4 +76,4 @@ function trustedRootOf(o) {
   };
 }
 
-module.exports = { trustedRootOf };
+module.exports = { token, trustedRootOf };
