@@ -1785,12 +1785,14 @@ export const spec = {
       },
       "ReplayRequest": {
         "type": "object",
+        "additionalProperties": false,
         "required": [
           "change"
         ],
         "properties": {
           "change": {
             "type": "object",
+            "additionalProperties": false,
             "required": [
               "gate"
             ],
@@ -1812,6 +1814,7 @@ export const spec = {
               },
               "waiver": {
                 "type": "object",
+                "additionalProperties": false,
                 "properties": {
                   "environment": {
                     "type": "string",
