@@ -257,6 +257,8 @@ describe('periods', () => {
   it.each([
     [{ tz: 'Mars/Olympus' }, /IANA time zone/],
     [{ from: 'yesterday' }, /ISO 8601/],
+    [{ from: '2026-02-30' }, /ISO 8601/],
+    [{ to: '2026-13-01' }, /ISO 8601/],
     [{ from: '2026-02-01', to: '2026-01-01' }, /before/],
     [{ from: '2020-01-01', to: '2026-01-01' }, /at most 366 days/],
   ])('refuses %j', (query, message) => {

@@ -43,13 +43,11 @@ export function parsePeriod(
       )}"`,
     );
   }
-  const zoned = (value: unknown, name: string) =>
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
-      ? DateTime.fromISO(value, { zone: timeZone }).toJSDate()
-      : instant(value, name, timeZone);
-  const to = zoned(query.to, 'to') ?? now;
+  // A date alone is midnight in the zone: luxon reads it so, and refuses 2026-02-30.
+  const to = instant(query.to, 'to', timeZone) ?? now;
   const from =
-    zoned(query.from, 'from') ?? new Date(to.getTime() - 90 * DAY_MS);
+    instant(query.from, 'from', timeZone) ??
+    new Date(to.getTime() - 90 * DAY_MS);
   if (from >= to) throw new InputError('from must be before to');
   if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) {
     throw new InputError(`A period is at most ${MAX_DAYS} days`);
