@@ -1,7 +1,15 @@
 import { EvidenceKind, GateId } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord, EvidenceSource } from '../database/EvidenceStore';
 import { matchesRelease } from './helpers';
-import { GateContext } from './types';
+import { GateConfig, GateContext } from './types';
+
+/**
+ * What the source policy reads of a context: the sources configured, the release judged and its
+ * evidence (newest first). The metrics apply it to analysis runs alone (MetricsReader).
+ */
+export type SourcePolicyContext = Pick<GateContext, 'release' | 'evidence'> & {
+  config: Pick<GateConfig, 'sources'>;
+};
 
 export const EVIDENCE_SOURCES: readonly EvidenceSource[] = [
   'ci',
@@ -64,7 +72,7 @@ const WHO: Record<EvidenceSource, string> = {
 };
 
 export function acceptedSources(
-  ctx: GateContext,
+  ctx: Pick<SourcePolicyContext, 'config'>,
   gate: GateId,
 ): EvidenceSource[] {
   return ctx.config.sources?.[gate] ?? DEFAULT_SOURCES[gate];
@@ -81,10 +89,10 @@ export function acceptedSources(
  * about what it runs, so CI's failing `kyverno apply` report for the next release still counts
  * when that release is judged. `notes` name what was ignored and why.
  */
-export function applySourcePolicy(
-  ctx: GateContext,
+export function applySourcePolicy<C extends SourcePolicyContext>(
+  ctx: C,
   gate: GateId,
-): { ctx: GateContext; notes: string[] } {
+): { ctx: C; notes: string[] } {
   const accepted = acceptedSources(ctx, gate);
   const kinds = GATE_KINDS[gate];
   const relevant = (r: EvidenceRecord) =>
@@ -162,7 +170,7 @@ function sameRelease(
 }
 
 /** Per kind, the environments where the console holds current collected evidence of it. */
-function collectedKinds(ctx: GateContext, kinds: EvidenceKind[]) {
+function collectedKinds(ctx: SourcePolicyContext, kinds: EvidenceKind[]) {
   const read: ReadByConsole = new Map();
   // What the cluster runs is known only from collected objects naming a release (a Rollout's or
   // Deployment's image digest), of any kind: a policy report names none.
@@ -196,7 +204,7 @@ function collectedKinds(ctx: GateContext, kinds: EvidenceKind[]) {
 function supersededBy(
   read: ReadByConsole,
   upload: EvidenceRecord,
-  ctx: GateContext,
+  ctx: SourcePolicyContext,
 ) {
   const envs = read.get(upload.kind);
   if (!envs) return undefined;

@@ -1,5 +1,9 @@
 import { Knex } from 'knex';
+import { EVIDENCE_COLUMNS, toRecord } from '../database/DatabaseEvidenceStore';
+import { EvidenceRecord } from '../database/EvidenceStore';
 import { JudgementStore } from '../database/JudgementStore';
+import { applySourcePolicy } from '../gates/sourcePolicy';
+import { GateConfig } from '../gates/types';
 import { OperationRow, OverrideRow, WaiverRow } from '../database/tables';
 import { toDate } from '../lib/canonicalJson';
 import { keeper } from '../lib/entityRefs';
@@ -26,6 +30,8 @@ export class MetricsReader {
   constructor(
     private readonly db: Knex,
     private readonly judgements: JudgementStore,
+    /** The gates' configured sources (rco.gates.<gate>.sources); unset: the defaults. */
+    private readonly gates: Pick<GateConfig, 'sources'> = {},
   ) {}
 
   /** A number that changes whenever anything the metrics read does. */
@@ -104,20 +110,15 @@ export class MetricsReader {
         ) as Promise<Array<OverrideRow & { entity_ref: string }>>,
         scoped(
           this.db('rco_evidence')
-            .select(
-              'id',
-              'entity_ref',
-              'environment',
-              'subject_digest',
-              'collected_at',
-              'summary',
-            )
+            .select(...EVIDENCE_COLUMNS)
             .where({
               kind: 'argo-analysis-run',
               environment: range.environment,
             })
             .andWhere('collected_at', '>=', range.from)
-            .andWhere('collected_at', '<', range.to),
+            .andWhere('collected_at', '<', range.to)
+            // Newest first, as the gates read evidence.
+            .orderBy('collected_at', 'desc'),
         ),
         scoped(
           this.db('rco_evidence')
@@ -162,28 +163,55 @@ export class MetricsReader {
             revokedAt: o.revoked_at ? toDate(o.revoked_at) : undefined,
           })),
       ],
-      analysisFailures: (analyses as any[])
-        .filter(a => keep(a.entity_ref))
-        .flatMap((a): AnalysisFailureFact[] => {
-          const phase = String(JSON.parse(a.summary)?.phase ?? '');
-          return ['Failed', 'Error'].includes(phase)
-            ? [
-                {
-                  id: a.id,
-                  entityRef: a.entity_ref,
-                  environment: a.environment,
-                  digest: a.subject_digest ?? undefined,
-                  at: toDate(a.collected_at),
-                },
-              ]
-            : [];
-        }),
+      analysisFailures: this.judgedRuns(
+        (analyses as any[]).filter(a => keep(a.entity_ref)).map(toRecord),
+        range.environment,
+      ).flatMap((a): AnalysisFailureFact[] =>
+        ['Failed', 'Error'].includes(
+          String((a.summary as { phase?: unknown })?.phase ?? ''),
+        )
+          ? [
+              {
+                id: a.id,
+                entityRef: a.entityRef,
+                environment: range.environment,
+                digest: a.subject.digest,
+                at: a.collectedAt,
+              },
+            ]
+          : [],
+      ),
       firstEvidence: new Map(
         (first as any[])
           .filter(f => keep(f.entity_ref))
           .map(f => [`${f.entity_ref} ${f.subject_digest}`, toDate(f.first)]),
       ),
     };
+  }
+
+  /**
+   * The analysis runs the progressive-delivery gate would read, per entity and digest: from the
+   * sources it accepts (a person's upload is not a failed change signal), and an upload set
+   * aside where the console collected the release's runs itself. The gate's own rule
+   * (applySourcePolicy), not a copy of it.
+   */
+  private judgedRuns(runs: EvidenceRecord[], environment: string) {
+    const byRelease = new Map<string, EvidenceRecord[]>();
+    for (const r of runs) {
+      const key = `${r.entityRef} ${r.subject.digest ?? ''}`;
+      byRelease.set(key, [...(byRelease.get(key) ?? []), r]);
+    }
+    return [...byRelease.values()].flatMap(
+      evidence =>
+        applySourcePolicy(
+          {
+            config: this.gates,
+            release: { digest: evidence[0].subject.digest, environment },
+            evidence,
+          },
+          'progressive-delivery',
+        ).ctx.evidence,
+    );
   }
 }
 

@@ -62,7 +62,7 @@ export function createMetrics(o: {
       logger: o.logger,
     }),
     metrics: new MetricsService({
-      reader: new MetricsReader(o.db, judgements),
+      reader: new MetricsReader(o.db, judgements, o.policy.config),
       clock: o.clock,
       environments: o.environments,
       failureWindow: o.config.failureWindow,
