@@ -18,8 +18,9 @@ export default defineConfig({
     ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
   ],
   webServer: {
-    // Reuses a portal that is already up (`yarn start`), otherwise starts one.
-    command: 'yarn start',
+    // Reuses a portal that is already up (`yarn start`), otherwise starts one with the frontend
+    // built for production (scripts/e2e-portal.mjs says why).
+    command: 'node scripts/e2e-portal.mjs',
     url: 'http://localhost:3000',
     reuseExistingServer: true,
     timeout: 300_000,

@@ -15,7 +15,8 @@ import { advanceClock, blockersInto, passFreezes, utcLocal } from './road';
 import { signIn, signInAs } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
-test.describe.configure({ mode: 'serial' });
+// Each test is a whole stretch of the road: tens of steps, signing in as several people.
+test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
 const shot = (page: Page, name: string) =>
   page.screenshot({
@@ -221,8 +222,6 @@ test('a new owner follows the page from blocked to staging', async ({
   page,
   browser,
 }) => {
-  // Every step re-reads a Release tab that holds the demo's 90-day history (issue 17).
-  test.setTimeout(480_000);
   await signIn(page);
   await openRelease(page, 'staging');
   await expect(verdict(page)).toHaveAccessibleName(
