@@ -9,12 +9,6 @@ import { signIn } from './signIn';
 // shows (read from the chart itself: the heat map's printed cells, the trend's tooltips), the
 // numbers are the API's, and the dark theme keeps chart text readable.
 
-// Needs the local portal's generated history (rco.demoHistory: true).
-test.skip(
-  !process.env.RCO_E2E_DEMO_HISTORY,
-  'rco.demoHistory is off in app-config.development.yaml',
-);
-
 const METRICS = `${BACKEND}/api/rco/entities/component/default/rco/metrics`;
 
 async function openMetrics(page: Page) {
