@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { MetricsResponse } from '@helix-portal/plugin-rco-common';
 import { Duration } from 'luxon';
+import { CallerSlots } from './callerSlots';
 import { Clock } from '../lib/clock';
 import { deliveryMetrics } from './delivery';
 import { gateEffectiveness } from './effectiveness';
@@ -21,6 +22,21 @@ const KEPT_MS = 60_000;
 /** Samples of a distribution sent to draw it; lists of records sent to read them. */
 const SAMPLES = 2000;
 const LISTED = 500;
+/** Cold computations at once per caller (each reads a period of the caller's catalog). */
+const COLD_PER_CALLER = 2;
+
+/**
+ * The zone's canonical name (Etc/UTC, Etc/GMT and GMT are UTC): the cache key, so another
+ * spelling of the same zone finds its answer instead of starting a new computation.
+ */
+function canonicalZone(timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions()
+      .timeZone;
+  } catch {
+    return timeZone;
+  }
+}
 
 /** The newest `max` items by a time (ISO strings compare as times), newest first. */
 function newest<T>(items: T[], at: (item: T) => string, max: number) {
@@ -46,6 +62,10 @@ export class MetricsService {
     string,
     { at: number; response: MetricsResponse }
   >();
+  private readonly cold = new CallerSlots(
+    COLD_PER_CALLER,
+    `You already have ${COLD_PER_CALLER} metrics computations running on this instance; wait for them to finish, then try again`,
+  );
 
   constructor(
     private readonly o: {
@@ -90,7 +110,7 @@ export class MetricsService {
    */
   async metrics(
     query: MetricsQuery,
-    scope: { entityRef?: string; entityRefs: string[] },
+    scope: { entityRef?: string; entityRefs: string[]; caller?: string },
   ): Promise<MetricsResponse> {
     const environment = this.environmentOf(query.environment);
     const period = this.period(query);
@@ -101,12 +121,33 @@ export class MetricsService {
       environment,
       period.from,
       period.to,
-      period.timeZone,
+      canonicalZone(period.timeZone),
       scope.entityRef ?? refs,
     ]);
     const hit = this.kept.get(key);
-    if (hit && Date.now() - hit.at < KEPT_MS) return hit.response;
+    if (hit && Date.now() - hit.at < KEPT_MS)
+      // The zone as this caller spelt it (the figures are the same).
+      return {
+        ...hit.response,
+        scope: { ...hit.response.scope, timeZone: period.timeZone },
+      };
     this.kept.delete(key);
+    const response = await this.cold.run(scope.caller ?? 'anonymous', () =>
+      this.computeCold(period, environment, scope, refs),
+    );
+    if (this.kept.size >= KEPT)
+      this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(key, { at: Date.now(), response });
+    return response;
+  }
+
+  /** The facts read and the figures computed: what a cache miss costs. */
+  private async computeCold(
+    period: Period,
+    environment: string,
+    scope: { entityRef?: string },
+    refs: string[],
+  ): Promise<MetricsResponse> {
     const windowMs = this.o.failureWindow.toMillis();
     const facts = await this.o.reader.read(
       {
@@ -116,17 +157,7 @@ export class MetricsService {
       },
       refs,
     );
-    const response = this.compute(
-      facts,
-      period,
-      environment,
-      scope,
-      refs.length,
-    );
-    if (this.kept.size >= KEPT)
-      this.kept.delete(this.kept.keys().next().value!);
-    this.kept.set(key, { at: Date.now(), response });
-    return response;
+    return this.compute(facts, period, environment, scope, refs.length);
   }
 
   private compute(

@@ -7,6 +7,7 @@ import {
 import { JudgementStore } from '../database/JudgementStore';
 import { TooManyRequestsError } from '../collectors/TooManyRequestsError';
 import { Clock } from '../lib/clock';
+import { CallerSlots } from './callerSlots';
 import { blocking } from './effectiveness';
 import { missingInput } from './inputs';
 import { Period } from './periods';
@@ -21,6 +22,8 @@ import {
 
 /** Replays at once per instance: each reads and judges a period of history. */
 const AT_ONCE = 2;
+/** Replays at once per caller: one caller cannot hold the instance's slots. */
+const PER_CALLER = 1;
 /** Judgements and verdicts listed per answer. */
 const LISTED = 500;
 
@@ -32,6 +35,10 @@ const LISTED = 500;
  */
 export class ReplayService {
   private running = 0;
+  private readonly callers = new CallerSlots(
+    PER_CALLER,
+    'You already have a replay running on this instance; wait for it to finish, then try again',
+  );
 
   constructor(
     private readonly o: {
@@ -44,6 +51,17 @@ export class ReplayService {
   ) {}
 
   async replay(
+    change: ReplayChange,
+    period: Period,
+    scope: { entityRef?: string; entityRefs: string[]; caller?: string },
+  ): Promise<ReplayResponse> {
+    // Per caller first: a caller refused its own second replay takes no instance slot.
+    return this.callers.run(scope.caller ?? 'anonymous', () =>
+      this.instanceSlot(change, period, scope),
+    );
+  }
+
+  private async instanceSlot(
     change: ReplayChange,
     period: Period,
     scope: { entityRef?: string; entityRefs: string[] },

@@ -3,6 +3,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { GatePolicyResponse } from '@helix-portal/plugin-rco-common';
 import { Request } from 'express';
 import { normalizeEntityRef } from '../lib/entityRefs';
+import { callerKey } from '../service/requestCache';
 import type { TypedRouter } from '../service/releaseRoutes';
 import { MetricsService } from './MetricsService';
 import { parseChange } from './replay';
@@ -19,9 +20,12 @@ export interface MetricsRouteOptions {
   /** The entity as the caller may see it (catalog visibility, a CI token's own entities). */
   loadEntity: (req: Request<any>) => Promise<Entity>;
   /** The caller's catalog credentials and, for a CI token, the entities it may reach. */
-  catalogAccess: (
-    req: Request<any>,
-  ) => Promise<{ credentials: BackstageCredentials; scope?: string[] }>;
+  catalogAccess: (req: Request<any>) => Promise<{
+    credentials: BackstageCredentials;
+    scope?: string[];
+    /** Who asked (a service principal is read with the plugin's credentials). */
+    caller?: BackstageCredentials;
+  }>;
   /** The governed services these credentials can see. */
   visibleServices: (
     credentials: BackstageCredentials,
@@ -45,11 +49,18 @@ export function registerMetricsRoutes(
     return refs.filter(r => reach.has(normalizeEntityRef(r)));
   }
 
+  /** Who asks, for the per-caller limits of the metrics and the replay. */
+  async function callerOf(req: Request<any>) {
+    const { caller } = await o.catalogAccess(req);
+    return (caller && callerKey(caller)) ?? 'anonymous';
+  }
+
   router.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
     const entityRef = stringifyEntityRef(await o.loadEntity(req));
     const response = await o.metrics.metrics(req.query, {
       entityRef,
       entityRefs: [entityRef],
+      caller: await callerOf(req),
     });
     // The generated types want an index signature the rco-common interfaces do not declare.
     res.json(response as any);
@@ -58,6 +69,7 @@ export function registerMetricsRoutes(
   router.get('/metrics', async (req, res) => {
     const response = await o.metrics.metrics(req.query, {
       entityRefs: await visibleRefs(req),
+      caller: await callerOf(req),
     });
     res.json(response as any);
   });
@@ -72,6 +84,7 @@ export function registerMetricsRoutes(
     const response = await o.replay.replay(change, period, {
       entityRef,
       entityRefs: [entityRef],
+      caller: await callerOf(req),
     });
     res.json(response as any);
   });
@@ -84,6 +97,7 @@ export function registerMetricsRoutes(
     const period = o.metrics.period(req.body);
     const response = await o.replay.replay(change, period, {
       entityRefs: await visibleRefs(req),
+      caller: await callerOf(req),
     });
     res.json(response as any);
   });

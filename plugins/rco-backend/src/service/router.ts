@@ -264,6 +264,7 @@ export async function createRouter(options: RouterOptions) {
     return {
       credentials: scope ? await auth.getOwnServiceCredentials() : caller,
       scope,
+      caller,
     };
   }
 
