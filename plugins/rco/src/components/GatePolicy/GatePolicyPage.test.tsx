@@ -77,6 +77,57 @@ describe('Gate policy page', () => {
     );
   });
 
+  it('does not show image scanning’s replay under the RTO/RPO form after switching gate', async () => {
+    await renderWith(<GatePolicyPage header={false} />, api());
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Try a change of Image scanning',
+      }),
+    );
+    fireEvent.change(screen.getByLabelText(/Maximum evidence age/), {
+      target: { value: 'P3D' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    await screen.findByTestId('rco-replay-policy');
+    // Now the lead tries another gate: its form starts fresh, so must the result below it.
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Try a change of RTO/RPO verification',
+      }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByText('What if: RTO/RPO verification'),
+      ).toBeInTheDocument(),
+    );
+    expect(screen.queryByTestId('rco-replay-policy')).toBeNull();
+  });
+
+  it('shows a result only beside the form values it was asked for, and says which change it is', async () => {
+    await renderWith(<GatePolicyPage header={false} />, api());
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Try a change of Image scanning',
+      }),
+    );
+    const age = screen.getByLabelText(/Maximum evidence age/);
+    fireEvent.change(age, { target: { value: 'P3D' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'HIGH' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    expect(
+      await screen.findByTestId('rco-replay-policy-change'),
+    ).toHaveTextContent(
+      'Replayed: Image scanning with maximum evidence age P3D; failing severities CRITICAL.',
+    );
+    fireEvent.change(age, { target: { value: 'PT1H' } });
+    await waitFor(() =>
+      expect(screen.queryByTestId('rco-replay-policy')).toBeNull(),
+    );
+    // Back to the values replayed: their result is the one shown again.
+    fireEvent.change(age, { target: { value: 'P3D' } });
+    expect(await screen.findByTestId('rco-replay-policy')).toBeInTheDocument();
+  });
+
   it('says a failed replay in words and keeps the form', async () => {
     const replay = jest.fn(async () => {
       throw new Error('replay refused: maxAge too long');

@@ -25,6 +25,17 @@ import { ReplayForm } from './ReplayForm';
  * It changes nothing: the thresholds live in app-config, changed by the platform team.
  * `header={false}` when the app frame already shows the page's title (the new frontend system).
  */
+/** Whether two changes ask the same thing (severities in any order). */
+function sameChange(a?: ReplayChange, b?: ReplayChange) {
+  const words = (c: ReplayChange) =>
+    JSON.stringify([
+      c.gate,
+      c.maxAge ?? null,
+      c.blockingSeverities ? [...c.blockingSeverities].sort() : null,
+    ]);
+  return !!a && !!b && words(a) === words(b);
+}
+
 export function GatePolicyPage(props: { header?: boolean } = {}) {
   const api = useApi(rcoApiRef);
   const policy = useAsyncRetry(
@@ -32,11 +43,20 @@ export function GatePolicyPage(props: { header?: boolean } = {}) {
     [api],
   );
   const [selected, setSelected] = useState<string>();
+  // What the form says now: a result is shown only beside the change it was asked for.
+  const [editing, setEditing] = useState<ReplayChange>();
+  // The change last replayed (useAsyncFn keeps only the latest call's outcome).
+  const [asked, setAsked] = useState<ReplayChange>();
   const [replayed, replay] = useAsyncFn(
-    async (change: ReplayChange) => api.replay!(undefined, { change }),
+    async (change: ReplayChange) => {
+      setAsked(change);
+      return api.replay!(undefined, { change });
+    },
     [api],
   );
   const gate = policy.value?.gates.find(g => g.gate === selected);
+  const current =
+    !!gate && asked?.gate === gate.gate && sameChange(asked, editing);
 
   let body;
   if (!api.getGatePolicy || !api.replay) {
@@ -90,13 +110,19 @@ export function GatePolicyPage(props: { header?: boolean } = {}) {
                 gate={gate}
                 busy={replayed.loading}
                 onReplay={replay}
+                onEdit={setEditing}
               />
               <Box mt={3} aria-live="polite">
-                {replayed.error && (
+                {replayed.error && current && !replayed.loading && (
                   <Refusal title="The replay failed" error={replayed.error} />
                 )}
-                {replayed.value && !replayed.loading && (
-                  <ReplayTables result={replayed.value} name="policy" />
+                {replayed.value && current && !replayed.loading && (
+                  <ReplayTables
+                    result={replayed.value}
+                    change={asked}
+                    gateTitle={gate.title}
+                    name="policy"
+                  />
                 )}
               </Box>
             </InfoCard>

@@ -14,7 +14,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Duration } from 'luxon';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
 /** The severities a scanner reports, most severe first (Trivy's and Grype's words). */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
@@ -33,6 +33,8 @@ export function ReplayForm(props: {
   gate: GatePolicyResponse['gates'][number];
   busy: boolean;
   onReplay: (change: ReplayChange) => void;
+  /** The change as the form stands, on every edit: the page hides results of another. */
+  onEdit?: (change: ReplayChange) => void;
 }) {
   const { gate } = props;
   const [maxAge, setMaxAge] = useState(gate.maxAge ?? '');
@@ -53,6 +55,9 @@ export function ReplayForm(props: {
       ? { blockingSeverities: SEVERITIES.filter(s => severities.includes(s)) }
       : {}),
   };
+  const { onEdit } = props;
+  const said = JSON.stringify(change);
+  useEffect(() => onEdit?.(JSON.parse(said)), [onEdit, said]);
   const toggle = (s: string) =>
     setSeverities(list =>
       list.includes(s) ? list.filter(x => x !== s) : [...list, s],

@@ -1,5 +1,6 @@
 import {
   ReplayedJudgement,
+  ReplayChange,
   ReplayedVerdict,
   ReplayResponse,
 } from '@helix-portal/plugin-rco-common';
@@ -35,6 +36,27 @@ const firstOf = (listed: number, total?: number) =>
     ? ` (the first ${listed} of ${total})`
     : '';
 
+/** Which change a replay shows, in words: the gate and each threshold it changes. */
+export function changeWords(c: ReplayChange, gateTitle?: string) {
+  const parts: string[] = [];
+  if (c.maxAge) parts.push(`maximum evidence age ${c.maxAge}`);
+  if (c.blockingSeverities)
+    parts.push(
+      `failing severities ${c.blockingSeverities.join(', ') || 'none'}`,
+    );
+  if (c.waiver) {
+    const w = c.waiver;
+    parts.push(
+      `a waiver in ${w.environment || 'every environment'}` +
+        `${w.releaseVersion ? ` for ${w.releaseVersion}` : ''}` +
+        `${w.duration ? ` lasting ${w.duration}` : ''}`,
+    );
+  }
+  return `Replayed: ${gateTitle ?? c.gate} with ${
+    parts.join('; ') || 'no change'
+  }.`;
+}
+
 /** The replay's counts in one sentence, and the baseline's honesty check. */
 export function replaySummary(r: ReplayResponse) {
   const allowed = r.past.filter(
@@ -59,11 +81,27 @@ export function replaySummary(r: ReplayResponse) {
  * reproduces the stored judgements (the baseline), and the judgements and releases in flight
  * that would change, each a table with its CSV.
  */
-export function ReplayTables(props: { result: ReplayResponse; name: string }) {
+export function ReplayTables(props: {
+  result: ReplayResponse;
+  name: string;
+  /** The change asked for (else the response's), said above the figures. */
+  change?: ReplayChange;
+  gateTitle?: string;
+}) {
   const r = props.result;
   const b = r.baseline;
+  const change = props.change ?? r.change;
   return (
     <Box data-testid={`rco-replay-${props.name}`}>
+      {change && (
+        <Typography
+          variant="subtitle2"
+          paragraph
+          data-testid={`rco-replay-${props.name}-change`}
+        >
+          {changeWords(change, props.gateTitle)}
+        </Typography>
+      )}
       <Typography variant="body1" paragraph role="status">
         {replaySummary(r)}
       </Typography>
