@@ -126,8 +126,10 @@ export function documentTime(
  * the console last saw the object unchanged (issue 13: an unchanged object adds no row, its
  * observation moves). A deleted object is no longer seen, so its evidence goes stale.
  */
-export const observedAt = (record: EvidenceRecord): Date =>
-  record.provenance?.observedAt ?? record.collectedAt;
+export const observedAt = <T = Date>(record: {
+  collectedAt: T;
+  provenance?: { observedAt: T } | null;
+}): T => record.provenance?.observedAt ?? record.collectedAt;
 
 /**
  * How much older than its stored observedAt a collected record may really be seen: the store

@@ -7,6 +7,7 @@ import {
 } from '../database/JudgementStore';
 import { OperationRecord } from '../database/OperationStore';
 import { activeWaiver } from '../gates/evaluate';
+import { observedAt } from '../gates/helpers';
 import { GateContext } from '../gates/types';
 import { PreflightResult } from '../operations/preflight';
 import { captureInputs, JudgedInputs } from './inputs';
@@ -24,10 +25,11 @@ export function judgedGates(
 ): JudgedGate[] {
   const ctx = { waivers, now, release: status.release } as GateContext;
   return status.gates.map(g => {
-    const oldest = g.evidence.reduce<string | undefined>(
-      (min, e) => (!min || e.collectedAt < min ? e.collectedAt : min),
-      undefined,
-    );
+    // Dated as the gates' staleness dates it: a collected object from its last observation.
+    const oldest = g.evidence.reduce<string | undefined>((min, e) => {
+      const at = observedAt<string>(e);
+      return !min || at < min ? at : min;
+    }, undefined);
     const id = g.id as GateId;
     const waiver =
       g.status === 'waived' ? activeWaiver(ctx, id)?.id : undefined;
