@@ -66,7 +66,7 @@ export interface RcoPortfolioQuery {
  * @public
  */
 export interface RcoMetricsQuery {
-  /** A configured environment; production when absent. */
+  /** A configured environment; when absent the backend picks one (production if configured, else the last). */
   environment?: string;
   /** The period's start, ISO 8601 (a date is midnight in `tz`); 90 days before `to` when absent. */
   from?: string;

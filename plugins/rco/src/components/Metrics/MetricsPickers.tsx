@@ -4,7 +4,8 @@ import { timeZones } from '../Windows/timeZones';
 
 /** What the metrics are asked for: an environment, the last N days, and the weeks' time zone. */
 export interface MetricsScope {
-  environment: string;
+  /** None until picked: the backend then chooses (production if configured, else the last). */
+  environment?: string;
   days: number;
   timeZone: string;
 }
@@ -60,6 +61,8 @@ function Picker(props: {
 export function MetricsPickers(props: {
   scope: MetricsScope;
   environments: string[];
+  /** The environment the backend answered for when none was picked. */
+  answered?: string;
   onChange: (scope: MetricsScope) => void;
   idPrefix: string;
 }) {
@@ -68,15 +71,18 @@ export function MetricsPickers(props: {
     () => timeZones().map(z => ({ value: z, label: z })),
     [],
   );
-  const environments = props.environments.includes(scope.environment)
-    ? props.environments
-    : [scope.environment, ...props.environments];
+  const shown = scope.environment ?? props.answered ?? '';
+  // The backend's answer is a configured environment: offered even before the list arrives.
+  const environments =
+    !shown || props.environments.includes(shown)
+      ? props.environments
+      : [shown, ...props.environments];
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
       <Picker
         id={`${props.idPrefix}-environment`}
         label="Environment"
-        value={scope.environment}
+        value={shown}
         options={environments.map(env => ({ value: env, label: env }))}
         onChange={environment => onChange({ ...scope, environment })}
         minWidth={180}

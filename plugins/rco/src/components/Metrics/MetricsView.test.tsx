@@ -1,14 +1,14 @@
 import { entityPresentationApiRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { MetricsResponse } from '@helix-portal/plugin-rco-common';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { RcoApi, rcoApiRef } from '../../api/RcoApi';
-import { captureSaves } from '../../__testUtils__/roadFixtures';
+import { captureSaves, renderWith } from '../../__testUtils__/roadFixtures';
 import { presentation } from '../../__testUtils__/releaseFixtures';
 import { ChartWidth } from './ChartSize';
 import { MetricsBody } from './MetricsBody';
 import MetricsView from './MetricsView';
-import { ENTITY, metrics } from './testFixtures';
+import { ENTITY, metrics, policy } from './testFixtures';
 
 jest.setTimeout(30_000);
 
@@ -202,5 +202,46 @@ describe('Metrics view (issue 17)', () => {
       await screen.findByTestId('rco-metric-lead-time'),
     ).toBeInTheDocument();
     expect(getMetrics).toHaveBeenCalledTimes(2);
+  });
+});
+
+/**
+ * The backend takes only configured environments and picks one itself when none is asked
+ * (production if configured, else the last): the view asks none until the user picks one.
+ */
+describe('Metrics view environment on the portfolio', () => {
+  it('asks no environment, shows the one the backend used and offers only the portal’s', async () => {
+    const getMetrics = jest.fn(async (_e: unknown, q: any) =>
+      metrics({
+        scope: { ...metrics().scope, environment: q.environment ?? 'prod' },
+      }),
+    );
+    const api = {
+      getRecord: jest.fn(),
+      getMetrics,
+      getGatePolicy: jest.fn(async () => ({
+        ...policy(),
+        environments: ['dev', 'stage', 'prod'],
+      })),
+    } as unknown as RcoApi;
+    await renderWith(
+      <ChartWidth.Provider value={800}>
+        <MetricsView />
+      </ChartWidth.Provider>,
+      api,
+    );
+    await screen.findByTestId('rco-metric-lead-time');
+    expect(getMetrics.mock.calls[0][1].environment).toBeUndefined();
+    const picker = screen.getByRole('button', { name: /Environment/ });
+    expect(picker).toHaveTextContent('prod');
+    fireEvent.mouseDown(picker);
+    const options = within(await screen.findByRole('listbox'))
+      .getAllByRole('option')
+      .map(o => o.textContent);
+    expect(options).toEqual(['dev', 'stage', 'prod']);
+    fireEvent.click(screen.getByRole('option', { name: 'stage' }));
+    await waitFor(() =>
+      expect(getMetrics.mock.calls.at(-1)![1].environment).toBe('stage'),
+    );
   });
 });

@@ -22,7 +22,8 @@ export default function MetricsView(props: {
 }) {
   const api = useApi(rcoApiRef);
   const [scope, setScope] = useState<MetricsScope>(() => ({
-    environment: props.environment || 'production',
+    // None until the user picks one: the backend knows which environments are configured.
+    environment: props.environment || undefined,
     days: 90,
     timeZone: browserTimeZone(),
   }));
@@ -47,6 +48,7 @@ export default function MetricsView(props: {
       <MetricsPickers
         scope={scope}
         environments={environments}
+        answered={metrics.value?.scope.environment}
         onChange={setScope}
         idPrefix={props.entityRef ? 'rco-metrics' : 'rco-portfolio-metrics'}
       />

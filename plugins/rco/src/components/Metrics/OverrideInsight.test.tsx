@@ -161,4 +161,20 @@ describe('Break-glass dialog history', () => {
       environment: 'production',
     });
   });
+
+  it('asks the history of no environment when the waiver has none', async () => {
+    const getMetrics = jest.fn(async () => metrics());
+    await renderDialog(
+      <WaiverDialog
+        api={{ getMetrics } as unknown as RcoApi}
+        entityRef={ENTITY}
+        gates={status('production').gates}
+        initialGate="image-scanning"
+        open
+        onClose={jest.fn()}
+      />,
+    );
+    await screen.findByTestId('rco-override-history');
+    expect(getMetrics).toHaveBeenCalledWith(ENTITY, {});
+  });
 });

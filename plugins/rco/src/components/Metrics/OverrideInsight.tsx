@@ -17,7 +17,7 @@ import { ReplayTables } from './ReplayTables';
 export function OverridePast(props: {
   api: RcoApi;
   entityRef: CompoundEntityRef;
-  /** The metrics have no "every environment": the dialog's, or production. */
+  /** The dialog's; none: the metrics' default (the backend picks a configured one). */
   environment?: string;
   kind: OverrideOutcome['kind'];
   /** Only this gate's (waivers). */
@@ -25,12 +25,15 @@ export function OverridePast(props: {
   title: string;
 }) {
   const { api, entityRef, kind, gate } = props;
-  const environment = props.environment || 'production';
-  const key = `${entityRef.kind}:${entityRef.namespace}/${entityRef.name}|${environment}`;
+  const asked = props.environment || undefined;
+  const key = `${entityRef.kind}:${entityRef.namespace}/${entityRef.name}|${asked}`;
   const read = useAsync(
-    async () => api.getMetrics?.(entityRef, { environment }),
+    async () =>
+      api.getMetrics?.(entityRef, asked ? { environment: asked } : {}),
     [api, key],
   );
+  // The environment the history is of: the one asked, or the one the backend chose.
+  const environment = asked ?? read.value?.scope.environment;
   if (!api.getMetrics) return null;
   const overrides = (read.value?.effectiveness.overrides ?? []).filter(
     o =>
