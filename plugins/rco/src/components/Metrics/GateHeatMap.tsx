@@ -28,6 +28,11 @@ const columnsOf = (title: (gate: string) => string): Column<GateWeekCell>[] => [
  */
 export function GateHeatMap(props: {
   cells: GateWeekCell[];
+  /**
+   * The period's weeks (the trend's: m.delivery.weeks). The backend sends cells only for weeks
+   * with judgements; these keep the empty weeks as columns, as the trend shows them.
+   */
+  weeks: string[];
   /** Titles by gate id (the response's rows), the catalogue's otherwise. */
   titles: Record<string, string>;
   timeZone: string;
@@ -40,10 +45,17 @@ export function GateHeatMap(props: {
   const gates = [...new Set(props.cells.map(c => c.gate))].sort(
     (a, b) => order(a) - order(b),
   );
-  const weeks = [...new Set(props.cells.map(c => c.week))].sort();
-  const cells = [...props.cells].sort(
-    (a, b) => order(a.gate) - order(b.gate) || a.week.localeCompare(b.week),
-  );
+  const weeks = [
+    ...new Set([...props.weeks, ...props.cells.map(c => c.week)]),
+  ].sort();
+  // Every gate in every week: a week without a judgement is an empty cell, 0/0 in the table.
+  const byKey = new Map(props.cells.map(c => [`${c.gate}|${c.week}`, c]));
+  const cells = gates.flatMap(gate =>
+    weeks.map(
+      week =>
+        byKey.get(`${gate}|${week}`) ?? { gate, week, judged: 0, blocked: 0 },
+    ),
+  ) as GateWeekCell[];
   const table = tableOf(
     `Deploy judgements and blocks per gate and week (weeks start Monday, ${props.timeZone})`,
     columnsOf(title),
@@ -102,7 +114,7 @@ export function GateHeatMap(props: {
                   y={y + 1}
                   width={CELL_W - 2}
                   height={CELL_H - 2}
-                  fill={tone.background}
+                  fill={c.judged ? tone.background : 'none'}
                   stroke={theme.palette.divider}
                 />
                 {c.judged > 0 && (

@@ -75,6 +75,7 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
         <TrendChart weeks={m.delivery.weeks} timeZone={m.scope.timeZone} />
         <GateHeatMap
           cells={m.effectiveness.cells}
+          weeks={m.delivery.weeks.map(w => w.week)}
           titles={titles}
           timeZone={m.scope.timeZone}
         />

@@ -90,6 +90,8 @@ describe('Metrics view (issue 17)', () => {
       ['Image scanning', '2026-11-16', '8', '6', '75 %'],
       ['Image scanning', '2026-11-23', '5', '0', '0 %'],
       ['RTO/RPO Verification', '2026-11-16', '8', '2', '25 %'],
+      // No RTO/RPO judgement that week: a row all the same, as the trend has the week.
+      ['RTO/RPO Verification', '2026-11-23', '0', '0', '—'],
     ]);
     // Lead times 0.5, 3, 3.5 and 30 hours in bins three hours wide.
     const lead = rowsOf('lead-time').slice(1);

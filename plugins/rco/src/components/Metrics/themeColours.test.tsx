@@ -65,7 +65,7 @@ describe('chart colours in the dark theme', () => {
   it('the heat map paints cells from the error colour and its numbers for contrast', () => {
     const cells = metrics().effectiveness.cells;
     const { container } = inDark(
-      <GateHeatMap cells={cells} titles={{}} timeZone="UTC" />,
+      <GateHeatMap cells={cells} weeks={[]} titles={{}} timeZone="UTC" />,
     );
     const allowed = new Set<string>([
       dark.palette.text.primary,
