@@ -138,11 +138,11 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', asService('external:ci-rco'))
         .expect(200);
       expect(ci.body.scope.services).toBe(1);
-      const stranger = await request(app)
+      // A token with no rco.ci.subjects entry reads nothing: refused (review R2).
+      await request(app)
         .get('/api/rco/metrics?environment=staging')
         .set('Authorization', asService('external:ci-other'))
-        .expect(200);
-      expect(stranger.body.effectiveness.gates[0].judged).toBe(0);
+        .expect(403);
       for (const bad of ['environment=moon', 'tz=Mars/Base', 'from=soon']) {
         const r = await request(app)
           .get(`${RCO}/metrics?${bad}`)

@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
 import { GatePolicyResponse } from '@helix-portal/plugin-rco-common';
 import { Request } from 'express';
 import { normalizeEntityRef } from '../lib/entityRefs';
@@ -49,6 +50,18 @@ export function registerMetricsRoutes(
     return refs.filter(r => reach.has(normalizeEntityRef(r)));
   }
 
+  /**
+   * A service principal without an rco.ci.subjects entry reads nothing (Access.serviceScope is
+   * empty): not the thresholds, nor the environments an invalid query's error would list.
+   */
+  async function assertReadsSomething(req: Request<any>) {
+    const { scope } = await o.catalogAccess(req);
+    if (scope && scope.length === 0)
+      throw new NotAllowedError(
+        'This service principal has no rco.ci.subjects entry: it may read nothing',
+      );
+  }
+
   /** Who asks, for the per-caller limits of the metrics and the replay. */
   async function callerOf(req: Request<any>) {
     const { caller } = await o.catalogAccess(req);
@@ -67,6 +80,7 @@ export function registerMetricsRoutes(
   });
 
   router.get('/metrics', async (req, res) => {
+    await assertReadsSomething(req);
     const response = await o.metrics.metrics(req.query, {
       entityRefs: await visibleRefs(req),
       caller: await callerOf(req),
@@ -90,6 +104,7 @@ export function registerMetricsRoutes(
   });
 
   router.post('/replay', async (req, res) => {
+    await assertReadsSomething(req);
     const change = parseChange(req.body, {
       entityScope: false,
       waiverMaxMs: o.waiverMaxMs,
@@ -102,7 +117,8 @@ export function registerMetricsRoutes(
     res.json(response as any);
   });
 
-  router.get('/gates/policy', async (_req, res) => {
+  router.get('/gates/policy', async (req, res) => {
+    await assertReadsSomething(req);
     res.json(o.policy as any);
   });
 }
