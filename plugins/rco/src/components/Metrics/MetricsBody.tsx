@@ -3,14 +3,14 @@ import { Box, Grid, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ComponentProps } from 'react';
 import { EscapesTable, GateEffectivenessTable } from './EffectivenessTables';
-import { instant } from './format';
+import { DEMO_LABEL, instant } from './format';
 import { GateHeatMap } from './GateHeatMap';
 import { Histogram } from './Histogram';
 import { MetricCards } from './MetricCards';
 import { OverrideHistory } from './OverrideHistory';
 import { TrendChart } from './TrendChart';
 
-export const DEMO_LABEL = 'Demo data: generated history of the local portal';
+export { DEMO_LABEL } from './format';
 
 /** ", the newest 500 of 812" when the backend cut a list; nothing when it sent every one. */
 export const newestOf = (listed: number, total?: number) =>

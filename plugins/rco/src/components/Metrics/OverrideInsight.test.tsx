@@ -177,4 +177,16 @@ describe('Break-glass dialog history', () => {
     await screen.findByTestId('rco-override-history');
     expect(getMetrics).toHaveBeenCalledWith(ENTITY, {});
   });
+
+  it('labels demo history as demo data in the waiver dialog, as the metrics do', async () => {
+    const getMetrics = jest.fn(async () => metrics({ demo: true }));
+    await renderDialog(waiverDialog({ getMetrics }));
+    const past = await screen.findByRole('region', {
+      name: "This gate's past waivers",
+    });
+    await within(past).findByTestId('rco-override-history');
+    expect(past).toHaveTextContent(
+      'Demo data: generated history of the local portal',
+    );
+  });
 });

@@ -6,6 +6,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { RcoApi } from '../../api/RcoApi';
 import { refusalOf } from '../shared';
+import { DEMO_LABEL } from './format';
 import { OverrideHistory } from './OverrideHistory';
 import { ReplayTables } from './ReplayTables';
 
@@ -54,6 +55,16 @@ export function OverridePast(props: {
       {read.error && (
         <Typography variant="body2" color="error">
           The history could not be read: {refusalOf(read.error)}
+        </Typography>
+      )}
+      {read.value?.demo && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="rco-override-demo"
+        >
+          {DEMO_LABEL}. Some of these overrides come from it, not from real
+          ones.
         </Typography>
       )}
       {read.value && (

@@ -1,5 +1,8 @@
 import { DeliveryMetric } from '@helix-portal/plugin-rco-common';
 
+/** How demo history is labelled wherever it is shown (the metrics, the override dialogs). */
+export const DEMO_LABEL = 'Demo data: generated history of the local portal';
+
 /** A number as the tables and cards show it: one decimal at most, a dash for none. */
 export function num(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
