@@ -81,7 +81,11 @@ export function CsvButton(props: { data: TableData; filename: string }) {
       disabled={!props.data.body.length}
       onClick={() =>
         saveBlob(
-          new Blob([csvOf(props.data)], { type: 'text/csv;charset=utf-8' }),
+          // The UTF-8 byte order mark: Excel reads a CSV without one in the local code page
+          // and garbles "—" and non-ASCII names.
+          new Blob(['\uFEFF', csvOf(props.data)], {
+            type: 'text/csv;charset=utf-8',
+          }),
           props.filename,
         )
       }
