@@ -79,7 +79,9 @@ export async function createOperations(deps: {
       );
     }
   }
-  const store = new OperationStore(deps.db, deps.ledger);
+  // The clock decisions and judgements are stamped with (the local portal's demo clock can be
+  // ahead of the system's): an operation's times and its judgement's must be comparable.
+  const store = new OperationStore(deps.db, deps.ledger, deps.releases.clock);
   const overrides = new OverrideStore(
     deps.db,
     deps.ledger,
