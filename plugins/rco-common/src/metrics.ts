@@ -172,7 +172,9 @@ export interface OverrideOutcome {
 export interface GateWeekCell {
   gate: GateId;
   week: string;
+  /** Releases (entity, digest, environment) the gate judged that week, each counted once. */
   judged: number;
+  /** Of those, the releases it blocked at least once that week. */
   blocked: number;
 }
 

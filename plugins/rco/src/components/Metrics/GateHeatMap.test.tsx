@@ -78,4 +78,31 @@ describe('GateHeatMap weeks', () => {
       ['Image scanning', '2026-10-05', '2', '2', '100 %'],
     ]);
   });
+
+  it('says its cells count releases judged and blocked, a stronger red the larger the share', async () => {
+    await renderWith(
+      <ChartWidth.Provider value={800}>
+        <MetricsBody metrics={metrics()} />
+      </ChartWidth.Provider>,
+      { getRecord: jest.fn() } as unknown as RcoApi,
+    );
+    const heat = screen.getByTestId('rco-chart-heatmap');
+    const summary = within(heat).getByRole('img');
+    expect(summary).toHaveAccessibleName(
+      /8 releases blocked in all \(each release counted once a week\); a stronger red is a larger share of the releases judged that the gate blocked/,
+    );
+    expect(heat.querySelector('table caption')).toHaveTextContent(
+      'Releases judged and blocked per gate and week',
+    );
+    const head = within(screen.getByTestId('rco-chart-table-heatmap'))
+      .getAllByRole('row')[0]
+      .querySelectorAll('th');
+    expect(Array.from(head).map(h => h.textContent)).toEqual([
+      'Gate',
+      'Week (from Monday)',
+      'Releases judged',
+      'Releases blocked',
+      'Blocked share',
+    ]);
+  });
 });

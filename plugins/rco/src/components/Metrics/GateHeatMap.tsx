@@ -15,14 +15,15 @@ const share = (c: GateWeekCell) => (c.judged ? c.blocked / c.judged : 0);
 const columnsOf = (title: (gate: string) => string): Column<GateWeekCell>[] => [
   { title: 'Gate', cell: c => title(c.gate) },
   { title: 'Week (from Monday)', cell: c => c.week },
-  { title: 'Judged', cell: c => String(c.judged) },
-  { title: 'Blocked', cell: c => String(c.blocked) },
+  { title: 'Releases judged', cell: c => String(c.judged) },
+  { title: 'Releases blocked', cell: c => String(c.blocked) },
   { title: 'Blocked share', cell: c => (c.judged ? percent(share(c)) : '—') },
 ];
 
 /**
- * Gates by weeks: each cell's red is the share of that week's deploy judgements the gate
- * blocked (the theme's error colour, more opaque the larger the share), with "blocked/judged"
+ * Gates by weeks: each cell's red is the share of the releases the gate judged that week that
+ * it blocked (each release counted once a week, however many deploys were tried; the theme's
+ * error colour, more opaque the larger the share), with "blocked/judged"
  * printed in a colour that contrasts with it at 4.5:1 or more. Drawn by hand: recharts
  * has no heat map.
  */
@@ -48,7 +49,7 @@ export function GateHeatMap(props: {
   const weeks = [
     ...new Set([...props.weeks, ...props.cells.map(c => c.week)]),
   ].sort();
-  // Every gate in every week: a week without a judgement is an empty cell, 0/0 in the table.
+  // Every gate in every week: a week without a release judged is an empty cell, 0/0 in the table.
   const byKey = new Map(props.cells.map(c => [`${c.gate}|${c.week}`, c]));
   const cells = gates.flatMap(gate =>
     weeks.map(
@@ -57,7 +58,7 @@ export function GateHeatMap(props: {
     ),
   ) as GateWeekCell[];
   const table = tableOf(
-    `Deploy judgements and blocks per gate and week (weeks start Monday, ${props.timeZone})`,
+    `Releases judged and blocked per gate and week (weeks start Monday, ${props.timeZone})`,
     columnsOf(title),
     cells,
   );
@@ -69,7 +70,7 @@ export function GateHeatMap(props: {
     <ChartFrame
       name="heatmap"
       title="Blocks by gate and week"
-      summary={`Heat map of ${gates.length} gates over ${weeks.length} weeks, ${blocked} blocks in all; a darker cell is a larger share of judgements blocked. The table below holds the numbers.`}
+      summary={`Heat map of ${gates.length} gates over ${weeks.length} weeks, ${blocked} releases blocked in all (each release counted once a week); a stronger red is a larger share of the releases judged that the gate blocked. The table below holds the numbers.`}
       table={table}
     >
       <div style={{ overflowX: 'auto' }}>
