@@ -1,6 +1,6 @@
 import { DeliveryMetric } from '@helix-portal/plugin-rco-common';
 import { Box, Grid, Paper, Typography } from '@material-ui/core';
-import { metricValue, num, unitWords } from './format';
+import { hours, metricValue, unitWords } from './format';
 import { OperationLinks } from './OperationLinks';
 
 /** One delivery metric: its value and unit in words, what it rests on, how it is computed. */
@@ -27,7 +27,7 @@ function MetricCard(props: { metric: DeliveryMetric }) {
         </Typography>
         {m.p90 !== undefined && (
           <Typography variant="body2">
-            90th percentile: {num(m.p90)} hours
+            90th percentile: {hours(m.p90)} hours
           </Typography>
         )}
         <Typography variant="body2">

@@ -8,6 +8,7 @@ import { presentation } from '../../__testUtils__/releaseFixtures';
 import { ChartWidth } from './ChartSize';
 import { MetricsBody } from './MetricsBody';
 import MetricsView from './MetricsView';
+import { trendTooltipValue } from './TrendChart';
 import { ENTITY, metrics, policy } from './testFixtures';
 
 jest.setTimeout(30_000);
@@ -83,8 +84,9 @@ describe('Metrics view (issue 17)', () => {
   it('gives every chart a table with the fixture’s numbers, a caption and an image name', async () => {
     await renderBody(metrics());
     expect(rowsOf('trend').slice(1)).toEqual([
-      ['2026-11-16', '4', '1', '12.5', '1.8'],
-      ['2026-11-23', '7', '0', '9.3', '—'],
+      // Hours to two decimals, as the tooltip and the cards show them.
+      ['2026-11-16', '4', '1', '12.5', '1.75'],
+      ['2026-11-23', '7', '0', '9.25', '—'],
     ]);
     expect(rowsOf('heatmap').slice(1)).toEqual([
       ['Image scanning', '2026-11-16', '8', '6', '75 %'],
@@ -245,5 +247,19 @@ describe('Metrics view environment on the portfolio', () => {
     await waitFor(() =>
       expect(getMetrics.mock.calls.at(-1)![1].environment).toBe('stage'),
     );
+  });
+});
+
+describe('Trend tooltip', () => {
+  it('shows hours to two decimals, as the table and the cards do, and counts as they are', () => {
+    expect(
+      trendTooltipValue(9.254, 'Lead time (h)', { dataKey: 'leadTimeHours' }),
+    ).toBe('9.25');
+    expect(
+      trendTooltipValue(1.751, 'Time to restore (h)', {
+        dataKey: 'restoreHours',
+      }),
+    ).toBe('1.75');
+    expect(trendTooltipValue(7, 'Deploys', { dataKey: 'deploys' })).toBe('7');
   });
 });

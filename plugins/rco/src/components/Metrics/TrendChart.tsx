@@ -12,15 +12,30 @@ import { ChartFrame } from './ChartFrame';
 import { SizedChart } from './ChartSize';
 import { chartChrome, useChartColors } from './chartTheme';
 import { Column, tableOf } from './csv';
-import { num } from './format';
+import { hours } from './format';
 
 const COLUMNS: Column<DeliveryWeek>[] = [
   { title: 'Week (from Monday)', cell: w => w.week },
   { title: 'Deploys', cell: w => String(w.deploys) },
   { title: 'Failures', cell: w => String(w.failures) },
-  { title: 'Lead time, median (hours)', cell: w => num(w.leadTimeHours) },
-  { title: 'Time to restore, median (hours)', cell: w => num(w.restoreHours) },
+  { title: 'Lead time, median (hours)', cell: w => hours(w.leadTimeHours) },
+  {
+    title: 'Time to restore, median (hours)',
+    cell: w => hours(w.restoreHours),
+  },
 ];
+
+const HOUR_SERIES = new Set<unknown>(['leadTimeHours', 'restoreHours']);
+
+/** The tooltip's value: hours as the table shows them, counts as they are. */
+export const trendTooltipValue = (
+  value: unknown,
+  _name: unknown,
+  item: { dataKey?: unknown },
+) =>
+  HOUR_SERIES.has(item.dataKey) && typeof value === 'number'
+    ? hours(value)
+    : String(value);
 
 /**
  * One series of the chart, all drawn alike (a plain function, not a component: the chart finds
@@ -88,7 +103,11 @@ export function TrendChart(props: { weeks: DeliveryWeek[]; timeZone: string }) {
               unit=" h"
               {...chrome.axis}
             />
-            <Tooltip {...chrome.tooltip} cursor={{ stroke: colors.grid }} />
+            <Tooltip
+              {...chrome.tooltip}
+              formatter={trendTooltipValue}
+              cursor={{ stroke: colors.grid }}
+            />
             <Legend {...chrome.legend} />
             {weekLine('count', 'deploys', 'Deploys', colors.deploys, dot)}
             {weekLine(

@@ -10,6 +10,9 @@ export function num(value: number | null | undefined, digits = 1): string {
   return String(Math.round(value * f) / f);
 }
 
+/** Hours as the trend's table, its tooltip and the metric cards all show them: two decimals. */
+export const hours = (value: number | null | undefined) => num(value, 2);
+
 /** A share (0..1) as a percentage. */
 export const percent = (value: number | null | undefined) =>
   value === null || value === undefined ? '—' : `${num(value * 100)} %`;
@@ -28,6 +31,7 @@ export function unitWords(metric: DeliveryMetric): string {
 
 /** The metric's value as it reads on its card: a share as a percentage. */
 export function metricValue(metric: DeliveryMetric): string {
+  if (metric.unit === 'hours') return hours(metric.value);
   return metric.unit === 'ratio' ? percent(metric.value) : num(metric.value, 2);
 }
 
