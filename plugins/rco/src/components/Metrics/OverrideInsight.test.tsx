@@ -52,6 +52,10 @@ describe('Waiver dialog history and what-if', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toHaveTextContent('Failed: a deploy through it failed');
     expect(rows[0]).toHaveTextContent('Justified w-1');
+    // The gate by its title, as the metrics' own tables name it.
+    expect(rows[0].querySelectorAll('td')[0]).toHaveTextContent(
+      /^Image scanning$/,
+    );
     expect(
       within(rows[0]).getByRole('button', { name: /Open operation op-esc-1/ }),
     ).toBeInTheDocument();
@@ -162,7 +166,7 @@ describe('Break-glass dialog history', () => {
     });
   });
 
-  it('asks the history of no environment when the waiver has none', async () => {
+  it('asks the history of no environment when the waiver has none, and says a waiver would apply to every one', async () => {
     const getMetrics = jest.fn(async () => metrics());
     await renderDialog(
       <WaiverDialog
@@ -174,8 +178,12 @@ describe('Break-glass dialog history', () => {
         onClose={jest.fn()}
       />,
     );
-    await screen.findByTestId('rco-override-history');
+    const history = await screen.findByTestId('rco-override-history');
     expect(getMetrics).toHaveBeenCalledWith(ENTITY, {});
+    // The history read is the backend's default environment's; the waiver would hold in all.
+    expect(history.querySelector('caption')).toHaveTextContent(
+      'Past waivers of this gate (the history of production; a waiver without an environment applies to every environment)',
+    );
   });
 
   it('labels demo history as demo data in the waiver dialog, as the metrics do', async () => {

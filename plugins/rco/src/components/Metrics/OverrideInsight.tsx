@@ -1,5 +1,9 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { OverrideOutcome, ReplayChange } from '@helix-portal/plugin-rco-common';
+import {
+  GATES,
+  OverrideOutcome,
+  ReplayChange,
+} from '@helix-portal/plugin-rco-common';
 import { Box, Button, Typography } from '@material-ui/core';
 import { DateTime, Duration } from 'luxon';
 import useAsync from 'react-use/esm/useAsync';
@@ -9,6 +13,14 @@ import { refusalOf } from '../shared';
 import { DEMO_LABEL } from './format';
 import { OverrideHistory } from './OverrideHistory';
 import { ReplayTables } from './ReplayTables';
+
+/** Gate titles by id: the metrics' own rows, the catalogue's for gates they do not list. */
+function gateTitles(rows: Array<{ gate: string; title: string }>) {
+  return {
+    ...Object.fromEntries(GATES.map(g => [g.id, g.title])),
+    ...Object.fromEntries(rows.map(g => [g.gate, g.title])),
+  };
+}
 
 /**
  * The entity's past overrides of one kind in one environment (the metrics route's, over its
@@ -72,7 +84,12 @@ export function OverridePast(props: {
           overrides={overrides}
           caption={`Past ${
             kind === 'waiver' ? 'waivers of this gate' : 'break-glass overrides'
-          } in ${environment}`}
+          } ${
+            asked
+              ? `in ${environment}`
+              : `(the history of ${environment}; a waiver without an environment applies to every environment)`
+          }`}
+          titles={gateTitles(read.value.effectiveness.gates)}
           kind={false}
         />
       )}
