@@ -56,7 +56,7 @@ test('the Release tab works from the keyboard alone', async ({ page }) => {
   const evidence = row(page, 'Policy Enforcement').getByRole('button', {
     name: 'Open policy-report evidence for Policy Enforcement',
   });
-  // 144 Tab stops with the demo's 90-day deploy history above the checklist.
+  // The deploy history above the checklist shows its newest 10 operations at first.
   const presses = await tabTo(page, evidence, { max: 300 });
   console.log(
     `Tab presses from the top of the page to the evidence button: ${presses}`,

@@ -3,7 +3,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { operation } from '../../__testUtils__/operationsFixtures';
 import { localTime } from '../shared';
-import { HistoryTable } from './HistoryTable';
+import { HISTORY_PAGE, HistoryTable } from './HistoryTable';
 
 describe('Deploy history names operations by what they were (issue 12 review, point 7)', () => {
   it('names the snapshot and reasons by type, version, environment and time, never the operation id', async () => {
@@ -32,5 +32,47 @@ describe('Deploy history names operations by what they were (issue 12 review, po
     const table = screen.getByRole('table', { name: 'Deploy history' });
     for (const el of within(table).queryAllByLabelText(/./))
       expect(el.getAttribute('aria-label')).not.toContain(op.id);
+  });
+});
+
+describe('Deploy history of months of deploys', () => {
+  const ops = Array.from({ length: 23 }, (_, i) =>
+    operation({
+      id: `op-${i}`,
+      state: 'succeeded',
+      environment: 'staging',
+      release: { version: `1.${23 - i}.0` },
+      createdAt: new Date(Date.UTC(2026, 10, 23 - i)).toISOString(),
+    }),
+  );
+  const versions = () =>
+    within(screen.getByRole('table', { name: 'Deploy history' }))
+      .getAllByRole('row')
+      .slice(1)
+      .map(r => /1\.\d+\.0/.exec(r.textContent ?? '')?.[0]);
+
+  it('shows the newest operations first and the older ones a page at a time', async () => {
+    await renderInTestApp(<HistoryTable operations={ops} />);
+    expect(versions()).toEqual(
+      ops.slice(0, HISTORY_PAGE).map(o => o.release.version),
+    );
+    expect(screen.getByRole('status')).toHaveTextContent(
+      `The newest ${HISTORY_PAGE} of 23 operations`,
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show 10 older' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Show 3 older' }));
+    expect(versions()).toEqual(ops.map(o => o.release.version));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show the newest 10 only' }),
+    );
+    expect(versions()).toHaveLength(HISTORY_PAGE);
+  });
+
+  it('says nothing of pages when every operation fits', async () => {
+    await renderInTestApp(<HistoryTable operations={ops.slice(0, 4)} />);
+    expect(versions()).toHaveLength(4);
+    expect(screen.queryByRole('button', { name: /older/ })).toBeNull();
   });
 });

@@ -25,6 +25,12 @@ import { OutcomeChip } from './OutcomeChip';
 import { useDescribe } from './wording';
 
 const GATE_STATUSES = ['pass', 'fail', 'missing', 'stale', 'waived'];
+/**
+ * Rows shown at first, and added by each "Show older": months of deploys would otherwise put
+ * hundreds of rows and Tab stops between the deploy buttons and the gate checklist, and make
+ * every re-read of the tab re-draw them.
+ */
+export const HISTORY_PAGE = 10;
 
 /** A gate by its title (the id stays on hover, for whoever reads the ledger). */
 const gateTitle = (id: string) => GATES.find(g => g.id === id)?.title ?? id;
@@ -80,6 +86,9 @@ function SnapshotDetail(props: { op: OperationResponse }) {
 export function HistoryTable(props: { operations: OperationResponse[] }) {
   const describe = useDescribe();
   const [open, setOpen] = useState<Set<string>>(new Set());
+  const [shown, setShown] = useState(HISTORY_PAGE);
+  const total = props.operations.length;
+  const rows = props.operations.slice(0, shown);
   const toggle = (id: string) =>
     setOpen(prev => {
       const next = new Set(prev);
@@ -109,7 +118,7 @@ export function HistoryTable(props: { operations: OperationResponse[] }) {
               <TableCell colSpan={5}>No deploys yet</TableCell>
             </TableRow>
           )}
-          {props.operations.map(op => {
+          {rows.map(op => {
             const snapshot = op.gateSnapshot;
             const passing = snapshot?.gates.filter(
               g => g.status === 'pass' || g.status === 'waived',
@@ -179,6 +188,25 @@ export function HistoryTable(props: { operations: OperationResponse[] }) {
           })}
         </TableBody>
       </Table>
+      {total > HISTORY_PAGE && (
+        <Box mt={1} display="flex" alignItems="center" gridGap={8}>
+          <Typography variant="body2" color="textSecondary" role="status">
+            The newest {rows.length} of {total} operations
+          </Typography>
+          {shown < total ? (
+            <Button
+              size="small"
+              onClick={() => setShown(n => n + HISTORY_PAGE)}
+            >
+              Show {Math.min(HISTORY_PAGE, total - shown)} older
+            </Button>
+          ) : (
+            <Button size="small" onClick={() => setShown(HISTORY_PAGE)}>
+              Show the newest {HISTORY_PAGE} only
+            </Button>
+          )}
+        </Box>
+      )}
     </Box>
   );
 }
