@@ -8,21 +8,14 @@ import {
   TableHead,
   TableRow,
 } from '@material-ui/core';
-import { Duration } from 'luxon';
+import { durationWords } from '../Metrics/format';
 import { tableCaption } from '../Metrics';
 
 const useStyles = makeStyles(theme => ({
   caption: tableCaption(theme),
 }));
 
-/** "P7D (7 days)": the configured text and what it means. */
-export function durationWords(iso?: string) {
-  if (!iso) return 'none';
-  const d = Duration.fromISO(iso);
-  if (!d.isValid) return iso;
-  const human = d.rescale().toHuman({ unitDisplay: 'long' });
-  return human && human !== iso ? `${iso} (${human})` : iso;
-}
+export { durationWords };
 
 /** The thresholds in force, gate by gate, each with a button to replay a change of it. */
 export function PolicyTable(props: {

@@ -3,7 +3,7 @@ import { Box, Grid, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ComponentProps } from 'react';
 import { EscapesTable, GateEffectivenessTable } from './EffectivenessTables';
-import { DEMO_LABEL, instant } from './format';
+import { DEMO_LABEL, durationWords, instant } from './format';
 import { GateHeatMap } from './GateHeatMap';
 import { Histogram } from './Histogram';
 import { MetricCards } from './MetricCards';
@@ -64,8 +64,9 @@ export function MetricsBody(props: { metrics: MetricsResponse }) {
       <Typography variant="body2" color="textSecondary" paragraph>
         {m.scope.entityRef ? '' : `${m.scope.services} services. `}
         {scope}; weeks start Monday in {m.scope.timeZone}. A change counts as
-        failed when a rollback or failure follows within {m.scope.failureWindow}
-        . Computed {instant(m.computedAt)}.
+        failed when a rollback or failure follows within{' '}
+        {durationWords(m.scope.failureWindow)}. Computed {instant(m.computedAt)}
+        .
       </Typography>
       <Typography variant="h6" component="h3" gutterBottom>
         Delivery metrics

@@ -60,6 +60,15 @@ describe('Metrics view (issue 17)', () => {
     expect(screen.queryByText(/Demo data/)).not.toBeInTheDocument();
   });
 
+  it('words the failure window as the Gate policy page does', async () => {
+    await renderBody(metrics());
+    expect(
+      screen.getByText(/A change counts as failed when/).textContent,
+    ).toContain(
+      'A change counts as failed when a rollback or failure follows within P1D (1 day).',
+    );
+  });
+
   it('says when a distribution holds only the newest of its samples', async () => {
     const m = metrics();
     m.delivery.counts = { leadTimes: 2500, failures: 0 };

@@ -1,4 +1,5 @@
 import { DeliveryMetric } from '@helix-portal/plugin-rco-common';
+import { Duration } from 'luxon';
 
 /** How demo history is labelled wherever it is shown (the metrics, the override dialogs). */
 export const DEMO_LABEL = 'Demo data: generated history of the local portal';
@@ -48,4 +49,13 @@ export function instant(iso: string | undefined): string {
   return Number.isNaN(d.getTime())
     ? iso
     : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** "P7D (7 days)": the configured text and what it means (the Gate policy page, the metrics). */
+export function durationWords(iso?: string) {
+  if (!iso) return 'none';
+  const d = Duration.fromISO(iso);
+  if (!d.isValid) return iso;
+  const human = d.rescale().toHuman({ unitDisplay: 'long' });
+  return human && human !== iso ? `${iso} (${human})` : iso;
 }
