@@ -29,18 +29,16 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// In this script's process group: Playwright stops its web server by killing the group
+// (SIGKILL, no handler runs), and the backend must go with it (port 7007 is the install
+// test's next).
 const backend = spawn('yarn', ['workspace', 'backend', 'start'], {
   cwd: root,
   env,
   stdio: 'inherit',
-  detached: true,
 });
 const stop = () => {
-  try {
-    process.kill(-backend.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
+  backend.kill('SIGTERM');
   process.exit(0);
 };
 process.on('SIGTERM', stop);
