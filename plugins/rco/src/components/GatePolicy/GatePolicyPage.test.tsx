@@ -176,6 +176,55 @@ describe('Gate policy page', () => {
     ).toHaveTextContent('(the first 1 of 812)');
   });
 
+  it('sends configured severities as configured, whatever their case', async () => {
+    const replay = jest.fn(async () => replayResult());
+    const lower = policy();
+    lower.gates[0].blockingSeverities = ['critical', 'high'];
+    await renderWith(<GatePolicyPage header={false} />, {
+      getGatePolicy: jest.fn(async () => lower),
+      replay,
+    } as any);
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Try a change of Image scanning',
+      }),
+    );
+    // One box a severity: the configured spelling stands for the scanners' word.
+    expect(
+      screen.getAllByRole('checkbox').map(c => c.getAttribute('name')),
+    ).toEqual(['critical', 'high', 'MEDIUM', 'LOW', 'UNKNOWN']);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'high' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'MEDIUM' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    await waitFor(() =>
+      expect(replay).toHaveBeenCalledWith(undefined, {
+        change: {
+          gate: 'image-scanning',
+          blockingSeverities: ['critical', 'MEDIUM'],
+        },
+      }),
+    );
+  });
+
+  it('refuses a maximum age longer than 64 characters in the form, in a sentence', async () => {
+    const replay = jest.fn(async () => replayResult());
+    await renderWith(<GatePolicyPage header={false} />, api(replay));
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Try a change of RTO/RPO verification',
+      }),
+    );
+    // A valid duration, but 65 characters: the backend would refuse it.
+    fireEvent.change(screen.getByLabelText(/Maximum evidence age/), {
+      target: { value: `P${'0'.repeat(62)}1D` },
+    });
+    expect(
+      screen.getByText('Too long: a duration is at most 64 characters.'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Replay' })).toBeDisabled();
+    expect(replay).not.toHaveBeenCalled();
+  });
+
   it('words durations', () => {
     expect(durationWords('PT12H')).toBe('PT12H (12 hours)');
     expect(durationWords(undefined)).toBe('none');

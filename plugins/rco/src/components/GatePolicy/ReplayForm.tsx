@@ -19,6 +19,9 @@ import { useEffect, useState } from 'react';
 /** The severities a scanner reports, most severe first (Trivy's and Grype's words). */
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
+/** The longest maxAge the replay accepts (the backend refuses longer ones). */
+export const MAX_AGE_LENGTH = 64;
+
 /** Whether an ISO 8601 duration (P7D, PT12H) names a positive length of time. */
 export const validDuration = (iso: string) => {
   const d = Duration.fromISO(iso.trim());
@@ -47,22 +50,39 @@ export function ReplayForm(props: {
     hasSeverities &&
     [...severities].sort().join() !==
       [...gate.blockingSeverities!].sort().join();
-  const ageError = ageChanged && !validDuration(maxAge);
+  // The backend refuses a maxAge longer than this; said here, before asking.
+  const ageTooLong = ageChanged && maxAge.trim().length > MAX_AGE_LENGTH;
+  const ageError = ageChanged && (ageTooLong || !validDuration(maxAge));
+  // The scanners' words in the configured spelling (app-config may say "critical"), then any
+  // configured severity the list does not know: a box each, sent as configured.
+  const configured = gate.blockingSeverities ?? [];
+  const spelled = (s: string) =>
+    configured.find(c => c.toUpperCase() === s) ?? s;
+  const known = SEVERITIES.map(spelled);
+  const all = [
+    ...known,
+    ...configured.filter(c => !SEVERITIES.includes(c.toUpperCase())),
+  ];
   const change: ReplayChange = {
     gate: gate.gate,
     ...(ageChanged ? { maxAge: maxAge.trim() } : {}),
     ...(sevChanged
-      ? { blockingSeverities: SEVERITIES.filter(s => severities.includes(s)) }
+      ? { blockingSeverities: all.filter(s => severities.includes(s)) }
       : {}),
   };
   const { onEdit } = props;
   const said = JSON.stringify(change);
   useEffect(() => onEdit?.(JSON.parse(said)), [onEdit, said]);
+  let ageHelp = `In force: ${gate.maxAge ?? 'none'}. For example P7D or PT12H.`;
+  if (ageTooLong)
+    ageHelp = `Too long: a duration is at most ${MAX_AGE_LENGTH} characters.`;
+  else if (ageError)
+    ageHelp =
+      'Not a duration: write it like P7D (seven days) or PT12H (twelve hours)';
   const toggle = (s: string) =>
     setSeverities(list =>
       list.includes(s) ? list.filter(x => x !== s) : [...list, s],
     );
-  const all = [...new Set([...SEVERITIES, ...(gate.blockingSeverities ?? [])])];
   return (
     <Box
       component="form"
@@ -81,11 +101,7 @@ export function ReplayForm(props: {
         value={maxAge}
         onChange={e => setMaxAge(e.target.value)}
         error={ageError}
-        helperText={
-          ageError
-            ? 'Not a duration: write it like P7D (seven days) or PT12H (twelve hours)'
-            : `In force: ${gate.maxAge ?? 'none'}. For example P7D or PT12H.`
-        }
+        helperText={ageHelp}
         margin="normal"
         variant="outlined"
         size="small"
