@@ -294,6 +294,8 @@ export interface ReplayResponse {
   /** Stored verdicts judged again (the releases in flight). */
   inFlightJudged: number;
   durationMs: number;
+  /** Some of the history replayed is the local portal's generated demo history. */
+  demo: boolean;
 }
 
 /** GET /gates/policy: the thresholds in force, which the Gate policy page proposes changes to. @public */

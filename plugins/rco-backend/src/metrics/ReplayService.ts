@@ -47,6 +47,8 @@ export class ReplayService {
       clock: Clock;
       policy: Policy;
       configDigest: string;
+      /** Whether the local portal's generated demo history is in the database. */
+      demo?: () => boolean;
     },
   ) {}
 
@@ -210,6 +212,7 @@ export class ReplayService {
       baseline,
       inFlightJudged,
       durationMs: Math.round(performance.now() - started),
+      demo: this.o.demo?.() ?? false,
     };
   }
 }

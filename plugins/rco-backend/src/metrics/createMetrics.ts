@@ -79,6 +79,7 @@ export function createMetrics(o: {
           signingPolicyDigest(o.config.sigstore, entityRef),
       },
       configDigest: o.configDigest,
+      demo: o.demo,
     }),
     policy: gatePolicy(o.config, o.environments),
     waiverMaxMs: o.config.waiverMaxDuration.toMillis(),

@@ -1851,7 +1851,8 @@ export const spec = {
           "past",
           "inFlight",
           "inFlightJudged",
-          "durationMs"
+          "durationMs",
+          "demo"
         ],
         "properties": {
           "change": {
@@ -1903,6 +1904,9 @@ export const spec = {
           },
           "durationMs": {
             "type": "integer"
+          },
+          "demo": {
+            "type": "boolean"
           }
         }
       }

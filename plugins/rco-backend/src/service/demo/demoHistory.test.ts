@@ -285,6 +285,7 @@ describe('the demo history (issue 17)', () => {
       expect(replay.baseline.unreplayable).toBe(0);
       expect(replay.baseline.replayed).toBeGreaterThan(100);
       expect(replay.baseline.matched).toBe(replay.baseline.replayed);
+      expect(replay.demo).toBe(true); // the page labels it
 
       // Deterministic: a second portal writes a history with the same metrics.
       const again = await two.metrics.metrics.metrics(

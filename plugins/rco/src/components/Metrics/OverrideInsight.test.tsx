@@ -186,6 +186,30 @@ describe('Break-glass dialog history', () => {
     );
   });
 
+  it('labels a what-if replayed over the demo history as demo data, and a real one not', async () => {
+    for (const demo of [true, false]) {
+      const replay = jest.fn(async () => replayResult({ demo }));
+      const view = await renderDialog(
+        waiverDialog({ getMetrics: jest.fn(async () => metrics()), replay }),
+      );
+      fireEvent.change(screen.getByLabelText(/Expires/), {
+        target: {
+          value: DateTime.now()
+            .plus({ days: 2 })
+            .toFormat("yyyy-LL-dd'T'HH:mm"),
+        },
+      });
+      fireEvent.click(
+        screen.getByRole('button', { name: 'Replay this waiver' }),
+      );
+      const result = await screen.findByTestId('rco-replay-waiver');
+      expect(
+        within(result).queryByText(/^Demo data: generated history/),
+      ).toEqual(demo ? expect.anything() : null);
+      view.unmount();
+    }
+  });
+
   it('labels demo history as demo data in the waiver dialog, as the metrics do', async () => {
     const getMetrics = jest.fn(async () => metrics({ demo: true }));
     await renderDialog(waiverDialog({ getMetrics }));

@@ -7,7 +7,7 @@ import {
 import { Box, Typography } from '@material-ui/core';
 import { Column, tableOf } from './csv';
 import { TableSection } from './DataTable';
-import { instant, releaseWords } from './format';
+import { DEMO_LABEL, instant, releaseWords } from './format';
 
 const PAST: Column<ReplayedJudgement>[] = [
   { title: 'Judged at', cell: p => instant(p.judgedAt) },
@@ -100,6 +100,16 @@ export function ReplayTables(props: {
           data-testid={`rco-replay-${props.name}-change`}
         >
           {changeWords(change, props.gateTitle)}
+        </Typography>
+      )}
+      {r.demo && (
+        <Typography
+          variant="body2"
+          paragraph
+          data-testid={`rco-replay-${props.name}-demo`}
+        >
+          {DEMO_LABEL}. Some of these deploys come from it, not from real
+          releases.
         </Typography>
       )}
       <Typography variant="body1" paragraph role="status">

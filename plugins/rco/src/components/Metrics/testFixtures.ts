@@ -209,6 +209,7 @@ export function replayResult(o: Partial<ReplayResponse> = {}): ReplayResponse {
     ],
     inFlightJudged: 14,
     durationMs: 240,
+    demo: false,
     ...o,
   };
 }
