@@ -55,9 +55,11 @@ describe('PortfolioPage metrics', () => {
       await screen.findByTestId('rco-metric-lead-time'),
     ).toBeInTheDocument();
     expect(getMetrics.mock.calls[0][0]).toBeUndefined();
-    expect(getMetrics.mock.calls[0][1]).toMatchObject({
-      environment: 'production',
-    });
+    // No environment asked: the backend picks its default and the picker shows it.
+    expect(getMetrics.mock.calls[0][1].environment).toBeUndefined();
+    expect(
+      screen.getByRole('button', { name: /Environment/ }),
+    ).toHaveTextContent('production');
     expect(screen.getByTestId('rco-metrics-demo')).toHaveTextContent(
       'Demo data: generated history of the local portal',
     );
