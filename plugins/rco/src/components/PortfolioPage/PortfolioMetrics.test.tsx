@@ -56,7 +56,9 @@ describe('PortfolioPage metrics', () => {
     ).toBeInTheDocument();
     expect(getMetrics.mock.calls[0][0]).toBeUndefined();
     // No environment asked: the backend picks its default and the picker shows it.
-    expect(getMetrics.mock.calls[0][1].environment).toBeUndefined();
+    expect(
+      (getMetrics.mock.calls[0][1] as { environment?: string }).environment,
+    ).toBeUndefined();
     expect(
       screen.getByRole('button', { name: /Environment/ }),
     ).toHaveTextContent('production');
