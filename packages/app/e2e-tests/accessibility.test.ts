@@ -25,7 +25,8 @@ const row = (page: Page, gate: string) =>
   page.getByRole('row').filter({ hasText: gate });
 
 test('the Release tab works from the keyboard alone', async ({ page }) => {
-  test.setTimeout(240_000);
+  // Well over a hundred Tab presses, each checked: minutes on a busy 2-core machine.
+  test.setTimeout(360_000);
   await openRelease(page);
 
   // Every control has a name a screen reader can say (read from the accessibility tree at

@@ -16,7 +16,7 @@ import { signIn, signInAs } from './signIn';
 
 const SCREENSHOTS = `${__dirname}/../../../docs/screenshots`;
 // Each test is a whole stretch of the road: tens of steps, signing in as several people.
-test.describe.configure({ mode: 'serial', timeout: 300_000 });
+test.describe.configure({ mode: 'serial', timeout: 420_000 });
 
 const shot = (page: Page, name: string) =>
   page.screenshot({
