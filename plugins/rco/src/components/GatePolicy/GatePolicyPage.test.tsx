@@ -54,7 +54,7 @@ describe('Gate policy page', () => {
     });
     const result = await screen.findByTestId('rco-replay-policy');
     expect(result).toHaveTextContent(
-      '1 past judgements would change (1 allowed deploys would have been blocked, 0 blocked ones allowed); 1 of 14 releases in flight would change.',
+      '1 past deploys would be judged differently (1 allowed deploys would have been blocked, 0 blocked ones allowed); 1 of 14 releases in flight would change.',
     );
     expect(result).toHaveTextContent('reproduces 118 of 120 stored judgements');
     expect(result).toHaveTextContent(
@@ -167,7 +167,7 @@ describe('Gate policy page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Replay' }));
     const result = await screen.findByTestId('rco-replay-policy');
     expect(result).toHaveTextContent(
-      '812 past judgements would change (1 allowed deploys would have been blocked, 0 blocked ones allowed among the first 1); 3 of 14 releases in flight would change.',
+      '812 past deploys would be judged differently (1 allowed deploys would have been blocked, 0 blocked ones allowed among the first 1); 3 of 14 releases in flight would change.',
     );
     expect(
       screen

@@ -67,11 +67,11 @@ export function replaySummary(r: ReplayResponse) {
   ).length;
   const past = r.pastCount ?? r.past.length;
   const inFlight = r.inFlightCount ?? r.inFlight.length;
-  // The split is over the listed judgements; said so when the list is cut.
+  // The split is over the listed deploys; said so when the list is cut.
   const listed =
     past > r.past.length ? ` among the first ${r.past.length}` : '';
   return (
-    `${past} past judgements would change (${blocked} allowed deploys would have been blocked, ` +
+    `${past} past deploys would be judged differently (${blocked} allowed deploys would have been blocked, ` +
     `${allowed} blocked ones allowed${listed}); ${inFlight} of ${r.inFlightJudged} releases in flight would change.`
   );
 }
@@ -138,16 +138,16 @@ export function ReplayTables(props: {
       )}
       <TableSection
         name={`${props.name}-past`}
-        title="Past judgements that would change"
+        title="Past deploys that would change"
         data={tableOf(
-          `Past deploy judgements the change would decide differently${firstOf(
+          `Past deploys the change would judge differently (each by the judgement that decided it)${firstOf(
             r.past.length,
             r.pastCount,
           )}`,
           PAST,
           r.past,
         )}
-        empty="No past judgement would have been decided differently."
+        empty="No past deploy would have been decided differently."
       />
       <TableSection
         name={`${props.name}-in-flight`}
