@@ -8,6 +8,7 @@ import {
   startOperationsBackend,
 } from '../__testUtils__/operationsBackend';
 import { eventually } from '../__testUtils__/eventually';
+import { scan } from './__testUtils__/decisions';
 
 /**
  * GET …/metrics, GET /metrics, POST …/replay and POST /replay (issue 17) on SQLite and
@@ -20,28 +21,6 @@ const databases = createTestDatabases();
 jest.setTimeout(90_000);
 
 const DIGEST2 = `sha256:${'d'.repeat(64)}`;
-const scan = (digest: string, severity: string) => {
-  const image = `registry.example/rco@${digest}`;
-  return JSON.stringify({
-    SchemaVersion: 2,
-    ArtifactName: image,
-    ArtifactType: 'container_image',
-    Metadata: { RepoDigests: [image] },
-    Results: [
-      {
-        Target: image,
-        Vulnerabilities: [
-          {
-            VulnerabilityID: 'CVE-2026-0001',
-            PkgName: 'openssl',
-            InstalledVersion: '1.0',
-            Severity: severity,
-          },
-        ],
-      },
-    ],
-  });
-};
 
 async function start(knex: any, rco?: Record<string, unknown>) {
   const started = await startOperationsBackend(knex, {
