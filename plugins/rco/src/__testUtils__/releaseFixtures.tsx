@@ -25,6 +25,10 @@ import { ReleaseContent } from '../components/ReleaseContent';
  */
 export const slow = { timeout: 15_000 };
 export const DIGEST = `sha256:${'3f'.repeat(32)}`;
+/** The fixture waiver's end: always days ahead of the test's now (a fixed date expired). */
+export const WAIVER_EXPIRES = new Date(
+  Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 5 * 86_400_000,
+).toISOString();
 
 export const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -181,7 +185,7 @@ export function status(environment = 'production'): ReleaseStatusResponse {
             id: 'w1',
             justification: 'Fix lands Monday',
             grantedBy: 'user:default/samir.haddad',
-            expiresAt: '2026-12-01T00:00:00Z',
+            expiresAt: WAIVER_EXPIRES,
           }
         : undefined,
   }));
