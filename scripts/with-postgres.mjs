@@ -44,6 +44,14 @@ if (!process.env[ENV]) {
     persistent: false,
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
     createPostgresUser: process.getuid?.() === 0,
+    // A throw-away server for tests: nothing it holds must survive a crash, so it does not wait
+    // for the disk while suites create and drop databases by the dozen (two PostgreSQL-heavy
+    // suites: 94 -> 80 s).
+    postgresFlags: [
+      'fsync=off',
+      'synchronous_commit=off',
+      'full_page_writes=off',
+    ].flatMap(setting => ['-c', setting]),
     onLog: () => {},
     onError: message => console.error(`[postgres] ${message}`),
   });

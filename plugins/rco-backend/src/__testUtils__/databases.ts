@@ -20,10 +20,38 @@ export function createTestDatabases() {
     disableDocker: true,
   });
   created.databases = databases;
+  retryAdminTimeouts(databases);
   if (process.env.CI && !databases.supports('POSTGRES_17')) {
     throw new Error(
       'PostgreSQL is required in CI: run the tests through scripts/test.sh',
     );
   }
   return databases;
+}
+
+/**
+ * TestDatabases creates each PostgreSQL database over a fresh admin connection that it gives a
+ * fixed 10 s to connect. A busy worker (CI, 2026-12-01: demoHistory's third database, in a worker
+ * near its heap limit) can miss that, and the test fails before it starts. Nothing was created
+ * when the connection timed out, so the attempt is repeated; any other error, or a third
+ * timeout, is the test's failure as before.
+ */
+export function retryAdminTimeouts(
+  databases: Pick<TestDatabases, 'init'>,
+  attempts = 3,
+) {
+  const init = databases.init.bind(databases);
+  databases.init = async id => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await init(id);
+      } catch (error) {
+        if (
+          (error as Error)?.name !== 'KnexTimeoutError' ||
+          attempt >= attempts
+        )
+          throw error;
+      }
+    }
+  };
 }

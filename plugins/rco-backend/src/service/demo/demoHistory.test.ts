@@ -1,4 +1,4 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
@@ -191,15 +191,15 @@ const figures = (m: any) =>
     m.delivery.metrics.map((x: any) => [x.id, [x.value, x.sample]]),
   );
 
+/** What each database's run measured, compared across runs by the last test. */
+const written: Array<{ databaseId: TestDatabaseId; production: any }> = [];
+
 describe('the demo history (issue 17)', () => {
   it.each(databases.eachSupportedId())(
-    'is 90 days of real deploys, blocks, waivers, break-glass and rollbacks, verified, replayable and the same every time (%s)',
+    'is 90 days of real deploys, blocks, waivers, break-glass and rollbacks, verified and replayable (%s)',
     async databaseId => {
       const one = await portal(await databases.init(databaseId));
-      const { history } = await one.generate();
-      // A second portal writes the same history (its images signed already: the timed run).
-      const two = await portal(await databases.init(databaseId));
-      const { ms } = await two.generate();
+      const { history, ms } = await one.generate();
       // eslint-disable-next-line no-console
       console.log(`demo history written in ${Math.round(ms)} ms`);
       expect(history.entities).toEqual([RCO, RCOT]);
@@ -286,16 +286,33 @@ describe('the demo history (issue 17)', () => {
       expect(replay.baseline.replayed).toBeGreaterThan(100);
       expect(replay.baseline.matched).toBe(replay.baseline.replayed);
       expect(replay.demo).toBe(true); // the page labels it
-
-      // Deterministic: a second portal writes a history with the same metrics.
-      const again = await two.metrics.metrics.metrics(
-        { environment: 'production', ...period },
-        { entityRef: RCO, entityRefs: [RCO] },
-      );
-      expect(figures(again)).toEqual(figures(production));
-      expect(again.effectiveness.gates).toEqual(production.effectiveness.gates);
+      written.push({ databaseId, production });
     },
   );
+
+  it('is the same every time: another portal writes a history with the same metrics', async () => {
+    // Each database above wrote it once (PostgreSQL and SQLite in CI): those runs are compared.
+    // With one database only, a second portal writes it again there.
+    expect(written).toHaveLength(databases.eachSupportedId().length);
+    if (written.length === 1) {
+      const again = await portal(await databases.init(written[0].databaseId));
+      await again.generate();
+      written.push({
+        databaseId: written[0].databaseId,
+        production: await again.metrics.metrics.metrics(
+          { environment: 'production', ...period },
+          { entityRef: RCO, entityRefs: [RCO] },
+        ),
+      });
+    }
+    const [first, ...others] = written;
+    for (const other of others) {
+      expect(figures(other.production)).toEqual(figures(first.production));
+      expect(other.production.effectiveness.gates).toEqual(
+        first.production.effectiveness.gates,
+      );
+    }
+  });
 
   it.each(databases.eachSupportedId())(
     'is not written without signatures the console verifies: image-scanning would hold every release (%s)',

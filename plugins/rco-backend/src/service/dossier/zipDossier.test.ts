@@ -47,6 +47,10 @@ function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
 }
 
 describe('writeDossierZip', () => {
+  // 16 MB of random bytes through a zip and a deliberately slow client: seconds on a loaded CI
+  // machine (it passed 5 s there once), not a measurement.
+  jest.setTimeout(30_000);
+
   it('reads each file only when a slow client has taken the ones before: never the whole dossier in memory', async () => {
     const client = slowClient();
     const bodies = Array.from({ length: 8 }, () => randomBytes(2 * MB));

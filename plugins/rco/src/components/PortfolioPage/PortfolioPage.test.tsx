@@ -433,7 +433,8 @@ describe('PortfolioPage', () => {
     );
     return { getPortfolio, judge: () => (done = true) };
   }
-  const refreshed = { timeout: 10_000 };
+  // The page asks again every few seconds; a loaded CI machine renders 400 rows slowly.
+  const refreshed = { timeout: 20_000 };
 
   it('says how many services are being judged and fills in by itself, on the page the user is on', async () => {
     const { getPortfolio, judge } = judging(
