@@ -1,5 +1,10 @@
 import { GateStatus } from './api';
-import { compareByRisk, riskScore, totalsOf } from './portfolioOrder';
+import {
+  compareByRisk,
+  countInTotals,
+  riskScore,
+  totalsOf,
+} from './portfolioOrder';
 
 const svc = (title: string, statuses: GateStatus[], ready = false) => ({
   entityRef: `component:default/${title.toLowerCase()}`,
@@ -73,5 +78,17 @@ describe('portfolio totals', () => {
       missing: 2,
       stale: 1,
     });
+  });
+
+  it('counts a service in and out again in place, as totalsOf counts it', () => {
+    const a = svc('A', ['fail', 'stale']);
+    const b = svc('B', ['pass'], true);
+    const totals = totalsOf([a]);
+    expect(countInTotals(totals, b)).toBe(totals);
+    expect(totals).toEqual(totalsOf([a, b]));
+    countInTotals(totals, a, -1);
+    expect(totals).toEqual(totalsOf([b]));
+    countInTotals(totals, b, -1);
+    expect(totals).toEqual(totalsOf([]));
   });
 });

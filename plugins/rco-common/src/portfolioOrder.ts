@@ -66,19 +66,41 @@ export interface PortfolioTotals {
 }
 
 /**
+ * Counts one service in totals (`by` 1) or takes it out again (`by` -1), in place: the one rule
+ * of which totals a service counts in, for totals built at once (totalsOf) and totals kept up to
+ * date as services change (the backend's portfolio view).
+ *
+ * @public
+ */
+export function countInTotals(
+  totals: PortfolioTotals,
+  item: PortfolioJudged,
+  by: 1 | -1 = 1,
+): PortfolioTotals {
+  const has = (s: GateStatus) => item.gates.some(g => g.status === s);
+  totals.services += by;
+  if (item.summary.ready) totals.ready += by;
+  else totals.blocked += by;
+  if (has('fail')) totals.failing += by;
+  if (has('missing')) totals.missing += by;
+  if (has('stale')) totals.stale += by;
+  return totals;
+}
+
+/**
  * Totals per status of some services: a service counts once per status it has.
  *
  * @public
  */
 export function totalsOf(items: readonly PortfolioJudged[]): PortfolioTotals {
-  const has = (i: PortfolioJudged, s: GateStatus) =>
-    i.gates.some(g => g.status === s);
-  return {
-    services: items.length,
-    ready: items.filter(i => i.summary.ready).length,
-    blocked: items.filter(i => !i.summary.ready).length,
-    failing: items.filter(i => has(i, 'fail')).length,
-    missing: items.filter(i => has(i, 'missing')).length,
-    stale: items.filter(i => has(i, 'stale')).length,
+  const totals = {
+    services: 0,
+    ready: 0,
+    blocked: 0,
+    failing: 0,
+    missing: 0,
+    stale: 0,
   };
+  for (const item of items) countInTotals(totals, item);
+  return totals;
 }

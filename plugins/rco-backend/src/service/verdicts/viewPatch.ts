@@ -1,5 +1,5 @@
 import {
-  GateStatus,
+  countInTotals,
   PortfolioColumn,
   PortfolioItem,
   PortfolioTotals,
@@ -24,17 +24,8 @@ export interface KeptView {
 /** A service's new state: its item, or null when its verdict is pending. */
 export type Change = { key: string; item: PortfolioItem | null };
 
-const has = (i: PortfolioItem, s: GateStatus) =>
-  i.gates.some(g => g.status === s);
-
 function count(view: KeptView, item: PortfolioItem, by: 1 | -1) {
-  const t = view.totals;
-  t.services += by;
-  if (item.summary.ready) t.ready += by;
-  else t.blocked += by;
-  if (has(item, 'fail')) t.failing += by;
-  if (has(item, 'missing')) t.missing += by;
-  if (has(item, 'stale')) t.stale += by;
+  countInTotals(view.totals, item, by);
   for (const gate of item.gates) {
     const column = view.columns.find(c => c.id === gate.id);
     if (column) column.counts[gate.status] += by;
