@@ -1,6 +1,6 @@
-import { MarkdownContent } from '@backstage/core-components';
 import { Box, Tab, Tabs, TextField, Typography } from '@material-ui/core';
 import { useState } from 'react';
+import { ReviewMarkdown } from './ReviewMarkdown';
 
 /**
  * A markdown text with Write and Preview, the preview rendered by Backstage's own markdown
@@ -52,7 +52,7 @@ export function MarkdownField(props: {
           minHeight={80}
         >
           {props.value.trim() ? (
-            <MarkdownContent content={props.value} dialect="gfm" />
+            <ReviewMarkdown content={props.value} />
           ) : (
             <Typography variant="body2" color="textSecondary">
               Nothing written yet.

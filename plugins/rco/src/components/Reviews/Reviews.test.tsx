@@ -240,4 +240,41 @@ describe('ReviewsPanel', () => {
       'The proposal could not be made: The runbook changed since the review',
     );
   });
+
+  it('shows no image from outside the portal in a review: a reader is not reported to its author', async () => {
+    const tracked = {
+      ...recorded,
+      summary:
+        'Rolled back. ![graph](https://tracker.example/p.png?reader=1) ' +
+        '![ours](/api/rco/static/graph.png)',
+      deviations:
+        '<img src="https://tracker.example/q.png" alt="raw"> ' +
+        '![protocol-relative](//tracker.example/r.png) ' +
+        '![data](data:image/png;base64,iVBORw0KGgo=)',
+    };
+    panel(api(), { items: [tracked], open: [] });
+    const review = await screen.findByRole(
+      'article',
+      { name: 'Review of the production rollback of v1.3.1' },
+      slow,
+    );
+    const sources = Object.fromEntries(
+      [...review.querySelectorAll('img')].map(img => [
+        img.getAttribute('alt'),
+        img.getAttribute('src') ?? '',
+      ]),
+    );
+    expect(Object.keys(sources).sort()).toEqual([
+      'data',
+      'graph',
+      'ours',
+      'protocol-relative',
+      'raw',
+    ]);
+    expect(sources.ours).toBe('/api/rco/static/graph.png');
+    for (const alt of ['graph', 'raw', 'protocol-relative', 'data'])
+      expect(sources[alt]).toBe('');
+    // Nothing of the outside addresses is left in the page.
+    expect(review.innerHTML).not.toContain('tracker.example');
+  });
 });

@@ -1,4 +1,4 @@
-import { InfoCard, MarkdownContent } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import {
   CapabilitiesResponse,
   ReleaseReviewView,
@@ -13,6 +13,7 @@ import { Person, refusalOf, When } from '../shared';
 import { releaseWords } from '../Road/format';
 import { OPERATION_WORDS, RESULT_WORDS, ReviewForm } from './ReviewForm';
 import { RunbookProposalDialog } from './RunbookProposalDialog';
+import { ReviewMarkdown } from './ReviewMarkdown';
 
 function RecordedReview(props: {
   review: ReleaseReviewView;
@@ -26,7 +27,7 @@ function RecordedReview(props: {
         <Typography variant="subtitle2" component="h5">
           {title}
         </Typography>
-        <MarkdownContent content={text} dialect="gfm" />
+        <ReviewMarkdown content={text} />
       </Box>
     ) : null;
   return (
