@@ -21,10 +21,10 @@ import { Environments } from './environments';
 import { HistoryCache } from './historyCache';
 import { NOT_BOUND_MESSAGE, TargetBindings } from './targetBinding';
 import { pinnedTarget } from './pinnedTarget';
-import { preflight } from './preflight';
 import { OperationRunner } from './OperationRunner';
 import type { RoadService } from '../service/road/RoadService';
-import { judgementOf, JudgementRecorder } from '../metrics/recordJudgement';
+import { JudgementRecorder } from '../metrics/recordJudgement';
+import { judgeOperation } from './judgeOperation';
 
 /** 422: an idempotency key reused with a different request. */
 export class IdempotencyConflictError extends CustomErrorBase {
@@ -323,61 +323,30 @@ export class OperationService {
     };
   }
 
-  /**
-   * The gates of this release in this environment (evidence from another environment's cluster
-   * does not count), the environment's sign-offs and an active break-glass override. The
-   * four-eyes rule judges the sign-offs with whoever confirms: the operation's requester (only
-   * they confirm), so a deployer's own approvals never count. The road's blockers (promotion,
-   * soak, analysis, marks, window, freeze) are asked at the same instant, every time: at
-   * preflight, at confirmation and before a canary's promotion.
-   */
+  /** judgeOperation.ts: the one home of the decision, at the gates' clock. */
   private async judge(
     entity: Entity,
     op: OperationRecord,
     occasion: 'preflight' | 'confirm' | 'promote',
     confirmer = op.requestedBy,
   ) {
-    const env = this.o.environments.get(op.environment);
-    const now = this.o.releases.clock.now();
-    const [judged, override, road] = await Promise.all([
-      // The same instant as the judgement records (judgedAt): the replay judges at judgedAt.
-      this.o.releases.judge(
+    return judgeOperation(
+      {
+        releases: this.o.releases,
+        overrides: this.o.overrides,
+        road: this.road,
+        judgements: this.judgements,
+      },
+      {
         entity,
-        { ...op.release, environment: op.environment },
-        now,
-      ),
-      this.o.overrides.findActive(
-        op.entityRef,
-        op.environment,
-        op.release,
-        now,
-      ),
-      // Who confirms deploys: their own acceptance of its window does not count.
-      this.road?.blockers(
-        op.entityRef,
-        op.environment,
-        op.release,
-        now,
+        op,
+        occasion,
         confirmer,
-      ) ?? [],
-    ]);
-    const { status, signoffs, requester, groups } = judged;
-    const result = preflight({
-      status,
-      signoffs,
-      requester,
-      confirmer,
-      groups,
-      requiredSignoffs: env.requiredSignoffs,
-      override,
-      road,
-      // The gates' clock (the local portal's demo clock can be ahead of the system's).
-      now,
-    });
-    await this.judgements?.record(
-      judgementOf({ op, occasion, judged, result, now }),
+        requiredSignoffs: this.o.environments.get(op.environment)
+          .requiredSignoffs,
+        now: this.o.releases.clock.now(),
+      },
     );
-    return result;
   }
 
   private async runPreflight(entity: Entity, op: OperationRecord) {

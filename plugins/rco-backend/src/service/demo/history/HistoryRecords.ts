@@ -11,8 +11,7 @@ import { OverrideStore } from '../../../database/OverrideStore';
 import { EvidenceService } from '../../../evidence/EvidenceService';
 import { canonicalJson, sha256 } from '../../../lib/canonicalJson';
 import { Clock } from '../../../lib/clock';
-import { judgementOf } from '../../../metrics/recordJudgement';
-import { preflight } from '../../../operations/preflight';
+import { judgeOperation } from '../../../operations/judgeOperation';
 import { ReleaseService } from '../../ReleaseService';
 
 /*
@@ -89,42 +88,35 @@ export class HistoryRecords {
     return this.o.clock.now().getTime();
   }
 
-  /** OperationService.judge, with no road (the history keeps to working days and soaks). */
+  /**
+   * Judged as OperationService judges (judgeOperation), with no road: the history keeps to
+   * working days and soaks.
+   */
   protected async judge(
     op: OperationRecord,
     occasion: 'preflight' | 'confirm',
     confirmer = op.requestedBy,
   ) {
-    const now = this.o.clock.now();
-    const [judged, override] = await Promise.all([
-      this.o.releases.judge(
-        this.o.entity,
-        { ...op.release, environment: op.environment },
-        now,
-      ),
-      this.o.overrides.findActive(
-        op.entityRef,
-        op.environment,
-        op.release,
-        now,
-      ),
-    ]);
-    const result = preflight({
-      status: judged.status,
-      signoffs: judged.signoffs,
-      requester: judged.requester,
-      confirmer,
-      groups: judged.groups,
-      requiredSignoffs: this.o.requiredSignoffs(op.environment),
-      override,
-      road: [],
-      now,
-    });
-    await this.o.judgements.record({
-      ...judgementOf({ op, occasion, judged, result, now }),
-      configDigest: this.o.configDigest,
-    });
-    return result;
+    const { judgements, configDigest } = this.o;
+    return judgeOperation(
+      {
+        releases: this.o.releases,
+        overrides: this.o.overrides,
+        judgements: {
+          record: async judgement => {
+            await judgements.record({ ...judgement, configDigest });
+          },
+        },
+      },
+      {
+        entity: this.o.entity,
+        op,
+        occasion,
+        confirmer,
+        requiredSignoffs: this.o.requiredSignoffs(op.environment),
+        now: this.o.clock.now(),
+      },
+    );
   }
 
   protected async create(
