@@ -75,10 +75,10 @@ function handScheduler(
   });
 }
 
-async function generate(db: Knex, names: string[]) {
+function shapeOf() {
   const config = readRcoConfig(new ConfigReader({ rco: RCO }));
   const to = new Date();
-  const shape = {
+  return {
     config,
     configDigest: configDigest(config, ENVIRONMENTS),
     runbook: exampleRunbook(),
@@ -87,13 +87,22 @@ async function generate(db: Knex, names: string[]) {
     to,
     releaseEveryDays: RELEASE_EVERY_DAYS,
   };
-  const totals: ServiceCounts = {
-    releases: 0,
-    deploys: 0,
-    blocked: 0,
-    rollbacks: 0,
-    breakGlass: 0,
-  };
+}
+
+const noCounts = (): ServiceCounts => ({
+  releases: 0,
+  deploys: 0,
+  blocked: 0,
+  rollbacks: 0,
+  breakGlass: 0,
+});
+
+/** A history left by an earlier run: its counts are read from the tables below. */
+const reused = () => ({ totals: noCounts(), seconds: 0, shape: shapeOf() });
+
+async function generate(db: Knex, names: string[]) {
+  const shape = shapeOf();
+  const totals = noCounts();
   const t0 = performance.now();
   let next = 0;
   const worker = async () => {
@@ -127,9 +136,18 @@ const entityOf = (name: string) =>
 async function main() {
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING;
   if (!pg) throw new Error('Run through `yarn bench:metrics` (with-postgres)');
+  // BENCH_REUSE=1 measures again over the history a previous run left in the same PostgreSQL
+  // (BACKSTAGE_TEST_DATABASE_POSTGRES17_CONNECTION_STRING set to a server that outlives the run):
+  // generating it takes most of a run's 20 minutes.
+  const reuse = process.env.BENCH_REUSE === '1';
   const admin = knexFactory({ client: 'pg', connection: pg });
-  await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE}`);
-  await admin.raw(`CREATE DATABASE ${DATABASE}`);
+  const exists =
+    (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [DATABASE]))
+      .rows.length > 0;
+  if (!reuse || !exists) {
+    await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE}`);
+    await admin.raw(`CREATE DATABASE ${DATABASE}`);
+  }
   await admin.destroy();
   const db = knexFactory({
     client: 'pg',
@@ -144,7 +162,8 @@ async function main() {
   console.log(
     `== history: ${SERVICES} services × ${DAYS} days, a release every ~${RELEASE_EVERY_DAYS} days (load ${load()}) ==`,
   );
-  const { totals, seconds, shape } = await generate(db, names);
+  const { totals, seconds, shape } =
+    reuse && exists ? reused() : await generate(db, names);
   const [ledger, operations, judgements, evidence, waivers, overrides] =
     await Promise.all(
       [
@@ -157,9 +176,11 @@ async function main() {
       ].map(t => count(db, t)),
     );
   console.log(
-    `written in ${seconds.toFixed(
-      0,
-    )} s: ${ledger} ledger entries; ${operations} operations (${
+    `${
+      reuse && exists
+        ? 'reused from an earlier run'
+        : `written in ${seconds.toFixed(0)} s`
+    }: ${ledger} ledger entries; ${operations} operations (${
       totals.deploys
     } deploys ran, ${totals.blocked} blocked, ${totals.rollbacks} rollbacks, ${
       totals.breakGlass

@@ -9,7 +9,7 @@ import { deliveryMetrics } from '../../plugins/rco-backend/src/metrics/delivery'
 import { gateEffectiveness } from '../../plugins/rco-backend/src/metrics/effectiveness';
 import { MetricsReader } from '../../plugins/rco-backend/src/metrics/MetricsReader';
 import { parsePeriod } from '../../plugins/rco-backend/src/metrics/periods';
-import { kindsOf } from '../../plugins/rco-backend/src/metrics/replay';
+import { readsOf } from '../../plugins/rco-backend/src/metrics/replay';
 import { ReplayReader } from '../../plugins/rco-backend/src/metrics/ReplayReader';
 import { ReplayService } from '../../plugins/rco-backend/src/metrics/ReplayService';
 import { MetricsService } from '../../plugins/rco-backend/src/metrics/MetricsService';
@@ -120,7 +120,7 @@ export async function breakdown(db: Knex, names: string[]) {
   );
   await time(
     'replay: records (evidence of the gate, decisions, runbooks)',
-    () => replayReader.records([...listed, ...inFlight], kindsOf(change)),
+    () => replayReader.records([...listed, ...inFlight], readsOf(change)),
   );
 }
 

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import request from 'supertest';
 import { asUser } from '../../plugins/rco-backend/src/__testUtils__/operationsBackend';
+import { profiled } from './profiler';
 
 const TARGETS = { first: 2000, warm: 200, replay: 5000 };
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -30,7 +31,7 @@ export async function measure(app: any) {
         .set('Authorization', asUser('alice')),
     );
   const rows: Array<[string, number, number | undefined, string]> = [];
-  const first = await portfolio();
+  const first = await profiled('metrics-first', portfolio);
   rows.push([
     'GET /metrics, first (cold instance)',
     first.ms,
@@ -58,10 +59,12 @@ export async function measure(app: any) {
       );
     return { ms: median(runs.map(r => r.ms)), body: runs[0].body, runs };
   };
-  const scan = await replay({
-    gate: 'image-scanning',
-    blockingSeverities: ['CRITICAL', 'HIGH', 'MEDIUM'],
-  });
+  const scan = await profiled('replay-image-scanning', () =>
+    replay({
+      gate: 'image-scanning',
+      blockingSeverities: ['CRITICAL', 'HIGH', 'MEDIUM'],
+    }),
+  );
   rows.push([
     'POST /replay image-scanning +MEDIUM (median of 3)',
     scan.ms,

@@ -171,9 +171,17 @@ export class JudgementStore {
         { column: 'judged_at', order: 'asc' },
         { column: 'id', order: 'asc' },
       ]);
-    return rows.filter(this.keep(q)).map((row: JudgementRow) => ({
-      ...fromRow(row),
-      inputs: JSON.parse(row.inputs),
-    }));
+    // A deploy's preflight and its confirmation read the same inputs (about half the rows
+    // repeat one): each text is parsed once and the parsed inputs shared, read-only, which the
+    // replay also uses to restore each distinct set of inputs once.
+    const parsed = new Map<string, JudgementInputs>();
+    return rows.filter(this.keep(q)).map((row: JudgementRow) => {
+      let inputs = parsed.get(row.inputs);
+      if (!inputs) {
+        inputs = JSON.parse(row.inputs) as JudgementInputs;
+        parsed.set(row.inputs, inputs);
+      }
+      return { ...fromRow(row), inputs };
+    });
   }
 }

@@ -75,23 +75,20 @@ export function activeWaiver(ctx: GateContext, gate: GateId) {
   );
 }
 
-/** Judges one gate (the replay of one gate's change judges only that gate). */
-export function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
-  const definition = GATES.find(g => g.id === gate)!;
-  const checklist = ctx.runbook?.gateChecklist.find(i => i.gate === gate);
+/**
+ * What one gate decides, before any of it is put in words for a person: the rule's outcome under
+ * the gate's source policy and maximum age, staleness, and the waiver in force. The one home of
+ * the gate's status: evaluateGate presents it, and the replay (issue 17), which judges tens of
+ * thousands of past decisions and needs only the status, calls it alone.
+ */
+export function decideGate(ctx: GateContext, gate: GateId) {
   // Each gate judges only the evidence of the sources it accepts (issue 10, point 4).
   const policy = applySourcePolicy(ctx, gate);
   const maxAge = maxAgeOf(ctx, gate);
   const outcome = RULES[gate]({ ...policy.ctx, maxAge });
   let status: GateResult['status'] = outcome.status;
-  const reasons = [
-    ...outcome.reasons,
-    ...outcome.used
-      .filter(r => IMAGE_KINDS.includes(r.kind) && !imageNamed(r))
-      .map(r => `${r.kind}: image asserted by ${r.submitter}`),
-    ...policy.notes,
-  ];
   let expiresAt: Date | undefined;
+  let stale: { what: string; at: Date } | undefined;
   if (maxAge && outcome.freshness?.length) {
     const limit = duration(maxAge).toMillis();
     // Collected evidence ages with the observation granularity as slack (helpers.ts, R3 M3).
@@ -104,11 +101,7 @@ export function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
     expiresAt = Number.isFinite(candidate.getTime()) ? candidate : undefined;
     if (status !== 'missing' && expiresAt && expiresAt <= ctx.now) {
       status = 'stale';
-      reasons.unshift(
-        `Evidence is stale: ${oldest.what} is ${humanAge(
-          ctx.now.getTime() - oldest.at.getTime(),
-        )} old (max ${maxAge})`,
-      );
+      stale = oldest;
     }
   }
   // A sign-off gate is passed by people signing: a waiver of it (one written to the table
@@ -117,18 +110,54 @@ export function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
   // A waiver counts only while rco.waivers.group names who may grant one.
   const waiverCounts = !ctx.groups || ctx.groups.waiverGroup;
   const waiver = waiverCounts ? found : undefined;
-  if (found && !waiverCounts && status !== 'pass') {
+  const ruled = status;
+  if (waiver && status !== 'pass') status = 'waived';
+  return {
+    status,
+    ruled,
+    policy,
+    maxAge,
+    outcome,
+    expiresAt,
+    stale,
+    found,
+    waiverCounts,
+    waiver,
+  };
+}
+
+/** Judges one gate and says why, for the page. */
+export function evaluateGate(ctx: GateContext, gate: GateId): GateResult {
+  const definition = GATES.find(g => g.id === gate)!;
+  const checklist = ctx.runbook?.gateChecklist.find(i => i.gate === gate);
+  const decided = decideGate(ctx, gate);
+  const { policy, maxAge, outcome, expiresAt, stale, found, waiver, status } =
+    decided;
+  const reasons = [
+    ...outcome.reasons,
+    ...outcome.used
+      .filter(r => IMAGE_KINDS.includes(r.kind) && !imageNamed(r))
+      .map(r => `${r.kind}: image asserted by ${r.submitter}`),
+    ...policy.notes,
+  ];
+  if (stale) {
+    reasons.unshift(
+      `Evidence is stale: ${stale.what} is ${humanAge(
+        ctx.now.getTime() - stale.at.getTime(),
+      )} old (max ${maxAge})`,
+    );
+  }
+  if (found && !decided.waiverCounts && decided.ruled !== 'pass') {
     reasons.push(
       `Waiver ${found.id} by ${found.grantedBy} does not count: rco.waivers.group is not configured, so nobody may waive a gate`,
     );
   }
-  if (waiver && status !== 'pass') {
+  if (waiver && decided.ruled !== 'pass') {
     reasons.unshift(
       `Waived by ${waiver.grantedBy} until ${waiver.expiresAt.toISOString()}: ${
         waiver.justification
       }`,
     );
-    status = 'waived';
   }
   return {
     id: gate,

@@ -75,7 +75,24 @@ export function summaryOf<T extends EvidenceSummary['type']>(
     : undefined;
 }
 
-export const duration = (iso: string) => Duration.fromISO(iso);
+/** Durations parsed so far: a few distinct values (config, runbooks) read by every judgement. */
+const parsedDurations = new Map<string, Duration>();
+const PARSED_MAX = 1000;
+
+/**
+ * An ISO 8601 duration. Parsed once per value: a replay judges tens of thousands of decisions and
+ * parsing was a tenth of its time. Durations are immutable, so sharing one is safe; the memo is
+ * bounded (a runbook's values are the only ones from outside config).
+ */
+export function duration(iso: string): Duration {
+  let parsed = parsedDurations.get(iso);
+  if (!parsed) {
+    if (parsedDurations.size >= PARSED_MAX) parsedDurations.clear();
+    parsed = Duration.fromISO(iso);
+    parsedDurations.set(iso, parsed);
+  }
+  return parsed;
+}
 
 export function humanAge(ms: number): string {
   const minutes = Math.round(ms / 60000);

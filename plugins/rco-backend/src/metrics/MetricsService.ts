@@ -176,6 +176,7 @@ export class MetricsService {
       period,
       environment,
       this.o.clock.now(),
+      LISTED,
     );
     return {
       scope: {
@@ -202,14 +203,7 @@ export class MetricsService {
         ...effectiveness,
         blocks: newest(effectiveness.blocks, b => b.blockedAt, LISTED),
         escapes: newest(effectiveness.escapes, e => e.failedAt, LISTED),
-        overrides: effectiveness.overrides.slice(0, LISTED),
         evidenceAges: effectiveness.evidenceAges.slice(-SAMPLES),
-        counts: {
-          blocks: effectiveness.blocks.length,
-          escapes: effectiveness.escapes.length,
-          overrides: effectiveness.overrides.length,
-          evidenceAges: effectiveness.evidenceAges.length,
-        },
       },
       demo: this.o.demo?.() ?? false,
       computedAt: this.o.clock.now().toISOString(),

@@ -1,10 +1,17 @@
-import { EvidenceKind, Runbook } from '@helix-portal/plugin-rco-common';
+import { Runbook } from '@helix-portal/plugin-rco-common';
 import { Knex } from 'knex';
 import { EVIDENCE_COLUMNS, toRecord } from '../database/DatabaseEvidenceStore';
 import { signoffOf, waiverOf } from '../database/DecisionStore';
 import { SignoffRow, WaiverRow } from '../database/tables';
 import { keeper } from '../lib/entityRefs';
-import { JudgementInputs, LoadedRecords, readsInput } from './inputs';
+import {
+  emptyRecords,
+  JudgementInputs,
+  LoadedRecords,
+  readsInput,
+  readsSignoffs,
+  ReplayReads,
+} from './inputs';
 
 /** Bound values per query: SQLite allows 999. */
 const CHUNK = 900;
@@ -38,21 +45,41 @@ export interface InFlight {
 export class ReplayReader {
   constructor(private readonly db: Knex) {}
 
+  /**
+   * The records these judgements refer to, added to `into` (what earlier slices loaded is not
+   * read again) and returned.
+   */
   async records(
     judgements: Array<{ entityRef: string; inputs: JudgementInputs }>,
-    kinds?: ReadonlySet<EvidenceKind>,
+    reads: ReplayReads = {},
+    into: LoadedRecords = emptyRecords(),
   ): Promise<LoadedRecords> {
     const evidenceIds = new Set<string>();
     const signoffIds = new Set<string>();
     const waiverIds = new Set<string>();
     const runbooks = new Set<string>();
-    const reads = readsInput(kinds);
+    const read = readsInput(reads);
+    const signoffsRead = readsSignoffs(reads);
+    // Inputs shared by judgements (a deploy's preflight and confirmation: listWithInputs parses
+    // each text once) are looked through once per entity.
+    const seen = new Map<JudgementInputs, string>();
     for (const j of judgements) {
+      if (seen.get(j.inputs) === j.entityRef) continue;
+      seen.set(j.inputs, j.entityRef);
       for (const input of j.inputs.evidence)
-        if (reads(input)) evidenceIds.add(input[0]);
-      j.inputs.signoffs.forEach(id => signoffIds.add(id));
-      j.inputs.waivers.forEach(id => waiverIds.add(id));
-      if (j.inputs.runbookHash) runbooks.add(j.inputs.runbookHash);
+        if (read(input) && !into.evidence.has(input[0]))
+          evidenceIds.add(input[0]);
+      if (signoffsRead)
+        for (const id of j.inputs.signoffs)
+          if (!into.signoffs.has(id)) signoffIds.add(id);
+      for (const id of j.inputs.waivers)
+        if (!into.waivers.has(id) && !into.otherWaivers.has(id))
+          waiverIds.add(id);
+      if (
+        j.inputs.runbookHash &&
+        !into.runbooks.has(`${j.entityRef} ${j.inputs.runbookHash}`)
+      )
+        runbooks.add(j.inputs.runbookHash);
     }
     const pg = this.db.client.config.client === 'pg';
     // PostgreSQL takes every id in one array parameter; SQLite binds at most 999 values.
@@ -60,35 +87,49 @@ export class ReplayReader {
       table: string,
       ids: Set<string>,
       columns: readonly string[] = ['*'],
+      where: (q: Knex.QueryBuilder) => Knex.QueryBuilder = q => q,
     ): Promise<T[]> => {
       if (!ids.size) return [];
       if (pg)
-        return this.db(table)
-          .select(...columns)
-          .whereRaw('id = ANY(?)', [[...ids]]) as Promise<T[]>;
+        return where(
+          this.db(table)
+            .select(...columns)
+            .whereRaw('id = ANY(?)', [[...ids]]),
+        ) as Promise<T[]>;
       return (
         await Promise.all(
           chunks([...ids]).map(
             c =>
-              this.db(table)
-                .select(...columns)
-                .whereIn('id', c) as Promise<T[]>,
+              where(
+                this.db(table)
+                  .select(...columns)
+                  .whereIn('id', c),
+              ) as Promise<T[]>,
           ),
         )
       ).flat();
     };
-    const [evidence, signoffs, waivers, documents] = await Promise.all([
+    // One gate's replay reads that gate's waivers whole, and of the others only that they exist.
+    const gate = reads.gate;
+    const [evidence, signoffs, waivers, others, documents] = await Promise.all([
       byIds<any>('rco_evidence', evidenceIds, EVIDENCE_COLUMNS),
       byIds<SignoffRow>('rco_signoffs', signoffIds),
-      byIds<WaiverRow>('rco_waivers', waiverIds),
+      byIds<WaiverRow>('rco_waivers', waiverIds, ['*'], q =>
+        gate ? q.where({ gate }) : q,
+      ),
+      gate
+        ? byIds<{ id: string }>('rco_waivers', waiverIds, ['id'], q =>
+            q.whereNot({ gate }),
+          )
+        : [],
       this.runbooks([...runbooks]),
     ]);
-    return {
-      evidence: new Map(evidence.map(r => [r.id, toRecord(r)])),
-      signoffs: new Map(signoffs.map(r => [r.id, signoffOf(r)])),
-      waivers: new Map(waivers.map(r => [r.id, waiverOf(r)])),
-      runbooks: documents,
-    };
+    for (const r of evidence) into.evidence.set(r.id, toRecord(r));
+    for (const r of signoffs) into.signoffs.set(r.id, signoffOf(r));
+    for (const r of waivers) into.waivers.set(r.id, waiverOf(r));
+    for (const r of others) into.otherWaivers.add(r.id);
+    for (const [key, doc] of documents) into.runbooks.set(key, doc);
+    return into;
   }
 
   /** Runbook versions by `${entityRef} ${hash}`; each document parsed once. */
@@ -101,12 +142,17 @@ export class ReplayReader {
         .whereIn('content_hash', c);
       const missing = c.filter(h => !parsed.has(h));
       for (const m of chunks(missing)) {
-        // One document per hash: the hash is of the content.
+        // One document per hash (the hash is of the content): one row's, by its id. (The
+        // smallest document by value made the database compare every entity's copy.)
         const docs = await this.db('rco_runbook_versions')
-          .select('content_hash')
-          .min({ document: 'document' })
-          .whereIn('content_hash', m)
-          .groupBy('content_hash');
+          .select('content_hash', 'document')
+          .whereIn(
+            'id',
+            this.db('rco_runbook_versions')
+              .min('id')
+              .whereIn('content_hash', m)
+              .groupBy('content_hash'),
+          );
         for (const d of docs)
           parsed.set(
             d.content_hash as string,

@@ -1,7 +1,6 @@
 import {
   ReplayChange,
   ReplayResponse,
-  ReplayedJudgement,
   ReplayedVerdict,
 } from '@helix-portal/plugin-rco-common';
 import { JudgementStore } from '../database/JudgementStore';
@@ -9,16 +8,11 @@ import { TooManyRequestsError } from '../collectors/TooManyRequestsError';
 import { Clock } from '../lib/clock';
 import { CallerSlots } from './callerSlots';
 import { blocking } from './effectiveness';
-import { missingInput } from './inputs';
 import { Period } from './periods';
 import { ReplayReader } from './ReplayReader';
-import {
-  changedConfig,
-  decisionAfter,
-  kindsOf,
-  Policy,
-  replayOne,
-} from './replay';
+import { emptyRecords } from './inputs';
+import { PastReplay, slicesOf } from './pastReplay';
+import { changedConfig, Policy, ReplayMemo, replayOne } from './replay';
 
 /** Replays at once per instance: each reads and judges a period of history. */
 const AT_ONCE = 2;
@@ -96,77 +90,50 @@ export class ReplayService {
       },
       change,
     };
-    const kinds = kindsOf(change);
-    const [judgements, inFlight] = await Promise.all([
-      this.o.judgements.listWithInputs({
-        from: period.from,
-        to: period.to,
-        entityRefs: scope.entityRefs,
-      }),
-      this.o.reader.inFlight(scope.entityRefs),
-    ]);
-    const loaded = await this.o.reader.records(
-      [...judgements, ...inFlight],
-      kinds,
-    );
-    const baseline: ReplayResponse['baseline'] = {
-      replayed: 0,
-      matched: 0,
-      mismatched: [],
-      unreplayable: 0,
-    };
-    const past: ReplayedJudgement[] = [];
-    const decisive = decisiveJudgements(judgements);
-    for (const j of judgements) {
-      if (
-        j.configDigest !== this.o.configDigest ||
-        missingInput(j.entityRef, j.inputs, loaded, kinds)
-      ) {
-        baseline.unreplayable += 1;
-        continue;
-      }
-      const { before, after } = replayOne(
-        { ...j, at: j.judgedAt },
-        loaded,
-        policy,
-      );
-      baseline.replayed += 1;
-      let matched = true;
-      for (const [gate, status] of before) {
-        const stored = j.gates.find(g => g.id === gate)?.status;
-        if (stored !== status) {
-          matched = false;
-          if (baseline.mismatched.length < 100 && stored)
-            baseline.mismatched.push({
-              operationId: j.operationId ?? j.id,
-              gate,
-              stored,
-              replayed: status,
-            });
-        }
-      }
-      if (matched) baseline.matched += 1;
-      const was = before.get(change.gate)!;
-      // A deploy is listed once, from the judgement that decided it (every one is replayed).
-      if (after && after !== was && decisive.has(j.id)) {
-        past.push({
-          operationId: j.operationId ?? j.id,
-          entityRef: j.entityRef,
-          environment: j.environment,
-          release: j.release,
-          judgedAt: j.judgedAt.toISOString(),
-          before: was,
-          after,
-          decisionBefore: j.allowed ? 'allowed' : 'blocked',
-          decisionAfter: decisionAfter(j, change.gate, was, after),
+    const loaded = emptyRecords();
+    const memo = new ReplayMemo(loaded, policy.base, change);
+    // What the replayed change reads: the memo's, so records load what it restores.
+    const reads = memo.reads;
+    const history = new PastReplay({
+      change,
+      configDigest: this.o.configDigest,
+      loaded,
+      policy,
+      memo,
+    });
+    const inFlightRead = this.o.reader.inFlight(scope.entityRefs);
+    // Read while the slices are judged: a failure is caught here so it is not unhandled
+    // meanwhile (or at all, when a slice fails first), and thrown when met below.
+    inFlightRead.catch(() => undefined);
+    // A slice's judgements and the records they refer to, read while the one before is judged
+    // (a failed read is caught here so it is not unhandled while it waits, and thrown when met).
+    const prepare = (slice: { from: Date; to: Date }) => {
+      const ready = this.o.judgements
+        .listWithInputs({ ...slice, entityRefs: scope.entityRefs })
+        .then(async judgements => {
+          await this.o.reader.records(judgements, reads, loaded);
+          return judgements;
         });
-      }
+      ready.catch(() => undefined);
+      return ready;
+    };
+    // Each slice's rows are let go once judged.
+    const slices = slicesOf(period);
+    let next = slices.length ? prepare(slices[0]) : undefined;
+    for (let i = 0; next; i++) {
+      const judgements = await next;
+      next = i + 1 < slices.length ? prepare(slices[i + 1]) : undefined;
+      for (const j of judgements) history.add(j);
     }
+    const inFlight = await inFlightRead;
+    await this.o.reader.records(inFlight, reads, loaded);
+    const past = history.flipped();
+    const baseline = history.baseline;
     const now = this.o.clock.now();
     const changedNow: ReplayedVerdict[] = [];
     let inFlightJudged = 0;
     for (const e of inFlight) {
-      if (missingInput(e.entityRef, e.inputs, loaded, kinds)) continue;
+      if (memo.missing(e.entityRef, e.inputs)) continue;
       for (const row of e.rows) {
         inFlightJudged += 1;
         const { before, after } = replayOne(
@@ -179,6 +146,7 @@ export class ReplayService {
           },
           loaded,
           policy,
+          memo,
         );
         const was = before.get(change.gate)!;
         if (!after || after === was) continue;
@@ -215,16 +183,4 @@ export class ReplayService {
       demo: this.o.demo?.() ?? false,
     };
   }
-}
-
-/**
- * The judgement that decided each operation: its last (preflight, confirmation, promotion are
- * judged in turn; listWithInputs orders them by time). One without an operation is its own.
- */
-function decisiveJudgements(
-  judgements: Array<{ id: string; operationId?: string }>,
-): Set<string> {
-  const last = new Map<string, string>();
-  for (const j of judgements) last.set(j.operationId ?? j.id, j.id);
-  return new Set(last.values());
 }

@@ -12,7 +12,7 @@ import {
   inPeriod,
   Period,
   spread,
-  weekOf,
+  weekFinder,
   weeksOf,
 } from './periods';
 
@@ -257,17 +257,9 @@ export function deliveryMetrics(
       ),
     },
   ];
-  // Each item's week once (a zone conversion each), then counted per week.
-  const weekCache = new Map<string, string>();
-  const weekAt = (at: string | Date) => {
-    const key = typeof at === 'string' ? at : at.toISOString();
-    let week = weekCache.get(key);
-    if (!week) {
-      week = weekOf(new Date(key), period.timeZone);
-      weekCache.set(key, week);
-    }
-    return week;
-  };
+  const weekOfItem = weekFinder(period);
+  const weekAt = (at: string | Date) =>
+    weekOfItem(typeof at === 'string' ? new Date(at) : at);
   // Each item into its week once, then each week's figures from its own items.
   const bucket = () => ({
     deploys: 0,

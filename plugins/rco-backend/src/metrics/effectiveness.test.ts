@@ -117,6 +117,23 @@ describe('gate effectiveness (hand-checked history)', () => {
     ]);
   });
 
+  it('describes only the newest overrides it is asked to list, and counts them all', () => {
+    const two = gateEffectiveness(
+      history,
+      failures,
+      period,
+      'production',
+      now,
+      2,
+    );
+    expect(two.overrides.map(o => [o.id, o.outcome])).toEqual([
+      ['W3', 'unused'],
+      ['W2', 'active'],
+    ]);
+    expect(two.counts).toEqual({ ...e.counts, overrides: 5 });
+    expect(e.counts).toMatchObject({ overrides: 5, blocks: e.blocks.length });
+  });
+
   it('fills the gate × week heat map from the preflights', () => {
     const cell = (week: string) =>
       e.cells.find(c => c.gate === 'image-scanning' && c.week === week);

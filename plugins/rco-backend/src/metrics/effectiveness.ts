@@ -16,7 +16,7 @@ import {
   inPeriod,
   Period,
   spread,
-  weekOf,
+  weekFinder,
 } from './periods';
 
 const BLOCKING: GateStatus[] = ['fail', 'missing', 'stale'];
@@ -99,14 +99,19 @@ function blocksOf(judgements: Judgement[]): GateBlock[] {
   return blocks;
 }
 
-/** Gate effectiveness of one environment over a period (definitions: README). */
+/**
+ * Gate effectiveness of one environment over a period (definitions: README). `counts` has how
+ * many of each there were; of the overrides only the newest `listed` are described (a portfolio
+ * has tens of thousands of waivers, and describing each was a tenth of a cold answer).
+ */
 export function gateEffectiveness(
   facts: MetricsFacts,
   failures: ChangeFailure[],
   period: Period,
   environment: string,
   now: Date,
-): GateEffectiveness {
+  listed = Infinity,
+): GateEffectiveness & { counts: NonNullable<GateEffectiveness['counts']> } {
   const judgements = facts.judgements.filter(
     j => j.environment === environment,
   );
@@ -195,15 +200,7 @@ export function gateEffectiveness(
       },
     };
   });
-  const weekCache = new Map<number, string>();
-  const weekAt = (at: Date) => {
-    let week = weekCache.get(at.getTime());
-    if (!week) {
-      week = weekOf(at, period.timeZone);
-      weekCache.set(at.getTime(), week);
-    }
-    return week;
-  };
+  const weekAt = weekFinder(period);
   // Each release once per week it was asked for in, blocked if any of its preflights then were.
   const perWeek = new Map<string, Map<GateId, boolean>>();
   for (const j of asked) {
@@ -227,24 +224,32 @@ export function gateEffectiveness(
     const [gate, week] = key.split(' ');
     return { gate: gate as GateId, week, ...c };
   });
+  const overrides = overrideOutcomes(
+    facts,
+    decided,
+    failures,
+    period,
+    environment,
+    now,
+    listed,
+  );
   return {
     gates,
     cells,
     blocks: allBlocks,
     escapes,
-    overrides: overrideOutcomes(
-      facts,
-      decided,
-      failures,
-      period,
-      environment,
-      now,
-    ),
+    overrides: overrides.listed,
     evidenceAges,
+    counts: {
+      blocks: allBlocks.length,
+      escapes: escapes.length,
+      overrides: overrides.total,
+      evidenceAges: evidenceAges.length,
+    },
   };
 }
 
-/** The waivers and break-glass overrides of the period, and how each ended. */
+/** The waivers and break-glass overrides of the period, newest first, and how each ended. */
 function overrideOutcomes(
   facts: MetricsFacts,
   decided: Map<string, Judgement>,
@@ -252,7 +257,8 @@ function overrideOutcomes(
   period: Period,
   environment: string,
   now: Date,
-): OverrideOutcome[] {
+  listed: number,
+): { listed: OverrideOutcome[]; total: number } {
   const failed = new Set(failures.map(f => f.operationId));
   // Which deploys went through each waiver or override, indexed once.
   const uses = new Map<string, string[]>();
@@ -265,7 +271,7 @@ function overrideOutcomes(
     for (const g of j.gates) if (g.waiver) use(g.waiver, j.operationId!);
     if (j.overrideId) use(j.overrideId, j.operationId!);
   }
-  return facts.overrides
+  const inForce = facts.overrides
     .filter(
       o =>
         o.createdAt < period.to &&
@@ -274,28 +280,29 @@ function overrideOutcomes(
           ? !o.environment || o.environment === environment
           : o.environment === environment),
     )
-    .map(o => {
-      const through = [...new Set(uses.get(o.id) ?? [])];
-      let outcome: OverrideOutcome['outcome'];
-      if (through.some(id => failed.has(id))) outcome = 'failed';
-      else if (through.length) outcome = 'healthy';
-      else if (!o.revokedAt && o.expiresAt > now) outcome = 'active';
-      else outcome = 'unused';
-      return {
-        kind: o.kind,
-        id: o.id,
-        entityRef: o.entityRef,
-        ...(o.gate ? { gate: o.gate } : {}),
-        ...(o.environment ? { environment: o.environment } : {}),
-        ...(o.releaseVersion ? { releaseVersion: o.releaseVersion } : {}),
-        grantedBy: o.grantedBy,
-        justification: o.justification,
-        createdAt: o.createdAt.toISOString(),
-        expiresAt: o.expiresAt.toISOString(),
-        ...(o.revokedAt ? { revokedAt: o.revokedAt.toISOString() } : {}),
-        operations: through,
-        outcome,
-      };
-    })
-    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const described = inForce.slice(0, listed).map(o => {
+    const through = [...new Set(uses.get(o.id) ?? [])];
+    let outcome: OverrideOutcome['outcome'];
+    if (through.some(id => failed.has(id))) outcome = 'failed';
+    else if (through.length) outcome = 'healthy';
+    else if (!o.revokedAt && o.expiresAt > now) outcome = 'active';
+    else outcome = 'unused';
+    return {
+      kind: o.kind,
+      id: o.id,
+      entityRef: o.entityRef,
+      ...(o.gate ? { gate: o.gate } : {}),
+      ...(o.environment ? { environment: o.environment } : {}),
+      ...(o.releaseVersion ? { releaseVersion: o.releaseVersion } : {}),
+      grantedBy: o.grantedBy,
+      justification: o.justification,
+      createdAt: o.createdAt.toISOString(),
+      expiresAt: o.expiresAt.toISOString(),
+      ...(o.revokedAt ? { revokedAt: o.revokedAt.toISOString() } : {}),
+      operations: through,
+      outcome,
+    };
+  });
+  return { listed: described, total: inForce.length };
 }

@@ -1,5 +1,6 @@
-import { EvidenceKind, Runbook } from '@helix-portal/plugin-rco-common';
+import { EvidenceKind, GateId, Runbook } from '@helix-portal/plugin-rco-common';
 import { EvidenceRecord } from '../database/EvidenceStore';
+import { isSignoffGate } from '../gates/fourEyes';
 import { GateContext, SignoffRecord, WaiverRecord } from '../gates/types';
 
 /**
@@ -52,39 +53,69 @@ export function captureInputs(judged: JudgedInputs, at: Date): JudgementInputs {
 }
 
 /**
- * Whether a replay limited to `kinds` reads this input: one of those kinds, or any collected
- * object (observedAt set), since a gate's source policy reads collected objects of every kind
- * (what the cluster runs sets a CI upload aside) and the replay must see what the gate saw.
+ * What a replay reads of each judgement's inputs: everything for the full baseline ({}), or what
+ * can change one gate's status for a replay of that gate's change: the evidence of its kinds and
+ * collected objects (readsInput), its own waivers, and sign-offs only for a sign-off gate.
+ */
+export interface ReplayReads {
+  gate?: GateId;
+  kinds?: ReadonlySet<EvidenceKind>;
+}
+
+/**
+ * Whether a replay reads this input: one of its kinds, or any collected object (observedAt set),
+ * since a gate's source policy reads collected objects of every kind (what the cluster runs sets
+ * a CI upload aside) and the replay must see what the gate saw.
  */
 export const readsInput =
-  (kinds?: ReadonlySet<EvidenceKind>) =>
+  ({ kinds }: ReplayReads) =>
   ([, observedAt, kind]: JudgementInputs['evidence'][number]) =>
     !kinds || kinds.has(kind) || observedAt !== null;
+
+/** Whether a replay reads the sign-offs: only a sign-off gate's status rests on them. */
+export const readsSignoffs = ({ gate }: ReplayReads) =>
+  !gate || isSignoffGate(gate);
 
 /** The stored records a set of judgements refers to, loaded once for all of them. */
 export interface LoadedRecords {
   evidence: Map<string, EvidenceRecord>;
   signoffs: Map<string, SignoffRecord>;
+  /** The waivers of the replayed gate (of every gate for the full baseline). */
   waivers: Map<string, WaiverRecord>;
+  /** Ids of stored waivers of other gates: present, but nothing the replayed gate reads. */
+  otherWaivers: Set<string>;
   /** By `${entityRef} ${contentHash}`. */
   runbooks: Map<string, Runbook | undefined>;
 }
+
+/** Nothing loaded yet: ReplayReader.records adds to it slice by slice. */
+export const emptyRecords = (): LoadedRecords => ({
+  evidence: new Map(),
+  signoffs: new Map(),
+  waivers: new Map(),
+  otherWaivers: new Set(),
+  runbooks: new Map(),
+});
 
 /** Why a judgement cannot be replayed, or undefined. */
 export function missingInput(
   entityRef: string,
   inputs: JudgementInputs,
   loaded: LoadedRecords,
-  kinds?: ReadonlySet<EvidenceKind>,
+  reads: ReplayReads = {},
 ): string | undefined {
-  const reads = readsInput(kinds);
+  const read = readsInput(reads);
   const gone = inputs.evidence.find(
-    input => reads(input) && !loaded.evidence.has(input[0]),
+    input => read(input) && !loaded.evidence.has(input[0]),
   );
   if (gone) return `evidence ${gone[0]} is no longer stored`;
-  const signoff = inputs.signoffs.find(id => !loaded.signoffs.has(id));
+  const signoff =
+    readsSignoffs(reads) &&
+    inputs.signoffs.find(id => !loaded.signoffs.has(id));
   if (signoff) return `sign-off ${signoff} is no longer stored`;
-  const waiver = inputs.waivers.find(id => !loaded.waivers.has(id));
+  const waiver = inputs.waivers.find(
+    id => !loaded.waivers.has(id) && !loaded.otherWaivers.has(id),
+  );
   if (waiver) return `waiver ${waiver} is no longer stored`;
   if (
     inputs.runbookHash &&
@@ -95,26 +126,15 @@ export function missingInput(
 }
 
 /**
- * The context a judgement made at `at` read, rebuilt from its inputs: the same evidence in the
- * same order (a collected object as last observed then), the sign-offs, and the waivers as they
- * stood then (one revoked later was in force). `config` and `groups` are the caller's: the
- * policy being replayed.
+ * The evidence a judgement read, in the same order, a collected object as last observed then:
+ * what the replay reads of it (readsInput).
  */
-export function restoreContext(
-  judgement: {
-    entityRef: string;
-    release: GateContext['release'];
-    at: Date;
-    inputs: JudgementInputs;
-  },
+export function restoreEvidence(
+  inputs: JudgementInputs,
   loaded: LoadedRecords,
-  policy: Pick<GateContext, 'config' | 'groups'>,
-  /** Only evidence of these kinds, and collected objects (readsInput); all when absent. */
-  kinds?: ReadonlySet<EvidenceKind>,
-): GateContext {
-  const { inputs, at } = judgement;
-  const read = inputs.evidence.filter(readsInput(kinds));
-  const evidence = read.map(([id, observedAt]) => {
+  reads: ReplayReads = {},
+): EvidenceRecord[] {
+  return inputs.evidence.filter(readsInput(reads)).map(([id, observedAt]) => {
     const record = loaded.evidence.get(id)!;
     return record.provenance && observedAt
       ? {
@@ -126,10 +146,37 @@ export function restoreContext(
         }
       : record;
   });
-  const waivers = inputs.waivers.map(id => {
-    const w = loaded.waivers.get(id)!;
-    return w.revokedAt && w.revokedAt > at ? { ...w, revokedAt: undefined } : w;
-  });
+}
+
+/**
+ * The context a judgement made at `at` read, rebuilt from its inputs: the same evidence in the
+ * same order (restoreEvidence, or `evidence` when the caller restored it already), the sign-offs,
+ * and the waivers as they stood then (one revoked later was in force). `config` and `groups` are
+ * the caller's: the policy being replayed.
+ */
+export function restoreContext(
+  judgement: {
+    entityRef: string;
+    release: GateContext['release'];
+    at: Date;
+    inputs: JudgementInputs;
+  },
+  loaded: LoadedRecords,
+  policy: Pick<GateContext, 'config' | 'groups'>,
+  /** What the replay reads: all when absent. */
+  reads: ReplayReads = {},
+  evidence: EvidenceRecord[] = restoreEvidence(judgement.inputs, loaded, reads),
+): GateContext {
+  const { inputs, at } = judgement;
+  const waivers: WaiverRecord[] = [];
+  for (const id of inputs.waivers) {
+    // Another gate's waiver (not loaded: otherWaivers) waives nothing this replay judges.
+    const w = loaded.waivers.get(id);
+    if (w)
+      waivers.push(
+        w.revokedAt && w.revokedAt > at ? { ...w, revokedAt: undefined } : w,
+      );
+  }
   return {
     entityRef: judgement.entityRef,
     runbook: inputs.runbookHash
@@ -137,7 +184,9 @@ export function restoreContext(
       : undefined,
     release: judgement.release,
     evidence,
-    signoffs: inputs.signoffs.map(id => loaded.signoffs.get(id)!),
+    signoffs: readsSignoffs(reads)
+      ? inputs.signoffs.map(id => loaded.signoffs.get(id)!)
+      : [],
     waivers,
     requester: inputs.requester,
     groups: policy.groups,

@@ -62,6 +62,49 @@ export function weekOf(at: Date, timeZone: string): string {
     .toISODate()!;
 }
 
+/**
+ * How near a week's start an instant is converted as weekOf does: luxon resolves a local Monday
+ * midnight that a clock change repeats or skips to one instant, which can be off the first
+ * instant of that week by the change (hours at most; Asia/Jerusalem 2001, Antarctica/Vostok 2023).
+ */
+const NEAR_START_MS = 3 * 3_600_000;
+
+/**
+ * weekOf for many instants of one period: the zone's week starts over the period are computed
+ * once (luxon, so summer time and odd offsets are its), and each instant is found among them by
+ * bisection. A zone conversion per item was a fifth of a cold portfolio answer. An instant
+ * outside the period's weeks (the look-back before it), or within hours of a week's start, is
+ * converted as weekOf does, so the answer is weekOf's for every instant.
+ */
+export function weekFinder(period: Period): (at: Date) => string {
+  const names = weeksOf(period);
+  const zone = period.timeZone;
+  // Each week's start, and the end of the last.
+  const bounds = names.map(week => DateTime.fromISO(week, { zone }).toMillis());
+  if (bounds.length)
+    bounds.push(
+      DateTime.fromMillis(bounds[bounds.length - 1], { zone })
+        .plus({ weeks: 1 })
+        .toMillis(),
+    );
+  return (at: Date) => {
+    const t = at.getTime();
+    if (bounds.length < 2 || t < bounds[0] || t >= bounds[bounds.length - 1])
+      return weekOf(at, zone);
+    // The last start at or before t.
+    let lo = 0;
+    let hi = bounds.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (bounds[mid] <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    if (t - bounds[lo] < NEAR_START_MS || bounds[lo + 1] - t < NEAR_START_MS)
+      return weekOf(at, zone);
+    return names[lo];
+  };
+}
+
 /** Every week the period touches, in order. */
 export function weeksOf(period: Period): string[] {
   const weeks: string[] = [];

@@ -79,6 +79,7 @@ describe('replayOne of one gate: what its source policy reads', () => {
       evidence: new Map(raw.map(r => [r.id, r])),
       signoffs: new Map(),
       waivers: new Map(),
+      otherWaivers: new Set(),
       runbooks: new Map([[`${ctx.entityRef} h`, ctx.runbook]]),
     };
     const judgement = {

@@ -20,6 +20,7 @@ function recorded(ctx: ReturnType<typeof context>, raw = ctx.evidence) {
     evidence: new Map(raw.map(r => [r.id, r])),
     signoffs: new Map(ctx.signoffs.map(s => [s.id, s])),
     waivers: new Map(ctx.waivers.map(w => [w.id, w])),
+    otherWaivers: new Set(),
     runbooks: new Map([[`${ctx.entityRef} h`, ctx.runbook]]),
   };
   const judgement = {

@@ -1,6 +1,5 @@
 import { InputError } from '@backstage/errors';
 import {
-  EvidenceKind,
   GATES,
   GateId,
   GateStatus,
@@ -8,13 +7,21 @@ import {
   Severity,
 } from '@helix-portal/plugin-rco-common';
 import { parseDuration } from '../config';
-import { evaluateGate } from '../gates/evaluate';
+import { decideGate } from '../gates/evaluate';
 import { underSigningPolicy } from '../evidence/sigstore';
 import { isSignoffGate } from '../gates/fourEyes';
 import { GATE_KINDS } from '../gates/sourcePolicy';
 import { GateConfig, GateContext, WaiverRecord } from '../gates/types';
 import { blocking } from './effectiveness';
-import { LoadedRecords, restoreContext, JudgementInputs } from './inputs';
+import { EvidenceRecord } from '../database/EvidenceStore';
+import {
+  JudgementInputs,
+  LoadedRecords,
+  missingInput,
+  ReplayReads,
+  restoreContext,
+  restoreEvidence,
+} from './inputs';
 
 const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'];
 
@@ -124,11 +131,11 @@ export function changedConfig(
   };
 }
 
-/** The evidence kinds a replay must load: the changed gate's, or all for the full baseline. */
-export const kindsOf = (
-  change: ReplayChange,
-): ReadonlySet<EvidenceKind> | undefined =>
-  changes(change) ? new Set(GATE_KINDS[change.gate]) : undefined;
+/** What a replay must load: what the changed gate reads, or everything for the full baseline. */
+export const readsOf = (change: ReplayChange): ReplayReads =>
+  changes(change)
+    ? { gate: change.gate, kinds: new Set(GATE_KINDS[change.gate]) }
+    : {};
 
 /** The gates a replay judges: the changed one, or every gate for the full baseline. */
 export const gatesOf = (change: ReplayChange): GateId[] =>
@@ -153,6 +160,63 @@ function proposedWaiver(
   };
 }
 
+interface Restored {
+  entityRef: string;
+  missing?: string;
+  evidence?: EvidenceRecord[];
+}
+
+/**
+ * What one replay computes once instead of per judgement: each entity's signing policy digest
+ * (a canonical JSON hash), and per distinct inputs (a deploy's preflight and confirmation share
+ * theirs: JudgementStore.listWithInputs parses each once) whether they can be replayed and their
+ * evidence restored under the signing policy. Lives for one replay: the records it was built from.
+ */
+export class ReplayMemo {
+  private readonly signing = new Map<string, string | undefined>();
+  private readonly restored = new WeakMap<JudgementInputs, Restored>();
+  readonly reads: ReplayReads;
+
+  constructor(
+    private readonly loaded: LoadedRecords,
+    private readonly policy: Policy,
+    change: ReplayChange,
+  ) {
+    this.reads = readsOf(change);
+  }
+
+  private entry(entityRef: string, inputs: JudgementInputs): Restored {
+    const kept = this.restored.get(inputs);
+    // The same inputs of another entity (none read anything) are judged on their own.
+    if (kept?.entityRef === entityRef) return kept;
+    const entry: Restored = {
+      entityRef,
+      missing: missingInput(entityRef, inputs, this.loaded, this.reads),
+    };
+    this.restored.set(inputs, entry);
+    return entry;
+  }
+
+  /** Why these inputs cannot be replayed, or undefined. */
+  missing(entityRef: string, inputs: JudgementInputs): string | undefined {
+    return this.entry(entityRef, inputs).missing;
+  }
+
+  /** The evidence these inputs read, as the signing policy in force now counts it. */
+  evidence(entityRef: string, inputs: JudgementInputs): EvidenceRecord[] {
+    const entry = this.entry(entityRef, inputs);
+    if (!entry.evidence) {
+      if (!this.signing.has(entityRef))
+        this.signing.set(entityRef, this.policy.signing?.(entityRef));
+      entry.evidence = underSigningPolicy(
+        restoreEvidence(inputs, this.loaded, this.reads),
+        this.signing.get(entityRef),
+      );
+    }
+    return entry.evidence;
+  }
+}
+
 /** One judgement replayed: each gate under the policy as it is, and the changed gate after. */
 export function replayOne(
   judgement: {
@@ -164,8 +228,8 @@ export function replayOne(
   },
   loaded: LoadedRecords,
   policy: { base: Policy; changed: Policy; change: ReplayChange },
+  memo = new ReplayMemo(loaded, policy.base, policy.change),
 ): { before: Map<GateId, GateStatus>; after?: GateStatus } {
-  const kinds = kindsOf(policy.change);
   const ref = {
     ...judgement,
     release: {
@@ -173,16 +237,15 @@ export function replayOne(
       environment: judgement.environment || undefined,
     },
   };
-  const restored = restoreContext(ref, loaded, policy.base, kinds);
-  const ctx = {
-    ...restored,
-    evidence: underSigningPolicy(
-      restored.evidence,
-      policy.base.signing?.(judgement.entityRef),
-    ),
-  };
+  const ctx = restoreContext(
+    ref,
+    loaded,
+    policy.base,
+    memo.reads,
+    memo.evidence(judgement.entityRef, judgement.inputs),
+  );
   const before = new Map(
-    gatesOf(policy.change).map(g => [g, evaluateGate(ctx, g).status]),
+    gatesOf(policy.change).map(g => [g, decideGate(ctx, g).status]),
   );
   if (!changes(policy.change)) return { before };
   const waiver = proposedWaiver(policy.change, judgement.at);
@@ -191,7 +254,7 @@ export function replayOne(
     config: policy.changed.config,
     waivers: waiver ? [...ctx.waivers, waiver] : ctx.waivers,
   };
-  return { before, after: evaluateGate(changedCtx, policy.change.gate).status };
+  return { before, after: decideGate(changedCtx, policy.change.gate).status };
 }
 
 /** Whether a deploy would have gone ahead with the gate's new status. */
