@@ -90,6 +90,24 @@ describe.each(databases.eachSupportedId())('ReplayReader.records on %s', id => {
     });
   });
 
+  it('knows a runbook version only for the entities that have it, when entities share one inputs object', async () => {
+    const reader = await setup(id);
+    const reads = readsOf({ gate: 'image-scanning', maxAge: 'P1D' });
+    // listWithInputs parses identical inputs text once: the same object for several entities.
+    const shared = inputs(['w-scan']);
+    const OTHER = 'component:default/other';
+    const judgements = [RCO, OTHER, RCOT, OTHER].map(entityRef => ({
+      entityRef,
+      inputs: shared,
+    }));
+    const loaded = await reader.records(judgements, reads);
+    expect(missingInput(RCO, shared, loaded, reads)).toBeUndefined();
+    expect(missingInput(RCOT, shared, loaded, reads)).toBeUndefined();
+    expect(missingInput(OTHER, shared, loaded, reads)).toBe(
+      `runbook ${'h'.repeat(12)} is no longer stored`,
+    );
+  });
+
   it('still finds a waiver that is no longer stored, of whatever gate: the judgement is not replayed', async () => {
     const reader = await setup(id);
     const reads = readsOf({ gate: 'image-scanning', maxAge: 'P1D' });

@@ -2,19 +2,20 @@ import { DateTime } from 'luxon';
 import { parsePeriod, weekFinder, weekOf, weeksOf } from './periods';
 
 const HOUR = 3_600_000;
+// Summer time both ways, a half-hour and a quarter-hour offset, a half-hour shift (Lord Howe),
+// the date line, and UTC.
+const ZONES = [
+  'Europe/Berlin',
+  'America/St_Johns',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Pacific/Kiritimati',
+  'America/Los_Angeles',
+  'UTC',
+];
 
 describe('weekFinder', () => {
-  // Summer time both ways, a half-hour and a quarter-hour offset, a half-hour shift (Lord Howe),
-  // the date line, and UTC.
-  it.each([
-    'Europe/Berlin',
-    'America/St_Johns',
-    'Asia/Kathmandu',
-    'Australia/Lord_Howe',
-    'Pacific/Kiritimati',
-    'America/Los_Angeles',
-    'UTC',
-  ])(
+  it.each(ZONES)(
     'gives each instant the week weekOf gives it, across summer time, in %s',
     tz => {
       // 90 days over both of the year's changes, and instants before and after the period.
@@ -52,21 +53,24 @@ describe('weekFinder', () => {
     },
   );
 
-  it('gives the first instant of each week its own week and the instant before it the previous', () => {
-    const period = parsePeriod(
-      { from: '2026-03-01', to: '2026-04-15', tz: 'Europe/Berlin' },
-      new Date(),
-    );
-    const find = weekFinder(period);
-    const weeks = weeksOf(period);
-    expect(weeks.length).toBeGreaterThan(5);
-    for (let i = 1; i < weeks.length; i++) {
-      // Midnight Monday in Berlin, as an instant (the week of 30 March starts in summer time).
-      const at = DateTime.fromISO(weeks[i], {
-        zone: 'Europe/Berlin',
-      }).toJSDate();
-      expect(find(at)).toBe(weeks[i]);
-      expect(find(new Date(at.getTime() - 1))).toBe(weeks[i - 1]);
-    }
-  });
+  it.each(ZONES)(
+    'gives the first instant of each week its own week and the instant before it the previous (%s)',
+    tz => {
+      // Spring of the north and autumn of the south: summer time starts or ends in the period.
+      const period = parsePeriod(
+        { from: '2026-03-01', to: '2026-04-15', tz },
+        new Date(),
+      );
+      const find = weekFinder(period);
+      const weeks = weeksOf(period);
+      expect(weeks.length).toBeGreaterThan(5);
+      for (let i = 1; i < weeks.length; i++) {
+        // Midnight Monday in the zone, as an instant (in Berlin the week of 30 March starts in
+        // summer time).
+        const at = DateTime.fromISO(weeks[i], { zone: tz }).toJSDate();
+        expect(find(at)).toBe(weeks[i]);
+        expect(find(new Date(at.getTime() - 1))).toBe(weeks[i - 1]);
+      }
+    },
+  );
 });

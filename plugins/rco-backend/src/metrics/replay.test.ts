@@ -11,7 +11,13 @@ import {
 import { evaluateGate } from '../gates/evaluate';
 import { underSigningPolicy } from '../evidence/sigstore/signatureState';
 import { captureInputs, LoadedRecords } from './inputs';
-import { changedConfig, decisionAfter, parseChange, replayOne } from './replay';
+import {
+  changedConfig,
+  decisionAfter,
+  parseChange,
+  ReplayMemo,
+  replayOne,
+} from './replay';
 
 /** A judgement as recorded from a context, and the records the replay loads for it (raw rows). */
 function recorded(ctx: ReturnType<typeof context>, raw = ctx.evidence) {
@@ -129,6 +135,48 @@ describe('replayOne', () => {
         blockingSeverities: ['CRITICAL'],
       }).blockingSeverities,
     ).toEqual(['CRITICAL']);
+  });
+});
+
+describe('ReplayMemo', () => {
+  // listWithInputs parses identical inputs text once, so entities can share one inputs object:
+  // what the memo keeps for one entity must not be another's answer.
+  const raw = () => {
+    const bundle = bundleRecord(VERIFIED);
+    (bundle.summary as any).signingPolicy = 'old-policy';
+    return [
+      record('trivy', trivy([]), { subject: { digest: DIGEST } }),
+      bundle,
+    ];
+  };
+  const OTHER = 'component:default/other';
+
+  it('answers each entity on its own for inputs they share: its runbook and its signing policy', () => {
+    const records = raw();
+    const ctx = context(underSigningPolicy(records, 'new-policy'));
+    const { judgement, loaded } = recorded(ctx, records);
+    const shared = judgement.inputs;
+    // The other entity has no stored version of that runbook, and signs under the old policy.
+    const base = {
+      config: ctx.config,
+      groups: ctx.groups,
+      signing: (ref: string) =>
+        ref === ctx.entityRef ? 'new-policy' : 'old-policy',
+    };
+    const change = { gate: 'image-scanning' as const };
+    const alone = (ref: string) =>
+      new ReplayMemo(loaded, base, change).evidence(ref, shared);
+    expect(alone(ctx.entityRef)).not.toEqual(alone(OTHER));
+
+    const memo = new ReplayMemo(loaded, base, change);
+    expect(memo.missing(ctx.entityRef, shared)).toBeUndefined();
+    expect(memo.missing(OTHER, shared)).toMatch(
+      /^runbook .* no longer stored$/,
+    );
+    expect(memo.missing(ctx.entityRef, shared)).toBeUndefined();
+    expect(memo.evidence(ctx.entityRef, shared)).toEqual(alone(ctx.entityRef));
+    expect(memo.evidence(OTHER, shared)).toEqual(alone(OTHER));
+    expect(memo.evidence(ctx.entityRef, shared)).toEqual(alone(ctx.entityRef));
   });
 });
 
