@@ -238,6 +238,7 @@ export const rcoPlugin = createBackendPlugin({
               history: config.demoHistory
                 ? { config, configDigest: verdicts.digest }
                 : undefined,
+              maxAge: config.gates.maxAge,
             }).catch(error => {
               deps.logger.error(`Demo evidence not loaded: ${error}`);
               return undefined;

@@ -1,4 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { GATES, GateId } from '@helix-portal/plugin-rco-common';
+import { Duration } from 'luxon';
 import { parse } from 'yaml';
 import { EvidenceRecord, EvidenceStore } from '../../database/EvidenceStore';
 import { EvidenceService } from '../../evidence/EvidenceService';
@@ -40,6 +42,22 @@ export function lastNightly(now: Date): Date {
   return slot;
 }
 
+/**
+ * How long a superseded demo record stays: the longest maximum evidence age of any gate, the
+ * catalogue's or the configured one. A gate may still count a record that young (every scan in
+ * age stands for image-scanning: a later clean scan does not erase a finding), so pruning it
+ * would change a verdict by deleting evidence, not by time.
+ */
+export function pruneAfter(
+  configured: Partial<Record<GateId, string>> = {},
+): number {
+  return Math.max(
+    ...[...GATES.map(g => g.maxAge), ...Object.values(configured)].map(v =>
+      v ? Duration.fromISO(v).toMillis() || 0 : 0,
+    ),
+  );
+}
+
 type Pruner = {
   prune(entityRef: string, ids: string[], reason: string): Promise<number>;
 };
@@ -69,6 +87,8 @@ export class DemoEvidenceKeeper {
       logger: LoggerService;
       /** Told when evidence changed (the release cache and the page's signals channel). */
       changed?: (entityRef: string) => void;
+      /** Superseded records younger than this are kept (pruneAfter); default the catalogue's. */
+      keepFor?: number;
     },
   ) {}
 
@@ -195,9 +215,15 @@ export class DemoEvidenceKeeper {
         r.subject.environment === newest.subject.environment &&
         r.subject.digest === newest.subject.digest,
     );
+    // The seed's own report is one of these: once an owner's fix is the newest and re-reported,
+    // only age may take the seed's finding away, as it would in a real portal.
+    const keepFor = this.o.keepFor ?? pruneAfter();
     await this.o.pruner.prune(
       this.o.entityRef,
-      superseded.slice(KEEP).map(r => r.id),
+      superseded
+        .slice(KEEP)
+        .filter(r => now.getTime() - r.collectedAt.getTime() >= keepFor)
+        .map(r => r.id),
       'superseded by a newer demo report',
     );
     return stored;

@@ -3,6 +3,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { GateId } from '@helix-portal/plugin-rco-common';
 import { Knex } from 'knex';
 import { DemoEvidencePruner } from '../../database/DemoEvidencePruner';
 import { EvidenceStore } from '../../database/EvidenceStore';
@@ -11,7 +12,7 @@ import { EvidenceService } from '../../evidence/EvidenceService';
 import { DemoClock } from '../../lib/clock';
 import { ReleaseService } from '../ReleaseService';
 import { DEMO_SUBMITTER, demoEntity, seedDemoEvidence } from '../demoEvidence';
-import { DemoEvidenceKeeper } from './DemoEvidenceKeeper';
+import { DemoEvidenceKeeper, pruneAfter } from './DemoEvidenceKeeper';
 import { DemoSide } from './demoRoutes';
 import { DemoClusterConfig, startDemoClusters } from './demoClusters';
 import {
@@ -52,6 +53,8 @@ export async function startDemoPortal(deps: {
    * the configuration verdicts use (its digest is what the judgements record).
    */
   history?: { config: Pick<RcoConfig, 'environments'>; configDigest: string };
+  /** rco.gates.<gate>.maxAge: the demo never prunes a record a gate may still count. */
+  maxAge?: Partial<Record<GateId, string>>;
 }): Promise<DemoSide> {
   const { clock, logger, releases } = deps;
   // Up before the collector's first run, so it never sees them unreachable at start.
@@ -94,6 +97,7 @@ export async function startDemoPortal(deps: {
     clock,
     logger,
     changed: ref => releases.invalidate(ref, 'evidence'),
+    keepFor: pruneAfter(deps.maxAge),
   });
   const side: DemoSide = {
     clock,
