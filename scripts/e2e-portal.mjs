@@ -30,8 +30,8 @@ if (build.status !== 0) {
 }
 
 // In this script's process group: Playwright stops its web server by killing the group
-// (SIGKILL, no handler runs), and the backend must go with it (port 7007 is the install
-// test's next).
+// (SIGKILL, no handler runs), and the backend must go with it (nothing may be left holding port
+// 7007 after the tests).
 const backend = spawn('yarn', ['workspace', 'backend', 'start'], {
   cwd: root,
   env,

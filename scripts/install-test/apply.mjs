@@ -87,3 +87,16 @@ export function applyStep(step, { app, root, run }) {
       );
   }
 }
+
+/**
+ * A guide command as the install test runs it: our packages from the packed tarballs (`yarn add
+ * @helix-portal/x` would ask the registry), and the README's address of the backend
+ * (localhost:7007) at the port the test's app listens on.
+ */
+export function localCommand(command, { tarballs, port }) {
+  return command
+    .replace(/(@helix-portal\/[a-z0-9-]+)/g, name =>
+      tarballs[name] ? `${name}@file:${tarballs[name]}` : name,
+    )
+    .replace(/\blocalhost:7007\b/g, `localhost:${port}`);
+}

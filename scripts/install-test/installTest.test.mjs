@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readGuide } from './guide.mjs';
-import { applyStep } from './apply.mjs';
+import { applyStep, localCommand } from './apply.mjs';
 import { notShared, singleCopies } from './singleCopies.mjs';
 
 const ROOT = path.resolve(
@@ -103,6 +103,35 @@ test('run hands each command line to the runner, without comments', () => {
   );
   applyStep(step, { app: tmp(), root: ROOT, run: c => seen.push(c) });
   assert.deepEqual(seen, ['yarn add x', 'yarn add y']);
+});
+
+test("a guide command runs with the packed tarballs and at the port of the test's app", () => {
+  const tarballs = {
+    '@helix-portal/plugin-rco': '/w/packs/helix-portal-plugin-rco-0.1.0.tgz',
+  };
+  assert.equal(
+    localCommand('yarn --cwd packages/app add @helix-portal/plugin-rco', {
+      tarballs,
+      port: 7017,
+    }),
+    'yarn --cwd packages/app add @helix-portal/plugin-rco@file:/w/packs/helix-portal-plugin-rco-0.1.0.tgz',
+  );
+  // A package the test did not pack is left for the registry (and fails there, visibly).
+  assert.equal(
+    localCommand('yarn add @helix-portal/plugin-other', {
+      tarballs,
+      port: 7017,
+    }),
+    'yarn add @helix-portal/plugin-other',
+  );
+  // The README's backend address, and only it, moves to the app's port.
+  assert.equal(
+    localCommand(
+      'curl "http://localhost:7007/api/rco/x" http://localhost:70071/y http://example.com:7007/',
+      { tarballs, port: 7017 },
+    ),
+    'curl "http://localhost:7017/api/rco/x" http://localhost:70071/y http://example.com:7007/',
+  );
 });
 
 test('merge-yaml appends to lists and merges maps', () => {

@@ -8,13 +8,21 @@
 // (scripts/toolchain.sh) and Chromium (CHROMIUM_PATH or /usr/bin/chromium).
 //
 //   node scripts/install-test/run.mjs [--variant new|legacy|both] [--work DIR] [--keep]
+//                                     [--phase all|pack|apps] [--port N]
+//
+// `--phase pack` builds and packs the packages into the work folder and stops; `--phase apps`
+// installs those tarballs into the fresh apps. scripts/test.sh packs first, then runs the apps
+// beside the end-to-end tests: packing rewrites the packages' package.json for a moment
+// (prepack), which nothing else may read meanwhile, while the apps live in their own folder and
+// only need a port of their own (`--port`; the README's commands name 7007, and are run with
+// this port instead, as they are run with the tarballs instead of the registry).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readGuide } from './guide.mjs';
-import { applyStep } from './apply.mjs';
+import { applyStep, localCommand } from './apply.mjs';
 import { releaseManifest } from './manifest.mjs';
 import { notShared, singleCopies } from './singleCopies.mjs';
 import { checkInBrowser, checkUnconfiguredInBrowser } from './check.mjs';
@@ -30,7 +38,7 @@ const ROOT = path.resolve(
 const CREATE_APP = process.env.RCO_CREATE_APP_VERSION ?? '0.9.2';
 
 const USAGE =
-  'usage: node scripts/install-test/run.mjs [--variant new|legacy|both] [--work DIR] [--keep]';
+  'usage: node scripts/install-test/run.mjs [--variant new|legacy|both] [--work DIR] [--keep] [--phase all|pack|apps] [--port N]';
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
@@ -39,7 +47,10 @@ const arg = (name, fallback) => {
 // A misspelt option must not run (and pass) something else than what was asked for.
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--keep') continue;
-  if (['--variant', '--work'].includes(args[i]) && args[i + 1]) {
+  if (
+    ['--variant', '--work', '--phase', '--port'].includes(args[i]) &&
+    args[i + 1]
+  ) {
     i++;
     continue;
   }
@@ -52,6 +63,17 @@ if (!['new', 'legacy', 'both'].includes(arg('variant', 'both'))) {
   console.error(`--variant must be new, legacy or both\n${USAGE}`);
   process.exit(2);
 }
+const phase = arg('phase', 'all');
+if (!['all', 'pack', 'apps'].includes(phase)) {
+  console.error(`--phase must be all, pack or apps\n${USAGE}`);
+  process.exit(2);
+}
+const port = Number(arg('port', '7007'));
+if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+  console.error(`--port must be a port number from 1024 to 65535\n${USAGE}`);
+  process.exit(2);
+}
+const origin = `http://localhost:${port}`;
 const variants =
   arg('variant', 'both') === 'both' ? ['new', 'legacy'] : [arg('variant')];
 // Outside the repository, so no tool of this repository (prettier, lint, jest) walks the apps.
@@ -228,10 +250,7 @@ function followGuide(app, variant, tarballs, phase) {
       app,
       root: ROOT,
       run: command => {
-        // `yarn add @helix-portal/x` would ask the registry; the test installs the packed tarball.
-        const local = command.replace(/(@helix-portal\/[a-z0-9-]+)/g, name =>
-          tarballs[name] ? `${name}@file:${tarballs[name]}` : name,
-        );
+        const local = localCommand(command, { tarballs, port });
         // Once started, the catalog may still be reading the example entity: retry for a minute.
         for (let attempt = 1; ; attempt++) {
           try {
@@ -261,7 +280,9 @@ function startBackend(app, name) {
       NODE_OPTIONS: '--no-node-snapshot',
       RCO_CI_TOKEN: CI_TOKEN,
       // The backend serves the built frontend itself, on its own port.
-      APP_CONFIG_app_baseUrl: 'http://localhost:7007',
+      APP_CONFIG_app_baseUrl: origin,
+      APP_CONFIG_backend_baseUrl: origin,
+      APP_CONFIG_backend_listen_port: String(port),
     },
     stdio: ['ignore', out, out],
     detached: true,
@@ -273,16 +294,8 @@ function startBackend(app, name) {
 async function withBackend(app, name, use) {
   const { child, logFile } = startBackend(app, name);
   try {
-    await waitFor(
-      'http://localhost:7007/.backstage/health/v1/readiness',
-      240_000,
-      logFile,
-    );
-    await waitFor(
-      'http://localhost:7007/api/catalog/entities',
-      60_000,
-      logFile,
-    );
+    await waitFor(`${origin}/.backstage/health/v1/readiness`, 240_000, logFile);
+    await waitFor(`${origin}/api/catalog/entities`, 60_000, logFile);
     await use(logFile);
   } finally {
     try {
@@ -290,11 +303,11 @@ async function withBackend(app, name, use) {
     } catch {
       /* already gone */
     }
-    // The next start needs port 7007 free again.
+    // The next start needs the port free again.
     const until = Date.now() + 30_000;
     while (
       Date.now() < until &&
-      (await fetch('http://localhost:7007').then(
+      (await fetch(origin).then(
         () => true,
         () => false,
       ))
@@ -343,7 +356,7 @@ async function checkUnconfigured(app, variant) {
     }
     say(`one line: ${warnings[0].replace(/^\S+ /, '').slice(0, 160)}…`);
     await checkUnconfiguredInBrowser({
-      baseUrl: 'http://localhost:7007',
+      baseUrl: origin,
       variant,
       screenshots: path.join(work, 'screenshots'),
       log: say,
@@ -397,7 +410,7 @@ async function runVariant(variant, tarballs) {
     followGuide(app, variant, tarballs, 'started');
     say('check the Runbook and Release tabs in headless Chromium');
     await checkInBrowser({
-      baseUrl: 'http://localhost:7007',
+      baseUrl: origin,
       variant,
       screenshots: path.join(work, 'screenshots'),
       log: say,
@@ -425,20 +438,43 @@ async function runVariant(variant, tarballs) {
   if (!keep) fs.rmSync(app, { recursive: true, force: true });
 }
 
+/** The tarballs of `--phase pack`, for `--phase apps`. */
+function tarballsFile() {
+  return path.join(work, 'packs', 'tarballs.json');
+}
+
+function packedTarballs() {
+  const file = tarballsFile();
+  if (!fs.existsSync(file))
+    throw new Error(`${file} not found: run --phase pack first`);
+  const tarballs = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const tgz of Object.values(tarballs)) {
+    if (!fs.existsSync(tgz))
+      throw new Error(`${tgz} not found: run --phase pack again`);
+  }
+  return tarballs;
+}
+
 async function main() {
+  fs.mkdirSync(work, { recursive: true });
+  if (phase !== 'apps') {
+    fs.rmSync(path.join(work, 'logs'), { recursive: true, force: true });
+    const tarballs = packAll();
+    fs.writeFileSync(tarballsFile(), JSON.stringify(tarballs, null, 2));
+    say(`packed ${Object.keys(tarballs).length} packages`);
+    if (phase === 'pack') return;
+  }
   if (
-    await fetch('http://localhost:7007').then(
+    await fetch(origin).then(
       () => true,
       () => false,
     )
   ) {
     throw new Error(
-      'port 7007 is in use: stop the portal (or whatever listens there) first',
+      `port ${port} is in use: stop the portal (or whatever listens there) first, or choose another with --port`,
     );
   }
-  fs.mkdirSync(work, { recursive: true });
-  fs.rmSync(path.join(work, 'logs'), { recursive: true, force: true });
-  const tarballs = packAll();
+  const tarballs = packedTarballs();
   let failed = 0;
   for (const variant of variants) {
     try {
