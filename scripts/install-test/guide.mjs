@@ -1,7 +1,9 @@
 // Reads the install guide out of README.md: the text between `<!-- install-guide:start -->` and
 // `<!-- install-guide:end -->`. Every code block preceded by an `<!-- install-test: … -->` comment
-// is a step the install test carries out exactly as written; blocks without one are examples a
-// reader adapts (their own permission policy, a production cluster) and are not run.
+// is a step the install test carries out exactly as written (but for two substitutions,
+// apply.mjs localCommand: our packages from the packed tarballs, and localhost:7007 at the test
+// app's port); blocks without one are examples a reader adapts (their own permission policy, a
+// production cluster) and are not run.
 //
 // Directives (attributes are key=value or key="value with spaces"):
 //   run                                   each line of the block is a shell command, run in the app root

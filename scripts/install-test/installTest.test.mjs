@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readGuide } from './guide.mjs';
-import { applyStep, localCommand } from './apply.mjs';
+import { applyStep, checkPort, localCommand } from './apply.mjs';
 import { notShared, singleCopies } from './singleCopies.mjs';
 
 const ROOT = path.resolve(
@@ -33,6 +33,11 @@ test('the README guide parses and uses only known directives', () => {
         fs.existsSync(path.join(ROOT, step.attrs.from)),
         step.attrs.from,
       );
+    // CI runs the guide at port 7017 beside the end-to-end portal: every block can move there.
+    checkPort(step, 7017);
+    if (step.action === 'run')
+      for (const line of step.body.split('\n'))
+        localCommand(line, { tarballs: {}, port: 7017 });
   }
   // Both frontend systems and the backend are covered.
   assert.ok(steps.some(s => s.attrs.variant === 'legacy'));
@@ -127,11 +132,41 @@ test("a guide command runs with the packed tarballs and at the port of the test'
   // The README's backend address, and only it, moves to the app's port.
   assert.equal(
     localCommand(
-      'curl "http://localhost:7007/api/rco/x" http://localhost:70071/y http://example.com:7007/',
+      'curl "http://localhost:7007/api/rco/x" http://localhost:70071/y',
       { tarballs, port: 7017 },
     ),
-    'curl "http://localhost:7017/api/rco/x" http://localhost:70071/y http://example.com:7007/',
+    'curl "http://localhost:7017/api/rco/x" http://localhost:70071/y',
   );
+});
+
+test('a guide block that names port 7007 otherwise fails when the app is on another port', () => {
+  // Run in CI beside the end-to-end portal, which holds 7007: such a command would test it.
+  assert.throws(
+    () =>
+      localCommand('curl http://127.0.0.1:7007/api/rco/x', {
+        tarballs: {},
+        port: 7017,
+      }),
+    /names port 7007 other than as localhost:7007/,
+  );
+  // At the README's own port nothing moves, so nothing is refused.
+  assert.equal(
+    localCommand('curl http://127.0.0.1:7007/x', { tarballs: {}, port: 7007 }),
+    'curl http://127.0.0.1:7007/x',
+  );
+  const block = action => ({
+    action,
+    line: 12,
+    attrs: {},
+    body: 'backend:\n  baseUrl: http://localhost:7007\n',
+  });
+  assert.throws(
+    () => checkPort(block('merge-yaml'), 7017),
+    /README.md:12: the block names port 7007/,
+  );
+  assert.doesNotThrow(() => checkPort(block('merge-yaml'), 7007));
+  // A command is checked, after its substitutions, by localCommand.
+  assert.doesNotThrow(() => checkPort(block('run'), 7017));
 });
 
 test('merge-yaml appends to lists and merges maps', () => {

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readGuide } from './guide.mjs';
-import { applyStep, localCommand } from './apply.mjs';
+import { applyStep, checkPort, localCommand } from './apply.mjs';
 import { releaseManifest } from './manifest.mjs';
 import { notShared, singleCopies } from './singleCopies.mjs';
 import { checkInBrowser, checkUnconfiguredInBrowser } from './check.mjs';
@@ -246,6 +246,7 @@ function followGuide(app, variant, tarballs, phase) {
         step.attrs.file ?? step.body.split('\n')[0]
       }`,
     );
+    checkPort(step, port);
     applyStep(step, {
       app,
       root: ROOT,
@@ -290,14 +291,30 @@ function startBackend(app, name) {
   return { child, logFile };
 }
 
+// The backend running now: it is in a process group of its own (detached), so a stopped test
+// (scripts/test.sh stops it when the run is cancelled) stops it too.
+let running = null;
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => {
+    try {
+      if (running) process.kill(-running.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    process.exit(1);
+  });
+}
+
 /** Starts the app's backend, waits until it answers, runs `use`, and stops it again. */
 async function withBackend(app, name, use) {
   const { child, logFile } = startBackend(app, name);
+  running = child;
   try {
     await waitFor(`${origin}/.backstage/health/v1/readiness`, 240_000, logFile);
     await waitFor(`${origin}/api/catalog/entities`, 60_000, logFile);
     await use(logFile);
   } finally {
+    running = null;
     try {
       process.kill(-child.pid, 'SIGTERM');
     } catch {
@@ -305,13 +322,7 @@ async function withBackend(app, name, use) {
     }
     // The next start needs the port free again.
     const until = Date.now() + 30_000;
-    while (
-      Date.now() < until &&
-      (await fetch(origin).then(
-        () => true,
-        () => false,
-      ))
-    ) {
+    while (Date.now() < until && (await portInUse())) {
       await new Promise(r => setTimeout(r, 500));
     }
   }
@@ -455,7 +466,20 @@ function packedTarballs() {
   return tarballs;
 }
 
+async function portInUse() {
+  return fetch(origin).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function main() {
+  // Before packing, which takes minutes (and rewrites package.json files a running portal reads).
+  if (phase !== 'pack' && (await portInUse())) {
+    throw new Error(
+      `port ${port} is in use: stop the portal (or whatever listens there) first, or choose another with --port`,
+    );
+  }
   fs.mkdirSync(work, { recursive: true });
   if (phase !== 'apps') {
     fs.rmSync(path.join(work, 'logs'), { recursive: true, force: true });
@@ -463,16 +487,6 @@ async function main() {
     fs.writeFileSync(tarballsFile(), JSON.stringify(tarballs, null, 2));
     say(`packed ${Object.keys(tarballs).length} packages`);
     if (phase === 'pack') return;
-  }
-  if (
-    await fetch(origin).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    throw new Error(
-      `port ${port} is in use: stop the portal (or whatever listens there) first, or choose another with --port`,
-    );
   }
   const tarballs = packedTarballs();
   let failed = 0;
