@@ -88,6 +88,19 @@ export function applyStep(step, { app, root, run }) {
   }
 }
 
+// The port the README's commands name for the backend; the one rule of what counts as naming it.
+const README_PORT = 7007;
+const namesReadmePort = text => /:7007\b/.test(text);
+
+/** Refuses text that still names the README's port when the test's app listens elsewhere. */
+function refuseReadmePort(text, port, where) {
+  if (port !== README_PORT && namesReadmePort(text)) {
+    throw new Error(
+      `${where} names port ${README_PORT} other than as localhost:${README_PORT}, which the install test cannot move to its app's port ${port}`,
+    );
+  }
+}
+
 /**
  * A guide command as the install test runs it: our packages from the packed tarballs (`yarn add
  * @helix-portal/x` would ask the registry), and the README's address of the backend
@@ -101,19 +114,12 @@ export function localCommand(command, { tarballs, port }) {
       tarballs[name] ? `${name}@file:${tarballs[name]}` : name,
     )
     .replace(/\blocalhost:7007\b/g, `localhost:${port}`);
-  if (port !== 7007 && /:7007\b/.test(local)) {
-    throw new Error(
-      `"${command}" names port 7007 other than as localhost:7007, which the install test cannot move to its app's port ${port}: write localhost:7007`,
-    );
-  }
+  refuseReadmePort(local, port, `"${command}"`);
   return local;
 }
 
-/** A guide block other than a command must not name port 7007 when the app is elsewhere. */
+/** A guide block other than a command (checked by localCommand) is refused the same way. */
 export function checkPort(step, port) {
-  if (port !== 7007 && step.action !== 'run' && /:7007\b/.test(step.body)) {
-    throw new Error(
-      `README.md:${step.line}: the block names port 7007, which the install test cannot move to its app's port ${port}`,
-    );
-  }
+  if (step.action !== 'run')
+    refuseReadmePort(step.body, port, `README.md:${step.line}: the block`);
 }

@@ -162,7 +162,7 @@ test('a guide block that names port 7007 otherwise fails when the app is on anot
   });
   assert.throws(
     () => checkPort(block('merge-yaml'), 7017),
-    /README.md:12: the block names port 7007/,
+    /README.md:12: the block names port 7007 other than as localhost:7007/,
   );
   assert.doesNotThrow(() => checkPort(block('merge-yaml'), 7007));
   // A command is checked, after its substitutions, by localCommand.

@@ -481,14 +481,16 @@ async function main() {
     );
   }
   fs.mkdirSync(work, { recursive: true });
-  if (phase !== 'apps') {
+  let tarballs;
+  if (phase === 'apps') {
+    tarballs = packedTarballs();
+  } else {
     fs.rmSync(path.join(work, 'logs'), { recursive: true, force: true });
-    const tarballs = packAll();
+    tarballs = packAll();
     fs.writeFileSync(tarballsFile(), JSON.stringify(tarballs, null, 2));
     say(`packed ${Object.keys(tarballs).length} packages`);
     if (phase === 'pack') return;
   }
-  const tarballs = packedTarballs();
   let failed = 0;
   for (const variant of variants) {
     try {
