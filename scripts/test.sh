@@ -49,7 +49,9 @@ node --test scripts/install-test/installTest.test.mjs 2>&1 | tee "$logs/install-
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("install test units")
 # Packing rewrites each package's package.json for a moment (prepack), so it runs alone; the
 # fresh apps then install the tarballs in their own folder beside the end-to-end tests.
-node scripts/install-test/run.mjs --phase pack 2>&1 | tee "$logs/install-pack.log"
+# A folder of this run's own: the apps install the tarballs this run packed, whatever else runs.
+install_work="$logs/install-test"
+node scripts/install-test/run.mjs --phase pack --work "$install_work" 2>&1 | tee "$logs/install-pack.log"
 packed=${PIPESTATUS[0]}
 [ "$packed" -eq 0 ] || failed_steps+=("install test (packing)")
 
@@ -65,10 +67,11 @@ if [ ! -x "$chromium" ]; then
 else
   if [ "$packed" -eq 0 ]; then
     echo "install test: the fresh apps started in the background ($(date -u +%T)); their log follows the end-to-end tests"
-    node scripts/install-test/run.mjs --phase apps --port 7017 >"$logs/install.log" 2>&1 &
+    # In a process group of its own, so that a cancelled run stops it with everything it started
+    # (a yarn install or build it is waiting on, its app's backend).
+    setsid node scripts/install-test/run.mjs --phase apps --port 7017 --work "$install_work" >"$logs/install.log" 2>&1 &
     install_pid=$!
-    # A cancelled run must not leave the install test (and its app's backend) running.
-    trap '[ -n "$install_pid" ] && kill "$install_pid" 2>/dev/null' EXIT
+    trap '[ -n "$install_pid" ] && kill -- "-$install_pid" 2>/dev/null' EXIT
   fi
   yarn playwright test 2>&1 | tee "$logs/e2e.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || failed_steps+=("e2e")

@@ -88,16 +88,22 @@ export function applyStep(step, { app, root, run }) {
   }
 }
 
-// The port the README's commands name for the backend; the one rule of what counts as naming it.
+// The port the README's commands name for the backend. In CI other loopback ports belong to the
+// end-to-end portal (7007, 3000): text that names one would test that portal, not the app.
 const README_PORT = 7007;
-const namesReadmePort = text => /:7007\b/.test(text);
+const LOOPBACK_PORT =
+  /(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)?:(\d{2,5})\b/g;
 
-/** Refuses text that still names the README's port when the test's app listens elsewhere. */
+/** Refuses text naming a loopback port other than the test app's (or a bare README port). */
 function refuseReadmePort(text, port, where) {
-  if (port !== README_PORT && namesReadmePort(text)) {
-    throw new Error(
-      `${where} names port ${README_PORT} other than as localhost:${README_PORT}, which the install test cannot move to its app's port ${port}`,
-    );
+  for (const match of text.matchAll(LOOPBACK_PORT)) {
+    const named = Number(match[1]);
+    const loopback = match[0] !== `:${match[1]}`;
+    if (named !== port && (loopback || named === README_PORT)) {
+      throw new Error(
+        `${where} names ${match[0]}, not the install test's app at localhost:${port} (write localhost:${README_PORT} for the backend: it is moved to the app's port)`,
+      );
+    }
   }
 }
 
@@ -118,8 +124,15 @@ export function localCommand(command, { tarballs, port }) {
   return local;
 }
 
-/** A guide block other than a command (checked by localCommand) is refused the same way. */
-export function checkPort(step, port) {
-  if (step.action !== 'run')
+/**
+ * A guide block other than a command (checked by localCommand) is refused the same way; for a
+ * copy, the file it copies (a script the guide then runs would reach the port unseen).
+ */
+export function checkPort(step, port, root) {
+  if (step.action === 'copy') {
+    const text = fs.readFileSync(path.join(root, step.attrs.from), 'utf8');
+    refuseReadmePort(text, port, `README.md:${step.line}: ${step.attrs.from}`);
+  } else if (step.action !== 'run') {
     refuseReadmePort(step.body, port, `README.md:${step.line}: the block`);
+  }
 }

@@ -34,7 +34,7 @@ test('the README guide parses and uses only known directives', () => {
         step.attrs.from,
       );
     // CI runs the guide at port 7017 beside the end-to-end portal: every block can move there.
-    checkPort(step, 7017);
+    checkPort(step, 7017, ROOT);
     if (step.action === 'run')
       for (const line of step.body.split('\n'))
         localCommand(line, { tarballs: {}, port: 7017 });
@@ -131,11 +131,11 @@ test("a guide command runs with the packed tarballs and at the port of the test'
   );
   // The README's backend address, and only it, moves to the app's port.
   assert.equal(
-    localCommand(
-      'curl "http://localhost:7007/api/rco/x" http://localhost:70071/y',
-      { tarballs, port: 7017 },
-    ),
-    'curl "http://localhost:7017/api/rco/x" http://localhost:70071/y',
+    localCommand('curl "http://localhost:7007/api/rco/x"', {
+      tarballs,
+      port: 7017,
+    }),
+    'curl "http://localhost:7017/api/rco/x"',
   );
 });
 
@@ -147,7 +147,7 @@ test('a guide block that names port 7007 otherwise fails when the app is on anot
         tarballs: {},
         port: 7017,
       }),
-    /names port 7007 other than as localhost:7007/,
+    /names 127.0.0.1:7007, not the install test's app/,
   );
   // At the README's own port nothing moves, so nothing is refused.
   assert.equal(
@@ -162,11 +162,34 @@ test('a guide block that names port 7007 otherwise fails when the app is on anot
   });
   assert.throws(
     () => checkPort(block('merge-yaml'), 7017),
-    /README.md:12: the block names port 7007 other than as localhost:7007/,
+    /README.md:12: the block names localhost:7007/,
   );
   assert.doesNotThrow(() => checkPort(block('merge-yaml'), 7007));
   // A command is checked, after its substitutions, by localCommand.
   assert.doesNotThrow(() => checkPort(block('run'), 7017));
+  // The end-to-end portal's frontend (3000) is as wrong as its backend.
+  assert.throws(
+    () =>
+      localCommand('curl http://localhost:3000/api/catalog/entities', {
+        tarballs: {},
+        port: 7017,
+      }),
+    /names localhost:3000/,
+  );
+  // A copied file the guide could then run is read too.
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'push.sh'), 'curl http://localhost:7007/x\n');
+  const copy = {
+    action: 'copy',
+    line: 3,
+    attrs: { from: 'push.sh' },
+    body: '',
+  };
+  assert.throws(
+    () => checkPort(copy, 7017, dir),
+    /README.md:3: push.sh names localhost:7007/,
+  );
+  assert.doesNotThrow(() => checkPort(copy, 7007, dir));
 });
 
 test('merge-yaml appends to lists and merges maps', () => {

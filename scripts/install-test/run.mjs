@@ -246,7 +246,7 @@ function followGuide(app, variant, tarballs, phase) {
         step.attrs.file ?? step.body.split('\n')[0]
       }`,
     );
-    checkPort(step, port);
+    checkPort(step, port, ROOT);
     applyStep(step, {
       app,
       root: ROOT,
