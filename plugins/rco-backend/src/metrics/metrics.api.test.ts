@@ -135,6 +135,19 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       const { app, backend } = await start(knex);
       await history(app);
+      // The stored verdicts are written after the writes answered (and by the backfill 3 s after
+      // start): counted only once every environment's holds 1.6.0, so a count that moves during
+      // the replay is the replay's write, not a recomputation still under way (stop 28's CI).
+      await eventually(
+        () => knex('rco_verdicts').select('environment', 'release_version'),
+        (rows: any[]) =>
+          expect(
+            rows
+              .filter(r => r.release_version === '1.6.0')
+              .map(r => r.environment)
+              .sort(),
+          ).toEqual(['', 'production', 'staging']),
+      );
       const before = await counts(knex);
 
       const same = await replay(app, {
