@@ -209,18 +209,6 @@ async function measure(
 const last = (requests: URLSearchParams[]) =>
   Object.fromEntries(requests[requests.length - 1]);
 
-/**
- * Picks an option of an open MUI v4 menu once its opening transition is over. An option clicked
- * while the menu still opens (as fast as a script clicks) can leave the closed menu mounted,
- * invisible, over the page, so that the next control cannot be clicked (the transition's end
- * never comes; cf. mui/material-ui#32286): seen in 2 of 5 runs of this test on a loaded machine.
- */
-async function pick(page: Page, option: string) {
-  await page.waitForTimeout(500);
-  await page.getByRole('option', { name: option, exact: true }).click();
-  await expect(page.locator('.MuiPopover-root')).toHaveCount(0);
-}
-
 function locators(page: Page) {
   const filters = page.getByRole('group', { name: 'Filter services' });
   return {
@@ -235,10 +223,11 @@ function locators(page: Page) {
       .getByRole('region', { name: /^Governed services/ })
       .getByRole('link', { name: /^Service \d{4}$/ }),
     filters,
-    choose: async (filter: string, option: string) => {
-      await filters.getByRole('button', { name: filter, exact: true }).click();
-      await pick(page, option);
-    },
+    // Native selects (PortfolioFilterBar): chosen by the option's text.
+    choose: async (filter: string, option: string) =>
+      filters
+        .getByRole('combobox', { name: filter, exact: true })
+        .selectOption({ label: option }),
   };
 }
 

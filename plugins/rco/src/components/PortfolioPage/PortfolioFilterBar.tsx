@@ -3,13 +3,12 @@ import {
   Checkbox,
   FormControlLabel,
   InputAdornment,
-  MenuItem,
   TextField,
 } from '@material-ui/core';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import SearchIcon from '@material-ui/icons/Search';
 import { Duration } from 'luxon';
-import { ReactNode, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Person } from '../shared';
 import { PortfolioState } from './filters';
 
@@ -37,20 +36,29 @@ export function horizonWords(horizon = 'P3D'): string {
 /** How long the search box waits for a pause in typing before the backend is asked. */
 const TYPING_PAUSE_MS = 250;
 
-/** One labelled filter: a compact select, with an "any" choice first when it has one. */
+/**
+ * One labelled filter: a native select, with an "any" choice first when it has one. Native, not
+ * MUI's menu: that menu, closed while its opening transition ran on a busy machine, stayed
+ * mounted over the page at opacity 0 and took every click until a reload (seen in CI's
+ * Chromium). A native select has no overlay to leave behind, and the browser's own keyboard
+ * and screen-reader handling.
+ */
 function FilterSelect(props: {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
   any?: string;
-  options: ReadonlyArray<[string, ReactNode]>;
+  options: ReadonlyArray<[string, string]>;
   minWidth: number;
 }) {
   return (
     <TextField
       id={props.id}
       select
+      SelectProps={{ native: true }}
+      // The "any" choice has the empty value and a text of its own: the label stays above it.
+      InputLabelProps={{ shrink: true }}
       label={props.label}
       value={props.value}
       onChange={e => props.onChange(e.target.value)}
@@ -59,11 +67,11 @@ function FilterSelect(props: {
       margin="dense"
       style={{ minWidth: props.minWidth }}
     >
-      {props.any !== undefined && <MenuItem value="">{props.any}</MenuItem>}
+      {props.any !== undefined && <option value="">{props.any}</option>}
       {props.options.map(([value, label]) => (
-        <MenuItem key={value} value={value}>
+        <option key={value} value={value}>
           {label}
-        </MenuItem>
+        </option>
       ))}
     </TextField>
   );
