@@ -111,8 +111,8 @@ async function step(page, action) {
 const SEL = {
   next: 'button[aria-label="Next page"]',
   sortBy: column => `thead th:nth-child(${column}) .MuiTableSortLabel-root`,
-  select: id => `[role="button"][aria-labelledby~="${id}-label"]`,
-  option: value => `ul[role="listbox"] li[data-value="${value}"]`,
+  // The filters are native selects (PortfolioFilterBar): chosen by value, '' being "any".
+  select: id => `select#${id}`,
   expiring: 'input[type="checkbox"]',
   search: '#rco-portfolio-search',
   owner: '#rco-portfolio-owner',
@@ -125,10 +125,11 @@ async function tablePhase(page) {
     await page.evaluate(m => performance.mark(m), `click ${selector}`);
     await page.locator(selector).click();
   };
-  const choose = async (select, value) => {
-    await click(SEL.select(select));
-    await step(page, () => click(SEL.option(value)));
-  };
+  const choose = (select, value) =>
+    step(page, async () => {
+      await page.evaluate(m => performance.mark(m), `choose ${select}`);
+      await page.locator(SEL.select(select)).selectOption(value);
+    });
   for (let i = 0; i < 4; i++) await step(page, () => click(SEL.next));
   // Service (title) ascending and descending, Expires soon, Readiness (risk).
   for (const column of [1, 1, 6, 4]) {

@@ -459,6 +459,7 @@ test('keyboard and screen readers: a skip link to the services, named controls, 
     .or(page.getByRole('link'))
     .or(page.getByRole('checkbox'))
     .or(page.getByRole('textbox'))
+    .or(page.getByRole('combobox'))
     .all();
   expect(controls.length).toBeGreaterThan(30);
   for (const control of controls) {

@@ -126,6 +126,11 @@ export function PortfolioPage(
   // The search box reports after a pause: it must change the filters as they are then.
   const latest = useRef(state);
   latest.current = state;
+  // Changes written but not yet read back from the query string (update, below); each is
+  // dropped once the query string says the same.
+  const unread = useRef<Partial<PortfolioState>>({});
+  for (const key of Object.keys(unread.current) as Array<keyof PortfolioState>)
+    if (unread.current[key] === state[key]) delete unread.current[key];
   const query = serverQuery(state);
   const queryKey = JSON.stringify(query);
 
@@ -155,14 +160,19 @@ export function PortfolioPage(
   // A change of filter, order or view is written to the query string in a task of its own, at
   // transition priority: the control's own work (a closing menu) and the app's re-render on a
   // new location do not add up in one task, and React renders the page in slices.
-  const update = (change: Partial<PortfolioState>) =>
+  // Each write carries every change not yet in the query string: two filters chosen before the
+  // first reaches it (a script, or a quick hand) both stay, instead of the second write
+  // starting again from the query string the first had not changed yet.
+  const update = (change: Partial<PortfolioState>) => {
+    unread.current = { ...unread.current, ...change };
     setTimeout(() =>
       startTransition(() =>
-        setParams(queryOf({ ...latest.current, ...change }), {
+        setParams(queryOf({ ...latest.current, ...unread.current }), {
           replace: true,
         }),
       ),
     );
+  };
   const setState = (key: keyof PortfolioState, value: string) =>
     update({ [key]: value });
   const setView = (view: PortfolioView) => update({ view });

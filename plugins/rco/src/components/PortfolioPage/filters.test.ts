@@ -48,7 +48,7 @@ describe('portfolio query string', () => {
 
   it('reads a hand-edited link with unknown values as the defaults', () => {
     const s = state(
-      'view=pie&sort=drop%20table&order=up&status=bad&expiring=1',
+      'view=pie&sort=drop%20table&order=up&status=bad&expiring=1&gate=no-such-gate',
     );
     expect(s).toMatchObject({
       view: 'heatmap',
@@ -56,6 +56,7 @@ describe('portfolio query string', () => {
       order: 'asc',
       status: '',
       expiring: '',
+      gate: '',
     });
   });
 

@@ -30,6 +30,7 @@ export const FILTER_KEYS = [
   'expiring',
 ] as const;
 
+const GATE_IDS = new Set<string>(GATES.map(g => g.id));
 const SORTS: PortfolioSort[] = ['risk', 'title', 'ref', 'expires'];
 const STATUSES: string[] = ['pass', 'fail', 'missing', 'stale', 'waived'];
 
@@ -49,7 +50,8 @@ export function stateFrom(params: URLSearchParams): PortfolioState {
   const status = params.get('status') ?? '';
   return {
     owner: params.get('owner') ?? '',
-    gate: params.get('gate') ?? '',
+    // An unknown gate would be sent while the select shows "Any gate" (it has no such option).
+    gate: GATE_IDS.has(params.get('gate') ?? '') ? params.get('gate')! : '',
     status: STATUSES.includes(status) ? status : '',
     q: params.get('q') ?? '',
     expiring: params.get('expiring') === 'true' ? 'true' : '',
