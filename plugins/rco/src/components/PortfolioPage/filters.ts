@@ -48,10 +48,11 @@ export const DEFAULTS = {
 export function stateFrom(params: URLSearchParams): PortfolioState {
   const sort = params.get('sort') as PortfolioSort;
   const status = params.get('status') ?? '';
+  const gate = params.get('gate') ?? '';
   return {
     owner: params.get('owner') ?? '',
     // An unknown gate would be sent while the select shows "Any gate" (it has no such option).
-    gate: GATE_IDS.has(params.get('gate') ?? '') ? params.get('gate')! : '',
+    gate: GATE_IDS.has(gate) ? gate : '',
     status: STATUSES.includes(status) ? status : '',
     q: params.get('q') ?? '',
     expiring: params.get('expiring') === 'true' ? 'true' : '',
