@@ -8,7 +8,7 @@ import {
 } from '@helix-portal/plugin-rco-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useLocation } from 'react-router-dom';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { RcoApi, rcoApiRef, RcoPortfolioQuery } from '../../api/RcoApi';
 import { PortfolioPage } from './PortfolioPage';
 
@@ -98,7 +98,18 @@ function backend(all: PortfolioItem[]) {
 
 /** Shows the page's query string, as the address bar would. */
 function Address() {
-  return <div aria-label="address">{useLocation().search}</div>;
+  const navigate = useNavigate();
+  return (
+    <>
+      <div aria-label="address">{useLocation().search}</div>
+      {/* A shared link opened while the page stays mounted (or the back button). */}
+      <button
+        onClick={() => navigate('/release-readiness?q=payments&view=table')}
+      >
+        shared link
+      </button>
+    </>
+  );
 }
 
 const render = (
@@ -381,6 +392,32 @@ describe('PortfolioPage', () => {
     await waitFor(() =>
       expect(screen.getByLabelText('address')).toHaveTextContent(
         '?status=fail&view=table',
+      ),
+    );
+  });
+
+  it('a blank search is not carried into later writes over a link opened since', async () => {
+    const getPortfolio = backend(
+      Array.from({ length: 240 }, (_, i) => item(i)),
+    );
+    await render({ getPortfolio }, '/release-readiness?view=table');
+    await screen.findByText('Governed services (240)', {}, slow);
+    // Spaces only: the query string never shows them (queryOf), so they must not wait for it.
+    await userEvent.type(screen.getByLabelText('Search'), '  ');
+    await new Promise(r => setTimeout(r, 400));
+    await userEvent.click(screen.getByRole('button', { name: 'shared link' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('address')).toHaveTextContent(
+        '?q=payments&view=table',
+      ),
+    );
+    await userEvent.selectOptions(
+      screen.getByRole('combobox', { name: 'Gate' }),
+      'DPO Sign-off',
+    );
+    await waitFor(() =>
+      expect(screen.getByLabelText('address')).toHaveTextContent(
+        '?gate=dpo-signoff&q=payments&view=table',
       ),
     );
   });

@@ -164,7 +164,13 @@ export function PortfolioPage(
   // first reaches it (a script, or a quick hand) both stay, instead of the second write
   // starting again from the query string the first had not changed yet.
   const update = (change: Partial<PortfolioState>) => {
-    unread.current = { ...unread.current, ...change };
+    // Kept as the query string will read it back (a blank search is no search), so that each
+    // is dropped once read back and none outlives its write.
+    const readBack = stateFrom(
+      new URLSearchParams(queryOf({ ...latest.current, ...change })),
+    );
+    for (const key of Object.keys(change) as Array<keyof PortfolioState>)
+      unread.current = { ...unread.current, [key]: readBack[key] };
     setTimeout(() =>
       startTransition(() =>
         setParams(queryOf({ ...latest.current, ...unread.current }), {

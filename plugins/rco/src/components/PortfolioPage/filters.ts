@@ -1,4 +1,4 @@
-import { GATES, GateStatus } from '@helix-portal/plugin-rco-common';
+import { GATE_IDS, GATES, GateStatus } from '@helix-portal/plugin-rco-common';
 import { RcoPortfolioQuery } from '../../api/RcoApi';
 
 /** The portfolio's filters, as they stand in the page's query string (a view can be shared). */
@@ -30,7 +30,6 @@ export const FILTER_KEYS = [
   'expiring',
 ] as const;
 
-const GATE_IDS = new Set<string>(GATES.map(g => g.id));
 const SORTS: PortfolioSort[] = ['risk', 'title', 'ref', 'expires'];
 const STATUSES: string[] = ['pass', 'fail', 'missing', 'stale', 'waived'];
 
@@ -52,7 +51,7 @@ export function stateFrom(params: URLSearchParams): PortfolioState {
   return {
     owner: params.get('owner') ?? '',
     // An unknown gate would be sent while the select shows "Any gate" (it has no such option).
-    gate: GATE_IDS.has(gate) ? gate : '',
+    gate: (GATE_IDS as readonly string[]).includes(gate) ? gate : '',
     status: STATUSES.includes(status) ? status : '',
     q: params.get('q') ?? '',
     expiring: params.get('expiring') === 'true' ? 'true' : '',
