@@ -82,7 +82,15 @@ if [ -n "$install_pid" ]; then
   step "install test: the fresh apps (run beside the end-to-end tests; finished now)"
   install_pid=""
   cat "$logs/install.log"
-  [ "$installed" -eq 0 ] || failed_steps+=("install test")
+  if [ "$installed" -ne 0 ]; then
+    failed_steps+=("install test")
+    # Its full logs and failure screenshots live in this run's folder, removed below: kept
+    # beside the end-to-end tests' results, where the messages above can be followed up.
+    kept=node_modules/.cache/install-test-results
+    rm -rf "$kept" && mkdir -p "$kept" &&
+      cp -r "$install_work/logs" "$install_work/screenshots" "$kept/" 2>/dev/null
+    echo "install test: its logs and screenshots are kept in $kept"
+  fi
 fi
 
 # One summary line over all runners.

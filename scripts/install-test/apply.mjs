@@ -91,20 +91,28 @@ export function applyStep(step, { app, root, run }) {
 // The port the README's commands name for the backend. In CI other loopback ports belong to the
 // end-to-end portal (7007, 3000): text that names one would test that portal, not the app.
 const README_PORT = 7007;
-const LOOPBACK_PORT =
-  /(?:localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)?:(\d{2,5})\b/g;
+// Every spelling of this machine: localhost (any case, a trailing dot, *.localhost), 127/8 in
+// short forms, 0.0.0.0, 127.0.0.1 in decimal or hex, and any bracketed IPv6 literal ([::1],
+// [::ffff:127.0.0.1]); not preceded by more of a host name (mylocalhost is another host).
+const LOOPBACK_HOST = String.raw`(?:[\w-]+\.)*localhost\.?|ip6-localhost|127(?:\.\d{1,3}){0,3}|0(?:\.0){0,3}|0x7f[0-9a-f]{6}|21307\d{5}|\[[0-9a-f:.]+\]`;
+const LOOPBACK_PORT = new RegExp(
+  String.raw`(?<![\w.-])(?:${LOOPBACK_HOST}):(\d{1,5})\b`,
+  'gi',
+);
+const README_PORT_TOKEN = new RegExp(String.raw`\b${README_PORT}\b`);
 
-/** Refuses text naming a loopback port other than the test app's (or a bare README port). */
+/**
+ * Refuses text naming a loopback port other than the test app's, and, when the app is elsewhere,
+ * the README's port in any form (`P=7007`, `port: 7007`, `-p 7007`): only `localhost:7007` in a
+ * command is moved to the app's port (localCommand), so any other 7007 would reach the portal.
+ */
 function refuseReadmePort(text, port, where) {
-  for (const match of text.matchAll(LOOPBACK_PORT)) {
-    const named = Number(match[1]);
-    const loopback = match[0] !== `:${match[1]}`;
-    if (named !== port && (loopback || named === README_PORT)) {
-      throw new Error(
-        `${where} names ${match[0]}, not the install test's app at localhost:${port} (write localhost:${README_PORT} for the backend: it is moved to the app's port)`,
-      );
-    }
-  }
+  const fix = `not the install test's app at localhost:${port} (write localhost:${README_PORT} for the backend: it is moved to the app's port)`;
+  for (const match of text.matchAll(LOOPBACK_PORT))
+    if (Number(match[1]) !== port)
+      throw new Error(`${where} names ${match[0]}, ${fix}`);
+  if (port !== README_PORT && README_PORT_TOKEN.test(text))
+    throw new Error(`${where} names port ${README_PORT}, ${fix}`);
 }
 
 /**

@@ -176,6 +176,43 @@ test('a guide block that names port 7007 otherwise fails when the app is on anot
       }),
     /names localhost:3000/,
   );
+  // Any spelling of this machine, and the README's port in any form, not only the examples.
+  for (const command of [
+    'curl http://127.1:3000/x',
+    'curl http://LOCALHOST:3000/x',
+    'curl http://localhost.:3000/x',
+    'curl http://app.localhost:3000/x',
+    'curl http://127.0.0.2:3000/x',
+    'curl http://0x7f000001:3000/x',
+    'curl http://2130706433:3000/x',
+    'curl http://[::ffff:127.0.0.1]:3000/x',
+    'curl http://[0:0:0:0:0:0:0:1]:3000/x',
+    'P=7007; curl localhost:$P/x',
+    'nc localhost 7007',
+  ])
+    assert.throws(
+      () => localCommand(command, { tarballs: {}, port: 7017 }),
+      /not the install test's app at localhost:7017/,
+      command,
+    );
+  assert.throws(
+    () =>
+      checkPort(
+        {
+          ...block('merge-yaml'),
+          body: 'backend:\n  listen:\n    port: 7007\n',
+        },
+        7017,
+      ),
+    /names port 7007/,
+  );
+  // Another host that ends like one is not this machine; the app's own port passes.
+  assert.doesNotThrow(() =>
+    localCommand('curl http://mylocalhost:3000/x http://127.0.0.1:7017/y', {
+      tarballs: {},
+      port: 7017,
+    }),
+  );
   // A copied file the guide could then run is read too.
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'push.sh'), 'curl http://localhost:7007/x\n');
